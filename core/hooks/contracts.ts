@@ -1,0 +1,213 @@
+/**
+ * The contracts every function, type, cast, format, index type and setting implements —
+ * built-ins and extensions alike (DESIGN §6). The registry (registry.ts) is the only door.
+ */
+import type { LogicalType, TypeId, Value } from '../types/types.ts'
+import type { DataChunk, Vector } from '../vector/vector.ts'
+
+export type Volatility = 'immutable' | 'stable' | 'volatile'
+
+/** What a kernel may ask of the engine while it runs. */
+export interface FunctionContext {
+  /** session settings, e.g. TimeZone */
+  setting(name: string): Value
+  /** statement start time (now() / current_timestamp), microseconds since epoch */
+  readonly statementTime: number
+  /** deterministic random numbers when `SELECT setseed(x)` was called, Math.random otherwise */
+  random(): number
+  setSeed(seed: number): void
+}
+
+/**
+ * A vectorized scalar kernel: `args` hold `count` rows each; returns a vector of `count` rows of
+ * the bound return type. With nulls 'propagate' the engine ORs argument NULLs into the result
+ * afterwards, so the kernel may compute garbage for rows where an argument is NULL (but must not
+ * throw for them). With nulls 'handle' the kernel sets the result validity itself.
+ */
+export type ScalarKernel = (args: readonly Vector[], count: number, ctx: FunctionContext) => Vector
+
+/** A resolved overload: argument types to cast to, return type, and the kernel. */
+export interface BoundScalar {
+  readonly name: string
+  readonly argTypes: readonly LogicalType[]
+  readonly returns: LogicalType
+  readonly nulls: 'propagate' | 'handle'
+  readonly volatility: Volatility
+  readonly invoke: ScalarKernel
+  /**
+   * Optional per-row JavaScript expression template for code generation, e.g. `(a, b) => `${a} + ${b}``.
+   * Receives the JS expressions of the (non-null) arguments and returns a JS expression over
+   * them. Only code derived from the plan goes in; values never do (DESIGN §3).
+   */
+  readonly inline?: (args: readonly string[]) => string
+}
+
+export interface ScalarOverload {
+  readonly args: readonly LogicalType[]
+  /** extra trailing arguments of this type, any number of them */
+  readonly varargs?: LogicalType
+  readonly returns: LogicalType
+  readonly invoke: ScalarKernel
+  readonly inline?: (args: readonly string[]) => string
+}
+
+export interface ScalarFunctionDef {
+  readonly name: string
+  readonly aliases?: readonly string[]
+  readonly description?: string
+  readonly nulls: 'propagate' | 'handle'
+  readonly volatility: Volatility
+  /** fixed overloads; resolution picks the one with the cheapest implicit casts */
+  readonly overloads?: readonly ScalarOverload[]
+  /**
+   * generic functions (coalesce, list_value, greatest, …) choose types themselves: given the
+   * argument types, return the bound function (argTypes = what to cast the arguments to), or
+   * undefined when these types do not fit
+   */
+  readonly bind?: (argTypes: readonly LogicalType[]) => Omit<BoundScalar, 'name' | 'nulls' | 'volatility'> | undefined
+}
+
+// ---- aggregates ---------------------------------------------------------------------------
+
+/**
+ * Grouped, vectorized aggregate state for any number of groups (DuckDB/DataFusion style).
+ * Groups are dense ids 0..groups-1. The engine passes only rows whose arguments are all non-NULL
+ * (and whose FILTER is true) when the definition's nulls is 'skip'.
+ */
+export interface AggregateState {
+  /** make room for group ids < groups (called before update with new ids) */
+  resize(groups: number): void
+  /** fold row i of args into group groupIds[i], for i < count */
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void
+  /** fold other's group src[i] into this state's group dst[i] (parallel merge, window segment trees) */
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void
+  /** the results of groups 0..groups-1 */
+  finalize(groups: number): Vector
+}
+
+export interface BoundAggregate {
+  readonly name: string
+  readonly argTypes: readonly LogicalType[]
+  readonly returns: LogicalType
+  readonly nulls: 'skip' | 'handle'
+  /** result depends on input order (string_agg, list, first, last); honour ORDER BY in the call */
+  readonly orderSensitive: boolean
+  createState(ctx: FunctionContext): AggregateState
+}
+
+export interface AggregateOverload {
+  readonly args: readonly LogicalType[]
+  readonly returns: LogicalType
+  readonly createState: (ctx: FunctionContext) => AggregateState
+}
+
+export interface AggregateFunctionDef {
+  readonly name: string
+  readonly aliases?: readonly string[]
+  readonly description?: string
+  readonly nulls: 'skip' | 'handle'
+  readonly orderSensitive?: boolean
+  readonly overloads?: readonly AggregateOverload[]
+  readonly bind?: (argTypes: readonly LogicalType[]) => Omit<BoundAggregate, 'name' | 'nulls' | 'orderSensitive'> | undefined
+}
+
+// ---- window functions (non-aggregate: row_number, rank, lag, …) ---------------------------
+
+/** One partition, already sorted by the window's ORDER BY. */
+export interface WindowPartition {
+  readonly count: number
+  /** argument vectors for the partition's rows, in sorted order */
+  readonly args: readonly Vector[]
+  /** peerStart[i] / peerEnd[i]: the range of rows that tie with row i on ORDER BY */
+  readonly peerStart: Int32Array
+  readonly peerEnd: Int32Array
+  /** frameStart[i] (inclusive) / frameEnd[i] (exclusive) of row i's frame */
+  readonly frameStart: Int32Array
+  readonly frameEnd: Int32Array
+  readonly ignoreNulls: boolean
+}
+
+export interface BoundWindow {
+  readonly name: string
+  readonly argTypes: readonly LogicalType[]
+  readonly returns: LogicalType
+  /** results for the partition's rows, in its sorted order */
+  evaluate(partition: WindowPartition, ctx: FunctionContext): Vector
+}
+
+export interface WindowFunctionDef {
+  readonly name: string
+  readonly description?: string
+  readonly bind: (argTypes: readonly LogicalType[]) => Omit<BoundWindow, 'name'> | undefined
+}
+
+// ---- table functions ------------------------------------------------------------------------
+
+export interface TableFunctionArg { readonly type: LogicalType; readonly value: Value }
+
+export interface TableFunctionCall {
+  readonly positional: readonly TableFunctionArg[]
+  readonly named: ReadonlyMap<string, TableFunctionArg>
+}
+
+export interface BoundTableFunction {
+  readonly columns: readonly { readonly name: string; readonly type: LogicalType }[]
+  readonly estimatedRows?: number
+  /** produce the rows; `columns` lists the indexes of the columns the query needs */
+  scan(columns: readonly number[], ctx: FunctionContext): Iterable<DataChunk>
+}
+
+export interface TableFunctionDef {
+  readonly name: string
+  readonly aliases?: readonly string[]
+  readonly description?: string
+  bind(call: TableFunctionCall, ctx: FunctionContext): BoundTableFunction
+}
+
+// ---- types and casts ------------------------------------------------------------------------
+
+/** A type name the binder accepts, e.g. INT4 → INTEGER; `resolve` gets the (p, s) parameters. */
+export interface TypeDef {
+  readonly name: string
+  readonly aliases?: readonly string[]
+  resolve(params: readonly number[]): LogicalType
+}
+
+export interface CastDef {
+  readonly from: TypeId
+  readonly to: TypeId
+  /** cost when applied implicitly (lower is preferred); undefined = explicit CAST only */
+  readonly implicitCost?: number
+  /** convert; `tryCast` turns failures into NULL instead of throwing */
+  invoke(input: Vector, target: LogicalType, tryCast: boolean, ctx: FunctionContext): Vector
+}
+
+// ---- formats, index types, settings (seams used by later parts) ------------------------------
+
+export interface FormatDef {
+  /** e.g. 'csv', 'parquet' */
+  readonly name: string
+  /** file name endings without the dot, e.g. ['csv', 'tsv'] */
+  readonly extensions: readonly string[]
+  /** 0..1 confidence that these first bytes are this format; used when the extension is missing or lies */
+  sniff?(head: Uint8Array, path: string): number
+  /** open a file (or several) as a table */
+  read?(paths: readonly string[], options: ReadonlyMap<string, TableFunctionArg>, ctx: FunctionContext): BoundTableFunction
+  /** write chunks to a file */
+  write?(path: string, columns: readonly { readonly name: string; readonly type: LogicalType }[], chunks: Iterable<DataChunk>, options: ReadonlyMap<string, TableFunctionArg>): { rows: number }
+}
+
+export interface IndexTypeDef {
+  /** CREATE INDEX … USING <name> */
+  readonly name: string
+  readonly description?: string
+}
+
+export interface SettingDef {
+  readonly name: string
+  readonly description: string
+  readonly type: LogicalType
+  readonly default: Value
+  /** throw a GrizzlyError when the value is not acceptable; may normalise it */
+  readonly validate?: (value: Value) => Value
+}

@@ -1,0 +1,233 @@
+/**
+ * The logical plan: what the binder produces, the optimizer rewrites and the physical planner
+ * turns into operators. Every node is readonly, has a `kind`, and lists the columns it
+ * produces in `output` (ColumnIds unique within the statement).
+ */
+import type { LogicalType } from '../types/types.ts'
+import type { BoundTableFunction } from '../hooks/contracts.ts'
+import type {
+  BoundAggregateCall, BoundExpr, BoundWindowCall, ColumnId, OutputColumn, SortKey,
+} from './expr.ts'
+import type { TableEntry } from '../catalog/catalog.ts'
+
+export type LogicalPlan =
+  | ScanNode
+  | FilterNode
+  | ProjectNode
+  | AggregateNode
+  | WindowNode
+  | JoinNode
+  | SortNode
+  | LimitNode
+  | TopNNode
+  | DistinctNode
+  | SetOpNode
+  | ValuesNode
+  | TableFunctionNode
+  | EmptyNode
+  | CteNode
+  | CteRefNode
+  | RecursiveCteNode
+  | InsertNode
+  | UpdateNode
+  | DeleteNode
+
+export interface PlanBase { readonly output: readonly OutputColumn[] }
+
+/** Read a catalog table. `columns[i]` is the table column index producing output[i]; -1 = row id. */
+export interface ScanNode extends PlanBase {
+  readonly kind: 'scan'
+  readonly table: TableEntry
+  readonly columns: readonly number[]
+  /** conjuncts pushed into the scan (over this node's output ids); the scan applies them all */
+  readonly filters: readonly BoundExpr[]
+}
+
+export interface FilterNode extends PlanBase { readonly kind: 'filter'; readonly input: LogicalPlan; readonly predicate: BoundExpr }
+
+export interface ProjectNode extends PlanBase {
+  readonly kind: 'project'
+  readonly input: LogicalPlan
+  /** exprs[i] computes output[i] */
+  readonly exprs: readonly BoundExpr[]
+}
+
+/**
+ * GROUP BY. output = groups (ids of `groupIds`) then aggregates (ids of `aggregateIds`), then,
+ * with grouping sets, the grouping id column when `groupingIdColumn` is set.
+ * groupingSets: each set lists indexes into `groups`; null = one set of all groups.
+ */
+export interface AggregateNode extends PlanBase {
+  readonly kind: 'aggregate'
+  readonly input: LogicalPlan
+  readonly groups: readonly BoundExpr[]
+  readonly aggregates: readonly BoundAggregateCall[]
+  readonly groupingSets: readonly (readonly number[])[] | null
+  /** id of a BIGINT column holding GROUPING(all groups) bits per row, or null */
+  readonly groupingIdColumn: ColumnId | null
+}
+
+/** output = input columns then one column per window call */
+export interface WindowNode extends PlanBase {
+  readonly kind: 'window'
+  readonly input: LogicalPlan
+  readonly windows: readonly BoundWindowCall[]
+}
+
+/**
+ * Joins. output: inner/left/right/full/cross = left then right columns (outer sides nullable);
+ * semi/anti = left columns; mark = left columns then `markColumn` (BOOLEAN, three-valued: TRUE if a
+ * match, NULL if no match but a comparison was NULL, else FALSE — for IN / ANY / EXISTS rewrites);
+ * single = left then right, error 21000 if a left row matches more than one right row (scalar subqueries).
+ */
+export interface JoinNode extends PlanBase {
+  readonly kind: 'join'
+  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti' | 'mark' | 'single'
+  readonly left: LogicalPlan
+  readonly right: LogicalPlan
+  /** null = cross product */
+  readonly condition: BoundExpr | null
+  readonly markColumn: OutputColumn | null
+  /** the right side references left columns (LATERAL / correlated): evaluate per left row */
+  readonly lateral: boolean
+}
+
+export interface SortNode extends PlanBase { readonly kind: 'sort'; readonly input: LogicalPlan; readonly keys: readonly SortKey[] }
+
+/** limit/offset are constant or parameter expressions, evaluated once at execution */
+export interface LimitNode extends PlanBase {
+  readonly kind: 'limit'
+  readonly input: LogicalPlan
+  readonly limit: BoundExpr | null
+  readonly offset: BoundExpr | null
+}
+
+export interface TopNNode extends PlanBase {
+  readonly kind: 'top_n'
+  readonly input: LogicalPlan
+  readonly keys: readonly SortKey[]
+  readonly limit: BoundExpr
+  readonly offset: BoundExpr | null
+}
+
+/** DISTINCT (on = null) or DISTINCT ON (keep the first row per `on` values in `orderBy` order) */
+export interface DistinctNode extends PlanBase {
+  readonly kind: 'distinct'
+  readonly input: LogicalPlan
+  readonly on: readonly BoundExpr[] | null
+  readonly orderBy: readonly SortKey[]
+}
+
+/** output ids are new; columns match positionally with both inputs (already cast to one type) */
+export interface SetOpNode extends PlanBase {
+  readonly kind: 'set_op'
+  readonly op: 'union' | 'intersect' | 'except'
+  readonly all: boolean
+  readonly left: LogicalPlan
+  readonly right: LogicalPlan
+}
+
+export interface ValuesNode extends PlanBase { readonly kind: 'values'; readonly rows: readonly (readonly BoundExpr[])[] }
+
+export interface TableFunctionNode extends PlanBase {
+  readonly kind: 'table_function'
+  readonly name: string
+  readonly fn: BoundTableFunction
+  /** fn column index producing output[i] */
+  readonly columns: readonly number[]
+}
+
+/** no rows (e.g. WHERE false after folding) */
+export interface EmptyNode extends PlanBase { readonly kind: 'empty' }
+
+/** WITH name AS MATERIALIZED (definition): computed once, read by CteRef nodes inside `body` */
+export interface CteNode extends PlanBase {
+  readonly kind: 'cte'
+  readonly cteId: number
+  readonly name: string
+  readonly definition: LogicalPlan
+  readonly body: LogicalPlan
+}
+
+/** reads a materialized CTE or, inside a recursive CTE, the working table */
+export interface CteRefNode extends PlanBase {
+  readonly kind: 'cte_ref'
+  readonly cteId: number
+  readonly name: string
+  /** column i of the CTE produces output[i] */
+}
+
+/** WITH RECURSIVE: anchor, then repeat `recursive` over the previous iteration's rows until none */
+export interface RecursiveCteNode extends PlanBase {
+  readonly kind: 'recursive_cte'
+  readonly cteId: number
+  readonly name: string
+  readonly anchor: LogicalPlan
+  readonly recursive: LogicalPlan
+  /** UNION (deduplicate) vs UNION ALL */
+  readonly distinct: boolean
+}
+
+/**
+ * INSERT: `input` produces one column per entry of `columns` (table column indexes), already
+ * cast; missing columns take their defaults. output = returning columns (or one BIGINT count).
+ */
+export interface InsertNode extends PlanBase {
+  readonly kind: 'insert'
+  readonly table: TableEntry
+  readonly input: LogicalPlan
+  readonly columns: readonly number[]
+  readonly onConflict: BoundOnConflict | null
+  /** RETURNING expressions over `returningColumns` (ids standing for the inserted row's table columns) */
+  readonly returning: readonly BoundExpr[]
+  readonly returningColumns: readonly OutputColumn[]
+}
+
+export interface BoundOnConflict {
+  /** table column indexes forming the conflicting key */
+  readonly target: readonly number[]
+  readonly action: 'nothing' | 'update'
+  /** for update: table column index → new value over `existingColumns` and `excludedColumns` */
+  readonly set: readonly { readonly column: number; readonly value: BoundExpr }[]
+  readonly where: BoundExpr | null
+  readonly existingColumns: readonly OutputColumn[]
+  readonly excludedColumns: readonly OutputColumn[]
+}
+
+/** UPDATE: input yields the row id column (`rowIdColumn`) and the new values of `columns` */
+export interface UpdateNode extends PlanBase {
+  readonly kind: 'update'
+  readonly table: TableEntry
+  readonly input: LogicalPlan
+  readonly rowIdColumn: ColumnId
+  readonly columns: readonly number[]
+  readonly values: readonly BoundExpr[]
+  readonly returning: readonly BoundExpr[]
+  readonly returningColumns: readonly OutputColumn[]
+}
+
+export interface DeleteNode extends PlanBase {
+  readonly kind: 'delete'
+  readonly table: TableEntry
+  readonly input: LogicalPlan
+  readonly rowIdColumn: ColumnId
+  readonly returning: readonly BoundExpr[]
+  readonly returningColumns: readonly OutputColumn[]
+}
+
+export type PlanKind = LogicalPlan['kind']
+
+/** Direct inputs of a node. */
+export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
+  switch (p.kind) {
+    case 'scan': case 'values': case 'table_function': case 'empty': case 'cte_ref': return []
+    case 'filter': case 'project': case 'aggregate': case 'window': case 'sort': case 'limit':
+    case 'top_n': case 'distinct': case 'insert': case 'update': case 'delete':
+      return [p.input]
+    case 'join': case 'set_op': return [p.left, p.right]
+    case 'cte': return [p.definition, p.body]
+    case 'recursive_cte': return [p.anchor, p.recursive]
+  }
+}
+
+export type { LogicalType }

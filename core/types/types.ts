@@ -1,0 +1,169 @@
+/**
+ * SQL types (DESIGN §4). A LogicalType is a plain readonly object with an `id`; parameterised
+ * types carry their parameters. The physical storage of each type is fixed by `physicalOf`.
+ */
+
+export type TypeId =
+  | 'NULL' | 'BOOLEAN'
+  | 'TINYINT' | 'SMALLINT' | 'INTEGER' | 'BIGINT'
+  | 'REAL' | 'DOUBLE' | 'DECIMAL'
+  | 'VARCHAR' | 'BLOB'
+  | 'DATE' | 'TIME' | 'TIMESTAMP' | 'INTERVAL'
+  | 'LIST' | 'ARRAY' | 'STRUCT'
+
+export type LogicalType =
+  | { readonly id: 'NULL' }
+  | { readonly id: 'BOOLEAN' }
+  | { readonly id: 'TINYINT' }
+  | { readonly id: 'SMALLINT' }
+  | { readonly id: 'INTEGER' }
+  | { readonly id: 'BIGINT' }
+  | { readonly id: 'REAL' }
+  | { readonly id: 'DOUBLE' }
+  | { readonly id: 'DECIMAL'; readonly width: number; readonly scale: number }
+  | { readonly id: 'VARCHAR' }
+  | { readonly id: 'BLOB' }
+  | { readonly id: 'DATE' }
+  | { readonly id: 'TIME' }
+  | { readonly id: 'TIMESTAMP' }
+  | { readonly id: 'INTERVAL' }
+  | { readonly id: 'LIST'; readonly child: LogicalType }
+  /** fixed-size list, e.g. FLOAT[128] for embeddings */
+  | { readonly id: 'ARRAY'; readonly child: LogicalType; readonly size: number }
+  | { readonly id: 'STRUCT'; readonly fields: readonly StructField[] }
+
+export interface StructField { readonly name: string; readonly type: LogicalType }
+
+export type DecimalType = Extract<LogicalType, { id: 'DECIMAL' }>
+export type ListType = Extract<LogicalType, { id: 'LIST' }>
+export type ArrayType = Extract<LogicalType, { id: 'ARRAY' }>
+export type StructType = Extract<LogicalType, { id: 'STRUCT' }>
+
+export const NULL_TYPE: LogicalType = { id: 'NULL' }
+export const BOOLEAN: LogicalType = { id: 'BOOLEAN' }
+export const TINYINT: LogicalType = { id: 'TINYINT' }
+export const SMALLINT: LogicalType = { id: 'SMALLINT' }
+export const INTEGER: LogicalType = { id: 'INTEGER' }
+export const BIGINT: LogicalType = { id: 'BIGINT' }
+export const REAL: LogicalType = { id: 'REAL' }
+export const DOUBLE: LogicalType = { id: 'DOUBLE' }
+export const VARCHAR: LogicalType = { id: 'VARCHAR' }
+export const BLOB: LogicalType = { id: 'BLOB' }
+export const DATE: LogicalType = { id: 'DATE' }
+export const TIME: LogicalType = { id: 'TIME' }
+export const TIMESTAMP: LogicalType = { id: 'TIMESTAMP' }
+export const INTERVAL: LogicalType = { id: 'INTERVAL' }
+
+/** Widest DECIMAL stored as scaled integers in a Float64Array (exact below 2^53). */
+export const DECIMAL_FLOAT_MAX_WIDTH = 15
+export const DECIMAL_MAX_WIDTH = 38
+
+export function decimal(width: number, scale: number): DecimalType {
+  return { id: 'DECIMAL', width, scale }
+}
+export function list(child: LogicalType): ListType { return { id: 'LIST', child } }
+export function array(child: LogicalType, size: number): ArrayType { return { id: 'ARRAY', child, size } }
+export function struct(fields: readonly StructField[]): StructType { return { id: 'STRUCT', fields } }
+
+/**
+ * How a type's values live in a Vector (DESIGN §4):
+ * - 'u8' Uint8Array (BOOLEAN as 0/1), 'i8' 'i16' 'i32' signed typed arrays,
+ * - 'i64' BigInt64Array (BIGINT; DECIMAL wider than 15 digits uses 'big'),
+ * - 'f32' Float32Array, 'f64' Float64Array (DOUBLE; DECIMAL ≤ 15 digits as scaled integers;
+ *   TIMESTAMP and TIME as integer microseconds, exact within ±285,000 years),
+ * - 'date' Int32Array of days since 1970-01-01,
+ * - 'big' Array<bigint> (DECIMAL 16–38 digits as scaled integers),
+ * - 'str' Array<string>, 'blob' Array<Uint8Array>, 'interval' Array<Interval>,
+ * - 'list' offsets Int32Array(n+1) + one child vector, 'array' child vector with stride `size`,
+ * - 'struct' one child vector per field, 'null' no data.
+ */
+export type PhysicalType =
+  | 'null' | 'u8' | 'i8' | 'i16' | 'i32' | 'i64' | 'f32' | 'f64' | 'date' | 'big'
+  | 'str' | 'blob' | 'interval' | 'list' | 'array' | 'struct'
+
+export function physicalOf(t: LogicalType): PhysicalType {
+  switch (t.id) {
+    case 'NULL': return 'null'
+    case 'BOOLEAN': return 'u8'
+    case 'TINYINT': return 'i8'
+    case 'SMALLINT': return 'i16'
+    case 'INTEGER': return 'i32'
+    case 'BIGINT': return 'i64'
+    case 'REAL': return 'f32'
+    case 'DOUBLE': return 'f64'
+    case 'DECIMAL': return t.width <= DECIMAL_FLOAT_MAX_WIDTH ? 'f64' : 'big'
+    case 'VARCHAR': return 'str'
+    case 'BLOB': return 'blob'
+    case 'DATE': return 'date'
+    case 'TIME': return 'f64'
+    case 'TIMESTAMP': return 'f64'
+    case 'INTERVAL': return 'interval'
+    case 'LIST': return 'list'
+    case 'ARRAY': return 'array'
+    case 'STRUCT': return 'struct'
+  }
+}
+
+/** An INTERVAL value: months, days and microseconds kept apart, as PostgreSQL and DuckDB do. */
+export interface Interval { readonly months: number; readonly days: number; readonly micros: number }
+
+/**
+ * A single value in the engine's internal ("boxed") form, the same as a Vector element:
+ * BOOLEAN boolean; TINYINT..INTEGER number; BIGINT bigint; REAL/DOUBLE number;
+ * DECIMAL scaled integer (number when width ≤ 15, else bigint); VARCHAR string; BLOB Uint8Array;
+ * DATE days (number); TIME/TIMESTAMP microseconds (number); INTERVAL Interval;
+ * LIST/ARRAY Value[]; STRUCT Record<fieldName, Value>; NULL null.
+ */
+export type Value =
+  | null | boolean | number | bigint | string | Uint8Array | Interval
+  | readonly Value[] | { readonly [field: string]: Value }
+
+export function typeEquals(a: LogicalType, b: LogicalType): boolean {
+  if (a.id !== b.id) return false
+  switch (a.id) {
+    case 'DECIMAL': { const o = b as DecimalType; return a.width === o.width && a.scale === o.scale }
+    case 'LIST': return typeEquals(a.child, (b as ListType).child)
+    case 'ARRAY': { const o = b as ArrayType; return a.size === o.size && typeEquals(a.child, o.child) }
+    case 'STRUCT': {
+      const o = b as StructType
+      return a.fields.length === o.fields.length &&
+        a.fields.every((f, i) => f.name === o.fields[i]!.name && typeEquals(f.type, o.fields[i]!.type))
+    }
+    default: return true
+  }
+}
+
+/** SQL spelling, as DESCRIBE and error messages show it. */
+export function typeToString(t: LogicalType): string {
+  switch (t.id) {
+    case 'DECIMAL': return `DECIMAL(${t.width},${t.scale})`
+    case 'LIST': return `${typeToString(t.child)}[]`
+    case 'ARRAY': return `${typeToString(t.child)}[${t.size}]`
+    case 'STRUCT': return `STRUCT(${t.fields.map(f => `${quoteIdentIfNeeded(f.name)} ${typeToString(f.type)}`).join(', ')})`
+    case 'REAL': return 'FLOAT'
+    default: return t.id
+  }
+}
+
+function quoteIdentIfNeeded(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
+}
+
+export function isInteger(t: LogicalType): boolean {
+  return t.id === 'TINYINT' || t.id === 'SMALLINT' || t.id === 'INTEGER' || t.id === 'BIGINT'
+}
+export function isFloat(t: LogicalType): boolean { return t.id === 'REAL' || t.id === 'DOUBLE' }
+export function isNumeric(t: LogicalType): boolean { return isInteger(t) || isFloat(t) || t.id === 'DECIMAL' }
+export function isTemporal(t: LogicalType): boolean {
+  return t.id === 'DATE' || t.id === 'TIME' || t.id === 'TIMESTAMP' || t.id === 'INTERVAL'
+}
+export function isNested(t: LogicalType): boolean { return t.id === 'LIST' || t.id === 'ARRAY' || t.id === 'STRUCT' }
+
+/** Bounds of the integer types, for overflow checks. */
+export const INTEGER_RANGE = {
+  TINYINT: [-128, 127],
+  SMALLINT: [-32768, 32767],
+  INTEGER: [-2147483648, 2147483647],
+} as const
+export const BIGINT_MIN = -(2n ** 63n)
+export const BIGINT_MAX = 2n ** 63n - 1n
