@@ -1,0 +1,183 @@
+/**
+ * Implicit casts: which type may silently become which, at what cost, and the common type a
+ * set of values is brought to (comparisons, UNION, CASE, coalesce, greatest …). Follows
+ * DuckDB's cast_rules: integers widen, integers go to a DECIMAL wide enough or to floating
+ * point, DECIMALs widen, everything numeric goes to DOUBLE, DATE goes to TIMESTAMP, NULL goes
+ * anywhere, and an untyped string literal goes anywhere (DuckDB's STRING_LITERAL).
+ *
+ * Untyped string literals are modelled by one distinguished type object, STRING_LITERAL: it
+ * is an ordinary VARCHAR for every other part of the engine (same id, `typeEquals` VARCHAR),
+ * but here it is recognised by identity. The binder hands it out only for constant string
+ * literals and turns it back into plain VARCHAR when a value becomes a column.
+ */
+import {
+  DECIMAL_MAX_WIDTH, DOUBLE, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, VARCHAR, decimal, list, struct, typeEquals,
+} from './types.ts'
+
+/** The type of an untyped string literal ('abc'); compare by identity with isStringLiteral. */
+export const STRING_LITERAL: LogicalType = Object.freeze({ id: 'VARCHAR' as const })
+
+export function isStringLiteral(t: LogicalType): boolean { return t === STRING_LITERAL }
+
+/** Replaces the string-literal marker (also inside nested types) by plain VARCHAR. */
+export function normalizeLiteralType(t: LogicalType): LogicalType {
+  if (t === STRING_LITERAL) return VARCHAR
+  switch (t.id) {
+    case 'LIST': { const c = normalizeLiteralType(t.child); return c === t.child ? t : list(c) }
+    case 'ARRAY': { const c = normalizeLiteralType(t.child); return c === t.child ? t : { id: 'ARRAY', child: c, size: t.size } }
+    case 'STRUCT': {
+      const fields = t.fields.map(f => ({ name: f.name, type: normalizeLiteralType(f.type) }))
+      return fields.every((f, i) => f.type === t.fields[i]!.type) ? t : struct(fields)
+    }
+    default: return t
+  }
+}
+
+/** Digits before the decimal point each integer type needs (DuckDB: TINYINT → DECIMAL(3,0) …). */
+export function integerDecimalWidth(t: LogicalType): number | undefined {
+  switch (t.id) {
+    case 'TINYINT': return 3
+    case 'SMALLINT': return 5
+    case 'INTEGER': return 10
+    case 'BIGINT': return 19
+    default: return undefined
+  }
+}
+
+/** DuckDB prefers casting to more general types; these break ties between overloads. */
+function targetTypeCost(t: LogicalType): number {
+  switch (t.id) {
+    case 'INTEGER': return 103
+    case 'BIGINT': return 101
+    case 'DOUBLE': return 102
+    case 'DECIMAL': return 104
+    case 'TIMESTAMP': return 120
+    case 'VARCHAR': return 149
+    case 'LIST': case 'ARRAY': case 'STRUCT': return 160
+    default: return 110
+  }
+}
+
+const INTEGER_RANK: Readonly<Record<string, number>> = { TINYINT: 1, SMALLINT: 2, INTEGER: 3, BIGINT: 4 }
+
+/**
+ * Cost of casting `from` to `to` implicitly (0 = same type), or undefined when only an explicit
+ * CAST may do it. Lower is preferred when choosing between function overloads.
+ */
+export function implicitCastCost(from: LogicalType, to: LogicalType): number | undefined {
+  if (from === STRING_LITERAL) {
+    if (to.id === 'VARCHAR') return 0
+    return targetTypeCost(to)
+  }
+  if (typeEquals(from, to)) return 0
+  if (from.id === 'NULL') return 1
+  switch (from.id) {
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': {
+      const toRank = INTEGER_RANK[to.id]
+      if (toRank !== undefined) return toRank > INTEGER_RANK[from.id]! ? targetTypeCost(to) : undefined
+      if (to.id === 'REAL' || to.id === 'DOUBLE') return targetTypeCost(to)
+      if (to.id === 'DECIMAL') return to.width - to.scale >= integerDecimalWidth(from)! ? targetTypeCost(to) : undefined
+      return undefined
+    }
+    case 'DECIMAL':
+      if (to.id === 'REAL' || to.id === 'DOUBLE') return targetTypeCost(to)
+      if (to.id === 'DECIMAL') {
+        return to.scale >= from.scale && to.width - to.scale >= from.width - from.scale ? targetTypeCost(to) : undefined
+      }
+      return undefined
+    case 'REAL': return to.id === 'DOUBLE' ? targetTypeCost(to) : undefined
+    case 'DATE': return to.id === 'TIMESTAMP' ? targetTypeCost(to) : undefined
+    case 'LIST':
+      if (to.id === 'LIST') return implicitCastCost(from.child, to.child)
+      return undefined
+    case 'ARRAY':
+      if (to.id === 'ARRAY' && to.size === from.size) return implicitCastCost(from.child, to.child)
+      if (to.id === 'LIST') { const c = implicitCastCost(from.child, to.child); return c === undefined ? undefined : c + 1 }
+      return undefined
+    case 'STRUCT': {
+      if (to.id !== 'STRUCT' || to.fields.length !== from.fields.length) return undefined
+      let total = 0
+      for (let i = 0; i < from.fields.length; i++) {
+        const f = from.fields[i]!, g = to.fields[i]!
+        if (f.name.toLowerCase() !== g.name.toLowerCase()) return undefined
+        const c = implicitCastCost(f.type, g.type)
+        if (c === undefined) return undefined
+        total += c
+      }
+      return total
+    }
+    default: return undefined
+  }
+}
+
+/**
+ * The type every one of `types` casts to implicitly, picking the narrowest such type (DuckDB's
+ * MaxLogicalType). NULLs and string literals defer to the other types; only NULLs → NULL; only
+ * string literals → VARCHAR. Undefined when the types have nothing in common (e.g. INTEGER and
+ * a VARCHAR column: an explicit cast is required).
+ */
+export function commonSuperType(types: readonly LogicalType[]): LogicalType | undefined {
+  let result: LogicalType | undefined
+  let sawLiteral = false
+  for (const t of types) {
+    if (t.id === 'NULL') continue
+    if (t === STRING_LITERAL) { sawLiteral = true; continue }
+    if (result === undefined) { result = t; continue }
+    const m = maxType(result, t)
+    if (m === undefined) return undefined
+    result = m
+  }
+  if (result === undefined) return sawLiteral ? STRING_LITERAL : NULL_TYPE
+  return result
+}
+
+function maxType(a: LogicalType, b: LogicalType): LogicalType | undefined {
+  if (typeEquals(a, b)) return a
+  const ra = INTEGER_RANK[a.id], rb = INTEGER_RANK[b.id]
+  if (ra !== undefined && rb !== undefined) return ra >= rb ? a : b
+  if (a.id === 'DOUBLE' || b.id === 'DOUBLE') return isNumericId(a) && isNumericId(b) ? DOUBLE : undefined
+  if (a.id === 'REAL' || b.id === 'REAL') return isNumericId(a) && isNumericId(b) ? REAL : undefined
+  if (a.id === 'DECIMAL' || b.id === 'DECIMAL') {
+    const da = asDecimal(a), db = asDecimal(b)
+    if (da === undefined || db === undefined) return undefined
+    const scale = Math.max(da.scale, db.scale)
+    const width = Math.max(da.width - da.scale, db.width - db.scale) + scale
+    return width > DECIMAL_MAX_WIDTH ? DOUBLE : decimal(width, scale)
+  }
+  if ((a.id === 'DATE' && b.id === 'TIMESTAMP') || (a.id === 'TIMESTAMP' && b.id === 'DATE')) return TIMESTAMP
+  if (a.id === 'LIST' || b.id === 'LIST') {
+    const ca = a.id === 'LIST' || a.id === 'ARRAY' ? a.child : undefined
+    const cb = b.id === 'LIST' || b.id === 'ARRAY' ? b.child : undefined
+    if (ca === undefined || cb === undefined) return undefined
+    const c = commonSuperType([ca, cb])
+    return c === undefined ? undefined : list(c)
+  }
+  if (a.id === 'ARRAY' && b.id === 'ARRAY') {
+    const c = commonSuperType([a.child, b.child])
+    if (c === undefined) return undefined
+    return a.size === b.size ? { id: 'ARRAY', child: c, size: a.size } : list(c)
+  }
+  if (a.id === 'STRUCT' && b.id === 'STRUCT') {
+    if (a.fields.length !== b.fields.length) return undefined
+    const fields = []
+    for (let i = 0; i < a.fields.length; i++) {
+      const f = a.fields[i]!, g = b.fields[i]!
+      if (f.name.toLowerCase() !== g.name.toLowerCase()) return undefined
+      const c = commonSuperType([f.type, g.type])
+      if (c === undefined) return undefined
+      fields.push({ name: f.name, type: c })
+    }
+    return struct(fields)
+  }
+  return undefined
+}
+
+function isNumericId(t: LogicalType): boolean {
+  return INTEGER_RANK[t.id] !== undefined || t.id === 'REAL' || t.id === 'DOUBLE' || t.id === 'DECIMAL'
+}
+
+function asDecimal(t: LogicalType): { width: number; scale: number } | undefined {
+  if (t.id === 'DECIMAL') return t
+  const w = integerDecimalWidth(t)
+  return w === undefined ? undefined : { width: w, scale: 0 }
+}
