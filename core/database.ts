@@ -1,0 +1,381 @@
+/**
+ * The public entry of the engine (DESIGN §7): Database, Connection (a session), prepared
+ * statements. A statement goes parser → binder → optimizer → executor here, inside a
+ * transaction: its own (autocommit) or the session's explicit one, with statement-level
+ * atomicity — a failed statement leaves nothing behind.
+ */
+import type { Table } from 'apache-arrow'
+import { GrizzlyError, InternalError, SqlState, describePosition } from './errors.ts'
+import type { Value, LogicalType } from './types/types.ts'
+import { VARCHAR, typeToString } from './types/types.ts'
+import { DataChunk, vectorFromValues } from './vector/vector.ts'
+import { Hooks } from './hooks/registry.ts'
+import type { FunctionContext } from './hooks/contracts.ts'
+import { registerBuiltins } from './functions/index.ts'
+import { parse } from './parser/index.ts'
+import type { Statement } from './parser/ast.ts'
+import { bindStatement, type BinderContext, type BoundStatement } from './binder/index.ts'
+import type { ColumnId, SubqueryBoundExpr } from './plan/expr.ts'
+import type { LogicalPlan } from './plan/logical.ts'
+import type { ExprEnv } from './expression/index.ts'
+import { optimize } from './optimizer/index.ts'
+import { explainLogical } from './plan/explain.ts'
+import { executePlan, explainPlan } from './execution/index.ts'
+import type { Transaction } from './catalog/catalog.ts'
+import { MemoryCatalog, TransactionManager } from './catalog/index.ts'
+import { ArrowTableProvider } from './arrow/from-arrow.ts'
+import { Result, resultColumn, type StatementType } from './result.ts'
+import { bindParameter, type BoundParameter } from './params.ts'
+
+export interface OpenOptions {
+  /** open without write access */
+  readonly readOnly?: boolean
+  /** settings applied to every new session, e.g. { threads: 4 } */
+  readonly settings?: Readonly<Record<string, unknown>>
+}
+
+/** Harness and tuning pragmas accepted and ignored, as other engines' test suites use them. */
+const IGNORED_PRAGMAS = new Set([
+  'enable_verification', 'disable_verification', 'verify_external', 'disable_verify_external',
+  'verify_parallelism', 'disable_verify_parallelism', 'enable_profiling', 'disable_profiling',
+  'enable_profile', 'disable_profile', 'threads', 'enable_object_cache', 'disable_object_cache',
+  'enable_checkpoint_on_shutdown', 'disable_checkpoint_on_shutdown', 'verify_serializer',
+  'enable_optimizer', 'enable_progress_bar', 'disable_progress_bar', 'force_checkpoint', 'checkpoint',
+  'explain_output', 'profiling_output', 'profile_output', 'memory_limit', 'default_collation',
+  'enable_force_parallelism', 'disable_force_parallelism', 'verify_fetch_row', 'debug_force_external',
+])
+
+export class Database {
+  readonly hooks: Hooks
+  readonly catalog: MemoryCatalog
+  readonly transactions: TransactionManager
+  readonly readOnly: boolean
+  private readonly defaultSettings: Map<string, Value>
+  private readonly defaultConnection: Connection
+  private closed = false
+
+  private constructor(options: OpenOptions) {
+    this.hooks = new Hooks()
+    registerBuiltins(this.hooks)
+    this.catalog = new MemoryCatalog()
+    this.transactions = new TransactionManager()
+    this.readOnly = options.readOnly ?? false
+    this.defaultSettings = new Map()
+    for (const [k, v] of Object.entries(options.settings ?? {})) this.defaultSettings.set(k.toLowerCase(), bindParameter(v, 0).value)
+    this.defaultConnection = new Connection(this)
+  }
+
+  /** Opens a database: in memory when `path` is omitted or ':memory:'. */
+  static async open(path?: string, options: OpenOptions = {}): Promise<Database> {
+    if (path !== undefined && path !== ':memory:' && path !== '') {
+      throw new GrizzlyError(SqlState.featureNotSupported, `database files are not supported yet (cannot open "${path}")`,
+        { hint: "open an in-memory database with Database.open() and load data with SQL" })
+    }
+    return new Database(options)
+  }
+
+  /** A new session on this database, with its own settings and transaction. */
+  connect(): Connection {
+    this.checkOpen()
+    return new Connection(this)
+  }
+
+  query(sql: string, params: readonly unknown[] = []): Promise<Result> { return this.defaultConnection.query(sql, params) }
+  exec(script: string): Promise<Result> { return this.defaultConnection.exec(script) }
+  prepare(sql: string): Promise<PreparedStatement> { return this.defaultConnection.prepare(sql) }
+
+  /** Makes an apache-arrow Table queryable as `name` without copying its fixed-width columns. */
+  register(name: string, table: Table): void {
+    this.checkOpen()
+    const provider = new ArrowTableProvider(table)
+    const txn = this.transactions.begin({ readOnly: false })
+    try {
+      this.catalog.registerExternal(txn, name, provider.columns.map(c => ({ name: c.name, type: c.type, notNull: false, default: null, defaultSql: null })), provider, true)
+      this.transactions.commit(txn)
+    } catch (e) {
+      this.transactions.rollback(txn)
+      throw e
+    }
+  }
+
+  async close(): Promise<void> { this.closed = true }
+
+  /** @internal */
+  defaultSetting(name: string): Value | undefined {
+    const explicit = this.defaultSettings.get(name)
+    if (explicit !== undefined) return explicit
+    return this.hooks.setting(name)?.default
+  }
+
+  /** @internal */
+  checkOpen(): void {
+    if (this.closed) throw new GrizzlyError('08003', 'the database is closed', { hint: 'open it again with Database.open()' })
+  }
+}
+
+export class PreparedStatement {
+  private readonly connection: Connection
+  private readonly statements: readonly Statement[]
+  private readonly sql: string
+  private closed = false
+
+  /** @internal */
+  constructor(connection: Connection, sql: string, statements: readonly Statement[]) {
+    this.connection = connection
+    this.sql = sql
+    this.statements = statements
+  }
+
+  query(params: readonly unknown[] = []): Promise<Result> {
+    if (this.closed) return Promise.reject(new GrizzlyError(SqlState.invalidParameterValue, 'the prepared statement is closed', { hint: 'prepare it again' }))
+    return this.connection.runParsed(this.sql, this.statements, params)
+  }
+
+  close(): void { this.closed = true }
+}
+
+/** A session: settings, the current transaction, and a queue so its statements run one at a time. */
+export class Connection {
+  readonly database: Database
+  private readonly settings = new Map<string, Value>()
+  private explicitTxn: Transaction | null = null
+  private queue: Promise<unknown> = Promise.resolve()
+  private seed: (() => number) | null = null
+
+  /** @internal */
+  constructor(database: Database) { this.database = database }
+
+  query(sql: string, params: readonly unknown[] = []): Promise<Result> {
+    return this.enqueue(() => this.runText(sql, params))
+  }
+
+  exec(script: string): Promise<Result> { return this.query(script) }
+
+  async prepare(sql: string): Promise<PreparedStatement> {
+    const statements = decorate(sql, () => parse(sql))
+    return new PreparedStatement(this, sql, statements)
+  }
+
+  /** @internal */
+  runParsed(sql: string, statements: readonly Statement[], params: readonly unknown[]): Promise<Result> {
+    return this.enqueue(() => this.runStatements(sql, statements, params))
+  }
+
+  /** Current value of a setting in this session. */
+  setting(name: string): Value {
+    const key = name.toLowerCase()
+    const v = this.settings.get(key)
+    if (v !== undefined) return v
+    return this.database.defaultSetting(key) ?? null
+  }
+
+  get inTransaction(): boolean { return this.explicitTxn !== null }
+
+  private enqueue<T>(work: () => T): Promise<T> {
+    const run = this.queue.then(() => work())
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private runText(sql: string, params: readonly unknown[]): Result {
+    this.database.checkOpen()
+    const statements = decorate(sql, () => parse(sql))
+    return this.runStatements(sql, statements, params)
+  }
+
+  private runStatements(sql: string, statements: readonly Statement[], params: readonly unknown[]): Result {
+    this.database.checkOpen()
+    const bound = params.map((p, i) => bindParameter(p, i + 1))
+    let last = Result.empty('OTHER')
+    for (const stmt of statements) last = decorate(sql, () => this.runOne(stmt, bound))
+    return last
+  }
+
+  private runOne(stmt: Statement, params: readonly BoundParameter[]): Result {
+    const tm = this.database.transactions
+    const autocommit = this.explicitTxn === null
+    const txn = this.explicitTxn ?? tm.begin({ readOnly: this.database.readOnly })
+    const mark = autocommit ? 0 : tm.savepoint(txn)
+    try {
+      const result = this.execute(stmt, txn, params)
+      if (autocommit && this.explicitTxn === null) tm.commit(txn)
+      return result
+    } catch (e) {
+      if (autocommit) {
+        if (this.explicitTxn === txn) this.explicitTxn = null
+        tm.rollback(txn)
+      } else if (this.explicitTxn === txn) tm.rollbackTo(txn, mark)
+      throw e
+    }
+  }
+
+  private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[]): Result {
+    const fnCtx = this.functionContext()
+    let nextId = 0
+    const ctx: BinderContext = {
+      catalog: this.database.catalog,
+      hooks: this.database.hooks,
+      txn,
+      fnCtx,
+      parameterTypes: params.map(p => p.type),
+      setting: name => this.setting(name),
+      nextColumnId: (): ColumnId => nextId++,
+    }
+    const bound = bindStatement(stmt, ctx)
+    return this.executeBound(bound, stmt, txn, fnCtx, params.map(p => p.value))
+  }
+
+  private executeBound(bound: BoundStatement, stmt: Statement, txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): Result {
+    switch (bound.kind) {
+      case 'query': {
+        const plan = this.optimizePlan(bound.plan, txn, fnCtx, params)
+        const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
+        const columns = plan.output.map((c, i) => resultColumn(bound.names[i] ?? c.name, c.type))
+        const type = statementTypeOf(stmt)
+        const changes = type === 'INSERT' || type === 'UPDATE' || type === 'DELETE' ? countChanges(chunks, columns.length) : 0
+        return new Result(columns, chunks, type, changes)
+      }
+      case 'command':
+        bound.run()
+        return Result.empty(statementTypeOf(stmt))
+      case 'transaction': return this.transaction(bound.action, txn)
+      case 'explain': {
+        const inner = bound.statement
+        if (inner.kind !== 'query') throw new GrizzlyError(SqlState.featureNotSupported, 'EXPLAIN of this statement is not supported yet', { hint: 'EXPLAIN a query or a DML statement' })
+        const plan = this.optimizePlan(inner.plan, txn, fnCtx, params)
+        let text: string
+        if (bound.analyze) {
+          const { profile } = executePlan(plan, this.executionContext(txn, fnCtx, params, true))
+          text = explainPlan(plan, profile)
+        } else text = explainPlan(plan, null)
+        return textResult(['explain_key', 'explain_value'], [[bound.analyze ? 'analyzed_plan' : 'physical_plan', text], ['logical_plan', explainLogical(plan)]], 'EXPLAIN')
+      }
+      case 'set':
+        this.settings.set(bound.name.toLowerCase(), bound.value)
+        return Result.empty('SET')
+      case 'reset':
+        if (bound.name === null) this.settings.clear()
+        else this.settings.delete(bound.name.toLowerCase())
+        return Result.empty('SET')
+      case 'pragma': {
+        if (IGNORED_PRAGMAS.has(bound.name)) return Result.empty('PRAGMA')
+        throw new GrizzlyError(SqlState.featureNotSupported, `PRAGMA ${bound.name} is not supported yet`, { hint: 'use SET for settings, and DESCRIBE / SHOW TABLES to inspect the catalog' })
+      }
+    }
+  }
+
+  private transaction(action: 'begin' | 'commit' | 'rollback', autocommitTxn: Transaction): Result {
+    const tm = this.database.transactions
+    switch (action) {
+      case 'begin':
+        if (this.explicitTxn !== null) throw new GrizzlyError(SqlState.activeTransaction, 'a transaction is already in progress', { hint: 'COMMIT or ROLLBACK it first' })
+        this.explicitTxn = autocommitTxn
+        return Result.empty('TRANSACTION')
+      case 'commit':
+      case 'rollback': {
+        const txn = this.explicitTxn
+        if (txn === null) throw new GrizzlyError(SqlState.noActiveTransaction, `cannot ${action.toUpperCase()}: no transaction is in progress`, { hint: 'start one with BEGIN' })
+        this.explicitTxn = null
+        if (action === 'commit') tm.commit(txn)
+        else tm.rollback(txn)
+        // the statement's own autocommit transaction is the explicit one here, already finished
+        return Result.empty('TRANSACTION')
+      }
+    }
+  }
+
+  private optimizePlan(plan: LogicalPlan, txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): LogicalPlan {
+    const disabledText = String(this.setting('disabled_optimizers') ?? '')
+    const disabled = new Set(disabledText.split(',').map(s => s.trim().toLowerCase()).filter(s => s !== ''))
+    return optimize(plan, { env: this.plainEnv(fnCtx, params), txn, disabled })
+  }
+
+  private plainEnv(fnCtx: FunctionContext, params: readonly Value[]): ExprEnv {
+    return {
+      fnCtx,
+      params,
+      hooks: this.database.hooks,
+      evaluateSubquery(_e: SubqueryBoundExpr) { throw new InternalError('subqueries are not evaluated while optimizing') },
+    }
+  }
+
+  private executionContext(txn: Transaction, fnCtx: FunctionContext, params: readonly Value[], profile: boolean) {
+    return { catalog: this.database.catalog, hooks: this.database.hooks, txn, fnCtx, params, profile }
+  }
+
+  private functionContext(): FunctionContext {
+    const now = Date.now() * 1000
+    const self = this
+    return {
+      setting: (name: string): Value => self.setting(name),
+      statementTime: now,
+      random: () => (self.seed === null ? Math.random() : self.seed()),
+      setSeed(seed: number) { self.seed = seededRandom(seed) },
+    }
+  }
+}
+
+/** mulberry32: small, fast, good enough for random() after setseed(). */
+function seededRandom(seed: number): () => number {
+  let a = Math.floor(seed * 2 ** 31) >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Adds "LINE l:c" and a caret under the place of the error to positioned errors. */
+function decorate<T>(sql: string, work: () => T): T {
+  try {
+    return work()
+  } catch (e) {
+    if (e instanceof GrizzlyError) {
+      if (e.position !== undefined && !e.message.includes('\nLINE ')) {
+        const out = new GrizzlyError(e.code, `${e.message}\n${describePosition(sql, e.position)}`, { position: e.position, hint: e.hint, cause: e.cause })
+        throw out
+      }
+      throw e
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new GrizzlyError(SqlState.programLimitExceeded, 'the statement is nested too deeply', { hint: 'simplify the expression or split the query' })
+    }
+    throw new InternalError(e instanceof Error ? e.message : String(e), e)
+  }
+}
+
+function statementTypeOf(stmt: Statement): StatementType {
+  switch (stmt.kind) {
+    case 'query_statement': return 'SELECT'
+    case 'insert': return 'INSERT'
+    case 'update': return 'UPDATE'
+    case 'delete': return 'DELETE'
+    case 'create_table': case 'create_view': case 'create_schema': case 'create_index': case 'create_sequence': return 'CREATE'
+    case 'drop': return 'DROP'
+    case 'alter_table': return 'ALTER'
+    case 'transaction': return 'TRANSACTION'
+    case 'explain': return 'EXPLAIN'
+    case 'set': case 'reset': return 'SET'
+    case 'show': case 'describe': return 'SHOW'
+    case 'pragma': return 'PRAGMA'
+  }
+}
+
+function countChanges(chunks: readonly DataChunk[], columns: number): number {
+  if (columns !== 1) return chunks.reduce((s, c) => s + c.size, 0)
+  const first = chunks[0]
+  if (first === undefined || first.size !== 1) return chunks.reduce((s, c) => s + c.size, 0)
+  const v = first.column(0).data
+  return v instanceof BigInt64Array ? Number(v[0]) : chunks.reduce((s, c) => s + c.size, 0)
+}
+
+function textResult(names: readonly string[], rows: readonly (readonly string[])[], type: StatementType): Result {
+  const columns = names.map(n => resultColumn(n, VARCHAR))
+  const vectors = names.map((_, c) => vectorFromValues(VARCHAR, rows.map(r => r[c] ?? null)))
+  return new Result(columns, [new DataChunk(vectors, rows.length)], type)
+}
+
+export type { LogicalType }
+export { typeToString }

@@ -1,0 +1,51 @@
+/**
+ * JavaScript parameter values ($1, ?) → typed internal values. Numbers that are 32-bit
+ * integers bind as INTEGER, other numbers as DOUBLE, bigints as BIGINT, strings as VARCHAR,
+ * Dates as TIMESTAMP, Uint8Arrays as BLOB, arrays as LISTs of their elements' common type.
+ */
+import { GrizzlyError, SqlState } from './errors.ts'
+import {
+  type LogicalType, type Value, BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, NULL_TYPE, TIMESTAMP, VARCHAR, list,
+  typeEquals,
+} from './types/types.ts'
+
+export interface BoundParameter { readonly type: LogicalType; readonly value: Value }
+
+export function bindParameter(v: unknown, index: number): BoundParameter {
+  if (v === null || v === undefined) return { type: NULL_TYPE, value: null }
+  switch (typeof v) {
+    case 'boolean': return { type: BOOLEAN, value: v }
+    case 'number':
+      if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return { type: INTEGER, value: v }
+      return { type: DOUBLE, value: v }
+    case 'bigint': return { type: BIGINT, value: v }
+    case 'string': return { type: VARCHAR, value: v }
+    default: break
+  }
+  if (v instanceof Date) {
+    const ms = v.getTime()
+    if (Number.isNaN(ms)) throw badParameter(index, 'an invalid Date')
+    return { type: TIMESTAMP, value: ms * 1000 }
+  }
+  if (v instanceof Uint8Array) return { type: BLOB, value: v }
+  if (Array.isArray(v)) {
+    const items = v.map((x, i) => bindParameter(x, index))
+    let child: LogicalType = NULL_TYPE
+    for (const it of items) {
+      if (it.type.id === 'NULL') continue
+      if (child.id === 'NULL') child = it.type
+      else if (!typeEquals(child, it.type)) {
+        if ((child.id === 'INTEGER' && it.type.id === 'DOUBLE') || (child.id === 'DOUBLE' && it.type.id === 'INTEGER')) child = DOUBLE
+        else throw badParameter(index, 'an array whose elements have different types')
+      }
+    }
+    if (child.id === 'NULL') child = INTEGER
+    return { type: list(child), value: items.map(it => it.value) }
+  }
+  throw badParameter(index, `a value of type ${Object.prototype.toString.call(v).slice(8, -1)}`)
+}
+
+function badParameter(index: number, what: string): GrizzlyError {
+  return new GrizzlyError(SqlState.invalidParameterValue, `parameter $${index} is ${what}, which cannot be passed to SQL`,
+    { hint: 'pass numbers, bigints, strings, booleans, Dates, Uint8Arrays, arrays of these, or null' })
+}
