@@ -1,0 +1,145 @@
+/**
+ * The reference evaluator: walks the bound expression node by node, one whole vector per node,
+ * reading values through the generic (boxed) vector helpers. It is slow but simple; the
+ * compiler falls back on it for nodes it does not fuse, and tests check the compiled loops
+ * against it.
+ */
+import { assertNever } from '../errors.ts'
+import type { BoundExpr, CaseBoundExpr, CompareOp } from '../plan/expr.ts'
+import { referencedColumns } from '../plan/expr.ts'
+import { BOOLEAN, type LogicalType, type Value } from '../types/types.ts'
+import {
+  DataChunk, type Vector, VectorBuilder, constantVector, gather, getValue,
+} from '../vector/vector.ts'
+import type { ExprEnv, Layout } from './env.ts'
+import {
+  castVectorVia, columnOf, evaluateSubqueryExpr, invokeScalar, parameterValue,
+} from './kernels.ts'
+import { compareValues, normalizeValue } from './runtime.ts'
+
+export function interpret(expr: BoundExpr, chunk: DataChunk, layout: Layout, env: ExprEnv): Vector {
+  const n = chunk.size
+  switch (expr.kind) {
+    case 'colref': return columnOf(chunk, layout, expr.id)
+    case 'const': return constantVector(expr.type, normalizeValue(expr.value, expr.type), n)
+    case 'param': return constantVector(expr.type, parameterValue(expr, env), n)
+    case 'call': {
+      const args = expr.args.map(a => interpret(a, chunk, layout, env))
+      return invokeScalar(expr.fn, args, n, env)
+    }
+    case 'cast': return castVectorVia(interpret(expr.expr, chunk, layout, env), expr.type, expr.try, env)
+    case 'compare': {
+      const l = interpret(expr.left, chunk, layout, env), r = interpret(expr.right, chunk, layout, env)
+      const t = expr.left.type
+      return rowWise(n, i => compareRow(expr.op, getValue(l, i), getValue(r, i), t))
+    }
+    case 'and': case 'or': {
+      const args = expr.args.map(a => interpret(a, chunk, layout, env))
+      const isAnd = expr.kind === 'and'
+      return rowWise(n, i => {
+        let sawNull = false
+        for (const a of args) {
+          const v = getValue(a, i)
+          if (v === null) sawNull = true
+          else if (v === !isAnd) return v
+        }
+        return sawNull ? null : isAnd
+      })
+    }
+    case 'not': {
+      const a = interpret(expr.arg, chunk, layout, env)
+      return rowWise(n, i => { const v = getValue(a, i); return v === null ? null : !v })
+    }
+    case 'is_null': {
+      const a = interpret(expr.arg, chunk, layout, env)
+      return rowWise(n, i => a.isValid(i) === expr.not)
+    }
+    case 'case': return caseBySelection(expr, chunk, layout, (e, c) => interpret(e, c, layout, env))
+    case 'in_list': {
+      const a = interpret(expr.arg, chunk, layout, env)
+      const items = expr.list.map(x => interpret(x, chunk, layout, env))
+      const t = expr.arg.type
+      return rowWise(n, i => {
+        const v = getValue(a, i)
+        if (v === null) return null
+        let sawNull = false
+        for (const item of items) {
+          const w = getValue(item, i)
+          if (w === null) sawNull = true
+          else if (compareValues(v, w, t) === 0) return !expr.not
+        }
+        return sawNull ? null : expr.not
+      })
+    }
+    case 'subquery': return evaluateSubqueryExpr(expr, chunk, layout, env)
+    default: return assertNever(expr, 'expression')
+  }
+}
+
+/** SQL comparison of two boxed values, NULL-aware. */
+export function compareRow(op: CompareOp, a: Value, b: Value, type: LogicalType): boolean | null {
+  if (op === 'distinct' || op === 'not_distinct') {
+    const same = a === null || b === null ? a === b : compareValues(a, b, type) === 0
+    return op === 'distinct' ? !same : same
+  }
+  if (a === null || b === null) return null
+  const c = compareValues(a, b, type)
+  switch (op) {
+    case '=': return c === 0
+    case '<>': return c !== 0
+    case '<': return c < 0
+    case '<=': return c <= 0
+    case '>': return c > 0
+    case '>=': return c >= 0
+    default: return assertNever(op, 'comparison')
+  }
+}
+
+function rowWise(n: number, f: (i: number) => Value): Vector {
+  const b = new VectorBuilder(BOOLEAN, n)
+  for (let i = 0; i < n; i++) b.push(f(i))
+  return b.finish()
+}
+
+/**
+ * CASE evaluates each branch only on the rows that reach it, so an error a branch would raise
+ * on rows it does not take (CASE WHEN x = 0 THEN 0 ELSE 1 / x END) never happens.
+ */
+export function caseBySelection(expr: CaseBoundExpr, chunk: DataChunk, layout: Layout,
+  evaluate: (part: BoundExpr, rows: DataChunk) => Vector): Vector {
+  const n = chunk.size
+  const result = new Array<Value>(n).fill(null)
+  const used = [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
+  let rows = new Int32Array(n)
+  for (let i = 0; i < n; i++) rows[i] = i
+  const scatter = (sel: Int32Array, v: Vector): void => {
+    for (let k = 0; k < sel.length; k++) result[sel[k]!] = getValue(v, k)
+  }
+  for (const w of expr.whens) {
+    if (rows.length === 0) break
+    const cond = evaluate(w.when, subChunk(chunk, rows, used))
+    const taken: number[] = [], rest: number[] = []
+    for (let k = 0; k < rows.length; k++) (getValue(cond, k) === true ? taken : rest).push(rows[k]!)
+    if (taken.length > 0) {
+      const sel = Int32Array.from(taken)
+      scatter(sel, evaluate(w.then, subChunk(chunk, sel, used)))
+    }
+    rows = Int32Array.from(rest)
+  }
+  if (rows.length > 0) scatter(rows, evaluate(expr.else, subChunk(chunk, rows, used)))
+  const b = new VectorBuilder(expr.type, n)
+  for (const v of result) b.push(v)
+  return b.finish()
+}
+
+/** The chunk restricted to rows `sel`; only the columns in `used` are gathered (the rest are never read). */
+export function subChunk(chunk: DataChunk, sel: Int32Array, used: readonly number[]): DataChunk {
+  if (sel.length === chunk.size) {
+    let identity = true
+    for (let k = 0; k < sel.length; k++) if (sel[k] !== k) { identity = false; break }
+    if (identity) return chunk
+  }
+  const cols = chunk.columns.slice()
+  for (const i of used) cols[i] = gather(chunk.column(i), sel, sel.length)
+  return new DataChunk(cols, sel.length)
+}
