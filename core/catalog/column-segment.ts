@@ -1,0 +1,317 @@
+/**
+ * One column of one row group: a growable array in the column's physical layout, a lazily
+ * allocated validity mask and a min/max zone map. Flat types are copied with typed-array `set`
+ * (no boxing); nested types (LIST/ARRAY/STRUCT) are kept boxed, which is slower but rare in
+ * analytical tables.
+ */
+import { InternalError } from '../errors.ts'
+import type { LogicalType, PhysicalType, Value } from '../types/types.ts'
+import { physicalOf } from '../types/types.ts'
+import {
+  Vector, VectorBuilder, allocData, getValue, nullVector, type VectorData,
+} from '../vector/vector.ts'
+import type { ScanFilter } from './catalog.ts'
+
+type TypedData = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array
+
+/** how a segment keeps its values */
+type StorageKind = 'typed' | 'array' | 'boxed' | 'none'
+
+function storageKindOf(p: PhysicalType): StorageKind {
+  switch (p) {
+    case 'u8': case 'i8': case 'i16': case 'i32': case 'date': case 'i64': case 'f32': case 'f64': return 'typed'
+    case 'big': case 'str': case 'blob': case 'interval': return 'array'
+    case 'list': case 'array': case 'struct': return 'boxed'
+    case 'null': return 'none'
+  }
+}
+
+/** zone maps only for types whose JS order is the SQL order */
+function hasZoneMap(p: PhysicalType): boolean {
+  // REAL is left out: a filter constant may be a DOUBLE or a rounded REAL, and the two disagree
+  return p === 'i8' || p === 'i16' || p === 'i32' || p === 'date' || p === 'i64' || p === 'f64' || p === 'big'
+}
+
+const INITIAL_CAPACITY = 16
+
+export class ColumnSegment {
+  readonly type: LogicalType
+  readonly physical: PhysicalType
+  private readonly storage: StorageKind
+  private readonly zoned: boolean
+  length = 0
+  private capacity = 0
+  private data: TypedData | unknown[] | null
+  /** 1 = valid; null while every row so far is valid */
+  private validity: Uint8Array | null = null
+  // zone map over valid values ever written (a superset after deletes and updates)
+  private min: number | bigint = 0
+  private max: number | bigint = 0
+  private hasValid = false
+  private hasNull = false
+  /** a NaN was written: NaN sorts above everything in SQL, so the max is unknown */
+  private hasNaN = false
+  /** rows [0, zoneUpTo) are folded into min/max; the rest is folded on the first filtered scan */
+  private zoneUpTo = 0
+
+  constructor(type: LogicalType, private readonly maxCapacity: number) {
+    this.type = type
+    this.physical = physicalOf(type)
+    this.storage = storageKindOf(this.physical)
+    this.zoned = hasZoneMap(this.physical)
+    this.data = this.storage === 'typed' ? null : this.storage === 'none' ? null : []
+  }
+
+  private ensureCapacity(needed: number): void {
+    if (needed <= this.capacity) return
+    let cap = Math.max(INITIAL_CAPACITY, this.capacity)
+    while (cap < needed) cap *= 2
+    cap = Math.min(Math.max(cap, needed), this.maxCapacity)
+    if (this.storage === 'typed') {
+      const next = allocData(this.physical, cap) as TypedData
+      if (this.data !== null) (next as Float64Array).set((this.data as Float64Array).subarray(0, this.length))
+      this.data = next
+    }
+    if (this.validity !== null) {
+      const v = new Uint8Array(cap)
+      v.set(this.validity.subarray(0, this.length))
+      this.validity = v
+    }
+    this.capacity = cap
+  }
+
+  private allocValidity(): Uint8Array {
+    const v = new Uint8Array(Math.max(this.capacity, 1))
+    v.fill(1, 0, this.length)
+    this.validity = v
+    return v
+  }
+
+  /** appends rows [from, to) of `src` */
+  append(src: Vector, from: number, to: number): void {
+    if (src.physical !== this.physical) {
+      throw new InternalError(`appending a ${src.type.id} vector to a ${this.type.id} column`)
+    }
+    const count = to - from
+    if (count <= 0) return
+    const at = this.length
+    this.ensureCapacity(at + count)
+    const srcValid = src.validity
+    if (srcValid !== null) {
+      const v = this.validity ?? this.allocValidity()
+      v.set(srcValid.subarray(from, to), at)
+      for (let i = from; i < to; i++) if (srcValid[i] === 0) { this.hasNull = true; break }
+    } else if (this.validity !== null) {
+      this.validity.fill(1, at, at + count)
+    }
+    if (this.physical === 'null') this.hasNull = true
+    switch (this.storage) {
+      case 'typed':
+        (this.data as Float64Array).set((src.data as Float64Array).subarray(from, to), at)
+        break
+      case 'array': {
+        const d = this.data as unknown[], s = src.data as unknown[]
+        for (let i = 0; i < count; i++) d[at + i] = s[from + i]
+        break
+      }
+      case 'boxed': {
+        const d = this.data as Value[]
+        for (let i = 0; i < count; i++) d[at + i] = getValue(src, from + i)
+        break
+      }
+      case 'none': break
+    }
+    this.length = at + count
+    if (this.zoned) return
+    if (!this.hasValid) this.hasValid = srcValid === null ? this.physical !== 'null' : anyValid(srcValid, from, to)
+  }
+
+  private widenZone(start: number, end: number): void {
+    const d = this.data as ArrayLike<number | bigint>, v = this.validity
+    let min = this.min, max = this.max, seen = this.hasValid
+    for (let i = start; i < end; i++) {
+      if (v !== null && v[i] === 0) continue
+      const x = d[i]!
+      if (x !== x) { this.hasNaN = true; continue }
+      if (!seen) { min = x; max = x; seen = true; continue }
+      if (x < min) min = x
+      else if (x > max) max = x
+    }
+    this.min = min; this.max = max
+    if (seen) this.hasValid = true
+  }
+
+  private foldZone(): void {
+    if (this.zoneUpTo < this.length) {
+      this.widenZone(this.zoneUpTo, this.length)
+      this.zoneUpTo = this.length
+    }
+  }
+
+  /** drops rows from `length` on (undo of an append) */
+  truncate(length: number): void {
+    if (length >= this.length) return
+    if (this.storage === 'array' || this.storage === 'boxed') (this.data as unknown[]).length = length
+    this.length = length
+    if (this.zoneUpTo > length) this.zoneUpTo = length
+  }
+
+  /** false when no row of this segment can satisfy `f` */
+  mayMatch(f: ScanFilter): boolean {
+    if (this.zoned) this.foldZone()
+    switch (f.kind) {
+      case 'is_null': return f.not ? this.hasValid || this.hasNaN : this.hasNull
+      case 'compare': {
+        const value = f.value
+        if (value === null) return false
+        if (!this.hasValid && !this.hasNaN) return false
+        if (!this.zoned || this.hasNaN || (typeof value !== 'number' && typeof value !== 'bigint')) return true
+        if (value !== value) return true
+        switch (f.op) {
+          case '=': return !(value < this.min || value > this.max)
+          case '<': return this.min < value
+          case '<=': return this.min <= value
+          case '>': return this.max > value
+          case '>=': return this.max >= value
+        }
+      }
+    }
+  }
+
+  isValid(i: number): boolean { return this.validity === null ? this.physical !== 'null' : this.validity[i] === 1 }
+
+  /** true when any row of [start, end) not marked in `deleted` is NULL */
+  anyNull(start: number, end: number, deleted: Uint8Array | null): boolean {
+    const v = this.validity
+    if (this.physical !== 'null' && v === null) return false
+    for (let i = start; i < end; i++) {
+      if ((v === null || v[i] === 0) && (deleted === null || deleted[i] === 0)) return true
+    }
+    return false
+  }
+
+  /** row i in internal form */
+  valueAt(i: number): Value {
+    if (!this.isValid(i)) return null
+    switch (this.storage) {
+      case 'typed':
+        if (this.physical === 'u8') return (this.data as Uint8Array)[i] === 1
+        return (this.data as Float64Array)[i]!
+      case 'array': case 'boxed': return (this.data as Value[])[i]!
+      case 'none': return null
+    }
+  }
+
+  /** the raw stored element (no NULL check, booleans as 0/1): for hash keys */
+  rawAt(i: number): unknown {
+    return this.storage === 'none' ? null : (this.data as ArrayLike<unknown>)[i]
+  }
+
+  /** rows [start, end) as a new vector (copied, so later updates do not show through) */
+  read(start: number, end: number): Vector {
+    const n = end - start
+    const validity = this.validity === null ? null : this.validity.slice(start, end)
+    switch (this.storage) {
+      case 'typed':
+        return new Vector(this.type, n, (this.data as Float64Array).slice(start, end) as VectorData, validity)
+      case 'array':
+        return new Vector(this.type, n, (this.data as unknown[]).slice(start, end) as VectorData, validity)
+      case 'boxed': {
+        const b = new VectorBuilder(this.type, n)
+        const d = this.data as Value[]
+        for (let i = start; i < end; i++) b.push(validity === null || validity[i - start] === 1 ? d[i]! : null)
+        return b.finish()
+      }
+      case 'none': return nullVector(this.type, n)
+    }
+  }
+
+  /** rows sel[0..count) as a new vector */
+  gather(sel: Int32Array, count: number): Vector {
+    const valid = this.validity
+    let validity: Uint8Array | null = null
+    if (valid !== null) {
+      validity = new Uint8Array(count)
+      for (let k = 0; k < count; k++) validity[k] = valid[sel[k]!]!
+    }
+    switch (this.storage) {
+      case 'typed': {
+        const out = allocData(this.physical, count) as Float64Array
+        const d = this.data as Float64Array
+        for (let k = 0; k < count; k++) out[k] = d[sel[k]!]!
+        return new Vector(this.type, count, out, validity)
+      }
+      case 'array': {
+        const out = new Array<unknown>(count)
+        const d = this.data as unknown[]
+        for (let k = 0; k < count; k++) out[k] = d[sel[k]!]
+        return new Vector(this.type, count, out as VectorData, validity)
+      }
+      case 'boxed': {
+        const b = new VectorBuilder(this.type, count)
+        for (let k = 0; k < count; k++) b.push(this.valueAt(sel[k]!))
+        return b.finish()
+      }
+      case 'none': return nullVector(this.type, count)
+    }
+  }
+
+  /** overwrites row i with row j of `src` (same type) */
+  write(i: number, src: Vector, j: number): void {
+    if (src.physical !== this.physical) {
+      throw new InternalError(`writing a ${src.type.id} value into a ${this.type.id} column`)
+    }
+    const valid = src.validity === null ? this.physical !== 'null' : src.validity[j] === 1
+    if (!valid) {
+      (this.validity ?? this.allocValidity())[i] = 0
+      this.hasNull = true
+      return
+    }
+    if (this.validity !== null) this.validity[i] = 1
+    switch (this.storage) {
+      case 'typed': (this.data as Float64Array)[i] = (src.data as Float64Array)[j]!; break
+      case 'array': (this.data as unknown[])[i] = (src.data as unknown[])[j]; break
+      case 'boxed': (this.data as Value[])[i] = getValue(src, j); break
+      case 'none': break
+    }
+    if (!this.zoned) this.hasValid = true
+    else if (i < this.zoneUpTo) this.widenZone(i, i + 1)
+  }
+
+  /** copies row i into position k of `out` (built by `allocColumn`) */
+  copyTo(i: number, out: Vector, k: number): void {
+    const valid = this.isValid(i)
+    if (!valid) { out.validity![k] = 0; return }
+    out.validity![k] = 1
+    switch (this.storage) {
+      case 'typed': (out.data as Float64Array)[k] = (this.data as Float64Array)[i]!; break
+      case 'array': (out.data as unknown[])[k] = (this.data as unknown[])[i]; break
+      case 'boxed': (out.data as unknown as Value[])[k] = (this.data as Value[])[i]!; break
+      case 'none': break
+    }
+  }
+}
+
+/**
+ * A vector of `n` rows with a validity mask, to fill with ColumnSegment.copyTo. Nested types
+ * keep boxed values in `data` and must go through `finishColumn`.
+ */
+export function allocColumn(type: LogicalType, n: number): Vector {
+  const p = physicalOf(type)
+  const kind = storageKindOf(p)
+  const data = kind === 'boxed' ? (new Array<Value>(n) as unknown as VectorData) : allocData(p, n)
+  return new Vector(type, n, data, new Uint8Array(n))
+}
+
+export function finishColumn(v: Vector): Vector {
+  if (storageKindOf(v.physical) !== 'boxed') return v
+  const b = new VectorBuilder(v.type, v.length)
+  const d = v.data as unknown as Value[]
+  for (let i = 0; i < v.length; i++) b.push(v.validity![i] === 1 ? d[i]! : null)
+  return b.finish()
+}
+
+function anyValid(v: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (v[i] === 1) return true
+  return false
+}

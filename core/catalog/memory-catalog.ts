@@ -1,0 +1,376 @@
+/**
+ * MemoryCatalog: schemas of tables and views kept in maps keyed by lower-cased name (names are
+ * stored as given). 'main' is the default schema; 'temp' holds temporary tables and is searched
+ * first for unqualified names, as in PostgreSQL. Every change registers an undo action with the
+ * transaction, so ROLLBACK restores the catalog exactly.
+ *
+ * View dependencies: when a view is created, the tables and views its query names are resolved
+ * and recorded; DROP (and ALTERs that would break the view) of a referenced object is refused
+ * with 2BP01 unless CASCADE, which drops the dependent views too.
+ */
+import type {
+  AlterTableChange, Catalog, CatalogEntry, ColumnSchema, TableDefinition, TableEntry, TableProvider,
+  Transaction, ViewEntry,
+} from './catalog.ts'
+import { GrizzlyError, InternalError, SqlState, assertNever, didYouMean } from '../errors.ts'
+import { MemoryTable } from './memory-table.ts'
+import { ExternalTableProvider, readOnlyTableError } from './external.ts'
+import { addColumn, alterColumnType, dropColumn, replaceColumn } from './table-alter.ts'
+import { referencedTables } from './view-dependencies.ts'
+import { beginWrite } from './transaction.ts'
+
+export const MAIN_SCHEMA = 'main'
+export const TEMP_SCHEMA = 'temp'
+
+/** PostgreSQL's invalid_object_definition, for a view that would read itself */
+const INVALID_OBJECT_DEFINITION = '42P17'
+
+interface SchemaData {
+  readonly name: string
+  readonly entries: Map<string, CatalogEntry>
+}
+
+const lower = (s: string): string => s.toLowerCase()
+const entryKey = (schema: string, name: string): string => `${lower(schema)}.${lower(name)}`
+const kindName = (kind: CatalogEntry['kind']): string => kind === 'table' ? 'Table' : 'View'
+
+export class MemoryCatalog implements Catalog {
+  readonly defaultSchema = MAIN_SCHEMA
+  /** refuse DROP / ALTER of objects that views depend on (DuckDB's enable_view_dependencies) */
+  viewDependencies = true
+  private readonly schemas = new Map<string, SchemaData>()
+  /** view key → keys of the entries it reads */
+  private readonly dependencies = new Map<string, ReadonlySet<string>>()
+
+  constructor() {
+    this.schemas.set(MAIN_SCHEMA, { name: MAIN_SCHEMA, entries: new Map() })
+    this.schemas.set(TEMP_SCHEMA, { name: TEMP_SCHEMA, entries: new Map() })
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  lookup(_txn: Transaction, schema: string | null, name: string): CatalogEntry | undefined {
+    if (schema !== null) return this.schemas.get(lower(schema))?.entries.get(lower(name))
+    return this.schemas.get(TEMP_SCHEMA)!.entries.get(lower(name)) ?? this.schemas.get(this.defaultSchema)!.entries.get(lower(name))
+  }
+
+  require(txn: Transaction, schema: string | null, name: string, position?: number): CatalogEntry {
+    if (schema !== null) this.requireSchema(schema, position)
+    const found = this.lookup(txn, schema, name)
+    if (found !== undefined) return found
+    throw new GrizzlyError(SqlState.undefinedTable, `Table with name ${name} does not exist!`, {
+      position, hint: didYouMean(name, this.entries(txn).map(e => e.name)),
+    })
+  }
+
+  hasSchema(name: string): boolean { return this.schemas.has(lower(name)) }
+
+  schemaNames(): string[] { return [...this.schemas.values()].map(s => s.name) }
+
+  entries(_txn: Transaction): CatalogEntry[] {
+    const out: CatalogEntry[] = [...this.schemas.get(TEMP_SCHEMA)!.entries.values()]
+    for (const s of this.schemas.values()) if (s.name !== TEMP_SCHEMA) out.push(...s.entries.values())
+    return out
+  }
+
+  /** views that read `entry` (directly) */
+  dependentsOf(entry: CatalogEntry): ViewEntry[] {
+    const key = entryKey(entry.schema, entry.name)
+    const out: ViewEntry[] = []
+    for (const [viewKey, deps] of this.dependencies) {
+      if (!deps.has(key)) continue
+      const view = this.byKey(viewKey)
+      if (view !== undefined && view.kind === 'view') out.push(view)
+    }
+    return out
+  }
+
+  /** the resolved names (schema.name, lower case) a view reads */
+  viewDependenciesOf(view: ViewEntry): string[] {
+    return [...(this.dependencies.get(entryKey(view.schema, view.name)) ?? [])]
+  }
+
+  // ---- schemas --------------------------------------------------------------------------------
+
+  createSchema(txn: Transaction, name: string, ifNotExists: boolean): void {
+    if (this.hasSchema(name)) {
+      if (ifNotExists) return
+      throw new GrizzlyError(SqlState.duplicateSchema, `Schema with name "${name}" already exists!`)
+    }
+    beginWrite(txn, 'CREATE SCHEMA')
+    const key = lower(name)
+    this.schemas.set(key, { name, entries: new Map() })
+    txn.onRollback(() => { this.schemas.delete(key) })
+  }
+
+  dropSchema(txn: Transaction, name: string, ifExists: boolean, cascade: boolean): void {
+    const schema = this.schemas.get(lower(name))
+    if (schema === undefined) {
+      if (ifExists) return
+      throw this.unknownSchema(name)
+    }
+    if (schema.name === MAIN_SCHEMA || schema.name === TEMP_SCHEMA) {
+      throw new GrizzlyError(SqlState.dependentObjects, `Cannot drop schema "${schema.name}" because it is required by the database system`)
+    }
+    if (schema.entries.size > 0 && !cascade) {
+      const names = [...schema.entries.values()].map(e => `${e.kind} "${e.name}"`).join(', ')
+      throw new GrizzlyError(SqlState.dependentObjects, `Cannot drop schema "${schema.name}" because there are entries that depend on it: ${names}`, {
+        hint: 'use DROP SCHEMA … CASCADE to drop them too',
+      })
+    }
+    beginWrite(txn, 'DROP SCHEMA')
+    for (const entry of [...schema.entries.values()]) {
+      if (this.byKey(entryKey(entry.schema, entry.name)) === entry) this.dropEntry(txn, entry, true, new Set())
+    }
+    const key = lower(name)
+    this.schemas.delete(key)
+    txn.onRollback(() => { this.schemas.set(key, schema) })
+  }
+
+  // ---- tables and views -------------------------------------------------------------------------
+
+  createTable(txn: Transaction, def: TableDefinition, options: { readonly ifNotExists: boolean; readonly orReplace: boolean }): TableEntry | undefined {
+    const schema = this.requireSchema(def.temporary ? TEMP_SCHEMA : def.schema)
+    const existing = schema.entries.get(lower(def.name))
+    if (existing !== undefined) {
+      if (options.ifNotExists) return undefined
+      if (!options.orReplace) throw this.alreadyExists(existing)
+      if (existing.kind !== 'table') throw this.wrongKindToReplace(existing, 'table')
+    }
+    checkColumnNames(def.columns)
+    beginWrite(txn, 'CREATE TABLE')
+    if (existing !== undefined) this.removeEntry(txn, schema, existing)
+    const table = new MemoryTable({ name: def.name, columns: def.columns, constraints: def.constraints })
+    const entry = tableEntry(schema.name, def.name, table, def.temporary)
+    this.putEntry(txn, schema, entry)
+    return entry
+  }
+
+  createView(txn: Transaction, view: Omit<ViewEntry, 'kind'>, options: { readonly ifNotExists: boolean; readonly orReplace: boolean }): void {
+    const schema = this.requireSchema(view.schema)
+    const existing = schema.entries.get(lower(view.name))
+    if (existing !== undefined) {
+      if (options.ifNotExists) return
+      if (!options.orReplace) throw this.alreadyExists(existing)
+      if (existing.kind !== 'view') throw this.wrongKindToReplace(existing, 'view')
+    }
+    const key = entryKey(schema.name, view.name)
+    const deps = new Set<string>()
+    for (const name of referencedTables(view.query)) {
+      const target = this.resolve(txn, name)
+      if (target !== undefined) deps.add(entryKey(target.schema, target.name))
+    }
+    if (deps.has(key) || [...deps].some(d => this.dependsTransitively(d, key, new Set()))) {
+      throw new GrizzlyError(INVALID_OBJECT_DEFINITION, `CREATE OR REPLACE is not allowed to depend on itself: view "${view.name}" would read itself`)
+    }
+    beginWrite(txn, 'CREATE VIEW')
+    if (existing !== undefined) this.removeEntry(txn, schema, existing)
+    const entry: ViewEntry = { kind: 'view', schema: schema.name, name: view.name, sql: view.sql, query: view.query, columnNames: view.columnNames }
+    this.putEntry(txn, schema, entry, deps)
+  }
+
+  drop(txn: Transaction, kind: 'table' | 'view', schema: string | null, name: string, options: { readonly ifExists: boolean; readonly cascade: boolean }): void {
+    if (schema !== null && !this.hasSchema(schema)) {
+      if (options.ifExists) return
+      throw this.unknownSchema(schema)
+    }
+    const entry = this.lookup(txn, schema, name)
+    if (entry === undefined) {
+      if (options.ifExists) return
+      const candidates = this.entries(txn).filter(e => e.kind === kind).map(e => e.name)
+      throw new GrizzlyError(SqlState.undefinedTable, `${kindName(kind)} with name ${name} does not exist!`, { hint: didYouMean(name, candidates) })
+    }
+    if (entry.kind !== kind) {
+      throw new GrizzlyError(SqlState.wrongObjectType, `Existing object ${entry.name} is of type ${kindName(entry.kind)}, trying to drop type ${kindName(kind)}`, {
+        hint: `use DROP ${entry.kind.toUpperCase()} ${entry.name}`,
+      })
+    }
+    beginWrite(txn, `DROP ${kind.toUpperCase()}`)
+    this.dropEntry(txn, entry, options.cascade, new Set())
+  }
+
+  alterTable(txn: Transaction, table: TableEntry, change: AlterTableChange): void {
+    const schema = this.requireSchema(table.schema)
+    const current = schema.entries.get(lower(table.name))
+    if (current === undefined || current.kind !== 'table') {
+      throw new GrizzlyError(SqlState.undefinedTable, `Table with name ${table.name} does not exist!`)
+    }
+    const provider = current.provider
+    if (!(provider instanceof MemoryTable)) {
+      throw provider instanceof ExternalTableProvider ? readOnlyTableError(current.name, 'ALTER TABLE')
+        : new GrizzlyError(SqlState.featureNotSupported, `ALTER TABLE is not supported on table "${current.name}"`)
+    }
+    if (this.viewDependencies && breaksViews(change) && this.dependentsOf(current).length > 0) {
+      throw new GrizzlyError(SqlState.dependentObjects, `Cannot alter entry "${current.name}" because there are entries that depend on it.`, {
+        hint: `drop the dependent views first: ${this.dependentsOf(current).map(v => v.name).join(', ')}`,
+      })
+    }
+    beginWrite(txn, 'ALTER TABLE')
+    const columnAt = (i: number): ColumnSchema => {
+      const c = provider.columns[i]
+      if (c === undefined) throw new InternalError(`ALTER TABLE ${current.name}: no column ${i}`)
+      return c
+    }
+    switch (change.kind) {
+      case 'add_column':
+        checkColumnNames([...provider.columns, change.column])
+        addColumn(txn, provider, change.column, change.fill)
+        break
+      case 'drop_column': dropColumn(txn, provider, change.column); break
+      case 'rename_column':
+        checkColumnNames(provider.columns.map((c, i) => i === change.column ? { ...c, name: change.to } : c))
+        replaceColumn(txn, provider, change.column, { ...columnAt(change.column), name: change.to })
+        break
+      case 'rename_table': {
+        const clash = schema.entries.get(lower(change.to))
+        if (clash !== undefined && clash !== current) throw this.alreadyExists(clash)
+        const oldName = provider.name
+        provider.name = change.to
+        txn.onRollback(() => { provider.name = oldName })
+        this.removeEntry(txn, schema, current)
+        this.putEntry(txn, schema, tableEntry(schema.name, change.to, provider, current.temporary))
+        return
+      }
+      case 'alter_column_type': alterColumnType(txn, provider, change.column, change.type, change.convert); break
+      case 'set_default':
+        replaceColumn(txn, provider, change.column, { ...columnAt(change.column), default: change.default, defaultSql: change.defaultSql })
+        break
+      case 'set_not_null': {
+        const col = columnAt(change.column)
+        if (!change.notNull && provider.constraints.primaryKey?.includes(change.column) === true) {
+          throw new GrizzlyError(SqlState.invalidColumnReference, `column "${col.name}" is in a primary key and cannot be nullable`)
+        }
+        replaceColumn(txn, provider, change.column, { ...col, notNull: change.notNull })
+        break
+      }
+      default: assertNever(change, 'ALTER TABLE change')
+    }
+    this.putEntry(txn, schema, tableEntry(schema.name, current.name, provider, current.temporary))
+  }
+
+  registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry {
+    const schema = this.requireSchema(this.defaultSchema)
+    const existing = schema.entries.get(lower(name))
+    if (existing !== undefined && !replace) throw this.alreadyExists(existing)
+    checkColumnNames(columns)
+    beginWrite(txn, 'register')
+    if (existing !== undefined) this.removeEntry(txn, schema, existing)
+    const wrapped = provider instanceof ExternalTableProvider ? provider : new ExternalTableProvider(name, provider)
+    const entry: TableEntry = {
+      kind: 'table', schema: schema.name, name, columns,
+      constraints: { primaryKey: null, unique: [], checks: [] }, provider: wrapped, temporary: false,
+    }
+    this.putEntry(txn, schema, entry)
+    return entry
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private dropEntry(txn: Transaction, entry: CatalogEntry, cascade: boolean, dropping: Set<CatalogEntry>): void {
+    dropping.add(entry)
+    if (this.viewDependencies) {
+      const dependents = this.dependentsOf(entry).filter(v => !dropping.has(v))
+      if (dependents.length > 0 && !cascade) {
+        const lines = dependents.map(v => `view "${v.name}" depends on ${entry.kind} "${entry.name}".`).join('\n')
+        throw new GrizzlyError(SqlState.dependentObjects, `Cannot drop entry "${entry.name}" because there are entries that depend on it.\n${lines}`, {
+          hint: `use DROP ${entry.kind.toUpperCase()} … CASCADE to drop the dependent views too`,
+        })
+      }
+      for (const v of dependents) if (!dropping.has(v)) this.dropEntry(txn, v, true, dropping)
+    }
+    const schema = this.requireSchema(entry.schema)
+    this.removeEntry(txn, schema, entry)
+  }
+
+  private putEntry(txn: Transaction, schema: SchemaData, entry: CatalogEntry, deps?: ReadonlySet<string>): void {
+    const key = lower(entry.name)
+    const previous = schema.entries.get(key)
+    const depKey = entryKey(schema.name, entry.name)
+    const previousDeps = this.dependencies.get(depKey)
+    schema.entries.set(key, entry)
+    if (deps !== undefined) this.dependencies.set(depKey, deps)
+    txn.onRollback(() => {
+      if (previous === undefined) schema.entries.delete(key)
+      else schema.entries.set(key, previous)
+      if (previousDeps === undefined) this.dependencies.delete(depKey)
+      else this.dependencies.set(depKey, previousDeps)
+    })
+  }
+
+  private removeEntry(txn: Transaction, schema: SchemaData, entry: CatalogEntry): void {
+    const key = lower(entry.name)
+    const depKey = entryKey(schema.name, entry.name)
+    const previousDeps = this.dependencies.get(depKey)
+    schema.entries.delete(key)
+    this.dependencies.delete(depKey)
+    txn.onRollback(() => {
+      schema.entries.set(key, entry)
+      if (previousDeps !== undefined) this.dependencies.set(depKey, previousDeps)
+    })
+  }
+
+  private resolve(txn: Transaction, name: readonly string[]): CatalogEntry | undefined {
+    if (name.length === 1) return this.lookup(txn, null, name[0]!)
+    // catalog.schema.name: the catalog part names this database
+    return this.lookup(txn, name[name.length - 2]!, name[name.length - 1]!)
+  }
+
+  private byKey(key: string): CatalogEntry | undefined {
+    const dot = key.indexOf('.')
+    return this.schemas.get(key.slice(0, dot))?.entries.get(key.slice(dot + 1))
+  }
+
+  private dependsTransitively(from: string, target: string, seen: Set<string>): boolean {
+    if (seen.has(from)) return false
+    seen.add(from)
+    for (const d of this.dependencies.get(from) ?? []) {
+      if (d === target || this.dependsTransitively(d, target, seen)) return true
+    }
+    return false
+  }
+
+  private requireSchema(name: string, position?: number): SchemaData {
+    const s = this.schemas.get(lower(name))
+    if (s === undefined) throw this.unknownSchema(name, position)
+    return s
+  }
+
+  private unknownSchema(name: string, position?: number): GrizzlyError {
+    return new GrizzlyError(SqlState.undefinedSchema, `Schema with name ${name} does not exist!`, {
+      position, hint: didYouMean(name, this.schemaNames()),
+    })
+  }
+
+  private alreadyExists(existing: CatalogEntry): GrizzlyError {
+    return new GrizzlyError(SqlState.duplicateTable, `${kindName(existing.kind)} with name "${existing.name}" already exists!`, {
+      hint: existing.kind === 'table' ? 'use CREATE OR REPLACE TABLE, or IF NOT EXISTS' : 'use CREATE OR REPLACE VIEW, or IF NOT EXISTS',
+    })
+  }
+
+  private wrongKindToReplace(existing: CatalogEntry, kind: CatalogEntry['kind']): GrizzlyError {
+    return new GrizzlyError(SqlState.wrongObjectType,
+      `Existing object ${existing.name} is of type ${kindName(existing.kind)}, trying to replace with type ${kindName(kind)}`)
+  }
+}
+
+function tableEntry(schema: string, name: string, table: MemoryTable, temporary: boolean): TableEntry {
+  return { kind: 'table', schema, name, columns: table.columns, constraints: table.constraints, provider: table, temporary }
+}
+
+function checkColumnNames(columns: readonly ColumnSchema[]): void {
+  const seen = new Set<string>()
+  for (const c of columns) {
+    const key = lower(c.name)
+    if (seen.has(key)) throw new GrizzlyError(SqlState.duplicateColumn, `Column with name ${c.name} already exists!`)
+    seen.add(key)
+  }
+}
+
+/** changes after which a view that reads the table might no longer bind */
+function breaksViews(change: AlterTableChange): boolean {
+  switch (change.kind) {
+    case 'rename_table': case 'rename_column': case 'drop_column': case 'alter_column_type': return true
+    case 'add_column': case 'set_default': case 'set_not_null': return false
+    default: return assertNever(change, 'ALTER TABLE change')
+  }
+}

@@ -1,0 +1,437 @@
+/**
+ * MemoryTable: the in-memory TableProvider. Rows live column-wise in row groups of
+ * ROW_GROUP_SIZE positions; a row id is the row's position (stable: deletes only mark a
+ * bitmap, updates write in place). Every change registers its undo with the transaction.
+ * NOT NULL, PRIMARY KEY and UNIQUE are enforced here; CHECK is the executor's job.
+ */
+import type {
+  ColumnSchema, ScanFilter, ScanRequest, TableConstraints, TableProvider, Transaction,
+} from './catalog.ts'
+import { ROW_ID_COLUMN } from './catalog.ts'
+import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
+import type { Value } from '../types/types.ts'
+import { CHUNK_SIZE, DataChunk, Vector, getValue } from '../vector/vector.ts'
+import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
+import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
+import { beginWrite } from './transaction.ts'
+
+/** rows per row group: the unit of zone maps and of storage growth */
+export const ROW_GROUP_SIZE = 65536
+
+export interface RowGroup {
+  readonly segments: ColumnSegment[]
+  /** positions used in this group (deleted ones included) */
+  count: number
+  /** 1 = deleted; allocated on the first delete */
+  deleted: Uint8Array | null
+  deletedCount: number
+}
+
+export interface MemoryTableDefinition {
+  readonly name: string
+  readonly columns: readonly ColumnSchema[]
+  readonly constraints: TableConstraints
+}
+
+export class MemoryTable implements TableProvider {
+  /** name used in constraint messages (`t.c`) */
+  name: string
+  columns: readonly ColumnSchema[]
+  constraints: TableConstraints
+  /** @internal shared with the ALTER TABLE helpers */
+  groups: RowGroup[] = []
+  /** @internal */
+  indexes: UniqueIndex[]
+  private positions = 0
+  private deletedRows = 0
+
+  constructor(def: MemoryTableDefinition) {
+    this.name = def.name
+    this.columns = def.columns
+    this.constraints = def.constraints
+    for (const key of [...(def.constraints.primaryKey === null ? [] : [def.constraints.primaryKey]), ...def.constraints.unique]) {
+      for (const c of key) if (c < 0 || c >= def.columns.length) throw new InternalError(`key column ${c} out of range for table ${def.name}`)
+    }
+    this.indexes = buildIndexes(def.columns, def.constraints)
+  }
+
+  /** positions ever used (live and deleted) */
+  get rowPositions(): number { return this.positions }
+  get liveRowCount(): number { return this.positions - this.deletedRows }
+
+  estimatedRows(_txn: Transaction): number { return this.liveRowCount }
+
+  /** NOT NULL columns, primary-key columns included */
+  isRequired(column: number): boolean {
+    if (this.columns[column]?.notNull === true) return true
+    return this.constraints.primaryKey?.includes(column) === true
+  }
+
+  // ---- scans --------------------------------------------------------------------------------
+
+  scan(txn: Transaction, request: ScanRequest): Iterable<DataChunk> {
+    const columns = request.columns.slice()
+    for (const c of columns) {
+      if (c !== ROW_ID_COLUMN && (c < 0 || c >= this.columns.length || !Number.isInteger(c))) {
+        throw new InternalError(`scan of ${this.name} asks for column ${c} of ${this.columns.length}`)
+      }
+    }
+    // rows appended while the scan runs (INSERT INTO t SELECT … FROM t) are not seen
+    return this.scanRows(txn, columns, request.filters.slice(), this.positions)
+  }
+
+  private *scanRows(txn: Transaction, columns: number[], filters: ScanFilter[], endPosition: number): Generator<DataChunk> {
+    for (let g = 0; g * ROW_GROUP_SIZE < endPosition; g++) {
+      const group = this.groups[g]
+      if (group === undefined) return
+      const base = g * ROW_GROUP_SIZE
+      const groupEnd = Math.min(group.count, endPosition - base)
+      if (!this.groupMayMatch(group, filters)) continue
+      const hidden = this.hiddenRows(txn, group)
+      if (hidden === null) {
+        for (let start = 0; start < groupEnd; start += CHUNK_SIZE) {
+          const end = Math.min(start + CHUNK_SIZE, groupEnd)
+          const vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start) : group.segments[c]!.read(start, end))
+          yield new DataChunk(vectors, end - start)
+        }
+        continue
+      }
+      const sel = new Int32Array(CHUNK_SIZE)
+      let n = 0
+      for (let i = 0; i < groupEnd; i++) {
+        if (hidden[i] === 1) continue
+        sel[n++] = i
+        if (n === CHUNK_SIZE) { yield gatherChunk(group, base, columns, sel, n); n = 0 }
+      }
+      if (n > 0) yield gatherChunk(group, base, columns, sel, n)
+    }
+  }
+
+  /**
+   * The visibility check: rows of `group` that `txn` must not see (1 = hidden), or null when
+   * all are visible. Today that is the deleted bitmap; MVCC will consult version info here.
+   */
+  private hiddenRows(_txn: Transaction, group: RowGroup): Uint8Array | null {
+    return group.deletedCount > 0 ? group.deleted : null
+  }
+
+  private groupMayMatch(group: RowGroup, filters: readonly ScanFilter[]): boolean {
+    for (const f of filters) {
+      const segment = f.column >= 0 ? group.segments[f.column] : undefined
+      if (segment !== undefined && !segment.mayMatch(f)) return false
+    }
+    return true
+  }
+
+  /** row `position` of column `column` in internal form; null for NULL */
+  valueAt(position: number, column: number): Value {
+    const group = this.groups[Math.floor(position / ROW_GROUP_SIZE)]
+    const segment = group?.segments[column]
+    if (segment === undefined) throw new InternalError(`row ${position} column ${column} is outside table ${this.name}`)
+    return segment.valueAt(position % ROW_GROUP_SIZE)
+  }
+
+  isLive(position: number): boolean {
+    if (position < 0 || position >= this.positions) return false
+    const group = this.groups[Math.floor(position / ROW_GROUP_SIZE)]!
+    return group.deleted === null || group.deleted[position % ROW_GROUP_SIZE] === 0
+  }
+
+  // ---- insert -------------------------------------------------------------------------------
+
+  insert(txn: Transaction, rows: DataChunk): void {
+    beginWrite(txn, `INSERT into ${this.name}`)
+    const n = rows.size
+    if (rows.columns.length !== this.columns.length) {
+      throw new InternalError(`insert into ${this.name} got ${rows.columns.length} columns, the table has ${this.columns.length}`)
+    }
+    if (n === 0) return
+    for (let c = 0; c < this.columns.length; c++) {
+      const v = rows.columns[c]!
+      if (v.length < n) throw new InternalError(`insert column ${c} has ${v.length} rows, the chunk ${n}`)
+      if (this.isRequired(c) && vectorHasNull(v, n)) throw this.notNullError(c)
+    }
+    const start = this.positions
+    this.addKeysOfBatch(rows, start)
+    let i = 0
+    while (i < n) {
+      const g = Math.floor(this.positions / ROW_GROUP_SIZE)
+      let group = this.groups[g]
+      if (group === undefined) {
+        group = { segments: this.columns.map(col => new ColumnSegment(col.type, ROW_GROUP_SIZE)), count: 0, deleted: null, deletedCount: 0 }
+        this.groups.push(group)
+      }
+      const take = Math.min(n - i, ROW_GROUP_SIZE - group.count)
+      for (let c = 0; c < this.columns.length; c++) group.segments[c]!.append(rows.columns[c]!, i, i + take)
+      group.count += take
+      this.positions += take
+      i += take
+    }
+    txn.onRollback(() => this.truncate(start))
+  }
+
+  /** indexes the keys of rows [0, n) as positions start…; on a duplicate removes what it added and throws 23505 */
+  private addKeysOfBatch(rows: DataChunk, start: number): void {
+    const added: { index: UniqueIndex; keys: (IndexKey | null)[] }[] = []
+    try {
+      for (const index of this.indexes) {
+        const vectors = index.columns.map(c => rows.columns[c]!)
+        const keys: (IndexKey | null)[] = []
+        added.push({ index, keys })
+        for (let i = 0; i < rows.size; i++) {
+          const key = index.keyOfVectors(vectors, i)
+          keys.push(null)
+          if (key === null) continue
+          if (index.get(key) !== undefined) throw this.duplicateError(index, vectors.map(v => getValue(v, i)))
+          index.set(key, start + i)
+          keys[i] = key
+        }
+      }
+    } catch (e) {
+      for (const { index, keys } of added) for (const k of keys) if (k !== null) index.delete(k)
+      throw e
+    }
+  }
+
+  /** undo of appends: forgets positions from `length` on */
+  private truncate(length: number): void {
+    for (let p = length; p < this.positions; p++) {
+      if (!this.isLive(p)) continue
+      for (const index of this.indexes) {
+        const key = this.keyAt(index, p)
+        if (key !== null && index.get(key) === p) index.delete(key)
+      }
+    }
+    const keepGroups = Math.ceil(length / ROW_GROUP_SIZE)
+    for (let g = keepGroups; g < this.groups.length; g++) this.deletedRows -= this.groups[g]!.deletedCount
+    this.groups.length = keepGroups
+    const last = this.groups[keepGroups - 1]
+    if (last !== undefined) {
+      const count = length - (keepGroups - 1) * ROW_GROUP_SIZE
+      if (last.deleted !== null) {
+        for (let i = count; i < last.count; i++) if (last.deleted[i] === 1) { last.deleted[i] = 0; last.deletedCount--; this.deletedRows-- }
+      }
+      for (const s of last.segments) s.truncate(count)
+      last.count = count
+    }
+    this.positions = length
+  }
+
+  /** @internal key of stored row `position` for `index`, null when a part is NULL */
+  keyAt(index: UniqueIndex, position: number): IndexKey | null {
+    const group = this.groups[Math.floor(position / ROW_GROUP_SIZE)]!
+    return index.keyOfSegments(index.columns.map(c => group.segments[c]!), position % ROW_GROUP_SIZE)
+  }
+
+  // ---- delete -------------------------------------------------------------------------------
+
+  delete(txn: Transaction, rowIds: BigInt64Array): number {
+    beginWrite(txn, `DELETE from ${this.name}`)
+    const removed: number[] = []
+    for (let k = 0; k < rowIds.length; k++) {
+      const position = this.checkRowId(rowIds[k]!)
+      const group = this.groups[Math.floor(position / ROW_GROUP_SIZE)]!
+      const offset = position % ROW_GROUP_SIZE
+      const deleted = group.deleted ?? (group.deleted = new Uint8Array(ROW_GROUP_SIZE))
+      if (deleted[offset] === 1) continue
+      for (const index of this.indexes) {
+        const key = this.keyAt(index, position)
+        if (key !== null && index.get(key) === position) index.delete(key)
+      }
+      deleted[offset] = 1
+      group.deletedCount++
+      removed.push(position)
+    }
+    this.deletedRows += removed.length
+    if (removed.length > 0) txn.onRollback(() => this.undelete(removed))
+    return removed.length
+  }
+
+  private undelete(positions: readonly number[]): void {
+    for (let k = positions.length - 1; k >= 0; k--) {
+      const position = positions[k]!
+      const group = this.groups[Math.floor(position / ROW_GROUP_SIZE)]!
+      group.deleted![position % ROW_GROUP_SIZE] = 0
+      group.deletedCount--
+      this.deletedRows--
+      for (const index of this.indexes) {
+        const key = this.keyAt(index, position)
+        if (key !== null) index.set(key, position)
+      }
+    }
+  }
+
+  private checkRowId(rowId: bigint): number {
+    const position = Number(rowId)
+    if (!(position >= 0 && position < this.positions)) throw new InternalError(`row id ${rowId} is not in table ${this.name}`)
+    return position
+  }
+
+  // ---- update -------------------------------------------------------------------------------
+
+  update(txn: Transaction, rowIds: BigInt64Array, columns: readonly number[], values: DataChunk): void {
+    beginWrite(txn, `UPDATE of ${this.name}`)
+    const m = rowIds.length
+    if (values.columns.length !== columns.length || values.size < m) {
+      throw new InternalError(`update of ${this.name}: ${columns.length} columns, ${values.columns.length} vectors, ${m} rows, ${values.size} values`)
+    }
+    if (m === 0) return
+    const positions = new Float64Array(m)
+    for (let i = 0; i < m; i++) positions[i] = this.checkRowId(rowIds[i]!)
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j]!
+      if (c < 0 || c >= this.columns.length) throw new InternalError(`update of ${this.name} names column ${c}`)
+      if (this.isRequired(c) && vectorHasNull(values.columns[j]!, m)) throw this.notNullError(c)
+      if (values.columns[j]!.physical !== this.groups[0]!.segments[c]!.physical) {
+        throw new InternalError(`update of ${this.name}.${this.columns[c]!.name} with a ${values.columns[j]!.type.id} vector`)
+      }
+    }
+    const rekey = this.rekeyForUpdate(positions, columns, values)
+    const old = columns.map(c => this.readPositions(c, positions))
+    this.writePositions(positions, columns, values, false)
+    txn.onRollback(() => {
+      this.writePositions(positions, columns, new DataChunk(old, m), true)
+      rekey.revert()
+    })
+  }
+
+  /** reads column `column` at `positions` into a fresh vector (deleted rows included) */
+  readPositions(column: number, positions: Float64Array): Vector {
+    const out = allocColumn(this.columns[column]!.type, positions.length)
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!
+      this.groups[Math.floor(p / ROW_GROUP_SIZE)]!.segments[column]!.copyTo(p % ROW_GROUP_SIZE, out, i)
+    }
+    return finishColumn(out)
+  }
+
+  private writePositions(positions: Float64Array, columns: readonly number[], values: DataChunk, reverse: boolean): void {
+    const m = positions.length
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j]!, src = values.columns[j]!
+      // in reverse on undo, so a row updated twice in one call gets its first old value back
+      for (let k = 0; k < m; k++) {
+        const i = reverse ? m - 1 - k : k
+        const p = positions[i]!
+        this.groups[Math.floor(p / ROW_GROUP_SIZE)]!.segments[c]!.write(p % ROW_GROUP_SIZE, src, i)
+      }
+    }
+  }
+
+  /**
+   * Moves the index entries of updated rows to their new keys, checking uniqueness against the
+   * other live rows and among the updated rows. Throws 23505 with the indexes unchanged.
+   */
+  private rekeyForUpdate(positions: Float64Array, columns: readonly number[], values: DataChunk): { revert(): void } {
+    const affected = this.indexes.filter(ix => ix.columns.some(c => columns.includes(c)))
+    const reverts: (() => void)[] = []
+    const revert = (): void => { for (let k = reverts.length - 1; k >= 0; k--) reverts[k]!() }
+    if (affected.length === 0) return { revert }
+    // last write wins for a row named twice
+    const last = new Map<number, number>()
+    for (let i = 0; i < positions.length; i++) if (this.isLive(positions[i]!)) last.set(positions[i]!, i)
+    try {
+      for (const index of affected) {
+        for (const p of last.keys()) {
+          const key = this.keyAt(index, p)
+          if (key !== null && index.get(key) === p) { index.delete(key); reverts.push(() => index.set(key, p)) }
+        }
+        const sources = index.columns.map(c => {
+          const j = columns.indexOf(c)
+          return j >= 0 ? { vector: values.columns[j]!, column: c } : { vector: null, column: c }
+        })
+        for (const [p, i] of last) {
+          const group = this.groups[Math.floor(p / ROW_GROUP_SIZE)]!
+          const off = p % ROW_GROUP_SIZE
+          const key = index.keyOfMixed(sources.map(s => s.vector ?? group.segments[s.column]!), i, off)
+          if (key === null) continue
+          if (index.get(key) !== undefined) {
+            throw this.duplicateError(index, sources.map(s => s.vector !== null ? getValue(s.vector, i) : group.segments[s.column]!.valueAt(off)))
+          }
+          index.set(key, p)
+          reverts.push(() => index.delete(key))
+        }
+      }
+    } catch (e) {
+      revert()
+      throw e
+    }
+    return { revert }
+  }
+
+  // ---- ON CONFLICT ----------------------------------------------------------------------------
+
+  lookup(_txn: Transaction, keyColumns: readonly number[], keys: DataChunk): BigInt64Array {
+    const index = this.indexes.find(ix => ix.columns.length === keyColumns.length && ix.columns.every(c => keyColumns.includes(c)))
+    if (index === undefined) {
+      const names = keyColumns.map(c => this.columns[c]?.name ?? String(c)).join(', ')
+      throw new GrizzlyError(SqlState.invalidColumnReference,
+        `there is no PRIMARY KEY or UNIQUE constraint on ${this.name}(${names}) matching the ON CONFLICT specification`)
+    }
+    const vectors = index.columns.map(c => keys.column(keyColumns.indexOf(c)))
+    const out = new BigInt64Array(keys.size).fill(-1n)
+    for (let i = 0; i < keys.size; i++) {
+      const key = index.keyOfVectors(vectors, i)
+      if (key === null) continue
+      const p = index.get(key)
+      if (p !== undefined) out[i] = BigInt(p)
+    }
+    return out
+  }
+
+  // ---- errors ---------------------------------------------------------------------------------
+
+  /** @internal */
+  notNullError(column: number): GrizzlyError {
+    return new GrizzlyError(SqlState.notNullViolation, `NOT NULL constraint failed: ${this.name}.${this.columns[column]!.name}`)
+  }
+
+  /** @internal */
+  duplicateError(index: UniqueIndex, values: readonly Value[]): GrizzlyError {
+    const names = index.columns.map(c => this.columns[c]!.name)
+    const types = index.columns.map(c => this.columns[c]!.type)
+    return new GrizzlyError(SqlState.uniqueViolation,
+      `Duplicate key "${describeKey(names, types, values)}" violates ${index.primary ? 'primary key' : 'unique'} constraint`,
+      { hint: index.primary ? 'use INSERT … ON CONFLICT to update or skip existing rows' : undefined })
+  }
+
+  /** @internal true when any live row of `column` is NULL */
+  columnHasNull(column: number): boolean {
+    for (const group of this.groups) {
+      if (group.segments[column]!.anyNull(0, group.count, group.deletedCount > 0 ? group.deleted : null)) return true
+    }
+    return false
+  }
+}
+
+export function buildIndexes(columns: readonly ColumnSchema[], constraints: TableConstraints): UniqueIndex[] {
+  const keyTypes = (key: readonly number[]) => key.map(c => columns[c]!.type)
+  const out: UniqueIndex[] = []
+  if (constraints.primaryKey !== null) out.push(new UniqueIndex([...constraints.primaryKey], true, keyTypes(constraints.primaryKey)))
+  for (const key of constraints.unique) out.push(new UniqueIndex([...key], false, keyTypes(key)))
+  return out
+}
+
+function vectorHasNull(v: Vector, n: number): boolean {
+  if (v.physical === 'null') return n > 0
+  const valid = v.validity
+  if (valid === null) return false
+  for (let i = 0; i < n; i++) if (valid[i] === 0) return true
+  return false
+}
+
+function rowIdRange(first: number, count: number): Vector {
+  const ids = new BigInt64Array(count)
+  for (let i = 0; i < count; i++) ids[i] = BigInt(first + i)
+  return new Vector({ id: 'BIGINT' }, count, ids, null)
+}
+
+function gatherChunk(group: RowGroup, base: number, columns: readonly number[], sel: Int32Array, n: number): DataChunk {
+  const vectors = columns.map(c => {
+    if (c !== ROW_ID_COLUMN) return group.segments[c]!.gather(sel, n)
+    const ids = new BigInt64Array(n)
+    for (let k = 0; k < n; k++) ids[k] = BigInt(base + sel[k]!)
+    return new Vector({ id: 'BIGINT' }, n, ids, null)
+  })
+  return new DataChunk(vectors, n)
+}

@@ -1,0 +1,197 @@
+/**
+ * Transactions over the in-memory catalog: an undo log (run in reverse on rollback), commit
+ * actions, statement-level savepoints and a single-writer lock.
+ *
+ * Isolation today: one write transaction at a time; readers see the current state. The seam for
+ * MVCC (snapshot isolation with durable storage) is `Snapshot` plus `beginWrite` below and the
+ * visibility check in MemoryTable (`liveRows`): those are the only places that decide who may
+ * write and which rows a transaction sees.
+ */
+import type { Transaction } from './catalog.ts'
+import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
+
+/** What a transaction may see. Today every transaction sees the latest state; MVCC will add a start timestamp. */
+export interface Snapshot {
+  readonly transactionId: number
+}
+
+export type TransactionState = 'active' | 'committed' | 'rolled_back'
+
+interface SavepointRecord { readonly undoLength: number; readonly commitLength: number }
+
+export class MemoryTransaction implements Transaction {
+  readonly id: number
+  readonly readOnly: boolean
+  readonly snapshot: Snapshot
+  private stateValue: TransactionState = 'active'
+  private readonly undoLog: (() => void)[] = []
+  private readonly commitActions: (() => void)[] = []
+  private readonly savepoints: SavepointRecord[] = []
+  /** set once the transaction has written; it then holds the manager's write lock until it ends */
+  holdsWriteLock = false
+
+  constructor(readonly manager: TransactionManager, id: number, readOnly: boolean) {
+    this.id = id
+    this.readOnly = readOnly
+    this.snapshot = { transactionId: id }
+  }
+
+  get state(): TransactionState { return this.stateValue }
+  get isActive(): boolean { return this.stateValue === 'active' }
+
+  onRollback(undo: () => void): void {
+    this.assertActive()
+    this.undoLog.push(undo)
+  }
+
+  onCommit(action: () => void): void {
+    this.assertActive()
+    this.commitActions.push(action)
+  }
+
+  /** number of undo actions recorded, for tests and EXPLAIN-style diagnostics */
+  get undoDepth(): number { return this.undoLog.length }
+
+  assertActive(): void {
+    if (this.stateValue !== 'active') {
+      throw new GrizzlyError(SqlState.noActiveTransaction, `transaction ${this.id} has already ${this.stateValue === 'committed' ? 'committed' : 'rolled back'}`)
+    }
+  }
+
+  /** @internal used by TransactionManager */
+  markSavepoint(): number {
+    this.assertActive()
+    this.savepoints.push({ undoLength: this.undoLog.length, commitLength: this.commitActions.length })
+    return this.savepoints.length - 1
+  }
+
+  /** @internal used by TransactionManager */
+  undoTo(mark: number): void {
+    this.assertActive()
+    const record = this.savepoints[mark]
+    if (record === undefined) throw new InternalError(`unknown savepoint ${mark} in transaction ${this.id}`)
+    const failures = runUndo(this.undoLog, record.undoLength)
+    this.commitActions.length = record.commitLength
+    this.savepoints.length = mark
+    if (failures.length > 0) throw new InternalError('an undo action failed during statement rollback', failures[0])
+  }
+
+  /** @internal used by TransactionManager */
+  releaseSavepoint(mark: number): void {
+    if (mark < this.savepoints.length) this.savepoints.length = mark
+  }
+
+  /** @internal used by TransactionManager */
+  finish(commit: boolean): void {
+    this.assertActive()
+    let failures: unknown[]
+    if (commit) {
+      failures = []
+      for (const action of this.commitActions) {
+        try { action() } catch (e) { failures.push(e) }
+      }
+      this.stateValue = 'committed'
+    } else {
+      failures = runUndo(this.undoLog, 0)
+      this.stateValue = 'rolled_back'
+    }
+    this.undoLog.length = 0
+    this.commitActions.length = 0
+    this.savepoints.length = 0
+    if (failures.length > 0) throw new InternalError(`a ${commit ? 'commit' : 'rollback'} action failed`, failures[0])
+  }
+}
+
+/** Runs undo actions above `downTo` in reverse order; keeps going after a failure so the rest is restored. */
+function runUndo(log: (() => void)[], downTo: number): unknown[] {
+  const failures: unknown[] = []
+  for (let i = log.length - 1; i >= downTo; i--) {
+    try { log[i]!() } catch (e) { failures.push(e) }
+  }
+  log.length = downTo
+  return failures
+}
+
+export interface BeginOptions { readonly readOnly?: boolean }
+
+/**
+ * Hands out transactions and the single write lock.
+ *
+ * Failed statements: the engine takes `savepoint(txn)` before each statement inside
+ * BEGIN … COMMIT and calls `rollbackTo(txn, mark)` when it fails. Unlike PostgreSQL and DuckDB,
+ * which abort the whole transaction, we keep statement-level atomicity: the failed statement
+ * leaves nothing behind and the transaction continues.
+ */
+export class TransactionManager {
+  private nextId = 1
+  private writer: MemoryTransaction | null = null
+
+  begin(options: BeginOptions = {}): MemoryTransaction {
+    return new MemoryTransaction(this, this.nextId++, options.readOnly === true)
+  }
+
+  commit(txn: Transaction): void {
+    const t = this.own(txn)
+    try { t.finish(true) } finally { this.release(t) }
+  }
+
+  rollback(txn: Transaction): void {
+    const t = this.own(txn)
+    try { t.finish(false) } finally { this.release(t) }
+  }
+
+  /** marks the current point of `txn`; `rollbackTo` undoes everything after it */
+  savepoint(txn: Transaction): number {
+    return this.own(txn).markSavepoint()
+  }
+
+  rollbackTo(txn: Transaction, mark: number): void {
+    this.own(txn).undoTo(mark)
+  }
+
+  /** forgets a savepoint (and later ones) once its statement succeeded */
+  releaseSavepoint(txn: Transaction, mark: number): void {
+    this.own(txn).releaseSavepoint(mark)
+  }
+
+  /** the transaction currently holding the write lock, if any */
+  get activeWriter(): Transaction | null { return this.writer }
+
+  /** @internal called through beginWrite */
+  acquireWrite(txn: MemoryTransaction): void {
+    if (txn.holdsWriteLock) return
+    if (this.writer !== null && this.writer !== txn) {
+      throw new GrizzlyError(SqlState.serializationFailure, 'could not serialize: another transaction is writing', {
+        hint: 'only one transaction may write at a time; retry after it commits or rolls back',
+      })
+    }
+    this.writer = txn
+    txn.holdsWriteLock = true
+  }
+
+  private release(txn: MemoryTransaction): void {
+    if (this.writer === txn) this.writer = null
+    txn.holdsWriteLock = false
+  }
+
+  private own(txn: Transaction): MemoryTransaction {
+    if (!(txn instanceof MemoryTransaction) || txn.manager !== this) {
+      throw new InternalError(`transaction ${txn.id} does not belong to this transaction manager`)
+    }
+    return txn
+  }
+}
+
+/**
+ * Every change to the catalog or a table goes through here first: refuses writes in read-only
+ * transactions (25006) and takes the single write lock (40001 when another transaction holds it).
+ */
+export function beginWrite(txn: Transaction, what: string): void {
+  if (txn.readOnly) {
+    throw new GrizzlyError(SqlState.readOnlyTransaction, `cannot execute ${what} in a read-only transaction`)
+  }
+  if (txn instanceof MemoryTransaction) {
+    txn.assertActive()
+    txn.manager.acquireWrite(txn)
+  }
+}
