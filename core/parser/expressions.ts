@@ -1,0 +1,269 @@
+/**
+ * Expressions: a Pratt parser whose binding powers follow PostgreSQL's operator precedence:
+ * OR < AND < NOT < IS < comparison < LIKE/BETWEEN/IN < other operators < + - < * / // % < ^
+ * < AT TIME ZONE, COLLATE < unary minus < :: [] and field access.
+ */
+import { notSupported } from '../errors.ts'
+import type { BinaryOp, Expr, OrderItem, Query } from './ast.ts'
+import type { Cursor } from './cursor.ts'
+import { Tok } from './lexer.ts'
+import { parsePrimary, isQueryStart } from './primary.ts'
+import { parseQuery } from './query.ts'
+import { parseTypeName } from './type-names.ts'
+
+export const BP = {
+  lowest: 0,
+  or: 10,
+  and: 20,
+  not: 30,
+  is: 40,
+  comparison: 50,
+  like: 60,
+  other: 70,
+  additive: 80,
+  multiplicative: 90,
+  power: 100,
+  atTimeZone: 104,
+  collate: 105,
+  unary: 110,
+  postfix: 120,
+} as const
+
+const COMPARISON: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>='])
+
+const OPERATOR_POWER: ReadonlyMap<string, number> = new Map<string, number>([
+  ['=', BP.comparison], ['<>', BP.comparison], ['<', BP.comparison], ['<=', BP.comparison],
+  ['>', BP.comparison], ['>=', BP.comparison],
+  ['+', BP.additive], ['-', BP.additive],
+  ['*', BP.multiplicative], ['/', BP.multiplicative], ['//', BP.multiplicative], ['%', BP.multiplicative],
+  ['^', BP.power], ['**', BP.power],
+  ['||', BP.other], ['&', BP.other], ['|', BP.other], ['<<', BP.other], ['>>', BP.other],
+  ['<->', BP.other], ['<=>', BP.other], ['<#>', BP.other], ['@>', BP.other], ['<@', BP.other],
+  ['&&', BP.other], ['->>', BP.other], ['->', BP.other], ['~', BP.other], ['!~', BP.other],
+  ['~*', BP.other], ['!~*', BP.other], ['~~', BP.other], ['!~~', BP.other], ['~~*', BP.other],
+  ['!~~*', BP.other], ['^@', BP.other],
+  ['::', BP.postfix], ['[', BP.postfix], ['.', BP.postfix],
+])
+
+const KEYWORD_POWER: ReadonlyMap<string, number> = new Map<string, number>([
+  ['or', BP.or], ['and', BP.and], ['is', BP.is], ['isnull', BP.is], ['notnull', BP.is],
+  ['like', BP.like], ['ilike', BP.like], ['glob', BP.like], ['similar', BP.like], ['between', BP.like],
+  ['in', BP.like], ['collate', BP.collate],
+])
+
+const NEGATABLE: ReadonlySet<string> = new Set(['like', 'ilike', 'glob', 'similar', 'between', 'in'])
+
+export function parseExpr(p: Cursor, minBp: number = BP.lowest): Expr {
+  let left = parsePrimary(p)
+  for (;;) {
+    const t = p.peek()
+    let power: number | undefined
+    if (t.type === Tok.Op) {
+      power = OPERATOR_POWER.get(t.text)
+      if (t.text === '%' && p.limitPercent && endsPercent(p)) return left
+    } else if (t.type === Tok.Ident) {
+      if (t.text === 'not') {
+        if (p.isAnyKw(NEGATABLE, 1)) power = BP.like
+      } else if (t.text === 'at') {
+        if (p.isKw('time', 1) && p.isKw('zone', 2)) power = BP.atTimeZone
+      } else {
+        power = KEYWORD_POWER.get(t.text)
+      }
+    }
+    if (power === undefined || power <= minBp) return left
+    left = parseInfix(p, left, power)
+  }
+}
+
+/** In `LIMIT 10%`, a `%` followed by nothing that can start an operand ends the limit. */
+function endsPercent(p: Cursor): boolean {
+  const after = p.peek(1)
+  return after.type === Tok.Eof || (after.type === Tok.Op && (after.text === ';' || after.text === ')')) ||
+    (after.type === Tok.Ident && (after.text === 'offset' || after.text === 'union' || after.text === 'except' || after.text === 'intersect'))
+}
+
+function parseInfix(p: Cursor, left: Expr, power: number): Expr {
+  const t = p.next()
+  const pos = left.pos
+  if (t.type === Tok.Op) {
+    switch (t.text) {
+      case '::':
+        return { kind: 'cast', pos, expr: left, type: parseTypeName(p), try: false }
+      case '[':
+        return parseSubscript(p, left)
+      case '.': {
+        if (p.isOp('*')) throw notSupported('field expansion (x).*', p.pos)
+        return { kind: 'field', pos, expr: left, field: p.label('field name') }
+      }
+      case '~~': case '!~~': case '~~*': case '!~~*': {
+        const right = parseExpr(p, power)
+        return { kind: 'like', pos, not: t.text[0] === '!', op: t.text.endsWith('*') ? 'ilike' : 'like', expr: left, pattern: right, escape: null }
+      }
+      case '^@': {
+        const right = parseExpr(p, power)
+        return plainCall(pos, 'starts_with', [left, right])
+      }
+      default:
+        break
+    }
+    if (COMPARISON.has(t.text) && (p.isKw('any') || p.isKw('some') || p.isKw('all')) && p.isOp('(', 1)) {
+      const quantifierToken = p.next()
+      p.expectOp('(')
+      if (!isQueryStart(p)) throw notSupported(`${quantifierToken.text.toUpperCase()} over a list or array`, quantifierToken.pos, 'use a subquery, or IN (…) for a list')
+      const query = parseQuery(p)
+      p.expectOp(')')
+      return {
+        kind: 'quantified', pos, op: t.text as '=' | '<>' | '<' | '<=' | '>' | '>=',
+        quantifier: quantifierToken.text === 'all' ? 'all' : 'any', left, query,
+      }
+    }
+    const right = parseExpr(p, power)
+    return { kind: 'binary', pos, op: t.text as BinaryOp, left, right }
+  }
+  // keyword operators
+  switch (t.text) {
+    case 'or': case 'and':
+      return { kind: 'binary', pos, op: t.text, left, right: parseExpr(p, power) }
+    case 'isnull':
+      return { kind: 'is_null', pos, not: false, expr: left }
+    case 'notnull':
+      return { kind: 'is_null', pos, not: true, expr: left }
+    case 'is':
+      return parseIs(p, left)
+    case 'collate':
+      return { kind: 'collate', pos, expr: left, collation: collationName(p) }
+    case 'at':
+      p.index += 2 // TIME ZONE
+      return plainCall(pos, 'timezone', [parseExpr(p, power), left])
+    case 'not':
+      return parseNegatable(p, left, p.next().text, true)
+    default:
+      return parseNegatable(p, left, t.text, false)
+  }
+}
+
+function collationName(p: Cursor): string {
+  const t = p.peek()
+  if (t.type === Tok.String || t.type === Tok.Ident || t.type === Tok.QuotedIdent) { p.next(); return t.text }
+  throw p.unexpected(t, 'expected a collation name')
+}
+
+function parseIs(p: Cursor, left: Expr): Expr {
+  const pos = left.pos
+  const not = p.acceptKw('not')
+  if (p.acceptKw('null')) return { kind: 'is_null', pos, not, expr: left }
+  if (p.acceptKw('true')) return { kind: 'is_bool', pos, not, value: true, expr: left }
+  if (p.acceptKw('false')) return { kind: 'is_bool', pos, not, value: false, expr: left }
+  if (p.acceptKw('unknown')) return { kind: 'is_bool', pos, not, value: null, expr: left }
+  if (p.acceptKw('distinct')) {
+    p.expectKw('from')
+    return { kind: 'is_distinct', pos, not, left, right: parseExpr(p, BP.is) }
+  }
+  throw p.unexpected(undefined, 'expected NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS')
+}
+
+function parseNegatable(p: Cursor, left: Expr, word: string, not: boolean): Expr {
+  const pos = left.pos
+  switch (word) {
+    case 'like': case 'ilike': case 'glob': {
+      const pattern = parseExpr(p, BP.like)
+      const escape = p.acceptKw('escape') ? parseExpr(p, BP.like) : null
+      return { kind: 'like', pos, not, op: word, expr: left, pattern, escape }
+    }
+    case 'similar': {
+      p.expectKw('to')
+      const pattern = parseExpr(p, BP.like)
+      const escape = p.acceptKw('escape') ? parseExpr(p, BP.like) : null
+      return { kind: 'like', pos, not, op: 'similar', expr: left, pattern, escape }
+    }
+    case 'between': {
+      let symmetric = false
+      if (p.acceptKw('symmetric')) symmetric = true
+      else p.acceptKw('asymmetric')
+      const low = parseExpr(p, BP.like)
+      p.expectKw('and')
+      const high = parseExpr(p, BP.like)
+      return { kind: 'between', pos, not, symmetric, expr: left, low, high }
+    }
+    case 'in': {
+      if (!p.isOp('(')) {
+        // DuckDB: x IN [1, 2] or x IN list_column
+        const list = parseExpr(p, BP.like)
+        return plainCall(pos, 'contains', [list, left], not)
+      }
+      p.next()
+      if (isQueryStart(p)) {
+        const query = parseQuery(p)
+        p.expectOp(')')
+        return { kind: 'in_subquery', pos, not, expr: left, query }
+      }
+      const list = parseExprList(p)
+      p.expectOp(')')
+      return { kind: 'in_list', pos, not, expr: left, list }
+    }
+    default:
+      throw p.unexpected()
+  }
+}
+
+function parseSubscript(p: Cursor, target: Expr): Expr {
+  const pos = target.pos
+  let from: Expr | null = null
+  if (!p.isOp(':')) from = parseExpr(p)
+  if (p.acceptOp(':')) {
+    let to: Expr | null = null
+    if (!p.isOp(']')) {
+      // x[a:-1]: '-' after ':' is the start of the upper bound
+      to = parseExpr(p)
+    }
+    if (p.isOp(':')) throw notSupported('slices with a step', p.pos)
+    p.expectOp(']')
+    return { kind: 'slice', pos, expr: target, from, to }
+  }
+  p.expectOp(']')
+  if (from === null) throw p.unexpected()
+  return { kind: 'subscript', pos, expr: target, index: from }
+}
+
+/** One or more comma-separated expressions. */
+export function parseExprList(p: Cursor): Expr[] {
+  const list = [parseExpr(p)]
+  while (p.acceptOp(',')) list.push(parseExpr(p))
+  return list
+}
+
+export function parseOrderItems(p: Cursor): OrderItem[] {
+  const items: OrderItem[] = []
+  do {
+    const expr = parseExpr(p)
+    let descending = false
+    if (p.acceptKw('desc') || p.acceptKw('descending')) descending = true
+    else if (!p.acceptKw('asc')) p.acceptKw('ascending')
+    items.push({ pos: expr.pos, expr, descending, nulls: parseNullsOrder(p) })
+  } while (p.acceptOp(','))
+  return items
+}
+
+export function parseNullsOrder(p: Cursor): 'first' | 'last' | null {
+  if (!p.isKw('nulls')) return null
+  p.next()
+  if (p.acceptKw('first')) return 'first'
+  if (p.acceptKw('last')) return 'last'
+  throw p.unexpected(undefined, 'expected FIRST or LAST after NULLS')
+}
+
+export function plainCall(pos: number, name: string, args: Expr[], negate = false): Expr {
+  const call: Expr = {
+    kind: 'function', pos, name: [name], args, distinct: false, orderBy: [], withinGroup: [],
+    filter: null, ignoreNulls: false, over: null,
+  }
+  return negate ? { kind: 'unary', pos, op: 'not', operand: call } : call
+}
+
+/** Parses `( query )` after the caller saw `(`; used for EXISTS, ARRAY(…) and scalar subqueries. */
+export function parseParenQuery(p: Cursor): Query {
+  p.expectOp('(')
+  const query = parseQuery(p)
+  p.expectOp(')')
+  return query
+}

@@ -1,0 +1,156 @@
+/**
+ * The FROM clause: tables, subqueries, table functions, file references, and every join form.
+ */
+import { notSupported } from '../errors.ts'
+import type { Expr, JoinType, TableAlias, TableRef } from './ast.ts'
+import type { Cursor } from './cursor.ts'
+import { parseExpr } from './expressions.ts'
+import { Tok } from './lexer.ts'
+import { isQueryStart, parseArgument } from './primary.ts'
+import { identifierList, parseQuery } from './query.ts'
+
+/** Comma-separated FROM entries (each possibly a chain of joins). */
+export function parseFromList(p: Cursor): TableRef[] {
+  const list = [parseTableRef(p)]
+  while (p.acceptOp(',')) list.push(parseTableRef(p))
+  return list
+}
+
+/** One FROM entry with the joins that follow it. */
+export function parseTableRef(p: Cursor): TableRef {
+  let left = parseTablePrimary(p)
+  for (;;) {
+    const joined = parseJoin(p, left)
+    if (joined === null) return left
+    left = joined
+  }
+}
+
+function parseJoin(p: Cursor, left: TableRef): TableRef | null {
+  const pos = p.pos
+  let type: JoinType
+  let natural = false
+  let asofOuter = false
+  let needsCondition = true
+  if (p.acceptKw('natural')) natural = true
+  const t = p.peek()
+  if (t.type !== Tok.Ident) {
+    if (natural) throw p.unexpected(t, 'expected JOIN')
+    return null
+  }
+  switch (t.text) {
+    case 'join': type = 'inner'; break
+    case 'inner': p.next(); type = 'inner'; break
+    case 'cross': p.next(); type = 'cross'; needsCondition = false; break
+    case 'left': case 'right': case 'full':
+      p.next()
+      if (p.acceptKw('semi')) type = 'semi'
+      else if (p.acceptKw('anti')) type = 'anti'
+      else { p.acceptKw('outer'); type = t.text }
+      break
+    case 'semi': p.next(); type = 'semi'; break
+    case 'anti': p.next(); type = 'anti'; break
+    case 'positional': p.next(); type = 'positional'; needsCondition = false; break
+    case 'asof':
+      p.next()
+      type = 'asof'
+      if (p.acceptKw('left')) { asofOuter = true; p.acceptKw('outer') }
+      break
+    default:
+      if (natural) throw p.unexpected(t, 'expected JOIN')
+      return null
+  }
+  p.expectKw('join')
+  const right = parseTablePrimary(p)
+  let on: Expr | null = null
+  let using: string[] | null = null
+  if (natural) {
+    if (type === 'cross' || type === 'positional') throw p.unexpected(t)
+  } else if (needsCondition) {
+    if (p.acceptKw('on')) {
+      on = parseExpr(p)
+    } else if (p.acceptKw('using')) {
+      p.expectOp('(')
+      using = identifierList(p)
+      p.expectOp(')')
+    } else {
+      throw p.unexpected(undefined, 'a join needs ON or USING')
+    }
+  }
+  return { kind: 'join', pos, type, asofOuter, natural, left, right, on, using }
+}
+
+function parseTablePrimary(p: Cursor): TableRef {
+  const t = p.peek()
+  const pos = t.pos
+  const lateral = p.acceptKw('lateral')
+  if (p.isOp('(')) {
+    if (parenthesisedQueryAhead(p)) {
+      p.next()
+      const query = parseQuery(p)
+      p.expectOp(')')
+      return { kind: 'subquery_ref', pos, query, alias: parseAlias(p), lateral }
+    }
+    if (lateral) throw p.unexpected(undefined, 'LATERAL needs a subquery or a function call')
+    p.next()
+    const inner = parseTableRef(p)
+    p.expectOp(')')
+    if (p.isKw('as') || p.isIdentifier()) throw notSupported('an alias on a parenthesised join', p.pos)
+    return inner
+  }
+  if (t.type === Tok.String) {
+    if (lateral) throw p.unexpected(t)
+    p.next()
+    return { kind: 'file_ref', pos, path: t.text, alias: parseAlias(p) }
+  }
+  if (p.isKw('values') && p.isOp('(', 1)) {
+    // FROM VALUES (…) t(a, b), without parentheses (DuckDB)
+    const query = parseQuery(p)
+    return { kind: 'subquery_ref', pos, query, alias: parseAlias(p), lateral }
+  }
+  const name = p.qualifiedName('table name')
+  if (p.acceptOp('(')) {
+    const args: Expr[] = []
+    if (!p.isOp(')')) {
+      do args.push(tableFunctionArgument(p)); while (p.acceptOp(','))
+    }
+    p.expectOp(')')
+    const ordinality = p.acceptKws('with', 'ordinality')
+    return { kind: 'function_ref', pos, name, args, alias: parseAlias(p), lateral, ordinality }
+  }
+  if (lateral) throw p.unexpected(undefined, 'LATERAL needs a subquery or a function call')
+  if (p.isKw('tablesample') || (p.isKw('using') && p.isKw('sample', 1))) throw notSupported('table samples', p.pos)
+  return { kind: 'table_ref', pos, name, alias: parseAlias(p) }
+}
+
+/** In table-function calls `name = value` is a named argument too (read_csv('x', header = true)). */
+function tableFunctionArgument(p: Cursor): Expr {
+  const arg = parseArgument(p)
+  if (arg.kind === 'binary' && arg.op === '=' && arg.left.kind === 'column' && arg.left.parts.length === 1) {
+    return { kind: 'named_arg', pos: arg.pos, name: arg.left.parts[0]!, value: arg.right }
+  }
+  return arg
+}
+
+/** `( SELECT …` or `( ( SELECT …` as opposed to a parenthesised join. */
+function parenthesisedQueryAhead(p: Cursor): boolean {
+  let k = 0
+  while (p.isOp('(', k)) k++
+  return isQueryStart(p, k)
+}
+
+/** [AS] name [(col, …)] */
+export function parseAlias(p: Cursor): TableAlias | null {
+  const pos = p.pos
+  let name: string
+  if (p.acceptKw('as')) name = p.label('alias')
+  else if (p.isIdentifier()) name = p.next().text
+  else return null
+  let columns: string[] | null = null
+  if (p.isOp('(')) {
+    p.next()
+    columns = identifierList(p)
+    p.expectOp(')')
+  }
+  return { pos, name, columns }
+}

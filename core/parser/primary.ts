@@ -1,0 +1,564 @@
+/**
+ * Primary expressions: literals, names, function calls (with their special syntaxes), CASE,
+ * CAST, subqueries, list/struct/row constructors, typed and interval literals, lambdas.
+ */
+import { notSupported, syntaxError } from '../errors.ts'
+import type { Expr, FunctionCall, NamedArg, OrderItem, Star, TypeName, WindowFrame, FrameBound, WindowSpec } from './ast.ts'
+import type { Cursor } from './cursor.ts'
+import { BP, parseExpr, parseExprList, parseOrderItems, plainCall, parseParenQuery } from './expressions.ts'
+import { INTERVAL_UNITS, LITERAL_TYPE_NAMES, RESERVED, isReservedForColumn } from './keywords.ts'
+import { Tok } from './lexer.ts'
+import { parseQuery } from './query.ts'
+import { parseTypeName } from './type-names.ts'
+
+/** True when the tokens at `offset` begin a query (SELECT, VALUES (…), WITH, FROM, TABLE t). */
+export function isQueryStart(p: Cursor, offset = 0): boolean {
+  const t = p.peek(offset)
+  if (t.type !== Tok.Ident) return false
+  switch (t.text) {
+    case 'select': case 'with': case 'from': return true
+    case 'values': return p.isOp('(', offset + 1)
+    case 'table': return p.isLabel(offset + 1)
+    default: return false
+  }
+}
+
+const NO_ARG_FUNCTIONS: ReadonlySet<string> = new Set([
+  'current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_user',
+  'session_user', 'user', 'current_role', 'current_catalog',
+])
+
+const SPECIAL_CALLS: ReadonlySet<string> = new Set(['extract', 'position', 'substring', 'trim', 'overlay'])
+
+/** Interval units spelled in full; abbreviations (`d`, `m`) would swallow aliases after a literal. */
+function intervalUnitAt(p: Cursor, offset = 0): string | undefined {
+  const t = p.peek(offset)
+  if (t.type !== Tok.Ident || t.text.length < 3) return undefined
+  return INTERVAL_UNITS.get(t.text)
+}
+
+export function parsePrimary(p: Cursor): Expr {
+  const t = p.peek()
+  const pos = t.pos
+  switch (t.type) {
+    case Tok.Number:
+      p.next()
+      return { kind: 'number', pos, text: t.text }
+    case Tok.String:
+      p.next()
+      return { kind: 'string', pos, value: t.text }
+    case Tok.BlobString:
+      p.next()
+      return { kind: 'typed_literal', pos, type: simpleType(pos, 'BLOB'), value: hexToBlobText(t.text, pos) }
+    case Tok.Param:
+      p.next()
+      return { kind: 'parameter', pos, index: t.text === '' ? ++p.questionParams : Number(t.text) }
+    case Tok.QuotedIdent:
+      return parseNameExpr(p)
+    case Tok.Op:
+      return parseOperatorPrimary(p)
+    case Tok.Ident:
+      return parseKeywordPrimary(p)
+    case Tok.Eof:
+      throw p.unexpected(t)
+  }
+}
+
+function parseOperatorPrimary(p: Cursor): Expr {
+  const t = p.next()
+  const pos = t.pos
+  switch (t.text) {
+    case '(': {
+      if (isQueryStart(p)) {
+        const query = parseQuery(p)
+        p.expectOp(')')
+        return { kind: 'subquery', pos, query }
+      }
+      const first = parseExpr(p)
+      if (p.acceptOp(',')) {
+        const items = [first, ...parseExprList(p)]
+        p.expectOp(')')
+        return { kind: 'row', pos, items }
+      }
+      p.expectOp(')')
+      return first
+    }
+    case '[': {
+      const items = p.isOp(']') ? [] : parseListItems(p, ']')
+      p.expectOp(']')
+      return { kind: 'list', pos, items }
+    }
+    case '{':
+      return parseStructLiteral(p, pos)
+    case '-': {
+      const operand = parseExpr(p, BP.unary)
+      // fold -5 into the literal so BIGINT's minimum stays representable
+      if (operand.kind === 'number' && operand.text.charCodeAt(0) !== 45 && !/^0[xbo]/i.test(operand.text)) {
+        return { kind: 'number', pos, text: '-' + operand.text }
+      }
+      return { kind: 'unary', pos, op: '-', operand }
+    }
+    case '+':
+      return { kind: 'unary', pos, op: '+', operand: parseExpr(p, BP.unary) }
+    case '~':
+      return { kind: 'unary', pos, op: '~', operand: parseExpr(p, BP.unary) }
+    case '*':
+      return parseStarModifiers(p, pos, null)
+    default:
+      throw p.unexpected(t)
+  }
+}
+
+/** List items, allowing DuckDB's trailing comma: [1, 2, ] */
+function parseListItems(p: Cursor, close: string): Expr[] {
+  const items = [parseExpr(p)]
+  while (p.acceptOp(',')) {
+    if (p.isOp(close)) break
+    items.push(parseExpr(p))
+  }
+  return items
+}
+
+function parseStructLiteral(p: Cursor, pos: number): Expr {
+  const fields: { name: string; value: Expr }[] = []
+  if (!p.isOp('}')) {
+    do {
+      if (p.isOp('}')) break
+      const key = p.peek()
+      if (key.type !== Tok.String && key.type !== Tok.Ident && key.type !== Tok.QuotedIdent) throw p.unexpected(key, 'expected a field name')
+      p.next()
+      p.expectOp(':')
+      fields.push({ name: key.text, value: parseExpr(p) })
+    } while (p.acceptOp(','))
+  }
+  p.expectOp('}')
+  return { kind: 'struct', pos, fields }
+}
+
+function parseKeywordPrimary(p: Cursor): Expr {
+  const t = p.peek()
+  const pos = t.pos
+  const word = t.text
+  switch (word) {
+    case 'true': p.next(); return { kind: 'boolean', pos, value: true }
+    case 'false': p.next(); return { kind: 'boolean', pos, value: false }
+    case 'null': p.next(); return { kind: 'null', pos }
+    case 'not': {
+      p.next()
+      const operand = parseExpr(p, BP.not)
+      if (operand.kind === 'exists' && !operand.not) return { kind: 'exists', pos, not: true, query: operand.query }
+      return { kind: 'unary', pos, op: 'not', operand }
+    }
+    case 'case': p.next(); return parseCase(p, pos)
+    case 'cast': p.next(); return parseCast(p, pos, false)
+    case 'try_cast':
+      if (p.isOp('(', 1)) { p.next(); return parseCast(p, pos, true) }
+      break
+    case 'exists':
+      if (p.isOp('(', 1)) { p.next(); return { kind: 'exists', pos, not: false, query: parseParenQuery(p) } }
+      break
+    case 'array':
+      p.next()
+      if (p.acceptOp('[')) {
+        const items = p.isOp(']') ? [] : parseListItems(p, ']')
+        p.expectOp(']')
+        return { kind: 'list', pos, items }
+      }
+      if (p.isOp('(')) throw notSupported('ARRAY(subquery)', pos, 'use (SELECT list(x) FROM …)')
+      throw p.unexpected(undefined, 'expected [ after ARRAY')
+    case 'row':
+      if (p.isOp('(', 1)) {
+        p.index += 2
+        const items = p.isOp(')') ? [] : parseExprList(p)
+        p.expectOp(')')
+        return { kind: 'row', pos, items }
+      }
+      break
+    case 'interval': {
+      const next = p.peek(1)
+      if (next.type === Tok.String || next.type === Tok.Number || (next.type === Tok.Op && (next.text === '(' || next.text === '-' || next.text === '+'))) {
+        p.next()
+        return parseInterval(p, pos)
+      }
+      break
+    }
+    case 'lambda':
+      if (p.isIdentifier(1)) { p.next(); return parseLambdaKeyword(p, pos) }
+      break
+    case 'timestamp': case 'time':
+      if (p.isKw('with', 1) && p.isKw('time', 2) && p.isKw('zone', 3) && p.peek(4).type === Tok.String) {
+        p.index += 4
+        const value = p.next().text
+        return { kind: 'typed_literal', pos, type: simpleType(pos, word === 'timestamp' ? 'TIMESTAMPTZ' : 'TIMETZ'), value }
+      }
+      break
+    default:
+      break
+  }
+  if (NO_ARG_FUNCTIONS.has(word) && !p.isOp('(', 1)) {
+    p.next()
+    return plainCall(pos, word, [])
+  }
+  if (LITERAL_TYPE_NAMES.has(word) && p.peek(1).type === Tok.String) {
+    p.next()
+    const value = p.next().text
+    return { kind: 'typed_literal', pos, type: simpleType(pos, word.toUpperCase()), value }
+  }
+  return parseNameExpr(p)
+}
+
+function simpleType(pos: number, name: string): TypeName {
+  return { pos, name, params: [], fields: [], arrayDims: [] }
+}
+
+/** X'0AFF' → the text '\x0A\xFF' that casting to BLOB understands. */
+function hexToBlobText(hex: string, pos: number): string {
+  if (hex.length % 2 !== 0) throw syntaxError('a hexadecimal blob literal needs an even number of digits', pos)
+  let out = ''
+  for (let i = 0; i < hex.length; i += 2) out += '\\x' + hex.slice(i, i + 2).toUpperCase()
+  return out
+}
+
+/** Column references, qualified stars and function calls. */
+function parseNameExpr(p: Cursor): Expr {
+  const first = p.next()
+  const pos = first.pos
+  const parts = [first.text]
+  while (p.isOp('.')) {
+    if (p.isOp('*', 1)) {
+      p.index += 2
+      return parseStarModifiers(p, pos, parts)
+    }
+    if (!p.isLabel(1)) break
+    p.next()
+    parts.push(p.next().text)
+  }
+  if (p.isOp('(')) {
+    if (first.type === Tok.Ident && parts.length === 1 && RESERVED.has(first.text)) throw p.unexpected(first)
+    return parseFunctionCall(p, pos, parts)
+  }
+  if (first.type === Tok.Ident && isReservedForColumn(first.text)) throw p.unexpected(first)
+  return { kind: 'column', pos, parts }
+}
+
+function parseStarModifiers(p: Cursor, pos: number, qualifier: string[] | null): Star {
+  let exclude: string[] = []
+  let replace: { expr: Expr; name: string }[] = []
+  if (p.isKw('exclude') && (p.isOp('(', 1) || p.isLabel(1))) {
+    p.next()
+    if (p.acceptOp('(')) {
+      do exclude.push(lastPart(p)); while (p.acceptOp(','))
+      p.expectOp(')')
+    } else {
+      exclude = [lastPart(p)]
+    }
+  }
+  if (p.isKw('replace') && p.isOp('(', 1)) {
+    p.index += 2
+    replace = []
+    do {
+      const expr = parseExpr(p)
+      p.expectKw('as')
+      replace.push({ expr, name: p.label('column name') })
+    } while (p.acceptOp(','))
+    p.expectOp(')')
+  }
+  return { kind: 'star', pos, qualifier, exclude, replace }
+}
+
+function lastPart(p: Cursor): string {
+  let name = p.label('column name')
+  while (p.isOp('.') && p.isLabel(1)) { p.next(); name = p.next().text }
+  return name
+}
+
+function parseCase(p: Cursor, pos: number): Expr {
+  const operand = p.isKw('when') ? null : parseExpr(p)
+  const whens: { when: Expr; then: Expr }[] = []
+  while (p.acceptKw('when')) {
+    const when = parseExpr(p)
+    p.expectKw('then')
+    whens.push({ when, then: parseExpr(p) })
+  }
+  if (whens.length === 0) throw p.unexpected(undefined, 'CASE needs at least one WHEN')
+  const otherwise = p.acceptKw('else') ? parseExpr(p) : null
+  p.expectKw('end')
+  return { kind: 'case', pos, operand, whens, else: otherwise }
+}
+
+function parseCast(p: Cursor, pos: number, isTry: boolean): Expr {
+  p.expectOp('(')
+  const expr = parseExpr(p)
+  p.expectKw('as')
+  const type = parseTypeName(p)
+  p.expectOp(')')
+  return { kind: 'cast', pos, expr, type, try: isTry }
+}
+
+function parseInterval(p: Cursor, pos: number): Expr {
+  const t = p.peek()
+  let value: Expr
+  if (t.type === Tok.String) {
+    p.next()
+    value = { kind: 'string', pos: t.pos, value: t.text }
+    const unit = intervalUnitAt(p)
+    if (unit !== undefined) { p.next(); skipIntervalTo(p) }
+    return { kind: 'interval', pos, value, unit: unit ?? null }
+  }
+  value = parseExpr(p, BP.unary)
+  const unit = intervalUnitAt(p)
+  if (unit === undefined) throw p.unexpected(undefined, 'expected an interval unit such as DAY or HOUR')
+  p.next()
+  skipIntervalTo(p)
+  return { kind: 'interval', pos, value, unit }
+}
+
+function skipIntervalTo(p: Cursor): void {
+  if (p.isKw('to') && intervalUnitAt(p, 1) !== undefined) throw notSupported('interval qualifiers with TO', p.pos)
+}
+
+// ---- function calls ---------------------------------------------------------------------------
+
+function parseFunctionCall(p: Cursor, pos: number, name: string[]): Expr {
+  p.expectOp('(')
+  const simple = name.length === 1 ? name[0]! : ''
+  if (SPECIAL_CALLS.has(simple) && !p.isOp(')')) {
+    const special = parseSpecialCall(p, pos, simple)
+    if (special !== null) return special
+  }
+  return finishCall(p, pos, name, [])
+}
+
+/** Parses arguments after `(` (some possibly already parsed), the closing `)` and the suffixes. */
+function finishCall(p: Cursor, pos: number, name: string[], args: Expr[]): FunctionCall {
+  let distinct = false
+  let orderBy: OrderItem[] = []
+  let ignoreNulls = false
+  if (args.length === 0) {
+    if (p.acceptKw('distinct')) distinct = true
+    else p.acceptKw('all')
+    if (p.isOp('*') && (p.isOp(')', 1) || p.isKw('exclude', 1))) {
+      const starPos = p.next().pos
+      args.push(parseStarModifiers(p, starPos, null))
+    } else if (!p.isOp(')')) {
+      args.push(parseArgument(p))
+    }
+  }
+  if (args.length > 0) while (p.acceptOp(',')) args.push(parseArgument(p))
+  if (p.isKw('order') && p.isKw('by', 1)) { p.index += 2; orderBy = parseOrderItems(p) }
+  if (p.isKw('ignore') && p.isKw('nulls', 1)) { p.index += 2; ignoreNulls = true }
+  else if (p.isKw('respect') && p.isKw('nulls', 1)) p.index += 2
+  p.expectOp(')')
+  let withinGroup: OrderItem[] = []
+  if (p.isKw('within') && p.isKw('group', 1)) {
+    p.index += 2
+    p.expectOp('(')
+    p.expectKw('order'); p.expectKw('by')
+    withinGroup = parseOrderItems(p)
+    p.expectOp(')')
+  }
+  let filter: Expr | null = null
+  if (p.isKw('filter') && p.isOp('(', 1)) {
+    p.index += 2
+    p.acceptKw('where')
+    filter = parseExpr(p)
+    p.expectOp(')')
+  }
+  if (p.isKw('ignore') && p.isKw('nulls', 1)) { p.index += 2; ignoreNulls = true }
+  else if (p.isKw('respect') && p.isKw('nulls', 1)) p.index += 2
+  let over: WindowSpec | null = null
+  if (p.isKw('over')) {
+    const overPos = p.next().pos
+    if (p.acceptOp('(')) {
+      over = parseWindowSpec(p, overPos)
+      p.expectOp(')')
+    } else {
+      over = { pos: overPos, base: p.identifier('window name'), partitionBy: [], orderBy: [], frame: null }
+    }
+  }
+  return { kind: 'function', pos, name, args, distinct, orderBy, withinGroup, filter, ignoreNulls, over }
+}
+
+/** A call argument: lambda, named argument (`name := v`, `name => v`) or expression. */
+export function parseArgument(p: Cursor): Expr {
+  const t = p.peek()
+  if (t.type === Tok.Ident || t.type === Tok.QuotedIdent) {
+    if (p.isOp(':=', 1) || p.isOp('=>', 1)) {
+      p.index += 2
+      const named: NamedArg = { kind: 'named_arg', pos: t.pos, name: t.text, value: parseExpr(p) }
+      return named
+    }
+    if (p.isOp('->', 1) && p.isIdentifier() && !isJsonArrowOperand(p, 2)) {
+      p.index += 2
+      return { kind: 'lambda', pos: t.pos, params: [t.text], body: parseExpr(p) }
+    }
+  }
+  if (t.type === Tok.Op && t.text === '(') {
+    const params = lambdaParamsAhead(p)
+    if (params !== null) return { kind: 'lambda', pos: t.pos, params, body: parseExpr(p) }
+  }
+  return parseExpr(p)
+}
+
+/** `j -> 'key'` inside a call is JSON access, not a lambda returning a constant. */
+function isJsonArrowOperand(p: Cursor, offset: number): boolean {
+  const t = p.peek(offset)
+  if (t.type !== Tok.String && t.type !== Tok.Number) return false
+  const after = p.peek(offset + 1)
+  return after.type === Tok.Op && (after.text === ',' || after.text === ')')
+}
+
+/** `(a, b) ->`: consumes and returns the parameter names when a lambda starts here. */
+function lambdaParamsAhead(p: Cursor): string[] | null {
+  let k = 1
+  const params: string[] = []
+  for (;;) {
+    if (!p.isIdentifier(k)) return null
+    params.push(p.peek(k).text)
+    k++
+    if (p.isOp(',', k)) { k++; continue }
+    if (p.isOp(')', k) && p.isOp('->', k + 1)) { p.index += k + 2; return params }
+    return null
+  }
+}
+
+/** DuckDB 1.3's `lambda x, y: body`. */
+function parseLambdaKeyword(p: Cursor, pos: number): Expr {
+  const params = [p.identifier('lambda parameter')]
+  while (p.acceptOp(',')) params.push(p.identifier('lambda parameter'))
+  p.expectOp(':')
+  return { kind: 'lambda', pos, params, body: parseExpr(p) }
+}
+
+function call(pos: number, name: string, args: Expr[]): Expr {
+  return plainCall(pos, name, args)
+}
+
+/** EXTRACT/POSITION/SUBSTRING/TRIM/OVERLAY with SQL-standard keywords; null → ordinary call. */
+function parseSpecialCall(p: Cursor, pos: number, name: string): Expr | null {
+  switch (name) {
+    case 'extract': {
+      const field = p.peek()
+      if ((field.type === Tok.Ident || field.type === Tok.QuotedIdent || field.type === Tok.String) && p.isKw('from', 1)) {
+        p.index += 2
+        const source = parseExpr(p)
+        p.expectOp(')')
+        return call(pos, 'date_part', [{ kind: 'string', pos: field.pos, value: field.text.toLowerCase() }, source])
+      }
+      return null
+    }
+    case 'position': {
+      const needle = parseExpr(p, BP.like)
+      if (p.acceptKw('in')) {
+        const haystack = parseExpr(p)
+        p.expectOp(')')
+        return call(pos, 'position', [needle, haystack])
+      }
+      return finishCall(p, pos, [name], [needle])
+    }
+    case 'substring': {
+      const source = parseExpr(p)
+      if (p.acceptKw('from')) {
+        const from = parseExpr(p)
+        const args = [source, from]
+        if (p.acceptKw('for')) args.push(parseExpr(p))
+        p.expectOp(')')
+        return call(pos, 'substring', args)
+      }
+      if (p.acceptKw('for')) {
+        const length = parseExpr(p)
+        p.expectOp(')')
+        return call(pos, 'substring', [source, { kind: 'number', pos, text: '1' }, length])
+      }
+      return finishCall(p, pos, [name], [source])
+    }
+    case 'trim': {
+      let fn = 'trim'
+      let direction = false
+      if (p.acceptKw('both')) direction = true
+      else if (p.acceptKw('leading')) { fn = 'ltrim'; direction = true }
+      else if (p.acceptKw('trailing')) { fn = 'rtrim'; direction = true }
+      if (p.acceptKw('from')) {
+        const source = parseExpr(p)
+        p.expectOp(')')
+        return call(pos, fn, [source])
+      }
+      const first = parseExpr(p)
+      if (p.acceptKw('from')) {
+        const source = parseExpr(p)
+        p.expectOp(')')
+        return call(pos, fn, [source, first])
+      }
+      if (direction) {
+        p.expectOp(')')
+        return call(pos, fn, [first])
+      }
+      return finishCall(p, pos, [name], [first])
+    }
+    case 'overlay': {
+      const source = parseExpr(p)
+      if (!p.acceptKw('placing')) return finishCall(p, pos, [name], [source])
+      const replacement = parseExpr(p)
+      p.expectKw('from')
+      const args = [source, replacement, parseExpr(p)]
+      if (p.acceptKw('for')) args.push(parseExpr(p))
+      p.expectOp(')')
+      return call(pos, 'overlay', args)
+    }
+    default:
+      return null
+  }
+}
+
+// ---- windows ----------------------------------------------------------------------------------
+
+const FRAME_UNITS: ReadonlySet<string> = new Set(['rows', 'range', 'groups'])
+
+/** The inside of OVER ( … ) or WINDOW w AS ( … ); the caller consumes the parentheses. */
+export function parseWindowSpec(p: Cursor, pos: number): WindowSpec {
+  let base: string | null = null
+  if (p.isIdentifier() && !(p.isKw('partition') && p.isKw('by', 1)) && !(p.isKw('order') && p.isKw('by', 1)) && !(p.isAnyKw(FRAME_UNITS) && !p.isOp(')', 1))) {
+    base = p.next().text
+  }
+  let partitionBy: Expr[] = []
+  if (p.isKw('partition') && p.isKw('by', 1)) { p.index += 2; partitionBy = parseExprList(p) }
+  let orderBy: OrderItem[] = []
+  if (p.isKw('order') && p.isKw('by', 1)) { p.index += 2; orderBy = parseOrderItems(p) }
+  let frame: WindowFrame | null = null
+  if (p.isAnyKw(FRAME_UNITS)) frame = parseFrame(p)
+  return { pos, base, partitionBy, orderBy, frame }
+}
+
+function parseFrame(p: Cursor): WindowFrame {
+  const unitToken = p.next()
+  const units = unitToken.text as 'rows' | 'range' | 'groups'
+  let start: FrameBound
+  let end: FrameBound
+  if (p.acceptKw('between')) {
+    start = parseFrameBound(p)
+    p.expectKw('and')
+    end = parseFrameBound(p)
+  } else {
+    start = parseFrameBound(p)
+    end = { kind: 'current_row' }
+  }
+  let exclude: WindowFrame['exclude'] = 'no_others'
+  if (p.acceptKw('exclude')) {
+    if (p.acceptKws('current', 'row')) exclude = 'current_row'
+    else if (p.acceptKw('group')) exclude = 'group'
+    else if (p.acceptKw('ties')) exclude = 'ties'
+    else if (p.acceptKws('no', 'others')) exclude = 'no_others'
+    else throw p.unexpected(undefined, 'expected CURRENT ROW, GROUP, TIES or NO OTHERS')
+  }
+  return { pos: unitToken.pos, units, start, end, exclude }
+}
+
+function parseFrameBound(p: Cursor): FrameBound {
+  if (p.acceptKws('unbounded', 'preceding')) return { kind: 'unbounded_preceding' }
+  if (p.acceptKws('unbounded', 'following')) return { kind: 'unbounded_following' }
+  if (p.acceptKws('current', 'row')) return { kind: 'current_row' }
+  const offset = parseExpr(p, BP.and)
+  if (p.acceptKw('preceding')) return { kind: 'preceding', offset }
+  if (p.acceptKw('following')) return { kind: 'following', offset }
+  throw p.unexpected(undefined, 'expected PRECEDING or FOLLOWING')
+}
