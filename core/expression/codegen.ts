@@ -285,7 +285,8 @@ class Generator {
     const p = physicalOf(e.type)
     this.line(`const n${t} = ${nulls.length === 0 ? 'false' : nulls.join(' || ')}`)
     const template = e.fn.inline!(args.map(a => a.v))
-    const value = p === 'u8' ? `!!(${template})` : `(${template})`
+    // keep in-loop values exactly what a stored vector would hold
+    const value = p === 'u8' ? `!!(${template})` : p === 'f32' ? `Math.fround(${template})` : `(${template})`
     this.line(`const t${t} = n${t} ? ${defaultLiteral(p)} : ${value}`)
     return { v: `t${t}`, n: `n${t}` }
   }

@@ -1,0 +1,69 @@
+/**
+ * The optimizer: an ordered list of named rules, each a whole-plan rewrite that returns a new
+ * plan or undefined for "nothing to do". Any rule can be switched off by name through the
+ * `disabled_optimizers` setting. Rules never change the root's output columns.
+ */
+import { GrizzlyError, InternalError, SqlState, didYouMean } from '../errors.ts'
+import type { Transaction } from '../catalog/catalog.ts'
+import type { ExprEnv } from '../expression/index.ts'
+import type { LogicalPlan } from '../plan/logical.ts'
+import { sameOutput } from './plan-util.ts'
+import { constantFolding } from './rules/constant_folding.ts'
+import { filterPushdown } from './rules/filter_pushdown.ts'
+import { joinOrder } from './rules/join_order.ts'
+import { projectionPruning } from './rules/projection_pruning.ts'
+import { topN } from './rules/top_n.ts'
+
+export interface OptimizerContext {
+  readonly env: ExprEnv
+  readonly txn: Transaction
+  readonly disabled: ReadonlySet<string>
+}
+
+export interface OptimizerRule {
+  readonly name: string
+  rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined
+}
+
+/** in order: fold first so pushdown sees simple predicates; order joins once filters sit in them */
+export const rules: readonly OptimizerRule[] = [
+  constantFolding,
+  filterPushdown,
+  joinOrder,
+  projectionPruning,
+  topN,
+]
+
+export const ruleNames: readonly string[] = rules.map(r => r.name)
+
+export function optimize(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
+  let current = plan
+  for (const rule of rules) {
+    if (ctx.disabled.has(rule.name)) continue
+    const next = rule.rewrite(current, ctx)
+    if (next === undefined || next === current) continue
+    if (!sameOutput(next.output, plan.output)) {
+      throw new InternalError(`optimizer rule ${rule.name} changed the columns the query produces`)
+    }
+    current = next
+  }
+  return current
+}
+
+/**
+ * Parses the `disabled_optimizers` setting: a comma-separated list of rule names. Unknown
+ * names are an error with a did-you-mean hint, so a typo does not silently do nothing.
+ */
+export function parseDisabledOptimizers(value: string): Set<string> {
+  const out = new Set<string>()
+  for (const raw of value.split(',')) {
+    const name = raw.trim().toLowerCase()
+    if (name === '') continue
+    if (!ruleNames.includes(name)) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `unknown optimizer "${name}"`,
+        { hint: didYouMean(name, ruleNames) ?? `optimizers are: ${ruleNames.join(', ')}` })
+    }
+    out.add(name)
+  }
+  return out
+}

@@ -1,0 +1,130 @@
+/**
+ * constant_folding: evaluates constant subexpressions once at plan time, simplifies AND/OR/NOT
+ * and CASE around known values, removes filters that are always true and turns those that can
+ * never be true into an empty result. Volatile calls are never folded, and an expression whose
+ * evaluation fails (1/0, a bad cast) is left for execution to report, only if a row reaches it.
+ */
+import type { ExprEnv } from '../../expression/index.ts'
+import { evaluateConstant, isConstantExpression } from '../../expression/index.ts'
+import type { BoundExpr } from '../../plan/expr.ts'
+import type { EmptyNode, LogicalPlan } from '../../plan/logical.ts'
+import { BOOLEAN } from '../../types/types.ts'
+import type { OptimizerContext, OptimizerRule } from '../index.ts'
+import { mapExpr, mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
+
+export const constantFolding: OptimizerRule = {
+  name: 'constant_folding',
+  rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined {
+    const next = foldPlan(plan, ctx.env)
+    return next === plan ? undefined : next
+  },
+}
+
+function foldPlan(plan: LogicalPlan, env: ExprEnv): LogicalPlan {
+  return transformUp(plan, node => simplifyNode(
+    mapNodeExpressions(node, e => mapSubqueryPlans(foldExpr(e, env), p => foldPlan(p, env))), env))
+}
+
+const TRUE: BoundExpr = { kind: 'const', value: true, type: BOOLEAN }
+const FALSE: BoundExpr = { kind: 'const', value: false, type: BOOLEAN }
+
+function isConst(e: BoundExpr, value: boolean | null): boolean {
+  return e.kind === 'const' && e.value === value
+}
+
+/** Folds bottom-up; each node is simplified after its children are. */
+export function foldExpr(e: BoundExpr, env: ExprEnv): BoundExpr {
+  return mapExpr(e, x => simplify(x, env))
+}
+
+function simplify(e: BoundExpr, env: ExprEnv): BoundExpr {
+  switch (e.kind) {
+    case 'const': case 'colref': case 'param': case 'subquery': return e
+    case 'and': case 'or': {
+      const absorbing = e.kind === 'and' ? false : true
+      const args: BoundExpr[] = []
+      let sawNull = false
+      for (const a of e.args.flatMap(x => (x.kind === e.kind ? (x as typeof e).args : [x]))) {
+        if (isConst(a, absorbing)) return absorbing ? TRUE : FALSE
+        if (isConst(a, !absorbing)) continue
+        if (isConst(a, null)) { sawNull = true; continue }
+        args.push(a)
+      }
+      if (sawNull) args.push({ kind: 'const', value: null, type: BOOLEAN })
+      if (args.length === 0) return absorbing ? FALSE : TRUE
+      if (args.length === 1) return args[0]!
+      return args.length === e.args.length && args.every((a, i) => a === e.args[i]) ? e : { ...e, args }
+    }
+    case 'case': {
+      // drop branches that can never be taken; a leading always-true branch decides
+      const whens = e.whens.filter(w => !isConst(w.when, false) && !isConst(w.when, null))
+      const first = whens[0]
+      if (first !== undefined && isConst(first.when, true)) return first.then
+      if (whens.length === 0) return e.else
+      const next = whens.length === e.whens.length ? e : { ...e, whens }
+      return tryFold(next, env)
+    }
+    default: return tryFold(e, env)
+  }
+}
+
+function tryFold(e: BoundExpr, env: ExprEnv): BoundExpr {
+  if (!isConstantExpression(e)) return e
+  try {
+    return { kind: 'const', value: evaluateConstant(e, env), type: e.type }
+  } catch {
+    return e
+  }
+}
+
+function empty(node: LogicalPlan): EmptyNode {
+  return { kind: 'empty', output: node.output }
+}
+
+/** Node-level consequences of folded expressions: dead filters, empty inputs. */
+function simplifyNode(node: LogicalPlan, _env: ExprEnv): LogicalPlan {
+  switch (node.kind) {
+    case 'filter': {
+      const p = node.predicate
+      if (isConst(p, true)) return node.input
+      if (p.kind === 'const' || splitConjuncts(p).some(c => isConst(c, false) || isConst(c, null))) return empty(node)
+      return node.input.kind === 'empty' ? empty(node) : node
+    }
+    case 'scan': {
+      if (node.filters.some(f => isConst(f, false) || isConst(f, null))) return empty(node)
+      const filters = node.filters.filter(f => !isConst(f, true))
+      return filters.length === node.filters.length ? node : { ...node, filters }
+    }
+    case 'project': case 'sort': case 'window': case 'distinct': case 'top_n':
+      return node.input.kind === 'empty' ? empty(node) : node
+    case 'limit':
+      if (node.input.kind === 'empty') return empty(node)
+      return node.limit !== null && node.limit.kind === 'const' && (node.limit.value === 0 || node.limit.value === 0n)
+        ? empty(node) : node
+    case 'join': {
+      const c = node.condition
+      const never = c !== null && (isConst(c, false) || isConst(c, null))
+      switch (node.joinType) {
+        case 'inner': case 'cross': case 'semi':
+          if (never || node.left.kind === 'empty' || node.right.kind === 'empty') return empty(node)
+          break
+        case 'left': case 'anti': case 'mark': case 'single':
+          if (node.left.kind === 'empty') return empty(node)
+          break
+        case 'right':
+          if (node.right.kind === 'empty') return empty(node)
+          break
+        case 'full':
+          if (node.left.kind === 'empty' && node.right.kind === 'empty') return empty(node)
+          break
+      }
+      if (c !== null && isConst(c, true) && (node.joinType === 'inner' || node.joinType === 'cross')) {
+        return { ...node, joinType: 'cross', condition: null }
+      }
+      return node
+    }
+    case 'aggregate': case 'set_op': case 'values': case 'table_function': case 'empty': case 'cte':
+    case 'cte_ref': case 'recursive_cte': case 'insert': case 'update': case 'delete':
+      return node
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * projection_pruning: walks down with the set of columns the consumer needs and drops the rest
+ * — scan columns, projected expressions, unused aggregates and window calls, VALUES and table
+ * function columns — so less data is read and carried. The root keeps all of its columns.
+ * Every node keeps at least one column, so row counts stay visible to operators.
+ */
+import { assertNever } from '../../errors.ts'
+import type { ColumnId, OutputColumn } from '../../plan/expr.ts'
+import { referencedColumns } from '../../plan/expr.ts'
+import type { LogicalPlan } from '../../plan/logical.ts'
+import type { OptimizerRule } from '../index.ts'
+import {
+  idsOf, mapNodeExpressions, mapSubqueryPlans, nodeExpressions, planReferences, refsOf, withChildren,
+} from '../plan-util.ts'
+
+export const projectionPruning: OptimizerRule = {
+  name: 'projection_pruning',
+  rewrite(plan: LogicalPlan): LogicalPlan | undefined {
+    const next = pruneAll(plan)
+    return next === plan ? undefined : next
+  },
+}
+
+/** Prunes a plan whose every output column is needed (the root, subquery plans). */
+function pruneAll(plan: LogicalPlan): LogicalPlan {
+  return prune(plan, idsOf(plan.output))
+}
+
+/** Indexes of the entries to keep: the needed ones, or the first when none is needed. */
+function keepIndexes(output: readonly OutputColumn[], need: ReadonlySet<ColumnId>): number[] {
+  const keep: number[] = []
+  output.forEach((c, i) => { if (need.has(c.id)) keep.push(i) })
+  if (keep.length === 0 && output.length > 0) keep.push(0)
+  return keep
+}
+
+function union(a: ReadonlySet<ColumnId>, b: Iterable<ColumnId>): Set<ColumnId> {
+  const s = new Set(a)
+  for (const x of b) s.add(x)
+  return s
+}
+
+function prune(input: LogicalPlan, need: ReadonlySet<ColumnId>): LogicalPlan {
+  const plan = mapNodeExpressions(input, e => mapSubqueryPlans(e, pruneAll))
+  const own = refsOf(nodeExpressions(plan))
+  switch (plan.kind) {
+    case 'scan': {
+      const required = union(need, own)
+      const keep = keepIndexes(plan.output, required)
+      if (keep.length === plan.output.length) return plan
+      return { ...plan, output: keep.map(i => plan.output[i]!), columns: keep.map(i => plan.columns[i]!) }
+    }
+    case 'project': {
+      const keep = keepIndexes(plan.output, need)
+      const exprs = keep.map(i => plan.exprs[i]!)
+      const child = prune(plan.input, refsOf(exprs))
+      if (keep.length === plan.output.length && child === plan.input) return plan
+      return { ...plan, input: child, exprs, output: keep.map(i => plan.output[i]!) }
+    }
+    case 'aggregate': {
+      const g = plan.groups.length
+      const aggIndexes: number[] = []
+      plan.aggregates.forEach((_, k) => { if (need.has(plan.output[g + k]!.id)) aggIndexes.push(k) })
+      // a global aggregate must still yield its one row: keep one aggregate when none is needed
+      if (aggIndexes.length === 0 && g === 0 && plan.aggregates.length > 0) aggIndexes.push(0)
+      const aggregates = aggIndexes.map(k => plan.aggregates[k]!)
+      const required = refsOf(plan.groups)
+      for (const a of aggregates) {
+        for (const x of a.args) referencedColumns(x, required)
+        if (a.filter !== null) referencedColumns(a.filter, required)
+        for (const k of a.orderBy) referencedColumns(k.expr, required)
+      }
+      const child = prune(plan.input, required)
+      if (aggregates.length === plan.aggregates.length && child === plan.input) return plan
+      const output = [
+        ...plan.output.slice(0, g),
+        ...aggIndexes.map(k => plan.output[g + k]!),
+        ...plan.output.slice(g + plan.aggregates.length),
+      ]
+      return { ...plan, input: child, aggregates, output }
+    }
+    case 'window': {
+      const base = plan.input.output.length
+      const kept = plan.windows.map((_, k) => k).filter(k => need.has(plan.output[base + k]!.id))
+      const windows = kept.map(k => plan.windows[k]!)
+      const required = new Set<ColumnId>()
+      const inputIds = idsOf(plan.input.output)
+      for (const id of need) if (inputIds.has(id)) required.add(id)
+      const windowRefs = refsOf(nodeExpressions({ ...plan, windows }))
+      const child = prune(plan.input, union(required, windowRefs))
+      if (windows.length === plan.windows.length && child === plan.input) return plan
+      return { ...plan, input: child, windows, output: [...child.output, ...kept.map(k => plan.output[base + k]!)] }
+    }
+    case 'join': {
+      const required = union(need, own)
+      if (plan.markColumn !== null) required.delete(plan.markColumn.id)
+      if (plan.lateral) planReferences(plan.right, required)
+      const left = prune(plan.left, required)
+      // semi/anti/mark output only the left side, but the condition may read the right
+      const right = prune(plan.right, required)
+      if (left === plan.left && right === plan.right) return plan
+      const available = union(idsOf(left.output), idsOf(right.output))
+      if (plan.markColumn !== null) available.add(plan.markColumn.id)
+      return { ...plan, left, right, output: plan.output.filter(c => available.has(c.id)) }
+    }
+    case 'filter': case 'sort': case 'limit': case 'top_n': {
+      const child = prune(plan.input, union(need, own))
+      return child === plan.input ? plan : { ...plan, input: child, output: child.output }
+    }
+    case 'distinct': {
+      // every column takes part in DISTINCT; DISTINCT ON keeps whole rows
+      const child = pruneAll(plan.input)
+      return child === plan.input ? plan : { ...plan, input: child }
+    }
+    case 'values': {
+      const keep = keepIndexes(plan.output, need)
+      if (keep.length === plan.output.length) return plan
+      return { ...plan, output: keep.map(i => plan.output[i]!), rows: plan.rows.map(r => keep.map(i => r[i]!)) }
+    }
+    case 'table_function': {
+      const keep = keepIndexes(plan.output, need)
+      if (keep.length === plan.output.length) return plan
+      return { ...plan, output: keep.map(i => plan.output[i]!), columns: keep.map(i => plan.columns[i]!) }
+    }
+    case 'empty': {
+      const keep = keepIndexes(plan.output, need)
+      return keep.length === plan.output.length ? plan : { ...plan, output: keep.map(i => plan.output[i]!) }
+    }
+    case 'cte': {
+      const definition = pruneAll(plan.definition)
+      const body = prune(plan.body, need)
+      if (definition === plan.definition && body === plan.body) return plan
+      return { ...plan, definition, body, output: body.output }
+    }
+    case 'update': {
+      const child = prune(plan.input, union(own, [plan.rowIdColumn]))
+      return child === plan.input ? plan : { ...plan, input: child }
+    }
+    case 'delete': {
+      const child = prune(plan.input, new Set([plan.rowIdColumn]))
+      return child === plan.input ? plan : { ...plan, input: child }
+    }
+    case 'set_op': case 'recursive_cte': case 'insert': {
+      const kids = plan.kind === 'set_op' ? [plan.left, plan.right]
+        : plan.kind === 'recursive_cte' ? [plan.anchor, plan.recursive] : [plan.input]
+      const next = kids.map(pruneAll)
+      return next.every((k, i) => k === kids[i]) ? plan : withChildren(plan, next)
+    }
+    case 'cte_ref': return plan
+    default: return assertNever(plan, 'plan node')
+  }
+}
