@@ -1,0 +1,261 @@
+/**
+ * The physical operator base, the per-query runtime and the per-scope frame. Operators pull
+ * chunks from their children (`next()`), never emit empty chunks, and count rows and time only
+ * when profiling. A Frame carries the values of outer columns (correlated subqueries, LATERAL)
+ * and the expression environment that goes with them.
+ */
+import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
+import type { FunctionContext } from '../hooks/contracts.ts'
+import type { Hooks } from '../hooks/registry.ts'
+import type { Catalog, Transaction } from '../catalog/catalog.ts'
+import type { BoundExpr, ColumnId, OutputColumn, SubqueryBoundExpr } from '../plan/expr.ts'
+import { referencedColumns } from '../plan/expr.ts'
+import type { LogicalPlan } from '../plan/logical.ts'
+import type { LogicalType, Value } from '../types/types.ts'
+import { concatVectors, constantVector, DataChunk, gather, type Vector } from '../vector/vector.ts'
+import type { ExprEnv, Layout } from '../expression/env.ts'
+import { compileExpression, compilePredicate } from '../expression/index.ts'
+
+export interface ExecutionContext {
+  readonly catalog: Catalog
+  readonly hooks: Hooks
+  readonly txn: Transaction
+  readonly fnCtx: FunctionContext
+  /** $1.. in internal form, already cast to their bound types */
+  readonly params: readonly Value[]
+  /** EXPLAIN ANALYZE: collect rows and time per operator */
+  readonly profile: boolean
+  /** checked between chunks; throws GrizzlyError 57014 "query canceled" when it returns true */
+  readonly isCanceled?: () => boolean
+}
+
+/** Rows and time of one operator (EXPLAIN ANALYZE); time includes the children's. */
+export interface OperatorProfile {
+  readonly name: string
+  readonly detail: string
+  readonly rows: number
+  readonly ms: number
+  readonly children: readonly OperatorProfile[]
+}
+
+export interface PlanProfile {
+  readonly root: OperatorProfile
+  readonly totalMs: number
+}
+
+/** A fully materialised set of rows: equally long column vectors. */
+export interface Materialized {
+  readonly types: readonly LogicalType[]
+  readonly columns: readonly Vector[]
+  readonly count: number
+}
+
+export const DEFAULT_MAX_RECURSION_DEPTH = 100_000
+
+/** State shared by every operator of one executePlan call (subqueries included). */
+export class Runtime {
+  readonly ctx: ExecutionContext
+  /** materialised CTEs and recursive working tables, by cteId */
+  readonly ctes = new Map<number, Materialized>()
+  /** set by the planner; lets operators build sub-plans (LATERAL, subqueries, recursion) */
+  build!: (plan: LogicalPlan, frame: Frame) => Operator
+
+  constructor(ctx: ExecutionContext) { this.ctx = ctx }
+
+  checkCanceled(): void {
+    const c = this.ctx.isCanceled
+    if (c !== undefined && c()) throw new GrizzlyError(SqlState.queryCanceled, 'query canceled')
+  }
+
+  maxRecursionDepth(): number {
+    try {
+      const v = this.ctx.fnCtx.setting('max_recursion_depth')
+      if (typeof v === 'number' && v > 0) return v
+      if (typeof v === 'bigint' && v > 0n) return Number(v)
+    } catch {
+      // the setting is optional
+    }
+    return DEFAULT_MAX_RECURSION_DEPTH
+  }
+}
+
+export interface OuterValue { readonly type: LogicalType; readonly value: Value }
+
+/** A scope: the outer column values visible to expressions, and their expression environment. */
+export class Frame {
+  readonly runtime: Runtime
+  readonly outer: ReadonlyMap<ColumnId, OuterValue>
+  readonly env: ExprEnv
+  /** subquery results by expression, then by correlated values */
+  readonly subqueryCache = new Map<SubqueryBoundExpr, Map<string, unknown>>()
+
+  constructor(runtime: Runtime, outer: ReadonlyMap<ColumnId, OuterValue>,
+    evaluateSubquery: (frame: Frame, expr: SubqueryBoundExpr, outer: ReadonlyMap<ColumnId, Vector>, count: number) => Vector) {
+    this.runtime = runtime
+    this.outer = outer
+    const ctx = runtime.ctx
+    const self = this
+    this.env = {
+      fnCtx: ctx.fnCtx,
+      params: ctx.params,
+      hooks: ctx.hooks,
+      evaluateSubquery(expr, outerVectors, count) { return evaluateSubquery(self, expr, outerVectors, count) },
+    }
+    this.evaluateSubqueryFn = evaluateSubquery
+  }
+
+  private readonly evaluateSubqueryFn: (frame: Frame, expr: SubqueryBoundExpr, outer: ReadonlyMap<ColumnId, Vector>, count: number) => Vector
+
+  /** A child scope that additionally sees `values`. */
+  withOuter(values: ReadonlyMap<ColumnId, OuterValue>): Frame {
+    if (values.size === 0) return this
+    const merged = new Map(this.outer)
+    for (const [k, v] of values) merged.set(k, v)
+    return new Frame(this.runtime, merged, this.evaluateSubqueryFn)
+  }
+}
+
+export function layoutOf(columns: readonly OutputColumn[]): Map<ColumnId, number> {
+  const m = new Map<ColumnId, number>()
+  columns.forEach((c, i) => m.set(c.id, i))
+  return m
+}
+
+/**
+ * Compiles an expression over chunks laid out as `layout`. Plain column references are read
+ * directly; references to outer columns are served by appending constant vectors.
+ */
+export function compileValue(expr: BoundExpr, layout: Layout, frame: Frame): (chunk: DataChunk) => Vector {
+  if (expr.kind === 'colref') {
+    const idx = layout.get(expr.id)
+    if (idx !== undefined) return chunk => chunk.column(idx)
+    const o = frame.outer.get(expr.id)
+    if (o !== undefined) return chunk => constantVector(o.type, o.value, chunk.size)
+  }
+  const aug = augmentForOuter(expr, layout, frame)
+  if (aug === null) return compileExpression(expr, layout, frame.env)
+  const fn = compileExpression(expr, aug.layout, frame.env)
+  return chunk => fn(aug.extend(chunk))
+}
+
+/** Compiles a predicate: the ascending indexes of rows where it is TRUE. */
+export function compileFilter(expr: BoundExpr, layout: Layout, frame: Frame): (chunk: DataChunk) => { sel: Int32Array; count: number } {
+  const aug = augmentForOuter(expr, layout, frame)
+  if (aug === null) return compilePredicate(expr, layout, frame.env)
+  const fn = compilePredicate(expr, aug.layout, frame.env)
+  return chunk => fn(aug.extend(chunk))
+}
+
+function augmentForOuter(expr: BoundExpr, layout: Layout, frame: Frame): { layout: Layout; extend: (c: DataChunk) => DataChunk } | null {
+  if (frame.outer.size === 0) return null
+  const ids: ColumnId[] = []
+  for (const id of referencedColumns(expr)) if (!layout.has(id) && frame.outer.has(id)) ids.push(id)
+  if (ids.length === 0) return null
+  const extended = new Map(layout)
+  let width = 0
+  for (const v of layout.values()) width = Math.max(width, v + 1)
+  const values = ids.map(id => frame.outer.get(id)!)
+  ids.forEach((id, k) => extended.set(id, width + k))
+  return {
+    layout: extended,
+    extend(chunk) {
+      const cols = chunk.columns.slice(0, width)
+      while (cols.length < width) cols.push(constantVector({ id: 'NULL' }, null, chunk.size))
+      for (const v of values) cols.push(constantVector(v.type, v.value, chunk.size))
+      return new DataChunk(cols, chunk.size)
+    },
+  }
+}
+
+// ---- operators ----------------------------------------------------------------------------------
+
+export abstract class Operator {
+  abstract readonly name: string
+  readonly runtime: Runtime
+  readonly frame: Frame
+  readonly children: Operator[] = []
+  rows = 0
+  ms = 0
+
+  constructor(frame: Frame) {
+    this.frame = frame
+    this.runtime = frame.runtime
+  }
+
+  /** Key facts for EXPLAIN. */
+  detail(): string { return '' }
+
+  /** The next non-empty chunk, or null when exhausted. */
+  next(): DataChunk | null {
+    this.runtime.checkCanceled()
+    if (!this.runtime.ctx.profile) {
+      const c = this.pull()
+      if (c !== null) this.rows += c.size
+      return c
+    }
+    const t0 = performance.now()
+    const c = this.pull()
+    this.ms += performance.now() - t0
+    if (c !== null) this.rows += c.size
+    return c
+  }
+
+  protected abstract pull(): DataChunk | null
+
+  profile(): OperatorProfile {
+    return { name: this.name, detail: this.detail(), rows: this.rows, ms: this.ms, children: this.children.map(c => c.profile()) }
+  }
+}
+
+/** Reads every chunk of `op` into one set of columns. */
+export function drain(op: Operator, types: readonly LogicalType[]): Materialized {
+  const chunks: DataChunk[] = []
+  for (let c = op.next(); c !== null; c = op.next()) chunks.push(c)
+  return materializeChunks(chunks, types)
+}
+
+/** Concatenates chunks into one set of columns. */
+export function materializeChunks(chunks: readonly DataChunk[], types: readonly LogicalType[]): Materialized {
+  let count = 0
+  for (const c of chunks) count += c.size
+  return { types, columns: types.map((t, k) => concatVectors(t, chunks.map(c => c.column(k)))), count }
+}
+
+export function typesOf(columns: readonly OutputColumn[]): LogicalType[] { return columns.map(c => c.type) }
+
+/** The chunk's rows sel[0..count), or the chunk itself when every row is selected in order. */
+export function selectRows(chunk: DataChunk, sel: Int32Array, count: number): DataChunk {
+  if (count === chunk.size) return chunk
+  return new DataChunk(chunk.columns.map(v => gather(v, sel, count)), count)
+}
+
+/** Splits materialised rows into chunks of at most `size` rows. */
+export function* chunksOf(m: Materialized, size: number): Generator<DataChunk> {
+  for (let start = 0; start < m.count; start += size) {
+    const end = Math.min(m.count, start + size)
+    const sel = new Int32Array(end - start)
+    for (let k = 0; k < sel.length; k++) sel[k] = start + k
+    if (start === 0 && end === m.count) yield new DataChunk([...m.columns], m.count)
+    else yield new DataChunk(m.columns.map(v => gather(v, sel, sel.length)), sel.length)
+  }
+}
+
+/** Gathers rows of v; index -1 produces NULL (outer joins). */
+export function gatherOrNull(v: Vector, sel: Int32Array, count: number): Vector {
+  let anyNull = false
+  for (let k = 0; k < count; k++) if (sel[k]! < 0) { anyNull = true; break }
+  if (!anyNull) return gather(v, sel, count)
+  const fixed = new Int32Array(count)
+  for (let k = 0; k < count; k++) fixed[k] = sel[k]! < 0 ? 0 : sel[k]!
+  if (v.length === 0) return constantVector(v.type, null, count)
+  const out = gather(v, fixed, count)
+  const validity = out.validity ?? new Uint8Array(count).fill(1)
+  for (let k = 0; k < count; k++) if (sel[k]! < 0) validity[k] = 0
+  if (out.physical === 'struct' || out.physical === 'list' || out.physical === 'array') {
+    // nested builders already produced a fresh vector; mark the NULL rows in its validity
+  }
+  out.validity = validity
+  return out
+}
+
+export function internal(message: string): never { throw new InternalError(message) }

@@ -1,0 +1,291 @@
+/**
+ * Streaming operators: table scan, filter, projection, VALUES, table functions, empty,
+ * LIMIT/OFFSET and UNION ALL.
+ */
+import { GrizzlyError, SqlState } from '../../errors.ts'
+import type { ScanFilter } from '../../catalog/catalog.ts'
+import type { BoundExpr } from '../../plan/expr.ts'
+import type {
+  LimitNode, ProjectNode, ScanNode, TableFunctionNode, ValuesNode,
+} from '../../plan/logical.ts'
+import type { Value } from '../../types/types.ts'
+import { DataChunk, VectorBuilder, type Vector, slice } from '../../vector/vector.ts'
+import { evaluateConstant } from '../../expression/index.ts'
+import {
+  compileFilter, compileValue, type Frame, layoutOf, Operator, selectRows, typesOf,
+} from '../operator.ts'
+
+type Pred = (chunk: DataChunk) => { sel: Int32Array; count: number }
+
+export class ScanOperator extends Operator {
+  readonly name = 'TABLE_SCAN'
+  private readonly node: ScanNode
+  private iterator: Iterator<DataChunk> | null = null
+  private readonly predicate: Pred | null
+  private readonly hints: ScanFilter[]
+
+  constructor(node: ScanNode, frame: Frame) {
+    super(frame)
+    this.node = node
+    this.hints = scanHints(node, frame)
+    this.predicate = node.filters.length === 0 ? null
+      : compileFilter(conjunction(node.filters), layoutOf(node.output), frame)
+  }
+
+  override detail(): string {
+    const t = this.node.table
+    const cols = this.node.columns.map(c => c < 0 ? 'rowid' : t.columns[c]?.name ?? `#${c}`)
+    return `${t.schema}.${t.name} [${cols.join(', ')}]${this.node.filters.length > 0 ? ` filters: ${this.node.filters.length}` : ''}`
+  }
+
+  protected pull(): DataChunk | null {
+    if (this.iterator === null) {
+      const rt = this.runtime
+      this.iterator = this.node.table.provider.scan(rt.ctx.txn, { columns: this.node.columns, filters: this.hints })[Symbol.iterator]()
+    }
+    for (;;) {
+      const r = this.iterator.next()
+      if (r.done === true) return null
+      const chunk = r.value
+      if (chunk.size === 0) continue
+      if (this.predicate === null) return chunk
+      const { sel, count } = this.predicate(chunk)
+      if (count === 0) { this.runtime.checkCanceled(); continue }
+      return selectRows(chunk, sel, count)
+    }
+  }
+}
+
+export function conjunction(exprs: readonly BoundExpr[]): BoundExpr {
+  if (exprs.length === 1) return exprs[0]!
+  return { kind: 'and', args: exprs, type: { id: 'BOOLEAN' } }
+}
+
+/** `col op constant` and `col IS [NOT] NULL` filters become hints the provider may use to skip data. */
+function scanHints(node: ScanNode, frame: Frame): ScanFilter[] {
+  const columnOf = new Map<number, number>()
+  node.output.forEach((c, i) => { const tc = node.columns[i]!; if (tc >= 0) columnOf.set(c.id, tc) })
+  const out: ScanFilter[] = []
+  const constant = (e: BoundExpr): { value: Value } | null => {
+    if (e.kind === 'const') return { value: e.value }
+    if (e.kind === 'param') {
+      const v = frame.runtime.ctx.params[e.index - 1]
+      return v === undefined ? null : { value: v }
+    }
+    return null
+  }
+  const flip = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const
+  const visit = (e: BoundExpr): void => {
+    if (e.kind === 'and') { e.args.forEach(visit); return }
+    if (e.kind === 'is_null' && e.arg.kind === 'colref') {
+      const col = columnOf.get(e.arg.id)
+      if (col !== undefined) out.push({ kind: 'is_null', column: col, not: e.not })
+      return
+    }
+    if (e.kind !== 'compare') return
+    const op = e.op
+    if (op !== '=' && op !== '<' && op !== '<=' && op !== '>' && op !== '>=') return
+    if (e.left.kind === 'colref') {
+      const col = columnOf.get(e.left.id), c = constant(e.right)
+      if (col !== undefined && c !== null && c.value !== null) out.push({ kind: 'compare', column: col, op, value: c.value })
+    } else if (e.right.kind === 'colref') {
+      const col = columnOf.get(e.right.id), c = constant(e.left)
+      if (col !== undefined && c !== null && c.value !== null) out.push({ kind: 'compare', column: col, op: flip[op], value: c.value })
+    }
+  }
+  node.filters.forEach(visit)
+  return out
+}
+
+export class FilterOperator extends Operator {
+  readonly name = 'FILTER'
+  private readonly input: Operator
+  private readonly predicate: Pred
+
+  constructor(input: Operator, predicate: BoundExpr, inputColumns: Parameters<typeof layoutOf>[0], frame: Frame) {
+    super(frame)
+    this.input = input
+    this.children.push(input)
+    this.predicate = compileFilter(predicate, layoutOf(inputColumns), frame)
+  }
+
+  protected pull(): DataChunk | null {
+    for (let c = this.input.next(); c !== null; c = this.input.next()) {
+      const { sel, count } = this.predicate(c)
+      if (count > 0) return selectRows(c, sel, count)
+    }
+    return null
+  }
+}
+
+export class ProjectOperator extends Operator {
+  readonly name = 'PROJECTION'
+  private readonly input: Operator
+  private readonly exprs: ((c: DataChunk) => Vector)[]
+
+  constructor(input: Operator, node: ProjectNode, frame: Frame) {
+    super(frame)
+    this.input = input
+    this.children.push(input)
+    const layout = layoutOf(node.input.output)
+    this.exprs = node.exprs.map(e => compileValue(e, layout, frame))
+  }
+
+  protected pull(): DataChunk | null {
+    const c = this.input.next()
+    if (c === null) return null
+    return new DataChunk(this.exprs.map(f => f(c)), c.size)
+  }
+}
+
+/** Any number of rows of expressions; constant rows are built directly, others evaluated one row at a time. */
+export class ValuesOperator extends Operator {
+  readonly name = 'VALUES'
+  private readonly node: ValuesNode
+  private done = false
+
+  constructor(node: ValuesNode, frame: Frame) {
+    super(frame)
+    this.node = node
+  }
+
+  protected pull(): DataChunk | null {
+    if (this.done) return null
+    this.done = true
+    const rows = this.node.rows
+    if (rows.length === 0) return null
+    const types = typesOf(this.node.output)
+    const builders = types.map(t => new VectorBuilder(t, rows.length))
+    const one = new DataChunk([], 1)
+    const empty = new Map<number, number>()
+    for (const row of rows) {
+      row.forEach((e, k) => {
+        const b = builders[k]!
+        if (e.kind === 'const') b.push(e.value)
+        else b.pushFrom(compileValue(e, empty, this.frame)(one), 0)
+      })
+    }
+    return new DataChunk(builders.map(b => b.finish()), rows.length)
+  }
+}
+
+export class EmptyOperator extends Operator {
+  readonly name = 'EMPTY'
+  protected pull(): DataChunk | null { return null }
+}
+
+export class TableFunctionOperator extends Operator {
+  readonly name = 'TABLE_FUNCTION'
+  private readonly node: TableFunctionNode
+  private iterator: Iterator<DataChunk> | null = null
+
+  constructor(node: TableFunctionNode, frame: Frame) {
+    super(frame)
+    this.node = node
+  }
+
+  override detail(): string { return this.node.name }
+
+  protected pull(): DataChunk | null {
+    if (this.iterator === null) this.iterator = this.node.fn.scan(this.node.columns, this.runtime.ctx.fnCtx)[Symbol.iterator]()
+    const want = this.node.columns
+    for (;;) {
+      const r = this.iterator.next()
+      if (r.done === true) return null
+      const c = r.value
+      if (c.size === 0) continue
+      // a function may return all of its columns rather than just the requested ones
+      if (c.columns.length !== want.length && c.columns.length === this.node.fn.columns.length) {
+        return new DataChunk(want.map(i => c.column(i)), c.size)
+      }
+      return c
+    }
+  }
+}
+
+/** Evaluates a LIMIT/OFFSET expression once: a non-negative count, or null for none. */
+export function evaluateCount(expr: BoundExpr | null, frame: Frame, what: string): number | null {
+  if (expr === null) return null
+  const v = evaluateConstant(expr, frame.env)
+  if (v === null) return null
+  const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : Number.NaN
+  if (!Number.isFinite(n) || n < 0) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `${what} must not be negative`, { hint: `got ${String(v)}` })
+  }
+  return Math.floor(n)
+}
+
+export class LimitOperator extends Operator {
+  readonly name = 'LIMIT'
+  private readonly input: Operator
+  private remaining: number
+  private skip: number
+
+  constructor(input: Operator, node: LimitNode, frame: Frame) {
+    super(frame)
+    this.input = input
+    this.children.push(input)
+    this.remaining = evaluateCount(node.limit, frame, 'LIMIT') ?? Infinity
+    this.skip = evaluateCount(node.offset, frame, 'OFFSET') ?? 0
+  }
+
+  override detail(): string { return `${this.remaining}${this.skip > 0 ? ` offset ${this.skip}` : ''}` }
+
+  protected pull(): DataChunk | null {
+    while (this.remaining > 0) {
+      const c = this.input.next()
+      if (c === null) return null
+      let start = 0
+      if (this.skip > 0) {
+        start = Math.min(this.skip, c.size)
+        this.skip -= start
+        if (start === c.size) continue
+      }
+      const end = Math.min(c.size, start + this.remaining)
+      this.remaining -= end - start
+      if (start === 0 && end === c.size) return c
+      return new DataChunk(c.columns.map(v => slice(v, start, end)), end - start)
+    }
+    return null
+  }
+}
+
+/** UNION ALL: the left input's chunks, then the right's. */
+export class ConcatOperator extends Operator {
+  readonly name = 'UNION_ALL'
+  private current = 0
+
+  constructor(inputs: Operator[], frame: Frame) {
+    super(frame)
+    this.children.push(...inputs)
+  }
+
+  protected pull(): DataChunk | null {
+    while (this.current < this.children.length) {
+      const c = this.children[this.current]!.next()
+      if (c !== null) return c
+      this.current++
+    }
+    return null
+  }
+}
+
+/** Replays materialised chunks. */
+export class ChunksOperator extends Operator {
+  readonly name: string
+  private readonly chunks: Iterator<DataChunk>
+
+  constructor(name: string, chunks: Iterable<DataChunk>, frame: Frame) {
+    super(frame)
+    this.name = name
+    this.chunks = chunks[Symbol.iterator]()
+  }
+
+  protected pull(): DataChunk | null {
+    for (;;) {
+      const r = this.chunks.next()
+      if (r.done === true) return null
+      if (r.value.size > 0) return r.value
+    }
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * INSERT, UPDATE and DELETE through the TableProvider. The input is read completely before
+ * the table changes (so a statement never sees its own writes). Missing INSERT columns take
+ * their DEFAULT (evaluated per row, so volatile defaults differ); CHECK constraints are
+ * evaluated here on every new row (NOT NULL and UNIQUE are the provider's job); ON CONFLICT
+ * uses TableProvider.lookup. Output: the RETURNING rows, or one BIGINT "Count".
+ */
+import { GrizzlyError, SqlState, notSupported } from '../../errors.ts'
+import { ROW_ID_COLUMN, type TableEntry, type TableProvider } from '../../catalog/catalog.ts'
+import type { BoundExpr, OutputColumn } from '../../plan/expr.ts'
+import type { DeleteNode, InsertNode, UpdateNode } from '../../plan/logical.ts'
+import { BIGINT } from '../../types/types.ts'
+import { CHUNK_SIZE, DataChunk, gather, nullVector, Vector } from '../../vector/vector.ts'
+import { GroupTable } from '../group-table.ts'
+import {
+  chunksOf, compileFilter, compileValue, drain, type Frame, layoutOf, materializeChunks, Operator, typesOf,
+} from '../operator.ts'
+
+type Write = 'insert' | 'update' | 'delete'
+
+function requireWritable(table: TableEntry, frame: Frame, what: Write): TableProvider {
+  const txn = frame.runtime.ctx.txn
+  if (txn.readOnly) {
+    throw new GrizzlyError(SqlState.readOnlyTransaction, `cannot execute ${what.toUpperCase()} in a read-only transaction`)
+  }
+  const p = table.provider
+  if (p[what] === undefined) throw notSupported(`${what.toUpperCase()} on table "${table.name}"`, undefined, 'this table is read-only')
+  return p
+}
+
+/** Checks every CHECK constraint on full-width rows (column i of `rows` = table column i). */
+function checkConstraints(table: TableEntry, rows: DataChunk, frame: Frame): void {
+  const checks = table.constraints.checks
+  if (checks.length === 0 || rows.size === 0) return
+  const layout = new Map<number, number>()
+  table.columns.forEach((_, i) => layout.set(i, i))
+  for (const check of checks) {
+    const v = compileValue(check.expr, layout, frame)(rows)
+    const d = v.data as Uint8Array
+    for (let i = 0; i < rows.size; i++) {
+      if (v.isValid(i) && d[i] === 0) {
+        throw new GrizzlyError(SqlState.checkViolation,
+          `new row for relation "${table.name}" violates check constraint: CHECK(${check.sql})`)
+      }
+    }
+  }
+}
+
+/** Full rows of the given row ids, in that order (a scan of the table). */
+function fetchRows(table: TableEntry, frame: Frame, rowIds: BigInt64Array): DataChunk {
+  const columns = [ROW_ID_COLUMN, ...table.columns.map((_, i) => i)]
+  const want = new Map<bigint, number>()
+  rowIds.forEach((id, k) => { if (!want.has(id)) want.set(id, k) })
+  const parts: DataChunk[] = []
+  const positions: number[] = []
+  for (const c of table.provider.scan(frame.runtime.ctx.txn, { columns, filters: [] })) {
+    const ids = c.column(0).data as BigInt64Array
+    const sel: number[] = []
+    for (let i = 0; i < c.size; i++) if (want.has(ids[i]!)) { sel.push(i); positions.push(want.get(ids[i]!)!) }
+    if (sel.length > 0) parts.push(new DataChunk(c.columns.slice(1).map(v => gather(v, sel, sel.length)), sel.length))
+  }
+  const m = materializeChunks(parts, table.columns.map(c => c.type))
+  // back into the order of rowIds (ids repeated there repeat their row)
+  const at = new Int32Array(m.count)
+  positions.forEach((p, i) => { at[p] = i })
+  const order = new Int32Array(rowIds.length)
+  rowIds.forEach((id, k) => { order[k] = at[want.get(id)!]! })
+  return new DataChunk(m.columns.map(v => gather(v, order, order.length)), order.length)
+}
+
+function returningOutput(exprs: readonly BoundExpr[], columns: readonly OutputColumn[], rows: readonly DataChunk[], frame: Frame): DataChunk[] {
+  const layout = layoutOf(columns)
+  const fns = exprs.map(e => compileValue(e, layout, frame))
+  return rows.filter(r => r.size > 0).map(r => new DataChunk(fns.map(f => f(r)), r.size))
+}
+
+function countChunk(n: number): DataChunk {
+  return new DataChunk([new Vector(BIGINT, 1, BigInt64Array.of(BigInt(n)), null)], 1)
+}
+
+abstract class WriteOperator extends Operator {
+  private output: Generator<DataChunk> | null = null
+  protected abstract run(): { count: number; returned: DataChunk[] }
+  protected abstract readonly returning: readonly BoundExpr[]
+  protected abstract readonly outputTypes: ReturnType<typeof typesOf>
+
+  protected pull(): DataChunk | null {
+    if (this.output === null) {
+      const { count, returned } = this.run()
+      const chunks = this.returning.length > 0 ? returned : [countChunk(count)]
+      this.output = chunksOf(materializeChunks(chunks, this.outputTypes), CHUNK_SIZE)
+    }
+    const r = this.output.next()
+    return r.done === true ? null : r.value
+  }
+}
+
+export class InsertOperator extends WriteOperator {
+  readonly name = 'INSERT'
+  private readonly node: InsertNode
+  private readonly input: Operator
+  protected readonly returning: readonly BoundExpr[]
+  protected readonly outputTypes: ReturnType<typeof typesOf>
+
+  constructor(input: Operator, node: InsertNode, frame: Frame) {
+    super(frame)
+    this.node = node
+    this.input = input
+    this.children.push(input)
+    this.returning = node.returning
+    this.outputTypes = typesOf(node.output)
+  }
+
+  override detail(): string { return this.node.table.name }
+
+  protected run(): { count: number; returned: DataChunk[] } {
+    const node = this.node, table = node.table, frame = this.frame
+    const provider = requireWritable(table, frame, 'insert')
+    const input = drain(this.input, typesOf(node.input.output))
+    const empty = new Map<number, number>()
+    const defaults = table.columns.map(col => col.default === null ? null : compileValue(col.default, empty, frame))
+    const txn = this.runtime.ctx.txn
+    const returned: DataChunk[] = []
+    let count = 0
+    for (const chunk of chunksOf(input, CHUNK_SIZE)) {
+      const n = chunk.size
+      const noColumns = new DataChunk([], n)
+      const rows = new DataChunk(table.columns.map((col, t) => {
+        const at = node.columns.indexOf(t)
+        if (at >= 0) return chunk.column(at)
+        const d = defaults[t]
+        return d === null || d === undefined ? nullVector(col.type, n) : d(noColumns)
+      }), n)
+      checkConstraints(table, rows, frame)
+      if (node.onConflict === null) {
+        provider.insert!(txn, rows)
+        count += n
+        returned.push(rows)
+        continue
+      }
+      const r = this.upsert(provider, rows)
+      count += r.count
+      returned.push(...r.returned)
+    }
+    return { count, returned: returningOutput(node.returning, node.returningColumns, returned, frame) }
+  }
+
+  private upsert(provider: TableProvider, rows: DataChunk): { count: number; returned: DataChunk[] } {
+    const conflict = this.node.onConflict!, table = this.node.table, frame = this.frame
+    const txn = this.runtime.ctx.txn
+    if (provider.lookup === undefined) throw notSupported(`ON CONFLICT on table "${table.name}"`)
+    const n = rows.size
+    const keyVectors = conflict.target.map(t => rows.column(t))
+    const existing = provider.lookup(txn, conflict.target, new DataChunk(keyVectors, n))
+    // two proposed rows with the same key: the first one wins (DO NOTHING) or it is an error (DO UPDATE)
+    const seen = new GroupTable(conflict.target.map(t => table.columns[t]!.type), false, n)
+    const ids = new Int32Array(n)
+    let expect = seen.findOrCreate(keyVectors, n, ids)
+    const fresh: number[] = [], conflicting: number[] = []
+    for (let i = 0; i < n; i++) {
+      const first = ids[i] === expect
+      if (first) expect++
+      if (existing[i]! >= 0n) { conflicting.push(i); continue }
+      if (first) fresh.push(i)
+      else if (conflict.action === 'update') {
+        throw new GrizzlyError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time',
+          { hint: 'ensure that no rows proposed for insertion within the same command have duplicate constrained values' })
+      }
+    }
+    const returned: DataChunk[] = []
+    let count = 0
+    if (fresh.length > 0) {
+      const ins = new DataChunk(rows.columns.map(v => gather(v, fresh, fresh.length)), fresh.length)
+      provider.insert!(txn, ins)
+      returned.push(ins)
+      count += fresh.length
+    }
+    if (conflict.action === 'nothing' || conflicting.length === 0) return { count, returned }
+    if (provider.update === undefined) throw notSupported(`ON CONFLICT DO UPDATE on table "${table.name}"`)
+    let rowIds = BigInt64Array.from(conflicting.map(i => existing[i]!))
+    if (new Set(rowIds).size !== rowIds.length) {
+      throw new GrizzlyError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time')
+    }
+    const old = fetchRows(table, frame, rowIds)
+    const excluded = rows.columns.map(v => gather(v, conflicting, conflicting.length))
+    let both = new DataChunk([...old.columns, ...excluded], old.size)
+    const layout = layoutOf([...conflict.existingColumns, ...conflict.excludedColumns])
+    if (conflict.where !== null) {
+      const { sel, count: m } = compileFilter(conflict.where, layout, frame)(both)
+      if (m === 0) return { count, returned }
+      both = new DataChunk(both.columns.map(v => gather(v, sel, m)), m)
+      rowIds = BigInt64Array.from(sel.subarray(0, m), i => rowIds[i]!)
+    }
+    const setColumns = conflict.set.map(s => s.column)
+    const values = conflict.set.map(s => compileValue(s.value, layout, frame)(both))
+    const newRows = new DataChunk(table.columns.map((_, t) => {
+      const at = setColumns.indexOf(t)
+      return at >= 0 ? values[at]! : both.column(t)
+    }), both.size)
+    checkConstraints(table, newRows, frame)
+    provider.update(txn, rowIds, setColumns, new DataChunk(values, both.size))
+    returned.push(newRows)
+    return { count: count + both.size, returned }
+  }
+}
+
+export class UpdateOperator extends WriteOperator {
+  readonly name = 'UPDATE'
+  private readonly node: UpdateNode
+  private readonly input: Operator
+  protected readonly returning: readonly BoundExpr[]
+  protected readonly outputTypes: ReturnType<typeof typesOf>
+
+  constructor(input: Operator, node: UpdateNode, frame: Frame) {
+    super(frame)
+    this.node = node
+    this.input = input
+    this.children.push(input)
+    this.returning = node.returning
+    this.outputTypes = typesOf(node.output)
+  }
+
+  override detail(): string { return this.node.table.name }
+
+  protected run(): { count: number; returned: DataChunk[] } {
+    const node = this.node, table = node.table, frame = this.frame
+    const provider = requireWritable(table, frame, 'update')
+    const layout = layoutOf(node.input.output)
+    const rowIdFn = compileValue({ kind: 'colref', id: node.rowIdColumn, type: BIGINT, name: 'rowid' }, layout, frame)
+    const valueFns = node.values.map(v => compileValue(v, layout, frame))
+    const parts: DataChunk[] = []
+    for (let c = this.input.next(); c !== null; c = this.input.next()) {
+      parts.push(new DataChunk([rowIdFn(c), ...valueFns.map(f => f(c))], c.size))
+    }
+    const types = [BIGINT, ...node.columns.map(t => table.columns[t]!.type)]
+    const all = materializeChunks(parts, types)
+    if (all.count === 0) return { count: 0, returned: [] }
+    const rowIds = all.columns[0]!.data as BigInt64Array
+    const values = new DataChunk(all.columns.slice(1), all.count)
+    const txn = this.runtime.ctx.txn
+    let newRows: DataChunk | null = null
+    if (table.constraints.checks.length > 0 || node.returning.length > 0) {
+      const old = fetchRows(table, frame, rowIds)
+      newRows = new DataChunk(old.columns.map((v, t) => {
+        const at = node.columns.indexOf(t)
+        return at >= 0 ? values.column(at) : v
+      }), old.size)
+      checkConstraints(table, newRows, frame)
+    }
+    provider.update!(txn, rowIds, node.columns, values)
+    return {
+      count: all.count,
+      returned: newRows === null ? [] : returningOutput(node.returning, node.returningColumns, [newRows], frame),
+    }
+  }
+}
+
+export class DeleteOperator extends WriteOperator {
+  readonly name = 'DELETE'
+  private readonly node: DeleteNode
+  private readonly input: Operator
+  protected readonly returning: readonly BoundExpr[]
+  protected readonly outputTypes: ReturnType<typeof typesOf>
+
+  constructor(input: Operator, node: DeleteNode, frame: Frame) {
+    super(frame)
+    this.node = node
+    this.input = input
+    this.children.push(input)
+    this.returning = node.returning
+    this.outputTypes = typesOf(node.output)
+  }
+
+  override detail(): string { return this.node.table.name }
+
+  protected run(): { count: number; returned: DataChunk[] } {
+    const node = this.node, table = node.table, frame = this.frame
+    const provider = requireWritable(table, frame, 'delete')
+    const rowIdFn = compileValue({ kind: 'colref', id: node.rowIdColumn, type: BIGINT, name: 'rowid' }, layoutOf(node.input.output), frame)
+    const parts: Vector[] = []
+    for (let c = this.input.next(); c !== null; c = this.input.next()) parts.push(rowIdFn(c))
+    const ids = materializeChunks(parts.map(v => new DataChunk([v], v.length)), [BIGINT]).columns[0]!.data as BigInt64Array
+    // a join may produce the same row more than once
+    const unique = BigInt64Array.from(new Set(ids))
+    if (unique.length === 0) return { count: 0, returned: [] }
+    const old = node.returning.length > 0 ? fetchRows(table, frame, unique) : null
+    const count = provider.delete!(this.runtime.ctx.txn, unique)
+    return { count, returned: old === null ? [] : returningOutput(node.returning, node.returningColumns, [old], frame) }
+  }
+}
+

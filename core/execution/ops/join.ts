@@ -1,0 +1,437 @@
+/**
+ * Joins. Every join finds its matching (left row, right row) pairs, in left-row order, and a
+ * JoinEmitter turns them into the join type's output: inner/cross pairs; left/full add
+ * unmatched left rows; right/full remember matched right rows and add the rest at the end;
+ * semi/anti keep left rows with/without a match; mark adds a three-valued BOOLEAN; single
+ * adds the one matching right row and fails on two.
+ *
+ * - HashJoin: equi-conditions (AND-ed `=` / IS NOT DISTINCT FROM between a left-only and a
+ *   right-only expression) are hashed; the residual is evaluated on candidate pairs.
+ * - NestedLoopJoin: any other condition, and cross products, over blocks of pairs.
+ * - LateralJoin: re-runs the right plan for each left row with the left columns bound.
+ */
+import { GrizzlyError, SqlState, notSupported } from '../../errors.ts'
+import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
+import { referencedColumns } from '../../plan/expr.ts'
+import type { JoinNode } from '../../plan/logical.ts'
+import { BOOLEAN, typeEquals } from '../../types/types.ts'
+import { concatVectors, DataChunk, gather, getValue, Vector } from '../../vector/vector.ts'
+import { GroupTable } from '../group-table.ts'
+import {
+  compileFilter, compileValue, drain, type Frame, gatherOrNull, layoutOf, type Materialized,
+  Operator, type OuterValue, typesOf,
+} from '../operator.ts'
+import { conjunction } from './basic.ts'
+
+type JoinType = JoinNode['joinType']
+
+/** Matching pairs of one left chunk. `nullFlag[i]`: some comparison for left row i was NULL (mark joins). */
+interface Matches {
+  readonly left: Int32Array
+  readonly right: Int32Array
+  readonly count: number
+  readonly nullFlag: Uint8Array | null
+}
+
+class PairBuffer {
+  left = new Int32Array(1024)
+  right = new Int32Array(1024)
+  count = 0
+  push(l: number, r: number): void {
+    if (this.count === this.left.length) {
+      const nl = new Int32Array(this.count * 2); nl.set(this.left); this.left = nl
+      const nr = new Int32Array(this.count * 2); nr.set(this.right); this.right = nr
+    }
+    this.left[this.count] = l
+    this.right[this.count] = r
+    this.count++
+  }
+  reset(): void { this.count = 0 }
+}
+
+class JoinEmitter {
+  private readonly type: JoinType
+  private rightMatched: Uint8Array | null = null
+  private readonly frameRight: Materialized | null
+
+  constructor(type: JoinType, right: Materialized | null) {
+    this.type = type
+    this.frameRight = right
+    if ((type === 'right' || type === 'full') && right !== null) this.rightMatched = new Uint8Array(right.count)
+  }
+
+  emit(left: DataChunk, right: Materialized, m: Matches): DataChunk | null {
+    const n = left.size
+    switch (this.type) {
+      case 'inner': case 'cross':
+        if (m.count === 0) return null
+        return pairs(left, right, m.left, m.right, m.count)
+      case 'left': case 'full': case 'right': {
+        if (this.rightMatched !== null) for (let k = 0; k < m.count; k++) this.rightMatched[m.right[k]!] = 1
+        if (this.type === 'right') return m.count === 0 ? null : pairs(left, right, m.left, m.right, m.count)
+        // interleave unmatched left rows (right side NULL) in left order
+        const ls = new Int32Array(m.count + n), rs = new Int32Array(m.count + n)
+        let out = 0, p = 0
+        for (let i = 0; i < n; i++) {
+          if (p < m.count && m.left[p] === i) {
+            while (p < m.count && m.left[p] === i) { ls[out] = i; rs[out] = m.right[p]!; out++; p++ }
+          } else { ls[out] = i; rs[out] = -1; out++ }
+        }
+        return out === 0 ? null : pairs(left, right, ls, rs, out)
+      }
+      case 'semi': case 'anti': {
+        const hit = new Uint8Array(n)
+        for (let k = 0; k < m.count; k++) hit[m.left[k]!] = 1
+        const want = this.type === 'semi' ? 1 : 0
+        const sel = new Int32Array(n)
+        let out = 0
+        for (let i = 0; i < n; i++) if (hit[i] === want) sel[out++] = i
+        if (out === 0) return null
+        return out === n ? left : new DataChunk(left.columns.map(v => gather(v, sel, out)), out)
+      }
+      case 'mark': {
+        const data = new Uint8Array(n)
+        const validity = new Uint8Array(n).fill(1)
+        let anyNull = false
+        for (let k = 0; k < m.count; k++) data[m.left[k]!] = 1
+        if (m.nullFlag !== null) {
+          for (let i = 0; i < n; i++) if (data[i] === 0 && m.nullFlag[i] === 1) { validity[i] = 0; anyNull = true }
+        }
+        return new DataChunk([...left.columns, new Vector(BOOLEAN, n, data, anyNull ? validity : null)], n)
+      }
+      case 'single': {
+        const rs = new Int32Array(n).fill(-1)
+        for (let k = 0; k < m.count; k++) {
+          const i = m.left[k]!
+          if (rs[i] !== -1) {
+            throw new GrizzlyError(SqlState.cardinalityViolation, 'more than one row returned by a subquery used as an expression')
+          }
+          rs[i] = m.right[k]!
+        }
+        return new DataChunk([...left.columns, ...right.columns.map(v => gatherOrNull(v, rs, n))], n)
+      }
+    }
+  }
+
+  /** For right/full joins: right rows that never matched, with the left side NULL. */
+  finish(leftTemplate: readonly Vector[]): DataChunk | null {
+    const matched = this.rightMatched, right = this.frameRight
+    if (matched === null || right === null) return null
+    const sel: number[] = []
+    for (let r = 0; r < right.count; r++) if (matched[r] === 0) sel.push(r)
+    if (sel.length === 0) return null
+    const rs = Int32Array.from(sel)
+    const ls = new Int32Array(rs.length).fill(-1)
+    return new DataChunk([...leftTemplate.map(v => gatherOrNull(v, ls, rs.length)), ...right.columns.map(v => gather(v, rs, rs.length))], rs.length)
+  }
+}
+
+function pairs(left: DataChunk, right: Materialized, ls: Int32Array, rs: Int32Array, count: number): DataChunk {
+  return new DataChunk([
+    ...left.columns.map(v => gatherOrNull(v, ls, count)),
+    ...right.columns.map(v => gatherOrNull(v, rs, count)),
+  ], count)
+}
+
+// ---- condition analysis ---------------------------------------------------------------------------
+
+export interface EquiKey { readonly left: BoundExpr; readonly right: BoundExpr; readonly nullsEqual: boolean }
+
+/** Splits a join condition into hashable equi-keys and a residual predicate. */
+export function splitCondition(condition: BoundExpr | null, leftIds: ReadonlySet<ColumnId>, rightIds: ReadonlySet<ColumnId>): { keys: EquiKey[]; residual: BoundExpr | null } {
+  if (condition === null) return { keys: [], residual: null }
+  const conjuncts: BoundExpr[] = []
+  const flatten = (e: BoundExpr): void => { if (e.kind === 'and') e.args.forEach(flatten); else conjuncts.push(e) }
+  flatten(condition)
+  const keys: EquiKey[] = []
+  const rest: BoundExpr[] = []
+  const within = (e: BoundExpr, ids: ReadonlySet<ColumnId>): boolean => {
+    const refs = referencedColumns(e)
+    if (refs.size === 0) return false
+    for (const r of refs) if (!ids.has(r)) return false
+    return !containsSubquery(e)
+  }
+  for (const c of conjuncts) {
+    if (c.kind === 'compare' && (c.op === '=' || c.op === 'not_distinct') && typeEquals(c.left.type, c.right.type)) {
+      const nullsEqual = c.op === 'not_distinct'
+      if (within(c.left, leftIds) && within(c.right, rightIds)) { keys.push({ left: c.left, right: c.right, nullsEqual }); continue }
+      if (within(c.right, leftIds) && within(c.left, rightIds)) { keys.push({ left: c.right, right: c.left, nullsEqual }); continue }
+    }
+    rest.push(c)
+  }
+  return { keys, residual: rest.length === 0 ? null : conjunction(rest) }
+}
+
+function containsSubquery(e: BoundExpr): boolean {
+  if (e.kind === 'subquery') return true
+  switch (e.kind) {
+    case 'colref': case 'const': case 'param': return false
+    case 'call': return e.args.some(containsSubquery)
+    case 'cast': return containsSubquery(e.expr)
+    case 'compare': return containsSubquery(e.left) || containsSubquery(e.right)
+    case 'and': case 'or': return e.args.some(containsSubquery)
+    case 'not': case 'is_null': return containsSubquery(e.arg)
+    case 'case': return e.whens.some(w => containsSubquery(w.when) || containsSubquery(w.then)) || containsSubquery(e.else)
+    case 'in_list': return containsSubquery(e.arg) || e.list.some(containsSubquery)
+  }
+}
+
+/**
+ * Evaluates the residual on candidate pairs; keeps the TRUE ones. For mark joins also flags
+ * left rows for which the residual was NULL.
+ */
+class Residual {
+  private readonly predicate: ((c: DataChunk) => { sel: Int32Array; count: number }) | null = null
+  private readonly value: ((c: DataChunk) => Vector) | null = null
+
+  constructor(expr: BoundExpr, node: JoinNode, frame: Frame, threeValued: boolean) {
+    const layout = layoutOf([...node.left.output, ...node.right.output])
+    if (threeValued) this.value = compileValue(expr, layout, frame)
+    else this.predicate = compileFilter(expr, layout, frame)
+  }
+
+  apply(left: DataChunk, right: Materialized, buf: PairBuffer, nullFlag: Uint8Array | null): void {
+    if (buf.count === 0) return
+    const combined = pairs(left, right, buf.left, buf.right, buf.count)
+    if (this.predicate !== null) {
+      const { sel, count } = this.predicate(combined)
+      for (let k = 0; k < count; k++) { const s = sel[k]!; buf.left[k] = buf.left[s]!; buf.right[k] = buf.right[s]! }
+      buf.count = count
+      return
+    }
+    const v = this.value!(combined)
+    const d = v.data as Uint8Array, valid = v.validity
+    let out = 0
+    for (let k = 0; k < buf.count; k++) {
+      if (valid !== null && valid[k] === 0) { if (nullFlag !== null) nullFlag[buf.left[k]!] = 1; continue }
+      if (d[k] === 1) { buf.left[out] = buf.left[k]!; buf.right[out] = buf.right[k]!; out++ }
+    }
+    buf.count = out
+  }
+}
+
+// ---- hash join --------------------------------------------------------------------------------
+
+export class HashJoinOperator extends Operator {
+  readonly name = 'HASH_JOIN'
+  private readonly node: JoinNode
+  private readonly leftOp: Operator
+  private readonly rightOp: Operator
+  private readonly keys: EquiKey[]
+  private readonly leftKeys: ((c: DataChunk) => Vector)[]
+  private readonly residual: Residual | null
+  private built: { right: Materialized; table: GroupTable; head: Int32Array; next: Int32Array; rightHasNullKey: boolean } | null = null
+  private emitter: JoinEmitter | null = null
+  private finished = false
+  private readonly buf = new PairBuffer()
+  private groups = new Int32Array(0)
+
+  constructor(node: JoinNode, left: Operator, right: Operator, keys: EquiKey[], residual: BoundExpr | null, frame: Frame) {
+    super(frame)
+    this.node = node
+    this.leftOp = left
+    this.rightOp = right
+    this.children.push(left, right)
+    this.keys = keys
+    const leftLayout = layoutOf(node.left.output)
+    this.leftKeys = keys.map(k => compileValue(k.left, leftLayout, frame))
+    this.residual = residual === null ? null : new Residual(residual, node, frame, node.joinType === 'mark')
+  }
+
+  override detail(): string { return `${this.node.joinType} on ${this.keys.length} key(s)${this.residual !== null ? ' + residual' : ''}` }
+
+  private build(): NonNullable<HashJoinOperator['built']> {
+    const right = drain(this.rightOp, typesOf(this.node.right.output))
+    const chunk = new DataChunk([...right.columns], right.count)
+    const layout = layoutOf(this.node.right.output)
+    const keyVectors = this.keys.map(k => compileValue(k.right, layout, this.frame)(chunk))
+    const table = new GroupTable(this.keys.map(k => k.right.type), true, right.count)
+    const ids = new Int32Array(right.count)
+    table.findOrCreate(keyVectors, right.count, ids)
+    const head = new Int32Array(table.size).fill(-1)
+    const tail = new Int32Array(table.size).fill(-1)
+    const next = new Int32Array(right.count).fill(-1)
+    const strict = this.keys.map(k => !k.nullsEqual)
+    let rightHasNullKey = false
+    for (let r = 0; r < right.count; r++) {
+      let usable = true
+      for (let k = 0; k < keyVectors.length; k++) {
+        if (strict[k] && !keyVectors[k]!.isValid(r)) { usable = false; break }
+      }
+      if (!usable) { rightHasNullKey = true; continue }
+      const g = ids[r]!
+      if (head[g] === -1) head[g] = r
+      else next[tail[g]!] = r
+      tail[g] = r
+    }
+    this.emitter = new JoinEmitter(this.node.joinType, right)
+    return { right, table, head, next, rightHasNullKey }
+  }
+
+  protected pull(): DataChunk | null {
+    if (this.built === null) this.built = this.build()
+    const { right, table, head, next, rightHasNullKey } = this.built
+    const emitter = this.emitter!
+    for (let c = this.leftOp.next(); c !== null; c = this.leftOp.next()) {
+      const n = c.size
+      if (this.groups.length < n) this.groups = new Int32Array(n)
+      const keyVectors = this.leftKeys.map(f => f(c))
+      table.find(keyVectors, n, this.groups)
+      const isMark = this.node.joinType === 'mark'
+      const nullFlag = isMark ? new Uint8Array(n) : null
+      const buf = this.buf
+      buf.reset()
+      for (let i = 0; i < n; i++) {
+        let keyNull = false
+        for (let k = 0; k < keyVectors.length; k++) {
+          if (!this.keys[k]!.nullsEqual && !keyVectors[k]!.isValid(i)) { keyNull = true; break }
+        }
+        if (keyNull) { if (nullFlag !== null && right.count > 0) nullFlag[i] = 1; continue }
+        if (nullFlag !== null && rightHasNullKey) nullFlag[i] = 1
+        const g = this.groups[i]!
+        if (g < 0) continue
+        for (let r = head[g]!; r !== -1; r = next[r]!) buf.push(i, r)
+      }
+      if (this.residual !== null) this.residual.apply(c, right, buf, nullFlag)
+      const out = emitter.emit(c, right, { left: buf.left, right: buf.right, count: buf.count, nullFlag })
+      if (out !== null) return out
+    }
+    if (!this.finished) {
+      this.finished = true
+      return emitter.finish(nullTemplate(this.node))
+    }
+    return null
+  }
+}
+
+function nullTemplate(node: JoinNode): Vector[] {
+  return node.left.output.map(c => new Vector(c.type, 0, null, null))
+}
+
+// ---- nested loop join ---------------------------------------------------------------------------
+
+/** Pairs every left row of a block with every right row, then filters by the condition. */
+function nestedLoopMatches(left: DataChunk, rows: readonly number[] | null, right: Materialized, condition: Residual | null,
+  buf: PairBuffer, nullFlag: Uint8Array | null): void {
+  buf.reset()
+  if (right.count === 0) return
+  const leftRows = rows ?? Array.from({ length: left.size }, (_, i) => i)
+  const block = Math.max(1, Math.floor(16384 / right.count))
+  const all = new PairBuffer()
+  for (let b = 0; b < leftRows.length; b += block) {
+    const part = new PairBuffer()
+    for (let k = b; k < Math.min(leftRows.length, b + block); k++) {
+      const i = leftRows[k]!
+      for (let r = 0; r < right.count; r++) part.push(i, r)
+    }
+    if (condition !== null) condition.apply(left, right, part, nullFlag)
+    for (let k = 0; k < part.count; k++) all.push(part.left[k]!, part.right[k]!)
+  }
+  buf.left = all.left
+  buf.right = all.right
+  buf.count = all.count
+}
+
+export class NestedLoopJoinOperator extends Operator {
+  readonly name: string
+  private readonly node: JoinNode
+  private readonly leftOp: Operator
+  private readonly rightOp: Operator
+  private readonly condition: Residual | null
+  private right: Materialized | null = null
+  private emitter: JoinEmitter | null = null
+  private finished = false
+  private readonly buf = new PairBuffer()
+
+  constructor(node: JoinNode, left: Operator, right: Operator, frame: Frame) {
+    super(frame)
+    this.node = node
+    this.name = node.condition === null ? 'CROSS_PRODUCT' : 'NESTED_LOOP_JOIN'
+    this.leftOp = left
+    this.rightOp = right
+    this.children.push(left, right)
+    this.condition = node.condition === null ? null : new Residual(node.condition, node, frame, node.joinType === 'mark')
+  }
+
+  override detail(): string { return this.node.joinType }
+
+  protected pull(): DataChunk | null {
+    if (this.right === null) {
+      this.right = drain(this.rightOp, typesOf(this.node.right.output))
+      this.emitter = new JoinEmitter(this.node.joinType, this.right)
+    }
+    const right = this.right, emitter = this.emitter!
+    for (let c = this.leftOp.next(); c !== null; c = this.leftOp.next()) {
+      const nullFlag = this.node.joinType === 'mark' ? new Uint8Array(c.size) : null
+      nestedLoopMatches(c, null, right, this.condition, this.buf, nullFlag)
+      const out = emitter.emit(c, right, { left: this.buf.left, right: this.buf.right, count: this.buf.count, nullFlag })
+      if (out !== null) return out
+    }
+    if (!this.finished) {
+      this.finished = true
+      return emitter.finish(nullTemplate(this.node))
+    }
+    return null
+  }
+}
+
+// ---- lateral join -------------------------------------------------------------------------------
+
+export class LateralJoinOperator extends Operator {
+  readonly name = 'LATERAL_JOIN'
+  private readonly node: JoinNode
+  private readonly leftOp: Operator
+  private readonly condition: Residual | null
+  private readonly emitter: JoinEmitter
+
+  constructor(node: JoinNode, left: Operator, frame: Frame) {
+    super(frame)
+    if (node.joinType === 'right' || node.joinType === 'full') {
+      throw notSupported(`${node.joinType.toUpperCase()} JOIN with a LATERAL subquery`, undefined,
+        'LATERAL subqueries can be joined with INNER, LEFT or CROSS JOIN')
+    }
+    this.node = node
+    this.leftOp = left
+    this.children.push(left)
+    this.condition = node.condition === null ? null : new Residual(node.condition, node, frame, node.joinType === 'mark')
+    this.emitter = new JoinEmitter(node.joinType, null)
+  }
+
+  override detail(): string { return this.node.joinType }
+
+  protected pull(): DataChunk | null {
+    const leftCols = this.node.left.output
+    const rightTypes = typesOf(this.node.right.output)
+    const buf = new PairBuffer()
+    for (let c = this.leftOp.next(); c !== null; c = this.leftOp.next()) {
+      const outputs: DataChunk[] = []
+      const nullFlag = this.node.joinType === 'mark' ? new Uint8Array(c.size) : null
+      for (let i = 0; i < c.size; i++) {
+        const bindings = new Map<ColumnId, OuterValue>()
+        leftCols.forEach((col, k) => bindings.set(col.id, { type: col.type, value: getValue(c.column(k), i) }))
+        const frame = this.frame.withOuter(bindings)
+        const right = drain(this.runtime.build(this.node.right, frame), rightTypes)
+        nestedLoopMatches(c, [i], right, this.condition, buf, nullFlag)
+        const row = new DataChunk(c.columns.map(v => gather(v, [i], 1)), 1)
+        for (let k = 0; k < buf.count; k++) buf.left[k] = 0
+        const out = this.emitter.emit(row, right, {
+          left: buf.left, right: buf.right, count: buf.count,
+          nullFlag: nullFlag === null ? null : Uint8Array.of(nullFlag[i]!),
+        })
+        if (out !== null) outputs.push(out)
+      }
+      if (outputs.length === 1) return outputs[0]!
+      if (outputs.length > 1) return concatChunks(outputs)
+    }
+    return null
+  }
+}
+
+function concatChunks(chunks: readonly DataChunk[]): DataChunk {
+  const first = chunks[0]!
+  const columns = first.columns.map((v, k) => {
+    const parts = chunks.map(c => c.column(k))
+    return parts.length === 1 ? parts[0]! : concatVectors(v.type, parts)
+  })
+  return new DataChunk(columns, chunks.reduce((s, c) => s + c.size, 0))
+}

@@ -1,0 +1,92 @@
+/**
+ * Physical planning: one operator per logical node. Joins pick hash join when the condition
+ * has equi-keys, nested loops otherwise, and lateral evaluation when the right side reads the
+ * left's columns.
+ */
+import { assertNever } from '../errors.ts'
+import type { ColumnId } from '../plan/expr.ts'
+import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
+import { AggregateOperator } from './ops/aggregate.ts'
+import {
+  ConcatOperator, EmptyOperator, FilterOperator, LimitOperator, ProjectOperator, ScanOperator,
+  TableFunctionOperator, ValuesOperator,
+} from './ops/basic.ts'
+import { CteOperator, CteRefOperator, RecursiveCteOperator } from './ops/cte.ts'
+import { DeleteOperator, InsertOperator, UpdateOperator } from './ops/dml.ts'
+import { HashJoinOperator, LateralJoinOperator, NestedLoopJoinOperator, splitCondition } from './ops/join.ts'
+import { SetOpOperator } from './ops/setop.ts'
+import { DistinctOperator, SortOperator, TopNOperator } from './ops/sort.ts'
+import { WindowOperator } from './ops/window.ts'
+import type { Frame, Operator } from './operator.ts'
+
+export function buildOperator(plan: LogicalPlan, frame: Frame): Operator {
+  const build = (p: LogicalPlan): Operator => buildOperator(p, frame)
+  switch (plan.kind) {
+    case 'scan': return new ScanOperator(plan, frame)
+    case 'filter': return new FilterOperator(build(plan.input), plan.predicate, plan.input.output, frame)
+    case 'project': return new ProjectOperator(build(plan.input), plan, frame)
+    case 'aggregate': return new AggregateOperator(build(plan.input), plan, frame)
+    case 'window': return new WindowOperator(build(plan.input), plan, frame)
+    case 'join': return buildJoin(plan, frame)
+    case 'sort': return new SortOperator(build(plan.input), plan, frame)
+    case 'limit': return new LimitOperator(build(plan.input), plan, frame)
+    case 'top_n': return new TopNOperator(build(plan.input), plan, frame)
+    case 'distinct': return new DistinctOperator(build(plan.input), plan, frame)
+    case 'set_op':
+      if (plan.op === 'union' && plan.all) return new ConcatOperator([build(plan.left), build(plan.right)], frame)
+      return new SetOpOperator(build(plan.left), build(plan.right), plan, frame)
+    case 'values': return new ValuesOperator(plan, frame)
+    case 'table_function': return new TableFunctionOperator(plan, frame)
+    case 'empty': return new EmptyOperator(frame)
+    case 'cte': return new CteOperator(plan, frame)
+    case 'cte_ref': return new CteRefOperator(plan, frame)
+    case 'recursive_cte': return new RecursiveCteOperator(plan, frame)
+    case 'insert': return new InsertOperator(build(plan.input), plan, frame)
+    case 'update': return new UpdateOperator(build(plan.input), plan, frame)
+    case 'delete': return new DeleteOperator(build(plan.input), plan, frame)
+    default: return assertNever(plan, 'plan node')
+  }
+}
+
+function buildJoin(plan: JoinNode, frame: Frame): Operator {
+  const left = buildOperator(plan.left, frame)
+  if (plan.lateral) return new LateralJoinOperator(plan, left, frame)
+  const right = buildOperator(plan.right, frame)
+  const { keys, residual } = splitCondition(plan.condition, idsOf(plan.left), idsOf(plan.right))
+  if (keys.length > 0) return new HashJoinOperator(plan, left, right, keys, residual, frame)
+  return new NestedLoopJoinOperator(plan, left, right, frame)
+}
+
+function idsOf(plan: LogicalPlan): Set<ColumnId> { return new Set(plan.output.map(c => c.id)) }
+
+/** The operator name buildOperator would choose, for EXPLAIN without running. */
+export function physicalName(plan: LogicalPlan): string {
+  switch (plan.kind) {
+    case 'scan': return 'TABLE_SCAN'
+    case 'filter': return 'FILTER'
+    case 'project': return 'PROJECTION'
+    case 'aggregate': return plan.groups.length === 0 && plan.groupingSets === null ? 'UNGROUPED_AGGREGATE' : 'HASH_GROUP_BY'
+    case 'window': return 'WINDOW'
+    case 'join': {
+      if (plan.lateral) return 'LATERAL_JOIN'
+      if (plan.condition === null) return 'CROSS_PRODUCT'
+      const { keys } = splitCondition(plan.condition, idsOf(plan.left), idsOf(plan.right))
+      return keys.length > 0 ? 'HASH_JOIN' : 'NESTED_LOOP_JOIN'
+    }
+    case 'sort': return 'ORDER_BY'
+    case 'limit': return 'LIMIT'
+    case 'top_n': return 'TOP_N'
+    case 'distinct': return plan.on === null ? 'DISTINCT' : 'DISTINCT_ON'
+    case 'set_op': return plan.op === 'union' && plan.all ? 'UNION_ALL' : plan.op.toUpperCase() + (plan.all ? '_ALL' : '')
+    case 'values': return 'VALUES'
+    case 'table_function': return 'TABLE_FUNCTION'
+    case 'empty': return 'EMPTY'
+    case 'cte': return 'CTE'
+    case 'cte_ref': return 'CTE_SCAN'
+    case 'recursive_cte': return 'RECURSIVE_CTE'
+    case 'insert': return 'INSERT'
+    case 'update': return 'UPDATE'
+    case 'delete': return 'DELETE'
+    default: return assertNever(plan, 'plan node')
+  }
+}
