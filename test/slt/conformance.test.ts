@@ -1,0 +1,17 @@
+/**
+ * The public corpora must not get worse: counts at or above test/conformance/baseline.json and
+ * every file listed there still passing. Raise the baseline with
+ * `npm run conformance -- --update-baseline`.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { corpusRoot, readBaseline, regressions, runConformance, summaryLines } from './conformance.ts'
+
+test('conformance corpora stay at or above the baseline', { timeout: 30 * 60_000 }, async t => {
+  if (!existsSync(corpusRoot())) { t.skip(`no corpus at ${corpusRoot()}`); return }
+  const run = await runConformance()
+  for (const line of summaryLines(run)) t.diagnostic(line)
+  const problems = regressions(run, readBaseline())
+  assert.deepEqual(problems, [], `below the conformance baseline:\n${problems.join('\n')}`)
+})
