@@ -1,0 +1,299 @@
+/**
+ * Numeric casts (BOOLEAN, integers, REAL/DOUBLE, DECIMAL in both storage forms) as tight loops
+ * over typed arrays, one loop per source storage, so each stays monomorphic. Failures call
+ * `sink.fail(i, text)`, which throws or (TRY_CAST) marks the row NULL.
+ */
+import { GrizzlyError, SqlState } from '../errors.ts'
+import {
+  BIGINT_MAX, BIGINT_MIN, INTEGER_RANGE, type DecimalType, type LogicalType, typeToString,
+} from '../types/types.ts'
+import { Vector } from '../vector/vector.ts'
+import {
+  POW10, decimalToDouble, divRoundBig, divRoundNumber, doubleToDecimal, fitsWidthBig, isWideDecimal, pow10Big,
+  rescaleDecimal, roundHalfEven,
+} from '../types/decimal.ts'
+import { formatValue } from '../types/format.ts'
+
+/** Collects per-row failures: throws at the first one, or with TRY_CAST nulls the row. */
+export class FailSink {
+  /** validity of the result; starts as the input's, copied on the first TRY_CAST failure */
+  validity: Uint8Array | null
+  private copied = false
+  constructor(readonly input: Vector, readonly target: LogicalType, readonly tryCast: boolean) {
+    this.validity = input.validity
+  }
+  fail(i: number, error: () => GrizzlyError): void {
+    if (!this.tryCast) throw error()
+    if (!this.copied) {
+      const v = new Uint8Array(this.input.length)
+      if (this.validity === null) v.fill(1)
+      else v.set(this.validity)
+      this.validity = v
+      this.copied = true
+    }
+    this.validity![i] = 0
+  }
+}
+
+export function castOutOfRange(valueText: string, from: LogicalType, to: LogicalType): GrizzlyError {
+  return new GrizzlyError(SqlState.numericOutOfRange,
+    `cannot cast ${typeToString(from)} value ${valueText} to ${typeToString(to)}: out of range`,
+    { hint: `use a wider type than ${typeToString(to)}, or TRY_CAST to get NULL instead` })
+}
+
+function isNumericId(id: string): boolean {
+  return id === 'BOOLEAN' || id === 'TINYINT' || id === 'SMALLINT' || id === 'INTEGER' || id === 'BIGINT' ||
+    id === 'REAL' || id === 'DOUBLE' || id === 'DECIMAL'
+}
+export function isNumericCast(from: LogicalType, to: LogicalType): boolean {
+  return isNumericId(from.id) && isNumericId(to.id)
+}
+
+/** Source values of the flat numeric storages that hold JS numbers. */
+type NumArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array
+
+export function castNumeric(input: Vector, target: LogicalType, tryCast: boolean): Vector {
+  const from = input.type
+  const sink = new FailSink(input, target, tryCast)
+  const n = input.length
+  const valid = input.validity
+  const err = (i: number) => () => castOutOfRange(formatValue(from, valueAt(input, i)), from, target)
+  let out: Vector['data']
+  switch (target.id) {
+    case 'BOOLEAN': out = toBoolean(input, n); break
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': {
+      const [lo, hi] = INTEGER_RANGE[target.id]
+      out = target.id === 'TINYINT' ? new Int8Array(n) : target.id === 'SMALLINT' ? new Int16Array(n) : new Int32Array(n)
+      toSmallInt(input, out, lo, hi, valid, sink, err)
+      break
+    }
+    case 'BIGINT': out = toBigint(input, n, valid, sink, err); break
+    case 'DOUBLE': case 'REAL': {
+      const d = target.id === 'DOUBLE' ? new Float64Array(n) : new Float32Array(n)
+      toFloat(input, d, valid, sink, err)
+      out = d
+      break
+    }
+    case 'DECIMAL': out = toDecimal(input, target, n, valid, sink, err); break
+    default: throw new GrizzlyError(SqlState.cannotCoerce, `cannot cast ${typeToString(from)} to ${typeToString(target)}`)
+  }
+  return new Vector(target, n, out, sink.validity)
+}
+
+function valueAt(v: Vector, i: number): number | bigint | boolean {
+  const d = v.data as ArrayLike<number | bigint>
+  if (v.physical === 'u8') return d[i] === 1
+  return d[i]!
+}
+
+function toBoolean(input: Vector, n: number): Uint8Array {
+  const out = new Uint8Array(n)
+  const d = input.data
+  if (input.physical === 'i64' || input.physical === 'big') {
+    const s = d as ArrayLike<bigint>
+    for (let i = 0; i < n; i++) out[i] = s[i] !== 0n ? 1 : 0
+  } else {
+    const s = d as NumArray
+    for (let i = 0; i < n; i++) out[i] = s[i] !== 0 ? 1 : 0
+  }
+  return out
+}
+
+type Err = (i: number) => () => GrizzlyError
+
+function toSmallInt(input: Vector, out: Int8Array | Int16Array | Int32Array, lo: number, hi: number,
+  valid: Uint8Array | null, sink: FailSink, err: Err): void {
+  const n = input.length
+  const from = input.type
+  if (from.id === 'DECIMAL') {
+    const scale = from.scale
+    if (input.physical === 'big') {
+      const s = input.data as bigint[]
+      const blo = BigInt(lo), bhi = BigInt(hi)
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const r = divRoundBig(s[i]!, scale)
+        if (r < blo || r > bhi) { sink.fail(i, err(i)); continue }
+        out[i] = Number(r)
+      }
+    } else {
+      const s = input.data as Float64Array
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const r = divRoundNumber(s[i]!, scale)
+        if (r < lo || r > hi) { sink.fail(i, err(i)); continue }
+        out[i] = r
+      }
+    }
+    return
+  }
+  switch (input.physical) {
+    case 'i64': {
+      const s = input.data as BigInt64Array
+      const blo = BigInt(lo), bhi = BigInt(hi)
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const v = s[i]!
+        if (v < blo || v > bhi) { sink.fail(i, err(i)); continue }
+        out[i] = Number(v)
+      }
+      return
+    }
+    case 'f32': case 'f64': {
+      // DuckDB rounds floats to the nearest integer, ties to even
+      const s = input.data as Float64Array
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const r = roundHalfEven(s[i]!)
+        if (!(r >= lo && r <= hi)) { sink.fail(i, err(i)); continue }
+        out[i] = r
+      }
+      return
+    }
+    default: {
+      const s = input.data as Int32Array
+      if (lo <= -2147483648) { out.set(s); return }
+      for (let i = 0; i < n; i++) {
+        const v = s[i]!
+        if (v < lo || v > hi) {
+          if (valid !== null && valid[i] === 0) continue
+          sink.fail(i, err(i)); continue
+        }
+        out[i] = v
+      }
+    }
+  }
+}
+
+const TWO_63 = 2 ** 63
+
+function toBigint(input: Vector, n: number, valid: Uint8Array | null, sink: FailSink, err: Err): BigInt64Array {
+  const out = new BigInt64Array(n)
+  const from = input.type
+  if (from.id === 'DECIMAL') {
+    const scale = from.scale
+    if (input.physical === 'big') {
+      const s = input.data as bigint[]
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const r = divRoundBig(s[i]!, scale)
+        if (r < BIGINT_MIN || r > BIGINT_MAX) { sink.fail(i, err(i)); continue }
+        out[i] = r
+      }
+    } else {
+      const s = input.data as Float64Array
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        out[i] = BigInt(divRoundNumber(s[i]!, scale))
+      }
+    }
+    return out
+  }
+  switch (input.physical) {
+    case 'f32': case 'f64': {
+      const s = input.data as Float64Array
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const r = roundHalfEven(s[i]!)
+        if (!(r >= -TWO_63 && r < TWO_63)) { sink.fail(i, err(i)); continue }
+        out[i] = BigInt(r)
+      }
+      return out
+    }
+    case 'i64': out.set(input.data as BigInt64Array); return out
+    default: {
+      const s = input.data as Int32Array
+      for (let i = 0; i < n; i++) out[i] = BigInt(s[i]!)
+      return out
+    }
+  }
+}
+
+function toFloat(input: Vector, out: Float64Array | Float32Array, valid: Uint8Array | null, sink: FailSink, err: Err): void {
+  const n = input.length
+  const from = input.type
+  if (from.id === 'DECIMAL') {
+    const scale = from.scale
+    if (input.physical === 'big') {
+      const s = input.data as bigint[]
+      for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) out[i] = decimalToDouble(s[i]!, scale)
+    } else {
+      const s = input.data as Float64Array
+      const d = POW10[scale]!
+      if (scale === 0) out.set(s)
+      else for (let i = 0; i < n; i++) out[i] = s[i]! / d
+    }
+  } else if (input.physical === 'i64') {
+    const s = input.data as BigInt64Array
+    for (let i = 0; i < n; i++) out[i] = Number(s[i]!)
+  } else {
+    out.set(input.data as Float64Array)
+  }
+  if (out instanceof Float32Array) {
+    // a finite double beyond REAL's range must not silently become infinity
+    for (let i = 0; i < n; i++) {
+      const v = out[i]!
+      if ((v === Infinity || v === -Infinity) && (valid === null || valid[i] === 1)) {
+        const src = input.physical === 'f64' ? (input.data as Float64Array)[i]! : v
+        if (Number.isFinite(src)) sink.fail(i, err(i))
+      }
+    }
+  }
+}
+
+function toDecimal(input: Vector, target: DecimalType, n: number, valid: Uint8Array | null, sink: FailSink, err: Err): Vector['data'] {
+  const from = input.type
+  const wide = isWideDecimal(target.width)
+  const scale = target.scale
+  if (from.id === 'DECIMAL') {
+    // rescale; the helper checks the width
+    const out: (number | bigint)[] | Float64Array = wide ? new Array<bigint>(n).fill(0n) : new Float64Array(n)
+    const s = input.data as ArrayLike<number | bigint>
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue
+      try { out[i] = rescaleDecimal(s[i]!, from, target) as never } catch (e) {
+        if (!(e instanceof GrizzlyError)) throw e
+        sink.fail(i, () => e)
+      }
+    }
+    return out as Vector['data']
+  }
+  if (input.physical === 'f32' || input.physical === 'f64') {
+    const out: bigint[] | Float64Array = wide ? new Array<bigint>(n).fill(0n) : new Float64Array(n)
+    const s = input.data as Float64Array
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue
+      try { out[i] = doubleToDecimal(s[i]!, target) as never } catch (e) {
+        if (!(e instanceof GrizzlyError)) throw e
+        sink.fail(i, err(i))
+      }
+    }
+    return out
+  }
+  // integers and booleans: multiply by 10^scale, check the width
+  if (!wide && input.physical !== 'i64') {
+    const out = new Float64Array(n)
+    const s = input.data as Int32Array
+    const m = POW10[scale]!
+    const limit = POW10[target.width]!
+    for (let i = 0; i < n; i++) {
+      const v = s[i]! * m
+      if (v >= limit || v <= -limit) {
+        if (valid !== null && valid[i] === 0) continue
+        sink.fail(i, err(i)); continue
+      }
+      out[i] = v
+    }
+    return out
+  }
+  const m = pow10Big(scale)
+  const big = (i: number): bigint => input.physical === 'i64' ? (input.data as BigInt64Array)[i]! : BigInt((input.data as Int32Array)[i]!)
+  const out: bigint[] | Float64Array = wide ? new Array<bigint>(n).fill(0n) : new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue
+    const v = big(i) * m
+    if (!fitsWidthBig(v, target.width)) { sink.fail(i, err(i)); continue }
+    out[i] = (wide ? v : Number(v)) as never
+  }
+  return out
+}

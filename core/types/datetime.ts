@@ -1,0 +1,536 @@
+/**
+ * Calendar arithmetic for DATE (Int32 days since 1970-01-01), TIME and TIMESTAMP (microseconds,
+ * held in doubles) and INTERVAL (months, days, micros kept apart). The calendar is the proleptic
+ * Gregorian one with astronomical year numbering (year 0 = 1 BC), as DuckDB and PostgreSQL use.
+ */
+import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
+import type { Interval } from './types.ts'
+
+export const MICROS_PER_MILLI = 1000
+export const MICROS_PER_SECOND = 1_000_000
+export const MICROS_PER_MINUTE = 60_000_000
+export const MICROS_PER_HOUR = 3_600_000_000
+export const MICROS_PER_DAY = 86_400_000_000
+/** DuckDB orders and normalises intervals with 30-day months and 24-hour days. */
+export const DAYS_PER_MONTH = 30
+export const MICROS_PER_MONTH = DAYS_PER_MONTH * MICROS_PER_DAY
+
+/** DATE 'infinity' / '-infinity' (DuckDB uses the Int32 extremes). */
+export const DATE_INFINITY = 2147483647
+export const DATE_NEG_INFINITY = -2147483647
+/** TIMESTAMP 'infinity' / '-infinity'. */
+export const TIMESTAMP_INFINITY = Infinity
+export const TIMESTAMP_NEG_INFINITY = -Infinity
+
+/** Largest |year| a DATE can hold (Int32 days reach about 5.8 million years). */
+export const MAX_YEAR = 5881580
+export const MIN_YEAR = -5877641
+
+export const ZERO_INTERVAL: Interval = Object.freeze({ months: 0, days: 0, micros: 0 })
+
+// ---- civil dates ------------------------------------------------------------------------------
+
+export function isLeapYear(year: number): boolean {
+  return (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0)
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]!
+}
+
+/** Days since 1970-01-01 of a civil date (H. Hinnant's algorithm; valid for any year). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
+/**
+ * Writes [year, month, day] of `days` into `out` (no allocation, for hot loops).
+ */
+export function civilInto(days: number, out: Int32Array): void {
+  const z = days + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  out[1] = m
+  out[2] = d
+}
+
+export interface CivilDate { readonly year: number; readonly month: number; readonly day: number }
+
+const scratch = new Int32Array(3)
+export function civilFromDays(days: number): CivilDate {
+  civilInto(days, scratch)
+  return { year: scratch[0]!, month: scratch[1]!, day: scratch[2]! }
+}
+
+export function yearOfDays(days: number): number { civilInto(days, scratch); return scratch[0]! }
+
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+export function dayOfWeek(days: number): number {
+  const r = (days + 4) % 7
+  return r < 0 ? r + 7 : r
+}
+/** 1 = Monday … 7 = Sunday */
+export function isoDayOfWeek(days: number): number { const d = dayOfWeek(days); return d === 0 ? 7 : d }
+
+export function dayOfYear(days: number): number {
+  civilInto(days, scratch)
+  return days - daysFromCivil(scratch[0]!, 1, 1) + 1
+}
+
+/** Days of the Monday that starts ISO week 1 of `isoYear`. */
+function isoWeekOneStart(isoYear: number): number {
+  const jan4 = daysFromCivil(isoYear, 1, 4)
+  return jan4 - (isoDayOfWeek(jan4) - 1)
+}
+
+/** ISO-8601 year and week number of a date. */
+export function isoYearWeek(days: number): { readonly isoYear: number; readonly week: number } {
+  const y = yearOfDays(days)
+  let start = isoWeekOneStart(y + 1)
+  let isoYear = y + 1
+  if (days < start) { start = isoWeekOneStart(y); isoYear = y }
+  if (days < start) { start = isoWeekOneStart(y - 1); isoYear = y - 1 }
+  return { isoYear, week: Math.floor((days - start) / 7) + 1 }
+}
+
+export function isFiniteDate(days: number): boolean { return days !== DATE_INFINITY && days !== DATE_NEG_INFINITY }
+
+// ---- timestamps -------------------------------------------------------------------------------
+
+export function timestampFromDate(days: number): number {
+  if (days === DATE_INFINITY) return TIMESTAMP_INFINITY
+  if (days === DATE_NEG_INFINITY) return TIMESTAMP_NEG_INFINITY
+  return days * MICROS_PER_DAY
+}
+
+/** The DATE part of a timestamp (floor, so times before 1970 belong to the right day). */
+export function dateOfTimestamp(micros: number): number {
+  if (micros === TIMESTAMP_INFINITY) return DATE_INFINITY
+  if (micros === TIMESTAMP_NEG_INFINITY) return DATE_NEG_INFINITY
+  return Math.floor(micros / MICROS_PER_DAY)
+}
+
+/** The time-of-day part of a timestamp, in [0, MICROS_PER_DAY). */
+export function timeOfTimestamp(micros: number): number {
+  const t = micros % MICROS_PER_DAY
+  return t < 0 ? t + MICROS_PER_DAY : t
+}
+
+export interface TimestampParts {
+  readonly year: number; readonly month: number; readonly day: number
+  readonly hour: number; readonly minute: number; readonly second: number; readonly micros: number
+}
+
+export function timestampToParts(ts: number): TimestampParts {
+  const days = dateOfTimestamp(ts)
+  const t = ts - days * MICROS_PER_DAY
+  civilInto(days, scratch)
+  return {
+    year: scratch[0]!, month: scratch[1]!, day: scratch[2]!,
+    hour: Math.floor(t / MICROS_PER_HOUR),
+    minute: Math.floor(t / MICROS_PER_MINUTE) % 60,
+    second: Math.floor(t / MICROS_PER_SECOND) % 60,
+    micros: t % MICROS_PER_SECOND,
+  }
+}
+
+export function timestampFromParts(year: number, month: number, day: number, hour: number, minute: number, second: number, micros: number): number {
+  return daysFromCivil(year, month, day) * MICROS_PER_DAY + hour * MICROS_PER_HOUR + minute * MICROS_PER_MINUTE +
+    second * MICROS_PER_SECOND + micros
+}
+
+// ---- intervals --------------------------------------------------------------------------------
+
+export function interval(months: number, days: number, micros: number): Interval { return { months, days, micros } }
+
+/**
+ * Adds months to a civil date, clamping the day to the end of the target month
+ * (2024-01-31 + 1 month = 2024-02-29), as PostgreSQL and DuckDB do.
+ */
+export function addMonthsToDays(days: number, months: number): number {
+  if (months === 0) return days
+  civilInto(days, scratch)
+  const total = scratch[0]! * 12 + (scratch[1]! - 1) + months
+  const year = Math.floor(total / 12)
+  const month = total - year * 12 + 1
+  const day = Math.min(scratch[2]!, daysInMonth(year, month))
+  return daysFromCivil(year, month, day)
+}
+
+export function addIntervalToDate(days: number, iv: Interval): number {
+  return addIntervalToTimestamp(timestampFromDate(days), iv)
+}
+
+export function addIntervalToTimestamp(ts: number, iv: Interval): number {
+  if (!Number.isFinite(ts)) return ts
+  let days = dateOfTimestamp(ts)
+  const time = ts - days * MICROS_PER_DAY
+  days = addMonthsToDays(days, iv.months) + iv.days
+  const out = days * MICROS_PER_DAY + time + iv.micros
+  checkTimestampRange(out)
+  return out
+}
+
+export function subtractIntervalFromTimestamp(ts: number, iv: Interval): number {
+  return addIntervalToTimestamp(ts, negateInterval(iv))
+}
+
+/** TIME ± INTERVAL wraps around midnight, ignoring months and days (as DuckDB). */
+export function addIntervalToTime(time: number, iv: Interval): number {
+  const t = (time + iv.micros) % MICROS_PER_DAY
+  return t < 0 ? t + MICROS_PER_DAY : t
+}
+
+export function negateInterval(iv: Interval): Interval {
+  return { months: -iv.months || 0, days: -iv.days || 0, micros: -iv.micros || 0 }
+}
+
+export function addIntervals(a: Interval, b: Interval): Interval {
+  return { months: a.months + b.months, days: a.days + b.days, micros: a.micros + b.micros }
+}
+
+export function subtractIntervals(a: Interval, b: Interval): Interval {
+  return { months: a.months - b.months, days: a.days - b.days, micros: a.micros - b.micros }
+}
+
+/**
+ * INTERVAL * number: whole parts multiply exactly; fractional months and days spill into the
+ * smaller units (PostgreSQL's rule), so '1 month' * 1.5 = '1 month 15 days'.
+ */
+export function multiplyInterval(iv: Interval, factor: number): Interval {
+  const m = iv.months * factor
+  const months = Math.trunc(m)
+  const d = iv.days * factor + (m - months) * DAYS_PER_MONTH
+  const days = Math.trunc(d)
+  const micros = Math.round(iv.micros * factor + (d - days) * MICROS_PER_DAY)
+  return { months: months || 0, days: days || 0, micros: micros || 0 }
+}
+
+/** The interval between two timestamps as DuckDB's `-` gives it: days and micros, no months. */
+export function timestampDifference(a: number, b: number): Interval {
+  const diff = a - b
+  const days = Math.trunc(diff / MICROS_PER_DAY)
+  return { months: 0, days: days || 0, micros: (diff - days * MICROS_PER_DAY) || 0 }
+}
+
+/** Normal form used for ordering and equality: 30-day months, 24-hour days (DuckDB). */
+export function normalizeInterval(iv: Interval): Interval {
+  let { months, days, micros } = iv
+  const monthsFromDays = Math.trunc(days / DAYS_PER_MONTH)
+  days -= monthsFromDays * DAYS_PER_MONTH
+  const monthsFromMicros = Math.trunc(micros / MICROS_PER_MONTH)
+  micros -= monthsFromMicros * MICROS_PER_MONTH
+  const daysFromMicros = Math.trunc(micros / MICROS_PER_DAY)
+  micros -= daysFromMicros * MICROS_PER_DAY
+  months += monthsFromDays + monthsFromMicros
+  days += daysFromMicros
+  return { months: months || 0, days: days || 0, micros: micros || 0 }
+}
+
+/** -1, 0 or 1; '1 month' = '30 days' = '720 hours' compare equal, as in DuckDB. */
+export function compareIntervals(a: Interval, b: Interval): number {
+  const x = normalizeInterval(a), y = normalizeInterval(b)
+  if (x.months !== y.months) return x.months < y.months ? -1 : 1
+  if (x.days !== y.days) return x.days < y.days ? -1 : 1
+  if (x.micros !== y.micros) return x.micros < y.micros ? -1 : 1
+  return 0
+}
+
+/** A single number with the same order as compareIntervals (exact while |value| < 2^53 µs). */
+export function intervalSortKey(iv: Interval): number {
+  return iv.months * MICROS_PER_MONTH + iv.days * MICROS_PER_DAY + iv.micros
+}
+
+export function intervalEquals(a: Interval, b: Interval): boolean { return compareIntervals(a, b) === 0 }
+
+/** Total microseconds counting a month as 30 days (for epoch-like uses). */
+export function intervalToMicros(iv: Interval): number {
+  return iv.months * MICROS_PER_MONTH + iv.days * MICROS_PER_DAY + iv.micros
+}
+
+// ---- range checks -----------------------------------------------------------------------------
+
+/** DuckDB's TIMESTAMP range: 290309 BC to 294247 AD. */
+export const TIMESTAMP_MIN = -9223372022400000000
+export const TIMESTAMP_MAX = 9223372036854775806
+
+export function checkTimestampRange(ts: number): void {
+  if (Number.isNaN(ts) || ((ts < TIMESTAMP_MIN || ts > TIMESTAMP_MAX) && Number.isFinite(ts))) {
+    throw new GrizzlyError(SqlState.datetimeOverflow, 'timestamp out of range',
+      { hint: 'TIMESTAMP values must lie between 290309 BC and 294247 AD' })
+  }
+}
+
+export function checkDateRange(days: number): void {
+  if (!(days >= DATE_NEG_INFINITY && days <= DATE_INFINITY) || !Number.isInteger(days)) {
+    throw new GrizzlyError(SqlState.datetimeOverflow, 'date out of range',
+      { hint: 'DATE values must lie between 5877642 BC and 5881580 AD' })
+  }
+}
+
+// ---- date_part / date_trunc units ---------------------------------------------------------------
+
+export type DatePartUnit =
+  | 'microseconds' | 'milliseconds' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month'
+  | 'quarter' | 'year' | 'decade' | 'century' | 'millennium' | 'dow' | 'isodow' | 'doy' | 'epoch'
+  | 'isoyear' | 'yearweek' | 'era' | 'julian' | 'timezone' | 'timezone_hour' | 'timezone_minute'
+
+const UNIT_ALIASES: ReadonlyMap<string, DatePartUnit> = new Map<string, DatePartUnit>([
+  ...['microsecond', 'microseconds', 'us', 'usec', 'usecs', 'usecond', 'useconds'].map(a => [a, 'microseconds'] as const),
+  ...['millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'msecond', 'mseconds'].map(a => [a, 'milliseconds'] as const),
+  ...['second', 'seconds', 's', 'sec', 'secs'].map(a => [a, 'second'] as const),
+  ...['minute', 'minutes', 'm', 'min', 'mins'].map(a => [a, 'minute'] as const),
+  ...['hour', 'hours', 'h', 'hr', 'hrs'].map(a => [a, 'hour'] as const),
+  ...['day', 'days', 'd', 'dayofmonth'].map(a => [a, 'day'] as const),
+  ...['week', 'weeks', 'w', 'weekofyear'].map(a => [a, 'week'] as const),
+  ...['month', 'months', 'mon', 'mons'].map(a => [a, 'month'] as const),
+  ...['quarter', 'quarters'].map(a => [a, 'quarter'] as const),
+  ...['year', 'years', 'y', 'yr', 'yrs'].map(a => [a, 'year'] as const),
+  ...['decade', 'decades', 'dec', 'decs'].map(a => [a, 'decade'] as const),
+  ...['century', 'centuries', 'c', 'cent', 'cents'].map(a => [a, 'century'] as const),
+  ...['millennium', 'millennia', 'millenium', 'mil', 'mils'].map(a => [a, 'millennium'] as const),
+  ...['dow', 'dayofweek', 'weekday'].map(a => [a, 'dow'] as const),
+  ['isodow', 'isodow'], ['doy', 'doy'], ['dayofyear', 'doy'], ['epoch', 'epoch'], ['isoyear', 'isoyear'],
+  ['yearweek', 'yearweek'], ['era', 'era'], ['julian', 'julian'],
+  ['timezone', 'timezone'], ['timezone_hour', 'timezone_hour'], ['timezone_minute', 'timezone_minute'],
+])
+
+export function parseDatePartUnit(text: string): DatePartUnit {
+  const u = UNIT_ALIASES.get(text.trim().toLowerCase())
+  if (u === undefined) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `unknown date part "${text}"`,
+      { hint: didYouMean(text, UNIT_ALIASES.keys()) ?? 'use one of year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, dow, doy, epoch, …' })
+  }
+  return u
+}
+
+function truncDiv(a: number, b: number): number { return Math.trunc(a / b) }
+
+/** date_part(unit, DATE); epoch and julian are doubles, the rest whole numbers. */
+export function datePartOfDate(unit: DatePartUnit, days: number): number {
+  if (unit === 'epoch') return days * 86400
+  return datePartOfTimestamp(unit, days * MICROS_PER_DAY)
+}
+
+/** date_part(unit, TIMESTAMP) in DuckDB's numbering. */
+export function datePartOfTimestamp(unit: DatePartUnit, ts: number): number {
+  const days = dateOfTimestamp(ts)
+  const t = ts - days * MICROS_PER_DAY
+  switch (unit) {
+    case 'microseconds': return t % MICROS_PER_MINUTE
+    case 'milliseconds': return Math.floor((t % MICROS_PER_MINUTE) / MICROS_PER_MILLI)
+    case 'second': return Math.floor(t / MICROS_PER_SECOND) % 60
+    case 'minute': return Math.floor(t / MICROS_PER_MINUTE) % 60
+    case 'hour': return Math.floor(t / MICROS_PER_HOUR)
+    case 'epoch': return ts / MICROS_PER_SECOND
+    case 'julian': return days + 2440588 + t / MICROS_PER_DAY
+    case 'timezone': case 'timezone_hour': case 'timezone_minute': return 0
+    default: return datePartOfDays(unit, days)
+  }
+}
+
+function datePartOfDays(unit: DatePartUnit, days: number): number {
+  civilInto(days, scratch)
+  const year = scratch[0]!, month = scratch[1]!, day = scratch[2]!
+  switch (unit) {
+    case 'day': return day
+    case 'month': return month
+    case 'year': return year
+    case 'quarter': return Math.floor((month - 1) / 3) + 1
+    case 'decade': return truncDiv(year, 10)
+    case 'century': return year > 0 ? truncDiv(year - 1, 100) + 1 : truncDiv(year, 100) - 1
+    case 'millennium': return year > 0 ? truncDiv(year - 1, 1000) + 1 : truncDiv(year, 1000) - 1
+    case 'dow': return dayOfWeek(days)
+    case 'isodow': return isoDayOfWeek(days)
+    case 'doy': return days - daysFromCivil(year, 1, 1) + 1
+    case 'week': return isoYearWeek(days).week
+    case 'isoyear': return isoYearWeek(days).isoYear
+    case 'yearweek': {
+      const w = isoYearWeek(days)
+      return w.isoYear * 100 + (w.isoYear > 0 ? w.week : -w.week)
+    }
+    case 'era': return year > 0 ? 1 : 0
+    case 'julian': return days + 2440588
+    case 'epoch': return days * 86400
+    case 'microseconds': case 'milliseconds': case 'second': case 'minute': case 'hour':
+    case 'timezone': case 'timezone_hour': case 'timezone_minute':
+      return 0
+  }
+}
+
+/** date_part(unit, TIME) */
+export function datePartOfTime(unit: DatePartUnit, t: number): number {
+  switch (unit) {
+    case 'microseconds': return t % MICROS_PER_MINUTE
+    case 'milliseconds': return Math.floor((t % MICROS_PER_MINUTE) / MICROS_PER_MILLI)
+    case 'second': return Math.floor(t / MICROS_PER_SECOND) % 60
+    case 'minute': return Math.floor(t / MICROS_PER_MINUTE) % 60
+    case 'hour': return Math.floor(t / MICROS_PER_HOUR)
+    case 'epoch': return t / MICROS_PER_SECOND
+    case 'timezone': case 'timezone_hour': case 'timezone_minute': return 0
+    default:
+      throw new GrizzlyError(SqlState.invalidParameterValue, `date part "${unit}" does not apply to TIME`,
+        { hint: 'TIME values have hour, minute, second, millisecond, microsecond and epoch parts' })
+  }
+}
+
+/** date_part(unit, INTERVAL) as DuckDB computes it. */
+export function datePartOfInterval(unit: DatePartUnit, iv: Interval): number {
+  switch (unit) {
+    case 'year': return truncDiv(iv.months, 12)
+    case 'month': return iv.months % 12
+    case 'day': return iv.days
+    case 'decade': return truncDiv(iv.months, 120)
+    case 'century': return truncDiv(iv.months, 1200)
+    case 'millennium': return truncDiv(iv.months, 12000)
+    case 'quarter': return truncDiv(iv.months % 12, 3) + 1
+    case 'hour': return truncDiv(iv.micros, MICROS_PER_HOUR)
+    case 'minute': return truncDiv(iv.micros, MICROS_PER_MINUTE) % 60
+    case 'second': return truncDiv(iv.micros, MICROS_PER_SECOND) % 60
+    case 'milliseconds': return truncDiv(iv.micros % MICROS_PER_MINUTE, MICROS_PER_MILLI)
+    case 'microseconds': return iv.micros % MICROS_PER_MINUTE
+    case 'epoch': {
+      const years = truncDiv(iv.months, 12)
+      const days = 365 * years + DAYS_PER_MONTH * (iv.months % 12) + iv.days
+      return days * 86400 + years * 21600 + iv.micros / MICROS_PER_SECOND
+    }
+    default:
+      throw new GrizzlyError(SqlState.invalidParameterValue, `date part "${unit}" does not apply to INTERVAL`,
+        { hint: 'INTERVAL values have year, month, day, hour, minute, second, millisecond, microsecond and epoch parts' })
+  }
+}
+
+/** date_trunc(unit, TIMESTAMP) → TIMESTAMP */
+export function truncateTimestamp(unit: DatePartUnit, ts: number): number {
+  if (!Number.isFinite(ts)) return ts
+  const days = dateOfTimestamp(ts)
+  const t = ts - days * MICROS_PER_DAY
+  switch (unit) {
+    case 'microseconds': return ts
+    case 'milliseconds': return days * MICROS_PER_DAY + t - (t % MICROS_PER_MILLI)
+    case 'second': return days * MICROS_PER_DAY + t - (t % MICROS_PER_SECOND)
+    case 'minute': return days * MICROS_PER_DAY + t - (t % MICROS_PER_MINUTE)
+    case 'hour': return days * MICROS_PER_DAY + t - (t % MICROS_PER_HOUR)
+    default: return truncateDays(unit, days) * MICROS_PER_DAY
+  }
+}
+
+/** date_trunc for units of a day or more, on days. */
+export function truncateDays(unit: DatePartUnit, days: number): number {
+  if (!isFiniteDate(days)) return days
+  civilInto(days, scratch)
+  const year = scratch[0]!, month = scratch[1]!
+  switch (unit) {
+    case 'microseconds': case 'milliseconds': case 'second': case 'minute': case 'hour': case 'day':
+    case 'doy': case 'dow': case 'isodow': case 'julian':
+      return days
+    case 'week': case 'yearweek': return days - (isoDayOfWeek(days) - 1)
+    case 'month': return daysFromCivil(year, month, 1)
+    case 'quarter': return daysFromCivil(year, month - ((month - 1) % 3), 1)
+    case 'year': return daysFromCivil(year, 1, 1)
+    case 'decade': return daysFromCivil(Math.floor(year / 10) * 10, 1, 1)
+    case 'century': return daysFromCivil(Math.floor((year - 1) / 100) * 100 + 1, 1, 1)
+    case 'millennium': return daysFromCivil(Math.floor((year - 1) / 1000) * 1000 + 1, 1, 1)
+    case 'isoyear': return isoWeekOneStart(isoYearWeek(days).isoYear)
+    case 'era': case 'epoch': case 'timezone': case 'timezone_hour': case 'timezone_minute':
+      throw new GrizzlyError(SqlState.invalidParameterValue, `date_trunc does not support the unit "${unit}"`,
+        { hint: 'use year, quarter, month, week, day, hour, minute, second, millisecond or microsecond' })
+  }
+}
+
+/** date_trunc(unit, INTERVAL) */
+export function truncateInterval(unit: DatePartUnit, iv: Interval): Interval {
+  switch (unit) {
+    case 'millennium': return interval(iv.months - (iv.months % 12000), 0, 0)
+    case 'century': return interval(iv.months - (iv.months % 1200), 0, 0)
+    case 'decade': return interval(iv.months - (iv.months % 120), 0, 0)
+    case 'year': return interval(iv.months - (iv.months % 12), 0, 0)
+    case 'quarter': return interval(iv.months - (iv.months % 3), 0, 0)
+    case 'month': return interval(iv.months, 0, 0)
+    case 'week': return interval(iv.months, iv.days - (iv.days % 7), 0)
+    case 'day': return interval(iv.months, iv.days, 0)
+    case 'hour': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_HOUR))
+    case 'minute': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_MINUTE))
+    case 'second': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_SECOND))
+    case 'milliseconds': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_MILLI))
+    case 'microseconds': return iv
+    default:
+      throw new GrizzlyError(SqlState.invalidParameterValue, `date_trunc does not support the unit "${unit}" for INTERVAL`)
+  }
+}
+
+/**
+ * date_diff(unit, a, b): the number of `unit` boundaries crossed going from a to b (DuckDB).
+ * Both arguments are timestamps in microseconds.
+ */
+export function dateDiff(unit: DatePartUnit, a: number, b: number): number {
+  switch (unit) {
+    case 'microseconds': return b - a
+    case 'milliseconds': return Math.floor(b / MICROS_PER_MILLI) - Math.floor(a / MICROS_PER_MILLI)
+    case 'second': return Math.floor(b / MICROS_PER_SECOND) - Math.floor(a / MICROS_PER_SECOND)
+    case 'minute': return Math.floor(b / MICROS_PER_MINUTE) - Math.floor(a / MICROS_PER_MINUTE)
+    case 'hour': return Math.floor(b / MICROS_PER_HOUR) - Math.floor(a / MICROS_PER_HOUR)
+    case 'day': case 'doy': case 'dow': case 'isodow': case 'julian':
+      return dateOfTimestamp(b) - dateOfTimestamp(a)
+    case 'week': case 'yearweek':
+      return Math.floor((truncateDays('week', dateOfTimestamp(b)) - truncateDays('week', dateOfTimestamp(a))) / 7)
+    default: {
+      const pa = yearMonth(dateOfTimestamp(a)), pb = yearMonth(dateOfTimestamp(b))
+      switch (unit) {
+        case 'month': return pb - pa
+        case 'quarter': return Math.floor(pb / 3) - Math.floor(pa / 3)
+        case 'year': return Math.floor(pb / 12) - Math.floor(pa / 12)
+        case 'decade': return Math.floor(pb / 120) - Math.floor(pa / 120)
+        case 'century': return Math.floor(pb / 1200) - Math.floor(pa / 1200)
+        case 'millennium': return Math.floor(pb / 12000) - Math.floor(pa / 12000)
+        case 'isoyear': return isoYearWeek(dateOfTimestamp(b)).isoYear - isoYearWeek(dateOfTimestamp(a)).isoYear
+        default:
+          throw new GrizzlyError(SqlState.invalidParameterValue, `date_diff does not support the unit "${unit}"`)
+      }
+    }
+  }
+}
+
+function yearMonth(days: number): number {
+  civilInto(days, scratch)
+  return scratch[0]! * 12 + scratch[1]! - 1
+}
+
+/**
+ * age(a, b): a - b as years, months, days and time, borrowing from the larger unit as
+ * PostgreSQL does ('2024-03-01' - '2024-01-31' = 1 month 1 day).
+ */
+export function age(a: number, b: number): Interval {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) {
+    throw new GrizzlyError(SqlState.datetimeOverflow, 'age of an infinite timestamp is not defined')
+  }
+  const negative = a < b
+  const hi = negative ? b : a, lo = negative ? a : b
+  const x = timestampToParts(hi), y = timestampToParts(lo)
+  let micros = (x.hour - y.hour) * MICROS_PER_HOUR + (x.minute - y.minute) * MICROS_PER_MINUTE +
+    (x.second - y.second) * MICROS_PER_SECOND + (x.micros - y.micros)
+  let days = x.day - y.day
+  let months = (x.year - y.year) * 12 + (x.month - y.month)
+  if (micros < 0) { micros += MICROS_PER_DAY; days-- }
+  if (days < 0) {
+    // borrow the length of the month before hi's month, as PostgreSQL does
+    const pm = x.month === 1 ? 12 : x.month - 1
+    const py = x.month === 1 ? x.year - 1 : x.year
+    days += daysInMonth(py, pm)
+    months--
+  }
+  return negative ? negateInterval({ months, days, micros }) : { months, days, micros }
+}
