@@ -66,3 +66,24 @@ export function throwsCode(f: () => unknown, code: string, message?: RegExp): Gr
   if (message !== undefined) assert.match(caught.message, message)
   return caught
 }
+
+import type { Query, TableRef, Expr } from '../../../core/parser/ast.ts'
+
+/** SELECT * FROM <refs…> [WHERE where] as an AST, for views in tests */
+export function selectFrom(refs: readonly TableRef[], where: Expr | null = null): Query {
+  return {
+    kind: 'query', pos: 0, with: null, orderBy: [], orderByAll: null, limit: null, limitPercent: false, offset: null,
+    body: {
+      kind: 'select', pos: 0, distinct: false, from: refs, where, groupBy: null, having: null, windows: [], qualify: null,
+      items: [{ pos: 0, alias: null, expr: { kind: 'star', pos: 0, qualifier: null, exclude: [], replace: [] } }],
+    },
+  }
+}
+
+export function tableRef(...name: string[]): TableRef {
+  return { kind: 'table_ref', pos: 0, name, alias: null }
+}
+
+export function view(schema: string, name: string, query: Query): { schema: string; name: string; sql: string; query: Query; columnNames: null } {
+  return { schema, name, sql: `CREATE VIEW ${name} AS …`, query, columnNames: null }
+}
