@@ -1,0 +1,191 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { GrizzlyError, InternalError } from '../../../core/errors.ts'
+import type { BoundAggregate } from '../../../core/hooks/contracts.ts'
+import { optimize, parseDisabledOptimizers, ruleNames, rules } from '../../../core/optimizer/index.ts'
+import { constantFolding } from '../../../core/optimizer/rules/constant_folding.ts'
+import { filterPushdown } from '../../../core/optimizer/rules/filter_pushdown.ts'
+import { joinOrder } from '../../../core/optimizer/rules/join_order.ts'
+import { projectionPruning } from '../../../core/optimizer/rules/projection_pruning.ts'
+import { topN } from '../../../core/optimizer/rules/top_n.ts'
+import { explainLogical } from '../../../core/plan/explain.ts'
+import type { BoundAggregateCall, BoundExpr } from '../../../core/plan/expr.ts'
+import type { LogicalPlan } from '../../../core/plan/logical.ts'
+import { BIGINT, BOOLEAN, INTEGER, VARCHAR } from '../../../core/types/types.ts'
+import { Vector } from '../../../core/vector/vector.ts'
+import { addInline, and, call, cmp, divide, lit, or, random } from '../expression/helpers.ts'
+import {
+  aggregate, context, filter, join, limit, project, ref, scan, shape, sizedTable, sort, table,
+} from './plans.ts'
+
+const t = table('t', [['a', INTEGER], ['b', INTEGER], ['s', VARCHAR]])
+const u = table('u', [['x', INTEGER], ['y', INTEGER]])
+const ctx = context()
+
+function run(rule: { rewrite(p: LogicalPlan, c: typeof ctx): LogicalPlan | undefined }, p: LogicalPlan): LogicalPlan {
+  const out = rule.rewrite(p, ctx) ?? p
+  assert.deepEqual(out.output.map(c => c.id), p.output.map(c => c.id), 'root output ids unchanged')
+  return out
+}
+
+const count: BoundAggregate = {
+  name: 'count', argTypes: [], returns: BIGINT, nulls: 'handle', orderSensitive: false,
+  createState: () => {
+    let counts = new BigInt64Array(0)
+    return {
+      resize: n => { if (n > counts.length) { const c = new BigInt64Array(n); c.set(counts); counts = c } },
+      update: (_args, ids, n) => { for (let i = 0; i < n; i++) counts[ids[i]!]! += 1n },
+      combine: (o, src, dst, n) => { void o; void src; void dst; void n },
+      finalize: n => new Vector(BIGINT, n, counts.slice(0, n), null),
+    }
+  },
+}
+const countCall: BoundAggregateCall = { fn: count, args: [], distinct: false, filter: null, orderBy: [], type: BIGINT }
+
+test('constant folding: folds arithmetic, simplifies AND/OR, drops true filters', () => {
+  const s = scan(t)
+  const add = addInline(INTEGER)
+  const p = filter(s, and(lit(true, BOOLEAN), cmp('>', ref(s, 'a'), call(add, lit(1, INTEGER), lit(2, INTEGER)))))
+  const out = run(constantFolding, p)
+  assert.equal(out.kind, 'filter')
+  const pred = (out as { predicate: BoundExpr }).predicate
+  assert.equal(pred.kind, 'compare')
+  assert.deepEqual((pred as { right: BoundExpr }).right, { kind: 'const', value: 3, type: INTEGER })
+  assert.equal(shape(run(constantFolding, filter(s, or(lit(false, BOOLEAN), lit(true, BOOLEAN))))), 'scan:t')
+})
+
+test('constant folding: never-true filters become empty; volatile and failing calls stay', () => {
+  const s = scan(t)
+  assert.equal(shape(run(constantFolding, filter(s, and(cmp('>', ref(s, 'a'), lit(1, INTEGER)), lit(null, BOOLEAN))))), 'empty')
+  assert.equal(shape(run(constantFolding, project(filter(s, lit(false, BOOLEAN)), [['a', ref(s, 'a')]]))), 'empty')
+  const volatile = filter(s, cmp('<', call(random), lit(0.5, random.returns)))
+  assert.equal(constantFolding.rewrite(volatile, ctx), undefined)
+  const failing = project(s, [['q', call(divide, lit(1, INTEGER), lit(0, INTEGER))]])
+  assert.equal(constantFolding.rewrite(failing, ctx), undefined)
+})
+
+test('constant folding: CASE branches that cannot be taken disappear', () => {
+  const s = scan(t)
+  const e: BoundExpr = {
+    kind: 'case', type: INTEGER,
+    whens: [{ when: lit(false, BOOLEAN), then: lit(1, INTEGER) }, { when: lit(true, BOOLEAN), then: ref(s, 'a') }],
+    else: lit(3, INTEGER),
+  }
+  const out = run(constantFolding, project(s, [['c', e]])) as { exprs: readonly BoundExpr[] }
+  assert.equal(out.exprs[0]!.kind, 'colref')
+})
+
+test('filter pushdown: through projections into scans', () => {
+  const s = scan(t)
+  const pr = project(s, [['a2', ref(s, 'a')], ['s', ref(s, 's')]])
+  const p = filter(pr, and(cmp('>', ref(pr, 'a2'), lit(1, INTEGER)), cmp('=', ref(pr, 's'), lit('x', VARCHAR))))
+  const out = run(filterPushdown, p)
+  assert.equal(shape(out), 'project(scan:t[2])')
+})
+
+test('filter pushdown: cross join with an equality becomes an inner join, sides get their filters', () => {
+  const l = scan(t), r = scan(u)
+  const j = join('cross', l, r, null)
+  const p = filter(j, and(cmp('=', ref(l, 'a'), ref(r, 'x')), cmp('>', ref(r, 'y'), lit(5, INTEGER)), cmp('<', ref(l, 'b'), lit(0, INTEGER))))
+  const out = run(filterPushdown, p)
+  assert.equal(shape(out), 'join:inner(scan:t[1],scan:u[1])')
+})
+
+test('filter pushdown: outer joins keep the preserved side semantics', () => {
+  const l = scan(t), r = scan(u)
+  const j = join('left', l, r, and(cmp('=', ref(l, 'a'), ref(r, 'x')), cmp('>', ref(r, 'y'), lit(1, INTEGER)), cmp('>', ref(l, 'b'), lit(1, INTEGER))))
+  const p = filter(j, and(cmp('>', ref(l, 'a'), lit(0, INTEGER)), cmp('>', ref(r, 'y'), lit(0, INTEGER))))
+  const out = run(filterPushdown, p)
+  // the right-side filter above a left join stays above; the left one goes down; ON's right-only part goes right
+  assert.equal(shape(out), 'filter(join:left(scan:t[1],scan:u[1]))')
+  const cond = (out as { input: { condition: BoundExpr } }).input.condition
+  assert.equal(cond.kind, 'and')
+})
+
+test('filter pushdown: never below LIMIT; through sort; below grouping on group columns only', () => {
+  const s = scan(t)
+  const lim = limit(s, lit(10, BIGINT))
+  assert.equal(shape(run(filterPushdown, filter(lim, cmp('>', ref(s, 'a'), lit(1, INTEGER))))), 'filter(limit(scan:t))')
+  const so = sort(s, [ref(s, 'a')])
+  assert.equal(shape(run(filterPushdown, filter(so, cmp('>', ref(s, 'a'), lit(1, INTEGER))))), 'sort(scan:t[1])')
+  const g = aggregate(s, [['a', ref(s, 'a')]], [countCall])
+  const p = filter(g, and(cmp('>', ref(g, 'a'), lit(1, INTEGER)), cmp('>', ref(g, 'agg0'), lit(1n, BIGINT))))
+  assert.equal(shape(run(filterPushdown, p)), 'filter(aggregate(scan:t[1]))')
+})
+
+test('filter pushdown: volatile predicates stay where they are', () => {
+  const s = scan(t)
+  const pr = project(s, [['a', ref(s, 'a')]])
+  const p = filter(pr, cmp('<', call(random), lit(0.5, random.returns)))
+  assert.equal(shape(run(filterPushdown, p)), 'filter(project(scan:t))')
+})
+
+test('projection pruning: unused scan columns, projections and aggregates go', () => {
+  const s = scan(t)
+  const g = aggregate(s, [['b', ref(s, 'b')]], [countCall, countCall])
+  const p = project(g, [['b', ref(g, 'b')], ['n', ref(g, 'agg1')]])
+  const out = run(projectionPruning, p)
+  const agg = (out as { input: LogicalPlan }).input
+  assert.equal(agg.kind, 'aggregate')
+  assert.equal((agg as { aggregates: readonly unknown[] }).aggregates.length, 1)
+  const sc = (agg as { input: LogicalPlan }).input
+  assert.deepEqual(sc.kind === 'scan' ? sc.columns : null, [1])
+  assert.deepEqual(out.output.map(c => c.name), ['b', 'n'])
+})
+
+test('projection pruning: join inputs keep what the condition needs', () => {
+  const l = scan(t), r = scan(u)
+  const j = join('inner', l, r, cmp('=', ref(l, 'a'), ref(r, 'x')))
+  const out = run(projectionPruning, project(j, [['s', ref(l, 's')]]))
+  const jj = (out as { input: LogicalPlan }).input
+  assert.equal(jj.kind, 'join')
+  assert.deepEqual(jj.output.map(c => c.name), ['a', 's', 'x'])
+})
+
+test('top_n: sort + limit, also through a projection', () => {
+  const s = scan(t)
+  assert.equal(shape(run(topN, limit(sort(s, [ref(s, 'a')]), lit(5, BIGINT)))), 'top_n(scan:t)')
+  const so = sort(s, [ref(s, 'a')])
+  assert.equal(shape(run(topN, limit(project(so, [['b', ref(s, 'b')]]), lit(5, BIGINT)))), 'project(top_n(scan:t))')
+  assert.equal(topN.rewrite(limit(sort(s, [ref(s, 'a')]), null, lit(5, BIGINT)), ctx), undefined)
+})
+
+test('join order: smallest inputs first, conditions attached where both sides exist, output order kept', () => {
+  const big = sizedTable('big', [['k', INTEGER]], 500)
+  const mid = sizedTable('mid', [['k', INTEGER], ['j', INTEGER]], 50)
+  const small = sizedTable('small', [['j', INTEGER]], 5)
+  const b = scan(big), m = scan(mid), s = scan(small)
+  const tree = join('inner', join('cross', b, s, null), m,
+    and(cmp('=', ref(b, 'k'), ref(m, 'k')), cmp('=', ref(m, 'j'), ref(s, 'j'))))
+  const out = run(joinOrder, tree)
+  const text = shape(out)
+  assert.equal(text, 'project(join:inner(scan:big,join:inner(scan:mid,scan:small)))')
+  assert.ok(!text.includes('cross'))
+})
+
+test('optimize: every rule by name, switchable off, root output unchanged', () => {
+  assert.deepEqual(ruleNames, ['constant_folding', 'filter_pushdown', 'join_order', 'projection_pruning', 'top_n'])
+  assert.equal(rules.length, ruleNames.length)
+  const s = scan(t)
+  const p = limit(sort(project(filter(s, cmp('>', ref(s, 'a'), lit(1, INTEGER))), [['a', ref(s, 'a')]]), [ref(s, 'a')]), lit(3, BIGINT))
+  const all = optimize(p, ctx)
+  assert.deepEqual(all.output, p.output)
+  assert.equal(shape(all), 'top_n(project(scan:t[1]))')
+  const noPush = optimize(p, context(['filter_pushdown', 'top_n']))
+  assert.equal(shape(noPush), 'limit(sort(project(filter(scan:t))))')
+  assert.deepEqual(parseDisabledOptimizers(' top_n, filter_pushdown '), new Set(['top_n', 'filter_pushdown']))
+  assert.throws(() => parseDisabledOptimizers('top_m'), (e: unknown) => e instanceof GrizzlyError && /top_n/.test(e.hint ?? ''))
+  const broken = { name: 'broken', rewrite: (x: LogicalPlan) => ({ ...x, output: [] }) }
+  ;(rules as unknown as { name: string }[]).push(broken)
+  try { assert.throws(() => optimize(p, ctx), InternalError) } finally { (rules as unknown as unknown[]).pop() }
+})
+
+test('explain prints one line per node with its facts', () => {
+  const s = scan(t)
+  const p = limit(filter(s, and(cmp('>', ref(s, 'a'), lit(1, INTEGER)), cmp('=', ref(s, 's'), lit("it's", VARCHAR)))), lit(3, BIGINT))
+  assert.equal(explainLogical(p), [
+    'LIMIT limit: 3',
+    "  FILTER ((a > 1) AND (s = 'it''s'))",
+    '    SCAN main.t [a, b, s]',
+  ].join('\n'))
+})
