@@ -57,6 +57,11 @@ export interface TableProvider {
    * Providers with unique constraints implement it with their index.
    */
   lookup?(txn: Transaction, keyColumns: readonly number[], keys: DataChunk): BigInt64Array
+  /**
+   * Rows by id without a scan: row i of the result is the row `rowIds[i]` (ids may repeat),
+   * with `columns` as in ScanRequest. Optional; engines fall back to scanning ROW_ID_COLUMN.
+   */
+  fetch?(txn: Transaction, rowIds: BigInt64Array, columns: readonly number[]): DataChunk
 }
 
 export interface TableEntry {

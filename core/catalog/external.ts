@@ -1,6 +1,7 @@
 /**
  * Externally provided tables (db.register(name, arrowTable), later file and lakehouse scans):
- * any TableProvider, wrapped so that it is read-only whatever the provider offers.
+ * any TableProvider, wrapped so that it is read-only whatever the provider offers — the wrapper
+ * has no DML methods, which the TableProvider contract defines as "read-only".
  */
 import type { DataChunk } from '../vector/vector.ts'
 import type { ScanRequest, TableEntry, TableProvider, Transaction } from './catalog.ts'
@@ -13,10 +14,7 @@ export class ExternalTableProvider implements TableProvider {
 
   estimatedRows(txn: Transaction): number { return this.inner.estimatedRows(txn) }
   scan(txn: Transaction, request: ScanRequest): Iterable<DataChunk> { return this.inner.scan(txn, request) }
-
-  insert(_txn: Transaction, _rows: DataChunk): void { throw readOnlyTableError(this.tableName, 'INSERT') }
-  delete(_txn: Transaction, _rowIds: BigInt64Array): number { throw readOnlyTableError(this.tableName, 'DELETE') }
-  update(): void { throw readOnlyTableError(this.tableName, 'UPDATE') }
+  // no insert / delete / update: the engine reports 0A000 for DML on a provider without them
 }
 
 export function readOnlyTableError(name: string, operation: TableOperation): GrizzlyError {

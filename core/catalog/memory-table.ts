@@ -359,6 +359,20 @@ export class MemoryTable implements TableProvider {
     return { revert }
   }
 
+  fetch(_txn: Transaction, rowIds: BigInt64Array, columns: readonly number[]): DataChunk {
+    const positions = new Float64Array(rowIds.length)
+    for (let i = 0; i < rowIds.length; i++) {
+      positions[i] = this.checkRowId(rowIds[i]!)
+      if (!this.isLive(positions[i]!)) throw new InternalError(`row id ${rowIds[i]} of ${this.name} was deleted`)
+    }
+    const vectors = columns.map(c => {
+      if (c === ROW_ID_COLUMN) return new Vector({ id: 'BIGINT' }, rowIds.length, rowIds.slice(), null)
+      if (c < 0 || c >= this.columns.length) throw new InternalError(`fetch from ${this.name} asks for column ${c}`)
+      return this.readPositions(c, positions)
+    })
+    return new DataChunk(vectors, rowIds.length)
+  }
+
   // ---- ON CONFLICT ----------------------------------------------------------------------------
 
   lookup(_txn: Transaction, keyColumns: readonly number[], keys: DataChunk): BigInt64Array {

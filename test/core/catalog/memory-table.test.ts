@@ -189,3 +189,16 @@ test('bad internal requests are InternalErrors, not crashes', () => {
   assert.throws(() => t.delete(txn, BigInt64Array.of(99n)), { code: 'XX000' })
   assert.throws(() => t.update(txn, BigInt64Array.of(0n), [0], chunkOf([INTEGER], [[1]])), { code: 'XX000' })
 })
+
+test('fetch returns rows by id in the given order, ids repeated', () => {
+  const tm = new TransactionManager()
+  const t = numbersTable()
+  const txn = tm.begin()
+  t.insert(txn, numbers(ROW_GROUP_SIZE + 10))
+  const ids = BigInt64Array.of(BigInt(ROW_GROUP_SIZE + 3), 2n, 2n)
+  const chunk = t.fetch(txn, ids, [1, ROW_ID_COLUMN, 0])
+  assert.deepEqual(rowsOf([chunk]), [[(ROW_GROUP_SIZE + 3) * 0.5, BigInt(ROW_GROUP_SIZE + 3), ROW_GROUP_SIZE + 3], [1, 2n, 2], [1, 2n, 2]])
+  t.delete(txn, BigInt64Array.of(2n))
+  assert.throws(() => t.fetch(txn, BigInt64Array.of(2n), [0]), { code: 'XX000' })
+  assert.throws(() => t.fetch(txn, BigInt64Array.of(0n), [5]), { code: 'XX000' })
+})
