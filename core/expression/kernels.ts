@@ -9,6 +9,7 @@ import type { ColumnId, ParameterExpr, SubqueryBoundExpr } from '../plan/expr.ts
 import { referencedColumns } from '../plan/expr.ts'
 import { type LogicalType, type Value, typeEquals, typeToString } from '../types/types.ts'
 import { type DataChunk, Vector, nullVector } from '../vector/vector.ts'
+import { castVector } from '../functions/cast.ts'
 import { normalizeValue } from './runtime.ts'
 import type { ExprEnv, Layout } from './env.ts'
 
@@ -49,13 +50,10 @@ export function withMergedValidity(result: Vector, args: readonly Vector[], coun
 export function castVectorVia(input: Vector, target: LogicalType, tryCast: boolean, env: ExprEnv): Vector {
   if (typeEquals(input.type, target)) return input
   if (input.type.id === 'NULL') return nullVector(target, input.length)
+  // an extension may register its own cast for a pair; otherwise the built-in conversions
   const def = env.hooks.cast(input.type.id, target.id)
-  if (def === undefined) {
-    throw new GrizzlyError(SqlState.cannotCoerce,
-      `cannot cast ${typeToString(input.type)} to ${typeToString(target)}`)
-  }
   try {
-    const out = def.invoke(input, target, tryCast, env.fnCtx)
+    const out = def !== undefined ? def.invoke(input, target, tryCast, env.fnCtx) : castVector(input, target, tryCast, env.fnCtx)
     if (out.length !== input.length) throw new InternalError(`cast to ${typeToString(target)} changed the row count`)
     return out
   } catch (e) {

@@ -195,3 +195,13 @@ test('nested values: IS NULL and comparisons of lists', () => {
   check(isNull(col(0, t)), [{ type: t, values: [[1], null, []] }], [false, true, false])
   check(cmp('<', col(0, t), col(1, t)), [{ type: t, values: [[1, 2], [1], null] }, { type: t, values: [[1, 3], [1, 0], [1]] }], [true, true, null])
 })
+
+test('casts run through castVector; failures raise unless TRY_CAST, NULL rows never fail', () => {
+  const toInt = (e: BoundExpr, tryCast: boolean): BoundExpr => ({ kind: 'cast', expr: e, type: INTEGER, try: tryCast })
+  check(toInt(col(0, VARCHAR), false), [{ type: VARCHAR, values: ['12', null, ' 7'] }], [12, null, 7])
+  check(toInt(col(0, VARCHAR), true), [{ type: VARCHAR, values: ['12', 'x'] }], [12, null])
+  assert.throws(() => compileExpression(toInt(col(0, VARCHAR), false), layoutOf(0), env)(chunkOf([{ type: VARCHAR, values: ['x'] }])),
+    (err: unknown) => err instanceof GrizzlyError && err.code === '22P02')
+  check({ kind: 'cast', expr: col(0, INTEGER), type: VARCHAR, try: false }, [{ type: INTEGER, values: [5, null] }], ['5', null])
+  check(cmp('>', { kind: 'cast', expr: col(0, INTEGER), type: BIGINT, try: false }, lit(3n, BIGINT)), [{ type: INTEGER, values: [5, 1] }], [true, false])
+})
