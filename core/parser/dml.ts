@@ -1,6 +1,7 @@
 /**
  * INSERT, UPDATE, DELETE (with WITH, ON CONFLICT and RETURNING).
  */
+import { syntaxError } from '../errors.ts'
 import type {
   Assignment, DeleteStatement, InsertStatement, OnConflict, Query, SelectItem, TableRef, UpdateStatement, WithClause,
 } from './ast.ts'
@@ -74,6 +75,21 @@ function parseAssignments(p: Cursor): Assignment[] {
   const list: Assignment[] = []
   do {
     const pos = p.pos
+    if (p.isOp('(')) {
+      // SET (a, b) = (1, 2): one assignment per column
+      p.next()
+      const columns = identifierList(p)
+      p.expectOp(')')
+      p.expectOp('=')
+      const valuesPos = p.pos
+      const value = parseExprOrDefault(p)
+      const items = value.kind === 'row' ? value.items : [value]
+      if (items.length !== columns.length) {
+        throw syntaxError(`number of columns (${columns.length}) does not match number of values (${items.length})`, valuesPos)
+      }
+      for (let k = 0; k < columns.length; k++) list.push({ pos, column: columns[k]!, value: items[k]! })
+      continue
+    }
     const parts = p.qualifiedName('column name')
     p.expectOp('=')
     // SET t.c = …: the qualifier names the target table, the column is the last part

@@ -2,12 +2,12 @@
  * The FROM clause: tables, subqueries, table functions, file references, and every join form.
  */
 import { notSupported } from '../errors.ts'
-import type { Expr, JoinType, TableAlias, TableRef } from './ast.ts'
+import type { Expr, JoinType, Query, TableAlias, TableRef } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parseExpr } from './expressions.ts'
 import { Tok } from './lexer.ts'
 import { isQueryStart, parseArgument } from './primary.ts'
-import { identifierList, parseQuery } from './query.ts'
+import { identifierList, parseQuery, selectStarFrom } from './query.ts'
 
 /** Comma-separated FROM entries (each possibly a chain of joins). */
 export function parseFromList(p: Cursor): TableRef[] {
@@ -61,7 +61,16 @@ function parseJoin(p: Cursor, left: TableRef): TableRef | null {
       return null
   }
   p.expectKw('join')
-  const right = parseTablePrimary(p)
+  let right = parseTablePrimary(p)
+  if (needsCondition && !natural && !p.isKw('on') && !p.isKw('using')) {
+    // a JOIN b JOIN c ON … ON …: the right side is itself a join
+    for (;;) {
+      const nested = parseJoin(p, right)
+      if (nested === null) break
+      right = nested
+      if (p.isKw('on') || p.isKw('using')) break
+    }
+  }
   let on: Expr | null = null
   let using: string[] | null = null
   if (natural) {
@@ -86,17 +95,33 @@ function parseTablePrimary(p: Cursor): TableRef {
   const lateral = p.acceptKw('lateral')
   if (p.isOp('(')) {
     if (parenthesisedQueryAhead(p)) {
-      p.next()
-      const query = parseQuery(p)
-      p.expectOp(')')
-      return { kind: 'subquery_ref', pos, query, alias: parseAlias(p), lateral }
+      const start = p.index
+      try {
+        p.next()
+        const query = parseQuery(p)
+        p.expectOp(')')
+        return { kind: 'subquery_ref', pos, query, alias: parseAlias(p), lateral }
+      } catch (e) {
+        // ((SELECT …) s JOIN t ON …) is a parenthesised join that starts with a subquery
+        if (lateral) throw e
+        p.index = start
+        try { return parseParenthesisedJoin(p, pos) } catch { throw e }
+      }
     }
     if (lateral) throw p.unexpected(undefined, 'LATERAL needs a subquery or a function call')
+    return parseParenthesisedJoin(p, pos)
+  }
+  // DuckDB's prefix alias: FROM alias : table
+  if (p.isIdentifier() && p.isOp(':', 1)) {
+    const aliasName = p.next().text
     p.next()
-    const inner = parseTableRef(p)
-    p.expectOp(')')
-    if (p.isKw('as') || p.isIdentifier()) throw notSupported('an alias on a parenthesised join', p.pos)
-    return inner
+    const inner = parseTablePrimary(p)
+    const alias: TableAlias = { pos, name: aliasName, columns: null }
+    switch (inner.kind) {
+      case 'table_ref': case 'file_ref': return { ...inner, alias }
+      case 'subquery_ref': case 'function_ref': return { ...inner, alias }
+      case 'join': throw p.unexpected()
+    }
   }
   if (t.type === Tok.String) {
     if (lateral) throw p.unexpected(t)
@@ -108,7 +133,8 @@ function parseTablePrimary(p: Cursor): TableRef {
     const query = parseQuery(p)
     return { kind: 'subquery_ref', pos, query, alias: parseAlias(p), lateral }
   }
-  const name = p.qualifiedName('table name')
+  // table functions may carry type/function-only names such as glob(…)
+  const name = p.isLabel() && p.isOp('(', 1) ? [p.next().text] : p.qualifiedName('table name')
   if (p.acceptOp('(')) {
     const args: Expr[] = []
     if (!p.isOp(')')) {
@@ -121,6 +147,20 @@ function parseTablePrimary(p: Cursor): TableRef {
   if (lateral) throw p.unexpected(undefined, 'LATERAL needs a subquery or a function call')
   if (p.isKw('tablesample') || (p.isKw('using') && p.isKw('sample', 1))) throw notSupported('table samples', p.pos)
   return { kind: 'table_ref', pos, name, alias: parseAlias(p) }
+}
+
+/** ( a JOIN b … ) [alias]: an alias turns it into SELECT * FROM (join) AS alias. */
+function parseParenthesisedJoin(p: Cursor, pos: number): TableRef {
+  p.expectOp('(')
+  const inner = parseTableRef(p)
+  p.expectOp(')')
+  const alias = parseAlias(p)
+  if (alias === null) return inner
+  const query: Query = {
+    kind: 'query', pos, with: null, body: selectStarFrom(pos, [inner]), orderBy: [], orderByAll: null,
+    limit: null, limitPercent: false, offset: null,
+  }
+  return { kind: 'subquery_ref', pos, query, alias, lateral: false }
 }
 
 /** In table-function calls `name = value` is a named argument too (read_csv('x', header = true)). */

@@ -135,6 +135,22 @@ function parseStructLiteral(p: Cursor, pos: number): Expr {
   return { kind: 'struct', pos, fields }
 }
 
+/** MAP {k: v, …} → map([k, …], [v, …]) */
+function parseMapLiteral(p: Cursor, pos: number): Expr {
+  const keys: Expr[] = []
+  const values: Expr[] = []
+  if (!p.isOp('}')) {
+    do {
+      if (p.isOp('}')) break
+      keys.push(parseExpr(p))
+      p.expectOp(':')
+      values.push(parseExpr(p))
+    } while (p.acceptOp(','))
+  }
+  p.expectOp('}')
+  return plainCall(pos, 'map', [{ kind: 'list', pos, items: keys }, { kind: 'list', pos, items: values }])
+}
+
 function parseKeywordPrimary(p: Cursor): Expr {
   const t = p.peek()
   const pos = t.pos
@@ -182,6 +198,9 @@ function parseKeywordPrimary(p: Cursor): Expr {
       }
       break
     }
+    case 'map':
+      if (p.isOp('{', 1)) { p.index += 2; return parseMapLiteral(p, pos) }
+      break
     case 'lambda':
       if (p.isIdentifier(1)) { p.next(); return parseLambdaKeyword(p, pos) }
       break
@@ -244,7 +263,7 @@ function parseNameExpr(p: Cursor): Expr {
 function parseStarModifiers(p: Cursor, pos: number, qualifier: string[] | null): Star {
   let exclude: string[] = []
   let replace: { expr: Expr; name: string }[] = []
-  if (p.isKw('exclude') && (p.isOp('(', 1) || p.isLabel(1))) {
+  if (p.isKw('exclude') && (p.isOp('(', 1) || p.isLabel(1) || p.peek(1).type === Tok.String)) {
     p.next()
     if (p.acceptOp('(')) {
       do exclude.push(lastPart(p)); while (p.acceptOp(','))
@@ -267,6 +286,8 @@ function parseStarModifiers(p: Cursor, pos: number, qualifier: string[] | null):
 }
 
 function lastPart(p: Cursor): string {
+  const t = p.peek()
+  if (t.type === Tok.String) { p.next(); return t.text }
   let name = p.label('column name')
   while (p.isOp('.') && p.isLabel(1)) { p.next(); name = p.next().text }
   return name
@@ -337,10 +358,10 @@ function finishCall(p: Cursor, pos: number, name: string[], args: Expr[]): Funct
   if (args.length === 0) {
     if (p.acceptKw('distinct')) distinct = true
     else p.acceptKw('all')
-    if (p.isOp('*') && (p.isOp(')', 1) || p.isKw('exclude', 1))) {
+    if (p.isOp('*') && (p.isOp(')', 1) || p.isKw('exclude', 1) || p.isKw('replace', 1))) {
       const starPos = p.next().pos
       args.push(parseStarModifiers(p, starPos, null))
-    } else if (!p.isOp(')')) {
+    } else if (!p.isOp(')') && !(p.isKw('order') && p.isKw('by', 1))) {
       args.push(parseArgument(p))
     }
   }

@@ -171,9 +171,11 @@ export function parseValues(p: Cursor): QueryBody {
   const pos = p.expectKw('values').pos
   const rows: Expr[][] = []
   do {
+    // DuckDB accepts trailing commas inside a row and after the last row
+    if (rows.length > 0 && !p.isOp('(')) break
     p.expectOp('(')
     const row = [parseExprOrDefault(p)]
-    while (p.acceptOp(',')) row.push(parseExprOrDefault(p))
+    while (p.acceptOp(',') && !p.isOp(')')) row.push(parseExprOrDefault(p))
     p.expectOp(')')
     rows.push(row)
   } while (p.acceptOp(','))
