@@ -132,7 +132,7 @@ test('INSERT', () => {
   const i = stmt("INSERT INTO s.t (a, b) VALUES (1, 'x'), (2, DEFAULT)", 'insert')
   assert.deepEqual([i.table, i.columns, i.orAction, i.byName], [['s', 't'], ['a', 'b'], null, false])
   assert.ok(i.source !== 'default_values' && i.source.body.kind === 'values')
-  if (i.source !== 'default_values' && i.source.body.kind === 'values') assert.equal(i.source.body.rows[1]![1]!.kind, 'default')
+  if (i.source.body.kind === 'values') assert.equal(i.source.body.rows[1]![1]!.kind, 'default')
   assert.equal(stmt('INSERT INTO t DEFAULT VALUES', 'insert').source, 'default_values')
   const sel = stmt('INSERT INTO t SELECT * FROM u', 'insert')
   assert.ok(sel.source !== 'default_values' && sel.source.body.kind === 'select' && sel.columns === null)
