@@ -10,7 +10,8 @@ import type { BoundExpr } from '../../plan/expr.ts'
 import type { EmptyNode, LogicalPlan } from '../../plan/logical.ts'
 import { BOOLEAN } from '../../types/types.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
-import { mapExpr, mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
+import { assertNever } from '../../errors.ts'
+import { containsVolatile, mapExpr, mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
 
 export const constantFolding: OptimizerRule = {
   name: 'constant_folding',
@@ -64,9 +65,25 @@ function simplify(e: BoundExpr, env: ExprEnv): BoundExpr {
       const next = whens.length === e.whens.length ? e : { ...e, whens }
       return tryFold(next, env)
     }
-    default: return tryFold(e, env)
+    case 'compare':
+      // x = NULL is NULL whatever x is (but IS [NOT] DISTINCT FROM is never NULL)
+      if (e.op !== 'distinct' && e.op !== 'not_distinct' && (isNullConst(e.left) || isNullConst(e.right)) &&
+        !hasVolatile(e)) return nullOf(e)
+      return tryFold(e, env)
+    case 'call':
+      if (e.fn.nulls === 'propagate' && e.fn.volatility !== 'volatile' && e.args.some(isNullConst) && !hasVolatile(e)) return nullOf(e)
+      return tryFold(e, env)
+    case 'in_list':
+      if (isNullConst(e.arg) && !hasVolatile(e)) return nullOf(e)
+      return tryFold(e, env)
+    case 'cast': case 'not': case 'is_null': return tryFold(e, env)
+    default: return assertNever(e, 'expression')
   }
 }
+
+function isNullConst(e: BoundExpr): boolean { return e.kind === 'const' && e.value === null }
+function nullOf(e: BoundExpr): BoundExpr { return { kind: 'const', value: null, type: e.type } }
+const hasVolatile = containsVolatile
 
 function tryFold(e: BoundExpr, env: ExprEnv): BoundExpr {
   if (!isConstantExpression(e)) return e

@@ -137,7 +137,52 @@ function push(input: LogicalPlan, preds: readonly BoundExpr[]): LogicalPlan {
   }
 }
 
-function pushJoin(plan: JoinNode, preds: readonly BoundExpr[]): LogicalPlan {
+/**
+ * A filter above an outer join that can never be TRUE when the NULL-extended side's columns are
+ * NULL removes every NULL-extended row: the outer join is really an inner (or one-sided) join.
+ */
+function strengthen(plan: JoinNode, preds: readonly BoundExpr[]): JoinNode {
+  if (plan.joinType !== 'left' && plan.joinType !== 'right' && plan.joinType !== 'full') return plan
+  const L = idsOf(plan.left.output), R = idsOf(plan.right.output)
+  const rejectsRight = preds.some(p => rejectsNulls(p, R))
+  const rejectsLeft = preds.some(p => rejectsNulls(p, L))
+  let joinType: JoinNode['joinType'] = plan.joinType
+  if (joinType === 'left' && rejectsRight) joinType = 'inner'
+  else if (joinType === 'right' && rejectsLeft) joinType = 'inner'
+  else if (joinType === 'full') {
+    joinType = rejectsLeft && rejectsRight ? 'inner' : rejectsRight ? 'right' : rejectsLeft ? 'left' : 'full'
+  }
+  return joinType === plan.joinType ? plan : { ...plan, joinType }
+}
+
+/** True when `p` is NULL or FALSE whenever all of `ids` are NULL. */
+export function rejectsNulls(p: BoundExpr, ids: ReadonlySet<ColumnId>): boolean {
+  switch (p.kind) {
+    case 'compare':
+      return p.op !== 'distinct' && p.op !== 'not_distinct' && (nullIfNull(p.left, ids) || nullIfNull(p.right, ids))
+    case 'is_null': return p.not && nullIfNull(p.arg, ids)
+    case 'and': return p.args.some(a => rejectsNulls(a, ids))
+    case 'or': return p.args.length > 0 && p.args.every(a => rejectsNulls(a, ids))
+    case 'in_list': return nullIfNull(p.arg, ids)
+    case 'colref': return ids.has(p.id)
+    default: return false
+  }
+}
+
+/** True when `e` is NULL whenever all of `ids` are NULL. */
+function nullIfNull(e: BoundExpr, ids: ReadonlySet<ColumnId>): boolean {
+  switch (e.kind) {
+    case 'colref': return ids.has(e.id)
+    case 'cast': return nullIfNull(e.expr, ids)
+    case 'call': return e.fn.nulls === 'propagate' && e.args.some(a => nullIfNull(a, ids))
+    case 'compare': return e.op !== 'distinct' && e.op !== 'not_distinct' && (nullIfNull(e.left, ids) || nullIfNull(e.right, ids))
+    case 'not': return nullIfNull(e.arg, ids)
+    default: return false
+  }
+}
+
+function pushJoin(original: JoinNode, preds: readonly BoundExpr[]): LogicalPlan {
+  const plan = strengthen(original, preds)
   const L = idsOf(plan.left.output), R = idsOf(plan.right.output)
   const onLeft = (e: BoundExpr): boolean => isSubset(referencedColumns(e), L)
   const onRight = (e: BoundExpr): boolean => isSubset(referencedColumns(e), R)

@@ -94,7 +94,7 @@ test('filter pushdown: cross join with an equality becomes an inner join, sides 
 test('filter pushdown: outer joins keep the preserved side semantics', () => {
   const l = scan(t), r = scan(u)
   const j = join('left', l, r, and(cmp('=', ref(l, 'a'), ref(r, 'x')), cmp('>', ref(r, 'y'), lit(1, INTEGER)), cmp('>', ref(l, 'b'), lit(1, INTEGER))))
-  const p = filter(j, and(cmp('>', ref(l, 'a'), lit(0, INTEGER)), cmp('>', ref(r, 'y'), lit(0, INTEGER))))
+  const p = filter(j, and(cmp('>', ref(l, 'a'), lit(0, INTEGER)), { kind: 'is_null', arg: ref(r, 'y'), not: false, type: BOOLEAN }))
   const out = run(filterPushdown, p)
   // the right-side filter above a left join stays above; the left one goes down; ON's right-only part goes right
   assert.equal(shape(out), 'filter(join:left(scan:t[1],scan:u[1]))')
@@ -188,4 +188,26 @@ test('explain prints one line per node with its facts', () => {
     "  FILTER ((a > 1) AND (s = 'it''s'))",
     '    SCAN main.t [a, b, s]',
   ].join('\n'))
+})
+
+test('constant folding: comparisons and strict calls with a NULL argument are NULL', () => {
+  const s = scan(t)
+  const p = filter(s, cmp('=', ref(s, 'a'), lit(null, INTEGER)))
+  assert.equal(shape(run(constantFolding, p)), 'empty')
+  const add = addInline(INTEGER)
+  const pr = run(constantFolding, project(s, [['q', call(add, ref(s, 'a'), lit(null, INTEGER))]])) as { exprs: readonly BoundExpr[] }
+  assert.deepEqual(pr.exprs[0], { kind: 'const', value: null, type: INTEGER })
+  const distinct = filter(s, cmp('distinct', ref(s, 'a'), lit(null, INTEGER)))
+  assert.equal(constantFolding.rewrite(distinct, ctx), undefined)
+})
+
+test('filter pushdown: a NULL-rejecting filter turns an outer join into an inner join', () => {
+  const l = scan(t), r = scan(u)
+  const j = join('left', l, r, cmp('=', ref(l, 'a'), ref(r, 'x')))
+  const out = run(filterPushdown, filter(j, cmp('>', ref(r, 'y'), lit(0, INTEGER))))
+  assert.equal(shape(out), 'join:inner(scan:t,scan:u[1])')
+  const isNotNull: BoundExpr = { kind: 'is_null', arg: ref(r, 'y'), not: false, type: BOOLEAN }
+  assert.equal(shape(run(filterPushdown, filter(j, isNotNull))), 'filter(join:left(scan:t,scan:u))')
+  const full = join('full', l, r, cmp('=', ref(l, 'a'), ref(r, 'x')))
+  assert.equal(shape(run(filterPushdown, filter(full, cmp('>', ref(l, 'b'), lit(0, INTEGER))))), 'join:left(scan:t[1],scan:u)')
 })
