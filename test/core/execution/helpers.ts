@@ -7,13 +7,13 @@ import type {
   ColumnSchema, ScanRequest, TableConstraints, TableEntry, TableProvider, Transaction,
 } from '../../../core/catalog/catalog.ts'
 import { ROW_ID_COLUMN } from '../../../core/catalog/catalog.ts'
-import type { AggregateState, BoundAggregate, FunctionContext } from '../../../core/hooks/contracts.ts'
+import type { AggregateState, BoundAggregate, BoundScalar, BoundWindow, FunctionContext } from '../../../core/hooks/contracts.ts'
 import { Hooks } from '../../../core/hooks/registry.ts'
 import type {
   BoundAggregateCall, BoundExpr, ColumnRefExpr, CompareOp, OutputColumn, SortKey,
 } from '../../../core/plan/expr.ts'
 import type { LogicalPlan, ScanNode, ValuesNode } from '../../../core/plan/logical.ts'
-import { BIGINT, BOOLEAN, DOUBLE, type LogicalType, type Value } from '../../../core/types/types.ts'
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, type LogicalType, type Value } from '../../../core/types/types.ts'
 import {
   CHUNK_SIZE, DataChunk, getValue, Vector, VectorBuilder, vectorFromValues,
 } from '../../../core/vector/vector.ts'
@@ -229,4 +229,36 @@ export const CONCAT: BoundAggregate = { name: 'concat_agg', argTypes: [{ id: 'VA
 
 export function agg(fn: BoundAggregate, args: BoundExpr[], opts: Partial<BoundAggregateCall> = {}): BoundAggregateCall {
   return { fn, args, distinct: false, filter: null, orderBy: [], type: fn.returns, ...opts }
+}
+
+/** INTEGER + INTEGER as a bound scalar (nulls propagate). */
+export const ADD_INT: BoundScalar = {
+  name: '+', argTypes: [INTEGER, INTEGER], returns: INTEGER, nulls: 'propagate', volatility: 'immutable',
+  invoke(args, count) {
+    const a = args[0]!.data as Int32Array, b = args[1]!.data as Int32Array
+    const out = new Int32Array(count)
+    for (let i = 0; i < count; i++) out[i] = a[i]! + b[i]!
+    return new Vector(INTEGER, count, out, null)
+  },
+}
+export function add(a: BoundExpr, b: BoundExpr): BoundExpr { return { kind: 'call', fn: ADD_INT, args: [a, b], type: INTEGER } }
+
+/** row_number(): position in the partition. */
+export const ROW_NUMBER: BoundWindow = {
+  name: 'row_number', argTypes: [], returns: BIGINT,
+  evaluate(p) { return new Vector(BIGINT, p.count, BigInt64Array.from({ length: p.count }, (_, i) => BigInt(i + 1)), null) },
+}
+/** rank(): 1 + rows before the peer group. */
+export const RANK: BoundWindow = {
+  name: 'rank', argTypes: [], returns: BIGINT,
+  evaluate(p) { return new Vector(BIGINT, p.count, BigInt64Array.from(p.peerStart, s => BigInt(s + 1)), null) },
+}
+/** first_value(x) over the frame. */
+export const FIRST_VALUE: BoundWindow = {
+  name: 'first_value', argTypes: [INTEGER], returns: INTEGER,
+  evaluate(p) {
+    const b = new VectorBuilder(INTEGER, p.count)
+    for (let i = 0; i < p.count; i++) b.push(p.frameEnd[i]! > p.frameStart[i]! ? getValue(p.args[0]!, p.frameStart[i]!) : null)
+    return b.finish()
+  },
 }

@@ -1,0 +1,145 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { WindowNode, LogicalPlan } from '../../../core/plan/logical.ts'
+import type { BoundFrame, BoundFrameBound, BoundWindowCall, SortKey, BoundExpr } from '../../../core/plan/expr.ts'
+import type { BoundWindow } from '../../../core/hooks/contracts.ts'
+import { BIGINT, INTEGER, DOUBLE, VARCHAR, type Value } from '../../../core/types/types.ts'
+import { GrizzlyError } from '../../../core/errors.ts'
+import { agg, CONCAT, COUNT, FIRST_VALUE, key, lit, out, RANK, ref, ROW_NUMBER, run, SUM, values, FixtureTable, scan, tableEntry } from './helpers.ts'
+
+const DEFAULT_FRAME: BoundFrame = { units: 'range', start: { kind: 'unbounded_preceding' }, end: { kind: 'current_row' }, exclude: 'no_others' }
+
+function win(fn: BoundWindow, args: BoundExpr[], partitionBy: BoundExpr[], orderBy: SortKey[], frame = DEFAULT_FRAME): BoundWindowCall {
+  return { fn: { kind: 'window', window: fn }, args, partitionBy, orderBy, frame, ignoreNulls: false, type: fn.returns }
+}
+function aggWin(a: ReturnType<typeof agg>, partitionBy: BoundExpr[], orderBy: SortKey[], frame = DEFAULT_FRAME): BoundWindowCall {
+  return { fn: { kind: 'aggregate', aggregate: a }, args: a.args, partitionBy, orderBy, frame, ignoreNulls: false, type: a.type }
+}
+function window(input: LogicalPlan, calls: BoundWindowCall[]): WindowNode {
+  return { kind: 'window', input, windows: calls, output: [...input.output, ...calls.map((c, i) => out(`w${i}`, c.type))] }
+}
+
+const data = values([VARCHAR, INTEGER, DOUBLE], [
+  ['a', 3, 1], ['b', 1, 10], ['a', 1, 2], ['a', 2, 4], ['b', 1, 20], ['a', 2, null], [null, 5, 100],
+])
+const [g, o, x] = data.output
+
+test('row_number and rank per partition; results line up with the input rows', () => {
+  const rows = run(window(data, [win(ROW_NUMBER, [], [ref(g!)], [key(ref(o!))]), win(RANK, [], [ref(g!)], [key(ref(o!))])]))
+  assert.deepEqual(rows.map(r => [r[0], r[1], r[3], r[4]]), [
+    ['a', 3, 4n, 4n], ['b', 1, 1n, 1n], ['a', 1, 1n, 1n], ['a', 2, 2n, 2n], ['b', 1, 2n, 1n], ['a', 2, 3n, 2n], [null, 5, 1n, 1n],
+  ])
+})
+
+test('aggregates over the default frame (running, peers together) and the whole partition', () => {
+  const rows = run(window(data, [
+    aggWin(agg(SUM, [ref(x!)]), [ref(g!)], [key(ref(o!))]),
+    aggWin(agg(SUM, [ref(x!)]), [ref(g!)], []),
+    aggWin(agg(COUNT, []), [], []),
+  ]))
+  assert.deepEqual(rows.map(r => r.slice(3)), [
+    [7, 7, 7n], [30, 30, 7n], [2, 7, 7n], [6, 7, 7n], [30, 30, 7n], [6, 7, 7n], [100, 100, 7n],
+  ])
+})
+
+type Bound = BoundFrameBound
+const P = (n: number): Bound => ({ kind: 'preceding', offset: lit(n, BIGINT) })
+const F = (n: number): Bound => ({ kind: 'following', offset: lit(n, BIGINT) })
+const CUR: Bound = { kind: 'current_row' }, UP: Bound = { kind: 'unbounded_preceding' }, UF: Bound = { kind: 'unbounded_following' }
+
+/** Naive frame rows for one partition sorted by key values `k` (ascending). */
+function naive(k: number[], units: BoundFrame['units'], start: Bound, end: Bound, exclude: BoundFrame['exclude'], so: number, eo: number): number[][] {
+  const n = k.length
+  const groupOf = k.map(v => [...new Set(k)].indexOf(v))
+  return k.map((v, i) => {
+    const inFrame = (j: number): boolean => {
+      const pos = (b: Bound, off: number, isStart: boolean): boolean => {
+        const d = b.kind === 'preceding' ? -off : b.kind === 'following' ? off : 0
+        if (b.kind === 'unbounded_preceding') return true
+        if (b.kind === 'unbounded_following') return isStart ? false : true
+        if (units === 'rows') return isStart ? j >= i + d : j <= i + d
+        if (units === 'groups') return isStart ? groupOf[j]! >= groupOf[i]! + d : groupOf[j]! <= groupOf[i]! + d
+        return isStart ? k[j]! >= v + d : k[j]! <= v + d
+      }
+      if (!(pos(start, so, true) && pos(end, eo, false))) return false
+      if (exclude === 'current_row' && j === i) return false
+      if (exclude === 'group' && k[j] === v) return false
+      if (exclude === 'ties' && k[j] === v && j !== i) return false
+      return true
+    }
+    return Array.from({ length: n }, (_, j) => j).filter(inFrame)
+  })
+}
+
+test('ROWS / RANGE / GROUPS frames with offsets and EXCLUDE agree with a naive reference', () => {
+  const keys = [1, 2, 2, 3, 5, 5, 5, 8, 9, 12, 12, 13]
+  const vals = keys.map((_, i) => (i * 37) % 11)
+  const input = values([INTEGER, INTEGER], keys.map((k, i) => [k, vals[i]!]))
+  const [kc, vc] = input.output
+  const bounds: [Bound, Bound, number, number][] = [
+    [UP, CUR, 0, 0], [P(1), F(1), 1, 1], [P(2), CUR, 2, 0], [CUR, F(3), 0, 3], [UP, UF, 0, 0], [F(1), F(3), 1, 3], [P(3), P(1), 3, 1], [CUR, UF, 0, 0],
+  ]
+  for (const units of ['rows', 'range', 'groups'] as const) {
+    for (const exclude of ['no_others', 'current_row', 'group', 'ties'] as const) {
+      for (const [start, end, so, eo] of bounds) {
+        const frame: BoundFrame = { units, start, end, exclude }
+        const plan = window(input, [
+          aggWin(agg(SUM, [ref(vc!)]), [], [key(ref(kc!))], frame),
+          aggWin(agg(CONCAT, [ref(vc!)]), [], [key(ref(kc!))], frame),
+        ])
+        const rows = run(plan)
+        const expected = naive(keys, units, start, end, exclude, so, eo)
+        rows.forEach((r, i) => {
+          const fr = expected[i]!
+          const label = `${units} ${start.kind}..${end.kind} exclude ${exclude} row ${i}`
+          assert.equal(r[2], fr.length === 0 ? null : fr.reduce((t, j) => t + vals[j]!, 0), label)
+          assert.equal(r[3], fr.length === 0 ? null : fr.map(j => vals[j]).join(','), label)
+        })
+      }
+    }
+  }
+})
+
+test('RANGE offsets on descending keys and NULL keys', () => {
+  const input = values([INTEGER, DOUBLE], [[10, 1], [8, 2], [7, 4], [null, 8], [3, 16], [null, 32]])
+  const [kc, vc] = input.output
+  const frame: BoundFrame = { units: 'range', start: P(2), end: F(1), exclude: 'no_others' }
+  const rows = run(window(input, [aggWin(agg(SUM, [ref(vc!)]), [], [key(ref(kc!), true)], frame)]))
+  // descending: 2 preceding = up to key+2, 1 following = down to key-1; NULLs (last) frame only each other
+  assert.deepEqual(rows.map(r => r[2]), [1, 7, 6, 40, 16, 40])
+})
+
+test('first_value sees the frame arrays', () => {
+  const input = values([INTEGER], [[5], [1], [3], [2]])
+  const frame: BoundFrame = { units: 'rows', start: P(1), end: CUR, exclude: 'no_others' }
+  const rows = run(window(input, [win(FIRST_VALUE, [ref(input.output[0]!)], [], [key(ref(input.output[0]!))], frame)]))
+  assert.deepEqual(rows, [[5, 3], [1, 1], [3, 2], [2, 1]])
+})
+
+test('negative and NULL frame offsets are errors', () => {
+  const input = values([INTEGER], [[1]])
+  const bad = (off: Value, code: string) => assert.throws(() => run(window(input, [aggWin(agg(COUNT, []), [], [key(ref(input.output[0]!))],
+    { units: 'rows', start: { kind: 'preceding', offset: lit(off, BIGINT) }, end: CUR, exclude: 'no_others' })])),
+  (e: GrizzlyError) => e.code === code)
+  bad(-1n, '22023')
+  bad(null, '22004')
+})
+
+test('running sum over 100k rows in many partitions', () => {
+  const n = 100_000
+  const provider = new FixtureTable([INTEGER, INTEGER], Array.from({ length: n }, (_, i) => [i % 10, i]))
+  const s = scan(tableEntry('t', [{ name: 'p', type: INTEGER }, { name: 'v', type: INTEGER }], provider), [0, 1])
+  const frame: BoundFrame = { units: 'rows', start: P(2), end: CUR, exclude: 'no_others' }
+  const rows = run(window(s, [aggWin(agg(SUM, [ref(s.output[1]!)]), [ref(s.output[0]!)], [key(ref(s.output[1]!))], frame), win(ROW_NUMBER, [], [ref(s.output[0]!)], [key(ref(s.output[1]!))])]))
+  assert.equal(rows.length, n)
+  for (const i of [0, 5, 10, 25, 99_999]) {
+    const expect = i + (i - 10 >= 0 ? i - 10 : 0) + (i - 20 >= 0 ? i - 20 : 0)
+    assert.equal(rows[i]![2], expect)
+    assert.equal(rows[i]![3], BigInt(Math.floor(i / 10) + 1))
+  }
+})
+
+test('window over empty input', () => {
+  const input = values([INTEGER], [])
+  assert.deepEqual(run(window(input, [win(ROW_NUMBER, [], [], [])])), [])
+})
