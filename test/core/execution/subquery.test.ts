@@ -1,0 +1,70 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { AggregateNode, FilterNode, LogicalPlan, ProjectNode } from '../../../core/plan/logical.ts'
+import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../../../core/plan/expr.ts'
+import { BOOLEAN, DOUBLE, INTEGER, type LogicalType, type Value } from '../../../core/types/types.ts'
+import { GrizzlyError } from '../../../core/errors.ts'
+import { agg, cmp, lit, out, ref, run, SUM, values } from './helpers.ts'
+
+function project(input: LogicalPlan, exprs: BoundExpr[]): ProjectNode {
+  return { kind: 'project', input, exprs, output: exprs.map((e, i) => out(`p${i}`, e.type)) }
+}
+function sub(kind: SubqueryBoundExpr['subqueryKind'], plan: LogicalPlan, type: LogicalType, correlated: SubqueryBoundExpr['correlated'] = [],
+  left: BoundExpr | null = null, op: CompareOp | null = null): SubqueryBoundExpr {
+  return { kind: 'subquery', subqueryKind: kind, plan, correlated, left, op, type }
+}
+
+const outer = values([INTEGER], [[1], [2], [3], [null]])
+const x = outer.output[0]!
+
+test('uncorrelated scalar subquery runs once; zero rows give NULL; two rows are 21000', () => {
+  const one = values([INTEGER], [[42]])
+  assert.deepEqual(run(project(outer, [sub('scalar', one, INTEGER)])), [[42], [42], [42], [42]])
+  const none = values([INTEGER], [])
+  assert.deepEqual(run(project(outer, [sub('scalar', none, INTEGER)])).map(r => r[0]), [null, null, null, null])
+  const two = values([INTEGER], [[1], [2]])
+  assert.throws(() => run(project(outer, [sub('scalar', two, INTEGER)])), (e: GrizzlyError) => e.code === '21000')
+})
+
+test('correlated scalar subquery: sum of inner rows below the outer value', () => {
+  const inner = values([DOUBLE, INTEGER], [[10, 1], [20, 2], [40, 2], [80, 5]])
+  const [amount, k] = inner.output
+  const filtered: FilterNode = { kind: 'filter', input: inner, predicate: cmp('<=', ref(k!), ref(x)), output: inner.output }
+  const total: AggregateNode = { kind: 'aggregate', input: filtered, groups: [], aggregates: [agg(SUM, [ref(amount!)])], groupingSets: null, groupingIdColumn: null, output: [out('s', DOUBLE)] }
+  const rows = run(project(outer, [ref(x), sub('scalar', total, DOUBLE, [ref(x)])]))
+  assert.deepEqual(rows, [[1, 10], [2, 70], [3, 70], [null, null]])
+})
+
+test('EXISTS, correlated', () => {
+  const inner = values([INTEGER], [[2], [3], [3]])
+  const f: FilterNode = { kind: 'filter', input: inner, predicate: cmp('=', ref(inner.output[0]!), ref(x)), output: inner.output }
+  assert.deepEqual(run(project(outer, [sub('exists', f, BOOLEAN, [ref(x)])])).map(r => r[0]), [false, true, true, false])
+})
+
+test('IN / ANY / ALL with SQL NULL semantics', () => {
+  const set = (rows: Value[]) => values([INTEGER], rows.map(r => [r]))
+  const q = (kind: 'any' | 'all', op: CompareOp, rows: Value[]) =>
+    run(project(outer, [sub(kind, set(rows), BOOLEAN, [], ref(x), op)])).map(r => r[0])
+  // x IN (1, 3)
+  assert.deepEqual(q('any', '=', [1, 3]), [true, false, true, null])
+  // x IN (1, NULL): no match becomes NULL
+  assert.deepEqual(q('any', '=', [1, null]), [true, null, null, null])
+  // x NOT IN (1, NULL) = x <> ALL (1, NULL)
+  assert.deepEqual(q('all', '<>', [1, null]), [false, null, null, null])
+  assert.deepEqual(q('all', '<>', [1]), [false, true, true, null])
+  // empty set: ANY false, ALL true, even for NULL x
+  assert.deepEqual(q('any', '=', []), [false, false, false, false])
+  assert.deepEqual(q('all', '<', []), [true, true, true, true])
+  // ordering comparisons
+  assert.deepEqual(q('any', '>', [1, 2]), [false, true, true, null])
+  assert.deepEqual(q('all', '>=', [1, 2]), [false, true, true, null])
+  assert.deepEqual(q('all', '>=', [1, null]), [null, null, null, null])
+  assert.deepEqual(q('any', '<', [2, null]), [true, null, null, null])
+})
+
+test('ANY with a left operand computed from outer columns', () => {
+  const left: BoundExpr = { kind: 'case', whens: [{ when: cmp('=', ref(x), lit(1, INTEGER)), then: lit(10, INTEGER) }], else: ref(x), type: INTEGER }
+  const set = values([INTEGER], [[10], [3]])
+  const rows = run(project(outer, [sub('any', set, BOOLEAN, [], left, '=')]))
+  assert.deepEqual(rows.map(r => r[0]), [true, false, true, null])
+})
