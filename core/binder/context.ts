@@ -1,0 +1,49 @@
+/**
+ * What the binder needs from its caller (BinderContext) and what it hands back (BoundStatement).
+ * The database layer builds the context per statement; the binder never creates one itself.
+ */
+import type { Catalog, TableEntry, Transaction } from '../catalog/catalog.ts'
+import type { FunctionContext } from '../hooks/contracts.ts'
+import type { Hooks } from '../hooks/registry.ts'
+import type { ColumnId } from '../plan/expr.ts'
+import type { LogicalPlan } from '../plan/logical.ts'
+import type { LogicalType, Value } from '../types/types.ts'
+
+export interface BinderContext {
+  readonly catalog: Catalog
+  /** functions, aggregates, windows, table functions, types, settings, formats */
+  readonly hooks: Hooks
+  readonly txn: Transaction
+  readonly fnCtx: FunctionContext
+  /** types of the statement's parameters $1.. (known from the values the caller passed) */
+  readonly parameterTypes: readonly LogicalType[]
+  /** current setting values (integer_division, default_null_order, …) */
+  setting(name: string): Value
+  /** when the binder needs a fresh ColumnId; ids are unique per statement */
+  nextColumnId(): ColumnId
+  /**
+   * The statement's SQL text, when the caller has it: stored as the definition of CREATE VIEW.
+   * Without it the binder stores a rendering of the AST.
+   */
+  readonly statementText?: string
+}
+
+export type BoundStatement =
+  /** SELECT, VALUES, DML (output = RETURNING columns or one BIGINT column "Count"), SHOW, DESCRIBE */
+  | { readonly kind: 'query'; readonly plan: LogicalPlan; readonly names: readonly string[] }
+  /** DDL, executed against ctx.catalog in ctx.txn when run() is called */
+  | { readonly kind: 'command'; readonly tag: string; run(): void }
+  /**
+   * CREATE TABLE … AS query. The caller executes `plan`, then calls `create()`: it creates the
+   * table (columns named `names`, typed as `plan.output`) and returns it, or returns undefined
+   * when IF NOT EXISTS found an existing table — then nothing is inserted. The caller inserts
+   * the plan's rows, in output order, through the table's provider.
+   */
+  | { readonly kind: 'create_table_as'; readonly tag: string; readonly plan: LogicalPlan; readonly names: readonly string[]; create(): TableEntry | undefined }
+  | { readonly kind: 'transaction'; readonly action: 'begin' | 'commit' | 'rollback' }
+  | { readonly kind: 'explain'; readonly analyze: boolean; readonly statement: BoundStatement }
+  /** value already validated through the setting's `validate` */
+  | { readonly kind: 'set'; readonly name: string; readonly value: Value }
+  /** name null = RESET ALL */
+  | { readonly kind: 'reset'; readonly name: string | null }
+  | { readonly kind: 'pragma'; readonly name: string; readonly args: readonly Value[] }

@@ -1,0 +1,299 @@
+/**
+ * DDL: CREATE / DROP / ALTER become commands whose run() applies them to the catalog in the
+ * statement's transaction. Column types, DEFAULTs and CHECKs are bound here, so the catalog
+ * receives typed, bound definitions.
+ */
+import type { AlterTableChange, ColumnSchema, TableConstraints, TableEntry } from '../catalog/catalog.ts'
+import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
+import { compileExpression } from '../expression/index.ts'
+import { castVector, canCast, cannotCast } from '../functions/cast.ts'
+import type {
+  AlterTableStatement, ColumnDef, CreateIndexStatement, CreateSchemaStatement, CreateSequenceStatement,
+  CreateTableStatement, CreateViewStatement, DropStatement, QualifiedName,
+} from '../parser/ast.ts'
+import type { BoundExpr } from '../plan/expr.ts'
+import { INTEGER, type LogicalType } from '../types/types.ts'
+import { DataChunk, constantVector } from '../vector/vector.ts'
+import type { Binder } from './binder.ts'
+import type { BoundStatement } from './context.ts'
+import { ExprBinder } from './expression.ts'
+import { castTo } from './functions.ts'
+import { resolveTypeName } from './literals.ts'
+import { exprToSql, queryToSql } from './names.ts'
+import { bindQuery } from './query.ts'
+import { Scope } from './scope.ts'
+
+function split(b: Binder, name: QualifiedName, temporary = false): { schema: string; name: string } {
+  const last = name[name.length - 1]!
+  const schema = name.length >= 2 ? name[name.length - 2]! : temporary ? 'temp' : b.ctx.catalog.defaultSchema
+  return { schema, name: last }
+}
+
+function checkSchema(b: Binder, schema: string, position: number): void {
+  if (!b.ctx.catalog.hasSchema(schema)) {
+    throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, {
+      position, hint: didYouMean(schema, b.ctx.catalog.schemaNames()),
+    })
+  }
+}
+
+function checkWritable(b: Binder, position: number): void {
+  if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position })
+}
+
+/** DEFAULT: bound with no columns in scope, cast to the column type, folded when constant. */
+function bindDefault(b: Binder, def: ColumnDef['default'], type: LogicalType): { expr: BoundExpr | null; sql: string | null } {
+  if (def === null) return { expr: null, sql: null }
+  const eb = new ExprBinder(b, new Scope(null, false), null, { clause: 'DEFAULT expressions' })
+  let bound: BoundExpr
+  try {
+    bound = eb.bind(def)
+  } catch (e) {
+    if (e instanceof GrizzlyError && e.code === SqlState.undefinedColumn) {
+      throw new GrizzlyError(SqlState.featureNotSupported, 'cannot use column references in default expression', { position: def.pos })
+    }
+    throw e
+  }
+  if (bound.kind === 'subquery') throw new GrizzlyError(SqlState.featureNotSupported, 'cannot use subquery in DEFAULT expression', { position: def.pos })
+  return { expr: b.fold(castTo(bound, type), def.pos), sql: exprToSql(def) }
+}
+
+function columnSchema(b: Binder, c: ColumnDef, type: LogicalType, notNull: boolean): ColumnSchema {
+  const d = bindDefault(b, c.default, type)
+  return { name: c.name, type, notNull, default: d.expr, defaultSql: d.sql }
+}
+
+export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
+  const { schema, name } = split(b, stmt.name, stmt.temporary)
+  checkSchema(b, schema, stmt.pos)
+  const seen = new Set<string>()
+  for (const c of stmt.columns) {
+    const lower = c.name.toLowerCase()
+    if (seen.has(lower)) throw new GrizzlyError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`, { position: c.pos })
+    seen.add(lower)
+  }
+  const options = { ifNotExists: stmt.ifNotExists, orReplace: stmt.orReplace }
+  const tag = 'CREATE TABLE'
+
+  if (stmt.as !== null) {
+    const q = bindQuery(b, stmt.as, null, null)
+    if (stmt.columns.length > q.names.length) {
+      throw new GrizzlyError(SqlState.syntaxError, `CREATE TABLE AS names ${stmt.columns.length} columns but the query has ${q.names.length}`, { position: stmt.pos })
+    }
+    const names = q.names.map((n, i) => stmt.columns[i]?.name ?? n)
+    // a column of untyped NULLs becomes INTEGER, as in DuckDB
+    const columns: ColumnSchema[] = q.plan.output.map((c, i) => ({
+      name: names[i]!, type: c.type.id === 'NULL' ? INTEGER : c.type, notNull: false, default: null, defaultSql: null,
+    }))
+    const plan = columns.some((c, i) => c.type !== q.plan.output[i]!.type)
+      ? { kind: 'project' as const, input: q.plan, exprs: q.plan.output.map((c, i) => castTo({ kind: 'colref', id: c.id, type: c.type, name: c.name }, columns[i]!.type)), output: b.columns(names, columns.map(c => c.type)) }
+      : q.plan
+    return {
+      kind: 'create_table_as', tag, plan, names,
+      create: () => b.ctx.catalog.createTable(b.ctx.txn, {
+        schema, name, columns, temporary: stmt.temporary, constraints: { primaryKey: null, unique: [], checks: [] },
+      }, options),
+    }
+  }
+
+  if (stmt.columns.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'a table needs at least one column', { position: stmt.pos })
+  const types = stmt.columns.map(c => {
+    if (c.type === null) throw new GrizzlyError(SqlState.syntaxError, `column "${c.name}" needs a type`, { position: c.pos })
+    return resolveTypeName(b.ctx.hooks, c.type)
+  })
+  const index = (col: string, position: number): number => {
+    const i = stmt.columns.findIndex(c => c.name.toLowerCase() === col.toLowerCase())
+    if (i < 0) {
+      throw new GrizzlyError(SqlState.undefinedColumn, `column "${col}" named in key does not exist`, {
+        position, hint: didYouMean(col, stmt.columns.map(c => c.name)),
+      })
+    }
+    return i
+  }
+  const key: { primary: number[] | null } = { primary: null }
+  const setPrimaryKey = (cols: number[], position: number): void => {
+    if (key.primary !== null) throw new GrizzlyError(SqlState.syntaxError, `multiple primary keys for table "${name}" are not allowed`, { position })
+    key.primary = cols
+  }
+  const unique: number[][] = []
+  const checkAsts: { expr: ColumnDef['check'] & object; pos: number }[] = []
+  stmt.columns.forEach((c, i) => {
+    if (c.primaryKey) setPrimaryKey([i], c.pos)
+    if (c.unique) unique.push([i])
+    if (c.check !== null) checkAsts.push({ expr: c.check, pos: c.check.pos })
+  })
+  for (const con of stmt.constraints) {
+    switch (con.kind) {
+      case 'primary_key': setPrimaryKey(con.columns.map(n => index(n, con.pos)), con.pos); break
+      case 'unique': unique.push(con.columns.map(n => index(n, con.pos))); break
+      case 'check': checkAsts.push({ expr: con.expr, pos: con.pos }); break
+      case 'foreign_key': throw notSupported('FOREIGN KEY constraints', con.pos)
+      default: assertNever(con, 'table constraint')
+    }
+  }
+  const pk: readonly number[] | null = key.primary
+  const columns = stmt.columns.map((c, i) => columnSchema(b, c, types[i]!, c.notNull || (pk?.includes(i) ?? false)))
+  // CHECK expressions read the row's columns: colref ids are the column indexes
+  const scope = new Scope(null, false)
+  scope.addBinding(name, schema, columns.map((c, i) => ({ id: i, name: c.name, type: c.type })), stmt.pos)
+  const checkBinder = new ExprBinder(b, scope, null, { clause: 'CHECK constraints' })
+  const checks = checkAsts.map(c => ({ expr: castTo(checkBinder.bind(c.expr), { id: 'BOOLEAN' }), sql: exprToSql(c.expr) }))
+  const pkKey = pk === null ? null : [...pk].sort().join(',')
+  const constraints: TableConstraints = {
+    primaryKey: pk,
+    unique: unique.filter((u, i) => [...u].sort().join(',') !== pkKey && unique.findIndex(v => [...v].sort().join(',') === [...u].sort().join(',')) === i),
+    checks,
+  }
+  return {
+    kind: 'command', tag,
+    run: () => { b.ctx.catalog.createTable(b.ctx.txn, { schema, name, columns, constraints, temporary: stmt.temporary }, options) },
+  }
+}
+
+export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
+  const { schema, name } = split(b, stmt.name, stmt.temporary)
+  checkSchema(b, schema, stmt.pos)
+  // binding checks the view is valid now; it is bound afresh whenever it is used
+  const q = bindQuery(b, stmt.query, null, null)
+  if (stmt.columns !== null && stmt.columns.length > q.names.length) {
+    throw new GrizzlyError(SqlState.syntaxError, `CREATE VIEW specifies ${stmt.columns.length} column names but the query has ${q.names.length} columns`, { position: stmt.pos })
+  }
+  const sql = b.ctx.statementText ?? `CREATE VIEW ${stmt.name.join('.')}${stmt.columns === null ? '' : ` (${stmt.columns.join(', ')})`} AS ${queryToSql(stmt.query)}`
+  return {
+    kind: 'command', tag: 'CREATE VIEW',
+    run: () => b.ctx.catalog.createView(b.ctx.txn, { schema, name, sql, query: stmt.query, columnNames: stmt.columns },
+      { ifNotExists: stmt.ifNotExists, orReplace: stmt.orReplace }),
+  }
+}
+
+export function bindCreateSchema(b: Binder, stmt: CreateSchemaStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
+  return { kind: 'command', tag: 'CREATE SCHEMA', run: () => b.ctx.catalog.createSchema(b.ctx.txn, stmt.name, stmt.ifNotExists) }
+}
+
+export function bindCreateIndex(_b: Binder, stmt: CreateIndexStatement): BoundStatement {
+  throw notSupported('CREATE INDEX', stmt.pos, 'PRIMARY KEY and UNIQUE constraints are indexed automatically')
+}
+
+export function bindCreateSequence(_b: Binder, stmt: CreateSequenceStatement): BoundStatement {
+  throw notSupported('CREATE SEQUENCE', stmt.pos)
+}
+
+export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
+  const { catalog, txn } = b.ctx
+  const options = { ifExists: stmt.ifExists, cascade: stmt.cascade }
+  switch (stmt.objectType) {
+    case 'table': case 'view': {
+      const kind = stmt.objectType
+      return {
+        kind: 'command', tag: `DROP ${kind.toUpperCase()}`,
+        run: () => {
+          for (const n of stmt.names) {
+            const schema = n.length >= 2 ? n[n.length - 2]! : null
+            catalog.drop(txn, kind, schema, n[n.length - 1]!, options)
+          }
+        },
+      }
+    }
+    case 'schema':
+      return {
+        kind: 'command', tag: 'DROP SCHEMA',
+        run: () => { for (const n of stmt.names) catalog.dropSchema(txn, n[n.length - 1]!, stmt.ifExists, stmt.cascade) },
+      }
+    case 'index': case 'sequence': case 'function': case 'macro':
+      throw notSupported(`DROP ${stmt.objectType.toUpperCase()}`, stmt.pos)
+    default: return assertNever(stmt.objectType, 'object type')
+  }
+}
+
+export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
+  const { catalog, txn } = b.ctx
+  const last = stmt.table[stmt.table.length - 1]!
+  const schemaName = stmt.table.length >= 2 ? stmt.table[stmt.table.length - 2]! : null
+  const found = catalog.lookup(txn, schemaName, last)
+  if (found === undefined && stmt.ifExists) return { kind: 'command', tag: 'ALTER TABLE', run: () => {} }
+  const entry = found ?? catalog.require(txn, schemaName, last, stmt.pos)
+  if (entry.kind !== 'table') {
+    throw new GrizzlyError(SqlState.wrongObjectType, `"${entry.name}" is a view, not a table`, { position: stmt.pos, hint: 'use CREATE OR REPLACE VIEW to change a view' })
+  }
+  const table: TableEntry = entry
+  const column = (n: string, position: number): number => {
+    const i = table.columns.findIndex(c => c.name.toLowerCase() === n.toLowerCase())
+    if (i < 0) {
+      throw new GrizzlyError(SqlState.undefinedColumn, `column "${n}" of table "${table.name}" does not exist`, {
+        position, hint: didYouMean(n, table.columns.map(c => c.name)),
+      })
+    }
+    return i
+  }
+  const a = stmt.action
+  let change: AlterTableChange | null
+  switch (a.kind) {
+    case 'add_column': {
+      const c = a.column
+      if (table.columns.some(x => x.name.toLowerCase() === c.name.toLowerCase())) {
+        if (a.ifNotExists) { change = null; break }
+        throw new GrizzlyError(SqlState.duplicateColumn, `column "${c.name}" of table "${table.name}" already exists`, { position: c.pos })
+      }
+      if (c.primaryKey || c.unique) throw notSupported('adding a PRIMARY KEY or UNIQUE column', c.pos)
+      if (c.check !== null) throw notSupported('adding a column with a CHECK constraint', c.pos)
+      if (c.type === null) throw new GrizzlyError(SqlState.syntaxError, `column "${c.name}" needs a type`, { position: c.pos })
+      const type = resolveTypeName(b.ctx.hooks, c.type)
+      const schema = columnSchema(b, c, type, c.notNull)
+      const value = schema.default === null ? null : b.constantValue(schema.default, 'DEFAULT of an added column', c.pos)
+      if (c.notNull && value === null) {
+        throw new GrizzlyError(SqlState.notNullViolation, `column "${c.name}" is NOT NULL but has no DEFAULT for the existing rows`, { position: c.pos })
+      }
+      change = { kind: 'add_column', column: schema, fill: rows => constantVector(type, value, rows) }
+      break
+    }
+    case 'drop_column': {
+      const i = table.columns.findIndex(c => c.name.toLowerCase() === a.name.toLowerCase())
+      if (i < 0 && a.ifExists) { change = null; break }
+      change = { kind: 'drop_column', column: column(a.name, a.pos) }
+      break
+    }
+    case 'rename_column': {
+      const i = column(a.from, a.pos)
+      if (table.columns.some((c, j) => j !== i && c.name.toLowerCase() === a.to.toLowerCase())) {
+        throw new GrizzlyError(SqlState.duplicateColumn, `column "${a.to}" of table "${table.name}" already exists`, { position: a.pos })
+      }
+      change = { kind: 'rename_column', column: i, to: a.to }
+      break
+    }
+    case 'rename_table': change = { kind: 'rename_table', to: a.to }; break
+    case 'alter_column_type': {
+      const i = column(a.name, a.pos)
+      const type = resolveTypeName(b.ctx.hooks, a.type)
+      const from = table.columns[i]!.type
+      if (a.using === null) {
+        if (!canCast(from, type)) throw cannotCast(from, type).withPosition(a.type.pos)
+        change = { kind: 'alter_column_type', column: i, type, convert: old => castVector(old, type, false, b.ctx.fnCtx) }
+      } else {
+        // USING reads the old row: colref ids are column indexes, evaluated over the old vector only
+        const scope = new Scope(null, false)
+        scope.addBinding(table.name, table.schema, [{ id: i, name: table.columns[i]!.name, type: from }], a.pos)
+        const expr = castTo(new ExprBinder(b, scope, null, { clause: 'USING' }).bind(a.using), type)
+        const env = { fnCtx: b.ctx.fnCtx, params: [], hooks: b.ctx.hooks, evaluateSubquery: () => { throw notSupported('subqueries in ALTER … USING') } }
+        const compiled = compileExpression(expr, new Map([[i, 0]]), env)
+        change = { kind: 'alter_column_type', column: i, type, convert: old => compiled(new DataChunk([old], old.length)) }
+      }
+      break
+    }
+    case 'set_default': {
+      const i = column(a.name, a.pos)
+      const d = bindDefault(b, a.default, table.columns[i]!.type)
+      change = { kind: 'set_default', column: i, default: d.expr, defaultSql: d.sql }
+      break
+    }
+    case 'set_not_null': change = { kind: 'set_not_null', column: column(a.name, a.pos), notNull: a.notNull }; break
+    default: return assertNever(a, 'ALTER TABLE action')
+  }
+  const applied = change
+  return { kind: 'command', tag: 'ALTER TABLE', run: () => { if (applied !== null) catalog.alterTable(txn, table, applied) } }
+}
+

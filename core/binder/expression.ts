@@ -1,0 +1,335 @@
+/**
+ * Expression binding: AST expressions → typed BoundExprs over the ColumnIds of a Scope.
+ * Operators become calls of functions named by the operator, comparisons become CompareExprs
+ * over one common type, and aggregates / window functions are handed to the enclosing SELECT
+ * (ExprSinks), which turns them into references to the columns that compute them.
+ */
+import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
+import type { BinaryOp, Expr, FunctionCall, Query } from '../parser/ast.ts'
+import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../plan/expr.ts'
+import type { LogicalPlan } from '../plan/logical.ts'
+import { STRING_LITERAL, commonSuperType, normalizeLiteralType } from '../types/coercion.ts'
+import {
+  BOOLEAN, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, typeToString,
+} from '../types/types.ts'
+import { type Binder, type BoundQuery, CteScope } from './binder.ts'
+import {
+  bindScalarCall, castTo, coerceTo, ensureBoolean, structExtractCall, structPackCall, unknownFunction,
+} from './functions.ts'
+import { intervalFunctionFor, intervalOf, numberLiteral, resolveTypeName } from './literals.ts'
+import { bindQuery } from './query.ts'
+import { Scope } from './scope.ts'
+
+export interface ExprSinks {
+  /** the clause being bound, for "… are not allowed in WHERE" messages */
+  readonly clause: string
+  /** an aggregate call → reference to the column that computes it */
+  readonly aggregate?: (call: FunctionCall, name: string) => BoundExpr
+  readonly window?: (call: FunctionCall, name: string) => BoundExpr
+  readonly grouping?: (args: readonly Expr[], position: number) => BoundExpr
+  /** DEFAULT in INSERT … VALUES and UPDATE … SET */
+  readonly default?: (position: number) => BoundExpr
+}
+
+const COMPARE_OPS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>='])
+
+export class ExprBinder {
+  constructor(readonly binder: Binder, readonly scope: Scope, readonly ctes: CteScope | null, readonly sinks: ExprSinks) {}
+
+  /** The same scope with different sinks (e.g. aggregate arguments, where aggregates may not nest). */
+  with(sinks: ExprSinks, scope: Scope = this.scope): ExprBinder { return new ExprBinder(this.binder, scope, this.ctes, sinks) }
+
+  bind(e: Expr): BoundExpr {
+    const hooks = this.binder.ctx.hooks
+    switch (e.kind) {
+      case 'number': return numberLiteral(e.text, false, e.pos)
+      case 'string': return { kind: 'const', value: e.value, type: STRING_LITERAL }
+      case 'boolean': return { kind: 'const', value: e.value, type: BOOLEAN }
+      case 'null': return { kind: 'const', value: null, type: NULL_TYPE }
+      case 'typed_literal': {
+        const type = resolveTypeName(hooks, e.type)
+        return this.binder.fold(castTo({ kind: 'const', value: e.value, type: VARCHAR }, type), e.pos)
+      }
+      case 'interval': return this.bindInterval(e.value, e.unit, e.pos)
+      case 'column': {
+        const r = this.scope.resolve(e.parts, e.pos)
+        let out = r.expr
+        for (const f of r.fields) out = structExtractCall(out, f, e.pos)
+        return out
+      }
+      case 'star':
+        throw new GrizzlyError(SqlState.syntaxError, '* is not allowed here', { position: e.pos, hint: 'use * in the SELECT list or in count(*)' })
+      case 'parameter': {
+        const type = this.binder.ctx.parameterTypes[e.index - 1]
+        if (type === undefined) {
+          throw new GrizzlyError(SqlState.invalidParameter, `there is no parameter $${e.index}`, {
+            position: e.pos, hint: `the statement was given ${this.binder.ctx.parameterTypes.length} parameter value(s)`,
+          })
+        }
+        return { kind: 'param', index: e.index, type }
+      }
+      case 'default':
+        if (this.sinks.default !== undefined) return this.sinks.default(e.pos)
+        throw new GrizzlyError(SqlState.syntaxError, 'DEFAULT is not allowed in this context', { position: e.pos })
+      case 'unary': {
+        if (e.op === '-' && e.operand.kind === 'number') return numberLiteral(e.operand.text, true, e.operand.pos)
+        const operand = this.bind(e.operand)
+        const op = e.op
+        switch (op) {
+          case 'not': return { kind: 'not', arg: ensureBoolean(operand, 'NOT', e.operand.pos), type: BOOLEAN }
+          case '+': case '-': case '~': return bindScalarCall(hooks, op, [operand], e.pos)
+          default: return assertNever(op, 'unary operator')
+        }
+      }
+      case 'binary': return this.bindBinary(e.op, e.left, e.right, e.pos)
+      case 'like': {
+        const args = [this.bind(e.expr), this.bind(e.pattern)]
+        let name: string
+        const op = e.op
+        switch (op) {
+          case 'like': name = e.escape === null ? 'like' : 'like_escape'; break
+          case 'ilike': name = e.escape === null ? 'ilike' : 'ilike_escape'; break
+          case 'glob': name = 'glob'; break
+          case 'similar': name = 'regexp_full_match'; break
+          default: return assertNever(op, 'LIKE operator')
+        }
+        if (e.escape !== null) {
+          if (e.op !== 'like' && e.op !== 'ilike') throw notSupported(`ESCAPE with ${e.op.toUpperCase()}`, e.escape.pos)
+          args.push(this.bind(e.escape))
+        }
+        const call = bindScalarCall(hooks, name, args, e.pos)
+        return e.not ? { kind: 'not', arg: call, type: BOOLEAN } : call
+      }
+      case 'is_null': return { kind: 'is_null', arg: this.bind(e.expr), not: e.not, type: BOOLEAN }
+      case 'is_distinct': return this.compare(e.not ? 'not_distinct' : 'distinct', this.bind(e.left), this.bind(e.right), e.pos)
+      case 'is_bool': {
+        const arg = ensureBoolean(this.bind(e.expr), 'IS TRUE / IS FALSE', e.expr.pos)
+        if (e.value === null) return { kind: 'is_null', arg, not: e.not, type: BOOLEAN }
+        return { kind: 'compare', op: e.not ? 'distinct' : 'not_distinct', left: arg, right: { kind: 'const', value: e.value, type: BOOLEAN }, type: BOOLEAN }
+      }
+      case 'between': {
+        const [x, lo, hi] = this.unify([this.bind(e.expr), this.bind(e.low), this.bind(e.high)], 'BETWEEN', e.pos)
+        const range = (a: BoundExpr, b: BoundExpr): BoundExpr => ({
+          kind: 'and', type: BOOLEAN,
+          args: [this.compare('>=', x!, a, e.pos), this.compare('<=', x!, b, e.pos)],
+        })
+        let result = range(lo!, hi!)
+        if (e.symmetric) result = { kind: 'or', args: [result, range(hi!, lo!)], type: BOOLEAN }
+        return e.not ? { kind: 'not', arg: result, type: BOOLEAN } : result
+      }
+      case 'in_list': {
+        const all = this.unify([this.bind(e.expr), ...e.list.map(x => this.bind(x))], 'IN', e.pos)
+        return { kind: 'in_list', arg: all[0]!, list: all.slice(1), not: e.not, type: BOOLEAN }
+      }
+      case 'in_subquery': {
+        const r = this.subqueryAny(this.bind(e.expr), '=', 'any', e.query, e.pos)
+        return e.not ? { kind: 'not', arg: r, type: BOOLEAN } : r
+      }
+      case 'quantified': return this.subqueryAny(this.bind(e.left), e.op, e.quantifier, e.query, e.pos)
+      case 'exists': {
+        const { plan, correlated } = this.subquery(e.query)
+        const r: SubqueryBoundExpr = { kind: 'subquery', subqueryKind: 'exists', plan, correlated, left: null, op: null, type: BOOLEAN }
+        return e.not ? { kind: 'not', arg: r, type: BOOLEAN } : r
+      }
+      case 'subquery': {
+        const { plan, correlated } = this.subquery(e.query)
+        const col = singleColumn(plan, e.pos)
+        return { kind: 'subquery', subqueryKind: 'scalar', plan, correlated, left: null, op: null, type: col.type }
+      }
+      case 'case': return this.bindCase(e.operand, e.whens, e.else, e.pos)
+      case 'cast': {
+        const type = resolveTypeName(hooks, e.type)
+        return this.binder.fold(castTo(this.bind(e.expr), type, e.try), e.pos)
+      }
+      case 'function': return this.bindFunction(e)
+      case 'named_arg':
+        throw notSupported('named arguments in scalar function calls', e.pos)
+      case 'list': return bindScalarCall(hooks, 'list_value', e.items.map(x => this.bind(x)), e.pos)
+      case 'struct': return structPackCall(e.fields.map(f => f.name), e.fields.map(f => this.bind(f.value)))
+      case 'row': return structPackCall(e.items.map(() => ''), e.items.map(x => this.bind(x)))
+      case 'subscript': {
+        const target = this.bind(e.expr)
+        if (target.type.id === 'STRUCT' && e.index.kind === 'string') return structExtractCall(target, e.index.value, e.index.pos)
+        const name = hooks.scalar('array_extract') !== undefined ? 'array_extract' : 'list_extract'
+        return bindScalarCall(hooks, name, [target, this.bind(e.index)], e.pos)
+      }
+      case 'slice': {
+        const name = hooks.scalar('array_slice') !== undefined ? 'array_slice' : 'list_slice'
+        const bound = (x: Expr | null): BoundExpr => (x === null ? { kind: 'const', value: null, type: NULL_TYPE } : this.bind(x))
+        return bindScalarCall(hooks, name, [this.bind(e.expr), bound(e.from), bound(e.to)], e.pos)
+      }
+      case 'field': return structExtractCall(this.bind(e.expr), e.field, e.pos)
+      case 'lambda': throw notSupported('lambda expressions', e.pos)
+      case 'collate': throw notSupported(`COLLATE ${e.collation}`, e.pos)
+      default: return assertNever(e, 'expression')
+    }
+  }
+
+  private bindBinary(op: BinaryOp, left: Expr, right: Expr, position: number): BoundExpr {
+    const hooks = this.binder.ctx.hooks
+    if (op === 'and' || op === 'or') {
+      const args: BoundExpr[] = []
+      const collect = (x: Expr): void => {
+        if (x.kind === 'binary' && x.op === op) { collect(x.left); collect(x.right); return }
+        args.push(ensureBoolean(this.bind(x), op.toUpperCase(), x.pos))
+      }
+      collect(left); collect(right)
+      return { kind: op, args, type: BOOLEAN }
+    }
+    if (COMPARE_OPS.has(op)) return this.compare(op as CompareOp, this.bind(left), this.bind(right), position)
+    const l = this.bind(left), r = this.bind(right)
+    switch (op) {
+      case '~~': return bindScalarCall(hooks, 'like', [l, r], position)
+      case '!~~': return { kind: 'not', arg: bindScalarCall(hooks, 'like', [l, r], position), type: BOOLEAN }
+      case '~': return bindScalarCall(hooks, 'regexp_matches', [l, r], position)
+      case '!~': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_matches', [l, r], position), type: BOOLEAN }
+      case '~*': return bindScalarCall(hooks, 'regexp_matches', [l, r, { kind: 'const', value: 'i', type: VARCHAR }], position)
+      case '!~*': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_matches', [l, r, { kind: 'const', value: 'i', type: VARCHAR }], position), type: BOOLEAN }
+      case '/':
+        if (isInteger(l.type) && isInteger(r.type) && this.binder.ctx.setting('integer_division') === true) {
+          return bindScalarCall(hooks, '//', [l, r], position)
+        }
+        return bindScalarCall(hooks, '/', [l, r], position)
+      default: return bindScalarCall(hooks, op, [l, r], position)
+    }
+  }
+
+  /** Casts every expression to their common type, or throws 42804 naming the clause. */
+  unify(exprs: readonly BoundExpr[], what: string, position: number): BoundExpr[] {
+    const t = commonSuperType(exprs.map(x => x.type))
+    if (t === undefined) {
+      throw new GrizzlyError(SqlState.datatypeMismatch,
+        `${what} types ${[...new Set(exprs.map(x => typeToString(normalizeLiteralType(x.type))))].join(' and ')} cannot be matched`,
+        { position, hint: 'add an explicit cast' })
+    }
+    return exprs.map(x => this.binder.fold(castTo(x, t), position))
+  }
+
+  compare(op: CompareOp, left: BoundExpr, right: BoundExpr, position: number): BoundExpr {
+    const t = commonSuperType([left.type, right.type])
+    if (t === undefined) {
+      throw new GrizzlyError(SqlState.undefinedFunction,
+        `cannot compare values of type ${typeToString(normalizeLiteralType(left.type))} and type ${typeToString(normalizeLiteralType(right.type))}`,
+        { position, hint: 'add an explicit cast' })
+    }
+    return {
+      kind: 'compare', op, type: BOOLEAN,
+      left: this.binder.fold(castTo(left, t), position), right: this.binder.fold(castTo(right, t), position),
+    }
+  }
+
+  private bindInterval(value: Expr, unit: string | null, position: number): BoundExpr {
+    const hooks = this.binder.ctx.hooks
+    if (unit === null) return this.binder.fold(castTo(this.bind(value), INTERVAL), position)
+    const v = value.kind === 'unary' && value.op === '-' && value.operand.kind === 'number'
+      ? numberLiteral(value.operand.text, true, value.pos)
+      : value.kind === 'number' ? numberLiteral(value.text, false, value.pos) : undefined
+    if (v !== undefined && typeof v.value === 'number' && Number.isInteger(v.value)) {
+      const iv = intervalOf(v.value, unit)
+      if (iv !== undefined) return { kind: 'const', value: iv, type: INTERVAL }
+    }
+    if (value.kind === 'string') {
+      return this.binder.fold(castTo({ kind: 'const', value: `${value.value} ${unit}`, type: VARCHAR }, INTERVAL), position)
+    }
+    const fn = intervalFunctionFor(unit)
+    if (fn === undefined || hooks.scalar(fn) === undefined) throw notSupported(`INTERVAL … ${unit.toUpperCase()} with a computed value`, position)
+    return bindScalarCall(hooks, fn, [this.bind(value)], position)
+  }
+
+  private bindCase(operand: Expr | null, whens: readonly { when: Expr; then: Expr }[], elseExpr: Expr | null, position: number): BoundExpr {
+    let conditions: BoundExpr[]
+    if (operand !== null) {
+      const all = this.unify([this.bind(operand), ...whens.map(w => this.bind(w.when))], 'CASE/WHEN', position)
+      conditions = all.slice(1).map(w => ({ kind: 'compare', op: '=', left: all[0]!, right: w, type: BOOLEAN }))
+    } else {
+      conditions = whens.map(w => ensureBoolean(this.bind(w.when), 'CASE/WHEN', w.when.pos))
+    }
+    const results = this.unify([...whens.map(w => this.bind(w.then)), elseExpr === null ? { kind: 'const', value: null, type: NULL_TYPE } : this.bind(elseExpr)], 'CASE', position)
+    const type = normalizeLiteralType(results[0]!.type)
+    return {
+      kind: 'case', type,
+      whens: conditions.map((when, i) => ({ when, then: castTo(results[i]!, type) })),
+      else: castTo(results[results.length - 1]!, type),
+    }
+  }
+
+  private subquery(q: Query): { plan: LogicalPlan; correlated: SubqueryBoundExpr['correlated'] } {
+    const scope = new Scope(this.scope, true)
+    const bound: BoundQuery = bindQuery(this.binder, q, scope, this.ctes === null ? null : new CteScope(this.ctes))
+    return { plan: bound.plan, correlated: scope.correlated! }
+  }
+
+  private subqueryAny(left: BoundExpr, op: CompareOp, quantifier: 'any' | 'all', q: Query, position: number): BoundExpr {
+    const { plan, correlated } = this.subquery(q)
+    const col = singleColumn(plan, position)
+    const t = commonSuperType([left.type, col.type])
+    if (t === undefined) {
+      throw new GrizzlyError(SqlState.undefinedFunction,
+        `cannot compare values of type ${typeToString(normalizeLiteralType(left.type))} and type ${typeToString(col.type)}`,
+        { position, hint: 'add an explicit cast' })
+    }
+    return {
+      kind: 'subquery', subqueryKind: quantifier, plan: castPlanColumn(this.binder, plan, t), correlated,
+      left: castTo(left, t), op, type: BOOLEAN,
+    }
+  }
+
+  private bindFunction(e: FunctionCall): BoundExpr {
+    const hooks = this.binder.ctx.hooks
+    const name = e.name[e.name.length - 1]!.toLowerCase()
+    if (e.over !== null) {
+      if (this.sinks.window === undefined) {
+        throw new GrizzlyError(SqlState.windowingError, `window functions are not allowed in ${this.sinks.clause}`, { position: e.pos })
+      }
+      return this.sinks.window(e, name)
+    }
+    if (name === 'grouping' && hooks.scalar('grouping') === undefined) {
+      if (this.sinks.grouping === undefined) {
+        throw new GrizzlyError(SqlState.groupingError, `GROUPING is not allowed in ${this.sinks.clause}`, { position: e.pos })
+      }
+      return this.sinks.grouping(e.args, e.pos)
+    }
+    const isAggregate = hooks.aggregate(name) !== undefined || (name === 'count' && hooks.aggregate('count_star') !== undefined)
+    const isScalar = hooks.scalar(name) !== undefined
+    const aggregateOnly = e.distinct || e.filter !== null || e.orderBy.length > 0 || e.withinGroup.length > 0
+    if (isAggregate && (!isScalar || aggregateOnly)) {
+      if (this.sinks.aggregate === undefined) {
+        throw new GrizzlyError(SqlState.groupingError, `aggregate functions are not allowed in ${this.sinks.clause}`, { position: e.pos })
+      }
+      return this.sinks.aggregate(e, name)
+    }
+    if (!isScalar) {
+      if (hooks.window(name) !== undefined) {
+        throw new GrizzlyError(SqlState.windowingError, `window function ${name} requires an OVER clause`, { position: e.pos })
+      }
+      if (hooks.tableFunction(name) !== undefined) {
+        throw new GrizzlyError(SqlState.wrongObjectType, `${name} is a table function`, { position: e.pos, hint: `use it in FROM: SELECT * FROM ${name}(…)` })
+      }
+      throw unknownFunction(hooks, name, e.pos)
+    }
+    if (aggregateOnly) {
+      throw new GrizzlyError(SqlState.wrongObjectType, `DISTINCT, FILTER or ORDER BY specified, but ${name} is not an aggregate function`, { position: e.pos })
+    }
+    for (const a of e.args) {
+      if (a.kind === 'star') throw new GrizzlyError(SqlState.syntaxError, `${name}(*) is not allowed`, { position: a.pos })
+      if (a.kind === 'lambda') throw notSupported('lambda functions', a.pos)
+    }
+    const args = e.args.map(a => this.bind(a))
+    return bindScalarCall(hooks, name, args, e.pos)
+  }
+}
+
+export function singleColumn(plan: LogicalPlan, position: number): { type: LogicalType } {
+  if (plan.output.length !== 1) {
+    throw new GrizzlyError(SqlState.syntaxError, `subquery must return only one column, not ${plan.output.length}`, { position })
+  }
+  return plan.output[0]!
+}
+
+/** A plan whose single output column is cast to `type` (a projection on top when needed). */
+export function castPlanColumn(binder: Binder, plan: LogicalPlan, type: LogicalType): LogicalPlan {
+  const col = plan.output[0]!
+  if (col.type === type || (typeToString(col.type) === typeToString(type) && col.type.id === type.id)) return plan
+  const out = { id: binder.nextId(), name: col.name, type: normalizeLiteralType(type) }
+  return { kind: 'project', input: plan, exprs: [castTo({ kind: 'colref', id: col.id, type: col.type, name: col.name }, type)], output: [out] }
+}

@@ -1,0 +1,285 @@
+/**
+ * FROM: catalog tables and views, CTE references, subqueries, table functions, files (through
+ * the format hooks) and joins. Each entry yields a plan and a Scope naming its columns.
+ */
+import type { TableEntry } from '../catalog/catalog.ts'
+import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
+import type { TableFunctionArg } from '../hooks/contracts.ts'
+import type { BaseTableRef, FileRef, FunctionRef, JoinRef, TableAlias, TableRef } from '../parser/ast.ts'
+import type { BoundExpr, OutputColumn } from '../plan/expr.ts'
+import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
+import { normalizeLiteralType } from '../types/coercion.ts'
+import { BOOLEAN } from '../types/types.ts'
+import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts'
+import { ExprBinder } from './expression.ts'
+import { ensureBoolean } from './functions.ts'
+import { bindBody, bindQuery, castColumns, renameColumns } from './query.ts'
+import { Scope } from './scope.ts'
+
+export interface BoundFrom { readonly plan: LogicalPlan; readonly scope: Scope }
+
+/** The FROM list (comma entries are cross joins, later ones may refer to earlier ones). */
+export function bindFrom(b: Binder, refs: readonly TableRef[], outer: Scope | null, ctes: CteScope | null): BoundFrom {
+  if (refs.length === 0) {
+    return { plan: { kind: 'values', rows: [[]], output: [] }, scope: new Scope(outer, false) }
+  }
+  let acc = bindTableRef(b, refs[0]!, outer, ctes, null)
+  for (const ref of refs.slice(1)) {
+    const right = bindTableRef(b, ref, outer, ctes, acc.scope)
+    const scope = new Scope(outer, false)
+    scope.absorb(acc.scope, ref.pos)
+    scope.absorb(right.scope, ref.pos)
+    acc = { plan: join(b, 'cross', acc.plan, right.plan, null, right.lateral), scope, lateral: false }
+  }
+  return acc
+}
+
+interface BoundRef extends BoundFrom { readonly lateral: boolean }
+
+function join(b: Binder, type: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, condition: BoundExpr | null, lateral: boolean): LogicalPlan {
+  void b
+  const output = type === 'semi' || type === 'anti' ? left.output : [...left.output, ...right.output]
+  return { kind: 'join', joinType: type, left, right, condition, markColumn: null, lateral, output }
+}
+
+/** `lateralLeft`: the scope of the FROM entries to the left, which subqueries and functions may read. */
+function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundRef {
+  switch (ref.kind) {
+    case 'table_ref': return { ...bindNamedTable(b, ref, outer, ctes), lateral: false }
+    case 'subquery_ref': {
+      const boundary = new Scope(lateralLeft ?? outer, true)
+      const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
+      const lateral = lateralLeft !== null && boundary.correlated!.length > 0
+      if (ref.lateral && lateralLeft === null && boundary.correlated!.length > 0 && outer === null) {
+        throw new GrizzlyError(SqlState.undefinedColumn, 'LATERAL subquery refers to a column that is not to its left', { position: ref.pos })
+      }
+      return { ...aliased(b, q, ref.alias, 'unnamed_subquery', null, outer, ref.pos), lateral }
+    }
+    case 'function_ref': return { ...bindTableFunction(b, ref, outer, ctes), lateral: false }
+    case 'file_ref': return { ...bindFile(b, ref, outer), lateral: false }
+    case 'join': return { ...bindJoin(b, ref, outer, ctes, lateralLeft), lateral: false }
+    default: return assertNever(ref, 'table reference')
+  }
+}
+
+/** Puts a bound query under an alias (with optional column aliases) in a new scope. */
+function aliased(b: Binder, q: BoundQuery, alias: TableAlias | null, defaultName: string, schema: string | null,
+  outer: Scope | null, position: number): BoundFrom {
+  void b
+  const renamed = renameColumns(q, alias?.columns ?? null, alias?.pos ?? position)
+  const scope = new Scope(outer, false)
+  scope.addBinding(alias?.name ?? defaultName, alias === null ? schema : null,
+    renamed.plan.output.map((c, i) => ({ id: c.id, type: c.type, name: renamed.names[i]! })), position)
+  return { plan: renamed.plan, scope }
+}
+
+function bindNamedTable(b: Binder, ref: BaseTableRef, outer: Scope | null, ctes: CteScope | null): BoundFrom {
+  const { catalog, txn } = b.ctx
+  const name = ref.name[ref.name.length - 1]!
+  if (ref.name.length === 1) {
+    const def = ctes?.get(name)
+    if (def !== undefined) return aliased(b, bindCteReference(b, def, ref.pos), ref.alias, def.kind === 'inline' ? def.cte.name : def.name, null, outer, ref.pos)
+  }
+  const schema = ref.name.length >= 2 ? ref.name[ref.name.length - 2]! : null
+  const entry = catalog.require(txn, schema, name, ref.pos)
+  if (entry.kind === 'view') {
+    const q = b.enterView(entry.name, ref.pos, () => renameColumns(bindQuery(b, entry.query, null, null), entry.columnNames, ref.pos))
+    return aliased(b, q, ref.alias, entry.name, entry.schema, outer, ref.pos)
+  }
+  return aliased(b, { plan: scanOf(b, entry), names: entry.columns.map(c => c.name) }, ref.alias, entry.name, entry.schema, outer, ref.pos)
+}
+
+export function scanOf(b: Binder, table: TableEntry, extra: readonly number[] = []): LogicalPlan & { kind: 'scan' } {
+  const columns = [...table.columns.map((_, i) => i), ...extra]
+  const output: OutputColumn[] = columns.map(i => {
+    const c = table.columns[i]
+    return c === undefined ? { id: b.nextId(), name: 'rowid', type: { id: 'BIGINT' } } : { id: b.nextId(), name: c.name, type: c.type }
+  })
+  return { kind: 'scan', table, columns, filters: [], output }
+}
+
+function bindCteReference(b: Binder, def: CteDef, position: number): BoundQuery {
+  switch (def.kind) {
+    case 'materialized': {
+      def.used = true
+      const output = b.columns(def.names, def.plan.output.map(c => c.type))
+      return { plan: { kind: 'cte_ref', cteId: def.cteId, name: def.name, output }, names: def.names }
+    }
+    case 'working': {
+      def.used = true
+      const output = b.columns(def.columns.map(c => c.name), def.columns.map(c => c.type))
+      return { plan: { kind: 'cte_ref', cteId: def.cteId, name: def.name, output }, names: output.map(c => c.name) }
+    }
+    case 'inline': {
+      const { cte } = def
+      const body = cte.query.body
+      if (def.recursive && body.kind === 'set_operation' && body.op === 'union' && !body.byName && cte.query.orderBy.length === 0 && cte.query.limit === null) {
+        return bindRecursive(b, def, body.left, body.right, !body.all, position)
+      }
+      return b.enterView(cte.name, position, () => renameColumns(bindQuery(b, cte.query, null, def.scope), cte.columns, cte.pos))
+    }
+    default: return assertNever(def, 'CTE')
+  }
+}
+
+/** WITH RECURSIVE name AS (anchor UNION [ALL] step): step reads the working table. */
+function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: Parameters<typeof bindBody>[1], stepAst: Parameters<typeof bindBody>[1],
+  distinct: boolean, position: number): BoundQuery {
+  const { cte } = def
+  const ctes = cte.query.with === null ? def.scope : def.scope
+  const anchor = renameColumns(bindBody(b, anchorAst, null, ctes), cte.columns, cte.pos)
+  const columns = anchor.plan.output.map((c, i) => ({ name: anchor.names[i]!, type: normalizeLiteralType(c.type) }))
+  const cteId = b.nextCteId()
+  const working: CteDef = { kind: 'working', cteId, name: cte.name, columns, used: false }
+  const stepScope = new CteScope(def.scope)
+  stepScope.set(cte.name, working)
+  const step = bindBody(b, stepAst, null, stepScope)
+  if (step.names.length !== anchor.names.length) {
+    throw new GrizzlyError(SqlState.syntaxError,
+      `each UNION query must have the same number of columns (${anchor.names.length} and ${step.names.length})`, { position: cte.pos })
+  }
+  const types = columns.map(c => c.type)
+  const output = b.columns(anchor.names, types)
+  if (!working.used) {
+    return { plan: { kind: 'set_op', op: 'union', all: !distinct, left: anchor.plan, right: castColumns(b, step.plan, types), output }, names: anchor.names }
+  }
+  void position
+  return {
+    plan: { kind: 'recursive_cte', cteId, name: cte.name, anchor: anchor.plan, recursive: castColumns(b, step.plan, types), distinct, output },
+    names: anchor.names,
+  }
+}
+
+function bindTableFunction(b: Binder, ref: FunctionRef, outer: Scope | null, ctes: CteScope | null): BoundFrom {
+  const hooks = b.ctx.hooks
+  const name = ref.name[ref.name.length - 1]!.toLowerCase()
+  const def = hooks.tableFunction(name)
+  if (def === undefined) {
+    if (hooks.scalar(name) !== undefined || hooks.aggregate(name) !== undefined) {
+      throw new GrizzlyError(SqlState.wrongObjectType, `${name} is not a table function`, { position: ref.pos, hint: `call it in the SELECT list: SELECT ${name}(…)` })
+    }
+    throw new GrizzlyError(SqlState.undefinedFunction, `table function ${name} does not exist`, {
+      position: ref.pos, hint: didYouMean(name, hooks.tableFunctionNames()),
+    })
+  }
+  if (ref.ordinality) throw notSupported('WITH ORDINALITY', ref.pos)
+  const eb = new ExprBinder(b, new Scope(null, false), ctes, { clause: 'table function arguments' })
+  const positional: TableFunctionArg[] = []
+  const named = new Map<string, TableFunctionArg>()
+  for (const a of ref.args) {
+    const target = a.kind === 'named_arg' ? a.value : a
+    let bound: BoundExpr
+    try {
+      bound = eb.bind(target)
+    } catch (e) {
+      if (e instanceof GrizzlyError && e.code === SqlState.undefinedColumn) {
+        throw new GrizzlyError(SqlState.featureNotSupported, `arguments of table function ${name} must be constants`, {
+          position: target.pos, hint: 'table functions over columns of other FROM entries (LATERAL) are not supported yet',
+        })
+      }
+      throw e
+    }
+    const value = b.constantValue(bound, `argument of table function ${name}`, target.pos)
+    const arg: TableFunctionArg = { type: normalizeLiteralType(bound.type), value }
+    if (a.kind === 'named_arg') named.set(a.name.toLowerCase(), arg)
+    else positional.push(arg)
+  }
+  const fn = withPosition(ref.pos, () => def.bind({ positional, named }, b.ctx.fnCtx))
+  const output = b.columns(fn.columns.map(c => c.name), fn.columns.map(c => c.type))
+  const plan: LogicalPlan = { kind: 'table_function', name, fn, columns: fn.columns.map((_, i) => i), output }
+  return aliased(b, { plan, names: output.map(c => c.name) }, ref.alias, name, null, outer, ref.pos)
+}
+
+function withPosition<T>(position: number, f: () => T): T {
+  try { return f() } catch (e) {
+    if (e instanceof GrizzlyError) throw e.withPosition(position)
+    throw e
+  }
+}
+
+function bindFile(b: Binder, ref: FileRef, outer: Scope | null): BoundFrom {
+  const formats = b.ctx.hooks.allFormats()
+  const lower = ref.path.toLowerCase().replace(/\.(gz|zst|zstd|bz2|lz4|snappy)$/, '')
+  const dot = lower.lastIndexOf('.')
+  const ext = dot >= 0 ? lower.slice(dot + 1) : ''
+  const format = formats.find(f => f.read !== undefined && f.extensions.some(e => e.toLowerCase() === ext))
+  if (format === undefined || format.read === undefined) {
+    throw new GrizzlyError(SqlState.featureNotSupported, `no reader for "${ref.path}"`, {
+      position: ref.pos,
+      hint: formats.length === 0 ? 'no file formats are registered' : `readable file types: ${formats.filter(f => f.read).flatMap(f => f.extensions).join(', ')}`,
+    })
+  }
+  const read = format.read.bind(format)
+  const fn = withPosition(ref.pos, () => read([ref.path], new Map(), b.ctx.fnCtx))
+  const output = b.columns(fn.columns.map(c => c.name), fn.columns.map(c => c.type))
+  const plan: LogicalPlan = { kind: 'table_function', name: format.name, fn, columns: fn.columns.map((_, i) => i), output }
+  const base = ref.path.replace(/^.*[\\/]/, '').replace(/\..*$/, '')
+  return aliased(b, { plan, names: output.map(c => c.name) }, ref.alias, base, null, outer, ref.pos)
+}
+
+function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundFrom {
+  if (ref.type === 'positional' || ref.type === 'asof') throw notSupported(`${ref.type.toUpperCase()} JOIN`, ref.pos)
+  const left = bindTableRef(b, ref.left, outer, ctes, lateralLeft)
+  const right = bindTableRef(b, ref.right, outer, ctes, left.scope)
+  const scope = new Scope(outer, false)
+  const semi = ref.type === 'semi' || ref.type === 'anti'
+  scope.absorb(left.scope, ref.pos)
+  if (!semi) scope.absorb(right.scope, ref.pos)
+
+  let using = ref.using
+  if (ref.natural) {
+    const rightNames = new Set(right.scope.visibleNames().map(n => n.toLowerCase()))
+    using = left.scope.visibleNames().filter(n => rightNames.has(n.toLowerCase()))
+  }
+  let condition: BoundExpr | null = null
+  if (using !== null && using.length > 0) {
+    const eb = new ExprBinder(b, scope, ctes, { clause: 'JOIN' })
+    const conjuncts: BoundExpr[] = []
+    for (const name of using) {
+      const l = left.scope.resolveLocal([name], ref.pos)
+      const r = right.scope.resolveLocal([name], ref.pos)
+      if (l === undefined || r === undefined) {
+        const side = l === undefined ? left.scope : right.scope
+        throw new GrizzlyError(SqlState.undefinedColumn,
+          `column "${name}" specified in USING clause does not exist in ${l === undefined ? 'left' : 'right'} table`,
+          { position: ref.pos, hint: didYouMean(name, side.visibleNames()) })
+      }
+      conjuncts.push(eb.compare('=', l.expr, r.expr, ref.pos))
+      let merged: BoundExpr
+      switch (ref.type) {
+        case 'right': merged = r.expr; break
+        case 'full': {
+          const t = (conjuncts[conjuncts.length - 1] as { left: BoundExpr }).left.type
+          const lc = (conjuncts[conjuncts.length - 1] as { left: BoundExpr; right: BoundExpr })
+          merged = {
+            kind: 'case', type: t,
+            whens: [{ when: { kind: 'is_null', arg: lc.left, not: true, type: BOOLEAN }, then: lc.left }],
+            else: lc.right,
+          }
+          break
+        }
+        default: merged = l.expr
+      }
+      // merged columns replace both sides' columns for unqualified use and `*`
+      const hide = (e: BoundExpr): void => { if (e.kind === 'colref') scope.starHidden.add(e.id) }
+      hide(l.expr); hide(r.expr)
+      const existing = scope.merged.findIndex(m => m.name.toLowerCase() === name.toLowerCase())
+      if (existing >= 0) scope.merged.splice(existing, 1)
+      scope.merged.push({ name, expr: merged })
+    }
+    condition = conjuncts.length === 1 ? conjuncts[0]! : { kind: 'and', args: conjuncts, type: BOOLEAN }
+  } else if (ref.on !== null) {
+    const eb = new ExprBinder(b, scope, ctes, { clause: 'JOIN conditions' })
+    let onScope = scope
+    if (semi) {
+      onScope = new Scope(outer, false)
+      onScope.absorb(left.scope, ref.pos)
+      onScope.absorb(right.scope, ref.pos)
+    }
+    condition = ensureBoolean(eb.with({ clause: 'JOIN conditions' }, onScope).bind(ref.on), 'JOIN/ON', ref.on.pos)
+  } else if (ref.type !== 'cross' && !ref.natural) {
+    throw new GrizzlyError(SqlState.syntaxError, `${ref.type.toUpperCase()} JOIN needs an ON or USING clause`, { position: ref.pos })
+  }
+  const type: JoinNode['joinType'] = ref.type === 'cross' && condition !== null ? 'inner' : ref.type
+  return { plan: join(b, type, left.plan, right.plan, condition, right.lateral), scope }
+}

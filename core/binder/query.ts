@@ -1,0 +1,237 @@
+/**
+ * Whole queries: WITH, the body (SELECT, set operations, VALUES, nested queries), and the
+ * ORDER BY / LIMIT / OFFSET that apply to the whole of it.
+ */
+import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
+import type { CommonTableExpr, Expr, OrderItem, Query, QueryBody, SetOperation } from '../parser/ast.ts'
+import type { BoundExpr, OutputColumn, SortKey } from '../plan/expr.ts'
+import type { LogicalPlan } from '../plan/logical.ts'
+import { commonSuperType } from '../types/coercion.ts'
+import { BIGINT, type LogicalType, VARCHAR, isNested, typeToString } from '../types/types.ts'
+import { type Binder, type BoundQuery, CteScope } from './binder.ts'
+import { ExprBinder } from './expression.ts'
+import { castTo } from './functions.ts'
+import { bindSelect, nullsFirstFor } from './select.ts'
+import { Scope, colref } from './scope.ts'
+
+/** `outer` is the enclosing query's scope for correlated references (null at top level). */
+export function bindQuery(b: Binder, q: Query, outer: Scope | null, ctes: CteScope | null): BoundQuery {
+  const scope = q.with === null ? ctes : registerCtes(b, q.with.ctes, q.with.recursive, ctes)
+  let bound: BoundQuery
+  if (q.body.kind === 'select') {
+    bound = bindSelect(b, q.body, outer, scope, q.orderBy, q.orderByAll)
+  } else {
+    bound = bindBody(b, q.body, outer, scope)
+    if (q.orderBy.length > 0 || q.orderByAll !== null) bound = orderByOutput(b, bound, q.orderBy, q.orderByAll, outer, scope)
+  }
+  bound = bindLimit(b, bound, q, scope)
+  return wrapMaterialized(q, scope, bound)
+}
+
+export function bindBody(b: Binder, body: QueryBody, outer: Scope | null, ctes: CteScope | null): BoundQuery {
+  switch (body.kind) {
+    case 'select': return bindSelect(b, body, outer, ctes, [], null)
+    case 'query': return bindQuery(b, body, outer, ctes)
+    case 'values': return bindValues(b, body.rows, outer, ctes, null)
+    case 'set_operation': return bindSetOperation(b, body, outer, ctes)
+    default: return assertNever(body, 'query body')
+  }
+}
+
+export function registerCtes(b: Binder, list: readonly CommonTableExpr[], recursive: boolean, parent: CteScope | null): CteScope {
+  // each CTE sees the ones before it; a recursive one also sees itself (as its working table)
+  let scope = new CteScope(parent)
+  const seen = new Set<string>()
+  for (const cte of list) {
+    const key = cte.name.toLowerCase()
+    if (seen.has(key)) throw new GrizzlyError(SqlState.duplicateObject, `WITH query name "${cte.name}" specified more than once`, { position: cte.pos })
+    seen.add(key)
+    const before = scope
+    scope = new CteScope(before)
+    if (cte.materialized === true) {
+      const bound = renameColumns(bindQuery(b, cte.query, null, before), cte.columns, cte.pos)
+      scope.set(cte.name, { kind: 'materialized', cteId: b.nextCteId(), name: cte.name, plan: bound.plan, names: bound.names, used: false })
+    } else {
+      scope.set(cte.name, { kind: 'inline', cte, scope: before, recursive })
+    }
+  }
+  return scope
+}
+
+function wrapMaterialized(q: Query, ctes: CteScope | null, bound: BoundQuery): BoundQuery {
+  if (q.with === null || ctes === null) return bound
+  let plan = bound.plan
+  for (const cte of [...q.with.ctes].reverse()) {
+    const def = ctes.get(cte.name)
+    if (def?.kind !== 'materialized' || !def.used) continue
+    plan = { kind: 'cte', cteId: def.cteId, name: def.name, definition: def.plan, body: plan, output: plan.output }
+  }
+  return { plan, names: bound.names }
+}
+
+/** Applies WITH t(a, b) / alias column lists: renames the first columns. */
+export function renameColumns(bound: BoundQuery, columns: readonly string[] | null, position: number): BoundQuery {
+  if (columns === null) return bound
+  if (columns.length > bound.names.length) {
+    throw new GrizzlyError(SqlState.syntaxError, `${columns.length} column names given but the query has only ${bound.names.length} columns`, { position })
+  }
+  const names = bound.names.map((n, i) => columns[i] ?? n)
+  return { plan: bound.plan, names }
+}
+
+// ---- VALUES -----------------------------------------------------------------------------------
+
+/** VALUES rows; columns are named col0, col1, … (DuckDB); `targetTypes` casts each column. */
+export function bindValues(b: Binder, rows: readonly (readonly Expr[])[], outer: Scope | null, ctes: CteScope | null,
+  targetTypes: readonly LogicalType[] | null, defaults?: (column: number, position: number) => BoundExpr): BoundQuery {
+  const width = rows[0]?.length ?? 0
+  const bound: BoundExpr[][] = []
+  for (const row of rows) {
+    if (row.length !== width) {
+      throw new GrizzlyError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: row[0]?.pos ?? 0 })
+    }
+    bound.push(row.map((x, i) => {
+      const eb = new ExprBinder(b, new Scope(outer, false), ctes, {
+        clause: 'VALUES', ...(defaults === undefined ? {} : { default: (pos: number) => defaults(i, pos) }),
+      })
+      return eb.bind(x)
+    }))
+  }
+  const types: LogicalType[] = []
+  for (let c = 0; c < width; c++) {
+    const target = targetTypes?.[c]
+    if (target !== undefined) { types.push(target); continue }
+    const t = commonSuperType(bound.map(r => r[c]!.type))
+    if (t === undefined) {
+      throw new GrizzlyError(SqlState.datatypeMismatch,
+        `VALUES column ${c + 1} mixes types ${[...new Set(bound.map(r => typeToString(r[c]!.type)))].join(' and ')}`,
+        { position: rows[0]![c]!.pos, hint: 'add explicit casts so every row has the same type' })
+    }
+    types.push(t)
+  }
+  const output = b.columns(types.map((_, i) => `col${i}`), types)
+  const plan: LogicalPlan = {
+    kind: 'values', output,
+    rows: bound.map(r => r.map((x, i) => b.fold(castTo(x, output[i]!.type, false), 0))),
+  }
+  return { plan, names: output.map(o => o.name) }
+}
+
+// ---- set operations ---------------------------------------------------------------------------
+
+function bindSetOperation(b: Binder, op: SetOperation, outer: Scope | null, ctes: CteScope | null): BoundQuery {
+  let left = bindBody(b, op.left, outer, ctes)
+  let right = bindBody(b, op.right, outer, ctes)
+  if (op.byName) {
+    if (op.op !== 'union') throw notSupported(`${op.op.toUpperCase()} BY NAME`, op.pos)
+    ;[left, right] = alignByName(b, left, right)
+  }
+  if (left.names.length !== right.names.length) {
+    throw new GrizzlyError(SqlState.syntaxError,
+      `each ${op.op.toUpperCase()} query must have the same number of columns (${left.names.length} and ${right.names.length})`,
+      { position: op.pos })
+  }
+  const types = left.plan.output.map((l, i) => {
+    const r = right.plan.output[i]!
+    const t = commonSuperType([l.type, r.type])
+    if (t !== undefined) return t
+    // like DuckDB, unrelated scalar types meet in VARCHAR
+    if (!isNested(l.type) && !isNested(r.type)) return VARCHAR
+    throw new GrizzlyError(SqlState.datatypeMismatch,
+      `${op.op.toUpperCase()} types ${typeToString(l.type)} and ${typeToString(r.type)} cannot be matched`, { position: op.pos })
+  })
+  const output = b.columns(left.names, types)
+  return {
+    plan: { kind: 'set_op', op: op.op, all: op.all, left: castColumns(b, left.plan, types), right: castColumns(b, right.plan, types), output },
+    names: left.names,
+  }
+}
+
+/** UNION BY NAME: the left's columns, then the right's new ones; missing columns are NULL. */
+function alignByName(b: Binder, left: BoundQuery, right: BoundQuery): [BoundQuery, BoundQuery] {
+  const names = [...left.names]
+  for (const n of right.names) if (!names.some(x => x.toLowerCase() === n.toLowerCase())) names.push(n)
+  const pick = (q: BoundQuery): BoundQuery => {
+    const exprs: BoundExpr[] = names.map(n => {
+      const i = q.names.findIndex(x => x.toLowerCase() === n.toLowerCase())
+      return i < 0 ? { kind: 'const', value: null, type: { id: 'NULL' } } : colref(q.plan.output[i]!)
+    })
+    const output = b.columns(names, exprs.map(e => e.type))
+    return { plan: { kind: 'project', input: q.plan, exprs, output }, names }
+  }
+  return [pick(left), pick(right)]
+}
+
+/** A projection casting the plan's columns to `types`, or the plan itself when nothing changes. */
+export function castColumns(b: Binder, plan: LogicalPlan, types: readonly LogicalType[]): LogicalPlan {
+  const same = plan.output.every((c, i) => typeToString(c.type) === typeToString(types[i]!) && c.type.id === types[i]!.id)
+  if (same) return plan
+  const exprs = plan.output.map((c, i) => castTo(colref(c), types[i]!))
+  return { kind: 'project', input: plan, exprs, output: b.columns(plan.output.map(c => c.name), types) }
+}
+
+// ---- ORDER BY over a query's output (set operations, VALUES) ---------------------------------
+
+function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[], all: Query['orderByAll'],
+  outer: Scope | null, ctes: CteScope | null): BoundQuery {
+  const out = bound.plan.output
+  let keys: SortKey[]
+  if (all !== null) {
+    keys = out.map(c => ({ expr: colref(c), descending: all.descending, nullsFirst: nullsFirstFor(b, all.descending, all.nulls) }))
+  } else {
+    const scope = new Scope(outer, false)
+    scope.addBinding('', null, out.map((c, i) => ({ ...c, name: bound.names[i]! })), 0)
+    const eb = new ExprBinder(b, scope, ctes, { clause: 'ORDER BY' })
+    keys = items.map(item => ({
+      expr: outputOrdinal(item.expr, out) ?? eb.bind(item.expr),
+      descending: item.descending,
+      nullsFirst: nullsFirstFor(b, item.descending, item.nulls),
+    }))
+  }
+  return { plan: { kind: 'sort', input: bound.plan, keys, output: out }, names: bound.names }
+}
+
+/** ORDER BY 2 → the second output column. */
+export function outputOrdinal(e: Expr, out: readonly OutputColumn[]): BoundExpr | undefined {
+  if (e.kind !== 'number' || !/^\d+$/.test(e.text)) return undefined
+  const n = Number(e.text)
+  const col = out[n - 1]
+  if (col === undefined) {
+    throw new GrizzlyError(SqlState.invalidColumnReference, `ORDER BY position ${n} is not in select list`, {
+      position: e.pos, hint: `the query has ${out.length} column(s)`,
+    })
+  }
+  return colref(col)
+}
+
+// ---- LIMIT / OFFSET ---------------------------------------------------------------------------
+
+function bindLimit(b: Binder, bound: BoundQuery, q: Query, ctes: CteScope | null): BoundQuery {
+  if (q.limit === null && q.offset === null) return bound
+  if (q.limitPercent) throw notSupported('LIMIT with a percentage', q.limit?.pos)
+  const eb = new ExprBinder(b, new Scope(null, false), ctes, { clause: 'LIMIT' })
+  const bindCount = (x: Expr | null, what: string): BoundExpr | null => {
+    if (x === null) return null
+    const e = eb.bind(x)
+    if (e.kind !== 'const' && e.kind !== 'param' && !(e.kind === 'cast' && e.expr.kind === 'param')) {
+      const folded = b.fold(e, x.pos)
+      if (folded.kind !== 'const') throw new GrizzlyError(SqlState.syntaxError, `${what} must be a constant or a parameter`, { position: x.pos })
+      return checkCount(b.fold(castTo(folded, BIGINT), x.pos), what, x.pos)
+    }
+    const typed = e.type.id === 'NULL' || e.kind === 'param' ? castTo(e, BIGINT) : e
+    if (typed.type.id !== 'BIGINT' && !['TINYINT', 'SMALLINT', 'INTEGER', 'DECIMAL', 'VARCHAR'].includes(typed.type.id)) {
+      throw new GrizzlyError(SqlState.datatypeMismatch, `${what} must be an integer, not ${typeToString(typed.type)}`, { position: x.pos })
+    }
+    return checkCount(b.fold(castTo(typed, BIGINT), x.pos), what, x.pos)
+  }
+  const limit = bindCount(q.limit, 'LIMIT')
+  const offset = bindCount(q.offset, 'OFFSET')
+  return { plan: { kind: 'limit', input: bound.plan, limit, offset, output: bound.plan.output }, names: bound.names }
+}
+
+function checkCount(e: BoundExpr, what: string, position: number): BoundExpr {
+  if (e.kind === 'const' && typeof e.value === 'bigint' && e.value < 0n) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `${what} must not be negative`, { position })
+  }
+  return e
+}

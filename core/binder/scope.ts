@@ -1,0 +1,193 @@
+/**
+ * Name resolution. A Scope is what one FROM clause makes visible: bindings (a table, view,
+ * subquery or function, under its alias) with their columns, plus the columns merged by
+ * USING / NATURAL joins. Scopes chain to the enclosing query's scope; a scope that starts a
+ * subquery collects the outer columns it reads (`correlated`), which become
+ * SubqueryBoundExpr.correlated or make a join LATERAL.
+ */
+import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
+import { type BoundExpr, type ColumnId, type ColumnRefExpr, type OutputColumn, exprChildren } from '../plan/expr.ts'
+import type { LogicalType } from '../types/types.ts'
+
+export interface ScopeColumn { readonly name: string; readonly id: ColumnId; readonly type: LogicalType }
+
+export interface Binding {
+  /** alias, or the table's own name */
+  readonly name: string
+  /** schema of a catalog table, for s.t.col references */
+  readonly schema: string | null
+  readonly columns: readonly ScopeColumn[]
+}
+
+export interface MergedColumn { readonly name: string; readonly expr: BoundExpr }
+
+/** A resolved column plus any trailing parts that must be struct field accesses. */
+export interface Resolved { readonly expr: BoundExpr; readonly fields: readonly string[] }
+
+export class Scope {
+  readonly bindings: Binding[] = []
+  /** USING / NATURAL join columns: unqualified references and `*` see these */
+  readonly merged: MergedColumn[] = []
+  /** columns `*` skips because a merged column stands for them */
+  readonly starHidden = new Set<ColumnId>()
+  /** set on the first scope of a subquery (or a lateral right side): outer columns it reads */
+  readonly correlated: ColumnRefExpr[] | null
+  /**
+   * In an aggregate query the SELECT list sees grouped columns through this mapping (an input
+   * column that is a GROUP BY key becomes the aggregate's output column).
+   */
+  mapColumn: ((ref: ColumnRefExpr, position: number) => BoundExpr) | null = null
+
+  constructor(readonly parent: Scope | null, boundary: boolean) {
+    this.correlated = boundary ? [] : null
+  }
+
+  /** A scope seeing the same columns and parent, with a different column mapping. */
+  withMapping(map: (ref: ColumnRefExpr, position: number) => BoundExpr): Scope {
+    const s = new Scope(this.parent, false)
+    s.bindings.push(...this.bindings)
+    s.merged.push(...this.merged)
+    for (const id of this.starHidden) s.starHidden.add(id)
+    s.mapColumn = map
+    return s
+  }
+
+  addBinding(name: string, schema: string | null, columns: readonly OutputColumn[] | readonly ScopeColumn[], position: number): Binding {
+    const lower = name.toLowerCase()
+    if (this.bindings.some(b => b.name.toLowerCase() === lower) && name !== '') {
+      throw new GrizzlyError(SqlState.duplicateObject, `table name "${name}" specified more than once`,
+        { position, hint: 'give one of them an alias' })
+    }
+    const b: Binding = { name, schema, columns: columns.map(c => ({ name: c.name, id: c.id, type: c.type })) }
+    this.bindings.push(b)
+    return b
+  }
+
+  /** Copies another scope's bindings and merged columns into this one (joins). */
+  absorb(other: Scope, position: number): void {
+    for (const b of other.bindings) this.addBinding(b.name, b.schema, b.columns, position)
+    this.merged.push(...other.merged)
+    for (const id of other.starHidden) this.starHidden.add(id)
+  }
+
+  findBinding(qualifier: readonly string[]): Binding | undefined {
+    const name = qualifier[qualifier.length - 1]!.toLowerCase()
+    const schema = qualifier.length >= 2 ? qualifier[qualifier.length - 2]!.toLowerCase() : null
+    return this.bindings.find(b => b.name.toLowerCase() === name && (schema === null || (b.schema ?? '').toLowerCase() === schema))
+  }
+
+  /** Resolves `parts` here or in enclosing scopes; throws 42703 / 42702 with position. */
+  resolve(parts: readonly string[], position: number): Resolved {
+    const crossed: Scope[] = []
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const found = s.resolveLocal(parts, position)
+      if (found !== undefined) {
+        if (crossed.length > 0 && found.expr.kind === 'colref') {
+          const ref = found.expr
+          for (const c of crossed) if (!c.correlated!.some(r => r.id === ref.id)) c.correlated!.push(ref)
+        } else if (crossed.length > 0) {
+          for (const ref of collectColumnRefs(found.expr)) {
+            for (const c of crossed) if (!c.correlated!.some(r => r.id === ref.id)) c.correlated!.push(ref)
+          }
+        }
+        return found
+      }
+      if (s.correlated !== null) crossed.push(s)
+    }
+    const written = parts.join('.')
+    throw new GrizzlyError(SqlState.undefinedColumn, `column "${written}" does not exist`, {
+      position, hint: didYouMean(written, this.candidateNames(parts.length > 1)),
+    })
+  }
+
+  private candidateNames(qualified: boolean): string[] {
+    const out: string[] = []
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      for (const b of s.bindings) for (const c of b.columns) out.push(qualified ? `${b.name}.${c.name}` : c.name)
+    }
+    return out
+  }
+
+  /** Resolves in this scope only (USING columns of one join side). */
+  resolveLocal(parts: readonly string[], position: number): Resolved | undefined {
+    // try the longest table qualifier first: s.t.col, then t.col, then col (rest = struct fields)
+    for (let q = Math.min(parts.length - 1, 2); q >= 0; q--) {
+      if (q > 0) {
+        const binding = this.findBinding(parts.slice(0, q))
+        if (binding === undefined) continue
+        const name = parts[q]!
+        const col = findColumn(binding, name)
+        if (col === undefined) {
+          if (q === parts.length - 1 || q === 1) {
+            throw new GrizzlyError(SqlState.undefinedColumn, `column "${name}" does not exist in "${binding.name}"`, {
+              position, hint: didYouMean(name, binding.columns.map(c => c.name)),
+            })
+          }
+          continue
+        }
+        return { expr: this.map(colref(col), position), fields: parts.slice(q + 1) }
+      }
+      const name = parts[0]!
+      const lower = name.toLowerCase()
+      const merged = this.merged.find(m => m.name.toLowerCase() === lower)
+      if (merged !== undefined) return { expr: this.mapMerged(merged.expr, position), fields: parts.slice(1) }
+      let match: ScopeColumn | undefined
+      let from: Binding | undefined
+      for (const b of this.bindings) {
+        const c = findColumn(b, name)
+        if (c === undefined) continue
+        if (match !== undefined && match.id !== c.id) {
+          throw new GrizzlyError(SqlState.ambiguousColumn, `column reference "${name}" is ambiguous`, {
+            position, hint: `qualify it: "${from!.name}.${name}" or "${b.name}.${name}"`,
+          })
+        }
+        match = c
+        from = b
+      }
+      if (match !== undefined) return { expr: this.map(colref(match), position), fields: parts.slice(1) }
+    }
+    return undefined
+  }
+
+  private map(ref: ColumnRefExpr, position = 0): BoundExpr { return this.mapColumn === null ? ref : this.mapColumn(ref, position) }
+
+  private mapMerged(e: BoundExpr, position: number): BoundExpr { return e.kind === 'colref' ? this.map(e, position) : e }
+
+  /** Columns `*` expands to, in order: merged columns first, then each binding's columns. */
+  starColumns(qualifier: readonly string[] | null, position: number): { name: string; expr: BoundExpr }[] {
+    if (qualifier !== null) {
+      const b = this.findBinding(qualifier)
+      if (b === undefined) {
+        throw new GrizzlyError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qualifier.join('.')}"`, {
+          position, hint: didYouMean(qualifier.join('.'), this.bindings.map(x => x.name)),
+        })
+      }
+      return b.columns.map(c => ({ name: c.name, expr: this.map(colref(c), position) }))
+    }
+    const out: { name: string; expr: BoundExpr }[] = this.merged.map(m => ({ name: m.name, expr: this.mapMerged(m.expr, position) }))
+    for (const b of this.bindings) {
+      for (const c of b.columns) if (!this.starHidden.has(c.id)) out.push({ name: c.name, expr: this.map(colref(c), position) })
+    }
+    return out
+  }
+
+  /** Every column visible without qualification, for NATURAL joins and did-you-mean. */
+  visibleNames(): string[] { return this.starColumns(null, 0).map(c => c.name) }
+}
+
+function findColumn(b: Binding, name: string): ScopeColumn | undefined {
+  const exact = b.columns.find(c => c.name === name)
+  if (exact !== undefined) return exact
+  const lower = name.toLowerCase()
+  return b.columns.find(c => c.name.toLowerCase() === lower)
+}
+
+export function colref(c: ScopeColumn | OutputColumn): ColumnRefExpr {
+  return { kind: 'colref', id: c.id, type: c.type, name: c.name }
+}
+
+function collectColumnRefs(e: BoundExpr, out: ColumnRefExpr[] = []): ColumnRefExpr[] {
+  if (e.kind === 'colref') out.push(e)
+  for (const c of exprChildren(e)) collectColumnRefs(c, out)
+  return out
+}

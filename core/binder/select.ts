@@ -1,0 +1,208 @@
+/**
+ * One SELECT: FROM → WHERE → GROUP BY / aggregates → HAVING → windows → QUALIFY → SELECT list
+ * → DISTINCT [ON] → ORDER BY. Aggregates and window calls met while binding the SELECT list,
+ * HAVING, QUALIFY and ORDER BY become columns of the Aggregate and Window nodes; ORDER BY
+ * expressions not in the SELECT list are computed as hidden columns and projected away.
+ */
+import { GrizzlyError, SqlState } from '../errors.ts'
+import type { Expr, OrderItem, Query, SelectCore, SelectItem } from '../parser/ast.ts'
+import type { BoundExpr, ColumnId, OutputColumn, SortKey } from '../plan/expr.ts'
+import type { LogicalPlan } from '../plan/logical.ts'
+import { normalizeLiteralType } from '../types/coercion.ts'
+import type { Binder, BoundQuery, CteScope } from './binder.ts'
+import { ExprBinder, type ExprSinks } from './expression.ts'
+import { ensureBoolean } from './functions.ts'
+import { bindFrom } from './from.ts'
+import { AggregateCollector, bindGroupBy, containsAggregate } from './aggregate.ts'
+import { outputOrdinal } from './query.ts'
+import { exprKey, rewriteExpr } from './rewrite.ts'
+import { Scope, colref } from './scope.ts'
+import { columnNameOf } from './names.ts'
+import { WindowCollector } from './window.ts'
+
+/** Resolved NULLS FIRST/LAST: explicit, else the default_null_order setting (DuckDB: nulls_last). */
+export function nullsFirstFor(b: Binder, descending: boolean, nulls: 'first' | 'last' | null): boolean {
+  if (nulls !== null) return nulls === 'first'
+  const setting = String(b.ctx.setting('default_null_order') ?? 'nulls_last').toLowerCase()
+  switch (setting) {
+    case 'nulls_first': case 'first': return true
+    case 'nulls_last': case 'last': return false
+    case 'nulls_first_on_asc_last_on_desc': return !descending
+    case 'nulls_last_on_asc_first_on_desc': return descending
+    default: return false
+  }
+}
+
+interface SelectColumn { readonly name: string; readonly expr: BoundExpr; readonly ast: Expr | null }
+
+export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, ctes: CteScope | null,
+  orderBy: readonly OrderItem[], orderByAll: Query['orderByAll']): BoundQuery {
+  const from = bindFrom(b, core.from, outer, ctes)
+  let plan = from.plan
+  const inputScope = from.scope
+  const input = new ExprBinder(b, inputScope, ctes, { clause: 'WHERE' })
+  if (core.where !== null) {
+    const predicate = ensureBoolean(input.bind(core.where), 'WHERE', core.where.pos)
+    plan = { kind: 'filter', input: plan, predicate, output: plan.output }
+  }
+
+  const aggregating = core.groupBy !== null || core.having !== null ||
+    core.items.some(i => containsAggregate(b, i.expr)) ||
+    orderBy.some(o => containsAggregate(b, o.expr)) || (core.qualify !== null && containsAggregate(b, core.qualify))
+
+  // GROUP BY keys are bound over the input; the SELECT list then sees them as Aggregate outputs
+  const inputIds = new Set<ColumnId>(plan.output.map(c => c.id))
+  const groups = aggregating ? bindGroupBy(b, core, input) : null
+  const ungrouped = new Map<ColumnId, { name: string; position: number }>()
+  let selectScope = inputScope
+  if (groups !== null) {
+    const byId = new Map<ColumnId, OutputColumn>()
+    groups.exprs.forEach((g, i) => { if (g.kind === 'colref') byId.set(g.id, groups.columns[i]!) })
+    selectScope = inputScope.withMapping((ref, position) => {
+      const g = byId.get(ref.id)
+      if (g !== undefined) return colref(g)
+      if (inputIds.has(ref.id) && !ungrouped.has(ref.id)) ungrouped.set(ref.id, { name: ref.name, position })
+      return ref
+    })
+  }
+  const aggregates = new AggregateCollector(b, input, groups)
+  const windows = new WindowCollector(b, core.windows)
+  const sinks = (clause: string, allowWindows: boolean): ExprSinks => ({
+    clause,
+    aggregate: (call, name) => aggregates.add(call, name),
+    grouping: (args, position) => aggregates.grouping(args, position),
+    ...(allowWindows ? { window: (call, name) => windows.add(selectBinder, call, name) } : {}),
+  })
+  const selectBinder: ExprBinder = new ExprBinder(b, selectScope, ctes, sinks('SELECT', true))
+
+  // SELECT list with * expanded
+  const columns: SelectColumn[] = []
+  for (const item of core.items) columns.push(...bindSelectItem(selectBinder, item))
+  if (columns.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'SELECT list is empty', { position: core.pos })
+
+  const having = core.having === null ? null
+    : ensureBoolean(selectBinder.with(sinks('HAVING', false)).bind(core.having), 'HAVING', core.having.pos)
+  const qualify = core.qualify === null ? null
+    : ensureBoolean(selectBinder.with(sinks('QUALIFY', true)).bind(core.qualify), 'QUALIFY', core.qualify.pos)
+  if (qualify !== null && windows.calls.length === 0) {
+    throw new GrizzlyError(SqlState.windowingError, 'QUALIFY needs a window function', { position: core.qualify!.pos })
+  }
+
+  // ORDER BY and DISTINCT ON: output columns by alias or position, else hidden columns
+  const hidden: BoundExpr[] = []
+  const outputRef = (e: Expr, clause: string): { index: number } => {
+    const ordinal = outputOrdinalIndex(e, columns.length)
+    if (ordinal !== undefined) return { index: ordinal }
+    if (e.kind === 'column' && e.parts.length === 1) {
+      const lower = e.parts[0]!.toLowerCase()
+      const matches = columns.map((c, i) => ({ c, i })).filter(x => x.c.name.toLowerCase() === lower && x.c.ast !== null)
+      if (matches.length === 1) return { index: matches[0]!.i }
+    }
+    const bound = selectBinder.with(sinks(clause, true)).bind(e)
+    const key = exprKey(bound)
+    const same = columns.findIndex(c => exprKey(c.expr) === key)
+    if (same >= 0) return { index: same }
+    const h = hidden.findIndex(x => exprKey(x) === key)
+    if (h >= 0) return { index: columns.length + h }
+    hidden.push(bound)
+    return { index: columns.length + hidden.length - 1 }
+  }
+  const sortSpec: { index: number; descending: boolean; nullsFirst: boolean }[] = []
+  if (orderByAll !== null) {
+    columns.forEach((_, index) => sortSpec.push({ index, descending: orderByAll.descending, nullsFirst: nullsFirstFor(b, orderByAll.descending, orderByAll.nulls) }))
+  }
+  for (const o of orderBy) {
+    sortSpec.push({ ...outputRef(o.expr, 'ORDER BY'), descending: o.descending, nullsFirst: nullsFirstFor(b, o.descending, o.nulls) })
+  }
+  const distinctOn = Array.isArray(core.distinct) ? (core.distinct as readonly Expr[]).map(e => outputRef(e, 'DISTINCT ON').index) : null
+  if (core.distinct === true && hidden.length > 0) {
+    throw new GrizzlyError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list',
+      { position: orderBy[0]?.pos ?? core.pos })
+  }
+
+  // aggregate: replace GROUP BY expressions, then any input column left is not grouped
+  let exprs = [...columns.map(c => c.expr), ...hidden]
+  let havingExpr = having
+  let qualifyExpr = qualify
+  if (groups !== null) {
+    const replace = (e: BoundExpr): BoundExpr => groups.replace(e)
+    exprs = exprs.map(replace)
+    havingExpr = havingExpr === null ? null : replace(havingExpr)
+    qualifyExpr = qualifyExpr === null ? null : replace(qualifyExpr)
+    windows.rewrite(replace)
+    const check = (e: BoundExpr): void => {
+      rewriteExpr(e, x => {
+        if (x.kind === 'colref' && inputIds.has(x.id)) {
+          const where = ungrouped.get(x.id)
+          throw new GrizzlyError(SqlState.groupingError,
+            `column "${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
+            { position: where?.position ?? core.pos, hint: `add "${x.name}" to GROUP BY, or wrap it in an aggregate such as first(${x.name})` })
+        }
+        return undefined
+      })
+    }
+    exprs.forEach(check)
+    if (havingExpr !== null) check(havingExpr)
+    if (qualifyExpr !== null) check(qualifyExpr)
+    windows.forEachExpr(check)
+    plan = aggregates.plan(plan)
+  }
+  if (havingExpr !== null) plan = { kind: 'filter', input: plan, predicate: havingExpr, output: plan.output }
+  plan = windows.plan(plan)
+  if (qualifyExpr !== null) plan = { kind: 'filter', input: plan, predicate: qualifyExpr, output: plan.output }
+
+  const names = columns.map(c => c.name)
+  const projected = b.columns([...names, ...hidden.map((_, i) => `#hidden${i}`)], exprs.map(e => e.type))
+  plan = { kind: 'project', input: plan, exprs, output: projected }
+  const keys: SortKey[] = sortSpec.map(s => ({ expr: colref(projected[s.index]!), descending: s.descending, nullsFirst: s.nullsFirst }))
+  if (core.distinct === true) plan = { kind: 'distinct', input: plan, on: null, orderBy: [], output: plan.output }
+  if (distinctOn !== null) plan = { kind: 'distinct', input: plan, on: distinctOn.map(i => colref(projected[i]!)), orderBy: keys, output: plan.output }
+  if (keys.length > 0) plan = { kind: 'sort', input: plan, keys, output: plan.output }
+  if (hidden.length > 0) {
+    const visible = projected.slice(0, columns.length)
+    plan = { kind: 'project', input: plan, exprs: visible.map(c => colref(c)), output: b.columns(names, visible.map(c => c.type)) }
+  }
+  return { plan, names }
+}
+
+function outputOrdinalIndex(e: Expr, count: number): number | undefined {
+  const fake: OutputColumn[] = Array.from({ length: count }, (_, i) => ({ id: i, name: '', type: { id: 'NULL' } }))
+  const r = outputOrdinal(e, fake)
+  return r === undefined || r.kind !== 'colref' ? undefined : r.id
+}
+
+export function bindSelectItem(eb: ExprBinder, item: SelectItem): SelectColumn[] {
+  const e = item.expr
+  if (e.kind !== 'star') {
+    const expr = eb.bind(e)
+    return [{ name: item.alias ?? columnNameOf(e), expr: normalizeConst(expr), ast: e }]
+  }
+  let cols = eb.scope.starColumns(e.qualifier, e.pos)
+  if (cols.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', { position: e.pos })
+  for (const name of e.exclude) {
+    const lower = name.toLowerCase()
+    if (!cols.some(c => c.name.toLowerCase() === lower)) {
+      throw new GrizzlyError(SqlState.undefinedColumn, `column "${name}" in EXCLUDE list not found in FROM clause`, { position: e.pos })
+    }
+    cols = cols.filter(c => c.name.toLowerCase() !== lower)
+  }
+  const out: SelectColumn[] = cols.map(c => ({ name: c.name, expr: c.expr, ast: null }))
+  for (const r of e.replace) {
+    const lower = r.name.toLowerCase()
+    const i = out.findIndex(c => c.name.toLowerCase() === lower)
+    if (i < 0) throw new GrizzlyError(SqlState.undefinedColumn, `column "${r.name}" in REPLACE list not found in FROM clause`, { position: r.expr.pos })
+    out[i] = { name: out[i]!.name, expr: eb.bind(r.expr), ast: r.expr }
+  }
+  if (item.alias !== null && out.length === 1) out[0] = { ...out[0]!, name: item.alias }
+  return out
+}
+
+/** A bare string literal in the SELECT list becomes an ordinary VARCHAR column. */
+function normalizeConst(e: BoundExpr): BoundExpr {
+  if (e.kind === 'const') {
+    const t = normalizeLiteralType(e.type)
+    return t === e.type ? e : { ...e, type: t }
+  }
+  return e
+}
+

@@ -1,0 +1,87 @@
+/**
+ * SHOW TABLES, SHOW ALL TABLES, SHOW <setting> and DESCRIBE: queries over constant rows,
+ * with DuckDB's column names.
+ */
+import { GrizzlyError, SqlState, assertNever, didYouMean } from '../errors.ts'
+import type { DescribeStatement, ShowStatement } from '../parser/ast.ts'
+import type { BoundExpr } from '../plan/expr.ts'
+import { BOOLEAN, type LogicalType, VARCHAR, list, typeToString, type Value } from '../types/types.ts'
+import type { Binder } from './binder.ts'
+import type { BoundStatement } from './context.ts'
+import { bindQuery } from './query.ts'
+
+function rowsQuery(b: Binder, names: readonly string[], types: readonly LogicalType[], rows: readonly (readonly Value[])[]): BoundStatement {
+  const output = b.columns(names, types)
+  const bound: BoundExpr[][] = rows.map(r => r.map((v, i) => ({ kind: 'const', value: v, type: types[i]! })))
+  return { kind: 'query', plan: { kind: 'values', rows: bound, output }, names }
+}
+
+export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
+  const { catalog, txn, hooks } = b.ctx
+  const what = stmt.what
+  switch (what.kind) {
+    case 'tables': {
+      const names = catalog.entries(txn)
+        .filter(e => e.schema.toLowerCase() === catalog.defaultSchema.toLowerCase() || e.schema.toLowerCase() === 'temp')
+        .map(e => e.name).sort()
+      return rowsQuery(b, ['name'], [VARCHAR], names.map(n => [n]))
+    }
+    case 'all_tables': {
+      const entries = [...catalog.entries(txn)].sort((x, y) => x.schema.localeCompare(y.schema) || x.name.localeCompare(y.name))
+      const rows = entries.map(e => {
+        const cols = e.kind === 'table' ? e.columns.map(c => ({ name: c.name, type: typeToString(c.type) })) : viewColumns(b, e.query, e.columnNames)
+        return ['memory', e.schema, e.name, cols.map(c => c.name), cols.map(c => c.type), e.kind === 'table' ? e.temporary : false]
+      })
+      return rowsQuery(b, ['database', 'schema', 'name', 'column_names', 'column_types', 'temporary'],
+        [VARCHAR, VARCHAR, VARCHAR, list(VARCHAR), list(VARCHAR), BOOLEAN], rows)
+    }
+    case 'setting': {
+      const def = hooks.setting(what.name)
+      if (def === undefined) {
+        throw new GrizzlyError(SqlState.undefinedObject, `unrecognized configuration parameter "${what.name}"`, {
+          position: stmt.pos, hint: didYouMean(what.name, hooks.allSettings().map(s => s.name)),
+        })
+      }
+      const v = b.ctx.setting(def.name)
+      return rowsQuery(b, [def.name], [VARCHAR], [[v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v)]])
+    }
+    default: return assertNever(what, 'SHOW')
+  }
+}
+
+function viewColumns(b: Binder, query: Parameters<typeof bindQuery>[1], names: readonly string[] | null): { name: string; type: string }[] {
+  try {
+    const q = bindQuery(b, query, null, null)
+    return q.plan.output.map((c, i) => ({ name: names?.[i] ?? q.names[i]!, type: typeToString(c.type) }))
+  } catch {
+    // a view whose tables were dropped still lists, without columns
+    return []
+  }
+}
+
+export function bindDescribe(b: Binder, stmt: DescribeStatement): BoundStatement {
+  const names = ['column_name', 'column_type', 'null', 'key', 'default', 'extra']
+  const types = names.map(() => VARCHAR)
+  const t = stmt.target
+  switch (t.kind) {
+    case 'table': {
+      const { catalog, txn } = b.ctx
+      const last = t.name[t.name.length - 1]!
+      const entry = catalog.require(txn, t.name.length >= 2 ? t.name[t.name.length - 2]! : null, last, stmt.pos)
+      if (entry.kind === 'view') {
+        return rowsQuery(b, names, types, viewColumns(b, entry.query, entry.columnNames).map(c => [c.name, c.type, 'YES', null, null, null]))
+      }
+      const pk = entry.constraints.primaryKey ?? []
+      const unique = new Set(entry.constraints.unique.filter(u => u.length === 1).map(u => u[0]!))
+      return rowsQuery(b, names, types, entry.columns.map((c, i) => [
+        c.name, typeToString(c.type), c.notNull ? 'NO' : 'YES',
+        pk.includes(i) ? 'PRI' : unique.has(i) ? 'UNI' : null, c.defaultSql, null,
+      ]))
+    }
+    case 'query': {
+      const q = bindQuery(b, t.query, null, null)
+      return rowsQuery(b, names, types, q.plan.output.map((c, i) => [q.names[i]!, typeToString(c.type), 'YES', null, null, null]))
+    }
+    default: return assertNever(t, 'DESCRIBE target')
+  }
+}
