@@ -12,6 +12,7 @@ import { constantFolding } from './rules/constant_folding.ts'
 import { filterPushdown } from './rules/filter_pushdown.ts'
 import { joinOrder } from './rules/join_order.ts'
 import { projectionPruning } from './rules/projection_pruning.ts'
+import { subqueryDecorrelation } from './rules/subquery_decorrelation.ts'
 import { topN } from './rules/top_n.ts'
 
 export interface OptimizerContext {
@@ -25,9 +26,13 @@ export interface OptimizerRule {
   rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined
 }
 
-/** in order: fold first so pushdown sees simple predicates; order joins once filters sit in them */
+/**
+ * in order: fold first so later rules see simple predicates; turn subqueries into joins before
+ * pushing filters into them; order joins once filters sit in them
+ */
 export const rules: readonly OptimizerRule[] = [
   constantFolding,
+  subqueryDecorrelation,
   filterPushdown,
   joinOrder,
   projectionPruning,

@@ -1,0 +1,164 @@
+/**
+ * subquery_decorrelation: WHERE conjuncts that test a subquery become joins the executor can
+ * run once for all rows instead of once per outer value:
+ *   EXISTS (…)           → semi join      NOT EXISTS (…)   → anti join
+ *   x op ANY (…), x IN   → semi join on `x op column`
+ *   x NOT IN (uncorrelated) → mark join, keeping rows whose mark is FALSE (NULL-correct)
+ * The correlated conjuncts of the subquery's top filter become the join condition; a subquery
+ * that reads outer columns anywhere else is left for the executor.
+ */
+import type { BoundExpr, ColumnId, SubqueryBoundExpr } from '../../plan/expr.ts'
+import { referencedColumns } from '../../plan/expr.ts'
+import type { FilterNode, JoinNode, LogicalPlan } from '../../plan/logical.ts'
+import { BOOLEAN } from '../../types/types.ts'
+import type { OptimizerRule } from '../index.ts'
+import {
+  colrefOf, conjunction, containsVolatile, idsOf, isSubset, mapNodeExpressions, mapSubqueryPlans, nodeExpressions,
+  planReferences, splitConjuncts, substitute, transformUp,
+} from '../plan-util.ts'
+
+export const subqueryDecorrelation: OptimizerRule = {
+  name: 'subquery_decorrelation',
+  rewrite(plan: LogicalPlan): LogicalPlan | undefined {
+    const ids = { next: maxColumnId(plan) + 1 }
+    const next = rewriteTree(plan, ids)
+    return next === plan ? undefined : next
+  },
+}
+
+function rewriteTree(plan: LogicalPlan, ids: { next: number }): LogicalPlan {
+  return transformUp(plan, node => {
+    const inner = mapNodeExpressions(node, e => mapSubqueryPlans(e, p => rewriteTree(p, ids)))
+    return inner.kind === 'filter' ? rewriteFilter(inner, ids) : inner
+  })
+}
+
+/** The largest column id anywhere in the plan, subquery plans included. */
+export function maxColumnId(plan: LogicalPlan): number {
+  let max = 0
+  transformUp(plan, node => {
+    for (const c of node.output) if (c.id > max) max = c.id
+    if (node.kind === 'join' && node.markColumn !== null && node.markColumn.id > max) max = node.markColumn.id
+    for (const e of nodeExpressions(node)) {
+      mapSubqueryPlans(e, p => { max = Math.max(max, maxColumnId(p)); return p })
+      for (const id of referencedColumns(e)) if (id > max) max = id
+    }
+    return node
+  })
+  return max
+}
+
+function rewriteFilter(filter: FilterNode, ids: { next: number }): LogicalPlan {
+  let input = filter.input
+  const kept: BoundExpr[] = []
+  let changed = false
+  for (const c of splitConjuncts(filter.predicate)) {
+    const next = joinFor(c, input, ids)
+    if (next === undefined) { kept.push(c); continue }
+    input = next.plan
+    if (next.residual !== null) kept.push(next.residual)
+    changed = true
+  }
+  if (!changed) return filter
+  const predicate = conjunction(kept)
+  const filtered: LogicalPlan = predicate === null ? input : { kind: 'filter', input, predicate, output: input.output }
+  // a mark join adds its mark column: project back to the filter's columns
+  if (filtered.output.length === filter.output.length) return filtered
+  return { kind: 'project', input: filtered, exprs: filter.output.map(colrefOf), output: filter.output }
+}
+
+interface Rewritten { readonly plan: LogicalPlan; readonly residual: BoundExpr | null }
+
+function joinFor(conjunct: BoundExpr, outer: LogicalPlan, ids: { next: number }): Rewritten | undefined {
+  const negated = conjunct.kind === 'not' && conjunct.arg.kind === 'subquery'
+  const sub = conjunct.kind === 'subquery' ? conjunct : negated && conjunct.kind === 'not' ? conjunct.arg as SubqueryBoundExpr : undefined
+  if (sub === undefined) return undefined
+  const outerIds = idsOf(outer.output)
+  if (!sub.correlated.every(c => outerIds.has(c.id))) return undefined
+  if (sub.left !== null && (!isSubset(referencedColumns(sub.left), outerIds) || containsVolatile(sub.left))) return undefined
+  const join = (joinType: JoinNode['joinType'], right: LogicalPlan, condition: BoundExpr | null): JoinNode => ({
+    kind: 'join', joinType, left: outer, right, condition, markColumn: null, lateral: false,
+    output: outer.output,
+  })
+  switch (sub.subqueryKind) {
+    case 'exists': {
+      const split = pullCorrelated(stripForExists(sub.plan), outerIds)
+      if (split === undefined) return undefined
+      return { plan: join(negated ? 'anti' : 'semi', split.plan, conjunction(split.conditions)), residual: null }
+    }
+    case 'any': {
+      if (sub.left === null || sub.op === null) return undefined
+      const stripped = stripProjects(sub.plan)
+      if (stripped === undefined) return undefined
+      const split = pullCorrelated(stripped.plan, outerIds)
+      if (split === undefined) return undefined
+      const compare: BoundExpr = { kind: 'compare', op: sub.op, left: sub.left, right: stripped.column, type: BOOLEAN }
+      if (!negated) return { plan: join('semi', split.plan, conjunction([compare, ...split.conditions])), residual: null }
+      // NOT IN must see NULLs: only the uncorrelated case maps exactly onto a mark join
+      if (split.conditions.length > 0 || sub.op !== '=') return undefined
+      const mark = { id: ids.next++, name: 'mark', type: BOOLEAN }
+      const plan: JoinNode = {
+        kind: 'join', joinType: 'mark', left: outer, right: split.plan, condition: compare, markColumn: mark,
+        lateral: false, output: [...outer.output, mark],
+      }
+      return { plan, residual: { kind: 'not', arg: colrefOf(mark), type: BOOLEAN } }
+    }
+    case 'scalar': case 'all': return undefined
+  }
+}
+
+/** For EXISTS only the presence of rows matters: projections and sorts on top can go. */
+function stripForExists(plan: LogicalPlan): LogicalPlan {
+  let p = plan
+  while ((p.kind === 'project' && !p.exprs.some(e => containsVolatile(e) || hasSubquery(e))) || p.kind === 'sort') p = p.input
+  return p
+}
+
+/** Removes projections on top, rewriting the single output column into an expression below them. */
+function stripProjects(plan: LogicalPlan): { plan: LogicalPlan; column: BoundExpr } | undefined {
+  const first = plan.output[0]
+  if (plan.output.length !== 1 || first === undefined) return undefined
+  let column: BoundExpr = colrefOf(first)
+  let p = plan
+  while (p.kind === 'project' || p.kind === 'sort') {
+    if (p.kind === 'project') {
+      const map = new Map<ColumnId, BoundExpr>()
+      p.exprs.forEach((e, i) => map.set(p.output[i]!.id, e))
+      column = substitute(column, map)
+    }
+    p = p.input
+  }
+  if (containsVolatile(column) || hasSubquery(column)) return undefined
+  return { plan: p, column }
+}
+
+function hasSubquery(e: BoundExpr): boolean {
+  let found = false
+  mapSubqueryPlans(e, x => { found = true; return x })
+  return found
+}
+
+/**
+ * Splits the subquery plan into an uncorrelated plan and the conjuncts that read outer
+ * columns, which must all sit in its top filter (or the scan's pushed filters).
+ */
+function pullCorrelated(plan: LogicalPlan, outerIds: ReadonlySet<ColumnId>): { plan: LogicalPlan; conditions: BoundExpr[] } | undefined {
+  const readsOuter = (e: BoundExpr): boolean => [...referencedColumns(e)].some(id => outerIds.has(id))
+  let rest = plan
+  const conditions: BoundExpr[] = []
+  if (plan.kind === 'filter') {
+    const own = splitConjuncts(plan.predicate)
+    const correlated = own.filter(readsOuter)
+    if (correlated.some(c => containsVolatile(c) || hasSubquery(c))) return undefined
+    conditions.push(...correlated)
+    const remaining = conjunction(own.filter(c => !readsOuter(c)))
+    rest = remaining === null ? plan.input : { ...plan, predicate: remaining }
+  } else if (plan.kind === 'scan') {
+    const correlated = plan.filters.filter(readsOuter)
+    conditions.push(...correlated)
+    rest = correlated.length === 0 ? plan : { ...plan, filters: plan.filters.filter(f => !readsOuter(f)) }
+  }
+  const stillReads = planReferences(rest)
+  for (const id of outerIds) if (stillReads.has(id)) return undefined
+  return { plan: rest, conditions }
+}
