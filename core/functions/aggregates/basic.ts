@@ -1,0 +1,325 @@
+/**
+ * Counting and arithmetic aggregates: count(*), count, sum, avg, product, count_if,
+ * bool_and/bool_or, bit_and/bit_or/bit_xor. Integer and DECIMAL sums are exact: they add in
+ * doubles while the running total stays below 2^52 and spill into a bigint beyond that.
+ */
+import type { AggregateOverload, AggregateState } from '../../hooks/contracts.ts'
+import type { Hooks } from '../../hooks/registry.ts'
+import {
+  BIGINT, BIGINT_MAX, BIGINT_MIN, BOOLEAN, DOUBLE, type LogicalType, REAL, decimal, physicalOf,
+} from '../../types/types.ts'
+import { Vector } from '../../vector/vector.ts'
+import { outOfRange } from '../kernel-util.ts'
+import { INTEGER_TYPES } from '../operators.ts'
+import {
+  argVector, growF64, growI64, growU8, rowOk, sameState, validityFromFlags,
+} from './state-util.ts'
+
+const SPILL = 2 ** 52
+const SMALL_BIG = 2n ** 50n
+
+class CountState implements AggregateState {
+  private counts = new Float64Array(16)
+  constructor(private readonly star: boolean) {}
+  resize(groups: number): void { this.counts = growF64(this.counts, groups) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const c = this.counts
+    if (this.star || args.length === 0 || args.every(a => a.validity === null)) {
+      for (let i = 0; i < count; i++) c[groupIds[i]!]!++
+      return
+    }
+    for (let i = 0; i < count; i++) if (rowOk(args, i)) c[groupIds[i]!]!++
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other).counts
+    for (let i = 0; i < count; i++) this.counts[dst[i]!]! += o[src[i]!]!
+  }
+  finalize(groups: number): Vector {
+    const out = new BigInt64Array(groups)
+    for (let g = 0; g < groups; g++) out[g] = BigInt(this.counts[g]!)
+    return new Vector(BIGINT, groups, out, null)
+  }
+}
+
+/** count_if(condition): rows where the condition is TRUE. */
+class CountIfState implements AggregateState {
+  private counts = new Float64Array(16)
+  resize(groups: number): void { this.counts = growF64(this.counts, groups) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), d = v.data as Uint8Array, m = v.validity
+    for (let i = 0; i < count; i++) if (d[i] === 1 && (m === null || m[i] === 1)) this.counts[groupIds[i]!]!++
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other).counts
+    for (let i = 0; i < count; i++) this.counts[dst[i]!]! += o[src[i]!]!
+  }
+  finalize(groups: number): Vector {
+    const out = new BigInt64Array(groups)
+    for (let g = 0; g < groups; g++) out[g] = BigInt(this.counts[g]!)
+    return new Vector(BIGINT, groups, out, null)
+  }
+}
+
+/** Exact sum of integers or DECIMAL scaled integers; result BIGINT or DECIMAL(38, s). */
+export class ExactSumState implements AggregateState {
+  private lo = new Float64Array(16)
+  private hi: bigint[] = []
+  private has = new Uint8Array(16)
+  constructor(private readonly returns: LogicalType) {}
+  resize(groups: number): void {
+    this.lo = growF64(this.lo, groups)
+    this.has = growU8(this.has, groups)
+  }
+  private spill(g: number, amount: bigint): void {
+    while (this.hi.length <= g) this.hi.push(0n)
+    this.hi[g] = this.hi[g]! + amount
+  }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), m = v.validity
+    const lo = this.lo, has = this.has
+    const d = v.data
+    if (d instanceof BigInt64Array || Array.isArray(d)) {
+      const a = d as ArrayLike<bigint>
+      for (let i = 0; i < count; i++) {
+        if (m !== null && m[i] === 0) continue
+        const g = groupIds[i]!, x = a[i]!
+        has[g] = 1
+        if (x < SMALL_BIG && x > -SMALL_BIG) {
+          const s = lo[g]! + Number(x)
+          if (s > SPILL || s < -SPILL) { this.spill(g, BigInt(s)); lo[g] = 0 } else lo[g] = s
+        } else this.spill(g, x)
+      }
+      return
+    }
+    const a = d as Float64Array
+    for (let i = 0; i < count; i++) {
+      if (m !== null && m[i] === 0) continue
+      const g = groupIds[i]!
+      has[g] = 1
+      const s = lo[g]! + a[i]!
+      if (s > SPILL || s < -SPILL) { this.spill(g, BigInt(s)); lo[g] = 0 } else lo[g] = s
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) {
+      const s = src[i]!, d = dst[i]!
+      if (o.has[s] === 0) continue
+      this.has[d] = 1
+      this.spill(d, BigInt(o.lo[s]!) + (o.hi[s] ?? 0n))
+    }
+  }
+  finalize(groups: number): Vector {
+    const totals = new Array<bigint>(groups)
+    for (let g = 0; g < groups; g++) totals[g] = BigInt(this.lo[g]!) + (this.hi[g] ?? 0n)
+    const validity = validityFromFlags(this.has, groups)
+    if (this.returns.id === 'BIGINT') {
+      const out = new BigInt64Array(groups)
+      for (let g = 0; g < groups; g++) {
+        const t = totals[g]!
+        if (t > BIGINT_MAX || t < BIGINT_MIN) throw outOfRange(`Overflow in sum: ${t} does not fit BIGINT`, 'cast the argument to DECIMAL(38,0) or DOUBLE')
+        out[g] = t
+      }
+      return new Vector(BIGINT, groups, out, validity)
+    }
+    if (physicalOf(this.returns) === 'f64') return new Vector(this.returns, groups, Float64Array.from(totals, Number), validity)
+    return new Vector(this.returns, groups, totals, validity)
+  }
+}
+
+/** sum / product of doubles. */
+class FloatFoldState implements AggregateState {
+  private acc: Float64Array<ArrayBuffer>
+  private has = new Uint8Array(16)
+  constructor(private readonly product: boolean, private readonly returns: LogicalType) {
+    this.acc = new Float64Array(16).fill(product ? 1 : 0)
+  }
+  resize(groups: number): void {
+    this.acc = growF64(this.acc, groups, this.product ? 1 : 0)
+    this.has = growU8(this.has, groups)
+  }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), a = v.data as Float64Array, m = v.validity
+    const acc = this.acc, has = this.has
+    if (this.product) {
+      for (let i = 0; i < count; i++) if (m === null || m[i] === 1) { const g = groupIds[i]!; acc[g]! *= a[i]!; has[g] = 1 }
+    } else {
+      for (let i = 0; i < count; i++) if (m === null || m[i] === 1) { const g = groupIds[i]!; acc[g]! += a[i]!; has[g] = 1 }
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) {
+      const s = src[i]!, d = dst[i]!
+      if (o.has[s] === 0) continue
+      this.acc[d] = this.product ? this.acc[d]! * o.acc[s]! : this.acc[d]! + o.acc[s]!
+      this.has[d] = 1
+    }
+  }
+  finalize(groups: number): Vector {
+    const out = this.returns.id === 'REAL' ? Float32Array.from(this.acc.subarray(0, groups)) : this.acc.slice(0, groups)
+    return new Vector(this.returns, groups, out, validityFromFlags(this.has, groups))
+  }
+}
+
+/** avg → DOUBLE; a DECIMAL input is divided by its scale at the end. */
+class AvgState implements AggregateState {
+  private sum = new Float64Array(16)
+  private n = new Float64Array(16)
+  constructor(private readonly divisor: number) {}
+  resize(groups: number): void { this.sum = growF64(this.sum, groups); this.n = growF64(this.n, groups) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), m = v.validity, d = v.data
+    const sum = this.sum, n = this.n
+    if (d instanceof BigInt64Array || Array.isArray(d)) {
+      const a = d as ArrayLike<bigint>
+      for (let i = 0; i < count; i++) if (m === null || m[i] === 1) { const g = groupIds[i]!; sum[g]! += Number(a[i]!); n[g]!++ }
+      return
+    }
+    const a = d as Float64Array
+    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) { const g = groupIds[i]!; sum[g]! += a[i]!; n[g]!++ }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) { this.sum[dst[i]!]! += o.sum[src[i]!]!; this.n[dst[i]!]! += o.n[src[i]!]! }
+  }
+  finalize(groups: number): Vector {
+    const out = new Float64Array(groups)
+    const valid = new Uint8Array(groups)
+    let nulls = false
+    for (let g = 0; g < groups; g++) {
+      const n = this.n[g]!
+      if (n === 0) { nulls = true; continue }
+      valid[g] = 1
+      out[g] = this.sum[g]! / n / this.divisor
+    }
+    return new Vector(DOUBLE, groups, out, nulls ? valid : null)
+  }
+}
+
+/** bool_and / bool_or over BOOLEAN; a group's first value initialises it. */
+class BoolFoldState implements AggregateState {
+  private acc = new Uint8Array(16)
+  private has = new Uint8Array(16)
+  constructor(private readonly and: boolean) {}
+  resize(groups: number): void {
+    this.acc = growU8(this.acc, groups)
+    this.has = growU8(this.has, groups)
+  }
+  private fold(g: number, x: number): void {
+    if (this.has[g] === 0) { this.acc[g] = x; this.has[g] = 1; return }
+    this.acc[g] = this.and ? this.acc[g]! & x : this.acc[g]! | x
+  }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), a = v.data as Uint8Array, m = v.validity
+    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) this.fold(groupIds[i]!, a[i]!)
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) if (o.has[src[i]!] === 1) this.fold(dst[i]!, o.acc[src[i]!]!)
+  }
+  finalize(groups: number): Vector {
+    return new Vector(BOOLEAN, groups, this.acc.slice(0, groups), validityFromFlags(this.has, groups))
+  }
+}
+
+/** bit_and / bit_or / bit_xor on one integer type; kept as bigint so BIGINT is exact. */
+class BitFoldState implements AggregateState {
+  private acc = new BigInt64Array(16)
+  private has = new Uint8Array(16)
+  constructor(private readonly op: 'and' | 'or' | 'xor', private readonly type: LogicalType) {
+    if (op === 'and') this.acc.fill(-1n)
+  }
+  resize(groups: number): void {
+    this.acc = growI64(this.acc, groups, this.op === 'and' ? -1n : 0n)
+    this.has = growU8(this.has, groups)
+  }
+  private fold(g: number, x: bigint): void {
+    const a = this.acc[g]!
+    this.acc[g] = this.op === 'and' ? a & x : this.op === 'or' ? a | x : a ^ x
+    this.has[g] = 1
+  }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), m = v.validity, d = v.data as ArrayLike<number | bigint>
+    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) this.fold(groupIds[i]!, BigInt(d[i]!))
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) if (o.has[src[i]!] === 1) this.fold(dst[i]!, o.acc[src[i]!]!)
+  }
+  finalize(groups: number): Vector {
+    const validity = validityFromFlags(this.has, groups)
+    if (this.type.id === 'BIGINT') return new Vector(this.type, groups, this.acc.slice(0, groups), validity)
+    const Ctor = this.type.id === 'INTEGER' ? Int32Array : this.type.id === 'SMALLINT' ? Int16Array : Int8Array
+    const out = new Ctor(groups)
+    for (let g = 0; g < groups; g++) out[g] = Number(BigInt.asIntN(32, this.acc[g]!))
+    return new Vector(this.type, groups, out, validity)
+  }
+}
+
+function sumOverloadFor(t: LogicalType): AggregateOverload | undefined {
+  switch (t.id) {
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER':
+      return { args: [t], returns: BIGINT, createState: () => new ExactSumState(BIGINT) }
+    case 'BIGINT': {
+      const r = decimal(38, 0)
+      return { args: [t], returns: r, createState: () => new ExactSumState(r) }
+    }
+    case 'REAL': case 'DOUBLE':
+      return { args: [t], returns: DOUBLE, createState: () => new FloatFoldState(false, DOUBLE) }
+    default: return undefined
+  }
+}
+
+export function registerBasicAggregates(hooks: Hooks): void {
+  hooks.registerAggregate({
+    name: 'count_star', nulls: 'handle', description: 'count(*): number of rows',
+    overloads: [{ args: [], returns: BIGINT, createState: () => new CountState(true) }],
+  })
+  hooks.registerAggregate({
+    name: 'count', nulls: 'skip', description: 'number of non-NULL values',
+    overloads: [{ args: [], returns: BIGINT, createState: () => new CountState(true) }],
+    bind: argTypes => argTypes.length === 1 ? { argTypes, returns: BIGINT, createState: () => new CountState(false) } : undefined,
+  })
+  hooks.registerAggregate({
+    name: 'sum', nulls: 'skip', description: 'sum; exact for integers and DECIMAL',
+    overloads: [...INTEGER_TYPES, REAL, DOUBLE].map(t => sumOverloadFor(t)!),
+    bind: argTypes => {
+      const t = argTypes[0]
+      if (argTypes.length !== 1 || t?.id !== 'DECIMAL') return undefined
+      const r = decimal(38, t.scale)
+      return { argTypes, returns: r, createState: () => new ExactSumState(r) }
+    },
+  })
+  hooks.registerAggregate({
+    name: 'avg', aliases: ['mean'], nulls: 'skip', description: 'arithmetic mean as DOUBLE',
+    overloads: [...INTEGER_TYPES, REAL, DOUBLE].map(t => ({ args: [t], returns: DOUBLE, createState: () => new AvgState(1) })),
+    bind: argTypes => {
+      const t = argTypes[0]
+      if (argTypes.length !== 1 || t?.id !== 'DECIMAL') return undefined
+      return { argTypes, returns: DOUBLE, createState: () => new AvgState(10 ** t.scale) }
+    },
+  })
+  hooks.registerAggregate({
+    name: 'product', nulls: 'skip', description: 'product of the values as DOUBLE',
+    overloads: [{ args: [DOUBLE], returns: DOUBLE, createState: () => new FloatFoldState(true, DOUBLE) }],
+  })
+  hooks.registerAggregate({
+    name: 'count_if', aliases: ['countif'], nulls: 'skip', description: 'number of rows where the condition is TRUE',
+    overloads: [{ args: [BOOLEAN], returns: BIGINT, createState: () => new CountIfState() }],
+  })
+  hooks.registerAggregate({
+    name: 'bool_and', aliases: ['every'], nulls: 'skip',
+    overloads: [{ args: [BOOLEAN], returns: BOOLEAN, createState: () => new BoolFoldState(true) }],
+  })
+  hooks.registerAggregate({
+    name: 'bool_or', nulls: 'skip',
+    overloads: [{ args: [BOOLEAN], returns: BOOLEAN, createState: () => new BoolFoldState(false) }],
+  })
+  for (const op of ['and', 'or', 'xor'] as const) {
+    hooks.registerAggregate({
+      name: `bit_${op}`, nulls: 'skip',
+      overloads: INTEGER_TYPES.map(t => ({ args: [t], returns: t, createState: () => new BitFoldState(op, t) })),
+    })
+  }
+}

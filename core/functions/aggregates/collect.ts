@@ -1,0 +1,281 @@
+/**
+ * Aggregates that keep values per group: string_agg, list/array_agg, mode,
+ * approx_count_distinct (exact distinct count) and the quantiles (median, quantile_cont,
+ * quantile_disc), which sort each group's values at the end.
+ */
+import type { AggregateState, BoundAggregate } from '../../hooks/contracts.ts'
+import type { Hooks } from '../../hooks/registry.ts'
+import { GrizzlyError, SqlState } from '../../errors.ts'
+import {
+  BIGINT, DOUBLE, type LogicalType, TIMESTAMP, VARCHAR, type Value, list, physicalOf,
+} from '../../types/types.ts'
+import { Vector, VectorBuilder, getValue } from '../../vector/vector.ts'
+import { compareValues, valueKey } from '../compare.ts'
+import { argVector, growArray, sameState } from './state-util.ts'
+
+type Bound = Omit<BoundAggregate, 'name' | 'nulls' | 'orderSensitive'>
+
+class StringAggState implements AggregateState {
+  private acc: (string | null)[] = []
+  private lastSep = ','
+  resize(groups: number): void { growArray(this.acc, groups, null) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), s = v.data as string[], m = v.validity
+    const sepVec = args[1]
+    const seps = sepVec === undefined ? null : sepVec.data as string[]
+    for (let i = 0; i < count; i++) {
+      if (m !== null && m[i] === 0) continue
+      const sep = seps === null ? ',' : (sepVec!.validity !== null && sepVec!.validity[i] === 0 ? '' : seps[i]!)
+      this.lastSep = sep
+      const g = groupIds[i]!
+      const cur = this.acc[g]!
+      this.acc[g] = cur === null ? s[i]! : cur + sep + s[i]!
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) {
+      const x = o.acc[src[i]!] ?? null
+      if (x === null) continue
+      const cur = this.acc[dst[i]!] ?? null
+      this.acc[dst[i]!] = cur === null ? x : cur + o.lastSep + x
+    }
+  }
+  finalize(groups: number): Vector {
+    const out = new Array<string>(groups)
+    let validity: Uint8Array | null = null
+    for (let g = 0; g < groups; g++) {
+      const x = this.acc[g] ?? null
+      if (x === null) { validity ??= new Uint8Array(groups).fill(1); validity[g] = 0; out[g] = ''; continue }
+      out[g] = x
+    }
+    return new Vector(VARCHAR, groups, out, validity)
+  }
+}
+
+class ListAggState implements AggregateState {
+  private items: (Value[] | null)[] = []
+  constructor(private readonly type: LogicalType) {}
+  resize(groups: number): void { growArray(this.items, groups, null) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0)
+    for (let i = 0; i < count; i++) {
+      const g = groupIds[i]!
+      let arr = this.items[g]
+      if (arr === null || arr === undefined) { arr = []; this.items[g] = arr }
+      arr.push(getValue(v, i))
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) {
+      const x = o.items[src[i]!] ?? null
+      if (x === null) continue
+      const cur = this.items[dst[i]!] ?? null
+      this.items[dst[i]!] = cur === null ? x.slice() : cur.concat(x)
+    }
+  }
+  finalize(groups: number): Vector {
+    const b = new VectorBuilder(list(this.type), groups)
+    for (let g = 0; g < groups; g++) b.push(this.items[g] ?? null)
+    return b.finish()
+  }
+}
+
+/** Per-group maps from a value's key to [value, count]: mode and distinct counting. */
+class CountingState implements AggregateState {
+  private maps: (Map<string, [Value, number]> | null)[] = []
+  constructor(private readonly type: LogicalType, private readonly result: 'mode' | 'distinct') {}
+  resize(groups: number): void { growArray(this.maps, groups, null) }
+  private add(g: number, key: string, value: Value, n: number): void {
+    let map = this.maps[g]
+    if (map === null || map === undefined) { map = new Map(); this.maps[g] = map }
+    const e = map.get(key)
+    if (e === undefined) map.set(key, [value, n])
+    else e[1] += n
+  }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0)
+    for (let i = 0; i < count; i++) {
+      const x = getValue(v, i)
+      if (x === null) continue
+      this.add(groupIds[i]!, valueKey(x), x, 1)
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) {
+      const map = o.maps[src[i]!]
+      if (map === null || map === undefined) continue
+      for (const [k, [value, n]] of map) this.add(dst[i]!, k, value, n)
+    }
+  }
+  finalize(groups: number): Vector {
+    if (this.result === 'distinct') {
+      const out = new BigInt64Array(groups)
+      for (let g = 0; g < groups; g++) out[g] = BigInt(this.maps[g]?.size ?? 0)
+      return new Vector(BIGINT, groups, out, null)
+    }
+    const b = new VectorBuilder(this.type, groups)
+    for (let g = 0; g < groups; g++) {
+      const map = this.maps[g]
+      if (map === null || map === undefined) { b.push(null); continue }
+      let best: Value = null, bestN = 0
+      for (const [value, n] of map.values()) if (n > bestN) { best = value; bestN = n }
+      b.push(best)
+    }
+    return b.finish()
+  }
+}
+
+type QuantileKind = 'cont' | 'disc'
+
+function checkQuantile(q: number): number {
+  if (!(q >= 0 && q <= 1)) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `quantile must be between 0 and 1, got ${q}`,
+      { hint: 'use e.g. 0.5 for the median or 0.9 for the 90th percentile' })
+  }
+  return q
+}
+
+/** Number-valued stand-in for ordering and interpolation; null for types kept boxed. */
+function numericOf(t: LogicalType): boolean {
+  const p = physicalOf(t)
+  return p === 'i8' || p === 'i16' || p === 'i32' || p === 'i64' || p === 'f32' || p === 'f64' || p === 'date' || p === 'big'
+}
+
+class QuantileState implements AggregateState {
+  private values: (Value[] | null)[] = []
+  private quantiles: number[] | null = null
+  constructor(
+    private readonly input: LogicalType, private readonly returns: LogicalType,
+    private readonly kind: QuantileKind, private readonly fixed: readonly number[] | null,
+    private readonly listResult: boolean,
+  ) {
+    if (fixed !== null) this.quantiles = fixed.map(checkQuantile)
+  }
+  resize(groups: number): void { growArray(this.values, groups, null) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0)
+    if (this.quantiles === null && args[1] !== undefined) {
+      for (let i = 0; i < count && this.quantiles === null; i++) {
+        const q = getValue(args[1], i)
+        if (q !== null) this.quantiles = (Array.isArray(q) ? q as number[] : [q as number]).map(x => checkQuantile(Number(x)))
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      const x = getValue(v, i)
+      if (x === null) continue
+      const g = groupIds[i]!
+      let arr = this.values[g]
+      if (arr === null || arr === undefined) { arr = []; this.values[g] = arr }
+      arr.push(x)
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    this.quantiles ??= o.quantiles
+    for (let i = 0; i < count; i++) {
+      const x = o.values[src[i]!] ?? null
+      if (x === null) continue
+      const cur = this.values[dst[i]!] ?? null
+      this.values[dst[i]!] = cur === null ? x.slice() : cur.concat(x)
+    }
+  }
+  private pick(sorted: readonly Value[], q: number): Value {
+    const n = sorted.length
+    if (this.kind === 'disc' || !numericOf(this.input)) return sorted[Math.floor((n - 1) * q)]!
+    const pos = (n - 1) * q
+    const lo = Math.floor(pos), hi = Math.ceil(pos)
+    const a = Number(sorted[lo]!), b = Number(sorted[hi]!)
+    const r = lo === hi ? a : a + (pos - lo) * (b - a)
+    switch (this.returns.id === 'LIST' ? this.returns.child.id : this.returns.id) {
+      case 'DECIMAL': {
+        const rounded = Math.round(r)
+        return physicalOf(this.input) === 'big' || physicalOf(this.input) === 'i64' ? BigInt(rounded) : rounded
+      }
+      case 'TIMESTAMP': return this.input.id === 'DATE' ? Math.round(r * 86_400_000_000) : Math.round(r)
+      case 'TIME': return Math.round(r)
+      default: return r
+    }
+  }
+  finalize(groups: number): Vector {
+    const b = new VectorBuilder(this.returns, groups)
+    const qs = this.quantiles ?? [0.5]
+    const numeric = numericOf(this.input)
+    for (let g = 0; g < groups; g++) {
+      const vals = this.values[g]
+      if (vals === null || vals === undefined || vals.length === 0) { b.push(null); continue }
+      if (numeric) vals.sort((x, y) => (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0)
+      else vals.sort((x, y) => compareValues(x, y, this.input))
+      const picked = qs.map(q => this.pick(vals, q))
+      b.push(this.listResult ? picked : picked[0]!)
+    }
+    return b.finish()
+  }
+}
+
+/** quantile_cont / median result type: DOUBLE for numbers, DECIMAL kept, DATE → TIMESTAMP. */
+function continuousType(t: LogicalType): LogicalType {
+  switch (t.id) {
+    case 'DECIMAL': case 'TIMESTAMP': case 'TIME': return t
+    case 'DATE': return TIMESTAMP
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'REAL': case 'DOUBLE': return DOUBLE
+    default: return t
+  }
+}
+
+function bindQuantile(kind: QuantileKind, median: boolean) {
+  return (argTypes: readonly LogicalType[]): Bound | undefined => {
+    const t = argTypes[0]
+    if (t === undefined || argTypes.length !== (median ? 1 : 2)) return undefined
+    const scalarType = kind === 'cont' ? continuousType(t) : t
+    const q = argTypes[1]
+    const listQ = q !== undefined && (q.id === 'LIST' || q.id === 'ARRAY')
+    if (q !== undefined && !listQ && !['DOUBLE', 'DECIMAL', 'REAL', 'INTEGER', 'BIGINT', 'TINYINT', 'SMALLINT', 'NULL'].includes(q.id)) return undefined
+    const returns = listQ ? list(scalarType) : scalarType
+    return {
+      argTypes: median ? [t] : [t, listQ ? list(DOUBLE) : DOUBLE],
+      returns,
+      createState: () => new QuantileState(t, returns, kind, median ? [0.5] : null, listQ),
+    }
+  }
+}
+
+export function registerCollectingAggregates(hooks: Hooks): void {
+  hooks.registerAggregate({
+    name: 'string_agg', aliases: ['group_concat', 'listagg'], nulls: 'skip', orderSensitive: true,
+    description: "joins the non-NULL values with a separator (default ',')",
+    bind: argTypes => {
+      if (argTypes.length !== 1 && argTypes.length !== 2) return undefined
+      return { argTypes: argTypes.map(() => VARCHAR), returns: VARCHAR, createState: () => new StringAggState() }
+    },
+  })
+  hooks.registerAggregate({
+    name: 'list', aliases: ['array_agg'], nulls: 'handle', orderSensitive: true, description: 'the values as a LIST, NULLs included',
+    bind: argTypes => {
+      const t = argTypes[0]
+      if (argTypes.length !== 1 || t === undefined) return undefined
+      return { argTypes, returns: list(t), createState: () => new ListAggState(t) }
+    },
+  })
+  hooks.registerAggregate({
+    name: 'mode', nulls: 'skip', description: 'the most frequent value',
+    bind: argTypes => {
+      const t = argTypes[0]
+      if (argTypes.length !== 1 || t === undefined) return undefined
+      return { argTypes, returns: t, createState: () => new CountingState(t, 'mode') }
+    },
+  })
+  hooks.registerAggregate({
+    name: 'approx_count_distinct', nulls: 'skip', description: 'number of distinct values (computed exactly)',
+    bind: argTypes => {
+      const t = argTypes[0]
+      if (argTypes.length !== 1 || t === undefined) return undefined
+      return { argTypes, returns: BIGINT, createState: () => new CountingState(t, 'distinct') }
+    },
+  })
+  hooks.registerAggregate({ name: 'median', nulls: 'skip', description: 'the middle value (interpolated)', bind: bindQuantile('cont', true) })
+  hooks.registerAggregate({ name: 'quantile_cont', nulls: 'skip', description: 'interpolated quantile', bind: bindQuantile('cont', false) })
+  hooks.registerAggregate({ name: 'quantile_disc', aliases: ['quantile'], nulls: 'skip', description: 'quantile picked from the values', bind: bindQuantile('disc', false) })
+}

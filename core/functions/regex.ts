@@ -1,0 +1,223 @@
+/**
+ * Regular expressions on JavaScript RegExp, with DuckDB's option letters mapped to flags:
+ * 'i' case-insensitive, 'c' case-sensitive, 's' dot matches newline, 'm'/'n'/'p' multi-line,
+ * 'g' replace every match (regexp_replace). RE2-style leading inline flags such as (?i) and
+ * \1 back-references in replacements are translated. Compiled patterns are cached.
+ */
+import type { Hooks } from '../hooks/registry.ts'
+import type { ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
+import { GrizzlyError, SqlState } from '../errors.ts'
+import { BIGINT, BOOLEAN, INTEGER, type LogicalType, VARCHAR, list } from '../types/types.ts'
+import { Vector } from '../vector/vector.ts'
+import { rowValid } from './kernel-util.ts'
+
+interface RegexOptions { readonly flags: string; readonly global: boolean }
+
+export function parseOptions(opts: string): RegexOptions {
+  let ci = false, dotAll = false, multi = false, global = false
+  for (const c of opts) {
+    switch (c) {
+      case 'i': ci = true; break
+      case 'c': ci = false; break
+      case 's': dotAll = true; multi = false; break
+      case 'm': case 'n': case 'p': multi = true; dotAll = false; break
+      case 'g': global = true; break
+      case 'l': case 'x': break
+      default:
+        throw new GrizzlyError(SqlState.invalidParameterValue, `unrecognized regex option '${c}'`,
+          { hint: "use the letters i, c, s, m, n, p or g, e.g. 'gi'" })
+    }
+  }
+  return { flags: (ci ? 'i' : '') + (dotAll ? 's' : '') + (multi ? 'm' : ''), global }
+}
+
+const CACHE_LIMIT = 256
+const cache = new Map<string, RegExp>()
+
+/** Compiles `pattern` (RE2 dialect as far as JavaScript allows) with the given flags. */
+export function compileRegex(pattern: string, flags: string): RegExp {
+  const key = flags + '\u0000' + pattern
+  let re = cache.get(key)
+  if (re !== undefined) return re
+  let src = pattern
+  let f = flags
+  // RE2 lets a pattern start with inline flags: (?i), (?s), (?is) …
+  const inline = /^\(\?([imsU]+)\)/.exec(src)
+  if (inline !== null) {
+    for (const c of inline[1]!) if (c !== 'U' && !f.includes(c)) f += c
+    src = src.slice(inline[0].length)
+  }
+  src = src.replace(/\\z/g, '$').replace(/\\A/g, '^')
+  try {
+    re = new RegExp(src, f + 'u')
+  } catch {
+    try {
+      re = new RegExp(src, f)
+    } catch (e) {
+      throw new GrizzlyError(SqlState.invalidRegex, `invalid regular expression '${pattern}': ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+        { hint: 'check brackets, parentheses and escapes in the pattern' })
+    }
+  }
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
+  cache.set(key, re)
+  return re
+}
+
+/** RE2 replacement text (\0 … \9 groups) as a JavaScript replacement string. */
+export function translateReplacement(r: string): string {
+  let out = ''
+  for (let i = 0; i < r.length; i++) {
+    const c = r[i]!
+    if (c === '$') { out += '$$'; continue }
+    if (c === '\\' && i + 1 < r.length) {
+      const d = r[i + 1]!
+      if (d >= '0' && d <= '9') { out += d === '0' ? '$&' : `$${d}`; i++; continue }
+      out += d; i++; continue
+    }
+    out += c
+  }
+  return out
+}
+
+/** Reads the options argument at index k (or '' when absent). */
+function optionsAt(args: readonly Vector[], k: number, i: number): RegexOptions {
+  const v = args[k]
+  return parseOptions(v === undefined ? '' : (v.data as string[])[i]!)
+}
+
+function boolKernel(full: boolean): ScalarKernel {
+  return (args, count) => {
+    const s = args[0]!.data as string[], p = args[1]!.data as string[]
+    const out = new Uint8Array(count)
+    for (let i = 0; i < count; i++) {
+      if (!rowValid(args, i)) continue
+      const o = optionsAt(args, 2, i)
+      const re = compileRegex(full ? `^(?:${p[i]!})$` : p[i]!, o.flags)
+      out[i] = re.test(s[i]!) ? 1 : 0
+    }
+    return new Vector(BOOLEAN, count, out, null)
+  }
+}
+
+const replaceKernel: ScalarKernel = (args, count) => {
+  const s = args[0]!.data as string[], p = args[1]!.data as string[], r = args[2]!.data as string[]
+  const out = new Array<string>(count)
+  for (let i = 0; i < count; i++) {
+    if (!rowValid(args, i)) { out[i] = ''; continue }
+    const o = optionsAt(args, 3, i)
+    const re = compileRegex(p[i]!, o.flags + (o.global ? 'g' : ''))
+    re.lastIndex = 0
+    out[i] = s[i]!.replace(re, translateReplacement(r[i]!))
+  }
+  return new Vector(VARCHAR, count, out, null)
+}
+
+function groupIndex(args: readonly Vector[], k: number, i: number): number {
+  const v = args[k]
+  if (v === undefined) return 0
+  const d = v.data as ArrayLike<number | bigint>
+  return Number(d[i]!)
+}
+
+function checkGroup(re: RegExp, group: number, pattern: string): void {
+  const groups = new RegExp(`${re.source}|`, re.flags.replace('g', '')).exec('')!.length - 1
+  if (group < 0 || group > groups) {
+    throw new GrizzlyError(SqlState.invalidParameterValue,
+      `regexp_extract: group ${group} does not exist in '${pattern}' (it has ${groups} group${groups === 1 ? '' : 's'})`,
+      { hint: 'use 0 for the whole match or a group number that the pattern defines' })
+  }
+}
+
+function extractKernel(optsAt: number): ScalarKernel {
+  return (args, count) => {
+    const s = args[0]!.data as string[], p = args[1]!.data as string[]
+    const out = new Array<string>(count)
+    for (let i = 0; i < count; i++) {
+      out[i] = ''
+      if (!rowValid(args, i)) continue
+      const re = compileRegex(p[i]!, optionsAt(args, optsAt, i).flags)
+      const g = groupIndex(args, 2, i)
+      checkGroup(re, g, p[i]!)
+      const m = re.exec(s[i]!)
+      if (m !== null) out[i] = m[g] ?? ''
+    }
+    return new Vector(VARCHAR, count, out, null)
+  }
+}
+
+function listOfStrings(count: number, rows: (i: number) => readonly string[] | null): Vector {
+  const offsets = new Int32Array(count + 1)
+  const items: string[] = []
+  for (let i = 0; i < count; i++) {
+    const r = rows(i)
+    if (r !== null) for (const x of r) items.push(x)
+    offsets[i + 1] = items.length
+  }
+  return new Vector(list(VARCHAR), count, null, null, offsets, [new Vector(VARCHAR, items.length, items, null)])
+}
+
+function extractAllKernel(optsAt: number): ScalarKernel {
+  return (args, count) => {
+    const s = args[0]!.data as string[], p = args[1]!.data as string[]
+    return listOfStrings(count, i => {
+      if (!rowValid(args, i)) return null
+      const re = compileRegex(p[i]!, optionsAt(args, optsAt, i).flags + 'g')
+      const g = groupIndex(args, 2, i)
+      checkGroup(re, g, p[i]!)
+      const found: string[] = []
+      for (const m of s[i]!.matchAll(re)) found.push(m[g] ?? '')
+      return found
+    })
+  }
+}
+
+const splitKernel: ScalarKernel = (args, count) => {
+  const s = args[0]!.data as string[], p = args[1]!.data as string[]
+  return listOfStrings(count, i => {
+    if (!rowValid(args, i)) return null
+    const re = compileRegex(p[i]!, optionsAt(args, 2, i).flags + 'g')
+    // split() would also return capture groups; DuckDB returns only the pieces
+    const pieces: string[] = []
+    let last = 0
+    for (const m of s[i]!.matchAll(re)) {
+      if (m[0] === '' ) continue
+      pieces.push(s[i]!.slice(last, m.index))
+      last = m.index! + m[0].length
+    }
+    pieces.push(s[i]!.slice(last))
+    return pieces
+  })
+}
+
+export function registerRegexFunctions(hooks: Hooks): void {
+  const reg = (name: string, overloads: ScalarOverload[], aliases: string[] = [], description?: string) =>
+    hooks.registerScalar({ name, aliases, nulls: 'propagate', volatility: 'immutable', overloads, description })
+  const V = VARCHAR
+  reg('regexp_matches', [
+    { args: [V, V], returns: BOOLEAN, invoke: boolKernel(false) },
+    { args: [V, V, V], returns: BOOLEAN, invoke: boolKernel(false) },
+  ], [], 'TRUE when the pattern matches somewhere in the string')
+  reg('regexp_full_match', [
+    { args: [V, V], returns: BOOLEAN, invoke: boolKernel(true) },
+    { args: [V, V, V], returns: BOOLEAN, invoke: boolKernel(true) },
+  ], [], 'TRUE when the pattern matches the whole string')
+  reg('regexp_replace', [
+    { args: [V, V, V], returns: V, invoke: replaceKernel },
+    { args: [V, V, V, V], returns: V, invoke: replaceKernel },
+  ], [], "replaces the first match (every match with option 'g'); \\1 refers to a group")
+  const groupTypes: LogicalType[] = [INTEGER, BIGINT]
+  reg('regexp_extract', [
+    { args: [V, V], returns: V, invoke: extractKernel(3) },
+    ...groupTypes.map(t => ({ args: [V, V, t], returns: V, invoke: extractKernel(3) })),
+    ...groupTypes.map(t => ({ args: [V, V, t, V], returns: V, invoke: extractKernel(3) })),
+  ], [], "the match (or a group of it); '' when there is none")
+  reg('regexp_extract_all', [
+    { args: [V, V], returns: list(V), invoke: extractAllKernel(3) },
+    ...groupTypes.map(t => ({ args: [V, V, t], returns: list(V), invoke: extractAllKernel(3) })),
+    ...groupTypes.map(t => ({ args: [V, V, t, V], returns: list(V), invoke: extractAllKernel(3) })),
+  ])
+  reg('regexp_split_to_array', [
+    { args: [V, V], returns: list(V), invoke: splitKernel },
+    { args: [V, V, V], returns: list(V), invoke: splitKernel },
+  ], ['string_split_regex', 'str_split_regex'])
+}

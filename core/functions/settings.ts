@@ -1,0 +1,126 @@
+/**
+ * Session settings the engine reads (SET name = value / current_setting(name)). Each validate
+ * function normalises the value or raises 22023 with a hint listing what is accepted.
+ */
+import { availableParallelism } from 'node:os'
+import type { Hooks } from '../hooks/registry.ts'
+import type { SettingDef } from '../hooks/contracts.ts'
+import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
+import { BIGINT, BOOLEAN, VARCHAR, type Value } from '../types/types.ts'
+
+function bad(setting: string, value: Value, hint: string): GrizzlyError {
+  return new GrizzlyError(SqlState.invalidParameterValue,
+    `invalid value for setting "${setting}": ${typeof value === 'string' ? `'${value}'` : String(value)}`, { hint })
+}
+
+const TRUE_WORDS = new Set(['true', 't', 'on', 'yes', 'y', '1'])
+const FALSE_WORDS = new Set(['false', 'f', 'off', 'no', 'n', '0'])
+
+function booleanSetting(name: string): (v: Value) => Value {
+  return v => {
+    if (typeof v === 'boolean') return v
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      if (Number(v) === 0 || Number(v) === 1) return Number(v) === 1
+    }
+    if (typeof v === 'string') {
+      const w = v.trim().toLowerCase()
+      if (TRUE_WORDS.has(w)) return true
+      if (FALSE_WORDS.has(w)) return false
+    }
+    throw bad(name, v, 'use true or false')
+  }
+}
+
+function integerSetting(name: string, min: number, max: number): (v: Value) => Value {
+  return v => {
+    let n: number
+    if (typeof v === 'bigint') n = Number(v)
+    else if (typeof v === 'number') n = v
+    else if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) n = Number(v)
+    else throw bad(name, v, `use a whole number between ${min} and ${max}`)
+    if (!Number.isInteger(n) || n < min || n > max) throw bad(name, v, `use a whole number between ${min} and ${max}`)
+    return BigInt(n)
+  }
+}
+
+function choiceSetting(name: string, choices: readonly string[], synonyms: Readonly<Record<string, string>> = {}): (v: Value) => Value {
+  return v => {
+    if (typeof v !== 'string') throw bad(name, v, `use one of ${choices.map(c => `'${c}'`).join(', ')}`)
+    const w = v.trim().toLowerCase().replace(/\s+/g, '_')
+    const picked = synonyms[w] ?? w
+    if (choices.includes(picked)) return picked
+    const guess = didYouMean(w, choices)
+    const all = `use one of ${choices.map(c => `'${c}'`).join(', ')}`
+    throw bad(name, v, guess === undefined ? all : `${guess} (${all})`)
+  }
+}
+
+const MEMORY_UNITS: Readonly<Record<string, number>> = {
+  b: 1, byte: 1, bytes: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3,
+  tb: 1e12, tib: 1024 ** 4, k: 1e3, m: 1e6, g: 1e9, t: 1e12,
+}
+
+/** Parses '4GB', '512 MiB', '80%' style memory limits; returns the normalised text. */
+export function parseMemoryLimit(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z%]*)\s*$/i.exec(text)
+  if (m === null) return null
+  const amount = Number(m[1])
+  const unit = (m[2] ?? '').toLowerCase()
+  if (unit === '%') return amount <= 100 ? -amount : null
+  const factor = unit === '' ? 1 : MEMORY_UNITS[unit]
+  return factor === undefined ? null : Math.round(amount * factor)
+}
+
+function memorySetting(name: string): (v: Value) => Value {
+  return v => {
+    const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null
+    if (text === null || parseMemoryLimit(text) === null) {
+      throw bad(name, v, "use an amount with a unit, e.g. '4GB', '512MiB', or a percentage such as '80%'")
+    }
+    return text.trim()
+  }
+}
+
+function timeZoneSetting(name: string): (v: Value) => Value {
+  return v => {
+    if (typeof v !== 'string' || v.trim() === '') throw bad(name, v, "use a time zone name such as 'UTC' or 'Europe/Paris'")
+    const zone = v.trim()
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone })
+    } catch {
+      throw bad(name, v, "use an IANA time zone name such as 'UTC' or 'America/New_York'")
+    }
+    return zone
+  }
+}
+
+function cores(): number {
+  try { return availableParallelism() } catch { return 1 }
+}
+
+export const BUILTIN_SETTINGS: readonly SettingDef[] = [
+  { name: 'integer_division', description: 'make / on integers an integer division, as PostgreSQL does', type: BOOLEAN, default: false, validate: booleanSetting('integer_division') },
+  { name: 'threads', description: 'worker threads used by a query', type: BIGINT, default: BigInt(cores()), validate: integerSetting('threads', 1, 1024) },
+  { name: 'memory_limit', description: "memory the buffer manager may use, e.g. '4GB' or '80%'", type: VARCHAR, default: '80%', validate: memorySetting('memory_limit') },
+  { name: 'default_order', description: 'direction of ORDER BY items without ASC/DESC', type: VARCHAR, default: 'asc', validate: choiceSetting('default_order', ['asc', 'desc'], { ascending: 'asc', descending: 'desc' }) },
+  {
+    name: 'default_null_order', description: 'where NULLs sort when ORDER BY does not say', type: VARCHAR, default: 'nulls_last',
+    validate: choiceSetting('default_null_order', ['nulls_first', 'nulls_last', 'nulls_first_on_asc_last_on_desc', 'nulls_last_on_asc_first_on_desc'],
+      { first: 'nulls_first', last: 'nulls_last', 'nulls first': 'nulls_first', 'nulls last': 'nulls_last' }),
+  },
+  {
+    name: 'disabled_optimizers', description: 'comma-separated optimizer rule names to skip', type: VARCHAR, default: '',
+    validate: v => {
+      if (typeof v !== 'string') throw bad('disabled_optimizers', v, "use a comma-separated list of rule names, e.g. 'filter_pushdown'")
+      return v.split(',').map(s => s.trim().toLowerCase()).filter(s => s !== '').join(',')
+    },
+  },
+  { name: 'TimeZone', description: 'session time zone for TIMESTAMPTZ values and now()', type: VARCHAR, default: 'UTC', validate: timeZoneSetting('TimeZone') },
+  { name: 'max_expression_depth', description: 'deepest expression nesting the binder accepts', type: BIGINT, default: 1000n, validate: integerSetting('max_expression_depth', 1, 1_000_000) },
+  { name: 'enable_progress_bar', description: 'show a progress bar for long queries in the shell', type: BOOLEAN, default: false, validate: booleanSetting('enable_progress_bar') },
+  { name: 'preserve_insertion_order', description: 'keep the input order of rows when no ORDER BY is given', type: BOOLEAN, default: true, validate: booleanSetting('preserve_insertion_order') },
+]
+
+export function registerSettings(hooks: Hooks): void {
+  for (const def of BUILTIN_SETTINGS) hooks.registerSetting(def)
+}

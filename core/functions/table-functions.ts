@@ -1,0 +1,166 @@
+/**
+ * Built-in table functions: range / generate_series over integers (exclusive / inclusive end)
+ * and over DATE/TIMESTAMP with an INTERVAL step, and unnest(list). Rows are produced lazily in
+ * chunks of CHUNK_SIZE.
+ */
+import type { Hooks } from '../hooks/registry.ts'
+import type {
+  BoundTableFunction, TableFunctionArg, TableFunctionCall, TableFunctionDef,
+} from '../hooks/contracts.ts'
+import { GrizzlyError, SqlState } from '../errors.ts'
+import {
+  BIGINT, type Interval, type LogicalType, TIMESTAMP, type Value, typeToString,
+} from '../types/types.ts'
+import { addIntervalToTimestamp, timestampFromDate, MICROS_PER_DAY } from '../types/datetime.ts'
+import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder } from '../vector/vector.ts'
+import { invalidParameter } from './kernel-util.ts'
+
+const INTEGER_IDS = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'])
+
+function signatureError(name: string, call: TableFunctionCall): GrizzlyError {
+  const types = call.positional.map(a => typeToString(a.type)).join(', ')
+  return new GrizzlyError(SqlState.undefinedFunction, `no table function matches ${name}(${types})`,
+    { hint: `use ${name}(stop), ${name}(start, stop[, step]) with integers, or ${name}(start, stop, step) with timestamps and an INTERVAL step` })
+}
+
+function asBig(a: TableFunctionArg): bigint | null {
+  if (a.value === null) return null
+  return typeof a.value === 'bigint' ? a.value : BigInt(Math.trunc(a.value as number))
+}
+
+/** Chunks of one column, produced from `next(i)` for row i < total. */
+function* columnChunks(columns: readonly number[], type: LogicalType, total: number, fill: (out: Vector, start: number, n: number) => void): Iterable<DataChunk> {
+  for (let start = 0; start < total; start += CHUNK_SIZE) {
+    const n = Math.min(CHUNK_SIZE, total - start)
+    const data = type.id === 'BIGINT' ? new BigInt64Array(n) : new Float64Array(n)
+    const v = new Vector(type, n, data, null)
+    fill(v, start, n)
+    yield new DataChunk(columns.map(() => v), n)
+  }
+}
+
+const MAX_ROWS = 2 ** 40
+
+function integerSeries(name: string, inclusive: boolean, call: TableFunctionCall): BoundTableFunction {
+  const args = call.positional
+  const vals = args.map(asBig)
+  const columns = [{ name, type: BIGINT }]
+  if (vals.some(v => v === null)) {
+    return { columns, estimatedRows: 0, scan: () => [] }
+  }
+  let start = 0n, stop: bigint, step = 1n
+  if (vals.length === 1) stop = vals[0]!
+  else { start = vals[0]!; stop = vals[1]!; step = vals[2] ?? 1n }
+  if (step === 0n) throw invalidParameter(`${name}: the step must not be zero`, 'use a positive step to count up or a negative one to count down')
+  // number of values: ceil((stop - start) / step) for exclusive ends
+  let span = stop - start
+  if (inclusive) span += step > 0n ? 1n : -1n
+  let total = 0n
+  if ((step > 0n && span > 0n) || (step < 0n && span < 0n)) total = (span + step - (step > 0n ? 1n : -1n)) / step
+  if (total > BigInt(MAX_ROWS)) throw invalidParameter(`${name} would produce ${total} rows, more than the ${MAX_ROWS} allowed`)
+  const count = Number(total)
+  const fast = start >= -(2n ** 52n) && start <= 2n ** 52n && stop >= -(2n ** 52n) && stop <= 2n ** 52n && step <= 2n ** 30n && step >= -(2n ** 30n)
+  return {
+    columns, estimatedRows: count,
+    scan: cols => columnChunks(cols, BIGINT, count, (out, first, n) => {
+      const d = out.data as BigInt64Array
+      if (fast) {
+        const s = Number(start), st = Number(step)
+        for (let k = 0; k < n; k++) d[k] = BigInt(s + (first + k) * st)
+      } else {
+        for (let k = 0; k < n; k++) d[k] = start + BigInt(first + k) * step
+      }
+    }),
+  }
+}
+
+function asTimestamp(a: TableFunctionArg): number | null {
+  if (a.value === null) return null
+  if (a.type.id === 'DATE') return timestampFromDate(a.value as number)
+  return a.value as number
+}
+
+function intervalSign(iv: Interval): number {
+  const approx = (iv.months * 30 + iv.days) * MICROS_PER_DAY + iv.micros
+  return Math.sign(approx)
+}
+
+function timestampSeries(name: string, inclusive: boolean, call: TableFunctionCall): BoundTableFunction {
+  const [a, b, c] = call.positional as [TableFunctionArg, TableFunctionArg, TableFunctionArg]
+  const columns = [{ name, type: TIMESTAMP }]
+  const start = asTimestamp(a), stop = asTimestamp(b)
+  const step = c.value as Interval | null
+  if (start === null || stop === null || step === null) return { columns, estimatedRows: 0, scan: () => [] }
+  const sign = intervalSign(step)
+  if (sign === 0) throw invalidParameter(`${name}: the INTERVAL step must not be zero`, "use a step such as INTERVAL '1 day'")
+  const values: number[] = []
+  for (let t = start; sign > 0 ? (inclusive ? t <= stop : t < stop) : (inclusive ? t >= stop : t > stop); t = addIntervalToTimestamp(t, step)) {
+    values.push(t)
+    if (values.length > 50_000_000) throw invalidParameter(`${name} would produce more than 50000000 rows`)
+  }
+  return {
+    columns, estimatedRows: values.length,
+    scan: cols => columnChunks(cols, TIMESTAMP, values.length, (out, first, n) => {
+      const d = out.data as Float64Array
+      for (let k = 0; k < n; k++) d[k] = values[first + k]!
+    }),
+  }
+}
+
+function seriesFunction(name: string, inclusive: boolean): TableFunctionDef {
+  return {
+    name,
+    description: inclusive ? `${name}(start, stop[, step]): start to stop inclusive` : `${name}(start, stop[, step]): start up to stop, exclusive`,
+    bind(call) {
+      const args = call.positional
+      if (args.length >= 1 && args.length <= 3 && args.every(x => INTEGER_IDS.has(x.type.id) || x.type.id === 'NULL')) {
+        return integerSeries(name, inclusive, call)
+      }
+      if (args.length === 3) {
+        const [a, b, c] = args as [TableFunctionArg, TableFunctionArg, TableFunctionArg]
+        const temporal = (t: LogicalType) => t.id === 'TIMESTAMP' || t.id === 'DATE' || t.id === 'NULL'
+        if (temporal(a.type) && temporal(b.type) && (c.type.id === 'INTERVAL' || c.type.id === 'NULL')) {
+          return timestampSeries(name, inclusive, call)
+        }
+      }
+      throw signatureError(name, call)
+    },
+  }
+}
+
+const unnestFunction: TableFunctionDef = {
+  name: 'unnest',
+  description: 'unnest(list): one row per list element',
+  bind(call) {
+    const arg = call.positional[0]
+    if (call.positional.length !== 1 || arg === undefined) {
+      throw new GrizzlyError(SqlState.undefinedFunction, 'unnest takes exactly one LIST argument', { hint: 'use unnest([1, 2, 3])' })
+    }
+    const t = arg.type
+    if (t.id !== 'LIST' && t.id !== 'ARRAY' && t.id !== 'NULL') {
+      throw new GrizzlyError(SqlState.datatypeMismatch, `unnest needs a LIST argument, got ${typeToString(t)}`,
+        { hint: 'pass a list such as [1, 2, 3] or string_split(s, \',\')' })
+    }
+    const child: LogicalType = t.id === 'NULL' ? { id: 'INTEGER' } : t.child
+    const items = (arg.value ?? []) as readonly Value[]
+    return {
+      columns: [{ name: 'unnest', type: child }],
+      estimatedRows: items.length,
+      *scan(cols) {
+        for (let start = 0; start < items.length; start += CHUNK_SIZE) {
+          const n = Math.min(CHUNK_SIZE, items.length - start)
+          const b = new VectorBuilder(child, n)
+          for (let k = 0; k < n; k++) b.push(items[start + k]!)
+          const v = b.finish()
+          yield new DataChunk(cols.map(() => v), n)
+        }
+      },
+    }
+  },
+}
+
+export function registerTableFunctions(hooks: Hooks): void {
+  hooks.registerTableFunction(seriesFunction('range', false))
+  hooks.registerTableFunction(seriesFunction('generate_series', true))
+  hooks.registerTableFunction(unnestFunction)
+}

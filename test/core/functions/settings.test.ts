@@ -1,0 +1,60 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { GrizzlyError } from '../../../core/errors.ts'
+import { hooks } from './helpers.ts'
+import { parseMemoryLimit } from '../../../core/functions/settings.ts'
+
+function validate(name: string, value: unknown): unknown {
+  const def = hooks.setting(name)
+  assert.ok(def !== undefined, `setting ${name}`)
+  return def.validate ? def.validate(value as never) : value
+}
+
+function rejects(name: string, value: unknown, hint?: RegExp): void {
+  assert.throws(() => validate(name, value), (e: unknown) => {
+    assert.ok(e instanceof GrizzlyError)
+    assert.equal(e.code, '22023')
+    assert.ok(e.hint !== undefined)
+    if (hint) assert.match(e.hint, hint)
+    return true
+  })
+}
+
+test('defaults are registered', () => {
+  assert.equal(hooks.setting('integer_division')!.default, false)
+  assert.equal(hooks.setting('timezone')!.default, 'UTC')
+  assert.equal(hooks.setting('default_null_order')!.default, 'nulls_last')
+  assert.equal(hooks.setting('preserve_insertion_order')!.default, true)
+  assert.equal(typeof hooks.setting('threads')!.default, 'bigint')
+})
+
+test('booleans accept the usual spellings', () => {
+  assert.equal(validate('integer_division', 'on'), true)
+  assert.equal(validate('enable_progress_bar', 0), false)
+  rejects('integer_division', 'maybe', /true or false/)
+})
+
+test('threads and depth are bounded integers', () => {
+  assert.equal(validate('threads', 4), 4n)
+  assert.equal(validate('threads', '8'), 8n)
+  rejects('threads', 0)
+  rejects('threads', 'x')
+  rejects('max_expression_depth', -1)
+})
+
+test('choices give did-you-mean hints', () => {
+  assert.equal(validate('default_order', 'DESC'), 'desc')
+  assert.equal(validate('default_order', 'descending'), 'desc')
+  assert.equal(validate('default_null_order', 'NULLS FIRST'), 'nulls_first')
+  rejects('default_order', 'descc', /did you mean "desc"/)
+})
+
+test('memory limits and time zones', () => {
+  assert.equal(validate('memory_limit', '4GB'), '4GB')
+  assert.equal(parseMemoryLimit('512 MiB'), 512 * 1024 * 1024)
+  assert.equal(parseMemoryLimit('1kb'), 1000)
+  rejects('memory_limit', 'lots')
+  assert.equal(validate('TimeZone', 'Europe/Paris'), 'Europe/Paris')
+  rejects('TimeZone', 'Mars/Olympus')
+  assert.equal(validate('disabled_optimizers', ' Filter_Pushdown , join_order'), 'filter_pushdown,join_order')
+})
