@@ -442,8 +442,9 @@ export function truncateDays(unit: DatePartUnit, days: number): number {
     case 'quarter': return daysFromCivil(year, month - ((month - 1) % 3), 1)
     case 'year': return daysFromCivil(year, 1, 1)
     case 'decade': return daysFromCivil(Math.floor(year / 10) * 10, 1, 1)
-    case 'century': return daysFromCivil(Math.floor((year - 1) / 100) * 100 + 1, 1, 1)
-    case 'millennium': return daysFromCivil(Math.floor((year - 1) / 1000) * 1000 + 1, 1, 1)
+    // DuckDB starts centuries and millennia at years divisible by 100 / 1000
+    case 'century': return daysFromCivil(Math.floor(year / 100) * 100, 1, 1)
+    case 'millennium': return daysFromCivil(Math.floor(year / 1000) * 1000, 1, 1)
     case 'isoyear': return isoWeekOneStart(isoYearWeek(days).isoYear)
     case 'era': case 'epoch': case 'timezone': case 'timezone_hour': case 'timezone_minute':
       throw new GrizzlyError(SqlState.invalidParameterValue, `date_trunc does not support the unit "${unit}"`,
@@ -485,8 +486,8 @@ export function dateDiff(unit: DatePartUnit, a: number, b: number): number {
     case 'hour': return Math.floor(b / MICROS_PER_HOUR) - Math.floor(a / MICROS_PER_HOUR)
     case 'day': case 'doy': case 'dow': case 'isodow': case 'julian':
       return dateOfTimestamp(b) - dateOfTimestamp(a)
-    case 'week': case 'yearweek':
-      return Math.floor((truncateDays('week', dateOfTimestamp(b)) - truncateDays('week', dateOfTimestamp(a))) / 7)
+    // DuckDB counts whole weeks of days here, not Monday boundaries
+    case 'week': case 'yearweek': return Math.trunc((dateOfTimestamp(b) - dateOfTimestamp(a)) / 7)
     default: {
       const pa = yearMonth(dateOfTimestamp(a)), pb = yearMonth(dateOfTimestamp(b))
       switch (unit) {
@@ -501,6 +502,41 @@ export function dateDiff(unit: DatePartUnit, a: number, b: number): number {
           throw new GrizzlyError(SqlState.invalidParameterValue, `date_diff does not support the unit "${unit}"`)
       }
     }
+  }
+}
+
+/**
+ * date_sub(unit, a, b): whole units from a to b (DuckDB). Month-based units count a month as
+ * complete when b's day-of-month and time reach a's, or b is the last day of its month.
+ */
+export function dateSub(unit: DatePartUnit, a: number, b: number): number {
+  switch (unit) {
+    case 'microseconds': return b - a
+    case 'milliseconds': return Math.trunc((b - a) / MICROS_PER_MILLI)
+    case 'second': return Math.trunc((b - a) / MICROS_PER_SECOND)
+    case 'minute': return Math.trunc((b - a) / MICROS_PER_MINUTE)
+    case 'hour': return Math.trunc((b - a) / MICROS_PER_HOUR)
+    case 'day': case 'doy': case 'dow': case 'isodow': case 'julian': return Math.trunc((b - a) / MICROS_PER_DAY)
+    case 'week': case 'yearweek': return Math.trunc((b - a) / (7 * MICROS_PER_DAY))
+    default: break
+  }
+  if (a > b) return -dateSub(unit, b, a)
+  const x = timestampToParts(a), y = timestampToParts(b)
+  let months = (y.year - x.year) * 12 + (y.month - x.month)
+  const yEndOfMonth = y.day === daysInMonth(y.year, y.month)
+  const xTime = ((x.hour * 60 + x.minute) * 60 + x.second) * MICROS_PER_SECOND + x.micros
+  const yTime = ((y.hour * 60 + y.minute) * 60 + y.second) * MICROS_PER_SECOND + y.micros
+  const yDay = yEndOfMonth && x.day >= y.day ? x.day : y.day
+  if (yDay < x.day || (yDay === x.day && yTime < xTime)) months--
+  switch (unit) {
+    case 'month': return months
+    case 'quarter': return Math.trunc(months / 3)
+    case 'year': case 'isoyear': return Math.trunc(months / 12)
+    case 'decade': return Math.trunc(months / 120)
+    case 'century': return Math.trunc(months / 1200)
+    case 'millennium': return Math.trunc(months / 12000)
+    default:
+      throw new GrizzlyError(SqlState.invalidParameterValue, `date_sub does not support the unit "${unit}"`)
   }
 }
 
@@ -526,10 +562,8 @@ export function age(a: number, b: number): Interval {
   let months = (x.year - y.year) * 12 + (x.month - y.month)
   if (micros < 0) { micros += MICROS_PER_DAY; days-- }
   if (days < 0) {
-    // borrow the length of the month before hi's month, as PostgreSQL does
-    const pm = x.month === 1 ? 12 : x.month - 1
-    const py = x.month === 1 ? x.year - 1 : x.year
-    days += daysInMonth(py, pm)
+    // borrow the length of the earlier timestamp's month, as PostgreSQL and DuckDB do
+    days += daysInMonth(y.year, y.month)
     months--
   }
   return negative ? negateInterval({ months, days, micros }) : { months, days, micros }
