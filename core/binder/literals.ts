@@ -18,7 +18,11 @@ const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n
  * `1.50` → DECIMAL(3,2) (DOUBLE past 38 digits); exponent form → DOUBLE. `negate` folds a unary minus.
  */
 export function numberLiteral(text: string, negate: boolean, position: number): ConstantExpr {
-  const clean = text.replace(/_/g, '')
+  let clean = text.replace(/_/g, '')
+  if (clean.startsWith('-') || clean.startsWith('+')) {
+    if (clean.startsWith('-')) negate = !negate
+    clean = clean.slice(1)
+  }
   if (/^0[xX][0-9a-fA-F]+$/.test(clean) || /^0[bB][01]+$/.test(clean) || /^0[oO][0-7]+$/.test(clean)) {
     return integerConstant(negate ? -BigInt(clean) : BigInt(clean), position, text)
   }
