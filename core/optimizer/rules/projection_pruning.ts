@@ -5,12 +5,13 @@
  * Every node keeps at least one column, so row counts stay visible to operators.
  */
 import { assertNever } from '../../errors.ts'
-import type { ColumnId, OutputColumn } from '../../plan/expr.ts'
-import { referencedColumns } from '../../plan/expr.ts'
-import type { LogicalPlan } from '../../plan/logical.ts'
+import type { BoundExpr, ColumnId, OutputColumn } from '../../plan/expr.ts'
+import { exprChildren, referencedColumns } from '../../plan/expr.ts'
+import type { LogicalPlan, ProjectNode } from '../../plan/logical.ts'
 import type { OptimizerRule } from '../index.ts'
 import {
-  idsOf, mapNodeExpressions, mapSubqueryPlans, nodeExpressions, planReferences, refsOf, withChildren,
+  containsVolatile, idsOf, mapNodeExpressions, mapSubqueryPlans, nodeExpressions, planReferences, refsOf, substitute,
+  withChildren,
 } from '../plan-util.ts'
 
 export const projectionPruning: OptimizerRule = {
@@ -54,6 +55,10 @@ function prune(input: LogicalPlan, need: ReadonlySet<ColumnId>): LogicalPlan {
       const keep = keepIndexes(plan.output, need)
       const exprs = keep.map(i => plan.exprs[i]!)
       const child = prune(plan.input, refsOf(exprs))
+      if (child.kind === 'project') {
+        const merged = mergeProjects(exprs, child)
+        if (merged !== undefined) return { ...plan, input: child.input, exprs: merged, output: keep.map(i => plan.output[i]!) }
+      }
       if (keep.length === plan.output.length && child === plan.input) return plan
       return { ...plan, input: child, exprs, output: keep.map(i => plan.output[i]!) }
     }
@@ -149,4 +154,32 @@ function prune(input: LogicalPlan, need: ReadonlySet<ColumnId>): LogicalPlan {
     case 'cte_ref': return plan
     default: return assertNever(plan, 'plan node')
   }
+}
+
+/**
+ * A projection over a projection becomes one, substituting the inner expressions, unless that
+ * would compute an expensive or volatile inner expression more than once.
+ */
+function mergeProjects(outer: readonly BoundExpr[], inner: ProjectNode): BoundExpr[] | undefined {
+  const uses = new Map<ColumnId, number>()
+  const count = (e: BoundExpr): void => {
+    if (e.kind === 'colref') uses.set(e.id, (uses.get(e.id) ?? 0) + 1)
+    for (const c of exprChildren(e)) count(c)
+  }
+  outer.forEach(count)
+  const map = new Map<ColumnId, BoundExpr>()
+  for (let i = 0; i < inner.exprs.length; i++) {
+    const e = inner.exprs[i]!, id = inner.output[i]!.id
+    const cheap = e.kind === 'colref' || e.kind === 'const' || e.kind === 'param'
+    if (!cheap && (containsVolatile(e) || hasSubquery(e) || (uses.get(id) ?? 0) > 1)) return undefined
+    map.set(id, e)
+  }
+  if (outer.some(hasSubquery)) return undefined
+  return outer.map(e => substitute(e, map))
+}
+
+function hasSubquery(e: BoundExpr): boolean {
+  let found = false
+  mapSubqueryPlans(e, p => { found = true; return p })
+  return found
 }

@@ -211,3 +211,13 @@ test('filter pushdown: a NULL-rejecting filter turns an outer join into an inner
   const full = join('full', l, r, cmp('=', ref(l, 'a'), ref(r, 'x')))
   assert.equal(shape(run(filterPushdown, filter(full, cmp('>', ref(l, 'b'), lit(0, INTEGER))))), 'join:left(scan:t[1],scan:u)')
 })
+
+test('projection pruning merges stacked projections unless an expensive one would repeat', () => {
+  const s = scan(t)
+  const add = addInline(INTEGER)
+  const inner = project(s, [['a1', call(add, ref(s, 'a'), lit(1, INTEGER))], ['b', ref(s, 'b')]])
+  const once = project(inner, [['q', ref(inner, 'a1')], ['b2', ref(inner, 'b')]])
+  assert.equal(shape(run(projectionPruning, once)), 'project(scan:t)')
+  const twice = project(inner, [['q', call(add, ref(inner, 'a1'), ref(inner, 'a1'))]])
+  assert.equal(shape(run(projectionPruning, twice)), 'project(project(scan:t))')
+})
