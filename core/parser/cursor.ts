@@ -3,7 +3,7 @@
  * uniform `syntax error at or near "…"` errors.
  */
 import { syntaxError, type GrizzlyError } from '../errors.ts'
-import { Tok, tokenize, type Token } from './lexer.ts'
+import { tokenize, type Token } from './lexer.ts'
 import { isReservedForColumn } from './keywords.ts'
 
 export class Cursor {
@@ -30,21 +30,21 @@ export class Cursor {
 
   next(): Token {
     const t = this.peek()
-    if (t.type !== Tok.Eof) this.index++
+    if (t.type !== 'eof') this.index++
     return t
   }
 
-  atEnd(): boolean { return this.peek().type === Tok.Eof }
+  atEnd(): boolean { return this.peek().type === 'eof' }
 
   /** Unquoted word `word` (lower case) at offset. */
   isKw(word: string, offset = 0): boolean {
     const t = this.peek(offset)
-    return t.type === Tok.Ident && t.text === word
+    return t.type === 'ident' && t.text === word
   }
 
   isAnyKw(words: ReadonlySet<string>, offset = 0): boolean {
     const t = this.peek(offset)
-    return t.type === Tok.Ident && words.has(t.text)
+    return t.type === 'ident' && words.has(t.text)
   }
 
   acceptKw(word: string): boolean {
@@ -66,7 +66,7 @@ export class Cursor {
 
   isOp(text: string, offset = 0): boolean {
     const t = this.peek(offset)
-    return t.type === Tok.Op && t.text === text
+    return t.type === 'op' && t.text === text
   }
 
   acceptOp(text: string): boolean {
@@ -82,7 +82,7 @@ export class Cursor {
   /** A column/table name: a non-reserved word or a quoted identifier. */
   isIdentifier(offset = 0): boolean {
     const t = this.peek(offset)
-    return t.type === Tok.QuotedIdent || (t.type === Tok.Ident && !isReservedForColumn(t.text))
+    return t.type === 'quoted' || (t.type === 'ident' && !isReservedForColumn(t.text))
   }
 
   identifier(what = 'identifier'): string {
@@ -93,7 +93,7 @@ export class Cursor {
   /** After AS or a dot any word is allowed, keywords included (PostgreSQL's ColLabel). */
   isLabel(offset = 0): boolean {
     const t = this.peek(offset)
-    return t.type === Tok.QuotedIdent || t.type === Tok.Ident
+    return t.type === 'quoted' || t.type === 'ident'
   }
 
   label(what = 'name'): string {
@@ -115,7 +115,7 @@ export class Cursor {
   tokenText(t: Token): string { return this.sql.slice(t.pos, t.end) }
 
   unexpected(t: Token = this.peek(), hint?: string): GrizzlyError {
-    if (t.type === Tok.Eof) return syntaxError('syntax error at end of input', t.pos, hint)
+    if (t.type === 'eof') return syntaxError('syntax error at end of input', t.pos, hint)
     return syntaxError(`syntax error at or near "${this.tokenText(t)}"`, t.pos, hint)
   }
 }

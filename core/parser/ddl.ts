@@ -8,7 +8,6 @@ import type {
 } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { BP, parseExpr } from './expressions.ts'
-import { Tok } from './lexer.ts'
 import { identifierList, parseQuery } from './query.ts'
 import { parseTypeName } from './type-names.ts'
 
@@ -20,7 +19,7 @@ export function parseCreate(p: Cursor): Statement {
   else if (p.acceptKw('persistent')) temporary = false
   const unique = p.acceptKw('unique')
   const what = p.peek()
-  if (what.type !== Tok.Ident) throw p.unexpected(what, 'expected TABLE, VIEW, SCHEMA, INDEX or SEQUENCE')
+  if (what.type !== 'ident') throw p.unexpected(what, 'expected TABLE, VIEW, SCHEMA, INDEX or SEQUENCE')
   if (unique && what.text !== 'index') throw p.unexpected(what, 'expected INDEX after CREATE UNIQUE')
   switch (what.text) {
     case 'table': p.next(); return parseCreateTable(p, pos, orReplace, temporary)
@@ -269,9 +268,9 @@ const DROP_TYPES: ReadonlyMap<string, DropObjectType> = new Map([
 export function parseDrop(p: Cursor): DropStatement {
   const pos = p.expectKw('drop').pos
   const what = p.peek()
-  let objectType = what.type === Tok.Ident ? DROP_TYPES.get(what.text) : undefined
+  let objectType = what.type === 'ident' ? DROP_TYPES.get(what.text) : undefined
   if (objectType === undefined) {
-    if (what.type === Tok.Ident && (what.text === 'trigger' || what.text === 'type' || what.text === 'secret' || what.text === 'extension')) {
+    if (what.type === 'ident' && (what.text === 'trigger' || what.text === 'type' || what.text === 'secret' || what.text === 'extension')) {
       throw notSupported(`DROP ${what.text.toUpperCase()}`, what.pos)
     }
     throw p.unexpected(what, 'expected TABLE, VIEW, SCHEMA, INDEX, SEQUENCE, FUNCTION or MACRO')
@@ -292,7 +291,7 @@ export function parseAlter(p: Cursor): AlterTableStatement {
   const pos = p.expectKw('alter').pos
   if (!p.isKw('table')) {
     const t = p.peek()
-    if (t.type === Tok.Ident && (t.text === 'view' || t.text === 'sequence' || t.text === 'schema' || t.text === 'index')) throw notSupported(`ALTER ${t.text.toUpperCase()}`, t.pos)
+    if (t.type === 'ident' && (t.text === 'view' || t.text === 'sequence' || t.text === 'schema' || t.text === 'index')) throw notSupported(`ALTER ${t.text.toUpperCase()}`, t.pos)
     throw p.unexpected(t, 'expected TABLE')
   }
   p.next()

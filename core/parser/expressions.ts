@@ -6,7 +6,6 @@
 import { notSupported } from '../errors.ts'
 import type { BinaryOp, Expr, OrderItem, Query } from './ast.ts'
 import type { Cursor } from './cursor.ts'
-import { Tok } from './lexer.ts'
 import { parsePrimary, isQueryStart } from './primary.ts'
 import { parseQuery } from './query.ts'
 import { parseTypeName } from './type-names.ts'
@@ -58,10 +57,10 @@ export function parseExpr(p: Cursor, minBp: number = BP.lowest): Expr {
   for (;;) {
     const t = p.peek()
     let power: number | undefined
-    if (t.type === Tok.Op) {
+    if (t.type === 'op') {
       power = OPERATOR_POWER.get(t.text)
       if (t.text === '%' && p.limitPercent && endsPercent(p)) return left
-    } else if (t.type === Tok.Ident) {
+    } else if (t.type === 'ident') {
       if (t.text === 'not') {
         if (p.isAnyKw(NEGATABLE, 1)) power = BP.like
       } else if (t.text === 'at') {
@@ -78,14 +77,14 @@ export function parseExpr(p: Cursor, minBp: number = BP.lowest): Expr {
 /** In `LIMIT 10%`, a `%` followed by nothing that can start an operand ends the limit. */
 function endsPercent(p: Cursor): boolean {
   const after = p.peek(1)
-  return after.type === Tok.Eof || (after.type === Tok.Op && (after.text === ';' || after.text === ')')) ||
-    (after.type === Tok.Ident && (after.text === 'offset' || after.text === 'union' || after.text === 'except' || after.text === 'intersect'))
+  return after.type === 'eof' || (after.type === 'op' && (after.text === ';' || after.text === ')')) ||
+    (after.type === 'ident' && (after.text === 'offset' || after.text === 'union' || after.text === 'except' || after.text === 'intersect'))
 }
 
 function parseInfix(p: Cursor, left: Expr, power: number): Expr {
   const t = p.next()
   const pos = left.pos
-  if (t.type === Tok.Op) {
+  if (t.type === 'op') {
     switch (t.text) {
       case '::':
         return { kind: 'cast', pos, expr: left, type: parseTypeName(p), try: false }
@@ -144,7 +143,7 @@ function parseInfix(p: Cursor, left: Expr, power: number): Expr {
 
 function collationName(p: Cursor): string {
   const t = p.peek()
-  if (t.type === Tok.String || t.type === Tok.Ident || t.type === Tok.QuotedIdent) { p.next(); return t.text }
+  if (t.type === 'string' || t.type === 'ident' || t.type === 'quoted') { p.next(); return t.text }
   throw p.unexpected(t, 'expected a collation name')
 }
 

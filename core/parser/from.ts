@@ -5,7 +5,6 @@ import { notSupported } from '../errors.ts'
 import type { Expr, JoinType, Query, TableAlias, TableRef } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parseExpr } from './expressions.ts'
-import { Tok } from './lexer.ts'
 import { isQueryStart, parseArgument } from './primary.ts'
 import { identifierList, parseQuery, selectStarFrom } from './query.ts'
 
@@ -34,7 +33,7 @@ function parseJoin(p: Cursor, left: TableRef): TableRef | null {
   let needsCondition = true
   if (p.acceptKw('natural')) natural = true
   const t = p.peek()
-  if (t.type !== Tok.Ident) {
+  if (t.type !== 'ident') {
     if (natural) throw p.unexpected(t, 'expected JOIN')
     return null
   }
@@ -123,7 +122,7 @@ function parseTablePrimary(p: Cursor): TableRef {
       case 'join': throw p.unexpected()
     }
   }
-  if (t.type === Tok.String) {
+  if (t.type === 'string') {
     if (lateral) throw p.unexpected(t)
     p.next()
     return { kind: 'file_ref', pos, path: t.text, alias: parseAlias(p) }

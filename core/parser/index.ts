@@ -9,7 +9,7 @@ import { parseQuery } from './query.ts'
 import { parseStatement } from './statements.ts'
 
 export { splitStatements, isCompleteStatement, type StatementText } from './split.ts'
-export { tokenize, Tok, type Token } from './lexer.ts'
+export { tokenize, Tok, type Token, type TokenType } from './lexer.ts'
 export { STATEMENT_PARSERS, type StatementParser } from './statements.ts'
 export { Cursor } from './cursor.ts'
 export { RESERVED, TYPE_FUNC_NAME, isReservedForColumn } from './keywords.ts'

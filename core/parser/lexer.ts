@@ -4,26 +4,22 @@
  */
 import { syntaxError } from '../errors.ts'
 
-export const enum Tok {
-  /** unquoted word; `text` is lower-cased */
-  Ident,
-  /** "quoted identifier"; `text` as written, `""` unescaped */
-  QuotedIdent,
-  /** '…', E'…', $$…$$; `text` is the decoded value */
-  String,
-  /** X'…' hex blob literal; `text` is the hex digits */
-  BlobString,
-  /** numeric literal; `text` as written without `_` separators */
-  Number,
-  /** $n (`text` = n) or ? (`text` = '') */
-  Param,
-  /** operators and punctuation: ( ) [ ] { } , ; . : :: + - … */
-  Op,
-  Eof,
-}
+/** Token kinds: string constants, so hot comparisons need no imported binding. */
+export type TokenType = 'ident' | 'quoted' | 'string' | 'blob' | 'number' | 'param' | 'op' | 'eof'
+
+/**
+ * ident: unquoted word, `text` lower-cased · quoted: "quoted identifier", `text` as written ·
+ * string: '…', E'…', $$…$$, `text` decoded · blob: X'…', `text` the hex digits ·
+ * number: `text` as written without `_` separators · param: $n (`text` = n) or ? (`text` = '') ·
+ * op: operators and punctuation · eof: end of input.
+ */
+export const Tok = {
+  Ident: 'ident', QuotedIdent: 'quoted', String: 'string', BlobString: 'blob', Number: 'number', Param: 'param',
+  Op: 'op', Eof: 'eof',
+} as const satisfies Record<string, TokenType>
 
 export interface Token {
-  readonly type: Tok
+  readonly type: TokenType
   readonly text: string
   /** 0-based offset of the first character */
   readonly pos: number
@@ -38,18 +34,18 @@ const MULTI_CHAR_OPERATORS = [
   '@>', '<@', '&&', '~~', '!~', '~*', '^@',
 ]
 
-const OPERATOR_BY_FIRST_CHAR: Map<number, readonly string[]> = (() => {
-  const m = new Map<number, string[]>()
-  for (const op of MULTI_CHAR_OPERATORS) {
-    const c = op.charCodeAt(0)
-    let list = m.get(c)
-    if (list === undefined) { list = []; m.set(c, list) }
-    list.push(op)
-  }
-  return m
-})()
-
-const SINGLE_CHAR_OPERATORS = '()[]{},;.:+-*/%^<>=~!@&|#?'
+/** Multi-char operators indexed by first char code; chars that are operators alone are marked too. */
+const OPERATORS_BY_FIRST_CHAR: (readonly string[] | undefined)[] = []
+const IS_SINGLE_CHAR_OPERATOR = new Uint8Array(128)
+for (const ch of '()[]{},;.:+-*/%^<>=~!@&|#?') IS_SINGLE_CHAR_OPERATOR[ch.charCodeAt(0)] = 1
+for (const op of MULTI_CHAR_OPERATORS) {
+  const c = op.charCodeAt(0)
+  const list = OPERATORS_BY_FIRST_CHAR[c] ?? []
+  OPERATORS_BY_FIRST_CHAR[c] = [...list, op]
+}
+/** Single-char tokens as strings, so punctuation never allocates. */
+const SINGLE_CHAR_TEXT: string[] = []
+for (let c = 0; c < 128; c++) SINGLE_CHAR_TEXT.push(String.fromCharCode(c))
 
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128
@@ -96,7 +92,7 @@ export function tokenize(sql: string): Token[] {
         const lower = c | 32
         if (lower === 101) { // E
           const [value, end] = readEscapeString(sql, i + 1)
-          tokens.push({ type: Tok.String, text: value, pos: start, end })
+          tokens.push({ type: 'string', text: value, pos: start, end })
           i = end
           continue
         }
@@ -105,20 +101,20 @@ export function tokenize(sql: string): Token[] {
           for (let k = 0; k < value.length; k++) {
             if (!isHexDigit(value.charCodeAt(k))) throw syntaxError(`"${value[k]}" is not a valid hexadecimal digit`, start)
           }
-          tokens.push({ type: Tok.BlobString, text: value, pos: start, end })
+          tokens.push({ type: 'blob', text: value, pos: start, end })
           i = end
           continue
         }
         if (lower === 110) { // N'…' national character: an ordinary string
           const [value, end] = readQuoted(sql, i + 1, 39, 'string')
-          tokens.push({ type: Tok.String, text: value, pos: start, end })
+          tokens.push({ type: 'string', text: value, pos: start, end })
           i = end
           continue
         }
       }
       i++
       while (i < n && isIdentPart(sql.charCodeAt(i))) i++
-      tokens.push({ type: Tok.Ident, text: sql.slice(start, i).toLowerCase(), pos: start, end: i })
+      tokens.push({ type: 'ident', text: sql.slice(start, i).toLowerCase(), pos: start, end: i })
       continue
     }
     if (isDigit(c) || (c === 46 && isDigit(sql.charCodeAt(i + 1)))) {
@@ -127,20 +123,20 @@ export function tokenize(sql: string): Token[] {
     }
     if (c === 39) { // '…'
       const [value, end] = readQuoted(sql, i, 39, 'string')
-      tokens.push({ type: Tok.String, text: value, pos: start, end })
+      tokens.push({ type: 'string', text: value, pos: start, end })
       i = end
       continue
     }
     if (c === 34) { // "…"
       const [value, end] = readQuoted(sql, i, 34, 'quoted identifier')
       if (value.length === 0) throw syntaxError('zero-length delimited identifier', start)
-      tokens.push({ type: Tok.QuotedIdent, text: value, pos: start, end })
+      tokens.push({ type: 'quoted', text: value, pos: start, end })
       i = end
       continue
     }
     if (c === 96) { // `…` (MySQL/SQLite-style quoted identifier, DuckDB accepts it too)
       const [value, end] = readQuoted(sql, i, 96, 'quoted identifier')
-      tokens.push({ type: Tok.QuotedIdent, text: value, pos: start, end })
+      tokens.push({ type: 'quoted', text: value, pos: start, end })
       i = end
       continue
     }
@@ -149,7 +145,7 @@ export function tokenize(sql: string): Token[] {
       if (isDigit(next)) {
         i++
         while (i < n && isDigit(sql.charCodeAt(i))) i++
-        tokens.push({ type: Tok.Param, text: sql.slice(start + 1, i), pos: start, end: i })
+        tokens.push({ type: 'param', text: sql.slice(start + 1, i), pos: start, end: i })
         continue
       }
       const tagEnd = dollarTagEnd(sql, i)
@@ -157,38 +153,39 @@ export function tokenize(sql: string): Token[] {
         const tag = sql.slice(i, tagEnd)
         const close = sql.indexOf(tag, tagEnd)
         if (close < 0) throw syntaxError('unterminated dollar-quoted string', start)
-        tokens.push({ type: Tok.String, text: sql.slice(tagEnd, close), pos: start, end: close + tag.length })
+        tokens.push({ type: 'string', text: sql.slice(tagEnd, close), pos: start, end: close + tag.length })
         i = close + tag.length
         continue
       }
       throw syntaxError(`syntax error at or near "$"`, start)
     }
     if (c === 63) { // ?
-      tokens.push({ type: Tok.Param, text: '', pos: start, end: i + 1 })
+      tokens.push({ type: 'param', text: '', pos: start, end: i + 1 })
       i++
       continue
     }
-    const candidates = OPERATOR_BY_FIRST_CHAR.get(c)
-    if (candidates !== undefined) {
-      let matched: string | undefined
-      for (const op of candidates) {
-        if (sql.startsWith(op, i)) { matched = op; break }
+    if (c < 128 && IS_SINGLE_CHAR_OPERATOR[c] === 1) {
+      const candidates = OPERATORS_BY_FIRST_CHAR[c]
+      if (candidates !== undefined && i + 1 < n) {
+        let matched: string | undefined
+        for (let k = 0; k < candidates.length; k++) {
+          const op = candidates[k]!
+          if (sql.charCodeAt(i + 1) === op.charCodeAt(1) && (op.length === 2 || sql.startsWith(op, i))) { matched = op; break }
+        }
+        if (matched !== undefined) {
+          const text = matched === '!=' ? '<>' : matched === '==' ? '=' : matched
+          tokens.push({ type: 'op', text, pos: start, end: i + matched.length })
+          i += matched.length
+          continue
+        }
       }
-      if (matched !== undefined) {
-        const text = matched === '!=' ? '<>' : matched === '==' ? '=' : matched
-        tokens.push({ type: Tok.Op, text, pos: start, end: i + matched.length })
-        i += matched.length
-        continue
-      }
-    }
-    if (SINGLE_CHAR_OPERATORS.indexOf(sql[i]!) >= 0) {
-      tokens.push({ type: Tok.Op, text: sql[i]!, pos: start, end: i + 1 })
+      tokens.push({ type: 'op', text: SINGLE_CHAR_TEXT[c]!, pos: start, end: i + 1 })
       i++
       continue
     }
     throw syntaxError(`syntax error at or near "${sql[i]}"`, start)
   }
-  tokens.push({ type: Tok.Eof, text: '', pos: n, end: n })
+  tokens.push({ type: 'eof', text: '', pos: n, end: n })
   return tokens
 }
 
@@ -312,7 +309,7 @@ function readNumber(sql: string, start: number, tokens: Token[]): number {
     }
     if (i === digitsStart) throw syntaxError(`invalid ${radix === 16 ? 'hexadecimal' : radix === 2 ? 'binary' : 'octal'} integer`, start)
     checkNoTrailingJunk(sql, start, i)
-    tokens.push({ type: Tok.Number, text: sql.slice(start, i).replaceAll('_', ''), pos: start, end: i })
+    tokens.push({ type: 'number', text: sql.slice(start, i).replaceAll('_', ''), pos: start, end: i })
     return i
   }
   let hasUnderscore = false
@@ -337,7 +334,7 @@ function readNumber(sql: string, start: number, tokens: Token[]): number {
     if (/_(?![0-9])|[^0-9]_/.test(text)) throw syntaxError('trailing junk after numeric literal', start, 'underscores may only separate digits, as in 1_000')
   }
   if (hasUnderscore) text = text.replaceAll('_', '')
-  tokens.push({ type: Tok.Number, text, pos: start, end: i })
+  tokens.push({ type: 'number', text, pos: start, end: i })
   return i
 }
 

@@ -7,14 +7,13 @@ import type { Expr, FunctionCall, NamedArg, OrderItem, Star, TypeName, WindowFra
 import type { Cursor } from './cursor.ts'
 import { BP, parseExpr, parseExprList, parseOrderItems, plainCall, parseParenQuery } from './expressions.ts'
 import { INTERVAL_UNITS, LITERAL_TYPE_NAMES, RESERVED, isReservedForColumn } from './keywords.ts'
-import { Tok } from './lexer.ts'
 import { parseQuery } from './query.ts'
 import { parseTypeName } from './type-names.ts'
 
 /** True when the tokens at `offset` begin a query (SELECT, VALUES (…), WITH, FROM, TABLE t). */
 export function isQueryStart(p: Cursor, offset = 0): boolean {
   const t = p.peek(offset)
-  if (t.type !== Tok.Ident) return false
+  if (t.type !== 'ident') return false
   switch (t.text) {
     case 'select': case 'with': case 'from': return true
     case 'values': return p.isOp('(', offset + 1)
@@ -33,7 +32,7 @@ const SPECIAL_CALLS: ReadonlySet<string> = new Set(['extract', 'position', 'subs
 /** Interval units spelled in full; abbreviations (`d`, `m`) would swallow aliases after a literal. */
 function intervalUnitAt(p: Cursor, offset = 0): string | undefined {
   const t = p.peek(offset)
-  if (t.type !== Tok.Ident || t.text.length < 3) return undefined
+  if (t.type !== 'ident' || t.text.length < 3) return undefined
   return INTERVAL_UNITS.get(t.text)
 }
 
@@ -41,25 +40,25 @@ export function parsePrimary(p: Cursor): Expr {
   const t = p.peek()
   const pos = t.pos
   switch (t.type) {
-    case Tok.Number:
+    case 'number':
       p.next()
       return { kind: 'number', pos, text: t.text }
-    case Tok.String:
+    case 'string':
       p.next()
       return { kind: 'string', pos, value: t.text }
-    case Tok.BlobString:
+    case 'blob':
       p.next()
       return { kind: 'typed_literal', pos, type: simpleType(pos, 'BLOB'), value: hexToBlobText(t.text, pos) }
-    case Tok.Param:
+    case 'param':
       p.next()
       return { kind: 'parameter', pos, index: t.text === '' ? ++p.questionParams : Number(t.text) }
-    case Tok.QuotedIdent:
+    case 'quoted':
       return parseNameExpr(p)
-    case Tok.Op:
+    case 'op':
       return parseOperatorPrimary(p)
-    case Tok.Ident:
+    case 'ident':
       return parseKeywordPrimary(p)
-    case Tok.Eof:
+    case 'eof':
       throw p.unexpected(t)
   }
 }
@@ -125,7 +124,7 @@ function parseStructLiteral(p: Cursor, pos: number): Expr {
     do {
       if (p.isOp('}')) break
       const key = p.peek()
-      if (key.type !== Tok.String && key.type !== Tok.Ident && key.type !== Tok.QuotedIdent) throw p.unexpected(key, 'expected a field name')
+      if (key.type !== 'string' && key.type !== 'ident' && key.type !== 'quoted') throw p.unexpected(key, 'expected a field name')
       p.next()
       p.expectOp(':')
       fields.push({ name: key.text, value: parseExpr(p) })
@@ -192,7 +191,7 @@ function parseKeywordPrimary(p: Cursor): Expr {
       break
     case 'interval': {
       const next = p.peek(1)
-      if (next.type === Tok.String || next.type === Tok.Number || (next.type === Tok.Op && (next.text === '(' || next.text === '-' || next.text === '+'))) {
+      if (next.type === 'string' || next.type === 'number' || (next.type === 'op' && (next.text === '(' || next.text === '-' || next.text === '+'))) {
         p.next()
         return parseInterval(p, pos)
       }
@@ -205,7 +204,7 @@ function parseKeywordPrimary(p: Cursor): Expr {
       if (p.isIdentifier(1)) { p.next(); return parseLambdaKeyword(p, pos) }
       break
     case 'timestamp': case 'time':
-      if (p.isKw('with', 1) && p.isKw('time', 2) && p.isKw('zone', 3) && p.peek(4).type === Tok.String) {
+      if (p.isKw('with', 1) && p.isKw('time', 2) && p.isKw('zone', 3) && p.peek(4).type === 'string') {
         p.index += 4
         const value = p.next().text
         return { kind: 'typed_literal', pos, type: simpleType(pos, word === 'timestamp' ? 'TIMESTAMPTZ' : 'TIMETZ'), value }
@@ -218,7 +217,7 @@ function parseKeywordPrimary(p: Cursor): Expr {
     p.next()
     return plainCall(pos, word, [])
   }
-  if (LITERAL_TYPE_NAMES.has(word) && p.peek(1).type === Tok.String) {
+  if (LITERAL_TYPE_NAMES.has(word) && p.peek(1).type === 'string') {
     p.next()
     const value = p.next().text
     return { kind: 'typed_literal', pos, type: simpleType(pos, word.toUpperCase()), value }
@@ -253,17 +252,17 @@ function parseNameExpr(p: Cursor): Expr {
     parts.push(p.next().text)
   }
   if (p.isOp('(')) {
-    if (first.type === Tok.Ident && parts.length === 1 && RESERVED.has(first.text)) throw p.unexpected(first)
+    if (first.type === 'ident' && parts.length === 1 && RESERVED.has(first.text)) throw p.unexpected(first)
     return parseFunctionCall(p, pos, parts)
   }
-  if (first.type === Tok.Ident && isReservedForColumn(first.text)) throw p.unexpected(first)
+  if (first.type === 'ident' && isReservedForColumn(first.text)) throw p.unexpected(first)
   return { kind: 'column', pos, parts }
 }
 
 function parseStarModifiers(p: Cursor, pos: number, qualifier: string[] | null): Star {
   let exclude: string[] = []
   let replace: { expr: Expr; name: string }[] = []
-  if (p.isKw('exclude') && (p.isOp('(', 1) || p.isLabel(1) || p.peek(1).type === Tok.String)) {
+  if (p.isKw('exclude') && (p.isOp('(', 1) || p.isLabel(1) || p.peek(1).type === 'string')) {
     p.next()
     if (p.acceptOp('(')) {
       do exclude.push(lastPart(p)); while (p.acceptOp(','))
@@ -287,7 +286,7 @@ function parseStarModifiers(p: Cursor, pos: number, qualifier: string[] | null):
 
 function lastPart(p: Cursor): string {
   const t = p.peek()
-  if (t.type === Tok.String) { p.next(); return t.text }
+  if (t.type === 'string') { p.next(); return t.text }
   let name = p.label('column name')
   while (p.isOp('.') && p.isLabel(1)) { p.next(); name = p.next().text }
   return name
@@ -319,7 +318,7 @@ function parseCast(p: Cursor, pos: number, isTry: boolean): Expr {
 function parseInterval(p: Cursor, pos: number): Expr {
   const t = p.peek()
   let value: Expr
-  if (t.type === Tok.String) {
+  if (t.type === 'string') {
     p.next()
     value = { kind: 'string', pos: t.pos, value: t.text }
     const unit = intervalUnitAt(p)
@@ -403,7 +402,7 @@ function finishCall(p: Cursor, pos: number, name: string[], args: Expr[]): Funct
 /** A call argument: lambda, named argument (`name := v`, `name => v`) or expression. */
 export function parseArgument(p: Cursor): Expr {
   const t = p.peek()
-  if (t.type === Tok.Ident || t.type === Tok.QuotedIdent) {
+  if (t.type === 'ident' || t.type === 'quoted') {
     if (p.isOp(':=', 1) || p.isOp('=>', 1)) {
       p.index += 2
       const named: NamedArg = { kind: 'named_arg', pos: t.pos, name: t.text, value: parseExpr(p) }
@@ -414,7 +413,7 @@ export function parseArgument(p: Cursor): Expr {
       return { kind: 'lambda', pos: t.pos, params: [t.text], body: parseExpr(p) }
     }
   }
-  if (t.type === Tok.Op && t.text === '(') {
+  if (t.type === 'op' && t.text === '(') {
     const params = lambdaParamsAhead(p)
     if (params !== null) return { kind: 'lambda', pos: t.pos, params, body: parseExpr(p) }
   }
@@ -424,9 +423,9 @@ export function parseArgument(p: Cursor): Expr {
 /** `j -> 'key'` inside a call is JSON access, not a lambda returning a constant. */
 function isJsonArrowOperand(p: Cursor, offset: number): boolean {
   const t = p.peek(offset)
-  if (t.type !== Tok.String && t.type !== Tok.Number) return false
+  if (t.type !== 'string' && t.type !== 'number') return false
   const after = p.peek(offset + 1)
-  return after.type === Tok.Op && (after.text === ',' || after.text === ')')
+  return after.type === 'op' && (after.text === ',' || after.text === ')')
 }
 
 /** `(a, b) ->`: consumes and returns the parameter names when a lambda starts here. */
@@ -460,7 +459,7 @@ function parseSpecialCall(p: Cursor, pos: number, name: string): Expr | null {
   switch (name) {
     case 'extract': {
       const field = p.peek()
-      if ((field.type === Tok.Ident || field.type === Tok.QuotedIdent || field.type === Tok.String) && p.isKw('from', 1)) {
+      if ((field.type === 'ident' || field.type === 'quoted' || field.type === 'string') && p.isKw('from', 1)) {
         p.index += 2
         const source = parseExpr(p)
         p.expectOp(')')

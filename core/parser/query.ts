@@ -11,7 +11,6 @@ import type { Cursor } from './cursor.ts'
 import { parseExpr, parseExprList, parseNullsOrder, parseOrderItems } from './expressions.ts'
 import { parseFromList } from './from.ts'
 import { isQueryStart, parseWindowSpec } from './primary.ts'
-import { Tok } from './lexer.ts'
 
 export function parseQuery(p: Cursor): Query {
   const pos = p.pos
@@ -130,7 +129,7 @@ function parseSetQuantifier(p: Cursor): { all: boolean; byName: boolean } {
 
 function parseSetPrimary(p: Cursor): QueryBody {
   const t = p.peek()
-  if (t.type === Tok.Op && t.text === '(') {
+  if (t.type === 'op' && t.text === '(') {
     p.next()
     const inner = parseQuery(p)
     p.expectOp(')')
@@ -138,7 +137,7 @@ function parseSetPrimary(p: Cursor): QueryBody {
     if (inner.with === null && inner.orderBy.length === 0 && inner.orderByAll === null && inner.limit === null && inner.offset === null) return inner.body
     return inner
   }
-  if (t.type === Tok.Ident) {
+  if (t.type === 'ident') {
     switch (t.text) {
       case 'select': return parseSelectCore(p)
       case 'values': return parseValues(p)
@@ -186,7 +185,7 @@ export function parseValues(p: Cursor): QueryBody {
 export function parseExprOrDefault(p: Cursor): Expr {
   if (p.isKw('default')) {
     const after = p.peek(1)
-    if (after.type === Tok.Eof || (after.type === Tok.Op && (after.text === ',' || after.text === ')' || after.text === ';')) || (after.type === Tok.Ident && (after.text === 'where' || after.text === 'returning' || after.text === 'from'))) {
+    if (after.type === 'eof' || (after.type === 'op' && (after.text === ',' || after.text === ')' || after.text === ';')) || (after.type === 'ident' && (after.text === 'where' || after.text === 'returning' || after.text === 'from'))) {
       return { kind: 'default', pos: p.next().pos }
     }
   }
@@ -259,7 +258,7 @@ export function parseSelectItems(p: Cursor): SelectItem[] {
   while (p.acceptOp(',')) {
     // DuckDB allows a trailing comma before FROM
     const t = p.peek()
-    if (t.type === Tok.Eof || (t.type === Tok.Op && (t.text === ')' || t.text === ';')) || (t.type === Tok.Ident && SELECT_LIST_END.has(t.text))) break
+    if (t.type === 'eof' || (t.type === 'op' && (t.text === ')' || t.text === ';')) || (t.type === 'ident' && SELECT_LIST_END.has(t.text))) break
     items.push(parseSelectItem(p))
   }
   return items
@@ -277,7 +276,7 @@ function parseSelectItem(p: Cursor): SelectItem {
   let alias: string | null = null
   if (p.acceptKw('as')) {
     const t = p.peek()
-    if (t.type === Tok.String) { p.next(); alias = t.text } else alias = p.label('alias')
+    if (t.type === 'string') { p.next(); alias = t.text } else alias = p.label('alias')
   } else if (p.isIdentifier()) {
     alias = p.next().text
   }

@@ -10,7 +10,6 @@ import { parseAlter, parseCreate, parseDrop } from './ddl.ts'
 import { parseDelete, parseInsert, parseUpdate } from './dml.ts'
 import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
-import { Tok } from './lexer.ts'
 import { parseArgument } from './primary.ts'
 import { isQueryStart, parseQuery, parseQueryAfterWith, parseWith, selectStarFrom } from './query.ts'
 
@@ -69,8 +68,8 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
 /** One statement at the cursor (without its terminating `;`). */
 export function parseStatement(p: Cursor): Statement {
   const t = p.peek()
-  if (t.type === Tok.Op && t.text === '(') return queryStatement(p)
-  if (t.type === Tok.Ident) {
+  if (t.type === 'op' && t.text === '(') return queryStatement(p)
+  if (t.type === 'ident') {
     const parser = STATEMENT_PARSERS.get(t.text)
     if (parser !== undefined) return parser(p)
   }
@@ -110,8 +109,8 @@ function parseExplain(p: Cursor): Statement {
 function parseSettingValue(p: Cursor): Expr {
   const t = p.peek()
   const after = p.peek(1)
-  if ((t.type === Tok.Ident || t.type === Tok.QuotedIdent) && (after.type === Tok.Eof || (after.type === Tok.Op && after.text === ';'))
-    && !(t.type === Tok.Ident && (t.text === 'true' || t.text === 'false' || t.text === 'null'))) {
+  if ((t.type === 'ident' || t.type === 'quoted') && (after.type === 'eof' || (after.type === 'op' && after.text === ';'))
+    && !(t.type === 'ident' && (t.text === 'true' || t.text === 'false' || t.text === 'null'))) {
     p.next()
     return { kind: 'string', pos: t.pos, value: t.text }
   }

@@ -5,11 +5,10 @@
 import { notSupported, syntaxError } from '../errors.ts'
 import type { TypeName } from './ast.ts'
 import type { Cursor } from './cursor.ts'
-import { Tok } from './lexer.ts'
 
 export function parseTypeName(p: Cursor): TypeName {
   const start = p.peek()
-  if (start.type !== Tok.Ident && start.type !== Tok.QuotedIdent) throw p.unexpected(start, 'expected a type name')
+  if (start.type !== 'ident' && start.type !== 'quoted') throw p.unexpected(start, 'expected a type name')
   p.next()
   let word = start.text
   // schema-qualified type names (pg_catalog.int4): the last part names the type
@@ -72,7 +71,7 @@ export function parseTypeName(p: Cursor): TypeName {
       p.next()
       if (p.acceptOp(']')) { arrayDims.push(null); continue }
       const size = p.peek()
-      if (size.type !== Tok.Number || !/^[0-9]+$/.test(size.text)) throw p.unexpected(size, 'an array size must be a positive integer')
+      if (size.type !== 'number' || !/^[0-9]+$/.test(size.text)) throw p.unexpected(size, 'an array size must be a positive integer')
       p.next()
       p.expectOp(']')
       arrayDims.push(Number(size.text))
@@ -94,8 +93,8 @@ function parseTypeParams(p: Cursor): number[] {
     let negative = false
     if (p.isOp('-')) { negative = true; p.next() }
     const num = p.peek()
-    if (num.type !== Tok.Number || !/^[0-9]+$/.test(num.text)) {
-      throw t.type === Tok.Eof ? p.unexpected(t) : syntaxError(`type modifiers must be integer constants, got "${p.tokenText(num)}"`, num.pos)
+    if (num.type !== 'number' || !/^[0-9]+$/.test(num.text)) {
+      throw t.type === 'eof' ? p.unexpected(t) : syntaxError(`type modifiers must be integer constants, got "${p.tokenText(num)}"`, num.pos)
     }
     p.next()
     params.push(negative ? -Number(num.text) : Number(num.text))
