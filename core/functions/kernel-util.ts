@@ -8,6 +8,7 @@ import {
 } from '../types/types.ts'
 import { Vector, allocData, getValue } from '../vector/vector.ts'
 import type { FunctionContext, ScalarKernel } from '../hooks/contracts.ts'
+import { formatValue } from '../types/format.ts'
 
 /** AND of the validity masks of `vectors` (null = all valid). */
 export function mergeValidity(vectors: readonly Vector[], count: number): Uint8Array | null {
@@ -154,3 +155,9 @@ export function strings(v: Vector): string[] { return v.data as string[] }
 
 export type { FunctionContext, Value }
 export { getValue }
+
+/** Reads row i of any vector as its SQL text (VARCHAR rows as they are). */
+export function textReader(v: Vector): (i: number) => string {
+  if (v.physical === 'str') { const d = v.data as string[]; return i => d[i]! }
+  return i => { const x = getValue(v, i); return x === null ? '' : formatValue(v.type, x) }
+}

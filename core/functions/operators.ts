@@ -14,6 +14,7 @@ import {
   bitNotKernel, bitwiseKernel, checkedIntKernel, floatDivModKernel, floatKernel, identityKernel,
   intDivModKernel, negateKernel, shiftKernel,
 } from './numeric-kernels.ts'
+import { textReader } from './kernel-util.ts'
 import {
   bindDecimalAddSub, bindDecimalModulo, bindDecimalMultiply, bindDecimalNegate,
 } from './decimal-arith.ts'
@@ -51,6 +52,14 @@ const concatBlobs: ScalarKernel = (args, count) => {
     out[i] = r
   }
   return new Vector(BLOB, count, out, null)
+}
+
+/** 'a' || 1: the non-string side is rendered as text, as DuckDB does. */
+const concatAsText: ScalarKernel = (args, count) => {
+  const a = textReader(args[0]!), b = textReader(args[1]!)
+  const out = new Array<string>(count)
+  for (let i = 0; i < count; i++) out[i] = a(i) + b(i)
+  return new Vector(VARCHAR, count, out, null)
 }
 
 export function registerOperators(hooks: Hooks): void {
@@ -152,7 +161,9 @@ export function registerOperators(hooks: Hooks): void {
       const textual = (t: LogicalType) => t.id === 'VARCHAR'
       if (!textual(x) && !textual(y)) return undefined
       if (x.id === 'LIST' || y.id === 'LIST' || x.id === 'ARRAY' || y.id === 'ARRAY') return undefined
-      return { argTypes: [VARCHAR, VARCHAR], returns: VARCHAR, invoke: concatStrings, inline: ([a, b]) => `(${a} + ${b})` }
+      if (textual(x) && textual(y)) return { argTypes: [VARCHAR, VARCHAR], returns: VARCHAR, invoke: concatStrings, inline: ([a, b]) => `(${a} + ${b})` }
+      const argTypesKept = [x.id === 'NULL' ? VARCHAR : x, y.id === 'NULL' ? VARCHAR : y]
+      return { argTypes: argTypesKept, returns: VARCHAR, invoke: concatAsText }
     },
   })
 }

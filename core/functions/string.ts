@@ -11,12 +11,17 @@ import {
   BIGINT, BLOB, BOOLEAN, INTEGER, type LogicalType, VARCHAR, list, typeToString,
 } from '../types/types.ts'
 import { Vector, constantVector, getValue } from '../vector/vector.ts'
-import { invalidParameter, rowValid } from './kernel-util.ts'
+import { invalidParameter, rowValid, textReader } from './kernel-util.ts'
 import { hashValue } from './hash.ts'
 import { registerLikeFunctions } from './like.ts'
 import { registerFormatFunctions } from './string-format.ts'
 
 const SURROGATE = /[\uD800-\uDFFF]/
+
+/** Arguments rendered as text keep their type (the kernel formats them); NULL becomes VARCHAR. */
+export function textual(t: LogicalType): LogicalType {
+  return t.id === 'NULL' ? VARCHAR : t
+}
 
 /** Code points of s (fast path: no surrogate pairs means one unit per character). */
 export function codePoints(s: string): string[] | null {
@@ -256,14 +261,15 @@ function initcap(s: string): string {
 
 function stripAccents(s: string): string { return s.normalize('NFD').replace(/\p{M}/gu, '') }
 
+/** concat: non-string arguments are rendered as text (DuckDB); NULLs are skipped. */
 const concatKernel: ScalarKernel = (args, count) => {
-  const datas = args.map(a => a.data as string[])
+  const readers = args.map(textReader)
   const out = new Array<string>(count)
   for (let i = 0; i < count; i++) {
     let r = ''
     for (let k = 0; k < args.length; k++) {
       const m = args[k]!.validity
-      if (m === null || m[i] === 1) r += datas[k]![i]!
+      if (m === null || m[i] === 1) r += readers[k]!(i)
     }
     out[i] = r
   }
@@ -273,7 +279,7 @@ const concatKernel: ScalarKernel = (args, count) => {
 const concatWsKernel: ScalarKernel = (args, count) => {
   const sep = args[0]!
   const sd = sep.data as string[]
-  const datas = args.map(a => a.data as string[])
+  const readers = args.map(textReader)
   const out = new Array<string>(count)
   const validity = sep.validity === null ? null : new Uint8Array(sep.validity)
   for (let i = 0; i < count; i++) {
@@ -283,7 +289,7 @@ const concatWsKernel: ScalarKernel = (args, count) => {
       const m = args[k]!.validity
       if (m !== null && m[i] === 0) continue
       if (!first) r += sd[i]!
-      r += datas[k]![i]!
+      r += readers[k]!(i)
       first = false
     }
     out[i] = r
@@ -449,12 +455,12 @@ export function registerStringFunctions(hooks: Hooks): void {
   hooks.registerScalar({
     name: 'concat', nulls: 'handle', volatility: 'immutable', description: 'concatenates its arguments as text, skipping NULLs',
     bind: argTypes => argTypes.length === 0 ? undefined
-      : { argTypes: argTypes.map(() => VARCHAR), returns: VARCHAR, invoke: concatKernel },
+      : { argTypes: argTypes.map(textual), returns: VARCHAR, invoke: concatKernel },
   })
   hooks.registerScalar({
     name: 'concat_ws', nulls: 'handle', volatility: 'immutable', description: 'concat_ws(separator, …): joins the non-NULL arguments',
-    bind: argTypes => argTypes.length < 2 ? undefined
-      : { argTypes: argTypes.map(() => VARCHAR), returns: VARCHAR, invoke: concatWsKernel },
+    bind: argTypes => argTypes.length < 2 || (argTypes[0]!.id !== 'VARCHAR' && argTypes[0]!.id !== 'NULL') ? undefined
+      : { argTypes: [VARCHAR, ...argTypes.slice(1).map(textual)], returns: VARCHAR, invoke: concatWsKernel },
   })
   hooks.registerScalar({
     name: 'hash', nulls: 'handle', volatility: 'immutable', description: 'a 64-bit hash of the arguments',

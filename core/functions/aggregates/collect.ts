@@ -12,6 +12,7 @@ import {
 import { Vector, VectorBuilder, getValue } from '../../vector/vector.ts'
 import { compareValues, valueKey } from '../compare.ts'
 import { argVector, growArray, sameState } from './state-util.ts'
+import { textReader } from '../kernel-util.ts'
 
 type Bound = Omit<BoundAggregate, 'name' | 'nulls' | 'orderSensitive'>
 
@@ -20,7 +21,8 @@ class StringAggState implements AggregateState {
   private lastSep = ','
   resize(groups: number): void { growArray(this.acc, groups, null) }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
-    const v = argVector(args, 0), s = v.data as string[], m = v.validity
+    const v = argVector(args, 0), m = v.validity
+    const text = textReader(v)
     const sepVec = args[1]
     const seps = sepVec === undefined ? null : sepVec.data as string[]
     for (let i = 0; i < count; i++) {
@@ -29,7 +31,7 @@ class StringAggState implements AggregateState {
       this.lastSep = sep
       const g = groupIds[i]!
       const cur = this.acc[g]!
-      this.acc[g] = cur === null ? s[i]! : cur + sep + s[i]!
+      this.acc[g] = cur === null ? text(i) : cur + sep + text(i)
     }
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
@@ -248,7 +250,9 @@ export function registerCollectingAggregates(hooks: Hooks): void {
     description: "joins the non-NULL values with a separator (default ',')",
     bind: argTypes => {
       if (argTypes.length !== 1 && argTypes.length !== 2) return undefined
-      return { argTypes: argTypes.map(() => VARCHAR), returns: VARCHAR, createState: () => new StringAggState() }
+      const value = argTypes[0]!.id === 'NULL' ? VARCHAR : argTypes[0]!
+      // values of any type are joined as their text, as DuckDB does
+      return { argTypes: argTypes.length === 1 ? [value] : [value, VARCHAR], returns: VARCHAR, createState: () => new StringAggState() }
     },
   })
   hooks.registerAggregate({

@@ -60,6 +60,7 @@ test('string_agg, list, first, last, any_value', () => {
   assert.deepEqual(aggregate('string_agg', [VARCHAR], rows(['1', null, '3'])), ['1,3'])
   assert.deepEqual(aggregate('string_agg', [VARCHAR, VARCHAR], [['a', '-'], ['b', '-']], undefined, true), ['a-b'])
   assert.deepEqual(aggregate('group_concat', [VARCHAR], []), [null])
+  assert.deepEqual(aggregate('string_agg', [BIGINT], rows([1n, 2n])), ['1,2'])
   assert.deepEqual(aggregate('list', [INTEGER], rows([1, null, 3])), [[1, null, 3]])
   assert.deepEqual(aggregate('array_agg', [INTEGER], rows([1, 2]), undefined, true), [[1, 2]])
   assert.deepEqual(aggregate('first', [INTEGER], rows([null, 2])), [null])

@@ -112,8 +112,8 @@ test('bitwise operators and shifts', () => {
 
 test('|| concatenates strings and blobs', () => {
   assert.deepEqual(callRows('||', [VARCHAR, VARCHAR], [['a', 'b'], [null, 'x']]), ['ab', null])
-  const fn = resolveScalar('||', [VARCHAR, INTEGER])
-  assert.deepEqual(fn.argTypes, [VARCHAR, VARCHAR])
+  assert.equal(call1('||', [VARCHAR, INTEGER], ['a', 1]), 'a1')
+  assert.equal(call1('||', [decimal(2, 1), VARCHAR], [15, 'x']), '1.5x')
   const blob = call1('||', [BLOB, BLOB], [Uint8Array.of(1), Uint8Array.of(2, 3)]) as Uint8Array
   assert.deepEqual([...blob], [1, 2, 3])
 })
