@@ -1,7 +1,7 @@
 /**
  * The SQL parser's public entry points: SQL text → AST (core/parser/ast.ts).
  */
-import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
+import { closestMatch, GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Expr, Query, Statement } from './ast.ts'
 import { Cursor } from './cursor.ts'
 import { parseExpr } from './expressions.ts'
@@ -24,7 +24,7 @@ export function parse(sql: string): Statement[] {
       while (p.acceptOp(';')) { /* empty statement */ }
       if (p.atEnd()) return statements
       statements.push(parseStatement(p))
-      if (!p.atEnd() && !p.isOp(';')) throw p.unexpected()
+      if (!p.atEnd() && !p.isOp(';')) throw p.unexpected(undefined, misspelledClauseHint(p))
     }
   })
 }
@@ -57,6 +57,16 @@ export function parseQueryText(sql: string): Query {
     if (!p.atEnd()) throw p.unexpected()
     return query
   })
+}
+
+const CLAUSE_WORDS = ['where', 'group', 'having', 'order', 'limit', 'offset', 'join', 'from', 'union', 'qualify', 'window', 'returning', 'values', 'select', 'set']
+
+/** `FROM t WHER x`: `wher` was taken as an alias; say which keyword it resembles. */
+function misspelledClauseHint(p: Cursor): string | undefined {
+  const previous = p.tokens[p.index - 1]
+  if (previous === undefined || previous.type !== 'ident') return undefined
+  const match = closestMatch(previous.text, CLAUSE_WORDS)
+  return match === undefined || match === previous.text ? undefined : `did you mean "${match.toUpperCase()}" instead of "${p.tokenText(previous)}"?`
 }
 
 function guard<T>(run: () => T): T {

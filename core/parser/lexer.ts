@@ -2,7 +2,7 @@
  * The lexer: SQL text → a flat array of tokens. One tight loop over char codes; identifiers are
  * case-folded here so the parser compares plain lower-case strings.
  */
-import { syntaxError } from '../errors.ts'
+import { notSupported, syntaxError } from '../errors.ts'
 
 /** Token kinds: string constants, so hot comparisons need no imported binding. */
 export type TokenType = 'ident' | 'quoted' | 'string' | 'blob' | 'number' | 'param' | 'op' | 'eof'
@@ -62,7 +62,7 @@ function isHexDigit(c: number): boolean {
 }
 
 function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff
 }
 
 /** Tokenizes the whole text; the last token is always Eof. */
@@ -156,6 +156,11 @@ export function tokenize(sql: string): Token[] {
         tokens.push({ type: 'string', text: sql.slice(tagEnd, close), pos: start, end: close + tag.length })
         i = close + tag.length
         continue
+      }
+      if (isIdentStart(next)) {
+        let j = i + 1
+        while (j < n && isIdentPart(sql.charCodeAt(j)) && sql.charCodeAt(j) !== 36) j++
+        throw notSupported(`named parameter ${sql.slice(start, j)}`, start, 'use numbered parameters: $1, $2, … or ?')
       }
       throw syntaxError(`syntax error at or near "$"`, start)
     }

@@ -43,9 +43,17 @@ export function parsePrimary(p: Cursor): Expr {
     case 'number':
       p.next()
       return { kind: 'number', pos, text: t.text }
-    case 'string':
+    case 'string': {
       p.next()
-      return { kind: 'string', pos, value: t.text }
+      // SQL-standard continuation: 'a'<newline>'b' is 'ab'
+      let value = t.text
+      let previous = t
+      while (p.peek().type === 'string' && p.sql.slice(previous.end, p.peek().pos).includes('\n')) {
+        previous = p.next()
+        value += previous.text
+      }
+      return { kind: 'string', pos, value }
+    }
     case 'blob':
       p.next()
       return { kind: 'typed_literal', pos, type: simpleType(pos, 'BLOB'), value: hexToBlobText(t.text, pos) }

@@ -3,7 +3,7 @@
  * are one entry each. Also the small statements: transactions, EXPLAIN, SET/RESET, SHOW,
  * DESCRIBE, PRAGMA, CALL.
  */
-import { notSupported } from '../errors.ts'
+import { closestMatch, notSupported } from '../errors.ts'
 import type { Expr, Query, Statement } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parseAlter, parseCreate, parseDrop } from './ddl.ts'
@@ -72,6 +72,8 @@ export function parseStatement(p: Cursor): Statement {
   if (t.type === 'ident') {
     const parser = STATEMENT_PARSERS.get(t.text)
     if (parser !== undefined) return parser(p)
+    const suggestion = closestMatch(t.text, STATEMENT_PARSERS.keys())
+    if (suggestion !== undefined) throw p.unexpected(t, `did you mean "${suggestion.toUpperCase()}"?`)
   }
   throw p.unexpected(t)
 }

@@ -129,3 +129,17 @@ test('parseOne wants exactly one statement', () => {
   assert.throws(() => parseOne('SELECT 1; SELECT 2'), (e: unknown) => e instanceof GrizzlyError && e.position === 10)
   assert.throws(() => parseOne(' ; '), (e: unknown) => e instanceof GrizzlyError && e.code === '42601')
 })
+
+test('misspelled keywords get a did-you-mean hint', () => {
+  assert.equal(fails('SELEC 1', '42601', 0).hint, 'did you mean "SELECT"?')
+  assert.equal(fails('INSRT INTO t VALUES (1)', '42601', 0).hint, 'did you mean "INSERT"?')
+  assert.equal(fails('SELECT * FROM t WHER x = 1', '42601', 21).hint, 'did you mean "WHERE" instead of "WHER"?')
+  assert.equal(fails('SELECT * FROM t ORDR BY x', '42601', 21).hint, 'did you mean "ORDER" instead of "ORDR"?')
+  assert.equal(fails('SELECT 1 FROM t xyz abc', '42601', 20).hint, undefined)
+  assert.equal(fails('FROBNICATE everything', '42601', 0).hint, undefined)
+})
+
+test('named parameters are recognised but not supported', () => {
+  const e = fails('SELECT $name', '0A000', 7, /\$name/)
+  assert.match(e.hint ?? '', /\$1/)
+})

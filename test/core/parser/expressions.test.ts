@@ -311,3 +311,10 @@ test('positions are 0-based offsets of where nodes start', () => {
   assert.equal(c.pos, 2)
   if (c.kind === 'cast') assert.equal(c.type.pos, 12)
 })
+
+test('adjacent string literals separated by a newline are one string', () => {
+  assert.equal(expr("'a'\n  'b'\n'c'", 'string').value, 'abc')
+  assert.throws(() => parseExpression("'a' 'b'"))
+  // a byte-order mark is whitespace
+  assert.equal(expr('\uFEFF42', 'number').text, '42')
+})
