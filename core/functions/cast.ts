@@ -25,11 +25,11 @@ export function castVector(input: Vector, target: LogicalType, tryCast: boolean,
   if (from.id === 'VARCHAR') return fromVarchar(input, target, tryCast)
   switch (from.id) {
     case 'DATE':
-      if (target.id === 'TIMESTAMP') return mapTemporal(input, target, timestampFromDate)
+      if (target.id === 'TIMESTAMP') return mapTemporal(input, target, timestampFromDate, tryCast)
       break
     case 'TIMESTAMP':
-      if (target.id === 'DATE') return mapTemporal(input, target, dateOfTimestamp)
-      if (target.id === 'TIME') return mapTemporal(input, target, timeOfTimestamp)
+      if (target.id === 'DATE') return mapTemporal(input, target, dateOfTimestamp, tryCast)
+      if (target.id === 'TIME') return mapTemporal(input, target, timeOfTimestamp, tryCast)
       break
     case 'LIST':
       if (target.id === 'LIST') return listToList(input, target.child, target, tryCast, ctx)
@@ -169,13 +169,20 @@ function writerFor(physical: string, out: Vector['data']): (i: number, v: Value)
 
 // ---- temporal ----------------------------------------------------------------------------------
 
-function mapTemporal(input: Vector, target: LogicalType, f: (x: number) => number): Vector {
+function mapTemporal(input: Vector, target: LogicalType, f: (x: number) => number, tryCast: boolean): Vector {
   const n = input.length
   const s = input.data as Int32Array | Float64Array
   const out = physicalOf(target) === 'date' ? new Int32Array(n) : new Float64Array(n)
   const valid = input.validity
-  for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) out[i] = f(s[i]!)
-  return new Vector(target, n, out, valid)
+  const sink = new FailSink(input, target, tryCast)
+  for (let i = 0; i < n; i++) {
+    if (valid !== null && valid[i] === 0) continue
+    try { out[i] = f(s[i]!) } catch (e) {
+      if (!(e instanceof GrizzlyError) || e instanceof InternalError) throw e
+      sink.fail(i, () => e)
+    }
+  }
+  return new Vector(target, n, out, sink.validity)
 }
 
 // ---- nested ------------------------------------------------------------------------------------

@@ -56,8 +56,8 @@ export function registerTemporalOperators(hooks: Hooks): void {
   hooks.registerScalar({
     name: '+', nulls: 'propagate', volatility: 'immutable', description: 'date/time addition',
     overloads: [
-      { args: [DATE, INTEGER], returns: DATE, invoke: dateShift(1, true), inline: ([d, n]) => `(Math.abs(${d}) === 2147483647 ? ${d} : ${d} + ${n})` },
-      { args: [INTEGER, DATE], returns: DATE, invoke: dateShift(1, false), inline: ([n, d]) => `(Math.abs(${d}) === 2147483647 ? ${d} : ${d} + ${n})` },
+      { args: [DATE, INTEGER], returns: DATE, invoke: dateShift(1, true) },
+      { args: [INTEGER, DATE], returns: DATE, invoke: dateShift(1, false) },
       { args: [DATE, INTERVAL], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => addIntervalToTimestamp(timestampFromDate(day(a[0]!, i)), iv(a[1]!, i))) },
       { args: [INTERVAL, DATE], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => addIntervalToTimestamp(timestampFromDate(day(a[1]!, i)), iv(a[0]!, i))) },
       { args: [TIMESTAMP, INTERVAL], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => addIntervalToTimestamp(num(a[0]!, i), iv(a[1]!, i))) },
@@ -72,7 +72,7 @@ export function registerTemporalOperators(hooks: Hooks): void {
   hooks.registerScalar({
     name: '-', nulls: 'propagate', volatility: 'immutable', description: 'date/time subtraction, or interval negation',
     overloads: [
-      { args: [DATE, INTEGER], returns: DATE, invoke: dateShift(-1, true), inline: ([d, n]) => `(Math.abs(${d}) === 2147483647 ? ${d} : ${d} - ${n})` },
+      { args: [DATE, INTEGER], returns: DATE, invoke: dateShift(-1, true) },
       { args: [DATE, DATE], returns: BIGINT, invoke: dateMinusDate, inline: ([a, b]) => `BigInt(${a} - ${b})` },
       { args: [DATE, INTERVAL], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => subtractIntervalFromTimestamp(timestampFromDate(day(a[0]!, i)), iv(a[1]!, i))) },
       { args: [TIMESTAMP, INTERVAL], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => subtractIntervalFromTimestamp(num(a[0]!, i), iv(a[1]!, i))) },

@@ -16,6 +16,7 @@ import {
   daysInMonth, isFiniteDate, timestampFromDate, truncateDays, truncateInterval, truncateTimestamp, dateSub,
 } from '../types/datetime.ts'
 import { DAY_NAMES, MONTH_NAMES, compileFormat, strftime, strptime } from '../types/datetime-format.ts'
+import { parseDate } from '../types/parse.ts'
 import { UnitCache, big, num, onlyUserErrors, rowKernel, str } from './datetime-kernels.ts'
 import { registerTemporalOperators } from './datetime-operators.ts'
 import { registerBuiltinCasts } from './cast.ts'
@@ -260,10 +261,10 @@ function registerTruncAndDiff(hooks: Hooks): void {
     name: 'age', description: 'the interval between two timestamps in years, months and days; with one argument, from it to today',
     nulls: 'propagate', volatility: 'stable',
     overloads: [
-      { args: [TIMESTAMP, TIMESTAMP], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => age(num(a[0]!, i), num(a[1]!, i))) },
+      { args: [TIMESTAMP, TIMESTAMP], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => finiteAge(num(a[0]!, i), num(a[1]!, i))) },
       { args: [TIMESTAMP], returns: INTERVAL, invoke: (args, count, ctx) => {
         const today = dateOfTimestamp(ctx.statementTime) * MICROS_PER_DAY
-        return rowKernel(INTERVAL, (a, i) => age(today, num(a[0]!, i)))(args, count, ctx)
+        return rowKernel(INTERVAL, (a, i) => finiteAge(today, num(a[0]!, i)))(args, count, ctx)
       } },
     ],
   })
@@ -275,6 +276,11 @@ function registerTruncAndDiff(hooks: Hooks): void {
       { args: [TIMESTAMP, INTERVAL], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => addIntervalToTimestamp(num(a[0]!, i), ivAt(a[1]!, i))) },
     ],
   })
+}
+
+/** age() of an infinite timestamp is NULL (DuckDB). */
+function finiteAge(a: number, b: number): Interval | null {
+  return Number.isFinite(a) && Number.isFinite(b) ? age(a, b) : null
 }
 
 function finiteDiff(f: (unit: DatePartUnit, x: number, y: number) => number): (unit: DatePartUnit, x: number, y: number) => number {
@@ -323,6 +329,27 @@ function registerConstructors(hooks: Hooks): void {
       { args: [BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, DOUBLE], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) =>
         checkedTs(makeDate(n(a[0]!, i), n(a[1]!, i), n(a[2]!, i)) * MICROS_PER_DAY + makeTime(n(a[3]!, i), n(a[4]!, i), num(a[5]!, i)))) },
       { args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => checkedTs(Number(big(a[0]!, i)))) },
+    ],
+  })
+  hooks.registerScalar({
+    name: 'make_timestamp_ms', description: 'the timestamp of a number of milliseconds since 1970-01-01',
+    nulls: 'propagate', volatility: 'immutable',
+    overloads: [{ args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => checkedTs(Number(big(a[0]!, i)) * MICROS_PER_MILLI)) }],
+  })
+  hooks.registerScalar({
+    name: 'make_timestamp_ns', description: 'the timestamp of a number of nanoseconds since 1970-01-01 (kept to microseconds)',
+    nulls: 'propagate', volatility: 'immutable',
+    overloads: [{ args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => {
+      const ns = big(a[0]!, i)
+      return Number(ns / 1000n - (ns % 1000n < 0n ? 1n : 0n))
+    }) }],
+  })
+  hooks.registerScalar({
+    name: 'date', description: 'the DATE of a text, timestamp or date (as CAST(x AS DATE))', nulls: 'propagate', volatility: 'immutable',
+    overloads: [
+      { args: [VARCHAR], returns: DATE, invoke: rowKernel(DATE, (a, i) => parseDate(str(a[0]!, i))) },
+      { args: [TIMESTAMP], returns: DATE, invoke: rowKernel(DATE, (a, i) => dateOfTimestamp(num(a[0]!, i))) },
+      { args: [DATE], returns: DATE, invoke: args => args[0]! },
     ],
   })
   hooks.registerScalar({
@@ -378,13 +405,13 @@ function registerIntervalConstructors(hooks: Hooks): void {
       }) }],
     })
   }
-  make('to_years', INTEGER, x => ({ months: x * 12, days: 0, micros: 0 }))
-  make('to_months', INTEGER, x => ({ months: x, days: 0, micros: 0 }))
-  make('to_decades', INTEGER, x => ({ months: x * 120, days: 0, micros: 0 }))
-  make('to_centuries', INTEGER, x => ({ months: x * 1200, days: 0, micros: 0 }))
-  make('to_millennia', INTEGER, x => ({ months: x * 12000, days: 0, micros: 0 }))
-  make('to_weeks', INTEGER, x => ({ months: 0, days: x * 7, micros: 0 }))
-  make('to_days', INTEGER, x => ({ months: 0, days: x, micros: 0 }))
+  make('to_years', BIGINT, x => ({ months: x * 12, days: 0, micros: 0 }))
+  make('to_months', BIGINT, x => ({ months: x, days: 0, micros: 0 }))
+  make('to_decades', BIGINT, x => ({ months: x * 120, days: 0, micros: 0 }))
+  make('to_centuries', BIGINT, x => ({ months: x * 1200, days: 0, micros: 0 }))
+  make('to_millennia', BIGINT, x => ({ months: x * 12000, days: 0, micros: 0 }))
+  make('to_weeks', BIGINT, x => ({ months: 0, days: x * 7, micros: 0 }))
+  make('to_days', BIGINT, x => ({ months: 0, days: x, micros: 0 }))
   make('to_hours', BIGINT, x => ({ months: 0, days: 0, micros: x * MICROS_PER_HOUR }))
   make('to_minutes', BIGINT, x => ({ months: 0, days: 0, micros: x * MICROS_PER_MINUTE }))
   make('to_seconds', DOUBLE, x => ({ months: 0, days: 0, micros: Math.round(x * MICROS_PER_SECOND) }))

@@ -110,10 +110,13 @@ export function isFiniteDate(days: number): boolean { return days !== DATE_INFIN
 
 // ---- timestamps -------------------------------------------------------------------------------
 
+/** The timestamp at midnight of a date; dates outside the TIMESTAMP range are errors (22008). */
 export function timestampFromDate(days: number): number {
   if (days === DATE_INFINITY) return TIMESTAMP_INFINITY
   if (days === DATE_NEG_INFINITY) return TIMESTAMP_NEG_INFINITY
-  return days * MICROS_PER_DAY
+  const ts = days * MICROS_PER_DAY
+  if (ts < TIMESTAMP_MIN || ts > TIMESTAMP_MAX) checkTimestampRange(ts)
+  return ts
 }
 
 /** The DATE part of a timestamp (floor, so times before 1970 belong to the right day). */
@@ -207,17 +210,26 @@ export function subtractIntervals(a: Interval, b: Interval): Interval {
 }
 
 /**
- * INTERVAL * number: whole parts multiply exactly; fractional months and days spill into the
- * smaller units (PostgreSQL's rule), so '1 month' * 1.5 = '1 month 15 days'.
+ * INTERVAL * number with PostgreSQL's (and DuckDB's) rule: months and days multiply and
+ * truncate separately; the fractional month becomes days, the remaining fractional days become
+ * time. Intermediate fractions are rounded to microseconds so 0.3 * 4 months is 1 month 6 days,
+ * not 1 month 5 days 24:00:00.
  */
 export function multiplyInterval(iv: Interval, factor: number): Interval {
-  const m = iv.months * factor
-  const months = Math.trunc(m)
-  const d = iv.days * factor + (m - months) * DAYS_PER_MONTH
-  const days = Math.trunc(d)
-  const micros = Math.round(iv.micros * factor + (d - days) * MICROS_PER_DAY)
+  const months = Math.trunc(iv.months * factor)
+  let days = Math.trunc(iv.days * factor)
+  const monthRemainderDays = roundToMicros((iv.months * factor - months) * DAYS_PER_MONTH)
+  let secRemainder = roundToMicros((iv.days * factor - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86400)
+  if (Math.abs(secRemainder) >= 86400) {
+    days += Math.trunc(secRemainder / 86400)
+    secRemainder -= Math.trunc(secRemainder / 86400) * 86400
+  }
+  days += Math.trunc(monthRemainderDays)
+  const micros = Math.round(iv.micros * factor + secRemainder * MICROS_PER_SECOND)
   return { months: months || 0, days: days || 0, micros: micros || 0 }
 }
+
+function roundToMicros(x: number): number { return Math.round(x * 1e6) / 1e6 }
 
 /** The interval between two timestamps as DuckDB's `-` gives it: days and micros, no months. */
 export function timestampDifference(a: number, b: number): Interval {
@@ -322,6 +334,10 @@ function truncDiv(a: number, b: number): number { return Math.trunc(a / b) }
 /** date_part(unit, DATE); epoch and julian are doubles, the rest whole numbers. */
 export function datePartOfDate(unit: DatePartUnit, days: number): number {
   if (unit === 'epoch') return days * 86400
+  if (unit === 'timezone' || unit === 'timezone_hour' || unit === 'timezone_minute') {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `date part "${unit}" does not apply to DATE`,
+      { hint: 'a DATE has no time zone; cast it to TIMESTAMP first' })
+  }
   return datePartOfTimestamp(unit, days * MICROS_PER_DAY)
 }
 
@@ -458,11 +474,11 @@ export function truncateInterval(unit: DatePartUnit, iv: Interval): Interval {
     case 'millennium': return interval(iv.months - (iv.months % 12000), 0, 0)
     case 'century': return interval(iv.months - (iv.months % 1200), 0, 0)
     case 'decade': return interval(iv.months - (iv.months % 120), 0, 0)
-    case 'year': return interval(iv.months - (iv.months % 12), 0, 0)
+    case 'year': case 'isoyear': return interval(iv.months - (iv.months % 12), 0, 0)
     case 'quarter': return interval(iv.months - (iv.months % 3), 0, 0)
     case 'month': return interval(iv.months, 0, 0)
-    case 'week': return interval(iv.months, iv.days - (iv.days % 7), 0)
-    case 'day': return interval(iv.months, iv.days, 0)
+    case 'week': case 'yearweek': return interval(iv.months, iv.days - (iv.days % 7), 0)
+    case 'day': case 'dow': case 'isodow': case 'doy': return interval(iv.months, iv.days, 0)
     case 'hour': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_HOUR))
     case 'minute': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_MINUTE))
     case 'second': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_SECOND))

@@ -31,8 +31,8 @@ const UNITS: ReadonlyMap<string, UnitWeight> = (() => {
   add(['hour', 'hours', 'h', 'hr', 'hrs'], [0, 0, MICROS_PER_HOUR])
   add(['minute', 'minutes', 'm', 'min', 'mins'], [0, 0, MICROS_PER_MINUTE])
   add(['second', 'seconds', 's', 'sec', 'secs'], [0, 0, MICROS_PER_SECOND])
-  add(['millisecond', 'milliseconds', 'ms', 'msec', 'msecs'], [0, 0, MICROS_PER_MILLI])
-  add(['microsecond', 'microseconds', 'us', 'usec', 'usecs'], [0, 0, 1])
+  add(['millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'msecond', 'mseconds'], [0, 0, MICROS_PER_MILLI])
+  add(['microsecond', 'microseconds', 'us', 'usec', 'usecs', 'usecond', 'useconds'], [0, 0, 1])
   return m
 })()
 
@@ -63,11 +63,18 @@ class Acc {
     this.days += whole
     this.micros += Math.round((d - whole) * MICROS_PER_DAY)
   }
-  result(negate: boolean): Interval {
+  result(negate: boolean, text: string): Interval {
     const s = negate ? -1 : 1
+    // months and days are 32-bit, microseconds 64-bit in DuckDB
+    if (!(Math.abs(this.months) <= INT32_MAX && Math.abs(this.days) <= INT32_MAX && Math.abs(this.micros) < 2 ** 63)) {
+      throw new GrizzlyError(SqlState.datetimeOverflow, `interval out of range: "${text}"`,
+        { hint: 'months and days must each stay within ±2147483647' })
+    }
     return { months: this.months * s || 0, days: this.days * s || 0, micros: this.micros * s || 0 }
   }
 }
+
+const INT32_MAX = 2147483647
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?/i
 
@@ -85,10 +92,10 @@ export function parseInterval(text: string): Interval {
     if (pos >= t.length) break
     const rest = t.slice(pos)
     if (/^ago$/i.test(rest.trim())) { negate = true; break }
-    const time = /^([+-]?)(\d+):(\d+)(?::(\d+(?:\.\d*)?))?/.exec(rest)
+    const time = /^([+-]?)(\d+):(\d*)(?::(\d+(?:\.\d*)?)?)?/.exec(rest)
     if (time !== null) {
       const sign = time[1] === '-' ? -1 : 1
-      const h = Number(time[2]), m = Number(time[3]), s = time[4] === undefined ? 0 : Number(time[4])
+      const h = Number(time[2]), m = Number(time[3] || 0), s = time[4] === undefined ? 0 : Number(time[4])
       if (m > 59 || s >= 60) throw invalid(text)
       acc.micros += sign * (h * MICROS_PER_HOUR + m * MICROS_PER_MINUTE + Math.round(s * MICROS_PER_SECOND))
       pos += time[0].length
@@ -116,7 +123,7 @@ export function parseInterval(text: string): Interval {
     any = true
   }
   if (!any) throw invalid(text)
-  return acc.result(negate)
+  return acc.result(negate, text)
 }
 
 function parseIso(t: string, text: string): Interval {
@@ -131,5 +138,5 @@ function parseIso(t: string, text: string): Interval {
     if (!Number.isFinite(v)) throw invalid(text)
     acc.add(v, weights[i]!)
   }
-  return acc.result(false)
+  return acc.result(false, text)
 }

@@ -1,7 +1,12 @@
 /**
  * LIST/ARRAY text `[1, 2, NULL]` and STRUCT text `{'a': 1, b: x}` — the forms formatValue
- * writes — parsed back for casts from VARCHAR. Elements may be quoted with ' or " (backslash
- * escapes inside); an unquoted NULL is SQL NULL.
+ * writes — parsed back for casts from VARCHAR, following DuckDB's rules:
+ * - an element may mix unquoted text and '…' / "…" sections (`nested"["bracket` is `nested[bracket`);
+ * - inside quotes a backslash takes the next character literally; outside quotes `\'` and `\"`
+ *   are literal quotes and any other backslash is kept;
+ * - unquoted text is trimmed; brackets inside an element must balance;
+ * - an unquoted NULL is SQL NULL, an empty unquoted element is the empty string;
+ * - struct keys run to the first top-level ':' (so a key may hold a comma).
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { type ArrayType, type ListType, type LogicalType, type StructType, type Value, typeToString } from './types.ts'
@@ -11,69 +16,73 @@ function invalid(type: LogicalType, text: string, hint: string): GrizzlyError {
   return new GrizzlyError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${typeToString(type)}: "${text}"`, { hint })
 }
 
-/** One element as written: its text, and whether it was quoted (then it is never NULL). */
-interface RawItem { readonly text: string; readonly quoted: boolean }
+/** One scanned piece: its unescaped text, the raw source text, whether any of it was quoted. */
+interface Piece { readonly text: string; readonly raw: string; readonly quoted: boolean; readonly end: number }
 
-/** Splits `body` at top-level occurrences of `sep`, honouring brackets and quotes. */
-function splitTopLevel(body: string, sep: number, type: LogicalType, whole: string): string[] {
-  const parts: string[] = []
+const SPACE = /\s/
+
+/**
+ * Scans from `start` until an unquoted, top-level character in `stops` (or the end of `body`).
+ * Throws on unbalanced brackets or an unterminated quote.
+ */
+function scan(body: string, start: number, stops: string, type: LogicalType, whole: string): Piece {
+  let i = start
+  while (i < body.length && SPACE.test(body[i]!)) i++
+  const rawStart = i
+  let out = ''
+  let significant = 0
+  let quoted = false
+  let quote = ''
   let depth = 0
-  let quote = 0
-  let start = 0
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i)
-    if (quote !== 0) {
-      if (c === 92) i++
-      else if (c === quote) quote = 0
+  for (; i < body.length; i++) {
+    const c = body[i]!
+    if (quote !== '') {
+      if (c === '\\' && i + 1 < body.length) { out += body[++i]; significant = out.length; continue }
+      if (c === quote) { quote = ''; significant = out.length; continue }
+      out += c; significant = out.length
       continue
     }
-    if (c === 39 || c === 34) quote = c
-    else if (c === 91 || c === 123 || c === 40) depth++
-    else if (c === 93 || c === 125 || c === 41) {
-      depth--
-      if (depth < 0) throw invalid(type, whole, 'brackets are not balanced')
-    } else if (c === sep && depth === 0) {
-      parts.push(body.slice(start, i))
-      start = i + 1
+    if (depth === 0 && stops.includes(c)) break
+    if (c === '\\' && (body[i + 1] === '"' || body[i + 1] === "'")) { out += body[++i]; significant = out.length; continue }
+    if (c === '"' || c === "'") { quote = c; quoted = true; continue }
+    if (c === '[' || c === '{' || c === '(') depth++
+    else if (c === ']' || c === '}' || c === ')') {
+      if (--depth < 0) throw invalid(type, whole, 'brackets are not balanced')
     }
+    out += c
+    if (!SPACE.test(c)) significant = out.length
   }
-  if (quote !== 0) throw invalid(type, whole, 'a quoted element is not closed')
+  if (quote !== '') throw invalid(type, whole, 'a quoted element is not closed')
   if (depth !== 0) throw invalid(type, whole, 'brackets are not balanced')
-  parts.push(body.slice(start))
-  return parts
+  let rawEnd = i
+  while (rawEnd > rawStart && SPACE.test(body[rawEnd - 1]!)) rawEnd--
+  return { text: out.slice(0, significant), raw: body.slice(rawStart, rawEnd), quoted, end: i }
 }
 
-function unquote(raw: string): RawItem {
-  const t = raw.trim()
-  const q = t.charCodeAt(0)
-  if (t.length >= 2 && (q === 39 || q === 34) && t.charCodeAt(t.length - 1) === q) {
-    let out = ''
-    for (let i = 1; i < t.length - 1; i++) {
-      const c = t[i]!
-      if (c === '\\' && i + 1 < t.length - 1) { out += t[i + 1]; i++ } else out += c
-    }
-    return { text: out, quoted: true }
-  }
-  return { text: t, quoted: false }
+function isNestedType(t: LogicalType): boolean { return t.id === 'LIST' || t.id === 'ARRAY' || t.id === 'STRUCT' }
+
+function pieceValue(p: Piece, type: LogicalType): Value {
+  if (!p.quoted && p.text.length === 4 && p.text.toUpperCase() === 'NULL') return null
+  // nested children parse their own text, quotes and all
+  return parseValue(isNestedType(type) ? p.raw : p.text, type)
 }
 
-function elementValue(item: RawItem, type: LogicalType): Value {
-  if (!item.quoted && item.text.length === 4 && item.text.toUpperCase() === 'NULL') return null
-  return parseValue(item.text, type)
+function body(text: string, open: string, close: string, type: LogicalType, hint: string): string {
+  const t = text.trim()
+  if (t[0] !== open || t[t.length - 1] !== close || t.length < 2) throw invalid(type, text, hint)
+  return t.slice(1, -1)
 }
 
 export function parseNestedList(text: string, type: ListType | ArrayType, size: number | null): Value[] {
-  const t = text.trim()
-  if (t.charCodeAt(0) !== 91 || t.charCodeAt(t.length - 1) !== 93) {
-    throw invalid(type, text, 'expected a list such as [1, 2, NULL]')
-  }
-  const body = t.slice(1, -1)
+  const inner = body(text, '[', ']', type, 'expected a list such as [1, 2, NULL]')
   const out: Value[] = []
-  if (body.trim().length > 0) {
-    for (const part of splitTopLevel(body, 44, type, text)) {
-      const item = unquote(part)
-      if (!item.quoted && item.text.length === 0) throw invalid(type, text, 'a list element is empty; write NULL or quote it')
-      out.push(elementValue(item, type.child))
+  if (inner.trim().length > 0) {
+    let pos = 0
+    for (;;) {
+      const p = scan(inner, pos, ',', type, text)
+      out.push(pieceValue(p, type.child))
+      if (p.end >= inner.length) break
+      pos = p.end + 1
     }
   }
   if (size !== null && out.length !== size) {
@@ -84,24 +93,22 @@ export function parseNestedList(text: string, type: ListType | ArrayType, size: 
 }
 
 export function parseNestedStruct(text: string, type: StructType): { [field: string]: Value } {
-  const t = text.trim()
-  if (t.charCodeAt(0) !== 123 || t.charCodeAt(t.length - 1) !== 125) {
-    throw invalid(type, text, "expected a struct such as {'a': 1, 'b': x}")
-  }
-  const body = t.slice(1, -1)
+  const inner = body(text, '{', '}', type, "expected a struct such as {'a': 1, 'b': x}")
   const out: { [field: string]: Value } = {}
   for (const f of type.fields) out[f.name] = null
-  if (body.trim().length === 0) return out
-  for (const part of splitTopLevel(body, 44, type, text)) {
-    const kv = splitTopLevel(part, 58, type, text)
-    if (kv.length < 2) throw invalid(type, text, "each struct entry must be written as name: value")
-    const key = unquote(kv[0]!).text
-    const valueText = kv.slice(1).join(':')
-    const field = type.fields.find(f => f.name === key) ?? type.fields.find(f => f.name.toLowerCase() === key.toLowerCase())
+  if (inner.trim().length === 0) return out
+  let pos = 0
+  for (;;) {
+    const key = scan(inner, pos, ':', type, text)
+    if (key.end >= inner.length) throw invalid(type, text, 'each struct entry must be written as name: value')
+    const field = type.fields.find(f => f.name === key.text) ?? type.fields.find(f => f.name.toLowerCase() === key.text.toLowerCase())
     if (field === undefined) {
-      throw invalid(type, text, `the struct has no field "${key}"; its fields are ${type.fields.map(f => f.name).join(', ')}`)
+      throw invalid(type, text, `the struct has no field "${key.text}"; its fields are ${type.fields.map(f => f.name).join(', ')}`)
     }
-    out[field.name] = elementValue(unquote(valueText), field.type)
+    const value = scan(inner, key.end + 1, ',', type, text)
+    out[field.name] = pieceValue(value, field.type)
+    if (value.end >= inner.length) break
+    pos = value.end + 1
   }
   return out
 }

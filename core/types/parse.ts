@@ -73,19 +73,15 @@ export function parseBoolean(text: string): boolean {
 
 const INTEGER_TEXT = /^[+-]?(?:\d+(?:_\d+)*)$/
 const NUMERIC_TEXT = /^[+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
-const HEX_TEXT = /^[+-]?0[xX][0-9a-fA-F]+$/
-const BIN_TEXT = /^[+-]?0[bB][01]+$/
+// DuckDB takes hex and binary without a sign, with underscores only between digits
+const HEX_TEXT = /^0[xX][0-9a-fA-F]+(?:_[0-9a-fA-F]+)*$/
+const BIN_TEXT = /^0[bB][01]+(?:_[01]+)*$/
 
 /** Integer text to a bigint, rounding a fractional or exponent form half away from zero. */
 function integerTextToBig(text: string, type: string): bigint {
   const t = text.trim()
   if (INTEGER_TEXT.test(t)) return BigInt(t.includes('_') ? t.replace(/_/g, '') : t)
-  if (HEX_TEXT.test(t) || BIN_TEXT.test(t)) {
-    const neg = t[0] === '-'
-    const body = t.replace(/^[+-]/, '')
-    const v = BigInt(body)
-    return neg ? -v : v
-  }
+  if (HEX_TEXT.test(t) || BIN_TEXT.test(t)) return BigInt(t.replace(/_/g, ''))
   if (NUMERIC_TEXT.test(t)) return roundedNumericText(t.replace(/_/g, ''), 0)
   throw invalidInput(type, text, `expected a whole number such as 42 or -7`)
 }
@@ -152,7 +148,9 @@ export function parseDouble(text: string, type: LogicalType = { id: 'DOUBLE' }):
 // ---- DECIMAL -------------------------------------------------------------------------------------
 
 export function parseDecimal(text: string, type: DecimalType): number | bigint {
-  const t = text.trim().replace(/_/g, '')
+  let t = text.trim()
+  if (HEX_TEXT.test(t) || BIN_TEXT.test(t)) t = BigInt(t.replace(/_/g, '')).toString()
+  t = t.replace(/_/g, '')
   if (!NUMERIC_TEXT.test(t)) {
     throw invalidInput(typeToString(type), text, `expected a number such as 12.5 with at most ${type.width - type.scale} digits before the point`)
   }
@@ -229,8 +227,8 @@ function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13) }
 
 function specialDate(t: string): number | undefined {
   switch (t.trim().toLowerCase()) {
-    case 'infinity': case '+infinity': return DATE_INFINITY
-    case '-infinity': return DATE_NEG_INFINITY
+    case 'infinity': case '+infinity': case 'inf': case '+inf': return DATE_INFINITY
+    case '-infinity': case '-inf': return DATE_NEG_INFINITY
     case 'epoch': return 0
     default: return undefined
   }
@@ -243,7 +241,7 @@ function readDate(c: Cursor): number | undefined {
   let year = c.digits(7)
   if (year < 0) return undefined
   const sep = c.peek()
-  if (sep !== 45 && sep !== 47 && sep !== 46 && sep !== 32) return undefined
+  if (sep !== 45 && sep !== 47 && sep !== 46 && sep !== 32 && sep !== 92) return undefined
   c.pos++
   const month = c.digits(2)
   if (month < 1 || month > 12 || !c.eat(sep)) return undefined
@@ -286,12 +284,15 @@ function readTime(c: Cursor): number | undefined {
   c.skipSpaces()
   const h = c.digits(2)
   if (h < 0 || h > 24 || !c.eat(58)) return undefined
-  const m = c.digits(2)
-  if (m < 0 || m > 59) return undefined
+  // DuckDB reads '11:' as 11:00:00 and '11:11:' as 11:11:00
+  let m = c.digits(2)
+  if (m < 0) m = 0
+  else if (m > 59) return undefined
   let s = 0, micros = 0
   if (c.eat(58)) {
     s = c.digits(2)
-    if (s < 0 || s > 59) return undefined
+    if (s < 0) s = 0
+    else if (s > 59) return undefined
     if (c.eat(46)) {
       let scale = 100000, k = 0
       while (!c.done) {
@@ -364,8 +365,17 @@ export function parseTimestamp(text: string): number {
     c.skipSpaces()
     if (!c.done) throw invalidInput('TIMESTAMP', text, TIMESTAMP_HINT, SqlState.invalidDatetimeFormat)
   }
+  // compare by parts: near the limits a double cannot tell neighbouring microseconds apart
+  if (days > MAX_TIMESTAMP_DAYS || (days === MAX_TIMESTAMP_DAYS && time > MAX_TIMESTAMP_TIME) || days < MIN_TIMESTAMP_DAYS) {
+    throw new GrizzlyError(SqlState.datetimeOverflow, `timestamp out of range: "${text}"`,
+      { hint: 'TIMESTAMP values must lie between 290309-12-22 (BC) and 294247-01-10 04:00:54.775806' })
+  }
   const ts = days * MICROS_PER_DAY + time
   checkTimestampRange(ts)
   return ts
 }
+
+const MAX_TIMESTAMP_DAYS = daysFromCivil(294247, 1, 10)
+const MAX_TIMESTAMP_TIME = 4 * MICROS_PER_HOUR + 54 * MICROS_PER_SECOND + 775806
+const MIN_TIMESTAMP_DAYS = daysFromCivil(-290308, 12, 22)
 
