@@ -188,7 +188,7 @@ function parseNegatable(p: Cursor, left: Expr, word: string, not: boolean): Expr
       if (!p.isOp('(')) {
         // DuckDB: x IN [1, 2] or x IN list_column
         const list = parseExpr(p, BP.like)
-        return plainCall(pos, 'contains', [list, left], not)
+        return plainCall(pos, 'list_contains', [list, left], not)
       }
       p.next()
       if (isQueryStart(p)) {
