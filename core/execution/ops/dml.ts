@@ -48,7 +48,9 @@ function checkConstraints(table: TableEntry, rows: DataChunk, frame: Frame): voi
 
 /** Full rows of the given row ids, in that order (a scan of the table). */
 function fetchRows(table: TableEntry, frame: Frame, rowIds: BigInt64Array): DataChunk {
-  const columns = [ROW_ID_COLUMN, ...table.columns.map((_, i) => i)]
+  const all = table.columns.map((_, i) => i)
+  if (table.provider.fetch !== undefined) return table.provider.fetch(frame.runtime.ctx.txn, rowIds, all)
+  const columns = [ROW_ID_COLUMN, ...all]
   const want = new Map<bigint, number>()
   rowIds.forEach((id, k) => { if (!want.has(id)) want.set(id, k) })
   const parts: DataChunk[] = []
@@ -176,6 +178,7 @@ export class InsertOperator extends WriteOperator {
       count += fresh.length
     }
     if (conflict.action === 'nothing' || conflicting.length === 0) return { count, returned }
+    let updatedAt = conflicting
     if (provider.update === undefined) throw notSupported(`ON CONFLICT DO UPDATE on table "${table.name}"`)
     let rowIds = BigInt64Array.from(conflicting.map(i => existing[i]!))
     if (new Set(rowIds).size !== rowIds.length) {
@@ -190,6 +193,7 @@ export class InsertOperator extends WriteOperator {
       if (m === 0) return { count, returned }
       both = new DataChunk(both.columns.map(v => gather(v, sel, m)), m)
       rowIds = BigInt64Array.from(sel.subarray(0, m), i => rowIds[i]!)
+      updatedAt = Array.from(sel.subarray(0, m), i => conflicting[i]!)
     }
     const setColumns = conflict.set.map(s => s.column)
     const values = conflict.set.map(s => compileValue(s.value, layout, frame)(both))
@@ -199,8 +203,12 @@ export class InsertOperator extends WriteOperator {
     }), both.size)
     checkConstraints(table, newRows, frame)
     provider.update(txn, rowIds, setColumns, new DataChunk(values, both.size))
-    returned.push(newRows)
-    return { count: count + both.size, returned }
+    // RETURNING lists inserted and updated rows in the order they were proposed
+    const merged = materializeChunks([...returned, newRows], table.columns.map(c => c.type))
+    const position = [...fresh, ...updatedAt]
+    const order = Int32Array.from(position.map((_, k) => k).sort((a, b) => position[a]! - position[b]!))
+    const ordered = new DataChunk(merged.columns.map(v => gather(v, order, order.length)), order.length)
+    return { count: count + both.size, returned: [ordered] }
   }
 }
 

@@ -12,9 +12,10 @@
 import { GrizzlyError, SqlState, notSupported } from '../../errors.ts'
 import type { AggregateState, WindowPartition } from '../../hooks/contracts.ts'
 import type { BoundFrameBound, BoundWindowCall } from '../../plan/expr.ts'
+import { referencedColumns } from '../../plan/expr.ts'
 import type { WindowNode } from '../../plan/logical.ts'
-import { INTEGER, type Interval } from '../../types/types.ts'
-import { CHUNK_SIZE, DataChunk, gather, slice, Vector, concatVectors } from '../../vector/vector.ts'
+import { INTEGER, type Interval, type Value } from '../../types/types.ts'
+import { CHUNK_SIZE, DataChunk, gather, getValue, slice, Vector, concatVectors } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
 import { GroupTable } from '../group-table.ts'
 import { rowEquals, sortedOrder, type SortSpec } from '../keys.ts'
@@ -63,7 +64,10 @@ export class WindowOperator extends Operator {
     const filter = call.fn.kind === 'aggregate' && call.fn.aggregate.filter !== null ? gather(ev(call.fn.aggregate.filter), order, n) : null
     const samePartition = rowEquals(sortedPart.map(v => v.type), true)
     const samePeer = rowEquals(sortedOrderKeys.map(v => v.type), true)
-    const offsets = { start: this.offset(call.frame.start, 'starting'), end: this.offset(call.frame.end, 'ending') }
+    const allOffsets = {
+      start: this.offset(call.frame.start, 'starting', chunk, order),
+      end: this.offset(call.frame.end, 'ending', chunk, order),
+    }
 
     const parts: Vector[] = []
     for (let ps = 0; ps < n;) {
@@ -76,6 +80,10 @@ export class WindowOperator extends Operator {
         while (j < count && samePeer(sortedOrderKeys, ps + i, sortedOrderKeys, ps + j)) j++
         for (let k = i; k < j; k++) { peerStart[k] = i; peerEnd[k] = j }
         i = j
+      }
+      const offsets: Offsets = {
+        start: allOffsets.start instanceof Float64Array ? allOffsets.start.subarray(ps, pe) : allOffsets.start,
+        end: allOffsets.end instanceof Float64Array ? allOffsets.end.subarray(ps, pe) : allOffsets.end,
       }
       const { frameStart, frameEnd } = frameBounds(call, count, peerStart, peerEnd, offsets,
         call.frame.units === 'range' ? sortedOrderKeys[0] === undefined ? null : slice(sortedOrderKeys[0], ps, pe) : null)
@@ -96,16 +104,27 @@ export class WindowOperator extends Operator {
     return gather(sorted, inverse, n)
   }
 
-  private offset(bound: BoundFrameBound, which: string): number | Interval | null {
+  /** A frame offset: constant, or per row (in sorted order) when it reads columns. */
+  private offset(bound: BoundFrameBound, which: string, chunk: DataChunk, order: Int32Array): OffsetValue {
     if (bound.kind !== 'preceding' && bound.kind !== 'following') return null
-    const v = evaluateConstant(bound.offset, this.frame.env)
-    if (v === null) throw new GrizzlyError(SqlState.nullValueNotAllowed, `frame ${which} offset must not be null`)
-    if (typeof v === 'object' && v !== null && 'months' in v) return v as Interval
-    let x = typeof v === 'bigint' ? Number(v) : Number(v)
-    // DECIMAL offsets arrive as scaled integers
-    if (bound.offset.type.id === 'DECIMAL') x /= 10 ** bound.offset.type.scale
-    if (!(x >= 0)) throw new GrizzlyError(SqlState.invalidParameterValue, `frame ${which} offset must not be negative`)
-    return x
+    const scale = bound.offset.type.id === 'DECIMAL' ? 10 ** bound.offset.type.scale : 1
+    const check = (v: Value): number | Interval => {
+      if (v === null) throw new GrizzlyError(SqlState.nullValueNotAllowed, `frame ${which} offset must not be null`)
+      if (typeof v === 'object' && 'months' in v) return v as Interval
+      // DECIMAL offsets arrive as scaled integers
+      const x = Number(v) / scale
+      if (!(x >= 0)) throw new GrizzlyError(SqlState.invalidParameterValue, `frame ${which} offset must not be negative`)
+      return x
+    }
+    if (referencedColumns(bound.offset).size === 0) return check(evaluateConstant(bound.offset, this.frame.env))
+    const v = compileValue(bound.offset, layoutOf(this.node.input.output), this.frame)(chunk)
+    const out = new Float64Array(chunk.size)
+    for (let k = 0; k < chunk.size; k++) {
+      const x = check(getValue(v, order[k]!))
+      if (typeof x !== 'number') throw notSupported('interval frame offsets that vary per row')
+      out[k] = x
+    }
+    return out
   }
 
   private frameAggregate(call: BoundWindowCall, args: Vector[], filter: Vector | null, count: number,
@@ -224,7 +243,12 @@ export class WindowOperator extends Operator {
   }
 }
 
-type Offsets = { start: number | Interval | null; end: number | Interval | null }
+type OffsetValue = number | Interval | Float64Array | null
+type Offsets = { readonly start: OffsetValue; readonly end: OffsetValue }
+
+function offsetAt(o: OffsetValue, i: number): number | Interval | null {
+  return o instanceof Float64Array ? o[i]! : o
+}
 
 /** Frame [start, end) of every row of a partition (before EXCLUDE). */
 function frameBounds(call: BoundWindowCall, count: number, peerStart: Int32Array, peerEnd: Int32Array,
@@ -267,8 +291,8 @@ function frameBounds(call: BoundWindowCall, count: number, peerStart: Int32Array
         }
       }
     }
-    let s = bound(f.start, offsets.start as number, true)
-    let e = bound(f.end, offsets.end as number, false)
+    let s = bound(f.start, offsetAt(offsets.start, i) as number, true)
+    let e = bound(f.end, offsetAt(offsets.end, i) as number, false)
     s = Math.max(0, Math.min(count, s))
     e = Math.max(0, Math.min(count, e))
     frameStart[i] = s
@@ -310,7 +334,6 @@ function rangeFrames(call: BoundWindowCall, count: number, peerStart: Int32Array
     return lo
   }
   const scale = key.type.id === 'DECIMAL' ? 10 ** key.type.scale : 1
-  const so = numeric(offsets.start) * scale, eo = numeric(offsets.end) * scale
   const f = call.frame
   for (let i = 0; i < count; i++) {
     if (!key.isValid(i)) {
@@ -319,6 +342,7 @@ function rangeFrames(call: BoundWindowCall, count: number, peerStart: Int32Array
       continue
     }
     const v = t[i]!
+    const so = numeric(offsetAt(offsets.start, i)) * scale, eo = numeric(offsetAt(offsets.end, i)) * scale
     let s: number, e: number
     switch (f.start.kind) {
       case 'unbounded_preceding': s = 0; break

@@ -71,7 +71,7 @@ test('ON CONFLICT DO UPDATE with excluded values, WHERE and RETURNING', () => {
     },
     returning: [ref(rc[0]!), ref(rc[2]!)], returningColumns: rc, output: [out('id', INTEGER), out('qty', INTEGER)],
   })
-  assert.deepEqual(run(plan), [[3, 30], [1, 11]])
+  assert.deepEqual(run(plan), [[1, 11], [3, 30]])
   assert.deepEqual(provider.live(), [[1, 'a', 11], [2, 'b', 2], [3, 'anon', 30]])
   // the same key twice in one DO UPDATE statement is an error
   const twice = insert(entry, values([INTEGER, INTEGER], [[1, 1], [1, 2]]), [0, 2], {
