@@ -108,6 +108,7 @@ function renderKey(k: SortKey, r: (e: BoundExpr) => string): string {
 }
 
 function renderAggregate(a: BoundAggregateCall, r: (e: BoundExpr) => string): string {
+  if (a.fn.name === 'count_star' && a.args.length === 0) return `count(*)${a.filter !== null ? ` FILTER (WHERE ${r(a.filter)})` : ''}`
   const args = a.args.length === 0 && a.fn.name === 'count' ? '*' : a.args.map(r).join(', ')
   const order = a.orderBy.length > 0 ? ` ORDER BY ${a.orderBy.map(k => renderKey(k, r)).join(', ')}` : ''
   const filter = a.filter !== null ? ` FILTER (WHERE ${r(a.filter)})` : ''

@@ -4,6 +4,8 @@
  *   EXISTS (…)           → semi join      NOT EXISTS (…)   → anti join
  *   x op ANY (…), x IN   → semi join on `x op column`
  *   x NOT IN (uncorrelated) → mark join, keeping rows whose mark is FALSE (NULL-correct)
+ *   (SELECT agg … WHERE inner = outer) in a filter or projection → LEFT JOIN to a grouped
+ *   aggregate (scalar-subquery.ts)
  * The correlated conjuncts of the subquery's top filter become the join condition; a subquery
  * that reads outer columns anywhere else is left for the executor.
  */
@@ -11,26 +13,50 @@ import type { BoundExpr, ColumnId, SubqueryBoundExpr } from '../../plan/expr.ts'
 import { referencedColumns } from '../../plan/expr.ts'
 import type { FilterNode, JoinNode, LogicalPlan } from '../../plan/logical.ts'
 import { BOOLEAN } from '../../types/types.ts'
-import type { OptimizerRule } from '../index.ts'
+import type { FunctionContext } from '../../hooks/contracts.ts'
+import type { OptimizerContext, OptimizerRule } from '../index.ts'
+import { decorrelateScalar } from '../scalar-subquery.ts'
 import {
-  colrefOf, conjunction, containsVolatile, idsOf, isSubset, mapNodeExpressions, mapSubqueryPlans, nodeExpressions,
+  colrefOf, conjunction, containsVolatile, idsOf, isSubset, mapExpr, mapNodeExpressions, mapSubqueryPlans, nodeExpressions,
   planReferences, splitConjuncts, substitute, transformUp,
 } from '../plan-util.ts'
 
 export const subqueryDecorrelation: OptimizerRule = {
   name: 'subquery_decorrelation',
-  rewrite(plan: LogicalPlan): LogicalPlan | undefined {
+  rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined {
     const ids = { next: maxColumnId(plan) + 1 }
-    const next = rewriteTree(plan, ids)
+    const next = rewriteTree(plan, ids, ctx.env.fnCtx)
     return next === plan ? undefined : next
   },
 }
 
-function rewriteTree(plan: LogicalPlan, ids: { next: number }): LogicalPlan {
+function rewriteTree(plan: LogicalPlan, ids: { next: number }, fnCtx: FunctionContext): LogicalPlan {
   return transformUp(plan, node => {
-    const inner = mapNodeExpressions(node, e => mapSubqueryPlans(e, p => rewriteTree(p, ids)))
-    return inner.kind === 'filter' ? rewriteFilter(inner, ids) : inner
+    const inner = mapNodeExpressions(node, e => mapSubqueryPlans(e, p => rewriteTree(p, ids, fnCtx)))
+    if (inner.kind === 'filter') {
+      const scalar = rewriteScalars([inner.predicate], inner.input, ids, fnCtx)
+      return rewriteFilter(inner, scalar.input, scalar.exprs[0]!, ids)
+    }
+    if (inner.kind === 'project') {
+      const scalar = rewriteScalars(inner.exprs, inner.input, ids, fnCtx)
+      return scalar.input === inner.input ? inner : { ...inner, input: scalar.input, exprs: scalar.exprs }
+    }
+    return inner
   })
+}
+
+/** Replaces correlated scalar aggregate subqueries in `exprs` by joins onto `input`. */
+function rewriteScalars(exprs: readonly BoundExpr[], input: LogicalPlan, ids: { next: number }, fnCtx: FunctionContext):
+  { input: LogicalPlan; exprs: readonly BoundExpr[] } {
+  let current = input
+  const out = exprs.map(e => mapExpr(e, x => {
+    if (x.kind !== 'subquery' || x.subqueryKind !== 'scalar') return x
+    const r = decorrelateScalar(x, current, ids, fnCtx)
+    if (r === undefined) return x
+    current = r.input
+    return r.value
+  }))
+  return current === input ? { input, exprs } : { input: current, exprs: out }
 }
 
 /** The largest column id anywhere in the plan, subquery plans included. */
@@ -48,11 +74,11 @@ export function maxColumnId(plan: LogicalPlan): number {
   return max
 }
 
-function rewriteFilter(filter: FilterNode, ids: { next: number }): LogicalPlan {
-  let input = filter.input
+function rewriteFilter(filter: FilterNode, scalarInput: LogicalPlan, scalarPredicate: BoundExpr, ids: { next: number }): LogicalPlan {
+  let input = scalarInput
   const kept: BoundExpr[] = []
-  let changed = false
-  for (const c of splitConjuncts(filter.predicate)) {
+  let changed = scalarInput !== filter.input
+  for (const c of splitConjuncts(scalarPredicate)) {
     const next = joinFor(c, input, ids)
     if (next === undefined) { kept.push(c); continue }
     input = next.plan
@@ -62,7 +88,7 @@ function rewriteFilter(filter: FilterNode, ids: { next: number }): LogicalPlan {
   if (!changed) return filter
   const predicate = conjunction(kept)
   const filtered: LogicalPlan = predicate === null ? input : { kind: 'filter', input, predicate, output: input.output }
-  // a mark join adds its mark column: project back to the filter's columns
+  // mark joins and scalar rewrites add columns: project back to the filter's columns
   if (filtered.output.length === filter.output.length) return filtered
   return { kind: 'project', input: filtered, exprs: filter.output.map(colrefOf), output: filter.output }
 }

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict'
 import { subqueryDecorrelation } from '../../../core/optimizer/rules/subquery_decorrelation.ts'
 import type { BoundExpr, SubqueryBoundExpr } from '../../../core/plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../../../core/plan/logical.ts'
-import { BOOLEAN, INTEGER } from '../../../core/types/types.ts'
+import { BIGINT, BOOLEAN, INTEGER } from '../../../core/types/types.ts'
 import { and, cmp, lit, not } from '../expression/helpers.ts'
-import { context, filter, project, ref, scan, shape, table } from './plans.ts'
+import { aggregate, context, countCall, filter, project, ref, scan, shape, table } from './plans.ts'
 
 const t = table('t', [['a', INTEGER], ['b', INTEGER]])
 const u = table('u', [['x', INTEGER], ['y', INTEGER]])
@@ -58,4 +58,17 @@ test('subqueries reading outer columns below their top filter are left alone', (
   assert.equal(subqueryDecorrelation.rewrite(correlatedNotIn, ctx), undefined)
   const scalar: SubqueryBoundExpr = { ...subquery('scalar', scan(u, [0]), []), type: INTEGER }
   assert.equal(subqueryDecorrelation.rewrite(filter(outer, cmp('=', ref(outer, 'a'), scalar)), ctx), undefined)
+})
+
+test('a correlated scalar count becomes a left join to a grouped aggregate, 0 where no group matches', () => {
+  const outer = scan(t), inner = scan(u)
+  const agg = aggregate(filter(inner, cmp('=', ref(inner, 'x'), ref(outer, 'a'))), [], [countCall])
+  const sub: SubqueryBoundExpr = { ...subquery('scalar', agg, [ref(outer, 'a')]), type: BIGINT }
+  const p = project(outer, [['a', ref(outer, 'a')], ['n', sub]])
+  const out = rewrite(p)
+  assert.equal(shape(out), 'project(join:left(scan:t,aggregate(scan:u)))')
+  const value = (out as { exprs: readonly BoundExpr[] }).exprs[1]!
+  assert.equal(value.kind, 'case')
+  const uncorrelatedInequality = project(outer, [['n', { ...subquery('scalar', aggregate(filter(inner, cmp('<', ref(inner, 'x'), ref(outer, 'a'))), [], [countCall]), [ref(outer, 'a')]), type: BIGINT }]])
+  assert.equal(subqueryDecorrelation.rewrite(uncorrelatedInequality, ctx), undefined)
 })

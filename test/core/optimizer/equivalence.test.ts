@@ -45,6 +45,11 @@ const queries: { sql: string; ordered?: boolean }[] = [
   { sql: 'SELECT * FROM (SELECT a, b, sum(a) OVER (PARTITION BY b ORDER BY a) AS running FROM t) v WHERE b = 2 AND a > 100' },
   { sql: 'SELECT CASE WHEN b = 0 THEN NULL ELSE a / b END FROM t' },
   { sql: 'SELECT a FROM t WHERE (SELECT max(y) FROM u) > a' },
+  { sql: 'SELECT a, (SELECT count(*) FROM u WHERE u.x = t.a) FROM t' },
+  { sql: 'SELECT a FROM t WHERE b < (SELECT count(*) FROM u WHERE u.x = t.a)' },
+  { sql: 'SELECT a, (SELECT sum(y) FROM u WHERE u.x = t.a AND u.y > 10) + 1 FROM t' },
+  { sql: 'SELECT a, (SELECT coalesce(max(y), -1) FROM u WHERE u.x = t.b) AS m FROM t' },
+  { sql: 'SELECT a, (SELECT count(y) FROM u WHERE u.x = t.a + 100) FROM t WHERE a < 20' },
 ]
 
 async function rowsOf(db: Database, sql: string, ordered: boolean): Promise<string[]> {

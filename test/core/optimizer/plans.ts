@@ -7,8 +7,10 @@ import type { BoundExpr, ColumnRefExpr, OutputColumn } from '../../../core/plan/
 import type {
   AggregateNode, FilterNode, JoinNode, LimitNode, LogicalPlan, ProjectNode, ScanNode, SortNode,
 } from '../../../core/plan/logical.ts'
-import { type LogicalType, type Value } from '../../../core/types/types.ts'
-import { DataChunk, vectorFromValues } from '../../../core/vector/vector.ts'
+import { BIGINT, type LogicalType, type Value } from '../../../core/types/types.ts'
+import { DataChunk, Vector, vectorFromValues } from '../../../core/vector/vector.ts'
+import type { BoundAggregate } from '../../../core/hooks/contracts.ts'
+import type { BoundAggregateCall } from '../../../core/plan/expr.ts'
 import { makeEnv } from '../expression/helpers.ts'
 
 export const manager = new TransactionManager()
@@ -93,3 +95,18 @@ export function shape(p: LogicalPlan): string {
     : p.kind === 'join' ? `join:${p.joinType}` : p.kind
   return kids.length === 0 ? name : `${name}(${kids.map(shape).join(',')})`
 }
+
+/** count(*) as a real grouped aggregate state */
+export const count: BoundAggregate = {
+  name: 'count', argTypes: [], returns: BIGINT, nulls: 'handle', orderSensitive: false,
+  createState: () => {
+    let counts = new BigInt64Array(0)
+    return {
+      resize: n => { if (n > counts.length) { const c = new BigInt64Array(n); c.set(counts); counts = c } },
+      update: (_args, ids, n) => { for (let i = 0; i < n; i++) counts[ids[i]!]! += 1n },
+      combine: (o, src, dst, n) => { void o; void src; void dst; void n },
+      finalize: n => new Vector(BIGINT, n, counts.slice(0, n), null),
+    }
+  },
+}
+export const countCall: BoundAggregateCall = { fn: count, args: [], distinct: false, filter: null, orderBy: [], type: BIGINT }

@@ -1,7 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { GrizzlyError, InternalError } from '../../../core/errors.ts'
-import type { BoundAggregate } from '../../../core/hooks/contracts.ts'
 import { optimize, parseDisabledOptimizers, ruleNames, rules } from '../../../core/optimizer/index.ts'
 import { constantFolding } from '../../../core/optimizer/rules/constant_folding.ts'
 import { filterPushdown } from '../../../core/optimizer/rules/filter_pushdown.ts'
@@ -9,13 +8,12 @@ import { joinOrder } from '../../../core/optimizer/rules/join_order.ts'
 import { projectionPruning } from '../../../core/optimizer/rules/projection_pruning.ts'
 import { topN } from '../../../core/optimizer/rules/top_n.ts'
 import { explainLogical } from '../../../core/plan/explain.ts'
-import type { BoundAggregateCall, BoundExpr } from '../../../core/plan/expr.ts'
+import type { BoundExpr } from '../../../core/plan/expr.ts'
 import type { LogicalPlan } from '../../../core/plan/logical.ts'
 import { BIGINT, BOOLEAN, INTEGER, VARCHAR } from '../../../core/types/types.ts'
-import { Vector } from '../../../core/vector/vector.ts'
 import { addInline, and, call, cmp, divide, lit, or, random } from '../expression/helpers.ts'
 import {
-  aggregate, context, filter, join, limit, project, ref, scan, shape, sizedTable, sort, table,
+  aggregate, context, countCall, filter, join, limit, project, ref, scan, shape, sizedTable, sort, table,
 } from './plans.ts'
 
 const t = table('t', [['a', INTEGER], ['b', INTEGER], ['s', VARCHAR]])
@@ -28,19 +26,6 @@ function run(rule: { rewrite(p: LogicalPlan, c: typeof ctx): LogicalPlan | undef
   return out
 }
 
-const count: BoundAggregate = {
-  name: 'count', argTypes: [], returns: BIGINT, nulls: 'handle', orderSensitive: false,
-  createState: () => {
-    let counts = new BigInt64Array(0)
-    return {
-      resize: n => { if (n > counts.length) { const c = new BigInt64Array(n); c.set(counts); counts = c } },
-      update: (_args, ids, n) => { for (let i = 0; i < n; i++) counts[ids[i]!]! += 1n },
-      combine: (o, src, dst, n) => { void o; void src; void dst; void n },
-      finalize: n => new Vector(BIGINT, n, counts.slice(0, n), null),
-    }
-  },
-}
-const countCall: BoundAggregateCall = { fn: count, args: [], distinct: false, filter: null, orderBy: [], type: BIGINT }
 
 test('constant folding: folds arithmetic, simplifies AND/OR, drops true filters', () => {
   const s = scan(t)
