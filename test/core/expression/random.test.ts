@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { compileExpression, compilePredicate, interpretExpression } from '../../../core/expression/index.ts'
 import type { BoundExpr, CompareOp } from '../../../core/plan/expr.ts'
 import {
-  BIGINT, BOOLEAN, DOUBLE, INTEGER, type LogicalType, type Value, VARCHAR, decimal,
+  BIGINT, BLOB, BOOLEAN, DATE, DOUBLE, INTEGER, INTERVAL, type LogicalType, REAL, type Value, VARCHAR, decimal,
 } from '../../../core/types/types.ts'
 import { addInline, call, chunkOf, col, divide, layoutOf, lit, makeEnv, upper, valuesOf } from './helpers.ts'
 
@@ -15,7 +15,8 @@ function rng(seed: number): () => number {
 }
 
 const DEC = decimal(12, 2)
-const TYPES: LogicalType[] = [INTEGER, BIGINT, DOUBLE, VARCHAR, BOOLEAN, DEC]
+const WIDE = decimal(30, 2)
+const TYPES: LogicalType[] = [INTEGER, BIGINT, DOUBLE, VARCHAR, BOOLEAN, DEC, WIDE, REAL, DATE, INTERVAL, BLOB]
 
 function randomValue(t: LogicalType, r: () => number): Value {
   if (r() < 0.2) return null
@@ -25,7 +26,11 @@ function randomValue(t: LogicalType, r: () => number): Value {
     case 'DOUBLE': return r() < 0.05 ? NaN : Math.floor(r() * 7) / 2 - 1
     case 'VARCHAR': return ['', 'a', 'b', 'ab', 'B', "'"][Math.floor(r() * 6)]!
     case 'BOOLEAN': return r() < 0.5
-    case 'DECIMAL': return Math.floor(r() * 7) * 25 - 50
+    case 'DECIMAL': return t.width > 15 ? BigInt(Math.floor(r() * 7) - 3) * 10n ** 20n : Math.floor(r() * 7) * 25 - 50
+    case 'REAL': return r() < 0.05 ? NaN : Math.fround(Math.floor(r() * 7) / 3)
+    case 'DATE': return Math.floor(r() * 5) - 2
+    case 'INTERVAL': return { months: Math.floor(r() * 3), days: Math.floor(r() * 3) * 15, micros: Math.floor(r() * 2) }
+    case 'BLOB': return [new Uint8Array([]), new Uint8Array([1]), new Uint8Array([1, 2]), new Uint8Array([2])][Math.floor(r() * 4)]!
     default: throw new Error('unexpected type')
   }
 }
@@ -81,7 +86,7 @@ test('compiled expressions equal the interpreter on random data', () => {
   const n = 200
   const chunk = chunkOf(TYPES.map(t => ({ type: t, values: Array.from({ length: n }, () => randomValue(t, r)) })))
   const layout = layoutOf(...TYPES.map((_, i) => i))
-  for (let k = 0; k < 400; k++) {
+  for (let k = 0; k < 800; k++) {
     const type = k % 2 === 0 ? BOOLEAN : TYPES[Math.floor(r() * TYPES.length)]!
     const e = randomExpr(type, 4, r)
     const expected = valuesOf(interpretExpression(e, layout, env)(chunk))
