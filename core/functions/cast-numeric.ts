@@ -270,6 +270,13 @@ function toDecimal(input: Vector, target: DecimalType, n: number, valid: Uint8Ar
     }
     return out
   }
+  if (from.id === 'BOOLEAN' && scale >= target.width) {
+    // DuckDB: when 1.0 does not fit, true becomes the smallest unit (DECIMAL(1,1): 0.1)
+    const out: bigint[] | Float64Array = wide ? new Array<bigint>(n).fill(0n) : new Float64Array(n)
+    const s = input.data as Uint8Array
+    for (let i = 0; i < n; i++) out[i] = (wide ? BigInt(s[i]!) : s[i]!) as never
+    return out
+  }
   // integers and booleans: multiply by 10^scale, check the width
   if (!wide && input.physical !== 'i64') {
     const out = new Float64Array(n)

@@ -17,7 +17,7 @@ export function formatValue(type: LogicalType, value: Value): string {
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': return String(value)
     case 'DOUBLE': return formatDouble(value as number)
     case 'REAL': return formatReal(value as number)
-    case 'DECIMAL': return formatDecimal(value as number | bigint, type.scale)
+    case 'DECIMAL': return formatDecimal(value as number | bigint, type.scale, type.width)
     case 'VARCHAR': return value as string
     case 'BLOB': return formatBlob(value as Uint8Array)
     case 'DATE': return formatDate(value as number)
@@ -119,8 +119,11 @@ function layoutShortest(s: string): string {
   return `${sign}${m}e${exp < 0 ? '-' : '+'}${absExp < 10 ? '0' : ''}${absExp}`
 }
 
-/** A scaled integer with exactly `scale` fractional digits. */
-export function formatDecimal(scaled: number | bigint, scale: number): string {
+/**
+ * A scaled integer with exactly `scale` fractional digits. When width = scale there is no
+ * integer digit at all and DuckDB prints none ('.100').
+ */
+export function formatDecimal(scaled: number | bigint, scale: number, width = scale + 1): string {
   let negative: boolean
   let digits: string
   if (typeof scaled === 'bigint') {
@@ -132,7 +135,7 @@ export function formatDecimal(scaled: number | bigint, scale: number): string {
     digits = Math.abs(scaled).toFixed(0)
   }
   if (scale > 0) {
-    if (digits.length <= scale) digits = '0'.repeat(scale - digits.length + 1) + digits
+    if (digits.length <= scale) digits = (width > scale ? '0' : '') + '0'.repeat(scale - digits.length) + digits
     digits = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
   }
   return negative ? `-${digits}` : digits

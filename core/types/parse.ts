@@ -91,7 +91,10 @@ function roundedNumericText(t: string, scale: number): bigint {
   let mantissa = t
   let exp = 0
   const e = t.search(/[eE]/)
-  if (e >= 0) { mantissa = t.slice(0, e); exp = Number(t.slice(e + 1)) }
+  if (e >= 0) {
+    mantissa = t.slice(0, e); exp = Number(t.slice(e + 1))
+    if (Math.abs(exp) > 2147483647) throw new GrizzlyError(SqlState.numericOutOfRange, `exponent of "${t}" is out of range`)
+  }
   const neg = mantissa[0] === '-'
   if (mantissa[0] === '-' || mantissa[0] === '+') mantissa = mantissa.slice(1)
   const dot = mantissa.indexOf('.')

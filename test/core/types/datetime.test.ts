@@ -73,6 +73,11 @@ test('interval normalisation and ordering use 30-day months', () => {
   assert.ok(intervalSortKey(iv('1 month')) === intervalSortKey(iv('30 days')))
   assert.equal(fiv(multiplyInterval(iv('1 month 1 day'), 1.5)), '1 month 16 days 12:00:00')
   assert.equal(fiv(multiplyInterval(iv('36 hours'), 0.5)), '18:00:00')
+  // PostgreSQL's spill rules, as in DuckDB's interval muldiv tests
+  assert.equal(fiv(multiplyInterval(iv('9 months -27 days 12:34:56'), 0.3)), '2 months 13 days 01:22:28.8')
+  assert.equal(fiv(multiplyInterval(iv('4 months'), 0.3)), '1 month 6 days')
+  assert.equal(fiv(multiplyInterval(iv('41 months 12 days 360:00'), 0.3)), '1 year 12 days 122:24:00')
+  assert.equal(fiv(multiplyInterval(iv('999 months 999 days'), 0.3)), '24 years 11 months 320 days 16:48:00')
   assert.equal(fiv(timestampDifference(ts('2024-03-01 12:00'), ts('2024-02-28 13:30'))), '1 day 22:30:00')
   assert.equal(fiv(timestampDifference(ts('2023-03-01 12:00'), ts('2024-02-28 13:30'))), '-364 days -01:30:00')
 })

@@ -32,6 +32,9 @@ test('DECIMAL prints exactly scale fractional digits', () => {
   assert.equal(formatValue(decimal(4, 0), 12), '12')
   assert.equal(formatValue(decimal(38, 10), -12345678901234567890123n), '-1234567890123.4567890123')
   assert.equal(formatDecimal(0, 3), '0.000')
+  assert.equal(formatValue(decimal(3, 3), 100), '.100')
+  assert.equal(formatValue(decimal(3, 3), -100), '-.100')
+  assert.equal(formatValue(decimal(20, 20), 10n ** 19n), '.10000000000000000000')
   assert.equal(formatDecimal(0n, 3), '0.000')
 })
 

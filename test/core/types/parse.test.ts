@@ -162,6 +162,52 @@ test('lists, arrays and structs from text', () => {
   fails('{a 1}', st, '22P02')
 })
 
+test("DuckDB's escaping rules for list and struct text", () => {
+  const L = list(VARCHAR)
+  const f = (s: string): string => formatValue(L, parseValue(s, L))
+  assert.equal(f('[hello, world]'), '[hello, world]')
+  assert.equal(f('["hello\\ world", world]'), '[hello world, world]')
+  assert.equal(f('[hello\\ world, world]'), '[hello\\ world, world]')
+  assert.equal(f('[hello\\,world, test]'), '[hello\\, world, test]')
+  assert.equal(f('["hello\\,world", test]'), "['hello,world', test]")
+  assert.equal(f('[hello\\,, test]'), "[hello\\, '', test]")
+  assert.equal(f('[hello\\"quoted\\"text, more]'), "['hello\"quoted\"text', more]")
+  assert.equal(f('[nested[brackets], test]'), "['nested[brackets]', test]")
+  assert.equal(f('[nested"["bracket, test]'), "['nested[bracket', test]")
+  assert.equal(f('["mix\\ of\\ special\\,"chars]'), "['mix of special,chars']")
+  assert.equal(f('[" space at start", "ends "]'), "[' space at start', 'ends ']")
+  assert.equal(f("['']"), "['']")
+  assert.deepEqual(parseValue('[NULL, , NULL]', L), [null, '', null])
+  assert.throws(() => parseValue('[nested[bracket, test]', L), (e: unknown) => e instanceof GrizzlyError && e.code === '22P02')
+  assert.throws(() => parseValue('["open, x]', L), (e: unknown) => e instanceof GrizzlyError && e.code === '22P02')
+  const S = struct([{ name: 'user,name', type: VARCHAR }, { name: 'age', type: INTEGER }])
+  assert.deepEqual(parseValue('{user,name: Alice, age: 30}', S), { 'user,name': 'Alice', age: 30 })
+  assert.deepEqual(parseValue('{"user\\,name": "Alice", age : 25}', S), { 'user,name': 'Alice', age: 25 })
+  assert.deepEqual(parseValue('{}', S), { 'user,name': null, age: null })
+  assert.throws(() => parseValue('{user,name: Alice, age, 30}', S), (e: unknown) => e instanceof GrizzlyError)
+  const nested = list(list(VARCHAR))
+  assert.deepEqual(parseValue("[['a,b', c], [d]]", nested), [['a,b', 'c'], ['d']])
+})
+
+test('lenient forms DuckDB accepts', () => {
+  assert.equal(formatValue(TIME, parseValue('11:', TIME)), '11:00:00')
+  assert.equal(formatValue(TIME, parseValue('11:11:', TIME)), '11:11:00')
+  assert.equal(formatValue(INTERVAL, parseValue('00:00:', INTERVAL)), '00:00:00')
+  assert.equal(formatValue(DATE, parseValue('1992\\09\\20', DATE)), '1992-09-20')
+  assert.equal(formatValue(TIMESTAMP, parseValue('inf', TIMESTAMP)), 'infinity')
+  assert.equal(formatValue(INTERVAL, parseValue('-2yr 4 d 5 hr 1 min 3 second 20 msecond 16 usecond', INTERVAL)), '-2 years 4 days 05:01:03.020016')
+  assert.equal(parseValue('0b1_0', INTEGER), 2)
+  assert.equal(parseValue('0xFF', decimal(20, 0)), 255n)
+  fails('-0b1', INTEGER, '22P02')
+  fails('0b_1', INTEGER, '22P02')
+  fails('0b1_', INTEGER, '22P02')
+  fails('1e-9999999999', decimal(18, 3), '22003')
+  fails('2147483648 days', INTERVAL, '22008')
+  fails('99999999999999 years', INTERVAL, '22008')
+  fails('294247-01-10 04:00:54.775807', TIMESTAMP, '22008')
+  assert.equal(formatValue(TIMESTAMP, parseValue('294247-01-10 04:00:54.775806', TIMESTAMP)).slice(0, 19), '294247-01-10 04:00:')
+})
+
 test('round trips: formatValue(parseValue(x)) === x', () => {
   const samples: [LogicalType, string[]][] = [
     [INTEGER, ['0', '-1', '2147483647', '-2147483648']],
@@ -170,6 +216,8 @@ test('round trips: formatValue(parseValue(x)) === x', () => {
     [REAL, ['0.1', '3.4028235e+38', '1.5']],
     [decimal(10, 3), ['0.000', '-1.500', '1234567.891']],
     [decimal(30, 5), ['-1234567890123456789012.12345']],
+    [decimal(3, 3), ['.100', '-.100', '.000']],
+    [decimal(20, 20), ['.10000000000000000000']],
     [DATE, ['2024-02-29', '0001-01-01', '0001-01-01 (BC)', '0044-03-15 (BC)', '9999-12-31', '10000-01-01', 'infinity', '-infinity']],
     [TIME, ['00:00:00', '23:59:59.999999', '12:34:56.789', '24:00:00']],
     [TIMESTAMP, ['2024-01-31 12:34:56.5', '1969-12-31 23:59:59.999999', '0001-12-31 (BC) 00:00:00', 'infinity']],
