@@ -10,7 +10,9 @@
  */
 import { assertNever } from '../errors.ts'
 import { type BoundExpr, type CompareOp, exprChildren } from '../plan/expr.ts'
-import { type Interval, type LogicalType, type PhysicalType, physicalOf } from '../types/types.ts'
+import {
+  DECIMAL_FLOAT_MAX_WIDTH, type Interval, type LogicalType, type PhysicalType, physicalOf,
+} from '../types/types.ts'
 import type { CompiledExpression } from './env.ts'
 import * as runtime from './runtime.ts'
 import { defaultLiteral, isFlat } from './runtime.ts'
@@ -39,8 +41,39 @@ export function isFusable(e: BoundExpr): boolean {
     case 'call':
       return e.fn.inline !== undefined && e.fn.nulls === 'propagate' && isFlat(e.type) &&
         e.args.every(a => isFlat(a.type))
-    case 'cast': case 'subquery': return false
+    case 'cast': return widening(e.expr.type, e.type) !== undefined
+    case 'subquery': return false
     default: return assertNever(e, 'expression')
+  }
+}
+
+const INTEGER_DIGITS: Partial<Record<LogicalType['id'], number>> = { TINYINT: 3, SMALLINT: 5, INTEGER: 10 }
+const INTEGER_RANK: Partial<Record<LogicalType['id'], number>> = { TINYINT: 1, SMALLINT: 2, INTEGER: 3, BIGINT: 4 }
+
+/**
+ * Casts that can never fail and need no lookup tables — integer widening, integers to
+ * floating point or to a DECIMAL wide enough — are computed inside the loop; the binder adds
+ * them around nearly every mixed-type comparison.
+ */
+export function widening(from: LogicalType, to: LogicalType): ((x: string) => string) | undefined {
+  const fromRank = INTEGER_RANK[from.id]
+  if (fromRank === undefined) {
+    if (from.id === 'REAL' && to.id === 'DOUBLE') return x => x
+    return undefined
+  }
+  const small = from.id !== 'BIGINT'
+  switch (to.id) {
+    case 'SMALLINT': case 'INTEGER': return small && fromRank < INTEGER_RANK[to.id]! ? x => x : undefined
+    case 'BIGINT': return small ? x => `BigInt(${x})` : undefined
+    case 'DOUBLE': return small ? x => x : x => `Number(${x})`
+    case 'REAL': return small ? x => `Math.fround(${x})` : undefined
+    case 'DECIMAL': {
+      const digits = INTEGER_DIGITS[from.id]
+      if (!small || digits === undefined || to.width > DECIMAL_FLOAT_MAX_WIDTH || to.width - to.scale < digits) return undefined
+      const factor = 10 ** to.scale
+      return x => `(${x} * ${factor})`
+    }
+    default: return undefined
   }
 }
 
@@ -57,7 +90,8 @@ function hasLazyHazard(e: Extract<BoundExpr, { kind: 'case' }>): boolean {
 function mayRaise(e: BoundExpr): boolean {
   switch (e.kind) {
     case 'call': return !isFusable(e) || e.args.some(mayRaise)
-    case 'cast': case 'subquery': return true
+    case 'cast': return !isFusable(e) || mayRaise(e.expr)
+    case 'subquery': return true
     default: return exprChildren(e).some(mayRaise)
   }
 }
@@ -172,7 +206,13 @@ class Generator {
       case 'case': return this.caseExpr(e)
       case 'in_list': return this.inList(e)
       case 'call': return this.inlineCall(e)
-      case 'cast': case 'subquery': return this.vectorInput(e)
+      case 'cast': {
+        const a = this.emit(e.expr)
+        const t = this.fresh()
+        this.line(`const t${t} = (${a.n}) ? ${defaultLiteral(physicalOf(e.type))} : ${widening(e.expr.type, e.type)!(a.v)}`)
+        return { v: `t${t}`, n: a.n }
+      }
+      case 'subquery': return this.vectorInput(e)
       default: return assertNever(e, 'expression')
     }
   }

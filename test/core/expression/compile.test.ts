@@ -205,3 +205,19 @@ test('casts run through castVector; failures raise unless TRY_CAST, NULL rows ne
   check({ kind: 'cast', expr: col(0, INTEGER), type: VARCHAR, try: false }, [{ type: INTEGER, values: [5, null] }], ['5', null])
   check(cmp('>', { kind: 'cast', expr: col(0, INTEGER), type: BIGINT, try: false }, lit(3n, BIGINT)), [{ type: INTEGER, values: [5, 1] }], [true, false])
 })
+
+test('widening casts fused into the loop agree with castVector', () => {
+  const ints = [0, 1, -1, 2147483647, -2147483648, null, 123456]
+  for (const target of [BIGINT, DOUBLE, REAL, decimal(12, 2), decimal(15, 5)]) {
+    const e: BoundExpr = { kind: 'cast', expr: col(0, INTEGER), type: target, try: false }
+    const { compiled, interpreted } = run(e, [{ type: INTEGER, values: ints }])
+    assert.deepEqual(compiled, interpreted, `INTEGER -> ${target.id}`)
+  }
+  const bigs = [0n, 9007199254740993n, -(2n ** 63n), 2n ** 63n - 1n, null]
+  const { compiled, interpreted } = run({ kind: 'cast', expr: col(0, BIGINT), type: DOUBLE, try: false }, [{ type: BIGINT, values: bigs }])
+  assert.deepEqual(compiled, interpreted, 'BIGINT -> DOUBLE')
+  const src = generate(cmp('<', { kind: 'cast', expr: col(0, INTEGER), type: BIGINT, try: false }, lit(5n, BIGINT)), {
+    constantOf: x => (x as { value: Value }).value, vectorOf: () => () => { throw new Error('unused') },
+  }, { kind: 'predicate' }).source
+  assert.match(src, /BigInt\(/)
+})
