@@ -319,9 +319,30 @@ export function sortedOrder(keys: readonly Vector[], specs: readonly SortSpec[],
   const order = new Int32Array(count)
   for (let i = 0; i < count; i++) order[i] = i
   if (keys.length === 0 || count < 2) return order
-  const fast = numericSortKey(keys, specs, count)
-  if (fast !== null) {
-    order.sort((i, j) => (fast[i]! - fast[j]!) || i - j)
+  const normalized: Float64Array[] = []
+  for (let k = 0; k < keys.length; k++) {
+    const n = normalizedKey(keys[k]!, specs[k]!, count)
+    if (n === null) break
+    normalized.push(n)
+  }
+  if (normalized.length === keys.length) {
+    if (normalized.length === 1) {
+      const a = normalized[0]!
+      order.sort((i, j) => (a[i]! - a[j]!) || i - j)
+    } else if (normalized.length === 2) {
+      const a = normalized[0]!, b = normalized[1]!
+      order.sort((i, j) => (a[i]! - a[j]!) || (b[i]! - b[j]!) || i - j)
+    } else {
+      const n = normalized.length
+      order.sort((i, j) => {
+        for (let k = 0; k < n; k++) {
+          const a = normalized[k]!
+          const d = a[i]! - a[j]!
+          if (d !== 0) return d
+        }
+        return i - j
+      })
+    }
     return order
   }
   order.sort(rowComparator(keys, specs))
@@ -329,22 +350,51 @@ export function sortedOrder(keys: readonly Vector[], specs: readonly SortSpec[],
 }
 
 /**
- * One plain numeric key without NULLs or NaN: sort on a Float64Array of (possibly negated)
- * values, which avoids the generic comparator's per-call dispatch.
+ * The key as doubles whose ascending order is the requested order (negated for DESC, NULLs as
+ * ±Infinity, strings replaced by their rank), so sorting compares plain numbers; null when the
+ * type or the values (NaN, infinities next to NULLs, huge bigints) need the generic comparator.
  */
-function numericSortKey(keys: readonly Vector[], specs: readonly SortSpec[], count: number): Float64Array | null {
-  if (keys.length !== 1) return null
-  const v = keys[0]!
-  if (v.validity !== null) return null
-  const p = v.physical
-  if (p !== 'i8' && p !== 'i16' && p !== 'i32' && p !== 'date' && p !== 'f64' && p !== 'f32' && p !== 'u8') return null
-  const src = v.data as Float64Array
+function normalizedKey(v: Vector, spec: SortSpec, count: number): Float64Array | null {
   const out = new Float64Array(count)
-  const sign = specs[0]!.descending ? -1 : 1
-  for (let i = 0; i < count; i++) {
-    const x = src[i]!
-    if (x !== x) return null
-    out[i] = sign * x
+  const valid = v.validity
+  const sign = spec.descending ? -1 : 1
+  const nullValue = spec.nullsFirst ? -Infinity : Infinity
+  switch (v.physical) {
+    case 'u8': case 'i8': case 'i16': case 'i32': case 'date': case 'f32': case 'f64': {
+      const d = v.data as Float64Array
+      for (let i = 0; i < count; i++) {
+        const x = d[i]!
+        if (x !== x || x === Infinity || x === -Infinity) {
+          if (valid === null || valid[i] === 1) return null
+        }
+        out[i] = sign * x
+      }
+      break
+    }
+    case 'i64': {
+      const d = v.data as BigInt64Array
+      for (let i = 0; i < count; i++) {
+        const x = d[i]!
+        if (x > 9007199254740991n || x < -9007199254740991n) {
+          if (valid === null || valid[i] === 1) return null
+          out[i] = 0
+          continue
+        }
+        out[i] = sign * Number(x)
+      }
+      break
+    }
+    case 'str': {
+      const d = v.data as string[]
+      const distinct = new Map<string, number>()
+      for (let i = 0; i < count; i++) if (valid === null || valid[i] === 1) distinct.set(d[i]!, 0)
+      const sorted = [...distinct.keys()].sort()
+      for (let r = 0; r < sorted.length; r++) distinct.set(sorted[r]!, r)
+      for (let i = 0; i < count; i++) out[i] = valid !== null && valid[i] === 0 ? 0 : sign * distinct.get(d[i]!)!
+      break
+    }
+    default: return null
   }
+  if (valid !== null) for (let i = 0; i < count; i++) if (valid[i] === 0) out[i] = nullValue
   return out
 }

@@ -273,26 +273,26 @@ function frameBounds(call: BoundWindowCall, count: number, peerStart: Int32Array
   const groupsTotal = groupStarts.length
   const groupStart = (g: number): number => g < 0 ? 0 : g >= groupsTotal ? count : groupStarts[g]!
   const groupEnd = (g: number): number => g < 0 ? 0 : g >= groupsTotal ? count : peerEnd[groupStarts[g]!]!
-  for (let i = 0; i < count; i++) {
-    const bound = (b: BoundFrameBound, off: number, isStart: boolean): number => {
-      switch (b.kind) {
-        case 'unbounded_preceding': return 0
-        case 'unbounded_following': return count
-        case 'current_row':
-          if (f.units === 'rows') return isStart ? i : i + 1
-          // RANGE/GROUPS: the current row's peers (all rows are peers without ORDER BY)
-          if (!hasOrder) return isStart ? 0 : count
-          return isStart ? peerStart[i]! : peerEnd[i]!
-        case 'preceding': case 'following': {
-          const d = b.kind === 'preceding' ? -off : off
-          if (f.units === 'rows') return isStart ? i + d : i + d + 1
-          const g = groupIndex[i]! + d
-          return isStart ? groupStart(g) : groupEnd(g)
-        }
+  const bound = (i: number, b: BoundFrameBound, off: number, isStart: boolean): number => {
+    switch (b.kind) {
+      case 'unbounded_preceding': return 0
+      case 'unbounded_following': return count
+      case 'current_row':
+        if (f.units === 'rows') return isStart ? i : i + 1
+        // RANGE/GROUPS: the current row's peers (all rows are peers without ORDER BY)
+        if (!hasOrder) return isStart ? 0 : count
+        return isStart ? peerStart[i]! : peerEnd[i]!
+      case 'preceding': case 'following': {
+        const d = b.kind === 'preceding' ? -off : off
+        if (f.units === 'rows') return isStart ? i + d : i + d + 1
+        const g = groupIndex[i]! + d
+        return isStart ? groupStart(g) : groupEnd(g)
       }
     }
-    let s = bound(f.start, offsetAt(offsets.start, i) as number, true)
-    let e = bound(f.end, offsetAt(offsets.end, i) as number, false)
+  }
+  for (let i = 0; i < count; i++) {
+    let s = bound(i, f.start, offsetAt(offsets.start, i) as number, true)
+    let e = bound(i, f.end, offsetAt(offsets.end, i) as number, false)
     s = Math.max(0, Math.min(count, s))
     e = Math.max(0, Math.min(count, e))
     frameStart[i] = s
