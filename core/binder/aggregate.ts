@@ -71,7 +71,7 @@ export interface Groups {
 }
 
 export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Groups {
-  const binder = input.with({ clause: 'GROUP BY' })
+  const binder = input.with({ clause: 'GROUP BY', ...(input.sinks.alias === undefined ? {} : { alias: input.sinks.alias }) })
   const exprs: BoundExpr[] = []
   const keys = new Map<string, number>()
   const add = (e: BoundExpr): number => {
@@ -117,6 +117,10 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
         }
         break
       case 'group_list': {
+        if (g.items.length === 1 && g.items[0]!.kind === 'group_expr' && g.items[0]!.expr.kind === 'star') {
+          // GROUP BY * is GROUP BY ALL
+          return bindGroupBy(b, { ...core, groupBy: { kind: 'group_all', pos: g.pos } }, input)
+        }
         const plain = g.items.every(i => i.kind === 'group_expr')
         let product: number[][] = [[]]
         for (const el of g.items) {

@@ -10,13 +10,14 @@ import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 import type { BinderContext } from './context.ts'
+import type { Scope } from './scope.ts'
 
 /** A bound query: its plan (whose `output` gives ids and types) and its column names. */
 export interface BoundQuery { readonly plan: LogicalPlan; readonly names: readonly string[] }
 
 export type CteDef =
   /** bound afresh at every reference, seeing the CTEs defined before it (`scope`) */
-  | { readonly kind: 'inline'; readonly cte: CommonTableExpr; readonly scope: CteScope; readonly recursive: boolean }
+  | { readonly kind: 'inline'; readonly cte: CommonTableExpr; readonly scope: CteScope; readonly recursive: boolean; readonly outer: Scope | null }
   /** AS MATERIALIZED: computed once by a CteNode, read by CteRefNodes */
   | { readonly kind: 'materialized'; readonly cteId: number; readonly name: string; readonly plan: LogicalPlan; readonly names: readonly string[]; used: boolean }
   /** the self-reference inside a recursive CTE: the working table */

@@ -69,7 +69,7 @@ function bindReturning(b: Binder, table: TableEntry, alias: string | null, items
 
 export function bindInsert(b: Binder, stmt: InsertStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'insert', stmt.pos)
-  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null)
+  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null, null, false)
   let columns: number[]
   if (stmt.columns !== null) {
     columns = stmt.columns.map(n => columnIndex(table, n, stmt.pos))
@@ -188,7 +188,7 @@ function targetScan(b: Binder, table: TableEntry, alias: string | null, position
 
 export function bindUpdate(b: Binder, stmt: UpdateStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'update', stmt.pos)
-  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null)
+  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null, null, false)
   let { plan, scope, rowId } = targetScan(b, table, stmt.alias, stmt.pos)
   if (stmt.from !== null) {
     const from = bindFrom(b, [stmt.from], null, ctes)
@@ -215,7 +215,7 @@ export function bindUpdate(b: Binder, stmt: UpdateStatement): BoundStatement {
 
 export function bindDelete(b: Binder, stmt: DeleteStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'delete', stmt.pos)
-  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null)
+  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null, null, false)
   let { plan, scope, rowId } = targetScan(b, table, stmt.alias, stmt.pos)
   if (stmt.using !== null) {
     const using = bindFrom(b, [stmt.using], null, ctes)

@@ -18,7 +18,7 @@ import {
 } from './functions.ts'
 import { intervalFunctionFor, intervalOf, numberLiteral, resolveTypeName } from './literals.ts'
 import { bindQuery } from './query.ts'
-import { Scope } from './scope.ts'
+import { type Resolved, Scope } from './scope.ts'
 
 export interface ExprSinks {
   /** the clause being bound, for "… are not allowed in WHERE" messages */
@@ -29,6 +29,8 @@ export interface ExprSinks {
   readonly grouping?: (args: readonly Expr[], position: number) => BoundExpr
   /** DEFAULT in INSERT … VALUES and UPDATE … SET */
   readonly default?: (position: number) => BoundExpr
+  /** a SELECT-list alias used where a column name was expected (DuckDB allows it in WHERE, GROUP BY, …) */
+  readonly alias?: (name: string, position: number, binder: ExprBinder) => BoundExpr | undefined
 }
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>='])
@@ -52,7 +54,16 @@ export class ExprBinder {
       }
       case 'interval': return this.bindInterval(e.value, e.unit, e.pos)
       case 'column': {
-        const r = this.scope.resolve(e.parts, e.pos)
+        let r: Resolved
+        try {
+          r = this.scope.resolve(e.parts, e.pos)
+        } catch (err) {
+          if (e.parts.length === 1 && this.sinks.alias !== undefined && err instanceof GrizzlyError && err.code === SqlState.undefinedColumn) {
+            const viaAlias = this.sinks.alias(e.parts[0]!, e.pos, this)
+            if (viaAlias !== undefined) return viaAlias
+          }
+          throw err
+        }
         let out = r.expr
         for (const f of r.fields) out = structExtractCall(out, f, e.pos)
         return out

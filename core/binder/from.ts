@@ -2,7 +2,7 @@
  * FROM: catalog tables and views, CTE references, subqueries, table functions, files (through
  * the format hooks) and joins. Each entry yields a plan and a Scope naming its columns.
  */
-import type { TableEntry } from '../catalog/catalog.ts'
+import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
 import type { TableFunctionArg } from '../hooks/contracts.ts'
 import type { BaseTableRef, FileRef, FunctionRef, JoinRef, TableAlias, TableRef } from '../parser/ast.ts'
@@ -25,16 +25,18 @@ export function bindFrom(b: Binder, refs: readonly TableRef[], outer: Scope | nu
   }
   let acc = bindTableRef(b, refs[0]!, outer, ctes, null)
   for (const ref of refs.slice(1)) {
-    const right = bindTableRef(b, ref, outer, ctes, acc.scope)
+    // later entries may read earlier ones (DuckDB binds them LATERAL when they do)
+    const left = new Scope(acc.scope, true)
+    const right = bindTableRef(b, ref, outer, ctes, left)
     const scope = new Scope(outer, false)
     scope.absorb(acc.scope, ref.pos)
     scope.absorb(right.scope, ref.pos)
-    acc = { plan: join(b, 'cross', acc.plan, right.plan, null, right.lateral), scope, lateral: false }
+    acc = { plan: join(b, 'cross', acc.plan, right.plan, null, left.correlated!.length > 0), scope }
   }
   return acc
 }
 
-interface BoundRef extends BoundFrom { readonly lateral: boolean }
+type BoundRef = BoundFrom
 
 function join(b: Binder, type: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, condition: BoundExpr | null, lateral: boolean): LogicalPlan {
   void b
@@ -45,19 +47,15 @@ function join(b: Binder, type: JoinNode['joinType'], left: LogicalPlan, right: L
 /** `lateralLeft`: the scope of the FROM entries to the left, which subqueries and functions may read. */
 function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundRef {
   switch (ref.kind) {
-    case 'table_ref': return { ...bindNamedTable(b, ref, outer, ctes), lateral: false }
+    case 'table_ref': return bindNamedTable(b, ref, outer, ctes)
     case 'subquery_ref': {
       const boundary = new Scope(lateralLeft ?? outer, true)
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
-      const lateral = lateralLeft !== null && boundary.correlated!.length > 0
-      if (ref.lateral && lateralLeft === null && boundary.correlated!.length > 0 && outer === null) {
-        throw new GrizzlyError(SqlState.undefinedColumn, 'LATERAL subquery refers to a column that is not to its left', { position: ref.pos })
-      }
-      return { ...aliased(b, q, ref.alias, 'unnamed_subquery', null, outer, ref.pos), lateral }
+      return aliased(b, q, ref.alias, 'unnamed_subquery', null, outer, ref.pos)
     }
-    case 'function_ref': return { ...bindTableFunction(b, ref, outer, ctes), lateral: false }
-    case 'file_ref': return { ...bindFile(b, ref, outer), lateral: false }
-    case 'join': return { ...bindJoin(b, ref, outer, ctes, lateralLeft), lateral: false }
+    case 'function_ref': return bindTableFunction(b, ref, outer, ctes)
+    case 'file_ref': return bindFile(b, ref, outer)
+    case 'join': return bindJoin(b, ref, outer, ctes, lateralLeft)
     default: return assertNever(ref, 'table reference')
   }
 }
@@ -86,7 +84,12 @@ function bindNamedTable(b: Binder, ref: BaseTableRef, outer: Scope | null, ctes:
     const q = b.enterView(entry.name, ref.pos, () => renameColumns(bindQuery(b, entry.query, null, null), entry.columnNames, ref.pos))
     return aliased(b, q, ref.alias, entry.name, entry.schema, outer, ref.pos)
   }
-  return aliased(b, { plan: scanOf(b, entry), names: entry.columns.map(c => c.name) }, ref.alias, entry.name, entry.schema, outer, ref.pos)
+  // tables have DuckDB's hidden rowid column (unless they have a real one); * skips it
+  const withRowId = !entry.columns.some(c => c.name.toLowerCase() === 'rowid')
+  const scan = scanOf(b, entry, withRowId ? [ROW_ID_COLUMN] : [])
+  const bound = aliased(b, { plan: scan, names: scan.output.map(c => c.name) }, ref.alias, entry.name, entry.schema, outer, ref.pos)
+  if (withRowId) bound.scope.pseudo.add(scan.output[scan.output.length - 1]!.id)
+  return bound
 }
 
 export function scanOf(b: Binder, table: TableEntry, extra: readonly number[] = []): LogicalPlan & { kind: 'scan' } {
@@ -116,7 +119,7 @@ function bindCteReference(b: Binder, def: CteDef, position: number): BoundQuery 
       if (def.recursive && body.kind === 'set_operation' && body.op === 'union' && !body.byName && cte.query.orderBy.length === 0 && cte.query.limit === null) {
         return bindRecursive(b, def, body.left, body.right, !body.all, position)
       }
-      return b.enterView(cte.name, position, () => renameColumns(bindQuery(b, cte.query, null, def.scope), cte.columns, cte.pos))
+      return b.enterView(cte.name, position, () => renameColumns(bindQuery(b, cte.query, def.outer, def.scope), cte.columns, cte.pos))
     }
     default: return assertNever(def, 'CTE')
   }
@@ -127,13 +130,13 @@ function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: P
   distinct: boolean, position: number): BoundQuery {
   const { cte } = def
   const ctes = cte.query.with === null ? def.scope : def.scope
-  const anchor = renameColumns(bindBody(b, anchorAst, null, ctes), cte.columns, cte.pos)
+  const anchor = renameColumns(bindBody(b, anchorAst, def.outer, ctes), cte.columns, cte.pos)
   const columns = anchor.plan.output.map((c, i) => ({ name: anchor.names[i]!, type: normalizeLiteralType(c.type) }))
   const cteId = b.nextCteId()
   const working: CteDef = { kind: 'working', cteId, name: cte.name, columns, used: false }
   const stepScope = new CteScope(def.scope)
   stepScope.set(cte.name, working)
-  const step = bindBody(b, stepAst, null, stepScope)
+  const step = bindBody(b, stepAst, def.outer, stepScope)
   if (step.names.length !== anchor.names.length) {
     throw new GrizzlyError(SqlState.syntaxError,
       `each UNION query must have the same number of columns (${anchor.names.length} and ${step.names.length})`, { position: cte.pos })
@@ -220,7 +223,10 @@ function bindFile(b: Binder, ref: FileRef, outer: Scope | null): BoundFrom {
 function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundFrom {
   if (ref.type === 'positional' || ref.type === 'asof') throw notSupported(`${ref.type.toUpperCase()} JOIN`, ref.pos)
   const left = bindTableRef(b, ref.left, outer, ctes, lateralLeft)
-  const right = bindTableRef(b, ref.right, outer, ctes, left.scope)
+  const leftContext = new Scope(lateralLeft ?? outer, false)
+  leftContext.absorb(left.scope, ref.pos)
+  const rightBoundary = new Scope(leftContext, true)
+  const right = bindTableRef(b, ref.right, outer, ctes, rightBoundary)
   const scope = new Scope(outer, false)
   const semi = ref.type === 'semi' || ref.type === 'anti'
   scope.absorb(left.scope, ref.pos)
@@ -281,5 +287,5 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
     throw new GrizzlyError(SqlState.syntaxError, `${ref.type.toUpperCase()} JOIN needs an ON or USING clause`, { position: ref.pos })
   }
   const type: JoinNode['joinType'] = ref.type === 'cross' && condition !== null ? 'inner' : ref.type
-  return { plan: join(b, type, left.plan, right.plan, condition, right.lateral), scope }
+  return { plan: join(b, type, left.plan, right.plan, condition, rightBoundary.correlated!.length > 0), scope }
 }

@@ -16,13 +16,13 @@ import { Scope, colref } from './scope.ts'
 
 /** `outer` is the enclosing query's scope for correlated references (null at top level). */
 export function bindQuery(b: Binder, q: Query, outer: Scope | null, ctes: CteScope | null): BoundQuery {
-  const scope = q.with === null ? ctes : registerCtes(b, q.with.ctes, q.with.recursive, ctes)
+  const scope = q.with === null ? ctes : registerCtes(b, q.with.ctes, q.with.recursive, ctes, outer, true)
   let bound: BoundQuery
   if (q.body.kind === 'select') {
     bound = bindSelect(b, q.body, outer, scope, q.orderBy, q.orderByAll)
   } else {
     bound = bindBody(b, q.body, outer, scope)
-    if (q.orderBy.length > 0 || q.orderByAll !== null) bound = orderByOutput(b, bound, q.orderBy, q.orderByAll, outer, scope)
+    if (q.orderBy.length > 0 || q.orderByAll !== null) bound = orderByOutput(b, bound, q.orderBy, q.orderByAll, outer, scope, q.body)
   }
   bound = bindLimit(b, bound, q, scope)
   return wrapMaterialized(q, scope, bound)
@@ -38,7 +38,12 @@ export function bindBody(b: Binder, body: QueryBody, outer: Scope | null, ctes: 
   }
 }
 
-export function registerCtes(b: Binder, list: readonly CommonTableExpr[], recursive: boolean, parent: CteScope | null): CteScope {
+/**
+ * `outer`: the scope the WITH clause sits in (CTE bodies may read its columns, when the WITH is
+ * inside a correlated subquery). `allowMaterialized` is false for DML, whose CTEs are inlined.
+ */
+export function registerCtes(b: Binder, list: readonly CommonTableExpr[], recursive: boolean, parent: CteScope | null,
+  outer: Scope | null, allowMaterialized: boolean): CteScope {
   // each CTE sees the ones before it; a recursive one also sees itself (as its working table)
   let scope = new CteScope(parent)
   const seen = new Set<string>()
@@ -48,11 +53,11 @@ export function registerCtes(b: Binder, list: readonly CommonTableExpr[], recurs
     seen.add(key)
     const before = scope
     scope = new CteScope(before)
-    if (cte.materialized === true) {
-      const bound = renameColumns(bindQuery(b, cte.query, null, before), cte.columns, cte.pos)
+    if (cte.materialized === true && allowMaterialized) {
+      const bound = renameColumns(bindQuery(b, cte.query, outer, before), cte.columns, cte.pos)
       scope.set(cte.name, { kind: 'materialized', cteId: b.nextCteId(), name: cte.name, plan: bound.plan, names: bound.names, used: false })
     } else {
-      scope.set(cte.name, { kind: 'inline', cte, scope: before, recursive })
+      scope.set(cte.name, { kind: 'inline', cte, scope: before, recursive, outer })
     }
   }
   return scope
@@ -173,14 +178,22 @@ export function castColumns(b: Binder, plan: LogicalPlan, types: readonly Logica
 // ---- ORDER BY over a query's output (set operations, VALUES) ---------------------------------
 
 function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[], all: Query['orderByAll'],
-  outer: Scope | null, ctes: CteScope | null): BoundQuery {
+  outer: Scope | null, ctes: CteScope | null, body: QueryBody): BoundQuery {
   const out = bound.plan.output
   let keys: SortKey[]
   if (all !== null) {
     keys = out.map(c => ({ expr: colref(c), descending: all.descending, nullsFirst: nullsFirstFor(b, all.descending, all.nulls) }))
   } else {
+    // like DuckDB, ORDER BY over a set operation may name any branch's columns, also qualified
+    const alternatives = branchNames(body, out.length)
     const scope = new Scope(outer, false)
-    scope.addBinding('', null, out.map((c, i) => ({ ...c, name: bound.names[i]! })), 0)
+    scope.addBinding('', null, [
+      ...out.map((c, i) => ({ ...c, name: bound.names[i]! })),
+      ...alternatives.names.flatMap((names, i) => names.map(name => ({ ...out[i]!, name }))),
+    ], 0)
+    for (const [qualifier, columns] of alternatives.qualified) {
+      scope.addBinding(qualifier, null, [...columns].map(([name, i]) => ({ ...out[i]!, name })), 0)
+    }
     const eb = new ExprBinder(b, scope, ctes, { clause: 'ORDER BY' })
     keys = items.map(item => ({
       expr: outputOrdinal(item.expr, out) ?? eb.bind(item.expr),
@@ -189,6 +202,43 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
     }))
   }
   return { plan: { kind: 'sort', input: bound.plan, keys, output: out }, names: bound.names }
+}
+
+/** Column names each branch of a set operation gives each output position. */
+function branchNames(body: QueryBody, width: number): { names: string[][]; qualified: Map<string, Map<string, number>> } {
+  const names: string[][] = Array.from({ length: width }, () => [])
+  const qualified = new Map<string, Map<string, number>>()
+  const visit = (x: QueryBody): void => {
+    switch (x.kind) {
+      case 'set_operation': visit(x.left); visit(x.right); return
+      case 'query': visit(x.body); return
+      case 'values': return
+      case 'select':
+        if (x.items.some(i => i.expr.kind === 'star')) return
+        x.items.forEach((item, i) => {
+          if (i >= width) return
+          if (item.alias !== null) names[i]!.push(item.alias)
+          if (item.expr.kind === 'column') {
+            const parts = item.expr.parts
+            names[i]!.push(parts[parts.length - 1]!)
+            // an unqualified column of a single-table branch may be named through that table
+            const only = x.from.length === 1 ? x.from[0]! : undefined
+            const implicit = only?.kind === 'table_ref' ? (only.alias?.name ?? only.name[only.name.length - 1]!)
+              : only?.kind === 'subquery_ref' ? only.alias?.name : undefined
+            if (parts.length >= 2 || implicit !== undefined) {
+              const q = (parts.length >= 2 ? parts[parts.length - 2]! : implicit!).toLowerCase()
+              if (!qualified.has(q)) qualified.set(q, new Map())
+              const m = qualified.get(q)!
+              if (!m.has(parts[parts.length - 1]!)) m.set(parts[parts.length - 1]!, i)
+            }
+          }
+        })
+        return
+      default: assertNever(x, 'query body')
+    }
+  }
+  visit(body)
+  return { names, qualified }
 }
 
 /** ORDER BY 2 → the second output column. */

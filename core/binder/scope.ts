@@ -30,6 +30,8 @@ export class Scope {
   readonly merged: MergedColumn[] = []
   /** columns `*` skips because a merged column stands for them */
   readonly starHidden = new Set<ColumnId>()
+  /** pseudo columns (rowid) that no `*` shows, qualified or not */
+  readonly pseudo = new Set<ColumnId>()
   /** set on the first scope of a subquery (or a lateral right side): outer columns it reads */
   readonly correlated: ColumnRefExpr[] | null
   /**
@@ -48,13 +50,15 @@ export class Scope {
     s.bindings.push(...this.bindings)
     s.merged.push(...this.merged)
     for (const id of this.starHidden) s.starHidden.add(id)
+    for (const id of this.pseudo) s.pseudo.add(id)
     s.mapColumn = map
     return s
   }
 
   addBinding(name: string, schema: string | null, columns: readonly OutputColumn[] | readonly ScopeColumn[], position: number): Binding {
     const lower = name.toLowerCase()
-    if (this.bindings.some(b => b.name.toLowerCase() === lower) && name !== '') {
+    const schemaLower = schema?.toLowerCase() ?? null
+    if (name !== '' && this.bindings.some(b => b.name.toLowerCase() === lower && (b.schema?.toLowerCase() ?? null) === schemaLower)) {
       throw new GrizzlyError(SqlState.duplicateObject, `table name "${name}" specified more than once`,
         { position, hint: 'give one of them an alias' })
     }
@@ -68,6 +72,7 @@ export class Scope {
     for (const b of other.bindings) this.addBinding(b.name, b.schema, b.columns, position)
     this.merged.push(...other.merged)
     for (const id of other.starHidden) this.starHidden.add(id)
+    for (const id of other.pseudo) this.pseudo.add(id)
   }
 
   findBinding(qualifier: readonly string[]): Binding | undefined {
@@ -162,11 +167,11 @@ export class Scope {
           position, hint: didYouMean(qualifier.join('.'), this.bindings.map(x => x.name)),
         })
       }
-      return b.columns.map(c => ({ name: c.name, expr: this.map(colref(c), position) }))
+      return b.columns.filter(c => !this.pseudo.has(c.id)).map(c => ({ name: c.name, expr: this.map(colref(c), position) }))
     }
     const out: { name: string; expr: BoundExpr }[] = this.merged.map(m => ({ name: m.name, expr: this.mapMerged(m.expr, position) }))
     for (const b of this.bindings) {
-      for (const c of b.columns) if (!this.starHidden.has(c.id)) out.push({ name: c.name, expr: this.map(colref(c), position) })
+      for (const c of b.columns) if (!this.starHidden.has(c.id) && !this.pseudo.has(c.id)) out.push({ name: c.name, expr: this.map(colref(c), position) })
     }
     return out
   }

@@ -40,7 +40,17 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
   const from = bindFrom(b, core.from, outer, ctes)
   let plan = from.plan
   const inputScope = from.scope
-  const input = new ExprBinder(b, inputScope, ctes, { clause: 'WHERE' })
+  // SELECT-list aliases stand in for missing column names; in the SELECT list only earlier ones
+  let aliasLimit = core.items.length
+  const expanding = new Set<string>()
+  const alias = (name: string, _position: number, binder: ExprBinder): BoundExpr | undefined => {
+    const lower = name.toLowerCase()
+    const index = core.items.findIndex(i => i.alias?.toLowerCase() === lower && i.expr.kind !== 'star')
+    if (index < 0 || index >= aliasLimit || expanding.has(lower)) return undefined
+    expanding.add(lower)
+    try { return binder.bind(core.items[index]!.expr) } finally { expanding.delete(lower) }
+  }
+  const input = new ExprBinder(b, inputScope, ctes, { clause: 'WHERE', alias })
   if (core.where !== null) {
     const predicate = ensureBoolean(input.bind(core.where), 'WHERE', core.where.pos)
     plan = { kind: 'filter', input: plan, predicate, output: plan.output }
@@ -68,7 +78,7 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
   const aggregates = new AggregateCollector(b, input, groups)
   const windows = new WindowCollector(b, core.windows)
   const sinks = (clause: string, allowWindows: boolean): ExprSinks => ({
-    clause,
+    clause, alias,
     aggregate: (call, name) => aggregates.add(call, name),
     grouping: (args, position) => aggregates.grouping(args, position),
     ...(allowWindows ? { window: (call, name) => windows.add(selectBinder, call, name) } : {}),
@@ -77,7 +87,8 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
 
   // SELECT list with * expanded
   const columns: SelectColumn[] = []
-  for (const item of core.items) columns.push(...bindSelectItem(selectBinder, item))
+  core.items.forEach((item, i) => { aliasLimit = i; columns.push(...bindSelectItem(selectBinder, item)) })
+  aliasLimit = core.items.length
   if (columns.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'SELECT list is empty', { position: core.pos })
 
   const having = core.having === null ? null

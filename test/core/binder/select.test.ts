@@ -30,7 +30,7 @@ test('a simple SELECT is project ← filter ← scan with names and ids', () => 
   assert.deepEqual(spine(plan), ['project', 'filter', 'scan'])
   assert.deepEqual(names, ['a', 'bee'])
   const scan = find(plan, 'scan')!
-  assert.deepEqual(scan.columns, [0, 1, 2, 3])
+  assert.deepEqual(scan.columns, [0, 1, 2, 3, -1], 'with the rowid pseudo column')
   const filter = find(plan, 'filter')!
   assert.equal(filter.predicate.kind, 'compare')
   if (filter.predicate.kind === 'compare') {
