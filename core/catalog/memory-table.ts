@@ -172,24 +172,27 @@ export class MemoryTable implements TableProvider {
 
   /** indexes the keys of rows [0, n) as positions start…; on a duplicate removes what it added and throws 23505 */
   private addKeysOfBatch(rows: DataChunk, start: number): void {
-    const added: { index: UniqueIndex; keys: (IndexKey | null)[] }[] = []
-    try {
-      for (const index of this.indexes) {
-        const vectors = index.columns.map(c => rows.columns[c]!)
-        const keys: (IndexKey | null)[] = []
-        added.push({ index, keys })
-        for (let i = 0; i < rows.size; i++) {
-          const key = index.keyOfVectors(vectors, i)
-          keys.push(null)
-          if (key === null) continue
-          if (index.get(key) !== undefined) throw this.duplicateError(index, vectors.map(v => getValue(v, i)))
-          index.set(key, start + i)
-          keys[i] = key
+    const n = rows.size
+    for (let x = 0; x < this.indexes.length; x++) {
+      const index = this.indexes[x]!
+      const vectors = index.columns.map(c => rows.columns[c]!)
+      index.reserve(n)
+      for (let i = 0; i < n; i++) {
+        const key = index.keyOfVectors(vectors, i)
+        if (key === null) continue
+        if (index.get(key) === undefined) { index.set(key, start + i); continue }
+        const error = this.duplicateError(index, vectors.map(v => getValue(v, i)))
+        // forget the keys of this batch added so far: rows before i here, all rows in earlier indexes
+        for (let y = 0; y <= x; y++) {
+          const added = this.indexes[y]!
+          const addedVectors = added.columns.map(c => rows.columns[c]!)
+          for (let r = 0; r < (y === x ? i : n); r++) {
+            const k = added.keyOfVectors(addedVectors, r)
+            if (k !== null && added.get(k) === start + r) added.delete(k)
+          }
         }
+        throw error
       }
-    } catch (e) {
-      for (const { index, keys } of added) for (const k of keys) if (k !== null) index.delete(k)
-      throw e
     }
   }
 
@@ -219,8 +222,7 @@ export class MemoryTable implements TableProvider {
 
   /** @internal key of stored row `position` for `index`, null when a part is NULL */
   keyAt(index: UniqueIndex, position: number): IndexKey | null {
-    const group = this.groups[Math.floor(position / ROW_GROUP_SIZE)]!
-    return index.keyOfSegments(index.columns.map(c => group.segments[c]!), position % ROW_GROUP_SIZE)
+    return index.keyOfStored(this.groups[Math.floor(position / ROW_GROUP_SIZE)]!.segments, position % ROW_GROUP_SIZE)
   }
 
   // ---- delete -------------------------------------------------------------------------------
@@ -324,32 +326,48 @@ export class MemoryTable implements TableProvider {
    */
   private rekeyForUpdate(positions: Float64Array, columns: readonly number[], values: DataChunk): { revert(): void } {
     const affected = this.indexes.filter(ix => ix.columns.some(c => columns.includes(c)))
-    const reverts: (() => void)[] = []
-    const revert = (): void => { for (let k = reverts.length - 1; k >= 0; k--) reverts[k]!() }
+    // index changes made so far, undone in reverse by revert()
+    const removedKeys: IndexKey[] = [], removedFrom: UniqueIndex[] = [], removedPositions: number[] = []
+    const addedKeys: IndexKey[] = [], addedTo: UniqueIndex[] = []
+    const revert = (): void => {
+      for (let k = addedKeys.length - 1; k >= 0; k--) addedTo[k]!.delete(addedKeys[k]!)
+      for (let k = removedKeys.length - 1; k >= 0; k--) removedFrom[k]!.set(removedKeys[k]!, removedPositions[k]!)
+    }
     if (affected.length === 0) return { revert }
-    // last write wins for a row named twice
-    const last = new Map<number, number>()
-    for (let i = 0; i < positions.length; i++) if (this.isLive(positions[i]!)) last.set(positions[i]!, i)
+    // live rows, each once: a row named twice takes its last value
+    const seen = new Uint8Array(this.positions)
+    const rows: number[] = [], rowPositions: number[] = []
+    for (let i = positions.length - 1; i >= 0; i--) {
+      const p = positions[i]!
+      if (seen[p] === 1 || !this.isLive(p)) continue
+      seen[p] = 1
+      rows.push(i)
+      rowPositions.push(p)
+    }
     try {
       for (const index of affected) {
-        for (const p of last.keys()) {
+        for (const p of rowPositions) {
           const key = this.keyAt(index, p)
-          if (key !== null && index.get(key) === p) { index.delete(key); reverts.push(() => index.set(key, p)) }
+          if (key !== null && index.get(key) === p) {
+            index.delete(key)
+            removedKeys.push(key); removedFrom.push(index); removedPositions.push(p)
+          }
         }
-        const sources = index.columns.map(c => {
-          const j = columns.indexOf(c)
-          return j >= 0 ? { vector: values.columns[j]!, column: c } : { vector: null, column: c }
-        })
-        for (const [p, i] of last) {
+        const updated = index.columns.map(c => { const j = columns.indexOf(c); return j >= 0 ? values.columns[j]! : null })
+        for (let k = 0; k < rows.length; k++) {
+          const p = rowPositions[k]!, i = rows[k]!
           const group = this.groups[Math.floor(p / ROW_GROUP_SIZE)]!
           const off = p % ROW_GROUP_SIZE
-          const key = index.keyOfMixed(sources.map(s => s.vector ?? group.segments[s.column]!), i, off)
+          const key = index.keyOfUpdated(group.segments, off, updated, i)
           if (key === null) continue
           if (index.get(key) !== undefined) {
-            throw this.duplicateError(index, sources.map(s => s.vector !== null ? getValue(s.vector, i) : group.segments[s.column]!.valueAt(off)))
+            throw this.duplicateError(index, index.columns.map((c, part) => {
+              const v = updated[part]!
+              return v !== null ? getValue(v, i) : group.segments[c]!.valueAt(off)
+            }))
           }
           index.set(key, p)
-          reverts.push(() => index.delete(key))
+          addedKeys.push(key); addedTo.push(index)
         }
       }
     } catch (e) {

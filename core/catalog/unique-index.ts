@@ -7,11 +7,15 @@
 import type { LogicalType, PhysicalType, Value } from '../types/types.ts'
 import { physicalOf } from '../types/types.ts'
 import { getValue, type Vector } from '../vector/vector.ts'
-import { ColumnSegment } from './column-segment.ts'
+import type { ColumnSegment } from './column-segment.ts'
+import { NumberKeyMap } from './number-key-map.ts'
 
 export type IndexKey = number | bigint | string | boolean
 
 export class UniqueIndex {
+  /** numeric keys (BIGINT ones too while they fit a double exactly) */
+  private readonly numbers = new NumberKeyMap()
+  /** every other key: strings, wide bigints, encoded composite keys */
   private readonly map = new Map<IndexKey, number>()
   /** physical type per key column, to normalise values that are not Map-comparable */
   private readonly physicals: PhysicalType[]
@@ -25,11 +29,19 @@ export class UniqueIndex {
     this.physicals = types.map(physicalOf)
   }
 
-  get size(): number { return this.map.size }
-  get(key: IndexKey): number | undefined { return this.map.get(key) }
-  set(key: IndexKey, position: number): void { this.map.set(key, position) }
-  delete(key: IndexKey): void { this.map.delete(key) }
-  clear(): void { this.map.clear() }
+  get size(): number { return this.numbers.size + this.map.size }
+  get(key: IndexKey): number | undefined { return typeof key === 'number' ? this.numbers.get(key) : this.map.get(key) }
+  set(key: IndexKey, position: number): void {
+    if (typeof key === 'number') this.numbers.set(key, position)
+    else this.map.set(key, position)
+  }
+  delete(key: IndexKey): void {
+    if (typeof key === 'number') this.numbers.delete(key)
+    else this.map.delete(key)
+  }
+  clear(): void { this.numbers.clear(); this.map.clear() }
+  /** room for `extra` more numeric keys */
+  reserve(extra: number): void { this.numbers.reserve(this.numbers.size + extra) }
 
   setColumnType(keyPart: number, type: LogicalType): void { this.physicals[keyPart] = physicalOf(type) }
 
@@ -49,38 +61,37 @@ export class UniqueIndex {
     return JSON.stringify(parts)
   }
 
-  /** key of stored row `offset` of a row group (segments in key order) */
-  keyOfSegments(segments: readonly ColumnSegment[], offset: number): IndexKey | null {
-    if (segments.length === 1) {
-      const s = segments[0]!
-      if (!s.isValid(offset)) return null
-      return normalise(this.physicals[0]!, s.rawAt(offset))
+  /** key of stored row `offset` of a row group (`segments`: all of the group's columns) */
+  keyOfStored(segments: readonly ColumnSegment[], offset: number): IndexKey | null {
+    const columns = this.columns
+    if (columns.length === 1) {
+      const s = segments[columns[0]!]!
+      return s.isValid(offset) ? normalise(this.physicals[0]!, s.rawAt(offset)) : null
     }
-    const parts: string[] = []
-    for (let k = 0; k < segments.length; k++) {
-      const s = segments[k]!
-      if (!s.isValid(offset)) return null
-      parts.push(String(normalise(this.physicals[k]!, s.rawAt(offset))))
-    }
-    return JSON.stringify(parts)
+    return this.keyOfUpdated(segments, offset, null, 0)
   }
 
-  /** key whose parts come from vectors (row `row`) or stored segments (row `offset`) */
-  keyOfMixed(sources: readonly (Vector | ColumnSegment)[], row: number, offset: number): IndexKey | null {
-    const parts: IndexKey[] = []
-    for (let k = 0; k < sources.length; k++) {
-      const s = sources[k]!
+  /** like keyOfStored, with key part k taken from row `row` of `updated[k]` where that is not null */
+  keyOfUpdated(segments: readonly ColumnSegment[], offset: number, updated: readonly (Vector | null)[] | null, row: number): IndexKey | null {
+    const columns = this.columns
+    let single: IndexKey | null = null
+    let parts: string[] | null = null
+    for (let k = 0; k < columns.length; k++) {
+      const v = updated === null ? null : updated[k]!
       let raw: unknown
-      if (s instanceof ColumnSegment) {
+      if (v !== null) {
+        if (v.validity !== null ? v.validity[row] === 0 : v.physical === 'null') return null
+        raw = rawOf(v, row)
+      } else {
+        const s = segments[columns[k]!]!
         if (!s.isValid(offset)) return null
         raw = s.rawAt(offset)
-      } else {
-        if (s.validity !== null ? s.validity[row] === 0 : s.physical === 'null') return null
-        raw = rawOf(s, row)
       }
-      parts.push(normalise(this.physicals[k]!, raw))
+      const part = normalise(this.physicals[k]!, raw)
+      if (columns.length === 1) single = part
+      else (parts ??= []).push(String(part))
     }
-    return parts.length === 1 ? parts[0]! : JSON.stringify(parts.map(String))
+    return parts === null ? single : JSON.stringify(parts)
   }
 }
 
@@ -92,11 +103,16 @@ function rawOf(v: Vector, i: number): unknown {
   }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
 function normalise(p: PhysicalType, raw: unknown): IndexKey {
   switch (p) {
     case 'u8': case 'i8': case 'i16': case 'i32': case 'date': case 'f32': case 'f64':
       return raw as number
-    case 'i64': case 'big': return raw as bigint
+    case 'i64': case 'big': {
+      const b = raw as bigint
+      return b >= -MAX_SAFE && b <= MAX_SAFE ? Number(b) : b
+    }
     case 'str': return raw as string
     case 'blob': return Buffer.from(raw as Uint8Array).toString('latin1')
     case 'interval': {
