@@ -339,6 +339,8 @@ export function registerListFunctions(hooks: Hooks): void {
   reg('list_extract', ['list_element', 'array_extract'], bindExtract, 'propagate', 'element at a 1-based index; negative counts from the end')
   reg('list_slice', ['array_slice'], bindSlice)
   reg('list_contains', ['list_has', 'array_contains', 'array_has'], bindContains)
+  // contains(list, x) next to the string overload; `x IN [list]` binds to it
+  reg('contains', [], argTypes => elementType(argTypes[0]) !== undefined && argTypes[0]!.id !== 'NULL' ? bindContains(argTypes) : undefined)
   reg('list_position', ['list_indexof', 'array_position', 'array_indexof'], bindPosition, 'handle')
   reg('list_concat', ['list_cat', 'array_concat', 'array_cat'], bindConcat, 'handle')
   hooks.registerScalar({

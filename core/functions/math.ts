@@ -45,6 +45,11 @@ const logDomain = {
 export function roundDouble(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x
   if (digits === 0) return roundHalfAway(x)
+  if (digits < 0) {
+    const p = Math.pow(10, -digits)
+    if (!Number.isFinite(p)) return 0
+    return roundHalfAway(x / p) * p
+  }
   const m = Math.pow(10, digits)
   const r = roundHalfAway(x * m) / m
   return Number.isFinite(r) ? r : x
@@ -65,6 +70,8 @@ type RoundMode = 'round' | 'ceil' | 'floor' | 'trunc'
 /** Integer division of a scaled value by 10^k with the given rounding mode. */
 function shiftDown(v: bigint, k: number, mode: RoundMode): bigint {
   if (k <= 0) return v
+  // beyond 38 digits every stored value rounds to zero
+  if (k >= POW10_BIG.length) return 0n
   const d = POW10_BIG[k]!
   const q = v / d, r = v % d
   if (r === 0n) return q
@@ -108,7 +115,7 @@ function roundIntegerKernel(t: LogicalType): ScalarKernel {
     for (let i = 0; i < count; i++) {
       const k = d[i]!
       const v = scaledBig(x, i)
-      out[i] = k >= 0 ? v : shiftDown(v, -k, 'round') * (POW10_BIG[-k] ?? 0n)
+      out[i] = k >= 0 ? v : -k >= POW10_BIG.length ? 0n : shiftDown(v, -k, 'round') * POW10_BIG[-k]!
     }
     const [lo, hi] = rangeOf(t.id as IntTypeId)
     const data = t.id === 'BIGINT' ? new BigInt64Array(count) : new (t.id === 'INTEGER' ? Int32Array : t.id === 'SMALLINT' ? Int16Array : Int8Array)(count)
@@ -211,6 +218,7 @@ const factorialKernel: ScalarKernel = (args, count) => {
   for (let i = 0; i < count; i++) {
     const n = a[i]!
     if (n > 33 && rowValid(args, i)) throw outOfRange(`Value out of range: factorial(${n}) does not fit in 38 digits`)
+    if (n < 0 && rowValid(args, i)) throw outOfRange('factorial of a negative number is undefined')
     let r = 1n
     for (let k = 2; k <= n && k <= 33; k++) r *= BigInt(k)
     out[i] = r
@@ -310,6 +318,7 @@ export function registerMathFunctions(hooks: Hooks): void {
     const out = new Float64Array(count)
     for (let i = 0; i < count; i++) {
       if ((x[i]! <= 0 || b[i]! <= 0) && rowValid(args, i)) throw logDomain.error(x[i]! <= 0 ? x[i]! : b[i]!)
+      if (b[i] === 1 && rowValid(args, i)) throw outOfRange('division by zero in based logarithm', 'the base of a logarithm must not be 1')
       out[i] = Math.log(x[i]!) / Math.log(b[i]!)
     }
     return new Vector(DOUBLE, count, out, null)
@@ -347,6 +356,71 @@ export function registerMathFunctions(hooks: Hooks): void {
     overloads: [{ args: [DOUBLE], returns: { id: 'NULL' }, invoke: setseedKernel }],
   })
   registerRoundWithDigits(hooks)
+  registerMoreMath(hooks)
+}
+
+/** Round half to even (banker's rounding) to `digits` decimals. */
+export function roundEven(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x
+  const m = Math.pow(10, digits)
+  if (!Number.isFinite(m) || m === 0) return digits < 0 ? 0 : x
+  const y = x * m
+  const f = Math.floor(y), diff = y - f
+  let r: number
+  if (diff > 0.5) r = f + 1
+  else if (diff < 0.5) r = f
+  else r = f % 2 === 0 ? f : f + 1
+  return r / m
+}
+
+function registerMoreMath(hooks: Hooks): void {
+  const reg = (name: string, overloads: ScalarOverload[], aliases: string[] = []) =>
+    hooks.registerScalar({ name, aliases, nulls: 'propagate', volatility: 'immutable', overloads })
+  reg('signbit', [DOUBLE, REAL].map(t => ({
+    args: [t], returns: BOOLEAN,
+    invoke: compileMapKernel(BOOLEAN, 1, ([x]) => `(${x} < 0 || Object.is(${x}, -0)) ? 1 : 0`),
+    inline: ([x]: readonly string[]) => `(${x} < 0 || Object.is(${x}, -0))`,
+  })))
+  const nextAfter = (x: number, y: number): number => {
+    if (Number.isNaN(x) || Number.isNaN(y)) return NaN
+    if (x === y) return y
+    if (x === 0) return y > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE
+    const buf = new DataView(new ArrayBuffer(8))
+    buf.setFloat64(0, x)
+    let bits = buf.getBigInt64(0)
+    bits += (y > x) === (x > 0) ? 1n : -1n
+    buf.setBigInt64(0, bits)
+    return buf.getFloat64(0)
+  }
+  const nextAfterF32 = (x: number, y: number): number => {
+    if (Number.isNaN(x) || Number.isNaN(y)) return NaN
+    if (x === y) return y
+    const buf = new DataView(new ArrayBuffer(4))
+    if (x === 0) { buf.setInt32(0, 1); const t = buf.getFloat32(0); return y > 0 ? t : -t }
+    buf.setFloat32(0, x)
+    buf.setInt32(0, buf.getInt32(0) + ((y > x) === (x > 0) ? 1 : -1))
+    return buf.getFloat32(0)
+  }
+  reg('nextafter', [
+    { args: [DOUBLE, DOUBLE], returns: DOUBLE, invoke: compileMapKernel(DOUBLE, 2, ([x, y]) => `f(${x}, ${y})`, { f: nextAfter }) },
+    { args: [REAL, REAL], returns: REAL, invoke: compileMapKernel(REAL, 2, ([x, y]) => `f(${x}, ${y})`, { f: nextAfterF32 }) },
+  ])
+  const evenKernel = (withDigits: boolean): ScalarKernel => (args, count) => {
+    const a = args[0]!.data as Float64Array, d = withDigits ? args[1]!.data as Int32Array : null
+    const out = new Float64Array(count)
+    for (let i = 0; i < count; i++) out[i] = roundEven(a[i]!, d === null ? 0 : d[i]!)
+    return new Vector(DOUBLE, count, out, null)
+  }
+  reg('round_even', [
+    { args: [DOUBLE], returns: DOUBLE, invoke: evenKernel(false) },
+    { args: [DOUBLE, INTEGER], returns: DOUBLE, invoke: evenKernel(true) },
+  ], ['roundbankers'])
+  reg('fdiv', [{ args: [DOUBLE, DOUBLE], returns: DOUBLE, invoke: compileMapKernel(DOUBLE, 2, ([x, y]) => `Math.floor(${x} / ${y})`), inline: ([x, y]) => `Math.floor(${x} / ${y})` }])
+  reg('fmod', [{ args: [DOUBLE, DOUBLE], returns: DOUBLE, invoke: compileMapKernel(DOUBLE, 2, ([x, y]) => `(${x} % ${y})`), inline: ([x, y]) => `(${x} % ${y})` }])
+  // add(a, b) and friends are the operators under function names
+  for (const [name, op] of [['add', '+'], ['subtract', '-'], ['multiply', '*'], ['divide', '//']] as const) {
+    for (const def of hooks.scalar(op) ?? []) hooks.registerScalar({ ...def, name, aliases: [] })
+  }
 }
 
 /**
@@ -367,7 +441,7 @@ function registerRoundWithDigits(hooks: Hooks): void {
           const digits = d[i]!
           const drop = t.scale - digits
           const v = scaledBig(x, i)
-          out[i] = drop <= 0 ? v : shiftDown(v, drop, 'round') * (POW10_BIG[drop] ?? 0n)
+          out[i] = drop <= 0 ? v : drop >= POW10_BIG.length ? 0n : shiftDown(v, drop, 'round') * POW10_BIG[drop]!
         }
         const valid = compactValidity(mergeValidity(args, count), count)
         if (physicalOf(t) === 'f64') return new Vector(t, count, Float64Array.from(out, Number), valid)

@@ -11,10 +11,10 @@ import { BIGINT, BOOLEAN, INTEGER, type LogicalType, VARCHAR, list } from '../ty
 import { Vector } from '../vector/vector.ts'
 import { rowValid } from './kernel-util.ts'
 
-interface RegexOptions { readonly flags: string; readonly global: boolean }
+interface RegexOptions { readonly flags: string; readonly global: boolean; readonly literal: boolean }
 
 export function parseOptions(opts: string): RegexOptions {
-  let ci = false, dotAll = false, multi = false, global = false
+  let ci = false, dotAll = false, multi = false, global = false, literal = false
   for (const c of opts) {
     switch (c) {
       case 'i': ci = true; break
@@ -22,13 +22,35 @@ export function parseOptions(opts: string): RegexOptions {
       case 's': dotAll = true; multi = false; break
       case 'm': case 'n': case 'p': multi = true; dotAll = false; break
       case 'g': global = true; break
-      case 'l': case 'x': break
+      case 'l': literal = true; break
+      case 'x': break
       default:
         throw new GrizzlyError(SqlState.invalidParameterValue, `unrecognized regex option '${c}'`,
           { hint: "use the letters i, c, s, m, n, p or g, e.g. 'gi'" })
     }
   }
-  return { flags: (ci ? 'i' : '') + (dotAll ? 's' : '') + (multi ? 'm' : ''), global }
+  return { flags: (ci ? 'i' : '') + (dotAll ? 's' : '') + (multi ? 'm' : ''), global, literal }
+}
+
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g
+
+/** The pattern as a regex source: escaped for the 'l' (literal) option. */
+function sourceOf(pattern: string, o: RegexOptions): string {
+  return o.literal ? pattern.replace(REGEX_SPECIAL, '\\$&') : pattern
+}
+
+/** RE2 rejects escapes of letters it does not know (\X, \q, …); JavaScript would accept them. */
+const KNOWN_LETTER_ESCAPES = new Set('dDsSwWbBAzZpPnrtfvxuQEaCk0123456789')
+function checkEscapes(pattern: string): void {
+  for (let i = 0; i < pattern.length - 1; i++) {
+    if (pattern[i] !== '\\') continue
+    const c = pattern[i + 1]!
+    if (/[a-zA-Z]/.test(c) && !KNOWN_LETTER_ESCAPES.has(c)) {
+      throw new GrizzlyError(SqlState.invalidRegex, `invalid regular expression '${pattern}': invalid escape sequence \\${c}`,
+        { hint: 'escape a backslash as \\\\ or remove it' })
+    }
+    i++
+  }
 }
 
 const CACHE_LIMIT = 256
@@ -39,6 +61,7 @@ export function compileRegex(pattern: string, flags: string): RegExp {
   const key = flags + '\u0000' + pattern
   let re = cache.get(key)
   if (re !== undefined) return re
+  checkEscapes(pattern)
   let src = pattern
   let f = flags
   // RE2 lets a pattern start with inline flags: (?i), (?s), (?is) …
@@ -92,7 +115,8 @@ function boolKernel(full: boolean): ScalarKernel {
     for (let i = 0; i < count; i++) {
       if (!rowValid(args, i)) continue
       const o = optionsAt(args, 2, i)
-      const re = compileRegex(full ? `^(?:${p[i]!})$` : p[i]!, o.flags)
+      const src = sourceOf(p[i]!, o)
+      const re = compileRegex(full ? `^(?:${src})$` : src, o.flags)
       out[i] = re.test(s[i]!) ? 1 : 0
     }
     return new Vector(BOOLEAN, count, out, null)
@@ -105,7 +129,7 @@ const replaceKernel: ScalarKernel = (args, count) => {
   for (let i = 0; i < count; i++) {
     if (!rowValid(args, i)) { out[i] = ''; continue }
     const o = optionsAt(args, 3, i)
-    const re = compileRegex(p[i]!, o.flags + (o.global ? 'g' : ''))
+    const re = compileRegex(sourceOf(p[i]!, o), o.flags + (o.global ? 'g' : ''))
     re.lastIndex = 0
     out[i] = s[i]!.replace(re, translateReplacement(r[i]!))
   }
@@ -119,11 +143,16 @@ function groupIndex(args: readonly Vector[], k: number, i: number): number {
   return Number(d[i]!)
 }
 
-function checkGroup(re: RegExp, group: number, pattern: string): void {
-  const groups = new RegExp(`${re.source}|`, re.flags.replace('g', '')).exec('')!.length - 1
-  if (group < 0 || group > groups) {
+function groupCount(re: RegExp): number {
+  return new RegExp(`${re.source}|`, re.flags.replace('g', '')).exec('')!.length - 1
+}
+
+/** regexp_extract_all: a group the pattern does not have is an error (DuckDB). */
+function checkGroup(re: RegExp, group: number): void {
+  const groups = groupCount(re)
+  if (group > groups) {
     throw new GrizzlyError(SqlState.invalidParameterValue,
-      `regexp_extract: group ${group} does not exist in '${pattern}' (it has ${groups} group${groups === 1 ? '' : 's'})`,
+      `Pattern has ${groups} group${groups === 1 ? '' : 's'}. Cannot access group ${group}`,
       { hint: 'use 0 for the whole match or a group number that the pattern defines' })
   }
 }
@@ -135,10 +164,11 @@ function extractKernel(optsAt: number): ScalarKernel {
     for (let i = 0; i < count; i++) {
       out[i] = ''
       if (!rowValid(args, i)) continue
-      const re = compileRegex(p[i]!, optionsAt(args, optsAt, i).flags)
+      const o = optionsAt(args, optsAt, i)
+      const re = compileRegex(sourceOf(p[i]!, o), o.flags)
       const g = groupIndex(args, 2, i)
-      checkGroup(re, g, p[i]!)
-      const m = re.exec(s[i]!)
+      // a group that does not exist extracts nothing (DuckDB gives '')
+      const m = g < 0 ? null : re.exec(s[i]!)
       if (m !== null) out[i] = m[g] ?? ''
     }
     return new Vector(VARCHAR, count, out, null)
@@ -161,9 +191,11 @@ function extractAllKernel(optsAt: number): ScalarKernel {
     const s = args[0]!.data as string[], p = args[1]!.data as string[]
     return listOfStrings(count, i => {
       if (!rowValid(args, i)) return null
-      const re = compileRegex(p[i]!, optionsAt(args, optsAt, i).flags + 'g')
+      const o = optionsAt(args, optsAt, i)
+      const re = compileRegex(sourceOf(p[i]!, o), o.flags + 'g')
       const g = groupIndex(args, 2, i)
-      checkGroup(re, g, p[i]!)
+      checkGroup(re, g)
+      if (g < 0) return []
       const found: string[] = []
       for (const m of s[i]!.matchAll(re)) found.push(m[g] ?? '')
       return found
@@ -175,7 +207,8 @@ const splitKernel: ScalarKernel = (args, count) => {
   const s = args[0]!.data as string[], p = args[1]!.data as string[]
   return listOfStrings(count, i => {
     if (!rowValid(args, i)) return null
-    const re = compileRegex(p[i]!, optionsAt(args, 2, i).flags + 'g')
+    const o = optionsAt(args, 2, i)
+    const re = compileRegex(sourceOf(p[i]!, o), o.flags + 'g')
     // split() would also return capture groups; DuckDB returns only the pieces
     const pieces: string[] = []
     let last = 0

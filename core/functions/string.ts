@@ -15,6 +15,7 @@ import { invalidParameter, rowValid, textReader } from './kernel-util.ts'
 import { hashValue } from './hash.ts'
 import { registerLikeFunctions } from './like.ts'
 import { registerFormatFunctions } from './string-format.ts'
+import { registerExtraStringFunctions } from './string-extra.ts'
 
 const SURROGATE = /[\uD800-\uDFFF]/
 
@@ -390,15 +391,15 @@ export function registerStringFunctions(hooks: Hooks): void {
   reg('starts_with', [strPredicate((s, t) => s.startsWith(t))], ['prefix'])
   reg('ends_with', [strPredicate((s, t) => s.endsWith(t))], ['suffix'])
   reg('contains', [strPredicate((s, t) => s.includes(t))])
-  reg('strpos', [{
-    args: [VARCHAR, VARCHAR], returns: BIGINT,
-    invoke: (args, count) => {
-      const a = args[0]!.data as string[], b = args[1]!.data as string[]
-      const out = new BigInt64Array(count)
-      for (let i = 0; i < count; i++) out[i] = BigInt(strpos(a[i]!, b[i]!))
-      return new Vector(BIGINT, count, out, null)
-    },
-  }], ['instr', 'position'])
+  const strposKernel = (haystackArg: number): ScalarKernel => (args, count) => {
+    const a = args[haystackArg]!.data as string[], b = args[1 - haystackArg]!.data as string[]
+    const out = new BigInt64Array(count)
+    for (let i = 0; i < count; i++) out[i] = BigInt(strpos(a[i]!, b[i]!))
+    return new Vector(BIGINT, count, out, null)
+  }
+  reg('strpos', [{ args: [VARCHAR, VARCHAR], returns: BIGINT, invoke: strposKernel(0) }], ['instr'], 'strpos(string, search): 1-based position, 0 if absent')
+  // POSITION(search IN string) reaches us as position(search, string)
+  reg('position', [{ args: [VARCHAR, VARCHAR], returns: BIGINT, invoke: strposKernel(1) }], [], 'position(search IN string)')
   for (const [name, left] of [['lpad', true], ['rpad', false]] as const) {
     reg(name, INT_ARGS.map(t => ({
       args: [VARCHAR, t, VARCHAR], returns: VARCHAR,
@@ -486,4 +487,5 @@ export function registerStringFunctions(hooks: Hooks): void {
   })
   registerLikeFunctions(hooks)
   registerFormatFunctions(hooks)
+  registerExtraStringFunctions(hooks)
 }

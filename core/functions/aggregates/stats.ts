@@ -129,7 +129,42 @@ class CoMomentState implements AggregateState {
   }
 }
 
+/** geomean: exp of the mean of the logarithms. */
+class GeoMeanState implements AggregateState {
+  private logs = new Float64Array(16)
+  private n = new Float64Array(16)
+  resize(groups: number): void { this.logs = growF64(this.logs, groups); this.n = growF64(this.n, groups) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), a = v.data as Float64Array, m = v.validity
+    for (let i = 0; i < count; i++) {
+      if (m !== null && m[i] === 0) continue
+      const g = groupIds[i]!
+      this.logs[g]! += Math.log(a[i]!)
+      this.n[g]!++
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) { this.logs[dst[i]!]! += o.logs[src[i]!]!; this.n[dst[i]!]! += o.n[src[i]!]! }
+  }
+  finalize(groups: number): Vector {
+    const out = new Float64Array(groups)
+    const valid = new Uint8Array(groups)
+    let nulls = false
+    for (let g = 0; g < groups; g++) {
+      if (this.n[g] === 0) { nulls = true; continue }
+      out[g] = Math.exp(this.logs[g]! / this.n[g]!)
+      valid[g] = 1
+    }
+    return new Vector(DOUBLE, groups, out, nulls ? valid : null)
+  }
+}
+
 export function registerStatsAggregates(hooks: Hooks): void {
+  hooks.registerAggregate({
+    name: 'geomean', aliases: ['geometric_mean'], nulls: 'skip', description: 'geometric mean',
+    overloads: [{ args: [DOUBLE], returns: DOUBLE, createState: () => new GeoMeanState() }],
+  })
   const defs: [string, string[], Finish][] = [
     ['var_samp', ['variance'], 'var_samp'],
     ['var_pop', [], 'var_pop'],

@@ -120,3 +120,8 @@ test('a large grouped aggregation', () => {
   const sums = aggregate('sum', [INTEGER], data, groups)
   assert.equal(sums.reduce((a, b) => (a as bigint) + (b as bigint), 0n), BigInt(data.reduce((a, r) => a + r[0]!, 0)))
 })
+
+test('geomean', () => {
+  const r = aggregate('geomean', [DOUBLE], rows([1, 2, 4]), undefined, true)[0] as number
+  assert.ok(Math.abs(r - 2) < 1e-12)
+})

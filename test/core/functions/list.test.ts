@@ -66,3 +66,8 @@ test('range and generate_series scalars', () => {
   assert.deepEqual(call1('generate_series', [BIGINT, BIGINT], [1n, 3n]), [1n, 2n, 3n])
   assert.throws(() => call1('range', [BIGINT, BIGINT, BIGINT], [1n, 3n, 0n]), (e: unknown) => e instanceof GrizzlyError && e.code === '22023')
 })
+
+test('contains works on lists as well as strings', () => {
+  assert.equal(call1('contains', [LI, INTEGER], [[1, 2, 3], 2]), true)
+  assert.equal(call1('contains', [VARCHAR, VARCHAR], ['abc', 'b']), true)
+})
