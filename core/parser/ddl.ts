@@ -4,11 +4,11 @@
 import { notSupported } from '../errors.ts'
 import type {
   AlterTableAction, AlterTableStatement, ColumnDef, CreateSequenceStatement, DropObjectType, DropStatement, Expr,
-  QualifiedName, Statement, TableConstraint,
+  QualifiedName, Query, Statement, TableConstraint,
 } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { BP, parseExpr } from './expressions.ts'
-import { identifierList, parseQuery } from './query.ts'
+import { identifierList, parseQuery, selectStarFrom } from './query.ts'
 import { parseTypeName } from './type-names.ts'
 
 export function parseCreate(p: Cursor): Statement {
@@ -18,6 +18,10 @@ export function parseCreate(p: Cursor): Statement {
   if (p.acceptKw('temp') || p.acceptKw('temporary')) temporary = true
   else if (p.acceptKw('persistent')) temporary = false
   const unique = p.acceptKw('unique')
+  if (p.isKw('recursive') && p.isKw('view', 1)) {
+    p.index += 2
+    return parseCreateRecursiveView(p, pos, orReplace, temporary)
+  }
   const what = p.peek()
   if (what.type !== 'ident') throw p.unexpected(what, 'expected TABLE, VIEW, SCHEMA, INDEX or SEQUENCE')
   if (unique && what.text !== 'index') throw p.unexpected(what, 'expected INDEX after CREATE UNIQUE')
@@ -203,6 +207,23 @@ function parseCreateView(p: Cursor, pos: number, orReplace: boolean, temporary: 
   if (p.isOp('(')) columns = parenNames(p)
   p.expectKw('as')
   const query = parseQuery(p)
+  return { kind: 'create_view', pos, name, columns, query, orReplace, ifNotExists, temporary }
+}
+
+/** CREATE RECURSIVE VIEW v (cols) AS q ≡ CREATE VIEW v (cols) AS WITH RECURSIVE v (cols) AS (q) SELECT * FROM v */
+function parseCreateRecursiveView(p: Cursor, pos: number, orReplace: boolean, temporary: boolean): Statement {
+  const ifNotExists = acceptIfNotExists(p)
+  const name = p.qualifiedName('view name')
+  const columns = parenNames(p)
+  p.expectKw('as')
+  const body = parseQuery(p)
+  const viewName = name[name.length - 1]!
+  const query: Query = {
+    kind: 'query', pos: body.pos,
+    with: { pos: body.pos, recursive: true, ctes: [{ pos: body.pos, name: viewName, columns, materialized: null, query: body }] },
+    body: selectStarFrom(body.pos, [{ kind: 'table_ref', pos: body.pos, name: [viewName], alias: null }]),
+    orderBy: [], orderByAll: null, limit: null, limitPercent: false, offset: null,
+  }
   return { kind: 'create_view', pos, name, columns, query, orReplace, ifNotExists, temporary }
 }
 

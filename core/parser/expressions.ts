@@ -41,7 +41,7 @@ const OPERATOR_POWER: ReadonlyMap<string, number> = new Map<string, number>([
   ['&&', BP.other], ['->>', BP.other], ['->', BP.other], ['~', BP.other], ['!~', BP.other],
   ['~*', BP.other], ['!~*', BP.other], ['~~', BP.other], ['!~~', BP.other], ['~~*', BP.other],
   ['!~~*', BP.other], ['^@', BP.other],
-  ['::', BP.postfix], ['[', BP.postfix], ['.', BP.postfix],
+  ['::', BP.postfix], ['[', BP.postfix], ['.', BP.postfix], ['!', BP.postfix],
 ])
 
 const KEYWORD_POWER: ReadonlyMap<string, number> = new Map<string, number>([
@@ -98,6 +98,9 @@ function parseInfix(p: Cursor, left: Expr, power: number): Expr {
         const right = parseExpr(p, power)
         return { kind: 'like', pos, not: t.text[0] === '!', op: t.text.endsWith('*') ? 'ilike' : 'like', expr: left, pattern: right, escape: null }
       }
+      case '!':
+        // DuckDB's postfix factorial
+        return plainCall(pos, 'factorial', [left])
       case '^@': {
         const right = parseExpr(p, power)
         return plainCall(pos, 'starts_with', [left, right])

@@ -52,6 +52,7 @@ function parseJoin(p: Cursor, left: TableRef): TableRef | null {
     case 'positional': p.next(); type = 'positional'; needsCondition = false; break
     case 'asof':
       p.next()
+      if (p.isKw('semi') || p.isKw('anti')) throw notSupported(`ASOF ${p.peek().text.toUpperCase()} JOIN`, t.pos)
       type = 'asof'
       if (p.acceptKw('left')) { asofOuter = true; p.acceptKw('outer') }
       break

@@ -3,7 +3,9 @@
  * CAST, subqueries, list/struct/row constructors, typed and interval literals, lambdas.
  */
 import { notSupported, syntaxError } from '../errors.ts'
-import type { Expr, FunctionCall, NamedArg, OrderItem, Star, TypeName, WindowFrame, FrameBound, WindowSpec } from './ast.ts'
+import type {
+  Expr, FrameBound, FunctionCall, NamedArg, OrderItem, Query, SelectCore, Star, TableRef, TypeName, WindowFrame, WindowSpec,
+} from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { BP, parseExpr, parseExprList, parseOrderItems, plainCall, parseParenQuery } from './expressions.ts'
 import { INTERVAL_UNITS, LITERAL_TYPE_NAMES, RESERVED, isReservedForColumn } from './keywords.ts'
@@ -91,7 +93,14 @@ function parseOperatorPrimary(p: Cursor): Expr {
       return first
     }
     case '[': {
-      const items = p.isOp(']') ? [] : parseListItems(p, ']')
+      if (p.acceptOp(']')) return { kind: 'list', pos, items: [] }
+      const first = parseExpr(p)
+      if (p.isKw('for')) return parseListComprehension(p, pos, first)
+      const items = [first]
+      while (p.acceptOp(',')) {
+        if (p.isOp(']')) break
+        items.push(parseExpr(p))
+      }
       p.expectOp(']')
       return { kind: 'list', pos, items }
     }
@@ -111,9 +120,27 @@ function parseOperatorPrimary(p: Cursor): Expr {
       return { kind: 'unary', pos, op: '~', operand: parseExpr(p, BP.unary) }
     case '*':
       return parseStarModifiers(p, pos, null)
+    case '#':
+      if (p.peek().type === 'number') throw notSupported('positional column references (#n)', pos, 'name the column instead')
+      throw p.unexpected(t)
     default:
       throw p.unexpected(t)
   }
+}
+
+/** [expr FOR x IN list IF cond] → list_transform(list_filter(list, x -> cond), x -> expr) */
+function parseListComprehension(p: Cursor, pos: number, body: Expr): Expr {
+  p.expectKw('for')
+  const params = [p.identifier('loop variable')]
+  while (p.acceptOp(',')) params.push(p.identifier('loop variable'))
+  p.expectKw('in')
+  let source = parseExpr(p)
+  if (p.acceptKw('if')) {
+    const condition = parseExpr(p)
+    source = plainCall(pos, 'list_filter', [source, { kind: 'lambda', pos: condition.pos, params, body: condition }])
+  }
+  p.expectOp(']')
+  return plainCall(pos, 'list_transform', [source, { kind: 'lambda', pos: body.pos, params, body }])
 }
 
 /** List items, allowing DuckDB's trailing comma: [1, 2, ] */
@@ -187,7 +214,7 @@ function parseKeywordPrimary(p: Cursor): Expr {
         p.expectOp(']')
         return { kind: 'list', pos, items }
       }
-      if (p.isOp('(')) throw notSupported('ARRAY(subquery)', pos, 'use (SELECT list(x) FROM …)')
+      if (p.isOp('(') && isQueryStart(p, 1)) return arraySubquery(pos, parseParenQuery(p))
       throw p.unexpected(undefined, 'expected [ after ARRAY')
     case 'row':
       if (p.isOp('(', 1)) {
@@ -231,6 +258,18 @@ function parseKeywordPrimary(p: Cursor): Expr {
     return { kind: 'typed_literal', pos, type: simpleType(pos, word.toUpperCase()), value }
   }
   return parseNameExpr(p)
+}
+
+/** ARRAY(q) → (SELECT list(c) FROM (q) AS array_subquery(c)): q has one column, order kept. */
+function arraySubquery(pos: number, query: Query): Expr {
+  const column: Expr = { kind: 'column', pos, parts: ['array_subquery', 'c'] }
+  const from: TableRef = { kind: 'subquery_ref', pos, query, alias: { pos, name: 'array_subquery', columns: ['c'] }, lateral: false }
+  const select: SelectCore = {
+    kind: 'select', pos, distinct: false, items: [{ pos, expr: plainCall(pos, 'list', [column]), alias: null }],
+    from: [from], where: null, groupBy: null, having: null, windows: [], qualify: null,
+  }
+  const outer: Query = { kind: 'query', pos, with: null, body: select, orderBy: [], orderByAll: null, limit: null, limitPercent: false, offset: null }
+  return { kind: 'subquery', pos, query: outer }
 }
 
 function simpleType(pos: number, name: string): TypeName {
@@ -279,17 +318,25 @@ function parseStarModifiers(p: Cursor, pos: number, qualifier: string[] | null):
       exclude = [lastPart(p)]
     }
   }
-  if (p.isKw('replace') && p.isOp('(', 1)) {
-    p.index += 2
+  if (p.isKw('replace') && !p.isKw('as', 1) && !p.isOp(',', 1) && !isEndOfItem(p, 1)) {
+    p.next()
+    const parenthesised = p.acceptOp('(')
     replace = []
     do {
       const expr = parseExpr(p)
       p.expectKw('as')
       replace.push({ expr, name: p.label('column name') })
-    } while (p.acceptOp(','))
-    p.expectOp(')')
+    } while (parenthesised && p.acceptOp(','))
+    if (parenthesised) p.expectOp(')')
   }
+  if (p.isKw('rename') && (p.isOp('(', 1) || p.isLabel(1))) throw notSupported('* RENAME', p.pos, 'list the columns with aliases instead')
   return { kind: 'star', pos, qualifier, exclude, replace }
+}
+
+/** True when the token at offset ends a select item (`,`, `)`, FROM, end …). */
+function isEndOfItem(p: Cursor, offset: number): boolean {
+  const t = p.peek(offset)
+  return t.type === 'eof' || (t.type === 'op' && (t.text === ')' || t.text === ';')) || (t.type === 'ident' && (t.text === 'from' || t.text === 'where'))
 }
 
 function lastPart(p: Cursor): string {

@@ -83,7 +83,6 @@ test('lexical errors', () => {
 })
 
 test('recognised but unsupported syntax is 0A000', () => {
-  fails('SELECT ARRAY(SELECT 1)', '0A000', 7)
   fails('SELECT x = ANY([1, 2])', '0A000', 11)
   fails('SELECT x[1:2:3]', '0A000', 12)
   fails('SELECT * INTO t2 FROM t', '0A000', 9)
@@ -142,4 +141,11 @@ test('misspelled keywords get a did-you-mean hint', () => {
 test('named parameters are recognised but not supported', () => {
   const e = fails('SELECT $name', '0A000', 7, /\$name/)
   assert.match(e.hint ?? '', /\$1/)
+})
+
+test('DuckDB syntax without an AST form yet is 0A000', () => {
+  fails('SELECT #1 FROM t', '0A000', 7)
+  fails('SELECT * RENAME (a AS b) FROM t', '0A000', 9)
+  fails('SELECT * FROM a ASOF SEMI JOIN b ON x', '0A000', 16)
+  fails('SELECT # FROM t', '42601', 7)
 })

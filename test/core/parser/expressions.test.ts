@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseExpression } from '../../../core/parser/index.ts'
 import type { Expr } from '../../../core/parser/ast.ts'
-import { px, selExpr, strip } from './helpers.ts'
+import { px, select, selExpr, strip } from './helpers.ts'
 
 function expr<K extends Expr['kind']>(sql: string, kind: K): Extract<Expr, { kind: K }> {
   const e = parseExpression(sql)
@@ -317,4 +317,17 @@ test('adjacent string literals separated by a newline are one string', () => {
   assert.throws(() => parseExpression("'a' 'b'"))
   // a byte-order mark is whitespace
   assert.equal(expr('\uFEFF42', 'number').text, '42')
+})
+
+test('DuckDB extras: comprehensions, factorial, ARRAY(subquery), star REPLACE without parentheses', () => {
+  assert.equal(px('[x * 2 FOR x IN l IF x > 1]'), 'list_transform(list_filter(l, <lambda>), <lambda>)')
+  assert.equal(px('[x FOR x IN range(3)]'), 'list_transform(range(3), <lambda>)')
+  assert.equal(px('5!'), 'factorial(5)')
+  assert.equal(px('2 + 3! * 2'), '(+ 2 (* factorial(3) 2))')
+  const arr = expr('ARRAY(SELECT x FROM t ORDER BY x)', 'subquery')
+  const body = arr.query.body
+  assert.ok(body.kind === 'select' && body.from[0]?.kind === 'subquery_ref' && body.from[0].alias?.columns?.[0] === 'c')
+  const star = selExpr('* REPLACE i + 100 AS i')
+  assert.ok(star.kind === 'star' && star.replace.length === 1 && star.replace[0]!.name === 'i')
+  assert.equal(select('SELECT * replace FROM t').items[0]!.alias, 'replace')
 })

@@ -230,3 +230,10 @@ test('recognised but unsupported statements report 0A000 with a position', () =>
   fails('CREATE TABLE t (a INT GENERATED ALWAYS AS (1))', '0A000', 22)
   fails('SELECT * FROM t TABLESAMPLE bernoulli(5)', '0A000', 16)
 })
+
+test('CREATE RECURSIVE VIEW becomes a view over a recursive CTE', () => {
+  const v = stmt('CREATE RECURSIVE VIEW nums (n) AS VALUES (1) UNION ALL SELECT n + 1 FROM nums WHERE n < 5', 'create_view')
+  assert.deepEqual(v.columns, ['n'])
+  assert.ok(v.query.with?.recursive && v.query.with.ctes[0]!.name === 'nums')
+  assert.deepEqual(v.query.with.ctes[0]!.columns, ['n'])
+})
