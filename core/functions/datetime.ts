@@ -19,6 +19,7 @@ import { DAY_NAMES, MONTH_NAMES, compileFormat, strftime, strptime } from '../ty
 import { parseDate } from '../types/parse.ts'
 import { UnitCache, big, num, onlyUserErrors, rowKernel, str } from './datetime-kernels.ts'
 import { registerTemporalOperators } from './datetime-operators.ts'
+import { registerTimeBucket } from './datetime-bucket.ts'
 import { registerBuiltinCasts } from './cast.ts'
 
 export function registerDateTimeFunctions(hooks: Hooks): void {
@@ -31,6 +32,7 @@ export function registerDateTimeFunctions(hooks: Hooks): void {
   registerFormatting(hooks)
   registerIntervalConstructors(hooks)
   registerTemporalOperators(hooks)
+  registerTimeBucket(hooks)
 }
 
 // ---- clock ------------------------------------------------------------------------------------

@@ -182,3 +182,22 @@ test('NULL rows never throw and stay NULL', () => {
   const s = call('strptime', [VARCHAR, VARCHAR], [[null, '%Y'], ['2024', null]])
   assert.deepEqual(s.values, [null, null])
 })
+
+test('time_bucket on the default grids, with offsets and origins', () => {
+  const I = INTERVAL, T = TIMESTAMP
+  assert.equal(text('time_bucket', [I, T], ['56 seconds', '1970-01-01 00:00:00']), '1969-12-31 23:59:28')
+  assert.equal(text('time_bucket', [I, T], ['3 days', '2000-01-01 00:00:00']), '1999-12-31 00:00:00')
+  assert.equal(text('time_bucket', [I, T], ['3 days', '2000-01-03 00:00:00']), '2000-01-03 00:00:00')
+  assert.equal(text('time_bucket', [I, T], ['2 months', '2016-02-21 02:02:22']), '2016-01-01 00:00:00')
+  assert.equal(text('time_bucket', [I, T], ['3 years', '2024-05-17 10:00']), '2024-01-01 00:00:00')
+  assert.equal(text('time_bucket', [I, T], ['10 days', 'infinity']), 'infinity')
+  assert.equal(text('time_bucket', [I, T, I], ['1 day', '2024-05-17 10:00', '12 hours']), '2024-05-16 12:00:00')
+  assert.equal(text('time_bucket', [I, T, T], ['1 hour', '2024-05-17 10:40', '2024-05-17 00:30']), '2024-05-17 10:30:00')
+  assert.equal(text('time_bucket', [I, T, T], ['1 hour', '2024-05-17 10:40', 'infinity']), 'NULL')
+  assert.equal(text('time_bucket', [I, DATE], ['1 week', '2024-05-19']), '2024-05-13')
+  const bad = (w: string): void => assert.throws(() => text('time_bucket', [I, T], [w, '2024-05-17']),
+    (e: unknown) => e instanceof GrizzlyError && e.code === '22023', w)
+  bad('1 month 1 day')
+  bad('0 days')
+  bad('-1 hour')
+})
