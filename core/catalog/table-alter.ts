@@ -9,7 +9,7 @@ import { physicalOf } from '../types/types.ts'
 import type { BoundExpr, ColumnRefExpr } from '../plan/expr.ts'
 import type { Vector } from '../vector/vector.ts'
 import { ColumnSegment } from './column-segment.ts'
-import { ROW_GROUP_SIZE, buildIndexes, type MemoryTable } from './memory-table.ts'
+import { ROW_GROUP_SIZE, type MemoryTable } from './memory-table.ts'
 
 export function addColumn(txn: Transaction, table: MemoryTable, column: ColumnSchema, fill: (rows: number) => Vector): void {
   const positions = table.rowPositions
@@ -89,6 +89,16 @@ export function replaceColumn(txn: Transaction, table: MemoryTable, column: numb
 
 export function alterColumnType(txn: Transaction, table: MemoryTable, column: number, type: LogicalType, convert: (old: Vector) => Vector): void {
   const col = requireColumn(table, column)
+  // as DuckDB: key indexes and bound CHECK expressions are typed by the old column type
+  const c = table.constraints
+  if (c.primaryKey?.includes(column) === true || c.unique.some(key => key.includes(column))) {
+    throw new GrizzlyError(SqlState.dependentObjects, `Cannot change the type of a column that has a UNIQUE or PRIMARY KEY constraint specified (column "${col.name}")`)
+  }
+  if (c.checks.some(check => readsColumn(check.expr, column))) {
+    throw new GrizzlyError(SqlState.dependentObjects, `Cannot change the type of column "${col.name}": a CHECK constraint depends on it`, {
+      hint: 'recreate the table to change the column together with its CHECK',
+    })
+  }
   const physical = physicalOf(type)
   // convert everything first: a failed cast leaves the table untouched
   const converted = table.groups.map(group => {
@@ -108,33 +118,13 @@ export function alterColumnType(txn: Transaction, table: MemoryTable, column: nu
     return s
   })
   const oldSegments = table.groups.map(group => group.segments[column]!)
-  const oldColumns = table.columns, oldIndexes = table.indexes
+  const oldColumns = table.columns
   table.groups.forEach((group, g) => { group.segments[column] = converted[g]! })
-  table.columns = oldColumns.map((c, i) => i === column ? { ...col, type } : c)
-  const restore = (): void => {
+  table.columns = oldColumns.map((x, i) => i === column ? { ...col, type } : x)
+  txn.onRollback(() => {
     table.groups.forEach((group, g) => { group.segments[column] = oldSegments[g]! })
     table.columns = oldColumns
-    table.indexes = oldIndexes
-  }
-  if (oldIndexes.some(ix => ix.columns.includes(column))) {
-    try { rebuildIndexes(table) } catch (e) { restore(); throw e }
-  }
-  txn.onRollback(restore)
-}
-
-/** builds fresh indexes over the live rows; 23505 when the rows are no longer unique */
-function rebuildIndexes(table: MemoryTable): void {
-  const indexes = buildIndexes(table.columns, table.constraints)
-  for (const index of indexes) {
-    for (let p = 0; p < table.rowPositions; p++) {
-      if (!table.isLive(p)) continue
-      const key = table.keyAt(index, p)
-      if (key === null) continue
-      if (index.get(key) !== undefined) throw table.duplicateError(index, index.columns.map(c => table.valueAt(p, c)))
-      index.set(key, p)
-    }
-  }
-  table.indexes = indexes
+  })
 }
 
 export function setConstraints(txn: Transaction, table: MemoryTable, constraints: TableConstraints): void {
