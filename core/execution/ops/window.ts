@@ -11,7 +11,7 @@
  */
 import { GrizzlyError, SqlState, notSupported } from '../../errors.ts'
 import type { AggregateState, WindowPartition } from '../../hooks/contracts.ts'
-import type { BoundFrameBound, BoundWindowCall } from '../../plan/expr.ts'
+import type { BoundExpr, BoundFrameBound, BoundWindowCall } from '../../plan/expr.ts'
 import { referencedColumns } from '../../plan/expr.ts'
 import type { WindowNode } from '../../plan/logical.ts'
 import { INTEGER, type Interval, type Value } from '../../types/types.ts'
@@ -26,6 +26,7 @@ export class WindowOperator extends Operator {
   private readonly node: WindowNode
   private readonly input: Operator
   private output: Generator<DataChunk> | null = null
+  private readonly layouts = new Map<string, SortedLayout>()
 
   constructor(input: Operator, node: WindowNode, frame: Frame) {
     super(frame)
@@ -52,35 +53,22 @@ export class WindowOperator extends Operator {
   private compute(call: BoundWindowCall, chunk: DataChunk): Vector {
     const n = chunk.size
     const layout = layoutOf(this.node.input.output)
-    const ev = (e: Parameters<typeof compileValue>[0]): Vector => compileValue(e, layout, this.frame)(chunk)
-    const partKeys = call.partitionBy.map(ev)
-    const orderKeys = call.orderBy.map(k => ev(k.expr))
-    const specs: SortSpec[] = [...partKeys.map(() => ({ descending: false, nullsFirst: false })), ...call.orderBy]
-    const order = sortedOrder([...partKeys, ...orderKeys], specs, n)
-    const sortedPart = partKeys.map(v => gather(v, order, n))
-    const sortedOrderKeys = orderKeys.map(v => gather(v, order, n))
+    const ev = (e: BoundExpr): Vector => compileValue(e, layout, this.frame)(chunk)
+    const { order, sortedOrderKeys, partStarts, peerStart: allPeerStart, peerEnd: allPeerEnd } = this.sortedLayout(call, chunk, ev)
     const argExprs = call.fn.kind === 'aggregate' && call.fn.aggregate.args.length > 0 ? call.fn.aggregate.args : call.args
     const sortedArgs = argExprs.map(e => gather(ev(e), order, n))
     const filter = call.fn.kind === 'aggregate' && call.fn.aggregate.filter !== null ? gather(ev(call.fn.aggregate.filter), order, n) : null
-    const samePartition = rowEquals(sortedPart.map(v => v.type), true)
-    const samePeer = rowEquals(sortedOrderKeys.map(v => v.type), true)
+    const callOrder = call.fn.kind === 'aggregate' ? call.fn.aggregate.orderBy.map(k => gather(ev(k.expr), order, n)) : []
     const allOffsets = {
       start: this.offset(call.frame.start, 'starting', chunk, order),
       end: this.offset(call.frame.end, 'ending', chunk, order),
     }
 
     const parts: Vector[] = []
-    for (let ps = 0; ps < n;) {
-      let pe = ps + 1
-      while (pe < n && samePartition(sortedPart, ps, sortedPart, pe)) pe++
+    for (let p = 0; p + 1 < partStarts.length; p++) {
+      const ps = partStarts[p]!, pe = partStarts[p + 1]!
       const count = pe - ps
-      const peerStart = new Int32Array(count), peerEnd = new Int32Array(count)
-      for (let i = 0; i < count;) {
-        let j = i + 1
-        while (j < count && samePeer(sortedOrderKeys, ps + i, sortedOrderKeys, ps + j)) j++
-        for (let k = i; k < j; k++) { peerStart[k] = i; peerEnd[k] = j }
-        i = j
-      }
+      const peerStart = allPeerStart.subarray(ps, pe), peerEnd = allPeerEnd.subarray(ps, pe)
       const offsets: Offsets = {
         start: allOffsets.start instanceof Float64Array ? allOffsets.start.subarray(ps, pe) : allOffsets.start,
         end: allOffsets.end instanceof Float64Array ? allOffsets.end.subarray(ps, pe) : allOffsets.end,
@@ -93,15 +81,59 @@ export class WindowOperator extends Operator {
         parts.push(call.fn.window.evaluate(partition, this.runtime.ctx.fnCtx))
       } else {
         const f = filter === null ? null : slice(filter, ps, pe)
-        parts.push(this.frameAggregate(call, args, f, count, frameStart, frameEnd, peerStart, peerEnd))
+        const keys = callOrder.map(v => slice(v, ps, pe))
+        parts.push(this.frameAggregate(call, args, f, keys, count, frameStart, frameEnd, peerStart, peerEnd))
       }
-      ps = pe
     }
     if (n === 0) return concatVectors(call.type, [])
     const sorted = concatVectors(call.type, parts)
     const inverse = new Int32Array(n)
     for (let k = 0; k < n; k++) inverse[order[k]!] = k
     return gather(sorted, inverse, n)
+  }
+
+  /**
+   * Rows sorted by (PARTITION BY, ORDER BY), partition boundaries and peer groups; shared by
+   * the calls of this node that have the same window specification.
+   */
+  private sortedLayout(call: BoundWindowCall, chunk: DataChunk, ev: (e: BoundExpr) => Vector): SortedLayout {
+    let signature: string | null = null
+    try {
+      signature = JSON.stringify([call.partitionBy, call.orderBy], (_k, x: unknown) => typeof x === 'bigint' ? `${x}n` : x)
+    } catch {
+      // plans inside subqueries may not serialise; such windows are simply not shared
+    }
+    const cached = signature === null ? undefined : this.layouts.get(signature)
+    if (cached !== undefined) return cached
+    const n = chunk.size
+    const partKeys = call.partitionBy.map(ev)
+    const orderKeys = call.orderBy.map(k => ev(k.expr))
+    const specs: SortSpec[] = [...partKeys.map(() => ({ descending: false, nullsFirst: false })), ...call.orderBy]
+    const order = sortedOrder([...partKeys, ...orderKeys], specs, n)
+    const sortedPart = partKeys.map(v => gather(v, order, n))
+    const sortedOrderKeys = orderKeys.map(v => gather(v, order, n))
+    const samePartition = rowEquals(sortedPart.map(v => v.type), true)
+    const samePeer = rowEquals(sortedOrderKeys.map(v => v.type), true)
+    const partStarts: number[] = []
+    const peerStart = new Int32Array(n), peerEnd = new Int32Array(n)
+    for (let ps = 0; ps < n;) {
+      partStarts.push(ps)
+      let pe = ps + 1
+      if (sortedPart.length > 0) while (pe < n && samePartition(sortedPart, ps, sortedPart, pe)) pe++
+      else pe = n
+      for (let i = ps; i < pe;) {
+        let j = i + 1
+        if (sortedOrderKeys.length > 0) while (j < pe && samePeer(sortedOrderKeys, i, sortedOrderKeys, j)) j++
+        else j = pe
+        for (let k = i; k < j; k++) { peerStart[k] = i - ps; peerEnd[k] = j - ps }
+        i = j
+      }
+      ps = pe
+    }
+    partStarts.push(n)
+    const layout: SortedLayout = { order, sortedOrderKeys, partStarts, peerStart, peerEnd }
+    if (signature !== null) this.layouts.set(signature, layout)
+    return layout
   }
 
   /** A frame offset: constant, or per row (in sorted order) when it reads columns. */
@@ -127,7 +159,7 @@ export class WindowOperator extends Operator {
     return out
   }
 
-  private frameAggregate(call: BoundWindowCall, args: Vector[], filter: Vector | null, count: number,
+  private frameAggregate(call: BoundWindowCall, args: Vector[], filter: Vector | null, orderKeys: Vector[], count: number,
     frameStart: Int32Array, frameEnd: Int32Array, peerStart: Int32Array, peerEnd: Int32Array): Vector {
     const a = (call.fn as { aggregate: NonNullable<Extract<BoundWindowCall['fn'], { kind: 'aggregate' }>['aggregate']> }).aggregate
     // rows that take part at all: FILTER true, and no NULL argument for NULL-skipping aggregates
@@ -187,7 +219,15 @@ export class WindowOperator extends Operator {
         const ks = Int32Array.from(keep)
         argv = argv.map(v => gather(v, ks, ks.length))
         ids = Int32Array.from(keep, k => ids[k]!)
-        sel = ks
+        const prior = sel
+        sel = Int32Array.from(ks, k => prior[k]!)
+      }
+      if (orderKeys.length > 0 && ids.length > 1) {
+        // ORDER BY inside the call: each frame's rows in that order (stable, so ties keep window order)
+        const keys = [new Vector(INTEGER, ids.length, ids, null), ...orderKeys.map(v => gather(v, sel, sel.length))]
+        const o = sortedOrder(keys, [{ descending: false, nullsFirst: false }, ...a.orderBy], ids.length)
+        argv = argv.map(v => gather(v, o, o.length))
+        ids = Int32Array.from(o, k => ids[k]!)
       }
       if (ids.length > 0) result.update(argv, ids, ids.length)
     } else {
@@ -241,6 +281,16 @@ export class WindowOperator extends Operator {
       if (s.length > 0) result.combine(st, Int32Array.from(s), Int32Array.from(d), s.length)
     })
   }
+}
+
+interface SortedLayout {
+  readonly order: Int32Array
+  readonly sortedOrderKeys: readonly Vector[]
+  /** partition boundaries in sorted order, ending with the row count */
+  readonly partStarts: readonly number[]
+  /** per sorted row, relative to its partition's start */
+  readonly peerStart: Int32Array
+  readonly peerEnd: Int32Array
 }
 
 type OffsetValue = number | Interval | Float64Array | null

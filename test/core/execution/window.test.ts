@@ -143,3 +143,30 @@ test('window over empty input', () => {
   const input = values([INTEGER], [])
   assert.deepEqual(run(window(input, [win(ROW_NUMBER, [], [], [])])), [])
 })
+
+test('frame offsets that vary per row', () => {
+  // ROWS BETWEEN p PRECEDING AND f FOLLOWING with p, f columns
+  const input = values([INTEGER, INTEGER, INTEGER, DOUBLE], [[0, 1, 2, 1], [1, 0, 0, 2], [2, 2, 1, 4], [3, 1, 0, 8], [4, 3, 5, 16]])
+  const [i, p, f, v] = input.output
+  const frame: BoundFrame = { units: 'rows', start: { kind: 'preceding', offset: ref(p!) }, end: { kind: 'following', offset: ref(f!) }, exclude: 'no_others' }
+  const rows = run(window(input, [aggWin(agg(SUM, [ref(v!)]), [], [key(ref(i!))], frame)]))
+  assert.deepEqual(rows.map(r => r[4]), [1 + 2 + 4, 2, 1 + 2 + 4 + 8, 4 + 8, 2 + 4 + 8 + 16])
+  const negative = values([INTEGER, INTEGER], [[0, -1]])
+  const bad: BoundFrame = { units: 'rows', start: { kind: 'preceding', offset: ref(negative.output[1]!) }, end: CUR, exclude: 'no_others' }
+  assert.throws(() => run(window(negative, [aggWin(agg(COUNT, []), [], [key(ref(negative.output[0]!))], bad)])), (e: GrizzlyError) => e.code === '22023')
+})
+
+test('window aggregates with DISTINCT and ORDER BY inside the call; calls sharing a window', () => {
+  const input = values([INTEGER, VARCHAR], [[1, 'b'], [2, 'a'], [3, 'b'], [4, 'c']])
+  const [i, s] = input.output
+  const whole: BoundFrame = { units: 'rows', start: UP, end: UF, exclude: 'no_others' }
+  const rows = run(window(input, [
+    aggWin(agg(CONCAT, [ref(s!)], { orderBy: [key(ref(s!), true)] }), [], [key(ref(i!))], whole),
+    aggWin(agg(CONCAT, [ref(s!)], { distinct: true, orderBy: [key(ref(s!))] }), [], [key(ref(i!))]),
+    aggWin(agg(COUNT, [ref(s!)], { distinct: true }), [], [key(ref(i!))]),
+    win(ROW_NUMBER, [], [], [key(ref(i!))]),
+  ]))
+  assert.deepEqual(rows.map(r => r.slice(2)), [
+    ['c,b,b,a', 'b', 1n, 1n], ['c,b,b,a', 'a,b', 2n, 2n], ['c,b,b,a', 'a,b', 2n, 3n], ['c,b,b,a', 'a,b,c', 3n, 4n],
+  ])
+})
