@@ -3,8 +3,9 @@
  * rebuilt greedily: start from the smallest input, then repeatedly join the input that keeps
  * the estimated result smallest, preferring inputs connected by a condition over cross
  * products. Each condition is attached to the lowest join where all its columns are available,
- * and the smaller side of each join goes right (the hash join's build side). A projection on
- * top restores the original column order when it changed.
+ * and the smaller side of each join goes right (the hash join's build side); LEFT and RIGHT
+ * joins are mirrored for the same reason. A projection on top restores the original column
+ * order when it changed.
  */
 import type { Transaction } from '../../catalog/catalog.ts'
 import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
@@ -33,7 +34,8 @@ function reorder(input: LogicalPlan, txn: Transaction): LogicalPlan {
   if (!isReorderable(plan)) {
     const kids = kidsOf(plan)
     const next = kids.map(k => reorder(k, txn))
-    return next.every((k, i) => k === kids[i]) ? plan : withChildren(plan, next)
+    const rebuilt = next.every((k, i) => k === kids[i]) ? plan : withChildren(plan, next)
+    return rebuilt.kind === 'join' ? swapOuterJoin(rebuilt, txn) : rebuilt
   }
   const leaves: LogicalPlan[] = [], conditions: BoundExpr[] = []
   const shape = flatten(plan, leaves, conditions)
@@ -117,4 +119,19 @@ function restoreOrder(plan: LogicalPlan, original: LogicalPlan): LogicalPlan {
   const same = plan.output.length === original.output.length && plan.output.every((c, i) => c.id === original.output[i]!.id)
   if (same) return { ...plan, output: original.output }
   return { kind: 'project', input: plan, exprs: original.output.map(colrefOf), output: original.output }
+}
+
+/**
+ * The hash join builds its right input: a LEFT join whose right side is much larger than its
+ * left becomes the mirrored RIGHT join (and vice versa), with the column order restored.
+ */
+function swapOuterJoin(join: JoinNode, txn: Transaction): LogicalPlan {
+  if ((join.joinType !== 'left' && join.joinType !== 'right') || join.lateral || !hasEquality(join.condition)) return join
+  const l = estimateRows(join.left, txn), r = estimateRows(join.right, txn)
+  if (r <= l * 2) return join
+  const swapped: JoinNode = {
+    ...join, joinType: join.joinType === 'left' ? 'right' : 'left', left: join.right, right: join.left,
+    output: [...join.right.output, ...join.left.output],
+  }
+  return restoreOrder(swapped, join)
 }

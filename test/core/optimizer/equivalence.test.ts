@@ -26,6 +26,8 @@ const queries: { sql: string; ordered?: boolean }[] = [
   { sql: 'SELECT t.a, u.y FROM t LEFT JOIN u ON t.a = u.x WHERE u.y > 20' },
   { sql: 'SELECT t.a, u.y FROM t LEFT JOIN u ON t.a = u.x WHERE u.y IS NULL' },
   { sql: 'SELECT t.a, u.y FROM t FULL JOIN u ON t.a = u.x WHERE t.b = 1' },
+  { sql: 'SELECT w.label, t.a FROM w LEFT JOIN t ON w.k = t.b AND t.a < 50' },
+  { sql: 'SELECT t.a, w.label FROM t RIGHT JOIN w ON w.k = t.b' },
   { sql: 'SELECT t.a, u.y, w.label FROM t JOIN u ON t.a = u.x JOIN w ON w.k = t.b' },
   { sql: 'SELECT w.label, count(*) FROM t, u, w WHERE t.a = u.x AND w.k = t.b GROUP BY w.label' },
   { sql: 'SELECT b, count(*) AS n, sum(a) FROM t GROUP BY b HAVING b > 2 AND count(*) > 1' },

@@ -206,3 +206,12 @@ test('projection pruning merges stacked projections unless an expensive one woul
   const twice = project(inner, [['q', call(add, ref(inner, 'a1'), ref(inner, 'a1'))]])
   assert.equal(shape(run(projectionPruning, twice)), 'project(project(scan:t))')
 })
+
+test('join order: a LEFT join with a much larger right side is mirrored into a RIGHT join', () => {
+  const small = sizedTable('small2', [['k', INTEGER]], 3)
+  const big = sizedTable('big2', [['k', INTEGER], ['v', INTEGER]], 300)
+  const s = scan(small), b = scan(big)
+  const out = run(joinOrder, join('left', s, b, cmp('=', ref(s, 'k'), ref(b, 'k'))))
+  assert.equal(shape(out), 'project(join:right(scan:big2,scan:small2))')
+  assert.equal(joinOrder.rewrite(join('left', b, s, cmp('=', ref(s, 'k'), ref(b, 'k'))), ctx), undefined)
+})
