@@ -6,10 +6,16 @@ import { registerBasicAggregates } from './aggregates/basic.ts'
 import { registerMinMaxAggregates } from './aggregates/minmax.ts'
 import { registerCollectingAggregates } from './aggregates/collect.ts'
 import { registerStatsAggregates } from './aggregates/stats.ts'
+import { bindTopN, registerExtraAggregates } from './aggregates/extra.ts'
 
 export function registerAggregates(hooks: Hooks): void {
   registerBasicAggregates(hooks)
   registerMinMaxAggregates(hooks)
   registerCollectingAggregates(hooks)
   registerStatsAggregates(hooks)
+  registerExtraAggregates(hooks)
+  // min(x, n), max(x, n), arg_min(a, v, n), arg_max(a, v, n) return the top n as a list
+  for (const [name, max, withArg] of [['min', false, false], ['max', true, false], ['arg_min', false, true], ['arg_max', true, true]] as const) {
+    hooks.registerAggregate({ name, nulls: 'skip', bind: bindTopN(max, withArg) })
+  }
 }

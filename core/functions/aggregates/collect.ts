@@ -234,7 +234,8 @@ function bindQuantile(kind: QuantileKind, median: boolean) {
     const scalarType = kind === 'cont' ? continuousType(t) : t
     const q = argTypes[1]
     const listQ = q !== undefined && (q.id === 'LIST' || q.id === 'ARRAY')
-    if (q !== undefined && !listQ && !['DOUBLE', 'DECIMAL', 'REAL', 'INTEGER', 'BIGINT', 'TINYINT', 'SMALLINT', 'NULL'].includes(q.id)) return undefined
+    // the quantile must be a number or a list of numbers (a NULL quantile is refused)
+    if (q !== undefined && !listQ && !['DOUBLE', 'DECIMAL', 'REAL', 'INTEGER', 'BIGINT', 'TINYINT', 'SMALLINT'].includes(q.id)) return undefined
     const returns = listQ ? list(scalarType) : scalarType
     return {
       argTypes: median ? [t] : [t, listQ ? list(DOUBLE) : DOUBLE],
@@ -280,6 +281,6 @@ export function registerCollectingAggregates(hooks: Hooks): void {
     },
   })
   hooks.registerAggregate({ name: 'median', nulls: 'skip', description: 'the middle value (interpolated)', bind: bindQuantile('cont', true) })
-  hooks.registerAggregate({ name: 'quantile_cont', nulls: 'skip', description: 'interpolated quantile', bind: bindQuantile('cont', false) })
-  hooks.registerAggregate({ name: 'quantile_disc', aliases: ['quantile'], nulls: 'skip', description: 'quantile picked from the values', bind: bindQuantile('disc', false) })
+  hooks.registerAggregate({ name: 'quantile_cont', aliases: ['percentile_cont'], nulls: 'skip', description: 'interpolated quantile', bind: bindQuantile('cont', false) })
+  hooks.registerAggregate({ name: 'quantile_disc', aliases: ['quantile', 'percentile_disc'], nulls: 'skip', description: 'quantile picked from the values', bind: bindQuantile('disc', false) })
 }

@@ -131,7 +131,7 @@ export function extremeState(type: LogicalType, max: boolean): AggregateState {
 /** arg_max(arg, val): arg of the row with the largest val (first such row wins). */
 class ArgExtremeState extends BoxedState {
   private keys: Value[] = []
-  constructor(type: LogicalType, private readonly keyType: LogicalType, private readonly max: boolean) { super(type) }
+  constructor(type: LogicalType, private readonly keyType: LogicalType, private readonly max: boolean, private readonly keepNullArgs = false) { super(type) }
   override resize(groups: number): void {
     super.resize(groups)
     while (this.keys.length < groups) this.keys.push(null)
@@ -144,7 +144,7 @@ class ArgExtremeState extends BoxedState {
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
     const a = argVector(args, 0), k = argVector(args, 1)
     for (let i = 0; i < count; i++) {
-      if (!rowOk(args, i)) continue
+      if (this.keepNullArgs ? !k.isValid(i) : !rowOk(args, i)) continue
       this.fold(groupIds[i]!, getValue(a, i), getValue(k, i))
     }
   }
@@ -200,6 +200,17 @@ export function registerMinMaxAggregates(hooks: Hooks): void {
         const [a, k] = argTypes
         if (argTypes.length !== 2 || a === undefined || k === undefined) return undefined
         return { argTypes, returns: a, createState: () => new ArgExtremeState(a, k, max) }
+      },
+    })
+  }
+  // arg_max_null / arg_min_null also return a NULL argument (rows with a NULL key are skipped)
+  for (const [name, max] of [['arg_max_null', true], ['arg_min_null', false]] as const) {
+    hooks.registerAggregate({
+      name, nulls: 'handle',
+      bind: argTypes => {
+        const [a, k] = argTypes
+        if (argTypes.length !== 2 || a === undefined || k === undefined) return undefined
+        return { argTypes, returns: a, createState: () => new ArgExtremeState(a, k, max, true) }
       },
     })
   }

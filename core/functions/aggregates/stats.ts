@@ -8,6 +8,7 @@ import type { Hooks } from '../../hooks/registry.ts'
 import { DOUBLE } from '../../types/types.ts'
 import { Vector } from '../../vector/vector.ts'
 import { argVector, growF64, sameState } from './state-util.ts'
+import { outOfRange } from '../kernel-util.ts'
 
 type Finish = 'var_samp' | 'var_pop' | 'stddev_samp' | 'stddev_pop'
 
@@ -57,6 +58,7 @@ class WelfordState implements AggregateState {
       if (n === 0 || (sample && n < 2)) { nulls = true; continue }
       let v = this.m2[g]! / (sample ? n - 1 : n)
       if (v < 0) v = 0
+      if (!Number.isFinite(v)) throw outOfRange(`${this.finish.toUpperCase()} is out of range`, 'the values are too large to square in DOUBLE')
       out[g] = root ? Math.sqrt(v) : v
       valid[g] = 1
     }
@@ -122,6 +124,9 @@ class CoMomentState implements AggregateState {
       else if (this.finish === 'covar_samp') r = n < 2 ? NaN : this.cxy[g]! / (n - 1)
       else r = n === 0 ? NaN : this.cxy[g]! / Math.sqrt(this.m2x[g]! * this.m2y[g]!)
       if (Number.isNaN(r) && (n === 0 || (this.finish === 'covar_samp' && n < 2))) { nulls = true; continue }
+      if (!Number.isFinite(this.cxy[g]!) || !Number.isFinite(this.m2x[g]!) || !Number.isFinite(this.m2y[g]!)) {
+        throw outOfRange(`${this.finish.toUpperCase()} is out of range`, 'the values are too large to multiply in DOUBLE')
+      }
       out[g] = r
       valid[g] = 1
     }

@@ -125,3 +125,39 @@ test('geomean', () => {
   const r = aggregate('geomean', [DOUBLE], rows([1, 2, 4]), undefined, true)[0] as number
   assert.ok(Math.abs(r - 2) < 1e-12)
 })
+
+test('sem, skewness, kurtosis follow DuckDB formulas', () => {
+  const xs = rows([1, 2, 4, 8])
+  const close = (a: unknown, b: number) => assert.ok(Math.abs((a as number) - b) < 1e-12, `${a} vs ${b}`)
+  close(aggregate('sem', [DOUBLE], xs)[0], 1.340475661845451)
+  close(aggregate('skewness', [DOUBLE], xs, undefined, true)[0], 1.1376243669576889)
+  close(aggregate('kurtosis', [DOUBLE], xs)[0], 0.7576559546313808)
+  close(aggregate('kurtosis_pop', [DOUBLE], xs)[0], -1.0989792060491494)
+  assert.deepEqual(aggregate('skewness', [DOUBLE], rows([1, 2])), [null])
+  assert.deepEqual(aggregate('sem', [DOUBLE], rows([1])), [0])
+})
+
+test('regr_*, weighted_avg, fsum, sum(BOOLEAN)', () => {
+  const pts = [[2, 1], [3, 2], [7, 4]]
+  const close = (a: unknown, b: number) => assert.ok(Math.abs((a as number) - b) < 1e-9, `${a} vs ${b}`)
+  close(aggregate('regr_slope', [DOUBLE, DOUBLE], pts)[0], 1.7142857142857144)
+  close(aggregate('regr_r2', [DOUBLE, DOUBLE], pts, undefined, true)[0], 0.9795918367346939)
+  close(aggregate('regr_sxx', [DOUBLE, DOUBLE], pts)[0], 4.666666666666666)
+  assert.deepEqual(aggregate('regr_count', [DOUBLE, DOUBLE], pts), [3n])
+  close(aggregate('weighted_avg', [DOUBLE, DOUBLE], [[1, 1], [2, 2], [4, 4], [8, 8]])[0], 5.666666666666667)
+  assert.deepEqual(aggregate('fsum', [DOUBLE], rows([1e16, 1, -1e16]), undefined, true), [1])
+  assert.deepEqual(aggregate('sum', [BOOLEAN], rows([true, false, true])), [2n])
+})
+
+test('top-n forms of min, max, arg_max', () => {
+  assert.deepEqual(aggregate('max', [BIGINT, BIGINT], [[1n, 2n], [4n, 2n], [3n, 2n]]), [[4n, 3n]])
+  assert.deepEqual(aggregate('min', [INTEGER, INTEGER], [[5, 2], [1, 2], [3, 2]], undefined, true), [[1, 3]])
+  assert.deepEqual(aggregate('arg_max', [VARCHAR, INTEGER, INTEGER], [['a', 1, 2], ['b', 3, 2], ['c', 2, 2]]), [['b', 'c']])
+  assert.throws(() => aggregate('max', [INTEGER, INTEGER], [[1, 0]]), (e: unknown) => e instanceof GrizzlyError && e.code === '22023')
+})
+
+test('overflowing variance is an error; a NULL quantile does not bind', () => {
+  assert.throws(() => aggregate('stddev', [DOUBLE], rows([1e301, -1e301])), (e: unknown) => e instanceof GrizzlyError && e.code === '22003')
+  assert.throws(() => resolveAggregate('quantile_cont', [INTEGER, { id: 'NULL' }]))
+  assert.deepEqual(aggregate('arg_max_null', [INTEGER, INTEGER], [[null, 5], [2, 1]]), [null])
+})
