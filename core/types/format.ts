@@ -79,6 +79,12 @@ function quoteNestedString(s: string): string {
  * in [-4, 16), scientific with at least two exponent digits otherwise.
  */
 export function formatDouble(x: number): string {
+  const a = x < 0 ? -x : x
+  // JS already prints shortest digits in fixed notation in this range; only '.0' may be missing
+  if (a >= 1e-4 && a < 1e16) {
+    const s = String(x)
+    return s.indexOf('.') < 0 ? `${s}.0` : s
+  }
   if (Number.isNaN(x)) return 'nan'
   if (x === Infinity) return 'inf'
   if (x === -Infinity) return '-inf'
@@ -159,11 +165,14 @@ export function formatBlob(bytes: Uint8Array): string {
 
 const civil = new Int32Array(3)
 
-function pad2(n: number): string { return n < 10 ? `0${n}` : String(n) }
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)))
+
+function pad2(n: number): string { return n < 100 ? TWO_DIGITS[n]! : String(n) }
 
 function yearText(year: number): string {
   const y = year <= 0 ? 1 - year : year
-  return y < 1000 ? String(y).padStart(4, '0') : String(y)
+  if (y >= 1000) return String(y)
+  return y >= 100 ? `0${y}` : y >= 10 ? `00${y}` : `000${y}`
 }
 
 function dateText(days: number): string {
@@ -190,11 +199,11 @@ export function formatTime(micros: number): string {
 
 function fraction(micros: number): string {
   if (micros === 0) return ''
-  let s = String(micros).padStart(6, '0')
-  let end = s.length
-  while (end > 0 && s.charCodeAt(end - 1) === 48) end--
-  s = s.slice(0, end)
-  return `.${s}`
+  // drop trailing zeros arithmetically, then left-pad to the remaining digit count
+  let digits = 6
+  while (micros % 10 === 0) { micros /= 10; digits-- }
+  const s = String(micros)
+  return s.length === digits ? `.${s}` : `.${'0'.repeat(digits - s.length)}${s}`
 }
 
 export function formatTimestamp(micros: number): string {

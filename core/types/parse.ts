@@ -137,6 +137,7 @@ export function parseBigint(text: string): bigint {
 const FLOAT_TEXT = /^[+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
 export function parseDouble(text: string, type: LogicalType = { id: 'DOUBLE' }): number {
+  if (isPlainNumber(text)) return Number(text)
   const t = text.trim()
   if (FLOAT_TEXT.test(t)) return Number(t.includes('_') ? t.replace(/_/g, '') : t)
   const lower = t.toLowerCase()
@@ -148,9 +149,36 @@ export function parseDouble(text: string, type: LogicalType = { id: 'DOUBLE' }):
   throw invalidInput(typeToString(type), text, "expected a number such as 3.14, -2e10, 'inf' or 'nan'")
 }
 
+/** [sign] digits [. digits] [e [sign] digits] with no spaces or underscores: Number() reads it exactly. */
+function isPlainNumber(t: string): boolean {
+  const n = t.length
+  let i = 0
+  let c = t.charCodeAt(0)
+  if (c === 43 || c === 45) c = t.charCodeAt(++i)
+  let digits = 0
+  while (c >= 48 && c <= 57) { digits++; c = t.charCodeAt(++i) }
+  if (c === 46) {
+    c = t.charCodeAt(++i)
+    while (c >= 48 && c <= 57) { digits++; c = t.charCodeAt(++i) }
+  }
+  if (digits === 0) return false
+  if (c === 101 || c === 69) {
+    c = t.charCodeAt(++i)
+    if (c === 43 || c === 45) c = t.charCodeAt(++i)
+    let e = 0
+    while (c >= 48 && c <= 57) { e++; c = t.charCodeAt(++i) }
+    if (e === 0) return false
+  }
+  return i === n
+}
+
 // ---- DECIMAL -------------------------------------------------------------------------------------
 
 export function parseDecimal(text: string, type: DecimalType): number | bigint {
+  if (type.width <= 15) {
+    const fast = narrowDecimal(text, type)
+    if (fast !== undefined) return fast
+  }
   let t = text.trim()
   if (HEX_TEXT.test(t) || BIN_TEXT.test(t)) t = BigInt(t.replace(/_/g, '')).toString()
   t = t.replace(/_/g, '')
@@ -164,6 +192,40 @@ export function parseDecimal(text: string, type: DecimalType): number | bigint {
   }
   return toStorage(v, type.width)
 }
+
+/**
+ * Plain [sign]digits[.digits] text of a narrow DECIMAL without building a bigint; undefined
+ * sends anything unusual (exponents, spaces, too many digits, overflow) to the exact path.
+ */
+function narrowDecimal(t: string, type: DecimalType): number | undefined {
+  const n = t.length
+  let i = 0
+  let neg = false
+  let c = t.charCodeAt(0)
+  if (c === 43 || c === 45) { neg = c === 45; c = t.charCodeAt(++i) }
+  let v = 0, digits = 0, frac = -1
+  for (; i < n; i++) {
+    c = t.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      if (frac >= 0) { if (frac === type.scale) break; frac++ }
+      v = v * 10 + (c - 48); digits++
+    } else if (c === 46 && frac < 0) frac = 0
+    else return undefined
+  }
+  if (digits === 0 || digits > 15) return undefined
+  if (i < n) {
+    // more fractional digits than the scale: round half away from zero on the next digit
+    const next = t.charCodeAt(i)
+    for (let k = i; k < n; k++) { const d = t.charCodeAt(k); if (d < 48 || d > 57) return undefined }
+    if (next >= 53) v += 1
+  }
+  if (frac < 0) frac = 0
+  v *= POW10_NUM[type.scale - frac]!
+  if (!(v < POW10_NUM[type.width]!)) return undefined
+  return neg ? -v || 0 : v
+}
+
+const POW10_NUM: readonly number[] = Array.from({ length: 40 }, (_, k) => 10 ** k)
 
 // ---- BLOB ----------------------------------------------------------------------------------------
 
@@ -229,6 +291,9 @@ class Cursor {
 function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13) }
 
 function specialDate(t: string): number | undefined {
+  const c = t.charCodeAt(0) | 0x20
+  // fast exit for the common case: a date starts with a digit or '-digit'
+  if (c >= 48 && c <= 57) return undefined
   switch (t.trim().toLowerCase()) {
     case 'infinity': case '+infinity': case 'inf': case '+inf': return DATE_INFINITY
     case '-infinity': case '-inf': return DATE_NEG_INFINITY
@@ -318,7 +383,10 @@ function readOffset(c: Cursor): number | undefined {
   c.skipSpaces()
   const ch = c.peek()
   if (ch === 90 || ch === 122) { c.pos++; return 0 }
-  if (c.text.slice(c.pos, c.pos + 3).toUpperCase() === 'UTC' || c.text.slice(c.pos, c.pos + 3).toUpperCase() === 'GMT') { c.pos += 3; return 0 }
+  if ((ch | 0x20) === 117 || (ch | 0x20) === 103) {
+    const word = c.text.slice(c.pos, c.pos + 3).toUpperCase()
+    if (word === 'UTC' || word === 'GMT') { c.pos += 3; return 0 }
+  }
   if (ch !== 43 && ch !== 45) { c.pos = save; return undefined }
   c.pos++
   const start = c.pos
