@@ -86,7 +86,7 @@ export async function runScript(db: Database, script: string, format: OutputForm
   for (const piece of pieces) {
     try {
       const r = await db.query(piece.text)
-      if (r.columns.length > 0) write(formatResult(r, format) + '\n')
+      if (r.columns.length > 0 && !r.isChangeCount) write(formatResult(r, format) + '\n')
     } catch (e) {
       process.stderr.write(describeError(e) + '\n')
       return false

@@ -232,12 +232,25 @@ export class Connection {
         const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
         const columns = plan.output.map((c, i) => resultColumn(bound.names[i] ?? c.name, c.type))
         const type = statementTypeOf(stmt)
-        const changes = type === 'INSERT' || type === 'UPDATE' || type === 'DELETE' ? countChanges(chunks, columns.length) : 0
-        return new Result(columns, chunks, type, changes)
+        const isDml = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete'
+        const countOnly = isDml && stmt.returning.length === 0
+        const changes = countOnly ? countChanges(chunks, columns.length) : isDml ? chunks.reduce((s, c) => s + c.size, 0) : 0
+        return new Result(columns, chunks, type, changes, countOnly)
       }
       case 'command':
         bound.run()
         return Result.empty(statementTypeOf(stmt))
+      case 'create_table_as': {
+        const plan = this.optimizePlan(bound.plan, txn, fnCtx, params)
+        const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
+        const table = bound.create()
+        if (table !== undefined) {
+          const insert = table.provider.insert
+          if (insert === undefined) throw new InternalError('a new table has no insert method')
+          for (const chunk of chunks) if (chunk.size > 0) insert.call(table.provider, txn, chunk)
+        }
+        return Result.empty('CREATE')
+      }
       case 'transaction': return this.transaction(bound.action, txn)
       case 'explain': {
         const inner = bound.statement

@@ -26,13 +26,16 @@ export class Result {
   readonly statementType: StatementType
   /** rows inserted, updated or deleted by a DML statement; 0 otherwise */
   readonly changes: number
+  /** true when the rows are only the "Count" of a DML statement without RETURNING */
+  readonly isChangeCount: boolean
   private cachedRows: unknown[][] | null = null
 
-  constructor(columns: readonly ResultColumn[], chunks: readonly DataChunk[], statementType: StatementType, changes = 0) {
+  constructor(columns: readonly ResultColumn[], chunks: readonly DataChunk[], statementType: StatementType, changes = 0, isChangeCount = false) {
     this.columns = columns
     this.chunks = chunks
     this.statementType = statementType
     this.changes = changes
+    this.isChangeCount = isChangeCount
   }
 
   static empty(statementType: StatementType): Result { return new Result([], [], statementType) }
