@@ -35,6 +35,19 @@ export function registerDateTimeFunctions(hooks: Hooks): void {
   registerTimeBucket(hooks)
 }
 
+/**
+ * date_part with a constant part whose result is fractional ('epoch', 'julian') returns DOUBLE
+ * in DuckDB, which a fixed overload cannot express: the binder should call the function named
+ * here instead (date_part('epoch', x) → epoch(x)). undefined = keep date_part (BIGINT).
+ */
+export function datePartSpecialization(part: string): string | undefined {
+  switch (part.trim().toLowerCase()) {
+    case 'epoch': return 'epoch'
+    case 'julian': return 'julian'
+    default: return undefined
+  }
+}
+
 // ---- clock ------------------------------------------------------------------------------------
 
 function registerClock(hooks: Hooks): void {

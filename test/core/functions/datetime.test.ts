@@ -201,3 +201,12 @@ test('time_bucket on the default grids, with offsets and origins', () => {
   bad('0 days')
   bad('-1 hour')
 })
+
+test('date_part specialisation for fractional parts', async () => {
+  const { datePartSpecialization } = await import('../../../core/functions/datetime.ts')
+  assert.equal(datePartSpecialization('EPOCH'), 'epoch')
+  assert.equal(datePartSpecialization('julian'), 'julian')
+  assert.equal(datePartSpecialization('year'), undefined)
+  assert.equal(text('epoch', [INTERVAL], ['1 year 2 months 3 days 04:05:06']), '37015506.0')
+  assert.equal(text('epoch', [TIME], ['20:08:10.998']), '72490.998')
+})
