@@ -43,6 +43,15 @@ const CORE_STAGES: readonly (readonly [rank: number, stages: readonly string[]])
   [8, ['database.ts', 'result.ts', 'params.ts', 'index.ts']],
 ]
 
+/**
+ * Imports that break the rules today, each with the reason and the way out. A listed import that
+ * no longer exists fails the test, so this list only shrinks; never add to it to silence the test.
+ */
+const KNOWN_VIOLATIONS: readonly { readonly from: string; readonly to: string; readonly why: string }[] = [
+  { from: 'core/binder/binder.ts', to: 'core/expression/index.ts', why: 'constant folding at bind time; pass an evaluator in BinderContext instead' },
+  { from: 'core/binder/ddl.ts', to: 'core/expression/index.ts', why: 'evaluating DEFAULT/CHECK constants; pass an evaluator in BinderContext instead' },
+]
+
 /** Package self-references resolve to these repository paths. */
 const PACKAGE_ENTRIES: Readonly<Record<string, string>> = { 'grizzly-db': 'index.ts', 'grizzly-db/sdk': 'sdk/index.ts' }
 
@@ -111,6 +120,7 @@ function resolveSpecifier(fromFile: string, specifier: string): string | undefin
 
 test('every import follows the allowed direction (DESIGN §2)', () => {
   const problems: string[] = []
+  const usedExceptions = new Set<string>()
   const files = sourceFiles(ROOT)
   assert.ok(files.length > 0)
   for (const file of files) {
@@ -121,8 +131,14 @@ test('every import follows the allowed direction (DESIGN §2)', () => {
       if (target === undefined || target.startsWith('..')) continue
       if (areaOf(target) === 'test') { problems.push(`${file}: imports "${specifier}" — only tests may import test/`); continue }
       const why = violation(file, target)
-      if (why !== undefined) problems.push(`${file}: imports "${specifier}" — ${why}`)
+      if (why === undefined) continue
+      const known = KNOWN_VIOLATIONS.find(k => k.from === file && k.to === target)
+      if (known !== undefined) { usedExceptions.add(`${known.from} -> ${known.to}`); continue }
+      problems.push(`${file}: imports "${specifier}" — ${why}`)
     }
+  }
+  for (const k of KNOWN_VIOLATIONS) {
+    if (!usedExceptions.has(`${k.from} -> ${k.to}`)) problems.push(`${k.from} no longer imports ${k.to}: remove it from KNOWN_VIOLATIONS`)
   }
   assert.deepEqual(problems, [], `imports against the direction of DESIGN §2:\n${problems.join('\n')}`)
 })
