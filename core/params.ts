@@ -1,11 +1,13 @@
 /**
  * JavaScript parameter values ($1, ?) → typed internal values. Numbers that are 32-bit
- * integers bind as INTEGER, other numbers as DOUBLE, bigints as BIGINT, strings as VARCHAR,
+ * integers bind as INTEGER, other numbers as DOUBLE, bigints as BIGINT, strings as untyped
+ * string literals (VARCHAR unless the context asks for another type),
  * Dates as TIMESTAMP, Uint8Arrays as BLOB, arrays as LISTs of their elements' common type.
  */
 import { GrizzlyError, SqlState } from './errors.ts'
+import { STRING_LITERAL } from './types/coercion.ts'
 import {
-  type LogicalType, type Value, BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, NULL_TYPE, TIMESTAMP, VARCHAR, list,
+  type LogicalType, type Value, BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, NULL_TYPE, TIMESTAMP, list,
   typeEquals,
 } from './types/types.ts'
 
@@ -19,7 +21,8 @@ export function bindParameter(v: unknown, index: number): BoundParameter {
       if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return { type: INTEGER, value: v }
       return { type: DOUBLE, value: v }
     case 'bigint': return { type: BIGINT, value: v }
-    case 'string': return { type: VARCHAR, value: v }
+    // like a string literal: '2024-01-31' compared with a DATE column becomes a DATE
+    case 'string': return { type: STRING_LITERAL, value: v }
     default: break
   }
   if (v instanceof Date) {

@@ -1,0 +1,13 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+test('the quickstart example runs through the package name grizzly-db', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/quickstart/main.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stdout, /Oslo/)
+  assert.match(r.stdout, /\[ 2, 'Oslo' \]/)
+})
