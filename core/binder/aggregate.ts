@@ -3,7 +3,7 @@
  * SETS / ROLLUP / CUBE), aggregate calls collected from the SELECT list, and GROUPING(…).
  */
 import { GrizzlyError, InternalError, SqlState, assertNever, notSupported } from '../errors.ts'
-import type { Expr, FunctionCall, GroupingElement, SelectCore } from '../parser/ast.ts'
+import type { Expr, FunctionCall, GroupingElement, SelectCore, SelectItem } from '../parser/ast.ts'
 import type { BoundAggregateCall, BoundExpr, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { BIGINT } from '../types/types.ts'
@@ -68,12 +68,20 @@ export interface Groups {
   readonly groupingId: OutputColumn | null
   /** replaces GROUP BY expressions inside `e` by references to their Aggregate columns */
   replace(e: BoundExpr): BoundExpr
+  /** SELECT items used as keys (by alias, position or ALL) → their group column */
+  readonly itemGroups: ReadonlyMap<SelectItem, OutputColumn>
 }
 
 export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Groups {
   const binder = input.with({ clause: 'GROUP BY', ...(input.sinks.alias === undefined ? {} : { alias: input.sinks.alias }) })
   const exprs: BoundExpr[] = []
   const keys = new Map<string, number>()
+  const itemIndex = new Map<SelectItem, number>()
+  const addItem = (item: SelectItem): number => {
+    const i = add(binder.bind(item.expr))
+    itemIndex.set(item, i)
+    return i
+  }
   const add = (e: BoundExpr): number => {
     const key = exprKey(e)
     let i = keys.get(key)
@@ -87,7 +95,7 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
         throw new GrizzlyError(SqlState.invalidColumnReference, `GROUP BY position ${e.text} is not in select list`, { position: e.pos })
       }
       if (item.expr.kind === 'star') throw notSupported('GROUP BY the position of a *', e.pos)
-      return add(binder.bind(item.expr))
+      return addItem(item)
     }
     if (e.kind === 'column' && e.parts.length === 1) {
       try {
@@ -95,9 +103,9 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
       } catch (err) {
         if (!(err instanceof GrizzlyError) || err.code !== SqlState.undefinedColumn) throw err
         const lower = e.parts[0]!.toLowerCase()
-        const item = core.items.find(i => i.alias?.toLowerCase() === lower)
+        const item = core.items.find(i => i.alias?.toLowerCase() === lower && i.expr.kind !== 'star')
         if (item === undefined) throw err
-        return add(binder.bind(item.expr))
+        return addItem(item)
       }
     }
     return add(binder.bind(e))
@@ -112,7 +120,7 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
           if (item.expr.kind === 'star') {
             for (const c of input.scope.starColumns(item.expr.qualifier, item.expr.pos)) add(c.expr)
           } else if (!containsAggregate(b, item.expr)) {
-            add(binder.bind(item.expr))
+            addItem(item)
           }
         }
         break
@@ -139,8 +147,10 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
   const groupingId = sets === null ? null : { id: b.nextId(), name: 'grouping_id', type: BIGINT }
   const byKey = new Map<string, OutputColumn>()
   exprs.forEach((e, i) => byKey.set(exprKey(e), columns[i]!))
+  const itemGroups = new Map<SelectItem, OutputColumn>()
+  for (const [item, i] of itemIndex) itemGroups.set(item, columns[i]!)
   return {
-    exprs, columns, sets, groupingId,
+    exprs, columns, sets, groupingId, itemGroups,
     replace: e => rewriteExpr(e, x => {
       if (x.kind === 'const') return undefined
       const c = byKey.get(exprKey(x))
@@ -151,7 +161,8 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
 
 function expand(el: GroupingElement, bindKey: (e: Expr) => number): number[][] {
   switch (el.kind) {
-    case 'group_expr': return [[bindKey(el.expr)]]
+    // GROUP BY (a, b) and GROUPING SETS ((a, b), …): a parenthesised list is one set of keys
+    case 'group_expr': return el.expr.kind === 'row' ? [el.expr.items.map(bindKey)] : [[bindKey(el.expr)]]
     case 'group_empty': return [[]]
     case 'rollup': {
       const parts = el.items.map(group => group.map(bindKey))

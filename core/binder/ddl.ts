@@ -173,8 +173,28 @@ export function bindCreateSchema(b: Binder, stmt: CreateSchemaStatement): BoundS
   return { kind: 'command', tag: 'CREATE SCHEMA', run: () => b.ctx.catalog.createSchema(b.ctx.txn, stmt.name, stmt.ifNotExists) }
 }
 
-export function bindCreateIndex(_b: Binder, stmt: CreateIndexStatement): BoundStatement {
-  throw notSupported('CREATE INDEX', stmt.pos, 'PRIMARY KEY and UNIQUE constraints are indexed automatically')
+/**
+ * CREATE INDEX: no secondary index structure exists yet, and a plain (non-unique, default-method)
+ * index changes no result, so it is checked and accepted without building anything. UNIQUE
+ * indexes and index methods from extensions need real support and are refused.
+ */
+export function bindCreateIndex(b: Binder, stmt: CreateIndexStatement): BoundStatement {
+  if (stmt.unique) throw notSupported('CREATE UNIQUE INDEX', stmt.pos, 'declare a UNIQUE constraint in CREATE TABLE instead')
+  if (stmt.using !== null && stmt.using !== 'art') {
+    if (b.ctx.hooks.indexType(stmt.using) === undefined) {
+      throw new GrizzlyError(SqlState.undefinedObject, `index method "${stmt.using}" does not exist`, { position: stmt.pos, hint: 'load the extension that provides it' })
+    }
+    throw notSupported(`CREATE INDEX … USING ${stmt.using}`, stmt.pos)
+  }
+  const { catalog, txn } = b.ctx
+  const last = stmt.table[stmt.table.length - 1]!
+  const entry = catalog.require(txn, stmt.table.length >= 2 ? stmt.table[stmt.table.length - 2]! : null, last, stmt.pos)
+  if (entry.kind !== 'table') throw new GrizzlyError(SqlState.wrongObjectType, `"${entry.name}" is not a table`, { position: stmt.pos })
+  const scope = new Scope(null, false)
+  scope.addBinding(entry.name, entry.schema, entry.columns.map((c, i) => ({ id: i, name: c.name, type: c.type })), stmt.pos)
+  const eb = new ExprBinder(b, scope, null, { clause: 'index expressions' })
+  for (const c of stmt.columns) eb.bind(c)
+  return { kind: 'command', tag: 'CREATE INDEX', run: () => {} }
 }
 
 export function bindCreateSequence(_b: Binder, stmt: CreateSequenceStatement): BoundStatement {

@@ -15,7 +15,13 @@ import { bindSelect, nullsFirstFor } from './select.ts'
 import { Scope, colref } from './scope.ts'
 
 /** `outer` is the enclosing query's scope for correlated references (null at top level). */
-export function bindQuery(b: Binder, q: Query, outer: Scope | null, ctes: CteScope | null): BoundQuery {
+export function bindQuery(b: Binder, query: Query, outer: Scope | null, ctes: CteScope | null): BoundQuery {
+  let q = query
+  const first = q.orderBy[0]
+  if (q.orderBy.length === 1 && first!.expr.kind === 'star' && first!.expr.qualifier === null) {
+    // ORDER BY * is ORDER BY ALL
+    q = { ...q, orderBy: [], orderByAll: { descending: first!.descending, nulls: first!.nulls } }
+  }
   const scope = q.with === null ? ctes : registerCtes(b, q.with.ctes, q.with.recursive, ctes, outer, true)
   let bound: BoundQuery
   if (q.body.kind === 'select') {

@@ -87,7 +87,12 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
 
   // SELECT list with * expanded
   const columns: SelectColumn[] = []
-  core.items.forEach((item, i) => { aliasLimit = i; columns.push(...bindSelectItem(selectBinder, item)) })
+  core.items.forEach((item, i) => {
+    aliasLimit = i
+    const grouped = groups?.itemGroups.get(item)
+    if (grouped !== undefined) columns.push({ name: item.alias ?? columnNameOf(item.expr), expr: colref(grouped), ast: item.expr })
+    else columns.push(...bindSelectItem(selectBinder, item))
+  })
   aliasLimit = core.items.length
   if (columns.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'SELECT list is empty', { position: core.pos })
 
