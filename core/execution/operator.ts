@@ -14,7 +14,7 @@ import type { LogicalPlan } from '../plan/logical.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 import { concatVectors, constantVector, DataChunk, gather, type Vector } from '../vector/vector.ts'
 import type { ExprEnv, Layout } from '../expression/env.ts'
-import { compileExpression, compilePredicate } from '../expression/index.ts'
+import { compileExpression, compilePredicate, interpretExpression } from '../expression/index.ts'
 
 export interface ExecutionContext {
   readonly catalog: Catalog
@@ -88,6 +88,7 @@ export class Frame {
   readonly env: ExprEnv
   /** subquery results by expression, then by correlated values */
   readonly subqueryCache = new Map<SubqueryBoundExpr, Map<string, unknown>>()
+  private readonly evaluateSubqueryFn: (frame: Frame, expr: SubqueryBoundExpr, outer: ReadonlyMap<ColumnId, Vector>, count: number) => Vector
 
   constructor(runtime: Runtime, outer: ReadonlyMap<ColumnId, OuterValue>,
     evaluateSubquery: (frame: Frame, expr: SubqueryBoundExpr, outer: ReadonlyMap<ColumnId, Vector>, count: number) => Vector) {
@@ -103,8 +104,6 @@ export class Frame {
     }
     this.evaluateSubqueryFn = evaluateSubquery
   }
-
-  private readonly evaluateSubqueryFn: (frame: Frame, expr: SubqueryBoundExpr, outer: ReadonlyMap<ColumnId, Vector>, count: number) => Vector
 
   /** A child scope that additionally sees `values`. */
   withOuter(values: ReadonlyMap<ColumnId, OuterValue>): Frame {
@@ -125,7 +124,8 @@ export function layoutOf(columns: readonly OutputColumn[]): Map<ColumnId, number
  * Compiles an expression over chunks laid out as `layout`. Plain column references are read
  * directly; references to outer columns are served by appending constant vectors.
  */
-export function compileValue(expr: BoundExpr, layout: Layout, frame: Frame): (chunk: DataChunk) => Vector {
+export function compileValue(expr: BoundExpr, layout: Layout, frame: Frame, interpretOnly = false): (chunk: DataChunk) => Vector {
+  const compile = interpretOnly ? interpretExpression : compileExpression
   if (expr.kind === 'colref') {
     const idx = layout.get(expr.id)
     if (idx !== undefined) return chunk => chunk.column(idx)
@@ -133,8 +133,8 @@ export function compileValue(expr: BoundExpr, layout: Layout, frame: Frame): (ch
     if (o !== undefined) return chunk => constantVector(o.type, o.value, chunk.size)
   }
   const aug = augmentForOuter(expr, layout, frame)
-  if (aug === null) return compileExpression(expr, layout, frame.env)
-  const fn = compileExpression(expr, aug.layout, frame.env)
+  if (aug === null) return compile(expr, layout, frame.env)
+  const fn = compile(expr, aug.layout, frame.env)
   return chunk => fn(aug.extend(chunk))
 }
 
@@ -248,6 +248,7 @@ export function gatherOrNull(v: Vector, sel: Int32Array, count: number): Vector 
   const fixed = new Int32Array(count)
   for (let k = 0; k < count; k++) fixed[k] = sel[k]! < 0 ? 0 : sel[k]!
   if (v.length === 0) return constantVector(v.type, null, count)
+  // gather always returns a fresh vector, so its validity may be patched in place
   const out = gather(v, fixed, count)
   const validity = out.validity ?? new Uint8Array(count).fill(1)
   for (let k = 0; k < count; k++) if (sel[k]! < 0) validity[k] = 0

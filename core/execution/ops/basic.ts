@@ -162,7 +162,8 @@ export class ValuesOperator extends Operator {
       row.forEach((e, k) => {
         const b = builders[k]!
         if (e.kind === 'const') b.push(e.value)
-        else b.pushFrom(compileValue(e, empty, this.frame)(one), 0)
+        // one row each: interpreting beats generating code for every expression
+        else b.pushFrom(compileValue(e, empty, this.frame, true)(one), 0)
       })
     }
     return new DataChunk(builders.map(b => b.finish()), rows.length)
