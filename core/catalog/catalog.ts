@@ -26,6 +26,18 @@ export interface TableConstraints {
   readonly unique: readonly (readonly number[])[]
   /** CHECK expressions over the table's columns (colref ids = column index) */
   readonly checks: readonly { readonly expr: BoundExpr; readonly sql: string }[]
+  /** FOREIGN KEY … REFERENCES …, enforced by the table provider (NO ACTION) */
+  readonly foreignKeys?: readonly ForeignKeyConstraint[]
+}
+
+export interface ForeignKeyConstraint {
+  /** referencing column indexes of this table */
+  readonly columns: readonly number[]
+  /** the referenced table as written; schema null = the search path (the table itself may be named) */
+  readonly refSchema: string | null
+  readonly refTable: string
+  /** referenced column names, matched to `columns` in order; empty = the referenced table's primary key */
+  readonly refColumns: readonly string[]
 }
 
 /** Filters a provider may use to skip data (zone maps, indexes); the scan still returns only matching rows. */

@@ -9,8 +9,8 @@
  * with 2BP01 unless CASCADE, which drops the dependent views too.
  */
 import type {
-  AlterTableChange, Catalog, CatalogEntry, ColumnSchema, TableDefinition, TableEntry, TableProvider,
-  Transaction, ViewEntry,
+  AlterTableChange, Catalog, CatalogEntry, ColumnSchema, ForeignKeyConstraint, TableDefinition, TableEntry,
+  TableProvider, Transaction, ViewEntry,
 } from './catalog.ts'
 import { GrizzlyError, InternalError, SqlState, assertNever, didYouMean } from '../errors.ts'
 import { MemoryTable } from './memory-table.ts'
@@ -18,6 +18,8 @@ import { ExternalTableProvider, readOnlyTableError } from './external.ts'
 import { addColumn, alterColumnType, dropColumn, replaceColumn } from './table-alter.ts'
 import { referencedTables } from './view-dependencies.ts'
 import { beginWrite } from './transaction.ts'
+import { INVALID_FOREIGN_KEY, ResolvedForeignKey } from './foreign-keys.ts'
+import { isInteger, typeEquals, typeToString } from '../types/types.ts'
 
 export const MAIN_SCHEMA = 'main'
 export const TEMP_SCHEMA = 'temp'
@@ -119,8 +121,10 @@ export class MemoryCatalog implements Catalog {
       })
     }
     beginWrite(txn, 'DROP SCHEMA')
+    // everything in the schema goes, so references among its own tables do not block
+    const dropping = new Set<CatalogEntry>(schema.entries.values())
     for (const entry of [...schema.entries.values()]) {
-      if (this.byKey(entryKey(entry.schema, entry.name)) === entry) this.dropEntry(txn, entry, true, new Set())
+      if (this.byKey(entryKey(entry.schema, entry.name)) === entry) this.dropEntry(txn, entry, true, dropping)
     }
     const key = lower(name)
     this.schemas.delete(key)
@@ -139,8 +143,18 @@ export class MemoryCatalog implements Catalog {
     }
     checkColumnNames(def.columns)
     beginWrite(txn, 'CREATE TABLE')
-    if (existing !== undefined) this.removeEntry(txn, schema, existing)
     const table = new MemoryTable({ name: def.name, columns: def.columns, constraints: def.constraints })
+    table.foreignKeys = (def.constraints.foreignKeys ?? []).map(fk => this.resolveForeignKey(txn, schema.name, table, fk))
+    if (existing !== undefined) {
+      this.detachTable(txn, existing, new Set([existing]))
+      this.removeEntry(txn, schema, existing)
+    }
+    for (const fk of table.foreignKeys) {
+      const parent = fk.parent
+      if (parent.referencedBy.has(table)) continue
+      parent.referencedBy.add(table)
+      txn.onRollback(() => { parent.referencedBy.delete(table) })
+    }
     const entry = tableEntry(schema.name, def.name, table, def.temporary)
     this.putEntry(txn, schema, entry)
     return entry
@@ -205,6 +219,7 @@ export class MemoryCatalog implements Catalog {
         hint: `drop the dependent views first: ${this.dependentsOf(current).map(v => v.name).join(', ')}`,
       })
     }
+    checkForeignKeyAlter(provider, change)
     beginWrite(txn, 'ALTER TABLE')
     const columnAt = (i: number): ColumnSchema => {
       const c = provider.columns[i]
@@ -254,7 +269,10 @@ export class MemoryCatalog implements Catalog {
     if (existing !== undefined && !replace) throw this.alreadyExists(existing)
     checkColumnNames(columns)
     beginWrite(txn, 'register')
-    if (existing !== undefined) this.removeEntry(txn, schema, existing)
+    if (existing !== undefined) {
+      this.detachTable(txn, existing, new Set([existing]))
+      this.removeEntry(txn, schema, existing)
+    }
     const wrapped = provider instanceof ExternalTableProvider ? provider : new ExternalTableProvider(name, provider)
     const entry: TableEntry = {
       kind: 'table', schema: schema.name, name, columns,
@@ -268,6 +286,7 @@ export class MemoryCatalog implements Catalog {
 
   private dropEntry(txn: Transaction, entry: CatalogEntry, cascade: boolean, dropping: Set<CatalogEntry>): void {
     dropping.add(entry)
+    this.detachTable(txn, entry, dropping)
     if (this.viewDependencies) {
       const dependents = this.dependentsOf(entry).filter(v => !dropping.has(v))
       if (dependents.length > 0 && !cascade) {
@@ -280,6 +299,71 @@ export class MemoryCatalog implements Catalog {
     }
     const schema = this.requireSchema(entry.schema)
     this.removeEntry(txn, schema, entry)
+  }
+
+  /**
+   * Unhooks a table that is about to leave the catalog from the foreign keys it takes part in:
+   * refused while another table (not also leaving) references it, as DuckDB.
+   */
+  private detachTable(txn: Transaction, entry: CatalogEntry, leaving: ReadonlySet<CatalogEntry>): void {
+    if (entry.kind !== 'table' || !(entry.provider instanceof MemoryTable)) return
+    const table = entry.provider
+    const leavingTables = new Set([...leaving].flatMap(e => e.kind === 'table' ? [e.provider] : []))
+    for (const child of table.referencedBy) {
+      if (child === table || leavingTables.has(child)) continue
+      throw new GrizzlyError(SqlState.dependentObjects, `Could not drop the table because this table is main key table of the table "${child.name}"`, {
+        hint: `drop "${child.name}" (or its foreign key) first`,
+      })
+    }
+    for (const fk of table.foreignKeys) {
+      const parent = fk.parent
+      if (!parent.referencedBy.delete(table)) continue
+      txn.onRollback(() => { parent.referencedBy.add(table) })
+    }
+  }
+
+  private resolveForeignKey(txn: Transaction, schema: string, child: MemoryTable, fk: ForeignKeyConstraint): ResolvedForeignKey {
+    const self = lower(fk.refTable) === lower(child.name) && (fk.refSchema === null || lower(fk.refSchema) === lower(schema))
+    let parent: MemoryTable
+    if (self) parent = child
+    else {
+      const entry = this.require(txn, fk.refSchema, fk.refTable)
+      if (entry.kind !== 'table') throw new GrizzlyError(SqlState.wrongObjectType, `referenced object "${entry.name}" is a view, not a table`)
+      if (!(entry.provider instanceof MemoryTable)) throw new GrizzlyError(SqlState.featureNotSupported, `foreign keys referencing registered table "${entry.name}" are not supported`)
+      parent = entry.provider
+    }
+    let refColumns: number[]
+    if (fk.refColumns.length === 0) {
+      const pk = parent.constraints.primaryKey
+      if (pk === null) throw new GrizzlyError(INVALID_FOREIGN_KEY, `there is no primary key for referenced table "${parent.name}"`, { hint: 'name the referenced columns: REFERENCES t (column)' })
+      refColumns = [...pk]
+    } else {
+      refColumns = fk.refColumns.map(n => {
+        const i = parent.columns.findIndex(c => lower(c.name) === lower(n))
+        if (i < 0) {
+          throw new GrizzlyError(SqlState.undefinedColumn, `column "${n}" referenced in foreign key constraint does not exist in "${parent.name}"`, {
+            hint: didYouMean(n, parent.columns.map(c => c.name)),
+          })
+        }
+        return i
+      })
+    }
+    if (refColumns.length !== fk.columns.length) {
+      throw new GrizzlyError(INVALID_FOREIGN_KEY, `number of referencing and referenced columns for foreign key disagree (${fk.columns.length} and ${refColumns.length})`)
+    }
+    if (!parent.indexes.some(ix => ix.columns.length === refColumns.length && ix.columns.every(c => refColumns.includes(c)))) {
+      throw new GrizzlyError(INVALID_FOREIGN_KEY,
+        `Failed to create foreign key: referenced table "${parent.name}" does not have a primary key or unique constraint on the columns ${refColumns.map(c => parent.columns[c]!.name).join(', ')}`)
+    }
+    fk.columns.forEach((c, k) => {
+      const mine = child.columns[c], theirs = parent.columns[refColumns[k]!]!
+      if (mine === undefined) throw new InternalError(`foreign key column ${c} is not in table ${child.name}`)
+      if (!typeEquals(mine.type, theirs.type) && !(isInteger(mine.type) && isInteger(theirs.type))) {
+        throw new GrizzlyError(SqlState.datatypeMismatch,
+          `foreign key column "${mine.name}" is ${typeToString(mine.type)} but the referenced column "${theirs.name}" is ${typeToString(theirs.type)}`)
+      }
+    })
+    return new ResolvedForeignKey(fk, [...fk.columns], parent, refColumns.map(c => parent.columns[c]!.name))
   }
 
   private putEntry(txn: Transaction, schema: SchemaData, entry: CatalogEntry, deps?: ReadonlySet<string>): void {
@@ -363,6 +447,32 @@ function checkColumnNames(columns: readonly ColumnSchema[]): void {
     const key = lower(c.name)
     if (seen.has(key)) throw new GrizzlyError(SqlState.duplicateColumn, `Column with name ${c.name} already exists!`)
     seen.add(key)
+  }
+}
+
+/** refuses ALTERs that would break a foreign key this table takes part in (DuckDB's rules) */
+function checkForeignKeyAlter(table: MemoryTable, change: AlterTableChange): void {
+  const involved = (column: number): boolean => {
+    if (table.foreignKeys.some(fk => fk.columns.includes(column))) return true
+    const name = lower(table.columns[column]?.name ?? '')
+    for (const child of table.referencedBy) {
+      for (const fk of child.foreignKeys) if (fk.parent === table && fk.refColumnNames.some(n => lower(n) === name)) return true
+    }
+    return false
+  }
+  const refuse = (column: number): GrizzlyError => new GrizzlyError(SqlState.dependentObjects,
+    `Cannot alter column "${table.columns[column]?.name}": it is involved in the foreign key constraint`)
+  switch (change.kind) {
+    case 'rename_table':
+      if (table.foreignKeys.length > 0 || table.referencedBy.size > 0) {
+        throw new GrizzlyError(SqlState.dependentObjects, `Cannot rename table "${table.name}": it is involved in a foreign key constraint`)
+      }
+      return
+    case 'rename_column': case 'drop_column': case 'alter_column_type':
+      if (involved(change.column)) throw refuse(change.column)
+      return
+    case 'add_column': case 'set_default': case 'set_not_null': return
+    default: assertNever(change, 'ALTER TABLE change')
   }
 }
 

@@ -14,6 +14,7 @@ import { CHUNK_SIZE, DataChunk, Vector, getValue } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { beginWrite } from './transaction.ts'
+import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 
 /** rows per row group: the unit of zone maps and of storage growth */
 export const ROW_GROUP_SIZE = 65536
@@ -42,6 +43,10 @@ export class MemoryTable implements TableProvider {
   groups: RowGroup[] = []
   /** @internal */
   indexes: UniqueIndex[]
+  /** this table's foreign keys, bound to their parent tables by the catalog */
+  foreignKeys: ResolvedForeignKey[] = []
+  /** tables whose foreign keys reference this one (itself included for self-references) */
+  readonly referencedBy = new Set<MemoryTable>()
   private positions = 0
   private deletedRows = 0
 
@@ -167,6 +172,9 @@ export class MemoryTable implements TableProvider {
       this.positions += take
       i += take
     }
+    if (this.foreignKeys.length > 0) {
+      try { checkChildRows(this, positionRange(start, n)) } catch (e) { this.truncate(start); throw e }
+    }
     txn.onRollback(() => this.truncate(start))
   }
 
@@ -229,6 +237,11 @@ export class MemoryTable implements TableProvider {
 
   delete(txn: Transaction, rowIds: BigInt64Array): number {
     beginWrite(txn, `DELETE from ${this.name}`)
+    if (this.referencedBy.size > 0) {
+      const going = new Set<number>()
+      for (let k = 0; k < rowIds.length; k++) { const p = this.checkRowId(rowIds[k]!); if (this.isLive(p)) going.add(p) }
+      checkParentRows(this, [...going], true)
+    }
     const removed: number[] = []
     for (let k = 0; k < rowIds.length; k++) {
       const position = this.checkRowId(rowIds[k]!)
@@ -288,12 +301,30 @@ export class MemoryTable implements TableProvider {
         throw new InternalError(`update of ${this.name}.${this.columns[c]!.name} with a ${values.columns[j]!.type.id} vector`)
       }
     }
+    if (this.referencedBy.size > 0) this.checkKeyChanges(positions, columns, values)
     const rekey = this.rekeyForUpdate(positions, columns, values)
     const old = columns.map(c => this.readPositions(c, positions))
     this.writePositions(positions, columns, values, false)
-    txn.onRollback(() => {
+    const undo = (): void => {
       this.writePositions(positions, columns, new DataChunk(old, m), true)
       rekey.revert()
+    }
+    if (this.foreignKeys.some(fk => fk.columns.some(c => columns.includes(c)))) {
+      try { checkChildRows(this, positions) } catch (e) { undo(); throw e }
+    }
+    txn.onRollback(undo)
+  }
+
+  /** 23503 when an update changes a key that child rows reference */
+  private checkKeyChanges(positions: Float64Array, columns: readonly number[], values: DataChunk): void {
+    if (!this.indexes.some(ix => ix.columns.some(c => columns.includes(c)))) return
+    const last = new Map<number, number>()
+    for (let i = 0; i < positions.length; i++) last.set(positions[i]!, i)
+    checkParentRows(this, [...last.keys()], false, (index, p, oldKey) => {
+      const updated = index.columns.map(c => { const j = columns.indexOf(c); return j >= 0 ? values.columns[j]! : null })
+      if (updated.every(v => v === null)) return false
+      const group = this.groups[Math.floor(p / ROW_GROUP_SIZE)]!
+      return index.keyOfUpdated(group.segments, p % ROW_GROUP_SIZE, updated, last.get(p)!) !== oldKey
     })
   }
 
@@ -441,6 +472,12 @@ export function buildIndexes(columns: readonly ColumnSchema[], constraints: Tabl
   const out: UniqueIndex[] = []
   if (constraints.primaryKey !== null) out.push(new UniqueIndex([...constraints.primaryKey], true, keyTypes(constraints.primaryKey)))
   for (const key of constraints.unique) out.push(new UniqueIndex([...key], false, keyTypes(key)))
+  return out
+}
+
+function positionRange(start: number, count: number): Float64Array {
+  const out = new Float64Array(count)
+  for (let i = 0; i < count; i++) out[i] = start + i
   return out
 }
 

@@ -64,13 +64,17 @@ export function dropColumn(txn: Transaction, table: MemoryTable, column: number)
     primaryKey: c.primaryKey === null ? null : c.primaryKey.map(shift),
     unique: c.unique.map(key => key.map(shift)),
     checks: c.checks.map(check => ({ expr: mapColumnRefs(check.expr, shift), sql: check.sql })),
+    foreignKeys: c.foreignKeys?.map(fk => ({ ...fk, columns: fk.columns.map(shift) })),
   }
   for (const ix of oldIndexes) ix.columns = ix.columns.map(shift)
+  const oldForeignKeyColumns = table.foreignKeys.map(fk => fk.columns)
+  for (const fk of table.foreignKeys) fk.columns = fk.columns.map(shift)
   txn.onRollback(() => {
     table.groups.forEach((group, g) => group.segments.splice(column, 0, removed[g]!))
     table.columns = oldColumns
     table.constraints = oldConstraints
     oldIndexes.forEach((ix, k) => { ix.columns = oldIndexColumns[k]! })
+    table.foreignKeys.forEach((fk, k) => { fk.columns = oldForeignKeyColumns[k]! })
   })
 }
 
