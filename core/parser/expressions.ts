@@ -3,7 +3,7 @@
  * OR < AND < NOT < IS < comparison < LIKE/BETWEEN/IN < other operators < + - < * / // % < ^
  * < AT TIME ZONE, COLLATE < unary minus < :: [] and field access.
  */
-import { notSupported } from '../errors.ts'
+import { GrizzlyError, notSupported, SqlState } from '../errors.ts'
 import type { BinaryOp, Expr, OrderItem, Query } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parsePrimary, isQueryStart } from './primary.ts'
@@ -194,11 +194,8 @@ function parseNegatable(p: Cursor, left: Expr, word: string, not: boolean): Expr
         return plainCall(pos, 'list_contains', [list, left], not)
       }
       p.next()
-      if (isQueryStart(p)) {
-        const query = parseQuery(p)
-        p.expectOp(')')
-        return { kind: 'in_subquery', pos, not, expr: left, query }
-      }
+      const query = parseQueryInParentheses(p)
+      if (query !== null) return { kind: 'in_subquery', pos, not, expr: left, query }
       const list = parseExprList(p)
       p.expectOp(')')
       return { kind: 'in_list', pos, not, expr: left, list }
@@ -225,6 +222,32 @@ function parseSubscript(p: Cursor, target: Expr): Expr {
   p.expectOp(']')
   if (from === null) throw p.unexpected()
   return { kind: 'subscript', pos, expr: target, index: from }
+}
+
+/**
+ * After an opening `(`: the query up to and including the matching `)` when one starts here,
+ * else null with nothing consumed. `((SELECT 1) UNION (SELECT 2))` is a query while
+ * `((SELECT 1) + 1)` is an expression, so a leading `(` is resolved by trying the query first.
+ */
+export function parseQueryInParentheses(p: Cursor): Query | null {
+  if (isQueryStart(p)) {
+    const query = parseQuery(p)
+    p.expectOp(')')
+    return query
+  }
+  let k = 0
+  while (p.isOp('(', k)) k++
+  if (k === 0 || !isQueryStart(p, k)) return null
+  const start = p.index
+  try {
+    const query = parseQuery(p)
+    p.expectOp(')')
+    return query
+  } catch (queryError) {
+    p.index = start
+    if (!(queryError instanceof GrizzlyError) || queryError.code !== SqlState.syntaxError) throw queryError
+    return null
+  }
 }
 
 /** One or more comma-separated expressions. */

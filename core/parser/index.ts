@@ -9,6 +9,7 @@ import { parseQuery } from './query.ts'
 import { parseStatement } from './statements.ts'
 
 export { splitStatements, isCompleteStatement, type StatementText } from './split.ts'
+export { formatExpr, formatQuery, formatStatement, formatTableRef, formatTypeName, formatWindowSpec, quoteIdent, quoteString } from './format.ts'
 export { tokenize, Tok, type Token, type TokenType } from './lexer.ts'
 export { STATEMENT_PARSERS, type StatementParser } from './statements.ts'
 export { Cursor } from './cursor.ts'

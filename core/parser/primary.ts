@@ -7,7 +7,7 @@ import type {
   Expr, FrameBound, FunctionCall, NamedArg, OrderItem, Query, SelectCore, Star, TableRef, TypeName, WindowFrame, WindowSpec,
 } from './ast.ts'
 import type { Cursor } from './cursor.ts'
-import { BP, parseExpr, parseExprList, parseOrderItems, plainCall, parseParenQuery } from './expressions.ts'
+import { BP, parseExpr, parseExprList, parseOrderItems, parseParenQuery, parseQueryInParentheses, plainCall } from './expressions.ts'
 import { INTERVAL_UNITS, LITERAL_TYPE_NAMES, RESERVED, isReservedForColumn } from './keywords.ts'
 import { parseQuery } from './query.ts'
 import { parseTypeName } from './type-names.ts'
@@ -78,11 +78,8 @@ function parseOperatorPrimary(p: Cursor): Expr {
   const pos = t.pos
   switch (t.text) {
     case '(': {
-      if (isQueryStart(p)) {
-        const query = parseQuery(p)
-        p.expectOp(')')
-        return { kind: 'subquery', pos, query }
-      }
+      const query = parseQueryInParentheses(p)
+      if (query !== null) return { kind: 'subquery', pos, query }
       const first = parseExpr(p)
       if (p.acceptOp(',')) {
         const items = [first, ...parseExprList(p)]
