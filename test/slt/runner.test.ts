@@ -175,3 +175,17 @@ test('harness statements and loop conditions', () => {
   assert.ok(!evaluateCondition('i<=1', vars))
   assert.ok(!evaluateCondition('type=integer', vars))
 })
+
+test('an engine that cannot open fails the file instead of stopping the run', async () => {
+  const r = await runSltText('x.test', 'query I\nSELECT 1\n----\n1\n', {
+    dialect: 'duckdb', engine: () => Promise.reject(new Error('module missing')),
+  })
+  assert.equal(r.status, 'fail')
+  assert.match(r.reason ?? '', /cannot open the engine: module missing/)
+})
+
+test('a file that does not parse fails with the line of the problem', async () => {
+  const r = await run('statement ok\nSELECT 1\n\nbogus command\n')
+  assert.equal(r.status, 'fail')
+  assert.equal(r.failure?.line, 4)
+})

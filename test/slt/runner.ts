@@ -87,7 +87,10 @@ export async function runSltText(file: string, text: string, options: RunOptions
   const scratch = mkdtempSync(join(tmpdir(), 'slt-'))
   let engine: SltEngine | undefined
   try {
-    engine = await options.engine()
+    try { engine = await options.engine() } catch (e) {
+      const message = `cannot open the engine: ${e instanceof Error ? e.message : String(e)}`
+      return finish('fail', { reason: message, failure: { line: 0, sql: '', message } })
+    }
     const state: State = {
       engine, options,
       engineNames: new Set(options.dialect === 'sqlite' ? ['postgresql'] : ['duckdb']),
