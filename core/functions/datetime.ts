@@ -116,6 +116,7 @@ const PART_FUNCTIONS: readonly [name: string, unit: DatePartUnit, interval: bool
   ['year', 'year', true, false, []], ['month', 'month', true, false, []], ['day', 'day', true, false, ['dayofmonth']],
   ['hour', 'hour', true, true, []], ['minute', 'minute', true, true, []], ['second', 'second', true, true, []],
   ['millisecond', 'milliseconds', true, true, []], ['microsecond', 'microseconds', true, true, []],
+  ['nanosecond', 'nanoseconds', true, true, []],
   ['quarter', 'quarter', true, false, []], ['week', 'week', false, false, ['weekofyear']],
   ['dayofweek', 'dow', false, false, ['weekday']], ['isodow', 'isodow', false, false, []],
   ['dayofyear', 'doy', false, false, []], ['isoyear', 'isoyear', false, false, []], ['yearweek', 'yearweek', false, false, []],

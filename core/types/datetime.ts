@@ -296,7 +296,7 @@ export function checkDateRange(days: number): void {
 // ---- date_part / date_trunc units ---------------------------------------------------------------
 
 export type DatePartUnit =
-  | 'microseconds' | 'milliseconds' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month'
+  | 'nanoseconds' | 'microseconds' | 'milliseconds' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month'
   | 'quarter' | 'year' | 'decade' | 'century' | 'millennium' | 'dow' | 'isodow' | 'doy' | 'epoch'
   | 'isoyear' | 'yearweek' | 'era' | 'julian' | 'timezone' | 'timezone_hour' | 'timezone_minute'
 
@@ -346,6 +346,7 @@ export function datePartOfTimestamp(unit: DatePartUnit, ts: number): number {
   const days = dateOfTimestamp(ts)
   const t = ts - days * MICROS_PER_DAY
   switch (unit) {
+    case 'nanoseconds': return (t % MICROS_PER_MINUTE) * 1000
     case 'microseconds': return t % MICROS_PER_MINUTE
     case 'milliseconds': return Math.floor((t % MICROS_PER_MINUTE) / MICROS_PER_MILLI)
     case 'second': return Math.floor(t / MICROS_PER_SECOND) % 60
@@ -381,7 +382,7 @@ function datePartOfDays(unit: DatePartUnit, days: number): number {
     case 'era': return year > 0 ? 1 : 0
     case 'julian': return days + 2440588
     case 'epoch': return days * 86400
-    case 'microseconds': case 'milliseconds': case 'second': case 'minute': case 'hour':
+    case 'nanoseconds': case 'microseconds': case 'milliseconds': case 'second': case 'minute': case 'hour':
     case 'timezone': case 'timezone_hour': case 'timezone_minute':
       return 0
   }
@@ -390,6 +391,7 @@ function datePartOfDays(unit: DatePartUnit, days: number): number {
 /** date_part(unit, TIME) */
 export function datePartOfTime(unit: DatePartUnit, t: number): number {
   switch (unit) {
+    case 'nanoseconds': return (t % MICROS_PER_MINUTE) * 1000
     case 'microseconds': return t % MICROS_PER_MINUTE
     case 'milliseconds': return Math.floor((t % MICROS_PER_MINUTE) / MICROS_PER_MILLI)
     case 'second': return Math.floor(t / MICROS_PER_SECOND) % 60
@@ -418,6 +420,7 @@ export function datePartOfInterval(unit: DatePartUnit, iv: Interval): number {
     case 'second': return truncDiv(iv.micros, MICROS_PER_SECOND) % 60
     case 'milliseconds': return truncDiv(iv.micros % MICROS_PER_MINUTE, MICROS_PER_MILLI)
     case 'microseconds': return iv.micros % MICROS_PER_MINUTE
+    case 'nanoseconds': return (iv.micros % MICROS_PER_MINUTE) * 1000
     case 'epoch': {
       const years = truncDiv(iv.months, 12)
       const days = 365 * years + DAYS_PER_MONTH * (iv.months % 12) + iv.days
@@ -435,7 +438,7 @@ export function truncateTimestamp(unit: DatePartUnit, ts: number): number {
   const days = dateOfTimestamp(ts)
   const t = ts - days * MICROS_PER_DAY
   switch (unit) {
-    case 'microseconds': return ts
+    case 'nanoseconds': case 'microseconds': return ts
     case 'milliseconds': return days * MICROS_PER_DAY + t - (t % MICROS_PER_MILLI)
     case 'second': return days * MICROS_PER_DAY + t - (t % MICROS_PER_SECOND)
     case 'minute': return days * MICROS_PER_DAY + t - (t % MICROS_PER_MINUTE)
@@ -450,7 +453,7 @@ export function truncateDays(unit: DatePartUnit, days: number): number {
   civilInto(days, scratch)
   const year = scratch[0]!, month = scratch[1]!
   switch (unit) {
-    case 'microseconds': case 'milliseconds': case 'second': case 'minute': case 'hour': case 'day':
+    case 'nanoseconds': case 'microseconds': case 'milliseconds': case 'second': case 'minute': case 'hour': case 'day':
     case 'doy': case 'dow': case 'isodow': case 'julian':
       return days
     case 'week': case 'yearweek': return days - (isoDayOfWeek(days) - 1)
@@ -483,7 +486,7 @@ export function truncateInterval(unit: DatePartUnit, iv: Interval): Interval {
     case 'minute': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_MINUTE))
     case 'second': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_SECOND))
     case 'milliseconds': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_MILLI))
-    case 'microseconds': return iv
+    case 'microseconds': case 'nanoseconds': return iv
     default:
       throw new GrizzlyError(SqlState.invalidParameterValue, `date_trunc does not support the unit "${unit}" for INTERVAL`)
   }
@@ -495,6 +498,7 @@ export function truncateInterval(unit: DatePartUnit, iv: Interval): Interval {
  */
 export function dateDiff(unit: DatePartUnit, a: number, b: number): number {
   switch (unit) {
+    case 'nanoseconds': return (b - a) * 1000
     case 'microseconds': return b - a
     case 'milliseconds': return Math.floor(b / MICROS_PER_MILLI) - Math.floor(a / MICROS_PER_MILLI)
     case 'second': return Math.floor(b / MICROS_PER_SECOND) - Math.floor(a / MICROS_PER_SECOND)
@@ -527,6 +531,7 @@ export function dateDiff(unit: DatePartUnit, a: number, b: number): number {
  */
 export function dateSub(unit: DatePartUnit, a: number, b: number): number {
   switch (unit) {
+    case 'nanoseconds': return (b - a) * 1000
     case 'microseconds': return b - a
     case 'milliseconds': return Math.trunc((b - a) / MICROS_PER_MILLI)
     case 'second': return Math.trunc((b - a) / MICROS_PER_SECOND)

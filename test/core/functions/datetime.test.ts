@@ -210,3 +210,9 @@ test('date_part specialisation for fractional parts', async () => {
   assert.equal(text('epoch', [INTERVAL], ['1 year 2 months 3 days 04:05:06']), '37015506.0')
   assert.equal(text('epoch', [TIME], ['20:08:10.998']), '72490.998')
 })
+
+test('nanosecond() reports microsecond precision in nanoseconds', () => {
+  assert.equal(text('nanosecond', [TIMESTAMP], ['2024-01-01 10:11:12.345678']), '12345678000')
+  assert.equal(text('nanosecond', [DATE], ['2024-01-01']), '0')
+  assert.throws(() => text('date_part', [VARCHAR, TIMESTAMP], ['ns', '2024-01-01']), (e: unknown) => e instanceof GrizzlyError)
+})
