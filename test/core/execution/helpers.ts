@@ -59,13 +59,13 @@ export class FixtureTable implements TableProvider {
   }
 
   insert(_txn: Transaction, rows: DataChunk): void {
+    const keyOf = (r: Value[]): string => JSON.stringify(this.unique!.map(k => String(r[k])))
+    const keys = this.unique === null ? null : new Set(this.live().map(keyOf))
     for (let i = 0; i < rows.size; i++) {
       const row = rows.columns.map(v => getValue(v, i))
-      if (this.unique !== null) {
-        const key = JSON.stringify(this.unique.map(k => String(row[k])))
-        if (this.rows.some(r => r !== null && JSON.stringify(this.unique!.map(k => String(r[k]))) === key)) {
-          throw new GrizzlyError('23505', 'duplicate key')
-        }
+      if (keys !== null) {
+        if (keys.has(keyOf(row))) throw new GrizzlyError('23505', 'duplicate key')
+        keys.add(keyOf(row))
       }
       this.rows.push(row)
     }
