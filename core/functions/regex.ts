@@ -116,7 +116,7 @@ function boolKernel(full: boolean): ScalarKernel {
       if (!rowValid(args, i)) continue
       const o = optionsAt(args, 2, i)
       const src = sourceOf(p[i]!, o)
-      const re = compileRegex(full ? `^(?:${src})$` : src, o.flags)
+      const re = compileRegex(full ? `(?<![\\s\\S])(?:${src})(?![\\s\\S])` : src, o.flags)
       out[i] = re.test(s[i]!) ? 1 : 0
     }
     return new Vector(BOOLEAN, count, out, null)
@@ -131,7 +131,7 @@ const replaceKernel: ScalarKernel = (args, count) => {
     const o = optionsAt(args, 3, i)
     const re = compileRegex(sourceOf(p[i]!, o), o.flags + (o.global ? 'g' : ''))
     re.lastIndex = 0
-    out[i] = s[i]!.replace(re, translateReplacement(r[i]!))
+    out[i] = o.global ? replaceAll(s[i]!, re, translateReplacement(r[i]!)) : s[i]!.replace(re, translateReplacement(r[i]!))
   }
   return new Vector(VARCHAR, count, out, null)
 }
@@ -141,6 +141,44 @@ function groupIndex(args: readonly Vector[], k: number, i: number): number {
   if (v === undefined) return 0
   const d = v.data as ArrayLike<number | bigint>
   return Number(d[i]!)
+}
+
+const MAX_GROUP = 9
+
+/**
+ * Successive matches as RE2's global matching finds them: after a non-empty match, an empty
+ * match right where it ended is skipped (JavaScript would report it).
+ */
+export function* matchesOf(s: string, re: RegExp): Generator<RegExpExecArray> {
+  re.lastIndex = 0
+  let lastEnd = -1
+  for (;;) {
+    const m = re.exec(s)
+    if (m === null) return
+    const end = m.index + m[0].length
+    if (m[0] === '') {
+      re.lastIndex = m.index + (s.codePointAt(m.index)! > 0xffff ? 2 : 1)
+      if (m.index === lastEnd) { if (m.index >= s.length) return; continue }
+    }
+    lastEnd = end
+    yield m
+    if (m.index >= s.length) return
+  }
+}
+
+/** Expands $$, $& and $1…$9 of a JavaScript-style replacement for one match. */
+function expandReplacement(template: string, m: RegExpExecArray): string {
+  return template.replace(/\$(\$|&|[1-9])/g, (_t, c: string) => c === '$' ? '$' : c === '&' ? m[0] : m[Number(c)] ?? '')
+}
+
+/** Global replacement with RE2's treatment of empty matches. */
+function replaceAll(s: string, re: RegExp, replacement: string): string {
+  let out = '', last = 0
+  for (const m of matchesOf(s, re)) {
+    out += s.slice(last, m.index) + expandReplacement(replacement, m)
+    last = m.index + m[0].length
+  }
+  return out + s.slice(last)
 }
 
 function groupCount(re: RegExp): number {
@@ -167,23 +205,41 @@ function extractKernel(optsAt: number): ScalarKernel {
       const o = optionsAt(args, optsAt, i)
       const re = compileRegex(sourceOf(p[i]!, o), o.flags)
       const g = groupIndex(args, 2, i)
-      // a group that does not exist extracts nothing (DuckDB gives '')
-      const m = g < 0 ? null : re.exec(s[i]!)
+      if (g < 0 || g > MAX_GROUP) {
+        throw new GrizzlyError(SqlState.invalidParameterValue, `Group index must be between 0 and ${MAX_GROUP}, got ${g}`,
+          { hint: 'use 0 for the whole match or the number of a group in the pattern' })
+      }
+      // a group the pattern does not have extracts nothing (DuckDB gives '')
+      const m = re.exec(s[i]!)
       if (m !== null) out[i] = m[g] ?? ''
     }
     return new Vector(VARCHAR, count, out, null)
   }
 }
 
-function listOfStrings(count: number, rows: (i: number) => readonly string[] | null): Vector {
+/** A LIST(VARCHAR) vector; an undefined element is a NULL inside the list. */
+function listOfStrings(count: number, rows: (i: number) => readonly (string | undefined)[] | null): Vector {
   const offsets = new Int32Array(count + 1)
   const items: string[] = []
+  let itemValidity: number[] | null = null
   for (let i = 0; i < count; i++) {
     const r = rows(i)
-    if (r !== null) for (const x of r) items.push(x)
+    if (r !== null) {
+      for (const x of r) {
+        if (x === undefined) {
+          itemValidity ??= new Array<number>(items.length).fill(1)
+          itemValidity.push(0)
+          items.push('')
+        } else {
+          itemValidity?.push(1)
+          items.push(x)
+        }
+      }
+    }
     offsets[i + 1] = items.length
   }
-  return new Vector(list(VARCHAR), count, null, null, offsets, [new Vector(VARCHAR, items.length, items, null)])
+  const child = new Vector(VARCHAR, items.length, items, itemValidity === null ? null : Uint8Array.from(itemValidity))
+  return new Vector(list(VARCHAR), count, null, null, offsets, [child])
 }
 
 function extractAllKernel(optsAt: number): ScalarKernel {
@@ -194,10 +250,13 @@ function extractAllKernel(optsAt: number): ScalarKernel {
       const o = optionsAt(args, optsAt, i)
       const re = compileRegex(sourceOf(p[i]!, o), o.flags + 'g')
       const g = groupIndex(args, 2, i)
-      checkGroup(re, g)
-      if (g < 0) return []
-      const found: string[] = []
-      for (const m of s[i]!.matchAll(re)) found.push(m[g] ?? '')
+      const found: (string | undefined)[] = []
+      for (const m of matchesOf(s[i]!, re)) {
+        // DuckDB checks the group only once something matched; a negative group finds nothing
+        if (g < 0) return []
+        if (found.length === 0) checkGroup(re, g)
+        found.push(m[g])
+      }
       return found
     })
   }
@@ -212,8 +271,8 @@ const splitKernel: ScalarKernel = (args, count) => {
     // split() would also return capture groups; DuckDB returns only the pieces
     const pieces: string[] = []
     let last = 0
-    for (const m of s[i]!.matchAll(re)) {
-      if (m[0] === '' ) continue
+    for (const m of matchesOf(s[i]!, re)) {
+      if (m[0] === '') continue
       pieces.push(s[i]!.slice(last, m.index))
       last = m.index! + m[0].length
     }

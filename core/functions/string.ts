@@ -15,7 +15,7 @@ import { invalidParameter, rowValid, textReader } from './kernel-util.ts'
 import { hashValue } from './hash.ts'
 import { registerLikeFunctions } from './like.ts'
 import { registerFormatFunctions } from './string-format.ts'
-import { registerExtraStringFunctions } from './string-extra.ts'
+import { graphemes, registerExtraStringFunctions } from './string-extra.ts'
 
 const SURROGATE = /[\uD800-\uDFFF]/
 
@@ -369,7 +369,8 @@ export function registerStringFunctions(hooks: Hooks): void {
       return new Vector(VARCHAR, count, out, null)
     },
   }])
-  reg('reverse', [{ args: [VARCHAR], returns: VARCHAR, invoke: mapStr(s => Array.from(s).reverse().join('')) }])
+  // combining marks and emoji sequences stay attached to their character
+  reg('reverse', [{ args: [VARCHAR], returns: VARCHAR, invoke: mapStr(s => graphemes(s).reverse().join('')) }])
   reg('ascii', [{
     args: [VARCHAR], returns: INTEGER,
     invoke: (args, count) => {

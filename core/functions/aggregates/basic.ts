@@ -6,7 +6,7 @@
 import type { AggregateOverload, AggregateState } from '../../hooks/contracts.ts'
 import type { Hooks } from '../../hooks/registry.ts'
 import {
-  BIGINT, BIGINT_MAX, BIGINT_MIN, BOOLEAN, DOUBLE, type LogicalType, REAL, decimal, physicalOf,
+  BIGINT, BIGINT_MAX, BIGINT_MIN, BOOLEAN, DATE, DOUBLE, type LogicalType, REAL, TIME, TIMESTAMP, decimal, physicalOf,
 } from '../../types/types.ts'
 import { Vector } from '../../vector/vector.ts'
 import { outOfRange } from '../kernel-util.ts'
@@ -257,6 +257,51 @@ class BitFoldState implements AggregateState {
   }
 }
 
+/**
+ * avg of DATE / TIMESTAMP / TIME: sums offsets from the group's first value so large epoch
+ * values keep their precision; DATE averages come out as TIMESTAMP (DuckDB).
+ */
+class TemporalAvgState implements AggregateState {
+  private base = new Float64Array(16)
+  private sum = new Float64Array(16)
+  private n = new Float64Array(16)
+  constructor(private readonly returns: LogicalType, private readonly unit: number) {}
+  resize(groups: number): void { this.base = growF64(this.base, groups); this.sum = growF64(this.sum, groups); this.n = growF64(this.n, groups) }
+  private add(g: number, x: number): void {
+    if (this.n[g] === 0) this.base[g] = x
+    this.sum[g]! += x - this.base[g]!
+    this.n[g]!++
+  }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0), m = v.validity, a = v.data as Float64Array
+    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) this.add(groupIds[i]!, a[i]! * this.unit)
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) {
+      const s = src[i]!, d = dst[i]!
+      const n = o.n[s]!
+      if (n === 0) continue
+      if (this.n[d] === 0) { this.base[d] = o.base[s]!; this.sum[d] = o.sum[s]!; this.n[d] = n; continue }
+      // other's values are its base plus offsets; re-express them against this group's base
+      this.sum[d]! += (o.base[s]! - this.base[d]!) * n + o.sum[s]!
+      this.n[d]! += n
+    }
+  }
+  finalize(groups: number): Vector {
+    const out = new Float64Array(groups)
+    const valid = new Uint8Array(groups)
+    let nulls = false
+    for (let g = 0; g < groups; g++) {
+      const n = this.n[g]!
+      if (n === 0) { nulls = true; continue }
+      valid[g] = 1
+      out[g] = this.base[g]! + Math.trunc(this.sum[g]! / n)
+    }
+    return new Vector(this.returns, groups, out, nulls ? valid : null)
+  }
+}
+
 function sumOverloadFor(t: LogicalType): AggregateOverload | undefined {
   switch (t.id) {
     case 'TINYINT': case 'SMALLINT': case 'INTEGER':
@@ -293,7 +338,12 @@ export function registerBasicAggregates(hooks: Hooks): void {
   })
   hooks.registerAggregate({
     name: 'avg', aliases: ['mean'], nulls: 'skip', description: 'arithmetic mean as DOUBLE',
-    overloads: [...INTEGER_TYPES, REAL, DOUBLE].map(t => ({ args: [t], returns: DOUBLE, createState: () => new AvgState(1) })),
+    overloads: [
+      ...[...INTEGER_TYPES, REAL, DOUBLE].map(t => ({ args: [t], returns: DOUBLE, createState: () => new AvgState(1) })),
+      { args: [DATE], returns: TIMESTAMP, createState: () => new TemporalAvgState(TIMESTAMP, 86_400_000_000) },
+      { args: [TIMESTAMP], returns: TIMESTAMP, createState: () => new TemporalAvgState(TIMESTAMP, 1) },
+      { args: [TIME], returns: TIME, createState: () => new TemporalAvgState(TIME, 1) },
+    ],
     bind: argTypes => {
       const t = argTypes[0]
       if (argTypes.length !== 1 || t?.id !== 'DECIMAL') return undefined

@@ -192,12 +192,13 @@ class QuantileState implements AggregateState {
     const a = Number(sorted[lo]!), b = Number(sorted[hi]!)
     const r = lo === hi ? a : a + (pos - lo) * (b - a)
     switch (this.returns.id === 'LIST' ? this.returns.child.id : this.returns.id) {
+      // DuckDB truncates the interpolated value back to the input's precision
       case 'DECIMAL': {
-        const rounded = Math.round(r)
+        const rounded = Math.trunc(r)
         return physicalOf(this.input) === 'big' || physicalOf(this.input) === 'i64' ? BigInt(rounded) : rounded
       }
-      case 'TIMESTAMP': return this.input.id === 'DATE' ? Math.round(r * 86_400_000_000) : Math.round(r)
-      case 'TIME': return Math.round(r)
+      case 'TIMESTAMP': return this.input.id === 'DATE' ? Math.trunc(r * 86_400_000_000) : Math.trunc(r)
+      case 'TIME': return Math.trunc(r)
       default: return r
     }
   }

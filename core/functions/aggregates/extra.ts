@@ -43,6 +43,10 @@ class MomentState implements AggregateState {
   }
   private value(g: number): number | null {
     const n = this.n[g]!, sum = this.s1[g]!, sq = this.s2[g]!
+    const used = this.result === 'sem' ? [sum, sq] : this.result === 'skewness' ? [sum, sq, this.s3[g]!] : [sum, sq, this.s3[g]!, this.s4[g]!]
+    if (used.some(x => !Number.isFinite(x))) {
+      throw outOfRange(`${this.result.toUpperCase()} is out of range`, 'the values are too large for the power sums in DOUBLE')
+    }
     switch (this.result) {
       case 'sem': {
         if (n === 0) return null
@@ -53,7 +57,7 @@ class MomentState implements AggregateState {
         if (n <= 2) return null
         const avg = sum / n
         const div = Math.sqrt(Math.pow((sq - sum * sum / n) / n, 3))
-        if (div === 0 || !Number.isFinite(div)) return null
+        if (div === 0) return NaN
         const temp = Math.sqrt(n * (n - 1)) / (n - 2)
         return temp * ((this.s3[g]! - 3 * sq * avg + 3 * sum * avg * avg) / n - avg * avg * avg) / div
       }
@@ -72,7 +76,7 @@ class MomentState implements AggregateState {
     const b = new VectorBuilder(DOUBLE, groups)
     for (let g = 0; g < groups; g++) {
       const r = this.value(g)
-      if (r !== null && !Number.isFinite(r)) throw outOfRange(`${this.result.toUpperCase()} is out of range`, 'the values are too large to combine in DOUBLE')
+      if (r !== null && (r === Infinity || r === -Infinity)) throw outOfRange(`${this.result.toUpperCase()} is out of range`, 'the values are too large to combine in DOUBLE')
       b.push(r)
     }
     return b.finish()
@@ -230,8 +234,8 @@ class RegrState implements AggregateState {
       case 'regr_sxx': return sxx
       case 'regr_syy': return syy
       case 'regr_sxy': return sxy
-      case 'regr_slope': return sxx === 0 ? null : sxy / sxx
-      case 'regr_intercept': return sxx === 0 ? null : this.my[g]! - (sxy / sxx) * this.mx[g]!
+      case 'regr_slope': return sxy / sxx
+      case 'regr_intercept': return this.my[g]! - (sxy / sxx) * this.mx[g]!
       case 'regr_r2': {
         if (sxx === 0) return null
         if (syy === 0) return 1
@@ -250,27 +254,39 @@ class RegrState implements AggregateState {
 /** min(x, n) / max(x, n) / arg_min(a, v, n) / arg_max(a, v, n): the top n as a LIST. */
 class TopNState implements AggregateState {
   private tops: ({ key: Value; value: Value }[] | null)[] = []
-  private limit = -1
-  constructor(private readonly valueType: LogicalType, private readonly keyType: LogicalType, private readonly max: boolean, private readonly withArg: boolean) {}
+  private limit: number
+  /**
+   * nullsLast: NULL keys and values take part, a NULL key ranking below every other key
+   * (arg_max_nulls_last); single: no n argument, the result is the one best value.
+   */
+  constructor(
+    private readonly valueType: LogicalType, private readonly keyType: LogicalType, private readonly max: boolean,
+    private readonly withArg: boolean, private readonly nullsLast = false, private readonly single = false,
+  ) {
+    this.limit = single ? 1 : -1
+  }
+  /** true when key a ranks strictly before key b */
+  private before(a: Value, b: Value): boolean {
+    if (a === null) return false
+    if (b === null) return true
+    const c = compareValues(a, b, this.keyType)
+    return this.max ? c > 0 : c < 0
+  }
   resize(groups: number): void { growArray(this.tops, groups, null) }
   private insert(g: number, key: Value, value: Value): void {
     let top = this.tops[g]
     if (top === null || top === undefined) { top = []; this.tops[g] = top }
     // keep the list ordered best-first; n is small, so insertion is fine
     let at = top.length
-    while (at > 0) {
-      const c = compareValues(key, top[at - 1]!.key, this.keyType)
-      if (this.max ? c > 0 : c < 0) at--
-      else break
-    }
+    while (at > 0 && this.before(key, top[at - 1]!.key)) at--
     if (at >= this.limit) return
     top.splice(at, 0, { key, value })
     if (top.length > this.limit) top.pop()
   }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
-    const nArg = argVector(args, this.withArg ? 2 : 1)
+    const nArg = this.single ? null : argVector(args, this.withArg ? 2 : 1)
     for (let i = 0; i < count; i++) {
-      if (this.limit < 0) {
+      if (nArg !== null && this.limit < 0) {
         const n = getValue(nArg, i)
         if (n === null) continue
         const k = Number(n)
@@ -279,7 +295,7 @@ class TopNState implements AggregateState {
       }
       const value = getValue(argVector(args, 0), i)
       const key = this.withArg ? getValue(argVector(args, 1), i) : value
-      if (key === null || value === null) continue
+      if (!this.nullsLast && (key === null || value === null)) continue
       this.insert(groupIds[i]!, key, value)
     }
   }
@@ -289,10 +305,11 @@ class TopNState implements AggregateState {
     for (let i = 0; i < count; i++) for (const e of o.tops[src[i]!] ?? []) this.insert(dst[i]!, e.key, e.value)
   }
   finalize(groups: number): Vector {
-    const b = new VectorBuilder(list(this.valueType), groups)
+    const b = new VectorBuilder(this.single ? this.valueType : list(this.valueType), groups)
     for (let g = 0; g < groups; g++) {
       const top = this.tops[g]
-      b.push(top === null || top === undefined ? null : top.map(e => e.value))
+      if (top === null || top === undefined) b.push(null)
+      else b.push(this.single ? top[0]?.value ?? null : top.map(e => e.value))
     }
     return b.finish()
   }
@@ -315,7 +332,23 @@ export function bindTopN(max: boolean, withArg: boolean) {
   }
 }
 
+/** arg_max_nulls_last(arg, val[, n]) / arg_min_nulls_last: NULLs take part and rank last. */
+function bindNullsLast(max: boolean) {
+  return (argTypes: readonly LogicalType[]): Bound | undefined => {
+    if (argTypes.length !== 2 && argTypes.length !== 3) return undefined
+    const [value, key] = argTypes as [LogicalType, LogicalType]
+    const single = argTypes.length === 2
+    if (!single && !isIntegerType(argTypes[2])) return undefined
+    return {
+      argTypes: single ? [value, key] : [value, key, BIGINT], returns: single ? value : list(value),
+      createState: () => new TopNState(value, key, max, true, true, single),
+    }
+  }
+}
+
 export function registerExtraAggregates(hooks: Hooks): void {
+  hooks.registerAggregate({ name: 'arg_max_nulls_last', nulls: 'handle', bind: bindNullsLast(true) })
+  hooks.registerAggregate({ name: 'arg_min_nulls_last', nulls: 'handle', bind: bindNullsLast(false) })
   for (const result of ['sem', 'skewness', 'kurtosis', 'kurtosis_pop'] as const) {
     hooks.registerAggregate({ name: result, nulls: 'skip', overloads: [{ args: [DOUBLE], returns: DOUBLE, createState: () => new MomentState(result) }] })
   }
