@@ -90,6 +90,8 @@ export class ColumnSegment {
   /** appends rows [from, to) of `src` */
   append(src: Vector, from: number, to: number): void {
     if (src.physical !== this.physical) {
+      // an untyped NULL literal is NULL in any column
+      if (src.physical === 'null') { this.append(nullVector(this.type, to - from), 0, to - from); return }
       throw new InternalError(`appending a ${src.type.id} vector to a ${this.type.id} column`)
     }
     const count = to - from
@@ -258,10 +260,10 @@ export class ColumnSegment {
 
   /** overwrites row i with row j of `src` (same type) */
   write(i: number, src: Vector, j: number): void {
-    if (src.physical !== this.physical) {
+    if (src.physical !== this.physical && src.physical !== 'null') {
       throw new InternalError(`writing a ${src.type.id} value into a ${this.type.id} column`)
     }
-    const valid = src.validity === null ? this.physical !== 'null' : src.validity[j] === 1
+    const valid = src.validity === null ? src.physical !== 'null' : src.validity[j] === 1
     if (!valid) {
       (this.validity ?? this.allocValidity())[i] = 0
       this.hasNull = true

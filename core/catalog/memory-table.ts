@@ -297,7 +297,8 @@ export class MemoryTable implements TableProvider {
       const c = columns[j]!
       if (c < 0 || c >= this.columns.length) throw new InternalError(`update of ${this.name} names column ${c}`)
       if (this.isRequired(c) && vectorHasNull(values.columns[j]!, m)) throw this.notNullError(c)
-      if (values.columns[j]!.physical !== this.groups[0]!.segments[c]!.physical) {
+      const physical = values.columns[j]!.physical
+      if (physical !== 'null' && physical !== this.groups[0]!.segments[c]!.physical) {
         throw new InternalError(`update of ${this.name}.${this.columns[c]!.name} with a ${values.columns[j]!.type.id} vector`)
       }
     }

@@ -4,7 +4,7 @@ import { MemoryTable, ROW_GROUP_SIZE } from '../../../core/catalog/memory-table.
 import { ROW_ID_COLUMN } from '../../../core/catalog/catalog.ts'
 import { TransactionManager } from '../../../core/catalog/transaction.ts'
 import { BIGINT, DOUBLE, INTEGER, VARCHAR, BOOLEAN, DATE, decimal, list, struct, type LogicalType } from '../../../core/types/types.ts'
-import { CHUNK_SIZE, DataChunk, Vector } from '../../../core/vector/vector.ts'
+import { CHUNK_SIZE, DataChunk, Vector, nullVector } from '../../../core/vector/vector.ts'
 import { NO_CONSTRAINTS, chunkOf, col, rowsOf } from './helpers.ts'
 
 function numbers(n: number, offset = 0): DataChunk {
@@ -201,4 +201,14 @@ test('fetch returns rows by id in the given order, ids repeated', () => {
   t.delete(txn, BigInt64Array.of(2n))
   assert.throws(() => t.fetch(txn, BigInt64Array.of(2n), [0]), { code: 'XX000' })
   assert.throws(() => t.fetch(txn, BigInt64Array.of(0n), [5]), { code: 'XX000' })
+})
+
+test('an untyped NULL vector is accepted as NULLs by insert and update', () => {
+  const tm = new TransactionManager()
+  const t = numbersTable()
+  const txn = tm.begin()
+  t.insert(txn, new DataChunk([nullVector({ id: 'NULL' }, 2), nullVector(DOUBLE, 2)], 2))
+  t.insert(txn, numbers(1, 5))
+  t.update(txn, BigInt64Array.of(2n), [1], new DataChunk([nullVector({ id: 'NULL' }, 1)], 1))
+  assert.deepEqual(rowsOf(t.scan(txn, { columns: [0, 1], filters: [] })), [[null, null], [null, null], [5, null]])
 })
