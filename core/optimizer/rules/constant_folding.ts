@@ -6,7 +6,7 @@
  */
 import type { ExprEnv } from '../../expression/index.ts'
 import { evaluateConstant, isConstantExpression } from '../../expression/index.ts'
-import type { BoundExpr } from '../../plan/expr.ts'
+import type { BoundExpr, CompareOp } from '../../plan/expr.ts'
 import type { EmptyNode, LogicalPlan } from '../../plan/logical.ts'
 import { BOOLEAN } from '../../types/types.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
@@ -69,16 +69,40 @@ function simplify(e: BoundExpr, env: ExprEnv): BoundExpr {
       // x = NULL is NULL whatever x is (but IS [NOT] DISTINCT FROM is never NULL)
       if (e.op !== 'distinct' && e.op !== 'not_distinct' && (isNullConst(e.left) || isNullConst(e.right)) &&
         !hasVolatile(e)) return nullOf(e)
+      // constants go right (5 < a → a > 5), the form scans and indexes recognise
+      if (isValueLeaf(e.left) && !isValueLeaf(e.right)) {
+        return tryFold({ ...e, op: MIRRORED[e.op], left: e.right, right: e.left }, env)
+      }
       return tryFold(e, env)
+    case 'not': {
+      // push NOT into what it negates, so the result is a plain comparison again
+      const a = e.arg
+      if (a.kind === 'not') return a.arg
+      if (a.kind === 'compare') return { ...a, op: NEGATED[a.op] }
+      if (a.kind === 'is_null') return { ...a, not: !a.not }
+      if (a.kind === 'in_list') return { ...a, not: !a.not }
+      return tryFold(e, env)
+    }
     case 'call':
       if (e.fn.nulls === 'propagate' && e.fn.volatility !== 'volatile' && e.args.some(isNullConst) && !hasVolatile(e)) return nullOf(e)
       return tryFold(e, env)
     case 'in_list':
       if (isNullConst(e.arg) && !hasVolatile(e)) return nullOf(e)
       return tryFold(e, env)
-    case 'cast': case 'not': case 'is_null': return tryFold(e, env)
+    case 'cast': case 'is_null': return tryFold(e, env)
     default: return assertNever(e, 'expression')
   }
+}
+
+function isValueLeaf(e: BoundExpr): boolean { return e.kind === 'const' || e.kind === 'param' }
+
+/** a op b ⇔ b MIRRORED[op] a */
+const MIRRORED: Readonly<Record<CompareOp, CompareOp>> = {
+  '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=', distinct: 'distinct', not_distinct: 'not_distinct',
+}
+/** NOT (a op b) ⇔ a NEGATED[op] b, NULLs included; comparisons are a total order (NaN largest) */
+const NEGATED: Readonly<Record<CompareOp, CompareOp>> = {
+  '=': '<>', '<>': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<', distinct: 'not_distinct', not_distinct: 'distinct',
 }
 
 function isNullConst(e: BoundExpr): boolean { return e.kind === 'const' && e.value === null }

@@ -19,6 +19,8 @@ INSERT INTO w VALUES (0, 'zero'), (1, 'one'), (2, 'two'), (NULL, 'none');
 const queries: { sql: string; ordered?: boolean }[] = [
   { sql: 'SELECT a, s FROM t WHERE a > 10 AND b = 3' },
   { sql: 'SELECT a FROM t WHERE 1 = 1 AND a < 5 OR false' },
+  { sql: 'SELECT a, s FROM t WHERE NOT (a < 150) AND NOT (s IS NULL) AND NOT (b NOT IN (1, 2))' },
+  { sql: 'SELECT a FROM t WHERE 10 > a OR NOT NOT (190 <= a)' },
   { sql: 'SELECT a FROM t WHERE a = NULL' },
   { sql: 'SELECT q FROM (SELECT a + 1 AS q FROM (SELECT a, b FROM t WHERE b > 2) sub) s2 WHERE q < 50' },
   { sql: 'SELECT t.a, u.y FROM t, u WHERE t.a = u.x AND u.y > 10 AND t.b < 4' },

@@ -11,7 +11,7 @@ import { explainLogical } from '../../../core/plan/explain.ts'
 import type { BoundExpr } from '../../../core/plan/expr.ts'
 import type { LogicalPlan } from '../../../core/plan/logical.ts'
 import { BIGINT, BOOLEAN, INTEGER, VARCHAR } from '../../../core/types/types.ts'
-import { addInline, and, call, cmp, divide, lit, or, random } from '../expression/helpers.ts'
+import { addInline, and, call, cmp, divide, lit, not, or, random } from '../expression/helpers.ts'
 import {
   aggregate, context, countCall, filter, join, limit, project, ref, scan, shape, sizedTable, sort, table,
 } from './plans.ts'
@@ -214,4 +214,15 @@ test('join order: a LEFT join with a much larger right side is mirrored into a R
   const out = run(joinOrder, join('left', s, b, cmp('=', ref(s, 'k'), ref(b, 'k'))))
   assert.equal(shape(out), 'project(join:right(scan:big2,scan:small2))')
   assert.equal(joinOrder.rewrite(join('left', b, s, cmp('=', ref(s, 'k'), ref(b, 'k'))), ctx), undefined)
+})
+
+test('constant folding: NOT is pushed into comparisons, IS NULL and IN; constants move right', () => {
+  const s = scan(t)
+  const a = ref(s, 'a')
+  const fold = (e: BoundExpr): BoundExpr => (run(constantFolding, project(s, [['q', e]])) as { exprs: readonly BoundExpr[] }).exprs[0]!
+  assert.deepEqual(fold(not(cmp('<', a, lit(3, INTEGER)))), cmp('>=', a, lit(3, INTEGER)))
+  assert.deepEqual(fold(not(not(cmp('=', a, lit(3, INTEGER))))), cmp('=', a, lit(3, INTEGER)))
+  assert.deepEqual(fold(not({ kind: 'is_null', arg: a, not: false, type: BOOLEAN })), { kind: 'is_null', arg: a, not: true, type: BOOLEAN })
+  assert.deepEqual(fold(cmp('<', lit(3, INTEGER), a)), cmp('>', a, lit(3, INTEGER)))
+  assert.deepEqual(fold(cmp('distinct', lit(3, INTEGER), a)), cmp('distinct', a, lit(3, INTEGER)))
 })
