@@ -17,6 +17,7 @@ import type { JoinNode } from '../../plan/logical.ts'
 import { BOOLEAN, typeEquals } from '../../types/types.ts'
 import { concatVectors, DataChunk, gather, getValue, Vector } from '../../vector/vector.ts'
 import { GroupTable } from '../group-table.ts'
+import { valueEquals } from '../keys.ts'
 import {
   compileFilter, compileValue, drain, type Frame, gatherOrNull, layoutOf, type Materialized,
   Operator, type OuterValue, typesOf,
@@ -190,6 +191,14 @@ class Residual {
     else this.predicate = compileFilter(expr, layout, frame)
   }
 
+  /** Flags the left row of every pair whose residual is not FALSE. */
+  survivors(left: DataChunk, right: Materialized, buf: PairBuffer, flag: Uint8Array): void {
+    if (buf.count === 0) return
+    const v = this.value!(pairs(left, right, buf.left, buf.right, buf.count))
+    const d = v.data as Uint8Array
+    for (let k = 0; k < buf.count; k++) if (!v.isValid(k) || d[k] === 1) flag[buf.left[k]!] = 1
+  }
+
   apply(left: DataChunk, right: Materialized, buf: PairBuffer, nullFlag: Uint8Array | null): void {
     if (buf.count === 0) return
     const combined = pairs(left, right, buf.left, buf.right, buf.count)
@@ -220,7 +229,9 @@ export class HashJoinOperator extends Operator {
   private readonly keys: EquiKey[]
   private readonly leftKeys: ((c: DataChunk) => Vector)[]
   private readonly residual: Residual | null
-  private built: { right: Materialized; table: GroupTable; head: Int32Array; next: Int32Array; rightHasNullKey: boolean } | null = null
+  private built: {
+    right: Materialized; table: GroupTable; head: Int32Array; next: Int32Array; rightHasNullKey: boolean; keyVectors: Vector[]
+  } | null = null
   private emitter: JoinEmitter | null = null
   private finished = false
   private readonly buf = new PairBuffer()
@@ -265,12 +276,26 @@ export class HashJoinOperator extends Operator {
       tail[g] = r
     }
     this.emitter = new JoinEmitter(this.node.joinType, right)
-    return { right, table, head, next, rightHasNullKey }
+    return { right, table, head, next, rightHasNullKey, keyVectors }
+  }
+
+  private markNulls(c: DataChunk, leftKeys: Vector[], right: Materialized, rightKeys: Vector[], buf: PairBuffer,
+    leftKeyNull: Uint8Array, rightHasNullKey: boolean, nullFlag: Uint8Array): void {
+    const matched = new Uint8Array(c.size)
+    for (let k = 0; k < buf.count; k++) matched[buf.left[k]!] = 1
+    const strict = this.keys.map(k => !k.nullsEqual)
+    const candidates = findNullComparisons(c, leftKeys, right, rightKeys, strict, matched, leftKeyNull, rightHasNullKey)
+    if (this.residual === null) {
+      for (let k = 0; k < candidates.count; k++) nullFlag[candidates.left[k]!] = 1
+      return
+    }
+    // keys NULL and residual TRUE or NULL: the whole condition is NULL
+    this.residual.survivors(c, right, candidates, nullFlag)
   }
 
   protected pull(): DataChunk | null {
     if (this.built === null) this.built = this.build()
-    const { right, table, head, next, rightHasNullKey } = this.built
+    const { right, table, head, next, rightHasNullKey, keyVectors: rightKeys } = this.built
     const emitter = this.emitter!
     for (let c = this.leftOp.next(); c !== null; c = this.leftOp.next()) {
       const n = c.size
@@ -281,18 +306,21 @@ export class HashJoinOperator extends Operator {
       const nullFlag = isMark ? new Uint8Array(n) : null
       const buf = this.buf
       buf.reset()
+      const leftKeyNull = isMark ? new Uint8Array(n) : null
       for (let i = 0; i < n; i++) {
         let keyNull = false
         for (let k = 0; k < keyVectors.length; k++) {
           if (!this.keys[k]!.nullsEqual && !keyVectors[k]!.isValid(i)) { keyNull = true; break }
         }
-        if (keyNull) { if (nullFlag !== null && right.count > 0) nullFlag[i] = 1; continue }
-        if (nullFlag !== null && rightHasNullKey) nullFlag[i] = 1
+        if (keyNull) { if (leftKeyNull !== null) leftKeyNull[i] = 1; continue }
         const g = this.groups[i]!
         if (g < 0) continue
         for (let r = head[g]!; r !== -1; r = next[r]!) buf.push(i, r)
       }
       if (this.residual !== null) this.residual.apply(c, right, buf, nullFlag)
+      if (nullFlag !== null && (rightHasNullKey || leftKeyNull!.includes(1))) {
+        this.markNulls(c, keyVectors, right, rightKeys, buf, leftKeyNull!, rightHasNullKey, nullFlag)
+      }
       const out = emitter.emit(c, right, { left: buf.left, right: buf.right, count: buf.count, nullFlag })
       if (out !== null) return out
     }
@@ -302,6 +330,33 @@ export class HashJoinOperator extends Operator {
     }
     return null
   }
+}
+
+/**
+ * Mark joins: a left row without a match is NULL (not FALSE) when some right row compares
+ * NULL rather than FALSE on every key, because of a NULL key on either side, and the residual
+ * is not FALSE for that pair.
+ */
+function findNullComparisons(left: DataChunk, leftKeys: readonly Vector[], right: Materialized, rightKeys: readonly Vector[],
+  strict: readonly boolean[], matched: Uint8Array, leftKeyNull: Uint8Array, rightHasNullKey: boolean): PairBuffer {
+  const eqs = leftKeys.map(v => valueEquals(v.type))
+  const candidates = new PairBuffer()
+  for (let i = 0; i < left.size; i++) {
+    if (matched[i] === 1 || (leftKeyNull[i] === 0 && !rightHasNullKey)) continue
+    for (let r = 0; r < right.count; r++) {
+      let sawNull = false, isFalse = false
+      for (let k = 0; k < leftKeys.length; k++) {
+        const lv = leftKeys[k]!.isValid(i), rv = rightKeys[k]!.isValid(r)
+        if (!lv || !rv) {
+          if (strict[k]) sawNull = true
+          else if (lv !== rv) isFalse = true
+        } else if (!eqs[k]!(leftKeys[k]!, i, rightKeys[k]!, r)) isFalse = true
+        if (isFalse) break
+      }
+      if (!isFalse && sawNull) candidates.push(i, r)
+    }
+  }
+  return candidates
 }
 
 function nullTemplate(node: JoinNode): Vector[] {

@@ -139,3 +139,12 @@ test('lateral join re-runs the right side per left row', () => {
   assert.match(explainPlan(plan, null), /^LATERAL_JOIN/)
   assert.throws(() => run({ ...join('full', lv, right, null), lateral: true }), (e: GrizzlyError) => e.code === '0A000')
 })
+
+test('mark join with two keys: a NULL key only makes NULL when the other keys do not rule the row out', () => {
+  const lv = values([INTEGER, INTEGER], [[null, 1], [null, 2], [5, 2], [6, 2], [7, 3]])
+  const rv = values([INTEGER, INTEGER], [[5, 2], [null, 3]])
+  const [lx, lz] = lv.output, [rx, rz] = rv.output
+  const plan = join('mark', lv, rv, and(cmp('=', ref(lx!), ref(rx!)), cmp('=', ref(lz!), ref(rz!))))
+  assert.match(explainPlan(plan, null), /^HASH_JOIN/)
+  assert.deepEqual(run(plan).map(r => r[2]), [false, null, true, false, null])
+})
