@@ -99,11 +99,14 @@ export function formatReal(x: number): string {
   if (x === -Infinity) return '-inf'
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'
   const f = Math.fround(x)
-  for (let p = 1; p <= 9; p++) {
-    const s = f.toExponential(p - 1)
-    if (Math.fround(Number(s)) === f) return layoutShortest(s)
+  // more digits never stop round-tripping, so binary-search the fewest (9 always suffice)
+  let lo = 1, hi = 9
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (Math.fround(Number(f.toExponential(mid - 1))) === f) hi = mid
+    else lo = mid + 1
   }
-  return layoutShortest(f.toExponential())
+  return layoutShortest(f.toExponential(lo - 1))
 }
 
 /** `s` is JS exponential notation ("-1.2345e+17"); returns Python repr layout. */
