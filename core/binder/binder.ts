@@ -68,11 +68,20 @@ export class Binder {
     return this.env
   }
 
-  /** Folds a constant cast or call to a constant at bind time; other expressions pass through. */
-  fold(expr: BoundExpr, position: number): BoundExpr {
+  /**
+   * Folds a constant cast or call to a constant at bind time; other expressions pass through.
+   * Unless `strict` (literals such as DATE 'x', whose errors DuckDB reports when binding), a
+   * failure leaves the expression as it is: it may sit in a branch that never runs.
+   */
+  fold(expr: BoundExpr, position: number, strict = false): BoundExpr {
     if (expr.kind === 'const' || expr.kind === 'colref' || expr.kind === 'param') return expr
     if (!isConstantExpression(expr)) return expr
-    return { kind: 'const', value: this.evaluate(expr, position), type: expr.type }
+    try {
+      return { kind: 'const', value: this.evaluate(expr, position), type: expr.type }
+    } catch (e) {
+      if (strict || !(e instanceof GrizzlyError) || e instanceof InternalError) throw e
+      return expr
+    }
   }
 
   /** The value of an expression SQL requires to be constant (table function arguments, SET …). */

@@ -182,7 +182,8 @@ function targetScan(b: Binder, table: TableEntry, alias: string | null, position
   const scan = scanOf(b, table, [ROW_ID_COLUMN])
   const rowId = scan.output[scan.output.length - 1]!
   const scope = new Scope(null, false)
-  scope.addBinding(alias ?? table.name, table.schema, scan.output.slice(0, -1), position)
+  scope.addBinding(alias ?? table.name, table.schema, scan.output, position)
+  scope.pseudo.add(rowId.id)
   return { plan: scan, scope, rowId }
 }
 

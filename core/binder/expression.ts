@@ -8,6 +8,7 @@ import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { BinaryOp, Expr, FunctionCall, Query } from '../parser/ast.ts'
 import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
+import { canCast, cannotCast } from '../functions/cast.ts'
 import { STRING_LITERAL, commonSuperType, normalizeLiteralType } from '../types/coercion.ts'
 import {
   BOOLEAN, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, typeToString,
@@ -50,7 +51,7 @@ export class ExprBinder {
       case 'null': return { kind: 'const', value: null, type: NULL_TYPE }
       case 'typed_literal': {
         const type = resolveTypeName(hooks, e.type)
-        return this.binder.fold(castTo({ kind: 'const', value: e.value, type: VARCHAR }, type), e.pos)
+        return this.binder.fold(castTo({ kind: 'const', value: e.value, type: VARCHAR }, type), e.pos, true)
       }
       case 'interval': return this.bindInterval(e.value, e.unit, e.pos)
       case 'column': {
@@ -150,7 +151,9 @@ export class ExprBinder {
       case 'case': return this.bindCase(e.operand, e.whens, e.else, e.pos)
       case 'cast': {
         const type = resolveTypeName(hooks, e.type)
-        return this.binder.fold(castTo(this.bind(e.expr), type, e.try), e.pos)
+        const arg = this.bind(e.expr)
+        if (!canCast(normalizeLiteralType(arg.type), type)) throw cannotCast(normalizeLiteralType(arg.type), type).withPosition(e.pos)
+        return this.binder.fold(castTo(arg, type, e.try), e.pos)
       }
       case 'function': return this.bindFunction(e)
       case 'named_arg':
@@ -231,7 +234,7 @@ export class ExprBinder {
 
   private bindInterval(value: Expr, unit: string | null, position: number): BoundExpr {
     const hooks = this.binder.ctx.hooks
-    if (unit === null) return this.binder.fold(castTo(this.bind(value), INTERVAL), position)
+    if (unit === null) return this.binder.fold(castTo(this.bind(value), INTERVAL), position, value.kind === 'string')
     const v = value.kind === 'unary' && value.op === '-' && value.operand.kind === 'number'
       ? numberLiteral(value.operand.text, true, value.pos)
       : value.kind === 'number' ? numberLiteral(value.text, false, value.pos) : undefined
@@ -240,7 +243,7 @@ export class ExprBinder {
       if (iv !== undefined) return { kind: 'const', value: iv, type: INTERVAL }
     }
     if (value.kind === 'string') {
-      return this.binder.fold(castTo({ kind: 'const', value: `${value.value} ${unit}`, type: VARCHAR }, INTERVAL), position)
+      return this.binder.fold(castTo({ kind: 'const', value: `${value.value} ${unit}`, type: VARCHAR }, INTERVAL), position, true)
     }
     const fn = intervalFunctionFor(unit)
     if (fn === undefined || hooks.scalar(fn) === undefined) throw notSupported(`INTERVAL … ${unit.toUpperCase()} with a computed value`, position)

@@ -9,7 +9,7 @@ import type { BaseTableRef, FileRef, FunctionRef, JoinRef, TableAlias, TableRef 
 import type { BoundExpr, OutputColumn } from '../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
-import { BOOLEAN } from '../types/types.ts'
+import { BOOLEAN, INTEGER } from '../types/types.ts'
 import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts'
 import { ExprBinder } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
@@ -131,7 +131,8 @@ function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: P
   const { cte } = def
   const ctes = cte.query.with === null ? def.scope : def.scope
   const anchor = renameColumns(bindBody(b, anchorAst, def.outer, ctes), cte.columns, cte.pos)
-  const columns = anchor.plan.output.map((c, i) => ({ name: anchor.names[i]!, type: normalizeLiteralType(c.type) }))
+  // an all-NULL anchor column is INTEGER, as in DuckDB
+  const columns = anchor.plan.output.map((c, i) => ({ name: anchor.names[i]!, type: c.type.id === 'NULL' ? INTEGER : normalizeLiteralType(c.type) }))
   const cteId = b.nextCteId()
   const working: CteDef = { kind: 'working', cteId, name: cte.name, columns, used: false }
   const stepScope = new CteScope(def.scope)
@@ -143,12 +144,13 @@ function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: P
   }
   const types = columns.map(c => c.type)
   const output = b.columns(anchor.names, types)
+  const anchorPlan = castColumns(b, anchor.plan, types)
   if (!working.used) {
-    return { plan: { kind: 'set_op', op: 'union', all: !distinct, left: anchor.plan, right: castColumns(b, step.plan, types), output }, names: anchor.names }
+    return { plan: { kind: 'set_op', op: 'union', all: !distinct, left: anchorPlan, right: castColumns(b, step.plan, types), output }, names: anchor.names }
   }
   void position
   return {
-    plan: { kind: 'recursive_cte', cteId, name: cte.name, anchor: anchor.plan, recursive: castColumns(b, step.plan, types), distinct, output },
+    plan: { kind: 'recursive_cte', cteId, name: cte.name, anchor: anchorPlan, recursive: castColumns(b, step.plan, types), distinct, output },
     names: anchor.names,
   }
 }

@@ -12,6 +12,7 @@ import {
   BOOLEAN, type LogicalType, type StructType, typeEquals, typeToString,
 } from '../types/types.ts'
 import { Vector } from '../vector/vector.ts'
+import { canCast } from '../functions/cast.ts'
 
 /** PostgreSQL's ambiguous_function */
 export const AMBIGUOUS_FUNCTION = '42725'
@@ -54,8 +55,11 @@ export function coerceTo(expr: BoundExpr, type: LogicalType, what: string, posit
   return castTo(expr, type)
 }
 
+/** Conditions (WHERE, ON, AND, …) cast to BOOLEAN whatever can be cast, as DuckDB does. */
 export function ensureBoolean(expr: BoundExpr, what: string, position: number): BoundExpr {
-  return coerceTo(expr, BOOLEAN, `argument of ${what}`, position)
+  if (implicitCastCost(expr.type, BOOLEAN) !== undefined) return castTo(expr, BOOLEAN)
+  if (!canCast(normalizeLiteralType(expr.type), BOOLEAN)) return coerceTo(expr, BOOLEAN, `argument of ${what}`, position)
+  return castTo(expr, BOOLEAN)
 }
 
 interface Candidate<T> { readonly bound: T; readonly argTypes: readonly LogicalType[]; readonly cost: number; readonly signature: string }

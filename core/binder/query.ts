@@ -59,7 +59,7 @@ export function registerCtes(b: Binder, list: readonly CommonTableExpr[], recurs
     seen.add(key)
     const before = scope
     scope = new CteScope(before)
-    if (cte.materialized === true && allowMaterialized) {
+    if (cte.materialized === true && allowMaterialized && !recursive) {
       const bound = renameColumns(bindQuery(b, cte.query, outer, before), cte.columns, cte.pos)
       scope.set(cte.name, { kind: 'materialized', cteId: b.nextCteId(), name: cte.name, plan: bound.plan, names: bound.names, used: false })
     } else {
@@ -192,14 +192,16 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
   } else {
     // like DuckDB, ORDER BY over a set operation may name any branch's columns, also qualified
     const alternatives = branchNames(body, out.length)
-    const scope = new Scope(outer, false)
+    // qualified names live one level out, so an unqualified name finds the output column first
+    const qualified = new Scope(outer, false)
+    for (const [qualifier, columns] of alternatives.qualified) {
+      qualified.addBinding(qualifier, null, [...columns].map(([name, i]) => ({ ...out[i]!, name })), 0)
+    }
+    const scope = new Scope(qualified, false)
     scope.addBinding('', null, [
       ...out.map((c, i) => ({ ...c, name: bound.names[i]! })),
       ...alternatives.names.flatMap((names, i) => names.map(name => ({ ...out[i]!, name }))),
     ], 0)
-    for (const [qualifier, columns] of alternatives.qualified) {
-      scope.addBinding(qualifier, null, [...columns].map(([name, i]) => ({ ...out[i]!, name })), 0)
-    }
     const eb = new ExprBinder(b, scope, ctes, { clause: 'ORDER BY' })
     keys = items.map(item => ({
       expr: outputOrdinal(item.expr, out) ?? eb.bind(item.expr),

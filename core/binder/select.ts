@@ -196,11 +196,31 @@ export function bindSelectItem(eb: ExprBinder, item: SelectItem): SelectColumn[]
   let cols = eb.scope.starColumns(e.qualifier, e.pos)
   if (cols.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', { position: e.pos })
   for (const name of e.exclude) {
-    const lower = name.toLowerCase()
+    const parts = name.split('.')
+    const lower = parts[parts.length - 1]!.toLowerCase()
+    if (parts.length > 1) {
+      // EXCLUDE (t.x): only t's column
+      const binding = eb.scope.findBinding(parts.slice(0, -1))
+      const col = binding?.columns.find(c => c.name.toLowerCase() === lower)
+      if (col === undefined) {
+        throw new GrizzlyError(SqlState.undefinedColumn, `column "${name}" in EXCLUDE list not found in FROM clause`, { position: e.pos })
+      }
+      const before = cols.length
+      cols = cols.filter(c => !(c.expr.kind === 'colref' && c.expr.id === col.id))
+      // a merged USING column stands for both sides' columns
+      if (cols.length === before) cols = cols.filter(c => c.name.toLowerCase() !== lower)
+      continue
+    }
     if (!cols.some(c => c.name.toLowerCase() === lower)) {
       throw new GrizzlyError(SqlState.undefinedColumn, `column "${name}" in EXCLUDE list not found in FROM clause`, { position: e.pos })
     }
     cols = cols.filter(c => c.name.toLowerCase() !== lower)
+  }
+  const replaced = new Set<string>()
+  for (const r of e.replace) {
+    const lower = r.name.toLowerCase()
+    if (replaced.has(lower)) throw new GrizzlyError(SqlState.duplicateColumn, `column "${r.name}" is replaced more than once`, { position: r.expr.pos })
+    replaced.add(lower)
   }
   const out: SelectColumn[] = cols.map(c => ({ name: c.name, expr: c.expr, ast: null }))
   for (const r of e.replace) {

@@ -104,7 +104,8 @@ test('BETWEEN, IN, LIKE, IS DISTINCT, IS TRUE and CASE', () => {
   assert.ok(exprs[6]!.kind === 'case' && exprs[6]!.type.id === 'VARCHAR' && exprs[6]!.whens[0]!.when.kind === 'compare')
   assert.ok(exprs[7]!.kind === 'case' && typeName(exprs[7]!.type) === 'DECIMAL(11,1)')
   assertBindError(f, 'SELECT CASE WHEN a > 1 THEN 1 ELSE b END FROM t', SqlState.datatypeMismatch)
-  assertBindError(f, 'SELECT * FROM t WHERE a', SqlState.datatypeMismatch, 22)
+  assertBindError(f, 'SELECT * FROM t WHERE d', SqlState.datatypeMismatch, 22)
+  assert.equal(find(f.plan('SELECT * FROM t WHERE a OR c > 1').plan, 'filter')!.predicate.kind, 'or')
 })
 
 test('SELECT without FROM reads one empty row', () => {
