@@ -182,7 +182,12 @@ function parseNegatable(p: Cursor, left: Expr, word: string, not: boolean): Expr
       let symmetric = false
       if (p.acceptKw('symmetric')) symmetric = true
       else p.acceptKw('asymmetric')
-      const low = parseExpr(p, BP.like)
+      // the lower bound is PostgreSQL's b_expr: comparisons and IS [NOT] DISTINCT FROM, no AND
+      let low = parseExpr(p, BP.is)
+      while (p.isKw('is') && (p.isKw('distinct', 1) || (p.isKw('not', 1) && p.isKw('distinct', 2)))) {
+        p.next()
+        low = parseIs(p, low)
+      }
       p.expectKw('and')
       const high = parseExpr(p, BP.like)
       return { kind: 'between', pos, not, symmetric, expr: left, low, high }

@@ -196,6 +196,11 @@ test('CASE, CAST and predicates', () => {
   assert.equal(px("x::VARCHAR"), '(cast x VARCHAR)')
   assert.equal(px('x BETWEEN 1 AND 2'), '(between x 1 2)')
   assert.equal(px('x NOT BETWEEN 1 AND 2'), '(not between x 1 2)')
+  // lower bound as PostgreSQL's b_expr: comparisons and IS DISTINCT FROM; upper bound stops before comparisons
+  assert.equal(px('x BETWEEN a < b AND c'), '(between x (< a b) c)')
+  assert.equal(px('x BETWEEN a IS DISTINCT FROM b AND c'), '(between x (is distinct a b) c)')
+  assert.equal(px('x BETWEEN 1 AND 2 = y'), '(= (between x 1 2) y)')
+  assert.equal(px('x BETWEEN 1 AND 2 + 3'), '(between x 1 (+ 2 3))')
   assert.equal(expr('x BETWEEN SYMMETRIC 2 AND 1', 'between').symmetric, true)
   assert.equal(px("x LIKE 'a%' ESCAPE '!'"), "(like x 'a%' '!')")
   assert.equal(px("x NOT ILIKE 'a%'"), "(not ilike x 'a%')")
