@@ -243,8 +243,16 @@ export class UpdateOperator extends WriteOperator {
     const types = [BIGINT, ...node.columns.map(t => table.columns[t]!.type)]
     const all = materializeChunks(parts, types)
     if (all.count === 0) return { count: 0, returned: [] }
-    const rowIds = all.columns[0]!.data as BigInt64Array
-    const values = new DataChunk(all.columns.slice(1), all.count)
+    let rowIds = all.columns[0]!.data as BigInt64Array
+    let values = new DataChunk(all.columns.slice(1), all.count)
+    // UPDATE … FROM may pair a row with several source rows: the first one wins
+    const firstOf = new Set<bigint>()
+    const keep: number[] = []
+    for (let i = 0; i < rowIds.length; i++) if (!firstOf.has(rowIds[i]!)) { firstOf.add(rowIds[i]!); keep.push(i) }
+    if (keep.length < rowIds.length) {
+      rowIds = BigInt64Array.from(keep, i => rowIds[i]!)
+      values = new DataChunk(values.columns.map(v => gather(v, keep, keep.length)), keep.length)
+    }
     const txn = this.runtime.ctx.txn
     let newRows: DataChunk | null = null
     if (table.constraints.checks.length > 0 || node.returning.length > 0) {
@@ -257,7 +265,7 @@ export class UpdateOperator extends WriteOperator {
     }
     provider.update!(txn, rowIds, node.columns, values)
     return {
-      count: all.count,
+      count: rowIds.length,
       returned: newRows === null ? [] : returningOutput(node.returning, node.returningColumns, [newRows], frame),
     }
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { DeleteNode, FilterNode, InsertNode, UpdateNode } from '../../../core/plan/logical.ts'
+import type { DeleteNode, FilterNode, InsertNode, LogicalPlan, UpdateNode } from '../../../core/plan/logical.ts'
 import type { BoundExpr, OutputColumn } from '../../../core/plan/expr.ts'
 import type { TableEntry } from '../../../core/catalog/catalog.ts'
 import { BIGINT, INTEGER, VARCHAR } from '../../../core/types/types.ts'
@@ -125,4 +125,17 @@ test('INSERT of many rows spanning chunks', () => {
   const s = scan(tableEntry('src', [{ name: 'i', type: INTEGER }], src), [0])
   assert.deepEqual(run(insert(entry, s, [0])), [[9000n]])
   assert.equal(provider.live().length, 9000)
+})
+
+test('UPDATE with a row paired to several source rows updates it once', () => {
+  const { provider, entry } = table([[1, 'a', 1], [2, 'b', 2]])
+  const s = scan(entry, [-1, 0])
+  const src = values([INTEGER], [[10], [20]])
+  const joined: LogicalPlan = { kind: 'join', joinType: 'cross', left: s, right: src, condition: null, markColumn: null, lateral: false, output: [...s.output, ...src.output] }
+  const plan: UpdateNode = {
+    kind: 'update', table: entry, input: joined, rowIdColumn: s.output[0]!.id, columns: [2], values: [ref(src.output[0]!)],
+    returning: [], returningColumns: tableColumns(entry), output: [out('Count', BIGINT)],
+  }
+  assert.deepEqual(run(plan), [[2n]])
+  assert.deepEqual(provider.live(), [[1, 'a', 10], [2, 'b', 10]])
 })
