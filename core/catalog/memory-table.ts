@@ -15,6 +15,7 @@ import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
+import { PendingChanges } from './visibility.ts'
 
 /** rows per row group: the unit of zone maps and of storage growth */
 export const ROW_GROUP_SIZE = 65536
@@ -49,6 +50,8 @@ export class MemoryTable implements TableProvider {
   readonly referencedBy = new Set<MemoryTable>()
   private positions = 0
   private deletedRows = 0
+  /** what the transaction writing this table changed so far, or null */
+  private pending: PendingChanges | null = null
 
   constructor(def: MemoryTableDefinition) {
     this.name = def.name
@@ -92,11 +95,14 @@ export class MemoryTable implements TableProvider {
       const base = g * ROW_GROUP_SIZE
       const groupEnd = Math.min(group.count, endPosition - base)
       if (!this.groupMayMatch(group, filters)) continue
-      const hidden = this.hiddenRows(txn, group)
+      const pending = this.pending !== null && this.pending.writer !== txn ? this.pending : null
+      const hidden = this.hiddenRows(pending, group, g)
+      const restore = pending?.hasUpdates === true ? pending : null
       if (hidden === null) {
         for (let start = 0; start < groupEnd; start += CHUNK_SIZE) {
           const end = Math.min(start + CHUNK_SIZE, groupEnd)
-          const vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start) : group.segments[c]!.read(start, end))
+          let vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start) : group.segments[c]!.read(start, end))
+          if (restore !== null) vectors = vectors.map((v, x) => columns[x] === ROW_ID_COLUMN ? v : restore.restore(columns[x]!, v, k => base + start + k))
           yield new DataChunk(vectors, end - start)
         }
         continue
@@ -106,18 +112,41 @@ export class MemoryTable implements TableProvider {
       for (let i = 0; i < groupEnd; i++) {
         if (hidden[i] === 1) continue
         sel[n++] = i
-        if (n === CHUNK_SIZE) { yield gatherChunk(group, base, columns, sel, n); n = 0 }
+        if (n === CHUNK_SIZE) { yield gatherChunk(group, base, columns, sel, n, restore); n = 0 }
       }
-      if (n > 0) yield gatherChunk(group, base, columns, sel, n)
+      if (n > 0) yield gatherChunk(group, base, columns, sel, n, restore)
     }
   }
 
   /**
-   * The visibility check: rows of `group` that `txn` must not see (1 = hidden), or null when
-   * all are visible. Today that is the deleted bitmap; MVCC will consult version info here.
+   * The visibility check: rows of `group` the reading transaction must not see (1 = hidden), or
+   * null when all are visible. Deleted rows are hidden; while another transaction writes the
+   * table (`pending`), its appended rows are hidden and the committed rows it deleted shown.
+   * MVCC will consult version info here instead.
    */
-  private hiddenRows(_txn: Transaction, group: RowGroup): Uint8Array | null {
-    return group.deletedCount > 0 ? group.deleted : null
+  private hiddenRows(pending: PendingChanges | null, group: RowGroup, g: number): Uint8Array | null {
+    const deleted = group.deletedCount > 0 ? group.deleted : null
+    if (pending === null) return deleted
+    const committedEnd = pending.committedPositions - g * ROW_GROUP_SIZE
+    const restored = pending.deletedIn(g, ROW_GROUP_SIZE)
+    if (restored.length === 0 && committedEnd >= group.count) return deleted
+    const hidden = new Uint8Array(group.count)
+    if (deleted !== null) hidden.set(deleted.subarray(0, group.count))
+    for (const offset of restored) hidden[offset] = 0
+    hidden.fill(1, Math.max(0, committedEnd))
+    return hidden
+  }
+
+  /** starts (or continues) recording what `txn` changes, for the other transactions' scans */
+  private track(txn: Transaction): PendingChanges {
+    const current = this.pending
+    if (current !== null && current.writer === txn) return current
+    const next = new PendingChanges(txn, this.positions)
+    this.pending = next
+    // registered before the change it covers, so on rollback it runs after the data is restored
+    txn.onRollback(() => { if (this.pending === next) this.pending = null })
+    txn.onCommit(() => { if (this.pending === next) this.pending = null })
+    return next
   }
 
   private groupMayMatch(group: RowGroup, filters: readonly ScanFilter[]): boolean {
@@ -151,6 +180,7 @@ export class MemoryTable implements TableProvider {
       throw new InternalError(`insert into ${this.name} got ${rows.columns.length} columns, the table has ${this.columns.length}`)
     }
     if (n === 0) return
+    this.track(txn)
     for (let c = 0; c < this.columns.length; c++) {
       const v = rows.columns[c]!
       if (v.length < n) throw new InternalError(`insert column ${c} has ${v.length} rows, the chunk ${n}`)
@@ -258,7 +288,10 @@ export class MemoryTable implements TableProvider {
       removed.push(position)
     }
     this.deletedRows += removed.length
-    if (removed.length > 0) txn.onRollback(() => this.undelete(removed))
+    if (removed.length > 0) {
+      this.track(txn).recordDelete(removed)
+      txn.onRollback(() => this.undelete(removed))
+    }
     return removed.length
   }
 
@@ -302,10 +335,12 @@ export class MemoryTable implements TableProvider {
         throw new InternalError(`update of ${this.name}.${this.columns[c]!.name} with a ${values.columns[j]!.type.id} vector`)
       }
     }
+    const pending = this.track(txn)
     if (this.referencedBy.size > 0) this.checkKeyChanges(positions, columns, values)
     const rekey = this.rekeyForUpdate(positions, columns, values)
     const old = columns.map(c => this.readPositions(c, positions))
     this.writePositions(positions, columns, values, false)
+    pending.recordUpdate(positions, columns, old)
     const undo = (): void => {
       this.writePositions(positions, columns, new DataChunk(old, m), true)
       rekey.revert()
@@ -496,9 +531,12 @@ function rowIdRange(first: number, count: number): Vector {
   return new Vector({ id: 'BIGINT' }, count, ids, null)
 }
 
-function gatherChunk(group: RowGroup, base: number, columns: readonly number[], sel: Int32Array, n: number): DataChunk {
+function gatherChunk(group: RowGroup, base: number, columns: readonly number[], sel: Int32Array, n: number, restore: PendingChanges | null): DataChunk {
   const vectors = columns.map(c => {
-    if (c !== ROW_ID_COLUMN) return group.segments[c]!.gather(sel, n)
+    if (c !== ROW_ID_COLUMN) {
+      const v = group.segments[c]!.gather(sel, n)
+      return restore === null ? v : restore.restore(c, v, k => base + sel[k]!)
+    }
     const ids = new BigInt64Array(n)
     for (let k = 0; k < n; k++) ids[k] = BigInt(base + sel[k]!)
     return new Vector({ id: 'BIGINT' }, n, ids, null)
