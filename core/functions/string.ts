@@ -17,24 +17,32 @@ import { registerLikeFunctions } from './like.ts'
 import { registerFormatFunctions } from './string-format.ts'
 import { graphemes, registerExtraStringFunctions } from './string-extra.ts'
 
-const SURROGATE = /[\uD800-\uDFFF]/
-
 /** Arguments rendered as text keep their type (the kernel formats them); NULL becomes VARCHAR. */
 export function textual(t: LogicalType): LogicalType {
   return t.id === 'NULL' ? VARCHAR : t
 }
 
+/** A plain loop beats a RegExp test on the short strings typical of columns. */
+export function hasSurrogates(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) & 0xf800) === 0xd800) return true
+  return false
+}
+
 /** Code points of s (fast path: no surrogate pairs means one unit per character). */
 export function codePoints(s: string): string[] | null {
-  return SURROGATE.test(s) ? Array.from(s) : null
+  return hasSurrogates(s) ? Array.from(s) : null
 }
 
 export function charLength(s: string): number {
-  if (!SURROGATE.test(s)) return s.length
+  if (!hasSurrogates(s)) return s.length
   let n = 0
   for (const _ of s) n++
   return n
 }
+
+/** BigInts for small counts, so length()/strpos() do not allocate one per row. */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 4096 }, (_, k) => BigInt(k))
+export function toBig(n: number): bigint { return SMALL_BIGINTS[n] ?? BigInt(n) }
 
 const encoder = new TextEncoder()
 export function utf8Length(s: string): number {
@@ -79,7 +87,7 @@ function strToBig(fn: (s: string) => number): ScalarKernel {
   return (args, count) => {
     const a = args[0]!.data as string[]
     const out = new BigInt64Array(count)
-    for (let i = 0; i < count; i++) out[i] = BigInt(fn(a[i]!))
+    for (let i = 0; i < count; i++) out[i] = toBig(fn(a[i]!))
     return new Vector(BIGINT, count, out, null)
   }
 }
@@ -395,7 +403,7 @@ export function registerStringFunctions(hooks: Hooks): void {
   const strposKernel = (haystackArg: number): ScalarKernel => (args, count) => {
     const a = args[haystackArg]!.data as string[], b = args[1 - haystackArg]!.data as string[]
     const out = new BigInt64Array(count)
-    for (let i = 0; i < count; i++) out[i] = BigInt(strpos(a[i]!, b[i]!))
+    for (let i = 0; i < count; i++) out[i] = toBig(strpos(a[i]!, b[i]!))
     return new Vector(BIGINT, count, out, null)
   }
   reg('strpos', [{ args: [VARCHAR, VARCHAR], returns: BIGINT, invoke: strposKernel(0) }], ['instr'], 'strpos(string, search): 1-based position, 0 if absent')

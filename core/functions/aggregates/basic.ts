@@ -16,7 +16,7 @@ import {
 } from './state-util.ts'
 
 const SPILL = 2 ** 52
-const SMALL_BIG = 2n ** 50n
+const SMALL = 2 ** 50
 
 class CountState implements AggregateState {
   private counts = new Float64Array(16)
@@ -82,10 +82,11 @@ export class ExactSumState implements AggregateState {
       const a = d as ArrayLike<bigint>
       for (let i = 0; i < count; i++) {
         if (m !== null && m[i] === 0) continue
-        const g = groupIds[i]!, x = a[i]!
+        const g = groupIds[i]!, x = a[i]!, f = Number(x)
         has[g] = 1
-        if (x < SMALL_BIG && x > -SMALL_BIG) {
-          const s = lo[g]! + Number(x)
+        // Number() is exact below 2^50, and cheaper than comparing bigints
+        if (f < SMALL && f > -SMALL) {
+          const s = lo[g]! + f
           if (s > SPILL || s < -SPILL) { this.spill(g, BigInt(s)); lo[g] = 0 } else lo[g] = s
         } else this.spill(g, x)
       }

@@ -17,9 +17,17 @@ import { textReader } from '../kernel-util.ts'
 type Bound = Omit<BoundAggregate, 'name' | 'nulls' | 'orderSensitive'>
 
 class StringAggState implements AggregateState {
-  private acc: (string | null)[] = []
-  private lastSep = ','
-  resize(groups: number): void { growArray(this.acc, groups, null) }
+  // parts are joined once at the end: repeated + would build deep rope strings
+  private parts: (string[] | null)[] = []
+  private seps: (string[] | null)[] = []
+  resize(groups: number): void { growArray(this.parts, groups, null); growArray(this.seps, groups, null) }
+  /** seps[k] is the separator written before part k (seps[0] is kept for merging) */
+  private add(g: number, text: string, sep: string): void {
+    let p = this.parts[g]
+    if (p === null || p === undefined) { p = []; this.parts[g] = p; this.seps[g] = [] }
+    this.seps[g]!.push(sep)
+    p.push(text)
+  }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
     const v = argVector(args, 0), m = v.validity
     const text = textReader(v)
@@ -28,28 +36,31 @@ class StringAggState implements AggregateState {
     for (let i = 0; i < count; i++) {
       if (m !== null && m[i] === 0) continue
       const sep = seps === null ? ',' : (sepVec!.validity !== null && sepVec!.validity[i] === 0 ? '' : seps[i]!)
-      this.lastSep = sep
-      const g = groupIds[i]!
-      const cur = this.acc[g]!
-      this.acc[g] = cur === null ? text(i) : cur + sep + text(i)
+      this.add(groupIds[i]!, text(i), sep)
     }
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
     for (let i = 0; i < count; i++) {
-      const x = o.acc[src[i]!] ?? null
-      if (x === null) continue
-      const cur = this.acc[dst[i]!] ?? null
-      this.acc[dst[i]!] = cur === null ? x : cur + o.lastSep + x
+      const p = o.parts[src[i]!] ?? null
+      if (p === null) continue
+      const seps = o.seps[src[i]!]!
+      for (let k = 0; k < p.length; k++) this.add(dst[i]!, p[k]!, seps[k]!)
     }
   }
   finalize(groups: number): Vector {
     const out = new Array<string>(groups)
     let validity: Uint8Array | null = null
     for (let g = 0; g < groups; g++) {
-      const x = this.acc[g] ?? null
-      if (x === null) { validity ??= new Uint8Array(groups).fill(1); validity[g] = 0; out[g] = ''; continue }
-      out[g] = x
+      const p = this.parts[g] ?? null
+      if (p === null) { validity ??= new Uint8Array(groups).fill(1); validity[g] = 0; out[g] = ''; continue }
+      const seps = this.seps[g]!
+      if (seps.every(x => x === seps[0])) out[g] = p.join(seps[0] ?? '')
+      else {
+        let r = p[0]!
+        for (let k = 1; k < p.length; k++) r += seps[k]! + p[k]!
+        out[g] = r
+      }
     }
     return new Vector(VARCHAR, groups, out, validity)
   }

@@ -167,10 +167,10 @@ test('avg of dates and timestamps; nulls-last arg_max; decimal quantiles truncat
   assert.deepEqual(resolveAggregate('avg', [DATE]).returns, TIMESTAMP)
   assert.deepEqual(aggregate('avg', [DATE], rows([0, 1]), undefined, true), [day / 2])
   assert.deepEqual(aggregate('avg', [TIMESTAMP], rows([1.7e15, 1.7e15 + 3])), [1.7e15 + 1])
-  const tbl = [[5, 1], [null, 2], [3, null], [null, null], [1, null]]
+  const tbl: (number | null)[][] = [[5, 1], [null, 2], [3, null], [null, null], [1, null]]
   assert.deepEqual(aggregate('arg_max_nulls_last', [INTEGER, INTEGER], tbl), [null])
   assert.deepEqual(aggregate('arg_min_nulls_last', [INTEGER, INTEGER], tbl, undefined, true), [5])
-  assert.deepEqual(aggregate('arg_max_nulls_last', [INTEGER, INTEGER, INTEGER], tbl.map(r => [r[1], r[1], 4])), [[2, 1, null, null]])
+  assert.deepEqual(aggregate('arg_max_nulls_last', [INTEGER, INTEGER, INTEGER], tbl.map(r => [r[1]!, r[1]!, 4])), [[2, 1, null, null]])
   const ds = Array.from({ length: 100 }, (_, i) => [i * 10, 0.25])
   assert.deepEqual(aggregate('quantile_cont', [decimal(4, 1), DOUBLE], ds), [247])
   assert.deepEqual(aggregate('skewness', [DOUBLE], rows([10, 10, 10])), [NaN])
