@@ -73,7 +73,8 @@ export interface Groups {
 }
 
 export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Groups {
-  const binder = input.with({ clause: 'GROUP BY', ...(input.sinks.alias === undefined ? {} : { alias: input.sinks.alias }) })
+  // aliases are only keys on their own (GROUP BY k), never inside an expression (k + 1)
+  const binder = input.with({ clause: 'GROUP BY' })
   const exprs: BoundExpr[] = []
   const keys = new Map<string, number>()
   const itemIndex = new Map<SelectItem, number>()
@@ -184,6 +185,12 @@ function expand(el: GroupingElement, bindKey: (e: Expr) => number): number[][] {
   }
 }
 
+/** `e` cast as the argument of the same value would be (list(x::DOUBLE …) ORDER BY x). */
+function castToKeyType(e: BoundExpr, args: readonly BoundExpr[]): BoundExpr {
+  const match = args.find(a => a.kind === 'cast' && exprKey(a.expr) === exprKey(e))
+  return match ?? e
+}
+
 /** Aggregate calls met while binding the SELECT list, HAVING, ORDER BY and QUALIFY. */
 export class AggregateCollector {
   readonly calls: BoundAggregateCall[] = []
@@ -213,13 +220,24 @@ export class AggregateCollector {
       if (call.withinGroup.length !== 1) throw notSupported('WITHIN GROUP with several sort keys', call.pos)
       const renamed: Record<string, string> = { percentile_cont: 'quantile_cont', percentile_disc: 'quantile_disc' }
       fnName = renamed[name] ?? name
-      bound = [args.bind(call.withinGroup[0]!.expr), ...bound]
+      const key = call.withinGroup[0]!
+      if (key.descending && fnName !== name && bound.length === 1 && bound[0]!.type.id !== 'LIST') {
+        // the q-th value in descending order is the (1 - q)-th in ascending order
+        bound = [bindScalarCall(hooks, '-', [{ kind: 'const', value: 1, type: { id: 'INTEGER' } }, bound[0]!], call.pos)]
+      }
+      bound = [args.bind(key.expr), ...bound]
     }
     const resolved = bindAggregateCall(hooks, fnName, bound, call.pos)
     const filter = call.filter === null ? null : ensureBoolean(args.bind(call.filter), 'FILTER', call.filter.pos)
     const orderBy: SortKey[] = call.orderBy.map(o => ({
       expr: args.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
     }))
+    if (call.distinct && orderBy.length > 0) {
+      const argKeys = new Set(resolved.args.map(exprKey))
+      if (!orderBy.every(o => argKeys.has(exprKey(o.expr)) || argKeys.has(exprKey(castToKeyType(o.expr, resolved.args))))) {
+        throw new GrizzlyError(SqlState.invalidColumnReference, 'in a DISTINCT aggregate, ORDER BY expressions must appear in the argument list', { position: call.pos })
+      }
+    }
     const aggregate: BoundAggregateCall = { fn: resolved.fn, args: resolved.args, distinct: call.distinct, filter, orderBy, type: resolved.fn.returns }
     const key = [resolved.fn.name, call.distinct, ...aggregate.args.map(exprKey), filter === null ? '' : exprKey(filter),
       ...orderBy.map(o => `${exprKey(o.expr)}${o.descending}${o.nullsFirst}`)].join('|')

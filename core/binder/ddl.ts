@@ -44,7 +44,7 @@ function checkWritable(b: Binder, position: number): void {
 /** DEFAULT: bound with no columns in scope, cast to the column type, folded when constant. */
 function bindDefault(b: Binder, def: ColumnDef['default'], type: LogicalType): { expr: BoundExpr | null; sql: string | null } {
   if (def === null) return { expr: null, sql: null }
-  const eb = new ExprBinder(b, new Scope(null, false), null, { clause: 'DEFAULT expressions' })
+  const eb = new ExprBinder(b, new Scope(null, false), null, { clause: 'DEFAULT expressions', noSubqueries: true })
   let bound: BoundExpr
   try {
     bound = eb.bind(def)
@@ -137,7 +137,7 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
   // CHECK expressions read the row's columns: colref ids are the column indexes
   const scope = new Scope(null, false)
   scope.addBinding(name, schema, columns.map((c, i) => ({ id: i, name: c.name, type: c.type })), stmt.pos)
-  const checkBinder = new ExprBinder(b, scope, null, { clause: 'CHECK constraints' })
+  const checkBinder = new ExprBinder(b, scope, null, { clause: 'CHECK constraints', noSubqueries: true })
   const checks = checkAsts.map(c => ({ expr: castTo(checkBinder.bind(c.expr), { id: 'BOOLEAN' }), sql: exprToSql(c.expr) }))
   const pkKey = pk === null ? null : [...pk].sort().join(',')
   const constraints: TableConstraints = {

@@ -61,7 +61,7 @@ function bindReturning(b: Binder, table: TableEntry, alias: string | null, items
   const returningColumns = b.columns(table.columns.map(c => c.name), table.columns.map(c => c.type))
   const scope = new Scope(null, false)
   scope.addBinding(alias ?? table.name, table.schema, returningColumns, position)
-  const eb = new ExprBinder(b, scope, ctes, { clause: 'RETURNING' })
+  const eb = new ExprBinder(b, scope, ctes, { clause: 'RETURNING', noSubqueries: true })
   const cols = items.flatMap(item => bindSelectItem(eb, item))
   const names = cols.map(c => c.name)
   return { returning: cols.map(c => c.expr), returningColumns, output: b.columns(names, cols.map(c => c.expr.type)), names }

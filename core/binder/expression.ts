@@ -32,6 +32,8 @@ export interface ExprSinks {
   readonly default?: (position: number) => BoundExpr
   /** a SELECT-list alias used where a column name was expected (DuckDB allows it in WHERE, GROUP BY, …) */
   readonly alias?: (name: string, position: number, binder: ExprBinder) => BoundExpr | undefined
+  /** RETURNING, CHECK and DEFAULT may not contain subqueries */
+  readonly noSubqueries?: boolean
 }
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>='])
@@ -268,6 +270,9 @@ export class ExprBinder {
   }
 
   private subquery(q: Query): { plan: LogicalPlan; correlated: SubqueryBoundExpr['correlated'] } {
+    if (this.sinks.noSubqueries === true) {
+      throw new GrizzlyError(SqlState.featureNotSupported, `subqueries are not allowed in ${this.sinks.clause}`, { position: q.pos })
+    }
     const scope = new Scope(this.scope, true)
     const bound: BoundQuery = bindQuery(this.binder, q, scope, this.ctes === null ? null : new CteScope(this.ctes))
     return { plan: bound.plan, correlated: scope.correlated! }

@@ -110,7 +110,13 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
     const ordinal = outputOrdinalIndex(e, columns.length)
     if (ordinal !== undefined) return { index: ordinal }
     if (e.kind === 'column' && e.parts.length === 1) {
+      // an explicit alias wins over a column's own name (DuckDB)
       const lower = e.parts[0]!.toLowerCase()
+      const aliased = core.items.filter(i => i.alias?.toLowerCase() === lower && i.expr.kind !== 'star')
+      if (aliased.length === 1) {
+        const index = columns.findIndex(c => c.ast === aliased[0]!.expr)
+        if (index >= 0) return { index }
+      }
       const matches = columns.map((c, i) => ({ c, i })).filter(x => x.c.name.toLowerCase() === lower && x.c.ast !== null)
       if (matches.length === 1) return { index: matches[0]!.i }
     }
