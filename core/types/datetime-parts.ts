@@ -165,7 +165,7 @@ export function truncateTimestamp(unit: DatePartUnit, ts: number): number {
   switch (unit) {
     case 'nanoseconds': case 'microseconds': return ts
     case 'milliseconds': return days * MICROS_PER_DAY + t - (t % MICROS_PER_MILLI)
-    case 'second': return days * MICROS_PER_DAY + t - (t % MICROS_PER_SECOND)
+    case 'second': case 'epoch': return days * MICROS_PER_DAY + t - (t % MICROS_PER_SECOND)
     case 'minute': return days * MICROS_PER_DAY + t - (t % MICROS_PER_MINUTE)
     case 'hour': return days * MICROS_PER_DAY + t - (t % MICROS_PER_HOUR)
     default: return truncateDays(unit, days) * MICROS_PER_DAY
@@ -179,7 +179,7 @@ export function truncateDays(unit: DatePartUnit, days: number): number {
   const year = scratch[0]!, month = scratch[1]!
   switch (unit) {
     case 'nanoseconds': case 'microseconds': case 'milliseconds': case 'second': case 'minute': case 'hour': case 'day':
-    case 'doy': case 'dow': case 'isodow': case 'julian':
+    case 'doy': case 'dow': case 'isodow': case 'julian': case 'epoch':
       return days
     case 'week': case 'yearweek': return days - (isoDayOfWeek(days) - 1)
     case 'month': return daysFromCivil(year, month, 1)
@@ -190,7 +190,7 @@ export function truncateDays(unit: DatePartUnit, days: number): number {
     case 'century': return daysFromCivil(Math.floor(year / 100) * 100, 1, 1)
     case 'millennium': return daysFromCivil(Math.floor(year / 1000) * 1000, 1, 1)
     case 'isoyear': return isoWeekOneStart(isoYearWeek(days).isoYear)
-    case 'era': case 'epoch': case 'timezone': case 'timezone_hour': case 'timezone_minute':
+    case 'era': case 'timezone': case 'timezone_hour': case 'timezone_minute':
       throw new GrizzlyError(SqlState.invalidParameterValue, `date_trunc does not support the unit "${unit}"`,
         { hint: 'use year, quarter, month, week, day, hour, minute, second, millisecond or microsecond' })
   }
@@ -209,7 +209,7 @@ export function truncateInterval(unit: DatePartUnit, iv: Interval): Interval {
     case 'day': case 'dow': case 'isodow': case 'doy': return interval(iv.months, iv.days, 0)
     case 'hour': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_HOUR))
     case 'minute': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_MINUTE))
-    case 'second': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_SECOND))
+    case 'second': case 'epoch': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_SECOND))
     case 'milliseconds': return interval(iv.months, iv.days, iv.micros - (iv.micros % MICROS_PER_MILLI))
     case 'microseconds': case 'nanoseconds': return iv
     default:

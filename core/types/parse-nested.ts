@@ -25,7 +25,7 @@ const SPACE = /\s/
  * Scans from `start` until an unquoted, top-level character in `stops` (or the end of `body`).
  * Throws on unbalanced brackets or an unterminated quote.
  */
-function scan(body: string, start: number, stops: string, type: LogicalType, whole: string): Piece {
+function scan(body: string, start: number, stops: string, type: LogicalType, whole: string, brackets = true): Piece {
   let i = start
   while (i < body.length && SPACE.test(body[i]!)) i++
   const rawStart = i
@@ -45,7 +45,8 @@ function scan(body: string, start: number, stops: string, type: LogicalType, who
     if (depth === 0 && stops.includes(c)) break
     if (c === '\\' && (body[i + 1] === '"' || body[i + 1] === "'")) { out += body[++i]; significant = out.length; continue }
     if (c === '"' || c === "'") { quote = c; quoted = true; continue }
-    if (c === '[' || c === '{' || c === '(') depth++
+    if (!brackets) { /* struct keys may hold unbalanced brackets: 'user(name' */ }
+    else if (c === '[' || c === '{' || c === '(') depth++
     else if (c === ']' || c === '}' || c === ')') {
       if (--depth < 0) throw invalid(type, whole, 'brackets are not balanced')
     }
@@ -99,7 +100,7 @@ export function parseNestedStruct(text: string, type: StructType): { [field: str
   if (inner.trim().length === 0) return out
   let pos = 0
   for (;;) {
-    const key = scan(inner, pos, ':', type, text)
+    const key = scan(inner, pos, ':', type, text, false)
     if (key.end >= inner.length) throw invalid(type, text, 'each struct entry must be written as name: value')
     const field = type.fields.find(f => f.name === key.text) ?? type.fields.find(f => f.name.toLowerCase() === key.text.toLowerCase())
     if (field === undefined) {

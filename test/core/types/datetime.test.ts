@@ -127,7 +127,9 @@ test('date_trunc', () => {
   assert.equal(truncateDays('isoyear', d('2021-01-03')), d('2019-12-30'))
   assert.equal(truncateTimestamp('day', Infinity), Infinity)
   assert.equal(fiv(truncateInterval('year', iv('15 months 2 days'))), '1 year')
-  assert.throws(() => truncateDays('epoch', 0), (e: unknown) => e instanceof GrizzlyError)
+  assert.equal(fiv(truncateInterval('epoch', iv('1 day 01:02:03.5'))), '1 day 01:02:03')
+  assert.equal(fts(truncateTimestamp('epoch', t)), '2024-05-17 10:11:12')
+  assert.throws(() => truncateDays('era', 0), (e: unknown) => e instanceof GrizzlyError)
 })
 
 test('date_diff counts boundaries, date_sub whole units', () => {
