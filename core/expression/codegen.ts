@@ -35,7 +35,9 @@ export function isFusable(e: BoundExpr): boolean {
   switch (e.kind) {
     case 'colref': case 'const': case 'param': return isFlat(e.type)
     case 'compare': return isFlat(e.left.type)
-    case 'and': case 'or': case 'not': case 'is_null': return true
+    // later arguments run only on rows the earlier ones leave undecided: kernels there must wait
+    case 'and': case 'or': return !e.args.slice(1).some(mayRaise)
+    case 'not': case 'is_null': return true
     case 'in_list': return isFlat(e.arg.type)
     case 'case': return isFlat(e.type) && !hasLazyHazard(e)
     case 'call':

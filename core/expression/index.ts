@@ -5,15 +5,15 @@
  * run as whole-vector steps (kernels.ts); interpreter.ts is the node-by-node reference.
  */
 import { GrizzlyError, InternalError, assertNever } from '../errors.ts'
-import type { BoundExpr } from '../plan/expr.ts'
-import { exprChildren } from '../plan/expr.ts'
+import type { BoundExpr, ColumnId } from '../plan/expr.ts'
+import { exprChildren, referencedColumns } from '../plan/expr.ts'
 import { type LogicalType, type Value, physicalOf } from '../types/types.ts'
 import {
   DataChunk, Vector, constantVector, getValue, nullVector,
 } from '../vector/vector.ts'
 import { type FuseHost, generate, isFusable } from './codegen.ts'
 import type { CompiledExpression, CompiledPredicate, ExprEnv, Layout } from './env.ts'
-import { caseBySelection, interpret } from './interpreter.ts'
+import { caseBySelection, interpret, logicalBySelection, subChunk } from './interpreter.ts'
 import {
   asEngineError, castVectorVia, columnOf, evaluateSubqueryExpr, invokeScalar, parameterValue,
 } from './kernels.ts'
@@ -122,6 +122,11 @@ class Compiler implements FuseHost {
         const input = this.vector(e.expr)
         return chunk => castVectorVia(input(chunk), e.type, e.try, env)
       }
+      case 'and': case 'or': {
+        const parts = new Map<BoundExpr, CompiledExpression>()
+        for (const a of e.args) parts.set(a, this.vector(a))
+        return chunk => logicalBySelection(e, chunk, layout, (part, rows) => parts.get(part)!(rows))
+      }
       case 'case': {
         const parts = new Map<BoundExpr, CompiledExpression>()
         for (const w of e.whens) { parts.set(w.when, this.vector(w.when)); parts.set(w.then, this.vector(w.then)) }
@@ -135,8 +140,26 @@ class Compiler implements FuseHost {
 
   predicate(e: BoundExpr): CompiledPredicate {
     if (isFusable(e)) return this.fused(e, true) as CompiledPredicate
+    if (e.kind === 'and') return this.cascade(e.args.map(a => this.predicate(a)), referencedColumns(e))
     const values = this.vector(e)
     return chunk => selectTrue(values(chunk))
+  }
+
+  /** Each conjunct filters the rows the previous ones kept: later ones never see rejected rows. */
+  private cascade(parts: readonly CompiledPredicate[], refs: ReadonlySet<ColumnId>): CompiledPredicate {
+    const used = [...refs].map(id => this.layout.get(id)).filter((x): x is number => x !== undefined)
+    return chunk => {
+      let { sel, count } = parts[0]!(chunk)
+      for (let k = 1; k < parts.length && count > 0; k++) {
+        const rows = sel.subarray(0, count)
+        const next = parts[k]!(subChunk(chunk, rows, used))
+        const out = new Int32Array(next.count)
+        for (let j = 0; j < next.count; j++) out[j] = rows[next.sel[j]!]!
+        sel = out
+        count = next.count
+      }
+      return { sel, count }
+    }
   }
 
   private fused(e: BoundExpr, predicate: boolean): CompiledExpression | CompiledPredicate {

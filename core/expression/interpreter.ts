@@ -5,11 +5,11 @@
  * against it.
  */
 import { assertNever } from '../errors.ts'
-import type { BoundExpr, CaseBoundExpr, CompareOp } from '../plan/expr.ts'
+import type { AndExpr, BoundExpr, CaseBoundExpr, CompareOp, OrExpr } from '../plan/expr.ts'
 import { referencedColumns } from '../plan/expr.ts'
 import { BOOLEAN, type LogicalType, type Value } from '../types/types.ts'
 import {
-  DataChunk, type Vector, VectorBuilder, constantVector, gather, getValue,
+  DataChunk, Vector, VectorBuilder, constantVector, gather, getValue,
 } from '../vector/vector.ts'
 import type { ExprEnv, Layout } from './env.ts'
 import {
@@ -33,19 +33,7 @@ export function interpret(expr: BoundExpr, chunk: DataChunk, layout: Layout, env
       const t = expr.left.type
       return rowWise(n, i => compareRow(expr.op, getValue(l, i), getValue(r, i), t))
     }
-    case 'and': case 'or': {
-      const args = expr.args.map(a => interpret(a, chunk, layout, env))
-      const isAnd = expr.kind === 'and'
-      return rowWise(n, i => {
-        let sawNull = false
-        for (const a of args) {
-          const v = getValue(a, i)
-          if (v === null) sawNull = true
-          else if (v === !isAnd) return v
-        }
-        return sawNull ? null : isAnd
-      })
-    }
+    case 'and': case 'or': return logicalBySelection(expr, chunk, layout, (e, c) => interpret(e, c, layout, env))
     case 'not': {
       const a = interpret(expr.arg, chunk, layout, env)
       return rowWise(n, i => { const v = getValue(a, i); return v === null ? null : !v })
@@ -142,4 +130,44 @@ export function subChunk(chunk: DataChunk, sel: Int32Array, used: readonly numbe
   const cols = chunk.columns.slice()
   for (const i of used) cols[i] = gather(chunk.column(i), sel, sel.length)
   return new DataChunk(cols, sel.length)
+}
+
+/**
+ * Three-valued AND / OR that evaluates each argument only on the rows it can still decide, so
+ * `b <> 0 AND a / b > 1` never divides by zero: rows already FALSE (AND) or TRUE (OR) drop out.
+ */
+export function logicalBySelection(expr: AndExpr | OrExpr, chunk: DataChunk, layout: Layout,
+  evaluate: (part: BoundExpr, rows: DataChunk) => Vector): Vector {
+  const n = chunk.size
+  const decisive = expr.kind === 'or'
+  const decided = new Uint8Array(n)
+  const sawNull = new Uint8Array(n)
+  const used = [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
+  let rows = new Int32Array(n)
+  for (let i = 0; i < n; i++) rows[i] = i
+  for (const arg of expr.args) {
+    if (rows.length === 0) break
+    const v = evaluate(arg, subChunk(chunk, rows, used))
+    const rest: number[] = []
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!
+      const x = getValue(v, k)
+      if (x === decisive) decided[row] = 1
+      else {
+        if (x === null) sawNull[row] = 1
+        rest.push(row)
+      }
+    }
+    rows = Int32Array.from(rest)
+  }
+  const data = new Uint8Array(n)
+  let validity: Uint8Array | null = null
+  for (let i = 0; i < n; i++) {
+    if (decided[i] === 1) data[i] = decisive ? 1 : 0
+    else if (sawNull[i] === 1) {
+      if (validity === null) validity = new Uint8Array(n).fill(1)
+      validity[i] = 0
+    } else data[i] = decisive ? 0 : 1
+  }
+  return new Vector(BOOLEAN, n, data, validity)
 }

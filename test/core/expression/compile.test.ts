@@ -221,3 +221,19 @@ test('widening casts fused into the loop agree with castVector', () => {
   }, { kind: 'predicate' }).source
   assert.match(src, /BigInt\(/)
 })
+
+test('AND / OR evaluate later arguments only on undecided rows: guards prevent kernel errors', () => {
+  const a = col(0, INTEGER), b = col(1, INTEGER)
+  const guardedAnd = and(cmp('<>', b, lit(0, INTEGER)), cmp('>', call(divide, a, b), lit(1, INTEGER)))
+  const guardedOr = or(cmp('=', b, lit(0, INTEGER)), cmp('>', call(divide, a, b), lit(1, INTEGER)))
+  const cols = [{ type: INTEGER, values: [10, 10, 3, null, 8] }, { type: INTEGER, values: [0, 2, 3, 1, null] }]
+  check(guardedAnd, cols, [false, true, false, null, null])
+  check(guardedOr, cols, [true, true, false, null, null])
+  const chunk = chunkOf(cols)
+  const p = compilePredicate(guardedAnd, layoutOf(0, 1), env)(chunk)
+  assert.deepEqual([...p.sel.subarray(0, p.count)], [1])
+  const three = compilePredicate(and(cmp('<>', b, lit(0, INTEGER)), cmp('>', call(divide, a, b), lit(1, INTEGER)), cmp('<', a, lit(10, INTEGER))), layoutOf(0, 1), env)(chunk)
+  assert.equal(three.count, 0)
+  const unguarded = and(cmp('>', call(divide, a, b), lit(1, INTEGER)), cmp('<>', b, lit(0, INTEGER)))
+  assert.throws(() => compilePredicate(unguarded, layoutOf(0, 1), env)(chunk), (e: unknown) => e instanceof GrizzlyError && e.code === '22012')
+})
