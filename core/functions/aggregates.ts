@@ -1,5 +1,6 @@
 /**
- * Registers every built-in aggregate; the implementations live in ./aggregates/.
+ * Registers every built-in aggregate (implementations in ./aggregates/) and, next to them, the
+ * window functions (./window.ts), which index.ts has no entry point of its own for.
  */
 import type { Hooks } from '../hooks/registry.ts'
 import { registerBasicAggregates } from './aggregates/basic.ts'
@@ -7,6 +8,7 @@ import { registerMinMaxAggregates } from './aggregates/minmax.ts'
 import { registerCollectingAggregates } from './aggregates/collect.ts'
 import { registerStatsAggregates } from './aggregates/stats.ts'
 import { bindTopN, registerExtraAggregates } from './aggregates/extra.ts'
+import { registerWindowFunctions } from './window.ts'
 
 export function registerAggregates(hooks: Hooks): void {
   registerBasicAggregates(hooks)
@@ -18,4 +20,5 @@ export function registerAggregates(hooks: Hooks): void {
   for (const [name, max, withArg] of [['min', false, false], ['max', true, false], ['arg_min', false, true], ['arg_max', true, true]] as const) {
     hooks.registerAggregate({ name, nulls: 'skip', bind: bindTopN(max, withArg) })
   }
+  registerWindowFunctions(hooks)
 }
