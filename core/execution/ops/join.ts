@@ -35,9 +35,13 @@ interface Matches {
 }
 
 class PairBuffer {
-  left = new Int32Array(1024)
-  right = new Int32Array(1024)
+  left: Int32Array
+  right: Int32Array
   count = 0
+  constructor(capacity = 64) {
+    this.left = new Int32Array(capacity)
+    this.right = new Int32Array(capacity)
+  }
   push(l: number, r: number): void {
     if (this.count === this.left.length) {
       const nl = new Int32Array(this.count * 2); nl.set(this.left); this.left = nl
@@ -370,21 +374,29 @@ function nestedLoopMatches(left: DataChunk, rows: readonly number[] | null, righ
   buf: PairBuffer, nullFlag: Uint8Array | null): void {
   buf.reset()
   if (right.count === 0) return
-  const leftRows = rows ?? Array.from({ length: left.size }, (_, i) => i)
+  if (condition === null) { nestedLoopAll(left, rows, right, buf); return }
+  const leftCount = rows === null ? left.size : rows.length
   const block = Math.max(1, Math.floor(16384 / right.count))
-  const all = new PairBuffer()
-  for (let b = 0; b < leftRows.length; b += block) {
-    const part = new PairBuffer()
-    for (let k = b; k < Math.min(leftRows.length, b + block); k++) {
-      const i = leftRows[k]!
+  const part = new PairBuffer(Math.min(16384, block * right.count))
+  for (let b = 0; b < leftCount; b += block) {
+    part.reset()
+    for (let k = b; k < Math.min(leftCount, b + block); k++) {
+      const i = rows === null ? k : rows[k]!
       for (let r = 0; r < right.count; r++) part.push(i, r)
     }
-    if (condition !== null) condition.apply(left, right, part, nullFlag)
-    for (let k = 0; k < part.count; k++) all.push(part.left[k]!, part.right[k]!)
+    condition.apply(left, right, part, nullFlag)
+    for (let k = 0; k < part.count; k++) buf.push(part.left[k]!, part.right[k]!)
   }
-  buf.left = all.left
-  buf.right = all.right
-  buf.count = all.count
+}
+
+/** Every (left, right) pair, for cross products. */
+function nestedLoopAll(left: DataChunk, rows: readonly number[] | null, right: Materialized, buf: PairBuffer): void {
+  buf.reset()
+  const leftCount = rows === null ? left.size : rows.length
+  for (let k = 0; k < leftCount; k++) {
+    const i = rows === null ? k : rows[k]!
+    for (let r = 0; r < right.count; r++) buf.push(i, r)
+  }
 }
 
 export class NestedLoopJoinOperator extends Operator {
