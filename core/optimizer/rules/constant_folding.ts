@@ -109,8 +109,19 @@ function isNullConst(e: BoundExpr): boolean { return e.kind === 'const' && e.val
 function nullOf(e: BoundExpr): BoundExpr { return { kind: 'const', value: null, type: e.type } }
 const hasVolatile = containsVolatile
 
+/**
+ * Stable functions (now(), settings-dependent ones) are constant within a statement but a plan
+ * may be prepared once and run many times: only immutable work is done at plan time.
+ */
+function isFoldable(e: BoundExpr): boolean {
+  if (!isConstantExpression(e)) return false
+  let stable = false
+  mapExpr(e, x => { if (x.kind === 'call' && x.fn.volatility !== 'immutable') stable = true; return x })
+  return !stable
+}
+
 function tryFold(e: BoundExpr, env: ExprEnv): BoundExpr {
-  if (!isConstantExpression(e)) return e
+  if (!isFoldable(e)) return e
   try {
     return { kind: 'const', value: evaluateConstant(e, env), type: e.type }
   } catch {

@@ -226,3 +226,10 @@ test('constant folding: NOT is pushed into comparisons, IS NULL and IN; constant
   assert.deepEqual(fold(cmp('<', lit(3, INTEGER), a)), cmp('>', a, lit(3, INTEGER)))
   assert.deepEqual(fold(cmp('distinct', lit(3, INTEGER), a)), cmp('distinct', a, lit(3, INTEGER)))
 })
+
+test('constant folding leaves stable functions (now(), settings) for execution time', () => {
+  const s = scan(t)
+  const now = { ...random, name: 'now', volatility: 'stable' as const }
+  const p = project(s, [['q', cmp('<', call(now), lit(1, random.returns))]])
+  assert.equal(constantFolding.rewrite(p, ctx), undefined)
+})
