@@ -251,6 +251,10 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
 
 /** ORDER BY 2 → the second output column. */
 export function outputOrdinal(e: Expr, out: readonly OutputColumn[]): BoundExpr | undefined {
+  const negative = (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'number') || (e.kind === 'number' && e.text.startsWith('-'))
+  if (negative) {
+    throw new GrizzlyError(SqlState.invalidColumnReference, 'ORDER BY position is out of range', { position: e.pos, hint: `positions run from 1 to ${out.length}` })
+  }
   if (e.kind !== 'number' || !/^\d+$/.test(e.text)) return undefined
   const n = Number(e.text)
   const col = out[n - 1]
@@ -268,19 +272,14 @@ function bindLimit(b: Binder, bound: BoundQuery, q: Query, ctes: CteScope | null
   if (q.limit === null && q.offset === null) return bound
   if (q.limitPercent) throw notSupported('LIMIT with a percentage', q.limit?.pos)
   const eb = new ExprBinder(b, new Scope(null, false), ctes, { clause: 'LIMIT' })
+  // no columns are in scope: constants, parameters and uncorrelated subqueries, evaluated once
   const bindCount = (x: Expr | null, what: string): BoundExpr | null => {
     if (x === null) return null
     const e = eb.bind(x)
-    if (e.kind !== 'const' && e.kind !== 'param' && !(e.kind === 'cast' && e.expr.kind === 'param')) {
-      const folded = b.fold(e, x.pos)
-      if (folded.kind !== 'const') throw new GrizzlyError(SqlState.syntaxError, `${what} must be a constant or a parameter`, { position: x.pos })
-      return checkCount(b.fold(castTo(folded, BIGINT), x.pos), what, x.pos)
+    if (!['NULL', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'DECIMAL', 'VARCHAR', 'REAL', 'DOUBLE'].includes(e.type.id)) {
+      throw new GrizzlyError(SqlState.datatypeMismatch, `${what} must be an integer, not ${typeToString(e.type)}`, { position: x.pos })
     }
-    const typed = e.type.id === 'NULL' || e.kind === 'param' ? castTo(e, BIGINT) : e
-    if (typed.type.id !== 'BIGINT' && !['TINYINT', 'SMALLINT', 'INTEGER', 'DECIMAL', 'VARCHAR'].includes(typed.type.id)) {
-      throw new GrizzlyError(SqlState.datatypeMismatch, `${what} must be an integer, not ${typeToString(typed.type)}`, { position: x.pos })
-    }
-    return checkCount(b.fold(castTo(typed, BIGINT), x.pos), what, x.pos)
+    return checkCount(b.fold(castTo(e, BIGINT), x.pos), what, x.pos)
   }
   const limit = bindCount(q.limit, 'LIMIT')
   const offset = bindCount(q.offset, 'OFFSET')
