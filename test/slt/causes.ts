@@ -1,9 +1,12 @@
 /**
  * Groups the failing files of test/conformance/results.json by cause, as a markdown list, for
- * docs/conformance.md.   node --import tsx test/slt/causes.ts [--suite duckdb|sqlite]
+ * docs/conformance.md.
+ *   node --import tsx test/slt/causes.ts               print the grouped causes
+ *   node --import tsx test/slt/causes.ts --write-docs  regenerate docs/conformance.md
  */
-import { readFileSync } from 'node:fs'
-import { RESULTS_PATH, type ConformanceRun } from './conformance.ts'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { readBaseline, RESULTS_PATH, summaryLines, type ConformanceRun } from './conformance.ts'
 
 /** A short name for why a file failed, from the first line of its reason. */
 export function causeOf(reason: string): string {
@@ -33,6 +36,17 @@ export function causeOf(reason: string): string {
   return `other: ${first.slice(0, 70)}`
 }
 
+/** Causes that name a thing (a function, a feature, a setting) are folded into one line each. */
+const FAMILIES: readonly [prefix: string, title: string][] = [
+  ['missing function: ', 'missing functions'],
+  ['not supported yet: ', 'features not supported yet'],
+  ['unknown setting: ', 'unknown settings'],
+  ['missing aggregate overload: ', 'missing aggregate overloads'],
+  ['missing operator overload: ', 'missing operator overloads'],
+  ['engine crash: ', 'engine crashes (plain JS errors or InternalError)'],
+  ['other: ', 'other errors'],
+]
+
 export function causeTable(run: ConformanceRun, suite: 'duckdb' | 'sqlite'): string[] {
   const groups = new Map<string, string[]>()
   for (const [file, entry] of Object.entries(run.files)) {
@@ -42,19 +56,99 @@ export function causeTable(run: ConformanceRun, suite: 'duckdb' | 'sqlite'): str
     list.push(file.replace(/^duckdb\/tests\//, ''))
     groups.set(cause, list)
   }
-  return [...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])).map(([cause, files]) => {
-    const shown = files.sort().slice(0, 6).map(f => `\`${f}\``).join(', ')
-    return `- **${cause}** — ${files.length} file${files.length === 1 ? '' : 's'}: ${shown}${files.length > 6 ? ', …' : ''}`
-  })
+  const lines: { count: number; text: string }[] = []
+  const folded = new Set<string>()
+  for (const [prefix, title] of FAMILIES) {
+    const members = [...groups].filter(([c]) => c.startsWith(prefix)).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+    if (members.length === 0) continue
+    for (const [c] of members) folded.add(c)
+    const count = members.reduce((n, [, f]) => n + f.length, 0)
+    const items = members.map(([c, f]) => `${c.slice(prefix.length).replace(/\s+/g, ' ').trim()}${f.length > 1 ? ` (${f.length})` : ` — \`${f[0]}\``}`)
+    lines.push({ count, text: `- **${title}** — ${count} file${count === 1 ? '' : 's'}: ${items.join('; ')}` })
+  }
+  for (const [cause, files] of groups) {
+    if (folded.has(cause)) continue
+    const shown = files.sort().slice(0, 8).map(f => `\`${f}\``).join(', ')
+    lines.push({ count: files.length, text: `- **${cause}** — ${files.length} file${files.length === 1 ? '' : 's'}: ${shown}${files.length > 8 ? ', …' : ''}` })
+  }
+  return lines.sort((a, b) => b.count - a.count).map(l => l.text)
+}
+
+const DOCS_PATH = fileURLToPath(new URL('../../docs/conformance.md', import.meta.url))
+
+export function conformanceDoc(run: ConformanceRun): string {
+  const b = readBaseline()
+  const date = new Date().toISOString().slice(0, 10)
+  return `# Conformance
+
+Grizzly runs two public sqllogictest corpora with its own runner (\`test/slt/\`): DuckDB's tests
+for core SQL (695 files, DuckDB dialect) and a subset of SQLite's sqllogictest corpus (40 files,
+about 250,000 records, SQLite dialect). The corpora live in \`../shared/conformance\` next to the
+repository (or wherever \`GRIZZLY_CONFORMANCE_DIR\` points); the format and the value-rendering
+rules are in that folder's README.
+
+## Running
+
+\`\`\`
+npm run conformance                              # both corpora; prints counts, writes test/conformance/results.json
+npm run conformance -- --suite duckdb            # one corpus (sqlite: --suite sqlite)
+npm run conformance -- --filter join/ --verbose  # some files, with expected vs actual for each failure
+npm run conformance -- --update-baseline         # full run, then raise test/conformance/baseline.json
+npm run conformance -- --update-baseline --from-results   # raise it from the last full results.json
+node --import tsx test/slt/run-files.ts FILE…    # run files in-process with full details
+node --import tsx test/slt/causes.ts --write-docs          # regenerate this page from results.json
+\`\`\`
+
+Files run in two worker processes (\`--workers N\` to change): a statement that makes no progress for
+30 s, or a file that runs over 5 minutes, fails that file only, and so does a crash of the engine.
+\`test/slt/conformance.test.ts\` runs both corpora and fails when a count falls below the baseline or
+a file listed in the baseline no longer passes. The baseline only rises: \`--update-baseline\`
+refuses to record a run that is worse than it in any way.
+
+What the runner does not check: DuckDB's error-message texts (any GrizzlyError satisfies
+\`statement error\`, but a plain JS error or an InternalError is a crash and fails); \`require parquet\`
+and \`require icu\` files are skipped. SQLite files answer \`skipif\`/\`onlyif\` as \`postgresql\` and run
+with \`SET integer_division = true\`.
+
+## Current counts (${date})
+
+${summaryLines(run).map(l => `- ${l}`).join('\n')}
+- Baseline: DuckDB ${b.duckdb.passingFiles} files / ${b.duckdb.recordsPassed} records; SQLite ${b.sqlite.recordsPassed} records / ${b.sqlite.passingFiles} files.
+
+For reference, DuckDB 1.5 itself passes every DuckDB file and 32 of the 40 SQLite files; run
+through this runner (\`--engine duckdb\`) it passes 660 of the 667 DuckDB files that are not skipped
+(the 7 misses are how node-api hands over a few exotic values). The SQLite record count differs a
+little from the README's because this runner counts every record it executes when answering as
+\`postgresql\`, including those after a failing statement.
+
+## Failing files by cause
+
+The first failing record of each file decides its cause; a file may have more problems further down.
+Full details (line, SQL, expected, actual) are in \`test/conformance/results.json\`.
+
+### DuckDB corpus
+
+${causeTable(run, 'duckdb').join('\n')}
+
+### SQLite corpus
+
+${causeTable(run, 'sqlite').join('\n')}
+
+Some SQLite failures are dialect differences shared with DuckDB (\`CREATE TRIGGER\`, \`REINDEX\`,
+\`x IN ()\`, bare columns outside GROUP BY).
+`
 }
 
 if (process.argv[1]?.endsWith('causes.ts')) {
   const run = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as ConformanceRun
-  const only = process.argv.includes('--suite') ? process.argv[process.argv.indexOf('--suite') + 1] : undefined
-  for (const suite of ['duckdb', 'sqlite'] as const) {
-    if (only !== undefined && only !== suite) continue
-    console.log(`### ${suite}\n`)
-    console.log(causeTable(run, suite).join('\n'))
-    console.log()
+  if (process.argv.includes('--write-docs')) {
+    writeFileSync(DOCS_PATH, conformanceDoc(run))
+    console.log('wrote docs/conformance.md')
+  } else {
+    for (const suite of ['duckdb', 'sqlite'] as const) {
+      console.log(`### ${suite === 'duckdb' ? 'DuckDB corpus' : 'SQLite corpus'}\n`)
+      console.log(causeTable(run, suite).join('\n'))
+      console.log()
+    }
   }
 }

@@ -5,7 +5,8 @@
  * test/conformance/results.json, and with --update-baseline raises test/conformance/baseline.json.
  *
  *   npm run conformance [-- --suite duckdb|sqlite] [--filter TEXT] [--workers N] [--engine duckdb]
- *                          [--update-baseline] [--verbose]
+ *                          [--update-baseline [--from-results]] [--verbose]
+ * --from-results raises the baseline from the last full results.json instead of running again.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
@@ -138,7 +139,13 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   return { engine: options.engine ?? 'grizzly', millis: Date.now() - started, suites, files }
 }
 
-function clip(s: string, n: number): string { return s.length > n ? `${s.slice(0, n)}…` : s }
+/** Clipped, and without this machine's paths (the corpus folder, scratch directories). */
+function clip(s: string, n: number): string {
+  const root = corpusRoot()
+  let t = s.split(root).join('<corpus>').replace(/[^\s'"]*[\\/]slt-[A-Za-z0-9]{6}/g, '<scratch>')
+  if (t.length > n) t = `${t.slice(0, n)}…`
+  return t
+}
 
 export function readBaseline(): Baseline {
   if (!existsSync(BASELINE_PATH)) return { duckdb: { passingFiles: 0, recordsPassed: 0 }, sqlite: { passingFiles: 0, recordsPassed: 0 }, passing: [] }
@@ -186,12 +193,24 @@ export function summaryLines(run: ConformanceRun): string[] {
   return lines
 }
 
+function raiseBaselineTo(run: ConformanceRun): number {
+  const baseline = readBaseline()
+  const problems = regressions(run, baseline)
+  if (problems.length > 0) {
+    console.error(`not raising the baseline; these are below it:\n${problems.join('\n')}`)
+    return 1
+  }
+  writeFileSync(BASELINE_PATH, JSON.stringify(raisedBaseline(run, baseline), null, 1) + '\n')
+  console.log(`raised ${relative(process.cwd(), BASELINE_PATH)}`)
+  return 0
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let suites: SuiteName[] | undefined
   let filter: string | undefined
   let workers: number | undefined
   let engine: EngineName = 'grizzly'
-  let update = false, verbose = false
+  let update = false, verbose = false, fromResults = false
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a === '--suite') suites = [argv[++i] === 'sqlite' ? 'sqlite' : 'duckdb']
@@ -200,11 +219,18 @@ async function main(argv: readonly string[]): Promise<number> {
     else if (a === '--engine') engine = argv[++i] === 'duckdb' ? 'duckdb' : 'grizzly'
     else if (a === '--update-baseline') update = true
     else if (a === '--verbose') verbose = true
+    else if (a === '--from-results') fromResults = true
     else { console.error(`unknown argument ${a}`); return 2 }
   }
   if (!existsSync(corpusRoot())) {
     console.error(`conformance corpus not found at ${corpusRoot()} (set GRIZZLY_CONFORMANCE_DIR)`)
     return 2
+  }
+  if (fromResults) {
+    if (!update || !existsSync(RESULTS_PATH)) { console.error('--from-results needs --update-baseline and a results.json'); return 2 }
+    const last = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as ConformanceRun
+    if (last.engine !== 'grizzly' || SUITES.some(s => last.suites[s] === undefined)) { console.error('results.json does not hold a full grizzly run'); return 2 }
+    return raiseBaselineTo(last)
   }
   const run = await runConformance({
     suites, filter, engine, workers,
@@ -223,18 +249,11 @@ async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(RESULTS_PATH, JSON.stringify(merged, null, 1) + '\n')
     console.log(`wrote ${relative(process.cwd(), RESULTS_PATH)}`)
   }
-  const baseline = readBaseline()
-  const problems = regressions(run, baseline)
   if (update) {
-    if (!complete) { console.error('--update-baseline needs a full run of the grizzly engine (no --filter)'); return 2 }
-    if (problems.length > 0) {
-      console.error(`not raising the baseline; these are below it:\n${problems.join('\n')}`)
-      return 1
-    }
-    writeFileSync(BASELINE_PATH, JSON.stringify(raisedBaseline(run, baseline), null, 1) + '\n')
-    console.log(`raised ${relative(process.cwd(), BASELINE_PATH)}`)
-    return 0
+    if (!complete || suites !== undefined) { console.error('--update-baseline needs a full run of the grizzly engine (no --filter, no --suite)'); return 2 }
+    return raiseBaselineTo(run)
   }
+  const problems = regressions(run, readBaseline())
   if (problems.length > 0 && complete) {
     console.log(`below the baseline:\n${problems.join('\n')}`)
     return 1
