@@ -13,7 +13,7 @@ import type { Value } from '../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, getValue } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
-import { beginWrite } from './transaction.ts'
+import { MemoryTransaction, beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 import { PendingChanges } from './visibility.ts'
 
@@ -52,6 +52,8 @@ export class MemoryTable implements TableProvider {
   private deletedRows = 0
   /** what the transaction writing this table changed so far, or null */
   private pending: PendingChanges | null = null
+  /** committed versions some active transaction's snapshot predates, oldest first */
+  private history: PendingChanges[] = []
 
   constructor(def: MemoryTableDefinition) {
     this.name = def.name
@@ -89,20 +91,23 @@ export class MemoryTable implements TableProvider {
   }
 
   private *scanRows(txn: Transaction, columns: number[], filters: ScanFilter[], endPosition: number): Generator<DataChunk> {
+    const versions = this.versionsHiddenFrom(txn)
+    // newest first, so the oldest overwritten value is the one that stays
+    const updated = versions.filter(v => v.hasUpdates).reverse()
+    const restore = updated.length === 0 ? null : (c: number, v: Vector, positionOf: (k: number) => number): Vector =>
+      updated.reduce((out, version) => version.restore(c, out, positionOf), v)
     for (let g = 0; g * ROW_GROUP_SIZE < endPosition; g++) {
       const group = this.groups[g]
       if (group === undefined) return
       const base = g * ROW_GROUP_SIZE
       const groupEnd = Math.min(group.count, endPosition - base)
       if (!this.groupMayMatch(group, filters)) continue
-      const pending = this.pending !== null && this.pending.writer !== txn ? this.pending : null
-      const hidden = this.hiddenRows(pending, group, g)
-      const restore = pending?.hasUpdates === true ? pending : null
+      const hidden = this.hiddenRows(versions, group, g)
       if (hidden === null) {
         for (let start = 0; start < groupEnd; start += CHUNK_SIZE) {
           const end = Math.min(start + CHUNK_SIZE, groupEnd)
           let vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start) : group.segments[c]!.read(start, end))
-          if (restore !== null) vectors = vectors.map((v, x) => columns[x] === ROW_ID_COLUMN ? v : restore.restore(columns[x]!, v, k => base + start + k))
+          if (restore !== null) vectors = vectors.map((v, x) => columns[x] === ROW_ID_COLUMN ? v : restore(columns[x]!, v, k => base + start + k))
           yield new DataChunk(vectors, end - start)
         }
         continue
@@ -120,33 +125,74 @@ export class MemoryTable implements TableProvider {
 
   /**
    * The visibility check: rows of `group` the reading transaction must not see (1 = hidden), or
-   * null when all are visible. Deleted rows are hidden; while another transaction writes the
-   * table (`pending`), its appended rows are hidden and the committed rows it deleted shown.
+   * null when all are visible. Deleted rows are hidden; for each version the reader must not see
+   * (`versions`), the rows it appended are hidden and the rows it deleted shown again.
    * MVCC will consult version info here instead.
    */
-  private hiddenRows(pending: PendingChanges | null, group: RowGroup, g: number): Uint8Array | null {
+  private hiddenRows(versions: readonly PendingChanges[], group: RowGroup, g: number): Uint8Array | null {
     const deleted = group.deletedCount > 0 ? group.deleted : null
-    if (pending === null) return deleted
-    const committedEnd = pending.committedPositions - g * ROW_GROUP_SIZE
-    const restored = pending.deletedIn(g, ROW_GROUP_SIZE)
-    if (restored.length === 0 && committedEnd >= group.count) return deleted
+    if (versions.length === 0) return deleted
+    const start = g * ROW_GROUP_SIZE
+    let visibleEnd = group.count
+    let restoredAny = false
+    for (const v of versions) {
+      visibleEnd = Math.min(visibleEnd, v.committedPositions - start)
+      if (v.deletedIn(g, ROW_GROUP_SIZE).length > 0) restoredAny = true
+    }
+    if (!restoredAny && visibleEnd >= group.count) return deleted
     const hidden = new Uint8Array(group.count)
     if (deleted !== null) hidden.set(deleted.subarray(0, group.count))
-    for (const offset of restored) hidden[offset] = 0
-    hidden.fill(1, Math.max(0, committedEnd))
+    for (const v of versions) for (const offset of v.deletedIn(g, ROW_GROUP_SIZE)) hidden[offset] = 0
+    hidden.fill(1, Math.max(0, visibleEnd))
     return hidden
   }
 
-  /** starts (or continues) recording what `txn` changes, for the other transactions' scans */
+  /** the versions `txn` must not see: another writer's pending changes, commits after its snapshot */
+  private versionsHiddenFrom(txn: Transaction): PendingChanges[] {
+    const out: PendingChanges[] = []
+    if (this.history.length > 0 && txn instanceof MemoryTransaction) {
+      const oldest = txn.manager.oldestActiveSnapshot()
+      if (this.history[0]!.commitSeq <= oldest) this.history = this.history.filter(v => v.commitSeq > oldest)
+      const seen = txn.snapshot.commitSeq
+      for (const v of this.history) if (v.commitSeq > seen) out.push(v)
+    }
+    if (this.pending !== null && this.pending.writer !== txn) out.push(this.pending)
+    return out
+  }
+
+  /**
+   * Starts (or continues) recording what `txn` changes, for the other transactions' scans.
+   * A transaction may not change a table that changed after its snapshot (40001), as snapshot
+   * isolation requires.
+   */
   private track(txn: Transaction): PendingChanges {
     const current = this.pending
     if (current !== null && current.writer === txn) return current
+    if (txn instanceof MemoryTransaction && this.history.some(v => v.commitSeq > txn.snapshot.commitSeq)) {
+      throw new GrizzlyError(SqlState.serializationFailure,
+        `could not serialize access: table "${this.name}" was changed by a transaction that committed after this one began`,
+        { hint: 'retry the transaction' })
+    }
     const next = new PendingChanges(txn, this.positions)
     this.pending = next
     // registered before the change it covers, so on rollback it runs after the data is restored
     txn.onRollback(() => { if (this.pending === next) this.pending = null })
-    txn.onCommit(() => { if (this.pending === next) this.pending = null })
+    txn.onCommit(() => {
+      if (this.pending !== next) return
+      this.pending = null
+      if (!(txn instanceof MemoryTransaction) || txn.commitSeq === 0) return
+      next.commitSeq = txn.commitSeq
+      const oldest = txn.manager.oldestActiveSnapshot()
+      this.history = this.history.filter(v => v.commitSeq > oldest)
+      if (next.commitSeq > oldest) this.history.push(next)
+    })
     return next
+  }
+
+  /** @internal after ALTERs that renumber or retype columns the recorded versions no longer apply */
+  forgetVersions(): void {
+    this.pending = null
+    this.history = []
   }
 
   private groupMayMatch(group: RowGroup, filters: readonly ScanFilter[]): boolean {
@@ -267,6 +313,7 @@ export class MemoryTable implements TableProvider {
 
   delete(txn: Transaction, rowIds: BigInt64Array): number {
     beginWrite(txn, `DELETE from ${this.name}`)
+    const pending = this.track(txn)
     if (this.referencedBy.size > 0) {
       const going = new Set<number>()
       for (let k = 0; k < rowIds.length; k++) { const p = this.checkRowId(rowIds[k]!); if (this.isLive(p)) going.add(p) }
@@ -289,7 +336,7 @@ export class MemoryTable implements TableProvider {
     }
     this.deletedRows += removed.length
     if (removed.length > 0) {
-      this.track(txn).recordDelete(removed)
+      pending.recordDelete(removed)
       txn.onRollback(() => this.undelete(removed))
     }
     return removed.length
@@ -531,11 +578,13 @@ function rowIdRange(first: number, count: number): Vector {
   return new Vector({ id: 'BIGINT' }, count, ids, null)
 }
 
-function gatherChunk(group: RowGroup, base: number, columns: readonly number[], sel: Int32Array, n: number, restore: PendingChanges | null): DataChunk {
+type Restore = (column: number, v: Vector, positionOf: (k: number) => number) => Vector
+
+function gatherChunk(group: RowGroup, base: number, columns: readonly number[], sel: Int32Array, n: number, restore: Restore | null): DataChunk {
   const vectors = columns.map(c => {
     if (c !== ROW_ID_COLUMN) {
       const v = group.segments[c]!.gather(sel, n)
-      return restore === null ? v : restore.restore(c, v, k => base + sel[k]!)
+      return restore === null ? v : restore(c, v, k => base + sel[k]!)
     }
     const ids = new BigInt64Array(n)
     for (let k = 0; k < n; k++) ids[k] = BigInt(base + sel[k]!)

@@ -67,6 +67,7 @@ export function dropColumn(txn: Transaction, table: MemoryTable, column: number)
     foreignKeys: c.foreignKeys?.map(fk => ({ ...fk, columns: fk.columns.map(shift) })),
   }
   for (const ix of oldIndexes) ix.columns = ix.columns.map(shift)
+  table.forgetVersions()
   const oldForeignKeyColumns = table.foreignKeys.map(fk => fk.columns)
   for (const fk of table.foreignKeys) fk.columns = fk.columns.map(shift)
   txn.onRollback(() => {
@@ -125,6 +126,7 @@ export function alterColumnType(txn: Transaction, table: MemoryTable, column: nu
   const oldColumns = table.columns
   table.groups.forEach((group, g) => { group.segments[column] = converted[g]! })
   table.columns = oldColumns.map((x, i) => i === column ? { ...col, type } : x)
+  table.forgetVersions()
   txn.onRollback(() => {
     table.groups.forEach((group, g) => { group.segments[column] = oldSegments[g]! })
     table.columns = oldColumns

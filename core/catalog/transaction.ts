@@ -2,17 +2,20 @@
  * Transactions over the in-memory catalog: an undo log (run in reverse on rollback), commit
  * actions, statement-level savepoints and a single-writer lock.
  *
- * Isolation today: one write transaction at a time; readers see the current state. The seam for
- * MVCC (snapshot isolation with durable storage) is `Snapshot` plus `beginWrite` below and the
- * visibility check in MemoryTable (`liveRows`): those are the only places that decide who may
- * write and which rows a transaction sees.
+ * Isolation: one write transaction at a time; table data is read as of the reader's snapshot
+ * (the commits before it began), see visibility.ts. The catalog itself is not versioned. The
+ * seam for full MVCC with durable storage is `Snapshot`, `beginWrite` below and the visibility
+ * check in MemoryTable (`hiddenRows`): the only places that decide who may write and which rows
+ * a transaction sees.
  */
 import type { Transaction } from './catalog.ts'
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 
-/** What a transaction may see. Today every transaction sees the latest state; MVCC will add a start timestamp. */
+/** What a transaction sees: table data as of the `commitSeq`-th commit, plus its own changes. */
 export interface Snapshot {
   readonly transactionId: number
+  /** commits that happened before this transaction began */
+  readonly commitSeq: number
 }
 
 export type TransactionState = 'active' | 'committed' | 'rolled_back'
@@ -29,11 +32,13 @@ export class MemoryTransaction implements Transaction {
   private readonly savepoints: SavepointRecord[] = []
   /** set once the transaction has written; it then holds the manager's write lock until it ends */
   holdsWriteLock = false
+  /** the sequence number of this transaction's commit, once it commits */
+  commitSeq = 0
 
-  constructor(readonly manager: TransactionManager, id: number, readOnly: boolean) {
+  constructor(readonly manager: TransactionManager, id: number, readOnly: boolean, commitSeq: number) {
     this.id = id
     this.readOnly = readOnly
-    this.snapshot = { transactionId: id }
+    this.snapshot = { transactionId: id, commitSeq }
   }
 
   get state(): TransactionState { return this.stateValue }
@@ -125,19 +130,35 @@ export interface BeginOptions { readonly readOnly?: boolean }
 export class TransactionManager {
   private nextId = 1
   private writer: MemoryTransaction | null = null
+  private commits = 0
+  private readonly active = new Set<MemoryTransaction>()
 
   begin(options: BeginOptions = {}): MemoryTransaction {
-    return new MemoryTransaction(this, this.nextId++, options.readOnly === true)
+    const txn = new MemoryTransaction(this, this.nextId++, options.readOnly === true, this.commits)
+    this.active.add(txn)
+    return txn
   }
 
   commit(txn: Transaction): void {
     const t = this.own(txn)
+    t.assertActive()
+    // only writers start a new version; commit actions see the sequence number
+    if (t.holdsWriteLock) t.commitSeq = ++this.commits
+    this.active.delete(t)
     try { t.finish(true) } finally { this.release(t) }
   }
 
   rollback(txn: Transaction): void {
     const t = this.own(txn)
+    this.active.delete(t)
     try { t.finish(false) } finally { this.release(t) }
+  }
+
+  /** the oldest snapshot an active transaction reads: versions committed up to it are no longer needed */
+  oldestActiveSnapshot(): number {
+    let oldest = this.commits
+    for (const t of this.active) if (t.snapshot.commitSeq < oldest) oldest = t.snapshot.commitSeq
+    return oldest
   }
 
   /** marks the current point of `txn`; `rollbackTo` undoes everything after it */

@@ -1,9 +1,10 @@
 /**
- * What other transactions see while one transaction writes a table (read committed): the
- * writer changes rows in place, and records here what it changed — the rows it appended, the
- * committed rows it deleted, and the committed values it overwrote — so that a scan by any other
- * transaction shows the table as last committed. Snapshot isolation (MVCC with durable storage)
- * replaces this class and MemoryTable.hiddenRows.
+ * Versions of a MemoryTable's data. A writer changes rows in place and records here what it
+ * changed — the rows it appended, the committed rows it deleted, the committed values it
+ * overwrote. Other transactions undo those changes on the fly when they scan: the writer's
+ * uncommitted ones, and the committed ones newer than their snapshot (kept while an active
+ * transaction may still need them). Durable storage with full MVCC replaces this class and
+ * MemoryTable.hiddenRows.
  */
 import type { Transaction } from './catalog.ts'
 import { Vector, VectorBuilder, getValue } from '../vector/vector.ts'
@@ -19,6 +20,8 @@ interface UpdateRecord {
 interface OldValue { readonly vector: Vector; readonly row: number }
 
 export class PendingChanges {
+  /** sequence number of the commit that made these changes permanent; 0 while uncommitted */
+  commitSeq = 0
   /** committed rows the writer deleted */
   private readonly deleted = new Set<number>()
   private deletedByGroup: Map<number, number[]> | null = null

@@ -91,7 +91,10 @@ test('one writer at a time: a second writer gets 40001 until the first ends; rea
   assert.equal(t.provider.estimatedRows(b), 1)
   assert.equal(tm.activeWriter, a)
   tm.commit(a)
-  t.provider.insert!(b, chunkOf([INTEGER], [[2]]))
+  // b's snapshot predates a's commit: writing the same table now would lose a's change
+  throwsCode(() => t.provider.insert!(b, chunkOf([INTEGER], [[2]])), '40001', /changed by a transaction that committed after this one began/)
+  // b still reads its snapshot
+  assert.equal([...t.provider.scan(b, { columns: [0], filters: [] })].reduce((n, c) => n + c.size, 0), 0)
   tm.rollback(b)
   assert.equal(tm.activeWriter, null)
   const c = tm.begin()
