@@ -13,7 +13,7 @@ import {
   DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MILLI, MICROS_PER_MINUTE,
   MICROS_PER_SECOND, type DatePartUnit, addIntervalToTimestamp, age, checkTimestampRange, civilInto, dateDiff,
   dateOfTimestamp, datePartOfDate, datePartOfInterval, datePartOfTime, datePartOfTimestamp, dayOfWeek, daysFromCivil,
-  daysInMonth, isFiniteDate, timestampFromDate, truncateDays, truncateInterval, truncateTimestamp, dateSub,
+  checkTimestampParts, daysInMonth, intervalToMicros, isFiniteDate, timestampFromDate, truncateDays, truncateInterval, truncateTimestamp, dateSub,
 } from '../types/datetime.ts'
 import { DAY_NAMES, MONTH_NAMES, compileFormat, strftime, strptime } from '../types/datetime-format.ts'
 import { parseDate } from '../types/parse.ts'
@@ -151,8 +151,11 @@ function registerParts(hooks: Hooks): void {
     name: 'epoch', description: 'seconds since 1970-01-01 (with fraction) of a date, timestamp, time or interval',
     nulls: 'propagate', volatility: 'immutable',
     overloads: [
-      { args: [DATE], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => datePartOfDate('epoch', (a[0]!.data as Int32Array)[i]!)) },
-      { args: [TIMESTAMP], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => num(a[0]!, i) / MICROS_PER_SECOND), inline: ([x]) => `(${x} / 1000000)` },
+      { args: [DATE], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => {
+        const d = (a[0]!.data as Int32Array)[i]!
+        return isFiniteDate(d) ? datePartOfDate('epoch', d) : null
+      }) },
+      { args: [TIMESTAMP], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => finiteOrNull(num(a[0]!, i), ts => ts / MICROS_PER_SECOND)) },
       { args: [TIME], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => num(a[0]!, i) / MICROS_PER_SECOND) },
       { args: [INTERVAL], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => datePartOfInterval('epoch', ivAt(a[0]!, i))) },
     ],
@@ -160,35 +163,31 @@ function registerParts(hooks: Hooks): void {
   hooks.registerScalar({
     name: 'julian', description: 'the Julian day number of a date or timestamp', nulls: 'propagate', volatility: 'immutable',
     overloads: [
-      { args: [TIMESTAMP], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => datePartOfTimestamp('julian', num(a[0]!, i))) },
+      { args: [TIMESTAMP], returns: DOUBLE, invoke: rowKernel(DOUBLE, (a, i) => finiteOrNull(num(a[0]!, i), ts => datePartOfTimestamp('julian', ts))) },
     ],
   })
-  const epochUnit = (name: string, perMicro: bigint, description: string): void => {
+  // epoch_ms / epoch_us / epoch_ns of timestamps, dates, times and intervals (30-day months)
+  const epochUnit = (name: string, scale: (micros: number) => bigint, extra: ScalarOverload[], description: string): void => {
+    const ofMicros = (m: number): bigint | null => Number.isFinite(m) ? scale(m) : null
     hooks.registerScalar({
       name, description, nulls: 'propagate', volatility: 'immutable',
       overloads: [
-        { args: [TIMESTAMP], returns: BIGINT, invoke: rowKernel(BIGINT, (a, i) => {
-          const ts = num(a[0]!, i)
-          return Number.isFinite(ts) ? BigInt(ts) * perMicro : null
-        }) },
+        { args: [TIMESTAMP], returns: BIGINT, invoke: rowKernel(BIGINT, (a, i) => ofMicros(num(a[0]!, i))) },
         { args: [DATE], returns: BIGINT, invoke: rowKernel(BIGINT, (a, i) => {
           const d = (a[0]!.data as Int32Array)[i]!
-          return isFiniteDate(d) ? BigInt(d) * BigInt(MICROS_PER_DAY) * perMicro : null
+          return isFiniteDate(d) ? ofMicros(d * MICROS_PER_DAY) : null
         }) },
+        { args: [TIME], returns: BIGINT, invoke: rowKernel(BIGINT, (a, i) => ofMicros(num(a[0]!, i))) },
+        { args: [INTERVAL], returns: BIGINT, invoke: rowKernel(BIGINT, (a, i) => ofMicros(intervalToMicros(ivAt(a[0]!, i)))) },
+        ...extra,
       ],
     })
   }
-  epochUnit('epoch_us', 1n, 'microseconds since 1970-01-01')
-  epochUnit('epoch_ns', 1000n, 'nanoseconds since 1970-01-01 (microsecond precision)')
-  hooks.registerScalar({
-    name: 'epoch_ms', description: 'milliseconds since 1970-01-01 of a timestamp, or the timestamp of a count of milliseconds',
-    nulls: 'propagate', volatility: 'immutable',
-    overloads: [
-      { args: [TIMESTAMP], returns: BIGINT, invoke: rowKernel(BIGINT, (a, i) => finiteOrNull(num(a[0]!, i), ts => Math.floor(ts / MICROS_PER_MILLI))) },
-      { args: [DATE], returns: BIGINT, invoke: rowKernel(BIGINT, (a, i) => BigInt((a[0]!.data as Int32Array)[i]!) * 86400000n) },
-      { args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => checkedTs(Number(big(a[0]!, i)) * MICROS_PER_MILLI)) },
-    ],
-  })
+  epochUnit('epoch_us', m => BigInt(m), [], 'microseconds since 1970-01-01')
+  epochUnit('epoch_ns', m => BigInt(m) * 1000n, [], 'nanoseconds since 1970-01-01 (microsecond precision)')
+  epochUnit('epoch_ms', m => BigInt(Math.floor(m / MICROS_PER_MILLI)), [
+    { args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => checkedTs(Number(big(a[0]!, i)) * MICROS_PER_MILLI)) },
+  ], 'milliseconds since 1970-01-01 of a timestamp, or the timestamp of a count of milliseconds')
   hooks.registerScalar({
     name: 'last_day', description: 'the last day of the month of a date or timestamp', nulls: 'propagate', volatility: 'immutable',
     overloads: [
@@ -236,6 +235,20 @@ function lastDay(days: number): number | null {
   const c = new Int32Array(3)
   civilInto(days, c)
   return daysFromCivil(c[0]!, c[1]!, daysInMonth(c[0]!, c[1]!))
+}
+
+/** Microseconds given as a BIGINT, checked exactly before they become a double. */
+function bigMicros(v: bigint): number {
+  if (v > 9223372036854775806n || v < -9223372022400000000n) {
+    throw new GrizzlyError(SqlState.datetimeOverflow, `timestamp out of range: ${v} microseconds`,
+      { hint: 'TIMESTAMP values must lie between 290309 BC and 294247 AD' })
+  }
+  return Number(v)
+}
+
+function partsTs(days: number, time: number): number {
+  checkTimestampParts(days, time)
+  return days * MICROS_PER_DAY + time
 }
 
 function checkedTs(ts: number): number {
@@ -331,8 +344,12 @@ function makeTime(h: number, m: number, s: number): number {
 function registerConstructors(hooks: Hooks): void {
   const n = (v: Vector, i: number): number => Number(big(v, i))
   hooks.registerScalar({
-    name: 'make_date', description: 'the date of a year, month and day', nulls: 'propagate', volatility: 'immutable',
-    overloads: [{ args: [BIGINT, BIGINT, BIGINT], returns: DATE, invoke: rowKernel(DATE, (a, i) => makeDate(n(a[0]!, i), n(a[1]!, i), n(a[2]!, i))) }],
+    name: 'make_date', description: 'the date of a year, month and day, or of a count of days since 1970-01-01',
+    nulls: 'propagate', volatility: 'immutable',
+    overloads: [
+      { args: [BIGINT, BIGINT, BIGINT], returns: DATE, invoke: rowKernel(DATE, (a, i) => makeDate(n(a[0]!, i), n(a[1]!, i), n(a[2]!, i))) },
+      { args: [INTEGER], returns: DATE, invoke: rowKernel(DATE, (a, i) => (a[0]!.data as Int32Array)[i]!) },
+    ],
   })
   hooks.registerScalar({
     name: 'make_time', description: 'the time of an hour, minute and (fractional) second', nulls: 'propagate', volatility: 'immutable',
@@ -343,8 +360,8 @@ function registerConstructors(hooks: Hooks): void {
     nulls: 'propagate', volatility: 'immutable',
     overloads: [
       { args: [BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, DOUBLE], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) =>
-        checkedTs(makeDate(n(a[0]!, i), n(a[1]!, i), n(a[2]!, i)) * MICROS_PER_DAY + makeTime(n(a[3]!, i), n(a[4]!, i), num(a[5]!, i)))) },
-      { args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => checkedTs(Number(big(a[0]!, i)))) },
+        partsTs(makeDate(n(a[0]!, i), n(a[1]!, i), n(a[2]!, i)), makeTime(n(a[3]!, i), n(a[4]!, i), num(a[5]!, i)))) },
+      { args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => bigMicros(big(a[0]!, i))) },
     ],
   })
   hooks.registerScalar({

@@ -286,6 +286,21 @@ export function checkTimestampRange(ts: number): void {
   }
 }
 
+const MAX_TIMESTAMP_DAYS = daysFromCivil(294247, 1, 10)
+const MAX_TIMESTAMP_TIME = 4 * MICROS_PER_HOUR + 54 * MICROS_PER_SECOND + 775806
+const MIN_TIMESTAMP_DAYS = daysFromCivil(-290308, 12, 22)
+
+/**
+ * Range check on a date and a time of day before they are added: near the limits a double
+ * cannot tell neighbouring microseconds apart, the parts can.
+ */
+export function checkTimestampParts(days: number, time: number): void {
+  if (days > MAX_TIMESTAMP_DAYS || (days === MAX_TIMESTAMP_DAYS && time > MAX_TIMESTAMP_TIME) || days < MIN_TIMESTAMP_DAYS) {
+    throw new GrizzlyError(SqlState.datetimeOverflow, 'timestamp out of range',
+      { hint: 'TIMESTAMP values must lie between 290309-12-22 (BC) and 294247-01-10 04:00:54.775806' })
+  }
+}
+
 export function checkDateRange(days: number): void {
   if (!(days >= DATE_NEG_INFINITY && days <= DATE_INFINITY) || !Number.isInteger(days)) {
     throw new GrizzlyError(SqlState.datetimeOverflow, 'date out of range',

@@ -11,7 +11,7 @@ import {
 import { POW10_BIG, divRoundBig, fitsWidthBig, toStorage } from './decimal.ts'
 import {
   DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE, MICROS_PER_SECOND,
-  checkTimestampRange, daysFromCivil, daysInMonth,
+  checkTimestampParts, checkTimestampRange, daysFromCivil, daysInMonth,
 } from './datetime.ts'
 import { parseInterval } from './parse-interval.ts'
 import { parseNestedList, parseNestedStruct } from './parse-nested.ts'
@@ -436,17 +436,11 @@ export function parseTimestamp(text: string): number {
     c.skipSpaces()
     if (!c.done) throw invalidInput('TIMESTAMP', text, TIMESTAMP_HINT, SqlState.invalidDatetimeFormat)
   }
-  // compare by parts: near the limits a double cannot tell neighbouring microseconds apart
-  if (days > MAX_TIMESTAMP_DAYS || (days === MAX_TIMESTAMP_DAYS && time > MAX_TIMESTAMP_TIME) || days < MIN_TIMESTAMP_DAYS) {
-    throw new GrizzlyError(SqlState.datetimeOverflow, `timestamp out of range: "${text}"`,
-      { hint: 'TIMESTAMP values must lie between 290309-12-22 (BC) and 294247-01-10 04:00:54.775806' })
-  }
+  checkTimestampParts(days, time)
   const ts = days * MICROS_PER_DAY + time
   checkTimestampRange(ts)
   return ts
 }
 
-const MAX_TIMESTAMP_DAYS = daysFromCivil(294247, 1, 10)
-const MAX_TIMESTAMP_TIME = 4 * MICROS_PER_HOUR + 54 * MICROS_PER_SECOND + 775806
-const MIN_TIMESTAMP_DAYS = daysFromCivil(-290308, 12, 22)
+
 

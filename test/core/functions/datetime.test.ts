@@ -216,3 +216,24 @@ test('nanosecond() reports microsecond precision in nanoseconds', () => {
   assert.equal(text('nanosecond', [DATE], ['2024-01-01']), '0')
   assert.throws(() => text('date_part', [VARCHAR, TIMESTAMP], ['ns', '2024-01-01']), (e: unknown) => e instanceof GrizzlyError)
 })
+
+test('epoch_ms / epoch_us / epoch_ns of every temporal type; infinities are NULL', () => {
+  assert.equal(text('epoch_ms', [INTERVAL], ['1 year 2 days 00:34:26.3434']), '31278866343')
+  assert.equal(text('epoch_us', [INTERVAL], ['1 month 00:00:01.5']), '2592001500000')
+  assert.equal(text('epoch_ns', [INTERVAL], ['1 day']), '86400000000000')
+  assert.equal(text('epoch_ms', [TIME], ['20:08:10.998']), '72490998')
+  assert.equal(text('epoch_ns', [TIME], ['00:00:01']), '1000000000')
+  assert.equal(text('epoch_us', [DATE], ['2024-01-01']), '1704067200000000')
+  assert.equal(text('epoch_ms', [DATE], ['-infinity']), 'NULL')
+  assert.equal(text('epoch', [DATE], ['infinity']), 'NULL')
+  assert.equal(text('julian', [TIMESTAMP], ['infinity']), 'NULL')
+})
+
+test('make_date from days, exact timestamp limits', () => {
+  assert.equal(text('make_date', [INTEGER], ['19723']), '2024-01-01')
+  const overflow = (name: string, types: LogicalType[], args: string[]): void =>
+    assert.throws(() => text(name, types, args), (e: unknown) => e instanceof GrizzlyError && e.code === '22008', `${name}(${args})`)
+  overflow('make_timestamp', [BIGINT], ['9223372036854775807'])
+  overflow('make_timestamp', [BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, DOUBLE], ['294247', '1', '10', '4', '0', '54.775807'])
+  assert.equal(text('make_timestamp', [BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, DOUBLE], ['2024', '1', '10', '4', '0', '54']), '2024-01-10 04:00:54')
+})
