@@ -14,7 +14,7 @@ import {
   POW10, POW10_BIG, compileMapKernel, outOfRange, overflowError, rowValid, scaledBig, mergeValidity, compactValidity,
 } from './kernel-util.ts'
 import { INTEGER_TYPES } from './operators.ts'
-import { rangeOf, type IntTypeId } from './numeric-kernels.ts'
+import { ieeeOps, rangeOf, type IntTypeId } from './numeric-kernels.ts'
 
 type Bound = Omit<BoundScalar, 'name' | 'nulls' | 'volatility'>
 
@@ -415,8 +415,22 @@ function registerMoreMath(hooks: Hooks): void {
     { args: [DOUBLE], returns: DOUBLE, invoke: evenKernel(false) },
     { args: [DOUBLE, INTEGER], returns: DOUBLE, invoke: evenKernel(true) },
   ], ['roundbankers'])
-  reg('fdiv', [{ args: [DOUBLE, DOUBLE], returns: DOUBLE, invoke: compileMapKernel(DOUBLE, 2, ([x, y]) => `Math.floor(${x} / ${y})`), inline: ([x, y]) => `Math.floor(${x} / ${y})` }])
-  reg('fmod', [{ args: [DOUBLE, DOUBLE], returns: DOUBLE, invoke: compileMapKernel(DOUBLE, 2, ([x, y]) => `(${x} % ${y})`), inline: ([x, y]) => `(${x} % ${y})` }])
+  // floored division and the matching modulo (sign of the divisor); NULL on zero without IEEE ops
+  const flooredKernel = (mod: boolean): ScalarKernel => (args, count, ctx) => {
+    const a = args[0]!.data as Float64Array, b = args[1]!.data as Float64Array
+    const out = new Float64Array(count)
+    const ieee = ieeeOps(ctx)
+    let valid: Uint8Array | null = null
+    for (let i = 0; i < count; i++) {
+      const x = a[i]!, y = b[i]!
+      if (y === 0 && !ieee) { valid ??= new Uint8Array(count).fill(1); valid[i] = 0; continue }
+      const q = Math.floor(x / y)
+      out[i] = mod ? x - y * q : q
+    }
+    return new Vector(DOUBLE, count, out, valid === null ? null : compactValidity(mergeValidityInto(valid, args, count), count))
+  }
+  reg('fdiv', [{ args: [DOUBLE, DOUBLE], returns: DOUBLE, invoke: flooredKernel(false) }])
+  reg('fmod', [{ args: [DOUBLE, DOUBLE], returns: DOUBLE, invoke: flooredKernel(true) }])
   // add(a, b) and friends are the operators under function names
   for (const [name, op] of [['add', '+'], ['subtract', '-'], ['multiply', '*'], ['divide', '//']] as const) {
     for (const def of hooks.scalar(op) ?? []) hooks.registerScalar({ ...def, name, aliases: [] })
@@ -450,6 +464,12 @@ function registerRoundWithDigits(hooks: Hooks): void {
       return { argTypes: [t, INTEGER], returns: t, invoke }
     },
   })
+}
+
+function mergeValidityInto(valid: Uint8Array, args: readonly Vector[], count: number): Uint8Array {
+  const m = mergeValidity(args, count)
+  if (m !== null) for (let i = 0; i < count; i++) valid[i] = valid[i]! & m[i]!
+  return valid
 }
 
 function isIntegerish(t: LogicalType): boolean {

@@ -108,15 +108,36 @@ export function intDivModKernel(op: '//' | '%', type: LogicalType): ScalarKernel
   })
 }
 
-/** Float `//` (true division that is NULL on a zero divisor) and `%` (fmod, NaN on zero). */
-export function floatDivModKernel(op: '//' | '%', type: LogicalType): ScalarKernel {
+/** True unless `SET ieee_floating_point_ops = false` asked for NULL on a zero divisor. */
+export function ieeeOps(ctx: { setting(name: string): unknown } | undefined): boolean {
+  if (ctx === undefined) return true
+  try { return ctx.setting('ieee_floating_point_ops') !== false } catch { return true }
+}
+
+/**
+ * Float `/` and `%`: IEEE results (inf, NaN) by default; NULL for a zero divisor when
+ * ieee_floating_point_ops is off (DuckDB).
+ */
+export function floatIeeeKernel(op: '/' | '%', type: LogicalType): ScalarKernel {
   const ctor = arrayCtorName(physicalOf(type))
-  if (op === '%') {
-    return build(`
-      const a = args[0].data, b = args[1].data, out = new ${ctor}(count);
-      for (let i = 0; i < count; i++) out[i] = a[i] % b[i];
-      return new Vector(returns, count, out, null);`, type, {})
-  }
+  return build(`
+    const a = args[0].data, b = args[1].data, out = new ${ctor}(count);
+    if (ieee(ctx)) {
+      for (let i = 0; i < count; i++) out[i] = a[i] ${op} b[i];
+      return new Vector(returns, count, out, null);
+    }
+    let valid = merge(args, count);
+    for (let i = 0; i < count; i++) {
+      const y = b[i];
+      if (y === 0) { if (valid === null) valid = new Uint8Array(count).fill(1); valid[i] = 0; continue; }
+      out[i] = a[i] ${op} y;
+    }
+    return new Vector(returns, count, out, compact(valid, count));`, type, { ieee: ieeeOps, merge: mergeValidity, compact: compactValidity })
+}
+
+/** Float `//`: true division that is NULL on a zero divisor (DuckDB). */
+export function floatDivModKernel(op: '//', type: LogicalType): ScalarKernel {
+  const ctor = arrayCtorName(physicalOf(type))
   return build(`
     const a = args[0].data, b = args[1].data, out = new ${ctor}(count);
     let valid = merge(args, count);

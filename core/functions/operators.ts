@@ -11,7 +11,7 @@ import {
 } from '../types/types.ts'
 import { Vector } from '../vector/vector.ts'
 import {
-  bitNotKernel, bitwiseKernel, checkedIntKernel, floatDivModKernel, floatKernel, identityKernel,
+  bitNotKernel, bitwiseKernel, checkedIntKernel, floatDivModKernel, floatIeeeKernel, floatKernel, identityKernel,
   intDivModKernel, negateKernel, shiftKernel,
 } from './numeric-kernels.ts'
 import { textReader } from './kernel-util.ts'
@@ -94,7 +94,8 @@ export function registerOperators(hooks: Hooks): void {
   hooks.registerScalar({
     name: '/', nulls: 'propagate', volatility: 'immutable',
     description: 'division; integers and DECIMALs divide as DOUBLE',
-    overloads: FLOAT_TYPES.map(t => ({ args: [t, t], returns: t, invoke: floatKernel('/', t), inline: floatInline('/', t) })),
+    // no inline template: the kernel honours ieee_floating_point_ops
+    overloads: FLOAT_TYPES.map(t => ({ args: [t, t], returns: t, invoke: floatIeeeKernel('/', t) })),
   })
   hooks.registerScalar({
     name: '//', nulls: 'propagate', volatility: 'immutable',
@@ -109,7 +110,7 @@ export function registerOperators(hooks: Hooks): void {
     description: 'remainder with the sign of the dividend; NULL for integer modulo by zero',
     overloads: [
       ...INTEGER_TYPES.map(t => ({ args: [t, t], returns: t, invoke: intDivModKernel('%', t) })),
-      ...FLOAT_TYPES.map(t => ({ args: [t, t], returns: t, invoke: floatDivModKernel('%', t), inline: floatInline('%', t) })),
+      ...FLOAT_TYPES.map(t => ({ args: [t, t], returns: t, invoke: floatIeeeKernel('%', t) })),
     ],
     bind: bindDecimalModulo,
   })

@@ -53,6 +53,14 @@ function checkEscapes(pattern: string): void {
   }
 }
 
+/** POSIX bracket classes RE2 accepts inside [...], as JavaScript class bodies. */
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alpha: 'A-Za-z', digit: '0-9', alnum: 'A-Za-z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s',
+  blank: ' \\t', punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9A-Fa-f', word: '\\w', cntrl: '\\x00-\\x1f\\x7f',
+  print: ' -~', graph: '!-~', ascii: '\\x00-\\x7f',
+}
+const POSIX_CLASS = /\[:([a-z]+):\]/g
+
 const CACHE_LIMIT = 256
 const cache = new Map<string, RegExp>()
 
@@ -70,7 +78,7 @@ export function compileRegex(pattern: string, flags: string): RegExp {
     for (const c of inline[1]!) if (c !== 'U' && !f.includes(c)) f += c
     src = src.slice(inline[0].length)
   }
-  src = src.replace(/\\z/g, '$').replace(/\\A/g, '^')
+  src = src.replace(/\\z/g, '$').replace(/\\A/g, '^').replace(POSIX_CLASS, (_m, name: string) => POSIX_CLASSES[name] ?? _m)
   try {
     re = new RegExp(src, f + 'u')
   } catch {

@@ -117,7 +117,16 @@ export const BUILTIN_SETTINGS: readonly SettingDef[] = [
   },
   { name: 'TimeZone', description: 'session time zone for TIMESTAMPTZ values and now()', type: VARCHAR, default: 'UTC', validate: timeZoneSetting('TimeZone') },
   { name: 'max_expression_depth', description: 'deepest expression nesting the binder accepts', type: BIGINT, default: 1000n, validate: integerSetting('max_expression_depth', 1, 1_000_000) },
+  { name: 'max_recursion_depth', description: 'most iterations a recursive CTE may run', type: BIGINT, default: 100_000n, validate: integerSetting('max_recursion_depth', 1, Number.MAX_SAFE_INTEGER) },
   { name: 'enable_progress_bar', description: 'show a progress bar for long queries in the shell', type: BOOLEAN, default: false, validate: booleanSetting('enable_progress_bar') },
+  { name: 'ieee_floating_point_ops', description: 'IEEE results (inf, NaN) for float division by zero; off gives NULL', type: BOOLEAN, default: true, validate: booleanSetting('ieee_floating_point_ops') },
+  { name: 'scalar_subquery_error_on_multiple_rows', description: 'a scalar subquery returning several rows is an error (off: take the first)', type: BOOLEAN, default: true, validate: booleanSetting('scalar_subquery_error_on_multiple_rows') },
+  { name: 'immediate_transaction_mode', description: 'start transactions eagerly at BEGIN', type: BOOLEAN, default: false, validate: booleanSetting('immediate_transaction_mode') },
+  { name: 'storage_compatibility_version', description: 'oldest storage format version the database file must stay readable by', type: VARCHAR, default: 'v0.10.2', validate: v => {
+    if (typeof v !== 'string' || !/^v?\d+\.\d+\.\d+$|^latest$/.test(v.trim())) throw bad('storage_compatibility_version', v, "use a version such as 'v1.0.0' or 'latest'")
+    return v.trim()
+  } },
+  { name: 'merge_join_threshold', description: 'smallest input for which a merge join is considered', type: BIGINT, default: 1000n, validate: integerSetting('merge_join_threshold', 0, Number.MAX_SAFE_INTEGER) },
   { name: 'preserve_insertion_order', description: 'keep the input order of rows when no ORDER BY is given', type: BOOLEAN, default: true, validate: booleanSetting('preserve_insertion_order') },
 ]
 

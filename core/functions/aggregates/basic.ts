@@ -297,7 +297,9 @@ class TemporalAvgState implements AggregateState {
       const n = this.n[g]!
       if (n === 0) { nulls = true; continue }
       valid[g] = 1
-      out[g] = this.base[g]! + Math.trunc(this.sum[g]! / n)
+      // truncate the exact mean toward zero, as an integer division of the total would
+      const mean = this.base[g]! + this.sum[g]! / n
+      out[g] = mean >= 0 ? this.base[g]! + Math.floor(this.sum[g]! / n) : this.base[g]! + Math.ceil(this.sum[g]! / n)
     }
     return new Vector(this.returns, groups, out, nulls ? valid : null)
   }

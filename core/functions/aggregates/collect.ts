@@ -133,8 +133,11 @@ class CountingState implements AggregateState {
     for (let g = 0; g < groups; g++) {
       const map = this.maps[g]
       if (map === null || map === undefined) { b.push(null); continue }
+      // ties go to the smallest value, so the answer does not depend on how partial states were merged
       let best: Value = null, bestN = 0
-      for (const [value, n] of map.values()) if (n > bestN) { best = value; bestN = n }
+      for (const [value, n] of map.values()) {
+        if (n > bestN || (n === bestN && compareValues(value, best, this.type) < 0)) { best = value; bestN = n }
+      }
       b.push(best)
     }
     return b.finish()

@@ -125,3 +125,18 @@ test('a large batch runs through the generated loop', () => {
   const out = run(fn, [a, a])
   assert.equal(out[n - 1], 2 * (n - 1))
 })
+
+test('ieee_floating_point_ops off makes float division by zero NULL', () => {
+  const ctx = { ...testContext(), setting: (name: string) => name === 'ieee_floating_point_ops' ? false : null }
+  const div = resolveScalar('/', [DOUBLE, DOUBLE])
+  const a = vectorFromValues(DOUBLE, [1, 0, 6]), b = vectorFromValues(DOUBLE, [0, 0, 3])
+  const out = div.invoke([a, b], 3, ctx)
+  assert.deepEqual([...out.validity!], [0, 0, 1])
+  assert.equal((out.data as Float64Array)[2], 2)
+  const ieee = div.invoke([a, b], 3, testContext())
+  assert.equal(ieee.validity, null)
+  assert.equal((ieee.data as Float64Array)[0], Infinity)
+  const fmod = resolveScalar('fmod', [DOUBLE, DOUBLE])
+  assert.equal(fmod.invoke([vectorFromValues(DOUBLE, [10]), vectorFromValues(DOUBLE, [-3])], 1, ctx).data![0], -2)
+  assert.equal(fmod.invoke([vectorFromValues(DOUBLE, [1]), vectorFromValues(DOUBLE, [0])], 1, ctx).validity![0], 0)
+})

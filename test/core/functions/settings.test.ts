@@ -58,3 +58,13 @@ test('memory limits and time zones', () => {
   rejects('TimeZone', 'Mars/Olympus')
   assert.equal(validate('disabled_optimizers', ' Filter_Pushdown , join_order'), 'filter_pushdown,join_order')
 })
+
+test('engine switches used by the corpora are accepted', () => {
+  assert.equal(validate('ieee_floating_point_ops', 'false'), false)
+  assert.equal(validate('scalar_subquery_error_on_multiple_rows', false), false)
+  assert.equal(validate('immediate_transaction_mode', true), true)
+  assert.equal(validate('storage_compatibility_version', 'v1.0.0'), 'v1.0.0')
+  rejects('storage_compatibility_version', 'new')
+  assert.equal(validate('merge_join_threshold', 0), 0n)
+  assert.equal(hooks.setting('max_recursion_depth')!.default, 100_000n)
+})
