@@ -17,6 +17,7 @@ import { MemoryTable } from './memory-table.ts'
 import { ExternalTableProvider, readOnlyTableError } from './external.ts'
 import { addColumn, alterColumnType, dropColumn, replaceColumn } from './table-alter.ts'
 import { referencedTables } from './view-dependencies.ts'
+import { UncommittedEntries } from './uncommitted-entries.ts'
 import { beginWrite } from './transaction.ts'
 import { INVALID_FOREIGN_KEY, ResolvedForeignKey } from './foreign-keys.ts'
 import { isInteger, typeEquals, typeToString } from '../types/types.ts'
@@ -43,6 +44,7 @@ export class MemoryCatalog implements Catalog {
   private readonly schemas = new Map<string, SchemaData>()
   /** view key → keys of the entries it reads */
   private readonly dependencies = new Map<string, ReadonlySet<string>>()
+  private readonly uncommitted = new UncommittedEntries()
 
   constructor() {
     this.schemas.set(MAIN_SCHEMA, { name: MAIN_SCHEMA, entries: new Map() })
@@ -51,9 +53,15 @@ export class MemoryCatalog implements Catalog {
 
   // ---- reading --------------------------------------------------------------------------------
 
-  lookup(_txn: Transaction, schema: string | null, name: string): CatalogEntry | undefined {
-    if (schema !== null) return this.schemas.get(lower(schema))?.entries.get(lower(name))
-    return this.schemas.get(TEMP_SCHEMA)!.entries.get(lower(name)) ?? this.schemas.get(this.defaultSchema)!.entries.get(lower(name))
+  lookup(txn: Transaction, schema: string | null, name: string): CatalogEntry | undefined {
+    const hidden = this.uncommitted.hiddenFrom(txn)
+    const find = (schemaName: string): CatalogEntry | undefined => {
+      const key = entryKey(schemaName, name)
+      if (hidden !== null && hidden.has(key)) return hidden.get(key) ?? undefined
+      return this.schemas.get(lower(schemaName))?.entries.get(lower(name))
+    }
+    if (schema !== null) return find(schema)
+    return find(TEMP_SCHEMA) ?? find(this.defaultSchema)
   }
 
   require(txn: Transaction, schema: string | null, name: string, position?: number): CatalogEntry {
@@ -69,10 +77,20 @@ export class MemoryCatalog implements Catalog {
 
   schemaNames(): string[] { return [...this.schemas.values()].map(s => s.name) }
 
-  entries(_txn: Transaction): CatalogEntry[] {
-    const out: CatalogEntry[] = [...this.schemas.get(TEMP_SCHEMA)!.entries.values()]
-    for (const s of this.schemas.values()) if (s.name !== TEMP_SCHEMA) out.push(...s.entries.values())
-    return out
+  entries(txn: Transaction): CatalogEntry[] {
+    const byKey = new Map<string, CatalogEntry>()
+    for (const e of this.schemas.get(TEMP_SCHEMA)!.entries.values()) byKey.set(entryKey(e.schema, e.name), e)
+    for (const s of this.schemas.values()) {
+      if (s.name !== TEMP_SCHEMA) for (const e of s.entries.values()) byKey.set(entryKey(e.schema, e.name), e)
+    }
+    const hidden = this.uncommitted.hiddenFrom(txn)
+    if (hidden !== null) {
+      for (const [key, entry] of hidden) {
+        if (entry === null) byKey.delete(key)
+        else byKey.set(key, entry)
+      }
+    }
+    return [...byKey.values()]
   }
 
   /** views that read `entry` (directly) */
@@ -242,8 +260,8 @@ export class MemoryCatalog implements Catalog {
         const oldName = provider.name
         provider.name = change.to
         txn.onRollback(() => { provider.name = oldName })
-        this.removeEntry(txn, schema, current)
-        this.putEntry(txn, schema, tableEntry(schema.name, change.to, provider, current.temporary))
+        this.removeEntry(txn, schema, current, false)
+        this.putEntry(txn, schema, tableEntry(schema.name, change.to, provider, current.temporary), undefined, false)
         return
       }
       case 'alter_column_type': alterColumnType(txn, provider, change.column, change.type, change.convert); break
@@ -260,7 +278,7 @@ export class MemoryCatalog implements Catalog {
       }
       default: assertNever(change, 'ALTER TABLE change')
     }
-    this.putEntry(txn, schema, tableEntry(schema.name, current.name, provider, current.temporary))
+    this.putEntry(txn, schema, tableEntry(schema.name, current.name, provider, current.temporary), undefined, false)
   }
 
   registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry {
@@ -366,10 +384,11 @@ export class MemoryCatalog implements Catalog {
     return new ResolvedForeignKey(fk, [...fk.columns], parent, refColumns.map(c => parent.columns[c]!.name))
   }
 
-  private putEntry(txn: Transaction, schema: SchemaData, entry: CatalogEntry, deps?: ReadonlySet<string>): void {
+  private putEntry(txn: Transaction, schema: SchemaData, entry: CatalogEntry, deps?: ReadonlySet<string>, versioned = true): void {
     const key = lower(entry.name)
     const previous = schema.entries.get(key)
     const depKey = entryKey(schema.name, entry.name)
+    if (versioned) this.uncommitted.touch(txn, depKey, previous)
     const previousDeps = this.dependencies.get(depKey)
     schema.entries.set(key, entry)
     if (deps !== undefined) this.dependencies.set(depKey, deps)
@@ -381,9 +400,10 @@ export class MemoryCatalog implements Catalog {
     })
   }
 
-  private removeEntry(txn: Transaction, schema: SchemaData, entry: CatalogEntry): void {
+  private removeEntry(txn: Transaction, schema: SchemaData, entry: CatalogEntry, versioned = true): void {
     const key = lower(entry.name)
     const depKey = entryKey(schema.name, entry.name)
+    if (versioned) this.uncommitted.touch(txn, depKey, schema.entries.get(key))
     const previousDeps = this.dependencies.get(depKey)
     schema.entries.delete(key)
     this.dependencies.delete(depKey)

@@ -181,3 +181,27 @@ test('registered external tables are read-only and replaceable', () => {
   const own = run(txn => catalog.createTable(txn, def('own'), OPTS))!
   checkWritable(own, 'INSERT')
 })
+
+test('tables created or dropped by an uncommitted transaction stay as committed for everyone else', () => {
+  const { catalog, tm, run } = fixture()
+  run(txn => catalog.createTable(txn, def('old'), OPTS))
+  const w = tm.begin()
+  catalog.createTable(w, def('fresh'), OPTS)
+  catalog.drop(w, 'table', null, 'old', DROP)
+  const other = tm.begin()
+  assert.equal(catalog.lookup(other, null, 'fresh'), undefined)
+  throwsCode(() => catalog.require(other, null, 'fresh'), '42P01')
+  assert.equal(catalog.require(other, null, 'old').name, 'old')
+  assert.deepEqual(catalog.entries(other).map(e => e.name), ['old'])
+  // the writer sees its own changes
+  assert.deepEqual(catalog.entries(w).map(e => e.name), ['fresh'])
+  assert.equal(catalog.lookup(w, null, 'old'), undefined)
+  tm.commit(w)
+  assert.deepEqual(catalog.entries(other).map(e => e.name), ['fresh'])
+  tm.commit(other)
+  // after a rollback nothing is hidden any more
+  const w2 = tm.begin()
+  catalog.createTable(w2, def('gone'), OPTS)
+  tm.rollback(w2)
+  run(txn => assert.deepEqual(catalog.entries(txn).map(e => e.name), ['fresh']))
+})
