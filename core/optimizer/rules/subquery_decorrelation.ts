@@ -6,6 +6,7 @@
  *   x NOT IN (uncorrelated) → mark join, keeping rows whose mark is FALSE (NULL-correct)
  *   (SELECT agg … WHERE inner = outer) in a filter or projection → LEFT JOIN to a grouped
  *   aggregate (scalar-subquery.ts)
+ *   LATERAL (… WHERE inner = outer)  → an ordinary join on the correlated conjuncts
  * The correlated conjuncts of the subquery's top filter become the join condition; a subquery
  * that reads outer columns anywhere else is left for the executor.
  */
@@ -41,8 +42,47 @@ function rewriteTree(plan: LogicalPlan, ids: { next: number }, fnCtx: FunctionCo
       const scalar = rewriteScalars(inner.exprs, inner.input, ids, fnCtx)
       return scalar.input === inner.input ? inner : { ...inner, input: scalar.input, exprs: scalar.exprs }
     }
+    if (inner.kind === 'join' && inner.lateral) return decorrelateLateral(inner) ?? inner
     return inner
   })
+}
+
+/**
+ * A LATERAL subquery that reads the left side only in its top filter is an ordinary join on
+ * that filter: `t, LATERAL (SELECT … FROM u WHERE u.x = t.a)` → `t JOIN u ON u.x = t.a`, with
+ * the subquery's projections computed above the join. For LEFT joins the projections must be
+ * plain columns, so NULL-extended rows stay NULL.
+ */
+function decorrelateLateral(join: JoinNode): LogicalPlan | undefined {
+  if (join.joinType !== 'cross' && join.joinType !== 'inner' && join.joinType !== 'left') return undefined
+  // a table function's arguments are bound inside it, out of sight: it may read the left side
+  if (containsTableFunction(join.right)) return undefined
+  const outerIds = idsOf(join.left.output)
+  const readsOuter = (e: BoundExpr): boolean => [...referencedColumns(e)].some(id => outerIds.has(id))
+  // compose the projections on top of the right side into expressions over what lies below
+  const composed = new Map<ColumnId, BoundExpr>()
+  join.right.output.forEach(c => composed.set(c.id, colrefOf(c)))
+  let p = join.right
+  while (p.kind === 'project') {
+    const proj = p
+    if (proj.exprs.some(e => readsOuter(e) || containsVolatile(e) || hasSubquery(e))) return undefined
+    if (join.joinType === 'left' && proj.exprs.some(e => e.kind !== 'colref')) return undefined
+    const map = new Map<ColumnId, BoundExpr>()
+    proj.exprs.forEach((e, i) => map.set(proj.output[i]!.id, e))
+    for (const [id, e] of composed) composed.set(id, substitute(e, map))
+    p = proj.input
+  }
+  const split = pullCorrelated(p, outerIds)
+  if (split === undefined) return undefined
+  const own = join.condition === null ? [] : splitConjuncts(substitute(join.condition, composed))
+  const condition = conjunction([...own, ...split.conditions])
+  const inner: JoinNode = {
+    kind: 'join', left: join.left, right: split.plan, condition, markColumn: null, lateral: false,
+    joinType: join.joinType === 'left' ? 'left' : condition === null ? 'cross' : 'inner',
+    output: [...join.left.output, ...split.plan.output],
+  }
+  const exprs = [...join.left.output.map(colrefOf), ...join.right.output.map(c => composed.get(c.id)!)]
+  return { kind: 'project', input: inner, exprs, output: join.output }
 }
 
 /** Replaces correlated scalar aggregate subqueries in `exprs` by joins onto `input`. */
@@ -156,6 +196,12 @@ function stripProjects(plan: LogicalPlan): { plan: LogicalPlan; column: BoundExp
   }
   if (containsVolatile(column) || hasSubquery(column)) return undefined
   return { plan: p, column }
+}
+
+function containsTableFunction(plan: LogicalPlan): boolean {
+  let found = false
+  transformUp(plan, n => { if (n.kind === 'table_function') found = true; return n })
+  return found
 }
 
 function hasSubquery(e: BoundExpr): boolean {

@@ -5,7 +5,7 @@ import type { BoundExpr, SubqueryBoundExpr } from '../../../core/plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../../../core/plan/logical.ts'
 import { BIGINT, BOOLEAN, INTEGER } from '../../../core/types/types.ts'
 import { and, cmp, lit, not } from '../expression/helpers.ts'
-import { aggregate, context, countCall, filter, project, ref, scan, shape, table } from './plans.ts'
+import { aggregate, context, countCall, filter, join, project, ref, scan, shape, table } from './plans.ts'
 
 const t = table('t', [['a', INTEGER], ['b', INTEGER]])
 const u = table('u', [['x', INTEGER], ['y', INTEGER]])
@@ -71,4 +71,16 @@ test('a correlated scalar count becomes a left join to a grouped aggregate, 0 wh
   assert.equal(value.kind, 'case')
   const uncorrelatedInequality = project(outer, [['n', { ...subquery('scalar', aggregate(filter(inner, cmp('<', ref(inner, 'x'), ref(outer, 'a'))), [], [countCall]), [ref(outer, 'a')]), type: BIGINT }]])
   assert.equal(subqueryDecorrelation.rewrite(uncorrelatedInequality, ctx), undefined)
+})
+
+test('a LATERAL subquery correlated only in its top filter becomes an ordinary join', () => {
+  const outer = scan(t), inner = scan(u)
+  const right = project(filter(inner, cmp('=', ref(inner, 'x'), ref(outer, 'a'))), [['y', ref(inner, 'y')]])
+  const lateral: JoinNode = { ...join('cross', outer, right, null), lateral: true }
+  const out = rewrite(lateral)
+  assert.equal(shape(out), 'project(join:inner(scan:t,scan:u))')
+  const left: JoinNode = { ...join('left', outer, project(filter(inner, cmp('=', ref(inner, 'x'), ref(outer, 'a'))), [['c', lit(1, INTEGER)]]), lit(true, BOOLEAN)), lateral: true }
+  assert.equal(subqueryDecorrelation.rewrite(left, ctx), undefined, 'a constant would not stay NULL on unmatched rows')
+  const deep: JoinNode = { ...join('cross', outer, project(inner, [['q', ref(outer, 'b')]]), null), lateral: true }
+  assert.equal(subqueryDecorrelation.rewrite(deep, ctx), undefined)
 })
