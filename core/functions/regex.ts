@@ -9,7 +9,7 @@ import type { ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { BIGINT, BOOLEAN, INTEGER, type LogicalType, VARCHAR, list } from '../types/types.ts'
 import { Vector } from '../vector/vector.ts'
-import { rowValid } from './kernel-util.ts'
+import { isUniform, rowValid } from './kernel-util.ts'
 
 interface RegexOptions { readonly flags: string; readonly global: boolean; readonly literal: boolean }
 
@@ -206,6 +206,10 @@ function checkGroup(re: RegExp, group: number): void {
 function extractKernel(optsAt: number): ScalarKernel {
   return (args, count) => {
     const s = args[0]!.data as string[], p = args[1]!.data as string[]
+    if (args[2] !== undefined && !isUniform(args[2], count)) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, 'regexp_extract: the group index must be a constant',
+        { hint: 'write the group number as a literal, e.g. regexp_extract(s, p, 1)' })
+    }
     const out = new Array<string>(count)
     for (let i = 0; i < count; i++) {
       out[i] = ''

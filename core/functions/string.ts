@@ -11,7 +11,7 @@ import {
   BIGINT, BLOB, BOOLEAN, INTEGER, type LogicalType, VARCHAR, list, typeToString,
 } from '../types/types.ts'
 import { Vector, constantVector, getValue } from '../vector/vector.ts'
-import { invalidParameter, rowValid, textReader } from './kernel-util.ts'
+import { invalidParameter, outOfRange, rowValid, textReader } from './kernel-util.ts'
 import { hashValue } from './hash.ts'
 import { registerLikeFunctions } from './like.ts'
 import { registerFormatFunctions } from './string-format.ts'
@@ -104,8 +104,17 @@ function strPredicate(fn: (s: string, t: string) => boolean): ScalarOverload {
   }
 }
 
+const SUBSTRING_LIMIT = 4294967295
+
+function checkSubstringRange(what: 'offset' | 'length', x: number): void {
+  if (x > SUBSTRING_LIMIT) throw outOfRange(`Substring ${what} outside of supported range (> ${SUBSTRING_LIMIT})`)
+  if (x < -SUBSTRING_LIMIT - 1) throw outOfRange(`Substring ${what} outside of supported range (< -${SUBSTRING_LIMIT + 1})`)
+}
+
 /** SQL substring: 1-based start, negative start counts from the end, negative length looks left. */
 export function sqlSubstring(s: string, start: number, length: number | undefined): string {
+  if (start > SUBSTRING_LIMIT || start < -SUBSTRING_LIMIT - 1) checkSubstringRange('offset', start)
+  if (length !== undefined && (length > SUBSTRING_LIMIT || length < -SUBSTRING_LIMIT - 1)) checkSubstringRange('length', length)
   const cps = codePoints(s)
   const n = cps === null ? s.length : cps.length
   let from: number
@@ -131,7 +140,7 @@ function substringOverloads(): ScalarOverload[] {
       invoke: (args, count) => {
         const a = args[0]!.data as string[], st = ints(args[1]!)
         const res = new Array<string>(count)
-        for (let i = 0; i < count; i++) res[i] = sqlSubstring(a[i]!, st(i), undefined)
+        for (let i = 0; i < count; i++) res[i] = rowValid(args, i) ? sqlSubstring(a[i]!, st(i), undefined) : ''
         return new Vector(VARCHAR, count, res, null)
       },
     })
@@ -140,7 +149,7 @@ function substringOverloads(): ScalarOverload[] {
       invoke: (args, count) => {
         const a = args[0]!.data as string[], st = ints(args[1]!), len = ints(args[2]!)
         const res = new Array<string>(count)
-        for (let i = 0; i < count; i++) res[i] = sqlSubstring(a[i]!, st(i), len(i))
+        for (let i = 0; i < count; i++) res[i] = rowValid(args, i) ? sqlSubstring(a[i]!, st(i), len(i)) : ''
         return new Vector(VARCHAR, count, res, null)
       },
     })

@@ -20,6 +20,7 @@ class StringAggState implements AggregateState {
   // parts are joined once at the end: repeated + would build deep rope strings
   private parts: (string[] | null)[] = []
   private seps: (string[] | null)[] = []
+  private separator: string | null = null
   resize(groups: number): void { growArray(this.parts, groups, null); growArray(this.seps, groups, null) }
   /** seps[k] is the separator written before part k (seps[0] is kept for merging) */
   private add(g: number, text: string, sep: string): void {
@@ -36,6 +37,12 @@ class StringAggState implements AggregateState {
     for (let i = 0; i < count; i++) {
       if (m !== null && m[i] === 0) continue
       const sep = seps === null ? ',' : (sepVec!.validity !== null && sepVec!.validity[i] === 0 ? '' : seps[i]!)
+      // DuckDB requires one separator for the whole aggregate
+      if (this.separator === null) this.separator = sep
+      else if (sep !== this.separator) {
+        throw new GrizzlyError(SqlState.invalidParameterValue, 'string_agg: the separator must be a constant',
+          { hint: "write the separator as a literal, e.g. string_agg(x, ', ')" })
+      }
       this.add(groupIds[i]!, text(i), sep)
     }
   }

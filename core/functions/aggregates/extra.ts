@@ -246,7 +246,12 @@ class RegrState implements AggregateState {
   }
   finalize(groups: number): Vector {
     const b = new VectorBuilder(this.result === 'regr_count' ? BIGINT : DOUBLE, groups)
-    for (let g = 0; g < groups; g++) b.push(this.value(g))
+    for (let g = 0; g < groups; g++) {
+      if (!Number.isFinite(this.m2x[g]!) || !Number.isFinite(this.m2y[g]!) || !Number.isFinite(this.cxy[g]!)) {
+        throw outOfRange(`${this.result.toUpperCase()} is out of range`, 'the values are too large to multiply in DOUBLE')
+      }
+      b.push(this.value(g))
+    }
     return b.finish()
   }
 }

@@ -176,3 +176,8 @@ test('avg of dates and timestamps; nulls-last arg_max; decimal quantiles truncat
   assert.deepEqual(aggregate('skewness', [DOUBLE], rows([10, 10, 10])), [NaN])
   assert.deepEqual(aggregate('regr_slope', [DOUBLE, DOUBLE], [[1, 1]]), [NaN])
 })
+
+test('string_agg needs one separator; regr overflow is an error', () => {
+  assert.throws(() => aggregate('string_agg', [VARCHAR, VARCHAR], [['a', ','], ['b', ';']]), (e: unknown) => e instanceof GrizzlyError && e.code === '22023')
+  assert.throws(() => aggregate('regr_r2', [DOUBLE, DOUBLE], [[0, 0], [0, 1e230], [0, 2e230], [0, 3e230]]), (e: unknown) => e instanceof GrizzlyError && e.code === '22003')
+})

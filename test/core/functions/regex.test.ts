@@ -42,3 +42,10 @@ test('invalid patterns and options are 2201B / 22023 errors', () => {
   assert.throws(() => call1('regexp_matches', [V, V], ['', '\\X']), (e: unknown) => e instanceof GrizzlyError && e.code === '2201B')
   assert.equal(call1('regexp_matches', [V, V], ['a-b', 'a\\-b']), true)
 })
+
+test('regexp_extract wants a constant group; POSIX classes work', () => {
+  assert.throws(() => callRows('regexp_extract', [V, V, INTEGER], [['ab', '(a)(b)', 1], ['ab', '(a)(b)', 2]]), (e: unknown) => e instanceof GrizzlyError && /constant/.test(e.message))
+  assert.deepEqual(call1('regexp_extract_all', [V, V, INTEGER], ['AbCdE', '([[:lower:]]+)C([[:lower:]]+)', 1]), ['b'])
+  assert.equal(call1('regexp_full_match', [V, V, V], ['hello\nworld', '.*', 'n']), false)
+  assert.equal(call1('regexp_replace', [V, V, V, V], ['hello\nworld', '.*', 'x', 'sg']), 'x')
+})

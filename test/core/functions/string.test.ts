@@ -136,3 +136,9 @@ test('a constant LIKE pattern over a large batch', () => {
   const out = run(resolveScalar('like', [VARCHAR, VARCHAR]), [s, p])
   assert.equal(out.filter(x => x === true).length, 11111)
 })
+
+test('substring offsets beyond 32 bits are out of range', () => {
+  assert.throws(() => call1('substring', [VARCHAR, BIGINT, BIGINT], ['abc', 4294967296n, 1n]), (e: unknown) => e instanceof GrizzlyError && e.code === '22003' && /offset/.test(e.message))
+  assert.throws(() => call1('substring', [VARCHAR, BIGINT, BIGINT], ['abc', 0n, -4294967297n]), (e: unknown) => e instanceof GrizzlyError && /length/.test(e.message))
+  assert.deepEqual(callRows('substring', [VARCHAR, BIGINT, BIGINT], [[null, 9223372036854775807n, 1n]]), [null])
+})
