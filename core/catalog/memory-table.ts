@@ -12,6 +12,7 @@ import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, getValue } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
+import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { MemoryTransaction, beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
@@ -556,39 +557,4 @@ export function buildIndexes(columns: readonly ColumnSchema[], constraints: Tabl
   if (constraints.primaryKey !== null) out.push(new UniqueIndex([...constraints.primaryKey], true, keyTypes(constraints.primaryKey)))
   for (const key of constraints.unique) out.push(new UniqueIndex([...key], false, keyTypes(key)))
   return out
-}
-
-function positionRange(start: number, count: number): Float64Array {
-  const out = new Float64Array(count)
-  for (let i = 0; i < count; i++) out[i] = start + i
-  return out
-}
-
-function vectorHasNull(v: Vector, n: number): boolean {
-  if (v.physical === 'null') return n > 0
-  const valid = v.validity
-  if (valid === null) return false
-  for (let i = 0; i < n; i++) if (valid[i] === 0) return true
-  return false
-}
-
-function rowIdRange(first: number, count: number): Vector {
-  const ids = new BigInt64Array(count)
-  for (let i = 0; i < count; i++) ids[i] = BigInt(first + i)
-  return new Vector({ id: 'BIGINT' }, count, ids, null)
-}
-
-type Restore = (column: number, v: Vector, positionOf: (k: number) => number) => Vector
-
-function gatherChunk(group: RowGroup, base: number, columns: readonly number[], sel: Int32Array, n: number, restore: Restore | null): DataChunk {
-  const vectors = columns.map(c => {
-    if (c !== ROW_ID_COLUMN) {
-      const v = group.segments[c]!.gather(sel, n)
-      return restore === null ? v : restore(c, v, k => base + sel[k]!)
-    }
-    const ids = new BigInt64Array(n)
-    for (let k = 0; k < n; k++) ids[k] = BigInt(base + sel[k]!)
-    return new Vector({ id: 'BIGINT' }, n, ids, null)
-  })
-  return new DataChunk(vectors, n)
 }
