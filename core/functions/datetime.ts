@@ -6,9 +6,9 @@ import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
 import {
-  BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, INTERVAL, type Interval, type LogicalType, TIME, TIMESTAMP, VARCHAR,
+  BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, INTERVAL, type Interval, type LogicalType, TIME, TIMESTAMP, VARCHAR, type Value, list,
 } from '../types/types.ts'
-import { Vector, constantVector } from '../vector/vector.ts'
+import { Vector, constantVector, getValue } from '../vector/vector.ts'
 import {
   DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MILLI, MICROS_PER_MINUTE,
   MICROS_PER_SECOND, type DatePartUnit, addIntervalToTimestamp, age, checkTimestampRange, civilInto, dateDiff,
@@ -409,16 +409,47 @@ function registerFormatting(hooks: Hooks): void {
       }) },
     ],
   })
+  // strftime(format, value) is accepted too, as DuckDB does
   hooks.registerScalar({
-    name: 'strptime', description: 'parses text into a timestamp with % codes', nulls: 'propagate', volatility: 'immutable',
-    overloads: [{ args: [VARCHAR, VARCHAR], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => strptime(str(a[0]!, i), str(a[1]!, i))) }],
+    name: 'strftime', nulls: 'propagate', volatility: 'immutable',
+    overloads: [
+      { args: [VARCHAR, TIMESTAMP], returns: VARCHAR, invoke: rowKernel(VARCHAR, (a, i) => strftime(num(a[1]!, i), compileFormat(str(a[0]!, i)))) },
+      { args: [VARCHAR, DATE], returns: VARCHAR, invoke: rowKernel(VARCHAR, (a, i) => {
+        const d = (a[1]!.data as Int32Array)[i]!
+        return d === DATE_INFINITY ? 'infinity' : d === DATE_NEG_INFINITY ? '-infinity' : strftime(d * MICROS_PER_DAY, compileFormat(str(a[0]!, i)))
+      }) },
+    ],
+  })
+  const firstMatch = (text: string, formats: readonly Value[]): number => {
+    let last: unknown
+    for (const f of formats) {
+      if (f === null) continue
+      try { return strptime(text, f as string) } catch (e) { onlyUserErrors(e); last = e }
+    }
+    throw last ?? new GrizzlyError(SqlState.invalidParameterValue, 'strptime needs at least one format')
+  }
+  const formatsAt = (v: Vector, i: number): readonly Value[] => getValue(v, i) as readonly Value[]
+  hooks.registerScalar({
+    name: 'strptime', description: 'parses text into a timestamp with % codes; with a list, the first format that matches',
+    nulls: 'propagate', volatility: 'immutable',
+    overloads: [
+      { args: [VARCHAR, VARCHAR], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => strptime(str(a[0]!, i), str(a[1]!, i))) },
+      { args: [VARCHAR, list(VARCHAR)], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => firstMatch(str(a[0]!, i), formatsAt(a[1]!, i))) },
+    ],
   })
   hooks.registerScalar({
     name: 'try_strptime', description: 'as strptime, but NULL when the text does not match', nulls: 'propagate', volatility: 'immutable',
-    overloads: [{ args: [VARCHAR, VARCHAR], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => {
-      compileFormat(str(a[1]!, i)) // a bad format is still an error
-      try { return strptime(str(a[0]!, i), str(a[1]!, i)) } catch (e) { onlyUserErrors(e); return null }
-    }) }],
+    overloads: [
+      { args: [VARCHAR, VARCHAR], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => {
+        compileFormat(str(a[1]!, i)) // a bad format is still an error
+        try { return strptime(str(a[0]!, i), str(a[1]!, i)) } catch (e) { onlyUserErrors(e); return null }
+      }) },
+      { args: [VARCHAR, list(VARCHAR)], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => {
+        const formats = formatsAt(a[1]!, i)
+        for (const f of formats) if (f !== null) compileFormat(f as string)
+        try { return firstMatch(str(a[0]!, i), formats) } catch (e) { onlyUserErrors(e); return null }
+      }) },
+    ],
   })
 }
 

@@ -5,7 +5,7 @@ import { registerDateTimeFunctions } from '../../../core/functions/datetime.ts'
 import type { FunctionContext } from '../../../core/hooks/contracts.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import {
-  BIGINT, DATE, DOUBLE, INTEGER, INTERVAL, type LogicalType, TIME, TIMESTAMP, VARCHAR, type Value, typeEquals,
+  BIGINT, DATE, DOUBLE, INTEGER, INTERVAL, type LogicalType, TIME, TIMESTAMP, VARCHAR, type Value, typeEquals, list,
 } from '../../../core/types/types.ts'
 import { getValue, vectorFromValues, Vector } from '../../../core/vector/vector.ts'
 import { formatValue } from '../../../core/types/format.ts'
@@ -236,4 +236,12 @@ test('make_date from days, exact timestamp limits', () => {
   overflow('make_timestamp', [BIGINT], ['9223372036854775807'])
   overflow('make_timestamp', [BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, DOUBLE], ['294247', '1', '10', '4', '0', '54.775807'])
   assert.equal(text('make_timestamp', [BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, DOUBLE], ['2024', '1', '10', '4', '0', '54']), '2024-01-10 04:00:54')
+})
+
+test('strftime with the format first, strptime with a list of formats', () => {
+  assert.equal(text('strftime', [VARCHAR, DATE], ['%Y', '2024-01-01']), '2024')
+  const formats = list(VARCHAR)
+  assert.equal(text('strptime', [VARCHAR, formats], ['2024-01-05', "['%d/%m/%Y', '%Y-%m-%d']"]), '2024-01-05 00:00:00')
+  assert.equal(text('try_strptime', [VARCHAR, formats], ['junk', "['%d/%m/%Y', '%Y-%m-%d']"]), 'NULL')
+  assert.throws(() => text('strptime', [VARCHAR, formats], ['junk', "['%d/%m/%Y']"]), (e: unknown) => e instanceof GrizzlyError && e.code === '22007')
 })
