@@ -17,11 +17,21 @@ export interface Verdict { readonly agree: boolean; readonly message: string }
 /** Opens both engines and loads the same data into each; a Grizzly setup failure is returned, not thrown. */
 export async function openEngines(): Promise<{ engines: Engines; setupError: string | undefined }> {
   const duckdb = await openDuckdbEngine()
-  const grizzly = await openGrizzlyEngine()
-  let setupError: string | undefined
-  for (const sql of setupStatements()) {
+  const setup = setupStatements()
+  for (const sql of setup) {
     const d = await duckdb.execute(sql, undefined)
     if (d.kind === 'error') throw new Error(`DuckDB rejected the setup: ${d.message}\n${sql.slice(0, 200)}`)
+  }
+  let grizzly: SltEngine
+  try { grizzly = await openGrizzlyEngine() } catch (e) {
+    const message = `cannot open Grizzly: ${e instanceof Error ? e.message : String(e)}`
+    const failing: SltEngine = {
+      name: 'grizzly', execute: async () => ({ kind: 'error', message, crash: true }), close: async () => undefined,
+    }
+    return { engines: { grizzly: failing, duckdb }, setupError: message }
+  }
+  let setupError: string | undefined
+  for (const sql of setup) {
     const g = await grizzly.execute(sql, undefined)
     if (g.kind === 'error' && setupError === undefined) setupError = `${g.message} in: ${sql.slice(0, 200)}`
   }
