@@ -56,8 +56,11 @@ function childList(p: LogicalPlan): LogicalPlan[] {
 }
 
 /** `preds` are conjuncts (deterministic) to apply on top of `plan`'s output. */
-function push(input: LogicalPlan, preds: readonly BoundExpr[]): LogicalPlan {
+const isTrue = (e: BoundExpr): boolean => e.kind === 'const' && e.value === true
+
+function push(input: LogicalPlan, allPreds: readonly BoundExpr[]): LogicalPlan {
   const plan = mapNodeExpressions(input, e => mapSubqueryPlans(e, p => push(p, [])))
+  const preds = allPreds.filter(p => !isTrue(p))
   switch (plan.kind) {
     case 'filter': {
       const own = splitConjuncts(plan.predicate)
@@ -186,7 +189,7 @@ function pushJoin(original: JoinNode, preds: readonly BoundExpr[]): LogicalPlan 
   const L = idsOf(plan.left.output), R = idsOf(plan.right.output)
   const onLeft = (e: BoundExpr): boolean => isSubset(referencedColumns(e), L)
   const onRight = (e: BoundExpr): boolean => isSubset(referencedColumns(e), R)
-  const own = plan.condition === null ? [] : splitConjuncts(plan.condition)
+  const own = plan.condition === null ? [] : splitConjuncts(plan.condition).filter(c => !isTrue(c))
   const toLeft: BoundExpr[] = [], toRight: BoundExpr[] = [], cond: BoundExpr[] = [], keep: BoundExpr[] = []
   const build = (joinType: JoinNode['joinType']): LogicalPlan => {
     const condition = conjunction(cond)
