@@ -22,8 +22,8 @@ interface OldValue { readonly vector: Vector; readonly row: number }
 export class PendingChanges {
   /** sequence number of the commit that made these changes permanent; 0 while uncommitted */
   commitSeq = 0
-  /** committed rows the writer deleted */
-  private readonly deleted = new Set<number>()
+  /** committed rows the writer deleted, one array per DELETE */
+  private readonly deleted: (readonly number[])[] = []
   private deletedByGroup: Map<number, number[]> | null = null
   private readonly updates: UpdateRecord[] = []
   private oldValues: Map<number, Map<number, OldValue>> | null = null
@@ -35,7 +35,7 @@ export class PendingChanges {
   ) {}
 
   recordDelete(positions: readonly number[]): void {
-    for (const p of positions) if (p < this.committedPositions) this.deleted.add(p)
+    this.deleted.push(positions)
     this.deletedByGroup = null
   }
 
@@ -46,10 +46,12 @@ export class PendingChanges {
 
   /** committed rows of group `group` the writer deleted, as offsets */
   deletedIn(group: number, groupSize: number): readonly number[] {
-    if (this.deleted.size === 0) return []
+    if (this.deleted.length === 0) return []
     if (this.deletedByGroup === null) {
       const byGroup = new Map<number, number[]>()
-      for (const p of this.deleted) {
+      for (const list of this.deleted) for (const p of list) {
+        // rows the writer appended stay hidden anyway
+        if (p >= this.committedPositions) continue
         const g = Math.floor(p / groupSize)
         let list = byGroup.get(g)
         if (list === undefined) byGroup.set(g, list = [])
