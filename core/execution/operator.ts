@@ -15,6 +15,7 @@ import type { LogicalType, Value } from '../types/types.ts'
 import { concatVectors, constantVector, DataChunk, gather, type Vector } from '../vector/vector.ts'
 import type { ExprEnv, Layout } from '../expression/env.ts'
 import { compileExpression, compilePredicate, interpretExpression } from '../expression/index.ts'
+import { nodeDetail } from './node-detail.ts'
 
 export interface ExecutionContext {
   readonly catalog: Catalog
@@ -176,13 +177,15 @@ export abstract class Operator {
   readonly children: Operator[] = []
   rows = 0
   ms = 0
+  /** the logical node this operator runs, for EXPLAIN (set by the planner) */
+  plan: LogicalPlan | null = null
 
   constructor(frame: Frame) {
     this.frame = frame
     this.runtime = frame.runtime
   }
 
-  /** Key facts for EXPLAIN. */
+  /** Facts known only while running (evaluated limits, hash keys), added to the node's EXPLAIN detail. */
   detail(): string { return '' }
 
   /** The next non-empty chunk, or null when exhausted. */
@@ -203,7 +206,8 @@ export abstract class Operator {
   protected abstract pull(): DataChunk | null
 
   profile(): OperatorProfile {
-    return { name: this.name, detail: this.detail(), rows: this.rows, ms: this.ms, children: this.children.map(c => c.profile()) }
+    const detail = [this.plan === null ? '' : nodeDetail(this.plan), this.detail()].filter(d => d !== '').join(' ')
+    return { name: this.name, detail, rows: this.rows, ms: this.ms, children: this.children.map(c => c.profile()) }
   }
 }
 

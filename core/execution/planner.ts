@@ -20,6 +20,12 @@ import { WindowOperator } from './ops/window.ts'
 import type { Frame, Operator } from './operator.ts'
 
 export function buildOperator(plan: LogicalPlan, frame: Frame): Operator {
+  const op = buildFor(plan, frame)
+  op.plan = plan
+  return op
+}
+
+function buildFor(plan: LogicalPlan, frame: Frame): Operator {
   const build = (p: LogicalPlan): Operator => buildOperator(p, frame)
   switch (plan.kind) {
     case 'scan': return new ScanOperator(plan, frame)

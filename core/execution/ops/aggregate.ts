@@ -80,10 +80,6 @@ export class AggregateOperator extends Operator {
     })
   }
 
-  override detail(): string {
-    return `groups: ${this.node.groups.length}, aggregates: ${this.node.aggregates.map(a => a.fn.name).join(', ')}` +
-      (this.node.groupingSets !== null ? `, sets: ${this.node.groupingSets.length}` : '')
-  }
 
   protected pull(): DataChunk | null {
     if (this.output === null) {

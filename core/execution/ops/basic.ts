@@ -32,11 +32,6 @@ export class ScanOperator extends Operator {
       : compileFilter(conjunction(node.filters), layoutOf(node.output), frame)
   }
 
-  override detail(): string {
-    const t = this.node.table
-    const cols = this.node.columns.map(c => c < 0 ? 'rowid' : t.columns[c]?.name ?? `#${c}`)
-    return `${t.schema}.${t.name} [${cols.join(', ')}]${this.node.filters.length > 0 ? ` filters: ${this.node.filters.length}` : ''}`
-  }
 
   protected pull(): DataChunk | null {
     if (this.iterator === null) {
@@ -185,7 +180,6 @@ export class TableFunctionOperator extends Operator {
     this.node = node
   }
 
-  override detail(): string { return this.node.name }
 
   protected pull(): DataChunk | null {
     if (this.iterator === null) this.iterator = this.node.fn.scan(this.node.columns, this.runtime.ctx.fnCtx)[Symbol.iterator]()
@@ -230,7 +224,6 @@ export class LimitOperator extends Operator {
     this.skip = evaluateCount(node.offset, frame, 'OFFSET') ?? 0
   }
 
-  override detail(): string { return `${this.remaining}${this.skip > 0 ? ` offset ${this.skip}` : ''}` }
 
   protected pull(): DataChunk | null {
     while (this.remaining > 0) {

@@ -26,7 +26,6 @@ export class CteOperator extends Operator {
     this.children.push(this.body)
   }
 
-  override detail(): string { return this.node.name }
 
   protected pull(): DataChunk | null {
     if (!this.materialized) {
@@ -49,7 +48,6 @@ export class CteRefOperator extends Operator {
     this.node = node
   }
 
-  override detail(): string { return this.node.name }
 
   protected pull(): DataChunk | null {
     if (this.chunks === null) {
@@ -73,7 +71,6 @@ export class RecursiveCteOperator extends Operator {
     this.node = node
   }
 
-  override detail(): string { return `${this.node.name}${this.node.distinct ? ' (union)' : ' (union all)'}` }
 
   protected pull(): DataChunk | null {
     if (this.result === null) this.result = this.run()

@@ -113,7 +113,6 @@ export class InsertOperator extends WriteOperator {
     this.outputTypes = typesOf(node.output)
   }
 
-  override detail(): string { return this.node.table.name }
 
   protected run(): { count: number; returned: DataChunk[] } {
     const node = this.node, table = node.table, frame = this.frame
@@ -228,7 +227,6 @@ export class UpdateOperator extends WriteOperator {
     this.outputTypes = typesOf(node.output)
   }
 
-  override detail(): string { return this.node.table.name }
 
   protected run(): { count: number; returned: DataChunk[] } {
     const node = this.node, table = node.table, frame = this.frame
@@ -287,7 +285,6 @@ export class DeleteOperator extends WriteOperator {
     this.outputTypes = typesOf(node.output)
   }
 
-  override detail(): string { return this.node.table.name }
 
   protected run(): { count: number; returned: DataChunk[] } {
     const node = this.node, table = node.table, frame = this.frame

@@ -233,6 +233,8 @@ export class HashJoinOperator extends Operator {
   private readonly keys: EquiKey[]
   private readonly leftKeys: ((c: DataChunk) => Vector)[]
   private readonly residual: Residual | null
+  override detail(): string { return `[hash keys: ${this.keys.length}${this.residual !== null ? ', residual' : ''}]` }
+
   private built: {
     right: Materialized; table: GroupTable; head: Int32Array; next: Int32Array; rightHasNullKey: boolean; keyVectors: Vector[]
   } | null = null
@@ -253,7 +255,6 @@ export class HashJoinOperator extends Operator {
     this.residual = residual === null ? null : new Residual(residual, node, frame, node.joinType === 'mark')
   }
 
-  override detail(): string { return `${this.node.joinType} on ${this.keys.length} key(s)${this.residual !== null ? ' + residual' : ''}` }
 
   private build(): NonNullable<HashJoinOperator['built']> {
     const right = drain(this.rightOp, typesOf(this.node.right.output))
@@ -420,7 +421,6 @@ export class NestedLoopJoinOperator extends Operator {
     this.condition = node.condition === null ? null : new Residual(node.condition, node, frame, node.joinType === 'mark')
   }
 
-  override detail(): string { return this.node.joinType }
 
   protected pull(): DataChunk | null {
     if (this.right === null) {
@@ -464,7 +464,6 @@ export class LateralJoinOperator extends Operator {
     this.emitter = new JoinEmitter(node.joinType, null)
   }
 
-  override detail(): string { return this.node.joinType }
 
   protected pull(): DataChunk | null {
     const leftCols = this.node.left.output

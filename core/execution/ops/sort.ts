@@ -46,7 +46,6 @@ export class SortOperator extends Operator {
     this.keys = keyFns(node.keys, node, frame)
   }
 
-  override detail(): string { return `${this.node.keys.length} key(s)` }
 
   protected pull(): DataChunk | null {
     if (this.output === null) {
@@ -79,7 +78,6 @@ export class TopNOperator extends Operator {
     this.offset = evaluateCount(node.offset, frame, 'OFFSET') ?? 0
   }
 
-  override detail(): string { return `${this.limit}${this.offset > 0 ? ` offset ${this.offset}` : ''}` }
 
   protected pull(): DataChunk | null {
     if (this.output === null) this.output = chunksOf(this.compute(), CHUNK_SIZE)

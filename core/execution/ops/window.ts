@@ -35,9 +35,6 @@ export class WindowOperator extends Operator {
     this.children.push(input)
   }
 
-  override detail(): string {
-    return this.node.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', ')
-  }
 
   protected pull(): DataChunk | null {
     if (this.output === null) {

@@ -1,0 +1,45 @@
+/**
+ * The key facts of a logical node (tables, predicates, join conditions, groups, sort keys) as
+ * SQL-ish text, for EXPLAIN lines.
+ */
+import { renderExpr } from '../plan/explain.ts'
+import type { SortKey } from '../plan/expr.ts'
+import type { LogicalPlan } from '../plan/logical.ts'
+
+const MAX_DETAIL = 160
+
+function keys(ks: readonly SortKey[]): string {
+  return ks.map(k => `${renderExpr(k.expr)}${k.descending ? ' DESC' : ''}${k.nullsFirst !== k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`).join(', ')
+}
+
+function clip(s: string): string { return s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL - 1)}…` : s }
+
+/** Key facts of a logical node for EXPLAIN. */
+export function nodeDetail(p: LogicalPlan): string {
+  switch (p.kind) {
+    case 'scan': {
+      const cols = p.columns.map(c => c < 0 ? 'rowid' : p.table.columns[c]?.name ?? `#${c}`)
+      const filters = p.filters.length > 0 ? ` WHERE ${p.filters.map(f => renderExpr(f)).join(' AND ')}` : ''
+      return clip(`${p.table.name} [${cols.join(', ')}]${filters}`)
+    }
+    case 'filter': return clip(renderExpr(p.predicate))
+    case 'project': return clip(p.exprs.map(e => renderExpr(e)).join(', '))
+    case 'join': return clip(`${p.joinType}${p.condition === null ? '' : ` ON ${renderExpr(p.condition)}`}`)
+    case 'aggregate': {
+      const groups = p.groups.length > 0 ? `BY ${p.groups.map(g => renderExpr(g)).join(', ')}; ` : ''
+      const sets = p.groupingSets === null ? '' : ` (${p.groupingSets.length} grouping sets)`
+      return clip(`${groups}${p.aggregates.map(a => `${a.fn.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(x => renderExpr(x)).join(', ')})`).join(', ')}${sets}`)
+    }
+    case 'window': return clip(p.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', '))
+    case 'sort': return clip(keys(p.keys))
+    case 'top_n': return clip(`${keys(p.keys)} LIMIT ${renderExpr(p.limit)}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`)
+    case 'limit': return `${p.limit === null ? '' : `LIMIT ${renderExpr(p.limit)}`}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`.trim()
+    case 'distinct': return p.on === null ? '' : clip(`ON ${p.on.map(e => renderExpr(e)).join(', ')}`)
+    case 'values': return `${p.rows.length} row(s)`
+    case 'table_function': return p.name
+    case 'cte': case 'cte_ref': return p.name
+    case 'recursive_cte': return `${p.name}${p.distinct ? ' (UNION)' : ' (UNION ALL)'}`
+    case 'insert': case 'update': case 'delete': return p.table.name
+    case 'set_op': case 'empty': return ''
+  }
+}
