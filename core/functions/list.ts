@@ -143,7 +143,7 @@ function bindSlice(argTypes: readonly LogicalType[]): Bound | undefined {
           const [from, to] = sliceBounds(numOrNull(args[1]!, i), numOrNull(args[2]!, i), n)
           out[i] = cps === null ? s[i]!.slice(from, to) : cps.slice(from, to).join('')
         }
-        return new Vector(VARCHAR, count, out, args[0]!.validity)
+        return new Vector(VARCHAR, count, out, args[0]!.validity === null ? null : new Uint8Array(args[0]!.validity))
       },
     }
   }
@@ -225,8 +225,7 @@ function bindPosition(argTypes: readonly LogicalType[]): Bound | undefined {
 function bindConcat(argTypes: readonly LogicalType[]): Bound | undefined {
   if (argTypes.length < 2) return undefined
   if (!argTypes.every(t => elementType(t) !== undefined)) return undefined
-  if (argTypes.every(t => t.id === 'NULL')) return undefined
-  const c = unifiedType(argTypes.map(t => elementType(t)!))
+  const c = argTypes.every(t => t.id === 'NULL') ? INTEGER : unifiedType(argTypes.map(t => elementType(t)!))
   if (c === undefined) return undefined
   const lt = list(c)
   return {
@@ -337,7 +336,8 @@ export function registerListFunctions(hooks: Hooks): void {
   reg('length', ['len', 'array_length'], bindLength)
   reg('cardinality', [], bindLength)
   reg('list_extract', ['list_element', 'array_extract'], bindExtract, 'propagate', 'element at a 1-based index; negative counts from the end')
-  reg('list_slice', ['array_slice'], bindSlice)
+  // a NULL bound means "from the start" / "to the end": that is how x[:2] and x[2:] arrive
+  reg('list_slice', ['array_slice'], bindSlice, 'handle')
   reg('list_contains', ['list_has', 'array_contains', 'array_has'], bindContains)
   // contains(list, x) next to the string overload; `x IN [list]` binds to it
   reg('contains', [], argTypes => elementType(argTypes[0]) !== undefined && argTypes[0]!.id !== 'NULL' ? bindContains(argTypes) : undefined)

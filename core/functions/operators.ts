@@ -160,8 +160,9 @@ export function registerOperators(hooks: Hooks): void {
       if (argTypes.length !== 2) return undefined
       const [x, y] = argTypes as [LogicalType, LogicalType]
       const textual = (t: LogicalType) => t.id === 'VARCHAR'
-      if (!textual(x) && !textual(y)) return undefined
       if (x.id === 'LIST' || y.id === 'LIST' || x.id === 'ARRAY' || y.id === 'ARRAY') return undefined
+      if (x.id === 'BLOB' && y.id === 'BLOB') return undefined
+      if (x.id === 'NULL' && y.id === 'NULL') return undefined
       if (textual(x) && textual(y)) return { argTypes: [VARCHAR, VARCHAR], returns: VARCHAR, invoke: concatStrings, inline: ([a, b]) => `(${a} + ${b})` }
       const argTypesKept = [x.id === 'NULL' ? VARCHAR : x, y.id === 'NULL' ? VARCHAR : y]
       return { argTypes: argTypesKept, returns: VARCHAR, invoke: concatAsText }

@@ -71,3 +71,10 @@ test('contains works on lists as well as strings', () => {
   assert.equal(call1('contains', [LI, INTEGER], [[1, 2, 3], 2]), true)
   assert.equal(call1('contains', [VARCHAR, VARCHAR], ['abc', 'b']), true)
 })
+
+test('slices with open bounds and NULL lists', () => {
+  assert.deepEqual(callRows('list_slice', [LI, { id: 'NULL' }, BIGINT], [[[1, 2, 3, 4, 5], null, 2n]]), [[1, 2]])
+  assert.deepEqual(callRows('list_slice', [LI, BIGINT, { id: 'NULL' }], [[[1, 2, 3, 4, 5], -2n, null]]), [[4, 5]])
+  assert.deepEqual(callRows('list_slice', [LI, BIGINT, BIGINT], [[null, 1n, 2n]]), [null])
+  assert.equal(call1('list_concat', [{ id: 'NULL' }, { id: 'NULL' }], [null, null]), null)
+})

@@ -140,3 +140,7 @@ test('ieee_floating_point_ops off makes float division by zero NULL', () => {
   assert.equal(fmod.invoke([vectorFromValues(DOUBLE, [10]), vectorFromValues(DOUBLE, [-3])], 1, ctx).data![0], -2)
   assert.equal(fmod.invoke([vectorFromValues(DOUBLE, [1]), vectorFromValues(DOUBLE, [0])], 1, ctx).validity![0], 0)
 })
+
+test('|| renders two non-string operands as text', () => {
+  assert.equal(call1('||', [INTEGER, INTEGER], [1, 2]), '12')
+})
