@@ -130,6 +130,14 @@ test('cancellation stops a query with 57014', () => {
   assert.throws(() => run(s, { isCanceled: () => ++calls > 2 }), (e: GrizzlyError) => e instanceof GrizzlyError && e.code === '57014')
 })
 
+test('cancellation reaches blocking operators and recursion', () => {
+  const s = numbers(30_000)
+  let calls = 0
+  const sort: SortNode = { kind: 'sort', input: s, keys: [key(ref(s.output[0]!))], output: s.output }
+  assert.throws(() => run(sort, { isCanceled: () => ++calls > 5 }), (e: GrizzlyError) => e.code === '57014')
+  assert.ok(calls > 5 && calls < 20)
+})
+
 test('EXPLAIN and EXPLAIN ANALYZE render the operator tree', () => {
   const s = numbers(5000)
   const plan: LogicalPlan = { kind: 'limit', input: { kind: 'filter', input: s, predicate: cmp('<', ref(s.output[0]!), lit(100, INTEGER)), output: s.output }, limit: lit(10, INTEGER), offset: null, output: s.output }

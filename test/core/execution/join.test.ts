@@ -4,8 +4,8 @@ import type { JoinNode, LogicalPlan } from '../../../core/plan/logical.ts'
 import type { BoundExpr, OutputColumn } from '../../../core/plan/expr.ts'
 import { BOOLEAN, INTEGER, VARCHAR, type Value } from '../../../core/types/types.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
-import { explainPlan } from '../../../core/execution/index.ts'
-import { and, cmp, FixtureTable, lit, out, ref, run, scan, sortRows, tableEntry, values } from './helpers.ts'
+import { executePlan, explainPlan } from '../../../core/execution/index.ts'
+import { and, cmp, context, FixtureTable, lit, out, ref, run, scan, sortRows, tableEntry, values } from './helpers.ts'
 
 type JT = JoinNode['joinType']
 
@@ -147,4 +147,21 @@ test('mark join with two keys: a NULL key only makes NULL when the other keys do
   const plan = join('mark', lv, rv, and(cmp('=', ref(lx!), ref(rx!)), cmp('=', ref(lz!), ref(rz!))))
   assert.match(explainPlan(plan, null), /^HASH_JOIN/)
   assert.deepEqual(run(plan).map(r => r[2]), [false, null, true, false, null])
+})
+
+test('hash join over 100k probe rows; EXPLAIN ANALYZE counts rows per operator', () => {
+  const n = 100_000
+  const lt = tableEntry('big', [{ name: 'k', type: INTEGER }], new FixtureTable([INTEGER], Array.from({ length: n }, (_, i) => [i % 5000 === 0 ? null : i % 2000])))
+  const rt = tableEntry('dim', [{ name: 'k', type: INTEGER }, { name: 'name', type: VARCHAR }], new FixtureTable([INTEGER, VARCHAR], Array.from({ length: 1000 }, (_, i) => [i * 2, `n${i}`])))
+  const ls = scan(lt, [0]), rs = scan(rt, [0, 1])
+  const plan = join('inner', ls, rs, cmp('=', ref(ls.output[0]!), ref(rs.output[0]!)))
+  const rows = run(plan)
+  let expected = 0
+  for (let i = 0; i < n; i++) if (i % 5000 !== 0 && (i % 2000) % 2 === 0) expected++
+  assert.equal(rows.length, expected)
+  const { profile } = executePlan(plan, context({ profile: true }))
+  const text = explainPlan(plan, profile)
+  assert.match(text, new RegExp(`^HASH_JOIN inner ON \\(k = k\\) \\[hash keys: 1\\] \\(rows=${expected}, `))
+  assert.match(text, /\n {2}TABLE_SCAN big \[k\] \(rows=100000, /)
+  assert.match(text, /\n {2}TABLE_SCAN dim \[k, name\] \(rows=1000, /)
 })
