@@ -7,9 +7,9 @@
 import { assertNever } from '../errors.ts'
 import type { AndExpr, BoundExpr, CaseBoundExpr, CompareOp, OrExpr } from '../plan/expr.ts'
 import { referencedColumns } from '../plan/expr.ts'
-import { BOOLEAN, type LogicalType, type Value } from '../types/types.ts'
+import { BOOLEAN, type LogicalType, type Value, physicalOf } from '../types/types.ts'
 import {
-  DataChunk, Vector, VectorBuilder, constantVector, gather, getValue,
+  DataChunk, Vector, VectorBuilder, allocData, constantVector, gather, getValue, vectorFromValues,
 } from '../vector/vector.ts'
 import type { ExprEnv, Layout } from './env.ts'
 import {
@@ -96,28 +96,66 @@ function rowWise(n: number, f: (i: number) => Value): Vector {
 export function caseBySelection(expr: CaseBoundExpr, chunk: DataChunk, layout: Layout,
   evaluate: (part: BoundExpr, rows: DataChunk) => Vector): Vector {
   const n = chunk.size
-  const result = new Array<Value>(n).fill(null)
+  const out = new ScatterTarget(expr.type, n)
   const used = [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
   let rows = new Int32Array(n)
   for (let i = 0; i < n; i++) rows[i] = i
-  const scatter = (sel: Int32Array, v: Vector): void => {
-    for (let k = 0; k < sel.length; k++) result[sel[k]!] = getValue(v, k)
-  }
   for (const w of expr.whens) {
     if (rows.length === 0) break
     const cond = evaluate(w.when, subChunk(chunk, rows, used))
-    const taken: number[] = [], rest: number[] = []
-    for (let k = 0; k < rows.length; k++) (getValue(cond, k) === true ? taken : rest).push(rows[k]!)
-    if (taken.length > 0) {
-      const sel = Int32Array.from(taken)
-      scatter(sel, evaluate(w.then, subChunk(chunk, sel, used)))
+    const taken = new Int32Array(rows.length), rest = new Int32Array(rows.length)
+    let nt = 0, nr = 0
+    const cd = cond.physical === 'u8' ? cond.data as Uint8Array : null, cm = cond.validity
+    for (let k = 0; k < rows.length; k++) {
+      const isTrue = cd !== null ? cd[k] === 1 && (cm === null || cm[k] === 1) : getValue(cond, k) === true
+      if (isTrue) taken[nt++] = rows[k]!
+      else rest[nr++] = rows[k]!
     }
-    rows = Int32Array.from(rest)
+    if (nt > 0) {
+      const sel = taken.subarray(0, nt)
+      out.scatter(sel, evaluate(w.then, subChunk(chunk, sel, used)))
+    }
+    rows = rest.subarray(0, nr)
   }
-  if (rows.length > 0) scatter(rows, evaluate(expr.else, subChunk(chunk, rows, used)))
-  const b = new VectorBuilder(expr.type, n)
-  for (const v of result) b.push(v)
-  return b.finish()
+  if (rows.length > 0) out.scatter(rows, evaluate(expr.else, subChunk(chunk, rows, used)))
+  return out.finish()
+}
+
+/** Collects branch results row by row into one vector; typed copies for flat types. */
+class ScatterTarget {
+  private readonly physical: ReturnType<typeof physicalOf>
+  private readonly data: Vector['data']
+  private readonly valid: Uint8Array
+  private readonly boxed: Value[] | null
+
+  constructor(private readonly type: LogicalType, private readonly n: number) {
+    this.physical = physicalOf(type)
+    const flat = this.physical !== 'list' && this.physical !== 'array' && this.physical !== 'struct' && this.physical !== 'null'
+    this.data = flat ? allocData(this.physical, n) : null
+    this.valid = new Uint8Array(n)
+    this.boxed = flat ? null : new Array<Value>(n).fill(null)
+  }
+
+  scatter(sel: Int32Array, v: Vector): void {
+    if (this.boxed !== null) {
+      for (let k = 0; k < sel.length; k++) this.boxed[sel[k]!] = getValue(v, k)
+      return
+    }
+    const src = v.data as unknown as ArrayLike<unknown>, dst = this.data as unknown as Record<number, unknown>, m = v.validity
+    for (let k = 0; k < sel.length; k++) {
+      if (m !== null && m[k] === 0) continue
+      const row = sel[k]!
+      this.valid[row] = 1
+      dst[row] = src[k]
+    }
+  }
+
+  finish(): Vector {
+    if (this.boxed !== null) return vectorFromValues(this.type, this.boxed)
+    let all = true
+    for (let i = 0; i < this.n; i++) if (this.valid[i] === 0) { all = false; break }
+    return new Vector(this.type, this.n, this.data, all ? null : this.valid)
+  }
 }
 
 /** The chunk restricted to rows `sel`; only the columns in `used` are gathered (the rest are never read). */

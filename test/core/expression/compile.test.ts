@@ -237,3 +237,19 @@ test('AND / OR evaluate later arguments only on undecided rows: guards prevent k
   const unguarded = and(cmp('>', call(divide, a, b), lit(1, INTEGER)), cmp('<>', b, lit(0, INTEGER)))
   assert.throws(() => compilePredicate(unguarded, layoutOf(0, 1), env)(chunk), (e: unknown) => e instanceof GrizzlyError && e.code === '22012')
 })
+
+test('CASE by selection: kernel branches run only on their rows and keep every type', () => {
+  const s = col(0, VARCHAR), a = col(1, INTEGER)
+  const e: BoundExpr = {
+    kind: 'case', type: VARCHAR,
+    whens: [{ when: cmp('>', a, lit(0, INTEGER)), then: call(upper, s) }, { when: isNull(a), then: lit('none', VARCHAR) }],
+    else: lit(null, VARCHAR),
+  }
+  check(e, [{ type: VARCHAR, values: ['ab', 'cd', null, 'ef'] }, { type: INTEGER, values: [1, -1, 5, null] }], ['AB', null, null, 'none'])
+  const big: BoundExpr = {
+    kind: 'case', type: BIGINT,
+    whens: [{ when: cmp('<>', col(1, INTEGER), lit(0, INTEGER)), then: call(ifNull, col(0, BIGINT), lit(7n, BIGINT)) }],
+    else: lit(-1n, BIGINT),
+  }
+  check(big, [{ type: BIGINT, values: [1n, null, 3n] }, { type: INTEGER, values: [1, 1, 0] }], [1n, 7n, -1n])
+})
