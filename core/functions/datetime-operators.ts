@@ -96,8 +96,8 @@ export function registerTemporalOperators(hooks: Hooks): void {
     overloads: [
       { args: [INTERVAL, DOUBLE], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => {
         const d = num(a[1]!, i)
-        if (d === 0) throw new GrizzlyError(SqlState.divisionByZero, 'division by zero', { hint: 'an interval cannot be divided by zero' })
-        return checkInterval(multiplyInterval(iv(a[0]!, i), 1 / d))
+        // DuckDB gives NULL for an interval divided by zero
+        return d === 0 ? null : checkInterval(multiplyInterval(iv(a[0]!, i), 1 / d))
       }) },
     ],
   })

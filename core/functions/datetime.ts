@@ -471,6 +471,7 @@ function registerIntervalConstructors(hooks: Hooks): void {
   }
   make('to_years', BIGINT, x => ({ months: x * 12, days: 0, micros: 0 }))
   make('to_months', BIGINT, x => ({ months: x, days: 0, micros: 0 }))
+  make('to_quarters', BIGINT, x => ({ months: x * 3, days: 0, micros: 0 }))
   make('to_decades', BIGINT, x => ({ months: x * 120, days: 0, micros: 0 }))
   make('to_centuries', BIGINT, x => ({ months: x * 1200, days: 0, micros: 0 }))
   make('to_millennia', BIGINT, x => ({ months: x * 12000, days: 0, micros: 0 }))

@@ -1,6 +1,7 @@
 /**
  * INTERVAL text: PostgreSQL's verbose form ('1 year 2 mons -3 days 04:05:06.7', '@ 1 day ago'),
- * bare times ('04:05', '-1:00:00') and ISO-8601 durations ('P1Y2M3DT4H5M6.5S').
+ * bare times ('04:05', '-1:00:00') and a lone number of seconds ('31.5'). ISO-8601 durations
+ * ('P1Y2M') are rejected, as DuckDB rejects them.
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Interval } from './types.ts'
@@ -8,7 +9,7 @@ import {
   DAYS_PER_MONTH, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MILLI, MICROS_PER_MINUTE, MICROS_PER_SECOND,
 } from './datetime.ts'
 
-const HINT = "expected e.g. '1 day', '2 hours 30 minutes', '1 year 2 months', '04:05:06', '-1 day' or 'P1Y2M3DT4H'"
+const HINT = "expected e.g. '1 day', '2 hours 30 minutes', '1 year 2 months', '04:05:06' or '-1 day'"
 
 function invalid(text: string): GrizzlyError {
   return new GrizzlyError(SqlState.invalidDatetimeFormat, `invalid input syntax for type INTERVAL: "${text}"`, { hint: HINT })
@@ -83,7 +84,6 @@ export function parseInterval(text: string): Interval {
   let t = text.trim()
   if (t.startsWith('@')) t = t.slice(1).trim()
   if (t.length === 0) throw invalid(text)
-  if (t[0] === 'P' || t[0] === 'p') return parseIso(t, text)
   const acc = new Acc()
   let negate = false
   let pos = 0
@@ -110,7 +110,8 @@ export function parseInterval(text: string): Interval {
     while (pos < t.length && /\s/.test(t[pos]!)) pos++
     const word = /^[a-zA-Z]+/.exec(t.slice(pos))
     if (word === null) {
-      // a bare number means seconds (PostgreSQL)
+      // a bare number means seconds, but only on its own ('47.210 5' is an error, as in DuckDB)
+      if (any || t.slice(pos).trim().length > 0) throw invalid(text)
       acc.add(value, [0, 0, MICROS_PER_SECOND])
     } else {
       const w = UNITS.get(word[0].toLowerCase())
@@ -125,19 +126,4 @@ export function parseInterval(text: string): Interval {
   }
   if (!any) throw invalid(text)
   return acc.result(negate, text)
-}
-
-function parseIso(t: string, text: string): Interval {
-  const m = /^P(?:([-+]?[\d.]+)Y)?(?:([-+]?[\d.]+)M)?(?:([-+]?[\d.]+)W)?(?:([-+]?[\d.]+)D)?(?:T(?:([-+]?[\d.]+)H)?(?:([-+]?[\d.]+)M)?(?:([-+]?[\d.]+)S)?)?$/i.exec(t)
-  if (m === null || t.length === 1 || /T$/i.test(t)) throw invalid(text)
-  const acc = new Acc()
-  const weights: UnitWeight[] = [[12, 0, 0], [1, 0, 0], [0, 7, 0], [0, 1, 0], [0, 0, MICROS_PER_HOUR], [0, 0, MICROS_PER_MINUTE], [0, 0, MICROS_PER_SECOND]]
-  for (let i = 0; i < weights.length; i++) {
-    const g = m[i + 1]
-    if (g === undefined) continue
-    const v = Number(g)
-    if (!Number.isFinite(v)) throw invalid(text)
-    acc.add(v, weights[i]!)
-  }
-  return acc.result(false, text)
 }

@@ -140,8 +140,6 @@ test('intervals', () => {
   assert.equal(iv('1.5 seconds'), '00:00:01.5')
   assert.equal(iv('1 week'), '7 days')
   assert.equal(iv('@ 1 day ago'), '-1 day')
-  assert.equal(iv('P1Y2M3DT4H5M6S'), '1 year 2 months 3 days 04:05:06')
-  assert.equal(iv('PT1.5S'), '00:00:01.5')
   assert.equal(iv('1 year 2 months 3 days 04:05:06.7'), '1 year 2 months 3 days 04:05:06.7')
   assert.equal(iv('10 ms'), '00:00:00.01')
   assert.equal(iv('31.123456789'), '00:00:31.123456')
@@ -151,6 +149,9 @@ test('intervals', () => {
   fails('', INTERVAL, '22007')
   fails('abc', INTERVAL, '22007')
   fails('P', INTERVAL, '22007')
+  fails('P1Y2M', INTERVAL, '22007')
+  fails('47.210 5', INTERVAL, '22007')
+  fails('1 day 5', INTERVAL, '22007')
 })
 
 test('blobs', () => {
