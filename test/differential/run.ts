@@ -10,6 +10,10 @@ import { closeEngines, compareQuery, openEngines } from './harness.ts'
 const args = process.argv.slice(2)
 const write = args.includes('--write-known-failures')
 const filter = args.find(a => !a.startsWith('--'))
+if (write && filter !== undefined) {
+  console.error('--write-known-failures needs a run of every query (no name filter)')
+  process.exit(2)
+}
 const { engines, setupError } = await openEngines()
 if (setupError !== undefined) console.log(`setup failed on Grizzly: ${setupError}`)
 const failures: Record<string, string> = {}
