@@ -12,6 +12,7 @@ import {
 import { Vector, VectorBuilder, allocData, getValue, nullVector, vectorFromValues } from '../vector/vector.ts'
 import { formatValue } from '../types/format.ts'
 import { parseValue } from '../types/parse.ts'
+import { parseNestedList, parseNestedStruct } from '../types/parse-nested.ts'
 import { dateOfTimestamp, timeOfTimestamp, timestampFromDate } from '../types/datetime.ts'
 import { FailSink, castNumeric, isNumericCast } from './cast-numeric.ts'
 
@@ -137,7 +138,7 @@ function fromVarchar(input: Vector, target: LogicalType, tryCast: boolean): Vect
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) { b.push(null); continue }
       let v: Value = null
-      try { v = parseValue(s[i]!, target) } catch (e) { rethrowUnlessTry(e, tryCast) }
+      try { v = tryCast ? parseNestedLeniently(s[i]!, target) : parseValue(s[i]!, target) } catch (e) { rethrowUnlessTry(e, tryCast) }
       b.push(v)
     }
     return b.finish()
@@ -152,6 +153,16 @@ function fromVarchar(input: Vector, target: LogicalType, tryCast: boolean): Vect
     }
   }
   return new Vector(target, n, out, sink.validity)
+}
+
+/** TRY_CAST of text to a nested type: bad elements become NULL elements (DuckDB). */
+function parseNestedLeniently(text: string, target: LogicalType): Value {
+  switch (target.id) {
+    case 'LIST': return parseNestedList(text, target, null, true)
+    case 'ARRAY': return parseNestedList(text, target, target.size, true)
+    case 'STRUCT': return parseNestedStruct(text, target, true)
+    default: return parseValue(text, target)
+  }
 }
 
 function rethrowUnlessTry(e: unknown, tryCast: boolean): void {

@@ -62,10 +62,22 @@ function scan(body: string, start: number, stops: string, type: LogicalType, who
 
 function isNestedType(t: LogicalType): boolean { return t.id === 'LIST' || t.id === 'ARRAY' || t.id === 'STRUCT' }
 
-function pieceValue(p: Piece, type: LogicalType): Value {
+function pieceValue(p: Piece, type: LogicalType, lenient: boolean): Value {
   if (!p.quoted && p.text.length === 4 && p.text.toUpperCase() === 'NULL') return null
   // nested children parse their own text, quotes and all
-  return parseValue(isNestedType(type) ? p.raw : p.text, type)
+  const text = isNestedType(type) ? p.raw : p.text
+  if (!lenient) return parseValue(text, type)
+  try {
+    switch (type.id) {
+      case 'LIST': return parseNestedList(text, type, null, true)
+      case 'ARRAY': return parseNestedList(text, type, type.size, true)
+      case 'STRUCT': return parseNestedStruct(text, type, true)
+      default: return parseValue(text, type)
+    }
+  } catch (e) {
+    if (e instanceof GrizzlyError) return null
+    throw e
+  }
 }
 
 function body(text: string, open: string, close: string, type: LogicalType, hint: string): string {
@@ -74,14 +86,18 @@ function body(text: string, open: string, close: string, type: LogicalType, hint
   return t.slice(1, -1)
 }
 
-export function parseNestedList(text: string, type: ListType | ArrayType, size: number | null): Value[] {
+/**
+ * `lenient` (TRY_CAST) turns elements that do not parse into NULL elements, as DuckDB does;
+ * the list's own structure must still be well formed.
+ */
+export function parseNestedList(text: string, type: ListType | ArrayType, size: number | null, lenient = false): Value[] {
   const inner = body(text, '[', ']', type, 'expected a list such as [1, 2, NULL]')
   const out: Value[] = []
   if (inner.trim().length > 0) {
     let pos = 0
     for (;;) {
       const p = scan(inner, pos, ',', type, text)
-      out.push(pieceValue(p, type.child))
+      out.push(pieceValue(p, type.child, lenient))
       if (p.end >= inner.length) break
       pos = p.end + 1
     }
@@ -93,7 +109,7 @@ export function parseNestedList(text: string, type: ListType | ArrayType, size: 
   return out
 }
 
-export function parseNestedStruct(text: string, type: StructType): { [field: string]: Value } {
+export function parseNestedStruct(text: string, type: StructType, lenient = false): { [field: string]: Value } {
   const inner = body(text, '{', '}', type, "expected a struct such as {'a': 1, 'b': x}")
   const out: { [field: string]: Value } = {}
   for (const f of type.fields) out[f.name] = null
@@ -107,7 +123,7 @@ export function parseNestedStruct(text: string, type: StructType): { [field: str
       throw invalid(type, text, `the struct has no field "${key.text}"; its fields are ${type.fields.map(f => f.name).join(', ')}`)
     }
     const value = scan(inner, key.end + 1, ',', type, text)
-    out[field.name] = pieceValue(value, field.type)
+    out[field.name] = pieceValue(value, field.type, lenient)
     if (value.end >= inner.length) break
     pos = value.end + 1
   }

@@ -109,7 +109,11 @@ test('anything to and from VARCHAR', () => {
   failsWith('22P02', () => castValue('abc', VARCHAR, INTEGER), /INTEGER/)
   failsWith('22007', () => castValue('2024-02-30', VARCHAR, DATE))
   assert.deepEqual(castAll(VARCHAR, ['1', 'x', null, '2'], INTEGER, true), [1, null, null, 2])
-  assert.deepEqual(castAll(VARCHAR, ['[1]', '[x]'], list(INTEGER), true), [[1], null])
+  assert.deepEqual(castAll(VARCHAR, ['[1]', '[x]', '[1, 2'], list(INTEGER), true), [[1], [null], null])
+  assert.deepEqual(castAll(VARCHAR, ['[1,2,X,2]', '[hello DuckDB]', '[345,oops,44,4.0]', '[12345678901]', '[3 0, 1]'], list(INTEGER), true),
+    [[1, 2, null, 2], [null], [345, null, 44, 4], [null], [null, 1]])
+  const st = struct([{ name: 'a', type: INTEGER }])
+  assert.deepEqual(castAll(VARCHAR, ['{a: x}', '{b: 1}'], st, true), [{ a: null }, null])
   assert.deepEqual(castAll(VARCHAR, ['true', 'nope'], BOOLEAN, true), [true, null])
 })
 
