@@ -67,12 +67,13 @@ class Acc {
   }
   result(negate: boolean, text: string): Interval {
     const s = negate ? -1 : 1
-    // months and days are 32-bit, microseconds 64-bit in DuckDB
-    if (!(Math.abs(this.months) <= INT32_MAX && Math.abs(this.days) <= INT32_MAX && Math.abs(this.micros) <= 2 ** 63)) {
+    const months = this.months * s || 0, days = this.days * s || 0, micros = this.micros * s || 0
+    // months and days are 32-bit, microseconds 64-bit in DuckDB ('-2147483648 months ago' overflows)
+    if (!(months >= -INT32_MAX - 1 && months <= INT32_MAX && days >= -INT32_MAX - 1 && days <= INT32_MAX && Math.abs(micros) <= 2 ** 63)) {
       throw new GrizzlyError(SqlState.datetimeOverflow, `interval out of range: "${text}"`,
-        { hint: 'months and days must each stay within ±2147483647' })
+        { hint: 'months and days must each stay within -2147483648 … 2147483647' })
     }
-    return { months: this.months * s || 0, days: this.days * s || 0, micros: this.micros * s || 0 }
+    return { months, days, micros }
   }
 }
 

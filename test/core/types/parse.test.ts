@@ -223,6 +223,8 @@ test('lenient forms DuckDB accepts', () => {
   fails('1e-9999999999', decimal(18, 3), '22003')
   fails('2147483648 days', INTERVAL, '22008')
   fails('99999999999999 years', INTERVAL, '22008')
+  assert.equal(formatValue(INTERVAL, parseValue('-2147483648 months', INTERVAL)), '-178956970 years -8 months')
+  fails('-2147483648 months ago', INTERVAL, '22008')
   fails('294247-01-10 04:00:54.775807', TIMESTAMP, '22008')
   assert.equal(formatValue(TIMESTAMP, parseValue('294247-01-10 04:00:54.775806', TIMESTAMP)).slice(0, 19), '294247-01-10 04:00:')
 })
