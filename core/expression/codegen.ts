@@ -115,7 +115,8 @@ class Generator {
   private readonly pre: string[] = []
   private readonly body: string[] = []
   private readonly inputs: CompiledExpression[] = []
-  private readonly inputIndex = new Map<BoundExpr, number>()
+  /** one input per column id (any number of references) or per other expression node */
+  private readonly inputIndex = new Map<BoundExpr | number, number>()
   private readonly consts: unknown[] = []
   private tmp = 0
   private depth = 2
@@ -166,12 +167,13 @@ class Generator {
 
   /** A vector input, computed before the loop and read per row. */
   private vectorInput(e: BoundExpr): Slot {
-    let k = this.inputIndex.get(e)
+    const key = e.kind === 'colref' ? e.id : e
+    let k = this.inputIndex.get(key)
     const p = physicalOf(e.type)
     if (k === undefined) {
       k = this.inputs.length
       this.inputs.push(this.host.vectorOf(e))
-      this.inputIndex.set(e, k)
+      this.inputIndex.set(key, k)
       this.pre.push(`const x${k} = inputs[${k}](chunk)`, `const d${k} = x${k}.data`, `const m${k} = x${k}.validity`)
     }
     const t = this.fresh()
