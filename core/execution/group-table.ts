@@ -21,7 +21,7 @@ export class GroupTable {
   private count = 0
   private hashes = new Int32Array(0)
 
-  constructor(types: readonly LogicalType[], nullsEqual = true, expected = 1024) {
+  constructor(types: readonly LogicalType[], nullsEqual = true, expected = 64) {
     this.types = types
     this.equals = rowEquals(types, nullsEqual)
     let cap = 16
@@ -41,7 +41,7 @@ export class GroupTable {
    */
   findOrCreate(keys: readonly Vector[], count: number, out: Int32Array): number {
     const before = this.count
-    if (this.hashes.length < count) this.hashes = new Int32Array(Math.max(count, 1024))
+    if (this.hashes.length < count) this.hashes = new Int32Array(Math.max(count, 64))
     const hashes = hashRows(keys, count, this.hashes)
     const blocks = this.blocks
     for (let i = 0; i < count; i++) {
@@ -70,7 +70,7 @@ export class GroupTable {
 
   /** Group id of every row, or -1 when its key is not in the table (nothing is added). */
   find(keys: readonly Vector[], count: number, out: Int32Array): void {
-    if (this.hashes.length < count) this.hashes = new Int32Array(Math.max(count, 1024))
+    if (this.hashes.length < count) this.hashes = new Int32Array(Math.max(count, 64))
     const hashes = hashRows(keys, count, this.hashes)
     const blocks = this.blocks
     for (let i = 0; i < count; i++) {

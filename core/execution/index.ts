@@ -12,7 +12,7 @@ export type { ExecutionContext, OperatorProfile, PlanProfile } from './operator.
 export { DEFAULT_MAX_RECURSION_DEPTH } from './operator.ts'
 
 export function executePlan(plan: LogicalPlan, ctx: ExecutionContext): { chunks: DataChunk[]; profile: PlanProfile | null } {
-  const runtime = new Runtime(ctx)
+  const runtime = new Runtime(ctx, evaluateSubquery)
   runtime.build = buildOperator
   const frame = new Frame(runtime, new Map(), evaluateSubquery)
   const t0 = performance.now()

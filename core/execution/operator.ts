@@ -61,7 +61,39 @@ export class Runtime {
   /** set by the planner; lets operators build sub-plans (LATERAL, subqueries, recursion) */
   build!: (plan: LogicalPlan, frame: Frame) => Operator
 
-  constructor(ctx: ExecutionContext) { this.ctx = ctx }
+  /**
+   * Compiled expressions are shared by every operator and every scope of the query (a
+   * correlated subquery or LATERAL side is rebuilt per outer row, its expressions are not
+   * recompiled). Their subqueries run in `currentFrame`, set around each call.
+   */
+  private readonly compiledCache = new WeakMap<BoundExpr, Map<string, unknown>>()
+  currentFrame: Frame | null = null
+  readonly sharedEnv: ExprEnv
+
+  constructor(ctx: ExecutionContext, evaluateSubquery: SubqueryEvaluator) {
+    this.ctx = ctx
+    const self = this
+    this.sharedEnv = {
+      fnCtx: ctx.fnCtx,
+      params: ctx.params,
+      hooks: ctx.hooks,
+      evaluateSubquery(expr, outer, count) {
+        const frame = self.currentFrame
+        if (frame === null) throw new InternalError('subquery evaluated outside of an operator')
+        return evaluateSubquery(frame, expr, outer, count)
+      },
+    }
+  }
+
+  compiled<T>(expr: BoundExpr, kind: string, layout: Layout, make: () => T): T {
+    let perExpr = this.compiledCache.get(expr)
+    if (perExpr === undefined) { perExpr = new Map(); this.compiledCache.set(expr, perExpr) }
+    let key = kind
+    for (const [id, at] of layout) key += `,${id}:${at}`
+    let fn = perExpr.get(key) as T | undefined
+    if (fn === undefined) { fn = make(); perExpr.set(key, fn) }
+    return fn
+  }
 
   checkCanceled(): void {
     const c = this.ctx.isCanceled
@@ -79,6 +111,8 @@ export class Runtime {
     return DEFAULT_MAX_RECURSION_DEPTH
   }
 }
+
+export type SubqueryEvaluator = (frame: Frame, expr: SubqueryBoundExpr, outer: ReadonlyMap<ColumnId, Vector>, count: number) => Vector
 
 export interface OuterValue { readonly type: LogicalType; readonly value: Value }
 
@@ -126,7 +160,6 @@ export function layoutOf(columns: readonly OutputColumn[]): Map<ColumnId, number
  * directly; references to outer columns are served by appending constant vectors.
  */
 export function compileValue(expr: BoundExpr, layout: Layout, frame: Frame, interpretOnly = false): (chunk: DataChunk) => Vector {
-  const compile = interpretOnly ? interpretExpression : compileExpression
   if (expr.kind === 'colref') {
     const idx = layout.get(expr.id)
     if (idx !== undefined) return chunk => chunk.column(idx)
@@ -134,17 +167,33 @@ export function compileValue(expr: BoundExpr, layout: Layout, frame: Frame, inte
     if (o !== undefined) return chunk => constantVector(o.type, o.value, chunk.size)
   }
   const aug = augmentForOuter(expr, layout, frame)
-  if (aug === null) return compile(expr, layout, frame.env)
-  const fn = compile(expr, aug.layout, frame.env)
-  return chunk => fn(aug.extend(chunk))
+  const use = aug === null ? layout : aug.layout
+  const rt = frame.runtime
+  const fn = rt.compiled(expr, interpretOnly ? 'i' : 'v', use,
+    () => (interpretOnly ? interpretExpression : compileExpression)(expr, use, rt.sharedEnv))
+  return inFrame(rt, frame, fn, aug === null ? null : aug.extend)
 }
 
 /** Compiles a predicate: the ascending indexes of rows where it is TRUE. */
 export function compileFilter(expr: BoundExpr, layout: Layout, frame: Frame): (chunk: DataChunk) => { sel: Int32Array; count: number } {
   const aug = augmentForOuter(expr, layout, frame)
-  if (aug === null) return compilePredicate(expr, layout, frame.env)
-  const fn = compilePredicate(expr, aug.layout, frame.env)
-  return chunk => fn(aug.extend(chunk))
+  const use = aug === null ? layout : aug.layout
+  const rt = frame.runtime
+  const fn = rt.compiled(expr, 'p', use, () => compilePredicate(expr, use, rt.sharedEnv))
+  return inFrame(rt, frame, fn, aug === null ? null : aug.extend)
+}
+
+/** Runs a shared compiled function with `frame` as the scope its subqueries see. */
+function inFrame<T>(rt: Runtime, frame: Frame, fn: (c: DataChunk) => T, extend: ((c: DataChunk) => DataChunk) | null): (c: DataChunk) => T {
+  return chunk => {
+    const previous = rt.currentFrame
+    rt.currentFrame = frame
+    try {
+      return fn(extend === null ? chunk : extend(chunk))
+    } finally {
+      rt.currentFrame = previous
+    }
+  }
 }
 
 function augmentForOuter(expr: BoundExpr, layout: Layout, frame: Frame): { layout: Layout; extend: (c: DataChunk) => DataChunk } | null {

@@ -47,7 +47,7 @@ export class AggregateOperator extends Operator {
   private readonly calls: CallPlan[]
   private readonly sets: SetState[]
   private output: Generator<DataChunk> | null = null
-  private groupIds = new Int32Array(CHUNK_SIZE)
+  private groupIds = new Int32Array(0)
 
   constructor(input: Operator, node: AggregateNode, frame: Frame) {
     super(frame)

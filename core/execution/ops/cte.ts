@@ -82,7 +82,7 @@ export class RecursiveCteOperator extends Operator {
     const node = this.node
     const types = typesOf(node.output)
     const seen = node.distinct ? new GroupTable(types) : null
-    let ids = new Int32Array(CHUNK_SIZE)
+    let ids = new Int32Array(0)
     /** keeps the rows not seen before (UNION) */
     const fresh = (c: DataChunk): DataChunk | null => {
       if (seen === null) return c

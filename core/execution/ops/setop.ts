@@ -12,7 +12,7 @@ export class SetOpOperator extends Operator {
   readonly name: string
   private readonly node: SetOpNode
   private readonly table: GroupTable
-  private ids = new Int32Array(CHUNK_SIZE)
+  private ids = new Int32Array(0)
   private side = 0
   private output: Generator<DataChunk> | null = null
 

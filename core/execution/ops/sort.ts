@@ -122,7 +122,7 @@ export class DistinctOperator extends Operator {
   private readonly table: GroupTable
   private readonly onKeys: KeyFn[] | null
   private readonly orderKeys: KeyFn[]
-  private groupIds = new Int32Array(CHUNK_SIZE)
+  private groupIds = new Int32Array(0)
   private sorted: Generator<DataChunk> | null = null
 
   constructor(input: Operator, node: DistinctNode, frame: Frame) {
