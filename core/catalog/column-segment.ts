@@ -264,6 +264,8 @@ export class ColumnSegment {
       throw new InternalError(`writing a ${src.type.id} value into a ${this.type.id} column`)
     }
     const valid = src.validity === null ? src.physical !== 'null' : src.validity[j] === 1
+    // fold the old values first: transactions reading an older version still see them
+    if (this.zoned) this.foldZone()
     if (!valid) {
       (this.validity ?? this.allocValidity())[i] = 0
       this.hasNull = true
@@ -277,7 +279,7 @@ export class ColumnSegment {
       case 'none': break
     }
     if (!this.zoned) this.hasValid = true
-    else if (i < this.zoneUpTo) this.widenZone(i, i + 1)
+    else this.widenZone(i, i + 1)
   }
 
   /** copies row i into position k of `out` (built by `allocColumn`) */

@@ -122,3 +122,19 @@ test('a transaction may not write a table changed after its snapshot (40001); ot
   assert.equal(t.delete(fresh, BigInt64Array.of(0n)), 1)
   tm.commit(fresh)
 })
+
+test('zone maps keep the values older snapshots still see', () => {
+  const tm = new TransactionManager()
+  const t = new MemoryTable({ name: 'z', columns: [col('a', INTEGER)], constraints: NO_CONSTRAINTS })
+  let txn = tm.begin()
+  t.insert(txn, chunkOf([INTEGER], [[5], [6]]))
+  tm.commit(txn)
+  const reader = tm.begin()
+  txn = tm.begin()
+  t.update(txn, BigInt64Array.of(0n, 1n), [0], chunkOf([INTEGER], [[100], [null]]))
+  tm.commit(txn)
+  const equals5 = [{ kind: 'compare' as const, column: 0, op: '=' as const, value: 5 }]
+  assert.deepEqual(rowsOf(t.scan(reader, { columns: [0], filters: equals5 })), [[5], [6]])
+  assert.deepEqual(rowsOf(t.scan(tm.begin(), { columns: [0], filters: equals5 })), [[100], [null]])
+  tm.commit(reader)
+})
