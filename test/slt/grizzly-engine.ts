@@ -52,7 +52,7 @@ export async function openGrizzlyEngine(): Promise<SltEngine> {
 }
 
 /** A GrizzlyError is an SQL error; anything else, or an InternalError, is an engine crash. */
-function errorOutcome(e: unknown): SltOutcome {
+export function errorOutcome(e: unknown): SltOutcome {
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code
     const isGrizzly = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)
