@@ -14,6 +14,7 @@ import { unifiedType } from './conditional.ts'
 import { codePoints } from './string.ts'
 import { invalidParameter, rowValid } from './kernel-util.ts'
 import { registerListAggregates } from './list-aggregates.ts'
+import { registerMoreListFunctions } from './list-extra.ts'
 
 type Bound = Omit<BoundScalar, 'name' | 'nulls' | 'volatility'>
 
@@ -359,6 +360,7 @@ export function registerListFunctions(hooks: Hooks): void {
   reg('list_unique', ['array_unique'], bindUnique)
   reg('flatten', [], bindFlatten)
   registerListAggregates(hooks)
+  registerMoreListFunctions(hooks)
   registerRangeScalars(hooks)
 }
 

@@ -19,8 +19,9 @@ import { ieeeOps, rangeOf, type IntTypeId } from './numeric-kernels.ts'
 type Bound = Omit<BoundScalar, 'name' | 'nulls' | 'volatility'>
 
 /** A DOUBLE → DOUBLE function, with an optional domain check that raises for valid rows only. */
-function doubleFn(expr: (x: string) => string, domain?: { bad: (x: number) => boolean; error: (x: number) => Error }): ScalarOverload {
-  const plain = compileMapKernel(DOUBLE, 1, ([x]) => expr(x!), {})
+function doubleFn(expr: (x: string) => string, domain?: { bad: (x: number) => boolean; error: (x: number) => Error }, helpers?: Record<string, unknown>): ScalarOverload {
+  const plain = compileMapKernel(DOUBLE, 1, ([x]) => expr(x!), helpers ?? {})
+  if (helpers !== undefined && domain === undefined) return { args: [DOUBLE], returns: DOUBLE, invoke: plain }
   if (domain === undefined) return { args: [DOUBLE], returns: DOUBLE, invoke: plain, inline: ([x]) => expr(x!) }
   const invoke: ScalarKernel = (args, count, ctx) => {
     const a = args[0]!.data as Float64Array
@@ -373,9 +374,40 @@ export function roundEven(x: number, digits: number): number {
   return r / m
 }
 
+/** ln Γ(x) by the Lanczos approximation of Numerical Recipes (3rd ed., g = 671/128), ~1e-15. */
+const LANCZOS = [57.1562356658629235, -59.5979603554754912, 14.1360979747417471, -0.491913816097620199,
+  0.339946499848118887e-4, 0.465236289270485756e-4, -0.983744753048795646e-4, 0.158088703224912494e-3,
+  -0.210264441724104883e-3, 0.217439618115212643e-3, -0.164318106536763890e-3, 0.844182239838527433e-4,
+  -0.261908384015814087e-4, 0.368991826595316234e-5]
+export function lnGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x)
+  let y = x
+  let tmp = x + 5.24218750000000000
+  tmp = (x + 0.5) * Math.log(tmp) - tmp
+  let ser = 0.999999999999997092
+  for (let j = 0; j < 14; j++) ser += LANCZOS[j]! / ++y
+  return tmp + Math.log(2.5066282746310005 * ser / x)
+}
+
+export function gamma(x: number): number {
+  if (Number.isInteger(x) && x > 0 && x < 171) {
+    let r = 1
+    for (let k = 2; k < x; k++) r *= k
+    return r
+  }
+  if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x))
+  return Math.exp(lnGamma(x))
+}
+
 function registerMoreMath(hooks: Hooks): void {
   const reg = (name: string, overloads: ScalarOverload[], aliases: string[] = []) =>
     hooks.registerScalar({ name, aliases, nulls: 'propagate', volatility: 'immutable', overloads })
+  const gammaDomain = {
+    bad: (x: number) => x === 0 || (x < 0 && Number.isInteger(x)),
+    error: (x: number) => outOfRange(x === 0 ? 'cannot take gamma of zero' : 'cannot take gamma of a negative integer'),
+  }
+  reg('gamma', [doubleFn(x => `gammaFn(${x})`, gammaDomain, { gammaFn: gamma })])
+  reg('lgamma', [doubleFn(x => `lnGammaFn(${x})`, gammaDomain, { lnGammaFn: lnGamma })])
   reg('signbit', [DOUBLE, REAL].map(t => ({
     args: [t], returns: BOOLEAN,
     invoke: compileMapKernel(BOOLEAN, 1, ([x]) => `(${x} < 0 || Object.is(${x}, -0)) ? 1 : 0`),

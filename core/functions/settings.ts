@@ -7,6 +7,8 @@ import type { Hooks } from '../hooks/registry.ts'
 import type { SettingDef } from '../hooks/contracts.ts'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import { BIGINT, BOOLEAN, VARCHAR, type Value } from '../types/types.ts'
+import { formatValue } from '../types/format.ts'
+import { Vector } from '../vector/vector.ts'
 
 function bad(setting: string, value: Value, hint: string): GrizzlyError {
   return new GrizzlyError(SqlState.invalidParameterValue,
@@ -132,4 +134,28 @@ export const BUILTIN_SETTINGS: readonly SettingDef[] = [
 
 export function registerSettings(hooks: Hooks): void {
   for (const def of BUILTIN_SETTINGS) hooks.registerSetting(def)
+  hooks.registerScalar({
+    name: 'current_setting', nulls: 'propagate', volatility: 'stable',
+    description: "current_setting('name'): the session's value of a setting, as text",
+    overloads: [{
+      args: [VARCHAR], returns: VARCHAR,
+      invoke: (args, count, ctx) => {
+        const names = args[0]!.data as string[]
+        const out = new Array<string>(count)
+        const valid = new Uint8Array(count).fill(1)
+        for (let i = 0; i < count; i++) {
+          if (args[0]!.validity !== null && args[0]!.validity[i] === 0) { out[i] = ''; valid[i] = 0; continue }
+          const def = hooks.setting(names[i]!)
+          if (def === undefined) {
+            throw new GrizzlyError(SqlState.undefinedObject, `unrecognized configuration parameter "${names[i]}"`,
+              { hint: didYouMean(names[i]!, hooks.allSettings().map(s => s.name)) ?? 'see SELECT * FROM duckdb_settings()' })
+          }
+          const v = ctx.setting(def.name)
+          out[i] = v === null ? '' : formatValue(def.type, v)
+          if (v === null) valid[i] = 0
+        }
+        return new Vector(VARCHAR, count, out, valid.includes(0) ? valid : null)
+      },
+    }],
+  })
 }

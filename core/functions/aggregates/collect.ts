@@ -267,7 +267,94 @@ function bindQuantile(kind: QuantileKind, median: boolean) {
   }
 }
 
+/** mad (median absolute deviation) and entropy (base 2) over each group's values. */
+class SpreadState implements AggregateState {
+  private values: (number[] | null)[] = []
+  private counts: (Map<string, number> | null)[] = []
+  constructor(private readonly result: 'mad' | 'entropy', private readonly returns: LogicalType, private readonly scale: number) {}
+  resize(groups: number): void { growArray(this.values, groups, null); growArray(this.counts, groups, null) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    const v = argVector(args, 0)
+    for (let i = 0; i < count; i++) {
+      const x = getValue(v, i)
+      if (x === null) continue
+      const g = groupIds[i]!
+      if (this.result === 'mad') {
+        let arr = this.values[g]
+        if (arr === null || arr === undefined) { arr = []; this.values[g] = arr }
+        arr.push(Number(x))
+      } else {
+        let m = this.counts[g]
+        if (m === null || m === undefined) { m = new Map(); this.counts[g] = m }
+        const k = valueKey(x)
+        m.set(k, (m.get(k) ?? 0) + 1)
+      }
+    }
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    const o = sameState(this, other)
+    for (let i = 0; i < count; i++) {
+      const s = src[i]!, d = dst[i]!
+      const vals = o.values[s]
+      if (vals !== null && vals !== undefined) this.values[d] = (this.values[d] ?? []).concat(vals)
+      const m = o.counts[s]
+      if (m !== null && m !== undefined) {
+        const mine = this.counts[d] ?? new Map<string, number>()
+        for (const [k, n] of m) mine.set(k, (mine.get(k) ?? 0) + n)
+        this.counts[d] = mine
+      }
+    }
+  }
+  finalize(groups: number): Vector {
+    const b = new VectorBuilder(this.returns, groups)
+    for (let g = 0; g < groups; g++) {
+      if (this.result === 'entropy') {
+        const m = this.counts[g]
+        if (m === null || m === undefined) { b.push(0); continue }
+        let total = 0
+        for (const n of m.values()) total += n
+        let h = 0
+        for (const n of m.values()) h += (n / total) * Math.log2(total / n)
+        b.push(h)
+        continue
+      }
+      const vals = this.values[g]
+      if (vals === null || vals === undefined || vals.length === 0) { b.push(null); continue }
+      const sorted = Float64Array.from(vals).sort()
+      const med = medianOf(sorted)
+      const dev = Float64Array.from(sorted, x => Math.abs(x - med)).sort()
+      const r = medianOf(dev)
+      b.push(this.returns.id === 'DECIMAL' ? Math.trunc(r) : this.returns.id === 'BIGINT' ? BigInt(Math.trunc(r)) : r / this.scale)
+    }
+    return b.finish()
+  }
+}
+
+function medianOf(sorted: Float64Array): number {
+  const n = sorted.length
+  const pos = (n - 1) / 2, lo = Math.floor(pos), hi = Math.ceil(pos)
+  return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!)
+}
+
 export function registerCollectingAggregates(hooks: Hooks): void {
+  hooks.registerAggregate({
+    name: 'mad', nulls: 'skip', description: 'median absolute deviation',
+    bind: argTypes => {
+      const t = argTypes[0]
+      if (argTypes.length !== 1 || t === undefined) return undefined
+      if (t.id === 'DECIMAL') return { argTypes, returns: t, createState: () => new SpreadState('mad', t, 1) }
+      if (!['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'REAL', 'DOUBLE'].includes(t.id)) return undefined
+      return { argTypes, returns: DOUBLE, createState: () => new SpreadState('mad', DOUBLE, 1) }
+    },
+  })
+  hooks.registerAggregate({
+    name: 'entropy', nulls: 'skip', description: 'Shannon entropy (base 2) of the values',
+    bind: argTypes => {
+      const t = argTypes[0]
+      if (argTypes.length !== 1 || t === undefined) return undefined
+      return { argTypes, returns: DOUBLE, createState: () => new SpreadState('entropy', DOUBLE, 1) }
+    },
+  })
   hooks.registerAggregate({
     name: 'string_agg', aliases: ['group_concat', 'listagg'], nulls: 'skip', orderSensitive: true,
     description: "joins the non-NULL values with a separator (default ',')",

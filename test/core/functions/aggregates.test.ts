@@ -181,3 +181,10 @@ test('string_agg needs one separator; regr overflow is an error', () => {
   assert.throws(() => aggregate('string_agg', [VARCHAR, VARCHAR], [['a', ','], ['b', ';']]), (e: unknown) => e instanceof GrizzlyError && e.code === '22023')
   assert.throws(() => aggregate('regr_r2', [DOUBLE, DOUBLE], [[0, 0], [0, 1e230], [0, 2e230], [0, 3e230]]), (e: unknown) => e instanceof GrizzlyError && e.code === '22003')
 })
+
+test('mad and entropy', () => {
+  assert.deepEqual(aggregate('mad', [INTEGER], rows([1, 2, 2, 4, 6]), undefined, true), [1])
+  assert.deepEqual(aggregate('mad', [decimal(4, 1)], rows([10, 20, 20, 40, 60])), [10])
+  const h = aggregate('entropy', [VARCHAR], rows(['a', 'b', 'a']))[0] as number
+  assert.ok(Math.abs(h - 0.9182958340544893) < 1e-12)
+})

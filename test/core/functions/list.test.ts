@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BIGINT, DOUBLE, INTEGER, VARCHAR, decimal, list } from '../../../core/types/types.ts'
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, VARCHAR, decimal, list } from '../../../core/types/types.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import { call1, callRows, resolveScalar, run } from './helpers.ts'
 
@@ -77,4 +77,18 @@ test('slices with open bounds and NULL lists', () => {
   assert.deepEqual(callRows('list_slice', [LI, BIGINT, { id: 'NULL' }], [[[1, 2, 3, 4, 5], -2n, null]]), [[4, 5]])
   assert.deepEqual(callRows('list_slice', [LI, BIGINT, BIGINT], [[null, 1n, 2n]]), [null])
   assert.equal(call1('list_concat', [{ id: 'NULL' }, { id: 'NULL' }], [null, null]), null)
+})
+
+test('append, prepend, has_any/has_all, intersect, resize, where, select, array_to_string', () => {
+  assert.deepEqual(call1('list_append', [LI, INTEGER], [[1], 2]), [1, 2])
+  assert.deepEqual(call1('array_push_front', [INTEGER, LI], [0, [1]]), [0, 1])
+  assert.equal(call1('list_has_any', [LI, LI], [[1, 2], [2, 3]]), true)
+  assert.equal(call1('list_has_all', [LI, LI], [[1, 2], [3]]), false)
+  assert.deepEqual(call1('list_intersect', [LI, LI], [[3, 1, 2, 2], [2, 3, 4]]), [2, 3])
+  assert.deepEqual(call1('list_resize', [LI, INTEGER], [[1], 3]), [1, null, null])
+  assert.deepEqual(call1('list_resize', [LI, INTEGER, INTEGER], [[1], 2, 9]), [1, 9])
+  assert.deepEqual(call1('list_where', [LI, list(BOOLEAN)], [[1, 2], [true, false]]), [1])
+  assert.deepEqual(call1('list_select', [LI, list(BIGINT)], [[10, 20], [2n, 5n]]), [20, null])
+  assert.equal(call1('array_to_string', [LI, VARCHAR], [[1, null, 2], '-']), '1-2')
+  assert.throws(() => call1('list_resize', [LI, INTEGER], [[1], -1]), (e: unknown) => e instanceof GrizzlyError && e.code === '22023')
 })

@@ -113,3 +113,11 @@ test('signbit, nextafter, round_even, fdiv, fmod, add/subtract/multiply/divide',
   assert.throws(() => call1('log', [DOUBLE, DOUBLE], [1, 64]), (e: unknown) => e instanceof GrizzlyError && e.code === '22003')
   assert.throws(() => call1('factorial', [INTEGER], [-1]), (e: unknown) => e instanceof GrizzlyError && e.code === '22003')
 })
+
+test('gamma and lgamma', () => {
+  assert.equal(call1('gamma', [DOUBLE], [5]), 24)
+  assert.ok(Math.abs((call1('gamma', [DOUBLE], [0.5]) as number) - Math.sqrt(Math.PI)) < 1e-14)
+  assert.ok(Math.abs((call1('lgamma', [DOUBLE], [10]) as number) - 12.80182748008147) < 1e-12)
+  throwsCode(() => call1('gamma', [DOUBLE], [0]), '22003')
+  throwsCode(() => call1('gamma', [DOUBLE], [-2]), '22003')
+})

@@ -68,3 +68,10 @@ test('engine switches used by the corpora are accepted', () => {
   assert.equal(validate('merge_join_threshold', 0), 0n)
   assert.equal(hooks.setting('max_recursion_depth')!.default, 100_000n)
 })
+
+test('current_setting reads the session value and rejects unknown names', async () => {
+  const { call1 } = await import('./helpers.ts')
+  const { VARCHAR } = await import('../../../core/types/types.ts')
+  assert.equal(call1('current_setting', [VARCHAR], ['TimeZone']), null) // the test context has no session values
+  assert.throws(() => call1('current_setting', [VARCHAR], ['timezon']), (e: unknown) => e instanceof GrizzlyError && e.code === '42704' && /TimeZone/.test(e.hint ?? ''))
+})
