@@ -2,9 +2,10 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { AggregateNode, FilterNode, LogicalPlan, ProjectNode } from '../../../core/plan/logical.ts'
 import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../../../core/plan/expr.ts'
-import { BOOLEAN, DOUBLE, INTEGER, type LogicalType, type Value } from '../../../core/types/types.ts'
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, type LogicalType, type Value } from '../../../core/types/types.ts'
+import { Vector } from '../../../core/vector/vector.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
-import { agg, cmp, lit, out, ref, run, SUM, values } from './helpers.ts'
+import { agg, cmp, COUNT, lit, out, ref, run, SUM, values } from './helpers.ts'
 
 function project(input: LogicalPlan, exprs: BoundExpr[]): ProjectNode {
   return { kind: 'project', input, exprs, output: exprs.map((e, i) => out(`p${i}`, e.type)) }
@@ -67,4 +68,26 @@ test('ANY with a left operand computed from outer columns', () => {
   const set = values([INTEGER], [[10], [3]])
   const rows = run(project(outer, [sub('any', set, BOOLEAN, [], left, '=')]))
   assert.deepEqual(rows.map(r => r[0]), [true, false, true, null])
+})
+
+test('nested correlated subqueries see the right outer values in every scope', () => {
+  // SELECT x, (SELECT max((SELECT count(*) FROM z WHERE z.v < x + y)) FROM (VALUES (0), (10)) s(y)) FROM outer
+  const ys = values([INTEGER], [[0], [10]])
+  const y = ys.output[0]!
+  const zs = values([INTEGER], [[1], [2], [3], [11], [12]])
+  const v = zs.output[0]!
+  const sumXY: BoundExpr = { kind: 'call', fn: { name: '+', argTypes: [INTEGER, INTEGER], returns: INTEGER, nulls: 'propagate', volatility: 'immutable', invoke: (args, n) => {
+    const a = args[0]!.data as Int32Array, b = args[1]!.data as Int32Array
+    const out = new Int32Array(n)
+    for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!
+    return new Vector(INTEGER, n, out, null)
+  } }, args: [ref(x), ref(y)], type: INTEGER }
+  const inner: FilterNode = { kind: 'filter', input: zs, predicate: cmp('<', ref(v), sumXY), output: zs.output }
+  const counted: AggregateNode = { kind: 'aggregate', input: inner, groups: [], aggregates: [agg(COUNT, [])], groupingSets: null, groupingIdColumn: null, output: [out('c', BIGINT)] }
+  const perY = project(ys, [sub('scalar', counted, BIGINT, [ref(x), ref(y)])])
+  const total: AggregateNode = { kind: 'aggregate', input: perY, groups: [], aggregates: [agg(SUM, [ref(perY.output[0]!)])], groupingSets: null, groupingIdColumn: null, output: [out('s', DOUBLE)] }
+  const rows = run(project(outer, [ref(x), sub('scalar', total, DOUBLE, [ref(x)])]))
+  // x=1: y=0 → v<1: 0; y=10 → v<11: 3  → 3
+  // x=2: v<2: 1; v<12: 4 → 5;  x=3: v<3: 2; v<13: 5 → 7;  x=NULL: counts 0 → 0
+  assert.deepEqual(rows, [[1, 3], [2, 5], [3, 7], [null, 0]])
 })
