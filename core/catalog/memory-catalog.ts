@@ -68,9 +68,11 @@ export class MemoryCatalog implements Catalog {
     if (schema !== null) this.requireSchema(schema, position)
     const found = this.lookup(txn, schema, name)
     if (found !== undefined) return found
-    throw new GrizzlyError(SqlState.undefinedTable, `Table with name ${name} does not exist!`, {
-      position, hint: didYouMean(name, this.entries(txn).map(e => e.name)),
-    })
+    const all = this.entries(txn)
+    // the same name in another schema is the likeliest intent
+    const elsewhere = all.find(e => lower(e.name) === lower(name))
+    const hint = elsewhere !== undefined ? `did you mean "${elsewhere.schema}.${elsewhere.name}"?` : didYouMean(name, all.map(e => e.name))
+    throw new GrizzlyError(SqlState.undefinedTable, `Table with name ${name} does not exist!`, { position, hint })
   }
 
   hasSchema(name: string): boolean { return this.schemas.has(lower(name)) }

@@ -130,6 +130,7 @@ test('schemas: create, duplicate, drop empty, drop non-empty needs CASCADE, main
   run(txn => throwsCode(() => catalog.dropSchema(txn, 'main', false, true), '2BP01'))
   run(txn => throwsCode(() => catalog.dropSchema(txn, 'nope', false, false), '3F000'))
   run(txn => catalog.dropSchema(txn, 'nope', true, false))
+  assert.equal(run(txn => throwsCode(() => catalog.require(txn, null, 'orders'), '42P01')).hint, 'did you mean "Sales.orders"?')
   run(txn => catalog.dropSchema(txn, 'sales', false, true))
   assert.ok(!catalog.hasSchema('sales'))
   // the view in main that read sales.orders went with it
