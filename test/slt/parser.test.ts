@@ -60,6 +60,12 @@ test('skipif/onlyif stack in front of a record; halt and hash-threshold', () => 
   assert.deepEqual(records[2], { kind: 'halt', line: 9, conditions: [{ kind: 'onlyif', argument: 'mssql' }] })
 })
 
+test('a comment after skipif/onlyif is not part of its argument', () => {
+  const [r] = parseSlt('skipif postgresql # PostgreSQL requires AS\nonlyif mysql  # this is allowed\nquery I\nSELECT 1\n----\n1\n', 'sqlite')
+  assert.ok(r?.kind === 'query')
+  assert.deepEqual(r.conditions, [{ kind: 'skipif', argument: 'postgresql' }, { kind: 'onlyif', argument: 'mysql' }])
+})
+
 test('loops nest, foreach binds several names and expands special words', () => {
   const records = parseSlt([
     'loop i 0 3', '', 'foreach a,b 1,x 2,y', '', 'statement ok', 'SELECT ${i}, {a}, ${b}', '', 'endloop', '', 'endloop',

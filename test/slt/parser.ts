@@ -73,7 +73,8 @@ export function parseSlt(text: string, dialect: 'duckdb' | 'sqlite'): Record[] {
     let words = tokenize(first)
     let line = i + 1
     while (words[0] === 'skipif' || words[0] === 'onlyif') {
-      conditions.push({ kind: words[0], argument: words.slice(1).join(' ') })
+      // a trailing `# comment` (common in SQLite files) is not part of the argument
+      conditions.push({ kind: words[0], argument: words.slice(1).join(' ').replace(/\s*#.*$/, '').trim() })
       i++
       const next = lines[i]
       if (next === undefined || isBlank(next) || isComment(next)) throw new SltParseError(`${words[0]} without a record after it`, line)
