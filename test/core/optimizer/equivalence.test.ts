@@ -91,3 +91,28 @@ for (const q of queries) {
     }
   })
 }
+
+const dml = [
+  'DELETE FROM c WHERE a IN (SELECT x FROM u WHERE y > 40)',
+  'DELETE FROM c WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.x = c.a)',
+  'UPDATE c SET b = (SELECT count(*) FROM u WHERE u.x = c.a) WHERE a < 100',
+  'UPDATE c SET s = upper(s) WHERE b = 3 AND s IS NOT NULL',
+  'INSERT INTO c SELECT x + 1000, y, NULL FROM u WHERE y > 100',
+]
+
+for (const statement of dml) {
+  test(`same table contents after DML with any optimizer rule off: ${statement}`, async () => {
+    const results: string[][] = []
+    for (const disabled of settings) {
+      await db.exec(`SET disabled_optimizers = '${disabled}'`)
+      await db.exec('CREATE TABLE c AS SELECT * FROM t')
+      try {
+        await db.exec(statement)
+        results.push(await rowsOf(db, 'SELECT * FROM c', false))
+      } finally {
+        await db.exec('DROP TABLE c')
+      }
+    }
+    for (let k = 1; k < results.length; k++) assert.deepEqual(results[k], results[0], `with "${settings[k]}" disabled`)
+  })
+}
