@@ -5,7 +5,7 @@
 import type { Hooks } from '../hooks/registry.ts'
 import type { BoundScalar, ScalarKernel } from '../hooks/contracts.ts'
 import { commonSuperType, normalizeLiteralType } from '../types/coercion.ts'
-import { BOOLEAN, type LogicalType } from '../types/types.ts'
+import { BOOLEAN, type LogicalType, type Value, physicalOf, typeEquals } from '../types/types.ts'
 import { getValue } from '../vector/vector.ts'
 import { compareValues } from './compare.ts'
 import { pickRows } from './select.ts'
@@ -38,10 +38,36 @@ export function bindCoalesce(argTypes: readonly LogicalType[]): Bound | undefine
   return { argTypes: argTypes.map(() => t), returns: t, invoke: coalesceKernel(t) }
 }
 
+/**
+ * Converts a value of numeric type `from` to numeric type `to` (both as the engine stores them),
+ * or undefined when the pair is not a plain widening.
+ */
+function widen(from: LogicalType, to: LogicalType): ((x: Value) => Value) | undefined {
+  const num = (t: LogicalType) => ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'REAL', 'DOUBLE', 'DECIMAL'].includes(t.id)
+  if (from.id === 'DATE' && to.id === 'TIMESTAMP') return x => (x as number) * 86_400_000_000
+  if (!num(from) || !num(to)) return undefined
+  const fromScale = from.id === 'DECIMAL' ? from.scale : 0
+  switch (to.id) {
+    case 'REAL': case 'DOUBLE': return x => Number(x) / 10 ** fromScale
+    case 'BIGINT': return fromScale === 0 ? x => BigInt(x as number | bigint) : undefined
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': return fromScale === 0 ? x => Number(x) : undefined
+    case 'DECIMAL': {
+      const up = to.scale - fromScale
+      if (up < 0 || from.id === 'REAL' || from.id === 'DOUBLE') return undefined
+      return physicalOf(to) === 'f64' ? x => Number(x) * 10 ** up : x => BigInt(x as number | bigint) * 10n ** BigInt(up)
+    }
+    default: return undefined
+  }
+}
+
+/** nullif(a, b): compares in the common type but returns a in its own type (DuckDB). */
 function bindNullIf(argTypes: readonly LogicalType[]): Bound | undefined {
   if (argTypes.length !== 2) return undefined
   const t = unifiedType(argTypes)
   if (t === undefined) return undefined
+  const first = normalizeLiteralType(argTypes[0]!)
+  const keepFirst = first.id !== 'NULL' && !typeEquals(first, t) ? widen(first, t) : undefined
+  const outType = keepFirst !== undefined ? first : t
   const kernel: ScalarKernel = (args, count) => {
     const [a, b] = args as [typeof args[0] & object, typeof args[0] & object]
     const choice = new Int32Array(count)
@@ -49,11 +75,12 @@ function bindNullIf(argTypes: readonly LogicalType[]): Bound | undefined {
       const x = getValue(a, i)
       if (x === null) { choice[i] = -1; continue }
       const y = getValue(b, i)
-      choice[i] = y !== null && compareValues(x, y, t) === 0 ? -1 : 0
+      const xc = keepFirst === undefined ? x : keepFirst(x)
+      choice[i] = y !== null && compareValues(xc, y, t) === 0 ? -1 : 0
     }
-    return pickRows(t, [a], choice, count)
+    return pickRows(outType, [a], choice, count)
   }
-  return { argTypes: [t, t], returns: t, invoke: kernel }
+  return { argTypes: [outType, t], returns: outType, invoke: kernel }
 }
 
 function bindIf(argTypes: readonly LogicalType[]): Bound | undefined {

@@ -19,3 +19,11 @@ test('nullif and if', () => {
   assert.deepEqual(resolveScalar('iif', [BOOLEAN, INTEGER, DOUBLE]).returns, DOUBLE)
   assert.throws(() => resolveScalar('if', [INTEGER, INTEGER, INTEGER]))
 })
+
+test('nullif keeps the type of its first argument', () => {
+  const fn = resolveScalar('nullif', [INTEGER, DOUBLE])
+  assert.deepEqual(fn.returns, INTEGER)
+  assert.deepEqual(run(fn, [[53, 1], [80, 1]]), [53, null])
+  const dec = resolveScalar('nullif', [INTEGER, { id: 'DECIMAL', width: 3, scale: 1 }])
+  assert.deepEqual(run(dec, [[1, 2], [10, 10]]), [null, 2])
+})
