@@ -17,6 +17,7 @@ import type { WindowNode } from '../../plan/logical.ts'
 import { INTEGER, type Interval, type Value } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, gather, getValue, slice, Vector, concatVectors } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
+import { addIntervalToTimestamp, negateInterval } from '../../types/datetime.ts'
 import { GroupTable } from '../group-table.ts'
 import { rowEquals, sortedOrder, type SortSpec } from '../keys.ts'
 import { chunksOf, compileValue, drain, type Frame, layoutOf, Operator, typesOf } from '../operator.ts'
@@ -293,6 +294,10 @@ interface SortedLayout {
 type OffsetValue = number | Interval | Float64Array | null
 type Offsets = { readonly start: OffsetValue; readonly end: OffsetValue }
 
+function isInterval(o: OffsetValue): o is Interval {
+  return o !== null && typeof o === 'object' && !(o instanceof Float64Array)
+}
+
 function offsetAt(o: OffsetValue, i: number): number | Interval | null {
   return o instanceof Float64Array ? o[i]! : o
 }
@@ -352,12 +357,20 @@ function rangeFrames(call: BoundWindowCall, count: number, peerStart: Int32Array
   key: Vector, frameStart: Int32Array, frameEnd: Int32Array): void {
   const desc = call.orderBy[0]!.descending
   const sign = desc ? -1 : 1
-  const numeric = (x: number | Interval | null): number => {
-    if (x === null) return 0
-    if (typeof x === 'number') return x
-    if (x.months !== 0) throw notSupported('RANGE frames with month intervals')
-    if (key.type.id === 'DATE') return x.days + x.micros / 86_400_000_000
-    return x.days * 86_400_000_000 + x.micros
+  const scale = key.type.id === 'DECIMAL' ? 10 ** key.type.scale : 1
+  // DATE keys move to microseconds when an offset is an interval, so calendar months apply
+  const intervalOffsets = isInterval(offsets.start) || isInterval(offsets.end)
+  const dateAsMicros = intervalOffsets && key.type.id === 'DATE' ? 86_400_000_000 : 1
+  if (intervalOffsets && key.type.id !== 'DATE' && key.type.id !== 'TIMESTAMP') {
+    throw new GrizzlyError(SqlState.windowingError, 'an INTERVAL frame offset requires a DATE or TIMESTAMP ORDER BY column')
+  }
+  /** the key value `dir` (−1 preceding, +1 following) offsets away from row i, in sorted (sign-applied) units */
+  const target = (i: number, off: number | Interval | null, dir: number): number => {
+    if (off === null) return t[i]!
+    if (typeof off === 'number') return t[i]! + dir * off * scale
+    const raw = sign * t[i]!
+    const moved = addIntervalToTimestamp(raw, dir * sign < 0 ? negateInterval(off) : off)
+    return sign * moved
   }
   const t = new Float64Array(count)
   let nonNullStart = 0, nonNullEnd = count
@@ -365,7 +378,7 @@ function rangeFrames(call: BoundWindowCall, count: number, peerStart: Int32Array
   for (let j = 0; j < count; j++) {
     if (!key.isValid(j)) continue
     const raw = phys === 'i64' ? Number((key.data as BigInt64Array)[j]!) : phys === 'big' ? Number((key.data as bigint[])[j]!) : (key.data as Float64Array)[j]!
-    t[j] = sign * raw
+    t[j] = sign * raw * dateAsMicros
   }
   // NULLs sort together at one end; they are each other's peers and outside every non-NULL range
   while (nonNullStart < count && !key.isValid(nonNullStart)) nonNullStart++
@@ -380,7 +393,6 @@ function rangeFrames(call: BoundWindowCall, count: number, peerStart: Int32Array
     while (lo < hi) { const mid = (lo + hi) >> 1; if (t[mid]! <= v) lo = mid + 1; else hi = mid }
     return lo
   }
-  const scale = key.type.id === 'DECIMAL' ? 10 ** key.type.scale : 1
   const f = call.frame
   for (let i = 0; i < count; i++) {
     if (!key.isValid(i)) {
@@ -388,21 +400,20 @@ function rangeFrames(call: BoundWindowCall, count: number, peerStart: Int32Array
       frameEnd[i] = f.end.kind === 'unbounded_following' ? count : peerEnd[i]!
       continue
     }
-    const v = t[i]!
-    const so = numeric(offsetAt(offsets.start, i)) * scale, eo = numeric(offsetAt(offsets.end, i)) * scale
+    const so = offsetAt(offsets.start, i), eo = offsetAt(offsets.end, i)
     let s: number, e: number
     switch (f.start.kind) {
       case 'unbounded_preceding': s = 0; break
       case 'current_row': s = peerStart[i]!; break
-      case 'preceding': s = lowerBound(v - so); break
-      case 'following': s = lowerBound(v + so); break
+      case 'preceding': s = lowerBound(target(i, so, -1)); break
+      case 'following': s = lowerBound(target(i, so, 1)); break
       case 'unbounded_following': s = count; break
     }
     switch (f.end.kind) {
       case 'unbounded_following': e = count; break
       case 'current_row': e = peerEnd[i]!; break
-      case 'following': e = upperBound(v + eo); break
-      case 'preceding': e = upperBound(v - eo); break
+      case 'following': e = upperBound(target(i, eo, 1)); break
+      case 'preceding': e = upperBound(target(i, eo, -1)); break
       case 'unbounded_preceding': e = 0; break
     }
     frameStart[i] = s

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import type { WindowNode, LogicalPlan } from '../../../core/plan/logical.ts'
 import type { BoundFrame, BoundFrameBound, BoundWindowCall, SortKey, BoundExpr } from '../../../core/plan/expr.ts'
 import type { BoundWindow } from '../../../core/hooks/contracts.ts'
-import { BIGINT, INTEGER, DOUBLE, VARCHAR, type Value } from '../../../core/types/types.ts'
+import { BIGINT, DATE, INTEGER, INTERVAL, DOUBLE, VARCHAR, type Value } from '../../../core/types/types.ts'
+import { daysFromCivil } from '../../../core/types/datetime.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import { agg, CONCAT, COUNT, FIRST_VALUE, key, lit, out, RANK, ref, ROW_NUMBER, run, SUM, values, FixtureTable, scan, tableEntry } from './helpers.ts'
 
@@ -169,4 +170,17 @@ test('window aggregates with DISTINCT and ORDER BY inside the call; calls sharin
   assert.deepEqual(rows.map(r => r.slice(2)), [
     ['c,b,b,a', 'b', 1n, 1n], ['c,b,b,a', 'a,b', 2n, 2n], ['c,b,b,a', 'a,b', 2n, 3n], ['c,b,b,a', 'a,b,c', 3n, 4n],
   ])
+})
+
+test('RANGE frames with INTERVAL offsets over DATE keys follow the calendar', () => {
+  const d = (y: number, m: number, day: number): number => daysFromCivil(y, m, day)
+  const input = values([DATE, DOUBLE], [[d(2024, 1, 31), 1], [d(2024, 2, 29), 2], [d(2024, 3, 1), 4], [d(2024, 3, 31), 8], [null, 16]])
+  const [k, v] = input.output
+  const month: BoundFrameBound = { kind: 'preceding', offset: lit({ months: 1, days: 0, micros: 0 }, INTERVAL) }
+  const frame: BoundFrame = { units: 'range', start: month, end: CUR, exclude: 'no_others' }
+  assert.deepEqual(run(window(input, [aggWin(agg(SUM, [ref(v!)]), [], [key(ref(k!))], frame)])).map(r => r[2]), [1, 3, 6, 14, 16])
+  // descending: "preceding" means later dates
+  const desc = run(window(input, [aggWin(agg(SUM, [ref(v!)]), [], [key(ref(k!), true)], frame)])).map(r => r[2])
+  assert.deepEqual(desc, [3, 6, 12, 8, 16])
+  assert.throws(() => run(window(values([INTEGER], [[1]]), [aggWin(agg(COUNT, []), [], [key(ref(input.output[0]!))], frame)])))
 })
