@@ -52,6 +52,12 @@ export class Cursor {
     return false
   }
 
+  /** The keywords `words` at the cursor, in order. */
+  isKws(...words: string[]): boolean {
+    for (let k = 0; k < words.length; k++) if (!this.isKw(words[k]!, k)) return false
+    return true
+  }
+
   /** Accepts a sequence of keywords only if all of them are present. */
   acceptKws(...words: string[]): boolean {
     for (let k = 0; k < words.length; k++) if (!this.isKw(words[k]!, k)) return false

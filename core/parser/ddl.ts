@@ -142,9 +142,12 @@ function skipReferentialActions(p: Cursor): void {
     if (p.acceptKw('match')) { p.label(); continue }
     if (p.isKw('on') && (p.isKw('delete', 1) || p.isKw('update', 1))) {
       p.index += 2
-      if (p.acceptKw('cascade') || p.acceptKw('restrict') || p.acceptKws('no', 'action')) continue
-      if (p.acceptKw('set')) { if (!p.acceptKw('null')) p.expectKw('default'); continue }
-      throw p.unexpected(undefined, 'expected CASCADE, RESTRICT, NO ACTION, SET NULL or SET DEFAULT')
+      // the default (refuse the change) is all the AST can say; anything else would be silently lost
+      if (p.acceptKw('restrict') || p.acceptKws('no', 'action')) continue
+      if (p.isKw('cascade') || p.isKws('set', 'null') || p.isKws('set', 'default')) {
+        throw notSupported(`ON ${p.peek(-1).text.toUpperCase()} ${p.isKw('cascade') ? 'CASCADE' : p.isKw('null', 1) ? 'SET NULL' : 'SET DEFAULT'}`, p.peek(-2).pos)
+      }
+      throw p.unexpected(undefined, 'expected RESTRICT, NO ACTION, CASCADE, SET NULL or SET DEFAULT')
     }
     return
   }

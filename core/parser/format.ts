@@ -4,6 +4,7 @@
  * round-trip tests, view definitions and messages.
  */
 import { assertNever } from '../errors.ts'
+import { isReservedForColumn, LITERAL_TYPE_NAMES } from './keywords.ts'
 import type {
   ColumnDef, Expr, FrameBound, FunctionCall, GroupingElement, OrderItem, Query, QueryBody, SelectCore, SelectItem,
   Statement, TableAlias, TableConstraint, TableRef, TypeName, WindowSpec, WithClause,
@@ -43,7 +44,7 @@ export function formatExpr(e: Expr): string {
     case 'typed_literal': return `${e.type.name} ${quoteString(e.value)}`
     case 'interval':
       if (e.unit === null) return `INTERVAL ${formatExpr(e.value)}`
-      return `INTERVAL ${e.value.kind === 'string' ? formatExpr(e.value) : `(${formatExpr(e.value)})`} ${e.unit.toUpperCase()}`
+      return `INTERVAL ${e.value.kind === 'string' || (e.value.kind === 'number' && /^[0-9]/.test(e.value.text)) ? formatExpr(e.value) : `(${formatExpr(e.value)})`} ${e.unit.toUpperCase()}`
     case 'column': return qualified(e.parts)
     case 'star': {
       let s = e.qualifier === null ? '*' : `${qualified(e.qualifier)}.*`
@@ -92,14 +93,32 @@ export function formatExpr(e: Expr): string {
   }
 }
 
+/** Words that change how a following `(` is read; function names among them stay quoted. */
+const SPECIAL_BEFORE_PARENTHESIS: ReadonlySet<string> = new Set([
+  'row', 'exists', 'interval', 'try_cast', 'lambda', 'rollup', 'cube', 'extract', 'position', 'substring', 'trim',
+  'overlay', 'current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp', 'current_role',
+  'current_catalog', 'map',
+])
+
+/** Function names print bare when that reads back the same (DuckDB treats "coalesce"(…) differently). */
+function functionName(parts: readonly string[]): string {
+  return parts.map(part => /^[a-z_][a-z0-9_]*$/.test(part) && !isReservedForColumn(part) && !SPECIAL_BEFORE_PARENTHESIS.has(part) && !LITERAL_TYPE_NAMES.has(part)
+    ? part : quoteIdent(part)).join('.')
+}
+
 function formatCall(e: FunctionCall): string {
-  let s = `${qualified(e.name)}(${e.distinct ? 'DISTINCT ' : ''}${list(e.args, formatExpr)}`
+  let s = `${functionName(e.name)}(${e.distinct ? 'DISTINCT ' : ''}${list(e.args, formatExpr)}`
   if (e.orderBy.length > 0) s += `${e.args.length > 0 ? ' ' : ''}ORDER BY ${list(e.orderBy, formatOrderItem)}`
+  // inside the parentheses, where DuckDB accepts it too
+  if (e.ignoreNulls) s += ' IGNORE NULLS'
   s += ')'
   if (e.withinGroup.length > 0) s += ` WITHIN GROUP (ORDER BY ${list(e.withinGroup, formatOrderItem)})`
   if (e.filter !== null) s += ` FILTER (WHERE ${formatExpr(e.filter)})`
-  if (e.ignoreNulls) s += ' IGNORE NULLS'
-  if (e.over !== null) s += ` OVER (${formatWindowSpec(e.over)})`
+  if (e.over !== null) {
+    const o = e.over
+    const baseOnly = o.base !== null && o.partitionBy.length === 0 && o.orderBy.length === 0 && o.frame === null
+    s += baseOnly ? ` OVER ${quoteIdent(o.base!)}` : ` OVER (${formatWindowSpec(o)})`
+  }
   return s
 }
 
@@ -151,7 +170,7 @@ export function formatQuery(q: Query): string {
   } else if (q.orderBy.length > 0) {
     s += ` ORDER BY ${list(q.orderBy, formatOrderItem)}`
   }
-  if (q.limit !== null) s += ` LIMIT ${formatExpr(q.limit)}${q.limitPercent ? ' PERCENT' : ''}`
+  if (q.limit !== null) s += ` LIMIT ${formatExpr(q.limit)}${q.limitPercent ? '%' : ''}`
   if (q.offset !== null) s += ` OFFSET ${formatExpr(q.offset)}`
   return s
 }
@@ -345,7 +364,7 @@ export function formatStatement(s: Statement): string {
     }
     case 'transaction': return s.action.toUpperCase()
     case 'explain': return `EXPLAIN ${s.analyze ? 'ANALYZE ' : ''}${formatStatement(s.statement)}`
-    case 'set': return `SET ${s.scope.toUpperCase()} ${settingName(s.name)} = ${formatExpr(s.value)}`
+    case 'set': return `SET ${s.scope === 'session' ? '' : `${s.scope.toUpperCase()} `}${settingName(s.name)} = ${formatExpr(s.value)}`
     case 'reset': return s.name === null ? 'RESET ALL' : `RESET ${settingName(s.name)}`
     case 'show':
       switch (s.what.kind) {

@@ -23,7 +23,7 @@ test('CREATE TABLE with types and constraints', () => {
     ts TIMESTAMP WITH TIME ZONE,
     c CHARACTER VARYING(5) COLLATE nocase NULL,
     grid INT[][],
-    owner INT REFERENCES users(id) ON DELETE CASCADE,
+    owner INT REFERENCES users(id) ON DELETE RESTRICT,
     CONSTRAINT pk2 UNIQUE (name, price),
     CHECK (price < 1000),
     FOREIGN KEY (owner) REFERENCES users (id)
@@ -236,4 +236,12 @@ test('CREATE RECURSIVE VIEW becomes a view over a recursive CTE', () => {
   assert.deepEqual(v.columns, ['n'])
   assert.ok(v.query.with?.recursive && v.query.with.ctes[0]!.name === 'nums')
   assert.deepEqual(v.query.with.ctes[0]!.columns, ['n'])
+})
+
+test('referential actions: the default is accepted, others are not silently dropped', () => {
+  assert.equal(stmt('CREATE TABLE t (a INT REFERENCES u (id) ON DELETE NO ACTION ON UPDATE RESTRICT)', 'create_table').constraints.length, 1)
+  fails('CREATE TABLE t (a INT REFERENCES u (id) ON DELETE CASCADE)', '0A000', 40, /ON DELETE CASCADE/)
+  fails('CREATE TABLE t (a INT, FOREIGN KEY (a) REFERENCES u (id) ON UPDATE SET NULL)', '0A000', 57, /ON UPDATE SET NULL/)
+  fails('CREATE TABLE t (a INT REFERENCES u ON DELETE SET DEFAULT)', '0A000', 35, /SET DEFAULT/)
+  fails('CREATE TABLE t (a INT REFERENCES u ON DELETE EXPLODE)', '42601', 46)
 })
