@@ -92,21 +92,42 @@ export function formatDouble(x: number): string {
   return layoutShortest(x.toExponential())
 }
 
-/** REAL: the shortest digits that read back to the same 32-bit float. */
+/**
+ * REAL as DuckDB prints it: the fewest digits that lie strictly inside the float's rounding
+ * interval, skipping a length where rounding the exact value is a tie (so 1263725.75 and
+ * 42991832.0 print exactly, 0.1 prints as 0.1).
+ */
 export function formatReal(x: number): string {
   if (Number.isNaN(x)) return 'nan'
   if (x === Infinity) return 'inf'
   if (x === -Infinity) return '-inf'
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'
   const f = Math.fround(x)
-  // more digits never stop round-tripping, so binary-search the fewest (9 always suffice)
-  let lo = 1, hi = 9
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (Math.fround(Number(f.toExponential(mid - 1))) === f) hi = mid
-    else lo = mid + 1
+  const a = f < 0 ? -f : f
+  F32[0] = a
+  const bits = U32[0]!
+  U32[0] = bits + 1
+  const highMid = (a + F32[0]!) / 2
+  U32[0] = bits - 1
+  const lowMid = bits === 0 ? 0 : (a + F32[0]!) / 2
+  for (let p = 1; p <= 9; p++) {
+    const r = a.toExponential(p - 1)
+    const d = Number(r)
+    if (d > lowMid && d < highMid && !roundingTie(a, p)) return layoutShortest(f < 0 ? `-${r}` : r)
   }
-  return layoutShortest(f.toExponential(lo - 1))
+  return layoutShortest(f.toExponential(8))
+}
+
+const F32 = new Float32Array(1)
+const U32 = new Uint32Array(F32.buffer)
+
+/** Whether the exact decimal value of `a` has exactly 5 (then zeros) after its first p digits. */
+function roundingTie(a: number, p: number): boolean {
+  const ex = a.toExponential(Math.min(100, p + 40))
+  const mantissa = ex.slice(0, ex.indexOf('e')).replace('.', '')
+  if (mantissa.charCodeAt(p) !== 53) return false
+  for (let i = p + 1; i < mantissa.length; i++) if (mantissa.charCodeAt(i) !== 48) return false
+  return true
 }
 
 /** `s` is JS exponential notation ("-1.2345e+17"); returns Python repr layout. */

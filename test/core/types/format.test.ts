@@ -24,6 +24,13 @@ test('REAL uses the shortest digits of the 32-bit value', () => {
   assert.equal(formatReal(Math.fround(1.5)), '1.5')
   assert.equal(formatReal(Math.fround(16777217)), '16777216.0')
   assert.equal(formatValue(REAL, Math.fround(2.2)), '2.2')
+  // DuckDB's choices where the shortest digits are a rounding tie or sit on the interval's edge
+  assert.equal(formatReal(Math.fround(1263725.75)), '1263725.75')
+  assert.equal(formatReal(Math.fround(363161.875)), '363161.875')
+  assert.equal(formatReal(Math.fround(42991832)), '42991832.0')
+  assert.equal(formatReal(Math.fround(1000000.3)), '1000000.3')
+  assert.equal(formatReal(Math.fround(409758624)), '409758620.0')
+  assert.equal(formatReal(Math.fround(-2.5)), '-2.5')
 })
 
 test('DECIMAL prints exactly scale fractional digits', () => {
