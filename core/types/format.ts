@@ -106,10 +106,13 @@ export function formatReal(x: number): string {
   const a = f < 0 ? -f : f
   F32[0] = a
   const bits = U32[0]!
-  U32[0] = bits + 1
-  const highMid = (a + F32[0]!) / 2
   U32[0] = bits - 1
-  const lowMid = bits === 0 ? 0 : (a + F32[0]!) / 2
+  const below = bits === 0 ? 0 : F32[0]!
+  U32[0] = bits + 1
+  // above the largest float there is no neighbour: mirror the gap below
+  const above = F32[0] === Infinity ? a + (a - below) : F32[0]!
+  const lowMid = (a + below) / 2
+  const highMid = (a + above) / 2
   for (let p = 1; p <= 9; p++) {
     const r = a.toExponential(p - 1)
     const d = Number(r)
