@@ -134,17 +134,21 @@ export class MemoryTable implements TableProvider {
     const deleted = group.deletedCount > 0 ? group.deleted : null
     if (versions.length === 0) return deleted
     const start = g * ROW_GROUP_SIZE
-    let visibleEnd = group.count
-    let restoredAny = false
+    let changes = false
     for (const v of versions) {
-      visibleEnd = Math.min(visibleEnd, v.committedPositions - start)
-      if (v.deletedIn(g, ROW_GROUP_SIZE).length > 0) restoredAny = true
+      if (v.committedPositions - start < group.count && v.endPositions > start) changes = true
+      if (v.deletedIn(g, ROW_GROUP_SIZE).length > 0) changes = true
     }
-    if (!restoredAny && visibleEnd >= group.count) return deleted
+    if (!changes) return deleted
     const hidden = new Uint8Array(group.count)
     if (deleted !== null) hidden.set(deleted.subarray(0, group.count))
     for (const v of versions) for (const offset of v.deletedIn(g, ROW_GROUP_SIZE)) hidden[offset] = 0
-    hidden.fill(1, Math.max(0, visibleEnd))
+    // after the restores: a row appended by one version and deleted by a later one stays hidden
+    for (const v of versions) {
+      const from = Math.max(0, v.committedPositions - start)
+      const to = Math.min(group.count, v.endPositions - start)
+      if (from < to) hidden.fill(1, from, to)
+    }
     return hidden
   }
 
@@ -169,7 +173,8 @@ export class MemoryTable implements TableProvider {
   private track(txn: Transaction): PendingChanges {
     const current = this.pending
     if (current !== null && current.writer === txn) return current
-    if (txn instanceof MemoryTransaction && this.history.some(v => v.commitSeq > txn.snapshot.commitSeq)) {
+    // appends by transactions that committed after txn began do not conflict: txn's rows go after them
+    if (txn instanceof MemoryTransaction && this.history.some(v => v.commitSeq > txn.snapshot.commitSeq && !v.appendOnly)) {
       throw new GrizzlyError(SqlState.serializationFailure,
         `could not serialize access: table "${this.name}" was changed by a transaction that committed after this one began`,
         { hint: 'retry the transaction' })
@@ -183,6 +188,7 @@ export class MemoryTable implements TableProvider {
       this.pending = null
       if (!(txn instanceof MemoryTransaction) || txn.commitSeq === 0) return
       next.commitSeq = txn.commitSeq
+      next.endPositions = this.positions
       const oldest = txn.manager.oldestActiveSnapshot()
       this.history = this.history.filter(v => v.commitSeq > oldest)
       if (next.commitSeq > oldest) this.history.push(next)

@@ -28,11 +28,17 @@ export class PendingChanges {
   private readonly updates: UpdateRecord[] = []
   private oldValues: Map<number, Map<number, OldValue>> | null = null
 
+  /** rows from committedPositions up to here were appended by the writer; set when it commits */
+  endPositions = Infinity
+
   constructor(
     readonly writer: Transaction,
     /** rows at or after this position were appended by the writer */
     readonly committedPositions: number,
   ) {}
+
+  /** true when the writer only appended rows (appends never conflict with a later writer) */
+  get appendOnly(): boolean { return this.deleted.length === 0 && this.updates.length === 0 }
 
   recordDelete(positions: readonly number[]): void {
     this.deleted.push(positions)
