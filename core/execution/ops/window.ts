@@ -42,7 +42,14 @@ export class WindowOperator extends Operator {
       const m = drain(this.input, typesOf(this.node.input.output))
       const chunk = new DataChunk([...m.columns], m.count)
       const results = this.node.windows.map(w => this.compute(w, chunk))
-      this.output = chunksOf({ types: typesOf(this.node.output), columns: [...m.columns, ...results], count: m.count }, CHUNK_SIZE)
+      let columns = [...m.columns, ...results]
+      // like DuckDB, rows come out in the order of the last window's partitioning and sort
+      const last = this.node.windows[this.node.windows.length - 1]
+      if (last !== undefined && (last.partitionBy.length > 0 || last.orderBy.length > 0)) {
+        const order = this.sortedLayout(last, chunk, e => compileValue(e, layoutOf(this.node.input.output), this.frame)(chunk)).order
+        columns = columns.map(v => gather(v, order, m.count))
+      }
+      this.output = chunksOf({ types: typesOf(this.node.output), columns, count: m.count }, CHUNK_SIZE)
     }
     const r = this.output.next()
     return r.done === true ? null : r.value
@@ -163,7 +170,7 @@ export class WindowOperator extends Operator {
     // rows that take part at all: FILTER true, and no NULL argument for NULL-skipping aggregates
     const use = new Uint8Array(count).fill(1)
     if (filter !== null) for (let j = 0; j < count; j++) if (!filter.isValid(j) || (filter.data as Uint8Array)[j] !== 1) use[j] = 0
-    if (a.fn.nulls === 'skip') for (const v of args) if (v.validity !== null) for (let j = 0; j < count; j++) if (!v.isValid(j)) use[j] = 0
+    if (a.fn.nulls === 'skip' || call.ignoreNulls) for (const v of args) if (v.validity !== null) for (let j = 0; j < count; j++) if (!v.isValid(j)) use[j] = 0
     // each row's frame as up to two ranges (EXCLUDE cuts a hole); rows with equal ranges share a group
     const r0s = new Int32Array(count), r0e = new Int32Array(count), r1s = new Int32Array(count), r1e = new Int32Array(count)
     const groupOf = new Int32Array(count)

@@ -27,8 +27,9 @@ const [g, o, x] = data.output
 
 test('row_number and rank per partition; results line up with the input rows', () => {
   const rows = run(window(data, [win(ROW_NUMBER, [], [ref(g!)], [key(ref(o!))]), win(RANK, [], [ref(g!)], [key(ref(o!))])]))
+  // rows come out in the window's order: by partition, then ORDER BY
   assert.deepEqual(rows.map(r => [r[0], r[1], r[3], r[4]]), [
-    ['a', 3, 4n, 4n], ['b', 1, 1n, 1n], ['a', 1, 1n, 1n], ['a', 2, 2n, 2n], ['b', 1, 2n, 1n], ['a', 2, 3n, 2n], [null, 5, 1n, 1n],
+    ['a', 1, 1n, 1n], ['a', 2, 2n, 2n], ['a', 2, 3n, 2n], ['a', 3, 4n, 4n], ['b', 1, 1n, 1n], ['b', 1, 2n, 1n], [null, 5, 1n, 1n],
   ])
 })
 
@@ -107,14 +108,14 @@ test('RANGE offsets on descending keys and NULL keys', () => {
   const frame: BoundFrame = { units: 'range', start: P(2), end: F(1), exclude: 'no_others' }
   const rows = run(window(input, [aggWin(agg(SUM, [ref(vc!)]), [], [key(ref(kc!), true)], frame)]))
   // descending: 2 preceding = up to key+2, 1 following = down to key-1; NULLs (last) frame only each other
-  assert.deepEqual(rows.map(r => r[2]), [1, 7, 6, 40, 16, 40])
+  assert.deepEqual(rows.map(r => [r[0], r[2]]), [[10, 1], [8, 7], [7, 6], [3, 16], [null, 40], [null, 40]])
 })
 
 test('first_value sees the frame arrays', () => {
   const input = values([INTEGER], [[5], [1], [3], [2]])
   const frame: BoundFrame = { units: 'rows', start: P(1), end: CUR, exclude: 'no_others' }
   const rows = run(window(input, [win(FIRST_VALUE, [ref(input.output[0]!)], [], [key(ref(input.output[0]!))], frame)]))
-  assert.deepEqual(rows, [[5, 3], [1, 1], [3, 2], [2, 1]])
+  assert.deepEqual(rows, [[1, 1], [2, 1], [3, 2], [5, 3]])
 })
 
 test('negative and NULL frame offsets are errors', () => {
@@ -133,11 +134,14 @@ test('running sum over 100k rows in many partitions', () => {
   const frame: BoundFrame = { units: 'rows', start: P(2), end: CUR, exclude: 'no_others' }
   const rows = run(window(s, [aggWin(agg(SUM, [ref(s.output[1]!)]), [ref(s.output[0]!)], [key(ref(s.output[1]!))], frame), win(ROW_NUMBER, [], [ref(s.output[0]!)], [key(ref(s.output[1]!))])]))
   assert.equal(rows.length, n)
+  const byValue = new Map(rows.map(r => [r[1] as number, r]))
   for (const i of [0, 5, 10, 25, 99_999]) {
     const expect = i + (i - 10 >= 0 ? i - 10 : 0) + (i - 20 >= 0 ? i - 20 : 0)
-    assert.equal(rows[i]![2], expect)
-    assert.equal(rows[i]![3], BigInt(Math.floor(i / 10) + 1))
+    assert.equal(byValue.get(i)![2], expect)
+    assert.equal(byValue.get(i)![3], BigInt(Math.floor(i / 10) + 1))
   }
+  // output is grouped by partition
+  assert.deepEqual(rows.slice(0, 3).map(r => r[1]), [0, 10, 20])
 })
 
 test('window over empty input', () => {
@@ -180,7 +184,7 @@ test('RANGE frames with INTERVAL offsets over DATE keys follow the calendar', ()
   const frame: BoundFrame = { units: 'range', start: month, end: CUR, exclude: 'no_others' }
   assert.deepEqual(run(window(input, [aggWin(agg(SUM, [ref(v!)]), [], [key(ref(k!))], frame)])).map(r => r[2]), [1, 3, 6, 14, 16])
   // descending: "preceding" means later dates
-  const desc = run(window(input, [aggWin(agg(SUM, [ref(v!)]), [], [key(ref(k!), true)], frame)])).map(r => r[2])
-  assert.deepEqual(desc, [3, 6, 12, 8, 16])
+  const desc = run(window(input, [aggWin(agg(SUM, [ref(v!)]), [], [key(ref(k!), true)], frame)])).map(r => [r[1], r[2]])
+  assert.deepEqual(desc, [[8, 8], [4, 12], [2, 6], [1, 3], [16, 16]])
   assert.throws(() => run(window(values([INTEGER], [[1]]), [aggWin(agg(COUNT, []), [], [key(ref(input.output[0]!))], frame)])))
 })
