@@ -20,11 +20,8 @@ import { parseDate } from '../types/parse.ts'
 import { UnitCache, big, num, onlyUserErrors, rowKernel, str } from './datetime-kernels.ts'
 import { registerTemporalOperators } from './datetime-operators.ts'
 import { registerTimeBucket } from './datetime-bucket.ts'
-import { registerBuiltinCasts } from './cast.ts'
 
 export function registerDateTimeFunctions(hooks: Hooks): void {
-  // the built-in casts are registered here until the function index registers them itself
-  registerBuiltinCasts(hooks)
   registerClock(hooks)
   registerParts(hooks)
   registerTruncAndDiff(hooks)

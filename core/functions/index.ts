@@ -5,6 +5,7 @@
 import type { Hooks } from '../hooks/registry.ts'
 import { registerBuiltinTypes } from '../types/builtin-types.ts'
 import { registerDateTimeFunctions } from './datetime.ts'
+import { registerBuiltinCasts } from './cast.ts'
 import { registerOperators } from './operators.ts'
 import { registerMathFunctions } from './math.ts'
 import { registerStringFunctions } from './string.ts'
@@ -17,6 +18,7 @@ import { registerSettings } from './settings.ts'
 
 export function registerBuiltins(hooks: Hooks): void {
   registerBuiltinTypes(hooks)
+  registerBuiltinCasts(hooks)
   registerSettings(hooks)
   registerOperators(hooks)
   registerMathFunctions(hooks)

@@ -104,7 +104,7 @@ export class Hooks {
   }
 
   private put<T>(table: Map<string, T>, kind: HookKind, name: string, def: T, origin: Origin): void {
-    const key = kind === 'type' ? name : name.toLowerCase()
+    const key = kind === 'type' || kind === 'cast' ? name : name.toLowerCase()
     const existing = this.origins.get(`${kind}:${key}`)
     if (table.has(key) && existing !== undefined && existing.extension !== origin.extension) {
       throw new GrizzlyError(SqlState.duplicateObject,
