@@ -70,7 +70,8 @@ export function struct(fields: readonly StructField[]): StructType { return { id
  * - 'u8' Uint8Array (BOOLEAN as 0/1), 'i8' 'i16' 'i32' signed typed arrays,
  * - 'i64' BigInt64Array (BIGINT; DECIMAL wider than 15 digits uses 'big'),
  * - 'f32' Float32Array, 'f64' Float64Array (DOUBLE; DECIMAL ≤ 15 digits as scaled integers;
- *   TIMESTAMP and TIME as integer microseconds, exact within ±285,000 years),
+ *   TIMESTAMP and TIME as integer microseconds: exact for 1685–2255, beyond that the
+ *   microsecond digits round (a known limitation; a BigInt64 or days+micros layout would lift it),
  * - 'date' Int32Array of days since 1970-01-01,
  * - 'big' Array<bigint> (DECIMAL 16–38 digits as scaled integers),
  * - 'str' Array<string>, 'blob' Array<Uint8Array>, 'interval' Array<Interval>,
