@@ -1,8 +1,9 @@
 /**
  * Hash index over the live rows of one PRIMARY KEY or UNIQUE key: key → row position.
- * Single-column keys use the raw value as the Map key (numbers, bigints and strings compare by
- * value in a Map); composite keys are encoded to one string. Keys with a NULL part are never
- * indexed, so NULLs never conflict (SQL rule).
+ * Single-column numeric keys (BIGINT included while exact as a double) go to a typed-array hash
+ * table; strings, wide integers and composite keys (encoded as one string) to a Map. Keys with a
+ * NULL part are never indexed, so NULLs never conflict (SQL rule). Positions must stay below
+ * 2^31.
  */
 import type { LogicalType, PhysicalType, Value } from '../types/types.ts'
 import { physicalOf } from '../types/types.ts'
@@ -42,8 +43,6 @@ export class UniqueIndex {
   clear(): void { this.numbers.clear(); this.map.clear() }
   /** room for `extra` more numeric keys */
   reserve(extra: number): void { this.numbers.reserve(this.numbers.size + extra) }
-
-  setColumnType(keyPart: number, type: LogicalType): void { this.physicals[keyPart] = physicalOf(type) }
 
   /** key of row i of `vectors` (one per key column, in key order); null when a part is NULL */
   keyOfVectors(vectors: readonly Vector[], i: number): IndexKey | null {
