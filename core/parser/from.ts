@@ -5,7 +5,8 @@ import { notSupported } from '../errors.ts'
 import type { Expr, JoinType, Query, TableAlias, TableRef } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parseExpr } from './expressions.ts'
-import { isQueryStart, parseArgument } from './primary.ts'
+import { parseArgument } from './calls.ts'
+import { isQueryStart } from './primary.ts'
 import { identifierList, parseQuery, selectStarFrom } from './query.ts'
 
 /** Comma-separated FROM entries (each possibly a chain of joins). */

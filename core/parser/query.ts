@@ -10,7 +10,8 @@ import type {
 import type { Cursor } from './cursor.ts'
 import { parseExpr, parseExprList, parseNullsOrder, parseOrderItems } from './expressions.ts'
 import { parseFromList } from './from.ts'
-import { isQueryStart, parseWindowSpec } from './primary.ts'
+import { parseWindowSpec } from './calls.ts'
+import { isQueryStart } from './primary.ts'
 
 export function parseQuery(p: Cursor): Query {
   const pos = p.pos

@@ -10,7 +10,7 @@ import { parseAlter, parseCreate, parseDrop } from './ddl.ts'
 import { parseDelete, parseInsert, parseUpdate } from './dml.ts'
 import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
-import { parseArgument } from './primary.ts'
+import { parseArgument } from './calls.ts'
 import { isQueryStart, parseQuery, parseQueryAfterWith, parseWith, selectStarFrom } from './query.ts'
 
 export type StatementParser = (p: Cursor) => Statement
