@@ -1,13 +1,11 @@
 /**
- * Shared pieces for built-in kernels: validity merging, reading numeric vectors of any physical
- * layout, generated typed-array loops and the uniform overflow / domain errors.
+ * Shared pieces for built-in kernels: validity merging, scaled DECIMAL reads, text rendering of
+ * any argument, generated typed-array loops and the uniform overflow / domain errors.
  */
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
-import {
-  type DecimalType, type LogicalType, type PhysicalType, type Value, DECIMAL_MAX_WIDTH, physicalOf, typeToString,
-} from '../types/types.ts'
-import { Vector, allocData, getValue } from '../vector/vector.ts'
-import type { FunctionContext, ScalarKernel } from '../hooks/contracts.ts'
+import { type LogicalType, type PhysicalType, physicalOf, typeToString } from '../types/types.ts'
+import { Vector, getValue } from '../vector/vector.ts'
+import type { ScalarKernel } from '../hooks/contracts.ts'
 import { formatValue } from '../types/format.ts'
 
 /** AND of the validity masks of `vectors` (null = all valid). */
@@ -33,12 +31,6 @@ export function compactValidity(mask: Uint8Array | null, count: number): Uint8Ar
   if (mask === null) return null
   for (let i = 0; i < count; i++) if (mask[i] === 0) return mask
   return null
-}
-
-export function arg(args: readonly Vector[], i: number): Vector {
-  const v = args[i]
-  if (v === undefined) throw new InternalError(`kernel called without argument ${i + 1}`)
-  return v
 }
 
 /** Typed-array constructor name of a fixed-width physical type, for generated code. */
@@ -93,16 +85,6 @@ export function compileMapKernel(
   return make(Vector, returns, ...helperNames.map(h => helpers[h])) as ScalarKernel
 }
 
-/** Reads a numeric-ish element as a JS number, whatever the physical layout. */
-export function numberAt(v: Vector, i: number): number {
-  const d = v.data as ArrayLike<number | bigint>
-  const x = d[i]
-  return typeof x === 'bigint' ? Number(x) : (x as number)
-}
-
-/** Scale of a DECIMAL type, 0 for other types. */
-export function scaleOf(t: LogicalType): number { return t.id === 'DECIMAL' ? t.scale : 0 }
-
 export const POW10_BIG: readonly bigint[] = Array.from({ length: 40 }, (_, k) => 10n ** BigInt(k))
 export const POW10: readonly number[] = Array.from({ length: 40 }, (_, k) => 10 ** k)
 
@@ -111,30 +93,6 @@ export function scaledBig(v: Vector, i: number): bigint {
   if (v.validity !== null && v.validity[i] === 0) return 0n
   const x = (v.data as ArrayLike<number | bigint>)[i]!
   return typeof x === 'bigint' ? x : BigInt(Math.round(x))
-}
-
-/** Writes scaled-integer bigints into a fresh vector of DECIMAL type `t` (either layout). */
-export function decimalVectorFromBig(t: DecimalType, values: readonly bigint[], validity: Uint8Array | null): Vector {
-  const n = values.length
-  if (physicalOf(t) === 'f64') {
-    const out = new Float64Array(n)
-    for (let i = 0; i < n; i++) out[i] = Number(values[i]!)
-    return new Vector(t, n, out, validity)
-  }
-  return new Vector(t, n, values.slice(), validity)
-}
-
-/** Throws 22003 when |x| does not fit DECIMAL(width). */
-export function checkDecimalFits(x: bigint, width: number, what: string): void {
-  const limit = POW10_BIG[Math.min(width, DECIMAL_MAX_WIDTH)]!
-  if (x >= limit || x <= -limit) {
-    throw outOfRange(`Overflow in ${what}: value does not fit DECIMAL(${width})`, 'cast to DOUBLE or a wider DECIMAL')
-  }
-}
-
-/** An empty vector of `type` with `count` zeroed rows, to be filled in by a kernel. */
-export function blankVector(type: LogicalType, count: number, validity: Uint8Array | null = null): Vector {
-  return new Vector(type, count, allocData(physicalOf(type), count), validity)
 }
 
 /** All rows of v hold the same (valid) value — lets kernels precompile a pattern once. */
@@ -149,12 +107,6 @@ export function isUniform(v: Vector, count: number): boolean {
   for (let i = 1; i < count; i++) if (d[i] !== first) return false
   return true
 }
-
-/** Boxed value of row i, typed as a string-returning read for VARCHAR vectors. */
-export function strings(v: Vector): string[] { return v.data as string[] }
-
-export type { FunctionContext, Value }
-export { getValue }
 
 /** Reads row i of any vector as its SQL text (VARCHAR rows as they are). */
 export function textReader(v: Vector): (i: number) => string {
