@@ -338,7 +338,8 @@ export function sortedOrder(keys: readonly Vector[], specs: readonly SortSpec[],
         for (let k = 0; k < n; k++) {
           const a = normalized[k]!
           const d = a[i]! - a[j]!
-          if (d !== 0) return d
+          // two NULLs (both ±Infinity) give NaN: a tie
+          if (d < 0 || d > 0) return d
         }
         return i - j
       })

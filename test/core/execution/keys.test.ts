@@ -78,17 +78,20 @@ test('sortedOrder: generic and normalised paths agree, and both are stable', () 
   const strs = Array.from({ length: n }, () => rnd() < 0.1 ? null : `s${Math.floor(rnd() * 30)}`)
   const huge = Array.from({ length: n }, (_, i) => i % 7 === 0 ? null : BigInt(Math.floor(rnd() * 50)) * 2n ** 56n + 1n)
   const specsList = [
-    [{ descending: false, nullsFirst: false }, { descending: true, nullsFirst: true }],
-    [{ descending: true, nullsFirst: false }, { descending: false, nullsFirst: true }],
+    [{ descending: false, nullsFirst: false }, { descending: true, nullsFirst: true }, { descending: false, nullsFirst: false }],
+    [{ descending: true, nullsFirst: false }, { descending: false, nullsFirst: true }, { descending: true, nullsFirst: true }],
   ]
+  const third = Array.from({ length: n }, () => rnd() < 0.3 ? null : Math.floor(rnd() * 3))
   for (const specs of specsList) {
-    const keys = [vectorFromValues(INTEGER, ints), vectorFromValues(VARCHAR, strs)]
-    const order = Array.from(sortedOrder(keys, specs, n))
-    const reference = Array.from({ length: n }, (_, i) => i).sort((i, j) => {
-      const c0 = orderOf(ints[i]!, ints[j]!, specs[0]!, INTEGER)
-      return c0 !== 0 ? c0 : orderOf(strs[i]!, strs[j]!, specs[1]!, VARCHAR) || i - j
-    })
-    assert.deepEqual(order, reference)
+    const keys = [vectorFromValues(INTEGER, ints), vectorFromValues(VARCHAR, strs), vectorFromValues(INTEGER, third)]
+    const reference = Array.from({ length: n }, (_, i) => i).sort((i, j) =>
+      orderOf(ints[i]!, ints[j]!, specs[0]!, INTEGER) || orderOf(strs[i]!, strs[j]!, specs[1]!, VARCHAR) ||
+      orderOf(third[i]!, third[j]!, specs[2]!, INTEGER) || i - j)
+    assert.deepEqual(Array.from(sortedOrder(keys, specs, n)), reference)
+    // two keys take the unrolled path
+    const twoRef = Array.from({ length: n }, (_, i) => i).sort((i, j) =>
+      orderOf(ints[i]!, ints[j]!, specs[0]!, INTEGER) || orderOf(strs[i]!, strs[j]!, specs[1]!, VARCHAR) || i - j)
+    assert.deepEqual(Array.from(sortedOrder(keys.slice(0, 2), specs.slice(0, 2), n)), twoRef)
     // bigints beyond 2^53 take the generic comparator
     const big = Array.from(sortedOrder([vectorFromValues(BIGINT, huge)], [specs[0]!], n))
     const bigRef = Array.from({ length: n }, (_, i) => i).sort((i, j) => orderOf(huge[i]!, huge[j]!, specs[0]!, BIGINT) || i - j)
