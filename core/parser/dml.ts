@@ -8,7 +8,7 @@ import type {
 import type { Cursor } from './cursor.ts'
 import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
-import { identifierList, parseExprOrDefault, parseQuery, parseSelectItems } from './query.ts'
+import { identifierList, isQueryStart, parseExprOrDefault, parseQuery, parseSelectItems } from './query.ts'
 
 /** INSERT … ; `orAction` is preset by `REPLACE INTO` (SQLite spelling). */
 export function parseInsert(p: Cursor, withClause: WithClause | null, pos = p.pos): InsertStatement {
@@ -51,7 +51,7 @@ export function parseInsert(p: Cursor, withClause: WithClause | null, pos = p.po
 function isQueryInParens(p: Cursor): boolean {
   let k = 0
   while (p.isOp('(', k)) k++
-  return k > 0 && (p.isKw('select', k) || p.isKw('with', k) || p.isKw('values', k) || p.isKw('from', k))
+  return k > 0 && isQueryStart(p, k)
 }
 
 function parseOnConflict(p: Cursor): OnConflict {

@@ -219,7 +219,9 @@ function parseKeywordPrimary(p: Cursor): Expr {
       break
     case 'interval': {
       const next = p.peek(1)
-      if (next.type === 'string' || next.type === 'number' || (next.type === 'op' && (next.text === '(' || next.text === '-' || next.text === '+'))) {
+      // `interval + 1` is a column named interval; INTERVAL -2 DAY is a literal
+      const signedNumber = next.type === 'op' && (next.text === '-' || next.text === '+') && p.peek(2).type === 'number' && intervalUnitAt(p, 3) !== undefined
+      if (next.type === 'string' || next.type === 'number' || (next.type === 'op' && next.text === '(') || signedNumber) {
         p.next()
         return parseInterval(p, pos)
       }

@@ -245,3 +245,22 @@ test('referential actions: the default is accepted, others are not silently drop
   fails('CREATE TABLE t (a INT REFERENCES u ON DELETE SET DEFAULT)', '0A000', 35, /SET DEFAULT/)
   fails('CREATE TABLE t (a INT REFERENCES u ON DELETE EXPLODE)', '42601', 45)
 })
+
+test('common words work as table, column and alias names in every statement', () => {
+  const words = ['name', 'type', 'value', 'key', 'year', 'month', 'day', 'date', 'time', 'timestamp', 'text', 'first', 'last', 'data', 'position', 'filter', 'values', 'interval', 'row', 'start', 'temp', 'replace', 'exclude', 'over', 'partition', 'range', 'rows', 'sequence', 'index', 'comment', 'language', 'version']
+  for (const w of words) {
+    const sql = [
+      `CREATE TABLE ${w} (${w} INT, other ${w === 'text' ? 'VARCHAR' : 'INT'})`,
+      `INSERT INTO ${w} (${w}) VALUES (1)`,
+      `UPDATE ${w} SET ${w} = ${w} + 1 WHERE ${w} > 0`,
+      `DELETE FROM ${w} WHERE ${w} IS NULL`,
+      `SELECT ${w}, ${w}.${w}, t.${w} AS ${w}, ${w} ${w === 'over' ? 'AS ' : ''}x FROM ${w} AS t JOIN ${w} ON true ORDER BY ${w}`,
+      `SELECT * FROM ${w} ${w}`,
+      `ALTER TABLE ${w} RENAME COLUMN ${w} TO ${w}2`,
+      `DROP TABLE ${w}`,
+    ]
+    for (const s of sql) {
+      try { assert.equal(parse(s).length, 1) } catch (e) { assert.fail(`${s}: ${String(e)}`) }
+    }
+  }
+})
