@@ -52,6 +52,7 @@ export class Database {
   readonly readOnly: boolean
   private readonly defaultSettings: Map<string, Value>
   private readonly defaultConnection: Connection
+  private readonly connections = new Set<Connection>()
   private closed = false
 
   private constructor(options: OpenOptions) {
@@ -77,7 +78,9 @@ export class Database {
   /** A new session on this database, with its own settings and transaction. */
   connect(): Connection {
     this.checkOpen()
-    return new Connection(this)
+    const c = new Connection(this)
+    this.connections.add(c)
+    return c
   }
 
   query(sql: string, params: readonly unknown[] = []): Promise<Result> { return this.defaultConnection.query(sql, params) }
@@ -98,7 +101,15 @@ export class Database {
     }
   }
 
-  async close(): Promise<void> { this.closed = true }
+  /** Closes the database; open transactions of its sessions are rolled back. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    for (const c of [...this.connections, this.defaultConnection]) await c.close()
+    this.closed = true
+  }
+
+  /** @internal */
+  forget(c: Connection): void { this.connections.delete(c) }
 
   /** @internal */
   defaultSetting(name: string): Value | undefined {
@@ -170,6 +181,16 @@ export class Connection {
   }
 
   get inTransaction(): boolean { return this.explicitTxn !== null }
+
+  /** Ends the session: an open transaction is rolled back (nothing uncommitted survives it). */
+  close(): Promise<void> {
+    return this.enqueue(() => {
+      const txn = this.explicitTxn
+      this.explicitTxn = null
+      if (txn !== null) this.database.transactions.rollback(txn)
+      this.database.forget(this)
+    })
+  }
 
   private enqueue<T>(work: () => T): Promise<T> {
     const run = this.queue.then(() => work())

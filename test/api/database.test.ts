@@ -94,3 +94,12 @@ test('a closed database refuses queries', async () => {
 test('file databases are refused until durable storage exists', async () => {
   await assert.rejects(Database.open('x.grz'), (e: unknown) => e instanceof GrizzlyError && e.code === '0A000')
 })
+
+test('closing a connection rolls back its open transaction', async () => {
+  const db = await fresh()
+  const con = db.connect()
+  await con.query('BEGIN')
+  await con.query('DELETE FROM t')
+  await con.close()
+  assert.equal((await db.query('SELECT count(*) FROM t')).rows[0]![0], 3n)
+})
