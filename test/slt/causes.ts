@@ -117,9 +117,9 @@ ${summaryLines(run).map(l => `- ${l}`).join('\n')}
 
 For reference, DuckDB 1.5 itself passes every DuckDB file and 32 of the 40 SQLite files; run
 through this runner (\`--engine duckdb\`) it passes 660 of the 667 DuckDB files that are not skipped
-(the 7 misses are how node-api hands over a few exotic values). The SQLite record count differs a
-little from the README's because this runner counts every record it executes when answering as
-\`postgresql\`, including those after a failing statement.
+(the 7 misses are how node-api hands over a few exotic values). SQLite records are counted as the
+corpus README counts them: 209,483 records run when answering as \`postgresql\`, including those
+after a failing statement.
 
 ## Failing files by cause
 

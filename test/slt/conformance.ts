@@ -53,6 +53,7 @@ export interface FileEntry {
 export interface ConformanceRun {
   readonly engine: EngineName
   readonly millis: number
+  readonly workers?: number
   readonly suites: Partial<Record<SuiteName, SuiteSummary>>
   /** by path relative to the corpus root, e.g. `duckdb/tests/select/…` */
   readonly files: Record<string, FileEntry>
@@ -109,8 +110,9 @@ export function collectJobs(options: ConformanceOptions = {}): WorkerJob[] {
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceRun> {
   const started = Date.now()
   const jobs = collectJobs(options)
+  const workers = options.workers ?? Math.min(2, availableParallelism())
   const results = await runInWorkers(jobs, {
-    workers: options.workers ?? Math.min(2, availableParallelism()),
+    workers,
     stallMs: 30_000, fileMs: 300_000, totalMs: options.totalMs ?? 20 * 60_000,
     onResult: options.onResult,
   })
@@ -136,7 +138,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
       ...(f?.actual === undefined ? {} : { actual: clip(f.actual, 500) }),
     }
   }
-  return { engine: options.engine ?? 'grizzly', millis: Date.now() - started, suites, files }
+  return { engine: options.engine ?? 'grizzly', millis: Date.now() - started, workers, suites, files }
 }
 
 /** Clipped, and without this machine's paths (the corpus folder, scratch directories). */
@@ -189,7 +191,7 @@ export function summaryLines(run: ConformanceRun): string[] {
   const d = run.suites.duckdb, s = run.suites.sqlite
   if (d !== undefined) lines.push(`DuckDB corpus: ${d.passingFiles} / ${d.files} files pass (${d.failingFiles} fail, ${d.skippedFiles} skipped); records passing ${d.recordsPassed} / ${d.recordsRun} run`)
   if (s !== undefined) lines.push(`SQLite corpus: ${s.recordsPassed} / ${s.recordsRun} records pass; files ${s.passingFiles} / ${s.files} (${s.failingFiles} fail, ${s.skippedFiles} skipped)`)
-  lines.push(`time: ${(run.millis / 1000).toFixed(1)} s (${run.engine})`)
+  lines.push(`time: ${(run.millis / 1000).toFixed(1)} s with ${run.workers ?? 2} worker processes (${run.engine})`)
   return lines
 }
 
