@@ -110,9 +110,14 @@ export class ExactSumState implements AggregateState {
       this.spill(d, BigInt(o.lo[s]!) + (o.hi[s] ?? 0n))
     }
   }
-  finalize(groups: number): Vector {
+  /** exact per-group totals */
+  totals(groups: number): bigint[] {
     const totals = new Array<bigint>(groups)
     for (let g = 0; g < groups; g++) totals[g] = BigInt(this.lo[g]!) + (this.hi[g] ?? 0n)
+    return totals
+  }
+  finalize(groups: number): Vector {
+    const totals = this.totals(groups)
     const validity = validityFromFlags(this.has, groups)
     if (this.returns.id === 'BIGINT') {
       const out = new BigInt64Array(groups)
@@ -163,36 +168,50 @@ class FloatFoldState implements AggregateState {
   }
 }
 
-/** avg → DOUBLE; a DECIMAL input is divided by its scale at the end. */
+/**
+ * avg → DOUBLE. Floats add in doubles; integers and DECIMALs add exactly (as sum does) and the
+ * exact total is divided once at the end, DECIMALs by count × 10^scale, so the mean is as close
+ * to the true quotient as a double allows (DuckDB divides its HUGEINT sum the same way).
+ */
 class AvgState implements AggregateState {
   private sum = new Float64Array(16)
   private n = new Float64Array(16)
-  constructor(private readonly divisor: number) {}
-  resize(groups: number): void { this.sum = growF64(this.sum, groups); this.n = growF64(this.n, groups) }
+  private readonly exact: ExactSumState | null
+  constructor(private readonly scale: number, exact: boolean) {
+    this.exact = exact ? new ExactSumState(decimal(38, 0)) : null
+  }
+  resize(groups: number): void {
+    this.sum = growF64(this.sum, groups); this.n = growF64(this.n, groups)
+    this.exact?.resize(groups)
+  }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
-    const v = argVector(args, 0), m = v.validity, d = v.data
-    const sum = this.sum, n = this.n
-    if (d instanceof BigInt64Array || Array.isArray(d)) {
-      const a = d as ArrayLike<bigint>
-      for (let i = 0; i < count; i++) if (m === null || m[i] === 1) { const g = groupIds[i]!; sum[g]! += Number(a[i]!); n[g]!++ }
-      return
-    }
-    const a = d as Float64Array
-    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) { const g = groupIds[i]!; sum[g]! += a[i]!; n[g]!++ }
+    const v = argVector(args, 0), m = v.validity
+    const n = this.n
+    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) n[groupIds[i]!]!++
+    if (this.exact !== null) { this.exact.update(args, groupIds, count); return }
+    const a = v.data as Float64Array, sum = this.sum
+    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) sum[groupIds[i]!]! += a[i]!
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
     for (let i = 0; i < count; i++) { this.sum[dst[i]!]! += o.sum[src[i]!]!; this.n[dst[i]!]! += o.n[src[i]!]! }
+    if (this.exact !== null && o.exact !== null) this.exact.combine(o.exact, src, dst, count)
   }
   finalize(groups: number): Vector {
     const out = new Float64Array(groups)
     const valid = new Uint8Array(groups)
     let nulls = false
+    const totals = this.exact?.totals(groups)
+    const scaleFactor = 10n ** BigInt(this.scale)
     for (let g = 0; g < groups; g++) {
       const n = this.n[g]!
       if (n === 0) { nulls = true; continue }
       valid[g] = 1
-      out[g] = this.sum[g]! / n / this.divisor
+      if (totals === undefined) { out[g] = this.sum[g]! / n; continue }
+      const d = BigInt(n) * scaleFactor
+      const t = totals[g]!
+      const q = t / d
+      out[g] = Number(q) + Number(t - q * d) / Number(d)
     }
     return new Vector(DOUBLE, groups, out, nulls ? valid : null)
   }
@@ -342,7 +361,8 @@ export function registerBasicAggregates(hooks: Hooks): void {
   hooks.registerAggregate({
     name: 'avg', aliases: ['mean'], nulls: 'skip', description: 'arithmetic mean as DOUBLE',
     overloads: [
-      ...[...INTEGER_TYPES, REAL, DOUBLE].map(t => ({ args: [t], returns: DOUBLE, createState: () => new AvgState(1) })),
+      ...INTEGER_TYPES.map(t => ({ args: [t], returns: DOUBLE, createState: () => new AvgState(0, true) })),
+      ...[REAL, DOUBLE].map(t => ({ args: [t], returns: DOUBLE, createState: () => new AvgState(0, false) })),
       { args: [DATE], returns: TIMESTAMP, createState: () => new TemporalAvgState(TIMESTAMP, 86_400_000_000) },
       { args: [TIMESTAMP], returns: TIMESTAMP, createState: () => new TemporalAvgState(TIMESTAMP, 1) },
       { args: [TIME], returns: TIME, createState: () => new TemporalAvgState(TIME, 1) },
@@ -350,7 +370,7 @@ export function registerBasicAggregates(hooks: Hooks): void {
     bind: argTypes => {
       const t = argTypes[0]
       if (argTypes.length !== 1 || t?.id !== 'DECIMAL') return undefined
-      return { argTypes, returns: DOUBLE, createState: () => new AvgState(10 ** t.scale) }
+      return { argTypes, returns: DOUBLE, createState: () => new AvgState(t.scale, true) }
     },
   })
   hooks.registerAggregate({
