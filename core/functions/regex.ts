@@ -206,7 +206,7 @@ function checkGroup(re: RegExp, group: number): void {
 function extractKernel(optsAt: number): ScalarKernel {
   return (args, count) => {
     const s = args[0]!.data as string[], p = args[1]!.data as string[]
-    if (args[2] !== undefined && !isUniform(args[2], count)) {
+    if (args[2] !== undefined && args[2].validity === null && !isUniform(args[2], count)) {
       throw new GrizzlyError(SqlState.invalidParameterValue, 'regexp_extract: the group index must be a constant',
         { hint: 'write the group number as a literal, e.g. regexp_extract(s, p, 1)' })
     }
@@ -263,7 +263,9 @@ function extractAllKernel(optsAt: number): ScalarKernel {
       const re = compileRegex(sourceOf(p[i]!, o), o.flags + 'g')
       const g = groupIndex(args, 2, i)
       const found: (string | undefined)[] = []
-      for (const m of matchesOf(s[i]!, re)) {
+      // unlike global replacement, extraction reports an empty match right after a match too
+      re.lastIndex = 0
+      for (const m of s[i]!.matchAll(re)) {
         // DuckDB checks the group only once something matched; a negative group finds nothing
         if (g < 0) return []
         if (found.length === 0) checkGroup(re, g)

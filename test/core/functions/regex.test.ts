@@ -49,3 +49,8 @@ test('regexp_extract wants a constant group; POSIX classes work', () => {
   assert.equal(call1('regexp_full_match', [V, V, V], ['hello\nworld', '.*', 'n']), false)
   assert.equal(call1('regexp_replace', [V, V, V, V], ['hello\nworld', '.*', 'x', 'sg']), 'x')
 })
+
+test('extraction keeps empty matches; a NULL group gives NULL', () => {
+  assert.deepEqual(call1('regexp_extract_all', [V, V], ['aabca', 'a*']), ['aa', '', '', 'a', ''])
+  assert.deepEqual(callRows('regexp_extract', [V, V, INTEGER], [['foobarbaz', 'b..', null]]), [null])
+})
