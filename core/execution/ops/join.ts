@@ -15,7 +15,7 @@ import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
 import { referencedColumns } from '../../plan/expr.ts'
 import type { JoinNode } from '../../plan/logical.ts'
 import { BOOLEAN, typeEquals } from '../../types/types.ts'
-import { concatVectors, DataChunk, gather, getValue, Vector } from '../../vector/vector.ts'
+import { concatVectors, DataChunk, gather, getValue, slice, Vector } from '../../vector/vector.ts'
 import { GroupTable } from '../group-table.ts'
 import { valueEquals } from '../keys.ts'
 import {
@@ -25,6 +25,9 @@ import {
 import { conjunction } from './basic.ts'
 
 type JoinType = JoinNode['joinType']
+
+/** nested loops pair at most this many rows per step, so a large cross product streams */
+const MAX_PAIRS_PER_STEP = 1 << 18
 
 /** Matching pairs of one left chunk. `nullFlag[i]`: some comparison for left row i was NULL (mark joins). */
 interface Matches {
@@ -421,6 +424,24 @@ export class NestedLoopJoinOperator extends Operator {
     this.condition = node.condition === null ? null : new Residual(node.condition, node, frame, node.joinType === 'mark')
   }
 
+  private pendingLeft: DataChunk | null = null
+  private pendingAt = 0
+
+  /** The next slice of left rows, small enough that its pairs with every right row stay bounded. */
+  private nextLeft(rightCount: number): DataChunk | null {
+    if (this.pendingLeft === null) {
+      this.pendingLeft = this.leftOp.next()
+      this.pendingAt = 0
+      if (this.pendingLeft === null) return null
+    }
+    const c = this.pendingLeft
+    const rows = Math.max(1, Math.floor(MAX_PAIRS_PER_STEP / Math.max(1, rightCount)))
+    if (this.pendingAt === 0 && c.size <= rows) { this.pendingLeft = null; return c }
+    const start = this.pendingAt, end = Math.min(c.size, start + rows)
+    this.pendingAt = end
+    if (end === c.size) this.pendingLeft = null
+    return new DataChunk(c.columns.map(v => slice(v, start, end)), end - start)
+  }
 
   protected pull(): DataChunk | null {
     if (this.right === null) {
@@ -428,7 +449,7 @@ export class NestedLoopJoinOperator extends Operator {
       this.emitter = new JoinEmitter(this.node.joinType, this.right)
     }
     const right = this.right, emitter = this.emitter!
-    for (let c = this.leftOp.next(); c !== null; c = this.leftOp.next()) {
+    for (let c = this.nextLeft(right.count); c !== null; c = this.nextLeft(right.count)) {
       const nullFlag = this.node.joinType === 'mark' ? new Uint8Array(c.size) : null
       nestedLoopMatches(c, null, right, this.condition, this.buf, nullFlag)
       const out = emitter.emit(c, right, { left: this.buf.left, right: this.buf.right, count: this.buf.count, nullFlag })

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import type { JoinNode, LogicalPlan } from '../../../core/plan/logical.ts'
 import type { BoundExpr, OutputColumn } from '../../../core/plan/expr.ts'
 import { BOOLEAN, INTEGER, VARCHAR, type Value } from '../../../core/types/types.ts'
+import { Vector } from '../../../core/vector/vector.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import { executePlan, explainPlan } from '../../../core/execution/index.ts'
 import { and, cmp, context, FixtureTable, lit, out, ref, run, scan, sortRows, tableEntry, values } from './helpers.ts'
@@ -164,4 +165,31 @@ test('hash join over 100k probe rows; EXPLAIN ANALYZE counts rows per operator',
   assert.match(text, new RegExp(`^HASH_JOIN inner ON \\(k = k\\) \\[hash keys: 1\\] \\(rows=${expected}, `))
   assert.match(text, /\n {2}TABLE_SCAN big \[k\] \(rows=100000, /)
   assert.match(text, /\n {2}TABLE_SCAN dim \[k, name\] \(rows=1000, /)
+})
+
+test('large nested-loop joins stream in bounded steps', () => {
+  const L = Array.from({ length: 2000 }, (_, i) => [i])
+  const R = Array.from({ length: 1000 }, (_, i) => [i * 3])
+  const lt = tableEntry('l', [{ name: 'a', type: INTEGER }], new FixtureTable([INTEGER], L))
+  const rt = tableEntry('r', [{ name: 'b', type: INTEGER }], new FixtureTable([INTEGER], R))
+  const ls = scan(lt, [0]), rs = scan(rt, [0])
+  const { chunks } = executePlan(join('cross', ls, rs, null), context())
+  assert.equal(chunks.reduce((n, c) => n + c.size, 0), 2_000_000)
+  assert.ok(chunks.every(c => c.size <= 1 << 18))
+  // LEFT JOIN ON a < b - 2990: only a < 7 find partners; everyone else gets NULL
+  const cond = cmp('<', ref(ls.output[0]!), { kind: 'call', fn: { name: '-', argTypes: [INTEGER, INTEGER], returns: INTEGER, nulls: 'propagate', volatility: 'immutable', invoke: (args, n) => {
+    const a = args[0]!.data as Int32Array, b = args[1]!.data as Int32Array
+    const o = new Int32Array(n)
+    for (let i = 0; i < n; i++) o[i] = a[i]! - b[i]!
+    return new Vector(INTEGER, n, o, null)
+  } }, args: [ref(rs.output[0]!), lit(2990, INTEGER)], type: INTEGER })
+  const rows = run(join('left', ls, rs, cond))
+  let expected = 0
+  for (let a = 0; a < 2000; a++) {
+    let m = 0
+    for (let j = 0; j < 1000; j++) if (a < j * 3 - 2990) m++
+    expected += Math.max(1, m)
+  }
+  assert.equal(rows.length, expected)
+  assert.equal(rows.filter(r => r[1] === null).length, 2000 - 7)
 })
