@@ -137,6 +137,8 @@ function parseSet(p: Cursor): Statement {
   }
   const name = settingName(p)
   if (!p.acceptKw('to') && !p.acceptOp('=')) throw p.unexpected(undefined, 'expected = or TO')
+  // SET x TO DEFAULT is RESET x
+  if (p.isKw('default') && (p.peek(1).type === 'eof' || p.isOp(';', 1))) { p.next(); return { kind: 'reset', pos, name } }
   return { kind: 'set', pos, name, scope, value: parseSettingValue(p) }
 }
 

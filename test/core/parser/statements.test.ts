@@ -196,6 +196,7 @@ test('transactions, EXPLAIN, SET/RESET, SHOW, DESCRIBE, PRAGMA, CALL', () => {
   assert.deepEqual(strip(stmt('SET x = true', 'set').value), { kind: 'boolean', value: true })
   assert.equal(stmt("SET TIME ZONE 'UTC'", 'set').name, 'timezone')
   assert.equal(stmt('RESET threads', 'reset').name, 'threads')
+  assert.equal(stmt('SET threads TO DEFAULT', 'reset').name, 'threads')
   assert.equal(stmt('RESET ALL', 'reset').name, null)
   assert.deepEqual(strip(stmt('SHOW TABLES', 'show').what), { kind: 'tables' })
   assert.deepEqual(strip(stmt('SHOW ALL TABLES', 'show').what), { kind: 'all_tables' })
