@@ -112,10 +112,11 @@ function checkSubstringRange(what: 'offset' | 'length', x: number): void {
 }
 
 /** SQL substring: 1-based start, negative start counts from the end, negative length looks left. */
-export function sqlSubstring(s: string, start: number, length: number | undefined): string {
+export function sqlSubstring(s: string, start: number, length: number | undefined, units?: readonly string[]): string {
   if (start > SUBSTRING_LIMIT || start < -SUBSTRING_LIMIT - 1) checkSubstringRange('offset', start)
   if (length !== undefined && (length > SUBSTRING_LIMIT || length < -SUBSTRING_LIMIT - 1)) checkSubstringRange('length', length)
-  const cps = codePoints(s)
+  // `units` lets substring_grapheme reuse the rules over grapheme clusters
+  const cps = units ?? codePoints(s)
   const n = cps === null ? s.length : cps.length
   let from: number
   let to: number
