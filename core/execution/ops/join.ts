@@ -240,6 +240,8 @@ export class HashJoinOperator extends Operator {
 
   private built: {
     right: Materialized; table: GroupTable; head: Int32Array; next: Int32Array; rightHasNullKey: boolean; keyVectors: Vector[]
+    /** build rows per key */
+    groupSize: Int32Array
   } | null = null
   private emitter: JoinEmitter | null = null
   private finished = false
@@ -270,6 +272,7 @@ export class HashJoinOperator extends Operator {
     const head = new Int32Array(table.size).fill(-1)
     const tail = new Int32Array(table.size).fill(-1)
     const next = new Int32Array(right.count).fill(-1)
+    const groupSize = new Int32Array(table.size)
     const strict = this.keys.map(k => !k.nullsEqual)
     let rightHasNullKey = false
     for (let r = 0; r < right.count; r++) {
@@ -282,9 +285,10 @@ export class HashJoinOperator extends Operator {
       if (head[g] === -1) head[g] = r
       else next[tail[g]!] = r
       tail[g] = r
+      groupSize[g]!++
     }
     this.emitter = new JoinEmitter(this.node.joinType, right)
-    return { right, table, head, next, rightHasNullKey, keyVectors }
+    return { right, table, head, next, rightHasNullKey, keyVectors, groupSize }
   }
 
   private markNulls(c: DataChunk, leftKeys: Vector[], right: Materialized, rightKeys: Vector[], buf: PairBuffer,
@@ -301,11 +305,43 @@ export class HashJoinOperator extends Operator {
     this.residual.survivors(c, right, candidates, nullFlag)
   }
 
+  private readonly pendingLeft: DataChunk[] = []
+
+  /**
+   * The next left chunk to probe; a chunk whose rows would produce more than
+   * MAX_PAIRS_PER_STEP candidate pairs is split at row boundaries first.
+   */
+  private nextLeft(): DataChunk | null {
+    const queued = this.pendingLeft.shift()
+    if (queued !== undefined) return queued
+    const c = this.leftOp.next()
+    if (c === null) return null
+    const { table, groupSize } = this.built!
+    if (this.groups.length < c.size) this.groups = new Int32Array(c.size)
+    table.find(this.leftKeys.map(f => f(c)), c.size, this.groups)
+    let total = 0
+    for (let i = 0; i < c.size; i++) { const g = this.groups[i]!; if (g >= 0) total += groupSize[g]! }
+    if (total <= MAX_PAIRS_PER_STEP) return c
+    let start = 0, pairs = 0
+    for (let i = 0; i < c.size; i++) {
+      const g = this.groups[i]!
+      const add = g >= 0 ? groupSize[g]! : 0
+      if (pairs + add > MAX_PAIRS_PER_STEP && i > start) {
+        this.pendingLeft.push(new DataChunk(c.columns.map(v => slice(v, start, i)), i - start))
+        start = i
+        pairs = 0
+      }
+      pairs += add
+    }
+    this.pendingLeft.push(new DataChunk(c.columns.map(v => slice(v, start, c.size)), c.size - start))
+    return this.pendingLeft.shift()!
+  }
+
   protected pull(): DataChunk | null {
     if (this.built === null) this.built = this.build()
     const { right, table, head, next, rightHasNullKey, keyVectors: rightKeys } = this.built
     const emitter = this.emitter!
-    for (let c = this.leftOp.next(); c !== null; c = this.leftOp.next()) {
+    for (let c = this.nextLeft(); c !== null; c = this.nextLeft()) {
       const n = c.size
       if (this.groups.length < n) this.groups = new Int32Array(n)
       const keyVectors = this.leftKeys.map(f => f(c))

@@ -193,3 +193,17 @@ test('large nested-loop joins stream in bounded steps', () => {
   assert.equal(rows.length, expected)
   assert.equal(rows.filter(r => r[1] === null).length, 2000 - 7)
 })
+
+test('many-to-many hash joins split a probe chunk into bounded steps', () => {
+  const lt = tableEntry('l', [{ name: 'a', type: INTEGER }], new FixtureTable([INTEGER], Array.from({ length: 5000 }, (_, i) => [i % 3 === 0 ? 2 : 1])))
+  const rt = tableEntry('r', [{ name: 'b', type: INTEGER }], new FixtureTable([INTEGER], Array.from({ length: 150 }, () => [1])))
+  const ls = scan(lt, [0]), rs = scan(rt, [0])
+  const c = cmp('=', ref(ls.output[0]!), ref(rs.output[0]!))
+  const ones = Array.from({ length: 5000 }, (_, i) => i).filter(i => i % 3 !== 0).length
+  const { chunks } = executePlan(join('inner', ls, rs, c), context())
+  assert.equal(chunks.reduce((n, ch) => n + ch.size, 0), ones * 150)
+  assert.ok(chunks.every(ch => ch.size <= 1 << 18))
+  const left = run(join('left', ls, rs, c))
+  assert.equal(left.length, ones * 150 + (5000 - ones))
+  assert.equal(run(join('semi', ls, rs, c)).length, ones)
+})
