@@ -194,7 +194,54 @@ export function bindCreateIndex(b: Binder, stmt: CreateIndexStatement): BoundSta
   scope.addBinding(entry.name, entry.schema, entry.columns.map((c, i) => ({ id: i, name: c.name, type: c.type })), stmt.pos)
   const eb = new ExprBinder(b, scope, null, { clause: 'index expressions' })
   for (const c of stmt.columns) eb.bind(c)
-  return { kind: 'command', tag: 'CREATE INDEX', run: () => {} }
+  const name = stmt.name
+  return {
+    kind: 'command', tag: 'CREATE INDEX',
+    run: () => {
+      if (name === null) return
+      const names = indexNames(b)
+      const key = `${entry.schema}.${name}`.toLowerCase()
+      const existing = names.get(key)
+      if (existing !== undefined && catalog.lookup(txn, entry.schema, existing) !== undefined) {
+        if (stmt.ifNotExists) return
+        throw new GrizzlyError(SqlState.duplicateObject, `index "${name}" already exists`, { position: stmt.pos })
+      }
+      names.set(key, entry.name)
+      txn.onRollback(() => { names.delete(key) })
+    },
+  }
+}
+
+/**
+ * Names of the (structure-less) indexes, per catalog, so DROP INDEX and duplicate names behave;
+ * an index whose table is gone is gone too.
+ */
+const INDEX_NAMES = new WeakMap<object, Map<string, string>>()
+function indexNames(b: Binder): Map<string, string> {
+  let m = INDEX_NAMES.get(b.ctx.catalog)
+  if (m === undefined) { m = new Map(); INDEX_NAMES.set(b.ctx.catalog, m) }
+  return m
+}
+
+function bindDropIndex(b: Binder, stmt: DropStatement): BoundStatement {
+  const { catalog, txn } = b.ctx
+  return {
+    kind: 'command', tag: 'DROP INDEX',
+    run: () => {
+      const names = indexNames(b)
+      for (const n of stmt.names) {
+        const schema = n.length >= 2 ? n[n.length - 2]! : catalog.defaultSchema
+        const key = `${schema}.${n[n.length - 1]!}`.toLowerCase()
+        const table = names.get(key)
+        if (table === undefined || catalog.lookup(txn, schema, table) === undefined) {
+          if (stmt.ifExists) continue
+          throw new GrizzlyError(SqlState.undefinedObject, `index "${n.join('.')}" does not exist`, { position: stmt.pos })
+        }
+        names.delete(key)
+        txn.onRollback(() => { names.set(key, table) })
+      }
+    },
+  }
 }
 
 export function bindCreateSequence(_b: Binder, stmt: CreateSequenceStatement): BoundStatement {
@@ -223,7 +270,8 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
         kind: 'command', tag: 'DROP SCHEMA',
         run: () => { for (const n of stmt.names) catalog.dropSchema(txn, n[n.length - 1]!, stmt.ifExists, stmt.cascade) },
       }
-    case 'index': case 'sequence': case 'function': case 'macro':
+    case 'index': return bindDropIndex(b, stmt)
+    case 'sequence': case 'function': case 'macro':
       throw notSupported(`DROP ${stmt.objectType.toUpperCase()}`, stmt.pos)
     default: return assertNever(stmt.objectType, 'object type')
   }

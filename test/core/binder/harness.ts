@@ -1,6 +1,6 @@
 /** Binds SQL against a real catalog and the built-in hooks, for the binder's tests. */
 import assert from 'node:assert/strict'
-import { MemoryCatalog } from '../../../core/catalog/index.ts'
+import { MemoryCatalog, type Transaction } from '../../../core/catalog/index.ts'
 import { TransactionManager } from '../../../core/catalog/transaction.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import { registerBuiltins } from '../../../core/functions/index.ts'
@@ -21,6 +21,7 @@ export interface Fixture {
   settings: Map<string, Value>
   hooks: Hooks
   catalog: MemoryCatalog
+  txn: Transaction
 }
 
 export function fixture(ddl: readonly string[] = DEFAULT_SCHEMA): Fixture {
@@ -46,7 +47,7 @@ export function fixture(ddl: readonly string[] = DEFAULT_SCHEMA): Fixture {
     return bindStatement(stmts[0]!, context(parameterTypes, sql))
   }
   const f: Fixture = {
-    bind, settings, hooks, catalog,
+    bind, settings, hooks, catalog, txn,
     plan(sql) {
       const s = bind(sql)
       assert.equal(s.kind, 'query', `expected a query, got ${s.kind}`)

@@ -90,7 +90,7 @@ test('DELETE with USING and WHERE', () => {
 test('CREATE TABLE binds types, keys, defaults and checks', () => {
   const f = fixture([])
   f.run('CREATE TABLE k (id BIGINT, x DECIMAL(5, 2) DEFAULT 1.5, y VARCHAR[] CHECK (len(y) < 3), z STRUCT(p INT, q VARCHAR), PRIMARY KEY (id), UNIQUE (x))')
-  const k = f.catalog.lookup(null as never, null, 'k')
+  const k = f.catalog.lookup(f.txn, null, 'k')
   assert.ok(k !== undefined && k.kind === 'table')
   if (k?.kind !== 'table') return
   assert.deepEqual(k.columns.map(c => typeName(c.type)), ['BIGINT', 'DECIMAL(5,2)', 'VARCHAR[]', 'STRUCT(p INTEGER, q VARCHAR)'])
@@ -123,7 +123,7 @@ test('CREATE TABLE AS hands back a plan and a create step', () => {
 test('CREATE VIEW checks the query and stores its text', () => {
   const f = fixture()
   f.run('CREATE VIEW w AS SELECT a + 1 AS x FROM t')
-  const w = f.catalog.lookup(null as never, null, 'w')
+  const w = f.catalog.lookup(f.txn, null, 'w')
   assert.ok(w?.kind === 'view' && /SELECT a \+ 1/.test(w.sql))
   assert.deepEqual(f.plan('SELECT x FROM w').names, ['x'])
   assertBindError(f, 'CREATE VIEW bad AS SELECT zz FROM t', SqlState.undefinedColumn)
@@ -143,7 +143,12 @@ test('DROP, ALTER TABLE and CREATE SCHEMA run against the catalog', () => {
   f.run('DROP TABLE s2.x')
   assertBindError(f, 'SELECT * FROM s2.x', SqlState.undefinedTable)
   f.run('DROP TABLE IF EXISTS s2.x')
-  assert.equal(f.bind('CREATE INDEX i ON t (a, b)').kind, 'command')
+  f.run('CREATE INDEX i ON t (a, b)')
+  assert.throws(() => f.run('CREATE INDEX i ON t (a)'), /already exists/)
+  f.run('CREATE INDEX IF NOT EXISTS i ON t (a)')
+  f.run('DROP INDEX i')
+  assert.throws(() => f.run('DROP INDEX i'), /does not exist/)
+  f.run('DROP INDEX IF EXISTS i')
   assertBindError(f, 'CREATE INDEX i ON t (zz)', SqlState.undefinedColumn)
   assertBindError(f, 'CREATE UNIQUE INDEX i ON t (a)', SqlState.featureNotSupported)
   assertBindError(f, 'CREATE INDEX i ON t USING nosuchmethod (a)', SqlState.undefinedObject)
