@@ -19,55 +19,50 @@ type Bound = Omit<BoundAggregate, 'name' | 'nulls' | 'orderSensitive'>
 class StringAggState implements AggregateState {
   // parts are joined once at the end: repeated + would build deep rope strings
   private parts: (string[] | null)[] = []
-  private seps: (string[] | null)[] = []
+  /** DuckDB requires one separator for the whole aggregate, so one is kept */
   private separator: string | null = null
-  resize(groups: number): void { growArray(this.parts, groups, null); growArray(this.seps, groups, null) }
-  /** seps[k] is the separator written before part k (seps[0] is kept for merging) */
-  private add(g: number, text: string, sep: string): void {
-    let p = this.parts[g]
-    if (p === null || p === undefined) { p = []; this.parts[g] = p; this.seps[g] = [] }
-    this.seps[g]!.push(sep)
-    p.push(text)
+  resize(groups: number): void { growArray(this.parts, groups, null) }
+  private useSeparator(sep: string): void {
+    if (this.separator === null) this.separator = sep
+    else if (sep !== this.separator) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, 'string_agg: the separator must be a constant',
+        { hint: "write the separator as a literal, e.g. string_agg(x, ', ')" })
+    }
   }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
     const v = argVector(args, 0), m = v.validity
     const text = textReader(v)
     const sepVec = args[1]
     const seps = sepVec === undefined ? null : sepVec.data as string[]
+    const parts = this.parts
+    if (seps === null) this.useSeparator(',')
     for (let i = 0; i < count; i++) {
       if (m !== null && m[i] === 0) continue
-      const sep = seps === null ? ',' : (sepVec!.validity !== null && sepVec!.validity[i] === 0 ? '' : seps[i]!)
-      // DuckDB requires one separator for the whole aggregate
-      if (this.separator === null) this.separator = sep
-      else if (sep !== this.separator) {
-        throw new GrizzlyError(SqlState.invalidParameterValue, 'string_agg: the separator must be a constant',
-          { hint: "write the separator as a literal, e.g. string_agg(x, ', ')" })
-      }
-      this.add(groupIds[i]!, text(i), sep)
+      if (seps !== null) this.useSeparator(sepVec!.validity !== null && sepVec!.validity[i] === 0 ? '' : seps[i]!)
+      const g = groupIds[i]!
+      const p = parts[g]
+      if (p === null || p === undefined) parts[g] = [text(i)]
+      else p.push(text(i))
     }
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
+    if (o.separator !== null) this.useSeparator(o.separator)
     for (let i = 0; i < count; i++) {
       const p = o.parts[src[i]!] ?? null
       if (p === null) continue
-      const seps = o.seps[src[i]!]!
-      for (let k = 0; k < p.length; k++) this.add(dst[i]!, p[k]!, seps[k]!)
+      const cur = this.parts[dst[i]!] ?? null
+      this.parts[dst[i]!] = cur === null ? p.slice() : cur.concat(p)
     }
   }
   finalize(groups: number): Vector {
     const out = new Array<string>(groups)
     let validity: Uint8Array | null = null
+    const sep = this.separator ?? ','
     for (let g = 0; g < groups; g++) {
       const p = this.parts[g] ?? null
       if (p === null) { validity ??= new Uint8Array(groups).fill(1); validity[g] = 0; out[g] = ''; continue }
-      const seps = this.seps[g]!
-      if (seps.every(x => x === seps[0])) out[g] = p.join(seps[0] ?? '')
-      else {
-        let r = p[0]!
-        for (let k = 1; k < p.length; k++) r += seps[k]! + p[k]!
-        out[g] = r
-      }
+      out[g] = p.join(sep)
     }
     return new Vector(VARCHAR, groups, out, validity)
   }
@@ -176,7 +171,10 @@ class QuantileState implements AggregateState {
     private readonly listResult: boolean,
   ) {
     if (fixed !== null) this.quantiles = fixed.map(checkQuantile)
+    const p = physicalOf(input)
+    this.flat = p === 'i8' || p === 'i16' || p === 'i32' || p === 'f32' || p === 'f64' || p === 'date'
   }
+  private readonly flat: boolean
   resize(groups: number): void { growArray(this.values, groups, null) }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
     const v = argVector(args, 0)
@@ -186,9 +184,18 @@ class QuantileState implements AggregateState {
         if (q !== null) this.quantiles = (Array.isArray(q) ? q as number[] : [q as number]).map(x => checkQuantile(Number(x)))
       }
     }
+    // numbers stored in typed arrays are read directly: no boxing per row
+    const flat = this.flat ? v.data as ArrayLike<number> : null
+    const m = v.validity
     for (let i = 0; i < count; i++) {
-      const x = getValue(v, i)
-      if (x === null) continue
+      let x: Value
+      if (flat !== null) {
+        if (m !== null && m[i] === 0) continue
+        x = flat[i]!
+      } else {
+        x = getValue(v, i)
+        if (x === null) continue
+      }
       const g = groupIds[i]!
       let arr = this.values[g]
       if (arr === null || arr === undefined) { arr = []; this.values[g] = arr }
@@ -205,7 +212,7 @@ class QuantileState implements AggregateState {
       this.values[dst[i]!] = cur === null ? x.slice() : cur.concat(x)
     }
   }
-  private pick(sorted: readonly Value[], q: number): Value {
+  private pick(sorted: ArrayLike<Value>, q: number): Value {
     const n = sorted.length
     if (this.kind === 'disc' || !numericOf(this.input)) return sorted[Math.floor((n - 1) * q)]!
     const pos = (n - 1) * q
@@ -230,9 +237,12 @@ class QuantileState implements AggregateState {
     for (let g = 0; g < groups; g++) {
       const vals = this.values[g]
       if (vals === null || vals === undefined || vals.length === 0) { b.push(null); continue }
-      if (numeric) vals.sort((x, y) => (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0)
-      else vals.sort((x, y) => compareValues(x, y, this.input))
-      const picked = qs.map(q => this.pick(vals, q))
+      let sorted: ArrayLike<Value>
+      // a typed-array sort is numeric and puts NaN last, as the engine orders them
+      if (this.flat) sorted = Float64Array.from(vals as number[]).sort()
+      else if (numeric) sorted = vals.sort((x, y) => (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0)
+      else sorted = vals.sort((x, y) => compareValues(x, y, this.input))
+      const picked = qs.map(q => this.pick(sorted, q))
       b.push(this.listResult ? picked : picked[0]!)
     }
     return b.finish()
