@@ -18,7 +18,7 @@ import { bindStatement, type BinderContext, type BoundStatement } from './binder
 import type { ColumnId, SubqueryBoundExpr } from './plan/expr.ts'
 import type { LogicalPlan } from './plan/logical.ts'
 import type { ExprEnv } from './expression/index.ts'
-import { optimize } from './optimizer/index.ts'
+import { optimize, parseDisabledOptimizers } from './optimizer/index.ts'
 import { explainLogical } from './plan/explain.ts'
 import { executePlan, explainPlan } from './execution/index.ts'
 import type { Transaction } from './catalog/catalog.ts'
@@ -319,8 +319,7 @@ export class Connection {
   }
 
   private optimizePlan(plan: LogicalPlan, txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): LogicalPlan {
-    const disabledText = String(this.setting('disabled_optimizers') ?? '')
-    const disabled = new Set(disabledText.split(',').map(s => s.trim().toLowerCase()).filter(s => s !== ''))
+    const disabled = parseDisabledOptimizers(String(this.setting('disabled_optimizers') ?? ''))
     return optimize(plan, { env: this.plainEnv(fnCtx, params), txn, disabled })
   }
 
