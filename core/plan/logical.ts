@@ -192,6 +192,11 @@ export interface BoundOnConflict {
   readonly where: BoundExpr | null
   readonly existingColumns: readonly OutputColumn[]
   readonly excludedColumns: readonly OutputColumn[]
+  /**
+   * DO NOTHING without a conflict target (INSERT OR IGNORE): a conflict on any primary key or
+   * UNIQUE constraint skips the row, not only one on `target`
+   */
+  readonly anyConstraint?: boolean
 }
 
 /** UPDATE: input yields the row id column (`rowIdColumn`) and the new values of `columns` */

@@ -10,8 +10,9 @@ import { ROW_ID_COLUMN, type TableEntry, type TableProvider } from '../../catalo
 import type { BoundExpr, OutputColumn } from '../../plan/expr.ts'
 import type { DeleteNode, InsertNode, UpdateNode } from '../../plan/logical.ts'
 import { BIGINT } from '../../types/types.ts'
-import { CHUNK_SIZE, DataChunk, gather, nullVector, Vector } from '../../vector/vector.ts'
+import { CHUNK_SIZE, DataChunk, gather, getValue, nullVector, Vector } from '../../vector/vector.ts'
 import { GroupTable } from '../group-table.ts'
+import { valueKey } from '../keys.ts'
 import {
   chunksOf, compileFilter, compileValue, drain, type Frame, layoutOf, materializeChunks, Operator, typesOf,
 } from '../operator.ts'
@@ -146,11 +147,37 @@ export class InsertOperator extends WriteOperator {
     return { count, returned: returningOutput(node.returning, node.returningColumns, returned, frame) }
   }
 
+  /** INSERT OR IGNORE: rows that conflict on any unique key (existing or earlier in the statement) are skipped. */
+  private insertIgnoringConflicts(provider: TableProvider, rows: DataChunk): { count: number; returned: DataChunk[] } {
+    const txn = this.runtime.ctx.txn
+    const n = rows.size
+    const sets = uniqueKeySets(this.node.table, this.node.onConflict!.target)
+    const existing = sets.map(k => provider.lookup!(txn, k, new DataChunk(k.map(c => rows.column(c)), n)))
+    const accepted = sets.map(() => new Set<string>())
+    const fresh: number[] = []
+    for (let i = 0; i < n; i++) {
+      if (existing.some(e => e[i]! >= 0n)) continue
+      // NULL never conflicts
+      const keys = sets.map(k => {
+        const values = k.map(c => getValue(rows.column(c), i))
+        return values.some(v => v === null) ? null : valueKey(values)
+      })
+      if (keys.some((key, s) => key !== null && accepted[s]!.has(key))) continue
+      keys.forEach((key, s) => { if (key !== null) accepted[s]!.add(key) })
+      fresh.push(i)
+    }
+    if (fresh.length === 0) return { count: 0, returned: [] }
+    const ins = new DataChunk(rows.columns.map(v => gather(v, fresh, fresh.length)), fresh.length)
+    provider.insert!(txn, ins)
+    return { count: fresh.length, returned: [ins] }
+  }
+
   private upsert(provider: TableProvider, rows: DataChunk): { count: number; returned: DataChunk[] } {
     const conflict = this.node.onConflict!, table = this.node.table, frame = this.frame
     const txn = this.runtime.ctx.txn
     if (provider.lookup === undefined) throw notSupported(`ON CONFLICT on table "${table.name}"`)
     const n = rows.size
+    if (conflict.action === 'nothing' && conflict.anyConstraint === true) return this.insertIgnoringConflicts(provider, rows)
     const keyVectors = conflict.target.map(t => rows.column(t))
     const existing = provider.lookup(txn, conflict.target, new DataChunk(keyVectors, n))
     // two proposed rows with the same key: the first one wins (DO NOTHING) or it is an error (DO UPDATE)
@@ -209,6 +236,16 @@ export class InsertOperator extends WriteOperator {
     const ordered = new DataChunk(merged.columns.map(v => gather(v, order, order.length)), order.length)
     return { count: count + both.size, returned: [ordered] }
   }
+}
+
+/** Key sets of every primary key and UNIQUE constraint of a table. */
+function uniqueKeySets(table: TableEntry, target: readonly number[]): (readonly number[])[] {
+  const sets: (readonly number[])[] = [target]
+  const { primaryKey, unique } = table.constraints
+  for (const k of [...(primaryKey === null ? [] : [primaryKey]), ...unique]) {
+    if (k.length > 0 && !sets.some(s => s.length === k.length && s.every((c, i) => c === k[i]))) sets.push(k)
+  }
+  return sets.filter(s => s.length > 0)
 }
 
 export class UpdateOperator extends WriteOperator {

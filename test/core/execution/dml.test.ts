@@ -139,3 +139,14 @@ test('UPDATE with a row paired to several source rows updates it once', () => {
   assert.deepEqual(run(plan), [[2n]])
   assert.deepEqual(provider.live(), [[1, 'a', 10], [2, 'b', 10]])
 })
+
+test('INSERT OR IGNORE skips conflicts on any unique constraint', () => {
+  const provider = new FixtureTable([INTEGER, VARCHAR, INTEGER], [[1, 'a', 5]])
+  const entry = tableEntry('u', [{ name: 'id', type: INTEGER }, { name: 'name', type: VARCHAR }, { name: 'qty', type: INTEGER }],
+    provider, { primaryKey: [0], unique: [[2]] })
+  const plan = insert(entry, values([INTEGER, VARCHAR, INTEGER], [[1, 'x', 9], [2, 'b', 5], [3, 'c', 7], [4, 'd', 7], [5, 'e', null], [6, 'f', null]]), [0, 1, 2], {
+    onConflict: { target: [0], action: 'nothing', set: [], where: null, existingColumns: [], excludedColumns: [], anyConstraint: true },
+  })
+  assert.deepEqual(run(plan), [[3n]])
+  assert.deepEqual(provider.live(), [[1, 'a', 5], [3, 'c', 7], [5, 'e', null], [6, 'f', null]])
+})
