@@ -1,0 +1,166 @@
+/**
+ * The TPC-H check shared by check.ts and the test suite: loads the same generated data into
+ * Grizzly and DuckDB, runs a query on both and compares the answers (same column names, same
+ * rows in the same order; DECIMAL, DATE and text values equal as text, other numbers within a
+ * relative 1e-9).
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
+import { Database } from '../../index.ts'
+import { DEFAULT_SEED, TPCH_TABLES, generateTpch } from './generate.ts'
+import { DuckdbLoader, GrizzlyLoader } from './load.ts'
+
+export interface TpchQuery { readonly name: string; readonly sql: string }
+
+const QUERY_DIR = new URL('./queries/', import.meta.url)
+
+/** q01 … q22, in order. */
+export function loadQueries(): TpchQuery[] {
+  return readdirSync(QUERY_DIR).filter(f => /^q\d\d\.sql$/.test(f)).sort()
+    .map(f => ({ name: f.slice(0, 3), sql: readFileSync(new URL(f, QUERY_DIR), 'utf8') }))
+}
+
+export interface Engines {
+  readonly grizzly: Database
+  readonly duckdb: DuckDBConnection
+  /** milliseconds spent generating, and loading into each engine */
+  readonly timings: { readonly generate: number; readonly grizzly: number; readonly duckdb: number }
+  close(): Promise<void>
+}
+
+/** Generates the data once and loads every batch into both engines. */
+export async function openEngines(scaleFactor: number, seed = DEFAULT_SEED): Promise<Engines> {
+  const grizzly = await Database.open()
+  const instance = await DuckDBInstance.create(':memory:')
+  const duckdb = await instance.connect()
+  const names = TPCH_TABLES.map(t => t.name)
+  const toGrizzly = new GrizzlyLoader(grizzly), toDuckdb = new DuckdbLoader(duckdb)
+  await toGrizzly.create(names)
+  await toDuckdb.create(names)
+  let generate = 0, grizzlyMs = 0, duckdbMs = 0
+  let t = performance.now()
+  for (const batch of generateTpch({ scaleFactor, seed })) {
+    const a = performance.now()
+    generate += a - t
+    toGrizzly.append(batch)
+    const b = performance.now()
+    grizzlyMs += b - a
+    toDuckdb.append(batch)
+    t = performance.now()
+    duckdbMs += t - b
+  }
+  toGrizzly.finish()
+  toDuckdb.finish()
+  return {
+    grizzly, duckdb,
+    timings: { generate, grizzly: grizzlyMs, duckdb: duckdbMs },
+    async close() {
+      await grizzly.close()
+      duckdb.closeSync()
+      instance.closeSync()
+    },
+  }
+}
+
+export interface Answer {
+  readonly columns: readonly { readonly name: string; readonly type: string }[]
+  readonly rows: readonly (readonly (string | null)[])[]
+  readonly ms: number
+}
+
+export type Outcome = { readonly kind: 'ok'; readonly answer: Answer } | { readonly kind: 'error'; readonly message: string }
+
+const errorText = (e: unknown): string => (e instanceof Error ? `${(e as { code?: string }).code ?? e.name}: ${e.message}` : String(e))
+
+export async function runGrizzly(db: Database, sql: string): Promise<Outcome> {
+  const start = performance.now()
+  try {
+    const r = await db.query(sql)
+    const ms = performance.now() - start
+    return { kind: 'ok', answer: { columns: r.columns.map(c => ({ name: c.name, type: c.type })), rows: r.textRows(), ms } }
+  } catch (e) {
+    return { kind: 'error', message: errorText(e) }
+  }
+}
+
+export async function runDuckdb(connection: DuckDBConnection, sql: string): Promise<Outcome> {
+  const start = performance.now()
+  try {
+    const reader = await connection.runAndReadAll(sql)
+    const ms = performance.now() - start
+    const types = reader.columnTypes().map(t => t.toString())
+    const columns = reader.columnNames().map((name, i) => ({ name, type: types[i]! }))
+    return { kind: 'ok', answer: { columns, rows: reader.getRows().map(row => row.map(duckdbText)), ms } }
+  } catch (e) {
+    return { kind: 'error', message: errorText(e) }
+  }
+}
+
+/** DECIMAL and DATE values print as DuckDB's CAST(… AS VARCHAR) does; numbers as JavaScript prints them. */
+function duckdbText(v: DuckDBValue): string | null {
+  return v === null ? null : String(v)
+}
+
+export interface Verdict { readonly match: boolean; readonly message: string }
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+const isDecimal = (type: string): boolean => type.startsWith('DECIMAL')
+
+export function valuesAgree(want: string | null, got: string | null, exactText: boolean): boolean {
+  if (want === got) return true
+  if (want === null || got === null || exactText) return false
+  if (!NUMBER.test(want) || !NUMBER.test(got)) return false
+  const p = Number(want), q = Number(got)
+  return p === q || Math.abs(p - q) <= Math.max(Math.abs(p), Math.abs(q)) * 1e-9
+}
+
+/** DuckDB's answer is the expected one; rows must come in the same order (every TPC-H query sorts). */
+export function compareAnswers(expected: Answer, actual: Answer): Verdict {
+  const wantNames = expected.columns.map(c => c.name), gotNames = actual.columns.map(c => c.name)
+  if (wantNames.join('\u0000') !== gotNames.join('\u0000')) {
+    return { match: false, message: `columns: DuckDB (${wantNames.join(', ')}), Grizzly (${gotNames.join(', ')})` }
+  }
+  if (expected.rows.length !== actual.rows.length) {
+    return { match: false, message: `row count: DuckDB ${expected.rows.length}, Grizzly ${actual.rows.length}` }
+  }
+  for (let r = 0; r < expected.rows.length; r++) {
+    const want = expected.rows[r]!, got = actual.rows[r]!
+    for (let c = 0; c < want.length; c++) {
+      const exact = isDecimal(expected.columns[c]!.type) && isDecimal(actual.columns[c]!.type)
+      if (!valuesAgree(want[c] ?? null, got[c] ?? null, exact)) {
+        const col = expected.columns[c]!
+        return {
+          match: false,
+          message: `row ${r + 1}, column "${col.name}": DuckDB ${show(want[c])} (${col.type}), Grizzly ${show(got[c])} (${actual.columns[c]!.type})`,
+        }
+      }
+    }
+  }
+  return { match: true, message: '' }
+}
+
+const show = (v: string | null | undefined): string => (v === null || v === undefined ? 'NULL' : JSON.stringify(v))
+
+export interface QueryReport {
+  readonly name: string
+  readonly rows: number
+  readonly grizzlyMs: number | null
+  readonly duckdbMs: number | null
+  readonly match: boolean
+  readonly message: string
+}
+
+/** Runs one query on both engines and compares. */
+export async function checkQuery(engines: Engines, query: TpchQuery): Promise<QueryReport> {
+  const expected = await runDuckdb(engines.duckdb, query.sql)
+  if (expected.kind === 'error') {
+    return { name: query.name, rows: 0, grizzlyMs: null, duckdbMs: null, match: false, message: `DuckDB rejected the query: ${expected.message}` }
+  }
+  const actual = await runGrizzly(engines.grizzly, query.sql)
+  const rows = expected.answer.rows.length
+  if (actual.kind === 'error') {
+    return { name: query.name, rows, grizzlyMs: null, duckdbMs: expected.answer.ms, match: false, message: `Grizzly failed: ${actual.message}` }
+  }
+  const verdict = compareAnswers(expected.answer, actual.answer)
+  return { name: query.name, rows, grizzlyMs: actual.answer.ms, duckdbMs: expected.answer.ms, match: verdict.match, message: verdict.message }
+}
