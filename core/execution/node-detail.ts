@@ -33,7 +33,7 @@ export function nodeDetail(p: LogicalPlan): string {
     case 'window': return clip(p.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', '))
     case 'sort': return clip(keys(p.keys))
     case 'top_n': return clip(`${keys(p.keys)} LIMIT ${renderExpr(p.limit)}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`)
-    case 'limit': return `${p.limit === null ? '' : `LIMIT ${renderExpr(p.limit)}`}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`.trim()
+    case 'limit': return `${p.limit === null ? '' : `LIMIT ${renderExpr(p.limit)}${p.percent === true ? ' PERCENT' : ''}`}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`.trim()
     case 'distinct': return p.on === null ? '' : clip(`ON ${p.on.map(e => renderExpr(e)).join(', ')}`)
     case 'values': return `${p.rows.length} row(s)`
     case 'table_function': return p.name

@@ -100,6 +100,8 @@ export interface LimitNode extends PlanBase {
   readonly input: LogicalPlan
   readonly limit: BoundExpr | null
   readonly offset: BoundExpr | null
+  /** LIMIT n PERCENT: `limit` is a percentage (0–100) of the input's rows */
+  readonly percent?: boolean
 }
 
 export interface TopNNode extends PlanBase {

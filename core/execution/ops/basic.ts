@@ -215,19 +215,37 @@ export class LimitOperator extends Operator {
   private readonly input: Operator
   private remaining: number
   private skip: number
+  /** LIMIT … PERCENT: the percentage, applied once the input's row count is known */
+  private percent: number | null = null
+  private buffered: DataChunk[] | null = null
 
   constructor(input: Operator, node: LimitNode, frame: Frame) {
     super(frame)
     this.input = input
     this.children.push(input)
-    this.remaining = evaluateCount(node.limit, frame, 'LIMIT') ?? Infinity
     this.skip = evaluateCount(node.offset, frame, 'OFFSET') ?? 0
+    if (node.percent === true) {
+      this.remaining = Infinity
+      this.percent = evaluatePercent(node.limit, frame)
+    } else {
+      this.remaining = evaluateCount(node.limit, frame, 'LIMIT') ?? Infinity
+    }
   }
 
+  private nextInput(): DataChunk | null {
+    if (this.percent === null) return this.input.next()
+    if (this.buffered === null) {
+      this.buffered = []
+      let total = 0
+      for (let c = this.input.next(); c !== null; c = this.input.next()) { this.buffered.push(c); total += c.size }
+      this.remaining = Math.floor(total * this.percent / 100)
+    }
+    return this.buffered.shift() ?? null
+  }
 
   protected pull(): DataChunk | null {
     while (this.remaining > 0) {
-      const c = this.input.next()
+      const c = this.nextInput()
       if (c === null) return null
       let start = 0
       if (this.skip > 0) {
@@ -242,6 +260,16 @@ export class LimitOperator extends Operator {
     }
     return null
   }
+}
+
+function evaluatePercent(expr: BoundExpr | null, frame: Frame): number | null {
+  if (expr === null) return null
+  const v = evaluateConstant(expr, frame.env)
+  if (v === null) return 100
+  const p = typeof v === 'bigint' ? Number(v) : Number(v) / (expr.type.id === 'DECIMAL' ? 10 ** expr.type.scale : 1)
+  if (!(p >= 0)) throw new GrizzlyError(SqlState.invalidParameterValue, 'LIMIT percentage must not be negative')
+  if (p > 100) throw new GrizzlyError(SqlState.invalidParameterValue, 'LIMIT percentage can not be larger than 100%')
+  return p
 }
 
 /** UNION ALL: the left input's chunks, then the right's. */

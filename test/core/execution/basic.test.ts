@@ -150,3 +150,18 @@ test('EXPLAIN and EXPLAIN ANALYZE render the operator tree', () => {
   assert.match(analyzed, /TABLE_SCAN .*\(rows=4096, time=/)
   assert.match(analyzed, /Total time/)
 })
+
+test('LIMIT … PERCENT takes a share of the input rows (rounded down), after OFFSET', () => {
+  const s = numbers(5)
+  const pct = (p: Value, offset: number | null = null) =>
+    run({ kind: 'limit', input: s, limit: lit(p, DOUBLE), offset: offset === null ? null : lit(offset, INTEGER), percent: true, output: s.output }).map(r => r[0])
+  assert.deepEqual(pct(20), [0])
+  assert.deepEqual(pct(79.9), [0, 1, 2])
+  assert.deepEqual(pct(100), [0, 1, 2, 3, 4])
+  assert.deepEqual(pct(0), [])
+  assert.deepEqual(pct(40, 2), [2, 3])
+  assert.throws(() => pct(-1), (e: GrizzlyError) => e.code === '22023')
+  assert.throws(() => pct(101), (e: GrizzlyError) => e.code === '22023')
+  const big = numbers(10_000)
+  assert.equal(run({ kind: 'limit', input: big, limit: lit(25, INTEGER), offset: null, percent: true, output: big.output }).length, 2500)
+})
