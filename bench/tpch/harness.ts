@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api'
 import { Database } from '../../index.ts'
-import { DEFAULT_SEED, TPCH_TABLES, generateTpch } from './generate.ts'
+import { DEFAULT_SEED, TPCH_TABLES, generateTpch, type TpchBatch } from './generate.ts'
 import { DuckdbLoader, GrizzlyLoader } from './load.ts'
 
 export interface TpchQuery { readonly name: string; readonly sql: string }
@@ -28,6 +28,48 @@ export interface Engines {
   close(): Promise<void>
 }
 
+export interface LoadTimings { readonly generate: number; readonly load: number }
+
+/** Generates the data and loads it into a new in-memory Grizzly database. */
+export async function openGrizzly(scaleFactor: number, seed = DEFAULT_SEED): Promise<{ db: Database; timings: LoadTimings }> {
+  const db = await Database.open()
+  const loader = new GrizzlyLoader(db)
+  await loader.create(TPCH_TABLES.map(t => t.name))
+  const timings = feed(generateTpch({ scaleFactor, seed }), [b => loader.append(b)])
+  loader.finish()
+  return { db, timings: { generate: timings.generate, load: timings.loads[0]! } }
+}
+
+/** Generates the data and loads it into a new in-memory DuckDB database. */
+export async function openDuckdb(scaleFactor: number, seed = DEFAULT_SEED): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; timings: LoadTimings }> {
+  const instance = await DuckDBInstance.create(':memory:')
+  const connection = await instance.connect()
+  const loader = new DuckdbLoader(connection)
+  await loader.create(TPCH_TABLES.map(t => t.name))
+  const timings = feed(generateTpch({ scaleFactor, seed }), [b => loader.append(b)])
+  loader.finish()
+  return { instance, connection, timings: { generate: timings.generate, load: timings.loads[0]! } }
+}
+
+/** Hands every batch to each sink in turn, timing generation and each sink apart. */
+function feed(batches: Iterable<TpchBatch>, sinks: readonly ((b: TpchBatch) => void)[]): { generate: number; loads: number[] } {
+  let generate = 0
+  const loads = sinks.map(() => 0)
+  let t = performance.now()
+  for (const batch of batches) {
+    const now = performance.now()
+    generate += now - t
+    t = now
+    sinks.forEach((sink, i) => {
+      sink(batch)
+      const after = performance.now()
+      loads[i]! += after - t
+      t = after
+    })
+  }
+  return { generate, loads }
+}
+
 /** Generates the data once and loads every batch into both engines. */
 export async function openEngines(scaleFactor: number, seed = DEFAULT_SEED): Promise<Engines> {
   const grizzly = await Database.open()
@@ -37,23 +79,12 @@ export async function openEngines(scaleFactor: number, seed = DEFAULT_SEED): Pro
   const toGrizzly = new GrizzlyLoader(grizzly), toDuckdb = new DuckdbLoader(duckdb)
   await toGrizzly.create(names)
   await toDuckdb.create(names)
-  let generate = 0, grizzlyMs = 0, duckdbMs = 0
-  let t = performance.now()
-  for (const batch of generateTpch({ scaleFactor, seed })) {
-    const a = performance.now()
-    generate += a - t
-    toGrizzly.append(batch)
-    const b = performance.now()
-    grizzlyMs += b - a
-    toDuckdb.append(batch)
-    t = performance.now()
-    duckdbMs += t - b
-  }
+  const t = feed(generateTpch({ scaleFactor, seed }), [b => toGrizzly.append(b), b => toDuckdb.append(b)])
   toGrizzly.finish()
   toDuckdb.finish()
   return {
     grizzly, duckdb,
-    timings: { generate, grizzly: grizzlyMs, duckdb: duckdbMs },
+    timings: { generate: t.generate, grizzly: t.loads[0]!, duckdb: t.loads[1]! },
     async close() {
       await grizzly.close()
       duckdb.closeSync()
@@ -152,11 +183,16 @@ export interface QueryReport {
 
 /** Runs one query on both engines and compares. */
 export async function checkQuery(engines: Engines, query: TpchQuery): Promise<QueryReport> {
-  const expected = await runDuckdb(engines.duckdb, query.sql)
+  return checkWith(query, sql => runDuckdb(engines.duckdb, sql), sql => runGrizzly(engines.grizzly, sql))
+}
+
+/** Compares one query given a way to run it on each engine. */
+export async function checkWith(query: TpchQuery, duckdb: (sql: string) => Promise<Outcome>, grizzly: (sql: string) => Promise<Outcome>): Promise<QueryReport> {
+  const expected = await duckdb(query.sql)
   if (expected.kind === 'error') {
     return { name: query.name, rows: 0, grizzlyMs: null, duckdbMs: null, match: false, message: `DuckDB rejected the query: ${expected.message}` }
   }
-  const actual = await runGrizzly(engines.grizzly, query.sql)
+  const actual = await grizzly(query.sql)
   const rows = expected.answer.rows.length
   if (actual.kind === 'error') {
     return { name: query.name, rows, grizzlyMs: null, duckdbMs: expected.answer.ms, match: false, message: `Grizzly failed: ${actual.message}` }
