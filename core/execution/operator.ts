@@ -100,6 +100,15 @@ export class Runtime {
     if (c !== undefined && c()) throw new GrizzlyError(SqlState.queryCanceled, 'query canceled')
   }
 
+  /** DuckDB's `scalar_subquery_error_on_multiple_rows` (default true); false takes the first row. */
+  scalarSubqueryErrors(): boolean {
+    try {
+      return this.ctx.fnCtx.setting('scalar_subquery_error_on_multiple_rows') !== false
+    } catch {
+      return true
+    }
+  }
+
   maxRecursionDepth(): number {
     try {
       const v = this.ctx.fnCtx.setting('max_recursion_depth')

@@ -81,7 +81,7 @@ function run(frame: Frame, expr: SubqueryBoundExpr): SubqueryResult {
     case 'scalar': {
       const first = op.next()
       if (first === null) return { kind: 'scalar', value: null }
-      if (first.size > 1 || op.next() !== null) {
+      if ((first.size > 1 || op.next() !== null) && frame.runtime.scalarSubqueryErrors()) {
         throw new GrizzlyError(SqlState.cardinalityViolation, 'more than one row returned by a subquery used as an expression',
           { hint: 'add LIMIT 1, or use an aggregate such as min() or max() in the subquery' })
       }

@@ -62,9 +62,12 @@ class JoinEmitter {
   private rightMatched: Uint8Array | null = null
   private readonly frameRight: Materialized | null
 
-  constructor(type: JoinType, right: Materialized | null) {
+  private readonly errorOnSecondMatch: boolean
+
+  constructor(type: JoinType, right: Materialized | null, errorOnSecondMatch = true) {
     this.type = type
     this.frameRight = right
+    this.errorOnSecondMatch = errorOnSecondMatch
     if ((type === 'right' || type === 'full') && right !== null) this.rightMatched = new Uint8Array(right.count)
   }
 
@@ -112,6 +115,7 @@ class JoinEmitter {
         for (let k = 0; k < m.count; k++) {
           const i = m.left[k]!
           if (rs[i] !== -1) {
+            if (!this.errorOnSecondMatch) continue
             throw new GrizzlyError(SqlState.cardinalityViolation, 'more than one row returned by a subquery used as an expression')
           }
           rs[i] = m.right[k]!
@@ -287,7 +291,7 @@ export class HashJoinOperator extends Operator {
       tail[g] = r
       groupSize[g]!++
     }
-    this.emitter = new JoinEmitter(this.node.joinType, right)
+    this.emitter = new JoinEmitter(this.node.joinType, right, this.runtime.scalarSubqueryErrors())
     return { right, table, head, next, rightHasNullKey, keyVectors, groupSize }
   }
 
@@ -482,7 +486,7 @@ export class NestedLoopJoinOperator extends Operator {
   protected pull(): DataChunk | null {
     if (this.right === null) {
       this.right = drain(this.rightOp, typesOf(this.node.right.output))
-      this.emitter = new JoinEmitter(this.node.joinType, this.right)
+      this.emitter = new JoinEmitter(this.node.joinType, this.right, this.runtime.scalarSubqueryErrors())
     }
     const right = this.right, emitter = this.emitter!
     for (let c = this.nextLeft(right.count); c !== null; c = this.nextLeft(right.count)) {
@@ -518,7 +522,7 @@ export class LateralJoinOperator extends Operator {
     this.leftOp = left
     this.children.push(left)
     this.condition = node.condition === null ? null : new Residual(node.condition, node, frame, node.joinType === 'mark')
-    this.emitter = new JoinEmitter(node.joinType, null)
+    this.emitter = new JoinEmitter(node.joinType, null, frame.runtime.scalarSubqueryErrors())
   }
 
 

@@ -6,7 +6,7 @@ import { BOOLEAN, INTEGER, VARCHAR, type Value } from '../../../core/types/types
 import { Vector } from '../../../core/vector/vector.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import { executePlan, explainPlan } from '../../../core/execution/index.ts'
-import { and, cmp, context, FixtureTable, lit, out, ref, run, scan, sortRows, tableEntry, values } from './helpers.ts'
+import { and, cmp, context, FixtureTable, fnCtx, lit, out, ref, run, scan, sortRows, tableEntry, values } from './helpers.ts'
 
 type JT = JoinNode['joinType']
 
@@ -206,4 +206,10 @@ test('many-to-many hash joins split a probe chunk into bounded steps', () => {
   const left = run(join('left', ls, rs, c))
   assert.equal(left.length, ones * 150 + (5000 - ones))
   assert.equal(run(join('semi', ls, rs, c)).length, ones)
+})
+
+test('single join takes the first match when scalar_subquery_error_on_multiple_rows is off', () => {
+  const lv = values([INTEGER], [[1], [2]]), dup = values([INTEGER, VARCHAR], [[1, 'a'], [1, 'b']])
+  const plan = join('single', lv, dup, cmp('=', ref(lv.output[0]!), ref(dup.output[0]!)))
+  assert.deepEqual(run(plan, { fnCtx: fnCtx({ scalar_subquery_error_on_multiple_rows: false }) }), [[1, 1, 'a'], [2, null, null]])
 })

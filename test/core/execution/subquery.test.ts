@@ -5,7 +5,7 @@ import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../../../core/plan
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, type LogicalType, type Value } from '../../../core/types/types.ts'
 import { Vector } from '../../../core/vector/vector.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
-import { agg, cmp, COUNT, lit, out, ref, run, SUM, values } from './helpers.ts'
+import { agg, cmp, COUNT, fnCtx, lit, out, ref, run, SUM, values } from './helpers.ts'
 
 function project(input: LogicalPlan, exprs: BoundExpr[]): ProjectNode {
   return { kind: 'project', input, exprs, output: exprs.map((e, i) => out(`p${i}`, e.type)) }
@@ -90,4 +90,10 @@ test('nested correlated subqueries see the right outer values in every scope', (
   // x=1: y=0 → v<1: 0; y=10 → v<11: 3  → 3
   // x=2: v<2: 1; v<12: 4 → 5;  x=3: v<3: 2; v<13: 5 → 7;  x=NULL: counts 0 → 0
   assert.deepEqual(rows, [[1, 3], [2, 5], [3, 7], [null, 0]])
+})
+
+test('scalar subquery with several rows takes the first when scalar_subquery_error_on_multiple_rows is off', () => {
+  const two = values([INTEGER], [[7], [8]])
+  const rows = run(project(outer, [sub('scalar', two, INTEGER)]), { fnCtx: fnCtx({ scalar_subquery_error_on_multiple_rows: false }) })
+  assert.deepEqual(rows.map(r => r[0]), [7, 7, 7, 7])
 })
