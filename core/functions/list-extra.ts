@@ -139,7 +139,7 @@ export function registerMoreListFunctions(hooks: Hooks): void {
     if (argTypes.length !== 2 || child === undefined || (argTypes[1]!.id !== 'VARCHAR' && argTypes[1]!.id !== 'NULL')) return undefined
     return {
       argTypes: [argTypes[0]!.id === 'NULL' ? list(INTEGER) : argTypes[0]!, VARCHAR], returns: VARCHAR,
-      invoke: rowKernel(VARCHAR, ([items, sep]) => (items as readonly Value[])
+      invoke: rowKernel(VARCHAR, ([items, sep]) => items === null || sep === null ? null : (items as readonly Value[])
         .filter(x => x !== null).map(x => typeof x === 'string' ? x : formatValue(child, x)).join(sep as string)),
     }
   })

@@ -381,7 +381,8 @@ function registerRangeScalars(hooks: Hooks): void {
     const kernel: ScalarKernel = (args, count) => {
       const b = new VectorBuilder(lt, count)
       for (let i = 0; i < count; i++) {
-        const vals = args.map(a => getValue(a, i) as bigint)
+        const vals = args.map(a => getValue(a, i) as bigint | null)
+        if (vals.some(v => v === null)) { b.push(null); continue }
         if (args.length === 1) b.push(rangeList(0n, vals[0]!, 1n, inclusive))
         else b.push(rangeList(vals[0]!, vals[1]!, vals[2] ?? 1n, inclusive))
       }

@@ -92,3 +92,7 @@ test('append, prepend, has_any/has_all, intersect, resize, where, select, array_
   assert.equal(call1('array_to_string', [LI, VARCHAR], [[1, null, 2], '-']), '1-2')
   assert.throws(() => call1('list_resize', [LI, INTEGER], [[1], -1]), (e: unknown) => e instanceof GrizzlyError && e.code === '22023')
 })
+
+test('range scalar with a NULL argument is NULL', () => {
+  assert.deepEqual(callRows('range', [BIGINT, BIGINT], [[null, 3n], [1n, 3n]]), [null, [1n, 2n]])
+})
