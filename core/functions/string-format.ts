@@ -128,7 +128,8 @@ function formatKernel(render: typeof printf, types: readonly LogicalType[]): Sca
     const validity = fmt.validity === null ? null : new Uint8Array(fmt.validity)
     const rest = types.slice(1)
     for (let i = 0; i < count; i++) {
-      if (validity !== null && validity[i] === 0) { out[i] = ''; continue }
+      // any NULL argument makes the result NULL (DuckDB); the engine masks these rows
+      if (args.some(a => a.validity !== null && a.validity[i] === 0)) { out[i] = ''; continue }
       const values = args.slice(1).map(a => getValue(a, i))
       out[i] = render((fmt.data as string[])[i]!, values, rest)
     }
@@ -139,7 +140,7 @@ function formatKernel(render: typeof printf, types: readonly LogicalType[]): Sca
 export function registerFormatFunctions(hooks: Hooks): void {
   for (const [name, render] of [['format', fmtFormat], ['printf', printf]] as const) {
     hooks.registerScalar({
-      name, nulls: 'handle', volatility: 'immutable',
+      name, nulls: 'propagate', volatility: 'immutable',
       description: name === 'format' ? "format('{} and {}', a, b)" : "printf('%s: %d', a, b)",
       bind: argTypes => {
         const first = argTypes[0]

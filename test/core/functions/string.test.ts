@@ -142,3 +142,8 @@ test('substring offsets beyond 32 bits are out of range', () => {
   assert.throws(() => call1('substring', [VARCHAR, BIGINT, BIGINT], ['abc', 0n, -4294967297n]), (e: unknown) => e instanceof GrizzlyError && /length/.test(e.message))
   assert.deepEqual(callRows('substring', [VARCHAR, BIGINT, BIGINT], [[null, 9223372036854775807n, 1n]]), [null])
 })
+
+test('format and printf return NULL for a NULL argument', () => {
+  assert.deepEqual(callRows('printf', [VARCHAR, INTEGER], [['%d', null], ['%d', 3]]), [null, '3'])
+  assert.deepEqual(callRows('format', [VARCHAR, VARCHAR], [['{}', null]]), [null])
+})
