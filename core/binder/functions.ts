@@ -7,7 +7,7 @@ import { GrizzlyError, InternalError, SqlState, didYouMean } from '../errors.ts'
 import type { BoundAggregate, BoundScalar, ScalarKernel } from '../hooks/contracts.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { BoundExpr, CallExpr } from '../plan/expr.ts'
-import { STRING_LITERAL, implicitCastCost, isStringLiteral, normalizeLiteralType } from '../types/coercion.ts'
+import { STRING_LITERAL, implicitCastCost, isLiteralType, normalizeLiteralType } from '../types/coercion.ts'
 import {
   BOOLEAN, type LogicalType, type StructType, typeEquals, typeToString,
 } from '../types/types.ts'
@@ -21,7 +21,7 @@ export const AMBIGUOUS_FUNCTION = '42725'
 export function castTo(expr: BoundExpr, type: LogicalType, tryCast = false): BoundExpr {
   const target = normalizeLiteralType(type)
   if (typeEquals(expr.type, target)) {
-    if (expr.type === target || !isStringLiteral(expr.type)) return expr
+    if (expr.type === target || !isLiteralType(expr.type)) return expr
     if (expr.kind === 'const') return { kind: 'const', value: expr.value, type: target }
     return expr
   }
@@ -29,9 +29,11 @@ export function castTo(expr: BoundExpr, type: LogicalType, tryCast = false): Bou
   if (expr.kind === 'const' && typeof expr.value === 'number' && Number.isInteger(expr.value)) {
     // integer constants widen without a runtime cast
     switch (target.id) {
-      case 'SMALLINT': case 'INTEGER': case 'DOUBLE':
+      case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'DOUBLE':
         if (expr.type.id === 'TINYINT' || expr.type.id === 'SMALLINT' || expr.type.id === 'INTEGER') {
-          if (target.id !== 'SMALLINT' || Math.abs(expr.value) <= 32767) return { kind: 'const', value: expr.value, type: target }
+          const fits = target.id === 'TINYINT' ? expr.value >= -128 && expr.value <= 127
+            : target.id === 'SMALLINT' ? expr.value >= -32768 && expr.value <= 32767 : true
+          if (fits) return { kind: 'const', value: expr.value, type: target }
         }
         break
       case 'BIGINT':
@@ -97,7 +99,7 @@ function pickBest<T>(name: string, argTypes: readonly LogicalType[], candidates:
   for (const c of candidates.slice(1)) {
     if (c.cost < best.cost) { best = c; tied = [c] } else if (c.cost === best.cost) tied.push(c)
   }
-  const untyped = argTypes.some(t => t.id === 'NULL' || isStringLiteral(t))
+  const untyped = argTypes.some(t => t.id === 'NULL' || isLiteralType(t))
   const distinctSignatures = new Set(tied.map(c => c.argTypes.map(typeToString).join(',')))
   if (distinctSignatures.size > 1 && !untyped) {
     throw new GrizzlyError(AMBIGUOUS_FUNCTION,

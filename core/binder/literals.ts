@@ -5,6 +5,7 @@ import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { TypeName } from '../parser/ast.ts'
 import type { ConstantExpr } from '../plan/expr.ts'
+import { integerLiteralType } from '../types/coercion.ts'
 import {
   BIGINT, BLOB, BOOLEAN, DATE, DECIMAL_FLOAT_MAX_WIDTH, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, INTERVAL,
   type Interval, type LogicalType, REAL, SMALLINT, TIME, TIMESTAMP, TINYINT, VARCHAR, array, decimal, list, struct,
@@ -47,8 +48,8 @@ export function numberLiteral(text: string, negate: boolean, position: number): 
 }
 
 function integerConstant(v: bigint, position: number, text: string): ConstantExpr {
-  if (v >= INT32_MIN && v <= INT32_MAX) return { kind: 'const', value: Number(v), type: INTEGER }
-  if (v >= INT64_MIN && v <= INT64_MAX) return { kind: 'const', value: v, type: BIGINT }
+  if (v >= INT32_MIN && v <= INT32_MAX) return { kind: 'const', value: Number(v), type: integerLiteralType(v) }
+  if (v >= INT64_MIN && v <= INT64_MAX) return { kind: 'const', value: v, type: integerLiteralType(v) }
   const digits = (v < 0n ? -v : v).toString().length
   if (digits <= DECIMAL_MAX_WIDTH) return { kind: 'const', value: v, type: decimal(DECIMAL_MAX_WIDTH, 0) }
   const n = Number(v)
@@ -59,9 +60,9 @@ function integerConstant(v: bigint, position: number, text: string): ConstantExp
 /** Built-in spellings, used when the hooks do not know a name (DuckDB's aliases). */
 const FALLBACK_TYPES: Readonly<Record<string, LogicalType>> = {
   BOOLEAN, BOOL: BOOLEAN, LOGICAL: BOOLEAN,
-  TINYINT, INT1: TINYINT, SMALLINT, INT2: SMALLINT, SHORT: SMALLINT,
-  INTEGER, INT: INTEGER, INT4: INTEGER, SIGNED: INTEGER,
-  BIGINT, INT8: BIGINT, LONG: BIGINT,
+  TINYINT, INT1: TINYINT, SMALLINT, INT2: SMALLINT, SHORT: SMALLINT, INT16: SMALLINT,
+  INTEGER, INT: INTEGER, INT4: INTEGER, SIGNED: INTEGER, INT32: INTEGER,
+  BIGINT, INT8: BIGINT, LONG: BIGINT, INT64: BIGINT,
   REAL, FLOAT: REAL, FLOAT4: REAL, DOUBLE, FLOAT8: DOUBLE, 'DOUBLE PRECISION': DOUBLE,
   VARCHAR, TEXT: VARCHAR, STRING: VARCHAR, CHAR: VARCHAR, BPCHAR: VARCHAR, 'CHARACTER VARYING': VARCHAR, CHARACTER: VARCHAR,
   BLOB, BYTEA: BLOB, BINARY: BLOB, VARBINARY: BLOB,

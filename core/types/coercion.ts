@@ -11,7 +11,7 @@
  * literals and turns it back into plain VARCHAR when a value becomes a column.
  */
 import {
-  DECIMAL_MAX_WIDTH, DOUBLE, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, VARCHAR, decimal, list, struct, typeEquals,
+  BIGINT, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, VARCHAR, decimal, list, struct, typeEquals,
 } from './types.ts'
 
 /** The type of an untyped string literal ('abc'); compare by identity with isStringLiteral. */
@@ -19,9 +19,37 @@ export const STRING_LITERAL: LogicalType = Object.freeze({ id: 'VARCHAR' as cons
 
 export function isStringLiteral(t: LogicalType): boolean { return t === STRING_LITERAL }
 
-/** Replaces the string-literal marker (also inside nested types) by plain VARCHAR. */
+/**
+ * Integer literals (DuckDB's INTEGER_LITERAL): an INTEGER or BIGINT that also casts implicitly to
+ * any narrower integer type its value fits, so `smallint_col + 1` stays SMALLINT. One type
+ * object per literal, recognised through this map.
+ */
+const integerLiterals = new WeakMap<LogicalType, bigint>()
+
+export function integerLiteralType(value: bigint): LogicalType {
+  const t: LogicalType = Object.freeze({ id: value >= -2147483648n && value <= 2147483647n ? 'INTEGER' as const : 'BIGINT' as const })
+  integerLiterals.set(t, value)
+  return t
+}
+
+export function isIntegerLiteral(t: LogicalType): boolean { return integerLiterals.has(t) }
+
+/** String or integer literal marker types. */
+export function isLiteralType(t: LogicalType): boolean { return t === STRING_LITERAL || integerLiterals.has(t) }
+
+const INTEGER_BOUNDS: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  TINYINT: [-128n, 127n], SMALLINT: [-32768n, 32767n], INTEGER: [-2147483648n, 2147483647n], BIGINT: [-(2n ** 63n), 2n ** 63n - 1n],
+}
+
+function literalFits(value: bigint, to: LogicalType): boolean {
+  const b = INTEGER_BOUNDS[to.id]
+  return b !== undefined && value >= b[0] && value <= b[1]
+}
+
+/** Replaces literal marker types (also inside nested types) by plain VARCHAR / INTEGER / BIGINT. */
 export function normalizeLiteralType(t: LogicalType): LogicalType {
   if (t === STRING_LITERAL) return VARCHAR
+  if (integerLiterals.has(t)) return t.id === 'INTEGER' ? INTEGER : BIGINT
   switch (t.id) {
     case 'LIST': { const c = normalizeLiteralType(t.child); return c === t.child ? t : list(c) }
     case 'ARRAY': { const c = normalizeLiteralType(t.child); return c === t.child ? t : { id: 'ARRAY', child: c, size: t.size } }
@@ -71,6 +99,11 @@ export function implicitCastCost(from: LogicalType, to: LogicalType): number | u
   }
   if (typeEquals(from, to)) return 0
   if (from.id === 'NULL') return 1
+  const literal = integerLiterals.get(from)
+  // a literal narrows cheaply to a type it fits; widening costs what it costs any integer
+  if (literal !== undefined && INTEGER_RANK[to.id] !== undefined && INTEGER_RANK[to.id]! < INTEGER_RANK[from.id]!) {
+    return literalFits(literal, to) ? 1 : undefined
+  }
   switch (from.id) {
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': {
       const toRank = INTEGER_RANK[to.id]
@@ -119,11 +152,21 @@ export function implicitCastCost(from: LogicalType, to: LogicalType): number | u
 export function commonSuperType(types: readonly LogicalType[]): LogicalType | undefined {
   let result: LogicalType | undefined
   let sawLiteral = false
+  const literals: LogicalType[] = []
   for (const t of types) {
     if (t.id === 'NULL') continue
     if (t === STRING_LITERAL) { sawLiteral = true; continue }
+    if (integerLiterals.has(t)) { literals.push(t); continue }
     if (result === undefined) { result = t; continue }
     const m = maxType(result, t)
+    if (m === undefined) return undefined
+    result = m
+  }
+  // integer literals join an integer type they fit; otherwise they count as INTEGER / BIGINT
+  for (const lit of literals) {
+    if (result !== undefined && INTEGER_RANK[result.id] !== undefined && literalFits(integerLiterals.get(lit)!, result)) continue
+    if (result === undefined) { result = lit; continue }
+    const m = maxType(result, normalizeLiteralType(lit))
     if (m === undefined) return undefined
     result = m
   }

@@ -5,7 +5,7 @@ import {
   decimal, list, typeEquals, typeToString, type LogicalType,
 } from '../../../core/types/types.ts'
 import {
-  STRING_LITERAL, commonSuperType, implicitCastCost, isStringLiteral, normalizeLiteralType,
+  STRING_LITERAL, commonSuperType, implicitCastCost, integerLiteralType, isIntegerLiteral, isStringLiteral, normalizeLiteralType,
 } from '../../../core/types/coercion.ts'
 
 function assertType(actual: LogicalType | undefined, expected: LogicalType): void {
@@ -82,4 +82,20 @@ test('common super type', () => {
   assert.equal(commonSuperType([INTEGER, VARCHAR]), undefined)
   assert.equal(commonSuperType([BOOLEAN, INTEGER]), undefined)
   assert.equal(commonSuperType([list(INTEGER), INTEGER]), undefined)
+})
+
+test('integer literals fit narrower integer types', () => {
+  const small = integerLiteralType(5n)
+  const big = integerLiteralType(300n)
+  assert.ok(isIntegerLiteral(small) && !isIntegerLiteral(INTEGER))
+  assert.equal(small.id, 'INTEGER')
+  assert.equal(implicitCastCost(small, TINYINT), 1)
+  assert.equal(implicitCastCost(big, TINYINT), undefined)
+  assert.equal(implicitCastCost(small, INTEGER), 0)
+  assertType(commonSuperType([SMALLINT, small]), SMALLINT)
+  assertType(commonSuperType([TINYINT, big]), INTEGER)
+  assertType(commonSuperType([small, big]), INTEGER)
+  assertType(commonSuperType([integerLiteralType(5_000_000_000n), SMALLINT]), BIGINT)
+  assert.equal(normalizeLiteralType(small), INTEGER)
+  assert.equal(normalizeLiteralType(integerLiteralType(5_000_000_000n)), BIGINT)
 })

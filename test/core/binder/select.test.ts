@@ -224,3 +224,13 @@ test('DOUBLE arithmetic picks DOUBLE overloads', () => {
   const e = projected(f.plan('SELECT c * 2 FROM t').plan)[0]!
   assert.ok(e.kind === 'call' && e.type === DOUBLE || (e.kind === 'call' && e.type.id === 'DOUBLE'))
 })
+
+test('integer literals keep the other operand narrow, as DuckDB', () => {
+  const g = fixture(['CREATE TABLE n (s SMALLINT, i TINYINT)'])
+  const exprs = projected(g.plan('SELECT s + 1, i * 1000, 1 + 1 FROM n').plan)
+  assert.equal(exprs[0]!.type.id, 'SMALLINT')
+  assert.equal(exprs[1]!.type.id, 'INTEGER', 'widening a TINYINT prefers INTEGER, as DuckDB')
+  assert.equal(exprs[2]!.type.id, 'INTEGER')
+  const p = find(g.plan('SELECT * FROM n WHERE s = 5').plan, 'filter')!.predicate
+  assert.ok(p.kind === 'compare' && p.right.kind === 'const' && p.right.type.id === 'SMALLINT')
+})
