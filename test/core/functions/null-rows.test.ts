@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { type LogicalType, physicalOf } from '../../../core/types/types.ts'
+import { BIGINT, DOUBLE, INTEGER, type LogicalType, VARCHAR, decimal, list, physicalOf } from '../../../core/types/types.ts'
 import { Vector, allocData } from '../../../core/vector/vector.ts'
 import { hooks, testContext } from './helpers.ts'
 
@@ -24,6 +24,12 @@ function hostileNulls(type: LogicalType): Vector | undefined {
       break
     case 'str': ['', 'x'.repeat(1000), '\uD800', '(', '%', '\\'].forEach((x, i) => { (data as string[])[i] = x }); break
     case 'blob': case 'interval': break
+    case 'list': {
+      const child = hostileNulls((type as { child: LogicalType }).child)
+      if (child === undefined) return undefined
+      // NULL lists that still point at (NULL) child rows
+      return new Vector(type, ROWS, null, new Uint8Array(ROWS), Int32Array.from({ length: ROWS + 1 }, (_, k) => k), [child])
+    }
     default: return undefined
   }
   return new Vector(type, ROWS, data, new Uint8Array(ROWS))
@@ -48,4 +54,33 @@ test('propagating scalar kernels tolerate garbage in NULL rows', () => {
     }
   }
   assert.ok(checked > 200, `checked ${checked} overloads`)
+})
+
+const SAMPLE_ARGS: readonly (readonly LogicalType[])[] = [
+  [VARCHAR], [INTEGER], [BIGINT], [DOUBLE], [decimal(10, 2)], [decimal(20, 2)], [list(INTEGER)], [list(VARCHAR)],
+  [INTEGER, INTEGER], [decimal(10, 2), decimal(10, 2)], [decimal(20, 2), INTEGER], [VARCHAR, VARCHAR], [VARCHAR, INTEGER],
+  [list(INTEGER), INTEGER], [list(INTEGER), list(INTEGER)], [list(INTEGER), BIGINT, BIGINT], [VARCHAR, VARCHAR, VARCHAR],
+]
+
+test('generic (bind) kernels tolerate garbage in NULL rows', () => {
+  let checked = 0
+  for (const name of hooks.scalarNames()) {
+    for (const def of hooks.scalar(name) ?? []) {
+      if (def.bind === undefined || def.volatility === 'volatile') continue
+      for (const types of SAMPLE_ARGS) {
+        const bound = def.bind(types)
+        if (bound === undefined) continue
+        const args = bound.argTypes.map(hostileNulls)
+        if (args.some(a => a === undefined)) continue
+        try {
+          const out = bound.invoke(args as Vector[], ROWS, testContext())
+          assert.equal(out.length, ROWS)
+        } catch (e) {
+          assert.fail(`${name}(${types.map(t => t.id).join(', ')}) failed on NULL rows: ${(e as Error).message}`)
+        }
+        checked++
+      }
+    }
+  }
+  assert.ok(checked > 50, `checked ${checked} bindings`)
 })
