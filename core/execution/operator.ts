@@ -321,4 +321,3 @@ export function gatherOrNull(v: Vector, sel: Int32Array, count: number): Vector 
   return out
 }
 
-export function internal(message: string): never { throw new InternalError(message) }
