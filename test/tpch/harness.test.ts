@@ -1,0 +1,67 @@
+/** The TPC-H comparison rules, and both loaders holding the same data. */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { compareAnswers, checkWith, openEngines, runDuckdb, runGrizzly, valuesAgree, type Answer, type Engines } from '../../bench/tpch/harness.ts'
+import { TPCH_TABLES } from '../../bench/tpch/generate.ts'
+
+const answer = (columns: [string, string][], rows: (string | null)[][]): Answer =>
+  ({ columns: columns.map(([name, type]) => ({ name, type })), rows, ms: 0 })
+
+describe('compareAnswers', () => {
+  const want = answer([['k', 'INTEGER'], ['v', 'DECIMAL(38,2)'], ['d', 'DOUBLE']], [['1', '10.50', '0.1'], ['2', '3.00', '2']])
+
+  test('equal answers match; doubles within a relative 1e-9 match', () => {
+    assert.deepEqual(compareAnswers(want, want), { match: true, message: '' })
+    const close = answer([['k', 'INTEGER'], ['v', 'DECIMAL(38,2)'], ['d', 'DOUBLE']], [['1', '10.50', '0.10000000000000002'], ['2', '3.00', '2.0']])
+    assert.equal(compareAnswers(want, close).match, true)
+  })
+
+  test('decimals compare as text: another scale is a mismatch', () => {
+    const scale = answer([['k', 'INTEGER'], ['v', 'DECIMAL(38,4)'], ['d', 'DOUBLE']], [['1', '10.5000', '0.1'], ['2', '3.0000', '2']])
+    const v = compareAnswers(want, scale)
+    assert.equal(v.match, false)
+    assert.match(v.message, /row 1, column "v": DuckDB "10.50" \(DECIMAL\(38,2\)\), Grizzly "10.5000"/)
+    // a decimal against a double is compared as numbers
+    const asDouble = answer([['k', 'INTEGER'], ['v', 'DOUBLE'], ['d', 'DOUBLE']], [['1', '10.5', '0.1'], ['2', '3', '2']])
+    assert.equal(compareAnswers(want, asDouble).match, true)
+  })
+
+  test('column names, row counts, order, NULLs and text are checked', () => {
+    const renamed = answer([['K', 'INTEGER'], ['v', 'DECIMAL(38,2)'], ['d', 'DOUBLE']], want.rows.map(r => [...r]))
+    assert.match(compareAnswers(want, renamed).message, /^columns: DuckDB \(k, v, d\), Grizzly \(K, v, d\)$/)
+    assert.match(compareAnswers(want, answer([['k', 'INTEGER'], ['v', 'DECIMAL(38,2)'], ['d', 'DOUBLE']], [want.rows[0]!.slice()])).message, /^row count: DuckDB 2, Grizzly 1$/)
+    const swapped = answer([['k', 'INTEGER'], ['v', 'DECIMAL(38,2)'], ['d', 'DOUBLE']], [want.rows[1]!.slice(), want.rows[0]!.slice()])
+    assert.equal(compareAnswers(want, swapped).match, false)
+    assert.equal(valuesAgree(null, null, false), true)
+    assert.equal(valuesAgree(null, '0', false), false)
+    assert.equal(valuesAgree('abc', 'abd', false), false)
+    assert.equal(valuesAgree('1.0000001', '1', false), false)
+    assert.equal(valuesAgree('1e300', '1.0000000000001e300', false), true)
+  })
+})
+
+describe('loaded engines', () => {
+  let engines: Engines | undefined
+  before(async () => { engines = await openEngines(0.001, 42) })
+  after(async () => { await engines?.close() })
+
+  for (const table of TPCH_TABLES) {
+    test(`${table.name}: same rows in Grizzly and DuckDB`, async () => {
+      const key = table.columns[0]!.name
+      const second = table.name === 'partsupp' || table.name === 'lineitem' ? `, ${table.columns[table.name === 'partsupp' ? 1 : 3]!.name}` : ''
+      const sql = `SELECT * FROM ${table.name} ORDER BY ${key}${second}`
+      const report = await checkWith({ name: table.name, sql }, s => runDuckdb(engines!.duckdb, s), s => runGrizzly(engines!.grizzly, s))
+      assert.ok(report.match, report.message)
+      assert.ok(report.rows > 0)
+    })
+  }
+
+  test('a failing query is reported, not thrown', async () => {
+    const g = await runGrizzly(engines!.grizzly, 'SELECT nope FROM lineitem')
+    assert.equal(g.kind, 'error')
+    if (g.kind === 'error') assert.match(g.message, /^42703: /)
+    const report = await checkWith({ name: 'bad', sql: 'SELECT FROM WHERE' }, s => runDuckdb(engines!.duckdb, s), s => runGrizzly(engines!.grizzly, s))
+    assert.equal(report.match, false)
+    assert.match(report.message, /^DuckDB rejected the query: /)
+  })
+})
