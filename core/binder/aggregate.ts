@@ -4,7 +4,7 @@
  */
 import { GrizzlyError, InternalError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { Expr, FunctionCall, GroupingElement, SelectCore, SelectItem } from '../parser/ast.ts'
-import type { BoundAggregateCall, BoundExpr, OutputColumn, SortKey } from '../plan/expr.ts'
+import { type BoundAggregateCall, type BoundExpr, type OutputColumn, type SortKey, exprChildren, referencedColumns } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { BIGINT } from '../types/types.ts'
 import type { Binder } from './binder.ts'
@@ -185,10 +185,9 @@ function expand(el: GroupingElement, bindKey: (e: Expr) => number): number[][] {
   }
 }
 
-/** `e` cast as the argument of the same value would be (list(x::DOUBLE …) ORDER BY x). */
-function castToKeyType(e: BoundExpr, args: readonly BoundExpr[]): BoundExpr {
-  const match = args.find(a => a.kind === 'cast' && exprKey(a.expr) === exprKey(e))
-  return match ?? e
+function isVolatile(e: BoundExpr): boolean {
+  if (e.kind === 'call' && e.fn.volatility === 'volatile') return true
+  return exprChildren(e).some(isVolatile)
 }
 
 /** Aggregate calls met while binding the SELECT list, HAVING, ORDER BY and QUALIFY. */
@@ -233,8 +232,10 @@ export class AggregateCollector {
       expr: args.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
     }))
     if (call.distinct && orderBy.length > 0) {
-      const argKeys = new Set(resolved.args.map(exprKey))
-      if (!orderBy.every(o => argKeys.has(exprKey(o.expr)) || argKeys.has(exprKey(castToKeyType(o.expr, resolved.args))))) {
+      // ORDER BY of a DISTINCT aggregate may only read what the arguments read
+      const argColumns = new Set<number>()
+      for (const a of resolved.args) referencedColumns(a, argColumns)
+      if (!orderBy.every(o => !isVolatile(o.expr) && [...referencedColumns(o.expr)].every(id => argColumns.has(id)))) {
         throw new GrizzlyError(SqlState.invalidColumnReference, 'in a DISTINCT aggregate, ORDER BY expressions must appear in the argument list', { position: call.pos })
       }
     }

@@ -32,6 +32,8 @@ export interface ExprSinks {
   readonly default?: (position: number) => BoundExpr
   /** a SELECT-list alias used where a column name was expected (DuckDB allows it in WHERE, GROUP BY, …) */
   readonly alias?: (name: string, position: number, binder: ExprBinder) => BoundExpr | undefined
+  /** consulted before the scope for a one-part name (HAVING prefers an alias over an ungrouped column) */
+  readonly override?: (name: string, position: number, binder: ExprBinder) => BoundExpr | undefined
   /** RETURNING, CHECK and DEFAULT may not contain subqueries */
   readonly noSubqueries?: boolean
 }
@@ -57,6 +59,10 @@ export class ExprBinder {
       }
       case 'interval': return this.bindInterval(e.value, e.unit, e.pos)
       case 'column': {
+        if (e.parts.length === 1 && this.sinks.override !== undefined) {
+          const o = this.sinks.override(e.parts[0]!, e.pos, this)
+          if (o !== undefined) return o
+        }
         let r: Resolved
         try {
           r = this.scope.resolve(e.parts, e.pos)

@@ -96,8 +96,16 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
   aliasLimit = core.items.length
   if (columns.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'SELECT list is empty', { position: core.pos })
 
+  // in HAVING an alias wins over an input column that is not grouped (DuckDB)
+  const havingOverride = (name: string, position: number, binder: ExprBinder): BoundExpr | undefined => {
+    if (groups === null || !core.items.some(i => i.alias?.toLowerCase() === name.toLowerCase())) return undefined
+    let resolved: BoundExpr
+    try { resolved = inputScope.resolve([name], position).expr } catch { return undefined }
+    if (resolved.kind === 'colref' && groups.exprs.some(g => g.kind === 'colref' && g.id === resolved.id)) return undefined
+    return alias(name, position, binder)
+  }
   const having = core.having === null ? null
-    : ensureBoolean(selectBinder.with(sinks('HAVING', false)).bind(core.having), 'HAVING', core.having.pos)
+    : ensureBoolean(selectBinder.with({ ...sinks('HAVING', false), override: havingOverride }).bind(core.having), 'HAVING', core.having.pos)
   const qualify = core.qualify === null ? null
     : ensureBoolean(selectBinder.with(sinks('QUALIFY', true)).bind(core.qualify), 'QUALIFY', core.qualify.pos)
   if (qualify !== null && windows.calls.length === 0) {

@@ -127,3 +127,11 @@ test('lateral subqueries in FROM are marked lateral', () => {
   assert.equal(find(plan, 'join')!.lateral, true)
   assert.equal(find(f.plan('SELECT * FROM t, (SELECT 1) s').plan, 'join')!.lateral, false)
 })
+
+test('HAVING prefers an alias over an ungrouped column; DISTINCT aggregates order by their arguments', () => {
+  const { plan } = f.plan('SELECT b, sum(a) AS a FROM t GROUP BY b HAVING a > 0')
+  assert.deepEqual(spine(plan), ['project', 'filter', 'aggregate', 'scan'])
+  f.plan('SELECT string_agg(DISTINCT b, \',\' ORDER BY length(b)) FROM t')
+  assertBindError(f, 'SELECT string_agg(DISTINCT b, \',\' ORDER BY a) FROM t', SqlState.invalidColumnReference)
+  assertBindError(f, 'SELECT first(DISTINCT a ORDER BY random() * a) FROM t', SqlState.invalidColumnReference)
+})
