@@ -1,0 +1,8 @@
+export type { EffectiveLimits, ExtensionPolicy, LoadRequest, Policy, ResourceLimits } from './types.ts'
+export { ENGINE_DEFAULT_LIMITS, LIMIT_NAMES } from './types.ts'
+export { CAPABILITY_SCHEMA, DEFAULT_POLICY, LIMITS_SCHEMA, POLICY_SCHEMA, parsePolicy } from './schema.ts'
+export type { PolicyParseResult } from './schema.ts'
+export { capabilityCovers, checkLoad, tighterLimits } from './evaluate.ts'
+export type { LoadDecision, PolicyRule } from './evaluate.ts'
+export { describeSchemaErrors, formatProblem } from './schema-errors.ts'
+export type { SchemaProblem } from './schema-errors.ts'
