@@ -1,0 +1,244 @@
+/**
+ * The arena: one SharedArrayBuffer shared with an isolate once (and again only when it has to
+ * grow), through which every batch crosses. Per call the host writes the arguments and a small
+ * Int32 header, then calls the isolate with just (function index, rows, argument count).
+ *
+ * Layout (byte offsets, every region 8-byte aligned):
+ *   [0, HEADER_BYTES)  Int32 header: per argument k at argBase + k*argStride:
+ *                      type code, values offset, validity offset (-1 = all valid),
+ *                      string offsets offset, string bytes offset, string bytes length;
+ *                      and the output slots (offset, capacity, has-validity, string bytes).
+ *   then the arguments: validity bytes, then values (fixed width) or Int32 offsets + UTF-8 bytes;
+ *   then the output area: validity bytes (when present), then values or offsets + bytes.
+ *
+ * The host never hands ExternalCopy a subarray (it would copy the whole underlying buffer), and
+ * it copies results out of the arena before the next call, so an extension that keeps views of
+ * the arena sees only later batches' bytes, never host memory.
+ */
+import { GrizzlyError } from '../core/errors.ts'
+import type { LogicalType } from '../core/types/types.ts'
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '../core/types/types.ts'
+import { Vector } from '../core/vector/vector.ts'
+
+export const TYPE_CODES = { BOOLEAN: 0, INTEGER: 1, BIGINT: 2, DOUBLE: 3, VARCHAR: 4 } as const
+export type SandboxType = keyof typeof TYPE_CODES
+
+/** SQLSTATE for a failure inside an extension's code (SQL standard "external routine exception"). */
+export const EXTERNAL_ROUTINE_EXCEPTION = '38000'
+
+export const MAX_ARGS = 32
+export const ARENA = {
+  headerInts: 256,
+  argBase: 8,
+  argStride: 6,
+  outOffset: 0,
+  outCapacity: 1,
+  outHasValidity: 2,
+  outBytes: 3,
+} as const
+const HEADER_BYTES = ARENA.headerInts * 4
+/** Largest arena a single batch may need; beyond it the batch is refused instead of exhausting the host. */
+export const MAX_ARENA_BYTES = 1 << 30
+
+export function isSandboxType(t: unknown): t is SandboxType {
+  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(TYPE_CODES, t)
+}
+
+export function logicalTypeOf(t: SandboxType): LogicalType {
+  switch (t) {
+    case 'BOOLEAN': return BOOLEAN
+    case 'INTEGER': return INTEGER
+    case 'BIGINT': return BIGINT
+    case 'DOUBLE': return DOUBLE
+    case 'VARCHAR': return VARCHAR
+  }
+}
+
+function align8(n: number): number { return (n + 7) & ~7 }
+
+function widthOf(t: SandboxType): number {
+  switch (t) {
+    case 'BOOLEAN': return 1
+    case 'INTEGER': return 4
+    case 'BIGINT': case 'DOUBLE': return 8
+    case 'VARCHAR': return 4
+  }
+}
+
+/** Host side of the arena: sizing, writing arguments, reading results. */
+export class Arena {
+  buffer: SharedArrayBuffer
+  private header: Int32Array
+  private bytes: Uint8Array
+  private text: Buffer
+
+  constructor(initialBytes: number) {
+    this.buffer = new SharedArrayBuffer(initialBytes)
+    this.header = new Int32Array(this.buffer, 0, ARENA.headerInts)
+    this.bytes = new Uint8Array(this.buffer)
+    this.text = Buffer.from(this.buffer)
+  }
+
+  get size(): number { return this.buffer.byteLength }
+
+  /** Replaces the buffer with a larger one (the caller shares it with the isolate again). */
+  grow(minBytes: number): void {
+    if (minBytes > MAX_ARENA_BYTES) {
+      throw new GrizzlyError('54000', `a batch needs ${minBytes} bytes to cross into the sandbox, over the ${MAX_ARENA_BYTES}-byte limit`,
+        { hint: 'use smaller batches or shorter strings' })
+    }
+    let size = this.size
+    while (size < minBytes) size *= 2
+    size = Math.min(size, MAX_ARENA_BYTES)
+    this.buffer = new SharedArrayBuffer(size)
+    this.header = new Int32Array(this.buffer, 0, ARENA.headerInts)
+    this.bytes = new Uint8Array(this.buffer)
+    this.text = Buffer.from(this.buffer)
+  }
+
+  /** Bytes the arguments need, plus a first guess at the output; strings counted at their worst case. */
+  static bytesNeeded(types: readonly SandboxType[], args: readonly Vector[], count: number, returns: SandboxType): number {
+    let total = HEADER_BYTES
+    for (let k = 0; k < types.length; k++) {
+      const v = args[k]!
+      total += v.validity === null ? 0 : align8(count)
+      if (types[k] === 'VARCHAR') {
+        const data = v.data as string[]
+        let chars = 0
+        for (let i = 0; i < count; i++) { const s = data[i]; if (s !== undefined) chars += s.length }
+        total += align8((count + 1) * 4) + align8(chars * 3)
+      } else total += align8(count * widthOf(types[k]!))
+    }
+    return total + Arena.outputGuess(returns, count)
+  }
+
+  static outputGuess(returns: SandboxType, count: number): number {
+    return align8(count) + align8((count + 1) * 8) + (returns === 'VARCHAR' ? count * 16 : 0)
+  }
+
+  /** Writes the arguments and the output slots; returns where the output area starts. */
+  writeArgs(types: readonly SandboxType[], args: readonly Vector[], count: number): number {
+    const h = this.header
+    let at = HEADER_BYTES
+    for (let k = 0; k < types.length; k++) {
+      const t = types[k]!, v = args[k]!, base = ARENA.argBase + k * ARENA.argStride
+      h[base] = TYPE_CODES[t]
+      if (v.validity === null) h[base + 2] = -1
+      else {
+        h[base + 2] = at
+        this.bytes.set(v.validity.length === count ? v.validity : v.validity.subarray(0, count), at)
+        at += align8(count)
+      }
+      h[base + 1] = at
+      switch (t) {
+        case 'BOOLEAN': case 'INTEGER': case 'BIGINT': case 'DOUBLE': {
+          const src = v.data as Uint8Array | Int32Array | BigInt64Array | Float64Array
+          const n = Math.min(count, src.length)
+          if (t === 'BOOLEAN') new Uint8Array(this.buffer, at, count).set((src as Uint8Array).subarray(0, n))
+          else if (t === 'INTEGER') new Int32Array(this.buffer, at, count).set((src as Int32Array).subarray(0, n))
+          else if (t === 'BIGINT') new BigInt64Array(this.buffer, at, count).set((src as BigInt64Array).subarray(0, n))
+          else new Float64Array(this.buffer, at, count).set((src as Float64Array).subarray(0, n))
+          at += align8(count * widthOf(t))
+          break
+        }
+        case 'VARCHAR': {
+          const offsetsAt = at
+          at += align8((count + 1) * 4)
+          const bytesAt = at
+          const end = this.encodeStrings(v.data as string[], v.validity, count, offsetsAt, bytesAt)
+          h[base + 3] = offsetsAt
+          h[base + 4] = bytesAt
+          h[base + 5] = end - bytesAt
+          at = align8(end)
+          break
+        }
+      }
+    }
+    h[ARENA.outOffset] = at
+    h[ARENA.outCapacity] = this.size - at
+    return at
+  }
+
+  /** After a grow: the output area keeps its offset, its capacity is what is left. */
+  setOutput(outAt: number): void {
+    this.header[ARENA.outOffset] = outAt
+    this.header[ARENA.outCapacity] = this.size - outAt
+  }
+
+  /** UTF-8 encodes rows into the arena; ASCII inline, the rest by Buffer.write. Returns the end. */
+  private encodeStrings(data: readonly string[], validity: Uint8Array | null, count: number, offsetsAt: number, bytesAt: number): number {
+    const offsets = new Int32Array(this.buffer, offsetsAt, count + 1)
+    const out = this.bytes, text = this.text
+    let pos = bytesAt
+    offsets[0] = 0
+    for (let i = 0; i < count; i++) {
+      const s = validity !== null && validity[i] === 0 ? '' : data[i] ?? ''
+      const len = s.length
+      let j = 0
+      for (; j < len; j++) {
+        const c = s.charCodeAt(j)
+        if (c >= 0x80) break
+        out[pos++] = c
+      }
+      if (j < len) pos += text.write(j === 0 ? s : s.slice(j), pos, 'utf8')
+      offsets[i + 1] = pos - bytesAt
+    }
+    return pos
+  }
+
+  /**
+   * Builds the result vector from the output area. `outAt` is the host's own record: the
+   * extension can reach the whole arena through its argument views, so nothing it could have
+   * scribbled on is trusted without a bounds check.
+   */
+  readResult(returns: SandboxType, count: number, outAt: number, who: string): Vector {
+    const h = this.header
+    const malformed = (what: string): GrizzlyError => new GrizzlyError(EXTERNAL_ROUTINE_EXCEPTION, `${who} returned malformed output: ${what}`)
+    if (outAt + align8(count) + align8((count + 1) * 8) > this.size) throw malformed('the output area is out of bounds')
+    const hasValidity = h[ARENA.outHasValidity] === 1
+    const validity = hasValidity ? this.bytes.slice(outAt, outAt + count) : null
+    const at = outAt + (hasValidity ? align8(count) : 0)
+    const type = logicalTypeOf(returns)
+    switch (returns) {
+      case 'BOOLEAN': {
+        const src = new Uint8Array(this.buffer, at, count), data = new Uint8Array(count)
+        for (let i = 0; i < count; i++) data[i] = src[i] === 0 ? 0 : 1
+        return new Vector(type, count, data, validity)
+      }
+      case 'INTEGER': return new Vector(type, count, new Int32Array(this.buffer.slice(at, at + count * 4)), validity)
+      case 'BIGINT': return new Vector(type, count, new BigInt64Array(this.buffer.slice(at, at + count * 8)), validity)
+      case 'DOUBLE': return new Vector(type, count, new Float64Array(this.buffer.slice(at, at + count * 8)), validity)
+      case 'VARCHAR': {
+        const byteCount = h[ARENA.outBytes]!
+        const offsets = new Int32Array(this.buffer, at, count + 1)
+        const bytesAt = at + align8((count + 1) * 4)
+        if (byteCount < 0 || bytesAt + byteCount > this.size) throw malformed('string bytes overrun the arena')
+        const data = new Array<string>(count)
+        const out = this.bytes, text = this.text
+        let prev = 0
+        if (offsets[0] !== 0) throw malformed('the first string offset is not 0')
+        for (let i = 0; i < count; i++) {
+          const end = offsets[i + 1]!
+          if (end < prev || end > byteCount) throw malformed(`string offsets are out of order at row ${i}`)
+          data[i] = decodeShort(out, text, bytesAt + prev, bytesAt + end)
+          prev = end
+        }
+        return new Vector(type, count, data, validity)
+      }
+    }
+  }
+}
+
+/** ASCII up to a few dozen bytes is cheaper to build by hand than through the native decoder. */
+function decodeShort(bytes: Uint8Array, text: Buffer, start: number, end: number): string {
+  if (end - start <= 24) {
+    let s = ''
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!
+      if (c >= 0x80) return text.toString('utf8', start, end)
+      s += String.fromCharCode(c)
+    }
+    return s
+  }
+  return text.toString('utf8', start, end)
+}

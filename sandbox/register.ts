@@ -1,0 +1,42 @@
+/**
+ * Makes a sandboxed extension's scalars callable from SQL exactly like built-ins: each name
+ * becomes one ScalarFunctionDef (its overloads grouped), registered through core/hooks with the
+ * extension as origin, whose kernel sends the batch to the sandbox.
+ */
+import type { ScalarFunctionDef, ScalarOverload, Volatility } from '../core/hooks/contracts.ts'
+import type { Hooks } from '../core/hooks/registry.ts'
+import { logicalTypeOf } from './arena.ts'
+import type { ExtensionSandbox, SandboxScalar } from './sandbox.ts'
+
+const VOLATILITY_RANK: Readonly<Record<Volatility, number>> = { immutable: 0, stable: 1, volatile: 2 }
+
+/** Registers every scalar of `sandbox` into `hooks`; returns the names registered. */
+export function registerSandboxedFunctions(hooks: Hooks, sandbox: ExtensionSandbox): string[] {
+  const byName = new Map<string, SandboxScalar[]>()
+  for (const s of sandbox.scalars) {
+    const list = byName.get(s.name)
+    if (list === undefined) byName.set(s.name, [s])
+    else list.push(s)
+  }
+  for (const [name, specs] of byName) hooks.registerScalar(scalarDef(sandbox, name, specs), { extension: sandbox.name })
+  return [...byName.keys()]
+}
+
+function scalarDef(sandbox: ExtensionSandbox, name: string, specs: readonly SandboxScalar[]): ScalarFunctionDef {
+  const overloads: ScalarOverload[] = specs.map(spec => ({
+    args: spec.args.map(logicalTypeOf),
+    returns: logicalTypeOf(spec.returns),
+    // statementTime tells statements apart for the per-statement time budget
+    invoke: (args, count, ctx) => sandbox.callScalar(spec, args, count, ctx.statementTime),
+  }))
+  // one definition carries one volatility: the most volatile overload's
+  let volatility: Volatility = 'immutable'
+  for (const s of specs) if (VOLATILITY_RANK[s.volatility] > VOLATILITY_RANK[volatility]) volatility = s.volatility
+  return {
+    name,
+    description: `from extension ${sandbox.name} ${sandbox.version}`,
+    nulls: 'propagate',
+    volatility,
+    overloads,
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The glue that runs inside every extension isolate, as JavaScript source. It is evaluated
+ * before the extension's code, so it captures pristine intrinsics (Int32Array, JSON, …) that the
+ * extension cannot patch afterwards, and it hands the host three functions on
+ * `globalThis.__grizzlyRuntime`: setArena, describe and callScalar (see sandbox/arena.ts for the
+ * arena layout). The host takes references to them once; reassigning the global later changes
+ * nothing. Everything it writes back is validated again on the host side.
+ */
+import { ARENA, TYPE_CODES } from './arena.ts'
+
+export const RUNTIME_SOURCE = `(function () {
+'use strict';
+const G = globalThis;
+const I32 = Int32Array, U8 = Uint8Array, F64 = Float64Array, B64 = BigInt64Array;
+const stringify = JSON.stringify, isArray = Array.isArray, freeze = Object.freeze;
+const ErrorCtor = Error, StringCtor = String;
+const TYPE_NAMES = ${JSON.stringify(Object.keys(TYPE_CODES))};
+const HEADER_INTS = ${ARENA.headerInts}, ARG_BASE = ${ARENA.argBase}, ARG_STRIDE = ${ARENA.argStride};
+const OUT_OFFSET = ${ARENA.outOffset}, OUT_CAPACITY = ${ARENA.outCapacity};
+const OUT_HAS_VALIDITY = ${ARENA.outHasValidity}, OUT_BYTES = ${ARENA.outBytes};
+let arena = null, header = null;
+let scalars = [];
+let pending = null;
+
+function fail(message) { throw new ErrorCtor('malformed output: ' + message); }
+function align8(n) { return (n + 7) & ~7; }
+
+function setArena(sab) { arena = sab; header = new I32(sab, 0, HEADER_INTS); if (pending !== null) { const p = pending; pending = null; return write(p.spec, p.out, p.n, header[OUT_OFFSET], header[OUT_CAPACITY]); } return 0; }
+
+function describe() {
+  const def = G.__grizzlyExtension;
+  if (def === null || typeof def !== 'object') return stringify({ defined: false });
+  const list = isArray(def.scalars) ? def.scalars : [];
+  const aggs = isArray(def.aggregates) ? def.aggregates : [];
+  scalars = [];
+  const out = { defined: true, name: StringCtor(def.name), version: StringCtor(def.version), scalars: [], aggregates: [] };
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    const args = isArray(s && s.args) ? s.args.map(StringCtor) : null;
+    const spec = { invoke: s ? s.invoke : undefined, returns: s ? StringCtor(s.returns) : '' };
+    scalars.push(spec);
+    out.scalars.push({ name: s ? StringCtor(s.name) : '', args, returns: spec.returns,
+      volatility: s && s.volatility !== undefined ? StringCtor(s.volatility) : null,
+      invocable: typeof spec.invoke === 'function' });
+  }
+  for (let i = 0; i < aggs.length; i++) {
+    const a = aggs[i];
+    out.aggregates.push({ name: a ? StringCtor(a.name) : '', args: isArray(a && a.args) ? a.args.map(StringCtor) : null,
+      returns: a ? StringCtor(a.returns) : '' });
+  }
+  return stringify(out);
+}
+
+function column(k, n) {
+  const base = ARG_BASE + k * ARG_STRIDE;
+  const code = header[base], valuesOff = header[base + 1], validityOff = header[base + 2];
+  const validity = validityOff < 0 ? null : new U8(arena, validityOff, n);
+  let values;
+  switch (code) {
+    case 0: values = new U8(arena, valuesOff, n); break;
+    case 1: values = new I32(arena, valuesOff, n); break;
+    case 2: values = new B64(arena, valuesOff, n); break;
+    case 3: values = new F64(arena, valuesOff, n); break;
+    case 4: values = freeze({ bytes: new U8(arena, header[base + 4], header[base + 5]), offsets: new I32(arena, header[base + 3], n + 1) }); break;
+    default: throw new ErrorCtor('unknown argument type code ' + code);
+  }
+  return freeze({ type: TYPE_NAMES[code], length: n, values: values, validity: validity });
+}
+
+function callScalar(index, n, nargs) {
+  const spec = scalars[index];
+  // read before the extension runs: it can reach the header through its argument views
+  const outOff = header[OUT_OFFSET], cap = header[OUT_CAPACITY];
+  const cols = [];
+  for (let k = 0; k < nargs; k++) cols.push(column(k, n));
+  const out = spec.invoke(freeze(cols), n);
+  return write(spec, out, n, outOff, cap);
+}
+
+/** Returns 0 when the result is in the arena, or the bytes the output area needs. */
+function write(spec, out, n, outOff, cap) {
+  if (out === null || typeof out !== 'object') fail('invoke returned ' + (out === null ? 'null' : typeof out) + ', not a Column');
+  if (out.type !== spec.returns) fail('result type ' + stringify(out.type) + ' where ' + spec.returns + ' was declared');
+  if (out.length !== n) fail('result length ' + stringify(out.length) + ' for a batch of ' + n + ' rows');
+  const validity = out.validity, values = out.values;
+  if (validity !== null && validity !== undefined && !(validity instanceof U8 && validity.length === n)) fail('validity must be null or a Uint8Array of ' + n + ' bytes');
+  const validityBytes = validity ? align8(n) : 0;
+  let needed, view = null, width = 0;
+  switch (spec.returns) {
+    case 'BOOLEAN': if (!(values instanceof U8)) fail('BOOLEAN values must be a Uint8Array'); width = 1; break;
+    case 'INTEGER': if (!(values instanceof I32)) fail('INTEGER values must be an Int32Array'); width = 4; break;
+    case 'BIGINT': if (!(values instanceof B64)) fail('BIGINT values must be a BigInt64Array'); width = 8; break;
+    case 'DOUBLE': if (!(values instanceof F64)) fail('DOUBLE values must be a Float64Array'); width = 8; break;
+    case 'VARCHAR': break;
+    default: fail('unknown result type');
+  }
+  if (width !== 0) {
+    if (values.length !== n) fail('values hold ' + values.length + ' entries for a batch of ' + n + ' rows');
+    needed = validityBytes + align8(n * width);
+  } else {
+    if (values === null || typeof values !== 'object' || !(values.bytes instanceof U8) || !(values.offsets instanceof I32)) fail('VARCHAR values must be { bytes: Uint8Array, offsets: Int32Array }');
+    const offsets = values.offsets, bytes = values.bytes;
+    if (offsets.length !== n + 1) fail('VARCHAR offsets hold ' + offsets.length + ' entries, not ' + (n + 1));
+    const first = offsets[0], last = offsets[n];
+    if (first < 0 || last > bytes.length || last < first) fail('VARCHAR offsets point outside the bytes');
+    for (let i = 0; i < n; i++) if (offsets[i + 1] < offsets[i]) fail('VARCHAR offsets decrease at row ' + i);
+    needed = validityBytes + align8((n + 1) * 4) + (last - first);
+  }
+  if (needed > cap) { pending = { spec: spec, out: out, n: n }; return needed; }
+  header[OUT_HAS_VALIDITY] = validity ? 1 : 0;
+  if (validity) new U8(arena, outOff, n).set(validity);
+  const at = outOff + validityBytes;
+  if (width !== 0) {
+    switch (width) {
+      case 1: view = new U8(arena, at, n); break;
+      case 4: view = new I32(arena, at, n); break;
+      default: view = spec.returns === 'BIGINT' ? new B64(arena, at, n) : new F64(arena, at, n);
+    }
+    view.set(values);
+    header[OUT_BYTES] = 0;
+  } else {
+    const offsets = values.offsets, first = offsets[0], last = offsets[n];
+    const o = new I32(arena, at, n + 1);
+    for (let i = 0; i <= n; i++) o[i] = offsets[i] - first;
+    new U8(arena, at + align8((n + 1) * 4), last - first).set(values.bytes.subarray(first, last));
+    header[OUT_BYTES] = last - first;
+  }
+  return 0;
+}
+
+G.__grizzlyRuntime = freeze({ setArena: setArena, describe: describe, callScalar: callScalar });
+})();`

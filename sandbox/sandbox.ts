@@ -1,0 +1,395 @@
+/**
+ * One extension in its own isolated-vm isolate (DESIGN §6): no require, process, filesystem,
+ * network, timers or host objects. Batches cross through a shared arena (arena.ts) with one
+ * compiled-once synchronous call per batch. Any failure inside the extension — a throw, a loop
+ * past the time limit, a heap exhaustion, malformed output — fails only that call with a
+ * GrizzlyError naming the extension and the function, and quarantines the extension until
+ * `reload()`.
+ */
+import ivm from 'isolated-vm'
+import { GrizzlyError, SqlState, didYouMean } from '../core/errors.ts'
+import { typeToString } from '../core/types/types.ts'
+import { Vector, allocData } from '../core/vector/vector.ts'
+import { physicalOf } from '../core/types/types.ts'
+import {
+  Arena, EXTERNAL_ROUTINE_EXCEPTION, MAX_ARGS, TYPE_CODES, isSandboxType, logicalTypeOf, type SandboxType,
+} from './arena.ts'
+import { RUNTIME_SOURCE } from './runtime.ts'
+import { sdkScript } from './sdk-script.ts'
+
+/** SQLSTATEs the sandbox raises besides 38000 (see README.md). */
+export const SandboxState = {
+  externalRoutineException: EXTERNAL_ROUTINE_EXCEPTION,
+  invalidFunctionDefinition: '42P13',
+  outOfMemory: '53200',
+  timedOut: SqlState.queryCanceled,
+} as const
+
+export interface SandboxLimits {
+  /** isolate heap limit (isolated-vm's memoryLimit; at least 8) */
+  readonly heapMb: number
+  /** longest a single batch call may run */
+  readonly cpuMsPerCall: number
+  /** total time an extension may use within one statement; also bounds loading */
+  readonly wallMsPerStatement: number
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { heapMb: 64, cpuMsPerCall: 1000, wallMsPerStatement: 10_000 }
+
+export interface SandboxOptions {
+  /** the extension's name (the manifest's); the code must define an extension of this name */
+  readonly name: string
+  /** the bundle's index.js, one script */
+  readonly code: string
+  readonly limits?: Partial<SandboxLimits>
+}
+
+export interface SandboxScalar {
+  readonly name: string
+  readonly args: readonly SandboxType[]
+  readonly returns: SandboxType
+  readonly volatility: 'immutable' | 'stable' | 'volatile'
+  /** position in the extension's scalars list */
+  readonly index: number
+}
+
+/** Declared aggregates; calling them through the sandbox is not implemented yet. */
+export interface SandboxAggregate {
+  readonly name: string
+  readonly args: readonly SandboxType[]
+  readonly returns: SandboxType
+}
+
+export interface FunctionStats {
+  readonly name: string
+  readonly signature: string
+  calls: number
+  rows: number
+  failures: number
+  /** isolate CPU time, milliseconds */
+  cpuMs: number
+  /** host wall time around the calls (marshalling included), milliseconds */
+  wallMs: number
+}
+
+interface Loaded {
+  readonly isolate: ivm.Isolate
+  readonly context: ivm.Context
+  readonly callRef: ivm.Reference<(index: number, count: number, nargs: number) => number>
+  readonly setArenaRef: ivm.Reference<(sab: SharedArrayBuffer) => number>
+  readonly arena: Arena
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/
+
+export class ExtensionSandbox {
+  readonly name: string
+  readonly limits: SandboxLimits
+  private readonly code: string
+  private cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined
+  private loaded: Loaded | null
+  private quarantineReason: string | null = null
+  private disposed = false
+  private statement: number | undefined
+  private statementWallMs = 0
+  private readonly functionStats = new Map<string, FunctionStats>()
+  version = ''
+  scalars: readonly SandboxScalar[] = []
+  aggregates: readonly SandboxAggregate[] = []
+
+  private constructor(options: SandboxOptions) {
+    this.name = options.name
+    this.code = options.code
+    this.limits = checkLimits(options.name, { ...DEFAULT_LIMITS, ...options.limits })
+    this.loaded = null
+  }
+
+  /** Creates the isolate, runs the SDK, the runtime and the extension, and reads its definition. */
+  static load(options: SandboxOptions): ExtensionSandbox {
+    if (typeof options.name !== 'string' || !IDENTIFIER.test(options.name)) {
+      throw new GrizzlyError(SandboxState.invalidFunctionDefinition, `extension name ${JSON.stringify(options.name)} is not a lowercase identifier`)
+    }
+    if (typeof options.code !== 'string') {
+      throw new GrizzlyError(SandboxState.invalidFunctionDefinition, `extension "${options.name}" has no code`)
+    }
+    const sandbox = new ExtensionSandbox(options)
+    sandbox.start()
+    return sandbox
+  }
+
+  /** Why calls are refused, or null when the extension is healthy. */
+  get quarantined(): string | null { return this.quarantineReason }
+  get isDisposed(): boolean { return this.disposed }
+
+  /** Throws the isolate away and loads the same code again; clears the quarantine, keeps the stats. */
+  reload(): void {
+    if (this.disposed) throw this.error(EXTERNAL_ROUTINE_EXCEPTION, 'has been disposed and cannot be reloaded')
+    this.release()
+    this.quarantineReason = null
+    this.start()
+  }
+
+  dispose(): void {
+    this.release()
+    this.disposed = true
+  }
+
+  stats(): readonly FunctionStats[] { return [...this.functionStats.values()].map(s => ({ ...s })) }
+
+  /** Looks a scalar up by name and, when overloaded, by the argument types. */
+  scalar(name: string, argTypes?: readonly SandboxType[]): SandboxScalar {
+    const lower = name.toLowerCase()
+    const candidates = this.scalars.filter(s => s.name === lower)
+    const match = argTypes === undefined ? candidates[0]
+      : candidates.find(s => s.args.length === argTypes.length && s.args.every((t, i) => t === argTypes[i]))
+    if (match === undefined) {
+      throw new GrizzlyError(SqlState.undefinedFunction,
+        `extension "${this.name}" has no function ${name}${argTypes === undefined ? '' : `(${argTypes.join(', ')})`}`,
+        { hint: didYouMean(name, this.scalars.map(s => s.name)) })
+    }
+    return match
+  }
+
+  /**
+   * Runs one batch: `args` hold `count` rows each, of the function's argument types. `statement`
+   * identifies the SQL statement (e.g. FunctionContext.statementTime) for the per-statement budget.
+   */
+  callScalar(fn: SandboxScalar | string, args: readonly Vector[], count: number, statement?: number): Vector {
+    const spec = typeof fn === 'string' ? this.scalar(fn) : fn
+    const loaded = this.ready(spec)
+    checkArgs(this.name, spec, args, count)
+    const stats = this.statsOf(spec)
+    if (count === 0) return new Vector(logicalTypeOf(spec.returns), 0, allocData(physicalOf(logicalTypeOf(spec.returns)), 0), null)
+    if (statement !== this.statement) { this.statement = statement; this.statementWallMs = 0 }
+    const remaining = this.limits.wallMsPerStatement - this.statementWallMs
+    if (remaining <= 0) {
+      throw this.fail(spec, SandboxState.timedOut, `used up its time for this statement (${this.limits.wallMsPerStatement} ms)`)
+    }
+    const timeout = Math.max(1, Math.min(this.limits.cpuMsPerCall, remaining))
+    const arena = loaded.arena
+    const needed = Arena.bytesNeeded(spec.args, args, count, spec.returns)
+    if (needed > arena.size) this.growArena(loaded, needed, timeout)
+    const outAt = arena.writeArgs(spec.args, args, count)
+    const cpu0 = loaded.isolate.cpuTime
+    const wall0 = performance.now()
+    let status: number
+    try {
+      status = loaded.callRef.applySync(undefined, [spec.index, count, spec.args.length], { timeout })
+      // the output did not fit: grow, and the runtime writes the result it kept
+      if (status > 0) status = this.growArena(loaded, outAt + status, timeout, outAt)
+      if (status !== 0) throw new GrizzlyError(EXTERNAL_ROUTINE_EXCEPTION, `runtime reported status ${status}`)
+    } catch (e) {
+      this.account(stats, loaded, cpu0, wall0, count, false)
+      throw this.failFrom(spec, e, loaded)
+    }
+    this.account(stats, loaded, cpu0, wall0, count, true)
+    try {
+      return arena.readResult(spec.returns, count, outAt, this.who(spec))
+    } catch (e) {
+      stats.failures++
+      throw this.failFrom(spec, e, loaded)
+    }
+  }
+
+  // ---- loading ----------------------------------------------------------------------------------
+
+  private start(): void {
+    const isolate = new ivm.Isolate({ memoryLimit: this.limits.heapMb })
+    try {
+      const context = isolate.createContextSync()
+      const timeout = this.limits.wallMsPerStatement
+      isolate.compileScriptSync(sdkScript(), { filename: 'grizzly:sdk.js' }).runSync(context, { timeout })
+      isolate.compileScriptSync(RUNTIME_SOURCE, { filename: 'grizzly:runtime.js' }).runSync(context, { timeout })
+      // references are taken before the extension runs, so it cannot swap the runtime out
+      const runtime = context.global.getSync('__grizzlyRuntime', { reference: true }) as ivm.Reference<Record<string, unknown>>
+      const callRef = runtime.getSync('callScalar', { reference: true }) as Loaded['callRef']
+      const setArenaRef = runtime.getSync('setArena', { reference: true }) as Loaded['setArenaRef']
+      const describeRef = runtime.getSync('describe', { reference: true }) as ivm.Reference<() => string>
+      this.runExtension(isolate, context, timeout)
+      const description = describeRef.applySync(undefined, [], { timeout })
+      this.readDefinition(description)
+      const arena = new Arena(1 << 20)
+      const loaded: Loaded = { isolate, context, callRef, setArenaRef, arena }
+      setArenaRef.applySync(undefined, [new ivm.ExternalCopy(arena.buffer).copyInto({ release: true })], { timeout })
+      this.loaded = loaded
+    } catch (e) {
+      const disposedByOom = isolate.isDisposed
+      if (!isolate.isDisposed) isolate.dispose()
+      if (e instanceof GrizzlyError) throw e
+      if (disposedByOom) {
+        throw this.error(SandboxState.outOfMemory, `ran out of memory while loading (heap limit ${this.limits.heapMb} MB)`, e)
+      }
+      if (isTimeout(e)) throw this.error(SandboxState.timedOut, `did not finish loading within ${this.limits.wallMsPerStatement} ms`, e)
+      throw this.error(SandboxState.invalidFunctionDefinition, `failed to load: ${messageOf(e)}`, e)
+    }
+  }
+
+  private runExtension(isolate: ivm.Isolate, context: ivm.Context, timeout: number): void {
+    const filename = `extension:${this.name}/index.js`
+    let script: ivm.Script
+    if (this.cachedData !== undefined) {
+      script = isolate.compileScriptSync(this.code, { filename, cachedData: this.cachedData })
+    } else {
+      script = isolate.compileScriptSync(this.code, { filename, produceCachedData: true })
+      this.cachedData = (script as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData
+    }
+    script.runSync(context, { timeout })
+  }
+
+  private readDefinition(json: string): void {
+    const bad = (what: string, hint?: string): GrizzlyError =>
+      new GrizzlyError(SandboxState.invalidFunctionDefinition, `extension "${this.name}": ${what}`, { hint })
+    let def: Description
+    try { def = JSON.parse(json) as Description } catch { throw bad('its definition could not be read') }
+    if (!def.defined) throw bad('the code did not call defineExtension', 'call defineExtension({ name, version, scalars }) at the top level of index.js')
+    if (def.name !== this.name) throw bad(`the code defines an extension named "${def.name}"`, `the manifest and defineExtension must use the same name`)
+    const typeHint = (t: unknown): string | undefined => didYouMean(String(t), Object.keys(TYPE_CODES))
+    const seen = new Set<string>()
+    const scalars: SandboxScalar[] = []
+    def.scalars.forEach((s, index) => {
+      const where = `scalar #${index + 1}${IDENTIFIER.test(s.name) ? ` "${s.name}"` : ''}`
+      if (!IDENTIFIER.test(s.name)) throw bad(`${where} has the name ${JSON.stringify(s.name)}, not a lowercase identifier`)
+      if (s.args === null) throw bad(`${where} has no args list`)
+      if (s.args.length > MAX_ARGS) throw bad(`${where} takes ${s.args.length} arguments, more than ${MAX_ARGS}`)
+      for (const t of s.args) if (!isSandboxType(t)) throw bad(`${where} has an unknown argument type ${JSON.stringify(t)}`, typeHint(t))
+      if (!isSandboxType(s.returns)) throw bad(`${where} has an unknown return type ${JSON.stringify(s.returns)}`, typeHint(s.returns))
+      if (!s.invocable) throw bad(`${where} has no invoke function`)
+      const volatility = s.volatility ?? 'immutable'
+      if (volatility !== 'immutable' && volatility !== 'stable' && volatility !== 'volatile') throw bad(`${where} has an unknown volatility "${volatility}"`)
+      const key = `${s.name}(${s.args.join(',')})`
+      if (seen.has(key)) throw bad(`${key} is defined twice`)
+      seen.add(key)
+      scalars.push({ name: s.name, args: s.args as SandboxType[], returns: s.returns, volatility, index })
+    })
+    const aggregates: SandboxAggregate[] = []
+    for (const a of def.aggregates) {
+      if (!IDENTIFIER.test(a.name)) throw bad(`aggregate ${JSON.stringify(a.name)} is not a lowercase identifier`)
+      if (a.args === null || !a.args.every(isSandboxType)) throw bad(`aggregate "${a.name}" has an unknown argument type`)
+      if (!isSandboxType(a.returns)) throw bad(`aggregate "${a.name}" has an unknown return type ${JSON.stringify(a.returns)}`, typeHint(a.returns))
+      const key = `${a.name}(${a.args.join(',')})`
+      if (seen.has(key)) throw bad(`${key} is defined twice`)
+      seen.add(key)
+      aggregates.push({ name: a.name, args: a.args as SandboxType[], returns: a.returns })
+    }
+    this.version = def.version
+    this.scalars = scalars
+    this.aggregates = aggregates
+  }
+
+  // ---- calls ------------------------------------------------------------------------------------
+
+  /** Makes the arena at least `bytes` long and shares the new buffer with the isolate. */
+  private growArena(loaded: Loaded, bytes: number, timeout: number, outAt?: number): number {
+    loaded.arena.grow(bytes)
+    if (outAt !== undefined) loaded.arena.setOutput(outAt)
+    return loaded.setArenaRef.applySync(undefined,
+      [new ivm.ExternalCopy(loaded.arena.buffer).copyInto({ release: true })], { timeout })
+  }
+
+  private ready(spec: SandboxScalar): Loaded {
+    if (this.disposed) throw this.error(EXTERNAL_ROUTINE_EXCEPTION, 'has been disposed')
+    if (this.quarantineReason !== null) {
+      throw new GrizzlyError(EXTERNAL_ROUTINE_EXCEPTION,
+        `extension "${this.name}" is quarantined and refuses to run ${spec.name}: ${this.quarantineReason}`,
+        { hint: 'reload the extension to use it again' })
+    }
+    if (this.loaded === null) throw this.error(EXTERNAL_ROUTINE_EXCEPTION, 'is not loaded')
+    return this.loaded
+  }
+
+  private statsOf(spec: SandboxScalar): FunctionStats {
+    const signature = `${spec.name}(${spec.args.join(', ')}) -> ${spec.returns}`
+    let s = this.functionStats.get(signature)
+    if (s === undefined) {
+      s = { name: spec.name, signature, calls: 0, rows: 0, failures: 0, cpuMs: 0, wallMs: 0 }
+      this.functionStats.set(signature, s)
+    }
+    return s
+  }
+
+  private account(stats: FunctionStats, loaded: Loaded, cpu0: bigint, wall0: number, rows: number, ok: boolean): void {
+    const wall = performance.now() - wall0
+    stats.calls++
+    stats.wallMs += wall
+    this.statementWallMs += wall
+    if (ok) stats.rows += rows
+    else stats.failures++
+    if (!loaded.isolate.isDisposed) stats.cpuMs += Number(loaded.isolate.cpuTime - cpu0) / 1e6
+  }
+
+  private who(spec: SandboxScalar): string { return `function ${spec.name} of extension "${this.name}"` }
+
+  /** Turns whatever a call threw into a GrizzlyError and quarantines the extension. */
+  private failFrom(spec: SandboxScalar, e: unknown, loaded: Loaded): GrizzlyError {
+    if (loaded.isolate.isDisposed) {
+      return this.fail(spec, SandboxState.outOfMemory, `ran out of memory (heap limit ${this.limits.heapMb} MB); the isolate was disposed`, e)
+    }
+    if (isTimeout(e)) return this.fail(spec, SandboxState.timedOut, `ran longer than its limit (${this.limits.cpuMsPerCall} ms per call)`, e)
+    if (e instanceof GrizzlyError) {
+      // the arena refused a batch too large to cross: the caller's problem, not the extension's
+      if (e.code === SqlState.programLimitExceeded) return e
+      return this.fail(spec, e.code, e.message.startsWith(this.who(spec)) ? e.message.slice(this.who(spec).length + 1) : e.message, e)
+    }
+    return this.fail(spec, EXTERNAL_ROUTINE_EXCEPTION, `failed: ${messageOf(e)}`, e)
+  }
+
+  private fail(spec: SandboxScalar, code: string, what: string, cause?: unknown): GrizzlyError {
+    this.quarantineReason = `${spec.name} ${what}`
+    if (code === SandboxState.outOfMemory) this.release()
+    return new GrizzlyError(code, `${this.who(spec)} ${what}`, { cause, hint: 'the extension is quarantined until it is reloaded' })
+  }
+
+  private error(code: string, what: string, cause?: unknown): GrizzlyError {
+    return new GrizzlyError(code, `extension "${this.name}" ${what}`, { cause })
+  }
+
+  private release(): void {
+    const loaded = this.loaded
+    this.loaded = null
+    if (loaded === null) return
+    loaded.callRef.release()
+    loaded.setArenaRef.release()
+    if (!loaded.isolate.isDisposed) loaded.isolate.dispose()
+  }
+}
+
+interface Description {
+  readonly defined: boolean
+  readonly name: string
+  readonly version: string
+  readonly scalars: readonly { name: string; args: string[] | null; returns: string; volatility: string | null; invocable: boolean }[]
+  readonly aggregates: readonly { name: string; args: string[] | null; returns: string }[]
+}
+
+function checkLimits(name: string, limits: SandboxLimits): SandboxLimits {
+  const bad = (what: string): GrizzlyError => new GrizzlyError(SqlState.invalidParameterValue, `extension "${name}": ${what}`)
+  if (!Number.isFinite(limits.heapMb) || limits.heapMb < 8) throw bad(`heapMb must be at least 8, not ${limits.heapMb}`)
+  if (!Number.isFinite(limits.cpuMsPerCall) || limits.cpuMsPerCall <= 0) throw bad(`cpuMsPerCall must be positive, not ${limits.cpuMsPerCall}`)
+  if (!Number.isFinite(limits.wallMsPerStatement) || limits.wallMsPerStatement <= 0) throw bad(`wallMsPerStatement must be positive, not ${limits.wallMsPerStatement}`)
+  return limits
+}
+
+function checkArgs(extension: string, spec: SandboxScalar, args: readonly Vector[], count: number): void {
+  const mismatch = (what: string): GrizzlyError => new GrizzlyError(SqlState.datatypeMismatch,
+    `function ${spec.name} of extension "${extension}" ${what}`)
+  if (!Number.isInteger(count) || count < 0) throw mismatch(`was called with a batch of ${count} rows`)
+  if (args.length !== spec.args.length) throw mismatch(`takes ${spec.args.length} arguments, not ${args.length}`)
+  for (let k = 0; k < args.length; k++) {
+    const v = args[k]!
+    if (v.type.id !== spec.args[k]) throw mismatch(`expects ${spec.args[k]} for argument ${k + 1}, not ${typeToString(v.type)}`)
+    if (v.length < count) throw mismatch(`got ${v.length} rows for argument ${k + 1} in a batch of ${count}`)
+  }
+}
+
+function isTimeout(e: unknown): boolean {
+  return messageOf(e).includes('Script execution timed out')
+}
+
+function messageOf(e: unknown): string {
+  try {
+    if (e instanceof Error) return e.message
+    return String(e)
+  } catch {
+    return 'an unprintable value was thrown'
+  }
+}
