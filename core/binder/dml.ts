@@ -22,7 +22,7 @@ function dmlTarget(b: Binder, name: QualifiedName, verb: 'insert' | 'update' | '
   const schema = name.length >= 2 ? name[name.length - 2]! : null
   const entry = b.ctx.catalog.require(b.ctx.txn, schema, last, position)
   if (entry.kind === 'view') {
-    throw new GrizzlyError(SqlState.wrongObjectType, `cannot ${verb} ${verb === 'insert' ? 'into' : ''} view "${entry.name}"`.replace('  ', ' '),
+    throw new GrizzlyError(SqlState.wrongObjectType, `cannot ${verb === 'insert' ? 'insert into' : verb} view "${entry.name}"`,
       { position, hint: `${verb} into the tables the view reads instead` })
   }
   if (b.ctx.txn.readOnly) {

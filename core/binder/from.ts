@@ -5,7 +5,7 @@
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
 import type { TableFunctionArg } from '../hooks/contracts.ts'
-import type { BaseTableRef, FileRef, FunctionRef, JoinRef, TableAlias, TableRef } from '../parser/ast.ts'
+import type { BaseTableRef, FileRef, FunctionRef, JoinRef, QueryBody, TableAlias, TableRef } from '../parser/ast.ts'
 import type { BoundExpr, OutputColumn } from '../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
@@ -31,15 +31,14 @@ export function bindFrom(b: Binder, refs: readonly TableRef[], outer: Scope | nu
     const scope = new Scope(outer, false)
     scope.absorb(acc.scope, ref.pos)
     scope.absorb(right.scope, ref.pos)
-    acc = { plan: join(b, 'cross', acc.plan, right.plan, null, left.correlated!.length > 0), scope }
+    acc = { plan: join('cross', acc.plan, right.plan, null, left.correlated!.length > 0), scope }
   }
   return acc
 }
 
 type BoundRef = BoundFrom
 
-function join(b: Binder, type: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, condition: BoundExpr | null, lateral: boolean): LogicalPlan {
-  void b
+function join(type: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, condition: BoundExpr | null, lateral: boolean): LogicalPlan {
   const output = type === 'semi' || type === 'anti' ? left.output : [...left.output, ...right.output]
   return { kind: 'join', joinType: type, left, right, condition, markColumn: null, lateral, output }
 }
@@ -51,7 +50,7 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
     case 'subquery_ref': {
       const boundary = new Scope(lateralLeft ?? outer, true)
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
-      return aliased(b, q, ref.alias, 'unnamed_subquery', null, outer, ref.pos)
+      return aliased(q, ref.alias, 'unnamed_subquery', null, outer, ref.pos)
     }
     case 'function_ref': return bindTableFunction(b, ref, outer, ctes)
     case 'file_ref': return bindFile(b, ref, outer)
@@ -61,9 +60,8 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
 }
 
 /** Puts a bound query under an alias (with optional column aliases) in a new scope. */
-function aliased(b: Binder, q: BoundQuery, alias: TableAlias | null, defaultName: string, schema: string | null,
+function aliased(q: BoundQuery, alias: TableAlias | null, defaultName: string, schema: string | null,
   outer: Scope | null, position: number): BoundFrom {
-  void b
   const renamed = renameColumns(q, alias?.columns ?? null, alias?.pos ?? position)
   const scope = new Scope(outer, false)
   scope.addBinding(alias?.name ?? defaultName, alias === null ? schema : null,
@@ -76,18 +74,18 @@ function bindNamedTable(b: Binder, ref: BaseTableRef, outer: Scope | null, ctes:
   const name = ref.name[ref.name.length - 1]!
   if (ref.name.length === 1) {
     const def = ctes?.get(name)
-    if (def !== undefined) return aliased(b, bindCteReference(b, def, ref.pos), ref.alias, def.kind === 'inline' ? def.cte.name : def.name, null, outer, ref.pos)
+    if (def !== undefined) return aliased(bindCteReference(b, def, ref.pos), ref.alias, def.kind === 'inline' ? def.cte.name : def.name, null, outer, ref.pos)
   }
   const schema = ref.name.length >= 2 ? ref.name[ref.name.length - 2]! : null
   const entry = catalog.require(txn, schema, name, ref.pos)
   if (entry.kind === 'view') {
     const q = b.enterView(entry.name, ref.pos, () => renameColumns(bindQuery(b, entry.query, null, null), entry.columnNames, ref.pos))
-    return aliased(b, q, ref.alias, entry.name, entry.schema, outer, ref.pos)
+    return aliased(q, ref.alias, entry.name, entry.schema, outer, ref.pos)
   }
   // tables have DuckDB's hidden rowid column (unless they have a real one); * skips it
   const withRowId = !entry.columns.some(c => c.name.toLowerCase() === 'rowid')
   const scan = scanOf(b, entry, withRowId ? [ROW_ID_COLUMN] : [])
-  const bound = aliased(b, { plan: scan, names: scan.output.map(c => c.name) }, ref.alias, entry.name, entry.schema, outer, ref.pos)
+  const bound = aliased({ plan: scan, names: scan.output.map(c => c.name) }, ref.alias, entry.name, entry.schema, outer, ref.pos)
   if (withRowId) bound.scope.pseudo.add(scan.output[scan.output.length - 1]!.id)
   return bound
 }
@@ -117,7 +115,7 @@ function bindCteReference(b: Binder, def: CteDef, position: number): BoundQuery 
       const { cte } = def
       const body = cte.query.body
       if (def.recursive && body.kind === 'set_operation' && body.op === 'union' && !body.byName && cte.query.orderBy.length === 0 && cte.query.limit === null) {
-        return bindRecursive(b, def, body.left, body.right, !body.all, position)
+        return bindRecursive(b, def, body.left, body.right, !body.all)
       }
       return b.enterView(cte.name, position, () => renameColumns(bindQuery(b, cte.query, def.outer, def.scope), cte.columns, cte.pos))
     }
@@ -126,11 +124,10 @@ function bindCteReference(b: Binder, def: CteDef, position: number): BoundQuery 
 }
 
 /** WITH RECURSIVE name AS (anchor UNION [ALL] step): step reads the working table. */
-function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: Parameters<typeof bindBody>[1], stepAst: Parameters<typeof bindBody>[1],
-  distinct: boolean, position: number): BoundQuery {
+function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: QueryBody, stepAst: QueryBody,
+  distinct: boolean): BoundQuery {
   const { cte } = def
-  const ctes = cte.query.with === null ? def.scope : def.scope
-  const anchor = renameColumns(bindBody(b, anchorAst, def.outer, ctes), cte.columns, cte.pos)
+  const anchor = renameColumns(bindBody(b, anchorAst, def.outer, def.scope), cte.columns, cte.pos)
   // an all-NULL anchor column is INTEGER, as in DuckDB
   const columns = anchor.plan.output.map((c, i) => ({ name: anchor.names[i]!, type: c.type.id === 'NULL' ? INTEGER : normalizeLiteralType(c.type) }))
   const cteId = b.nextCteId()
@@ -148,7 +145,6 @@ function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: P
   if (!working.used) {
     return { plan: { kind: 'set_op', op: 'union', all: !distinct, left: anchorPlan, right: castColumns(b, step.plan, types), output }, names: anchor.names }
   }
-  void position
   return {
     plan: { kind: 'recursive_cte', cteId, name: cte.name, anchor: anchorPlan, recursive: castColumns(b, step.plan, types), distinct, output },
     names: anchor.names,
@@ -192,7 +188,7 @@ function bindTableFunction(b: Binder, ref: FunctionRef, outer: Scope | null, cte
   const fn = withPosition(ref.pos, () => def.bind({ positional, named }, b.ctx.fnCtx))
   const output = b.columns(fn.columns.map(c => c.name), fn.columns.map(c => c.type))
   const plan: LogicalPlan = { kind: 'table_function', name, fn, columns: fn.columns.map((_, i) => i), output }
-  return aliased(b, { plan, names: output.map(c => c.name) }, ref.alias, name, null, outer, ref.pos)
+  return aliased({ plan, names: output.map(c => c.name) }, ref.alias, name, null, outer, ref.pos)
 }
 
 function withPosition<T>(position: number, f: () => T): T {
@@ -219,7 +215,7 @@ function bindFile(b: Binder, ref: FileRef, outer: Scope | null): BoundFrom {
   const output = b.columns(fn.columns.map(c => c.name), fn.columns.map(c => c.type))
   const plan: LogicalPlan = { kind: 'table_function', name: format.name, fn, columns: fn.columns.map((_, i) => i), output }
   const base = ref.path.replace(/^.*[\\/]/, '').replace(/\..*$/, '')
-  return aliased(b, { plan, names: output.map(c => c.name) }, ref.alias, base, null, outer, ref.pos)
+  return aliased({ plan, names: output.map(c => c.name) }, ref.alias, base, null, outer, ref.pos)
 }
 
 function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundFrom {
@@ -252,18 +248,15 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
           `column "${name}" specified in USING clause does not exist in ${l === undefined ? 'left' : 'right'} table`,
           { position: ref.pos, hint: didYouMean(name, side.visibleNames()) })
       }
-      conjuncts.push(eb.compare('=', l.expr, r.expr, ref.pos))
+      const eq = eb.compare('=', l.expr, r.expr, ref.pos)
+      conjuncts.push(eq)
       let merged: BoundExpr
       switch (ref.type) {
         case 'right': merged = r.expr; break
         case 'full': {
-          const t = (conjuncts[conjuncts.length - 1] as { left: BoundExpr }).left.type
-          const lc = (conjuncts[conjuncts.length - 1] as { left: BoundExpr; right: BoundExpr })
-          merged = {
-            kind: 'case', type: t,
-            whens: [{ when: { kind: 'is_null', arg: lc.left, not: true, type: BOOLEAN }, then: lc.left }],
-            else: lc.right,
-          }
+          // FULL JOIN USING (k): k is whichever side has it
+          const [lk, rk] = eq.kind === 'compare' ? [eq.left, eq.right] : [l.expr, r.expr]
+          merged = { kind: 'case', type: lk.type, whens: [{ when: { kind: 'is_null', arg: lk, not: true, type: BOOLEAN }, then: lk }], else: rk }
           break
         }
         default: merged = l.expr
@@ -289,5 +282,5 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
     throw new GrizzlyError(SqlState.syntaxError, `${ref.type.toUpperCase()} JOIN needs an ON or USING clause`, { position: ref.pos })
   }
   const type: JoinNode['joinType'] = ref.type === 'cross' && condition !== null ? 'inner' : ref.type
-  return { plan: join(b, type, left.plan, right.plan, condition, rightBoundary.correlated!.length > 0), scope }
+  return { plan: join(type, left.plan, right.plan, condition, rightBoundary.correlated!.length > 0), scope }
 }

@@ -4,7 +4,6 @@
  */
 import { GrizzlyError, SqlState, assertNever, didYouMean } from '../errors.ts'
 import type { Statement } from '../parser/ast.ts'
-import { normalizeLiteralType } from '../types/coercion.ts'
 import type { Value } from '../types/types.ts'
 import { Binder } from './binder.ts'
 import type { BinderContext, BoundStatement } from './context.ts'
@@ -69,7 +68,6 @@ function constantOf(b: Binder, e: Parameters<ExprBinder['bind']>[0], what: strin
   // SET x = name (a bare word) means the string 'name', as in PostgreSQL and DuckDB
   if (e.kind === 'column' && e.parts.length === 1) return e.parts[0]!
   const bound = new ExprBinder(b, new Scope(null, false), null, { clause: what }).bind(e)
-  void normalizeLiteralType
   return b.constantValue(bound, what, position)
 }
 
