@@ -327,6 +327,9 @@ export class ExprBinder {
       if (hooks.window(name) !== undefined) {
         throw new GrizzlyError(SqlState.windowingError, `window function ${name} requires an OVER clause`, { position: e.pos })
       }
+      if (name === 'unnest' || name === 'generate_subscripts') {
+        throw notSupported(`${name} in the SELECT list`, e.pos, `use it in FROM: SELECT * FROM ${name}(…)`)
+      }
       if (hooks.tableFunction(name) !== undefined) {
         throw new GrizzlyError(SqlState.wrongObjectType, `${name} is a table function`, { position: e.pos, hint: `use it in FROM: SELECT * FROM ${name}(…)` })
       }
