@@ -144,7 +144,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
 /** Clipped, and without this machine's paths (the corpus folder, scratch directories). */
 function clip(s: string, n: number): string {
   const root = corpusRoot()
-  let t = s.split(root).join('<corpus>').replace(/[^\s'"]*[\\/]slt-[A-Za-z0-9]{6}/g, '<scratch>')
+  let t = s.split(root).join('<corpus>').split(REPO_ROOT).join('<repo>').replace(/[^\s'"]*[\\/]slt-[A-Za-z0-9]{6}/g, '<scratch>')
   if (t.length > n) t = `${t.slice(0, n)}…`
   return t
 }
