@@ -1,0 +1,159 @@
+/**
+ * Turns measured runs into the Markdown report: one table per section (median ms per engine,
+ * ratio to single-thread DuckDB, geometric means), then memory per engine process.
+ */
+import type { Checksum, EngineName, ProcessName, ProcessStats, SectionName } from './tasks.ts'
+import { ENGINES } from './tasks.ts'
+
+export type EngineOutcome =
+  | { readonly kind: 'ok'; readonly runs: readonly number[]; readonly median: number; readonly checksum: Checksum | null; readonly check: CheckVerdict }
+  | { readonly kind: 'na'; readonly reason: string }
+  | { readonly kind: 'error'; readonly reason: string }
+  | { readonly kind: 'timeout'; readonly reason: string }
+  | { readonly kind: 'skipped'; readonly reason: string }
+
+export type CheckVerdict = { readonly kind: 'match' } | { readonly kind: 'mismatch'; readonly reason: string } | { readonly kind: 'unchecked'; readonly reason: string }
+
+export interface TaskReport {
+  readonly section: SectionName
+  readonly name: string
+  readonly title: string
+  readonly sql: string
+  /** rows the task reads, for rows/s (micro-set) */
+  readonly inputRows: number | null
+  readonly engines: Readonly<Partial<Record<EngineName, EngineOutcome>>>
+}
+
+export interface ProcessReport {
+  readonly section: string
+  readonly process: ProcessName
+  readonly loadMs: number
+  readonly loadedRows: number
+  readonly restarts: number
+  readonly stats: ProcessStats | null
+}
+
+export interface SectionInfo { readonly name: SectionName; readonly title: string; readonly note: string | null }
+
+export interface BenchReport {
+  readonly date: string
+  readonly mode: string
+  readonly commit: string
+  readonly machine: string
+  readonly versions: Readonly<Record<string, string>>
+  readonly settings: Readonly<Record<string, string | number>>
+  readonly sections: readonly SectionInfo[]
+  readonly tasks: readonly TaskReport[]
+  readonly processes: readonly ProcessReport[]
+  readonly wallSeconds: number
+}
+
+export const ENGINE_LABEL: Readonly<Record<EngineName, string>> = {
+  grizzly: 'Grizzly', duckdb: 'DuckDB 1 thread', duckdb_mt: 'DuckDB default threads', sqlite: 'SQLite',
+}
+/** Ratios are to this engine: DuckDB with Grizzly's thread count. */
+export const BASELINE: EngineName = 'duckdb'
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
+export function geometricMean(xs: readonly number[]): number | null {
+  const positive = xs.filter(x => x > 0 && Number.isFinite(x))
+  if (positive.length === 0) return null
+  return Math.exp(positive.reduce((s, x) => s + Math.log(x), 0) / positive.length)
+}
+
+const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
+const ratio = (x: number): string => `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`
+const rate = (rows: number, millis: number): string => `${((rows / millis) * 1000 / 1e6).toFixed(0)}M`
+
+function cell(o: EngineOutcome | undefined): string {
+  if (o === undefined) return '-'
+  switch (o.kind) {
+    case 'ok': return o.check.kind === 'mismatch' ? `**${ms(o.median)} MISMATCH**` : ms(o.median)
+    case 'na': return 'n/a'
+    case 'error': return '**error**'
+    case 'timeout': return '**timeout**'
+    case 'skipped': return '-'
+  }
+}
+
+const okMedian = (o: EngineOutcome | undefined): number | null => (o?.kind === 'ok' ? o.median : null)
+
+function ratioTo(task: TaskReport, engine: EngineName): number | null {
+  const a = okMedian(task.engines[engine]), b = okMedian(task.engines[BASELINE])
+  return a === null || b === null || b <= 0 ? null : a / b
+}
+
+/** Engines that appear in at least one task of the report. */
+export function enginesIn(tasks: readonly TaskReport[]): EngineName[] {
+  return ENGINES.filter(e => tasks.some(t => t.engines[e] !== undefined))
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const align = header.map((_, i) => (i === 0 ? ':--' : '--:'))
+  return [header, align, ...rows].map(r => `| ${r.join(' | ')} |`)
+}
+
+function sectionTable(info: SectionInfo, tasks: readonly TaskReport[]): string[] {
+  const engines = enginesIn(tasks)
+  const others = engines.filter(e => e !== BASELINE)
+  const showRate = info.name === 'micro'
+  const header = ['task', ...engines.map(e => `${ENGINE_LABEL[e]} ms`), ...others.map(e => `${ENGINE_LABEL[e]} ÷ DuckDB`)]
+  if (showRate) header.push(...engines.map(e => `${ENGINE_LABEL[e]} rows/s`))
+  const rows = tasks.map(t => {
+    const r = [`${t.name} ${t.title}`, ...engines.map(e => cell(t.engines[e])), ...others.map(e => { const x = ratioTo(t, e); return x === null ? '-' : ratio(x) })]
+    if (showRate) r.push(...engines.map(e => { const m = okMedian(t.engines[e]); return m === null || t.inputRows === null || m <= 0 ? '-' : rate(t.inputRows, m) }))
+    return r
+  })
+  const geo = ['**geometric mean**',
+    ...engines.map(e => { const g = geometricMean(tasks.map(t => okMedian(t.engines[e])).filter((x): x is number => x !== null)); return g === null ? '-' : ms(g) }),
+    ...others.map(e => { const g = geometricMean(tasks.map(t => ratioTo(t, e)).filter((x): x is number => x !== null)); return g === null ? '-' : `**${ratio(g)}**` })]
+  if (showRate) geo.push(...engines.map(() => ''))
+  return table(header, [...rows, geo])
+}
+
+/** Mismatches, errors and timeouts, listed under the tables so nothing hides in a cell. */
+export function problems(tasks: readonly TaskReport[]): string[] {
+  const out: string[] = []
+  for (const t of tasks) {
+    for (const e of ENGINES) {
+      const o = t.engines[e]
+      if (o === undefined) continue
+      if (o.kind === 'ok' && o.check.kind === 'mismatch') out.push(`MISMATCH ${t.section}/${t.name} on ${ENGINE_LABEL[e]}: ${o.check.reason}`)
+      else if (o.kind === 'error' || o.kind === 'timeout') out.push(`${o.kind.toUpperCase()} ${t.section}/${t.name} on ${ENGINE_LABEL[e]}: ${o.reason}`)
+    }
+  }
+  return out
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const lines: string[] = [
+    `# Grizzly benchmark — ${report.mode} mode, ${report.date}`, '',
+    `Commit ${report.commit}; ${report.machine}; ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${v}`).join(', ')}. Wall time ${report.wallSeconds.toFixed(0)} s.`, '',
+    `Median ms of the timed runs per task; ratios are to DuckDB on 1 thread (Grizzly's thread count), so 2.00× means twice as slow. Answers are cross-checked against DuckDB on every run.`, '',
+  ]
+  for (const info of report.sections) {
+    lines.push(`## ${info.title}`, '')
+    if (info.note !== null) lines.push(info.note, '')
+    const tasks = report.tasks.filter(t => t.section === info.name)
+    if (tasks.length > 0) lines.push(...sectionTable(info, tasks), '')
+  }
+  const issues = problems(report.tasks)
+  lines.push('## Answer checks', '')
+  if (issues.length === 0) lines.push('Every answer that ran agrees with DuckDB (row count and per-column checksum).', '')
+  else lines.push(...issues.map(i => `- **${i}**`), '')
+  const na = report.tasks.flatMap(t => ENGINES.flatMap(e => { const o = t.engines[e]; return o?.kind === 'na' ? [`- ${t.section}/${t.name} on ${ENGINE_LABEL[e]}: ${o.reason}`] : [] }))
+  if (na.length > 0) lines.push('Not applicable (the engine lacks the SQL):', '', ...na, '')
+  lines.push('## Memory per engine process', '')
+  lines.push(...table(['section', 'process', 'rows loaded', 'load s', 'RSS after load MiB', 'peak RSS MiB', 'peak RSS during queries MiB'],
+    report.processes.map(p => [p.section, p.process, String(p.loadedRows), (p.loadMs / 1000).toFixed(1),
+      p.stats === null ? '-' : String(p.stats.loadedRssMb), p.stats === null ? '-' : String(p.stats.peakRssMb),
+      p.stats?.peakQueryRssMb == null ? '-' : String(p.stats.peakQueryRssMb)])), '')
+  lines.push('Load time includes generating the data inside each process; both DuckDB columns share one process.', '')
+  return lines.join('\n')
+}

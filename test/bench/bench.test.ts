@@ -1,0 +1,105 @@
+/**
+ * Smoke test of the benchmark harness: a tiny end-to-end run (a few thousand rows, one run per
+ * task, every engine in its own process) must produce the report files with every section and
+ * engine, and cross-check answers. Nothing here is timed.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { checksumRows, compareChecksums } from '../../bench/checksum.ts'
+import { generateG1 } from '../../bench/h2o.ts'
+import { geometricMean, median, type BenchReport } from '../../bench/report.ts'
+import { sqliteDialect } from '../../bench/engines.ts'
+
+const RUN = fileURLToPath(new URL('../../bench/run.ts', import.meta.url))
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+function runBench(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    execFile(process.execPath, ['--import', 'tsx', RUN, ...args], { cwd: ROOT, timeout: 120_000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr })
+    })
+  })
+}
+
+test('a tiny run covers every section and engine and writes the report', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'grizzly-bench-'))
+  try {
+    // a few tasks per section keep it fast; the slow TPC-H joins are left to real runs
+    const r = await runBench(['--tiny', '--rows', '3000', '--sf', '0.001', '--tasks', 'q1,q3,q8,q9,sum,string_eq,q01,q06,q13', '--out', out])
+    const report = JSON.parse(readFileSync(join(out, `${new Date().toISOString().slice(0, 10)}-tiny.json`), 'utf8')) as BenchReport
+    assert.deepEqual(report.sections.map(s => s.name), ['h2o', 'micro', 'tpch'])
+    assert.deepEqual(report.tasks.map(t => t.name), ['q1', 'q3', 'q8', 'q9', 'sum', 'string_eq', 'q01', 'q06', 'q13'])
+    for (const t of report.tasks) {
+      assert.deepEqual(Object.keys(t.engines).sort(), ['duckdb', 'duckdb_mt', 'grizzly', 'sqlite'], t.name)
+      for (const engine of ['duckdb', 'duckdb_mt'] as const) {
+        const o = t.engines[engine]
+        assert.equal(o?.kind, 'ok', `${t.name} on ${engine}`)
+        if (o?.kind === 'ok') assert.equal(o.check.kind, 'match', `${t.name} on ${engine}`)
+      }
+    }
+    // SQLite has no corr(); the harness must call that n/a rather than fail
+    assert.equal(report.tasks.find(t => t.name === 'q9')?.engines.sqlite?.kind, 'na')
+    const markdown = readFileSync(join(out, `${report.date}-tiny.md`), 'utf8')
+    assert.match(markdown, /## H2O db-benchmark groupby/)
+    assert.match(markdown, /## TPC-H SF 0.001/)
+    assert.match(markdown, /geometric mean/)
+    assert.match(markdown, /## Memory per engine process/)
+    assert.equal(report.processes.length, 6)
+    for (const p of report.processes) assert.ok(p.stats !== null && p.stats.peakRssMb > 0, `${p.section} ${p.process}`)
+    // exit code 1 exactly when some engine disagreed with DuckDB
+    const mismatch = report.tasks.some(t => Object.values(t.engines).some(o => o.kind === 'ok' && o.check.kind === 'mismatch'))
+    assert.equal(r.code, mismatch ? 1 : 0, r.stderr)
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
+})
+
+test('bad flags are refused with a usage line', async () => {
+  for (const args of [['--only', 'h2o,nope'], ['--runs', '0'], ['--sf', '-1'], ['--engines', 'postgres'], ['--bogus']]) {
+    const r = await runBench(args)
+    assert.equal(r.code, 2, args.join(' '))
+    assert.match(r.stderr, /usage: npm run bench/)
+  }
+})
+
+test('G1 data is deterministic and has the db-benchmark shape', () => {
+  const a = generateG1(2000), b = generateG1(2000), c = generateG1(2000, 7)
+  assert.deepEqual(a.columns, b.columns)
+  assert.notDeepEqual(a.columns[3], c.columns[3])
+  const [id1, , id3, id4, , id6, v1, v2, v3] = a.columns as [string[], string[], string[], Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Float64Array]
+  assert.ok(id1.every(s => /^id\d{3}$/.test(s)))
+  assert.ok(id3.every(s => /^id\d{10}$/.test(s)))
+  assert.ok(id4.every(x => x >= 1 && x <= 100))
+  assert.ok(id6.every(x => x >= 1 && x <= 20))
+  assert.ok(v1.every(x => x >= 1 && x <= 5) && v2.every(x => x >= 1 && x <= 15))
+  assert.ok(v3.every(x => x >= 0 && x < 100 && Math.abs(x * 1e6 - Math.round(x * 1e6)) < 1e-6))
+  assert.throws(() => generateG1(0), RangeError)
+  assert.throws(() => generateG1(1.5), RangeError)
+})
+
+test('checksums ignore row order and formatting, and catch real differences', () => {
+  const duck = checksumRows([['a', 1.5, null], ['b', 2n, 3]], 3)
+  assert.ok(compareChecksums(duck, checksumRows([['b', '2', '3'], ['a', '1.5000000001', null]], 3)).agree)
+  assert.ok(!compareChecksums(duck, checksumRows([['a', 1.5, null]], 3)).agree, 'row count')
+  assert.ok(!compareChecksums(duck, checksumRows([['a', 1.5, null], ['c', 2, 3]], 3)).agree, 'text')
+  assert.ok(!compareChecksums(duck, checksumRows([['a', 1.5, null], ['b', 2.1, 3]], 3)).agree, 'number')
+  assert.ok(!compareChecksums(duck, checksumRows([['a', 1.5, 4], ['b', 2, 3]], 3)).agree, 'NULL count')
+  // NaN is a value like any other, whatever the engine calls it
+  assert.ok(compareChecksums(checksumRows([[NaN], [1]], 1), checksumRows([['nan'], ['1.0']], 1)).agree)
+  assert.ok(!compareChecksums(checksumRows([[NaN], [1]], 1), checksumRows([[1], [1]], 1)).agree)
+})
+
+test('medians, geometric means and the SQLite rewrite', () => {
+  assert.equal(median([3, 1, 2]), 2)
+  assert.equal(median([4, 1, 2, 3]), 2.5)
+  assert.equal(geometricMean([1, 4]), 2)
+  assert.equal(geometricMean([]), null)
+  assert.equal(sqliteDialect("x >= CAST('1994-01-01' AS date) AND y < date '1995-09-01'"), "x >= '1994-01-01' AND y < '1995-09-01'")
+  assert.equal(sqliteDialect('extract(year FROM o_orderdate)'), "CAST(strftime('%Y', o_orderdate) AS INTEGER)")
+  assert.equal(sqliteDialect('substring(c_phone FROM 1 FOR 2)'), 'substr(c_phone, 1, 2)')
+})
