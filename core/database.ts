@@ -208,17 +208,22 @@ export class Connection {
     this.database.checkOpen()
     const bound = params.map((p, i) => bindParameter(p, i + 1))
     let last = Result.empty('OTHER')
-    for (const stmt of statements) last = decorate(sql, () => this.runOne(stmt, bound))
+    for (let i = 0; i < statements.length; i++) {
+      const stmt = statements[i]!
+      const next = statements[i + 1]
+      const text = sql.slice(stmt.pos, next === undefined ? sql.length : next.pos).trim().replace(/;\s*$/, '')
+      last = decorate(sql, () => this.runOne(stmt, bound, text))
+    }
     return last
   }
 
-  private runOne(stmt: Statement, params: readonly BoundParameter[]): Result {
+  private runOne(stmt: Statement, params: readonly BoundParameter[], text: string): Result {
     const tm = this.database.transactions
     const autocommit = this.explicitTxn === null
     const txn = this.explicitTxn ?? tm.begin({ readOnly: this.database.readOnly })
     const mark = autocommit ? 0 : tm.savepoint(txn)
     try {
-      const result = this.execute(stmt, txn, params)
+      const result = this.execute(stmt, txn, params, text)
       if (autocommit && this.explicitTxn === null) tm.commit(txn)
       return result
     } catch (e) {
@@ -230,7 +235,7 @@ export class Connection {
     }
   }
 
-  private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[]): Result {
+  private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[], statementText: string): Result {
     const fnCtx = this.functionContext()
     let nextId = 0
     const ctx: BinderContext = {
@@ -241,6 +246,7 @@ export class Connection {
       parameterTypes: params.map(p => p.type),
       setting: name => this.setting(name),
       nextColumnId: (): ColumnId => nextId++,
+      statementText,
     }
     const bound = bindStatement(stmt, ctx)
     return this.executeBound(bound, stmt, txn, fnCtx, params.map(p => p.value))
