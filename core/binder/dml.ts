@@ -108,8 +108,8 @@ export function bindInsert(b: Binder, stmt: InsertStatement): BoundStatement {
   let onConflict: BoundOnConflict | null = null
   if (stmt.onConflict !== null) onConflict = bindOnConflict(b, table, stmt.alias, stmt.onConflict, ctes)
   else if (stmt.orAction !== null) {
-    const target = conflictTarget(table, null, stmt.pos)
-    if (stmt.orAction === 'ignore') onConflict = { target, action: 'nothing', set: [], where: null, existingColumns: [], excludedColumns: [] }
+    const target = conflictTarget(table, null, stmt.pos, stmt.orAction !== 'ignore')
+    if (stmt.orAction === 'ignore') onConflict = { target, action: 'nothing', set: [], where: null, existingColumns: [], excludedColumns: [], anyConstraint: true }
     else {
       const existingColumns = b.columns(table.columns.map(c => c.name), table.columns.map(c => c.type))
       const excludedColumns = b.columns(table.columns.map(c => c.name), table.columns.map(c => c.type))
@@ -130,12 +130,18 @@ function checkCount(given: number, expected: number, position: number): void {
 }
 
 /** The key an ON CONFLICT clause names (or the primary key / only unique key when it names none). */
-function conflictTarget(table: TableEntry, names: readonly string[] | null, position: number): number[] {
+function conflictTarget(table: TableEntry, names: readonly string[] | null, position: number, forUpdate: boolean): number[] {
   const keys = [...(table.constraints.primaryKey === null ? [] : [table.constraints.primaryKey]), ...table.constraints.unique]
   if (names === null) {
     const key = keys[0]
     if (key === undefined) {
       throw new GrizzlyError(SqlState.invalidColumnReference, `table "${table.name}" has no PRIMARY KEY or UNIQUE constraint for ON CONFLICT`, { position })
+    }
+    // an update needs to know which existing row it replaces: ambiguous with several keys
+    if (forUpdate && keys.length > 1) {
+      throw new GrizzlyError(SqlState.invalidColumnReference,
+        'Conflict target has to be provided for a DO UPDATE operation when the table has multiple UNIQUE/PRIMARY KEY constraints',
+        { position, hint: 'name the key: ON CONFLICT (column, …) DO UPDATE …' })
     }
     return [...key]
   }
@@ -149,8 +155,10 @@ function conflictTarget(table: TableEntry, names: readonly string[] | null, posi
 }
 
 function bindOnConflict(b: Binder, table: TableEntry, alias: string | null, oc: OnConflict, ctes: CteScope | null): BoundOnConflict {
-  const target = conflictTarget(table, oc.target, oc.pos)
-  if (oc.action.kind === 'nothing') return { target, action: 'nothing', set: [], where: null, existingColumns: [], excludedColumns: [] }
+  const target = conflictTarget(table, oc.target, oc.pos, oc.action.kind === 'update')
+  if (oc.action.kind === 'nothing') {
+    return { target, action: 'nothing', set: [], where: null, existingColumns: [], excludedColumns: [], anyConstraint: oc.target === null }
+  }
   const existingColumns = b.columns(table.columns.map(c => c.name), table.columns.map(c => c.type))
   const excludedColumns = b.columns(table.columns.map(c => c.name), table.columns.map(c => c.type))
   const scope = new Scope(null, false)
