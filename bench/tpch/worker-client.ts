@@ -4,7 +4,7 @@ import type { LoadTimings, Outcome } from './harness.ts'
 import type { WorkerInit } from './grizzly-worker.ts'
 
 // Node 20 workers do not inherit the TypeScript loader: register it, then load the worker module
-const BOOTSTRAP = `import('tsx/esm/api').then(tsx => { tsx.register(); return import(${JSON.stringify(new URL('./grizzly-worker.ts', import.meta.url).href)}) })`
+const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(tsx => { tsx.register(); return import(${JSON.stringify(new URL('./grizzly-worker.ts', import.meta.url).href)}) })`
 
 type Message = { kind: 'ready'; timings: LoadTimings } | { kind: 'answer'; id: number; outcome: Outcome }
 

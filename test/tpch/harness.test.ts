@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compareAnswers, checkWith, openEngines, runDuckdb, runGrizzly, valuesAgree, type Answer, type Engines } from '../../bench/tpch/harness.ts'
 import { TPCH_TABLES } from '../../bench/tpch/generate.ts'
+import { GrizzlyWorker } from '../../bench/tpch/worker-client.ts'
 
 const answer = (columns: [string, string][], rows: (string | null)[][]): Answer =>
   ({ columns: columns.map(([name, type]) => ({ name, type })), rows, ms: 0 })
@@ -63,5 +64,31 @@ describe('loaded engines', () => {
     const report = await checkWith({ name: 'bad', sql: 'SELECT FROM WHERE' }, s => runDuckdb(engines!.duckdb, s), s => runGrizzly(engines!.grizzly, s))
     assert.equal(report.match, false)
     assert.match(report.message, /^DuckDB rejected the query: /)
+  })
+})
+
+describe('Grizzly in a worker thread (check.ts)', () => {
+  test('answers queries, and a query over its time limit ends the worker', async () => {
+    const worker = new GrizzlyWorker({ scaleFactor: 0.001, seed: 42 })
+    try {
+      const timings = await worker.ready
+      assert.ok(timings.generate >= 0 && timings.load >= 0)
+      const ok = await worker.run('SELECT count(*) FROM lineitem', 60_000)
+      assert.equal(ok.kind, 'ok')
+      if (ok.kind === 'ok') assert.ok(Number(ok.answer.rows[0]![0]) > 1000)
+      const bad = await worker.run('SELECT * FROM nowhere', 60_000)
+      assert.equal(bad.kind, 'error')
+      if (bad.kind === 'error') assert.match(bad.message, /^42P01: /)
+      assert.equal(worker.alive, true)
+      // a product of lineitem with itself cannot finish in 1 ms
+      const slow = await worker.run('SELECT count(*) FROM lineitem a, lineitem b WHERE a.l_tax + b.l_tax > 0.2', 1)
+      assert.equal(slow.kind, 'error')
+      assert.equal(slow.timedOut, true)
+      assert.equal(worker.alive, false)
+      const after = await worker.run('SELECT 1', 60_000)
+      assert.equal(after.kind, 'error')
+    } finally {
+      await worker.close()
+    }
   })
 })
