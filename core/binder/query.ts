@@ -5,9 +5,9 @@
 import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { CommonTableExpr, Expr, OrderItem, Query, QueryBody, SetOperation } from '../parser/ast.ts'
 import type { BoundExpr, OutputColumn, SortKey } from '../plan/expr.ts'
-import type { LogicalPlan } from '../plan/logical.ts'
+import type { LimitNode, LogicalPlan } from '../plan/logical.ts'
 import { commonSuperType } from '../types/coercion.ts'
-import { BIGINT, type LogicalType, VARCHAR, isNested, typeToString } from '../types/types.ts'
+import { BIGINT, DOUBLE, type LogicalType, VARCHAR, isNested, typeToString } from '../types/types.ts'
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import { ExprBinder } from './expression.ts'
 import { castTo } from './functions.ts'
@@ -270,20 +270,24 @@ export function outputOrdinal(e: Expr, out: readonly OutputColumn[]): BoundExpr 
 
 function bindLimit(b: Binder, bound: BoundQuery, q: Query, ctes: CteScope | null): BoundQuery {
   if (q.limit === null && q.offset === null) return bound
-  if (q.limitPercent) throw notSupported('LIMIT with a percentage', q.limit?.pos)
   const eb = new ExprBinder(b, new Scope(null, false), ctes, { clause: 'LIMIT' })
   // no columns are in scope: constants, parameters and uncorrelated subqueries, evaluated once
-  const bindCount = (x: Expr | null, what: string): BoundExpr | null => {
+  const bindCount = (x: Expr | null, what: string, percent: boolean): BoundExpr | null => {
     if (x === null) return null
     const e = eb.bind(x)
     if (!['NULL', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'DECIMAL', 'VARCHAR', 'REAL', 'DOUBLE'].includes(e.type.id)) {
-      throw new GrizzlyError(SqlState.datatypeMismatch, `${what} must be an integer, not ${typeToString(e.type)}`, { position: x.pos })
+      throw new GrizzlyError(SqlState.datatypeMismatch, `${what} must be ${percent ? 'a number' : 'an integer'}, not ${typeToString(e.type)}`, { position: x.pos })
     }
+    // a percentage may be fractional (LIMIT 12.5%); the range 0–100 is checked at run time
+    if (percent) return b.fold(castTo(e, DOUBLE), x.pos)
     return checkCount(b.fold(castTo(e, BIGINT), x.pos), what, x.pos)
   }
-  const limit = bindCount(q.limit, 'LIMIT')
-  const offset = bindCount(q.offset, 'OFFSET')
-  return { plan: { kind: 'limit', input: bound.plan, limit, offset, output: bound.plan.output }, names: bound.names }
+  const limit = bindCount(q.limit, 'LIMIT', q.limitPercent)
+  const offset = bindCount(q.offset, 'OFFSET', false)
+  const plan: LimitNode = q.limitPercent && limit !== null
+    ? { kind: 'limit', input: bound.plan, limit, offset, output: bound.plan.output, percent: true }
+    : { kind: 'limit', input: bound.plan, limit, offset, output: bound.plan.output }
+  return { plan, names: bound.names }
 }
 
 function checkCount(e: BoundExpr, what: string, position: number): BoundExpr {

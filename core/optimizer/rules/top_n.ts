@@ -24,7 +24,8 @@ function fromSort(limit: LimitNode, sort: SortNode): LogicalPlan {
 }
 
 function rewriteNode(node: LogicalPlan): LogicalPlan {
-  if (node.kind !== 'limit' || node.limit === null) return node
+  // a percentage needs the whole input's count first: no top-N for it
+  if (node.kind !== 'limit' || node.limit === null || node.percent === true) return node
   const child = node.input
   if (child.kind === 'sort') return fromSort(node, child)
   if (child.kind === 'project' && child.input.kind === 'sort') {
