@@ -2,7 +2,7 @@
  * The glue that runs inside every extension isolate, as JavaScript source. It is evaluated
  * before the extension's code, so it captures pristine intrinsics (Int32Array, JSON, …) that the
  * extension cannot patch afterwards, and it hands the host three functions on
- * `globalThis.__grizzlyRuntime`: setArena, describe and callScalar (see sandbox/arena.ts for the
+ * `globalThis.__grizzlyRuntime`: load, setArena, describe and callScalar (see sandbox/arena.ts for the
  * arena layout). The host takes references to them once; reassigning the global later changes
  * nothing. Everything it writes back is validated again on the host side.
  */
@@ -13,7 +13,7 @@ export const RUNTIME_SOURCE = `(function () {
 const G = globalThis;
 const I32 = Int32Array, U8 = Uint8Array, F64 = Float64Array, B64 = BigInt64Array;
 const stringify = JSON.stringify, isArray = Array.isArray, freeze = Object.freeze;
-const ErrorCtor = Error, StringCtor = String;
+const ErrorCtor = Error, StringCtor = String, indirectEval = eval;
 const TYPE_NAMES = ${JSON.stringify(Object.keys(TYPE_CODES))};
 const HEADER_INTS = ${ARENA.headerInts}, ARG_BASE = ${ARENA.argBase}, ARG_STRIDE = ${ARENA.argStride};
 const OUT_OFFSET = ${ARENA.outOffset}, OUT_CAPACITY = ${ARENA.outCapacity};
@@ -22,12 +22,48 @@ let arena = null, header = null;
 let scalars = [];
 let pending = null;
 
-function fail(message) { throw new ErrorCtor('malformed output: ' + message); }
+function fail(message) { throw new Malformed(message); }
+function Malformed(message) { this.message = message; }
+
+/**
+ * Failures go back to the host as a plain string, never as a thrown object: copying an
+ * extension's error out of the isolate would run its getters outside the time limit.
+ */
+function describeThrown(e) {
+  try {
+    if (e instanceof Malformed) return 'malformed output: ' + e.message;
+    if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return 'threw ' + StringCtor(e);
+    if (e instanceof ErrorCtor) {
+      const name = e.name, message = e.message;
+      return 'threw ' + (typeof name === 'string' ? name : 'Error') + ': ' + (typeof message === 'string' ? message : '(no message)');
+    }
+    return 'threw a non-Error object: ' + StringCtor(e);
+  } catch (inner) {
+    return 'threw something whose message could not be read';
+  }
+}
+function clip(s) { return s.length > 1000 ? s.slice(0, 1000) + '…' : s; }
+
+function load(code, filename) {
+  try { indirectEval(code + '\\n//# sourceURL=' + filename); return ''; }
+  catch (e) { return clip(describeThrown(e)); }
+}
 function align8(n) { return (n + 7) & ~7; }
 
-function setArena(sab) { arena = sab; header = new I32(sab, 0, HEADER_INTS); if (pending !== null) { const p = pending; pending = null; return write(p.spec, p.out, p.n, header[OUT_OFFSET], header[OUT_CAPACITY]); } return 0; }
+function setArena(sab) {
+  arena = sab; header = new I32(sab, 0, HEADER_INTS);
+  if (pending === null) return 0;
+  const p = pending; pending = null;
+  try { return write(p.spec, p.out, p.n, header[OUT_OFFSET], header[OUT_CAPACITY]); }
+  catch (e) { return clip(describeThrown(e)); }
+}
 
 function describe() {
+  try { return describeDefinition(); }
+  catch (e) { return stringify({ defined: false, error: clip(describeThrown(e)) }); }
+}
+
+function describeDefinition() {
   const def = G.__grizzlyExtension;
   if (def === null || typeof def !== 'object') return stringify({ defined: false });
   const list = isArray(def.scalars) ? def.scalars : [];
@@ -67,17 +103,21 @@ function column(k, n) {
   return freeze({ type: TYPE_NAMES[code], length: n, values: values, validity: validity });
 }
 
+/** 0 when the result is in the arena, the bytes the output area needs, or a failure message. */
 function callScalar(index, n, nargs) {
-  const spec = scalars[index];
-  // read before the extension runs: it can reach the header through its argument views
-  const outOff = header[OUT_OFFSET], cap = header[OUT_CAPACITY];
-  const cols = [];
-  for (let k = 0; k < nargs; k++) cols.push(column(k, n));
-  const out = spec.invoke(freeze(cols), n);
-  return write(spec, out, n, outOff, cap);
+  try {
+    const spec = scalars[index];
+    // read before the extension runs: it can reach the header through its argument views
+    const outOff = header[OUT_OFFSET], cap = header[OUT_CAPACITY];
+    const cols = [];
+    for (let k = 0; k < nargs; k++) cols.push(column(k, n));
+    const out = spec.invoke(freeze(cols), n);
+    return write(spec, out, n, outOff, cap);
+  } catch (e) {
+    return clip(describeThrown(e));
+  }
 }
 
-/** Returns 0 when the result is in the arena, or the bytes the output area needs. */
 function write(spec, out, n, outOff, cap) {
   if (out === null || typeof out !== 'object') fail('invoke returned ' + (out === null ? 'null' : typeof out) + ', not a Column');
   if (out.type !== spec.returns) fail('result type ' + stringify(out.type) + ' where ' + spec.returns + ' was declared');
@@ -128,5 +168,5 @@ function write(spec, out, n, outOff, cap) {
   return 0;
 }
 
-G.__grizzlyRuntime = freeze({ setArena: setArena, describe: describe, callScalar: callScalar });
+G.__grizzlyRuntime = freeze({ load: load, setArena: setArena, describe: describe, callScalar: callScalar });
 })();`

@@ -7,7 +7,7 @@
  * `reload()`.
  */
 import ivm from 'isolated-vm'
-import { GrizzlyError, SqlState, didYouMean } from '../core/errors.ts'
+import { GrizzlyError, InternalError, SqlState, didYouMean } from '../core/errors.ts'
 import { typeToString } from '../core/types/types.ts'
 import { Vector, allocData } from '../core/vector/vector.ts'
 import { physicalOf } from '../core/types/types.ts'
@@ -75,8 +75,9 @@ export interface FunctionStats {
 interface Loaded {
   readonly isolate: ivm.Isolate
   readonly context: ivm.Context
-  readonly callRef: ivm.Reference<(index: number, count: number, nargs: number) => number>
-  readonly setArenaRef: ivm.Reference<(sab: SharedArrayBuffer) => number>
+  /** status: 0 done, > 0 output bytes needed, a string says what went wrong */
+  readonly callRef: ivm.Reference<(index: number, count: number, nargs: number) => number | string>
+  readonly setArenaRef: ivm.Reference<(sab: SharedArrayBuffer) => number | string>
   readonly arena: Arena
 }
 
@@ -86,7 +87,6 @@ export class ExtensionSandbox {
   readonly name: string
   readonly limits: SandboxLimits
   private readonly code: string
-  private cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined
   private loaded: Loaded | null
   private quarantineReason: string | null = null
   private disposed = false
@@ -172,12 +172,13 @@ export class ExtensionSandbox {
     const outAt = arena.writeArgs(spec.args, args, count)
     const cpu0 = loaded.isolate.cpuTime
     const wall0 = performance.now()
-    let status: number
+    let status: number | string
     try {
       status = loaded.callRef.applySync(undefined, [spec.index, count, spec.args.length], { timeout })
       // the output did not fit: grow, and the runtime writes the result it kept
-      if (status > 0) status = this.growArena(loaded, outAt + status, timeout, outAt)
-      if (status !== 0) throw new GrizzlyError(EXTERNAL_ROUTINE_EXCEPTION, `runtime reported status ${status}`)
+      if (typeof status === 'number' && status > 0) status = this.growArena(loaded, outAt + status, timeout, outAt)
+      if (typeof status === 'string') throw new ExtensionFailure(status)
+      if (status !== 0) throw new ExtensionFailure(`returned malformed output: it needs ${status} bytes`)
     } catch (e) {
       this.account(stats, loaded, cpu0, wall0, count, false)
       throw this.failFrom(spec, e, loaded)
@@ -205,7 +206,10 @@ export class ExtensionSandbox {
       const callRef = runtime.getSync('callScalar', { reference: true }) as Loaded['callRef']
       const setArenaRef = runtime.getSync('setArena', { reference: true }) as Loaded['setArenaRef']
       const describeRef = runtime.getSync('describe', { reference: true }) as ivm.Reference<() => string>
-      this.runExtension(isolate, context, timeout)
+      const loadRef = runtime.getSync('load', { reference: true }) as ivm.Reference<(code: string, filename: string) => string>
+      const loadFailure = loadRef.applySync(undefined, [this.code, `extension:${this.name}/index.js`], { timeout })
+      if (typeof loadFailure !== 'string') throw new InternalError('the sandbox runtime did not report on loading')
+      if (loadFailure !== '') throw this.error(SandboxState.invalidFunctionDefinition, `failed to load: its code ${loadFailure}`)
       const description = describeRef.applySync(undefined, [], { timeout })
       this.readDefinition(description)
       const arena = new Arena(1 << 20)
@@ -224,23 +228,12 @@ export class ExtensionSandbox {
     }
   }
 
-  private runExtension(isolate: ivm.Isolate, context: ivm.Context, timeout: number): void {
-    const filename = `extension:${this.name}/index.js`
-    let script: ivm.Script
-    if (this.cachedData !== undefined) {
-      script = isolate.compileScriptSync(this.code, { filename, cachedData: this.cachedData })
-    } else {
-      script = isolate.compileScriptSync(this.code, { filename, produceCachedData: true })
-      this.cachedData = (script as { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData
-    }
-    script.runSync(context, { timeout })
-  }
-
   private readDefinition(json: string): void {
     const bad = (what: string, hint?: string): GrizzlyError =>
       new GrizzlyError(SandboxState.invalidFunctionDefinition, `extension "${this.name}": ${what}`, { hint })
     let def: Description
     try { def = JSON.parse(json) as Description } catch { throw bad('its definition could not be read') }
+    if (!def.defined && def.error !== undefined) throw bad(`its definition could not be read: it ${def.error}`)
     if (!def.defined) throw bad('the code did not call defineExtension', 'call defineExtension({ name, version, scalars }) at the top level of index.js')
     if (def.name !== this.name) throw bad(`the code defines an extension named "${def.name}"`, `the manifest and defineExtension must use the same name`)
     const typeHint = (t: unknown): string | undefined => didYouMean(String(t), Object.keys(TYPE_CODES))
@@ -279,7 +272,7 @@ export class ExtensionSandbox {
   // ---- calls ------------------------------------------------------------------------------------
 
   /** Makes the arena at least `bytes` long and shares the new buffer with the isolate. */
-  private growArena(loaded: Loaded, bytes: number, timeout: number, outAt?: number): number {
+  private growArena(loaded: Loaded, bytes: number, timeout: number, outAt?: number): number | string {
     loaded.arena.grow(bytes)
     if (outAt !== undefined) loaded.arena.setOutput(outAt)
     return loaded.setArenaRef.applySync(undefined,
@@ -325,6 +318,7 @@ export class ExtensionSandbox {
       return this.fail(spec, SandboxState.outOfMemory, `ran out of memory (heap limit ${this.limits.heapMb} MB); the isolate was disposed`, e)
     }
     if (isTimeout(e)) return this.fail(spec, SandboxState.timedOut, `ran longer than its limit (${this.limits.cpuMsPerCall} ms per call)`, e)
+    if (e instanceof ExtensionFailure) return this.fail(spec, EXTERNAL_ROUTINE_EXCEPTION, e.message.startsWith('malformed') ? `returned ${e.message}` : e.message)
     if (e instanceof GrizzlyError) {
       // the arena refused a batch too large to cross: the caller's problem, not the extension's
       if (e.code === SqlState.programLimitExceeded) return e
@@ -353,8 +347,12 @@ export class ExtensionSandbox {
   }
 }
 
+/** A failure the runtime reported from inside the isolate, as text. */
+class ExtensionFailure extends Error {}
+
 interface Description {
   readonly defined: boolean
+  readonly error?: string
   readonly name: string
   readonly version: string
   readonly scalars: readonly { name: string; args: string[] | null; returns: string; volatility: string | null; invocable: boolean }[]
