@@ -202,6 +202,11 @@ function* supplierBatches(r: Rng, p: Pools, sf: number, n: number, batch: number
   }
 }
 
+function alreadyChosen(chosen: Int32Array, count: number, c: number): boolean {
+  for (let i = 0; i < count; i++) if (chosen[i] === c) return true
+  return false
+}
+
 function* partBatches(r: Rng, p: Pools, n: number, batch: number): Generator<TpchBatch> {
   const chosen = new Int32Array(5)
   for (let start = 1; start <= n; start += batch) {
@@ -213,7 +218,7 @@ function* partBatches(r: Rng, p: Pools, n: number, batch: number): Generator<Tpc
       key[i] = k
       for (let w = 0; w < 5; w++) {
         let c: number
-        do { c = r.int(0, COLORS.length - 1) } while (chosen.subarray(0, w).includes(c))
+        do { c = r.int(0, COLORS.length - 1) } while (alreadyChosen(chosen, w, c))
         chosen[w] = c
       }
       name.push(`${COLORS[chosen[0]!]} ${COLORS[chosen[1]!]} ${COLORS[chosen[2]!]} ${COLORS[chosen[3]!]} ${COLORS[chosen[4]!]}`)
@@ -275,6 +280,7 @@ function* customerBatches(r: Rng, p: Pools, n: number, batch: number): Generator
 function* orderBatches(r: Rng, p: Pools, sf: number, counts: ReturnType<typeof rowCounts>, batch: number): Generator<TpchBatch> {
   const n = counts.orders, customers = counts.customer, parts = counts.part, suppliers = counts.supplier
   const clerks = Math.max(1, Math.floor(1000 * sf))
+  const clerkNames = Array.from({ length: clerks }, (_, i) => `Clerk#${pad9(i + 1)}`)
   for (let start = 1; start <= n; start += batch) {
     const m = Math.min(batch, n - start + 1)
     const oKey = new Int32Array(m), oCust = new Int32Array(m), oTotal = new Float64Array(m), oDate = new Int32Array(m), oShipPriority = new Int32Array(m)
@@ -295,7 +301,7 @@ function* orderBatches(r: Rng, p: Pools, sf: number, counts: ReturnType<typeof r
       const od = r.int(START_DATE, LAST_ORDER_DATE)
       oDate[i] = od
       oPriority.push(r.pick(PRIORITIES))
-      oClerk.push(`Clerk#${pad9(r.int(1, clerks))}`)
+      oClerk.push(clerkNames[r.int(0, clerks - 1)]!)
       oComment.push(p.text.cut(r, 19, 78))
       const lineCount = r.int(1, 7)
       let total = 0, shipped = 0
