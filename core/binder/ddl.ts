@@ -3,7 +3,8 @@
  * statement's transaction. Column types, DEFAULTs and CHECKs are bound here, so the catalog
  * receives typed, bound definitions.
  */
-import type { AlterTableChange, ColumnSchema, TableConstraints, TableEntry } from '../catalog/catalog.ts'
+import type { AlterTableChange, ColumnSchema, ForeignKeyConstraint, TableConstraints, TableEntry } from '../catalog/catalog.ts'
+import { INVALID_FOREIGN_KEY } from '../catalog/foreign-keys.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
 import { compileExpression } from '../expression/index.ts'
 import { castVector, canCast, cannotCast } from '../functions/cast.ts'
@@ -117,6 +118,7 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
     key.primary = cols
   }
   const unique: number[][] = []
+  const foreignKeys: ForeignKeyConstraint[] = []
   const checkAsts: { expr: ColumnDef['check'] & object; pos: number }[] = []
   stmt.columns.forEach((c, i) => {
     if (c.primaryKey) setPrimaryKey([i], c.pos)
@@ -128,7 +130,18 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
       case 'primary_key': setPrimaryKey(con.columns.map(n => index(n, con.pos)), con.pos); break
       case 'unique': unique.push(con.columns.map(n => index(n, con.pos))); break
       case 'check': checkAsts.push({ expr: con.expr, pos: con.pos }); break
-      case 'foreign_key': throw notSupported('FOREIGN KEY constraints', con.pos)
+      case 'foreign_key': {
+        const columns = con.columns.map(n => index(n, con.pos))
+        if (con.refColumns.length > 0 && con.refColumns.length !== columns.length) {
+          throw new GrizzlyError(INVALID_FOREIGN_KEY,
+            `the FOREIGN KEY names ${columns.length} column(s) but REFERENCES names ${con.refColumns.length}`, { position: con.pos })
+        }
+        // the catalog resolves and checks the referenced table (it may be this very table)
+        const refTable = con.refTable[con.refTable.length - 1]!
+        const refSchema = con.refTable.length >= 2 ? con.refTable[con.refTable.length - 2]! : null
+        foreignKeys.push({ columns, refSchema, refTable, refColumns: con.refColumns })
+        break
+      }
       default: assertNever(con, 'table constraint')
     }
   }
@@ -144,6 +157,7 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
     primaryKey: pk,
     unique: unique.filter((u, i) => [...u].sort().join(',') !== pkKey && unique.findIndex(v => [...v].sort().join(',') === [...u].sort().join(',')) === i),
     checks,
+    ...(foreignKeys.length > 0 ? { foreignKeys } : {}),
   }
   return {
     kind: 'command', tag,
