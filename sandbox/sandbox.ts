@@ -165,7 +165,7 @@ export class ExtensionSandbox {
     if (remaining <= 0) {
       throw this.fail(spec, SandboxState.timedOut, `used up its time for this statement (${this.limits.wallMsPerStatement} ms)`)
     }
-    const timeout = Math.max(1, Math.min(this.limits.cpuMsPerCall, remaining))
+    const timeout = Math.max(1, Math.ceil(Math.min(this.limits.cpuMsPerCall, remaining)))
     const arena = loaded.arena
     const needed = Arena.bytesNeeded(spec.args, args, count, spec.returns)
     if (needed > arena.size) this.growArena(loaded, needed, timeout)
