@@ -4,7 +4,7 @@
  */
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
-import type { Assignment, DeleteStatement, InsertStatement, OnConflict, QualifiedName, SelectItem, UpdateStatement } from '../parser/ast.ts'
+import type { Assignment, DeleteStatement, InsertStatement, OnConflict, QualifiedName, SelectItem, UpdateStatement, WithClause } from '../parser/ast.ts'
 import type { BoundExpr, OutputColumn } from '../plan/expr.ts'
 import type { BoundOnConflict, LogicalPlan } from '../plan/logical.ts'
 import { BIGINT } from '../types/types.ts'
@@ -13,7 +13,7 @@ import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { bindFrom, scanOf } from './from.ts'
 import { castTo, ensureBoolean } from './functions.ts'
-import { bindQuery, bindValues, castColumns, registerCtes } from './query.ts'
+import { bindQuery, bindValues, castColumns, registerCtes, wrapMaterializedCtes } from './query.ts'
 import { Scope, colref } from './scope.ts'
 import { bindSelectItem } from './select.ts'
 
@@ -67,9 +67,20 @@ function bindReturning(b: Binder, table: TableEntry, alias: string | null, items
   return { returning: cols.map(c => c.expr), returningColumns, output: b.columns(names, cols.map(c => c.expr.type)), names }
 }
 
+/**
+ * The DML input reads materialized CTEs through a CteNode around it; parts computed outside the
+ * input (SET values, ON CONFLICT, RETURNING) see the same CTEs inlined.
+ */
+function dmlCtes(b: Binder, w: WithClause | null): { ctes: CteScope | null; inlineCtes: CteScope | null } {
+  if (w === null) return { ctes: null, inlineCtes: null }
+  const ctes = registerCtes(b, w.ctes, w.recursive, null, null, true)
+  if (!w.ctes.some(c => c.materialized === true)) return { ctes, inlineCtes: ctes }
+  return { ctes, inlineCtes: registerCtes(b, w.ctes, w.recursive, null, null, false) }
+}
+
 export function bindInsert(b: Binder, stmt: InsertStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'insert', stmt.pos)
-  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null, null, false)
+  const { ctes, inlineCtes } = dmlCtes(b, stmt.with)
   let columns: number[]
   if (stmt.columns !== null) {
     columns = stmt.columns.map(n => columnIndex(table, n, stmt.pos))
@@ -105,8 +116,9 @@ export function bindInsert(b: Binder, stmt: InsertStatement): BoundStatement {
     }
   }
 
+  if (stmt.with !== null) input = wrapMaterializedCtes(stmt.with.ctes, ctes, input)
   let onConflict: BoundOnConflict | null = null
-  if (stmt.onConflict !== null) onConflict = bindOnConflict(b, table, stmt.alias, stmt.onConflict, ctes)
+  if (stmt.onConflict !== null) onConflict = bindOnConflict(b, table, stmt.alias, stmt.onConflict, inlineCtes)
   else if (stmt.orAction !== null) {
     const target = conflictTarget(table, null, stmt.pos, stmt.orAction !== 'ignore')
     if (stmt.orAction === 'ignore') onConflict = { target, action: 'nothing', set: [], where: null, existingColumns: [], excludedColumns: [], anyConstraint: true }
@@ -117,7 +129,7 @@ export function bindInsert(b: Binder, stmt: InsertStatement): BoundStatement {
       onConflict = { target, action: 'update', set, where: null, existingColumns, excludedColumns }
     }
   }
-  const r = bindReturning(b, table, stmt.alias, stmt.returning, ctes, stmt.pos)
+  const r = bindReturning(b, table, stmt.alias, stmt.returning, inlineCtes, stmt.pos)
   return {
     kind: 'query', names: r.names,
     plan: { kind: 'insert', table, input, columns, onConflict, returning: r.returning, returningColumns: r.returningColumns, output: r.output },
@@ -197,7 +209,7 @@ function targetScan(b: Binder, table: TableEntry, alias: string | null, position
 
 export function bindUpdate(b: Binder, stmt: UpdateStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'update', stmt.pos)
-  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null, null, false)
+  const { ctes, inlineCtes } = dmlCtes(b, stmt.with)
   let { plan, scope, rowId } = targetScan(b, table, stmt.alias, stmt.pos)
   if (stmt.from !== null) {
     const from = bindFrom(b, [stmt.from], null, ctes)
@@ -211,8 +223,10 @@ export function bindUpdate(b: Binder, stmt: UpdateStatement): BoundStatement {
     const predicate = ensureBoolean(new ExprBinder(b, scope, ctes, { clause: 'WHERE' }).bind(stmt.where), 'WHERE', stmt.where.pos)
     plan = { kind: 'filter', input: plan, predicate, output: plan.output }
   }
-  const set = bindAssignments(b, table, stmt.set, scope, ctes)
-  const r = bindReturning(b, table, stmt.alias, stmt.returning, ctes, stmt.pos)
+  if (stmt.with !== null) plan = wrapMaterializedCtes(stmt.with.ctes, ctes, plan)
+  // SET values are computed outside the input plan: they read CTEs inlined
+  const set = bindAssignments(b, table, stmt.set, scope, inlineCtes)
+  const r = bindReturning(b, table, stmt.alias, stmt.returning, inlineCtes, stmt.pos)
   return {
     kind: 'query', names: r.names,
     plan: {
@@ -224,7 +238,7 @@ export function bindUpdate(b: Binder, stmt: UpdateStatement): BoundStatement {
 
 export function bindDelete(b: Binder, stmt: DeleteStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'delete', stmt.pos)
-  const ctes = stmt.with === null ? null : registerCtes(b, stmt.with.ctes, stmt.with.recursive, null, null, false)
+  const { ctes, inlineCtes } = dmlCtes(b, stmt.with)
   let { plan, scope, rowId } = targetScan(b, table, stmt.alias, stmt.pos)
   if (stmt.using !== null) {
     const using = bindFrom(b, [stmt.using], null, ctes)
@@ -238,7 +252,8 @@ export function bindDelete(b: Binder, stmt: DeleteStatement): BoundStatement {
     const predicate = ensureBoolean(new ExprBinder(b, scope, ctes, { clause: 'WHERE' }).bind(stmt.where), 'WHERE', stmt.where.pos)
     plan = { kind: 'filter', input: plan, predicate, output: plan.output }
   }
-  const r = bindReturning(b, table, stmt.alias, stmt.returning, ctes, stmt.pos)
+  if (stmt.with !== null) plan = wrapMaterializedCtes(stmt.with.ctes, ctes, plan)
+  const r = bindReturning(b, table, stmt.alias, stmt.returning, inlineCtes, stmt.pos)
   return {
     kind: 'query', names: r.names,
     plan: { kind: 'delete', table, input: plan, rowIdColumn: rowId.id, returning: r.returning, returningColumns: r.returningColumns, output: r.output },

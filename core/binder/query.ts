@@ -70,14 +70,19 @@ export function registerCtes(b: Binder, list: readonly CommonTableExpr[], recurs
 }
 
 function wrapMaterialized(q: Query, ctes: CteScope | null, bound: BoundQuery): BoundQuery {
-  if (q.with === null || ctes === null) return bound
-  let plan = bound.plan
-  for (const cte of [...q.with.ctes].reverse()) {
+  if (q.with === null) return bound
+  return { plan: wrapMaterializedCtes(q.with.ctes, ctes, bound.plan), names: bound.names }
+}
+
+/** Puts a CteNode around `plan` for every materialized CTE of `list` that was referenced. */
+export function wrapMaterializedCtes(list: readonly CommonTableExpr[], ctes: CteScope | null, plan: LogicalPlan): LogicalPlan {
+  if (ctes === null) return plan
+  for (const cte of [...list].reverse()) {
     const def = ctes.get(cte.name)
     if (def?.kind !== 'materialized' || !def.used) continue
     plan = { kind: 'cte', cteId: def.cteId, name: def.name, definition: def.plan, body: plan, output: plan.output }
   }
-  return { plan, names: bound.names }
+  return plan
 }
 
 /** Applies WITH t(a, b) / alias column lists: renames the first columns. */
