@@ -4,7 +4,7 @@
  * then the median of several runs, every answer cross-checked against DuckDB.
  *
  *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
- *                    [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--out DIR]
+ *                    [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]
  *
  * Writes <out>/<date>-<mode>.md and .json (default out: bench/results). Exits 1 on a mismatch.
  */
@@ -24,14 +24,22 @@ import {
 } from './report.ts'
 import { ENGINES, SECTIONS, processOf, type BenchTask, type Checksum, type Dataset, type EngineName, type ProcessName, type SectionName } from './tasks.ts'
 
-interface ModeSettings { readonly rows: number; readonly scaleFactor: number; readonly runs: number; readonly warmups: number; readonly timeoutS: number; readonly budgetS: number }
+/**
+ * budgetS: once an engine's timed runs of a task add up to this, it stops repeating that task.
+ * sectionBudgetS: once an engine has spent this long on a section, its remaining tasks there
+ * are skipped (quick mode must finish in about two minutes even when an engine is very slow).
+ */
+interface ModeSettings {
+  readonly rows: number; readonly scaleFactor: number; readonly runs: number; readonly warmups: number
+  readonly timeoutS: number; readonly budgetS: number; readonly sectionBudgetS: number
+}
 const MODES: Readonly<Record<'full' | 'quick' | 'tiny', ModeSettings>> = {
-  full: { rows: 10_000_000, scaleFactor: 1, runs: 5, warmups: 1, timeoutS: 600, budgetS: 60 },
-  quick: { rows: 1_000_000, scaleFactor: 0.1, runs: 3, warmups: 1, timeoutS: 60, budgetS: 3 },
-  tiny: { rows: 5_000, scaleFactor: 0.002, runs: 1, warmups: 0, timeoutS: 60, budgetS: 1 },
+  full: { rows: 10_000_000, scaleFactor: 1, runs: 5, warmups: 1, timeoutS: 600, budgetS: 60, sectionBudgetS: Infinity },
+  quick: { rows: 1_000_000, scaleFactor: 0.1, runs: 3, warmups: 1, timeoutS: 5, budgetS: 1, sectionBudgetS: 20 },
+  tiny: { rows: 5_000, scaleFactor: 0.002, runs: 1, warmups: 0, timeoutS: 60, budgetS: 1, sectionBudgetS: Infinity },
 }
 
-const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--out DIR]'
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
 
 function fail(message: string): never {
   console.error(`${message}\n${usage}`)
@@ -44,7 +52,7 @@ const { values: args } = (() => {
       options: {
         quick: { type: 'boolean', default: false }, tiny: { type: 'boolean', default: false },
         only: { type: 'string' }, tasks: { type: 'string' }, engines: { type: 'string' }, runs: { type: 'string' }, warmups: { type: 'string' },
-        rows: { type: 'string' }, sf: { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' },
+        rows: { type: 'string' }, sf: { type: 'string' }, 'section-budget': { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' },
       },
     })
   } catch (e) { return fail(e instanceof Error ? e.message : String(e)) }
@@ -71,6 +79,7 @@ const settings = {
   warmups: positiveInt(args.warmups, base.warmups, '--warmups', 0),
   timeoutMs: positiveInt(args.timeout, base.timeoutS, '--timeout') * 1000,
   budgetMs: base.budgetS * 1000,
+  sectionBudgetMs: args['section-budget'] === undefined ? base.sectionBudgetS * 1000 : positiveInt(args['section-budget'], 0, '--section-budget') * 1000,
 }
 const sections = listOf<SectionName>(args.only, SECTIONS, 'section')
 const engines = listOf<EngineName>(args.engines, ENGINES, 'engine')
@@ -94,6 +103,9 @@ function readTpch(file: string): string {
 const loadTimeoutMs = Math.max(settings.timeoutMs, 30 * 60_000)
 const maxHeapMb = Math.max(4096, Math.floor(totalmem() / 1024 / 1024 / 2))
 
+/** wall milliseconds each engine has spent in the current section, loading excluded */
+const spent = new Map<EngineName, number>()
+
 async function runOnce(proc: EngineProcess, engine: EngineName, task: BenchTask, withChecksum: boolean):
   Promise<{ kind: 'ran'; ms: number; checksum: Checksum | null } | Exclude<EngineOutcome, { kind: 'ok' }>> {
   try {
@@ -101,6 +113,7 @@ async function runOnce(proc: EngineProcess, engine: EngineName, task: BenchTask,
   } catch (e) {
     return { kind: 'error', reason: `could not load: ${e instanceof Error ? e.message : String(e)}` }
   }
+  const start = performance.now()
   try {
     const reply = await proc.request({ kind: 'run', engine, task, withChecksum }, settings.timeoutMs)
     if (reply.kind === 'ran') return { kind: 'ran', ms: reply.ms, checksum: reply.checksum }
@@ -109,6 +122,8 @@ async function runOnce(proc: EngineProcess, engine: EngineName, task: BenchTask,
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e)
     return e instanceof RequestTimeout ? { kind: 'timeout', reason } : { kind: 'error', reason }
+  } finally {
+    spent.set(engine, (spent.get(engine) ?? 0) + performance.now() - start)
   }
 }
 
@@ -120,6 +135,11 @@ async function runTask(task: BenchTask, index: number, procs: ReadonlyMap<Proces
   const times = new Map<EngineName, number[]>(engines.map(e => [e, []]))
   const sums = new Map<EngineName, Checksum | null>()
   const active = new Set(engines)
+  for (const e of engines) {
+    if ((spent.get(e) ?? 0) < settings.sectionBudgetMs) continue
+    outcomes.set(e, { kind: 'skipped', reason: `section time budget (${settings.sectionBudgetMs / 1000} s) spent` })
+    active.delete(e)
+  }
   for (let w = 0; w < settings.warmups; w++) {
     for (const e of rotate(engines, index + w)) {
       if (!active.has(e)) continue
@@ -169,7 +189,9 @@ async function runGroup(label: string, dataset: Dataset, tasks: readonly BenchTa
   const loads = await Promise.allSettled([...procs.values()].map(p => p.ensureLoaded(loadTimeoutMs)))
   loads.forEach((l, i) => { if (l.status === 'rejected') console.error(`  ${names[i]} failed to load: ${String(l.reason)}`) })
   for (const p of procs.values()) console.log(`  ${p.name}: ${p.loadedRows} rows in ${(p.loadMs / 1000).toFixed(1)} s`)
+  let section: SectionName | null = null
   for (const [i, task] of tasks.entries()) {
+    if (task.section !== section) { section = task.section; spent.clear() }
     const report = await runTask(task, i, procs, inputRows(task))
     reports.push(report)
     console.log(`  ${task.section}/${task.name}: ${engines.map(e => `${ENGINE_LABEL[e]} ${fmt(report.engines[e])}`).join(', ')}`)

@@ -77,4 +77,6 @@ process.on('message', (m: ParentMessage) => {
     send({ kind: 'failed', message: e instanceof Error ? `${e.message}` : String(e), unsupported: false })
   })
 })
+// the parent is gone (killed or crashed): nobody will ask for more, so leave instead of lingering
+process.on('disconnect', () => process.exit(0))
 send({ kind: 'ready', info: name })
