@@ -9,6 +9,7 @@ import type { BinaryOp, Expr, FunctionCall, Query } from '../parser/ast.ts'
 import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { canCast, cannotCast } from '../functions/cast.ts'
+import { datePartSpecialization } from '../functions/datetime.ts'
 import { STRING_LITERAL, commonSuperType, normalizeLiteralType } from '../types/coercion.ts'
 import {
   BOOLEAN, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, typeToString,
@@ -343,8 +344,17 @@ export class ExprBinder {
       if (a.kind === 'lambda') throw notSupported('lambda functions', a.pos)
     }
     const args = e.args.map(a => this.bind(a))
+    const special = name === 'date_part' || name === 'datepart' ? datePartFunction(args) : undefined
+    if (special !== undefined && hooks.scalar(special) !== undefined) return bindScalarCall(hooks, special, [args[1]!], e.pos)
     return bindScalarCall(hooks, name, args, e.pos)
   }
+}
+
+/** date_part('epoch' | 'julian', x) is fractional: DuckDB answers with epoch(x) / julian(x) (DOUBLE). */
+function datePartFunction(args: readonly BoundExpr[]): string | undefined {
+  const part = args[0]
+  if (args.length !== 2 || part === undefined || part.kind !== 'const' || typeof part.value !== 'string') return undefined
+  return datePartSpecialization(part.value)
 }
 
 export function singleColumn(plan: LogicalPlan, position: number): { type: LogicalType } {

@@ -86,3 +86,14 @@ test('materialized CTEs of INSERT, UPDATE and DELETE', async () => {
   assert.match(plan.flat().join('\n'), /CTE_SCAN m/)
   await db.close()
 })
+
+test("date_part('epoch' | 'julian', x) answers DOUBLE, as DuckDB", async () => {
+  const db = await Database.open()
+  assert.deepEqual(await rows(db, "SELECT date_part('epoch', TIMESTAMP '2020-01-01 00:00:00.5'), extract(epoch FROM TIMESTAMP '2020-01-01 00:00:00.5'), date_part('julian', TIMESTAMP '2020-01-01 12:00:00')"),
+    [['1577836800.5', '1577836800.5', '2458850.5']])
+  assert.deepEqual(await rows(db, "SELECT typeof(extract(epoch FROM DATE '2020-01-01')), typeof(datepart('EPOCH', TIME '01:00:00')), typeof(date_part('year', DATE '2020-01-01'))"),
+    [['DOUBLE', 'DOUBLE', 'BIGINT']])
+  assert.deepEqual(await rows(db, "SELECT date_part('epoch', NULL::TIMESTAMP)"), [[null]])
+  await rejects(db, "SELECT date_part('epcoh', DATE '2020-01-01')", '22023')
+  await db.close()
+})
