@@ -97,3 +97,11 @@ test("date_part('epoch' | 'julian', x) answers DOUBLE, as DuckDB", async () => {
   await rejects(db, "SELECT date_part('epcoh', DATE '2020-01-01')", '22023')
   await db.close()
 })
+
+test('|| renders non-string operands as text; lists concatenate', async () => {
+  const db = await Database.open()
+  assert.deepEqual(await rows(db, "SELECT 's' || 1, 1 || 2, typeof(1 || 2), DATE '2020-01-01' || 's', 'a' || true, 1.5 || 'x', 'a' || NULL, [1] || [2.5]"),
+    [['s1', '12', 'VARCHAR', '2020-01-01s', 'atrue', '1.5x', null, '[1.0, 2.5]']])
+  await rejects(db, 'SELECT [1] || 2', '42883')
+  await db.close()
+})
