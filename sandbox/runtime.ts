@@ -2,7 +2,7 @@
  * The glue that runs inside every extension isolate, as JavaScript source. It is evaluated
  * before the extension's code, so it captures pristine intrinsics (Int32Array, JSON, …) that the
  * extension cannot patch afterwards, and it hands the host three functions on
- * `globalThis.__grizzlyRuntime`: load, setArena, describe and callScalar (see sandbox/arena.ts for the
+ * `globalThis.__grizzlyRuntime`: configure, load, setArena, describe and callScalar (see sandbox/arena.ts for the
  * arena layout). The host takes references to them once; reassigning the global later changes
  * nothing. Everything it writes back is validated again on the host side.
  */
@@ -43,6 +43,63 @@ function describeThrown(e) {
   }
 }
 function clip(s) { return s.length > 1000 ? s.slice(0, 1000) + '…' : s; }
+
+/**
+ * WebAssembly.Memory is not charged to the isolate's heap limit, so WASM is removed unless the
+ * host allows it, and then every memory must declare a maximum within the cap: memories made
+ * from JS through Memory, memories a module defines through its memory section. Only the
+ * synchronous Module/Instance path is kept (async instantiation may never settle in an isolate).
+ */
+function configure(allowWasm, maxPages) {
+  const W = G.WebAssembly;
+  if (!allowWasm || !W) { delete G.WebAssembly; return; }
+  const RealModule = W.Module, RealMemory = W.Memory, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError;
+  function leb(b, pos) {
+    let result = 0, scale = 1, byte;
+    do {
+      byte = b[pos.i++];
+      if (byte === undefined) throw new TypeErrorCtor('WebAssembly module is truncated');
+      result += (byte & 0x7f) * scale; scale *= 128;
+    } while (byte & 0x80);
+    return result;
+  }
+  function checkLimits(flags, max) {
+    if (flags & 4) throw new RangeErrorCtor('64-bit WebAssembly memories are not allowed in this sandbox');
+    if (max === undefined || max > maxPages) throw new RangeErrorCtor('WebAssembly memory needs a maximum of at most ' + maxPages + ' pages in this sandbox');
+  }
+  function Module(bytes) {
+    if (new.target === undefined) throw new TypeErrorCtor('WebAssembly.Module must be called with new');
+    const b = bytes instanceof ArrayBuffer ? new U8(bytes.slice(0)) : new U8(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const pos = { i: 8 };
+    while (pos.i < b.length) {
+      const id = b[pos.i++], size = leb(b, pos), end = pos.i + size;
+      if (id === 5) {
+        const count = leb(b, pos);
+        for (let k = 0; k < count; k++) {
+          const flags = b[pos.i++]; leb(b, pos);
+          checkLimits(flags, flags & 1 ? leb(b, pos) : undefined);
+        }
+      }
+      pos.i = end;
+    }
+    return new RealModule(b);
+  }
+  Module.prototype = RealModule.prototype;
+  Module.exports = RealModule.exports; Module.imports = RealModule.imports; Module.customSections = RealModule.customSections;
+  function Memory(descriptor) {
+    if (new.target === undefined) throw new TypeErrorCtor('WebAssembly.Memory must be called with new');
+    // read once: a getter must not show one maximum to the check and another to V8
+    const initial = descriptor.initial, maximum = descriptor.maximum, shared = descriptor.shared;
+    checkLimits(0, typeof maximum === 'number' ? maximum : undefined);
+    return new RealMemory({ initial: initial, maximum: maximum, shared: shared === true });
+  }
+  Memory.prototype = RealMemory.prototype;
+  delete RealModule.prototype.constructor;
+  delete RealMemory.prototype.constructor;
+  const safe = { Module: Module, Instance: W.Instance, Memory: Memory, Table: W.Table, Global: W.Global, validate: W.validate,
+    CompileError: W.CompileError, LinkError: W.LinkError, RuntimeError: W.RuntimeError };
+  Object.defineProperty(G, 'WebAssembly', { value: freeze(safe), writable: false, configurable: false, enumerable: false });
+}
 
 function load(code, filename) {
   try { indirectEval(code + '\\n//# sourceURL=' + filename); return ''; }
@@ -168,5 +225,5 @@ function write(spec, out, n, outOff, cap) {
   return 0;
 }
 
-G.__grizzlyRuntime = freeze({ load: load, setArena: setArena, describe: describe, callScalar: callScalar });
+G.__grizzlyRuntime = freeze({ configure: configure, load: load, setArena: setArena, describe: describe, callScalar: callScalar });
 })();`

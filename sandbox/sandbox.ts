@@ -42,6 +42,11 @@ export interface SandboxOptions {
   /** the bundle's index.js, one script */
   readonly code: string
   readonly limits?: Partial<SandboxLimits>
+  /**
+   * WebAssembly is absent unless allowed here; when allowed, every WASM memory must declare a
+   * maximum of at most this many MB (V8 does not charge WASM memory to the heap limit).
+   */
+  readonly wasm?: { readonly maxMemoryMb: number }
 }
 
 export interface SandboxScalar {
@@ -87,6 +92,7 @@ export class ExtensionSandbox {
   readonly name: string
   readonly limits: SandboxLimits
   private readonly code: string
+  private readonly wasmMaxPages: number | null
   private loaded: Loaded | null
   private quarantineReason: string | null = null
   private disposed = false
@@ -100,6 +106,12 @@ export class ExtensionSandbox {
   private constructor(options: SandboxOptions) {
     this.name = options.name
     this.code = options.code
+    const wasmMb = options.wasm?.maxMemoryMb
+    if (wasmMb !== undefined && !(Number.isFinite(wasmMb) && wasmMb > 0 && wasmMb <= 4096)) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `extension "${options.name}": wasm.maxMemoryMb must be between 0 and 4096, not ${wasmMb}`)
+    }
+    // one WASM page is 64 KiB
+    this.wasmMaxPages = wasmMb === undefined ? null : Math.floor(wasmMb * 16)
     this.limits = checkLimits(options.name, { ...DEFAULT_LIMITS, ...options.limits })
     this.loaded = null
   }
@@ -207,6 +219,8 @@ export class ExtensionSandbox {
       const setArenaRef = runtime.getSync('setArena', { reference: true }) as Loaded['setArenaRef']
       const describeRef = runtime.getSync('describe', { reference: true }) as ivm.Reference<() => string>
       const loadRef = runtime.getSync('load', { reference: true }) as ivm.Reference<(code: string, filename: string) => string>
+      const configureRef = runtime.getSync('configure', { reference: true }) as ivm.Reference<(allowWasm: boolean, maxPages: number) => void>
+      configureRef.applySync(undefined, [this.wasmMaxPages !== null, this.wasmMaxPages ?? 0], { timeout })
       const loadFailure = loadRef.applySync(undefined, [this.code, `extension:${this.name}/index.js`], { timeout })
       if (typeof loadFailure !== 'string') throw new InternalError('the sandbox runtime did not report on loading')
       if (loadFailure !== '') throw this.error(SandboxState.invalidFunctionDefinition, `failed to load: its code ${loadFailure}`)
