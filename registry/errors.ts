@@ -9,7 +9,7 @@ import { GrizzlyError, SqlState } from '../core/errors.ts'
 export type BundleFailure =
   | 'unsigned' | 'unknown_key' | 'revoked_key' | 'bad_signature'          // 42501
   | 'corrupt_signature' | 'digest_mismatch' | 'missing_file' | 'extra_file' | 'bad_index' // XX001
-  | 'bad_manifest' | 'bad_key' | 'bad_policy' | 'engine_mismatch' | 'downgrade' | 'bad_lock' // 22023
+  | 'bad_manifest' | 'bad_key' | 'bad_policy' | 'engine_mismatch' | 'downgrade' | 'bad_lock' | 'bad_range' // 22023
   | 'already_published'                                                     // 42710
   | 'not_found' | 'no_matching_version'                                    // 42704
   | 'io'                                                                    // 58030
@@ -31,6 +31,7 @@ const CODE: Readonly<Record<BundleFailure, string>> = {
   downgrade: SqlState.invalidParameterValue,
   already_published: SqlState.duplicateObject,
   bad_lock: SqlState.invalidParameterValue,
+  bad_range: SqlState.invalidParameterValue,
   not_found: SqlState.undefinedObject,
   no_matching_version: SqlState.undefinedObject,
   io: SqlState.ioError,

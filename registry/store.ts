@@ -10,9 +10,10 @@ import { join } from 'node:path'
 import nacl from 'tweetnacl'
 import { didYouMean } from '../core/errors.ts'
 import { ENGINE_API_VERSION } from '../core/hooks/registry.ts'
-import { BundleError } from './errors.ts'
+import { BundleError, asBundleError } from './errors.ts'
 import type { ExtensionManifest } from './manifest.ts'
-import { compareVersions, maxSatisfying, parseRange, satisfies } from './semver.ts'
+import type { Range } from './semver.ts'
+import { compareVersions, isValidVersion, maxSatisfying, parseRange, satisfies } from './semver.ts'
 import { canonicalDigest, normalizePublicKey, parseKey, verifyBundle } from './signing.ts'
 
 export const INDEX_FILE = 'index.json'
@@ -105,7 +106,8 @@ export function readIndex(registryDir: string, registryKey?: string): RegistryIn
   if (!nacl.sign.detached.verify(digest, Buffer.from(sig.signature, 'hex'), Buffer.from(sig.publicKey, 'hex'))) {
     throw new BundleError('bad_index', 'registry index does not match its signature: it was changed outside of publish')
   }
-  const index = JSON.parse(bytes.toString('utf8')) as RegistryIndex
+  let index: RegistryIndex
+  try { index = JSON.parse(bytes.toString('utf8')) as RegistryIndex } catch { throw new BundleError('bad_index', 'registry index is not valid JSON') }
   if (index === null || typeof index !== 'object' || index.format !== 1 || typeof index.extensions !== 'object' || index.extensions === null) {
     throw new BundleError('bad_index', 'registry index has an unknown format')
   }
@@ -161,13 +163,25 @@ export function resolve(registryDir: string, name: string, range = '*', registry
   return pick(readIndex(registryDir, registryKey), registryDir, name, range, undefined)
 }
 
+/** Names become directory names: only what a manifest may declare gets near a path. */
+function checkName(name: string): void {
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(name)) {
+    throw new BundleError('not_found', `${JSON.stringify(name)} is not a valid extension name`, 'extension names are lowercase identifiers (a-z, 0-9, _)')
+  }
+}
+
 function pick(index: RegistryIndex, registryDir: string, name: string, range: string, engineVersion: string | undefined): Resolved {
-  const parsed = parseRange(range)
+  checkName(name)
+  let parsed: Range
+  try { parsed = parseRange(range) } catch (e) { throw asBundleError('bad_range', e, `cannot install ${name}`) }
   const ext = Object.prototype.hasOwnProperty.call(index.extensions, name) ? index.extensions[name] : undefined
   if (ext === undefined) {
     throw new BundleError('not_found', `extension "${name}" is not in the registry`, didYouMean(name, Object.keys(index.extensions)))
   }
   const all = Object.keys(ext.versions)
+  for (const v of all) {
+    if (!isValidVersion(v)) throw new BundleError('bad_index', `registry index lists an invalid version ${JSON.stringify(v)} of "${name}"`)
+  }
   const inRange = all.filter(v => satisfies(v, parsed))
   if (inRange.length === 0) {
     const listed = all.sort(compareVersions).join(', ')
@@ -250,6 +264,7 @@ export function install(registryDir: string, name: string, range: string, instal
  * is exactly what the lock file recorded.
  */
 export function verifyInstalled(installDir: string, name: string, trust: TrustOptions, engineVersion: string = ENGINE_API_VERSION): Installed {
+  checkName(name)
   const lock = readLock(installDir)
   const locked = Object.prototype.hasOwnProperty.call(lock.extensions, name) ? lock.extensions[name] : undefined
   if (locked === undefined) {

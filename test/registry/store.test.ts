@@ -60,6 +60,8 @@ test('resolve refusals: unknown name with a hint, no matching version', () => {
   failsWith('not_found', '42704', () => resolve(reg, 'strigns'), /did you mean "strings"/)
   failsWith('no_matching_version', '42704', () => resolve(reg, 'strings', '^3'), /1\.0\.0, 1\.2\.0, 2\.0\.0, 2\.1\.0/)
   failsWith('io', '58030', () => resolve(join(root, 'missing-registry'), 'strings'))
+  failsWith('not_found', '42704', () => resolve(reg, '../strings'), /not a valid extension name/)
+  failsWith('bad_range', '22023', () => resolve(reg, 'strings', '>>1'), /invalid semver range/)
 })
 
 test('publish refusals: same version twice, a bundle that does not verify, a foreign registry key', () => {
