@@ -53,8 +53,13 @@ export async function runShell(db: Database, options: { format: OutputFormat; sa
   let buffer = ''
   const prompt = () => { rl.setPrompt(buffer === '' ? 'grizzly> ' : '    ...> '); rl.prompt() }
   rl.on('SIGINT', () => {
-    if (buffer !== '' || rl.line !== '') { buffer = ''; process.stdout.write('^C\n'); prompt() }
-    else { process.stdout.write('(use .quit to leave)\n'); prompt() }
+    const hadInput = buffer !== '' || rl.line !== ''
+    buffer = ''
+    // drop what was typed on the current line too (Ctrl-E then Ctrl-U)
+    rl.write(null, { ctrl: true, name: 'e' })
+    rl.write(null, { ctrl: true, name: 'u' })
+    process.stdout.write(hadInput ? '^C\n' : '\n(use .quit to leave)\n')
+    prompt()
   })
   prompt()
   for await (const line of rl) {
