@@ -11,6 +11,7 @@ import { sameOutput } from './plan-util.ts'
 import { constantFolding } from './rules/constant_folding.ts'
 import { filterPushdown } from './rules/filter_pushdown.ts'
 import { joinOrder } from './rules/join_order.ts'
+import { orFactorization } from './rules/or_factorization.ts'
 import { projectionPruning } from './rules/projection_pruning.ts'
 import { subqueryDecorrelation } from './rules/subquery_decorrelation.ts'
 import { topN } from './rules/top_n.ts'
@@ -28,11 +29,13 @@ export interface OptimizerRule {
 
 /**
  * in order: fold first so later rules see simple predicates; turn subqueries into joins before
- * pushing filters into them; order joins once filters sit in them
+ * pushing filters into them; factor ORs so pushdown sees their join keys and per-input filters;
+ * order joins once filters sit in them
  */
 export const rules: readonly OptimizerRule[] = [
   constantFolding,
   subqueryDecorrelation,
+  orFactorization,
   filterPushdown,
   joinOrder,
   projectionPruning,
