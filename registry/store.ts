@@ -278,3 +278,36 @@ export function verifyInstalled(installDir: string, name: string, trust: TrustOp
   if (!satisfies(engineVersion, v.manifest.engine)) throw engineMismatch(name, v.manifest.version, v.manifest.engine, engineVersion)
   return { name, version: v.manifest.version, dir, manifest: v.manifest, publisherKey: v.publisherKey, previousVersion: null }
 }
+
+export interface PublishedVersion { readonly name: string; readonly version: string; readonly entry: IndexEntry }
+
+/** Every published version, by name then version (for `grizzly ext list` and catalog views). */
+export function listPublished(registryDir: string, registryKey?: string): PublishedVersion[] {
+  const index = readIndex(registryDir, registryKey)
+  const out: PublishedVersion[] = []
+  for (const name of Object.keys(index.extensions).sort()) {
+    const versions = index.extensions[name]!.versions
+    for (const version of Object.keys(versions).filter(isValidVersion).sort(compareVersions)) out.push({ name, version, entry: versions[version]! })
+  }
+  return out
+}
+
+/** What the lock file records as installed, by name. */
+export function listInstalled(installDir: string): { readonly name: string; readonly entry: LockEntry }[] {
+  const lock = readLock(installDir)
+  return Object.keys(lock.extensions).sort().map(name => ({ name, entry: lock.extensions[name]! }))
+}
+
+/** Removes an installed extension's folder and its lock entry. */
+export function uninstall(installDir: string, name: string): void {
+  checkName(name)
+  const lock = readLock(installDir)
+  if (!Object.prototype.hasOwnProperty.call(lock.extensions, name)) {
+    throw new BundleError('not_found', `extension "${name}" is not installed`, didYouMean(name, Object.keys(lock.extensions)))
+  }
+  const rest: Record<string, LockEntry> = { ...lock.extensions }
+  delete rest[name]
+  // the lock goes first: a crash in between leaves an orphan folder, never a lock naming nothing
+  writeAtomic(join(installDir, LOCK_FILE), JSON.stringify({ lockfileVersion: 1, extensions: rest }, null, 2) + '\n')
+  rmSync(join(installDir, name), { recursive: true, force: true })
+}

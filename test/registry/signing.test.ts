@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createPublicKey, verify } from 'node:crypto'
 import { join } from 'node:path'
 import { BundleError } from '../../registry/errors.ts'
 import type { BundleFailure } from '../../registry/errors.ts'
@@ -131,4 +132,14 @@ test('refusals: bad or missing manifest, missing directory, and signing an incon
   writeFileSync(join(dir2, 'index.js'), 'changed')
   failsWith('digest_mismatch', 'XX001', () => signBundle(dir2, keys.secretKey))
   failsWith('bad_key', '22023', () => signBundle(dir2, 'nope'))
+})
+
+test('signatures verify with node:crypto Ed25519 too (interoperable format)', () => {
+  const dir = makeBundle()
+  const sig = signBundle(dir, keys.secretKey)
+  const v = verifyBundle(dir, [keys.publicKey])
+  // SPKI DER prefix for a raw ed25519 public key
+  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(sig.publicKey, 'hex')])
+  const key = createPublicKey({ key: spki, format: 'der', type: 'spki' })
+  assert.equal(verify(null, canonicalDigest(v.files), key, Buffer.from(sig.signature, 'hex')), true)
 })

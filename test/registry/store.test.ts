@@ -7,7 +7,7 @@ import { BundleError } from '../../registry/errors.ts'
 import type { BundleFailure } from '../../registry/errors.ts'
 import { loadPolicy, trustFromPolicy } from '../../registry/policy.ts'
 import { generateKeyPair, sealManifest, signBundle } from '../../registry/signing.ts'
-import { INDEX_FILE, LOCK_FILE, install, publish, readLock, resolve, verifyInstalled } from '../../registry/store.ts'
+import { INDEX_FILE, LOCK_FILE, install, listInstalled, listPublished, publish, readLock, resolve, uninstall, verifyInstalled } from '../../registry/store.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'grz-store-'))
 test.after(() => rmSync(root, { recursive: true, force: true }))
@@ -156,4 +156,18 @@ test('policies load into trust options; bad policies are 22023 with the field', 
   failsWith('bad_policy', '22023', () => loadPolicy('{"trusted_keys": 5}'), /"trusted_keys" must be of type array/)
   failsWith('bad_policy', '22023', () => loadPolicy('{"trusted_key": []}'), /did you mean "trusted_keys"/)
   failsWith('bad_policy', '22023', () => loadPolicy('{'), /not valid JSON/)
+})
+
+test('listPublished, listInstalled and uninstall', () => {
+  const { reg, inst } = fresh()
+  assert.deepEqual(listPublished(reg, registryKey.publicKey).map(p => `${p.name}@${p.version}`), ['strings@1.0.0', 'strings@1.2.0', 'strings@2.0.0', 'strings@2.1.0', 'vector@0.1.0'])
+  install(reg, 'vector', '*', inst, trust)
+  install(reg, 'strings', '^1', inst, trust)
+  assert.deepEqual(listInstalled(inst).map(i => `${i.name}@${i.entry.version}`), ['strings@1.2.0', 'vector@0.1.0'])
+  uninstall(inst, 'vector')
+  assert.equal(existsSync(join(inst, 'vector')), false)
+  assert.deepEqual(listInstalled(inst).map(i => i.name), ['strings'])
+  failsWith('not_found', '42704', () => uninstall(inst, 'vector'))
+  failsWith('not_found', '42704', () => uninstall(inst, 'string'), /did you mean "strings"/)
+  assert.equal(verifyInstalled(inst, 'strings', trust).version, '1.2.0')
 })
