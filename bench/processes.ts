@@ -22,6 +22,9 @@ export class EngineProcess {
 
   constructor(readonly name: ProcessName, private readonly dataset: Dataset, private readonly maxHeapMb: number) {}
 
+  /** true while the process is up with its data loaded */
+  get running(): boolean { return this.child !== null && this.loaded !== null }
+
   /** Starts the process (again, after a kill) and loads the dataset. */
   async ensureLoaded(loadTimeoutMs: number): Promise<void> {
     if (this.child !== null && this.loaded !== null) return

@@ -77,7 +77,7 @@ function cell(o: EngineOutcome | undefined): string {
     case 'na': return 'n/a'
     case 'error': return '**error**'
     case 'timeout': return '**timeout**'
-    case 'skipped': return '-'
+    case 'skipped': return 'skip'
   }
 }
 
@@ -148,11 +148,21 @@ export function renderMarkdown(report: BenchReport): string {
   if (issues.length === 0) lines.push('Every answer that ran agrees with DuckDB (row count and per-column checksum).', '')
   else lines.push(...issues.map(i => `- **${i}**`), '')
   const na = report.tasks.flatMap(t => ENGINES.flatMap(e => { const o = t.engines[e]; return o?.kind === 'na' ? [`- ${t.section}/${t.name} on ${ENGINE_LABEL[e]}: ${o.reason}`] : [] }))
-  if (na.length > 0) lines.push('Not applicable (the engine lacks the SQL):', '', ...na, '')
+  if (na.length > 0) lines.push('Not applicable (n/a: the engine lacks the SQL):', '', ...na, '')
+  const skipped = new Map<string, string[]>()
+  for (const t of report.tasks) {
+    for (const e of ENGINES) {
+      const o = t.engines[e]
+      if (o?.kind !== 'skipped') continue
+      const key = `${ENGINE_LABEL[e]} (${o.reason})`
+      skipped.set(key, [...(skipped.get(key) ?? []), `${t.section}/${t.name}`])
+    }
+  }
+  if (skipped.size > 0) lines.push('Not run (skip):', '', ...[...skipped].map(([who, names]) => `- ${who}: ${names.join(', ')}`), '')
   lines.push('## Memory per engine process', '')
   lines.push(...table(['section', 'process', 'rows loaded', 'load s', 'RSS after load MiB', 'peak RSS MiB', 'peak RSS during queries MiB'],
     report.processes.map(p => [p.section, p.process, String(p.loadedRows), (p.loadMs / 1000).toFixed(1),
-      p.stats === null ? '-' : String(p.stats.loadedRssMb), p.stats === null ? '-' : String(p.stats.peakRssMb),
+      p.stats === null ? (p.restarts > 0 ? 'restarted' : '-') : String(p.stats.loadedRssMb), p.stats === null ? '-' : String(p.stats.peakRssMb),
       p.stats?.peakQueryRssMb == null ? '-' : String(p.stats.peakQueryRssMb)])), '')
   lines.push('Load time includes generating the data inside each process; both DuckDB columns share one process.', '')
   return lines.join('\n')
