@@ -135,21 +135,22 @@ function asInList(branches: readonly BoundExpr[]): BoundExpr | null {
 
 /**
  * For each relation every branch constrains, the OR of the branches cut down to their conjuncts
- * over that relation alone. Skipped when that is the OR itself (it already reads one relation).
+ * over that relation alone. Skipped when the OR reads that relation only (it is pushed down whole).
  */
 function deriveRelationFilters(or: BoundExpr, relations: readonly ReadonlySet<ColumnId>[]): BoundExpr[] {
   const branches = branchesOf(or).map(b => splitConjuncts(b).map(c => ({ c, refs: referencedColumns(c) })))
+  const all = referencedColumns(or)
   const out: BoundExpr[] = []
   for (const rel of relations) {
+    // an OR over this relation alone is pushed down as it is
+    if (isSubset(all, rel)) continue
     const restricted: BoundExpr[][] = []
-    let whole = true
     for (const b of branches) {
       const r = b.filter(x => x.refs.size > 0 && isSubset(x.refs, rel) && !hasSideEffectsOrSubquery(x.c)).map(x => x.c)
       if (r.length === 0) break
-      if (r.length !== b.length) whole = false
       restricted.push(r)
     }
-    if (restricted.length !== branches.length || whole) continue
+    if (restricted.length !== branches.length) continue
     const parts = factorOr(orOf(restricted.map(r => conjunction(r)!)))
     out.push(...parts)
   }
