@@ -281,6 +281,7 @@ export class ExprBinder {
       throw new GrizzlyError(SqlState.featureNotSupported, `subqueries are not allowed in ${this.sinks.clause}`, { position: q.pos })
     }
     const scope = new Scope(this.scope, true)
+    scope.outerAggregate = this.sinks.aggregate ?? null
     const bound: BoundQuery = bindQuery(this.binder, q, scope, this.ctes === null ? null : new CteScope(this.ctes))
     return { plan: bound.plan, correlated: scope.correlated! }
   }
@@ -298,6 +299,32 @@ export class ExprBinder {
       kind: 'subquery', subqueryKind: quantifier, plan: castPlanColumn(this.binder, plan, t), correlated,
       left: castTo(left, t), op, type: BOOLEAN,
     }
+  }
+
+  /**
+   * An aggregate in a subquery whose arguments read only the enclosing query's columns belongs
+   * to the enclosing query (SQL standard, DuckDB, PostgreSQL): its sink and the subquery's boundary.
+   */
+  private outerAggregateOf(e: FunctionCall): { sink: (call: FunctionCall, name: string) => BoundExpr; boundary: Scope } | null {
+    let boundary: Scope | null = this.scope
+    const local: Scope[] = []
+    while (boundary !== null && boundary.correlated === null) { local.push(boundary); boundary = boundary.parent }
+    if (boundary === null || boundary.outerAggregate === null) return null
+    local.push(boundary)
+    const columns: (readonly string[])[] = []
+    for (const a of e.args) collectColumnNames(a, columns)
+    if (e.filter !== null) collectColumnNames(e.filter, columns)
+    if (columns.length === 0) return null
+    for (const parts of columns) {
+      for (const s of local) {
+        try {
+          if (s.resolveLocal(parts, e.pos) !== undefined) return null
+        } catch {
+          return null
+        }
+      }
+    }
+    return { sink: boundary.outerAggregate, boundary }
   }
 
   private bindFunction(e: FunctionCall): BoundExpr {
@@ -319,6 +346,12 @@ export class ExprBinder {
     const isScalar = hooks.scalar(name) !== undefined
     const aggregateOnly = e.distinct || e.filter !== null || e.orderBy.length > 0 || e.withinGroup.length > 0
     if (isAggregate && (!isScalar || aggregateOnly)) {
+      const outer = this.outerAggregateOf(e)
+      if (outer !== null) {
+        const ref = outer.sink(e, name)
+        outer.boundary.addCorrelated(ref)
+        return ref
+      }
       if (this.sinks.aggregate === undefined) {
         throw new GrizzlyError(SqlState.groupingError, `aggregate functions are not allowed in ${this.sinks.clause}`, { position: e.pos })
       }
@@ -348,6 +381,16 @@ export class ExprBinder {
     if (special !== undefined && hooks.scalar(special) !== undefined) return bindScalarCall(hooks, special, [args[1]!], e.pos)
     return bindScalarCall(hooks, name, args, e.pos)
   }
+}
+
+/** Column names an expression reads, not looking into subqueries (they have scopes of their own). */
+function collectColumnNames(node: unknown, out: (readonly string[])[]): void {
+  if (node === null || typeof node !== 'object') return
+  if (Array.isArray(node)) { for (const x of node) collectColumnNames(x, out); return }
+  const n = node as { readonly kind?: unknown; readonly parts?: readonly string[] }
+  if (n.kind === 'column' && n.parts !== undefined) { out.push(n.parts); return }
+  if (n.kind === 'select' || n.kind === 'query') return
+  for (const [key, value] of Object.entries(node)) if (key !== 'query') collectColumnNames(value, out)
 }
 
 /** date_part('epoch' | 'julian', x) is fractional: DuckDB answers with epoch(x) / julian(x) (DOUBLE). */

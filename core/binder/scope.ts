@@ -8,6 +8,7 @@
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import { type BoundExpr, type ColumnId, type ColumnRefExpr, type OutputColumn, exprChildren } from '../plan/expr.ts'
 import type { LogicalType } from '../types/types.ts'
+import type { FunctionCall } from '../parser/ast.ts'
 
 export interface ScopeColumn { readonly name: string; readonly id: ColumnId; readonly type: LogicalType }
 
@@ -39,6 +40,11 @@ export class Scope {
    * column that is a GROUP BY key becomes the aggregate's output column).
    */
   mapColumn: ((ref: ColumnRefExpr, position: number) => BoundExpr) | null = null
+  /**
+   * On a subquery's first scope: the enclosing clause's aggregate sink, so an aggregate of outer
+   * columns only (SELECT (SELECT sum(t.a)) FROM t) is computed by the enclosing query.
+   */
+  outerAggregate: ((call: FunctionCall, name: string) => BoundExpr) | null = null
 
   constructor(readonly parent: Scope | null, boundary: boolean) {
     this.correlated = boundary ? [] : null
@@ -111,6 +117,11 @@ export class Scope {
       for (const b of s.bindings) for (const c of b.columns) out.push(qualified ? `${b.name}.${c.name}` : c.name)
     }
     return out
+  }
+
+  /** Adds outer columns read through an expression bound in an enclosing query. */
+  addCorrelated(e: BoundExpr): void {
+    for (const ref of collectColumnRefs(e)) if (!this.correlated!.some(r => r.id === ref.id)) this.correlated!.push(ref)
   }
 
   /** Resolves in this scope only (USING columns of one join side). */

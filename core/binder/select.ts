@@ -5,7 +5,7 @@
  * expressions not in the SELECT list are computed as hidden columns and projected away.
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
-import type { Expr, OrderItem, Query, SelectCore, SelectItem } from '../parser/ast.ts'
+import type { Expr, FunctionCall, OrderItem, Query, SelectCore, SelectItem } from '../parser/ast.ts'
 import type { BoundExpr, ColumnId, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
@@ -79,7 +79,8 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
   const windows = new WindowCollector(b, core.windows)
   const sinks = (clause: string, allowWindows: boolean): ExprSinks => ({
     clause, alias,
-    aggregate: (call, name) => aggregates.add(call, name),
+    // only an aggregating query may take aggregates of its columns from inside subqueries
+    ...(groups === null ? {} : { aggregate: (call: FunctionCall, name: string) => aggregates.add(call, name) }),
     grouping: (args, position) => aggregates.grouping(args, position),
     ...(allowWindows ? { window: (call, name) => windows.add(selectBinder, call, name) } : {}),
   })

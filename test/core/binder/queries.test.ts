@@ -105,3 +105,17 @@ test('|| renders non-string operands as text; lists concatenate', async () => {
   await rejects(db, 'SELECT [1] || 2', '42883')
   await db.close()
 })
+
+test('an aggregate of outer columns inside a subquery is computed by the aggregating outer query', async () => {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE t (a INT, b INT); CREATE TABLE u (x INT); INSERT INTO t VALUES (1, 2), (3, 4), (5, 4); INSERT INTO u VALUES (1), (2), (3)')
+  assert.deepEqual(await rows(db, 'SELECT b, (SELECT sum(t.a) + 1) FROM t GROUP BY b ORDER BY b'), [['2', '2'], ['4', '9']])
+  assert.deepEqual(await rows(db, 'SELECT b, (SELECT sum(t.a) + count(*) FROM u) FROM t GROUP BY b ORDER BY b'), [['2', '4'], ['4', '11']])
+  assert.deepEqual(await rows(db, 'SELECT b, (SELECT sum(x) FROM u WHERE x > sum(t.a)) FROM t GROUP BY b ORDER BY b'), [['2', '5'], ['4', null]])
+  assert.deepEqual(await rows(db, 'SELECT b FROM t GROUP BY b HAVING (SELECT sum(t.a)) > 3'), [['4']])
+  // an aggregate over inner and outer columns stays in the subquery, where t.a is not grouped
+  await rejects(db, 'SELECT b, (SELECT sum(t.a + x) FROM u) FROM t GROUP BY b', '42803')
+  // inner aggregates are unchanged
+  assert.deepEqual(await rows(db, 'SELECT a, (SELECT count(*) FROM u WHERE x < t.a) FROM t ORDER BY a'), [['1', '0'], ['3', '2'], ['5', '3']])
+  await db.close()
+})
