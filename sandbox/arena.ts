@@ -165,22 +165,29 @@ export class Arena {
     this.header[ARENA.outCapacity] = this.size - outAt
   }
 
-  /** UTF-8 encodes rows into the arena; ASCII inline, the rest by Buffer.write. Returns the end. */
+  /**
+   * UTF-8 encodes rows into the arena. The batch is joined and written by one native call;
+   * when every byte is a character (all ASCII) the character offsets are the byte offsets,
+   * otherwise rows are written one by one.
+   */
   private encodeStrings(data: readonly string[], validity: Uint8Array | null, count: number, offsetsAt: number, bytesAt: number): number {
     const offsets = new Int32Array(this.buffer, offsetsAt, count + 1)
-    const out = this.bytes, text = this.text
-    let pos = bytesAt
+    const rows = new Array<string>(count)
+    let chars = 0
     offsets[0] = 0
     for (let i = 0; i < count; i++) {
-      const s = validity !== null && validity[i] === 0 ? '' : data[i] ?? ''
-      const len = s.length
-      let j = 0
-      for (; j < len; j++) {
-        const c = s.charCodeAt(j)
-        if (c >= 0x80) break
-        out[pos++] = c
-      }
-      if (j < len) pos += text.write(j === 0 ? s : s.slice(j), pos, 'utf8')
+      const v = data[i]
+      const s = typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
+      rows[i] = s
+      chars += s.length
+      offsets[i + 1] = chars
+    }
+    const text = this.text
+    const written = text.write(rows.join(''), bytesAt, 'utf8')
+    if (written === chars) return bytesAt + written
+    let pos = bytesAt
+    for (let i = 0; i < count; i++) {
+      pos += text.write(rows[i]!, pos, 'utf8')
       offsets[i + 1] = pos - bytesAt
     }
     return pos
@@ -213,32 +220,26 @@ export class Arena {
         const offsets = new Int32Array(this.buffer, at, count + 1)
         const bytesAt = at + align8((count + 1) * 4)
         if (byteCount < 0 || bytesAt + byteCount > this.size) throw malformed('string bytes overrun the arena')
-        const data = new Array<string>(count)
-        const out = this.bytes, text = this.text
-        let prev = 0
         if (offsets[0] !== 0) throw malformed('the first string offset is not 0')
+        let prev = 0
         for (let i = 0; i < count; i++) {
           const end = offsets[i + 1]!
           if (end < prev || end > byteCount) throw malformed(`string offsets are out of order at row ${i}`)
-          data[i] = decodeShort(out, text, bytesAt + prev, bytesAt + end)
           prev = end
+        }
+        const data = new Array<string>(count)
+        const bytes = this.bytes, text = this.text
+        let ascii = true
+        for (let i = bytesAt, end = bytesAt + byteCount; i < end; i++) if (bytes[i]! >= 0x80) { ascii = false; break }
+        if (ascii) {
+          // one native decode for the batch; rows are slices of it
+          const all = text.toString('latin1', bytesAt, bytesAt + byteCount)
+          for (let i = 0; i < count; i++) data[i] = all.slice(offsets[i]!, offsets[i + 1]!)
+        } else {
+          for (let i = 0; i < count; i++) data[i] = text.toString('utf8', bytesAt + offsets[i]!, bytesAt + offsets[i + 1]!)
         }
         return new Vector(type, count, data, validity)
       }
     }
   }
-}
-
-/** ASCII up to a few dozen bytes is cheaper to build by hand than through the native decoder. */
-function decodeShort(bytes: Uint8Array, text: Buffer, start: number, end: number): string {
-  if (end - start <= 24) {
-    let s = ''
-    for (let i = start; i < end; i++) {
-      const c = bytes[i]!
-      if (c >= 0x80) return text.toString('utf8', start, end)
-      s += String.fromCharCode(c)
-    }
-    return s
-  }
-  return text.toString('utf8', start, end)
 }
