@@ -343,6 +343,33 @@ function toHexKernel(t: LogicalType): ScalarKernel {
   }
 }
 
+/**
+ * Upper and lower case by one-to-one code point mapping, as DuckDB does: characters whose full mapping
+ * expands (ß → SS, ŉ → ʼN) keep their length; ß becomes ẞ.
+ */
+function lowerSimple(s: string): string {
+  const low = s.toLowerCase()
+  if (low.length === s.length) return low
+  let out = ''
+  for (const ch of s) {
+    const l = ch.toLowerCase()
+    out += l.length === ch.length ? l : String.fromCodePoint(l.codePointAt(0)!)
+  }
+  return out
+}
+
+function upperSimple(s: string): string {
+  const up = s.toUpperCase()
+  if (up.length === s.length) return up
+  let out = ''
+  for (const ch of s) {
+    if (ch === 'ß') { out += 'ẞ'; continue }
+    const u = ch.toUpperCase()
+    out += u.length === ch.length ? u : ch
+  }
+  return out
+}
+
 export function registerStringFunctions(hooks: Hooks): void {
   const reg = (name: string, overloads: ScalarOverload[], aliases: string[] = [], description?: string) =>
     hooks.registerScalar({ name, aliases, nulls: 'propagate', volatility: 'immutable', overloads, description })
@@ -360,8 +387,8 @@ export function registerStringFunctions(hooks: Hooks): void {
     { args: [VARCHAR], returns: BIGINT, invoke: strToBig(utf8Length) },
   ])
   reg('bit_length', [{ args: [VARCHAR], returns: BIGINT, invoke: strToBig(s => utf8Length(s) * 8) }])
-  reg('lower', [{ args: [VARCHAR], returns: VARCHAR, invoke: mapStr(s => s.toLowerCase()), inline: ([x]) => `${x}.toLowerCase()` }], ['lcase'])
-  reg('upper', [{ args: [VARCHAR], returns: VARCHAR, invoke: mapStr(s => s.toUpperCase()), inline: ([x]) => `${x}.toUpperCase()` }], ['ucase'])
+  reg('lower', [{ args: [VARCHAR], returns: VARCHAR, invoke: mapStr(lowerSimple) }], ['lcase'])
+  reg('upper', [{ args: [VARCHAR], returns: VARCHAR, invoke: mapStr(upperSimple) }], ['ucase'])
   reg('substring', substringOverloads(), ['substr'], 'substring(s, start[, length]), 1-based')
   reg('left', strIntOverloads((s, n) => takeChars(s, n, false)))
   reg('right', strIntOverloads((s, n) => takeChars(s, n, true)))

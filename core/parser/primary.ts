@@ -111,6 +111,11 @@ function parseOperatorPrimary(p: Cursor): Expr {
       return { kind: 'unary', pos, op: '+', operand: parseExpr(p, BP.unary) }
     case '~':
       return { kind: 'unary', pos, op: '~', operand: parseExpr(p, BP.unary) }
+    case '@': {
+      // PostgreSQL's prefix absolute-value operator
+      const operand = parseExpr(p, BP.unary)
+      return { kind: 'function', pos, name: ['abs'], args: [operand], distinct: false, orderBy: [], withinGroup: [], filter: null, ignoreNulls: false, over: null }
+    }
     case '*':
       return parseStarModifiers(p, pos, null)
     case '#':
