@@ -76,14 +76,15 @@ test('a sandboxed DOUBLE scalar over 100k rows matches the host', async () => {
 
 test('VARCHAR in and out with NULLs and non-ASCII text over several chunks', async () => {
   const db = await database()
-  await db.exec(`CREATE TABLE s AS SELECT i, CASE WHEN i % 5 = 0 THEN NULL WHEN i % 5 = 1 THEN 'grüße ' || i
+  await db.exec(`CREATE TABLE s AS SELECT i, CASE WHEN i % 5 = 0 THEN NULL WHEN i % 5 = 1 THEN 'grüne straße ' || i
     WHEN i % 5 = 2 THEN '日本語 ' || i WHEN i % 5 = 3 THEN '🐻 bear ' || i ELSE 'plain ' || i END AS s FROM range(20000) r(i)`)
-  const r = await db.query('SELECT i, shout(s), upper(s) FROM s ORDER BY i')
+  // the engine's upper() maps ß to ẞ as DuckDB does, JavaScript's to SS
+  const r = await db.query("SELECT i, shout(s), replace(upper(s), 'ẞ', 'SS') FROM s ORDER BY i")
   assert.equal(r.rows.length, 20000)
   for (const [i, sandboxed, host] of r.rows) {
     assert.equal(sandboxed, host, `row ${i}`)
   }
-  assert.equal(r.rows[1]![1], 'GRÜSSE 1')
+  assert.equal(r.rows[1]![1], 'GRÜNE STRASSE 1')
   assert.equal(r.rows[0]![1], null)
 })
 
