@@ -7,7 +7,7 @@
 import { GrizzlyError, SqlState } from '../core/errors.ts'
 
 export type BundleFailure =
-  | 'unsigned' | 'unknown_key' | 'revoked_key' | 'bad_signature'          // 42501
+  | 'unsigned' | 'unknown_key' | 'revoked_key' | 'bad_signature' | 'denied_by_policy' // 42501
   | 'corrupt_signature' | 'digest_mismatch' | 'missing_file' | 'extra_file' | 'bad_index' // XX001
   | 'bad_manifest' | 'bad_key' | 'bad_policy' | 'engine_mismatch' | 'downgrade' | 'bad_lock' | 'bad_range' // 22023
   | 'already_published'                                                     // 42710
@@ -19,6 +19,7 @@ const CODE: Readonly<Record<BundleFailure, string>> = {
   unknown_key: SqlState.insufficientPrivilege,
   revoked_key: SqlState.insufficientPrivilege,
   bad_signature: SqlState.insufficientPrivilege,
+  denied_by_policy: SqlState.insufficientPrivilege,
   corrupt_signature: SqlState.dataCorrupted,
   digest_mismatch: SqlState.dataCorrupted,
   missing_file: SqlState.dataCorrupted,

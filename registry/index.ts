@@ -9,3 +9,5 @@ export type { IndexEntry, InstallOptions, Installed, LockEntry, LockFile, Publis
 export { loadPolicy, loadPolicyFile, trustFromPolicy } from './policy.ts'
 export { compareVersions, formatVersion, isValidVersion, maxSatisfying, parseRange, parseVersion, satisfies } from './semver.ts'
 export type { Range, SemVer } from './semver.ts'
+export { prepareLoad } from './load.ts'
+export type { LoadPlan } from './load.ts'
