@@ -108,3 +108,25 @@ test('limits are the tighter of manifest and policy, with defaults filling gaps'
   assert.ok(u.allowed && u.limits.heapMb === 256 && u.limits.wallMsPerStatement === 5000 && u.limits.cpuMsPerCall === ENGINE_DEFAULT_LIMITS.cpuMsPerCall)
   assert.deepEqual(tighterLimits({}, {}), ENGINE_DEFAULT_LIMITS)
 })
+
+test('properties over random policies: granted ⊆ requested, limits never above either side', () => {
+  let seed = 7
+  const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n }
+  const caps = ['onnx', 'hnsw', 'fs.read:/a', 'fs.read:/a/b', 'fs.read:/c', 'fs.write:/a', 'net:x']
+  const pickCaps = (): string[] => caps.filter(() => rand(2) === 0)
+  const maybeLimits = () => ({ ...(rand(2) ? { heapMb: 1 + rand(500) } : {}), ...(rand(2) ? { cpuMsPerCall: 1 + rand(5000) } : {}), ...(rand(2) ? { wallMsPerStatement: 1 + rand(60000) } : {}) })
+  for (let i = 0; i < 500; i++) {
+    const p = policy({ trusted_keys: [TRUSTED], extensions: rand(2) ? { ext: { capabilities: pickCaps(), limits: maybeLimits() } } : {}, default_limits: maybeLimits() })
+    const requested = pickCaps(), asked = maybeLimits()
+    const d = checkLoad(p, { name: 'ext', capabilities: requested, limits: asked }, TRUSTED)
+    assert.ok(d.allowed)
+    if (!d.allowed) continue
+    assert.ok(d.capabilities.every(c => requested.includes(c)))
+    assert.deepEqual([...d.capabilities, ...d.deniedCapabilities].sort(), [...requested].sort())
+    const ceiling = p.extensions['ext']?.limits ?? p.default_limits
+    for (const k of ['heapMb', 'cpuMsPerCall', 'wallMsPerStatement'] as const) {
+      assert.ok(d.limits[k] <= (ceiling[k] ?? ENGINE_DEFAULT_LIMITS[k]))
+      if (asked[k] !== undefined) assert.ok(d.limits[k] <= asked[k]!)
+    }
+  }
+})
