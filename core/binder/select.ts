@@ -35,8 +35,25 @@ export function nullsFirstFor(b: Binder, descending: boolean, nulls: 'first' | '
 
 interface SelectColumn { readonly name: string; readonly expr: BoundExpr; readonly ast: Expr | null }
 
+/** Thrown when a subquery hands an aggregate to a SELECT that was bound as not aggregating. */
+class OuterAggregateFound {
+  constructor(readonly select: object) {}
+}
+
 export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, ctes: CteScope | null,
   orderBy: readonly OrderItem[], orderByAll: Query['orderByAll']): BoundQuery {
+  const token = {}
+  try {
+    return bindSelectOnce(b, core, outer, ctes, orderBy, orderByAll, token, false)
+  } catch (e) {
+    // SELECT (SELECT sum(t.a)) FROM t aggregates t: bind again as an aggregate query
+    if (e instanceof OuterAggregateFound && e.select === token) return bindSelectOnce(b, core, outer, ctes, orderBy, orderByAll, token, true)
+    throw e
+  }
+}
+
+function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: CteScope | null,
+  orderBy: readonly OrderItem[], orderByAll: Query['orderByAll'], token: object, forceAggregate: boolean): BoundQuery {
   const from = bindFrom(b, core.from, outer, ctes)
   let plan = from.plan
   const inputScope = from.scope
@@ -56,7 +73,7 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
     plan = { kind: 'filter', input: plan, predicate, output: plan.output }
   }
 
-  const aggregating = core.groupBy !== null || core.having !== null ||
+  const aggregating = forceAggregate || core.groupBy !== null || core.having !== null ||
     core.items.some(i => containsAggregate(b, i.expr)) ||
     orderBy.some(o => containsAggregate(b, o.expr)) || (core.qualify !== null && containsAggregate(b, core.qualify))
 
@@ -79,8 +96,10 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
   const windows = new WindowCollector(b, core.windows)
   const sinks = (clause: string, allowWindows: boolean): ExprSinks => ({
     clause, alias,
-    // only an aggregating query may take aggregates of its columns from inside subqueries
-    ...(groups === null ? {} : { aggregate: (call: FunctionCall, name: string) => aggregates.add(call, name) }),
+    aggregate: (call: FunctionCall, name: string) => {
+      if (groups === null) throw new OuterAggregateFound(token)
+      return aggregates.add(call, name)
+    },
     grouping: (args, position) => aggregates.grouping(args, position),
     ...(allowWindows ? { window: (call, name) => windows.add(selectBinder, call, name) } : {}),
   })

@@ -115,7 +115,12 @@ test('an aggregate of outer columns inside a subquery is computed by the aggrega
   assert.deepEqual(await rows(db, 'SELECT b FROM t GROUP BY b HAVING (SELECT sum(t.a)) > 3'), [['4']])
   // an aggregate over inner and outer columns stays in the subquery, where t.a is not grouped
   await rejects(db, 'SELECT b, (SELECT sum(t.a + x) FROM u) FROM t GROUP BY b', '42803')
+  // the outer query becomes an aggregate query when only a subquery aggregates its columns
+  assert.deepEqual(await rows(db, 'SELECT (SELECT sum(t.a)) FROM t'), [['9']])
+  assert.deepEqual(await rows(db, 'SELECT (SELECT sum(t.a) + count(*) FROM u) FROM t'), [['12']])
+  await rejects(db, 'SELECT a, (SELECT sum(t.a)) FROM t', '42803')
   // inner aggregates are unchanged
   assert.deepEqual(await rows(db, 'SELECT a, (SELECT count(*) FROM u WHERE x < t.a) FROM t ORDER BY a'), [['1', '0'], ['3', '2'], ['5', '3']])
+  assert.deepEqual(await rows(db, 'SELECT (SELECT sum(u.x) FROM u) FROM t'), [['6'], ['6'], ['6']])
   await db.close()
 })
