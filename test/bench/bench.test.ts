@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checksumRows, compareChecksums } from '../../bench/checksum.ts'
 import { generateG1 } from '../../bench/h2o.ts'
-import { geometricMean, median, type BenchReport } from '../../bench/report.ts'
+import { geometricMean, median, problems, renderMarkdown, type BenchReport, type EngineOutcome } from '../../bench/report.ts'
 import { sqliteDialect } from '../../bench/engines.ts'
 
 const RUN = fileURLToPath(new URL('../../bench/run.ts', import.meta.url))
@@ -102,4 +102,28 @@ test('medians, geometric means and the SQLite rewrite', () => {
   assert.equal(sqliteDialect("x >= CAST('1994-01-01' AS date) AND y < date '1995-09-01'"), "x >= '1994-01-01' AND y < '1995-09-01'")
   assert.equal(sqliteDialect('extract(year FROM o_orderdate)'), "CAST(strftime('%Y', o_orderdate) AS INTEGER)")
   assert.equal(sqliteDialect('substring(c_phone FROM 1 FOR 2)'), 'substr(c_phone, 1, 2)')
+})
+
+test('the report shows mismatches, failures and ratios to single-thread DuckDB', () => {
+  const ok = (m: number, check: 'match' | 'mismatch' = 'match'): EngineOutcome => ({
+    kind: 'ok', runs: [m], median: m, checksum: null,
+    check: check === 'match' ? { kind: 'match' } : { kind: 'mismatch', reason: 'rows 3, DuckDB 4' },
+  })
+  const report: BenchReport = {
+    date: '2026-01-01', mode: 'tiny', commit: 'abc1234', machine: 'test', versions: {}, settings: {}, wallSeconds: 1,
+    sections: [{ name: 'micro', title: 'Micro', note: null }],
+    tasks: [
+      { section: 'micro', name: 'sum', title: 'SUM', sql: '', inputRows: 1_000_000, engines: { grizzly: ok(40), duckdb: ok(10), sqlite: { kind: 'na', reason: 'no such function' } } },
+      { section: 'micro', name: 'f', title: 'filter', sql: '', inputRows: 1_000_000, engines: { grizzly: ok(5, 'mismatch'), duckdb: ok(20), sqlite: { kind: 'timeout', reason: 'over 5 s' } } },
+    ],
+    processes: [],
+  }
+  const md = renderMarkdown(report)
+  assert.match(md, /\| sum SUM \| 40\.0 \| 10\.0 \| n\/a \| 4\.00× \| - \|/)
+  assert.match(md, /\*\*5\.00 MISMATCH\*\*/)
+  assert.match(md, /\*\*1\.00×\*\*/, 'geometric mean of 4× and 0.25× is 1×')
+  assert.match(md, /MISMATCH micro\/f on Grizzly: rows 3, DuckDB 4/)
+  assert.match(md, /TIMEOUT micro\/f on SQLite/)
+  assert.match(md, /25M/, 'rows/s: 1M rows in 40 ms')
+  assert.deepEqual(problems(report.tasks).length, 2)
 })
