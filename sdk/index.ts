@@ -259,3 +259,34 @@ export function varcharColumn(values: readonly (string | null)[]): Column {
 export function isValid(col: Column, i: number): boolean {
   return col.validity === null || col.validity[i] === 1
 }
+
+/**
+ * The validity of a row-wise function of several columns: NULL where any input is NULL
+ * (strict null handling). Null when every input is all-valid, so nothing is allocated.
+ */
+export function combineValidity(columns: readonly Column[], length: number): Uint8Array | null {
+  let out: Uint8Array | null = null
+  for (const c of columns) {
+    if (c.validity === null) continue
+    if (out === null) { out = new Uint8Array(length); out.set(c.validity.subarray(0, length)) }
+    else { const v = c.validity; for (let i = 0; i < length; i++) out[i] = out[i]! & v[i]! }
+  }
+  return out
+}
+
+export function doubleColumn(values: Float64Array, validity: Uint8Array | null = null): Column {
+  return { type: 'DOUBLE', length: values.length, values, validity }
+}
+
+export function integerColumn(values: Int32Array, validity: Uint8Array | null = null): Column {
+  return { type: 'INTEGER', length: values.length, values, validity }
+}
+
+export function bigintColumn(values: BigInt64Array, validity: Uint8Array | null = null): Column {
+  return { type: 'BIGINT', length: values.length, values, validity }
+}
+
+/** values are 0/1 bytes */
+export function booleanColumn(values: Uint8Array, validity: Uint8Array | null = null): Column {
+  return { type: 'BOOLEAN', length: values.length, values, validity }
+}

@@ -96,3 +96,17 @@ test('defineExtension rejects bad shapes naming the field', () => {
     assert.throws(() => defineExtension(def as never), (e: unknown) => e instanceof ExtensionShapeError && e.path === path, path)
   }
 })
+
+test('combineValidity is strict and allocates nothing when all inputs are valid', async () => {
+  const { combineValidity, doubleColumn, integerColumn, bigintColumn, booleanColumn } = await import('../../sdk/index.ts')
+  const a = doubleColumn(new Float64Array([1, 2, 3]), new Uint8Array([1, 0, 1]))
+  const b = integerColumn(new Int32Array([1, 2, 3]), new Uint8Array([1, 1, 0]))
+  const c = bigintColumn(new BigInt64Array([1n, 2n, 3n]))
+  assert.equal(combineValidity([c, c], 3), null)
+  assert.deepEqual([...combineValidity([a, b, c], 3)!], [1, 0, 0])
+  assert.deepEqual([...combineValidity([c, a], 3)!], [1, 0, 1])
+  assert.deepEqual([...a.validity!], [1, 0, 1]) // inputs untouched
+  const bool = booleanColumn(new Uint8Array([0, 1]))
+  assert.equal(bool.type, 'BOOLEAN')
+  assert.equal(bool.length, 2)
+})
