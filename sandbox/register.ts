@@ -3,14 +3,14 @@
  * becomes one ScalarFunctionDef (its overloads grouped), registered through core/hooks with the
  * extension as origin, whose kernel sends the batch to the sandbox.
  */
-import type { ScalarFunctionDef, ScalarOverload, Volatility } from '../core/hooks/contracts.ts'
+import type { AggregateFunctionDef, ScalarFunctionDef, ScalarOverload, Volatility } from '../core/hooks/contracts.ts'
 import type { Hooks } from '../core/hooks/registry.ts'
 import { logicalTypeOf } from './arena.ts'
-import type { ExtensionSandbox, SandboxScalar } from './sandbox.ts'
+import type { ExtensionSandbox, SandboxAggregate, SandboxScalar } from './sandbox.ts'
 
 const VOLATILITY_RANK: Readonly<Record<Volatility, number>> = { immutable: 0, stable: 1, volatile: 2 }
 
-/** Registers every scalar of `sandbox` into `hooks`; returns the names registered. */
+/** Registers every scalar and aggregate of `sandbox` into `hooks`; returns the names registered. */
 export function registerSandboxedFunctions(hooks: Hooks, sandbox: ExtensionSandbox): string[] {
   const byName = new Map<string, SandboxScalar[]>()
   for (const s of sandbox.scalars) {
@@ -19,7 +19,27 @@ export function registerSandboxedFunctions(hooks: Hooks, sandbox: ExtensionSandb
     else list.push(s)
   }
   for (const [name, specs] of byName) hooks.registerScalar(scalarDef(sandbox, name, specs), { extension: sandbox.name })
-  return [...byName.keys()]
+  const aggregatesByName = new Map<string, SandboxAggregate[]>()
+  for (const a of sandbox.aggregates) {
+    const list = aggregatesByName.get(a.name)
+    if (list === undefined) aggregatesByName.set(a.name, [a])
+    else list.push(a)
+  }
+  for (const [name, specs] of aggregatesByName) {
+    const def: AggregateFunctionDef = {
+      name,
+      description: `from extension ${sandbox.name} ${sandbox.version}`,
+      // the SDK's update sees only rows whose arguments are all non-NULL
+      nulls: 'skip',
+      overloads: specs.map(spec => ({
+        args: spec.args.map(logicalTypeOf),
+        returns: logicalTypeOf(spec.returns),
+        createState: ctx => sandbox.createAggregateState(spec, ctx.statementTime),
+      })),
+    }
+    hooks.registerAggregate(def, { extension: sandbox.name })
+  }
+  return [...byName.keys(), ...aggregatesByName.keys()]
 }
 
 function scalarDef(sandbox: ExtensionSandbox, name: string, specs: readonly SandboxScalar[]): ScalarFunctionDef {

@@ -18,7 +18,10 @@ const TYPE_NAMES = ${JSON.stringify(Object.keys(TYPE_CODES))};
 const HEADER_INTS = ${ARENA.headerInts}, ARG_BASE = ${ARENA.argBase}, ARG_STRIDE = ${ARENA.argStride};
 const OUT_OFFSET = ${ARENA.outOffset}, OUT_CAPACITY = ${ARENA.outCapacity};
 const OUT_HAS_VALIDITY = ${ARENA.outHasValidity}, OUT_BYTES = ${ARENA.outBytes};
+const packStrings = G.stringColumn, isInteger = Number.isInteger, isSafeInteger = Number.isSafeInteger, BigIntCtor = BigInt;
 let arena = null, header = null;
+let aggregates = [];
+const aggregateStates = new Map();
 let scalars = [];
 let pending = null;
 
@@ -136,10 +139,14 @@ function describeDefinition() {
       volatility: s && s.volatility !== undefined ? StringCtor(s.volatility) : null,
       invocable: typeof spec.invoke === 'function' });
   }
+  aggregates = [];
   for (let i = 0; i < aggs.length; i++) {
     const a = aggs[i];
+    aggregates.push({ init: a ? a.init : undefined, update: a ? a.update : undefined, combine: a ? a.combine : undefined,
+      finalize: a ? a.finalize : undefined, returns: a ? StringCtor(a.returns) : '' });
     out.aggregates.push({ name: a ? StringCtor(a.name) : '', args: isArray(a && a.args) ? a.args.map(StringCtor) : null,
-      returns: a ? StringCtor(a.returns) : '' });
+      returns: a ? StringCtor(a.returns) : '',
+      invocable: !!a && typeof a.init === 'function' && typeof a.update === 'function' && typeof a.combine === 'function' && typeof a.finalize === 'function' });
   }
   return stringify(out);
 }
@@ -225,5 +232,95 @@ function write(spec, out, n, outOff, cap) {
   return 0;
 }
 
-G.__grizzlyRuntime = freeze({ configure: configure, load: load, setArena: setArena, describe: describe, callScalar: callScalar });
+
+/**
+ * Grouped aggregate states live here, per host state id: an array of per-group states.
+ * op 0 update (a = rows, b = argument count; the group ids are one more INTEGER argument),
+ * op 1 combine (a = other state id, b = pairs; src and dst are two INTEGER arguments),
+ * op 2 finalize (a = groups), op 3 free.
+ */
+function aggregate(op, index, id, a, b) {
+  try {
+    const spec = aggregates[index];
+    let groups = aggregateStates.get(id);
+    if (groups === undefined) { groups = []; aggregateStates.set(id, groups); }
+    const outOff = header[OUT_OFFSET], cap = header[OUT_CAPACITY];
+    switch (op) {
+      case 0: {
+        const n = a, cols = [];
+        for (let k = 0; k < b; k++) cols.push(column(k, n));
+        const frozen = freeze(cols), ids = column(b, n).values;
+        for (let i = 0; i < n; i++) {
+          const g = ids[i];
+          const state = groups[g] === undefined ? spec.init() : groups[g];
+          groups[g] = spec.update(state, frozen, i);
+        }
+        return 0;
+      }
+      case 1: {
+        const other = aggregateStates.get(a) || [], src = column(0, b).values, dst = column(1, b).values;
+        for (let k = 0; k < b; k++) {
+          const s = other[src[k]] === undefined ? spec.init() : other[src[k]];
+          const d = groups[dst[k]] === undefined ? spec.init() : groups[dst[k]];
+          groups[dst[k]] = spec.combine(d, s);
+        }
+        return 0;
+      }
+      case 2: {
+        const n = a, results = [];
+        const validity = new U8(n);
+        for (let g = 0; g < n; g++) {
+          const r = spec.finalize(groups[g] === undefined ? spec.init() : groups[g]);
+          results.push(r);
+          validity[g] = r === null || r === undefined ? 0 : 1;
+        }
+        return write(spec, finalColumn(spec.returns, results, validity, n), n, outOff, cap);
+      }
+      case 3: aggregateStates.delete(id); return 0;
+      default: return 'unknown aggregate operation';
+    }
+  } catch (e) {
+    return clip(describeThrown(e));
+  }
+}
+
+function finalColumn(type, results, validity, n) {
+  let values;
+  switch (type) {
+    case 'VARCHAR': {
+      const strings = [];
+      for (let g = 0; g < n; g++) {
+        const r = results[g];
+        if (validity[g] === 1 && typeof r !== 'string') fail('finalize returned ' + typeof r + ' for a VARCHAR aggregate');
+        strings.push(validity[g] === 1 ? r : null);
+      }
+      values = packStrings(strings).values;
+      break;
+    }
+    case 'BOOLEAN': values = new U8(n); break;
+    case 'INTEGER': values = new I32(n); break;
+    case 'BIGINT': values = new B64(n); break;
+    case 'DOUBLE': values = new F64(n); break;
+    default: fail('unknown result type');
+  }
+  if (type !== 'VARCHAR') {
+    for (let g = 0; g < n; g++) {
+      if (validity[g] === 0) continue;
+      const r = results[g];
+      if (type === 'BOOLEAN') { if (typeof r !== 'boolean') fail('finalize returned ' + typeof r + ' for a BOOLEAN aggregate'); values[g] = r ? 1 : 0; }
+      else if (type === 'DOUBLE') { if (typeof r !== 'number') fail('finalize returned ' + typeof r + ' for a DOUBLE aggregate'); values[g] = r; }
+      else if (type === 'INTEGER') {
+        if (typeof r !== 'number' || !isInteger(r) || r < -2147483648 || r > 2147483647) fail('finalize returned ' + StringCtor(r) + ' for an INTEGER aggregate');
+        values[g] = r;
+      } else {
+        if (typeof r === 'bigint') values[g] = r;
+        else if (typeof r === 'number' && isSafeInteger(r)) values[g] = BigIntCtor(r);
+        else fail('finalize returned ' + StringCtor(r) + ' for a BIGINT aggregate');
+      }
+    }
+  }
+  return { type: type, length: n, values: values, validity: validity };
+}
+
+G.__grizzlyRuntime = freeze({ aggregate: aggregate, configure: configure, load: load, setArena: setArena, describe: describe, callScalar: callScalar });
 })();`

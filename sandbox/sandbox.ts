@@ -8,7 +8,8 @@
  */
 import ivm from 'isolated-vm'
 import { GrizzlyError, InternalError, SqlState, didYouMean } from '../core/errors.ts'
-import { typeToString } from '../core/types/types.ts'
+import { INTEGER, typeToString } from '../core/types/types.ts'
+import type { AggregateState } from '../core/hooks/contracts.ts'
 import { Vector, allocData } from '../core/vector/vector.ts'
 import { physicalOf } from '../core/types/types.ts'
 import {
@@ -58,11 +59,12 @@ export interface SandboxScalar {
   readonly index: number
 }
 
-/** Declared aggregates; calling them through the sandbox is not implemented yet. */
 export interface SandboxAggregate {
   readonly name: string
   readonly args: readonly SandboxType[]
   readonly returns: SandboxType
+  /** position in the extension's aggregates list */
+  readonly index: number
 }
 
 export interface FunctionStats {
@@ -83,6 +85,7 @@ interface Loaded {
   /** status: 0 done, > 0 output bytes needed, a string says what went wrong */
   readonly callRef: ivm.Reference<(index: number, count: number, nargs: number) => number | string>
   readonly setArenaRef: ivm.Reference<(sab: SharedArrayBuffer) => number | string>
+  readonly aggregateRef: ivm.Reference<(op: number, index: number, stateId: number, a: number, b: number) => number | string>
   readonly arena: Arena
 }
 
@@ -172,6 +175,17 @@ export class ExtensionSandbox {
     checkArgs(this.name, spec, args, count)
     const stats = this.statsOf(spec)
     if (count === 0) return new Vector(logicalTypeOf(spec.returns), 0, allocData(physicalOf(logicalTypeOf(spec.returns)), 0), null)
+    return this.exchange(loaded, spec, stats, spec.args, args, count, spec.returns, statement,
+      timeout => loaded.callRef.applySync(undefined, [spec.index, count, spec.args.length], { timeout }))!
+  }
+
+  /**
+   * One round trip: arguments into the arena, one call, the result (if `returns`) out of it.
+   * Every failure is turned into a GrizzlyError and quarantines the extension.
+   */
+  private exchange(loaded: Loaded, spec: { readonly name: string }, stats: FunctionStats, types: readonly SandboxType[],
+    args: readonly Vector[], count: number, returns: SandboxType | null, statement: number | undefined,
+    call: (timeout: number) => number | string): Vector | null {
     if (statement !== this.statement) { this.statement = statement; this.statementWallMs = 0 }
     const remaining = this.limits.wallMsPerStatement - this.statementWallMs
     if (remaining <= 0) {
@@ -179,14 +193,14 @@ export class ExtensionSandbox {
     }
     const timeout = Math.max(1, Math.ceil(Math.min(this.limits.cpuMsPerCall, remaining)))
     const arena = loaded.arena
-    const needed = Arena.bytesNeeded(spec.args, args, count, spec.returns)
+    const needed = Arena.bytesNeeded(types, args, count, returns ?? 'INTEGER')
     if (needed > arena.size) this.growArena(loaded, needed, timeout)
-    const outAt = arena.writeArgs(spec.args, args, count)
+    const outAt = arena.writeArgs(types, args, count)
     const cpu0 = loaded.isolate.cpuTime
     const wall0 = performance.now()
     let status: number | string
     try {
-      status = loaded.callRef.applySync(undefined, [spec.index, count, spec.args.length], { timeout })
+      status = call(timeout)
       // the output did not fit: grow, and the runtime writes the result it kept
       if (typeof status === 'number' && status > 0) status = this.growArena(loaded, outAt + status, timeout, outAt)
       if (typeof status === 'string') throw new ExtensionFailure(status)
@@ -196,12 +210,32 @@ export class ExtensionSandbox {
       throw this.failFrom(spec, e, loaded)
     }
     this.account(stats, loaded, cpu0, wall0, count, true)
+    if (returns === null) return null
     try {
-      return arena.readResult(spec.returns, count, outAt, this.who(spec))
+      return arena.readResult(returns, count, outAt, this.who(spec))
     } catch (e) {
       stats.failures++
       throw this.failFrom(spec, e, loaded)
     }
+  }
+
+  /** Grouped state of a sandboxed aggregate (core/hooks AggregateState); per-group states live in the isolate. */
+  createAggregateState(spec: SandboxAggregate, statement?: number): AggregateState {
+    this.ready(spec)
+    return new SandboxAggregateState(this, spec, statement)
+  }
+
+  /** @internal used by SandboxAggregateState */
+  aggregateCall(spec: SandboxAggregate, op: 0 | 1 | 2 | 3, stateId: number, a: number, b: number,
+    types: readonly SandboxType[], args: readonly Vector[], count: number, statement: number | undefined): Vector | null {
+    const loaded = this.ready(spec)
+    const stats = this.statsOf(spec)
+    if (op === 3) {
+      loaded.aggregateRef.applySync(undefined, [3, spec.index, stateId, 0, 0], { timeout: this.limits.cpuMsPerCall })
+      return null
+    }
+    return this.exchange(loaded, spec, stats, types, args, count, op === 2 ? spec.returns : null, statement,
+      timeout => loaded.aggregateRef.applySync(undefined, [op, spec.index, stateId, a, b], { timeout }))
   }
 
   // ---- loading ----------------------------------------------------------------------------------
@@ -217,6 +251,7 @@ export class ExtensionSandbox {
       const runtime = context.global.getSync('__grizzlyRuntime', { reference: true }) as ivm.Reference<Record<string, unknown>>
       const callRef = runtime.getSync('callScalar', { reference: true }) as Loaded['callRef']
       const setArenaRef = runtime.getSync('setArena', { reference: true }) as Loaded['setArenaRef']
+      const aggregateRef = runtime.getSync('aggregate', { reference: true }) as Loaded['aggregateRef']
       const describeRef = runtime.getSync('describe', { reference: true }) as ivm.Reference<() => string>
       const loadRef = runtime.getSync('load', { reference: true }) as ivm.Reference<(code: string, filename: string) => string>
       const configureRef = runtime.getSync('configure', { reference: true }) as ivm.Reference<(allowWasm: boolean, maxPages: number) => void>
@@ -227,7 +262,7 @@ export class ExtensionSandbox {
       const description = describeRef.applySync(undefined, [], { timeout })
       this.readDefinition(description)
       const arena = new Arena(1 << 20)
-      const loaded: Loaded = { isolate, context, callRef, setArenaRef, arena }
+      const loaded: Loaded = { isolate, context, callRef, setArenaRef, aggregateRef, arena }
       setArenaRef.applySync(undefined, [new ivm.ExternalCopy(arena.buffer).copyInto({ release: true })], { timeout })
       this.loaded = loaded
     } catch (e) {
@@ -269,14 +304,16 @@ export class ExtensionSandbox {
       scalars.push({ name: s.name, args: s.args as SandboxType[], returns: s.returns, volatility, index })
     })
     const aggregates: SandboxAggregate[] = []
-    for (const a of def.aggregates) {
+    for (const [index, a] of def.aggregates.entries()) {
       if (!IDENTIFIER.test(a.name)) throw bad(`aggregate ${JSON.stringify(a.name)} is not a lowercase identifier`)
       if (a.args === null || !a.args.every(isSandboxType)) throw bad(`aggregate "${a.name}" has an unknown argument type`)
       if (!isSandboxType(a.returns)) throw bad(`aggregate "${a.name}" has an unknown return type ${JSON.stringify(a.returns)}`, typeHint(a.returns))
       const key = `${a.name}(${a.args.join(',')})`
       if (seen.has(key)) throw bad(`${key} is defined twice`)
       seen.add(key)
-      aggregates.push({ name: a.name, args: a.args as SandboxType[], returns: a.returns })
+      if (a.args.length > MAX_ARGS - 2) throw bad(`aggregate "${a.name}" takes ${a.args.length} arguments, more than ${MAX_ARGS - 2}`)
+      if (!a.invocable) throw bad(`aggregate "${a.name}" needs init, update, combine and finalize functions`)
+      aggregates.push({ name: a.name, args: a.args as SandboxType[], returns: a.returns, index })
     }
     this.version = def.version
     this.scalars = scalars
@@ -293,7 +330,7 @@ export class ExtensionSandbox {
       [new ivm.ExternalCopy(loaded.arena.buffer).copyInto({ release: true })], { timeout })
   }
 
-  private ready(spec: SandboxScalar): Loaded {
+  private ready(spec: { readonly name: string }): Loaded {
     if (this.disposed) throw this.error(EXTERNAL_ROUTINE_EXCEPTION, 'has been disposed')
     if (this.quarantineReason !== null) {
       throw new GrizzlyError(EXTERNAL_ROUTINE_EXCEPTION,
@@ -304,7 +341,7 @@ export class ExtensionSandbox {
     return this.loaded
   }
 
-  private statsOf(spec: SandboxScalar): FunctionStats {
+  private statsOf(spec: { readonly name: string; readonly args: readonly SandboxType[]; readonly returns: SandboxType }): FunctionStats {
     const signature = `${spec.name}(${spec.args.join(', ')}) -> ${spec.returns}`
     let s = this.functionStats.get(signature)
     if (s === undefined) {
@@ -324,10 +361,10 @@ export class ExtensionSandbox {
     if (!loaded.isolate.isDisposed) stats.cpuMs += Number(loaded.isolate.cpuTime - cpu0) / 1e6
   }
 
-  private who(spec: SandboxScalar): string { return `function ${spec.name} of extension "${this.name}"` }
+  private who(spec: { readonly name: string }): string { return `function ${spec.name} of extension "${this.name}"` }
 
   /** Turns whatever a call threw into a GrizzlyError and quarantines the extension. */
-  private failFrom(spec: SandboxScalar, e: unknown, loaded: Loaded): GrizzlyError {
+  private failFrom(spec: { readonly name: string }, e: unknown, loaded: Loaded): GrizzlyError {
     if (loaded.isolate.isDisposed) {
       return this.fail(spec, SandboxState.outOfMemory, `ran out of memory (heap limit ${this.limits.heapMb} MB); the isolate was disposed`, e)
     }
@@ -341,7 +378,7 @@ export class ExtensionSandbox {
     return this.fail(spec, EXTERNAL_ROUTINE_EXCEPTION, `failed: ${messageOf(e)}`, e)
   }
 
-  private fail(spec: SandboxScalar, code: string, what: string, cause?: unknown): GrizzlyError {
+  private fail(spec: { readonly name: string }, code: string, what: string, cause?: unknown): GrizzlyError {
     this.quarantineReason = `${spec.name} ${what}`
     if (code === SandboxState.outOfMemory) this.release()
     return new GrizzlyError(code, `${this.who(spec)} ${what}`, { cause, hint: 'the extension is quarantined until it is reloaded' })
@@ -357,7 +394,37 @@ export class ExtensionSandbox {
     if (loaded === null) return
     loaded.callRef.release()
     loaded.setArenaRef.release()
+    loaded.aggregateRef.release()
     if (!loaded.isolate.isDisposed) loaded.isolate.dispose()
+  }
+}
+
+let nextStateId = 1
+// per-group states in the isolate are dropped when the host's state object is collected
+const stateCleanup = new FinalizationRegistry<{ sandbox: ExtensionSandbox; spec: SandboxAggregate; id: number }>(held => {
+  try { held.sandbox.aggregateCall(held.spec, 3, held.id, 0, 0, [], [], 0, undefined) } catch { /* quarantined or disposed: nothing to free */ }
+})
+
+class SandboxAggregateState implements AggregateState {
+  private readonly id = nextStateId++
+  constructor(private readonly sandbox: ExtensionSandbox, private readonly spec: SandboxAggregate, private readonly statement: number | undefined) {
+    stateCleanup.register(this, { sandbox, spec, id: this.id })
+  }
+  resize(): void { /* groups are created on first use inside the isolate */ }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    if (count === 0) return
+    const ids = new Vector(INTEGER, count, groupIds, null)
+    this.sandbox.aggregateCall(this.spec, 0, this.id, count, this.spec.args.length, [...this.spec.args, 'INTEGER'], [...args, ids], count, this.statement)
+  }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    if (!(other instanceof SandboxAggregateState) || other.sandbox !== this.sandbox) throw new InternalError('a sandboxed aggregate state combined with a foreign one')
+    if (count === 0) return
+    this.sandbox.aggregateCall(this.spec, 1, this.id, other.id, count, ['INTEGER', 'INTEGER'],
+      [new Vector(INTEGER, count, src, null), new Vector(INTEGER, count, dst, null)], count, this.statement)
+  }
+  finalize(groups: number): Vector {
+    if (groups === 0) return new Vector(logicalTypeOf(this.spec.returns), 0, allocData(physicalOf(logicalTypeOf(this.spec.returns)), 0), null)
+    return this.sandbox.aggregateCall(this.spec, 2, this.id, groups, 0, [], [], groups, this.statement)!
   }
 }
 
@@ -370,7 +437,7 @@ interface Description {
   readonly name: string
   readonly version: string
   readonly scalars: readonly { name: string; args: string[] | null; returns: string; volatility: string | null; invocable: boolean }[]
-  readonly aggregates: readonly { name: string; args: string[] | null; returns: string }[]
+  readonly aggregates: readonly { name: string; args: string[] | null; returns: string; invocable: boolean }[]
 }
 
 function checkLimits(name: string, limits: SandboxLimits): SandboxLimits {

@@ -126,3 +126,37 @@ test('stats count calls and rows per function', async () => {
   assert.ok(s.rows >= 10000)
   assert.ok(s.cpuMs > 0 && s.wallMs >= s.cpuMs * 0.5)
 })
+
+test('a sandboxed aggregate over groups, with NULLs skipped, strings and BIGINT results', async () => {
+  const agg = ExtensionSandbox.load({
+    name: 'aggs', code: `defineExtension({ name: 'aggs', version: '1.0.0', aggregates: [
+      { name: 'my_sum', args: ['DOUBLE'], returns: 'DOUBLE', init: () => 0, update: (s, [a], i) => s + a.values[i], combine: (a, b) => a + b, finalize: s => s },
+      { name: 'my_count', args: ['VARCHAR'], returns: 'BIGINT', init: () => 0, update: s => s + 1, combine: (a, b) => a + b, finalize: s => BigInt(s) },
+      { name: 'longest', args: ['VARCHAR'], returns: 'VARCHAR', init: () => null,
+        update: (s, [a], i) => { const v = readString(a.values, i); return s === null || v.length > s.length ? v : s },
+        combine: (a, b) => a === null || (b !== null && b.length > a.length) ? b : a, finalize: s => s },
+      { name: 'bad_final', args: ['DOUBLE'], returns: 'INTEGER', init: () => 0, update: s => s + 1, combine: (a, b) => a + b, finalize: s => s + 0.5 },
+    ] })`,
+  })
+  try {
+    const db = await database()
+    registerSandboxedFunctions(db.hooks, agg)
+    await db.exec(`CREATE TABLE g AS SELECT i % 3 AS k, CASE WHEN i % 10 = 0 THEN NULL ELSE i END::DOUBLE AS x,
+      CASE WHEN i % 4 = 0 THEN NULL ELSE repeat('é', i % 50) END AS s FROM range(30000) r(i)`)
+    const r = await db.query('SELECT k, my_sum(x), sum(x), my_count(s), count(s), longest(s) = max_by(s, length(s)) FROM g GROUP BY k ORDER BY k')
+    assert.equal(r.rows.length, 3)
+    for (const [k, mine, theirs, myCount, count, sameLongest] of r.rows) {
+      assert.equal(mine, theirs, `group ${k}`)
+      assert.equal(myCount, count)
+      assert.equal(sameLongest, true)
+    }
+    const empty = await db.query('SELECT my_sum(x), my_count(s) FROM g WHERE k > 5')
+    assert.deepEqual(empty.rows[0], [0, 0n])
+    assert.deepEqual((await db.query('SELECT my_sum(x) FROM g WHERE k = 99')).rows, [[0]])
+    await assert.rejects(db.query('SELECT bad_final(x) FROM g'), /bad_final of extension "aggs" returned malformed output: finalize returned .* for an INTEGER aggregate/)
+    assert.ok(agg.quarantined !== null)
+    assert.deepEqual((await db.query('SELECT sum(x) FROM g WHERE k = 0')).rows.length, 1)
+  } finally {
+    agg.dispose()
+  }
+})
