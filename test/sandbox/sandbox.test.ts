@@ -39,7 +39,7 @@ test('the definition is read back: names, overloads, types, volatility, aggregat
   assert.deepEqual(kit.scalars.filter(s => s.name === 'neg').map(s => s.args), [['INTEGER'], ['BIGINT']])
   assert.equal(kit.scalar('lucky').volatility, 'volatile')
   assert.equal(kit.scalar('hypot2').returns, 'DOUBLE')
-  assert.deepEqual(kit.aggregates, [{ name: 'my_sum', args: ['DOUBLE'], returns: 'DOUBLE' }])
+  assert.deepEqual(kit.aggregates, [{ name: 'my_sum', args: ['DOUBLE'], returns: 'DOUBLE', index: 0 }])
 })
 
 test('every type crosses both ways, validity included', () => {
