@@ -191,6 +191,7 @@ async function runGroup(label: string, dataset: Dataset, tasks: readonly BenchTa
   for (const p of procs.values()) console.log(`  ${p.name}: ${p.loadedRows} rows in ${(p.loadMs / 1000).toFixed(1)} s`)
   let section: SectionName | null = null
   for (const [i, task] of tasks.entries()) {
+    if (interrupted) break
     if (task.section !== section) { section = task.section; spent.clear() }
     const report = await runTask(task, i, procs, inputRows(task))
     reports.push(report)
@@ -211,6 +212,16 @@ async function runGroup(label: string, dataset: Dataset, tasks: readonly BenchTa
 
 function versionOf(f: () => string): string { try { return f() } catch { return 'unknown' } }
 
+/** Ctrl-C or SIGTERM: finish the task in flight, then write the report of what was measured. */
+let interrupted = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    console.error(`\n${signal}: stopping after the current task and writing a partial report (again to quit now)`)
+  })
+}
+
 const started = performance.now()
 // other work on the machine skews every figure; the report says how busy it was
 const loadAtStart = loadavg()[0]!
@@ -229,7 +240,7 @@ if (g1Sections.length > 0) {
 if (sections.includes('tpch')) {
   if (tpchQueries.length === 0) {
     sectionInfos.push({ name: 'tpch', title: 'TPC-H', note: 'Skipped: bench/tpch/queries is not there yet.' })
-  } else if (tpchQueries.some(picked)) {
+  } else if (tpchQueries.some(picked) && !interrupted) {
     await runGroup(`TPC-H SF ${settings.scaleFactor}`, { kind: 'tpch', scaleFactor: settings.scaleFactor, seed: DEFAULT_SEED }, tpchQueries.filter(picked), () => null, taskReports, processReports)
     sectionInfos.push({ name: 'tpch', title: `TPC-H SF ${settings.scaleFactor}`, note: 'The 22 queries of bench/tpch/queries; SQLite gets dates as ISO text and a few spellings rewritten (see engines.ts).' })
   }
@@ -247,7 +258,7 @@ const commit = versionOf(() => {
 })
 const report: BenchReport = {
   date: now.toISOString().slice(0, 10),
-  mode: modeName,
+  mode: interrupted ? `${modeName} (interrupted: partial)` : modeName,
   commit,
   machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform}, `
     + `load average ${loadAtStart.toFixed(1)} at start and ${loadavg()[0]!.toFixed(1)} at the end`,

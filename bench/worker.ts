@@ -77,6 +77,8 @@ process.on('message', (m: ParentMessage) => {
     send({ kind: 'failed', message: e instanceof Error ? `${e.message}` : String(e), unsupported: false })
   })
 })
+// Ctrl-C reaches the whole process group: the parent decides when to stop, so engines carry on
+process.on('SIGINT', () => {})
 // the parent is gone (killed or crashed): nobody will ask for more, so leave instead of lingering
 process.on('disconnect', () => process.exit(0))
 send({ kind: 'ready', info: name })
