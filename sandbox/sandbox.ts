@@ -255,6 +255,8 @@ export class ExtensionSandbox {
       const describeRef = runtime.getSync('describe', { reference: true }) as ivm.Reference<() => string>
       const loadRef = runtime.getSync('load', { reference: true }) as ivm.Reference<(code: string, filename: string) => string>
       const configureRef = runtime.getSync('configure', { reference: true }) as ivm.Reference<(allowWasm: boolean, maxPages: number) => void>
+      // the runtime's functions are reachable only through these references from now on
+      context.global.deleteSync('__grizzlyRuntime')
       configureRef.applySync(undefined, [this.wasmMaxPages !== null, this.wasmMaxPages ?? 0], { timeout })
       const loadFailure = loadRef.applySync(undefined, [this.code, `extension:${this.name}/index.js`], { timeout })
       if (typeof loadFailure !== 'string') throw new InternalError('the sandbox runtime did not report on loading')

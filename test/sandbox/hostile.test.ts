@@ -87,7 +87,7 @@ test('the isolate has no host globals: process, require, timers, fetch, Buffer a
       typeof module, typeof globalThis.global, typeof queueMicrotask === 'function' ? 'ok' : 'undefined',
       typeof (0, eval)('typeof process'), (0, eval)('typeof require'), Function('return typeof process')(),
       this === undefined ? 'undefined' : typeof this.process,
-      typeof Function('return this')().process, typeof Function('return this')().require]
+      typeof Function('return this')().process, typeof Function('return this')().require, typeof __grizzlyRuntime]
     const out = []
     for (let i = 0; i < n; i++) out.push(probes.join(','))
     return varcharColumn(out)`, { returns: 'VARCHAR' })
