@@ -4,7 +4,7 @@
  * HAVING, QUALIFY and ORDER BY become columns of the Aggregate and Window nodes; ORDER BY
  * expressions not in the SELECT list are computed as hidden columns and projected away.
  */
-import { GrizzlyError, SqlState } from '../errors.ts'
+import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Expr, FunctionCall, OrderItem, Query, SelectCore, SelectItem } from '../parser/ast.ts'
 import type { BoundExpr, ColumnId, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
@@ -35,25 +35,29 @@ export function nullsFirstFor(b: Binder, descending: boolean, nulls: 'first' | '
 
 interface SelectColumn { readonly name: string; readonly expr: BoundExpr; readonly ast: Expr | null }
 
-/** Thrown when a subquery hands an aggregate to a SELECT that was bound as not aggregating. */
-class OuterAggregateFound {
-  constructor(readonly select: object) {}
+/**
+ * Thrown to bind a SELECT again: a subquery handed it an aggregate though it was bound as not
+ * aggregating ('force'), or all the aggregates it saw belonged to an enclosing query ('never').
+ */
+class RebindSelect {
+  constructor(readonly select: object, readonly mode: AggregateMode) {}
 }
+type AggregateMode = 'auto' | 'force' | 'never'
 
 export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, ctes: CteScope | null,
   orderBy: readonly OrderItem[], orderByAll: Query['orderByAll']): BoundQuery {
   const token = {}
   try {
-    return bindSelectOnce(b, core, outer, ctes, orderBy, orderByAll, token, false)
+    return bindSelectOnce(b, core, outer, ctes, orderBy, orderByAll, token, 'auto')
   } catch (e) {
-    // SELECT (SELECT sum(t.a)) FROM t aggregates t: bind again as an aggregate query
-    if (e instanceof OuterAggregateFound && e.select === token) return bindSelectOnce(b, core, outer, ctes, orderBy, orderByAll, token, true)
+    // SELECT (SELECT sum(t.a)) FROM t aggregates t; (SELECT i + min(t.i) FROM u) does not aggregate u
+    if (e instanceof RebindSelect && e.select === token) return bindSelectOnce(b, core, outer, ctes, orderBy, orderByAll, token, e.mode)
     throw e
   }
 }
 
 function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: CteScope | null,
-  orderBy: readonly OrderItem[], orderByAll: Query['orderByAll'], token: object, forceAggregate: boolean): BoundQuery {
+  orderBy: readonly OrderItem[], orderByAll: Query['orderByAll'], token: object, mode: AggregateMode): BoundQuery {
   const from = bindFrom(b, core.from, outer, ctes)
   let plan = from.plan
   const inputScope = from.scope
@@ -73,9 +77,9 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
     plan = { kind: 'filter', input: plan, predicate, output: plan.output }
   }
 
-  const aggregating = forceAggregate || core.groupBy !== null || core.having !== null ||
+  const aggregating = mode === 'force' || core.groupBy !== null || core.having !== null || mode === 'auto' && (
     core.items.some(i => containsAggregate(b, i.expr)) ||
-    orderBy.some(o => containsAggregate(b, o.expr)) || (core.qualify !== null && containsAggregate(b, core.qualify))
+    orderBy.some(o => containsAggregate(b, o.expr)) || (core.qualify !== null && containsAggregate(b, core.qualify)))
 
   // GROUP BY keys are bound over the input; the SELECT list then sees them as Aggregate outputs
   const inputIds = new Set<ColumnId>(plan.output.map(c => c.id))
@@ -97,7 +101,10 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   const sinks = (clause: string, allowWindows: boolean): ExprSinks => ({
     clause, alias,
     aggregate: (call: FunctionCall, name: string) => {
-      if (groups === null) throw new OuterAggregateFound(token)
+      if (groups === null) {
+        if (mode === 'never') throw new InternalError('an aggregate reached a SELECT bound as not aggregating')
+        throw new RebindSelect(token, 'force')
+      }
       return aggregates.add(call, name)
     },
     grouping: (args, position) => aggregates.grouping(args, position),
@@ -174,6 +181,10 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   let exprs = [...columns.map(c => c.expr), ...hidden]
   let havingExpr = having
   let qualifyExpr = qualify
+  if (groups !== null && mode === 'auto' && core.groupBy === null && core.having === null &&
+    aggregates.calls.length === 0 && aggregates.columns.length === 0) {
+    throw new RebindSelect(token, 'never')
+  }
   if (groups !== null) {
     const replace = (e: BoundExpr): BoundExpr => groups.replace(e)
     exprs = exprs.map(replace)

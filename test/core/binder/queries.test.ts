@@ -119,6 +119,9 @@ test('an aggregate of outer columns inside a subquery is computed by the aggrega
   assert.deepEqual(await rows(db, 'SELECT (SELECT sum(t.a)) FROM t'), [['9']])
   assert.deepEqual(await rows(db, 'SELECT (SELECT sum(t.a) + count(*) FROM u) FROM t'), [['12']])
   await rejects(db, 'SELECT a, (SELECT sum(t.a)) FROM t', '42803')
+  // …and a subquery whose only aggregate is the outer one does not aggregate its own rows
+  assert.deepEqual(await rows(db, 'SELECT (SELECT x + min(t.a) FROM u WHERE x = 3) FROM t'), [['4']])
+  assert.deepEqual(await rows(db, 'SELECT EXISTS (SELECT x + min(t.a) FROM u WHERE x = 3) FROM t'), [['true']])
   // inner aggregates are unchanged
   assert.deepEqual(await rows(db, 'SELECT a, (SELECT count(*) FROM u WHERE x < t.a) FROM t ORDER BY a'), [['1', '0'], ['3', '2'], ['5', '3']])
   assert.deepEqual(await rows(db, 'SELECT (SELECT sum(u.x) FROM u) FROM t'), [['6'], ['6'], ['6']])
