@@ -169,6 +169,7 @@ function column(k, n) {
 
 /** 0 when the result is in the arena, the bytes the output area needs, or a failure message. */
 function callScalar(index, n, nargs) {
+  pending = null;
   try {
     const spec = scalars[index];
     // read before the extension runs: it can reach the header through its argument views
@@ -240,6 +241,7 @@ function write(spec, out, n, outOff, cap) {
  * op 2 finalize (a = groups), op 3 free.
  */
 function aggregate(op, index, id, a, b) {
+  pending = null;
   try {
     const spec = aggregates[index];
     let groups = aggregateStates.get(id);
