@@ -20,7 +20,7 @@ export function containsAggregate(b: Binder, e: Expr): boolean {
   const hooks = b.ctx.hooks
   if (e.kind === 'function' && e.over === null) {
     const name = e.name[e.name.length - 1]!.toLowerCase()
-    if (name === 'grouping' && hooks.scalar('grouping') === undefined) return true
+    if ((name === 'grouping' || name === 'grouping_id') && hooks.scalar(name) === undefined) return true
     const aggregateOnly = e.distinct || e.filter !== null || e.orderBy.length > 0 || e.withinGroup.length > 0
     if ((hooks.aggregate(name) !== undefined || name === 'count') && (hooks.scalar(name) === undefined || aggregateOnly)) return true
   }

@@ -336,7 +336,8 @@ export class ExprBinder {
       }
       return this.sinks.window(e, name)
     }
-    if (name === 'grouping' && hooks.scalar('grouping') === undefined) {
+    // grouping_id is DuckDB's other name for GROUPING
+    if ((name === 'grouping' || name === 'grouping_id') && hooks.scalar(name) === undefined) {
       if (this.sinks.grouping === undefined) {
         throw new GrizzlyError(SqlState.groupingError, `GROUPING is not allowed in ${this.sinks.clause}`, { position: e.pos })
       }

@@ -127,3 +127,12 @@ test('an aggregate of outer columns inside a subquery is computed by the aggrega
   assert.deepEqual(await rows(db, 'SELECT (SELECT sum(u.x) FROM u) FROM t'), [['6'], ['6'], ['6']])
   await db.close()
 })
+
+test('grouping_id is another name for GROUPING', async () => {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE t (a INT, b INT); INSERT INTO t VALUES (1, 2)')
+  assert.deepEqual(await rows(db, 'SELECT a, b, grouping_id(a, b), grouping(a) FROM t GROUP BY ROLLUP (a, b) ORDER BY ALL'),
+    [['1', '2', '0', '0'], ['1', null, '1', '0'], [null, null, '3', '1']])
+  await rejects(db, 'SELECT grouping_id(a) FROM t', '42803')
+  await db.close()
+})
