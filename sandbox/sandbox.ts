@@ -419,7 +419,7 @@ class SandboxAggregateState implements AggregateState {
     this.sandbox.aggregateCall(this.spec, 0, this.id, count, this.spec.args.length, [...this.spec.args, 'INTEGER'], [...args, ids], count, this.statement)
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
-    if (!(other instanceof SandboxAggregateState) || other.sandbox !== this.sandbox) throw new InternalError('a sandboxed aggregate state combined with a foreign one')
+    if (!(other instanceof SandboxAggregateState) || other.sandbox !== this.sandbox || other.spec !== this.spec) throw new InternalError('a sandboxed aggregate state combined with a foreign one')
     if (count === 0) return
     this.sandbox.aggregateCall(this.spec, 1, this.id, other.id, count, ['INTEGER', 'INTEGER'],
       [new Vector(INTEGER, count, src, null), new Vector(INTEGER, count, dst, null)], count, this.statement)

@@ -175,3 +175,30 @@ test('allowed WebAssembly memories must declare a capped maximum, from JS and fr
   assert.equal(wasmProbe({ maxMemoryMb: 1 }), 'RangeError,ok,RangeError,RangeError,RangeError,ok,RangeError,true,undefined')
   assert.throws(() => ExtensionSandbox.load({ name: 'w', code: '', wasm: { maxMemoryMb: -1 } }), /maxMemoryMb/)
 })
+
+test('aggregate states directly: update over group ids, combine, a large VARCHAR finalize', () => {
+  const sb = ExtensionSandbox.load({ name: 'agg', code: `defineExtension({ name: 'agg', version: '1.0.0', aggregates: [
+    { name: 'concat_all', args: ['VARCHAR'], returns: 'VARCHAR', init: () => '', update: (s, [a], i) => s + readString(a.values, i),
+      combine: (a, b) => a + b, finalize: s => s },
+    { name: 'total', args: ['INTEGER'], returns: 'BIGINT', init: () => 0n, update: (s, [a], i) => s + BigInt(a.values[i]), combine: (a, b) => a + b, finalize: s => s },
+  ] })` })
+  try {
+    const concat = sb.aggregates[0]!, total = sb.aggregates[1]!
+    const a = sb.createAggregateState(concat), b = sb.createAggregateState(concat)
+    const rows = 2000, piece = 'ü'.repeat(100)
+    const strings = new Vector(VARCHAR, rows, new Array(rows).fill(piece), null)
+    a.update([strings], new Int32Array(rows).map((_, i) => i % 2), rows)
+    b.update([strings], new Int32Array(rows), rows)
+    a.combine(b, new Int32Array([0]), new Int32Array([1]), 1)
+    const out = a.finalize(3).data as string[]
+    assert.equal(out[0]!.length, 1000 * 100)
+    assert.equal(out[1]!.length, 3000 * 100)
+    assert.equal(out[2], '')
+    const t = sb.createAggregateState(total)
+    t.update([new Vector(INTEGER, 3, new Int32Array([2147483647, 2147483647, 5]), null)], new Int32Array([0, 0, 0]), 3)
+    assert.deepEqual([...t.finalize(1).data as BigInt64Array], [4294967299n])
+    assert.throws(() => a.combine(t, new Int32Array([0]), new Int32Array([0]), 1), /internal error/)
+  } finally {
+    sb.dispose()
+  }
+})
