@@ -171,11 +171,11 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   for (const o of orderBy) {
     sortSpec.push({ ...outputRef(o.expr, 'ORDER BY'), descending: o.descending, nullsFirst: nullsFirstFor(b, o.descending, o.nulls) })
   }
-  const distinctOn = Array.isArray(core.distinct) ? (core.distinct as readonly Expr[]).map(e => outputRef(e, 'DISTINCT ON').index) : null
-  if (core.distinct === true && hidden.length > 0) {
-    throw new GrizzlyError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list',
-      { position: orderBy[0]?.pos ?? core.pos })
-  }
+  // SELECT DISTINCT ordered by columns it does not show is DISTINCT ON all its columns (DuckDB;
+  // PostgreSQL refuses): each distinct row keeps the first in that order
+  const distinctOnAll = core.distinct === true && hidden.length > 0
+  const distinctOn = Array.isArray(core.distinct) ? (core.distinct as readonly Expr[]).map(e => outputRef(e, 'DISTINCT ON').index)
+    : distinctOnAll ? columns.map((_, i) => i) : null
 
   // aggregate: replace GROUP BY expressions, then any input column left is not grouped
   let exprs = [...columns.map(c => c.expr), ...hidden]
@@ -216,7 +216,7 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   const projected = b.columns([...names, ...hidden.map((_, i) => `#hidden${i}`)], exprs.map(e => e.type))
   plan = { kind: 'project', input: plan, exprs, output: projected }
   const keys: SortKey[] = sortSpec.map(s => ({ expr: colref(projected[s.index]!), descending: s.descending, nullsFirst: s.nullsFirst }))
-  if (core.distinct === true) plan = { kind: 'distinct', input: plan, on: null, orderBy: [], output: plan.output }
+  if (core.distinct === true && !distinctOnAll) plan = { kind: 'distinct', input: plan, on: null, orderBy: [], output: plan.output }
   if (distinctOn !== null) plan = { kind: 'distinct', input: plan, on: distinctOn.map(i => colref(projected[i]!)), orderBy: keys, output: plan.output }
   if (keys.length > 0) plan = { kind: 'sort', input: plan, keys, output: plan.output }
   if (hidden.length > 0) {

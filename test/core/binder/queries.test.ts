@@ -136,3 +136,12 @@ test('grouping_id is another name for GROUPING', async () => {
   await rejects(db, 'SELECT grouping_id(a) FROM t', '42803')
   await db.close()
 })
+
+test('SELECT DISTINCT ordered by a column it does not show keeps the first row of each', async () => {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE t (t1 INT, t2 INT); INSERT INTO t VALUES (1, 1), (1, 2), (2, 0)')
+  assert.deepEqual(await rows(db, 'SELECT DISTINCT t1 FROM t ORDER BY t2'), [['2'], ['1']])
+  assert.deepEqual(await rows(db, 'SELECT DISTINCT t1 FROM t ORDER BY t1, t2'), [['1'], ['2']])
+  assert.deepEqual(await rows(db, 'SELECT DISTINCT t1 % 2 AS m FROM t ORDER BY m'), [['0'], ['1']])
+  await db.close()
+})

@@ -191,7 +191,10 @@ test('ORDER BY aliases, ordinals, hidden expressions, NULLS default', () => {
   g.settings.set('default_null_order', 'nulls_first')
   assert.equal(find(g.plan('SELECT a FROM t ORDER BY a').plan, 'sort')!.keys[0]!.nullsFirst, true)
   assertBindError(f, 'SELECT a FROM t ORDER BY 3', SqlState.invalidColumnReference)
-  assertBindError(f, 'SELECT DISTINCT a FROM t ORDER BY c', SqlState.invalidColumnReference)
+  // DuckDB: DISTINCT ordered by a hidden column is DISTINCT ON the shown columns
+  const hiddenOrder = find(f.plan('SELECT DISTINCT a FROM t ORDER BY c').plan, 'distinct')!
+  assert.equal(hiddenOrder.on?.length, 1)
+  assert.equal(hiddenOrder.orderBy.length, 1)
   const all = find(f.plan('SELECT a, b FROM t ORDER BY ALL DESC').plan, 'sort')!
   assert.equal(all.keys.length, 2)
 })
