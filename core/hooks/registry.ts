@@ -31,6 +31,8 @@ export class Hooks {
   private readonly indexTypes = new Map<string, IndexTypeDef>()
   private readonly settings = new Map<string, SettingDef>()
   private readonly origins = new Map<string, Origin>()
+  /** origin of each definition under a shared name (scalars and aggregates may have several) */
+  private readonly defOrigins = new WeakMap<object, Origin>()
 
   registerScalar(def: ScalarFunctionDef, origin: Origin = BUILTIN): void {
     for (const name of [def.name, ...(def.aliases ?? [])]) this.add(this.scalars, 'scalar', name, def, origin)
@@ -62,12 +64,24 @@ export class Hooks {
 
   /** Removes everything an extension registered (UNLOAD EXTENSION). */
   unregisterExtension(extension: string): void {
+    // overloads an extension added to a shared name go; the engine's own stay
+    for (const table of [this.scalars, this.aggregates] as Map<string, object[]>[]) {
+      for (const [name, defs] of table) {
+        const kept = defs.filter(d => this.defOrigins.get(d)?.extension !== extension)
+        if (kept.length === 0) table.delete(name)
+        else if (kept.length !== defs.length) table.set(name, kept)
+      }
+    }
     for (const [key, origin] of this.origins) {
       if (origin.extension !== extension) continue
       this.origins.delete(key)
       const [kind, name] = splitKey(key)
-      const table = this.tableOf(kind)
-      table.delete(name)
+      if (kind === 'scalar' || kind === 'aggregate') {
+        const remaining = (kind === 'scalar' ? this.scalars : this.aggregates).get(name)
+        if (remaining !== undefined) this.origins.set(key, this.defOrigins.get(remaining[0]!) ?? BUILTIN)
+        continue
+      }
+      this.tableOf(kind).delete(name)
     }
   }
 
@@ -95,8 +109,9 @@ export class Hooks {
   }
   originOf(kind: HookKind, name: string): Origin | undefined { return this.origins.get(`${kind}:${name.toLowerCase()}`) }
 
-  private add<T>(table: Map<string, T[]>, kind: HookKind, name: string, def: T, origin: Origin): void {
+  private add<T extends object>(table: Map<string, T[]>, kind: HookKind, name: string, def: T, origin: Origin): void {
     const key = name.toLowerCase()
+    this.defOrigins.set(def, origin)
     const list = table.get(key)
     if (list === undefined) table.set(key, [def])
     else list.push(def)
