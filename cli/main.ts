@@ -11,6 +11,7 @@ import { splitStatements } from '../core/parser/index.ts'
 import { formatResult, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './format.ts'
 import { loadSampleData } from './sample.ts'
 import { runShell } from './shell.ts'
+import { runExt } from './ext.ts'
 
 interface Options {
   file: string | undefined
@@ -20,6 +21,7 @@ interface Options {
 }
 
 const USAGE = `usage: grizzly [FILE] [-c SQL]... [--format ${OUTPUT_FORMATS.join('|')}] [--sample]
+       grizzly ext <command> …   (extension tools; grizzly ext --help)
 
   FILE            database to open (omit for an in-memory database)
   -c SQL          run SQL (may be repeated) and exit
@@ -102,6 +104,7 @@ async function readStdin(): Promise<string> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'ext') return runExt(argv.slice(1), s => { process.stdout.write(s) })
   let options: Options
   try {
     options = parseArgs(argv)
