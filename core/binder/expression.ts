@@ -373,6 +373,7 @@ export class ExprBinder {
     if (aggregateOnly) {
       throw new GrizzlyError(SqlState.wrongObjectType, `DISTINCT, FILTER or ORDER BY specified, but ${name} is not an aggregate function`, { position: e.pos })
     }
+    if (e.ignoreNulls) throw new GrizzlyError(SqlState.syntaxError, `IGNORE NULLS is only allowed in window functions, not in ${name}`, { position: e.pos })
     for (const a of e.args) {
       if (a.kind === 'star') throw new GrizzlyError(SqlState.syntaxError, `${name}(*) is not allowed`, { position: a.pos })
       if (a.kind === 'lambda') throw notSupported('lambda functions', a.pos)

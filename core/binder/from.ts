@@ -114,8 +114,10 @@ function bindCteReference(b: Binder, def: CteDef, position: number): BoundQuery 
     case 'inline': {
       const { cte } = def
       const body = cte.query.body
-      if (def.recursive && body.kind === 'set_operation' && body.op === 'union' && !body.byName && cte.query.orderBy.length === 0 && cte.query.limit === null) {
-        return bindRecursive(b, def, body.left, body.right, !body.all)
+      if (def.recursive && body.kind === 'set_operation' && body.op === 'union' && !body.byName && cte.query.orderBy.length === 0) {
+        const limited = cte.query.limit !== null || cte.query.offset !== null
+        const bound = bindRecursive(b, def, body.left, body.right, !body.all, limited)
+        if (bound !== null) return bound
       }
       return b.enterView(cte.name, position, () => renameColumns(bindQuery(b, cte.query, def.outer, def.scope), cte.columns, cte.pos))
     }
@@ -124,8 +126,9 @@ function bindCteReference(b: Binder, def: CteDef, position: number): BoundQuery 
 }
 
 /** WITH RECURSIVE name AS (anchor UNION [ALL] step): step reads the working table. */
+/** null: the body is limited and does not read itself, so it binds as a plain query. */
 function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: QueryBody, stepAst: QueryBody,
-  distinct: boolean): BoundQuery {
+  distinct: boolean, limited: boolean): BoundQuery | null {
   const { cte } = def
   const anchor = renameColumns(bindBody(b, anchorAst, def.outer, def.scope), cte.columns, cte.pos)
   // an all-NULL anchor column is INTEGER, as in DuckDB
@@ -142,6 +145,10 @@ function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: Q
   const types = columns.map(c => c.type)
   const output = b.columns(anchor.names, types)
   const anchorPlan = castColumns(b, anchor.plan, types)
+  if (limited) {
+    if (!working.used) return null
+    throw new GrizzlyError(SqlState.featureNotSupported, 'LIMIT or OFFSET in a recursive query is not allowed', { position: cte.pos })
+  }
   if (!working.used) {
     return { plan: { kind: 'set_op', op: 'union', all: !distinct, left: anchorPlan, right: castColumns(b, step.plan, types), output }, names: anchor.names }
   }

@@ -25,7 +25,14 @@ export class WindowCollector {
   calls: BoundWindowCall[] = []
   readonly columns: OutputColumn[] = []
 
-  constructor(private readonly b: Binder, private readonly named: readonly NamedWindow[]) {}
+  constructor(private readonly b: Binder, private readonly named: readonly NamedWindow[]) {
+    const seen = new Set<string>()
+    for (const w of named) {
+      const lower = w.name.toLowerCase()
+      if (seen.has(lower)) throw new GrizzlyError(SqlState.windowingError, `window "${w.name}" is already defined`, { position: w.pos })
+      seen.add(lower)
+    }
+  }
 
   private resolveSpec(spec: WindowSpec, depth = 0): ResolvedSpec {
     if (spec.base === null) return spec

@@ -145,3 +145,16 @@ test('SELECT DISTINCT ordered by a column it does not show keeps the first row o
   assert.deepEqual(await rows(db, 'SELECT DISTINCT t1 % 2 AS m FROM t ORDER BY m'), [['0'], ['1']])
   await db.close()
 })
+
+test('LIMIT/OFFSET in a recursive CTE, IGNORE NULLS outside windows and duplicate window names are errors', async () => {
+  const db = await Database.open()
+  await rejects(db, 'WITH RECURSIVE t AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM t WHERE x < 3 OFFSET 1) SELECT * FROM t', '0A000')
+  await rejects(db, 'WITH RECURSIVE t AS (SELECT 1 AS x UNION SELECT x + 1 FROM t WHERE x < 3 LIMIT 1) SELECT * FROM t', '0A000')
+  // a limited body that does not read itself is a plain query
+  assert.deepEqual(await rows(db, 'WITH RECURSIVE t AS (SELECT 1 AS x UNION ALL SELECT 2 LIMIT 1) SELECT * FROM t'), [['1']])
+  assert.deepEqual(await rows(db, 'WITH RECURSIVE t AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM t WHERE x < 3) SELECT * FROM t'), [['1'], ['2'], ['3']])
+  await rejects(db, 'SELECT abs(x IGNORE NULLS) FROM range(3) t(x)', '42601')
+  await rejects(db, 'SELECT lag(i) OVER w FROM (VALUES (1)) t(i) WINDOW w AS (ORDER BY i), w AS (ORDER BY i)', '42P20')
+  assert.deepEqual(await rows(db, 'SELECT lag(i IGNORE NULLS) OVER w FROM (VALUES (1), (NULL)) t(i) WINDOW w AS (ORDER BY i)'), [[null], ['1']])
+  await db.close()
+})
