@@ -58,7 +58,8 @@ export function registerTimeBucket(hooks: Hooks): void {
   const day = (a: readonly { data: unknown }[], k: number, i: number): number => (a[k]!.data as Int32Array)[i]!
   const toDate = (ts: number | null): number | null => ts === null ? null : dateOfTimestamp(ts)
   hooks.registerScalar({
-    name: 'time_bucket', description: 'the start of the fixed-width bucket (e.g. 15 minutes, 1 month) holding a timestamp or date',
+    // date_bin is PostgreSQL's name for the same bucketing
+    name: 'time_bucket', aliases: ['date_bin'], description: 'the start of the fixed-width bucket (e.g. 15 minutes, 1 month) holding a timestamp or date',
     nulls: 'propagate', volatility: 'immutable',
     overloads: [
       { args: [INTERVAL, TIMESTAMP], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => timeBucket(iv(a, 0, i), num(a[1]!, i), undefined)) },
