@@ -111,6 +111,9 @@ export class Database {
   /** @internal */
   forget(c: Connection): void { this.connections.delete(c) }
 
+  /** @internal SET GLOBAL: the value every session sees unless it set its own */
+  setGlobal(name: string, value: Value): void { this.defaultSettings.set(name, value) }
+
   /** @internal */
   defaultSetting(name: string): Value | undefined {
     const explicit = this.defaultSettings.get(name)
@@ -291,7 +294,9 @@ export class Connection {
         return textResult(['explain_key', 'explain_value'], [[bound.analyze ? 'analyzed_plan' : 'physical_plan', text], ['logical_plan', explainLogical(plan)]], 'EXPLAIN')
       }
       case 'set':
-        this.settings.set(bound.name.toLowerCase(), bound.value)
+        // SET GLOBAL changes the database's default for every session; SET [SESSION] this session only
+        if (stmt.kind === 'set' && stmt.scope === 'global') this.database.setGlobal(bound.name.toLowerCase(), bound.value)
+        else this.settings.set(bound.name.toLowerCase(), bound.value)
         return Result.empty('SET')
       case 'reset':
         if (bound.name === null) this.settings.clear()

@@ -103,3 +103,16 @@ test('closing a connection rolls back its open transaction', async () => {
   await con.close()
   assert.equal((await db.query('SELECT count(*) FROM t')).rows[0]![0], 3n)
 })
+
+test('SET applies to its session; SET GLOBAL to every session without its own value', async () => {
+  const db = await Database.open()
+  const con = db.connect()
+  await con.query('SET integer_division = true')
+  assert.deepEqual((await con.query('SELECT 7 / 2')).rows, [[3]])
+  assert.deepEqual((await db.query('SELECT 7 / 2')).rows, [[3.5]])
+  await db.query('SET GLOBAL integer_division = true')
+  const other = db.connect()
+  assert.deepEqual((await other.query('SELECT 7 / 2')).rows, [[3]])
+  await other.query('SET SESSION integer_division = false')
+  assert.deepEqual((await other.query('SELECT 7 / 2')).rows, [[3.5]])
+})
