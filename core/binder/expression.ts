@@ -204,8 +204,9 @@ export class ExprBinder {
     switch (op) {
       case '~~': return bindScalarCall(hooks, 'like', [l, r], position)
       case '!~~': return { kind: 'not', arg: bindScalarCall(hooks, 'like', [l, r], position), type: BOOLEAN }
-      case '~': return bindScalarCall(hooks, 'regexp_matches', [l, r], position)
-      case '!~': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_matches', [l, r], position), type: BOOLEAN }
+      // DuckDB's ~ and !~ are SIMILAR TO: the pattern must match the whole string
+      case '~': return bindScalarCall(hooks, 'regexp_full_match', [l, r], position)
+      case '!~': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_full_match', [l, r], position), type: BOOLEAN }
       case '~*': return bindScalarCall(hooks, 'regexp_matches', [l, r, { kind: 'const', value: 'i', type: VARCHAR }], position)
       case '!~*': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_matches', [l, r, { kind: 'const', value: 'i', type: VARCHAR }], position), type: BOOLEAN }
       case '/':
