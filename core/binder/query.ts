@@ -209,7 +209,7 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
     ], 0)
     const eb = new ExprBinder(b, scope, ctes, { clause: 'ORDER BY' })
     keys = items.map(item => ({
-      expr: outputOrdinal(item.expr, out) ?? eb.bind(item.expr),
+      expr: (rejectConstantSortKey(b, item.expr, 'ORDER BY'), outputOrdinal(item.expr, out)) ?? eb.bind(item.expr),
       descending: item.descending,
       nullsFirst: nullsFirstFor(b, item.descending, item.nulls),
     }))
@@ -252,6 +252,16 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
   }
   visit(body)
   return { names, qualified }
+}
+
+/** ORDER BY 'x' sorts by nothing, which is almost always a mistake (DuckDB and PostgreSQL refuse it). */
+export function rejectConstantSortKey(b: Binder, e: Expr, clause: 'ORDER BY' | 'DISTINCT ON'): void {
+  const nonInteger = e.kind === 'string' || e.kind === 'null' || (e.kind === 'number' && !/^-?\d+$/.test(e.text))
+  if (nonInteger && b.ctx.setting('order_by_non_integer_literal') !== true) {
+    throw new GrizzlyError(SqlState.invalidColumnReference, `${clause} non-integer literal has no effect`, {
+      position: e.pos, hint: 'use a column name or position, or SET order_by_non_integer_literal = true',
+    })
+  }
 }
 
 /** ORDER BY 2 → the second output column. */

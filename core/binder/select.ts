@@ -14,7 +14,7 @@ import { ExprBinder, type ExprSinks } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
 import { bindFrom } from './from.ts'
 import { AggregateCollector, bindGroupBy, containsAggregate } from './aggregate.ts'
-import { outputOrdinal } from './query.ts'
+import { outputOrdinal, rejectConstantSortKey } from './query.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
 import { Scope, colref } from './scope.ts'
 import { columnNameOf } from './names.ts'
@@ -141,7 +141,8 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
 
   // ORDER BY and DISTINCT ON: output columns by alias or position, else hidden columns
   const hidden: BoundExpr[] = []
-  const outputRef = (e: Expr, clause: string): { index: number } => {
+  const outputRef = (e: Expr, clause: 'ORDER BY' | 'DISTINCT ON'): { index: number } => {
+    rejectConstantSortKey(b, e, clause)
     const ordinal = outputOrdinalIndex(e, columns.length)
     if (ordinal !== undefined) return { index: ordinal }
     if (e.kind === 'column' && e.parts.length === 1) {
