@@ -101,7 +101,8 @@ class Compiler implements FuseHost {
 
   vector(e: BoundExpr): CompiledExpression {
     const { layout, env } = this
-    if (physicalOf(e.type) === 'null' && e.kind !== 'subquery') return sized(n => nullVector(e.type, n))
+    // a call still runs: error() returns NULL but must raise
+    if (physicalOf(e.type) === 'null' && e.kind !== 'subquery' && e.kind !== 'call') return sized(n => nullVector(e.type, n))
     switch (e.kind) {
       case 'colref': return chunk => columnOf(chunk, layout, e.id)
       case 'const': case 'param': {
