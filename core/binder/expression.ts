@@ -337,6 +337,7 @@ export class ExprBinder {
       }
       return this.sinks.window(e, name)
     }
+    if (e.ignoreNulls) throw new GrizzlyError(SqlState.syntaxError, `IGNORE NULLS is only allowed in window functions, not in ${name}`, { position: e.pos })
     // grouping_id is DuckDB's other name for GROUPING
     if ((name === 'grouping' || name === 'grouping_id') && hooks.scalar(name) === undefined) {
       if (this.sinks.grouping === undefined) {
@@ -374,7 +375,6 @@ export class ExprBinder {
     if (aggregateOnly) {
       throw new GrizzlyError(SqlState.wrongObjectType, `DISTINCT, FILTER or ORDER BY specified, but ${name} is not an aggregate function`, { position: e.pos })
     }
-    if (e.ignoreNulls) throw new GrizzlyError(SqlState.syntaxError, `IGNORE NULLS is only allowed in window functions, not in ${name}`, { position: e.pos })
     for (const a of e.args) {
       if (a.kind === 'star') throw new GrizzlyError(SqlState.syntaxError, `${name}(*) is not allowed`, { position: a.pos })
       if (a.kind === 'lambda') throw notSupported('lambda functions', a.pos)
