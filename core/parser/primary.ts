@@ -343,7 +343,8 @@ function lastPart(p: Cursor): string {
   const t = p.peek()
   if (t.type === 'string') { p.next(); return t.text }
   let name = p.label('column name')
-  while (p.isOp('.') && p.isLabel(1)) { p.next(); name = p.next().text }
+  // keep the qualifier: EXCLUDE (t.x) must name a table of the FROM clause
+  while (p.isOp('.') && p.isLabel(1)) { p.next(); name += '.' + p.next().text }
   return name
 }
 
