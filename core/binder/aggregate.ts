@@ -134,6 +134,10 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
         let product: number[][] = [[]]
         for (const el of g.items) {
           const expanded = expand(el, bindKey)
+          // several CUBEs multiply: refuse before building an enormous list, as DuckDB does
+          if (product.length * expanded.length > MAX_GROUPING_SETS) {
+            throw new GrizzlyError(SqlState.programLimitExceeded, `maximum grouping set count of ${MAX_GROUPING_SETS} exceeded`, { position: g.pos })
+          }
           const next: number[][] = []
           for (const a of product) for (const x of expanded) next.push([...new Set([...a, ...x])])
           product = next
@@ -159,6 +163,8 @@ export function bindGroupBy(b: Binder, core: SelectCore, input: ExprBinder): Gro
     }),
   }
 }
+
+const MAX_GROUPING_SETS = 65535
 
 function expand(el: GroupingElement, bindKey: (e: Expr) => number): number[][] {
   switch (el.kind) {
