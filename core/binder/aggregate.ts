@@ -14,6 +14,7 @@ import { exprToSql } from './names.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
 import { colref } from './scope.ts'
 import { nullsFirstFor } from './select.ts'
+import { rejectConstantSortKey } from './query.ts'
 
 /** Does this SELECT-list expression call an aggregate (outside subqueries and OVER)? */
 export function containsAggregate(b: Binder, e: Expr): boolean {
@@ -234,6 +235,7 @@ export class AggregateCollector {
     }
     const resolved = bindAggregateCall(hooks, fnName, bound, call.pos)
     const filter = call.filter === null ? null : ensureBoolean(args.bind(call.filter), 'FILTER', call.filter.pos)
+    for (const o of call.orderBy) rejectConstantSortKey(this.b, o.expr, 'ORDER BY')
     const orderBy: SortKey[] = call.orderBy.map(o => ({
       expr: args.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
     }))
