@@ -8,6 +8,7 @@
 import { InternalError } from '../errors.ts'
 import type { Interval, LogicalType, StructType, Value } from '../types/types.ts'
 import { getValue, type Vector } from '../vector/vector.ts'
+import { compareBytes } from '../functions/compare.ts'
 
 // ---- hashing ----------------------------------------------------------------------------------
 
@@ -210,11 +211,6 @@ function compareNumbers(x: number, y: number): number {
   return xn === yn ? 0 : xn ? 1 : -1
 }
 
-function compareBytes(x: Uint8Array, y: Uint8Array): number {
-  const n = Math.min(x.length, y.length)
-  for (let k = 0; k < n; k++) if (x[k] !== y[k]) return x[k]! - y[k]!
-  return x.length - y.length
-}
 
 function compareIntervals(x: Interval, y: Interval): number {
   const a = normaliseInterval(x), b = normaliseInterval(y)
