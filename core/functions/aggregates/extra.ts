@@ -10,6 +10,7 @@ import { Vector, VectorBuilder, getValue } from '../../vector/vector.ts'
 import { compareValues } from '../compare.ts'
 import { invalidParameter, outOfRange } from '../kernel-util.ts'
 import { argVector, growArray, growF64, sameState } from './state-util.ts'
+import { BivariateMoments } from './stats.ts'
 
 type Bound = Omit<BoundAggregate, 'name' | 'nulls' | 'orderSensitive'>
 type MomentResult = 'sem' | 'skewness' | 'kurtosis' | 'kurtosis_pop'
@@ -178,51 +179,9 @@ class BoolSumState implements AggregateState {
 
 type RegrResult = 'regr_avgx' | 'regr_avgy' | 'regr_count' | 'regr_slope' | 'regr_intercept' | 'regr_r2' | 'regr_sxx' | 'regr_syy' | 'regr_sxy'
 
-/** regr_*(y, x) from running means and co-moments (Welford), merged with Chan's formula. */
-class RegrState implements AggregateState {
-  private n = new Float64Array(16)
-  private mx = new Float64Array(16)
-  private my = new Float64Array(16)
-  private cxy = new Float64Array(16)
-  private m2x = new Float64Array(16)
-  private m2y = new Float64Array(16)
-  constructor(private readonly result: RegrResult) {}
-  resize(groups: number): void {
-    this.n = growF64(this.n, groups); this.mx = growF64(this.mx, groups); this.my = growF64(this.my, groups)
-    this.cxy = growF64(this.cxy, groups); this.m2x = growF64(this.m2x, groups); this.m2y = growF64(this.m2y, groups)
-  }
-  update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
-    const yv = argVector(args, 0), xv = argVector(args, 1)
-    const ya = yv.data as Float64Array, xa = xv.data as Float64Array
-    for (let i = 0; i < count; i++) {
-      if ((yv.validity !== null && yv.validity[i] === 0) || (xv.validity !== null && xv.validity[i] === 0)) continue
-      const g = groupIds[i]!, x = xa[i]!, y = ya[i]!
-      const k = this.n[g]! + 1
-      const dx = x - this.mx[g]!, dy = y - this.my[g]!
-      this.n[g] = k
-      this.mx[g]! += dx / k
-      this.my[g]! += dy / k
-      this.cxy[g]! += dx * (y - this.my[g]!)
-      this.m2x[g]! += dx * (x - this.mx[g]!)
-      this.m2y[g]! += dy * (y - this.my[g]!)
-    }
-  }
-  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
-    const o = sameState(this, other)
-    for (let i = 0; i < count; i++) {
-      const s = src[i]!, d = dst[i]!
-      const nb = o.n[s]!
-      if (nb === 0) continue
-      const na = this.n[d]!, total = na + nb
-      const dx = o.mx[s]! - this.mx[d]!, dy = o.my[s]! - this.my[d]!
-      this.cxy[d] = this.cxy[d]! + o.cxy[s]! + dx * dy * na * nb / total
-      this.m2x[d] = this.m2x[d]! + o.m2x[s]! + dx * dx * na * nb / total
-      this.m2y[d] = this.m2y[d]! + o.m2y[s]! + dy * dy * na * nb / total
-      this.mx[d] = this.mx[d]! + dx * nb / total
-      this.my[d] = this.my[d]! + dy * nb / total
-      this.n[d] = total
-    }
-  }
+/** regr_*(y, x) from the shared bivariate moments. */
+class RegrState extends BivariateMoments {
+  constructor(private readonly result: RegrResult) { super() }
   private value(g: number): Value {
     const n = this.n[g]!
     if (this.result === 'regr_count') return BigInt(n)

@@ -68,15 +68,17 @@ class WelfordState implements AggregateState {
 
 type CoFinish = 'covar_pop' | 'covar_samp' | 'corr'
 
-/** Co-moments of (y, x) pairs, merged with the bivariate form of Chan's formula. */
-class CoMomentState implements AggregateState {
-  private n = new Float64Array(16)
-  private mx = new Float64Array(16)
-  private my = new Float64Array(16)
-  private cxy = new Float64Array(16)
-  private m2x = new Float64Array(16)
-  private m2y = new Float64Array(16)
-  constructor(private readonly finish: CoFinish) {}
+/**
+ * Running means and co-moments of (y, x) pairs (Welford), merged with the bivariate form of
+ * Chan's formula. covar/corr and the regr_* family differ only in how they finish.
+ */
+export abstract class BivariateMoments implements AggregateState {
+  protected n = new Float64Array(16)
+  protected mx = new Float64Array(16)
+  protected my = new Float64Array(16)
+  protected cxy = new Float64Array(16)
+  protected m2x = new Float64Array(16)
+  protected m2y = new Float64Array(16)
   resize(groups: number): void {
     this.n = growF64(this.n, groups); this.mx = growF64(this.mx, groups); this.my = growF64(this.my, groups)
     this.cxy = growF64(this.cxy, groups); this.m2x = growF64(this.m2x, groups); this.m2y = growF64(this.m2y, groups)
@@ -113,6 +115,12 @@ class CoMomentState implements AggregateState {
       this.n[d] = total
     }
   }
+  abstract finalize(groups: number): Vector
+}
+
+/** covar_pop, covar_samp and corr. */
+class CoMomentState extends BivariateMoments {
+  constructor(private readonly finish: CoFinish) { super() }
   finalize(groups: number): Vector {
     const out = new Float64Array(groups)
     const valid = new Uint8Array(groups)
