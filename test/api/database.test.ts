@@ -116,3 +116,11 @@ test('SET applies to its session; SET GLOBAL to every session without its own va
   await other.query('SET SESSION integer_division = false')
   assert.deepEqual((await other.query('SELECT 7 / 2')).rows, [[3.5]])
 })
+
+test('parameters that SQL cannot hold are refused with 22023 and a hint', async () => {
+  const db = await Database.open()
+  for (const bad of [{ a: 1 }, new Date('not a date'), [1, 'x'], () => 1, Symbol('s')]) {
+    await assert.rejects(db.query('SELECT $1', [bad]), (e: unknown) => e instanceof GrizzlyError && e.code === '22023' && e.hint !== undefined)
+  }
+  assert.deepEqual((await db.query('SELECT $1 AS l', [[1, 2.5, null]])).rows, [[[1, 2.5, null]]])
+})
