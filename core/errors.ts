@@ -47,6 +47,8 @@ export const SqlState = {
   queryCanceled: '57014',
   programLimitExceeded: '54000',
   ioError: '58030',
+  undefinedFile: '58P01',
+  badFileFormat: '22P04',
   dataCorrupted: 'XX001',
   internalError: 'XX000',
 } as const

@@ -34,7 +34,7 @@ const AREA_RULES: Readonly<Record<string, readonly string[] | '*'>> = {
 const CORE_STAGES: readonly (readonly [rank: number, stages: readonly string[]])[] = [
   [0, ['errors.ts', 'types', 'vector', 'hooks', 'functions']],
   [1, ['parser']],
-  [2, ['plan', 'catalog', 'arrow']],
+  [2, ['plan', 'catalog', 'arrow', 'formats']],
   // the binder folds constants with the expression evaluator, as DuckDB's binder does
   [3, ['expression']],
   [4, ['binder']],

@@ -1,0 +1,123 @@
+/**
+ * File input shared by every format reader: glob expansion, reading bytes, and transparent
+ * .gz / .zst decompression (by extension, or by magic bytes when the extension lies). Every
+ * failure is a GrizzlyError that names the file.
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { isAbsolute } from 'node:path'
+import { globSync, isDynamicPattern } from 'tinyglobby'
+import { decompress as zstdDecompress } from 'fzstd'
+import { GrizzlyError, SqlState } from '../errors.ts'
+
+export type Compression = 'none' | 'gzip' | 'zstd'
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const
+
+/** The path without a compression suffix, and the compression that suffix names. */
+export function splitCompression(path: string): { readonly base: string; readonly compression: Compression } {
+  const m = /\.(gz|gzip|zst|zstd)$/i.exec(path)
+  if (m === null) return { base: path, compression: 'none' }
+  const suffix = m[1]!.toLowerCase()
+  return { base: path.slice(0, m.index), compression: suffix.startsWith('g') ? 'gzip' : 'zstd' }
+}
+
+/** The lower-case file extension after removing a compression suffix ('' when there is none). */
+export function formatExtension(path: string): string {
+  const base = splitCompression(path).base.replace(/^.*[\\/]/, '')
+  const dot = base.lastIndexOf('.')
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : ''
+}
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  if (bytes.length < magic.length) return false
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false
+  return true
+}
+
+/** The compression the first bytes show, whatever the file is called. */
+export function sniffCompression(head: Uint8Array): Compression {
+  if (startsWith(head, GZIP_MAGIC)) return 'gzip'
+  if (startsWith(head, ZSTD_MAGIC)) return 'zstd'
+  return 'none'
+}
+
+export function fileError(path: string, e: unknown): GrizzlyError {
+  if (e instanceof GrizzlyError) return e
+  const code = (e as { code?: string } | null)?.code
+  if (code === 'ENOENT') {
+    return new GrizzlyError(SqlState.undefinedFile, `file "${path}" does not exist`, { hint: 'check the path; relative paths start at the current directory', cause: e })
+  }
+  if (code === 'EISDIR') {
+    return new GrizzlyError(SqlState.undefinedFile, `"${path}" is a directory, not a file`, { hint: `to read every file in it, use a glob such as '${path.replace(/[\\/]$/, '')}/*.csv'`, cause: e })
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new GrizzlyError(SqlState.insufficientPrivilege, `permission denied reading "${path}"`, { cause: e })
+  }
+  const message = e instanceof Error ? e.message : String(e)
+  return new GrizzlyError(SqlState.ioError, `cannot read "${path}": ${message}`, { cause: e })
+}
+
+/** Decompresses `bytes` read from `path`; corrupt or truncated input is 22P04 naming the file. */
+export function decompress(path: string, bytes: Uint8Array, compression: Compression): Uint8Array {
+  if (compression === 'none') return bytes
+  try {
+    if (compression === 'gzip') {
+      const out = gunzipSync(bytes)
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+    }
+    return zstdDecompress(bytes)
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e)
+    throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is not valid ${compression} data: ${message}`, {
+      hint: 'the file may be truncated or not compressed as its name says', cause: e,
+    })
+  }
+}
+
+/**
+ * The whole content of a file, decompressed. The compression is taken from the magic bytes
+ * (so a mislabelled file still reads); the name only decides when the bytes say nothing.
+ */
+export function readInput(path: string): Uint8Array {
+  let raw: Uint8Array
+  try {
+    const buf = readFileSync(path)
+    raw = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+  } catch (e) {
+    throw fileError(path, e)
+  }
+  const sniffed = sniffCompression(raw)
+  const named = splitCompression(path).compression
+  if (sniffed === 'none' && named !== 'none' && raw.length > 0) {
+    throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is named as ${named} data but is not compressed that way`, {
+      hint: 'rename the file, or recompress it',
+    })
+  }
+  return decompress(path, raw, sniffed)
+}
+
+/** The size of a file in bytes (for progress reports); 58P01 when it does not exist. */
+export function fileSize(path: string): number {
+  try { return statSync(path).size } catch (e) { throw fileError(path, e) }
+}
+
+/**
+ * The files a path, glob or list names, in a stable (sorted) order per pattern. A pattern that
+ * matches nothing is 58P01; a plain path is returned as is (readers report a missing file).
+ */
+export function expandPaths(patterns: string | readonly string[]): string[] {
+  const list = typeof patterns === 'string' ? [patterns] : patterns
+  if (list.length === 0) throw new GrizzlyError(SqlState.invalidParameterValue, 'an empty list of files', { hint: "name at least one file, e.g. ['a.csv', 'b.csv']" })
+  const out: string[] = []
+  for (const p of list) {
+    if (!isDynamicPattern(p)) { out.push(p); continue }
+    const matches = globSync(p, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(p) }).sort()
+    if (matches.length === 0) {
+      throw new GrizzlyError(SqlState.undefinedFile, `no files match "${p}"`, { hint: 'check the directory and the pattern (* matches within a folder, ** across folders)' })
+    }
+    out.push(...matches)
+  }
+  return out
+}
