@@ -12,6 +12,7 @@ import { DataChunk, vectorFromValues } from './vector/vector.ts'
 import { Hooks } from './hooks/registry.ts'
 import type { FunctionContext } from './hooks/contracts.ts'
 import { registerBuiltins } from './functions/index.ts'
+import { registerBuiltinFormats } from './formats/index.ts'
 import { parse } from './parser/index.ts'
 import type { Statement } from './parser/ast.ts'
 import { bindStatement, type BinderContext, type BoundStatement } from './binder/index.ts'
@@ -58,6 +59,7 @@ export class Database {
   private constructor(options: OpenOptions) {
     this.hooks = new Hooks()
     registerBuiltins(this.hooks)
+    registerBuiltinFormats(this.hooks)
     this.catalog = new MemoryCatalog()
     this.transactions = new TransactionManager()
     this.readOnly = options.readOnly ?? false

