@@ -3,7 +3,9 @@
  * extension's format uses — with a reader, a writer and a sniffer for auto-detection.
  */
 import type { Hooks } from '../hooks/registry.ts'
+import { registerParquet } from './parquet/index.ts'
 
 export function registerBuiltinFormats(hooks: Hooks): void {
   void hooks
+  registerParquet(hooks)
 }

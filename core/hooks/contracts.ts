@@ -150,11 +150,23 @@ export interface TableFunctionCall {
   readonly named: ReadonlyMap<string, TableFunctionArg>
 }
 
+/**
+ * A simple filter on one column of a table function (`column` is an index into its columns;
+ * `type` is the constant's type). Only a hint for skipping data: the engine still applies the
+ * full predicate above the scan.
+ */
+export type TableFunctionFilter =
+  | { readonly kind: 'compare'; readonly column: number; readonly op: '=' | '<' | '<=' | '>' | '>='; readonly value: Value; readonly type: LogicalType }
+  | { readonly kind: 'in'; readonly column: number; readonly values: readonly Value[]; readonly type: LogicalType }
+  | { readonly kind: 'is_null'; readonly column: number; readonly not: boolean }
+
 export interface BoundTableFunction {
   readonly columns: readonly { readonly name: string; readonly type: LogicalType }[]
   readonly estimatedRows?: number
+  /** set when scan() uses `filters` to skip data (e.g. Parquet row groups by their statistics) */
+  readonly pushdown?: { readonly filters: true }
   /** produce the rows; `columns` lists the indexes of the columns the query needs */
-  scan(columns: readonly number[], ctx: FunctionContext): Iterable<DataChunk>
+  scan(columns: readonly number[], ctx: FunctionContext, filters?: readonly TableFunctionFilter[]): Iterable<DataChunk>
 }
 
 export interface TableFunctionDef {
@@ -197,10 +209,71 @@ export interface FormatDef {
   write?(path: string, columns: readonly { readonly name: string; readonly type: LogicalType }[], chunks: Iterable<DataChunk>, options: ReadonlyMap<string, TableFunctionArg>): { rows: number }
 }
 
+/**
+ * An index method (CREATE INDEX … USING <name> WITH (k = v)). The engine owns the life cycle:
+ * `create` when the index is created or the database opened, `build` over the existing rows,
+ * `insert` / `remove` on every INSERT, UPDATE and DELETE (and their undo on ROLLBACK), dropped
+ * with the index or its table. Instances index the table's current rows; the engine re-checks
+ * visibility and the original predicate on every row an index returns.
+ */
 export interface IndexTypeDef {
   /** CREATE INDEX … USING <name> */
   readonly name: string
+  readonly aliases?: readonly string[]
   readonly description?: string
+  /** a new, empty index; throws a GrizzlyError (0A000, 22023) for key types or options it cannot take */
+  create(spec: IndexSpec): IndexInstance
+  /** an index from `IndexInstance.serialize` output; without it the engine rebuilds from the rows */
+  deserialize?(spec: IndexSpec, bytes: Uint8Array): IndexInstance
+}
+
+export interface IndexSpec {
+  /** the key columns, in key order */
+  readonly keyNames: readonly string[]
+  readonly keyTypes: readonly LogicalType[]
+  readonly unique: boolean
+  /** WITH (k = v) options, names lower-cased, values constant */
+  readonly options: ReadonlyMap<string, Value>
+}
+
+/** What the optimizer may ask of an index. */
+export interface IndexCapabilities {
+  /** equality on every key column, or on a leading prefix of them when `range` is set too */
+  readonly equality: boolean
+  /** ordered: ranges on the column after an equality prefix, keys in order */
+  readonly range: boolean
+}
+
+/** Equality on the first `equal.length` key columns, then optional bounds on the next one. */
+export interface IndexRange {
+  readonly equal: readonly Value[]
+  readonly lower: { readonly value: Value; readonly inclusive: boolean } | null
+  readonly upper: { readonly value: Value; readonly inclusive: boolean } | null
+}
+
+/**
+ * One index over one table's rows. Keys arrive as vectors (one per key column, internal value
+ * form), row ids as numbers. Keys with a NULL part are kept but never match a range and never
+ * conflict in a unique index (SQL rule).
+ */
+export interface IndexInstance {
+  readonly capabilities: IndexCapabilities
+  /** entries held */
+  readonly size: number
+  /**
+   * Adds rows i < rowIds.length. For a unique index returns the first i whose key is already
+   * held by another row (rows before i stay added; the engine removes them), else -1.
+   */
+  insert(keys: readonly Vector[], rowIds: Float64Array): number
+  /** removes the entries (key of row i, rowIds[i]); entries that are not held are ignored */
+  remove(keys: readonly Vector[], rowIds: Float64Array): void
+  /** bulk load into an empty index; same result as insert, may be faster */
+  build?(keys: readonly Vector[], rowIds: Float64Array): number
+  /** row ids whose key matches, ascending */
+  search(range: IndexRange): Float64Array
+  /** how many entries match, counting no further than `limit` (for the optimizer) */
+  count(range: IndexRange, limit: number): number
+  serialize?(): Uint8Array
 }
 
 export interface SettingDef {

@@ -1,0 +1,191 @@
+/**
+ * Arrow record-batch columns → engine Vectors for a row range, fast for what files hold:
+ * fixed-width numbers share the Arrow buffer, strings are cut out of one decoded buffer when
+ * they are ASCII, timestamps of any unit become microseconds, decimals scaled integers. The
+ * few types this does not special-case go through core/arrow's generic `arrowDataToVector`.
+ */
+import * as arrow from 'apache-arrow'
+import { arrowDataToVector } from '../../arrow/from-arrow.ts'
+import type { LogicalType, ListType, StructType } from '../../types/types.ts'
+import { DECIMAL_FLOAT_MAX_WIDTH } from '../../types/types.ts'
+import { Vector, gather, nullVector } from '../../vector/vector.ts'
+
+const utf8 = new TextDecoder()
+const TWO_32 = 4294967296
+
+function validity(data: arrow.Data, start: number, end: number): Uint8Array | null {
+  const bits = data.nullBitmap
+  if (data.nullCount === 0 || bits === undefined || bits.length === 0) return null
+  const n = end - start, off = data.offset + start
+  const out = new Uint8Array(n)
+  for (let i = 0; i < n; i++) { const b = off + i; out[i] = (bits[b >> 3]! >> (b & 7)) & 1 }
+  return out
+}
+
+function int64ToNumbers(values: BigInt64Array | BigUint64Array, from: number, n: number, scale: number, signed: boolean): Float64Array {
+  // read the two 32-bit halves: no BigInt per row, exact below 2^53
+  const words = new Int32Array(values.buffer, values.byteOffset + from * 8, n * 2)
+  const out = new Float64Array(n)
+  if (scale === 1) {
+    for (let i = 0; i < n; i++) out[i] = (words[2 * i]! >>> 0) + (signed ? words[2 * i + 1]! : words[2 * i + 1]! >>> 0) * TWO_32
+  } else if (scale > 1) {
+    for (let i = 0; i < n; i++) out[i] = ((words[2 * i]! >>> 0) + (signed ? words[2 * i + 1]! : words[2 * i + 1]! >>> 0) * TWO_32) * scale
+  } else {
+    const div = 1 / scale
+    for (let i = 0; i < n; i++) out[i] = Math.floor(((words[2 * i]! >>> 0) + words[2 * i + 1]! * TWO_32) / div)
+  }
+  return out
+}
+
+/** microseconds per unit of an Arrow TimeUnit (fraction for nanoseconds) */
+function microsPer(unit: arrow.TimeUnit): number {
+  switch (unit) {
+    case arrow.TimeUnit.SECOND: return 1_000_000
+    case arrow.TimeUnit.MILLISECOND: return 1000
+    case arrow.TimeUnit.MICROSECOND: return 1
+    case arrow.TimeUnit.NANOSECOND: return 0.001
+  }
+}
+
+function strings(data: arrow.Data, start: number, end: number): string[] {
+  const n = end - start
+  const offsets = data.valueOffsets as Int32Array
+  const bytes = data.values as Uint8Array
+  const base = data.offset + start
+  const lo = offsets[base]!, hi = offsets[base + n]!
+  const out = new Array<string>(n)
+  let ascii = true
+  for (let i = lo; i < hi; i++) if (bytes[i]! > 0x7f) { ascii = false; break }
+  if (ascii) {
+    // one decode, then substrings: byte offsets are character offsets in ASCII
+    const all = utf8.decode(bytes.subarray(lo, hi))
+    for (let i = 0; i < n; i++) out[i] = all.substring(offsets[base + i]! - lo, offsets[base + i + 1]! - lo)
+  } else {
+    for (let i = 0; i < n; i++) out[i] = utf8.decode(bytes.subarray(offsets[base + i]!, offsets[base + i + 1]!))
+  }
+  return out
+}
+
+/** Rows start..end of one Arrow column as a Vector of `type` (a type from logicalTypeOfArrow). */
+export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: number, end: number): Vector {
+  const n = end - start
+  const t = data.type
+  const from = data.offset + start
+  const valid = (): Uint8Array | null => validity(data, start, end)
+  if (t.typeId === arrow.Type.Null || type.id === 'NULL') return nullVector(type, n)
+  if (arrow.DataType.isDictionary(t)) {
+    const dict = data.dictionary!.data[0]!
+    const values = arrowRangeToVector(dict, type, 0, dict.length)
+    const keys = data.values as Int32Array
+    const sel = new Int32Array(n)
+    const mask = valid()
+    for (let i = 0; i < n; i++) sel[i] = mask !== null && mask[i] === 0 ? 0 : Number(keys[from + i]!)
+    const out = gather(values, sel, n)
+    if (mask !== null) {
+      const merged = out.validity === null ? mask : out.validity.map((v, i) => v & mask[i]!)
+      out.validity = merged
+    }
+    return out
+  }
+  switch (t.typeId) {
+    case arrow.Type.Bool: {
+      const bits = data.values as Uint8Array
+      const out = new Uint8Array(n)
+      for (let i = 0; i < n; i++) { const b = from + i; out[i] = (bits[b >> 3]! >> (b & 7)) & 1 }
+      return new Vector(type, n, out, valid())
+    }
+    case arrow.Type.Int: {
+      const it = t as arrow.Int
+      const values = data.values as Int32Array
+      if (it.bitWidth === 64) {
+        if (type.id === 'BIGINT') return new Vector(type, n, (values as unknown as BigInt64Array).subarray(from, from + n), valid())
+        // UBIGINT → DECIMAL(20,0): exact as bigint
+        const src = values as unknown as BigUint64Array
+        const out = new Array<bigint>(n)
+        for (let i = 0; i < n; i++) out[i] = src[from + i]!
+        return new Vector(type, n, out, valid())
+      }
+      if (it.isSigned) return new Vector(type, n, values.subarray(from, from + n), valid())
+      const out = type.id === 'SMALLINT' ? new Int16Array(n) : type.id === 'INTEGER' ? new Int32Array(n) : null
+      if (out !== null) {
+        for (let i = 0; i < n; i++) out[i] = values[from + i]!
+        return new Vector(type, n, out, valid())
+      }
+      const big = new BigInt64Array(n)
+      for (let i = 0; i < n; i++) big[i] = BigInt(values[from + i]!)
+      return new Vector(type, n, big, valid())
+    }
+    case arrow.Type.Float: {
+      const values = data.values as Float64Array
+      if (values instanceof Uint16Array) break
+      return new Vector(type, n, values.subarray(from, from + n), valid())
+    }
+    case arrow.Type.Date: {
+      const d = t as arrow.Date_
+      if (d.unit === arrow.DateUnit.DAY) return new Vector(type, n, (data.values as Int32Array).subarray(from, from + n), valid())
+      const ms = int64ToNumbers(data.values as unknown as BigInt64Array, from, n, 1, true)
+      const out = new Int32Array(n)
+      for (let i = 0; i < n; i++) out[i] = Math.floor(ms[i]! / 86_400_000)
+      return new Vector(type, n, out, valid())
+    }
+    case arrow.Type.Timestamp: {
+      const scale = microsPer((t as arrow.Timestamp).unit)
+      return new Vector(type, n, int64ToNumbers(data.values as unknown as BigInt64Array, from, n, scale, true), valid())
+    }
+    case arrow.Type.Time: {
+      const tt = t as arrow.Time
+      const scale = microsPer(tt.unit)
+      if (tt.bitWidth === 64) return new Vector(type, n, int64ToNumbers(data.values as unknown as BigInt64Array, from, n, scale, true), valid())
+      const src = data.values as Int32Array
+      const out = new Float64Array(n)
+      for (let i = 0; i < n; i++) out[i] = src[from + i]! * scale
+      return new Vector(type, n, out, valid())
+    }
+    case arrow.Type.Decimal: {
+      if (type.id !== 'DECIMAL') break
+      const d = t as arrow.Decimal
+      const words = data.values as Uint32Array
+      const stride = d.bitWidth / 32
+      if (type.width <= DECIMAL_FLOAT_MAX_WIDTH) {
+        const out = new Float64Array(n)
+        for (let i = 0; i < n; i++) { const w = (from + i) * stride; out[i] = words[w]! + (words[w + 1]! | 0) * TWO_32 }
+        return new Vector(type, n, out, valid())
+      }
+      const out = new Array<bigint>(n)
+      for (let i = 0; i < n; i++) {
+        const w = (from + i) * stride
+        let x = 0n
+        for (let k = stride - 1; k >= 0; k--) x = (x << 32n) | BigInt(words[w + k]!)
+        out[i] = BigInt.asIntN(stride * 32, x)
+      }
+      return new Vector(type, n, out, valid())
+    }
+    case arrow.Type.Utf8:
+      return new Vector(type, n, strings(data, start, end), valid())
+    case arrow.Type.Binary: {
+      const offsets = data.valueOffsets as Int32Array
+      const bytes = data.values as Uint8Array
+      const out = new Array<Uint8Array>(n)
+      for (let i = 0; i < n; i++) out[i] = bytes.slice(offsets[from + i]!, offsets[from + i + 1]!)
+      return new Vector(type, n, out, valid())
+    }
+    case arrow.Type.List: {
+      if (type.id !== 'LIST') break
+      const src = data.valueOffsets as Int32Array
+      const lo = src[from]!, hi = src[from + n]!
+      const offsets = new Int32Array(n + 1)
+      for (let i = 0; i <= n; i++) offsets[i] = src[from + i]! - lo
+      const child = arrowRangeToVector(data.children[0]!, (type as ListType).child, lo, hi)
+      return new Vector(type, n, null, valid(), offsets, [child])
+    }
+    case arrow.Type.Struct: {
+      if (type.id !== 'STRUCT') break
+      const fields = (type as StructType).fields
+      // struct children carry the parent's offset themselves
+      const children = data.children.map((c, k) => arrowRangeToVector(c, fields[k]!.type, start, end))
+      return new Vector(type, n, null, valid(), null, children)
+    }
+    default: break
+  }
+  return arrowDataToVector(data.slice(start, n), type)
+}

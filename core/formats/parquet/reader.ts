@@ -1,0 +1,135 @@
+/**
+ * Reading Parquet: the footer with our own decoder, then one row group at a time through
+ * parquet-wasm, given a small file holding only the columns the query needs. Row groups
+ * whose statistics exclude a pushed filter are never decoded. Several files are read as one
+ * table whose columns are the union of theirs, matched by name.
+ */
+import * as arrow from 'apache-arrow'
+import { readParquet } from 'parquet-wasm'
+import { GrizzlyError, SqlState } from '../../errors.ts'
+import type { BoundTableFunction, FunctionContext, TableFunctionArg, TableFunctionFilter } from '../../hooks/contracts.ts'
+import { logicalTypeOfArrow } from '../../arrow/from-arrow.ts'
+import { type LogicalType, typeEquals } from '../../types/types.ts'
+import { CHUNK_SIZE, DataChunk, type Vector, nullVector } from '../../vector/vector.ts'
+import { readInput } from '../source.ts'
+import { arrowRangeToVector } from '../arrow/convert.ts'
+import { castVector, mergeColumns, type FileColumns } from '../arrow/merge.ts'
+import { assembleFile, readFooter, type Footer } from './footer.ts'
+import { chunkStats, excludes } from './prune.ts'
+
+/** Row groups decoded and skipped since the process started (tests and EXPLAIN ANALYZE read it). */
+export const parquetCounters = { rowGroupsRead: 0, rowGroupsSkipped: 0 }
+
+const BATCH_ROWS = 65536
+
+/** Decodes a Parquet file (already cut down by assembleFile) into an Arrow table. */
+function decode(path: string, bytes: Uint8Array): arrow.Table {
+  let ipc: Uint8Array
+  try {
+    ipc = readParquet(bytes, { batchSize: BATCH_ROWS }).intoIPCStream()
+  } catch (e) {
+    const why = e instanceof Error ? (e.message === 'unreachable' ? 'the decoder failed on its data' : e.message) : String(e)
+    throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is not a valid Parquet file: ${why}`, {
+      hint: 'the file may be damaged or written with an encoding that is not supported', cause: e,
+    })
+  }
+  return arrow.tableFromIPC(ipc)
+}
+
+interface OpenFile { readonly bytes: Uint8Array; readonly footer: Footer; readonly columns: FileColumns }
+
+function open(path: string): OpenFile {
+  const bytes = readInput(path)
+  const footer = readFooter(path, bytes)
+  const schema = decode(path, assembleFile(bytes, footer, footer.columns.map((_, i) => i), [])).schema
+  if (schema.fields.length !== footer.columns.length) {
+    throw new GrizzlyError(SqlState.badFileFormat, `"${path}" has a schema the Parquet decoder reads differently`, { hint: 'rewrite the file with a current Parquet writer' })
+  }
+  const columns = schema.fields.map(f => ({ name: f.name, type: logicalTypeOfArrow(f.type, f.name) }))
+  return { bytes, footer, columns }
+}
+
+const READ_OPTIONS = new Set(['binary_as_string', 'filename', 'hive_partitioning', 'union_by_name', 'hive_types', 'hive_types_autocast', 'file_row_number'])
+
+export function readParquetFiles(paths: readonly string[], options: ReadonlyMap<string, TableFunctionArg>, _ctx: FunctionContext): BoundTableFunction {
+  for (const name of options.keys()) {
+    if (!READ_OPTIONS.has(name.toLowerCase())) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `unknown Parquet option "${name}"`, { hint: `Parquet reads take no options besides ${[...READ_OPTIONS].join(', ')}` })
+    }
+  }
+  let estimatedRows = 0
+  const files = paths.map(p => { const f = open(p); estimatedRows += f.footer.numRows; return { path: p, columns: f.columns } })
+  const columns = mergeColumns(files)
+  return new ParquetScan(paths, columns, files.map(f => f.columns), estimatedRows)
+}
+
+class ParquetScan implements BoundTableFunction {
+  readonly pushdown = { filters: true } as const
+  readonly columns: readonly { readonly name: string; readonly type: LogicalType }[]
+  readonly estimatedRows: number
+  private readonly paths: readonly string[]
+  private readonly planned: readonly FileColumns[]
+
+  constructor(paths: readonly string[], columns: readonly { name: string; type: LogicalType }[], planned: readonly FileColumns[], estimatedRows: number) {
+    this.paths = paths
+    this.columns = columns
+    this.planned = planned
+    this.estimatedRows = estimatedRows
+  }
+
+  *scan(columns: readonly number[], _ctx: FunctionContext, filters: readonly TableFunctionFilter[] = []): Iterable<DataChunk> {
+    for (let f = 0; f < this.paths.length; f++) yield* this.scanFile(f, columns, filters)
+  }
+
+  private *scanFile(f: number, wanted: readonly number[], filters: readonly TableFunctionFilter[]): Iterable<DataChunk> {
+    const path = this.paths[f]!
+    const file = open(path)
+    const planned = this.planned[f]!
+    if (file.columns.length !== planned.length || file.columns.some((c, i) => c.name !== planned[i]!.name || !typeEquals(c.type, planned[i]!.type))) {
+      throw new GrizzlyError(SqlState.dataCorrupted, `"${path}" changed after the query was planned`, { hint: 'run the query again' })
+    }
+    const index = new Map(file.columns.map((c, i) => [c.name, i]))
+    const lower = new Map(file.columns.map((c, i) => [c.name.toLowerCase(), i]))
+    const position = (c: number): number => { const name = this.columns[c]!.name; return index.get(name) ?? lower.get(name.toLowerCase()) ?? -1 }
+    const sources = wanted.map(position)
+    const needed = [...new Set(sources.filter(s => s >= 0))]
+    const slot = new Map(needed.map((top, k) => [top, k]))
+    const relevant = filters.map(flt => ({ flt, top: position(flt.column) }))
+    const { footer, bytes } = file
+    for (let g = 0; g < footer.rowGroups.length; g++) {
+      const rg = footer.rowGroups[g]!
+      if (rg.numRows === 0) continue
+      const skip = relevant.some(({ flt, top }) => {
+        if (top < 0) return flt.kind !== 'is_null' || flt.not
+        const col = footer.columns[top]!
+        if (col.leafCount !== 1) return false
+        return excludes(flt, chunkStats(col, rg.chunks[col.firstLeaf]!, file.columns[top]!.type), rg.numRows, file.columns[top]!.type)
+      })
+      if (skip) { parquetCounters.rowGroupsSkipped++; continue }
+      parquetCounters.rowGroupsRead++
+      if (needed.length === 0) {
+        for (let s = 0; s < rg.numRows; s += CHUNK_SIZE) {
+          const n = Math.min(CHUNK_SIZE, rg.numRows - s)
+          yield new DataChunk(wanted.map(c => nullVector(this.columns[c]!.type, n)), n)
+        }
+        continue
+      }
+      const table = decode(path, assembleFile(bytes, footer, needed, [g]))
+      for (const batch of table.batches) {
+        const data = needed.map((_, k) => batch.data.children[k]!)
+        for (let s = 0; s < batch.numRows; s += CHUNK_SIZE) {
+          const e = Math.min(batch.numRows, s + CHUNK_SIZE)
+          const vectors: Vector[] = wanted.map((c, k) => {
+            const target = this.columns[c]!.type
+            const top = sources[k]!
+            if (top < 0) return nullVector(target, e - s)
+            const own = file.columns[top]!.type
+            const v = arrowRangeToVector(data[slot.get(top)!]!, own, s, e)
+            return typeEquals(own, target) ? v : castVector(v, target, path, this.columns[c]!.name)
+          })
+          yield new DataChunk(vectors, e - s)
+        }
+      }
+    }
+  }
+}
