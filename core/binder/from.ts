@@ -6,7 +6,8 @@ import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
 import type { TableFunctionArg } from '../hooks/contracts.ts'
 import type { BaseTableRef, FileRef, FunctionRef, JoinRef, QueryBody, TableAlias, TableRef } from '../parser/ast.ts'
-import type { BoundExpr, OutputColumn } from '../plan/expr.ts'
+import type { BoundExpr, ColumnId, OutputColumn } from '../plan/expr.ts'
+import { analyseAsofCondition } from '../plan/asof.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import { BOOLEAN, INTEGER } from '../types/types.ts'
@@ -226,7 +227,7 @@ function bindFile(b: Binder, ref: FileRef, outer: Scope | null): BoundFrom {
 }
 
 function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundFrom {
-  if (ref.type === 'positional' || ref.type === 'asof') throw notSupported(`${ref.type.toUpperCase()} JOIN`, ref.pos)
+  if (ref.type === 'positional') throw notSupported(`${ref.type.toUpperCase()} JOIN`, ref.pos)
   const left = bindTableRef(b, ref.left, outer, ctes, lateralLeft)
   const leftContext = new Scope(lateralLeft ?? outer, false)
   leftContext.absorb(left.scope, ref.pos)
@@ -246,7 +247,7 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
   if (using !== null && using.length > 0) {
     const eb = new ExprBinder(b, scope, ctes, { clause: 'JOIN' })
     const conjuncts: BoundExpr[] = []
-    for (const name of using) {
+    for (const [k, name] of using.entries()) {
       const l = left.scope.resolveLocal([name], ref.pos)
       const r = right.scope.resolveLocal([name], ref.pos)
       if (l === undefined || r === undefined) {
@@ -255,7 +256,9 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
           `column "${name}" specified in USING clause does not exist in ${l === undefined ? 'left' : 'right'} table`,
           { position: ref.pos, hint: didYouMean(name, side.visibleNames()) })
       }
-      const eq = eb.compare('=', l.expr, r.expr, ref.pos)
+      // ASOF JOIN USING (k…, t): the last column is the inequality l.t >= r.t
+      const asofInequality = ref.type === 'asof' && k === using.length - 1
+      const eq = eb.compare(asofInequality ? '>=' : '=', l.expr, r.expr, ref.pos)
       conjuncts.push(eq)
       let merged: BoundExpr
       switch (ref.type) {
@@ -288,6 +291,26 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
   } else if (ref.type !== 'cross' && !ref.natural) {
     throw new GrizzlyError(SqlState.syntaxError, `${ref.type.toUpperCase()} JOIN needs an ON or USING clause`, { position: ref.pos })
   }
+  if (ref.type === 'asof') {
+    if (rightBoundary.correlated!.length > 0) throw notSupported('LATERAL ASOF JOIN', ref.pos)
+    checkAsofCondition(condition, left.plan, right.plan, ref.pos)
+    return { plan: join(ref.asofOuter ? 'asof_left' : 'asof', left.plan, right.plan, condition, false), scope }
+  }
   const type: JoinNode['joinType'] = ref.type === 'cross' && condition !== null ? 'inner' : ref.type
   return { plan: join(type, left.plan, right.plan, condition, rightBoundary.correlated!.length > 0), scope }
+}
+
+function checkAsofCondition(condition: BoundExpr | null, left: LogicalPlan, right: LogicalPlan, position: number): void {
+  const ids = (p: LogicalPlan): Set<ColumnId> => new Set(p.output.map(c => c.id))
+  const analysed = analyseAsofCondition(condition, ids(left), ids(right))
+  if (analysed === 'missing') {
+    throw new GrizzlyError(SqlState.syntaxError, 'Missing ASOF JOIN inequality', {
+      position, hint: 'add one comparison (>=, >, <= or <) between a left and a right column, e.g. ON a.t >= b.t',
+    })
+  }
+  if (analysed === 'multiple') {
+    throw new GrizzlyError(SqlState.syntaxError, 'Multiple ASOF JOIN inequalities', {
+      position, hint: 'keep one inequality between the two sides; filter on the others in WHERE',
+    })
+  }
 }

@@ -7,6 +7,7 @@ import { assertNever } from '../errors.ts'
 import type { ColumnId } from '../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { AggregateOperator } from './ops/aggregate.ts'
+import { AsofJoinOperator } from './ops/asof-join.ts'
 import {
   ConcatOperator, EmptyOperator, FilterOperator, LimitOperator, ProjectOperator, ScanOperator,
   TableFunctionOperator, ValuesOperator,
@@ -58,6 +59,7 @@ function buildJoin(plan: JoinNode, frame: Frame): Operator {
   const left = buildOperator(plan.left, frame)
   if (plan.lateral) return new LateralJoinOperator(plan, left, frame)
   const right = buildOperator(plan.right, frame)
+  if (plan.joinType === 'asof' || plan.joinType === 'asof_left') return new AsofJoinOperator(plan, left, right, frame)
   const { keys, residual } = splitCondition(plan.condition, idsOf(plan.left), idsOf(plan.right))
   if (keys.length > 0) return new HashJoinOperator(plan, left, right, keys, residual, frame)
   return new NestedLoopJoinOperator(plan, left, right, frame)
@@ -75,6 +77,7 @@ export function physicalName(plan: LogicalPlan): string {
     case 'window': return 'WINDOW'
     case 'join': {
       if (plan.lateral) return 'LATERAL_JOIN'
+      if (plan.joinType === 'asof' || plan.joinType === 'asof_left') return 'ASOF_JOIN'
       if (plan.condition === null) return 'CROSS_PRODUCT'
       const { keys } = splitCondition(plan.condition, idsOf(plan.left), idsOf(plan.right))
       return keys.length > 0 ? 'HASH_JOIN' : 'NESTED_LOOP_JOIN'

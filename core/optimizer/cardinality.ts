@@ -51,6 +51,7 @@ export function estimateRows(plan: LogicalPlan, txn: Transaction): number {
         case 'full': return l + r
         case 'semi': case 'anti': return Math.max(1, l / 2)
         case 'mark': case 'single': return l
+        case 'asof': case 'asof_left': return l
         default: return assertNever(plan.joinType, 'join type')
       }
     }

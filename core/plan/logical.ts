@@ -79,10 +79,12 @@ export interface WindowNode extends PlanBase {
  * semi/anti = left columns; mark = left columns then `markColumn` (BOOLEAN, three-valued: TRUE if a
  * match, NULL if no match but a comparison was NULL, else FALSE — for IN / ANY / EXISTS rewrites);
  * single = left then right, error 21000 if a left row matches more than one right row (scalar subqueries).
+ * asof / asof_left = left then right, each left row paired with its one closest right row under the
+ * condition's inequality (see plan/asof.ts); asof_left keeps unmatched left rows.
  */
 export interface JoinNode extends PlanBase {
   readonly kind: 'join'
-  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti' | 'mark' | 'single'
+  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti' | 'mark' | 'single' | 'asof' | 'asof_left'
   readonly left: LogicalPlan
   readonly right: LogicalPlan
   /** null = cross product */

@@ -74,10 +74,10 @@ class JoinEmitter {
   emit(left: DataChunk, right: Materialized, m: Matches): DataChunk | null {
     const n = left.size
     switch (this.type) {
-      case 'inner': case 'cross':
+      case 'inner': case 'cross': case 'asof':
         if (m.count === 0) return null
         return pairs(left, right, m.left, m.right, m.count)
-      case 'left': case 'full': case 'right': {
+      case 'left': case 'full': case 'right': case 'asof_left': {
         if (this.rightMatched !== null) for (let k = 0; k < m.count; k++) this.rightMatched[m.right[k]!] = 1
         if (this.type === 'right') return m.count === 0 ? null : pairs(left, right, m.left, m.right, m.count)
         // interleave unmatched left rows (right side NULL) in left order

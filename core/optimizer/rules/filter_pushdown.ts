@@ -248,4 +248,11 @@ function pushJoin(original: JoinNode, preds: readonly BoundExpr[]): LogicalPlan 
       return build(plan.joinType)
     default: return assertNever(plan.joinType, 'join type')
   }
+    case 'asof': case 'asof_left': {
+      // a left row's match depends only on that row: left filters commute; conditions over the
+      // right side alone narrow the rows that can be matched (DuckDB)
+      for (const p of preds) (onLeft(p) ? toLeft : keep).push(p)
+      for (const c of own) (!isVolatile(c) && onRight(c) && !plan.lateral ? toRight : cond).push(c)
+      return build(plan.joinType)
+    }
 }
