@@ -26,6 +26,8 @@ import type { Transaction } from './catalog/catalog.ts'
 import { MemoryCatalog, TransactionManager } from './catalog/index.ts'
 import { ArrowTableProvider } from './arrow/from-arrow.ts'
 import { Result, resultColumn, type StatementType } from './result.ts'
+import type { ExtensionHost, ExtensionHostFactory } from './extensions/host.ts'
+import { meterDifference } from './extensions/meter.ts'
 import { bindParameter, type BoundParameter } from './params.ts'
 
 export interface OpenOptions {
@@ -33,6 +35,12 @@ export interface OpenOptions {
   readonly readOnly?: boolean
   /** settings applied to every new session, e.g. { threads: 4 } */
   readonly settings?: Readonly<Record<string, unknown>>
+  /** the extension policy (JSON text or a parsed document), read by the extension host; see docs/extensions.md */
+  readonly policy?: unknown
+  /** where INSTALL puts extensions; the extension host's default applies when omitted */
+  readonly extensionDirectory?: string
+  /** supplies INSTALL / LOAD / CREATE FUNCTION … LANGUAGE; the package entry passes one, core alone has none */
+  readonly extensionHost?: ExtensionHostFactory
 }
 
 /** Harness and tuning pragmas accepted and ignored, as other engines' test suites use them. */
@@ -55,6 +63,7 @@ export class Database {
   private readonly defaultConnection: Connection
   private readonly connections = new Set<Connection>()
   private closed = false
+  private host: ExtensionHost | null = null
 
   private constructor(options: OpenOptions) {
     this.hooks = new Hooks()
@@ -66,7 +75,11 @@ export class Database {
     this.defaultSettings = new Map()
     for (const [k, v] of Object.entries(options.settings ?? {})) this.defaultSettings.set(k.toLowerCase(), bindParameter(v, 0).value)
     this.defaultConnection = new Connection(this)
+    if (options.extensionHost !== undefined) this.host = options.extensionHost({ hooks: this.hooks, options: options as Readonly<Record<string, unknown>> })
   }
+
+  /** The extension host (null when core runs alone): INSTALL, LOAD, procedural functions and their definitions. */
+  get extensionHost(): ExtensionHost | null { return this.host }
 
   /** Opens a database: in memory when `path` is omitted or ':memory:'. */
   static async open(path?: string, options: OpenOptions = {}): Promise<Database> {
@@ -107,6 +120,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return
     for (const c of [...this.connections, this.defaultConnection]) await c.close()
+    this.host?.close()
     this.closed = true
   }
 
@@ -252,6 +266,7 @@ export class Connection {
       setting: name => this.setting(name),
       nextColumnId: (): ColumnId => nextId++,
       statementText,
+      extensionHost: this.database.extensionHost,
     }
     const bound = bindStatement(stmt, ctx)
     return this.executeBound(bound, stmt, txn, fnCtx, params.map(p => p.value))
@@ -272,6 +287,12 @@ export class Connection {
       case 'command':
         bound.run()
         return Result.empty(statementTypeOf(stmt))
+      case 'rows_command': {
+        const rows = bound.run()
+        const columns = bound.names.map((n, i) => resultColumn(n, bound.types[i]!))
+        const vectors = bound.types.map((t, c) => vectorFromValues(t, rows.map(r => r[c] ?? null)))
+        return new Result(columns, [new DataChunk(vectors, rows.length)], statementTypeOf(stmt))
+      }
       case 'create_table_as': {
         const plan = this.optimizePlan(bound.plan, txn, fnCtx, params)
         const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
@@ -290,8 +311,10 @@ export class Connection {
         const plan = this.optimizePlan(inner.plan, txn, fnCtx, params)
         let text: string
         if (bound.analyze) {
+          const host = this.database.extensionHost
+          const before = host?.meter() ?? []
           const { profile } = executePlan(plan, this.executionContext(txn, fnCtx, params, true))
-          text = explainPlan(plan, profile)
+          text = explainPlan(plan, profile) + meterDifference(before, host?.meter() ?? [])
         } else text = explainPlan(plan, null)
         return textResult(['explain_key', 'explain_value'], [[bound.analyze ? 'analyzed_plan' : 'physical_plan', text], ['logical_plan', explainLogical(plan)]], 'EXPLAIN')
       }
@@ -406,6 +429,9 @@ function statementTypeOf(stmt: Statement): StatementType {
     case 'set': case 'reset': return 'SET'
     case 'show': case 'describe': return 'SHOW'
     case 'pragma': return 'PRAGMA'
+    case 'install_extension': case 'load_extension': case 'unload_extension': case 'update_extensions': return 'OTHER'
+    case 'show_extension_permissions': return 'SHOW'
+    case 'create_function': return 'CREATE'
   }
 }
 

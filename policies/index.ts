@@ -1,6 +1,6 @@
 export type { EffectiveLimits, ExtensionPolicy, LoadRequest, Policy, ResourceLimits } from './types.ts'
 export { ENGINE_DEFAULT_LIMITS, LIMIT_NAMES } from './types.ts'
-export { CAPABILITY_SCHEMA, DEFAULT_POLICY, LIMITS_SCHEMA, POLICY_SCHEMA, parsePolicy } from './schema.ts'
+export { CAPABILITY_SCHEMA, DEFAULT_POLICY, PROCEDURAL_LANGUAGES, LIMITS_SCHEMA, POLICY_SCHEMA, parsePolicy } from './schema.ts'
 export type { PolicyParseResult } from './schema.ts'
 export { capabilityCovers, checkLoad, tighterLimits } from './evaluate.ts'
 export type { LoadDecision, PolicyRule } from './evaluate.ts'

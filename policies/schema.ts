@@ -7,6 +7,9 @@ import type { Policy } from './types.ts'
 import { describeSchemaErrors } from './schema-errors.ts'
 import type { SchemaProblem } from './schema-errors.ts'
 
+/** what CREATE FUNCTION … LANGUAGE accepts; every one runs in the sandbox */
+export const PROCEDURAL_LANGUAGES = ['javascript', 'wasm'] as const
+
 const KEY = { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'an ed25519 public key as 64 hex characters' }
 
 export const LIMITS_SCHEMA = {
@@ -47,6 +50,10 @@ export const POLICY_SCHEMA = {
       },
     },
     default_limits: LIMITS_SCHEMA,
+    procedural_languages: {
+      type: 'array', uniqueItems: true, items: { enum: PROCEDURAL_LANGUAGES },
+      description: 'the languages SQL users may write functions in with CREATE FUNCTION … LANGUAGE',
+    },
   },
 } as const
 
@@ -60,6 +67,7 @@ export type PolicyParseResult =
 /** The policy that applies when none is given: only signed, trusted bundles; no capabilities. */
 export const DEFAULT_POLICY: Policy = {
   trusted_keys: [], revoked_keys: [], allow_unsigned: false, allow_unlisted: true, extensions: {}, default_limits: {},
+  procedural_languages: PROCEDURAL_LANGUAGES,
 }
 
 export function parsePolicy(json: unknown): PolicyParseResult {
@@ -74,6 +82,7 @@ export function parsePolicy(json: unknown): PolicyParseResult {
       allow_unlisted: p.allow_unlisted ?? true,
       extensions: p.extensions ?? {},
       default_limits: p.default_limits ?? {},
+      procedural_languages: p.procedural_languages ?? PROCEDURAL_LANGUAGES,
     },
   }
 }

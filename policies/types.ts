@@ -35,6 +35,8 @@ export interface Policy {
   readonly allow_unlisted: boolean
   readonly extensions: Readonly<Record<string, ExtensionPolicy>>
   readonly default_limits: ResourceLimits
+  /** languages CREATE FUNCTION … LANGUAGE may use (default: all of them, each sandboxed) */
+  readonly procedural_languages: readonly string[]
 }
 
 /** What the evaluator needs to know of a manifest. */

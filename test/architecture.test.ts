@@ -19,6 +19,8 @@ const AREA_RULES: Readonly<Record<string, readonly string[] | '*'>> = {
   core: ['sdk', 'policies'],
   registry: ['core', 'sdk', 'policies'],
   sandbox: ['core', 'sdk', 'policies'],
+  // the ExtensionHost the package entry wires in: registry + policies + sandbox behind core's seam
+  host: ['core', 'sdk', 'policies', 'registry', 'sandbox'],
   plugins: ['sdk'],
   cli: '*',
   server: '*',
@@ -32,7 +34,7 @@ const AREA_RULES: Readonly<Record<string, readonly string[] | '*'>> = {
  * the base stages (rank 0) may import each other.
  */
 const CORE_STAGES: readonly (readonly [rank: number, stages: readonly string[]])[] = [
-  [0, ['errors.ts', 'types', 'vector', 'hooks', 'functions']],
+  [0, ['errors.ts', 'types', 'vector', 'hooks', 'functions', 'extensions']],
   [1, ['parser']],
   [2, ['plan', 'catalog', 'arrow', 'formats']],
   // the binder folds constants with the expression evaluator, as DuckDB's binder does

@@ -6,6 +6,7 @@ import type { Catalog, TableEntry, Transaction } from '../catalog/catalog.ts'
 import type { FunctionContext } from '../hooks/contracts.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { ColumnId } from '../plan/expr.ts'
+import type { ExtensionHost } from '../extensions/host.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 
@@ -26,6 +27,8 @@ export interface BinderContext {
    * Without it the binder stores a rendering of the AST.
    */
   readonly statementText?: string
+  /** INSTALL / LOAD / CREATE FUNCTION … LANGUAGE go through it; absent when core runs alone */
+  readonly extensionHost?: ExtensionHost | null
 }
 
 export type BoundStatement =
@@ -47,3 +50,5 @@ export type BoundStatement =
   /** name null = RESET ALL */
   | { readonly kind: 'reset'; readonly name: string | null }
   | { readonly kind: 'pragma'; readonly name: string; readonly args: readonly Value[] }
+  /** a command that returns rows (UPDATE EXTENSIONS): run() does the work and gives the rows */
+  | { readonly kind: 'rows_command'; readonly tag: string; readonly names: readonly string[]; readonly types: readonly LogicalType[]; run(): readonly (readonly Value[])[] }

@@ -20,6 +20,7 @@ import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { castTo } from './functions.ts'
 import { resolveTypeName } from './literals.ts'
+import { bindDropFunction } from './extensions.ts'
 import { exprToSql, queryToSql } from './names.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
@@ -285,7 +286,8 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
         run: () => { for (const n of stmt.names) catalog.dropSchema(txn, n[n.length - 1]!, stmt.ifExists, stmt.cascade) },
       }
     case 'index': return bindDropIndex(b, stmt)
-    case 'sequence': case 'function': case 'macro':
+    case 'function': return bindDropFunction(b, stmt)
+    case 'sequence': case 'macro':
       throw notSupported(`DROP ${stmt.objectType.toUpperCase()}`, stmt.pos)
     default: return assertNever(stmt.objectType, 'object type')
   }

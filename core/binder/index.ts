@@ -13,6 +13,7 @@ import { ExprBinder } from './expression.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
 import { bindDescribe, bindShow } from './show.ts'
+import { bindExtensionStatement } from './extensions.ts'
 
 export type { BinderContext, BoundStatement } from './context.ts'
 export { STRING_LITERAL } from '../types/coercion.ts'
@@ -60,6 +61,9 @@ export function bindStatement(stmt: Statement, ctx: BinderContext): BoundStateme
     case 'describe': return bindDescribe(b, stmt)
     case 'pragma':
       return { kind: 'pragma', name: stmt.name, args: stmt.args.map(a => constantOf(b, a, 'PRAGMA argument', a.pos)) }
+    case 'install_extension': case 'load_extension': case 'unload_extension': case 'update_extensions':
+    case 'show_extension_permissions': case 'create_function':
+      return bindExtensionStatement(b, stmt)
     default: return assertNever(stmt, 'statement')
   }
 }

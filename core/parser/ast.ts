@@ -32,6 +32,12 @@ export type Statement =
   | ShowStatement
   | DescribeStatement
   | PragmaStatement
+  | InstallExtensionStatement
+  | LoadExtensionStatement
+  | UnloadExtensionStatement
+  | UpdateExtensionsStatement
+  | ShowExtensionPermissionsStatement
+  | CreateFunctionStatement
 
 /** A query used as a statement: SELECT / VALUES / set operations with WITH, ORDER BY, LIMIT. */
 export interface QueryStatement extends NodeBase { readonly kind: 'query_statement'; readonly query: Query }
@@ -218,6 +224,73 @@ export interface PragmaStatement extends NodeBase {
   readonly kind: 'pragma'
   readonly name: string
   readonly args: readonly Expr[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extensions and procedural-language routines (core/parser/extensions.ts)
+
+/** [FORCE] INSTALL name [VERSION 'range'] [FROM 'registry-dir'] */
+export interface InstallExtensionStatement extends NodeBase {
+  readonly kind: 'install_extension'
+  readonly name: string
+  readonly version: string | null
+  readonly from: string | null
+  readonly force: boolean
+}
+
+/** LOAD [EXTENSION] name, or LOAD 'bundle-dir' */
+export interface LoadExtensionStatement extends NodeBase {
+  readonly kind: 'load_extension'
+  readonly target: { readonly kind: 'name'; readonly name: string } | { readonly kind: 'path'; readonly path: string }
+}
+
+export interface UnloadExtensionStatement extends NodeBase { readonly kind: 'unload_extension'; readonly name: string }
+
+/** UPDATE EXTENSIONS [(name, …)]; names null = all installed */
+export interface UpdateExtensionsStatement extends NodeBase { readonly kind: 'update_extensions'; readonly names: readonly string[] | null }
+
+export interface ShowExtensionPermissionsStatement extends NodeBase { readonly kind: 'show_extension_permissions'; readonly name: string }
+
+export interface RoutineParam extends NodeBase { readonly name: string; readonly type: TypeName }
+
+/** CREATE [OR REPLACE] FUNCTION | AGGREGATE name(params) RETURNS type LANGUAGE lang AS body */
+export interface CreateFunctionStatement extends NodeBase {
+  readonly kind: 'create_function'
+  readonly routineKind: 'scalar' | 'aggregate'
+  readonly orReplace: boolean
+  readonly name: string
+  readonly params: readonly RoutineParam[]
+  readonly returns: TypeName
+  /** lower-cased: 'javascript', 'wasm', … */
+  readonly language: string
+  /** as written; FROM 'file' is kept as 'file:<path>' */
+  readonly body: string
+  /** offset of the body's first character in the SQL text */
+  readonly bodyPos: number
+  /** WASM: SYMBOL 'export name' */
+  readonly symbol: string | null
+}
+
+/**
+ * COPY t [(cols)] FROM 'path' [(options)], COPY t [(cols)] TO 'path' [(options)],
+ * COPY (query) TO 'path' [(options)]. Legacy PostgreSQL options (`WITH (…)`, `DELIMITER ','`
+ * without parentheses, `CSV HEADER`) arrive as the same option list.
+ */
+export interface CopyStatement extends NodeBase {
+  readonly kind: 'copy'
+  readonly direction: 'from' | 'to'
+  readonly source:
+    | { readonly kind: 'table'; readonly name: QualifiedName; readonly columns: readonly string[] | null }
+    | { readonly kind: 'query'; readonly query: Query }
+  readonly path: Expr
+  readonly options: readonly CopyOption[]
+}
+
+/** `name value`, `name` alone (value null: a flag), or `name (a, b)` (names: a column list) */
+export interface CopyOption extends NodeBase {
+  readonly name: string
+  readonly value: Expr | null
+  readonly names: readonly string[] | null
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import type { Cursor } from './cursor.ts'
 import { BP, parseExpr } from './expressions.ts'
 import { identifierList, parseQuery, selectStarFrom } from './query.ts'
 import { parseTypeName } from './type-names.ts'
+import { isRoutine, parseCreateRoutine } from './extensions.ts'
 
 export function parseCreate(p: Cursor): Statement {
   const pos = p.expectKw('create').pos
@@ -36,9 +37,12 @@ export function parseCreate(p: Cursor): Statement {
     }
     case 'index': p.next(); return parseCreateIndex(p, pos, unique)
     case 'sequence': p.next(); return parseCreateSequence(p, pos, orReplace)
-    case 'trigger': case 'function': case 'macro': case 'type': case 'secret': case 'role': case 'user':
+    case 'function': case 'aggregate':
+      if (isRoutine(p)) return parseCreateRoutine(p, pos, orReplace)
+      throw notSupported(`CREATE ${what.text.toUpperCase()}`, what.pos)
+    case 'trigger': case 'macro': case 'type': case 'secret': case 'role': case 'user':
     case 'database': case 'extension': case 'procedure': case 'materialized': case 'rule': case 'policy':
-    case 'domain': case 'aggregate': case 'operator': case 'virtual':
+    case 'domain': case 'operator': case 'virtual':
       throw notSupported(`CREATE ${what.text.toUpperCase()}`, what.pos)
     default:
       throw p.unexpected(what, 'expected TABLE, VIEW, SCHEMA, INDEX or SEQUENCE')

@@ -376,6 +376,14 @@ export function formatStatement(s: Statement): string {
     case 'describe':
       return s.target.kind === 'table' ? `DESCRIBE ${qualified(s.target.name)}` : `DESCRIBE ${formatQuery(s.target.query)}`
     case 'pragma': return `PRAGMA ${quoteIdent(s.name)}${s.args.length === 0 ? '' : `(${list(s.args, formatExpr)})`}`
+    case 'install_extension':
+      return `${s.force ? 'FORCE ' : ''}INSTALL ${quoteIdent(s.name)}${s.version === null ? '' : ` VERSION ${quoteString(s.version)}`}${s.from === null ? '' : ` FROM ${quoteString(s.from)}`}`
+    case 'load_extension': return `LOAD ${s.target.kind === 'path' ? quoteString(s.target.path) : `EXTENSION ${quoteIdent(s.target.name)}`}`
+    case 'unload_extension': return `UNLOAD EXTENSION ${quoteIdent(s.name)}`
+    case 'update_extensions': return `UPDATE EXTENSIONS${s.names === null ? '' : ` (${s.names.map(quoteIdent).join(', ')})`}`
+    case 'show_extension_permissions': return `SHOW EXTENSION PERMISSIONS ${quoteIdent(s.name)}`
+    case 'create_function':
+      return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}${s.routineKind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION'} ${quoteIdent(s.name)}(${s.params.map(p => `${quoteIdent(p.name)} ${formatTypeName(p.type)}`).join(', ')}) RETURNS ${formatTypeName(s.returns)} LANGUAGE ${s.language} ${s.body.startsWith('file:') && s.language === 'wasm' ? `FROM ${quoteString(s.body.slice(5))}` : `AS ${quoteString(s.body)}`}${s.symbol === null ? '' : ` SYMBOL ${quoteString(s.symbol)}`}`
     default: return assertNever(s, 'statement')
   }
 }

@@ -12,6 +12,7 @@ import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
 import { parseArgument } from './calls.ts'
 import { isQueryStart, parseQuery, parseQueryAfterWith, parseWith, selectStarFrom } from './query.ts'
+import { isUpdateExtensions, parseInstall, parseLoad, parseShowExtensionPermissions, parseUnload, parseUpdateExtensions } from './extensions.ts'
 
 export type StatementParser = (p: Cursor) => Statement
 
@@ -29,8 +30,8 @@ function transaction(action: 'begin' | 'commit' | 'rollback', ...optional: strin
 }
 
 const UNSUPPORTED_STATEMENTS = [
-  'copy', 'attach', 'detach', 'install', 'load', 'grant', 'revoke', 'vacuum', 'analyze', 'checkpoint',
-  'force', 'export', 'import', 'reindex', 'prepare', 'execute', 'deallocate', 'use', 'summarize', 'pivot',
+  'copy', 'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze', 'checkpoint',
+  'export', 'import', 'reindex', 'prepare', 'execute', 'deallocate', 'use', 'summarize', 'pivot',
   'unpivot', 'comment', 'update_extensions', 'merge', 'truncate', 'listen', 'notify', 'lock', 'cluster',
 ]
 
@@ -46,7 +47,7 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
   ['alter', parseAlter],
   ['insert', p => parseInsert(p, null)],
   ['replace', p => parseInsert(p, null)],
-  ['update', p => parseUpdate(p, null)],
+  ['update', p => isUpdateExtensions(p) ? parseUpdateExtensions(p) : parseUpdate(p, null)],
   ['delete', p => parseDelete(p, null)],
   ['begin', transaction('begin', 'transaction')],
   ['start', p => { const pos = p.next().pos; p.expectKw('transaction'); return { kind: 'transaction', pos, action: 'begin' } }],
@@ -62,6 +63,10 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
   ['desc', parseDescribe],
   ['pragma', parsePragma],
   ['call', parseCall],
+  ['install', parseInstall],
+  ['force', parseInstall],
+  ['load', parseLoad],
+  ['unload', parseUnload],
   ...UNSUPPORTED_STATEMENTS.map((word): [string, StatementParser] => [word, p => { throw notSupported(word.toUpperCase(), p.pos) }]),
 ])
 
@@ -153,6 +158,7 @@ function parseShow(p: Cursor): Statement {
   const pos = p.next().pos
   if (p.acceptKw('tables')) return { kind: 'show', pos, what: { kind: 'tables' } }
   if (p.acceptKws('all', 'tables')) return { kind: 'show', pos, what: { kind: 'all_tables' } }
+  if (p.isKws('extension', 'permissions')) return parseShowExtensionPermissions(p, pos)
   if (isQueryStart(p)) return { kind: 'describe', pos, target: { kind: 'query', query: parseQuery(p) } }
   return { kind: 'show', pos, what: { kind: 'setting', name: settingName(p) } }
 }
