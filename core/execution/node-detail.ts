@@ -2,7 +2,7 @@
  * The key facts of a logical node (tables, predicates, join conditions, groups, sort keys) as
  * SQL-ish text, for EXPLAIN lines.
  */
-import { renderExpr } from '../plan/explain.ts'
+import { renderExpr, renderSkipFilters } from '../plan/explain.ts'
 import type { SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 
@@ -36,7 +36,7 @@ export function nodeDetail(p: LogicalPlan): string {
     case 'limit': return `${p.limit === null ? '' : `LIMIT ${renderExpr(p.limit)}${p.percent === true ? ' PERCENT' : ''}`}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`.trim()
     case 'distinct': return p.on === null ? '' : clip(`ON ${p.on.map(e => renderExpr(e)).join(', ')}`)
     case 'values': return `${p.rows.length} row(s)`
-    case 'table_function': return p.name
+    case 'table_function': return `${p.name}${renderSkipFilters(p)}`
     case 'cte': case 'cte_ref': return p.name
     case 'recursive_cte': return `${p.name}${p.distinct ? ' (UNION)' : ' (UNION ALL)'}`
     case 'insert': case 'update': case 'delete': return p.table.name

@@ -8,7 +8,7 @@ import {
   type Interval, type LogicalType, type StructType, type Value, typeToString,
 } from '../types/types.ts'
 import type { BoundAggregateCall, BoundExpr, BoundFrameBound, BoundWindowCall, OutputColumn, SortKey } from './expr.ts'
-import type { LogicalPlan } from './logical.ts'
+import type { LogicalPlan, TableFunctionNode } from './logical.ts'
 
 export function explainLogical(plan: LogicalPlan): string {
   const lines: string[] = []
@@ -76,7 +76,7 @@ function describe(p: LogicalPlan, r: (e: BoundExpr) => string): string {
         : `DISTINCT ON (${p.on.map(r).join(', ')})${p.orderBy.length > 0 ? ` ORDER BY ${keys(p.orderBy)}` : ''}`
     case 'set_op': return `${p.op.toUpperCase()}${p.all ? ' ALL' : ''}`
     case 'values': return `VALUES ${p.rows.length} row${p.rows.length === 1 ? '' : 's'} [${names(p.output)}]`
-    case 'table_function': return `TABLE_FUNCTION ${p.name} [${names(p.output)}]`
+    case 'table_function': return `TABLE_FUNCTION ${p.name} [${names(p.output)}]${renderSkipFilters(p)}`
     case 'empty': return `EMPTY [${names(p.output)}]`
     case 'cte': return `CTE ${p.name}`
     case 'cte_ref': return `CTE_SCAN ${p.name} [${names(p.output)}]`
@@ -238,4 +238,18 @@ function renderTime(micros: number): string {
   const hh = Math.floor(secs / 3600), mm = Math.floor((secs % 3600) / 60), ss = secs % 60
   const base = `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}`
   return us === 0 ? base : `${base}.${String(us).padStart(6, '0').replace(/0+$/, '')}`
+}
+
+/** The filters a table function uses to skip data, e.g. ` skip unless: l_shipdate >= '1998-01-01'`. */
+export function renderSkipFilters(p: TableFunctionNode): string {
+  if (p.filters === undefined || p.filters.length === 0) return ''
+  const name = (c: number): string => p.fn.columns[c]?.name ?? `#${c}`
+  const parts = p.filters.map(f => {
+    switch (f.kind) {
+      case 'compare': return `${name(f.column)} ${f.op} ${renderValue(f.value, f.type)}`
+      case 'in': return `${name(f.column)} IN (${f.values.map(v => renderValue(v, f.type)).join(', ')})`
+      case 'is_null': return `${name(f.column)} IS ${f.not ? 'NOT ' : ''}NULL`
+    }
+  })
+  return ` skip unless: ${parts.join(' AND ')}`
 }

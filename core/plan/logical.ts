@@ -4,7 +4,7 @@
  * produces in `output` (ColumnIds unique within the statement).
  */
 import type { LogicalType } from '../types/types.ts'
-import type { BoundTableFunction } from '../hooks/contracts.ts'
+import type { BoundTableFunction, TableFunctionFilter } from '../hooks/contracts.ts'
 import type {
   BoundAggregateCall, BoundExpr, BoundWindowCall, ColumnId, OutputColumn, SortKey,
 } from './expr.ts'
@@ -139,6 +139,8 @@ export interface TableFunctionNode extends PlanBase {
   readonly fn: BoundTableFunction
   /** fn column index producing output[i] */
   readonly columns: readonly number[]
+  /** filters handed to a function that skips data with them (fn.pushdown); the Filter above still applies */
+  readonly filters?: readonly TableFunctionFilter[]
 }
 
 /** no rows (e.g. WHERE false after folding) */

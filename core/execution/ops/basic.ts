@@ -182,7 +182,7 @@ export class TableFunctionOperator extends Operator {
 
 
   protected pull(): DataChunk | null {
-    if (this.iterator === null) this.iterator = this.node.fn.scan(this.node.columns, this.runtime.ctx.fnCtx)[Symbol.iterator]()
+    if (this.iterator === null) this.iterator = this.node.fn.scan(this.node.columns, this.runtime.ctx.fnCtx, this.node.filters)[Symbol.iterator]()
     const want = this.node.columns
     for (;;) {
       const r = this.iterator.next()

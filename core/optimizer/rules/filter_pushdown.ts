@@ -9,7 +9,8 @@
 import { assertNever } from '../../errors.ts'
 import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
 import { referencedColumns } from '../../plan/expr.ts'
-import type { JoinNode, LogicalPlan } from '../../plan/logical.ts'
+import type { JoinNode, LogicalPlan, TableFunctionNode } from '../../plan/logical.ts'
+import type { TableFunctionFilter } from '../../hooks/contracts.ts'
 import type { OptimizerRule } from '../index.ts'
 import {
   colrefOf, conjunction, containsVolatile, hasSideEffectsOrSubquery, idsOf, isSubset, mapExpr, mapNodeExpressions,
@@ -133,7 +134,8 @@ function push(input: LogicalPlan, allPreds: readonly BoundExpr[]): LogicalPlan {
       return above(withChildren(plan, [side(plan.left), side(plan.right)]), keep)
     }
     case 'cte': return withChildren(plan, [push(plan.definition, []), push(plan.body, preds)])
-    case 'limit': case 'top_n': case 'values': case 'table_function': case 'empty': case 'cte_ref':
+    case 'table_function': return above(plan.fn.pushdown?.filters === true ? withSkipFilters(plan, preds) : plan, preds)
+    case 'limit': case 'top_n': case 'values': case 'empty': case 'cte_ref':
     case 'recursive_cte': case 'insert': case 'update': case 'delete':
       return above(recurse(plan), preds)
     default: return assertNever(plan, 'plan node')
@@ -246,8 +248,6 @@ function pushJoin(original: JoinNode, preds: readonly BoundExpr[]): LogicalPlan 
       cond.push(...own)
       keep.push(...preds)
       return build(plan.joinType)
-    default: return assertNever(plan.joinType, 'join type')
-  }
     case 'asof': case 'asof_left': {
       // a left row's match depends only on that row: left filters commute; conditions over the
       // right side alone narrow the rows that can be matched (DuckDB)
@@ -255,4 +255,47 @@ function pushJoin(original: JoinNode, preds: readonly BoundExpr[]): LogicalPlan 
       for (const c of own) (!isVolatile(c) && onRight(c) && !plan.lateral ? toRight : cond).push(c)
       return build(plan.joinType)
     }
+    default: return assertNever(plan.joinType, 'join type')
+  }
+}
+
+/**
+ * A table function that can skip data (Parquet row groups by their statistics) gets the simple
+ * conjuncts — column op constant, IS [NOT] NULL, IN (constants) — as hints; the conjuncts
+ * themselves stay in the Filter above, since skipping is never a substitute for filtering.
+ */
+function withSkipFilters(plan: TableFunctionNode, preds: readonly BoundExpr[]): TableFunctionNode {
+  const columnOf = new Map<ColumnId, number>()
+  plan.output.forEach((c, i) => columnOf.set(c.id, plan.columns[i]!))
+  const column = (e: BoundExpr): number | undefined => e.kind === 'colref' ? columnOf.get(e.id) : undefined
+  const flip = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const
+  const found: TableFunctionFilter[] = []
+  const visit = (e: BoundExpr): void => {
+    if (e.kind === 'and') { e.args.forEach(visit); return }
+    if (e.kind === 'is_null') {
+      const c = column(e.arg)
+      if (c !== undefined) found.push({ kind: 'is_null', column: c, not: e.not })
+      return
+    }
+    if (e.kind === 'in_list') {
+      const c = column(e.arg)
+      if (c === undefined || e.not || !e.list.every(x => x.kind === 'const')) return
+      found.push({ kind: 'in', column: c, values: e.list.map(x => x.kind === 'const' ? x.value : null), type: e.arg.type })
+      return
+    }
+    if (e.kind !== 'compare') return
+    const op = e.op
+    if (op !== '=' && op !== '<' && op !== '<=' && op !== '>' && op !== '>=') return
+    const lc = column(e.left), rc = column(e.right)
+    if (lc !== undefined && e.right.kind === 'const' && e.right.value !== null) {
+      found.push({ kind: 'compare', column: lc, op, value: e.right.value, type: e.right.type })
+    } else if (rc !== undefined && e.left.kind === 'const' && e.left.value !== null) {
+      found.push({ kind: 'compare', column: rc, op: flip[op], value: e.left.value, type: e.left.type })
+    }
+  }
+  preds.forEach(visit)
+  if (found.length === 0) return plan
+  const seen = new Set((plan.filters ?? []).map(f => JSON.stringify(f, (_k, v: unknown) => typeof v === 'bigint' ? `${v}n` : v)))
+  const fresh = found.filter(f => !seen.has(JSON.stringify(f, (_k, v: unknown) => typeof v === 'bigint' ? `${v}n` : v)))
+  return fresh.length === 0 ? plan : { ...plan, filters: [...(plan.filters ?? []), ...fresh] }
 }
