@@ -12,6 +12,7 @@ import { DataChunk, vectorFromValues } from './vector/vector.ts'
 import { Hooks } from './hooks/registry.ts'
 import type { FunctionContext } from './hooks/contracts.ts'
 import { registerBuiltins } from './functions/index.ts'
+import { registerOrderedIndex } from './indexes/ordered-index.ts'
 import { registerBuiltinFormats } from './formats/index.ts'
 import { parse } from './parser/index.ts'
 import type { Statement } from './parser/ast.ts'
@@ -69,6 +70,7 @@ export class Database {
     this.hooks = new Hooks()
     registerBuiltins(this.hooks)
     registerBuiltinFormats(this.hooks)
+    registerOrderedIndex(this.hooks)
     this.catalog = new MemoryCatalog()
     this.transactions = new TransactionManager()
     this.readOnly = options.readOnly ?? false

@@ -36,7 +36,7 @@ const AREA_RULES: Readonly<Record<string, readonly string[] | '*'>> = {
 const CORE_STAGES: readonly (readonly [rank: number, stages: readonly string[]])[] = [
   [0, ['errors.ts', 'types', 'vector', 'hooks', 'functions', 'extensions']],
   [1, ['parser']],
-  [2, ['plan', 'catalog', 'arrow', 'formats']],
+  [2, ['plan', 'catalog', 'indexes', 'arrow', 'formats']],
   // the binder folds constants with the expression evaluator, as DuckDB's binder does
   [3, ['expression']],
   [4, ['binder']],

@@ -9,7 +9,7 @@ import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '.
 import { compileExpression } from '../expression/index.ts'
 import { castVector, canCast, cannotCast } from '../functions/cast.ts'
 import type {
-  AlterTableStatement, ColumnDef, CreateIndexStatement, CreateSchemaStatement, CreateSequenceStatement,
+  AlterTableStatement, ColumnDef, CreateSchemaStatement, CreateSequenceStatement,
   CreateTableStatement, CreateViewStatement, DropStatement, QualifiedName,
 } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
@@ -21,6 +21,7 @@ import { ExprBinder } from './expression.ts'
 import { castTo } from './functions.ts'
 import { resolveTypeName } from './literals.ts'
 import { bindDropFunction } from './extensions.ts'
+import { bindCreateIndex, bindDropIndex } from './indexes.ts'
 import { exprToSql, queryToSql } from './names.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
@@ -188,76 +189,7 @@ export function bindCreateSchema(b: Binder, stmt: CreateSchemaStatement): BoundS
   return { kind: 'command', tag: 'CREATE SCHEMA', run: () => b.ctx.catalog.createSchema(b.ctx.txn, stmt.name, stmt.ifNotExists) }
 }
 
-/**
- * CREATE INDEX: no secondary index structure exists yet, and a plain (non-unique, default-method)
- * index changes no result, so it is checked and accepted without building anything. UNIQUE
- * indexes and index methods from extensions need real support and are refused.
- */
-export function bindCreateIndex(b: Binder, stmt: CreateIndexStatement): BoundStatement {
-  if (stmt.unique) throw notSupported('CREATE UNIQUE INDEX', stmt.pos, 'declare a UNIQUE constraint in CREATE TABLE instead')
-  if (stmt.using !== null && stmt.using !== 'art') {
-    if (b.ctx.hooks.indexType(stmt.using) === undefined) {
-      throw new GrizzlyError(SqlState.undefinedObject, `index method "${stmt.using}" does not exist`, { position: stmt.pos, hint: 'load the extension that provides it' })
-    }
-    throw notSupported(`CREATE INDEX … USING ${stmt.using}`, stmt.pos)
-  }
-  const { catalog, txn } = b.ctx
-  const last = stmt.table[stmt.table.length - 1]!
-  const entry = catalog.require(txn, stmt.table.length >= 2 ? stmt.table[stmt.table.length - 2]! : null, last, stmt.pos)
-  if (entry.kind !== 'table') throw new GrizzlyError(SqlState.wrongObjectType, `"${entry.name}" is not a table`, { position: stmt.pos })
-  const scope = new Scope(null, false)
-  scope.addBinding(entry.name, entry.schema, entry.columns.map((c, i) => ({ id: i, name: c.name, type: c.type })), stmt.pos)
-  const eb = new ExprBinder(b, scope, null, { clause: 'index expressions' })
-  for (const c of stmt.columns) eb.bind(c)
-  const name = stmt.name
-  return {
-    kind: 'command', tag: 'CREATE INDEX',
-    run: () => {
-      if (name === null) return
-      const names = indexNames(b)
-      const key = `${entry.schema}.${name}`.toLowerCase()
-      const existing = names.get(key)
-      if (existing !== undefined && catalog.lookup(txn, entry.schema, existing) !== undefined) {
-        if (stmt.ifNotExists) return
-        throw new GrizzlyError(SqlState.duplicateObject, `index "${name}" already exists`, { position: stmt.pos })
-      }
-      names.set(key, entry.name)
-      txn.onRollback(() => { names.delete(key) })
-    },
-  }
-}
-
-/**
- * Names of the (structure-less) indexes, per catalog, so DROP INDEX and duplicate names behave;
- * an index whose table is gone is gone too.
- */
-const INDEX_NAMES = new WeakMap<object, Map<string, string>>()
-function indexNames(b: Binder): Map<string, string> {
-  let m = INDEX_NAMES.get(b.ctx.catalog)
-  if (m === undefined) { m = new Map(); INDEX_NAMES.set(b.ctx.catalog, m) }
-  return m
-}
-
-function bindDropIndex(b: Binder, stmt: DropStatement): BoundStatement {
-  const { catalog, txn } = b.ctx
-  return {
-    kind: 'command', tag: 'DROP INDEX',
-    run: () => {
-      const names = indexNames(b)
-      for (const n of stmt.names) {
-        const schema = n.length >= 2 ? n[n.length - 2]! : catalog.defaultSchema
-        const key = `${schema}.${n[n.length - 1]!}`.toLowerCase()
-        const table = names.get(key)
-        if (table === undefined || catalog.lookup(txn, schema, table) === undefined) {
-          if (stmt.ifExists) continue
-          throw new GrizzlyError(SqlState.undefinedObject, `index "${n.join('.')}" does not exist`, { position: stmt.pos })
-        }
-        names.delete(key)
-        txn.onRollback(() => { names.set(key, table) })
-      }
-    },
-  }
-}
+export { bindCreateIndex }
 
 export function bindCreateSequence(_b: Binder, stmt: CreateSequenceStatement): BoundStatement {
   throw notSupported('CREATE SEQUENCE', stmt.pos)

@@ -8,6 +8,7 @@ import type { LogicalType, Value } from '../types/types.ts'
 import type { DataChunk } from '../vector/vector.ts'
 import type { BoundExpr } from '../plan/expr.ts'
 import type { Query } from '../parser/ast.ts'
+import type { IndexInstance, IndexTypeDef } from '../hooks/contracts.ts'
 
 export interface ColumnSchema {
   readonly name: string
@@ -74,6 +75,49 @@ export interface TableProvider {
    * with `columns` as in ScanRequest. Optional; engines fall back to scanning ROW_ID_COLUMN.
    */
   fetch?(txn: Transaction, rowIds: BigInt64Array, columns: readonly number[]): DataChunk
+  /** indexes over the current rows (CREATE INDEX ones and the PRIMARY KEY / UNIQUE ones) */
+  tableIndexes?(): readonly TableIndex[]
+  /** true when `txn` sees exactly the current rows, so the rows an index returns are the ones it may read */
+  seesCurrentRows?(txn: Transaction): boolean
+}
+
+/** An index over one table, as the optimizer and the index scan see it. */
+export interface TableIndex {
+  readonly name: string
+  /** table column indexes of the key, in key order */
+  readonly columns: readonly number[]
+  readonly unique: boolean
+  /** index method (btree, hnsw, …); 'constraint' for the hash index of a PRIMARY KEY / UNIQUE */
+  readonly method: string
+  readonly instance: IndexInstance
+  /** false once dropped: a plan that kept it must scan instead */
+  readonly attached: boolean
+}
+
+/** A CREATE INDEX as the catalog keeps it (storage persists these and rebuilds the indexes). */
+export interface IndexDefinition {
+  readonly schema: string
+  readonly name: string
+  readonly table: string
+  /** key column names, in key order */
+  readonly columns: readonly string[]
+  readonly unique: boolean
+  readonly method: string
+  readonly options: ReadonlyMap<string, Value>
+  /** the CREATE INDEX text */
+  readonly sql: string
+}
+
+export interface CreateIndexRequest {
+  readonly name: string
+  readonly table: TableEntry
+  /** table column indexes of the key, in key order */
+  readonly columns: readonly number[]
+  readonly unique: boolean
+  readonly method: IndexTypeDef
+  readonly options: ReadonlyMap<string, Value>
+  readonly sql: string
+  readonly ifNotExists: boolean
 }
 
 export interface TableEntry {
@@ -154,6 +198,12 @@ export interface Catalog {
   /** DROP TABLE / VIEW; wrong object type is 42809 */
   drop(txn: Transaction, kind: 'table' | 'view', schema: string | null, name: string, options: { readonly ifExists: boolean; readonly cascade: boolean }): void
   alterTable(txn: Transaction, table: TableEntry, change: AlterTableChange): void
+  /** CREATE INDEX: builds it over the existing rows; 42P07 when the name is taken, 23505 on a duplicate key */
+  createIndex(txn: Transaction, request: CreateIndexRequest): void
+  /** DROP INDEX; 42704 with did-you-mean when there is no such index (unless ifExists) */
+  dropIndex(txn: Transaction, schema: string | null, name: string, ifExists: boolean): void
+  /** every CREATE INDEX, in creation order per table */
+  indexDefinitions(txn: Transaction): IndexDefinition[]
   /** registers an externally provided table (db.register(name, arrowTable)) in the default schema */
   registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry
 }

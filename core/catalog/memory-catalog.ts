@@ -10,7 +10,7 @@
  */
 import type {
   AlterTableChange, Catalog, CatalogEntry, ColumnSchema, ForeignKeyConstraint, TableDefinition, TableEntry,
-  TableProvider, Transaction, ViewEntry,
+  TableProvider, Transaction, ViewEntry, CreateIndexRequest, IndexDefinition,
 } from './catalog.ts'
 import { GrizzlyError, InternalError, SqlState, assertNever, didYouMean } from '../errors.ts'
 import { MemoryTable } from './memory-table.ts'
@@ -19,6 +19,7 @@ import { addColumn, alterColumnType, dropColumn, replaceColumn } from './table-a
 import { referencedTables } from './view-dependencies.ts'
 import { UncommittedEntries } from './uncommitted-entries.ts'
 import { beginWrite } from './transaction.ts'
+import { alterIndexedTable, createIndex, dropIndex, indexDefinitions } from '../indexes/catalog-indexes.ts'
 import { INVALID_FOREIGN_KEY, ResolvedForeignKey } from './foreign-keys.ts'
 import { isInteger, typeEquals, typeToString } from '../types/types.ts'
 
@@ -241,6 +242,7 @@ export class MemoryCatalog implements Catalog {
     }
     checkForeignKeyAlter(provider, change)
     beginWrite(txn, 'ALTER TABLE')
+    alterIndexedTable(txn, provider, change)
     const columnAt = (i: number): ColumnSchema => {
       const c = provider.columns[i]
       if (c === undefined) throw new InternalError(`ALTER TABLE ${current.name}: no column ${i}`)
@@ -282,6 +284,10 @@ export class MemoryCatalog implements Catalog {
     }
     this.putEntry(txn, schema, tableEntry(schema.name, current.name, provider, current.temporary), undefined, false)
   }
+
+  createIndex(txn: Transaction, request: CreateIndexRequest): void { createIndex(this, txn, request) }
+  dropIndex(txn: Transaction, schema: string | null, name: string, ifExists: boolean): void { dropIndex(this, txn, schema, name, ifExists) }
+  indexDefinitions(txn: Transaction): IndexDefinition[] { return indexDefinitions(this, txn) }
 
   registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry {
     const schema = this.requireSchema(this.defaultSchema)

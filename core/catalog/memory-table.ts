@@ -17,6 +17,8 @@ import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { MemoryTransaction, beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 import { PendingChanges } from './visibility.ts'
+import { ConstraintIndex, TableIndexes } from '../indexes/table-indexes.ts'
+import type { TableIndex } from './catalog.ts'
 
 /** rows per row group: the unit of zone maps and of storage growth */
 export const ROW_GROUP_SIZE = 65536
@@ -49,6 +51,9 @@ export class MemoryTable implements TableProvider {
   foreignKeys: ResolvedForeignKey[] = []
   /** tables whose foreign keys reference this one (itself included for self-references) */
   readonly referencedBy = new Set<MemoryTable>()
+  /** CREATE INDEX indexes, kept in step with the rows */
+  readonly secondary = new TableIndexes()
+  private constraintIndexes: { readonly of: UniqueIndex[]; readonly list: ConstraintIndex[] } | null = null
   private positions = 0
   private deletedRows = 0
   /** what the transaction writing this table changed so far, or null */
@@ -196,6 +201,19 @@ export class MemoryTable implements TableProvider {
     return next
   }
 
+  /** CREATE INDEX indexes, then the PRIMARY KEY / UNIQUE hash indexes (equality on the whole key) */
+  tableIndexes(): readonly TableIndex[] {
+    if (this.constraintIndexes === null || this.constraintIndexes.of !== this.indexes) {
+      const list = this.indexes.map(ix => new ConstraintIndex(
+        `${ix.primary ? 'PRIMARY' : 'UNIQUE'}_${this.name}_${ix.columns.map(c => this.columns[c]!.name).join('_')}`, ix.columns, this, ix))
+      this.constraintIndexes = { of: this.indexes, list }
+    }
+    return this.secondary.list.length === 0 ? this.constraintIndexes.list : [...this.secondary.list, ...this.constraintIndexes.list]
+  }
+
+  /** no other transaction's uncommitted changes and no commit newer than txn's snapshot touch this table */
+  seesCurrentRows(txn: Transaction): boolean { return this.versionsHiddenFrom(txn).length === 0 }
+
   /** @internal after ALTERs that renumber or retype columns the recorded versions no longer apply */
   forgetVersions(): void {
     this.pending = null
@@ -258,6 +276,7 @@ export class MemoryTable implements TableProvider {
     if (this.foreignKeys.length > 0) {
       try { checkChildRows(this, positionRange(start, n)) } catch (e) { this.truncate(start); throw e }
     }
+    try { this.secondary.afterAppend(this, rows, start) } catch (e) { this.truncate(start); throw e }
     txn.onRollback(() => this.truncate(start))
   }
 
@@ -289,6 +308,7 @@ export class MemoryTable implements TableProvider {
 
   /** undo of appends: forgets positions from `length` on */
   private truncate(length: number): void {
+    if (this.secondary.list.length > 0) this.secondary.removeRows(this, positionRange(length, this.positions - length).filter(p => this.isLive(p)))
     for (let p = length; p < this.positions; p++) {
       if (!this.isLive(p)) continue
       for (const index of this.indexes) {
@@ -343,6 +363,7 @@ export class MemoryTable implements TableProvider {
     }
     this.deletedRows += removed.length
     if (removed.length > 0) {
+      this.secondary.removeRows(this, removed)
       pending.recordDelete(removed)
       txn.onRollback(() => this.undelete(removed))
     }
@@ -361,6 +382,7 @@ export class MemoryTable implements TableProvider {
         if (key !== null) index.set(key, position)
       }
     }
+    this.secondary.addRows(this, positions)
   }
 
   private checkRowId(rowId: bigint): number {
@@ -393,11 +415,21 @@ export class MemoryTable implements TableProvider {
     if (this.referencedBy.size > 0) this.checkKeyChanges(positions, columns, values)
     const rekey = this.rekeyForUpdate(positions, columns, values)
     const old = columns.map(c => this.readPositions(c, positions))
+    const reindexed = this.secondary.affectedBy(columns)
+    this.secondary.removeRows(this, positions, reindexed)
     this.writePositions(positions, columns, values, false)
     pending.recordUpdate(positions, columns, old)
     const undo = (): void => {
+      this.secondary.removeRows(this, positions, reindexed)
       this.writePositions(positions, columns, new DataChunk(old, m), true)
       rekey.revert()
+      this.secondary.addRows(this, positions, reindexed)
+    }
+    try { this.secondary.addRows(this, positions, reindexed, true) } catch (e) {
+      this.writePositions(positions, columns, new DataChunk(old, m), true)
+      rekey.revert()
+      this.secondary.addRows(this, positions, reindexed)
+      throw e
     }
     if (this.foreignKeys.some(fk => fk.columns.some(c => columns.includes(c)))) {
       try { checkChildRows(this, positions) } catch (e) { undo(); throw e }

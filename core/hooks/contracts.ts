@@ -16,6 +16,22 @@ export interface FunctionContext {
   /** deterministic random numbers when `SELECT setseed(x)` was called, Math.random otherwise */
   random(): number
   setSeed(seed: number): void
+  /** a type as SQL writes it ('DECIMAL(10,2)', 'INT[]'), resolved through the type hooks; present while binding */
+  resolveType?(name: string): LogicalType
+  /** keeps a row a file reader skipped (ignore_errors + store_rejects) in the named rejects table */
+  storeReject?(table: string, reject: FileReject): void
+}
+
+/** A row a file reader could not read, as DuckDB's reject_errors table lists it. */
+export interface FileReject {
+  readonly file: string
+  readonly line: number
+  /** 1-based column; 0 when the whole row is malformed */
+  readonly column: number
+  readonly columnName: string | null
+  readonly errorType: string
+  readonly error: string
+  readonly csvLine: string
 }
 
 /**
@@ -207,6 +223,12 @@ export interface FormatDef {
   read?(paths: readonly string[], options: ReadonlyMap<string, TableFunctionArg>, ctx: FunctionContext): BoundTableFunction
   /** write chunks to a file */
   write?(path: string, columns: readonly { readonly name: string; readonly type: LogicalType }[], chunks: Iterable<DataChunk>, options: ReadonlyMap<string, TableFunctionArg>): { rows: number }
+  /** the option names `read` accepts (besides filename, hive_partitioning, union_by_name); when given, others are refused with a did-you-mean before `read` runs */
+  readonly options?: readonly string[]
+  /** the option names `write` accepts */
+  readonly writeOptions?: readonly string[]
+  /** read() takes a whole list of files and the shared options (filename, hive_partitioning, union_by_name) itself; otherwise it is given one file at a time */
+  readonly multiFile?: boolean
 }
 
 /**

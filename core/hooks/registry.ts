@@ -93,6 +93,7 @@ export class Hooks {
   cast(from: TypeId, to: TypeId): CastDef | undefined { return this.casts.get(castKey(from, to)) }
   format(name: string): FormatDef | undefined { return this.formats.get(name.toLowerCase()) }
   indexType(name: string): IndexTypeDef | undefined { return this.indexTypes.get(name.toLowerCase()) }
+  indexTypeNames(): string[] { return [...this.indexTypes.keys()] }
   setting(name: string): SettingDef | undefined { return this.settings.get(name.toLowerCase()) }
 
   scalarNames(): string[] { return [...this.scalars.keys()] }

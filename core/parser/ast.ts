@@ -422,6 +422,8 @@ export interface FunctionRef extends NodeBase {
 export interface FileRef extends NodeBase {
   readonly kind: 'file_ref'
   readonly path: string
+  /** FROM ['a.csv', 'b.csv']: every file (path is the first) */
+  readonly paths?: readonly string[]
   readonly alias: TableAlias | null
 }
 
