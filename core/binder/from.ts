@@ -4,16 +4,21 @@
  */
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
-import type { TableFunctionArg } from '../hooks/contracts.ts'
-import type { BaseTableRef, FileRef, FunctionRef, JoinRef, QueryBody, TableAlias, TableRef } from '../parser/ast.ts'
+import type { FunctionContext, TableFunctionArg } from '../hooks/contracts.ts'
+import { readFiles } from '../formats/files.ts'
+import { readFunction, readFunctionNames } from '../formats/functions.ts'
+import { Cursor } from '../parser/cursor.ts'
+import { parseTypeName } from '../parser/type-names.ts'
+import type { BaseTableRef, FileRef, FunctionRef, JoinRef, QueryBody, TableAlias, TableRef, TypeName } from '../parser/ast.ts'
 import type { BoundExpr, ColumnId, OutputColumn } from '../plan/expr.ts'
 import { analyseAsofCondition } from '../plan/asof.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
-import { BOOLEAN, INTEGER } from '../types/types.ts'
+import { BOOLEAN, INTEGER, type LogicalType } from '../types/types.ts'
 import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts'
 import { ExprBinder } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
+import { resolveTypeName } from './literals.ts'
 import { bindBody, bindQuery, castColumns, renameColumns } from './query.ts'
 import { Scope } from './scope.ts'
 
@@ -162,13 +167,13 @@ function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: Q
 function bindTableFunction(b: Binder, ref: FunctionRef, outer: Scope | null, ctes: CteScope | null): BoundFrom {
   const hooks = b.ctx.hooks
   const name = ref.name[ref.name.length - 1]!.toLowerCase()
-  const def = hooks.tableFunction(name)
+  const def = hooks.tableFunction(name) ?? readFunction(name, hooks.allFormats())
   if (def === undefined) {
     if (hooks.scalar(name) !== undefined || hooks.aggregate(name) !== undefined) {
       throw new GrizzlyError(SqlState.wrongObjectType, `${name} is not a table function`, { position: ref.pos, hint: `call it in the SELECT list: SELECT ${name}(…)` })
     }
     throw new GrizzlyError(SqlState.undefinedFunction, `table function ${name} does not exist`, {
-      position: ref.pos, hint: didYouMean(name, hooks.tableFunctionNames()),
+      position: ref.pos, hint: didYouMean(name, [...hooks.tableFunctionNames(), ...readFunctionNames(hooks.allFormats())]),
     })
   }
   if (ref.ordinality) throw notSupported('WITH ORDINALITY', ref.pos)
@@ -193,7 +198,7 @@ function bindTableFunction(b: Binder, ref: FunctionRef, outer: Scope | null, cte
     if (a.kind === 'named_arg') named.set(a.name.toLowerCase(), arg)
     else positional.push(arg)
   }
-  const fn = withPosition(ref.pos, () => def.bind({ positional, named }, b.ctx.fnCtx))
+  const fn = withPosition(ref.pos, () => def.bind({ positional, named }, fileContext(b)))
   const output = b.columns(fn.columns.map(c => c.name), fn.columns.map(c => c.type))
   const plan: LogicalPlan = { kind: 'table_function', name, fn, columns: fn.columns.map((_, i) => i), output }
   return aliased({ plan, names: output.map(c => c.name) }, ref.alias, name, null, outer, ref.pos)
@@ -207,23 +212,30 @@ function withPosition<T>(position: number, f: () => T): T {
 }
 
 function bindFile(b: Binder, ref: FileRef, outer: Scope | null): BoundFrom {
-  const formats = b.ctx.hooks.allFormats()
-  const lower = ref.path.toLowerCase().replace(/\.(gz|zst|zstd|bz2|lz4|snappy)$/, '')
-  const dot = lower.lastIndexOf('.')
-  const ext = dot >= 0 ? lower.slice(dot + 1) : ''
-  const format = formats.find(f => f.read !== undefined && f.extensions.some(e => e.toLowerCase() === ext))
-  if (format === undefined || format.read === undefined) {
-    throw new GrizzlyError(SqlState.featureNotSupported, `no reader for "${ref.path}"`, {
-      position: ref.pos,
-      hint: formats.length === 0 ? 'no file formats are registered' : `readable file types: ${formats.filter(f => f.read).flatMap(f => f.extensions).join(', ')}`,
-    })
-  }
-  const read = format.read.bind(format)
-  const fn = withPosition(ref.pos, () => read([ref.path], new Map(), b.ctx.fnCtx))
+  const paths = ref.paths ?? ref.path
+  const fn = withPosition(ref.pos, () => readFiles(b.ctx.hooks.allFormats(), 'FROM', null, paths, new Map(), fileContext(b)))
   const output = b.columns(fn.columns.map(c => c.name), fn.columns.map(c => c.type))
-  const plan: LogicalPlan = { kind: 'table_function', name: format.name, fn, columns: fn.columns.map((_, i) => i), output }
+  const plan: LogicalPlan = { kind: 'table_function', name: 'read_file', fn, columns: fn.columns.map((_, i) => i), output }
+  // DuckDB names the table after the file, without folders and extensions
   const base = ref.path.replace(/^.*[\\/]/, '').replace(/\..*$/, '')
   return aliased({ plan, names: output.map(c => c.name) }, ref.alias, base, null, outer, ref.pos)
+}
+
+/** The function context for binding table functions and file readers: type names resolve through the hooks. */
+function fileContext(b: Binder): FunctionContext {
+  const resolveType = (name: string): LogicalType => {
+    const p = new Cursor(name)
+    let t: TypeName
+    try {
+      t = parseTypeName(p)
+      if (!p.atEnd()) throw p.unexpected()
+    } catch (e) {
+      throw new GrizzlyError(SqlState.syntaxError, `"${name}" is not a type name`, { hint: "write a type as in CAST, e.g. 'INTEGER', 'DECIMAL(10,2)' or 'VARCHAR[]'", cause: e })
+    }
+    return resolveTypeName(b.ctx.hooks, t)
+  }
+  const ctx: FunctionContext = Object.create(b.ctx.fnCtx as object) as FunctionContext
+  return Object.assign(ctx, { resolveType })
 }
 
 function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundFrom {

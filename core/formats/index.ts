@@ -4,8 +4,10 @@
  */
 import type { Hooks } from '../hooks/registry.ts'
 import { registerParquet } from './parquet/index.ts'
+import { csvFormat } from './csv/index.ts'
 
 export function registerBuiltinFormats(hooks: Hooks): void {
   void hooks
   registerParquet(hooks)
+  hooks.registerFormat(csvFormat)
 }

@@ -1,0 +1,55 @@
+/**
+ * The CSV format as registered: extensions, a sniffer for files without a telling name,
+ * read_csv (one file here; several go through the shared multi-file layer) and the writer.
+ */
+import type { FormatDef, FunctionContext } from '../../hooks/contracts.ts'
+import { readFiles } from '../files.ts'
+import { CSV_OPTION_NAMES, parseCsvOptions } from './options.ts'
+import { type CsvReject, readCsv } from './reader.ts'
+import { resolveTypeName } from '../types.ts'
+import { CSV_WRITE_OPTIONS, writeCsv } from './writer.ts'
+
+/**
+ * Confidence that `head` is CSV text: valid UTF-8 without NUL bytes, with lines that split into
+ * the same number of fields. Low even then, so binary formats' magic bytes win.
+ */
+export function sniffCsv(head: Uint8Array): number {
+  if (head.length === 0) return 0.1
+  if (head.includes(0)) return 0
+  let text: string
+  try { text = new TextDecoder('utf-8', { fatal: true }).decode(head.length > 65536 ? head.subarray(0, 65536) : head, { stream: true }) } catch { return 0 }
+  let controls = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13) controls++
+  }
+  if (controls > 0) return 0
+  const lines = text.split(/\r?\n/).slice(0, 20).filter(l => l !== '')
+  if (lines.length === 0) return 0.1
+  let best = 0
+  for (const d of [',', ';', '|', '\t']) {
+    const counts = lines.map(l => l.split(d).length)
+    if (counts[0]! > 1 && counts.every(c => c === counts[0])) best = Math.max(best, 0.5)
+  }
+  return best === 0 ? 0.2 : best
+}
+
+export function readCsvFiles(paths: readonly string[], options: ReadonlyMap<string, import('../../hooks/contracts.ts').TableFunctionArg>, ctx: FunctionContext,
+  rejects: CsvReject[] = []) {
+  if (paths.length !== 1) return readFiles([csvFormat], 'read_csv', csvFormat, paths, options, ctx)
+  const o = parseCsvOptions('read_csv', options)
+  return readCsv(paths[0]!, o, name => resolveTypeName(name, ctx), r => {
+    if (o.rejectsLimit === 0 || rejects.length < o.rejectsLimit) rejects.push(r)
+    if (o.storeRejects) ctx.storeReject?.(o.rejectsTable, r)
+  })
+}
+
+export const csvFormat: FormatDef = {
+  name: 'csv',
+  extensions: ['csv', 'tsv', 'tbl', 'dat', 'txt', 'psv'],
+  options: [...CSV_OPTION_NAMES],
+  writeOptions: [...CSV_WRITE_OPTIONS],
+  sniff: sniffCsv,
+  read: (paths, options, ctx) => readCsvFiles(paths, options, ctx),
+  write: writeCsv,
+}

@@ -1,0 +1,149 @@
+/**
+ * CSV text input: an uncompressed file is read in blocks through one reused buffer and decoded
+ * as a UTF-8 stream (so a character cut by a block boundary survives); compressed files are
+ * decompressed whole, then handed out in the same pieces. The sniffer's samples come from the
+ * head and from windows spread through the file.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { GrizzlyError, SqlState } from '../../errors.ts'
+import { type Compression, decompress, fileError, sniffCompression, splitCompression } from '../source.ts'
+import type { TextSource } from './tokenizer.ts'
+
+export const BLOCK_SIZE = 1 << 20
+const HEAD_BYTES = 1 << 19
+const WINDOW_BYTES = 1 << 16
+const WINDOWS = 8
+
+function utf8Error(path: string, e: unknown): GrizzlyError {
+  return new GrizzlyError(SqlState.badFileFormat, `"${path}" is not valid UTF-8 text`, {
+    hint: 'is it a CSV file? a binary file (Parquet, a spreadsheet, an archive) needs its own reader; text in another encoding must be converted to UTF-8 first', cause: e,
+  })
+}
+
+function openFile(path: string): number {
+  try {
+    const fd = openSync(path, 'r')
+    if (fstatSync(fd).isDirectory()) { closeSync(fd); throw Object.assign(new Error('directory'), { code: 'EISDIR' }) }
+    return fd
+  } catch (e) { throw fileError(path, e) }
+}
+
+function readAt(path: string, fd: number, buf: Uint8Array, position: number): number {
+  try { return readSync(fd, buf, 0, buf.length, position) } catch (e) { throw fileError(path, e) }
+}
+
+/** The compression to apply: the option, else the magic bytes, else the name. */
+function compressionOf(path: string, head: Uint8Array, option: Compression | 'auto'): Compression {
+  if (option !== 'auto') return option
+  const sniffed = sniffCompression(head)
+  if (sniffed !== 'none') return sniffed
+  const named = splitCompression(path).compression
+  if (named !== 'none' && head.length > 0) {
+    throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is named as ${named} data but is not compressed that way`, { hint: "rename the file, or read it with compression = 'none'" })
+  }
+  return 'none'
+}
+
+export interface CsvInput {
+  readonly path: string
+  readonly size: number
+  readonly compression: Compression
+  /** decompressed bytes, when the file is compressed */
+  readonly whole: Uint8Array | null
+}
+
+export function openInput(path: string, option: Compression | 'auto'): CsvInput {
+  const fd = openFile(path)
+  try {
+    const size = fstatSync(fd).size
+    const head = new Uint8Array(Math.min(size, 4))
+    readAt(path, fd, head, 0)
+    const compression = compressionOf(path, head, option)
+    if (compression === 'none') return { path, size, compression, whole: null }
+    const raw = new Uint8Array(size)
+    readAt(path, fd, raw, 0)
+    const whole = decompress(path, raw, compression)
+    return { path, size: whole.length, compression, whole }
+  } finally { closeSync(fd) }
+}
+
+/** The text of the whole input as pieces of about BLOCK_SIZE bytes. */
+export function textSource(input: CsvInput): { source: TextSource; close: () => void } {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  const decode = (bytes: Uint8Array, last: boolean): string => {
+    try { return decoder.decode(bytes, { stream: !last }) } catch (e) { throw utf8Error(input.path, e) }
+  }
+  if (input.whole !== null) {
+    const whole = input.whole
+    let at = 0
+    return {
+      source: () => {
+        if (at >= whole.length) { if (at === whole.length) { at++; const t = decode(new Uint8Array(0), true); return t === '' ? null : t } return null }
+        const end = Math.min(whole.length, at + BLOCK_SIZE)
+        const t = decode(whole.subarray(at, end), false)
+        at = end
+        return t
+      },
+      close: () => {},
+    }
+  }
+  const fd = openFile(input.path)
+  const buf = new Uint8Array(BLOCK_SIZE)
+  let position = 0
+  let done = false
+  return {
+    source: () => {
+      if (done) return null
+      for (;;) {
+        const n = readAt(input.path, fd, buf, position)
+        position += n
+        if (n === 0) {
+          done = true
+          const t = decode(new Uint8Array(0), true)
+          return t === '' ? null : t
+        }
+        const t = decode(buf.subarray(0, n), false)
+        if (t !== '') return t
+      }
+    },
+    close: () => { if (!done) { done = true } try { closeSync(fd) } catch { /* already closed */ } },
+  }
+}
+
+/** The head of the input (whole when small or when asked) and windows from further in. */
+export function sampleText(input: CsvInput, wholeFile: boolean): { head: string; middles: string[]; headIsAll: boolean } {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  const lenient = new TextDecoder('utf-8')
+  const checkHead = (bytes: Uint8Array, all: boolean): string => {
+    try { return decoder.decode(bytes, { stream: !all }) } catch (e) { throw utf8Error(input.path, e) }
+  }
+  const size = input.size
+  const headIsAll = wholeFile || size <= HEAD_BYTES * 2
+  if (input.whole !== null) {
+    const w = input.whole
+    if (headIsAll) return { head: checkHead(w, true), middles: [], headIsAll }
+    const middles: string[] = []
+    for (let k = 1; k <= WINDOWS; k++) {
+      const at = Math.floor((size - WINDOW_BYTES) * k / WINDOWS)
+      middles.push(lenient.decode(w.subarray(at, at + WINDOW_BYTES)))
+    }
+    return { head: checkHead(w.subarray(0, HEAD_BYTES), false), middles, headIsAll }
+  }
+  const fd = openFile(input.path)
+  try {
+    if (headIsAll) {
+      const all = new Uint8Array(size)
+      readAt(input.path, fd, all, 0)
+      return { head: checkHead(all, true), middles: [], headIsAll }
+    }
+    const head = new Uint8Array(HEAD_BYTES)
+    readAt(input.path, fd, head, 0)
+    const middles: string[] = []
+    const win = new Uint8Array(WINDOW_BYTES)
+    for (let k = 1; k <= WINDOWS; k++) {
+      const n = readAt(input.path, fd, win, Math.floor((size - WINDOW_BYTES) * k / WINDOWS))
+      middles.push(lenient.decode(win.subarray(0, n)))
+    }
+    return { head: checkHead(head, false), middles, headIsAll }
+  } finally { closeSync(fd) }
+}

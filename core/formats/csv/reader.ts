@@ -1,0 +1,321 @@
+/**
+ * read_csv: binds a file to a schema (given, sniffed, or both) and scans it in chunks of
+ * CHUNK_SIZE rows, converting only the columns the query needs. Malformed rows and values that
+ * do not convert fail with 22P04 naming the file, line and column — or, with ignore_errors, are
+ * skipped and kept as rejects.
+ */
+import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
+import type { BoundTableFunction } from '../../hooks/contracts.ts'
+import { BIGINT, BOOLEAN, DATE, DOUBLE, type LogicalType, TIME, TIMESTAMP, VARCHAR, physicalOf, typeToString } from '../../types/types.ts'
+import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder, allocData, gather } from '../../vector/vector.ts'
+import { fastDate, fastDecimal, fastDouble, fastInt, fastTimestamp, slowValue } from './convert.ts'
+import { type CsvInput, openInput, sampleText, textSource } from './input.ts'
+import type { CsvOptions } from './options.ts'
+import { type SniffedType, TYPE_ORDER, sniff } from './sniffer.ts'
+import { CsvTokenizer, type Dialect, ESCAPED, FieldBatch, PLAIN, RECORD_ERRORS, fieldText } from './tokenizer.ts'
+
+export interface CsvReject {
+  readonly file: string
+  readonly line: number
+  /** 1-based column, 0 when the whole row is malformed */
+  readonly column: number
+  readonly columnName: string | null
+  readonly errorType: string
+  readonly error: string
+  readonly csvLine: string
+}
+
+export interface CsvSchema {
+  readonly dialect: Dialect
+  readonly header: boolean
+  readonly columns: readonly { readonly name: string; readonly type: LogicalType }[]
+  readonly dateFormat: string | null
+  readonly timestampFormat: string | null
+}
+
+const SNIFFED: Readonly<Record<SniffedType, LogicalType>> = { BOOLEAN, BIGINT, DOUBLE, TIME, DATE, TIMESTAMP, VARCHAR }
+
+const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
+
+/** Column names as DuckDB makes them: empty → columnN, duplicates → name_1, optional normalising. */
+export function columnNames(raw: readonly (string | undefined)[], width: number, normalize: boolean): string[] {
+  const pad = String(Math.max(width - 1, 0)).length
+  const out: string[] = []
+  const seen = new Set<string>()
+  for (let i = 0; i < width; i++) {
+    let name = raw[i]?.trim() ?? ''
+    if (name === '') name = `column${String(i).padStart(pad, '0')}`
+    if (normalize) {
+      name = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_')
+      if (/^[0-9]/.test(name)) name = `_${name}`
+    }
+    let unique = name, k = 1
+    while (seen.has(unique.toLowerCase())) unique = `${name}_${k++}`
+    seen.add(unique.toLowerCase())
+    out.push(unique)
+  }
+  return out
+}
+
+export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name: string) => LogicalType): CsvSchema {
+  const candidates = o.autoTypeCandidates === null ? TYPE_ORDER : [...o.autoTypeCandidates.map(c => {
+    const t = resolveType(c)
+    const id = t.id === 'INTEGER' || t.id === 'SMALLINT' || t.id === 'TINYINT' ? 'BIGINT' : t.id === 'REAL' || t.id === 'DECIMAL' ? 'DOUBLE' : t.id
+    if (!(TYPE_ORDER as readonly string[]).includes(id)) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `auto_type_candidates cannot hold ${typeToString(t)}`, { hint: `choose among ${TYPE_ORDER.join(', ')}` })
+    }
+    return id as SniffedType
+  }), 'VARCHAR' as const].sort((a, b) => TYPE_ORDER.indexOf(a) - TYPE_ORDER.indexOf(b))
+  let dialect: Dialect = { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment: code(o.comment, -1) }
+  let header = o.header ?? false
+  let names: string[]
+  let types: LogicalType[]
+  let dateFormat = o.dateFormat, timestampFormat = o.timestampFormat
+  if (o.autoDetect) {
+    const sample = sampleText(input, o.sampleSize < 0)
+    const head = skipLines(sample.head, o.skip)
+    const s = sniff({ head, middles: sample.middles, headIsAll: sample.headIsAll }, {
+      delimiter: o.delimiter, quote: o.quote, escape: o.escape, comment: o.comment, header: o.header, nullStrings: o.nullStrings,
+      sampleSize: o.sampleSize, decimalSeparator: o.decimalSeparator, dateFormat: o.dateFormat, timestampFormat: o.timestampFormat,
+      maxLineSize: o.maxLineSize, candidates,
+    })
+    dialect = s.dialect
+    header = s.header
+    dateFormat = s.dateFormat; timestampFormat = s.timestampFormat
+    const width = o.columns?.length ?? s.types.length
+    names = columnNames(s.names, width, o.normalizeNames)
+    types = s.types.map(t => o.allVarchar ? VARCHAR : SNIFFED[t])
+    if (width === 0 && o.columns === null && o.names === null) {
+      throw new GrizzlyError(SqlState.badFileFormat, `"${input.path}" is empty: there are no columns to read`, {
+        hint: "give the columns, e.g. read_csv('file.csv', columns = {'a': 'INTEGER'})",
+      })
+    }
+  } else {
+    names = []
+    types = []
+  }
+  if (o.columns !== null) {
+    names = o.columns.map(c => c.name)
+    types = o.columns.map(c => resolveType(c.type))
+  }
+  if (o.names !== null) {
+    if (types.length === 0) types = o.names.map(() => VARCHAR)
+    if (o.names.length > types.length) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `names lists ${o.names.length} columns but the file has ${types.length}`, { hint: 'give at most one name per column' })
+    }
+    names = [...o.names, ...names.slice(o.names.length)]
+    while (names.length < types.length) names.push(`column${names.length}`)
+  }
+  for (const [key, typeName] of o.types) {
+    const t = resolveType(typeName)
+    let index: number
+    if (typeof key === 'number') {
+      index = key
+      if (index >= types.length) throw new GrizzlyError(SqlState.invalidParameterValue, `types lists ${o.types.size} types but the file has ${types.length} columns`, { hint: 'give at most one type per column, or name the columns: types = {\'col\': \'TYPE\'}' })
+    } else {
+      index = names.findIndex(n => n.toLowerCase() === key.toLowerCase())
+      if (index < 0) {
+        throw new GrizzlyError(SqlState.undefinedColumn, `types names column "${key}", which the file does not have`, { hint: didYouMean(key, names) ?? `the columns are ${names.join(', ')}` })
+      }
+    }
+    types[index] = t
+  }
+  return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), dateFormat, timestampFormat }
+}
+
+function skipLines(text: string, n: number): string {
+  let at = 0
+  for (let k = 0; k < n; k++) {
+    const nl = text.indexOf('\n', at)
+    if (nl < 0) return ''
+    at = nl + 1
+  }
+  return at === 0 ? text : text.slice(at)
+}
+
+/** Binds one CSV file: the schema now, the rows when scanned. */
+export function readCsv(path: string, o: CsvOptions, resolveType: (name: string) => LogicalType, onReject: (r: CsvReject) => void): BoundTableFunction {
+  const input = openInput(path, o.compression)
+  const schema = bindCsvSchema(input, o, resolveType)
+  return {
+    columns: schema.columns,
+    estimatedRows: Math.max(1, Math.round(input.size / 64)),
+    scan: (wanted) => scanCsv(input, schema, o, wanted, onReject),
+  }
+}
+
+function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: readonly number[], onReject: (r: CsvReject) => void): Iterable<DataChunk> {
+  const { source, close } = textSource(input)
+  try {
+    const tok = new CsvTokenizer(schema.dialect, source, input.path, o.maxLineSize)
+    if (o.skip > 0) tok.skipLines(o.skip)
+    const batch = new FieldBatch()
+    if (schema.header) tok.next(batch, 1)
+    const conv = new Converter(input.path, schema, o, onReject)
+    while (tok.next(batch, CHUNK_SIZE)) {
+      const chunk = conv.convert(batch, wanted)
+      if (chunk.size > 0) yield chunk
+    }
+  } finally { close() }
+}
+
+class Converter {
+  private readonly path: string
+  private readonly schema: CsvSchema
+  private readonly o: CsvOptions
+  private readonly onReject: (r: CsvReject) => void
+  private readonly width: number
+  private readonly defaultNull: boolean
+  private readonly sep: number
+  private rejected: Uint8Array | null = null
+
+  constructor(path: string, schema: CsvSchema, o: CsvOptions, onReject: (r: CsvReject) => void) {
+    this.path = path
+    this.schema = schema
+    this.o = o
+    this.onReject = onReject
+    this.width = schema.columns.length
+    this.defaultNull = o.nullStrings.length === 1 && o.nullStrings[0] === ''
+    this.sep = o.decimalSeparator.charCodeAt(0)
+  }
+
+  convert(b: FieldBatch, wanted: readonly number[]): DataChunk {
+    const n = b.records
+    this.rejected = null
+    const rf = b.recordFirst
+    for (let r = 0; r < n; r++) {
+      const count = rf[r + 1]! - rf[r]!
+      const err = b.recordError[r]!
+      if (count === this.width && err === 0) continue
+      if (err !== 0) this.reject(b, r, 0, 'INVALID_UNICODE', RECORD_ERRORS[err as 1], 'fix the quoting of that line')
+      else if (count < this.width && !this.o.nullPadding) {
+        this.reject(b, r, count + 1, 'MISSING COLUMNS', `expected ${this.width} columns but found ${count}`, 'pass null_padding = true to read missing values as NULL')
+      } else if (count > this.width) {
+        this.reject(b, r, this.width + 1, 'TOO MANY COLUMNS', `expected ${this.width} columns but found ${count}`, 'check the delimiter, or quote values that contain it')
+      }
+    }
+    const vectors = wanted.map(j => this.column(b, j, n))
+    if (this.rejected === null) return new DataChunk(vectors, n)
+    const keep: number[] = []
+    for (let r = 0; r < n; r++) if (this.rejected[r] === 0) keep.push(r)
+    const sel = Int32Array.from(keep)
+    return new DataChunk(vectors.map(v => gather(v, sel)), keep.length)
+  }
+
+  private reject(b: FieldBatch, r: number, column: number, errorType: string, message: string, hint: string): void {
+    const line = b.recordLine[r]!
+    const name = column >= 1 ? this.schema.columns[column - 1]?.name ?? null : null
+    const where = `line ${line}${name !== null ? `, column "${name}"` : ''} of "${this.path}"`
+    if (!this.o.ignoreErrors) {
+      throw new GrizzlyError(SqlState.badFileFormat, `${message} at ${where}`, { hint: `${hint}; or pass ignore_errors = true to skip such rows` })
+    }
+    if (this.rejected === null) this.rejected = new Uint8Array(b.records)
+    if (this.rejected[r] === 1) return
+    this.rejected[r] = 1
+    const first = b.recordFirst[r]!, last = b.recordFirst[r + 1]! - 1
+    const csvLine = last >= first ? b.text.slice(Math.max(0, b.starts[first]! - 1), Math.min(b.text.length, b.ends[last]! + 1)).replace(/[\r\n]+$/, '') : ''
+    this.onReject({ file: this.path, line, column, columnName: name, errorType, error: `${message}`, csvLine })
+  }
+
+  private isNull(b: FieldBatch, fi: number): boolean {
+    const s = b.starts[fi]!, e = b.ends[fi]!
+    const flag = b.flags[fi]!
+    if (flag !== PLAIN && !this.o.allowQuotedNulls) return false
+    if (this.defaultNull) return s === e
+    const t = flag === ESCAPED ? fieldText(b, fi, this.schema.dialect.quote, this.schema.dialect.escape) : b.text.slice(s, e)
+    return this.o.nullStrings.includes(t)
+  }
+
+  private badValue(b: FieldBatch, r: number, j: number, fi: number, type: LogicalType, e: unknown): void {
+    if (!(e instanceof GrizzlyError)) throw e
+    const text = fieldText(b, fi, this.schema.dialect.quote, this.schema.dialect.escape)
+    this.reject(b, r, j + 1, 'CAST', `could not convert "${text.length > 80 ? text.slice(0, 80) + '…' : text}" to ${typeToString(type)}`,
+      `set the column's type, e.g. types = {'${this.schema.columns[j]!.name}': 'VARCHAR'}, or sniff more rows with sample_size = -1`)
+  }
+
+  private column(b: FieldBatch, j: number, n: number): Vector {
+    const type = this.schema.columns[j]!.type
+    const rf = b.recordFirst
+    const text = b.text
+    const starts = b.starts, ends = b.ends, flags = b.flags
+    let validity: Uint8Array | null = null
+    const setNull = (r: number): void => { if (validity === null) validity = new Uint8Array(n).fill(1); validity[r] = 0 }
+    const { quote, escape } = this.schema.dialect
+    const slow = (r: number, fi: number): unknown => {
+      try {
+        return slowValue(fieldText(b, fi, quote, escape), type, this.schema.dateFormat, this.schema.timestampFormat, this.o.decimalSeparator)
+      } catch (e) { this.badValue(b, r, j, fi, type, e); setNull(r); return null }
+    }
+    const physical = physicalOf(type)
+    const sep = this.sep
+    const fastType = type.id === 'INTEGER' || type.id === 'SMALLINT' || type.id === 'TINYINT' || type.id === 'BIGINT' || type.id === 'DOUBLE'
+      || (type.id === 'DECIMAL' && physical === 'f64') || type.id === 'VARCHAR' || type.id === 'DATE' || type.id === 'TIMESTAMP' || type.id === 'BOOLEAN'
+    if (!fastType) {
+      const builder = new VectorBuilder(type, n)
+      for (let r = 0; r < n; r++) {
+        const fi = rf[r]! + j
+        if (fi >= rf[r + 1]! || this.isNull(b, fi)) { builder.push(null); continue }
+        const v = slow(r, fi)
+        builder.push(v as never)
+      }
+      const v = builder.finish()
+      return v
+    }
+    const data = allocData(physical, n)
+    const dateFormatted = this.schema.dateFormat !== null, tsFormatted = this.schema.timestampFormat !== null
+    for (let r = 0; r < n; r++) {
+      const fi = rf[r]! + j
+      if (fi >= rf[r + 1]! || this.isNull(b, fi)) { setNull(r); continue }
+      const s = starts[fi]!, e = ends[fi]!
+      const escaped = flags[fi] === ESCAPED
+      switch (type.id) {
+        case 'BIGINT': {
+          const x = escaped ? Number.NaN : fastInt(text, s, e)
+          if (x === x) (data as BigInt64Array)[r] = BigInt(x)
+          else { const v = slow(r, fi); if (v !== null) (data as BigInt64Array)[r] = v as bigint }
+          break
+        }
+        case 'INTEGER': case 'SMALLINT': case 'TINYINT': {
+          const x = escaped ? Number.NaN : fastInt(text, s, e)
+          if (x === x && x >= -2147483648 && x <= 2147483647 && type.id === 'INTEGER') (data as Int32Array)[r] = x
+          else { const v = slow(r, fi); if (v !== null) (data as Int32Array)[r] = v as number }
+          break
+        }
+        case 'DOUBLE': {
+          const x = escaped ? Number.NaN : fastDouble(text, s, e, sep)
+          if (x === x) (data as Float64Array)[r] = x
+          else { const v = slow(r, fi); if (v !== null) (data as Float64Array)[r] = v as number }
+          break
+        }
+        case 'DECIMAL': {
+          const x = escaped ? Number.NaN : fastDecimal(text, s, e, type.scale, sep)
+          if (x === x && Math.abs(x) < 10 ** type.width) (data as Float64Array)[r] = x
+          else { const v = slow(r, fi); if (v !== null) (data as Float64Array)[r] = v as number }
+          break
+        }
+        case 'DATE': {
+          const x = escaped || dateFormatted ? Number.NaN : fastDate(text, s, e)
+          if (x === x) (data as Int32Array)[r] = x
+          else { const v = slow(r, fi); if (v !== null) (data as Int32Array)[r] = v as number }
+          break
+        }
+        case 'TIMESTAMP': {
+          const x = escaped || tsFormatted ? Number.NaN : fastTimestamp(text, s, e)
+          if (x === x) (data as Float64Array)[r] = x
+          else { const v = slow(r, fi); if (v !== null) (data as Float64Array)[r] = v as number }
+          break
+        }
+        case 'BOOLEAN': {
+          const v = slow(r, fi)
+          if (v !== null) (data as Uint8Array)[r] = v === true ? 1 : 0
+          break
+        }
+        case 'VARCHAR':
+          (data as string[])[r] = escaped ? fieldText(b, fi, quote, escape) : text.slice(s, e)
+          break
+        default: break
+      }
+    }
+    return new Vector(type, n, data, validity)
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The CSV sniffer, following DuckDB's: pick the dialect (delimiter, quote, escape) whose first
+ * rows split into the most consistent number of columns, then per column the most specific type
+ * that every sampled value fits (BOOLEAN, BIGINT, DOUBLE, TIME, DATE, TIMESTAMP, else VARCHAR),
+ * then decide on a header: the first row is one when it does not fit the types of the rest.
+ */
+import { strptime } from '../../types/datetime-format.ts'
+import { parseDate, parseTime, parseTimestamp } from '../../types/parse.ts'
+import { CsvTokenizer, type Dialect, FieldBatch, fieldText } from './tokenizer.ts'
+
+export type SniffedType = 'BOOLEAN' | 'BIGINT' | 'DOUBLE' | 'TIME' | 'DATE' | 'TIMESTAMP' | 'VARCHAR'
+
+/** Most specific first: a value fitting several candidates takes the first. */
+export const TYPE_ORDER: readonly SniffedType[] = ['BOOLEAN', 'BIGINT', 'DOUBLE', 'TIME', 'DATE', 'TIMESTAMP', 'VARCHAR']
+
+/** Date and timestamp layouts tried after ISO, in DuckDB's order (day first before month first). */
+const DATE_FORMATS = ['%d-%m-%Y', '%m-%d-%Y', '%d/%m/%Y', '%m/%d/%Y', '%d.%m.%Y', '%m.%d.%Y', '%Y/%m/%d', '%Y.%m.%d', '%d-%m-%y', '%m-%d-%y', '%d/%m/%y', '%m/%d/%y']
+const TIME_SUFFIXES = [' %H:%M:%S', ' %H:%M:%S.%f', ' %H:%M', ' %I:%M:%S %p', ' %I:%M %p']
+
+export interface SniffResult {
+  readonly dialect: Dialect
+  readonly header: boolean
+  readonly names: readonly string[]
+  readonly types: readonly SniffedType[]
+  /** a strptime format when a column of dates / timestamps is not ISO */
+  readonly dateFormat: string | null
+  readonly timestampFormat: string | null
+  /** rows in the first sample (for tests and estimates) */
+  readonly sampledRows: number
+}
+
+export interface SniffInput {
+  /** text from the start of the file (after `skip` lines) */
+  readonly head: string
+  /** text from further into the file, each starting at an arbitrary byte */
+  readonly middles: readonly string[]
+  /** whether `head` is the whole file */
+  readonly headIsAll: boolean
+}
+
+export interface SniffOptions {
+  readonly delimiter: string | null
+  readonly quote: string | null
+  readonly escape: string | null
+  readonly comment: string | null
+  readonly header: boolean | null
+  readonly nullStrings: readonly string[]
+  readonly sampleSize: number
+  readonly decimalSeparator: string
+  readonly dateFormat: string | null
+  readonly timestampFormat: string | null
+  readonly maxLineSize: number
+  readonly candidates: readonly SniffedType[]
+}
+
+const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
+
+/** Records of `text` under `d`; stops at `limit` records. null when the text cannot be split so. */
+function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number): string[][] | null {
+  let given = false
+  // an incomplete tail (a cut-off sample) is dropped rather than read to the end
+  const source = (): string | null => { if (given) return null; given = true; return text }
+  const tok = new CsvTokenizer(d, source, 'sample', maxLineSize)
+  const batch = new FieldBatch()
+  const out: string[][] = []
+  try {
+    while (out.length < limit && tok.next(batch, Math.min(limit - out.length, 4096))) {
+      for (let r = 0; r < batch.records; r++) {
+        const row: string[] = []
+        for (let f = batch.recordFirst[r]!; f < batch.recordFirst[r + 1]!; f++) row.push(fieldText(batch, f, d.quote, d.escape))
+        out.push(row)
+      }
+    }
+  } catch {
+    if (complete || out.length === 0) return null
+  }
+  // the last record of a cut-off sample may itself be cut
+  if (!complete && out.length > 1) out.pop()
+  return out
+}
+
+function modeCount(rows: readonly string[][]): { width: number; consistent: number } {
+  const counts = new Map<number, number>()
+  for (const r of rows) counts.set(r.length, (counts.get(r.length) ?? 0) + 1)
+  let width = 0, best = -1
+  for (const [w, n] of counts) if (n > best || (n === best && w > width)) { width = w; best = n }
+  return { width, consistent: best }
+}
+
+export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
+  const delims = o.delimiter !== null ? [o.delimiter] : [',', '|', ';', '\t']
+  const quotes = o.quote !== null ? [o.quote] : ['"', "'"]
+  const comment = code(o.comment, -1)
+  let best: Dialect | null = null
+  let bestScore = -1, bestWidth = 0
+  // the first rows decide the dialect, as DuckDB does
+  const head = input.head.length > 1 << 20 ? input.head.slice(0, 1 << 20) : input.head
+  for (const q of quotes) {
+    for (const dl of delims) {
+      const quote = code(q, 34)
+      const escapes = o.escape !== null ? [code(o.escape, -1)] : [quote, 92]
+      for (const escape of escapes) {
+        const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
+        const rows = records(head, d, 200, input.headIsAll, o.maxLineSize)
+        if (rows === null) continue
+        const { width, consistent } = modeCount(rows)
+        if (consistent > bestScore || (consistent === bestScore && width > bestWidth)) {
+          best = d; bestScore = consistent; bestWidth = width
+        }
+      }
+    }
+  }
+  return best ?? { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment }
+}
+
+function isNull(v: string, o: SniffOptions): boolean { return o.nullStrings.includes(v) }
+
+const BOOL_TEXT = /^(?:true|false|t|f)$/i
+const INT_TEXT = /^[+-]?\d+$/
+const DOUBLE_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+const TIME_TEXT = /^\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/
+const ISO_DATE_TEXT = /^\d{4}-\d{1,2}-\d{1,2}$/
+const ISO_TIMESTAMP_TEXT = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/
+const BIGINT_LIMIT = 9223372036854775807n
+
+function fits(type: SniffedType, v: string, o: SniffOptions, col: ColumnState): boolean {
+  switch (type) {
+    case 'BOOLEAN': return BOOL_TEXT.test(v)
+    case 'BIGINT': {
+      if (!INT_TEXT.test(v)) return false
+      if (v.length < 18) return true
+      const b = BigInt(v)
+      return b <= BIGINT_LIMIT && b >= -BIGINT_LIMIT - 1n
+    }
+    case 'DOUBLE': return DOUBLE_TEXT.test(o.decimalSeparator === ',' ? v.replace(',', '.') : v) && (o.decimalSeparator !== ',' || !v.includes('.'))
+    case 'TIME': if (!TIME_TEXT.test(v)) return false; try { parseTime(v); return true } catch { return false }
+    case 'DATE': return fitsFormat(v, col.dateFormats, o.dateFormat, true)
+    case 'TIMESTAMP': return fitsFormat(v, col.timestampFormats, o.timestampFormat, false)
+    case 'VARCHAR': return true
+  }
+}
+
+/** Narrows the column's remaining layouts to those that read `v`; false when none does. */
+function fitsFormat(v: string, formats: string[], given: string | null, date: boolean): boolean {
+  if (given !== null) { try { strptime(v, given); return true } catch { return false } }
+  const kept = formats.filter(f => {
+    try {
+      if (f === 'iso') {
+        if (!(date ? ISO_DATE_TEXT : ISO_TIMESTAMP_TEXT).test(v)) return false
+        if (date) parseDate(v); else parseTimestamp(v)
+        return true
+      }
+      strptime(v, f)
+      return true
+    } catch { return false }
+  })
+  if (kept.length === 0) return false
+  formats.length = 0
+  formats.push(...kept)
+  return true
+}
+
+class ColumnState {
+  /** candidates still possible, in TYPE_ORDER */
+  alive: SniffedType[]
+  dateFormats: string[] = ['iso', ...DATE_FORMATS]
+  timestampFormats: string[] = ['iso', ...DATE_FORMATS.flatMap(f => TIME_SUFFIXES.map(t => f + t))]
+  seen = false
+  constructor(candidates: readonly SniffedType[]) { this.alive = [...candidates] }
+  observe(v: string, o: SniffOptions): void {
+    this.seen = true
+    this.alive = this.alive.filter(t => fits(t, v, o, this))
+  }
+  type(): SniffedType {
+    if (!this.seen) return 'VARCHAR'
+    return this.alive[0] ?? 'VARCHAR'
+  }
+}
+
+/** Types of rows (already split); `fromRow` skips a header. */
+function columnTypes(rows: readonly string[][], width: number, fromRow: number, o: SniffOptions): ColumnState[] {
+  const cols = Array.from({ length: width }, () => new ColumnState(o.candidates))
+  for (let r = fromRow; r < rows.length; r++) {
+    const row = rows[r]!
+    if (row.length !== width) continue
+    for (let c = 0; c < width; c++) {
+      const v = row[c]!
+      if (!isNull(v, o)) cols[c]!.observe(v, o)
+    }
+  }
+  return cols
+}
+
+export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
+  const dialect = sniffDialect(input, o)
+  const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize
+  const headRows = records(input.head, dialect, limit, input.headIsAll, o.maxLineSize) ?? []
+  const { width } = modeCount(headRows)
+  const rows = headRows.slice()
+  for (const m of input.middles) {
+    // a middle sample starts mid-line: drop the part before the first line break
+    const nl = m.indexOf('\n')
+    if (nl < 0) continue
+    const more = records(m.slice(nl + 1), dialect, Math.max(1, Math.floor(limit / 10)), false, o.maxLineSize)
+    if (more !== null) for (const r of more) if (r.length === width) rows.push(r)
+  }
+  let header = o.header
+  let cols = columnTypes(rows, width, 1, o)
+  if (header === null) {
+    const first = headRows[0]
+    if (first === undefined) header = false
+    else {
+      const types = cols.map(c => c.type())
+      if (types.every(t => t === 'VARCHAR')) {
+        // nothing typed to compare with: a first row without empty names reads as a header
+        header = first.every(v => v !== '')
+      } else {
+        header = types.some((t, i) => {
+          const v = first[i]
+          if (v === undefined || t === 'VARCHAR' || isNull(v, o)) return false
+          const probe = new ColumnState([t])
+          probe.dateFormats = [...cols[i]!.dateFormats]
+          probe.timestampFormats = [...cols[i]!.timestampFormats]
+          probe.observe(v, o)
+          return probe.alive.length === 0
+        })
+      }
+    }
+  }
+  if (!header) cols = columnTypes(rows, width, 0, o)
+  const first = headRows[0] ?? []
+  const names = header ? first.slice(0, width) : []
+  const types = cols.map(c => c.type())
+  let dateFormat = o.dateFormat, timestampFormat = o.timestampFormat
+  cols.forEach((c, i) => {
+    if (types[i] === 'DATE' && dateFormat === null && c.dateFormats[0] !== 'iso') dateFormat = c.dateFormats[0] ?? null
+    if (types[i] === 'TIMESTAMP' && timestampFormat === null && c.timestampFormats[0] !== 'iso') timestampFormat = c.timestampFormats[0] ?? null
+  })
+  return { dialect, header, names, types, dateFormat, timestampFormat, sampledRows: headRows.length }
+}

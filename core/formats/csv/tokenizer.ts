@@ -1,0 +1,260 @@
+/**
+ * Splits CSV text into records and fields without building per-row objects: a batch holds the
+ * text and, per field, its start/end offsets and a flag; per record, its first field and line.
+ * Text arrives in pieces (blocks of a file); a record cut by a piece boundary is re-read once
+ * the next piece is appended, so quoted fields and CRLF pairs may span blocks.
+ */
+import { GrizzlyError, SqlState } from '../../errors.ts'
+
+export interface Dialect {
+  /** char codes; -1 = none */
+  readonly delimiter: number
+  readonly quote: number
+  readonly escape: number
+  readonly comment: number
+}
+
+/** Field flags: how the text between start and end must be read. */
+export const PLAIN = 0
+export const QUOTED = 1
+/** quoted with doubled quotes or escapes inside: unescape before use */
+export const ESCAPED = 2
+
+export class FieldBatch {
+  text = ''
+  starts = new Int32Array(1024)
+  ends = new Int32Array(1024)
+  flags = new Uint8Array(1024)
+  /** per record: index of its first field; entry `records` is the end of the last */
+  recordFirst = new Int32Array(1025)
+  recordLine = new Float64Array(1024)
+  /** per record: a malformed-record message index (0 = fine) */
+  recordError = new Uint8Array(1024)
+  records = 0
+  fields = 0
+
+  reset(): void { this.records = 0; this.fields = 0; this.recordFirst[0] = 0 }
+
+  growFields(): void {
+    const n = this.starts.length * 2
+    const s = new Int32Array(n); s.set(this.starts); this.starts = s
+    const e = new Int32Array(n); e.set(this.ends); this.ends = e
+    const f = new Uint8Array(n); f.set(this.flags); this.flags = f
+  }
+
+  ensureRecords(n: number): void {
+    if (n < this.recordLine.length) return
+    const cap = Math.max(n + 1, this.recordLine.length * 2)
+    const rf = new Int32Array(cap + 1); rf.set(this.recordFirst); this.recordFirst = rf
+    const rl = new Float64Array(cap); rl.set(this.recordLine); this.recordLine = rl
+    const re = new Uint8Array(cap); re.set(this.recordError); this.recordError = re
+  }
+}
+
+export const RECORD_ERRORS = ['', 'a character follows the closing quote of a value'] as const
+
+/** A source of text pieces; null at the end. */
+export type TextSource = () => string | null
+
+export class CsvTokenizer {
+  private text = ''
+  private pos = 0
+  private eof = false
+  /** line number of the character at `pos` (1-based) */
+  line = 1
+  private readonly d: Dialect
+  private readonly source: TextSource
+  private readonly path: string
+  private readonly maxLineSize: number
+
+  constructor(dialect: Dialect, source: TextSource, path: string, maxLineSize: number) {
+    this.d = dialect
+    this.source = source
+    this.path = path
+    this.maxLineSize = maxLineSize
+  }
+
+  /** Skips `n` lines (the `skip` option), counting physical lines, not records. */
+  skipLines(n: number): void {
+    let skipped = 0
+    while (skipped < n) {
+      const nl = this.text.indexOf('\n', this.pos)
+      if (nl < 0) {
+        if (!this.pull()) { this.pos = this.text.length; return }
+        continue
+      }
+      this.pos = nl + 1; this.line++; skipped++
+    }
+  }
+
+  private pull(): boolean {
+    if (this.eof) return false
+    const piece = this.source()
+    if (piece === null) { this.eof = true; return false }
+    this.text = this.pos > 0 ? this.text.slice(this.pos) + piece : this.text + piece
+    this.pos = 0
+    return true
+  }
+
+  /** True when more text (or the end) must be seen before the record at `start` can be read. */
+  private needMore(start: number): boolean {
+    if (this.eof) return false
+    if (this.text.length - start > this.maxLineSize) {
+      throw new GrizzlyError(SqlState.badFileFormat, `line ${this.line} of "${this.path}" is longer than max_line_size (${this.maxLineSize} bytes)`, {
+        hint: 'raise max_line_size, or check the quote character: an unclosed quote makes the rest of the file one value',
+      })
+    }
+    return true
+  }
+
+  /**
+   * Reads up to `maxRecords` records into `batch` (offsets into batch.text). Returns false
+   * when the input is exhausted and no record was read.
+   */
+  next(batch: FieldBatch, maxRecords: number): boolean {
+    batch.reset()
+    // drop the consumed prefix so offsets start small and old text can be freed
+    if (this.pos > 0) { this.text = this.text.slice(this.pos); this.pos = 0 }
+    if (this.text.length === 0 && !this.pull()) return false
+    const { delimiter, quote, escape, comment } = this.d
+    batch.ensureRecords(maxRecords)
+    while (batch.records < maxRecords) {
+      const recordStart = this.pos
+      const startLine = this.line
+      const firstField = batch.fields
+      let text = this.text
+      let n = text.length
+      let pos = this.pos
+      let line = this.line
+      if (pos >= n) {
+        if (this.needMore(pos) && this.pull()) continue
+        break
+      }
+      let c = text.charCodeAt(pos)
+      // blank lines and comment lines are not records
+      if (c === 10 || c === 13) {
+        if (c === 13 && pos + 1 >= n && this.needMore(pos) && this.pull()) continue
+        pos += c === 13 && text.charCodeAt(pos + 1) === 10 ? 2 : 1
+        this.pos = pos; this.line = line + 1
+        continue
+      }
+      if (c === comment) {
+        const nl = text.indexOf('\n', pos)
+        if (nl < 0) {
+          if (this.needMore(pos) && this.pull()) continue
+          this.pos = n; break
+        }
+        this.pos = nl + 1; this.line = line + 1
+        continue
+      }
+      let incomplete = false
+      let bad = 0
+      fields: for (;;) {
+        if (batch.fields >= batch.starts.length) batch.growFields()
+        const fi = batch.fields
+        if (pos < n && text.charCodeAt(pos) === quote) {
+          pos++
+          const s = pos
+          let flag = QUOTED
+          for (;;) {
+            if (pos >= n) { incomplete = true; break fields }
+            c = text.charCodeAt(pos)
+            if (c === quote) {
+              if (pos + 1 >= n && !this.eof) { incomplete = true; break fields }
+              if (escape === quote && text.charCodeAt(pos + 1) === quote) { pos += 2; flag = ESCAPED; continue }
+              break
+            }
+            if (c === escape) {
+              if (pos + 1 >= n) { incomplete = true; break fields }
+              if (text.charCodeAt(pos + 1) === 10) line++
+              pos += 2; flag = ESCAPED; continue
+            }
+            if (c === 10) line++
+            pos++
+          }
+          batch.starts[fi] = s; batch.ends[fi] = pos; batch.flags[fi] = flag
+          pos++
+          // anything between the closing quote and the delimiter makes the record malformed
+          if (pos < n) {
+            c = text.charCodeAt(pos)
+            if (c !== delimiter && c !== 10 && c !== 13) {
+              let k = pos
+              while (k < n && (c = text.charCodeAt(k)) !== delimiter && c !== 10 && c !== 13) k++
+              if (k >= n && !this.eof) { incomplete = true; break fields }
+              // trailing spaces after a quote are harmless
+              if (text.slice(pos, k).trim() !== '') bad = 1
+              pos = k
+            }
+          }
+        } else {
+          const s = pos
+          while (pos < n && (c = text.charCodeAt(pos)) !== delimiter && c !== 10 && c !== 13) pos++
+          if (pos >= n && !this.eof) { incomplete = true; break fields }
+          batch.starts[fi] = s; batch.ends[fi] = pos; batch.flags[fi] = PLAIN
+        }
+        batch.fields = fi + 1
+        if (pos >= n) {
+          if (!this.eof) { incomplete = true; break fields }
+          break
+        }
+        c = text.charCodeAt(pos)
+        if (c === delimiter) {
+          pos++
+          if (pos >= n && !this.eof) { incomplete = true; break fields }
+          continue
+        }
+        if (c === 13) {
+          if (pos + 1 >= n && !this.eof) { incomplete = true; break fields }
+          pos += text.charCodeAt(pos + 1) === 10 ? 2 : 1
+        } else pos++
+        line++
+        break
+      }
+      if (incomplete) {
+        batch.fields = firstField
+        this.line = startLine
+        if (this.needMore(recordStart) && this.pull()) continue
+        if (this.eof && quote >= 0) {
+          throw new GrizzlyError(SqlState.badFileFormat, `unterminated quoted value at line ${startLine} of "${this.path}"`, {
+            hint: `close the quote (${String.fromCharCode(quote)}) or read with quote = '' if quotes are plain characters in this file`,
+          })
+        }
+        throw new GrizzlyError(SqlState.badFileFormat, `unexpected end of "${this.path}" at line ${startLine}`, { hint: 'the file may be truncated' })
+      }
+      if (pos - recordStart > this.maxLineSize) {
+        throw new GrizzlyError(SqlState.badFileFormat, `line ${startLine} of "${this.path}" is longer than max_line_size (${this.maxLineSize} bytes)`, {
+          hint: 'raise max_line_size, or check the quote character: an unclosed quote makes the rest of the file one value',
+        })
+      }
+      const r = batch.records
+      batch.recordLine[r] = startLine
+      batch.recordError[r] = bad
+      batch.records = r + 1
+      batch.recordFirst[r + 1] = batch.fields
+      this.pos = pos
+      this.line = line
+      // the text may have grown while reading this record; later offsets refer to the new one
+      text = this.text; n = text.length
+    }
+    batch.text = this.text
+    return batch.records > 0
+  }
+}
+
+/** The text of field `fi` with its quotes and escapes resolved. */
+export function fieldText(batch: FieldBatch, fi: number, quote: number, escape: number): string {
+  const s = batch.starts[fi]!, e = batch.ends[fi]!
+  const t = batch.text.slice(s, e)
+  if (batch.flags[fi] !== ESCAPED) return t
+  let out = ''
+  let k = 0
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if ((c === escape && escape !== quote) || (c === quote && escape === quote && t.charCodeAt(i + 1) === quote)) {
+      out += t.slice(k, i)
+      k = i + 1
+      i++
+    }
+  }
+  return out + t.slice(k)
+}
