@@ -3,12 +3,14 @@ import type { FormatDef } from '../../hooks/contracts.ts'
 import type { Hooks } from '../../hooks/registry.ts'
 import { hasParquetMagic } from './footer.ts'
 import { readParquetFiles } from './reader.ts'
+import { writeParquetFile } from './writer.ts'
 
 export const parquetFormat: FormatDef = {
   name: 'parquet',
   extensions: ['parquet', 'parq', 'pq'],
   sniff: (head: Uint8Array) => hasParquetMagic(head) ? 1 : 0,
   read: readParquetFiles,
+  write: writeParquetFile,
 }
 
 export function registerParquet(hooks: Hooks): void {
