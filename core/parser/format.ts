@@ -233,7 +233,7 @@ export function formatTableRef(r: TableRef): string {
     case 'subquery_ref': return `${r.lateral ? 'LATERAL ' : ''}(${formatQuery(r.query)})${formatAlias(r.alias)}`
     case 'function_ref':
       return `${r.lateral ? 'LATERAL ' : ''}${qualified(r.name)}(${list(r.args, formatExpr)})${r.ordinality ? ' WITH ORDINALITY' : ''}${formatAlias(r.alias)}`
-    case 'file_ref': return quoteString(r.path) + formatAlias(r.alias)
+    case 'file_ref': return (r.paths !== undefined ? `[${r.paths.map(quoteString).join(', ')}]` : quoteString(r.path)) + formatAlias(r.alias)
     case 'join': {
       const word = r.type === 'asof' && r.asofOuter ? 'ASOF LEFT JOIN' : JOIN_WORDS[r.type]
       const right = r.right.kind === 'join' ? `(${formatTableRef(r.right)})` : formatTableRef(r.right)

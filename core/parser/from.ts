@@ -129,6 +129,19 @@ function parseTablePrimary(p: Cursor): TableRef {
     p.next()
     return { kind: 'file_ref', pos, path: t.text, alias: parseAlias(p) }
   }
+  // FROM ['a.csv', 'b.csv']: several files read as one table
+  if (p.isOp('[') && p.peek(1).type === 'string') {
+    if (lateral) throw p.unexpected(t)
+    p.next()
+    const paths: string[] = []
+    do {
+      const s = p.peek()
+      if (s.type !== 'string') throw p.unexpected(s, 'expected a file name in quotes')
+      paths.push(p.next().text)
+    } while (p.acceptOp(','))
+    p.expectOp(']')
+    return { kind: 'file_ref', pos, path: paths[0]!, paths, alias: parseAlias(p) }
+  }
   if (p.isKw('values') && p.isOp('(', 1)) {
     // FROM VALUES (…) t(a, b), without parentheses (DuckDB)
     const query = parseQuery(p)

@@ -166,6 +166,14 @@ function parseShow(p: Cursor): Statement {
 function parseDescribe(p: Cursor): Statement {
   const pos = p.next().pos
   if (isQueryStart(p) || p.isOp('(')) return { kind: 'describe', pos, target: { kind: 'query', query: parseQuery(p) } }
+  // DESCRIBE 'file.csv' / DESCRIBE ['a.csv', 'b.csv']: the detected schema of files
+  if (p.peek().type === 'string' || p.isOp('[')) {
+    const query: Query = {
+      kind: 'query', pos, with: null, body: selectStarFrom(pos, parseFromList(p)), orderBy: [], orderByAll: null, limit: null,
+      limitPercent: false, offset: null,
+    }
+    return { kind: 'describe', pos, target: { kind: 'query', query } }
+  }
   p.acceptKw('table')
   const name = p.qualifiedName('table name')
   return { kind: 'describe', pos, target: { kind: 'table', name } }
