@@ -18,6 +18,7 @@ import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import {
   bindScalarCall, castTo, coerceTo, ensureBoolean, structExtractCall, structPackCall, unknownFunction,
 } from './functions.ts'
+import { bindLambdaCall, isLambdaFunction } from './lambda.ts'
 import { intervalFunctionFor, intervalOf, numberLiteral, resolveTypeName } from './literals.ts'
 import { bindQuery } from './query.ts'
 import { type Resolved, Scope } from './scope.ts'
@@ -338,6 +339,7 @@ export class ExprBinder {
       return this.sinks.window(e, name)
     }
     if (e.ignoreNulls) throw new GrizzlyError(SqlState.syntaxError, `IGNORE NULLS is only allowed in window functions, not in ${name}`, { position: e.pos })
+    if (isLambdaFunction(name) && hooks.scalar(name) === undefined) return bindLambdaCall(this, name, e)!
     // grouping_id is DuckDB's other name for GROUPING
     if ((name === 'grouping' || name === 'grouping_id') && hooks.scalar(name) === undefined) {
       if (this.sinks.grouping === undefined) {

@@ -93,7 +93,8 @@ export function exprToSql(e: Expr): string {
     case 'subscript': return `${exprToSql(e.expr)}[${exprToSql(e.index)}]`
     case 'slice': return `${exprToSql(e.expr)}[${e.from === null ? '' : exprToSql(e.from)}:${e.to === null ? '' : exprToSql(e.to)}]`
     case 'field': return `${exprToSql(e.expr)}.${quoteIdent(e.field)}`
-    case 'lambda': return `${e.params.length === 1 ? e.params[0]! : `(${e.params.join(', ')})`} -> ${exprToSql(e.body)}`
+    // parenthesised as DuckDB names the column: list_transform(l, (x -> (x + 1)))
+    case 'lambda': return `(${e.params.length === 1 ? e.params[0]! : `(${e.params.join(', ')})`} -> ${exprToSql(e.body)})`
     case 'collate': return `${exprToSql(e.expr)} COLLATE ${e.collation}`
     default: return assertNever(e, 'expression')
   }

@@ -402,6 +402,16 @@ const CATEGORIES: Readonly<Record<string, readonly Entry[]>> = {
     'SELECT l.g, count(r.id), sum(r.m) FROM (SELECT * FROM t2 WHERE m IS NOT NULL) l ASOF LEFT JOIN (SELECT * FROM t1 WHERE m IS NOT NULL) r ON l.g = r.g AND l.m >= r.m GROUP BY l.g',
     'SELECT l.id, t1.id FROM link l ASOF JOIN t1 USING (id) WHERE l.k < 20',
   ],
+  lambda: [
+    'SELECT id, list_transform([g, id, NULL, b], x -> x * 2 + g) FROM t2',
+    'SELECT id, list_filter([d, -d, NULL, m], x -> x > g) FROM t2',
+    'SELECT id, list_reduce([g, id, 7], (a, x) -> a * 3 + x - g) FROM t2',
+    'SELECT id, list_transform([s, upper(s), NULL], (x, i) -> x || i::VARCHAR) FROM t1 WHERE id < 500',
+    'SELECT g, list_sum(list_transform(list(d ORDER BY id), x -> round(x))) FROM t1 GROUP BY g',
+    'SELECT id, [x + g FOR x IN [id, b, NULL] IF x IS NOT NULL AND x % 2 = 0] FROM t2',
+    'SELECT id, list_transform([[g, id], [NULL], []], l -> list_filter(l, x -> x > g)) FROM t2',
+    'SELECT id, len(list_filter([dt, CAST(ts AS DATE)], x -> x > DATE \'2015-01-01\')) FROM t1',
+  ],
 }
 
 export const QUERIES: readonly DiffQuery[] = Object.entries(CATEGORIES).flatMap(([category, entries]) =>
