@@ -68,6 +68,16 @@ export default defineExtension({
       return doubleColumn(out, x!.validity)
     },
   }],
+  // An aggregate: per-group state lives inside the sandbox; update sees one non-NULL row at a time.
+  aggregates: [{
+    name: '${name}_sum_squares',
+    args: ['DOUBLE'],
+    returns: 'DOUBLE',
+    init: () => 0,
+    update: (state, [x], row) => (state as number) + (x!.values as Float64Array)[row]! ** 2,
+    combine: (a, b) => (a as number) + (b as number),
+    finalize: state => state as number,
+  }],
 })
 `
 

@@ -5,7 +5,7 @@
  * it opens the interactive shell.
  */
 import { readFileSync } from 'node:fs'
-import { Database } from '../core/database.ts'
+import { Database } from '../index.ts'
 import { GrizzlyError } from '../core/errors.ts'
 import { splitStatements } from '../core/parser/index.ts'
 import { formatResult, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './format.ts'
@@ -18,6 +18,8 @@ interface Options {
   commands: string[]
   format: OutputFormat | undefined
   sample: boolean
+  policy: string | undefined
+  extensionDirectory: string | undefined
 }
 
 const USAGE = `usage: grizzly [FILE] [-c SQL]... [--format ${OUTPUT_FORMATS.join('|')}] [--sample]
@@ -28,6 +30,9 @@ const USAGE = `usage: grizzly [FILE] [-c SQL]... [--format ${OUTPUT_FORMATS.join
   --format F      output format: ${OUTPUT_FORMATS.join(', ')} (default: table; json prints
                   one JSON array of row objects per statement that returns rows)
   --sample        load the sample tables customers, products and orders
+  --policy FILE   extension policy (JSON) for LOAD EXTENSION and CREATE FUNCTION … LANGUAGE
+  --extension-dir DIR
+                  where INSTALL puts extensions (default ~/.grizzly/extensions/<engine API>)
   -h, --help      show this help
   --version       print the version
 
@@ -36,7 +41,7 @@ With input piped on stdin, grizzly runs it as a script.`
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { file: undefined, commands: [], format: undefined, sample: false }
+  const o: Options = { file: undefined, commands: [], format: undefined, sample: false, policy: undefined, extensionDirectory: undefined }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     const value = (): string => {
@@ -54,6 +59,8 @@ function parseArgs(argv: readonly string[]): Options {
       if (!isOutputFormat(f)) throw new UsageError(`unknown format "${f}"; use one of ${OUTPUT_FORMATS.join(', ')}`)
       o.format = f
     } else if (a === '--sample') o.sample = true
+    else if (a === '--policy') o.policy = value()
+    else if (a === '--extension-dir') o.extensionDirectory = value()
     else if (a === '-h' || a === '--help') { process.stdout.write(USAGE + '\n'); process.exit(0) }
     else if (a === '--version') { process.stdout.write(version() + '\n'); process.exit(0) }
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`)
@@ -114,7 +121,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let db: Database
   try {
-    db = await Database.open(options.file)
+    db = await Database.open(options.file, {
+      ...(options.policy === undefined ? {} : { policy: options.policy }),
+      ...(options.extensionDirectory === undefined ? {} : { extensionDirectory: options.extensionDirectory }),
+    })
     if (options.sample) await loadSampleData(db)
   } catch (e) {
     process.stderr.write(describeError(e) + '\n')

@@ -5,12 +5,20 @@
  * `WebAssembly.Module`), and the loop around it — generated from the declared types only — runs
  * over the whole batch inside the isolate, so the host makes one call per batch.
  */
-import ts from 'typescript'
+import { createRequire } from 'node:module'
+import type * as TypeScript from 'typescript'
 import { GrizzlyError, SqlState } from '../core/errors.ts'
 import type { RoutineDefinition } from '../core/extensions/host.ts'
 import { isSandboxType, type SandboxType } from '../sandbox/arena.ts'
 
 export const INVALID_FUNCTION_DEFINITION = '42P13'
+
+// loaded on first use: the TypeScript parser costs ≈0.5 s and only function bodies need it
+let typescript: typeof TypeScript | null = null
+function tsModule(): typeof TypeScript {
+  typescript ??= createRequire(import.meta.url)('typescript') as typeof TypeScript
+  return typescript
+}
 
 /** Reads argument k of row i as a JS value, per SQL type. */
 function reader(type: SandboxType, k: number): string {
@@ -129,15 +137,17 @@ defineExtension({ name: ${JSON.stringify(extensionName)}, version: '0.0.0', scal
 `
 }
 
-function parseDiagnostics(source: string): readonly ts.DiagnosticWithLocation[] {
+function parseDiagnostics(source: string): readonly TypeScript.DiagnosticWithLocation[] {
+  const ts = tsModule()
   const file = ts.createSourceFile('routine.js', source, ts.ScriptTarget.ESNext, false, ts.ScriptKind.JS)
-  return (file as unknown as { parseDiagnostics: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics
+  return (file as unknown as { parseDiagnostics: readonly TypeScript.DiagnosticWithLocation[] }).parseDiagnostics
 }
 
 function isExpression(body: string): boolean {
   if (/^\s*$/.test(body)) return false
   const source = `(\n${body}\n);`
   if (parseDiagnostics(source).length > 0) return false
+  const ts = tsModule()
   const file = ts.createSourceFile('routine.js', source, ts.ScriptTarget.ESNext, false, ts.ScriptKind.JS)
   return file.statements.length === 1
 }
@@ -159,7 +169,8 @@ export function checkJavaScriptBody(def: RoutineDefinition): void {
   throw syntaxProblem(def, problems[0]!, prefix.length)
 }
 
-function syntaxProblem(def: RoutineDefinition, d: ts.DiagnosticWithLocation, prefixLength: number): GrizzlyError {
+function syntaxProblem(def: RoutineDefinition, d: TypeScript.DiagnosticWithLocation, prefixLength: number): GrizzlyError {
+  const ts = tsModule()
   const at = Math.max(0, Math.min(def.body.length, d.start - prefixLength))
   return new GrizzlyError(SqlState.syntaxError, `syntax error in the body of function ${def.name}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`, {
     position: at, hint: def.kind === 'aggregate' ? 'the body is an object: { init: () => …, step: (state, x) => …, combine: (a, b) => …, finalize: state => … }' : 'the body is one JavaScript expression, or statements ending in return',
