@@ -91,8 +91,8 @@ export class CsvTokenizer {
     if (this.eof) return false
     const piece = this.source()
     if (piece === null) { this.eof = true; return false }
-    this.text = this.pos > 0 ? this.text.slice(this.pos) + piece : this.text + piece
-    this.pos = 0
+    // append only: records already in the batch keep their offsets
+    this.text += piece
     return true
   }
 
@@ -122,8 +122,8 @@ export class CsvTokenizer {
       const recordStart = this.pos
       const startLine = this.line
       const firstField = batch.fields
-      let text = this.text
-      let n = text.length
+      const text = this.text
+      const n = text.length
       let pos = this.pos
       let line = this.line
       if (pos >= n) {
@@ -233,8 +233,6 @@ export class CsvTokenizer {
       batch.recordFirst[r + 1] = batch.fields
       this.pos = pos
       this.line = line
-      // the text may have grown while reading this record; later offsets refer to the new one
-      text = this.text; n = text.length
     }
     batch.text = this.text
     return batch.records > 0
