@@ -7,7 +7,7 @@
 import type { Table } from 'apache-arrow'
 import { GrizzlyError, InternalError, SqlState, describePosition } from './errors.ts'
 import type { Value, LogicalType } from './types/types.ts'
-import { VARCHAR, typeToString } from './types/types.ts'
+import { BIGINT, VARCHAR, typeToString } from './types/types.ts'
 import { DataChunk, vectorFromValues } from './vector/vector.ts'
 import { Hooks } from './hooks/registry.ts'
 import type { FunctionContext } from './hooks/contracts.ts'
@@ -282,7 +282,7 @@ export class Connection {
         const columns = plan.output.map((c, i) => resultColumn(bound.names[i] ?? c.name, c.type))
         const type = statementTypeOf(stmt)
         const isDml = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete'
-        const countOnly = isDml && stmt.returning.length === 0
+        const countOnly = (isDml && stmt.returning.length === 0) || stmt.kind === 'copy'
         const changes = countOnly ? countChanges(chunks, columns.length) : isDml ? chunks.reduce((s, c) => s + c.size, 0) : 0
         return new Result(columns, chunks, type, changes, countOnly)
       }
@@ -332,6 +332,12 @@ export class Connection {
       case 'pragma': {
         if (IGNORED_PRAGMAS.has(bound.name)) return Result.empty('PRAGMA')
         throw new GrizzlyError(SqlState.featureNotSupported, `PRAGMA ${bound.name} is not supported yet`, { hint: 'use SET for settings, and DESCRIBE / SHOW TABLES to inspect the catalog' })
+      }
+      case 'copy_to': {
+        const plan = this.optimizePlan(bound.plan, txn, fnCtx, params)
+        const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
+        const rows = bound.write(chunks)
+        return new Result([resultColumn('Count', BIGINT)], [new DataChunk([vectorFromValues(BIGINT, [BigInt(rows)])], 1)], 'COPY', rows, true)
       }
     }
   }
@@ -431,6 +437,7 @@ function statementTypeOf(stmt: Statement): StatementType {
     case 'set': case 'reset': return 'SET'
     case 'show': case 'describe': return 'SHOW'
     case 'pragma': return 'PRAGMA'
+    case 'copy': return 'COPY'
     case 'install_extension': case 'load_extension': case 'unload_extension': case 'update_extensions': return 'OTHER'
     case 'show_extension_permissions': return 'SHOW'
     case 'create_function': return 'CREATE'

@@ -17,7 +17,7 @@ export interface ResultColumn {
 
 export type StatementType =
   | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CREATE' | 'DROP' | 'ALTER' | 'TRANSACTION'
-  | 'EXPLAIN' | 'SET' | 'SHOW' | 'PRAGMA' | 'OTHER'
+  | 'EXPLAIN' | 'SET' | 'SHOW' | 'PRAGMA' | 'COPY' | 'OTHER'
 
 export class Result {
   readonly columns: readonly ResultColumn[]

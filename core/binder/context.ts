@@ -9,6 +9,7 @@ import type { ColumnId } from '../plan/expr.ts'
 import type { ExtensionHost } from '../extensions/host.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import type { LogicalType, Value } from '../types/types.ts'
+import type { DataChunk } from '../vector/vector.ts'
 
 export interface BinderContext {
   readonly catalog: Catalog
@@ -50,5 +51,7 @@ export type BoundStatement =
   /** name null = RESET ALL */
   | { readonly kind: 'reset'; readonly name: string | null }
   | { readonly kind: 'pragma'; readonly name: string; readonly args: readonly Value[] }
+  /** COPY … TO: execute `plan`, hand its chunks to `write`; the result is the row count */
+  | { readonly kind: 'copy_to'; readonly plan: LogicalPlan; readonly names: readonly string[]; write(chunks: readonly DataChunk[]): number }
   /** a command that returns rows (UPDATE EXTENSIONS): run() does the work and gives the rows */
   | { readonly kind: 'rows_command'; readonly tag: string; readonly names: readonly string[]; readonly types: readonly LogicalType[]; run(): readonly (readonly Value[])[] }

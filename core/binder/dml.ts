@@ -17,7 +17,7 @@ import { bindQuery, bindValues, castColumns, registerCtes, wrapMaterializedCtes 
 import { Scope, colref } from './scope.ts'
 import { bindSelectItem } from './select.ts'
 
-function dmlTarget(b: Binder, name: QualifiedName, verb: 'insert' | 'update' | 'delete', position: number): TableEntry {
+export function dmlTarget(b: Binder, name: QualifiedName, verb: 'insert' | 'update' | 'delete', position: number): TableEntry {
   const last = name[name.length - 1]!
   const schema = name.length >= 2 ? name[name.length - 2]! : null
   const entry = b.ctx.catalog.require(b.ctx.txn, schema, last, position)
@@ -36,7 +36,7 @@ function dmlTarget(b: Binder, name: QualifiedName, verb: 'insert' | 'update' | '
   return entry
 }
 
-function columnIndex(table: TableEntry, name: string, position: number): number {
+export function columnIndex(table: TableEntry, name: string, position: number): number {
   let i = table.columns.findIndex(c => c.name === name)
   if (i < 0) i = table.columns.findIndex(c => c.name.toLowerCase() === name.toLowerCase())
   if (i < 0) {

@@ -9,6 +9,7 @@ import { Binder } from './binder.ts'
 import type { BinderContext, BoundStatement } from './context.ts'
 import { bindAlterTable, bindCreateIndex, bindCreateSchema, bindCreateSequence, bindCreateTable, bindCreateView, bindDrop } from './ddl.ts'
 import { bindDelete, bindInsert, bindUpdate } from './dml.ts'
+import { bindCopy } from './copy.ts'
 import { ExprBinder } from './expression.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
@@ -64,6 +65,7 @@ export function bindStatement(stmt: Statement, ctx: BinderContext): BoundStateme
     case 'install_extension': case 'load_extension': case 'unload_extension': case 'update_extensions':
     case 'show_extension_permissions': case 'create_function':
       return bindExtensionStatement(b, stmt)
+    case 'copy': return bindCopy(b, stmt)
     default: return assertNever(stmt, 'statement')
   }
 }

@@ -3,11 +3,13 @@
  * extension's format uses — with a reader, a writer and a sniffer for auto-detection.
  */
 import type { Hooks } from '../hooks/registry.ts'
+import { jsonFormat } from './json/index.ts'
 import { registerParquet } from './parquet/index.ts'
 import { csvFormat } from './csv/index.ts'
 
 export function registerBuiltinFormats(hooks: Hooks): void {
   void hooks
+  hooks.registerFormat(jsonFormat)
   registerParquet(hooks)
   hooks.registerFormat(csvFormat)
 }

@@ -7,6 +7,12 @@ import type { DataChunk, Vector } from '../vector/vector.ts'
 
 export type Volatility = 'immutable' | 'stable' | 'volatile'
 
+/** Where readers report progress: the bytes they will read (once per file) and have read so far. */
+export interface ProgressSink {
+  addTotal(bytes: number): void
+  addBytes(bytes: number): void
+}
+
 /** What a kernel may ask of the engine while it runs. */
 export interface FunctionContext {
   /** session settings, e.g. TimeZone */
@@ -16,6 +22,8 @@ export interface FunctionContext {
   /** deterministic random numbers when `SELECT setseed(x)` was called, Math.random otherwise */
   random(): number
   setSeed(seed: number): void
+  /** present while someone watches the statement's progress: file readers report bytes to it */
+  readonly progress?: ProgressSink
   /** a type as SQL writes it ('DECIMAL(10,2)', 'INT[]'), resolved through the type hooks; present while binding */
   resolveType?(name: string): LogicalType
   /** keeps a row a file reader skipped (ignore_errors + store_rejects) in the named rejects table */

@@ -32,6 +32,7 @@ export type Statement =
   | ShowStatement
   | DescribeStatement
   | PragmaStatement
+  | CopyStatement
   | InstallExtensionStatement
   | LoadExtensionStatement
   | UnloadExtensionStatement

@@ -384,6 +384,12 @@ export function formatStatement(s: Statement): string {
     case 'show_extension_permissions': return `SHOW EXTENSION PERMISSIONS ${quoteIdent(s.name)}`
     case 'create_function':
       return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}${s.routineKind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION'} ${quoteIdent(s.name)}(${s.params.map(p => `${quoteIdent(p.name)} ${formatTypeName(p.type)}`).join(', ')}) RETURNS ${formatTypeName(s.returns)} LANGUAGE ${s.language} ${s.body.startsWith('file:') && s.language === 'wasm' ? `FROM ${quoteString(s.body.slice(5))}` : `AS ${quoteString(s.body)}`}${s.symbol === null ? '' : ` SYMBOL ${quoteString(s.symbol)}`}`
+    case 'copy': {
+      const src = s.source.kind === 'query' ? `(${formatQuery(s.source.query)})`
+        : `${qualified(s.source.name)}${s.source.columns === null ? '' : ` (${list(s.source.columns, quoteIdent)})`}`
+      const opts = s.options.map(o => `${o.name}${o.names !== null ? ` (${list(o.names, n => n === '*' ? n : quoteIdent(n))})` : o.value === null ? '' : ` ${formatExpr(o.value)}`}`)
+      return `COPY ${src} ${s.direction.toUpperCase()} ${formatExpr(s.path)}${opts.length === 0 ? '' : ` (${opts.join(', ')})`}`
+    }
     default: return assertNever(s, 'statement')
   }
 }

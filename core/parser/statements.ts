@@ -8,6 +8,7 @@ import type { Expr, Query, Statement } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parseAlter, parseCreate, parseDrop } from './ddl.ts'
 import { parseDelete, parseInsert, parseUpdate } from './dml.ts'
+import { parseCopy } from './copy.ts'
 import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
 import { parseArgument } from './calls.ts'
@@ -30,7 +31,7 @@ function transaction(action: 'begin' | 'commit' | 'rollback', ...optional: strin
 }
 
 const UNSUPPORTED_STATEMENTS = [
-  'copy', 'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze', 'checkpoint',
+  'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze', 'checkpoint',
   'export', 'import', 'reindex', 'prepare', 'execute', 'deallocate', 'use', 'summarize', 'pivot',
   'unpivot', 'comment', 'update_extensions', 'merge', 'truncate', 'listen', 'notify', 'lock', 'cluster',
 ]
@@ -63,6 +64,7 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
   ['desc', parseDescribe],
   ['pragma', parsePragma],
   ['call', parseCall],
+  ['copy', parseCopy],
   ['install', parseInstall],
   ['force', parseInstall],
   ['load', parseLoad],

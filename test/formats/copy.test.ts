@@ -1,0 +1,164 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { Database } from '../../core/database.ts'
+import { GrizzlyError } from '../../core/errors.ts'
+import { parseOne } from '../../core/parser/index.ts'
+import { formatStatement } from '../../core/parser/format.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'grizzly-copy-'))
+test.after(() => rmSync(dir, { recursive: true, force: true }))
+
+async function fails(db: Database, sql: string, code: string, pattern?: RegExp): Promise<GrizzlyError> {
+  try {
+    await db.query(sql)
+  } catch (e) {
+    assert.ok(e instanceof GrizzlyError, `expected a GrizzlyError, got ${String(e)}`)
+    assert.equal(e.code, code, e.message)
+    if (pattern !== undefined) assert.match(e.message + '\n' + (e.hint ?? ''), pattern)
+    return e
+  }
+  assert.fail(`expected ${sql} to fail with ${code}`)
+}
+
+async function sample(): Promise<Database> {
+  const db = await Database.open()
+  await db.query('CREATE TABLE t (id INTEGER PRIMARY KEY, region VARCHAR, amount DECIMAL(10,2), day DATE)')
+  await db.query(`INSERT INTO t VALUES (1, 'north', 10.50, DATE '2024-01-01'), (2, 'south', 20.00, DATE '2024-01-02'),
+    (3, 'north', NULL, DATE '2024-01-02'), (4, NULL, 4.25, NULL)`)
+  return db
+}
+
+test('parser: DuckDB and legacy PostgreSQL forms, and they format back', () => {
+  const forms = [
+    "COPY t FROM 'x.csv'",
+    "COPY t (a, b) FROM 'x.csv' (FORMAT csv, HEADER, DELIMITER '|')",
+    "COPY t TO 'x.json' (FORMAT json, ARRAY true)",
+    "COPY (SELECT 1 AS a) TO 'x.json'",
+    "COPY t TO 'out' (FORMAT json, PARTITION_BY (a, b), OVERWRITE_OR_IGNORE)",
+    "COPY t FROM 'x.csv' WITH (FORMAT csv)",
+    "COPY t FROM 'x.csv' DELIMITER ',' CSV HEADER",
+    "COPY t TO 'x.csv' (FORMAT 'csv', COMPRESSION gzip)",
+  ]
+  for (const sql of forms) {
+    const ast = parseOne(sql)
+    assert.equal(ast.kind, 'copy', sql)
+    const again = parseOne(formatStatement(ast))
+    assert.deepEqual(JSON.parse(JSON.stringify(again, (k, v) => k === 'pos' ? undefined : v)), JSON.parse(JSON.stringify(ast, (k, v) => k === 'pos' ? undefined : v)), sql)
+  }
+  const legacy = parseOne("COPY t FROM 'x.csv' DELIMITER ',' CSV HEADER")
+  assert.ok(legacy.kind === 'copy')
+  assert.deepEqual(legacy.options.map(o => o.name), ['delimiter', 'format', 'header'])
+  for (const bad of ["COPY t 'x.csv'", "COPY (SELECT 1) FROM 'x.csv'", 'COPY t FROM STDIN', "COPY t FROM 'x' (FORMAT csv"]) {
+    assert.throws(() => parseOne(bad), (e: unknown) => e instanceof GrizzlyError && (e.code === '42601' || e.code === '0A000'), bad)
+  }
+})
+
+test('COPY TO / FROM every registered format with a writer and a reader round-trips rows', async () => {
+  const db = await sample()
+  const formats = db.hooks.allFormats().filter(f => f.read !== undefined && f.write !== undefined)
+  assert.ok(formats.some(f => f.name === 'json'))
+  for (const f of formats) {
+    const path = join(dir, `all.${f.extensions[0]}`)
+    const header = f.name === 'csv' ? ', HEADER' : ''
+    assert.deepEqual((await db.query(`COPY t TO '${path}' (FORMAT ${f.name}${header})`)).rows, [[4n]], f.name)
+    await db.query('CREATE TABLE back (id INTEGER PRIMARY KEY, region VARCHAR, amount DECIMAL(10,2), day DATE)')
+    const r = await db.query(`COPY back FROM '${path}' (FORMAT ${f.name}${header})`)
+    assert.equal(r.statementType, 'COPY')
+    assert.equal(r.changes, 4, f.name)
+    assert.deepEqual((await db.query('SELECT * FROM back ORDER BY id')).rows, (await db.query('SELECT * FROM t ORDER BY id')).rows, f.name)
+    await db.query('DROP TABLE back')
+  }
+})
+
+test('COPY FROM: column subset, casts to the table types, constraint errors as INSERT, by extension', async () => {
+  const db = await sample()
+  const src = join(dir, 'sub.json')
+  writeFileSync(src, '{"id": "10", "amount": "1.239"}\n{"id": 11, "amount": 2}\n')
+  await db.query(`COPY t (id, amount) FROM '${src}'`)
+  assert.deepEqual((await db.query('SELECT id, region, amount::VARCHAR FROM t WHERE id >= 10 ORDER BY id')).rows, [[10, null, '1.24'], [11, null, '2.00']])
+  // a primary key violation fails the whole COPY and leaves nothing behind
+  const dup = join(dir, 'dup.json')
+  writeFileSync(dup, '{"id": 20}\n{"id": 1}\n')
+  await fails(db, `COPY t (id) FROM '${dup}'`, '23505')
+  assert.deepEqual((await db.query('SELECT count(*) FROM t WHERE id = 20')).rows, [[0n]])
+  // cast failures are errors too
+  const badCast = join(dir, 'badcast.json')
+  writeFileSync(badCast, '{"id": "x"}\n')
+  await fails(db, `COPY t (id) FROM '${badCast}'`, '22P02')
+  await fails(db, `COPY t (idd) FROM '${src}'`, '42703', /did you mean/)
+  await fails(db, `COPY t (id, id) FROM '${src}'`, '42701')
+  await fails(db, `COPY missing FROM '${src}'`, '42P01')
+  const wide = join(dir, 'wide.json')
+  writeFileSync(wide, '{"p": 1, "q": 2, "r": 3, "s": 4, "u": 5}\n')
+  await fails(db, `COPY t FROM '${wide}'`, '22P04', /COPY t \(a, b\)/)
+})
+
+test('COPY inside a transaction rolls back with it; COPY returns the row count', async () => {
+  const db = await sample()
+  const src = join(dir, 'tx.json')
+  writeFileSync(src, '{"id": 100}\n{"id": 101}\n')
+  await db.query('BEGIN')
+  assert.deepEqual((await db.query(`COPY t (id) FROM '${src}'`)).rows, [[2n]])
+  assert.deepEqual((await db.query('SELECT count(*) FROM t')).rows, [[6n]])
+  await db.query('ROLLBACK')
+  assert.deepEqual((await db.query('SELECT count(*) FROM t')).rows, [[4n]])
+})
+
+test('COPY TO: query source, column list, gzip, unknown formats and options', async () => {
+  const db = await sample()
+  const q = join(dir, 'q.json')
+  assert.deepEqual((await db.query(`COPY (SELECT id, upper(region) AS r FROM t WHERE id < 3 ORDER BY id) TO '${q}'`)).rows, [[2n]])
+  assert.equal(readFileSync(q, 'utf8'), '{"id":1,"r":"NORTH"}\n{"id":2,"r":"SOUTH"}\n')
+  const cols = join(dir, 'cols.json')
+  await db.query(`COPY t (id) TO '${cols}' (FORMAT json)`)
+  assert.equal(readFileSync(cols, 'utf8').split('\n')[0], '{"id":1}')
+  const gz = join(dir, 'z.json.gz')
+  await db.query(`COPY t TO '${gz}'`)
+  assert.equal(gunzipSync(readFileSync(gz)).toString().split('\n').length, 5)
+  const gz2 = join(dir, 'z2.json')
+  await db.query(`COPY t TO '${gz2}' (FORMAT json, COMPRESSION gzip)`)
+  assert.equal(readFileSync(gz2)[0], 0x1f)
+  await db.query('CREATE TABLE back (id INTEGER, region VARCHAR, amount DECIMAL(10,2), day DATE)')
+  await db.query(`COPY back FROM '${gz2}' (FORMAT json)`)
+  assert.deepEqual((await db.query('SELECT count(*) FROM back')).rows, [[4n]])
+  await fails(db, `COPY t TO '${join(dir, 'x.json')}' (FORMAT jsn)`, '22023', /did you mean "json"/)
+  await fails(db, `COPY t TO '${join(dir, 'x.json')}' (FORMAT json, COMPRESSION gzp)`, '22023', /gzip/)
+  await fails(db, `COPY t TO '${join(dir, 'x.json')}' (FORMAT json, COMPRESSION zstd)`, '0A000')
+  await fails(db, `COPY t TO '${join(dir, 'x.json')}' (FORMAT json, FORMAT csv)`, '42601', /more than once/)
+  await fails(db, `COPY t TO '${join(dir, 'x.json')}' (FORMAT json, PARTITION_BY (nope))`, '42703')
+  await fails(db, `COPY t TO '${join(dir, 'no-such-folder', 'x.json')}'`, '58030')
+  await fails(db, `COPY t FROM '${join(dir, 'x.json')}' (PARTITION_BY (id))`, '22023', /COPY … TO/)
+  await fails(db, 'COPY t TO 42', '22023', /file name/)
+})
+
+test('PARTITION_BY writes hive folders; a non-empty folder needs OVERWRITE_OR_IGNORE or OVERWRITE', async () => {
+  const db = await sample()
+  const out = join(dir, 'parts')
+  assert.deepEqual((await db.query(`COPY t TO '${out}' (FORMAT json, PARTITION_BY (region))`)).rows, [[4n]])
+  assert.deepEqual(readdirSync(out).sort(), ['region=NULL', 'region=north', 'region=south'])
+  assert.deepEqual(readdirSync(join(out, 'region=north')), ['data_0.json'])
+  // partition columns are not repeated inside the files (DuckDB's default)
+  assert.equal(readFileSync(join(out, 'region=south', 'data_0.json'), 'utf8'), '{"id":2,"amount":20.0,"day":"2024-01-02"}\n')
+  await fails(db, `COPY t TO '${out}' (FORMAT json, PARTITION_BY (region))`, '58P02', /OVERWRITE_OR_IGNORE/)
+  await db.query(`COPY t TO '${out}' (FORMAT json, PARTITION_BY (region), OVERWRITE_OR_IGNORE)`)
+  assert.deepEqual(readdirSync(join(out, 'region=north')).sort(), ['data_0.json', 'data_1.json'])
+  await db.query(`COPY t TO '${out}' (FORMAT json, PARTITION_BY (region, day), OVERWRITE)`)
+  assert.deepEqual(readdirSync(join(out, 'region=north')).sort(), ['day=2024-01-01', 'day=2024-01-02'])
+  // reading the folder back: every file, partition values from the folder names where a hive reader exists
+  await db.query('CREATE TABLE back (id INTEGER, amount DECIMAL(10,2))')
+  for (const region of readdirSync(out)) {
+    for (const day of readdirSync(join(out, region))) await db.query(`COPY back FROM '${join(out, region, day, 'data_0.json')}'`)
+  }
+  assert.deepEqual((await db.query('SELECT sum(id), count(*) FROM back')).rows.map(r => r.map(Number)), [[10, 4]])
+  await fails(db, `COPY (SELECT 1 AS a) TO '${join(dir, 'only')}' (FORMAT json, PARTITION_BY (a))`, '22023', /nothing would be left/)
+  const file = join(dir, 'plainfile')
+  writeFileSync(file, 'x')
+  await fails(db, `COPY t TO '${file}' (FORMAT json, PARTITION_BY (region))`, '22023', /is a file/)
+  mkdirSync(join(dir, 'adir'), { recursive: true })
+  await fails(db, `COPY t TO '${join(dir, 'adir')}' (FORMAT json)`, '22023', /is a directory/)
+  assert.ok(existsSync(out))
+})
