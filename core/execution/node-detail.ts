@@ -20,7 +20,8 @@ export function nodeDetail(p: LogicalPlan): string {
     case 'scan': {
       const cols = p.columns.map(c => c < 0 ? 'rowid' : p.table.columns[c]?.name ?? `#${c}`)
       const filters = p.filters.length > 0 ? ` WHERE ${p.filters.map(f => renderExpr(f)).join(' AND ')}` : ''
-      return clip(`${p.table.name} [${cols.join(', ')}]${filters}`)
+      const index = p.index === undefined ? '' : ` USING ${p.index.index.name}`
+      return clip(`${p.table.name}${index} [${cols.join(', ')}]${filters}`)
     }
     case 'filter': return clip(renderExpr(p.predicate))
     case 'project': return clip(p.exprs.map(e => renderExpr(e)).join(', '))

@@ -9,6 +9,7 @@ import type { ColumnSchema, IndexDefinition, TableIndex } from '../catalog/catal
 import type { IndexInstance, IndexRange, IndexSpec, IndexTypeDef } from '../hooks/contracts.ts'
 import { describeKey, type UniqueIndex } from '../catalog/unique-index.ts'
 import { constantVector, getValue, type DataChunk, type Vector } from '../vector/vector.ts'
+import { isInteger, type LogicalType, type Value } from '../types/types.ts'
 
 /** What an index needs of its table. */
 export interface IndexedTable {
@@ -122,6 +123,15 @@ export class TableIndexes {
       throw error
     }
   }
+}
+
+/** a probe value in the key column's internal form (integer values move between number and bigint) */
+export function probeValue(v: Value, column: LogicalType): Value {
+  if (v === null) return null
+  if (column.id === 'BIGINT') return typeof v === 'number' ? BigInt(v) : v
+  // a bigint out of the column's range compares like the nearest double: it matches no key
+  if (isInteger(column) && typeof v === 'bigint') return Number(v)
+  return v
 }
 
 function livePositions(table: IndexedTable): Float64Array {

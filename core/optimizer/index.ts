@@ -15,6 +15,7 @@ import { orFactorization } from './rules/or_factorization.ts'
 import { projectionPruning } from './rules/projection_pruning.ts'
 import { subqueryDecorrelation } from './rules/subquery_decorrelation.ts'
 import { topN } from './rules/top_n.ts'
+import { indexScan } from './rules/index_scan.ts'
 
 export interface OptimizerContext {
   readonly env: ExprEnv
@@ -40,6 +41,8 @@ export const rules: readonly OptimizerRule[] = [
   joinOrder,
   projectionPruning,
   topN,
+  // last: it reads the filters where pushdown left them
+  indexScan,
 ]
 
 export const ruleNames: readonly string[] = rules.map(r => r.name)

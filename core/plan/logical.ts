@@ -8,7 +8,7 @@ import type { BoundTableFunction, TableFunctionFilter } from '../hooks/contracts
 import type {
   BoundAggregateCall, BoundExpr, BoundWindowCall, ColumnId, OutputColumn, SortKey,
 } from './expr.ts'
-import type { TableEntry } from '../catalog/catalog.ts'
+import type { TableEntry, TableIndex } from '../catalog/catalog.ts'
 
 export type LogicalPlan =
   | ScanNode
@@ -41,7 +41,25 @@ export interface ScanNode extends PlanBase {
   readonly columns: readonly number[]
   /** conjuncts pushed into the scan (over this node's output ids); the scan applies them all */
   readonly filters: readonly BoundExpr[]
+  /** set by the index_scan rule: read only the rows this index finds (filters still apply) */
+  readonly index?: IndexAccess
 }
+
+/**
+ * An index lookup: equality on the first `equal.length` key columns, then optional bounds on
+ * the next one. Values are constant or parameter expressions of the key column's type, or of
+ * another integer type (converted when the scan runs).
+ */
+export interface IndexAccess {
+  readonly index: TableIndex
+  readonly equal: readonly BoundExpr[]
+  readonly lower: IndexBound | null
+  readonly upper: IndexBound | null
+  /** the optimizer's count of matching entries when it chose the index */
+  readonly estimate: number
+}
+
+export interface IndexBound { readonly expr: BoundExpr; readonly inclusive: boolean }
 
 export interface FilterNode extends PlanBase { readonly kind: 'filter'; readonly input: LogicalPlan; readonly predicate: BoundExpr }
 

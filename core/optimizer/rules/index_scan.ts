@@ -1,0 +1,154 @@
+/**
+ * index_scan: a scan whose filters (or a filter right above it) hold `col = v` on the leading
+ * columns of an index, optionally followed by range conditions (<, <=, >, >=, BETWEEN) on the
+ * next key column, reads only the rows the index finds. Chosen when the index says few rows
+ * match (counted in the index with the values known now: parameters are known when a
+ * statement is planned). Every filter still applies to the fetched rows, so the answer is the
+ * same as a scan's; the scan itself falls back to reading the table when the index cannot
+ * answer for its transaction's snapshot.
+ */
+import type { TableIndex } from '../../catalog/catalog.ts'
+import type { IndexRange } from '../../hooks/contracts.ts'
+import { evaluateConstant, type ExprEnv } from '../../expression/index.ts'
+import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
+import type { IndexAccess, IndexBound, LogicalPlan, ScanNode } from '../../plan/logical.ts'
+import { isInteger, typeEquals, type LogicalType } from '../../types/types.ts'
+import { probeValue } from '../../indexes/table-indexes.ts'
+import type { OptimizerContext, OptimizerRule } from '../index.ts'
+import { mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
+
+/** an index is used when at most this fraction of the table's rows match (fetching a row costs more than scanning it) */
+export const MAX_INDEX_FRACTION = 0.1
+
+export const indexScan: OptimizerRule = {
+  name: 'index_scan',
+  rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined {
+    const next = rewriteTree(plan, ctx)
+    return next === plan ? undefined : next
+  },
+}
+
+function rewriteTree(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
+  return transformUp(plan, node => rewriteNode(mapNodeExpressions(node, e => mapSubqueryPlans(e, p => rewriteTree(p, ctx))), ctx))
+}
+
+function rewriteNode(node: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
+  if (node.kind === 'scan' && node.index === undefined && node.filters.length > 0) {
+    const access = chooseIndex(node, node.filters.flatMap(f => splitConjuncts(f)), ctx)
+    return access === null ? node : { ...node, index: access }
+  }
+  if (node.kind === 'filter' && node.input.kind === 'scan' && node.input.index === undefined) {
+    const scan = node.input
+    const access = chooseIndex(scan, [...splitConjuncts(node.predicate), ...scan.filters.flatMap(f => splitConjuncts(f))], ctx)
+    return access === null ? node : { ...node, input: { ...scan, index: access } }
+  }
+  return node
+}
+
+type Op = '=' | '<' | '<=' | '>' | '>='
+
+/** `column op value` with the column as a table column index */
+interface KeyCondition { readonly column: number; readonly op: Op; readonly value: BoundExpr }
+
+const FLIP: Readonly<Record<Op, Op>> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' }
+
+function chooseIndex(scan: ScanNode, conjuncts: readonly BoundExpr[], ctx: OptimizerContext): IndexAccess | null {
+  const indexes = scan.table.provider.tableIndexes?.() ?? []
+  if (indexes.length === 0 || scan.table.provider.fetch === undefined) return null
+  const columnOf = new Map<ColumnId, number>()
+  scan.output.forEach((c, i) => { const tc = scan.columns[i]!; if (tc >= 0) columnOf.set(c.id, tc) })
+  const conditions = conjuncts.flatMap(c => keyConditions(c, columnOf, scan))
+  if (conditions.length === 0) return null
+  const rows = scan.table.provider.estimatedRows(ctx.txn)
+  const limit = Math.max(1, Math.floor(rows * MAX_INDEX_FRACTION))
+  let best: IndexAccess | null = null
+  for (const index of indexes) {
+    const access = accessFor(index, conditions)
+    if (access === null) continue
+    const range = evaluateRange(access, index, scan, ctx.env)
+    // a value that cannot be computed now (or NULL) leaves the choice to a plain scan
+    if (range === null) continue
+    const estimate = index.instance.count(range, limit + 1)
+    if (estimate > limit) continue
+    if (best === null || estimate < best.estimate || (estimate === best.estimate && index.unique && !best.index.unique)) {
+      best = { ...access, estimate }
+    }
+  }
+  return best
+}
+
+/** the conditions an index can serve: equality on a key prefix, then bounds on the next column */
+function accessFor(index: TableIndex, conditions: readonly KeyCondition[]): Omit<IndexAccess, 'estimate'> | null {
+  const caps = index.instance.capabilities
+  const equal: BoundExpr[] = []
+  for (const column of index.columns) {
+    const eq = conditions.find(c => c.column === column && c.op === '=')
+    if (eq === undefined) break
+    equal.push(eq.value)
+  }
+  if (equal.length === index.columns.length) return caps.equality ? { index, equal, lower: null, upper: null } : null
+  if (!caps.range) return null
+  const next = index.columns[equal.length]!
+  let lower: IndexBound | null = null, upper: IndexBound | null = null
+  for (const c of conditions) {
+    if (c.column !== next) continue
+    if ((c.op === '>' || c.op === '>=') && lower === null) lower = { expr: c.value, inclusive: c.op === '>=' }
+    if ((c.op === '<' || c.op === '<=') && upper === null) upper = { expr: c.value, inclusive: c.op === '<=' }
+  }
+  if (equal.length === 0 && lower === null && upper === null) return null
+  return { index, equal, lower, upper }
+}
+
+function keyConditions(e: BoundExpr, columnOf: ReadonlyMap<ColumnId, number>, scan: ScanNode): KeyCondition[] {
+  if (e.kind !== 'compare') return []
+  const op = e.op
+  if (op !== '=' && op !== '<' && op !== '<=' && op !== '>' && op !== '>=') return []
+  const left = keyColumn(e.left, columnOf, scan), right = keyColumn(e.right, columnOf, scan)
+  if (left !== null && right === null && isRuntimeConstant(e.right) && valueFits(e.right.type, left.type)) {
+    return [{ column: left.column, op, value: e.right }]
+  }
+  if (right !== null && left === null && isRuntimeConstant(e.left) && valueFits(e.left.type, right.type)) {
+    return [{ column: right.column, op: FLIP[op], value: e.left }]
+  }
+  return []
+}
+
+/** a column of the scanned table, possibly widened from one integer type to another for the comparison */
+function keyColumn(e: BoundExpr, columnOf: ReadonlyMap<ColumnId, number>, scan: ScanNode): { column: number; type: LogicalType } | null {
+  if (e.kind === 'cast' && !e.try && e.expr.kind === 'colref' && isInteger(e.type) && isInteger(e.expr.type)) return keyColumn(e.expr, columnOf, scan)
+  if (e.kind !== 'colref') return null
+  const column = columnOf.get(e.id)
+  if (column === undefined) return null
+  return { column, type: scan.table.columns[column]!.type }
+}
+
+/** a value of this type can probe a key column of that type without changing the order */
+function valueFits(value: LogicalType, column: LogicalType): boolean {
+  return typeEquals(value, column) || (isInteger(value) && isInteger(column))
+}
+
+/** computable before the scan runs: constants, parameters and pure functions of them */
+export function isRuntimeConstant(e: BoundExpr): boolean {
+  switch (e.kind) {
+    case 'const': case 'param': return true
+    case 'cast': return isRuntimeConstant(e.expr)
+    case 'call': return e.fn.volatility !== 'volatile' && e.args.every(isRuntimeConstant)
+    default: return false
+  }
+}
+
+/** the index range with the values computed now; null when one cannot be (or is NULL) */
+function evaluateRange(access: Omit<IndexAccess, 'estimate'>, index: TableIndex, scan: ScanNode, env: ExprEnv): IndexRange | null {
+  try {
+    const typeOf = (k: number): LogicalType => scan.table.columns[index.columns[k]!]!.type
+    const equal = access.equal.map((e, k) => probeValue(evaluateConstant(e, env), typeOf(k)))
+    if (equal.some(v => v === null)) return null
+    const m = access.equal.length
+    const bound = (b: IndexBound | null) => b === null ? null : { value: probeValue(evaluateConstant(b.expr, env), typeOf(m)), inclusive: b.inclusive }
+    const lower = bound(access.lower), upper = bound(access.upper)
+    if (lower?.value === null || upper?.value === null) return null
+    return { equal, lower, upper }
+  } catch {
+    return null
+  }
+}
