@@ -152,9 +152,11 @@ function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: rea
     const batch = new FieldBatch()
     if (schema.header) tok.next(batch, 1)
     const conv = new Converter(input.path, schema, o, onReject)
+    // with ignore_errors every column is read, so the rows skipped do not depend on the query
+    const all = o.ignoreErrors ? schema.columns.map((_, i) => i) : wanted
     while (tok.next(batch, CHUNK_SIZE)) {
-      const chunk = conv.convert(batch, wanted)
-      if (chunk.size > 0) yield chunk
+      const chunk = conv.convert(batch, all)
+      if (chunk.size > 0) yield all === wanted ? chunk : new DataChunk(wanted.map(i => chunk.column(i)), chunk.size)
     }
   } finally { close() }
 }

@@ -66,6 +66,8 @@ function records(text: string, d: Dialect, limit: number, complete: boolean, max
   try {
     while (out.length < limit && tok.next(batch, Math.min(limit - out.length, 4096))) {
       for (let r = 0; r < batch.records; r++) {
+        // a malformed record counts as inconsistent with every width
+        if (batch.recordError[r] !== 0) { out.push([]); continue }
         const row: string[] = []
         for (let f = batch.recordFirst[r]!; f < batch.recordFirst[r + 1]!; f++) row.push(fieldText(batch, f, d.quote, d.escape))
         out.push(row)
@@ -103,7 +105,10 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
         const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
         const rows = records(head, d, 200, input.headIsAll, o.maxLineSize)
         if (rows === null) continue
-        const { width, consistent } = modeCount(rows)
+        const { width } = modeCount(rows)
+        // the share of rows with the common width, then the most columns: a wrong delimiter
+        // splits quoted line breaks into extra one-column rows, so counts alone would mislead
+        const consistent = rows.length === 0 ? 0 : modeCount(rows).consistent / rows.length
         if (consistent > bestScore || (consistent === bestScore && width > bestWidth)) {
           best = d; bestScore = consistent; bestWidth = width
         }
@@ -116,8 +121,9 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
 function isNull(v: string, o: SniffOptions): boolean { return o.nullStrings.includes(v) }
 
 const BOOL_TEXT = /^(?:true|false|t|f)$/i
-const INT_TEXT = /^[+-]?\d+$/
-const DOUBLE_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+// DuckDB reads a leading + or leading zeros (zip codes) as text
+const INT_TEXT = /^-?(?:0|[1-9]\d*)$/
+const DOUBLE_TEXT = /^-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 const TIME_TEXT = /^\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/
 const ISO_DATE_TEXT = /^\d{4}-\d{1,2}-\d{1,2}$/
 const ISO_TIMESTAMP_TEXT = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/

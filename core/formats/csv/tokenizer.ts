@@ -213,8 +213,9 @@ export class CsvTokenizer {
       if (incomplete) {
         batch.fields = firstField
         this.line = startLine
-        if (this.needMore(recordStart) && this.pull()) continue
-        if (this.eof && quote >= 0) {
+        // more text, or the end: either way the record reads again from its start
+        if (this.needMore(recordStart)) { this.pull(); continue }
+        if (quote >= 0) {
           throw new GrizzlyError(SqlState.badFileFormat, `unterminated quoted value at line ${startLine} of "${this.path}"`, {
             hint: `close the quote (${String.fromCharCode(quote)}) or read with quote = '' if quotes are plain characters in this file`,
           })
