@@ -30,6 +30,10 @@ import { Result, resultColumn, type StatementType } from './result.ts'
 import type { ExtensionHost, ExtensionHostFactory } from './extensions/host.ts'
 import { meterDifference } from './extensions/meter.ts'
 import { bindParameter, type BoundParameter } from './params.ts'
+import { DurableStore } from './storage/store.ts'
+import { nodeFileSystem, type FileSystem } from './storage/io.ts'
+import { registerStorageSettings, syncModeOf, thresholdOf } from './storage/settings.ts'
+import { storagePragma } from './storage/pragmas.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -42,6 +46,8 @@ export interface OpenOptions {
   readonly extensionDirectory?: string
   /** supplies INSTALL / LOAD / CREATE FUNCTION … LANGUAGE; the package entry passes one, core alone has none */
   readonly extensionHost?: ExtensionHostFactory
+  /** @internal the file I/O of the storage engine; tests wrap it to inject faults */
+  readonly fileSystem?: FileSystem
 }
 
 /** Harness and tuning pragmas accepted and ignored, as other engines' test suites use them. */
@@ -65,10 +71,17 @@ export class Database {
   private readonly connections = new Set<Connection>()
   private closed = false
   private host: ExtensionHost | null = null
+  /** the .grz file behind this database; null in memory */
+  private storage: DurableStore | null = null
+  /** true while the stored catalog is recreated at open (read-only databases included) */
+  private loadingStorage = false
+  /** @internal the session running a statement: a durable commit reads its `synchronous` setting */
+  activeSession: Connection | null = null
 
   private constructor(options: OpenOptions) {
     this.hooks = new Hooks()
     registerBuiltins(this.hooks)
+    registerStorageSettings(this.hooks)
     registerBuiltinFormats(this.hooks)
     registerOrderedIndex(this.hooks)
     this.catalog = new MemoryCatalog()
@@ -85,12 +98,51 @@ export class Database {
 
   /** Opens a database: in memory when `path` is omitted or ':memory:'. */
   static async open(path?: string, options: OpenOptions = {}): Promise<Database> {
-    if (path !== undefined && path !== ':memory:' && path !== '') {
-      throw new GrizzlyError(SqlState.featureNotSupported, `database files are not supported yet (cannot open "${path}")`,
-        { hint: "open an in-memory database with Database.open() and load data with SQL" })
-    }
-    return new Database(options)
+    const db = new Database(options)
+    if (path !== undefined && path !== ':memory:' && path !== '') await db.openFile(path, options.fileSystem ?? nodeFileSystem)
+    return db
   }
+
+  /** loads the checkpoint and the WAL of `path` (see core/storage), then logs every commit there */
+  private async openFile(path: string, fs: FileSystem): Promise<void> {
+    const store = DurableStore.open(path, { readOnly: this.readOnly, fs })
+    const tm = this.transactions
+    try {
+      this.loadingStorage = true
+      // definitions are stored in creation order; a later one a view needs is retried after it
+      let pending = store.definitions
+      while (pending.length > 0) {
+        const failed: string[] = []
+        let firstError: unknown = null
+        for (const sql of pending) {
+          try { await this.defaultConnection.query(sql) } catch (e) { failed.push(sql); firstError ??= e }
+        }
+        if (failed.length === pending.length) {
+          throw new GrizzlyError(SqlState.dataCorrupted, `"${path}": the stored catalog cannot be recreated: ${firstError instanceof Error ? firstError.message : String(firstError)}`,
+            { hint: 'the file was written by an incompatible version or is damaged', cause: firstError })
+        }
+        pending = failed
+      }
+      const txn = tm.begin()
+      try { store.load(this.catalog, txn) } finally { tm.rollback(txn) }
+    } catch (e) {
+      store.close(null, null, 'off')
+      throw e
+    } finally {
+      this.loadingStorage = false
+    }
+    this.storage = store
+    tm.beforeCommit = txn => {
+      const session = this.activeSession ?? this.defaultConnection
+      store.beforeCommit(txn, this.catalog, syncModeOf(session.setting('synchronous')), thresholdOf(session.setting('checkpoint_threshold')))
+    }
+  }
+
+  /** @internal the durable store behind this database, null in memory */
+  get storageEngine(): DurableStore | null { return this.storage }
+
+  /** @internal true while the stored catalog is recreated at open */
+  get loading(): boolean { return this.loadingStorage }
 
   /** A new session on this database, with its own settings and transaction. */
   connect(): Connection {
@@ -124,6 +176,12 @@ export class Database {
     for (const c of [...this.connections, this.defaultConnection]) await c.close()
     this.host?.close()
     this.closed = true
+    const store = this.storage
+    if (store !== null) {
+      this.transactions.beforeCommit = null
+      const txn = this.transactions.begin({ readOnly: true })
+      try { store.close(this.catalog, txn, syncModeOf(this.defaultSetting('synchronous') ?? 'full')) } finally { this.transactions.rollback(txn) }
+    }
   }
 
   /** @internal */
@@ -241,7 +299,8 @@ export class Connection {
   private runOne(stmt: Statement, params: readonly BoundParameter[], text: string): Result {
     const tm = this.database.transactions
     const autocommit = this.explicitTxn === null
-    const txn = this.explicitTxn ?? tm.begin({ readOnly: this.database.readOnly })
+    this.database.activeSession = this
+    const txn = this.explicitTxn ?? tm.begin({ readOnly: this.database.readOnly && !this.database.loading })
     const mark = autocommit ? 0 : tm.savepoint(txn)
     try {
       const result = this.execute(stmt, txn, params, text)
@@ -330,6 +389,12 @@ export class Connection {
         else this.settings.delete(bound.name.toLowerCase())
         return Result.empty('SET')
       case 'pragma': {
+        const stored = storagePragma(this.database.storageEngine, bound.name, {
+          catalog: this.database.catalog, txn, inTransaction: this.explicitTxn !== null,
+          writer: this.database.transactions.activeWriter, sync: syncModeOf(this.setting('synchronous')),
+        })
+        if (stored === 'done') return Result.empty('PRAGMA')
+        if (stored !== null) return textResult(stored.columns, stored.rows, 'PRAGMA')
         if (IGNORED_PRAGMAS.has(bound.name)) return Result.empty('PRAGMA')
         throw new GrizzlyError(SqlState.featureNotSupported, `PRAGMA ${bound.name} is not supported yet`, { hint: 'use SET for settings, and DESCRIBE / SHOW TABLES to inspect the catalog' })
       }

@@ -39,6 +39,8 @@ const CORE_STAGES: readonly (readonly [rank: number, stages: readonly string[]])
   [2, ['plan', 'catalog', 'indexes', 'arrow', 'formats']],
   // the binder folds constants with the expression evaluator, as DuckDB's binder does
   [3, ['expression']],
+  // durable storage: below the binder, used by database.ts
+  [3, ['storage']],
   [4, ['binder']],
   [5, ['optimizer']],
   [6, ['planner']],

@@ -186,6 +186,7 @@ export class MemoryTable implements TableProvider {
     }
     const next = new PendingChanges(txn, this.positions)
     this.pending = next
+    if (txn instanceof MemoryTransaction) txn.changedTables.add(this)
     // registered before the change it covers, so on rollback it runs after the data is restored
     txn.onRollback(() => { if (this.pending === next) this.pending = null })
     txn.onCommit(() => {
@@ -199,6 +200,76 @@ export class MemoryTable implements TableProvider {
       if (next.commitSeq > oldest) this.history.push(next)
     })
     return next
+  }
+
+  /** @internal durable storage: what `txn` changed in this table so far, or null */
+  pendingOf(txn: Transaction): PendingChanges | null {
+    return this.pending !== null && this.pending.writer === txn ? this.pending : null
+  }
+
+  /**
+   * @internal durable storage: appends stored or logged rows as they were committed (positions
+   * kept, `deleted[i]` = 1 marks row i deleted), without constraint checks or undo. Call
+   * `rebuildIndexes` once loading is done.
+   */
+  loadRows(rows: DataChunk, deleted: Uint8Array | null): void {
+    const n = rows.size
+    let i = 0
+    while (i < n) {
+      const g = Math.floor(this.positions / ROW_GROUP_SIZE)
+      let group = this.groups[g]
+      if (group === undefined) {
+        group = { segments: this.columns.map(col => new ColumnSegment(col.type, ROW_GROUP_SIZE)), count: 0, deleted: null, deletedCount: 0 }
+        this.groups.push(group)
+      }
+      const take = Math.min(n - i, ROW_GROUP_SIZE - group.count)
+      for (let c = 0; c < this.columns.length; c++) group.segments[c]!.append(rows.columns[c]!, i, i + take)
+      if (deleted !== null) {
+        for (let k = 0; k < take; k++) {
+          if (deleted[i + k] !== 1) continue
+          const marks = group.deleted ?? (group.deleted = new Uint8Array(ROW_GROUP_SIZE))
+          marks[group.count + k] = 1
+          group.deletedCount++
+          this.deletedRows++
+        }
+      }
+      group.count += take
+      this.positions += take
+      i += take
+    }
+  }
+
+  /** @internal durable storage: replays logged deletes and updates (no checks, no undo) */
+  applyLogged(deletes: readonly number[], update: { readonly positions: Float64Array; readonly column: number; readonly values: Vector } | null): void {
+    for (const position of deletes) {
+      const group = this.groups[Math.floor(position / ROW_GROUP_SIZE)]
+      if (group === undefined) throw new InternalError(`logged delete of row ${position} outside table ${this.name}`)
+      const marks = group.deleted ?? (group.deleted = new Uint8Array(ROW_GROUP_SIZE))
+      if (marks[position % ROW_GROUP_SIZE] === 1) continue
+      marks[position % ROW_GROUP_SIZE] = 1
+      group.deletedCount++
+      this.deletedRows++
+    }
+    if (update !== null) {
+      for (let k = 0; k < update.positions.length; k++) {
+        if (update.positions[k]! >= this.positions) throw new InternalError(`logged update of row ${update.positions[k]} outside table ${this.name}`)
+      }
+      this.writePositions(update.positions, [update.column], new DataChunk([update.values], update.positions.length), false)
+    }
+  }
+
+  /** @internal durable storage: rebuilds the key indexes from the live rows after loading */
+  rebuildIndexes(): void {
+    this.indexes = buildIndexes(this.columns, this.constraints)
+    for (const index of this.indexes) {
+      index.reserve(this.liveRowCount)
+      for (let p = 0; p < this.positions; p++) {
+        if (!this.isLive(p)) continue
+        const key = this.keyAt(index, p)
+        if (key !== null) index.set(key, p)
+      }
+    }
+    this.secondary.rebuild(this)
   }
 
   /** CREATE INDEX indexes, then the PRIMARY KEY / UNIQUE hash indexes (equality on the whole key) */
@@ -245,7 +316,7 @@ export class MemoryTable implements TableProvider {
   // ---- insert -------------------------------------------------------------------------------
 
   insert(txn: Transaction, rows: DataChunk): void {
-    beginWrite(txn, `INSERT into ${this.name}`)
+    beginWrite(txn, `INSERT into ${this.name}`, true)
     const n = rows.size
     if (rows.columns.length !== this.columns.length) {
       throw new InternalError(`insert into ${this.name} got ${rows.columns.length} columns, the table has ${this.columns.length}`)
@@ -339,7 +410,7 @@ export class MemoryTable implements TableProvider {
   // ---- delete -------------------------------------------------------------------------------
 
   delete(txn: Transaction, rowIds: BigInt64Array): number {
-    beginWrite(txn, `DELETE from ${this.name}`)
+    beginWrite(txn, `DELETE from ${this.name}`, true)
     const pending = this.track(txn)
     if (this.referencedBy.size > 0) {
       const going = new Set<number>()
@@ -394,7 +465,7 @@ export class MemoryTable implements TableProvider {
   // ---- update -------------------------------------------------------------------------------
 
   update(txn: Transaction, rowIds: BigInt64Array, columns: readonly number[], values: DataChunk): void {
-    beginWrite(txn, `UPDATE of ${this.name}`)
+    beginWrite(txn, `UPDATE of ${this.name}`, true)
     const m = rowIds.length
     if (values.columns.length !== columns.length || values.size < m) {
       throw new InternalError(`update of ${this.name}: ${columns.length} columns, ${values.columns.length} vectors, ${m} rows, ${values.size} values`)

@@ -34,6 +34,9 @@ export class MemoryTransaction implements Transaction {
   holdsWriteLock = false
   /** the sequence number of this transaction's commit, once it commits */
   commitSeq = 0
+  /** durable storage: tables whose rows this transaction changed, and whether it changed the catalog */
+  readonly changedTables = new Set<object>()
+  changedCatalog = false
 
   constructor(readonly manager: TransactionManager, id: number, readOnly: boolean, commitSeq: number) {
     this.id = id
@@ -132,6 +135,11 @@ export class TransactionManager {
   private writer: MemoryTransaction | null = null
   private commits = 0
   private readonly active = new Set<MemoryTransaction>()
+  /**
+   * Durable storage logs (and fsyncs) a writer's changes here, before they become visible; when
+   * it throws, the transaction is rolled back and COMMIT fails with its error.
+   */
+  beforeCommit: ((txn: MemoryTransaction) => void) | null = null
 
   begin(options: BeginOptions = {}): MemoryTransaction {
     const txn = new MemoryTransaction(this, this.nextId++, options.readOnly === true, this.commits)
@@ -142,6 +150,9 @@ export class TransactionManager {
   commit(txn: Transaction): void {
     const t = this.own(txn)
     t.assertActive()
+    if (t.holdsWriteLock && this.beforeCommit !== null) {
+      try { this.beforeCommit(t) } catch (e) { this.rollback(t); throw e }
+    }
     // only writers start a new version; commit actions see the sequence number
     if (t.holdsWriteLock) t.commitSeq = ++this.commits
     this.active.delete(t)
@@ -150,6 +161,8 @@ export class TransactionManager {
 
   rollback(txn: Transaction): void {
     const t = this.own(txn)
+    // already rolled back by a commit that failed to reach the log
+    if (t.state === 'rolled_back') return
     this.active.delete(t)
     try { t.finish(false) } finally { this.release(t) }
   }
@@ -207,12 +220,14 @@ export class TransactionManager {
  * Every change to the catalog or a table goes through here first: refuses writes in read-only
  * transactions (25006) and takes the single write lock (40001 when another transaction holds it).
  */
-export function beginWrite(txn: Transaction, what: string): void {
+export function beginWrite(txn: Transaction, what: string, rowsOnly = false): void {
   if (txn.readOnly) {
     throw new GrizzlyError(SqlState.readOnlyTransaction, `cannot execute ${what} in a read-only transaction`)
   }
   if (txn instanceof MemoryTransaction) {
     txn.assertActive()
     txn.manager.acquireWrite(txn)
+    // anything but row changes is a catalog change (durable storage checkpoints it)
+    if (!rowsOnly) txn.changedCatalog = true
   }
 }

@@ -37,6 +37,10 @@ export class PendingChanges {
     readonly committedPositions: number,
   ) {}
 
+  /** durable storage: the positions of each DELETE, and each UPDATE's positions and columns */
+  get deletedLists(): readonly (readonly number[])[] { return this.deleted }
+  get updateRecords(): readonly { readonly positions: Float64Array; readonly columns: readonly number[] }[] { return this.updates }
+
   /** true when the writer only appended rows (appends never conflict with a later writer) */
   get appendOnly(): boolean { return this.deleted.length === 0 && this.updates.length === 0 }
 

@@ -31,7 +31,7 @@ function transaction(action: 'begin' | 'commit' | 'rollback', ...optional: strin
 }
 
 const UNSUPPORTED_STATEMENTS = [
-  'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze', 'checkpoint',
+  'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze',
   'export', 'import', 'reindex', 'prepare', 'execute', 'deallocate', 'use', 'summarize', 'pivot',
   'unpivot', 'comment', 'update_extensions', 'merge', 'truncate', 'listen', 'notify', 'lock', 'cluster',
 ]
@@ -66,7 +66,8 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
   ['call', parseCall],
   ['copy', parseCopy],
   ['install', parseInstall],
-  ['force', parseInstall],
+  ['force', p => p.isKws('force', 'checkpoint') ? parseCheckpoint(p) : parseInstall(p)],
+  ['checkpoint', parseCheckpoint],
   ['load', parseLoad],
   ['unload', parseUnload],
   ...UNSUPPORTED_STATEMENTS.map((word): [string, StatementParser] => [word, p => { throw notSupported(word.toUpperCase(), p.pos) }]),
@@ -192,6 +193,14 @@ function parsePragma(p: Cursor): Statement {
     args.push(parseSettingValue(p))
   }
   return { kind: 'pragma', pos, name, args }
+}
+
+/** [FORCE] CHECKPOINT: run as PRAGMA checkpoint / force_checkpoint, as DuckDB does */
+function parseCheckpoint(p: Cursor): Statement {
+  const pos = p.peek().pos
+  const force = p.acceptKw('force')
+  p.expectKw('checkpoint')
+  return { kind: 'pragma', pos, name: force ? 'force_checkpoint' : 'checkpoint', args: [] }
 }
 
 /** CALL f(args) is SELECT * FROM f(args). */

@@ -1,0 +1,502 @@
+/**
+ * DurableStore: one .grz file + its WAL behind an in-memory catalog. The MemoryTables stay the
+ * working copy; this class makes their committed state survive the process:
+ *
+ * - every committing write transaction appends one WAL record of physical row changes (rows
+ *   appended at their positions, deleted positions, updated positions + values) and fsyncs it
+ *   before COMMIT returns;
+ * - a transaction that changed the catalog (DDL), a WAL past `checkpoint_threshold`, CHECKPOINT
+ *   and close write a checkpoint instead: changed tables into free blocks, then the catalog,
+ *   then the header flip, then the WAL is emptied;
+ * - opening loads the last checkpoint and replays the WAL's valid records.
+ */
+import type { Catalog } from '../catalog/catalog.ts'
+import { MemoryTable, ROW_GROUP_SIZE } from '../catalog/memory-table.ts'
+import type { MemoryTransaction } from '../catalog/transaction.ts'
+import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
+import { DataChunk } from '../vector/vector.ts'
+import { BlockFile, corruptError, io, type FileHeader } from './blocks.ts'
+import { ByteReader, ByteWriter, decodeVector, encodeVector, vectorRange } from './codec.ts'
+import { durableEntries, quoteName, tableSql } from './definitions.ts'
+import type { FileHandle, FileSystem } from './io.ts'
+import { FileLock } from './lock.ts'
+import { WalWriter, readWal, type WalContents } from './wal.ts'
+
+export type SyncMode = 'full' | 'normal' | 'off'
+
+interface StoredTable {
+  readonly id: number
+  readonly schema: string
+  readonly name: string
+  readonly sql: string
+  /** first block of the table's stream, -1 for none */
+  readonly first: number
+  readonly blocks: readonly number[]
+  /** live rows when written, checked by integrity_check */
+  readonly rows: number
+}
+
+/** the catalog stream: JSON, small next to the data */
+interface CatalogImage {
+  readonly format: 1
+  readonly schemas: readonly string[]
+  readonly tables: readonly StoredTable[]
+  readonly views: readonly { readonly schema: string; readonly name: string; readonly sql: string }[]
+  readonly nextTableId: number
+}
+
+const EMPTY_IMAGE: CatalogImage = { format: 1, schemas: [], tables: [], views: [], nextTableId: 1 }
+
+const enum Op { Append = 1, Delete = 2, Update = 3 }
+
+export interface StoreOptions {
+  readonly readOnly: boolean
+  readonly fs: FileSystem
+}
+
+export class DurableStore {
+  private image: CatalogImage
+  private catalogBlocks: number[] = []
+  /** the stored form of each loaded table; tables changed since the last checkpoint are dirty */
+  private byTable = new Map<MemoryTable, StoredTable>()
+  private readonly dirty = new Set<MemoryTable>()
+  private wal: WalWriter | null = null
+  private walContents: WalContents | null = null
+  private walSeq = 0
+  private closed = false
+
+  private constructor(
+    readonly path: string,
+    private readonly fs: FileSystem,
+    readonly readOnly: boolean,
+    private readonly file: BlockFile,
+    private readonly walHandle: FileHandle | null,
+    private readonly lock: FileLock | null,
+  ) {
+    this.image = EMPTY_IMAGE
+  }
+
+  /** opens (or creates) the file and reads its catalog; `load` then fills the tables */
+  static open(path: string, options: StoreOptions): DurableStore {
+    const { fs, readOnly } = options
+    if (readOnly && !fs.exists(path)) {
+      throw new GrizzlyError(SqlState.undefinedFile, `database file "${path}" does not exist`, { hint: 'open it without readOnly to create it, or check the path' })
+    }
+    const lock = readOnly ? null : FileLock.acquire(fs, path, `${path}.lock`)
+    let handle: FileHandle | null = null, walHandle: FileHandle | null = null
+    try {
+      handle = io(path, 'open', () => fs.open(path, readOnly ? 'r' : 'rw'))
+      const header = BlockFile.readHeader(handle, path)
+      const file = new BlockFile(handle, path, header ?? { counter: 0, catalogBlock: -1, blockCount: 0 })
+      const walPath = `${path}.wal`
+      if (!readOnly || fs.exists(walPath)) walHandle = io(walPath, 'open', () => fs.open(walPath, readOnly ? 'r' : 'rw'))
+      const store = new DurableStore(path, fs, readOnly, file, walHandle, lock)
+      if (header === null) {
+        if (readOnly) throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is empty, not a Grizzly database`, { hint: 'open it without readOnly to create the database' })
+        // a new database: an empty checkpoint (no blocks) and an empty log
+        store.file.writeHeader({ counter: 1, catalogBlock: -1, blockCount: 0 }, true)
+        store.wal = new WalWriter(walHandle!, walPath, 0)
+        store.wal.reset(1, true)
+      } else {
+        store.readImage()
+        if (walHandle !== null) store.walContents = readWal(walHandle, walPath, header.counter)
+      }
+      return store
+    } catch (e) {
+      try { handle?.close() } catch { /* already failing */ }
+      try { walHandle?.close() } catch { /* already failing */ }
+      lock?.release()
+      throw e
+    }
+  }
+
+  private readImage(): void {
+    const h = this.file.header
+    if (h.catalogBlock === -1) { this.image = EMPTY_IMAGE; this.catalogBlocks = []; return }
+    const { data, blocks } = this.file.readStream(h.catalogBlock, 'the catalog')
+    let image: CatalogImage
+    try { image = JSON.parse(Buffer.from(data).toString('utf8')) as CatalogImage } catch {
+      throw corruptError(`"${this.path}": the catalog cannot be read`)
+    }
+    if (image.format !== 1 || !Array.isArray(image.tables)) throw corruptError(`"${this.path}": the catalog has an unknown layout`)
+    this.image = image
+    this.catalogBlocks = blocks
+    const used = new Set(blocks)
+    for (const t of image.tables) for (const b of t.blocks) used.add(b)
+    const free: number[] = []
+    for (let b = 0; b < h.blockCount; b++) if (!used.has(b)) free.push(b)
+    this.file.setFree(free)
+  }
+
+  /** the statements that recreate the stored catalog, in an order that satisfies dependencies */
+  get definitions(): string[] {
+    return [
+      ...this.image.schemas.map(s => `CREATE SCHEMA IF NOT EXISTS ${quoteName(s)}`),
+      ...this.image.tables.map(t => t.sql),
+      ...this.image.views.map(v => v.sql),
+    ]
+  }
+
+  /** fills the tables created from `definitions` with their stored rows, then replays the WAL */
+  load(catalog: Catalog, txn: MemoryTransaction): void {
+    const byId = new Map<number, MemoryTable>()
+    for (const stored of this.image.tables) {
+      const entry = catalog.lookup(txn, stored.schema, stored.name)
+      if (entry?.kind !== 'table' || !(entry.provider instanceof MemoryTable)) {
+        throw corruptError(`"${this.path}": table ${stored.schema}.${stored.name} of the catalog could not be recreated`)
+      }
+      const table = entry.provider
+      if (stored.first !== -1) this.readTable(stored, table, (rows, deleted) => table.loadRows(rows, deleted))
+      byId.set(stored.id, table)
+      this.byTable.set(table, stored)
+    }
+    const wal = this.walContents
+    this.walContents = null
+    let replayed = 0
+    if (wal !== null && !wal.stale) {
+      for (const body of wal.records) {
+        const r = new ByteReader(body, `WAL record ${replayed + 1} of "${this.path}.wal"`)
+        const seq = r.f64()
+        // a record out of sequence is left over from an older log: stop as at a torn record
+        if (seq !== this.walSeq + 1) break
+        this.replay(r, byId)
+        this.walSeq = seq
+        replayed++
+      }
+    }
+    for (const table of this.byTable.keys()) table.rebuildIndexes()
+    if (this.readOnly) return
+    const walPath = `${this.path}.wal`
+    this.wal = new WalWriter(this.walHandle!, walPath, 0)
+    if (wal === null || wal.stale) this.wal.reset(this.file.header.counter, true)
+    else {
+      const end = replayed === wal.records.length ? wal.end : wal.offsets[replayed]!
+      this.wal.size = end
+      if (wal.torn || end < io(walPath, 'read', () => this.walHandle!.size())) this.wal.truncate(end)
+    }
+    if (replayed > 0) for (const t of byId.values()) this.dirty.add(t)
+  }
+
+  // ---- table streams ----------------------------------------------------------------------
+
+  /** row groups: [groups u32] then per group [rows u32][deleted u32][bitmap][per column: bytes u32, zone, vector] */
+  private encodeTable(table: MemoryTable): Uint8Array {
+    const w = new ByteWriter()
+    const groups = table.groups
+    w.u32(groups.length)
+    for (const group of groups) {
+      const n = group.count
+      w.u32(n)
+      const deleted = group.deletedCount > 0 ? group.deleted : null
+      w.u32(deleted === null ? 0 : group.deletedCount)
+      if (deleted !== null) {
+        const bits = new Uint8Array((n + 7) >>> 3)
+        for (let i = 0; i < n; i++) if (deleted[i] === 1) bits[i >>> 3]! |= 1 << (i & 7)
+        w.bytes(bits)
+      }
+      for (const segment of group.segments) {
+        const v = segment.read(0, n)
+        const lengthAt = w.length
+        w.u32(0)
+        const range = vectorRange(v, n)
+        if (range === null) w.u8(0)
+        else if (typeof range.min === 'bigint') { w.u8(2); w.i64(range.min); w.i64(range.max as bigint) } else { w.u8(1); w.f64(range.min); w.f64(range.max as number) }
+        encodeVector(w, v, n, true)
+        w.setU32(lengthAt, w.length - lengthAt - 4)
+      }
+    }
+    return w.finish()
+  }
+
+  /** reads a stored table, calling `each` per row group; checks zone maps when `check` is given */
+  private readTable(stored: StoredTable, table: MemoryTable, each: (rows: DataChunk, deleted: Uint8Array | null) => void, check?: (problem: string) => void): number {
+    const what = `table ${stored.schema}.${stored.name}`
+    const { data } = this.file.readStream(stored.first, what)
+    const r = new ByteReader(data, `the data of ${what} in "${this.path}"`)
+    const groups = r.u32()
+    let live = 0
+    for (let g = 0; g < groups; g++) {
+      const n = r.u32()
+      if (n > ROW_GROUP_SIZE) throw r.corrupt(`row group ${g} claims ${n} rows`)
+      const deletedCount = r.u32()
+      let deleted: Uint8Array | null = null
+      if (deletedCount > 0) {
+        const bits = r.bytes((n + 7) >>> 3)
+        deleted = new Uint8Array(n)
+        for (let i = 0; i < n; i++) deleted[i] = (bits[i >>> 3]! >>> (i & 7)) & 1
+      }
+      live += n - deletedCount
+      const vectors = table.columns.map((col, c) => {
+        const length = r.u32()
+        const start = r.pos
+        const zone = r.u8()
+        let min: number | bigint = 0, max: number | bigint = 0
+        if (zone === 1) { min = r.f64(); max = r.f64() } else if (zone === 2) { min = r.i64(); max = r.i64() } else if (zone !== 0) throw r.corrupt(`zone map kind ${zone}`)
+        const v = decodeVector(r, col.type, n)
+        if (r.pos - start !== length) throw r.corrupt(`column ${col.name} of row group ${g} has the wrong length`)
+        if (check !== undefined && zone !== 0) {
+          const range = vectorRange(v, n)
+          if (range !== null && (range.min < min || range.max > max)) check(`${what}: zone map of column ${col.name} in row group ${g} does not cover its values`)
+        }
+        return v
+      })
+      each(new DataChunk(vectors, n), deleted)
+    }
+    if (!r.done) throw r.corrupt('trailing bytes after the last row group')
+    return live
+  }
+
+  // ---- commits ----------------------------------------------------------------------------
+
+  /**
+   * Makes `txn`'s changes durable before it commits: a WAL record, or a checkpoint when it
+   * changed the catalog or the WAL is past `threshold` bytes. Throws (and the commit fails)
+   * when the disk refuses.
+   */
+  beforeCommit(txn: MemoryTransaction, catalog: Catalog, sync: SyncMode, threshold: number): void {
+    this.checkUsable()
+    if (this.readOnly) return
+    const tables = [...txn.changedTables].filter((t): t is MemoryTable => t instanceof MemoryTable && this.byTable.has(t))
+    if (txn.changedCatalog) {
+      for (const t of tables) this.dirty.add(t)
+      this.checkpoint(catalog, txn, false, sync)
+      return
+    }
+    const w = new ByteWriter()
+    w.f64(this.walSeq + 1)
+    const start = w.length
+    for (const table of tables) this.encodeChanges(w, table, txn)
+    if (w.length === start) return
+    if (this.wal!.size + w.length > threshold) {
+      for (const t of tables) this.dirty.add(t)
+      this.checkpoint(catalog, txn, false, sync)
+      return
+    }
+    this.wal!.append(w.finish(), sync === 'full')
+    this.walSeq++
+    for (const t of tables) this.dirty.add(t)
+  }
+
+  private encodeChanges(w: ByteWriter, table: MemoryTable, txn: MemoryTransaction): void {
+    const pending = table.pendingOf(txn)
+    if (pending === null) return
+    const id = this.byTable.get(table)!.id
+    const committed = pending.committedPositions
+    const deletes = new Set<number>()
+    for (const list of pending.deletedLists) for (const p of list) if (p < committed && !table.isLive(p)) deletes.add(p)
+    if (deletes.size > 0) {
+      w.u8(Op.Delete); w.u32(id); w.u32(deletes.size)
+      for (const p of deletes) w.f64(p)
+    }
+    const updated = new Map<number, Set<number>>()
+    for (const u of pending.updateRecords) {
+      for (const c of u.columns) {
+        let set = updated.get(c)
+        if (set === undefined) updated.set(c, set = new Set())
+        for (let i = 0; i < u.positions.length; i++) { const p = u.positions[i]!; if (p < committed && table.isLive(p)) set.add(p) }
+      }
+    }
+    for (const [column, set] of updated) {
+      if (set.size === 0) continue
+      const positions = Float64Array.from(set)
+      w.u8(Op.Update); w.u32(id); w.u32(column); w.u32(positions.length)
+      for (let i = 0; i < positions.length; i++) w.f64(positions[i]!)
+      encodeVector(w, table.readPositions(column, positions), positions.length, false)
+    }
+    const end = table.rowPositions
+    for (let from = committed; from < end;) {
+      const g = Math.floor(from / ROW_GROUP_SIZE)
+      const group = table.groups[g]!
+      const offset = from - g * ROW_GROUP_SIZE
+      const to = Math.min(group.count, end - g * ROW_GROUP_SIZE)
+      const n = to - offset
+      w.u8(Op.Append); w.u32(id); w.f64(from); w.u32(n)
+      const deleted: number[] = []
+      if (group.deleted !== null) for (let i = offset; i < to; i++) if (group.deleted[i] === 1) deleted.push(i - offset)
+      w.u32(deleted.length)
+      for (const d of deleted) w.u32(d)
+      for (const segment of group.segments) encodeVector(w, segment.read(offset, to), n, false)
+      from += n
+    }
+  }
+
+  private replay(r: ByteReader, byId: ReadonlyMap<number, MemoryTable>): void {
+    while (!r.done) {
+      const op = r.u8()
+      const id = r.u32()
+      const table = byId.get(id)
+      if (table === undefined) throw r.corrupt(`unknown table id ${id}`)
+      switch (op) {
+        case Op.Delete: {
+          const n = r.u32()
+          const positions: number[] = []
+          for (let i = 0; i < n; i++) positions.push(r.f64())
+          if (positions.some(p => p >= table.rowPositions)) throw r.corrupt(`delete beyond the end of ${table.name}`)
+          table.applyLogged(positions, null)
+          break
+        }
+        case Op.Update: {
+          const column = r.u32()
+          const col = table.columns[column]
+          if (col === undefined) throw r.corrupt(`update of column ${column} of ${table.name}`)
+          const n = r.u32()
+          const positions = new Float64Array(n)
+          for (let i = 0; i < n; i++) positions[i] = r.f64()
+          if (positions.some(p => p >= table.rowPositions)) throw r.corrupt(`update beyond the end of ${table.name}`)
+          table.applyLogged([], { positions, column, values: decodeVector(r, col.type, n) })
+          break
+        }
+        case Op.Append: {
+          const start = r.f64()
+          const n = r.u32()
+          if (start !== table.rowPositions) throw r.corrupt(`rows appended at ${start} to ${table.name}, which has ${table.rowPositions}`)
+          const deletedCount = r.u32()
+          let deleted: Uint8Array | null = null
+          if (deletedCount > 0) {
+            deleted = new Uint8Array(n)
+            for (let i = 0; i < deletedCount; i++) deleted[r.u32()] = 1
+          }
+          const vectors = table.columns.map(c => decodeVector(r, c.type, n))
+          table.loadRows(new DataChunk(vectors, n), deleted)
+          break
+        }
+        default: throw r.corrupt(`unknown operation ${op}`)
+      }
+    }
+  }
+
+  // ---- checkpoints ------------------------------------------------------------------------
+
+  /** writes changed tables (all with `force`) and the catalog, flips the header, empties the WAL */
+  checkpoint(catalog: Catalog, txn: MemoryTransaction, force: boolean, sync: SyncMode): void {
+    this.checkUsable()
+    if (this.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot CHECKPOINT a database opened read-only')
+    const { tables, views } = durableEntries(catalog.entries(txn))
+    const schemas = catalog.schemaNames().filter(s => s.toLowerCase() !== 'main' && s.toLowerCase() !== 'temp')
+    this.writeCheckpoint(tables, views, schemas, force, sync)
+  }
+
+  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], force: boolean, sync: SyncMode): void {
+    const freeBefore = this.file.freeBlocks
+    const extend = { count: this.file.header.blockCount }
+    let nextTableId = this.image.nextTableId
+    try {
+      const stored: StoredTable[] = []
+      const byTable = new Map<MemoryTable, StoredTable>()
+      for (const { schema, table } of tables) {
+        const old = this.byTable.get(table)
+        const sql = tableSql(schema, table)
+        let next: StoredTable
+        if (old !== undefined && !force && !this.dirty.has(table) && old.sql === sql) next = old
+        else {
+          const blocks = table.rowPositions === 0 ? [] : this.file.writeStream(this.encodeTable(table), extend)
+          next = { id: old?.id ?? nextTableId++, schema, name: table.name, sql, first: blocks[0] ?? -1, blocks, rows: table.liveRowCount }
+        }
+        stored.push(next)
+        byTable.set(table, next)
+      }
+      const image: CatalogImage = { format: 1, schemas, tables: stored, views, nextTableId }
+      const catalogBlocks = this.file.writeStream(Buffer.from(JSON.stringify(image), 'utf8'), extend)
+      if (sync !== 'off') this.file.sync()
+      // blocks past the last one in use are cut off once the header is durable
+      let blockCount = catalogBlocks.reduce((m, b) => Math.max(m, b + 1), 0)
+      for (const t of stored) for (const b of t.blocks) blockCount = Math.max(blockCount, b + 1)
+      const header: FileHeader = { counter: this.file.header.counter + 1, catalogBlock: catalogBlocks[0]!, blockCount }
+      this.file.writeHeader(header, sync !== 'off')
+      this.image = image
+      this.catalogBlocks = catalogBlocks
+      this.byTable = byTable
+      this.dirty.clear()
+    } catch (e) {
+      this.file.setFree(freeBefore)
+      throw e
+    }
+    // the new checkpoint is durable: the old blocks are free and the log is folded in
+    const used = new Set(this.catalogBlocks)
+    for (const t of this.image.tables) for (const b of t.blocks) used.add(b)
+    const free: number[] = []
+    for (let b = 0; b < this.file.header.blockCount; b++) if (!used.has(b)) free.push(b)
+    this.file.setFree(free)
+    this.file.shrink()
+    this.walSeq = 0
+    // if this fails the old log names an older checkpoint and is ignored on open
+    this.wal!.reset(this.file.header.counter, sync !== 'off')
+  }
+
+  // ---- checks, info, close ------------------------------------------------------------------
+
+  /** PRAGMA integrity_check: every block checksum, catalog vs data, zone maps, the WAL; [] = ok */
+  integrityCheck(catalog: Catalog, txn: MemoryTransaction): string[] {
+    this.checkUsable()
+    const problems: string[] = []
+    const note = (p: string): void => { problems.push(p) }
+    const used = new Map<number, string>()
+    const claim = (blocks: readonly number[], what: string): void => {
+      for (const b of blocks) {
+        const other = used.get(b)
+        if (other !== undefined) note(`block ${b} is used by both ${other} and ${what}`)
+        used.set(b, what)
+      }
+    }
+    try { claim(this.file.readStream(this.file.header.catalogBlock, 'the catalog').blocks, 'the catalog') } catch (e) { note(message(e)) }
+    const { tables } = durableEntries(catalog.entries(txn))
+    const live = new Set(tables.map(t => t.table))
+    for (const stored of this.image.tables) {
+      const table = [...this.byTable].find(([, s]) => s === stored)?.[0]
+      const what = `table ${stored.schema}.${stored.name}`
+      claim(stored.blocks, what)
+      if (table === undefined) { if (this.byTable.size > 0) note(`${what} is stored but not in the catalog`); continue }
+      if (!live.has(table)) note(`${what} is stored but was dropped without a checkpoint`)
+      if (stored.first === -1) { if (stored.rows !== 0) note(`${what} should hold ${stored.rows} rows but has no data`); continue }
+      try {
+        const rows = this.readTable(stored, table, () => undefined, note)
+        if (rows !== stored.rows) note(`${what} holds ${rows} rows, the catalog says ${stored.rows}`)
+      } catch (e) { note(message(e)) }
+    }
+    for (const { schema, table } of tables) {
+      if (!this.byTable.has(table)) note(`table ${schema}.${table.name} is in the catalog but not stored`)
+    }
+    for (const b of this.file.freeBlocks) if (used.has(b)) note(`block ${b} is both free and used by ${used.get(b)}`)
+    if (this.walHandle !== null) {
+      const wal = readWal(this.walHandle, `${this.path}.wal`, this.file.header.counter)
+      if (wal.torn && !this.readOnly) note(`the WAL has a damaged record at offset ${wal.end}`)
+      if (!wal.stale && wal.records.length !== this.walSeq && !this.readOnly) note(`the WAL holds ${wal.records.length} records, ${this.walSeq} were written`)
+    }
+    return problems
+  }
+
+  /** PRAGMA storage_info */
+  info(): { name: string; value: string }[] {
+    const h = this.file.header
+    return [
+      { name: 'file', value: this.path },
+      { name: 'checkpoint', value: String(h.counter) },
+      { name: 'blocks', value: String(h.blockCount) },
+      { name: 'free_blocks', value: String(this.file.freeBlocks.length) },
+      { name: 'wal_bytes', value: String(this.wal?.size ?? 0) },
+      { name: 'wal_records', value: String(this.walSeq) },
+      { name: 'read_only', value: String(this.readOnly) },
+    ]
+  }
+
+  /** checkpoints (unless read-only or `checkpoint` false) and releases the files and the lock */
+  close(catalog: Catalog | null, txn: MemoryTransaction | null, sync: SyncMode): void {
+    if (this.closed) return
+    try {
+      if (!this.readOnly && catalog !== null && txn !== null && this.wal !== null) this.checkpoint(catalog, txn, false, sync)
+    } finally {
+      this.closed = true
+      try { this.file.handle.close() } catch { /* closing anyway */ }
+      try { this.walHandle?.close() } catch { /* closing anyway */ }
+      this.lock?.release()
+    }
+  }
+
+  private checkUsable(): void {
+    if (this.closed) throw new InternalError(`storage of "${this.path}" used after close`)
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}

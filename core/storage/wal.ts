@@ -1,0 +1,113 @@
+/**
+ * The write-ahead log `<file>.wal`: a 32-byte header naming the checkpoint it continues, then
+ * one record per committed write transaction:
+ *
+ *   [length u32][crc32 u32 of the body][body: sequence f64, redo operations …]
+ *
+ * Reading stops at the first record that is cut short or fails its checksum: that record and
+ * everything after it never committed (the writer fsyncs before COMMIT returns), and a writer
+ * truncates the log there. A log whose header names another checkpoint is stale (the
+ * checkpoint that folded it in finished, the truncate did not) and is ignored.
+ */
+import { crc32 } from 'node:zlib'
+import type { FileHandle } from './io.ts'
+import { corruptError, io } from './blocks.ts'
+
+const MAGIC = Buffer.from('GRZWAL\0\x01', 'latin1')
+export const WAL_HEADER = 32
+const RECORD_HEADER = 8
+
+export interface WalContents {
+  /** record bodies, oldest first */
+  readonly records: Uint8Array[]
+  /** file offsets where each record starts */
+  readonly offsets: number[]
+  /** where valid data ends: a writer truncates here */
+  readonly end: number
+  /** a damaged or partial record was found at `end` */
+  readonly torn: boolean
+  /** the log belongs to another checkpoint (or has no valid header): nothing to replay */
+  readonly stale: boolean
+}
+
+export function readWal(handle: FileHandle, path: string, checkpoint: number): WalContents {
+  const size = io(path, 'read', () => handle.size())
+  const empty = { records: [], offsets: [], end: 0, torn: false, stale: true }
+  if (size < WAL_HEADER) return empty
+  const all = new Uint8Array(size)
+  io(path, 'read', () => handle.read(all, 0, size))
+  const view = new DataView(all.buffer)
+  if (Buffer.compare(Buffer.from(all.subarray(0, 8)), MAGIC) !== 0 || crc32(all.subarray(0, 24)) !== view.getUint32(24, true)) return empty
+  if (view.getFloat64(8, true) !== checkpoint) return empty
+  const records: Uint8Array[] = []
+  const offsets: number[] = []
+  let at = WAL_HEADER
+  let torn = false
+  while (at < size) {
+    if (at + RECORD_HEADER > size) { torn = true; break }
+    const length = view.getUint32(at, true)
+    if (length < 8 || at + RECORD_HEADER + length > size) { torn = true; break }
+    const body = all.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length)
+    if (crc32(body) !== view.getUint32(at + 4, true)) {
+      // a bad record followed by more records is damage, not a torn last write
+      if (at + RECORD_HEADER + length < size) {
+        throw corruptError(`"${path}": WAL record ${records.length + 1} at offset ${at} has a bad checksum`,
+          'the log is damaged; restore the database from a backup, or delete the .wal file to fall back to the last checkpoint (losing the commits since)')
+      }
+      torn = true
+      break
+    }
+    records.push(body)
+    offsets.push(at)
+    at += RECORD_HEADER + length
+  }
+  return { records, offsets, end: at, torn, stale: false }
+}
+
+export class WalWriter {
+  size: number
+
+  constructor(readonly handle: FileHandle, readonly path: string, size: number) {
+    this.size = size
+  }
+
+  /** starts an empty log for checkpoint `checkpoint` */
+  reset(checkpoint: number, sync: boolean): void {
+    const head = new Uint8Array(WAL_HEADER)
+    const view = new DataView(head.buffer)
+    head.set(MAGIC, 0)
+    view.setFloat64(8, checkpoint, true)
+    view.setUint32(24, crc32(head.subarray(0, 24)), true)
+    io(this.path, 'truncate', () => this.handle.truncate(0))
+    io(this.path, 'write', () => this.handle.write(head, 0))
+    if (sync) io(this.path, 'sync', () => this.handle.sync())
+    this.size = WAL_HEADER
+  }
+
+  /** cuts a torn tail off */
+  truncate(end: number): void {
+    io(this.path, 'truncate', () => this.handle.truncate(end))
+    this.size = end
+  }
+
+  /**
+   * Appends one record. On failure the log is cut back to where it was, so a failed commit
+   * leaves no partial record behind to be mistaken for data.
+   */
+  append(body: Uint8Array, sync: boolean): void {
+    const record = new Uint8Array(RECORD_HEADER + body.length)
+    const view = new DataView(record.buffer)
+    view.setUint32(0, body.length, true)
+    view.setUint32(4, crc32(body), true)
+    record.set(body, RECORD_HEADER)
+    const at = this.size
+    try {
+      io(this.path, 'write', () => this.handle.write(record, at))
+      if (sync) io(this.path, 'sync', () => this.handle.sync())
+    } catch (e) {
+      try { this.handle.truncate(at) } catch { /* the checksum still rejects the partial record */ }
+      throw e
+    }
+    this.size = at + record.length
+  }
+}
