@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createContext, runInContext } from 'node:vm'
-import type { ExtensionDefinition } from '../sdk/index.ts'
+import { FORMAT_FUNCTION_PREFIX, type ExtensionDefinition } from '../sdk/index.ts'
 import { BundleError } from './errors.ts'
 import { ENTRY_FILE, MANIFEST_FILE, SIGNATURE_FILE } from './manifest.ts'
 import type { ExtensionManifest, HookRef } from './manifest.ts'
@@ -87,8 +87,9 @@ export function definitionOf(script: string): ExtensionDefinition {
 
 export function hooksOf(def: ExtensionDefinition): HookRef[] {
   return [
-    ...(def.scalars ?? []).map(s => ({ kind: 'scalar' as const, name: s.name })),
+    ...(def.scalars ?? []).filter(s => !s.name.startsWith(FORMAT_FUNCTION_PREFIX)).map(s => ({ kind: 'scalar' as const, name: s.name })),
     ...(def.aggregates ?? []).map(a => ({ kind: 'aggregate' as const, name: a.name })),
+    ...(def.formats ?? []).map(f => ({ kind: 'format' as const, name: f.name })),
   ].filter((h, i, all) => all.findIndex(o => o.kind === h.kind && o.name === h.name) === i)
 }
 

@@ -14,6 +14,8 @@ const VOLATILITY_RANK: Readonly<Record<Volatility, number>> = { immutable: 0, st
 export function registerSandboxedFunctions(hooks: Hooks, sandbox: ExtensionSandbox): string[] {
   const byName = new Map<string, SandboxScalar[]>()
   for (const s of sandbox.scalars) {
+    // a format reader's internal functions are called by the format hook only
+    if (s.name.startsWith('__format_')) continue
     const list = byName.get(s.name)
     if (list === undefined) byName.set(s.name, [s])
     else list.push(s)

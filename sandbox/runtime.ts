@@ -129,7 +129,13 @@ function describeDefinition() {
   const list = isArray(def.scalars) ? def.scalars : [];
   const aggs = isArray(def.aggregates) ? def.aggregates : [];
   scalars = [];
-  const out = { defined: true, name: StringCtor(def.name), version: StringCtor(def.version), scalars: [], aggregates: [] };
+  const out = { defined: true, name: StringCtor(def.name), version: StringCtor(def.version), scalars: [], aggregates: [], formats: [] };
+  const formats = isArray(def.formats) ? def.formats : [];
+  for (let i = 0; i < formats.length; i++) {
+    const f = formats[i];
+    out.formats.push({ name: f ? StringCtor(f.name) : '', extensions: isArray(f && f.extensions) ? f.extensions.map(StringCtor) : [],
+      columns: isArray(f && f.columns) ? f.columns.map(c => ({ name: StringCtor(c && c.name), type: StringCtor(c && c.type) })) : [] });
+  }
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     const args = isArray(s && s.args) ? s.args.map(StringCtor) : null;

@@ -67,6 +67,15 @@ export interface SandboxAggregate {
   readonly index: number
 }
 
+/** A file format reader: `parse` and one `column_<k>` scalar per column run it (sdk FormatSpec). */
+export interface SandboxFormat {
+  readonly name: string
+  readonly extensions: readonly string[]
+  readonly columns: readonly { readonly name: string; readonly type: SandboxType }[]
+  readonly parse: SandboxScalar
+  readonly columnScalars: readonly SandboxScalar[]
+}
+
 export interface FunctionStats {
   readonly name: string
   readonly signature: string
@@ -105,6 +114,7 @@ export class ExtensionSandbox {
   version = ''
   scalars: readonly SandboxScalar[] = []
   aggregates: readonly SandboxAggregate[] = []
+  formats: readonly SandboxFormat[] = []
 
   private constructor(options: SandboxOptions) {
     this.name = options.name
@@ -317,9 +327,23 @@ export class ExtensionSandbox {
       if (!a.invocable) throw bad(`aggregate "${a.name}" needs init, update, combine and finalize functions`)
       aggregates.push({ name: a.name, args: a.args as SandboxType[], returns: a.returns, index })
     }
+    const formats: SandboxFormat[] = []
+    for (const f of def.formats ?? []) {
+      const internal = (suffix: string): SandboxScalar => {
+        const found = scalars.find(s => s.name === `__format_${f.name}_${suffix}`)
+        if (found === undefined) throw bad(`format "${f.name}" has no reader functions`, 'define formats through defineExtension')
+        return found
+      }
+      const columns = f.columns.map((c, k) => {
+        if (!isSandboxType(c.type)) throw bad(`format "${f.name}" column ${k + 1} has an unknown type ${JSON.stringify(c.type)}`, typeHint(c.type))
+        return { name: c.name, type: c.type }
+      })
+      formats.push({ name: f.name, extensions: f.extensions, columns, parse: internal('parse'), columnScalars: columns.map((_, k) => internal(`column_${k}`)) })
+    }
     this.version = def.version
     this.scalars = scalars
     this.aggregates = aggregates
+    this.formats = formats
   }
 
   // ---- calls ------------------------------------------------------------------------------------
@@ -440,6 +464,7 @@ interface Description {
   readonly version: string
   readonly scalars: readonly { name: string; args: string[] | null; returns: string; volatility: string | null; invocable: boolean }[]
   readonly aggregates: readonly { name: string; args: string[] | null; returns: string; invocable: boolean }[]
+  readonly formats?: readonly { name: string; extensions: string[]; columns: { name: string; type: string }[] }[]
 }
 
 function checkLimits(name: string, limits: SandboxLimits): SandboxLimits {

@@ -43,11 +43,77 @@ export interface AggregateFunctionSpec {
   readonly finalize: (state: unknown) => number | bigint | string | boolean | null
 }
 
+/**
+ * A file format reader. The host reads the file (only where the policy grants `fs.read:<dir>`)
+ * and passes its text in; `parse` returns one Column per declared column, all of one length.
+ */
+export interface FormatSpec {
+  /** the format name: `FROM read_<name>('f')`, and files ending in one of `extensions` */
+  readonly name: string
+  /** file name endings without the dot, e.g. ['ini'] */
+  readonly extensions: readonly string[]
+  readonly columns: readonly { readonly name: string; readonly type: SqlType }[]
+  readonly parse: (text: string, path: string) => readonly Column[]
+}
+
 export interface ExtensionDefinition {
   readonly name: string
   readonly version: string
   readonly scalars?: readonly ScalarFunctionSpec[]
   readonly aggregates?: readonly AggregateFunctionSpec[]
+  readonly formats?: readonly FormatSpec[]
+}
+
+/** Scalars the sandbox calls to run a format reader; never visible in SQL. */
+export const FORMAT_FUNCTION_PREFIX = '__format_'
+
+/**
+ * A format crosses the sandbox boundary as two internal scalars: `parse(text, path) → row count`
+ * keeps the parsed columns inside the isolate, `rows(k, start)` returns rows [start, start + n)
+ * of column k, so the engine pulls batches of the size it wants.
+ */
+function formatScalars(f: FormatSpec): ScalarFunctionSpec[] {
+  let parsed: readonly Column[] | null = null
+  const column = (k: number): Column => {
+    const col = parsed?.[k]
+    if (col === undefined) throw new Error(`format ${f.name}: no parsed column ${k}`)
+    return col
+  }
+  const rows = f.columns.map((c, k): ScalarFunctionSpec => ({
+    name: `${FORMAT_FUNCTION_PREFIX}${f.name}_column_${k}`, args: ['INTEGER'], returns: c.type, volatility: 'volatile',
+    invoke([start], n) {
+      const col = column(k)
+      const from = (start!.values as Int32Array)[0]!
+      return sliceColumn(col, from, n)
+    },
+  }))
+  return [{
+    name: `${FORMAT_FUNCTION_PREFIX}${f.name}_parse`, args: ['VARCHAR', 'VARCHAR'], returns: 'INTEGER', volatility: 'volatile',
+    invoke([text, path]) {
+      const cols = f.parse(readString(text!.values as StringColumn, 0), readString(path!.values as StringColumn, 0))
+      if (!Array.isArray(cols) || cols.length !== f.columns.length) throw new Error(`format ${f.name}: parse must return ${f.columns.length} columns`)
+      const n = cols[0] === undefined ? 0 : (cols[0] as Column).length
+      cols.forEach((c: Column, k: number) => {
+        const want = f.columns[k]!
+        if (c === null || typeof c !== 'object' || c.type !== want.type || c.length !== n) throw new Error(`format ${f.name}: column ${want.name} must be a ${want.type} Column of ${n} rows`)
+      })
+      parsed = cols
+      return integerColumn(Int32Array.of(n))
+    },
+  }, ...rows]
+}
+
+function sliceColumn(col: Column, from: number, n: number): Column {
+  const validity = col.validity === null ? null : col.validity.slice(from, from + n)
+  if (col.type !== 'VARCHAR') {
+    const values = (col.values as Uint8Array).slice(from, from + n) as ColumnValues
+    return { type: col.type, length: n, values, validity }
+  }
+  const sc = col.values as StringColumn
+  const offsets = new Int32Array(n + 1)
+  const base = sc.offsets[from]!
+  for (let i = 0; i <= n; i++) offsets[i] = sc.offsets[from + i]! - base
+  return { type: 'VARCHAR', length: n, values: { bytes: sc.bytes.subarray(base, sc.offsets[from + n]), offsets }, validity }
 }
 
 /** Thrown by defineExtension when the definition has the wrong shape; `path` names the field. */
@@ -119,8 +185,27 @@ export function defineExtension(def: ExtensionDefinition): ExtensionDefinition {
       checkCallable(`${p}.finalize`, a.finalize)
     })
   }
-  ;(globalThis as { __grizzlyExtension?: ExtensionDefinition }).__grizzlyExtension = def
-  return def
+  let stored = def
+  if (def.formats !== undefined) {
+    if (!Array.isArray(def.formats)) throw new ExtensionShapeError('formats', 'an array')
+    const hidden: ScalarFunctionSpec[] = []
+    def.formats.forEach((f: FormatSpec, i: number) => {
+      const p = `formats[${i}]`
+      if (f === null || typeof f !== 'object') throw new ExtensionShapeError(p, 'an object')
+      if (typeof f.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(f.name)) throw new ExtensionShapeError(`${p}.name`, 'a lowercase identifier')
+      if (!Array.isArray(f.extensions) || !f.extensions.every((e: unknown) => typeof e === 'string' && /^[a-z0-9_.]+$/i.test(e))) throw new ExtensionShapeError(`${p}.extensions`, 'an array of file name endings such as "ini"')
+      if (!Array.isArray(f.columns) || f.columns.length === 0) throw new ExtensionShapeError(`${p}.columns`, 'a non-empty array of { name, type }')
+      f.columns.forEach((c: { name: string; type: SqlType }, k: number) => {
+        if (c === null || typeof c !== 'object' || typeof c.name !== 'string' || c.name === '') throw new ExtensionShapeError(`${p}.columns[${k}].name`, 'a column name')
+        checkType(`${p}.columns[${k}].type`, c.type)
+      })
+      checkCallable(`${p}.parse`, f.parse)
+      hidden.push(...formatScalars(f))
+    })
+    stored = { ...def, scalars: [...(def.scalars ?? []), ...hidden] }
+  }
+  ;(globalThis as { __grizzlyExtension?: ExtensionDefinition }).__grizzlyExtension = stored
+  return stored
 }
 
 // ---- UTF-8 ------------------------------------------------------------------------------------
