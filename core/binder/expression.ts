@@ -38,6 +38,8 @@ export interface ExprSinks {
   readonly override?: (name: string, position: number, binder: ExprBinder) => BoundExpr | undefined
   /** RETURNING, CHECK and DEFAULT may not contain subqueries */
   readonly noSubqueries?: boolean
+  /** unnest(list) in the SELECT list → reference to the column of its Unnest node */
+  readonly unnest?: (call: FunctionCall) => BoundExpr
 }
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>='])
@@ -340,6 +342,7 @@ export class ExprBinder {
     }
     if (e.ignoreNulls) throw new GrizzlyError(SqlState.syntaxError, `IGNORE NULLS is only allowed in window functions, not in ${name}`, { position: e.pos })
     if (isLambdaFunction(name) && hooks.scalar(name) === undefined) return bindLambdaCall(this, name, e)!
+    if (name === 'unnest' && this.sinks.unnest !== undefined && hooks.scalar(name) === undefined) return this.sinks.unnest(e)
     // grouping_id is DuckDB's other name for GROUPING
     if ((name === 'grouping' || name === 'grouping_id') && hooks.scalar(name) === undefined) {
       if (this.sinks.grouping === undefined) {
@@ -366,7 +369,12 @@ export class ExprBinder {
       if (hooks.window(name) !== undefined) {
         throw new GrizzlyError(SqlState.windowingError, `window function ${name} requires an OVER clause`, { position: e.pos })
       }
-      if (name === 'unnest' || name === 'generate_subscripts') {
+      if (name === 'unnest') {
+        throw new GrizzlyError(SqlState.featureNotSupported, `unnest is not allowed in ${this.sinks.clause}`, {
+          position: e.pos, hint: 'use it in the SELECT list, or in FROM: SELECT * FROM unnest(…)',
+        })
+      }
+      if (name === 'generate_subscripts') {
         throw notSupported(`${name} in the SELECT list`, e.pos, `use it in FROM: SELECT * FROM ${name}(…)`)
       }
       if (hooks.tableFunction(name) !== undefined) {

@@ -18,6 +18,7 @@ import { outputOrdinal, rejectConstantSortKey } from './query.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
 import { Scope, colref } from './scope.ts'
 import { columnNameOf } from './names.ts'
+import { UnnestCollector } from './unnest.ts'
 import { WindowCollector } from './window.ts'
 
 /** Resolved NULLS FIRST/LAST: explicit, else the default_null_order setting (DuckDB: nulls_last). */
@@ -98,6 +99,7 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   }
   const aggregates = new AggregateCollector(b, input, groups)
   const windows = new WindowCollector(b, core.windows)
+  const unnests = new UnnestCollector(b)
   const sinks = (clause: string, allowWindows: boolean): ExprSinks => ({
     clause, alias,
     aggregate: (call: FunctionCall, name: string) => {
@@ -109,6 +111,7 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
     },
     grouping: (args, position) => aggregates.grouping(args, position),
     ...(allowWindows ? { window: (call, name) => windows.add(selectBinder, call, name) } : {}),
+    ...(clause === 'SELECT' ? { unnest: (call: FunctionCall) => unnests.add(selectBinder, call) } : {}),
   })
   const selectBinder: ExprBinder = new ExprBinder(b, selectScope, ctes, sinks('SELECT', true))
 
@@ -117,6 +120,7 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   core.items.forEach((item, i) => {
     aliasLimit = i
     const grouped = groups?.itemGroups.get(item)
+    const fields = grouped === undefined ? unnests.structColumns(selectBinder, item.expr) : undefined
     if (grouped !== undefined) columns.push({ name: item.alias ?? columnNameOf(item.expr), expr: colref(grouped), ast: item.expr })
     else columns.push(...bindSelectItem(selectBinder, item))
   })
@@ -193,6 +197,7 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
     qualifyExpr = qualifyExpr === null ? null : replace(qualifyExpr)
     windows.rewrite(replace)
     const check = (e: BoundExpr): void => {
+    unnests.rewrite(replace)
       rewriteExpr(e, x => {
         if (x.kind === 'colref' && inputIds.has(x.id)) {
           const where = ungrouped.get(x.id)
@@ -208,11 +213,13 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
     if (qualifyExpr !== null) check(qualifyExpr)
     windows.forEachExpr(check)
     plan = aggregates.plan(plan)
+    unnests.forEachExpr(check)
   }
   if (havingExpr !== null) plan = { kind: 'filter', input: plan, predicate: havingExpr, output: plan.output }
   plan = windows.plan(plan)
   if (qualifyExpr !== null) plan = { kind: 'filter', input: plan, predicate: qualifyExpr, output: plan.output }
 
+  plan = unnests.plan(plan)
   const names = columns.map(c => c.name)
   const projected = b.columns([...names, ...hidden.map((_, i) => `#hidden${i}`)], exprs.map(e => e.type))
   plan = { kind: 'project', input: plan, exprs, output: projected }

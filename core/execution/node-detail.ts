@@ -25,6 +25,7 @@ export function nodeDetail(p: LogicalPlan): string {
     }
     case 'filter': return clip(renderExpr(p.predicate))
     case 'project': return clip(p.exprs.map(e => renderExpr(e)).join(', '))
+    case 'unnest': return clip(p.lists.map(e => renderExpr(e)).join(', '))
     case 'join': return clip(`${p.joinType}${p.condition === null ? '' : ` ON ${renderExpr(p.condition)}`}`)
     case 'aggregate': {
       const groups = p.groups.length > 0 ? `BY ${p.groups.map(g => renderExpr(g)).join(', ')}; ` : ''

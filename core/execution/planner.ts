@@ -8,6 +8,7 @@ import type { ColumnId } from '../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { AggregateOperator } from './ops/aggregate.ts'
 import { AsofJoinOperator } from './ops/asof-join.ts'
+import { UnnestOperator } from './ops/unnest.ts'
 import {
   ConcatOperator, EmptyOperator, FilterOperator, LimitOperator, ProjectOperator, ScanOperator,
   TableFunctionOperator, ValuesOperator,
@@ -52,6 +53,7 @@ function buildFor(plan: LogicalPlan, frame: Frame): Operator {
     case 'insert': return new InsertOperator(build(plan.input), plan, frame)
     case 'update': return new UpdateOperator(build(plan.input), plan, frame)
     case 'delete': return new DeleteOperator(build(plan.input), plan, frame)
+    case 'unnest': return new UnnestOperator(build(plan.input), plan, frame)
     default: return assertNever(plan, 'plan node')
   }
 }
@@ -97,6 +99,7 @@ export function physicalName(plan: LogicalPlan): string {
     case 'insert': return 'INSERT'
     case 'update': return 'UPDATE'
     case 'delete': return 'DELETE'
+    case 'unnest': return 'UNNEST'
     default: return assertNever(plan, 'plan node')
   }
 }

@@ -38,6 +38,7 @@ export function estimateRows(plan: LogicalPlan, txn: Transaction): number {
     }
     case 'filter': return Math.max(1, est(plan.input) * selectivity(plan.predicate))
     case 'project': case 'sort': case 'window': return est(plan.input)
+    case 'unnest': return est(plan.input) * 4
     case 'aggregate': return plan.groups.length === 0 ? 1 : Math.max(1, est(plan.input) / 2)
     case 'distinct': return Math.max(1, est(plan.input) / 2)
     case 'join': {

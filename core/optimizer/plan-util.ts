@@ -16,7 +16,7 @@ export function withChildren(p: LogicalPlan, children: readonly LogicalPlan[]): 
   switch (p.kind) {
     case 'scan': case 'values': case 'table_function': case 'empty': case 'cte_ref': return p
     case 'filter': case 'project': case 'aggregate': case 'window': case 'sort': case 'limit':
-    case 'top_n': case 'distinct': case 'insert': case 'update': case 'delete':
+    case 'top_n': case 'distinct': case 'insert': case 'update': case 'delete': case 'unnest':
       return a === p.input ? p : { ...p, input: a! }
     case 'join': case 'set_op': return a === p.left && b === p.right ? p : { ...p, left: a!, right: b! }
     case 'cte': return a === p.definition && b === p.body ? p : { ...p, definition: a!, body: b! }
@@ -61,6 +61,7 @@ export function mapNodeExpressions(p: LogicalPlan, f: (e: BoundExpr) => BoundExp
     case 'scan': { const filters = list(p.filters); return filters === p.filters ? p : { ...p, filters } }
     case 'filter': { const predicate = f(p.predicate); return predicate === p.predicate ? p : { ...p, predicate } }
     case 'project': { const exprs = list(p.exprs); return exprs === p.exprs ? p : { ...p, exprs } }
+    case 'unnest': { const lists = list(p.lists); return lists === p.lists ? p : { ...p, lists } }
     case 'aggregate': {
       const groups = list(p.groups), aggregates = p.aggregates.map(agg)
       return groups === p.groups && same(aggregates, p.aggregates) ? p : { ...p, groups, aggregates }
@@ -123,7 +124,7 @@ function childrenOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
     case 'scan': case 'values': case 'table_function': case 'empty': case 'cte_ref': return []
     case 'filter': case 'project': case 'aggregate': case 'window': case 'sort': case 'limit':
-    case 'top_n': case 'distinct': case 'insert': case 'update': case 'delete':
+    case 'top_n': case 'distinct': case 'insert': case 'update': case 'delete': case 'unnest':
       return [p.input]
     case 'join': case 'set_op': return [p.left, p.right]
     case 'cte': return [p.definition, p.body]

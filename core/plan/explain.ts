@@ -52,6 +52,7 @@ function describe(p: LogicalPlan, r: (e: BoundExpr) => string): string {
     }
     case 'filter': return `FILTER ${r(p.predicate)}`
     case 'project': return `PROJECT ${p.exprs.map((e, i) => aliased(r(e), p.output[i]!.name)).join(', ')}`
+    case 'unnest': return `UNNEST ${p.lists.map(r).join(', ')}`
     case 'aggregate': {
       const groups = p.groups.length > 0 ? ` groups: ${p.groups.map(r).join(', ')}` : ''
       const sets = p.groupingSets !== null ? ` sets: ${p.groupingSets.map(s => `(${s.join(', ')})`).join(' ')}` : ''

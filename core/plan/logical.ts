@@ -31,6 +31,7 @@ export type LogicalPlan =
   | InsertNode
   | UpdateNode
   | DeleteNode
+  | UnnestNode
 
 export interface PlanBase { readonly output: readonly OutputColumn[] }
 
@@ -244,6 +245,18 @@ export interface DeleteNode extends PlanBase {
   readonly returningColumns: readonly OutputColumn[]
 }
 
+/**
+ * unnest(list) in a SELECT list: every input row repeated once per element of its longest list,
+ * shorter lists padded with NULL; a row whose lists are all NULL or empty yields nothing.
+ * output = input columns, then one column per entry of `lists` (the element type).
+ */
+export interface UnnestNode extends PlanBase {
+  readonly kind: 'unnest'
+  readonly input: LogicalPlan
+  /** LIST-typed expressions over the input */
+  readonly lists: readonly BoundExpr[]
+}
+
 export type PlanKind = LogicalPlan['kind']
 
 /** Direct inputs of a node. */
@@ -251,7 +264,7 @@ export function planChildren(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
     case 'scan': case 'values': case 'table_function': case 'empty': case 'cte_ref': return []
     case 'filter': case 'project': case 'aggregate': case 'window': case 'sort': case 'limit':
-    case 'top_n': case 'distinct': case 'insert': case 'update': case 'delete':
+    case 'top_n': case 'distinct': case 'insert': case 'update': case 'delete': case 'unnest':
       return [p.input]
     case 'join': case 'set_op': return [p.left, p.right]
     case 'cte': return [p.definition, p.body]

@@ -412,6 +412,13 @@ const CATEGORIES: Readonly<Record<string, readonly Entry[]>> = {
     'SELECT id, list_transform([[g, id], [NULL], []], l -> list_filter(l, x -> x > g)) FROM t2',
     'SELECT id, len(list_filter([dt, CAST(ts AS DATE)], x -> x > DATE \'2015-01-01\')) FROM t1',
   ],
+  unnest: [
+    'SELECT id, unnest([g, id, NULL]) FROM t2',
+    'SELECT id, unnest(CASE WHEN g IS NULL THEN NULL WHEN g % 3 = 0 THEN [] ELSE [g, b] END) AS a, unnest([s]) AS b FROM t2',
+    'SELECT g, unnest(list(id ORDER BY id)) FROM t1 WHERE id < 200 GROUP BY g',
+    'SELECT count(*), sum(x) FROM (SELECT unnest([d, m, NULL]) AS x FROM t1)',
+    'SELECT id, unnest(list_filter([g, id, b], x -> x % 2 = 0)) + 1 FROM t2',
+  ],
 }
 
 export const QUERIES: readonly DiffQuery[] = Object.entries(CATEGORIES).flatMap(([category, entries]) =>

@@ -147,7 +147,7 @@ function simplifyNode(node: LogicalPlan, _env: ExprEnv): LogicalPlan {
       const filters = node.filters.filter(f => !isConst(f, true))
       return filters.length === node.filters.length ? node : { ...node, filters }
     }
-    case 'project': case 'sort': case 'window': case 'distinct': case 'top_n':
+    case 'project': case 'sort': case 'window': case 'distinct': case 'top_n': case 'unnest':
       return node.input.kind === 'empty' ? empty(node) : node
     case 'limit':
       if (node.input.kind === 'empty') return empty(node)

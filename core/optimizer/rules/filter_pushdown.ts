@@ -136,7 +136,7 @@ function push(input: LogicalPlan, allPreds: readonly BoundExpr[]): LogicalPlan {
     case 'cte': return withChildren(plan, [push(plan.definition, []), push(plan.body, preds)])
     case 'table_function': return above(plan.fn.pushdown?.filters === true ? withSkipFilters(plan, preds) : plan, preds)
     case 'limit': case 'top_n': case 'values': case 'empty': case 'cte_ref':
-    case 'recursive_cte': case 'insert': case 'update': case 'delete':
+    case 'recursive_cte': case 'insert': case 'update': case 'delete': case 'unnest':
       return above(recurse(plan), preds)
     default: return assertNever(plan, 'plan node')
   }

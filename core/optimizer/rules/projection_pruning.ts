@@ -152,6 +152,13 @@ function prune(input: LogicalPlan, need: ReadonlySet<ColumnId>): LogicalPlan {
       return next.every((k, i) => k === kids[i]) ? plan : withChildren(plan, next)
     }
     case 'cte_ref': return plan
+    case 'unnest': {
+      // every list decides how many rows come out: all stay, and the inputs they read
+      const child = prune(plan.input, union(need, own))
+      if (child === plan.input) return plan
+      const base = plan.output.length - plan.lists.length
+      return { ...plan, input: child, output: [...child.output, ...plan.output.slice(base)] }
+    }
     default: return assertNever(plan, 'plan node')
   }
 }
