@@ -4,12 +4,14 @@
  */
 import type { Hooks } from '../hooks/registry.ts'
 import { jsonFormat } from './json/index.ts'
+import { avroFormat } from './avro/index.ts'
 import { registerParquet } from './parquet/index.ts'
 import { csvFormat } from './csv/index.ts'
 
 export function registerBuiltinFormats(hooks: Hooks): void {
   void hooks
   hooks.registerFormat(jsonFormat)
+  hooks.registerFormat(avroFormat)
   registerParquet(hooks)
   hooks.registerFormat(csvFormat)
 }
