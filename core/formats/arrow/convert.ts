@@ -6,17 +6,23 @@
  */
 import * as arrow from 'apache-arrow'
 import { arrowDataToVector } from '../../arrow/from-arrow.ts'
-import type { LogicalType, ListType, StructType } from '../../types/types.ts'
+import type { Interval, LogicalType, ListType, StructType } from '../../types/types.ts'
 import { DECIMAL_FLOAT_MAX_WIDTH } from '../../types/types.ts'
 import { Vector, gather, nullVector } from '../../vector/vector.ts'
 
 const utf8 = new TextDecoder()
 const TWO_32 = 4294967296
 
+/** Files can lie: a length or offset past its buffer is an error, never an out-of-bounds loop. */
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`inconsistent column data (${what})`)
+}
+
 function validity(data: arrow.Data, start: number, end: number): Uint8Array | null {
   const bits = data.nullBitmap
   if (data.nullCount === 0 || bits === undefined || bits.length === 0) return null
   const n = end - start, off = data.offset + start
+  check(bits.length * 8 >= off + n, 'validity bitmap too short')
   const out = new Uint8Array(n)
   for (let i = 0; i < n; i++) { const b = off + i; out[i] = (bits[b >> 3]! >> (b & 7)) & 1 }
   return out
@@ -52,7 +58,9 @@ function strings(data: arrow.Data, start: number, end: number): string[] {
   const offsets = data.valueOffsets as Int32Array
   const bytes = data.values as Uint8Array
   const base = data.offset + start
+  check(offsets.length >= base + n + 1, 'too few string offsets')
   const lo = offsets[base]!, hi = offsets[base + n]!
+  check(lo >= 0 && lo <= hi && hi <= bytes.length, 'string offsets outside the data')
   const out = new Array<string>(n)
   let ascii = true
   for (let i = lo; i < hi; i++) if (bytes[i]! > 0x7f) { ascii = false; break }
@@ -72,6 +80,12 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
   const t = data.type
   const from = data.offset + start
   const valid = (): Uint8Array | null => validity(data, start, end)
+  check(start >= 0 && start <= end && end <= data.length, 'row range outside the column')
+  const values = data.values as ArrayLike<number> | undefined
+  if (values !== undefined && values !== null && (t.typeId === arrow.Type.Int || t.typeId === arrow.Type.Float || t.typeId === arrow.Type.Date ||
+    t.typeId === arrow.Type.Timestamp || t.typeId === arrow.Type.Time || arrow.DataType.isDictionary(t))) {
+    check(values.length >= from + n, 'values buffer too short')
+  }
   if (t.typeId === arrow.Type.Null || type.id === 'NULL') return nullVector(type, n)
   if (arrow.DataType.isDictionary(t)) {
     const dict = data.dictionary!.data[0]!
@@ -80,6 +94,7 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
     const sel = new Int32Array(n)
     const mask = valid()
     for (let i = 0; i < n; i++) sel[i] = mask !== null && mask[i] === 0 ? 0 : Number(keys[from + i]!)
+    for (let i = 0; i < n; i++) check(sel[i]! >= 0 && sel[i]! < dict.length, 'dictionary index out of range')
     const out = gather(values, sel, n)
     if (mask !== null) {
       const merged = out.validity === null ? mask : out.validity.map((v, i) => v & mask[i]!)
@@ -90,6 +105,7 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
   switch (t.typeId) {
     case arrow.Type.Bool: {
       const bits = data.values as Uint8Array
+      check(bits.length * 8 >= from + n, 'boolean buffer too short')
       const out = new Uint8Array(n)
       for (let i = 0; i < n; i++) { const b = from + i; out[i] = (bits[b >> 3]! >> (b & 7)) & 1 }
       return new Vector(type, n, out, valid())
@@ -146,6 +162,7 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
       const d = t as arrow.Decimal
       const words = data.values as Uint32Array
       const stride = d.bitWidth / 32
+      check(words.length >= (from + n) * stride, 'decimal buffer too short')
       if (type.width <= DECIMAL_FLOAT_MAX_WIDTH) {
         const out = new Float64Array(n)
         for (let i = 0; i < n; i++) { const w = (from + i) * stride; out[i] = words[w]! + (words[w + 1]! | 0) * TWO_32 }
@@ -165,6 +182,7 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
     case arrow.Type.Binary: {
       const offsets = data.valueOffsets as Int32Array
       const bytes = data.values as Uint8Array
+      check(offsets.length >= from + n + 1 && offsets[from]! >= 0 && offsets[from + n]! <= bytes.length, 'binary offsets outside the data')
       const out = new Array<Uint8Array>(n)
       for (let i = 0; i < n; i++) out[i] = bytes.slice(offsets[from + i]!, offsets[from + i + 1]!)
       return new Vector(type, n, out, valid())
@@ -172,7 +190,10 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
     case arrow.Type.List: {
       if (type.id !== 'LIST') break
       const src = data.valueOffsets as Int32Array
+      check(src.length >= from + n + 1, 'too few list offsets')
       const lo = src[from]!, hi = src[from + n]!
+      check(lo >= 0 && hi <= data.children[0]!.length, 'list offsets outside the child')
+      for (let i = 0; i < n; i++) check(src[from + i]! <= src[from + i + 1]!, 'list offsets go backwards')
       const offsets = new Int32Array(n + 1)
       for (let i = 0; i <= n; i++) offsets[i] = src[from + i]! - lo
       const child = arrowRangeToVector(data.children[0]!, (type as ListType).child, lo, hi)
@@ -184,6 +205,24 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
       // struct children carry the parent's offset themselves
       const children = data.children.map((c, k) => arrowRangeToVector(c, fields[k]!.type, start, end))
       return new Vector(type, n, null, valid(), null, children)
+    }
+    case arrow.Type.Interval: {
+      const unit = (t as arrow.Interval).unit
+      const words = data.values as Int32Array
+      check(words.length >= (from + n) * (unit === arrow.IntervalUnit.MONTH_DAY_NANO ? 4 : unit === arrow.IntervalUnit.DAY_TIME ? 2 : 1), 'interval buffer too short')
+      const out = new Array<Interval>(n)
+      if (unit === arrow.IntervalUnit.MONTH_DAY_NANO) {
+        for (let i = 0; i < n; i++) {
+          const w = (from + i) * 4
+          const nanos = (words[w + 2]! >>> 0) + words[w + 3]! * TWO_32
+          out[i] = { months: words[w]!, days: words[w + 1]!, micros: Math.floor(nanos / 1000) }
+        }
+      } else if (unit === arrow.IntervalUnit.DAY_TIME) {
+        for (let i = 0; i < n; i++) out[i] = { months: 0, days: words[(from + i) * 2]!, micros: words[(from + i) * 2 + 1]! * 1000 }
+      } else {
+        for (let i = 0; i < n; i++) out[i] = { months: words[from + i]!, days: 0, micros: 0 }
+      }
+      return new Vector(type, n, out, valid())
     }
     default: break
   }
