@@ -6,6 +6,7 @@ import type { Hooks } from '../hooks/registry.ts'
 import { jsonFormat } from './json/index.ts'
 import { avroFormat } from './avro/index.ts'
 import { registerParquet } from './parquet/index.ts'
+import { registerArrow } from './arrow/index.ts'
 import { csvFormat } from './csv/index.ts'
 
 export function registerBuiltinFormats(hooks: Hooks): void {
@@ -13,5 +14,6 @@ export function registerBuiltinFormats(hooks: Hooks): void {
   hooks.registerFormat(jsonFormat)
   hooks.registerFormat(avroFormat)
   registerParquet(hooks)
+  registerArrow(hooks)
   hooks.registerFormat(csvFormat)
 }
