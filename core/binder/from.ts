@@ -4,7 +4,8 @@
  */
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
-import type { FunctionContext, TableFunctionArg } from '../hooks/contracts.ts'
+import type { FileReject, FunctionContext, TableFunctionArg } from '../hooks/contracts.ts'
+import { REJECT_COLUMNS, RejectsTable } from '../formats/rejects.ts'
 import { readFiles } from '../formats/files.ts'
 import { readFunction, readFunctionNames } from '../formats/functions.ts'
 import { Cursor } from '../parser/cursor.ts'
@@ -221,6 +222,8 @@ function bindFile(b: Binder, ref: FileRef, outer: Scope | null): BoundFrom {
   return aliased({ plan, names: output.map(c => c.name) }, ref.alias, base, null, outer, ref.pos)
 }
 
+let rejectScans = 0
+
 /** The function context for binding table functions and file readers: type names resolve through the hooks. */
 function fileContext(b: Binder): FunctionContext {
   const resolveType = (name: string): LogicalType => {
@@ -234,8 +237,19 @@ function fileContext(b: Binder): FunctionContext {
     }
     return resolveTypeName(b.ctx.hooks, t)
   }
+  const rejects = new Map<string, RejectsTable>()
+  const storeReject = (table: string, reject: FileReject | null): void => {
+    let t = rejects.get(table)
+    if (t === undefined) {
+      // each read that stores rejects replaces the table, as DuckDB's reject_errors
+      t = new RejectsTable(++rejectScans)
+      rejects.set(table, t)
+      b.ctx.catalog.registerExternal(b.ctx.txn, table, REJECT_COLUMNS, t, true)
+    }
+    if (reject !== null) t.add(reject)
+  }
   const ctx: FunctionContext = Object.create(b.ctx.fnCtx as object) as FunctionContext
-  return Object.assign(ctx, { resolveType })
+  return Object.assign(ctx, { resolveType, storeReject })
 }
 
 function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundFrom {

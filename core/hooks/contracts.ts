@@ -26,8 +26,8 @@ export interface FunctionContext {
   readonly progress?: ProgressSink
   /** a type as SQL writes it ('DECIMAL(10,2)', 'INT[]'), resolved through the type hooks; present while binding */
   resolveType?(name: string): LogicalType
-  /** keeps a row a file reader skipped (ignore_errors + store_rejects) in the named rejects table */
-  storeReject?(table: string, reject: FileReject): void
+  /** keeps a row a file reader skipped (ignore_errors + store_rejects) in the named rejects table; null (once, when binding) creates or empties the table */
+  storeReject?(table: string, reject: FileReject | null): void
 }
 
 /** A row a file reader could not read, as DuckDB's reject_errors table lists it. */

@@ -2,6 +2,7 @@
  * The CSV format as registered: extensions, a sniffer for files without a telling name,
  * read_csv (one file here; several go through the shared multi-file layer) and the writer.
  */
+import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { FormatDef, FunctionContext } from '../../hooks/contracts.ts'
 import { readFiles } from '../files.ts'
 import { CSV_OPTION_NAMES, parseCsvOptions } from './options.ts'
@@ -38,6 +39,10 @@ export function readCsvFiles(paths: readonly string[], options: ReadonlyMap<stri
   rejects: CsvReject[] = []) {
   if (paths.length !== 1) return readFiles([csvFormat], 'read_csv', csvFormat, paths, options, ctx)
   const o = parseCsvOptions('read_csv', options)
+  if (o.storeRejects) {
+    if (ctx.storeReject === undefined) throw new GrizzlyError(SqlState.featureNotSupported, 'store_rejects needs a database session to keep the rejects table in', { hint: 'read the file through SQL' })
+    ctx.storeReject(o.rejectsTable, null)
+  }
   return readCsv(paths[0]!, o, name => resolveTypeName(name, ctx), r => {
     if (o.rejectsLimit === 0 || rejects.length < o.rejectsLimit) rejects.push(r)
     if (o.storeRejects) ctx.storeReject?.(o.rejectsTable, r)

@@ -15,7 +15,7 @@ const WINDOW_BYTES = 1 << 16
 const WINDOWS = 8
 
 function utf8Error(path: string, e: unknown): GrizzlyError {
-  return new GrizzlyError(SqlState.badFileFormat, `"${path}" is not valid UTF-8 text`, {
+  return new GrizzlyError(SqlState.badFileFormat, `"${path}" is not a text file (not valid UTF-8, or it holds NUL bytes)`, {
     hint: 'is it a CSV file? a binary file (Parquet, a spreadsheet, an archive) needs its own reader; text in another encoding must be converted to UTF-8 first', cause: e,
   })
 }
@@ -115,7 +115,11 @@ export function sampleText(input: CsvInput, wholeFile: boolean): { head: string;
   const decoder = new TextDecoder('utf-8', { fatal: true })
   const lenient = new TextDecoder('utf-8')
   const checkHead = (bytes: Uint8Array, all: boolean): string => {
-    try { return decoder.decode(bytes, { stream: !all }) } catch (e) { throw utf8Error(input.path, e) }
+    let text: string
+    try { text = decoder.decode(bytes, { stream: !all }) } catch (e) { throw utf8Error(input.path, e) }
+    // NUL bytes are valid UTF-8 but never in text a person wrote: a binary file with a .csv name
+    if (text.includes('\u0000')) throw utf8Error(input.path, new Error('NUL byte'))
+    return text
   }
   const size = input.size
   const headIsAll = wholeFile || size <= HEAD_BYTES * 2

@@ -221,6 +221,8 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
       default: throw optionError(fn, key, [...CSV_OPTION_NAMES, ...MULTI_FILE_OPTIONS])
     }
   }
+  // DuckDB: keeping rejects means skipping them
+  if (o.storeRejects) o.ignoreErrors = true
   // a schema given in full needs no detection (DuckDB: columns implies auto_detect = false)
   if (o.columns !== null && !autoDetectGiven) o.autoDetect = false
   if (!o.autoDetect && o.columns === null && o.names === null) {

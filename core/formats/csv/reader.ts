@@ -215,7 +215,8 @@ class Converter {
     if (this.rejected[r] === 1) return
     this.rejected[r] = 1
     const first = b.recordFirst[r]!, last = b.recordFirst[r + 1]! - 1
-    const csvLine = last >= first ? b.text.slice(Math.max(0, b.starts[first]! - 1), Math.min(b.text.length, b.ends[last]! + 1)).replace(/[\r\n]+$/, '') : ''
+    const from = b.starts[first]! - (b.flags[first] === PLAIN ? 0 : 1), to = b.ends[last]! + (b.flags[last] === PLAIN ? 0 : 1)
+    const csvLine = last >= first ? b.text.slice(Math.max(0, from), Math.min(b.text.length, to)) : ''
     this.onReject({ file: this.path, line, column, columnName: name, errorType, error: `${message}`, csvLine })
   }
 

@@ -4,6 +4,7 @@
  * that every sampled value fits (BOOLEAN, BIGINT, DOUBLE, TIME, DATE, TIMESTAMP, else VARCHAR),
  * then decide on a header: the first row is one when it does not fit the types of the rest.
  */
+import { GrizzlyError } from '../../errors.ts'
 import { strptime } from '../../types/datetime-format.ts'
 import { parseDate, parseTime, parseTimestamp } from '../../types/parse.ts'
 import { CsvTokenizer, type Dialect, FieldBatch, fieldText } from './tokenizer.ts'
@@ -55,8 +56,8 @@ export interface SniffOptions {
 
 const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
 
-/** Records of `text` under `d`; stops at `limit` records. null when the text cannot be split so. */
-function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number): string[][] | null {
+/** Records of `text` under `d`; stops at `limit` records. The error when the text cannot be split so. */
+function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number): string[][] | GrizzlyError {
   let given = false
   // an incomplete tail (a cut-off sample) is dropped rather than read to the end
   const source = (): string | null => { if (given) return null; given = true; return text }
@@ -73,8 +74,9 @@ function records(text: string, d: Dialect, limit: number, complete: boolean, max
         out.push(row)
       }
     }
-  } catch {
-    if (complete || out.length === 0) return null
+  } catch (e) {
+    if (!(e instanceof GrizzlyError)) throw e
+    if (complete || out.length === 0) return e
   }
   // the last record of a cut-off sample may itself be cut
   if (!complete && out.length > 1) out.pop()
@@ -95,6 +97,7 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
   const comment = code(o.comment, -1)
   let best: Dialect | null = null
   let bestScore = -1, bestWidth = 0
+  let firstError: GrizzlyError | undefined
   // the first rows decide the dialect, as DuckDB does
   const head = input.head.length > 1 << 20 ? input.head.slice(0, 1 << 20) : input.head
   for (const q of quotes) {
@@ -104,17 +107,20 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
       for (const escape of escapes) {
         const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
         const rows = records(head, d, 200, input.headIsAll, o.maxLineSize)
-        if (rows === null) continue
+        if (rows instanceof GrizzlyError) { firstError ??= rows; continue }
         const { width } = modeCount(rows)
         // the share of rows with the common width, then the most columns: a wrong delimiter
         // splits quoted line breaks into extra one-column rows, so counts alone would mislead
-        const consistent = rows.length === 0 ? 0 : modeCount(rows).consistent / rows.length
+        // one column is trivially consistent, so it counts half
+        const consistent = rows.length === 0 ? 0 : modeCount(rows).consistent / rows.length * (width > 1 ? 1 : 0.5)
         if (consistent > bestScore || (consistent === bestScore && width > bestWidth)) {
           best = d; bestScore = consistent; bestWidth = width
         }
       }
     }
   }
+  // no dialect reads the start of the file: say why under the first one tried
+  if (best === null && firstError !== undefined) throw firstError
   return best ?? { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment }
 }
 
@@ -200,7 +206,8 @@ function columnTypes(rows: readonly string[][], width: number, fromRow: number, 
 export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
   const dialect = sniffDialect(input, o)
   const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize
-  const headRows = records(input.head, dialect, limit, input.headIsAll, o.maxLineSize) ?? []
+  const headRows = records(input.head, dialect, limit, input.headIsAll, o.maxLineSize)
+  if (headRows instanceof GrizzlyError) throw headRows
   const { width } = modeCount(headRows)
   const rows = headRows.slice()
   for (const m of input.middles) {
@@ -208,7 +215,7 @@ export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
     const nl = m.indexOf('\n')
     if (nl < 0) continue
     const more = records(m.slice(nl + 1), dialect, Math.max(1, Math.floor(limit / 10)), false, o.maxLineSize)
-    if (more !== null) for (const r of more) if (r.length === width) rows.push(r)
+    if (!(more instanceof GrizzlyError)) for (const r of more) if (r.length === width) rows.push(r)
   }
   let header = o.header
   let cols = columnTypes(rows, width, 1, o)

@@ -1,0 +1,155 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { Database } from '../../core/database.ts'
+import { fails, sqlString as q, tempDir } from './csv-helpers.ts'
+
+const t = tempDir('grizzly-csv-opt-')
+test.after(t.cleanup)
+
+async function rows(sql: string): Promise<unknown[][]> {
+  const db = await Database.open()
+  try { return (await db.query(sql)).rows } finally { await db.close() }
+}
+async function types(from: string): Promise<string[]> {
+  const db = await Database.open()
+  try { return (await db.query(`DESCRIBE SELECT * FROM ${from}`)).rows.map(r => `${String(r[0])}:${String(r[1])}`) } finally { await db.close() }
+}
+
+test('delim / sep, quote and escape', async () => {
+  const p = t.file('o1.txt', "a;b\n'x;y';1\n'it''s';2\n")
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, delim = ';', quote = '''')`), [['x;y', 1n], ["it's", 2n]])
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, sep = ';', quote = '''', escape = '''')`), [['x;y', 1n], ["it's", 2n]])
+  const e = t.file('o2.csv', 'a,b\n"x\\"y",1\n')
+  assert.deepEqual(await rows(`SELECT a FROM read_csv(${q(e)}, escape = '\\')`), [['x"y']])
+  const tab = t.file('o3.txt', 'a\tb\n1\t2\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(tab)}, delim = '\\t')`), [[1n, 2n]])
+})
+
+test('header, names, columns, types', async () => {
+  const p = t.file('h.csv', 'a,b\n1,x\n2,y\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, header = false)`), [['a', 'b'], ['1', 'x'], ['2', 'y']])
+  assert.deepEqual(await types(`read_csv(${q(p)}, names = ['id', 'label'])`), ['id:BIGINT', 'label:VARCHAR'])
+  assert.deepEqual(await types(`read_csv(${q(p)}, names = ['id'])`), ['id:BIGINT', 'b:VARCHAR'])
+  assert.deepEqual(await types(`read_csv(${q(p)}, types = ['INTEGER', 'VARCHAR'])`), ['a:INTEGER', 'b:VARCHAR'])
+  assert.deepEqual(await types(`read_csv(${q(p)}, types = {'a': 'DECIMAL(10,2)'})`), ['a:DECIMAL(10,2)', 'b:VARCHAR'])
+  assert.deepEqual(await types(`read_csv(${q(p)}, dtypes = {'a': 'SMALLINT'})`), ['a:SMALLINT', 'b:VARCHAR'])
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, columns = {'n': 'INTEGER', 's': 'VARCHAR'}, header = true)`), [[1, 'x'], [2, 'y']])
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, columns = {'n': 'VARCHAR', 's': 'VARCHAR'})`), [['a', 'b'], ['1', 'x'], ['2', 'y']])
+  assert.deepEqual(await types(`read_csv(${q(p)}, all_varchar = true)`), ['a:VARCHAR', 'b:VARCHAR'])
+  assert.deepEqual(await types(`read_csv_auto(${q(p)})`), ['a:BIGINT', 'b:VARCHAR'])
+})
+
+test('skip, comment, nullstr, allow_quoted_nulls, new_line', async () => {
+  const p = t.file('s.csv', 'junk line\nmore junk\na,b\n1,2\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, skip = 2)`), [[1n, 2n]])
+  const c = t.file('c.csv', '# a comment\na,b\n# another\n1,2\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(c)}, comment = '#')`), [[1n, 2n]])
+  const n = t.file('n.csv', 'a,b\nNA,x\n1,""\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(n)}, nullstr = 'NA')`), [[null, 'x'], [1n, '']])
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(n)}, nullstr = ['NA', 'x'])`), [[null, null], [1n, '']])
+  assert.deepEqual(await rows(`SELECT b FROM read_csv(${q(n)}, allow_quoted_nulls = false)`), [['x'], ['']])
+  assert.deepEqual(await rows(`SELECT b FROM read_csv(${q(n)})`), [['x'], [null]])
+  const crlf = t.file('crlf.csv', 'a,b\r\n1,2\r\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(crlf)}, new_line = '\\r\\n')`), [[1n, 2n]])
+})
+
+test('dateformat, timestampformat, decimal_separator, normalize_names', async () => {
+  const p = t.file('d.csv', 'Day Of Sale,When,Amount\n31.12.2024,2024/12/31 23:59,"1,5"\n01.01.2025,2025/01/01 00:00,"2,25"\n')
+  const r = await rows(`SELECT CAST(day_of_sale AS VARCHAR), CAST("when" AS VARCHAR), amount FROM read_csv(${q(p)}, dateformat = '%d.%m.%Y', timestampformat = '%Y/%m/%d %H:%M', decimal_separator = ',', normalize_names = true)`)
+  assert.deepEqual(r, [['2024-12-31', '2024-12-31 23:59:00', 1.5], ['2025-01-01', '2025-01-01 00:00:00', 2.25]])
+  assert.deepEqual(await types(`read_csv(${q(p)}, dateformat = '%d.%m.%Y', timestampformat = '%Y/%m/%d %H:%M', decimal_separator = ',', normalize_names = true)`),
+    ['day_of_sale:DATE', 'when:TIMESTAMP', 'amount:DOUBLE'])
+})
+
+test('null_padding, ignore_errors, store_rejects, rejects_table', async () => {
+  const p = t.file('rag.csv', 'a,b\n1,2\n3\n4,5,6\n7,x\n')
+  const db = await Database.open()
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, types = ['INTEGER', 'INTEGER'])`, '22P04', /expected 2 columns but found 1 at line 3, column "b".*null_padding/s)
+  assert.deepEqual((await db.query(`SELECT * FROM read_csv(${q(p)}, null_padding = true, ignore_errors = true)`)).rows, [[1n, '2'], [3n, null], [7n, 'x']])
+  assert.deepEqual((await db.query(`SELECT * FROM read_csv(${q(p)}, types = ['INTEGER', 'INTEGER'], ignore_errors = true)`)).rows, [[1, 2]])
+  assert.deepEqual((await db.query(`SELECT * FROM read_csv(${q(p)}, types = ['INTEGER', 'INTEGER'], store_rejects = true)`)).rows, [[1, 2]])
+  const rej = await db.query('SELECT line, column_idx, column_name, error_type, csv_line, file FROM reject_errors ORDER BY line')
+  assert.deepEqual(rej.rows, [
+    [3n, 2n, 'b', 'MISSING COLUMNS', '3', p],
+    [4n, 3n, null, 'TOO MANY COLUMNS', '4,5,6', p],
+    [5n, 2n, 'b', 'CAST', '7,x', p],
+  ])
+  await db.query(`SELECT * FROM read_csv(${q(p)}, types = ['INTEGER', 'INTEGER'], rejects_table = 'bad_rows')`)
+  assert.deepEqual((await db.query('SELECT count(*) FROM bad_rows')).rows, [[3n]])
+  await db.close()
+})
+
+test('compression: gzip by magic bytes or option, mislabelled files', async () => {
+  const p = t.file('z.csv.gz', gzipSync('a,b\n1,2\n'))
+  assert.deepEqual(await rows(`SELECT * FROM ${q(p)}`), [[1n, 2n]])
+  const hidden = t.file('hidden.csv', gzipSync('a,b\n3,4\n'))
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(hidden)}, compression = 'gzip')`), [[3n, 4n]])
+  assert.deepEqual(await rows(`SELECT * FROM ${q(hidden)}`), [[3n, 4n]])
+  const liar = t.file('liar.csv.gz', 'a,b\n1,2\n')
+  const db = await Database.open()
+  await fails(db, `SELECT * FROM ${q(liar)}`, '22P04', /not compressed that way/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, compression = 'lzma')`, '22023', /compression/)
+  await db.close()
+})
+
+test('RFC 4180: quoted delimiters, doubled quotes, line breaks in values, CRLF, BOM', async () => {
+  const p = t.file('rfc.csv', '\uFEFFid,text\r\n1,"a,b"\r\n2,"say ""hi"""\r\n3,"line1\r\nline2"\r\n')
+  assert.deepEqual(await rows(`SELECT * FROM ${q(p)}`), [[1n, 'a,b'], [2n, 'say "hi"'], [3n, 'line1\r\nline2']])
+})
+
+test('max_line_size: a huge line is an error, not a hang', async () => {
+  const p = t.file('huge.csv', 'a,b\n1,' + 'x'.repeat(5000) + '\n')
+  const db = await Database.open()
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, max_line_size = 1000)`, '22P04', /longer than max_line_size/)
+  assert.equal(((await db.query(`SELECT length(b) FROM read_csv(${q(p)}, max_line_size = 10000)`)).rows[0]![0]), 5000n)
+  const unclosed = t.file('unclosed.csv', 'a,b\n1,"' + 'y'.repeat(3_000_000) + '\n')
+  await fails(db, `SELECT * FROM read_csv(${q(unclosed)}, quote = '"')`, '22P04', /max_line_size|unterminated/)
+  await db.close()
+})
+
+test('bad options: unknown names with did-you-mean, bad values with a hint', async () => {
+  const p = t.file('ok.csv', 'a\n1\n')
+  const db = await Database.open()
+  const e = await fails(db, `SELECT * FROM read_csv(${q(p)}, delimeter = ';')`, '42601', /did you mean "delimiter"/)
+  assert.ok(e.position !== undefined)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, header = 'maybe')`, '22023', /header must be true or false/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, delim = ';;')`, '22023', /single character/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, sample_size = 0)`, '22023', /sample_size/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, skip = -1)`, '22023', /skip/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, types = {'nope': 'INTEGER'})`, '42703', /nope/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, types = ['INTEGRE'])`, '42704', /INTEGER/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, columns = {'a': 'INTEGER'}, new_line = 'x')`, '22023', /new_line/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, auto_detect = false)`, '22023', /columns must be given/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, encoding = 'latin1')`, '0A000', /encoding/)
+  await fails(db, `SELECT * FROM read_csv(42)`, '22023', /file name/)
+  await fails(db, `SELECT * FROM read_csv()`, '42883', /one file/)
+  await fails(db, `SELECT * FROM read_cvs(${q(p)})`, '42883', /did you mean "read_csv"/)
+  await db.close()
+})
+
+test('bad files: missing, directory, empty, ragged, unterminated, binary, wrong extension', async () => {
+  const db = await Database.open()
+  await fails(db, `SELECT * FROM ${q(join(t.dir, 'missing.csv'))}`, '58P01', /does not exist/)
+  mkdirSync(join(t.dir, 'folder.csv'))
+  await fails(db, `SELECT * FROM ${q(join(t.dir, 'folder.csv'))}`, '58P01', /directory/)
+  const empty = t.file('empty.csv', '')
+  await fails(db, `SELECT * FROM ${q(empty)}`, '22P04', /empty.*no columns/s)
+  assert.deepEqual((await db.query(`SELECT count(*) FROM read_csv(${q(empty)}, columns = {'a': 'INTEGER'})`)).rows, [[0n]])
+  const headerOnly = t.file('header-only.csv', 'a,b\n')
+  assert.deepEqual((await db.query(`DESCRIBE ${q(headerOnly)}`)).rows.map(r => r[0]), ['a', 'b'])
+  assert.deepEqual((await db.query(`SELECT count(*) FROM ${q(headerOnly)}`)).rows, [[0n]])
+  const unterminated = t.file('unterminated.csv', 'a,b\n1,"x\n2,y\n')
+  await fails(db, `SELECT * FROM read_csv(${q(unterminated)}, quote = '"', delim = ',', header = true)`, '22P04', /unterminated quoted value at line 2/)
+  const binary = t.file('garbage.csv', new Uint8Array([0xff, 0xfe, 0x00, 0x81, 0x9f, 0x00, 0xc3, 0x28, 10, 0xff]))
+  await fails(db, `SELECT * FROM ${q(binary)}`, '22P04', /not a text file/)
+  const parquetNamedCsv = t.file('actually-parquet.csv', new Uint8Array([0x50, 0x41, 0x52, 0x31, 0, 0, 0, 0, 0x50, 0x41, 0x52, 0x31]))
+  await fails(db, `SELECT * FROM ${q(parquetNamedCsv)}`, '22P04', /not a text file.*needs its own reader/s)
+  const unknown = t.file('mystery.data', new Uint8Array([0, 1, 2, 3, 0, 0, 255]))
+  await fails(db, `SELECT * FROM ${q(unknown)}`, '22P04', /cannot tell what kind of file.*readable types: .*csv/s)
+  const noExt = t.file('noext', 'x,y\n1,2\n')
+  assert.deepEqual((await db.query(`SELECT * FROM ${q(noExt)}`)).rows, [[1n, 2n]])
+  await db.close()
+})
