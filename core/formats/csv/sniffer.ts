@@ -215,7 +215,11 @@ export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
     const nl = m.indexOf('\n')
     if (nl < 0) continue
     const more = records(m.slice(nl + 1), dialect, Math.max(1, Math.floor(limit / 10)), false, o.maxLineSize)
-    if (!(more instanceof GrizzlyError)) for (const r of more) if (r.length === width) rows.push(r)
+    if (more instanceof GrizzlyError) continue
+    // a window may start inside a quoted value: its first rows, and rows holding a quote
+    // character (a sign of reading quotes the wrong way round), are not trusted
+    const quote = dialect.quote >= 0 ? String.fromCharCode(dialect.quote) : null
+    for (const r of more.slice(2)) if (r.length === width && (quote === null || !r.some(v => v.includes(quote)))) rows.push(r)
   }
   let header = o.header
   let cols = columnTypes(rows, width, 1, o)
