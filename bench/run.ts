@@ -22,6 +22,7 @@ import {
   BASELINE, ENGINE_LABEL, median, problems, renderMarkdown,
   type BenchReport, type CheckVerdict, type EngineOutcome, type ProcessReport, type SectionInfo, type TaskReport,
 } from './report.ts'
+import { runUdfSection, type UdfReport } from './udf.ts'
 import { ENGINES, SECTIONS, processOf, type BenchTask, type Checksum, type Dataset, type EngineName, type ProcessName, type SectionName } from './tasks.ts'
 
 /**
@@ -229,7 +230,7 @@ const taskReports: TaskReport[] = []
 const processReports: ProcessReport[] = []
 const sectionInfos: SectionInfo[] = []
 const g1: Dataset = { kind: 'g1', rows: settings.rows, seed: DEFAULT_H2O_SEED }
-const g1Sections = sections.filter(s => s !== 'tpch')
+const g1Sections = sections.filter(s => s !== 'tpch' && s !== 'udf')
 if (g1Sections.length > 0) {
   const tasks = [...(g1Sections.includes('h2o') ? H2O_TASKS : []), ...(g1Sections.includes('micro') ? MICRO_TASKS : [])].filter(picked)
   // the micro-set reads the whole table, so it reports rows/s against the table size
@@ -245,6 +246,10 @@ if (sections.includes('tpch')) {
     sectionInfos.push({ name: 'tpch', title: `TPC-H SF ${settings.scaleFactor}`, note: 'The 22 queries of bench/tpch/queries; SQLite gets dates as ISO text and a few spellings rewritten (see engines.ts).' })
   }
 }
+
+// the sandboxed-UDF section runs in this process: Grizzly against itself, no peer engine
+let udf: UdfReport | null = null
+if (sections.includes('udf') && !interrupted) udf = await runUdfSection(settings.rows, settings.runs, settings.warmups, s => console.error(s))
 
 // ---------------------------------------------------------------- report
 
@@ -272,11 +277,11 @@ const report: BenchReport = {
   processes: processReports,
   wallSeconds: (performance.now() - started) / 1000,
 }
-const markdown = renderMarkdown(report)
+const markdown = renderMarkdown(report) + (udf === null ? '' : `\n${udf.markdown}`)
 mkdirSync(outDir, { recursive: true })
 const stem = join(outDir, `${report.date}-${modeName}`)
 writeFileSync(`${stem}.md`, markdown)
-writeFileSync(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`)
+writeFileSync(`${stem}.json`, `${JSON.stringify(udf === null ? report : { ...report, udf: { rows: udf.rows, loadMs: udf.loadMs, cases: udf.cases } }, null, 2)}\n`)
 console.log(`\n${markdown}`)
 console.log(`written to ${stem}.md and ${stem}.json`)
 const issues = problems(taskReports)

@@ -15,6 +15,7 @@
  * it copies results out of the arena before the next call, so an extension that keeps views of
  * the arena sees only later batches' bytes, never host memory.
  */
+import { isAscii } from 'node:buffer'
 import { GrizzlyError } from '../core/errors.ts'
 import type { LogicalType } from '../core/types/types.ts'
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '../core/types/types.ts'
@@ -229,9 +230,8 @@ export class Arena {
         }
         const data = new Array<string>(count)
         const bytes = this.bytes, text = this.text
-        let ascii = true
-        for (let i = bytesAt, end = bytesAt + byteCount; i < end; i++) if (bytes[i]! >= 0x80) { ascii = false; break }
-        if (ascii) {
+        // a native (SIMD) scan: a JS loop over every byte cost as much as the decode itself
+        if (isAscii(bytes.subarray(bytesAt, bytesAt + byteCount))) {
           // one native decode for the batch; rows are slices of it
           const all = text.toString('latin1', bytesAt, bytesAt + byteCount)
           for (let i = 0; i < count; i++) data[i] = all.slice(offsets[i]!, offsets[i + 1]!)
