@@ -3,7 +3,7 @@
  * generated data, each engine in its own process, engines alternating per task, a warm-up and
  * then the median of several runs, every answer cross-checked against DuckDB.
  *
- *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
+ *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
  *                    [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]
  *
  * Writes <out>/<date>-<mode>.md and .json (default out: bench/results). Exits 1 on a mismatch.
@@ -22,6 +22,7 @@ import {
   BASELINE, ENGINE_LABEL, median, problems, renderMarkdown,
   type BenchReport, type CheckVerdict, type EngineOutcome, type ProcessReport, type SectionInfo, type TaskReport,
 } from './report.ts'
+import { STORAGE_MODES, renderStorageMarkdown, runStorageBench } from './storage.ts'
 import { runUdfSection, type UdfReport } from './udf.ts'
 import { ENGINES, SECTIONS, processOf, type BenchTask, type Checksum, type Dataset, type EngineName, type ProcessName, type SectionName } from './tasks.ts'
 
@@ -40,7 +41,7 @@ const MODES: Readonly<Record<'full' | 'quick' | 'tiny', ModeSettings>> = {
   tiny: { rows: 5_000, scaleFactor: 0.002, runs: 1, warmups: 0, timeoutS: 60, budgetS: 1, sectionBudgetS: Infinity },
 }
 
-const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
 
 function fail(message: string): never {
   console.error(`${message}\n${usage}`)
@@ -247,6 +248,15 @@ if (sections.includes('tpch')) {
   }
 }
 
+let storageMarkdown: string | null = null
+if (sections.includes('storage') && !interrupted) {
+  console.log('\nstorage: durable databases on disk …')
+  const storage = await runStorageBench({ ...STORAGE_MODES[modeName], scaleFactor: args.sf === undefined ? STORAGE_MODES[modeName].scaleFactor : settings.scaleFactor, seed: DEFAULT_SEED }, line => console.log(line))
+  storageMarkdown = renderStorageMarkdown(storage)
+  mkdirSync(outDir, { recursive: true })
+  writeFileSync(join(outDir, `${new Date().toISOString().slice(0, 10)}-${modeName}-storage.json`), `${JSON.stringify(storage, null, 2)}\n`)
+}
+
 // the sandboxed-UDF section runs in this process: Grizzly against itself, no peer engine
 let udf: UdfReport | null = null
 if (sections.includes('udf') && !interrupted) udf = await runUdfSection(settings.rows, settings.runs, settings.warmups, s => console.error(s))
@@ -277,7 +287,7 @@ const report: BenchReport = {
   processes: processReports,
   wallSeconds: (performance.now() - started) / 1000,
 }
-const markdown = renderMarkdown(report) + (udf === null ? '' : `\n${udf.markdown}`)
+const markdown = renderMarkdown(report) + (storageMarkdown === null ? '' : `\n${storageMarkdown}`) + (udf === null ? '' : `\n${udf.markdown}`)
 mkdirSync(outDir, { recursive: true })
 const stem = join(outDir, `${report.date}-${modeName}`)
 writeFileSync(`${stem}.md`, markdown)

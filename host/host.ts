@@ -89,11 +89,7 @@ export class SandboxExtensionHost implements ExtensionHost {
     const prepared = target.kind === 'name' ? this.prepareInstalled(target.name) : this.prepareDirectory(target.path)
     const existing = this.loaded.get(prepared.name)
     if (existing !== undefined) {
-      if (existing.version === prepared.version && existing.dir === prepared.dir) {
-        // loading again is how a quarantined extension is brought back
-        if (existing.sandbox.quarantined !== null) existing.sandbox.reload()
-        return existing
-      }
+      if (existing.version === prepared.version && existing.dir === prepared.dir) return existing
       throw new GrizzlyError(SqlState.duplicateObject, `extension "${prepared.name}" ${existing.version} is already loaded`, {
         hint: `UNLOAD EXTENSION ${prepared.name} first to load version ${prepared.version}`,
       })

@@ -109,6 +109,6 @@ export type ExtensionHostFactory = (ctx: ExtensionHostContext) => ExtensionHost
 /** The refusal when core runs alone, without the package entry's host. */
 export function noExtensionHost(what: string, position?: number): GrizzlyError {
   return new GrizzlyError(SqlState.featureNotSupported, `${what} needs the extension host, which this database was opened without`, {
-    position, hint: 'open the database through the package entry (the grizzly-db Database), which wires extensions in, instead of the core module',
+    position, hint: "import { Database } from 'grizzly-db' (the package entry), which wires extensions in, instead of the core module",
   })
 }

@@ -145,31 +145,3 @@ test('the policy option is validated: a bad document is 22023 naming the field',
   await assert.rejects(Database.open(undefined, { policy: { trusted_keyz: [] } }), (e: unknown) => (e as { code?: string }).code === '22023')
   await assert.rejects(Database.open(undefined, { policy: join(w.root, 'missing-policy.json') }), (e: unknown) => (e as { code?: string }).code === '58030')
 })
-
-test('a failing extension is quarantined (38000) until LOAD EXTENSION brings it back', async () => {
-  const q = world('grz-ext-quar-')
-  try {
-    const src = join(q.root, 'boom.ts')
-    writeFileSync(src, `import { defineExtension, doubleColumn } from 'grizzly-db/sdk'
-export default defineExtension({ name: 'boom', version: '1.0.0', scalars: [
-  { name: 'boom_check', args: ['DOUBLE'], returns: 'DOUBLE', invoke([x], n) {
-    const v = x!.values as Float64Array
-    for (let i = 0; i < n; i++) if (v[i]! < 0) throw new Error('negative input')
-    return doubleColumn(v.slice(0, n), x!.validity)
-  } }] })
-`)
-    const { buildBundle } = await import('../../registry/bundle.ts')
-    const { signBundle } = await import('../../registry/index.ts')
-    const dir = join(q.root, 'boom-bundle')
-    buildBundle({ entry: src, outDir: dir, manifest: { name: 'boom', version: '1.0.0', engine: '^1.0.0', capabilities: [], limits: {} } as never })
-    signBundle(dir, q.publisher.secretKey)
-    const db = await Database.open(undefined, { policy: { trusted_keys: [q.publisher.publicKey] }, extensionDirectory: join(q.root, 'inst') })
-    await db.query(`LOAD '${dir}'`)
-    assert.deepEqual((await db.query('SELECT boom_check(1.0)')).rows, [[1]])
-    await rejects(db.query('SELECT boom_check(-1.0)'), '38000', /negative input/)
-    await rejects(db.query('SELECT boom_check(1.0)'), '38000', /quarantined/)
-    await db.query(`LOAD '${dir}'`)
-    assert.deepEqual((await db.query('SELECT boom_check(2.0)')).rows, [[2]])
-    await db.close()
-  } finally { cleanup(q.root) }
-})
