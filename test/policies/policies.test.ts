@@ -130,3 +130,14 @@ test('properties over random policies: granted ⊆ requested, limits never above
     }
   }
 })
+
+test('procedural_languages: both by default, a subset or none when listed, unknown languages refused', () => {
+  assert.deepEqual(policy({}).procedural_languages, ['javascript', 'wasm'])
+  assert.deepEqual(policy({ procedural_languages: ['wasm'] }).procedural_languages, ['wasm'])
+  assert.deepEqual(policy({ procedural_languages: [] }).procedural_languages, [])
+  for (const bad of [['python'], 'javascript', ['wasm', 'wasm']]) {
+    const r = parsePolicy({ procedural_languages: bad })
+    assert.equal(r.ok, false, JSON.stringify(bad))
+    if (!r.ok) assert.match(formatProblem(r.problems[0]!), /procedural_languages/)
+  }
+})
