@@ -77,7 +77,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     const s = sniff({ head, middles: sample.middles, headIsAll: sample.headIsAll }, {
       delimiter: o.delimiter, quote: o.quote, escape: o.escape, comment: o.comment, header: o.header, nullStrings: o.nullStrings,
       sampleSize: o.sampleSize, decimalSeparator: o.decimalSeparator, dateFormat: o.dateFormat, timestampFormat: o.timestampFormat,
-      maxLineSize: o.maxLineSize, candidates, nullPadding: o.nullPadding,
+      maxLineSize: o.maxLineSize, candidates,
     })
     dialect = s.dialect
     header = s.header
