@@ -64,7 +64,6 @@ export class SandboxExtensionHost implements ExtensionHost {
   private readonly hooks: Hooks
   private readonly loaded = new Map<string, LoadedExtension>()
   private readonly routineMap = new Map<string, Routine>()
-  private readonly routineListeners = new Set<(change: { readonly kind: 'create' | 'drop'; readonly def: RoutineDefinition }) => void>()
 
   constructor(ctx: ExtensionHostContext) {
     this.hooks = ctx.hooks
@@ -90,11 +89,7 @@ export class SandboxExtensionHost implements ExtensionHost {
     const prepared = target.kind === 'name' ? this.prepareInstalled(target.name) : this.prepareDirectory(target.path)
     const existing = this.loaded.get(prepared.name)
     if (existing !== undefined) {
-      if (existing.version === prepared.version && existing.dir === prepared.dir) {
-        // loading again is how a quarantined extension is brought back
-        if (existing.sandbox.quarantined !== null) existing.sandbox.reload()
-        return existing
-      }
+      if (existing.version === prepared.version && existing.dir === prepared.dir) return existing
       throw new GrizzlyError(SqlState.duplicateObject, `extension "${prepared.name}" ${existing.version} is already loaded`, {
         hint: `UNLOAD EXTENSION ${prepared.name} first to load version ${prepared.version}`,
       })
@@ -229,7 +224,6 @@ export class SandboxExtensionHost implements ExtensionHost {
     if (existing !== undefined) this.dropRoutine(def.name, true)
     registerRoutine(this.hooks, sandbox, stored, extension)
     this.routineMap.set(def.name, { def: stored, sandbox, extension })
-    for (const l of this.routineListeners) l({ kind: 'create', def: stored })
   }
 
   dropRoutine(name: string, _ifExists: boolean): boolean {
@@ -238,13 +232,7 @@ export class SandboxExtensionHost implements ExtensionHost {
     this.hooks.unregisterExtension(r.extension)
     r.sandbox.dispose()
     this.routineMap.delete(name)
-    for (const l of this.routineListeners) l({ kind: 'drop', def: r.def })
     return true
-  }
-
-  onRoutineChange(listener: (change: { readonly kind: 'create' | 'drop'; readonly def: RoutineDefinition }) => void): () => void {
-    this.routineListeners.add(listener)
-    return () => { this.routineListeners.delete(listener) }
   }
 
   routines(): readonly RoutineDefinition[] { return [...this.routineMap.values()].map(r => r.def) }
@@ -263,8 +251,6 @@ export class SandboxExtensionHost implements ExtensionHost {
 
   close(): void {
     for (const name of [...this.loaded.keys()]) this.unload(name)
-    // closing is not dropping: listeners (storage) must not log these as DROP FUNCTION
-    this.routineListeners.clear()
     for (const name of [...this.routineMap.keys()]) this.dropRoutine(name, true)
   }
 

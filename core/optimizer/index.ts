@@ -16,7 +16,6 @@ import { projectionPruning } from './rules/projection_pruning.ts'
 import { subqueryDecorrelation } from './rules/subquery_decorrelation.ts'
 import { topN } from './rules/top_n.ts'
 import { indexScan } from './rules/index_scan.ts'
-import { indexJoin } from './rules/index_join.ts'
 
 export interface OptimizerContext {
   readonly env: ExprEnv
@@ -44,7 +43,6 @@ export const rules: readonly OptimizerRule[] = [
   topN,
   // last: it reads the filters where pushdown left them
   indexScan,
-  indexJoin,
 ]
 
 export const ruleNames: readonly string[] = rules.map(r => r.name)

@@ -42,6 +42,8 @@ interface CatalogImage {
   readonly schemas: readonly string[]
   readonly tables: readonly StoredTable[]
   readonly views: readonly { readonly schema: string; readonly name: string; readonly sql: string }[]
+  /** CREATE INDEX statements, rebuilt over the rows on open */
+  readonly indexes?: readonly string[]
   readonly nextTableId: number
 }
 
@@ -133,6 +135,7 @@ export class DurableStore {
     return [
       ...this.image.schemas.map(s => `CREATE SCHEMA IF NOT EXISTS ${quoteName(s)}`),
       ...this.image.tables.map(t => t.sql),
+      ...(this.image.indexes ?? []),
       ...this.image.views.map(v => v.sql),
     ]
   }
@@ -373,10 +376,11 @@ export class DurableStore {
     if (this.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot CHECKPOINT a database opened read-only')
     const { tables, views } = durableEntries(catalog.entries(txn))
     const schemas = catalog.schemaNames().filter(s => s.toLowerCase() !== 'main' && s.toLowerCase() !== 'temp')
-    this.writeCheckpoint(tables, views, schemas, force, sync)
+    const indexes = catalog.indexDefinitions(txn).filter(d => d.schema.toLowerCase() !== 'temp').map(d => d.sql)
+    this.writeCheckpoint(tables, views, schemas, indexes, force, sync)
   }
 
-  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], force: boolean, sync: SyncMode): void {
+  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], force: boolean, sync: SyncMode): void {
     const freeBefore = this.file.freeBlocks
     const extend = { count: this.file.header.blockCount }
     let nextTableId = this.image.nextTableId
@@ -395,7 +399,7 @@ export class DurableStore {
         stored.push(next)
         byTable.set(table, next)
       }
-      const image: CatalogImage = { format: 1, schemas, tables: stored, views, nextTableId }
+      const image: CatalogImage = { format: 1, schemas, tables: stored, views, indexes, nextTableId }
       const catalogBlocks = this.file.writeStream(Buffer.from(JSON.stringify(image), 'utf8'), extend)
       if (sync !== 'off') this.file.sync()
       // blocks past the last one in use are cut off once the header is durable

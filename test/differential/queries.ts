@@ -422,13 +422,6 @@ const CATEGORIES: Readonly<Record<string, readonly Entry[]>> = {
 }
 
 export const QUERIES: readonly DiffQuery[] = Object.entries(CATEGORIES).flatMap(([category, entries]) =>
-  map: [
-    'SELECT g, histogram(f) FROM t2 GROUP BY g',
-    'SELECT histogram(s) FROM t1',
-    'SELECT f, histogram(g), cardinality(histogram(dt)) FROM t2 GROUP BY f',
-    'SELECT id, map([\'g\', \'id\'], [g, id])[\'g\'], map_values(map([s], [d])) FROM t2 WHERE s IS NOT NULL',
-    'SELECT g, histogram(d > 0)[true] FROM t1 GROUP BY g',
-  ],
   entries.map((e, i) => typeof e === 'string'
     ? { name: `${category}-${i + 1}`, sql: e, ordered: false }
     : { name: `${category}-${i + 1}`, sql: e.sql, ordered: true }))

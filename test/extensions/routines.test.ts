@@ -89,8 +89,6 @@ test('the sandbox holds: no host objects, no require, no process', async () => {
 
 test('CREATE OR REPLACE, duplicates, DROP FUNCTION [IF EXISTS], definitions kept for persistence', async () => {
   const db = await Database.open()
-  const changes: string[] = []
-  db.extensionHost!.onRoutineChange(c => changes.push(`${c.kind} ${c.def.name}`))
   await db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x + 1 $$')
   await rejects(db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x + 2 $$'), '42723', /OR REPLACE/)
   await rejects(db.query('CREATE FUNCTION abs(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x $$'), '42723')
@@ -110,8 +108,6 @@ test('CREATE OR REPLACE, duplicates, DROP FUNCTION [IF EXISTS], definitions kept
   await rejects(db.query('DROP FUNCTION f'), '42883', /IF EXISTS/)
   await db.query('DROP FUNCTION IF EXISTS f')
   assert.deepEqual(db.extensionHost!.routines(), [])
-  // OR REPLACE drops the old definition, then creates the new one
-  assert.deepEqual(changes, ['create f', 'drop f', 'create f', 'drop f'])
   await db.close()
 })
 

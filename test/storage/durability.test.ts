@@ -102,6 +102,26 @@ test('schemas, views, defaults, checks, foreign keys and ALTER TABLE survive reo
   await db.close()
 })
 
+test('indexes are stored as their definitions and rebuilt over the rows on open', async () => {
+  const path = fresh()
+  let db = await Database.open(path)
+  await db.exec(`CREATE TABLE t (id INTEGER, v VARCHAR); INSERT INTO t SELECT i, 'v' || i FROM range(5000) r(i);
+    CREATE INDEX t_id ON t (id); CREATE UNIQUE INDEX t_v ON t (v)`)
+  await db.exec("INSERT INTO t VALUES (5000, 'last')")
+  await db.close()
+  db = await Database.open(path)
+  assert.equal(await rowsOf(db, 'SELECT v FROM t WHERE id = 4321'), text([['v4321']]))
+  assert.equal(await rowsOf(db, 'SELECT v FROM t WHERE id = 5000'), text([['last']]))
+  await rejects(db.query("INSERT INTO t VALUES (1, 'v7')"), '23505', undefined, false)
+  await rejects(db.query('CREATE INDEX t_id ON t (v)'), '42P07', undefined, false)
+  await db.exec('DROP INDEX t_v')
+  await db.close()
+  db = await Database.open(path)
+  await db.query("INSERT INTO t VALUES (1, 'v7')")
+  await rejects(db.query('DROP INDEX t_v'), '42704', undefined, false)
+  await db.close()
+})
+
 test('a failed statement or a ROLLBACK writes nothing to the WAL', async () => {
   const path = fresh()
   const db = await Database.open(path)
