@@ -120,12 +120,16 @@ function frameValue(which: 'first' | 'last' | 'nth', type: LogicalType) {
         }
       }
       let picked = -1
+      // EXCLUDE leaves a hole [hs, he) in the frame (TIES keeps the row itself)
+      const hs = p.excludeStart?.[i] ?? 0, he = p.excludeEnd?.[i] ?? 0
+      const skip = (j: number): boolean => (j >= hs && j < he && !(j === i && p.excludeKeepsCurrent === true)) ||
+        (p.ignoreNulls && !values.isValid(j))
       if (which === 'last') {
-        for (let j = end - 1; j >= start; j--) if (!p.ignoreNulls || values.isValid(j)) { picked = j; break }
+        for (let j = end - 1; j >= start; j--) if (!skip(j)) { picked = j; break }
       } else {
         let seen = 0
         for (let j = start; j < end; j++) {
-          if (p.ignoreNulls && !values.isValid(j)) continue
+          if (skip(j)) continue
           if (++seen === n) { picked = j; break }
         }
       }

@@ -149,6 +149,13 @@ export interface WindowPartition {
   readonly frameStart: Int32Array
   readonly frameEnd: Int32Array
   readonly ignoreNulls: boolean
+  /**
+   * EXCLUDE CURRENT ROW / GROUP / TIES: rows excludeStart[i] .. excludeEnd[i]-1 leave row i's
+   * frame, except row i itself when `excludeKeepsCurrent` (TIES). Absent without EXCLUDE.
+   */
+  readonly excludeStart?: Int32Array
+  readonly excludeEnd?: Int32Array
+  readonly excludeKeepsCurrent?: boolean
 }
 
 export interface BoundWindow {

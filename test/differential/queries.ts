@@ -197,6 +197,9 @@ const CATEGORIES: Readonly<Record<string, readonly Entry[]>> = {
     'SELECT id, nth_value(id, 3) OVER (PARTITION BY g ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM t1',
     'SELECT id, avg(m) OVER w, count(*) OVER w FROM t1 WINDOW w AS (PARTITION BY s ORDER BY id ROWS 3 PRECEDING)',
     'SELECT id, rank() OVER (ORDER BY dt), dense_rank() OVER (ORDER BY ts) FROM t2',
+    'SELECT id, first_value(d) OVER w, last_value(d) OVER w, nth_value(d, 2) OVER w FROM t2 WINDOW w AS (PARTITION BY g ORDER BY id ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW)',
+    'SELECT id, first_value(s IGNORE NULLS) OVER w, last_value(s IGNORE NULLS) OVER w FROM t2 WINDOW w AS (PARTITION BY f ORDER BY g, id RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE GROUP)',
+    'SELECT id, nth_value(m, 3 IGNORE NULLS) OVER (ORDER BY g, id ROWS BETWEEN 5 PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM t2',
   ],
   order_limit: [
     o('SELECT id, d FROM t1 ORDER BY d, id LIMIT 20'),
@@ -418,6 +421,13 @@ const CATEGORIES: Readonly<Record<string, readonly Entry[]>> = {
     'SELECT g, unnest(list(id ORDER BY id)) FROM t1 WHERE id < 200 GROUP BY g',
     'SELECT count(*), sum(x) FROM (SELECT unnest([d, m, NULL]) AS x FROM t1)',
     'SELECT id, unnest(list_filter([g, id, b], x -> x % 2 = 0)) + 1 FROM t2',
+  ],
+  map: [
+    'SELECT g, histogram(f) FROM t2 GROUP BY g',
+    'SELECT histogram(s) FROM t1',
+    'SELECT f, histogram(g), cardinality(histogram(dt)) FROM t2 GROUP BY f',
+    'SELECT id, map([\'g\', \'id\'], [g, id])[\'g\'], map_values(map([s], [d])) FROM t2 WHERE s IS NOT NULL',
+    'SELECT g, histogram(d > 0)[true] FROM t1 GROUP BY g',
   ],
 }
 

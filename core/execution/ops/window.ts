@@ -82,7 +82,13 @@ export class WindowOperator extends Operator {
         call.frame.units === 'range' ? sortedOrderKeys[0] === undefined ? null : slice(sortedOrderKeys[0], ps, pe) : null)
       const args = sortedArgs.map(v => slice(v, ps, pe))
       if (call.fn.kind === 'window') {
-        const partition: WindowPartition = { count, args, peerStart, peerEnd, frameStart, frameEnd, ignoreNulls: call.ignoreNulls }
+        const exclude = call.frame.exclude
+        const partition: WindowPartition = {
+          count, args, peerStart, peerEnd, frameStart, frameEnd, ignoreNulls: call.ignoreNulls,
+          ...(exclude === 'no_others' ? {} : exclude === 'current_row'
+            ? { excludeStart: Int32Array.from({ length: count }, (_, i) => i), excludeEnd: Int32Array.from({ length: count }, (_, i) => i + 1) }
+            : { excludeStart: peerStart, excludeEnd: peerEnd, excludeKeepsCurrent: exclude === 'ties' }),
+        }
         parts.push(call.fn.window.evaluate(partition, this.runtime.ctx.fnCtx))
       } else {
         const f = filter === null ? null : slice(filter, ps, pe)
