@@ -66,23 +66,41 @@ export function nameOf(element: TStruct): string {
   return b === undefined ? '' : text.decode(b)
 }
 
-/** Reads and checks the footer of the Parquet file in `bytes`; errors name `path`. */
-export function readFooter(path: string, bytes: Uint8Array): Footer {
-  const n = bytes.length
+/** Random access to a file's bytes: reads copy straight into the caller's buffer. */
+export interface ByteSource {
+  readonly size: number
+  read(into: Uint8Array, at: number, position: number, length: number): void
+}
+
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (into, at, position, length) => into.set(bytes.subarray(position, position + length), at) }
+}
+
+function readBytes(src: ByteSource, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(length)
+  src.read(out, 0, position, length)
+  return out
+}
+
+/** Reads and checks the footer of a Parquet file; errors name `path`. */
+export function readFooter(path: string, input: Uint8Array | ByteSource): Footer {
+  const src = input instanceof Uint8Array ? memorySource(input) : input
+  const n = src.size
   if (n === 0) throw corrupt(path, 'the file is empty')
-  if (!hasParquetMagic(bytes)) throw corrupt(path, "it does not start with the magic bytes 'PAR1'")
+  if (!hasParquetMagic(readBytes(src, 0, Math.min(4, n)))) throw corrupt(path, "it does not start with the magic bytes 'PAR1'")
   if (n < 12) throw corrupt(path, `it is only ${n} bytes long`)
-  const tail = bytes.subarray(n - 4)
+  const tail8 = readBytes(src, n - 8, 8)
+  const tail = tail8.subarray(4)
   if (ENCRYPTED_MAGIC.every((b, i) => tail[i] === b)) {
     throw new GrizzlyError(SqlState.featureNotSupported, `"${path}" is an encrypted Parquet file`, { hint: 'encrypted Parquet footers are not supported; decrypt the file first' })
   }
   if (!MAGIC.every((b, i) => tail[i] === b)) throw corrupt(path, "it does not end with 'PAR1' (truncated?)")
-  const footerLength = new DataView(bytes.buffer, bytes.byteOffset + n - 8, 4).getUint32(0, true)
+  const footerLength = new DataView(tail8.buffer).getUint32(0, true)
   if (footerLength === 0 || footerLength > n - 12) throw corrupt(path, `the footer length ${footerLength} does not fit the file (${n} bytes)`)
   const footerStart = n - 8 - footerLength
   let raw: TStruct
   try {
-    raw = new CompactReader(bytes, footerStart, n - 8).struct()
+    raw = new CompactReader(readBytes(src, footerStart, footerLength)).struct()
   } catch (e) {
     if (e instanceof ThriftError) throw corrupt(path, `its footer is damaged (${e.message})`, e)
     throw e
@@ -147,7 +165,7 @@ const item = (items: TValue[], elemType: TType): { elemType: TType; items: TValu
  * A Parquet file holding top-level columns `columns` (indexes into footer.columns, in that
  * order) of the row groups `groups`. With no groups it carries only the schema.
  */
-export function assembleFile(bytes: Uint8Array, footer: Footer, columns: readonly number[], groups: readonly number[]): Uint8Array {
+export function assembleFile(src: ByteSource, footer: Footer, columns: readonly number[], groups: readonly number[]): Uint8Array {
   const tops = columns.map(c => footer.columns[c]!)
   const root = withField(footer.schema[0]!, 5, TType.I32, tops.length)
   const schema: TValue[] = [root]
@@ -167,7 +185,7 @@ export function assembleFile(bytes: Uint8Array, footer: Footer, columns: readonl
     let uncompressed = 0
     for (const l of leaves) {
       const chunk = rg.chunks[l]!
-      data.set(bytes.subarray(chunk.start, chunk.start + chunk.length), at)
+      src.read(data, at, chunk.start, chunk.length)
       const shift = at - chunk.start
       let meta = chunk.meta
       meta = withField(meta, 9, TType.I64, (num(meta, 9) ?? 0) + shift)

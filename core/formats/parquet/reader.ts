@@ -4,6 +4,7 @@
  * whose statistics exclude a pushed filter are never decoded. Several files are read as one
  * table whose columns are the union of theirs, matched by name.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import * as arrow from 'apache-arrow'
 import { readParquet } from 'parquet-wasm'
 import { GrizzlyError, SqlState } from '../../errors.ts'
@@ -11,10 +12,10 @@ import type { BoundTableFunction, FunctionContext, TableFunctionArg, TableFuncti
 import { logicalTypeOfArrow } from '../../arrow/from-arrow.ts'
 import { type LogicalType, typeEquals } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, type Vector, nullVector } from '../../vector/vector.ts'
-import { readInput } from '../source.ts'
+import { fileError, readInput, sniffCompression } from '../source.ts'
 import { arrowRangeToVector } from '../arrow/convert.ts'
 import { castVector, mergeColumns, type FileColumns } from '../arrow/merge.ts'
-import { assembleFile, readFooter, type Footer } from './footer.ts'
+import { assembleFile, memorySource, readFooter, type ByteSource, type Footer } from './footer.ts'
 import { chunkStats, excludes } from './prune.ts'
 
 /** Row groups decoded and skipped since the process started (tests and EXPLAIN ANALYZE read it). */
@@ -36,17 +37,51 @@ function decode(path: string, bytes: Uint8Array): arrow.Table {
   return arrow.tableFromIPC(ipc)
 }
 
-interface OpenFile { readonly bytes: Uint8Array; readonly footer: Footer; readonly columns: FileColumns }
+/**
+ * Runs `f` with random access to the file: reads go straight from disk, so only the chunks a
+ * row group needs are ever in memory. A compressed (.gz/.zst) file is decompressed whole first.
+ * The file is open only during `f`, so a scan abandoned half way (LIMIT) leaves nothing open.
+ */
+function withSource<T>(path: string, f: (src: ByteSource) => T): T {
+  let fd: number
+  try { fd = openSync(path, 'r') } catch (e) { throw fileError(path, e) }
+  try {
+    let size: number
+    const head = new Uint8Array(4)
+    try {
+      size = fstatSync(fd).size
+      readSync(fd, head, 0, 4, 0)
+    } catch (e) { throw fileError(path, e) }
+    if (sniffCompression(head) !== 'none') return f(memorySource(readInput(path)))
+    return f({
+      size,
+      read(into, at, position, length) {
+        let done = 0
+        while (done < length) {
+          let n: number
+          try { n = readSync(fd, into, at + done, length - done, position + done) } catch (e) { throw fileError(path, e) }
+          if (n === 0) throw new GrizzlyError(SqlState.badFileFormat, `"${path}" ended early: it changed while being read`, { hint: 'run the query again once the file is complete' })
+          done += n
+        }
+      },
+    })
+  } finally {
+    closeSync(fd)
+  }
+}
+
+interface OpenFile { readonly footer: Footer; readonly columns: FileColumns; readonly size: number }
 
 function open(path: string): OpenFile {
-  const bytes = readInput(path)
-  const footer = readFooter(path, bytes)
-  const schema = decode(path, assembleFile(bytes, footer, footer.columns.map((_, i) => i), [])).schema
+  return withSource(path, src => {
+    const footer = readFooter(path, src)
+    const schema = decode(path, assembleFile(src, footer, footer.columns.map((_, i) => i), [])).schema
   if (schema.fields.length !== footer.columns.length) {
     throw new GrizzlyError(SqlState.badFileFormat, `"${path}" has a schema the Parquet decoder reads differently`, { hint: 'rewrite the file with a current Parquet writer' })
   }
-  const columns = schema.fields.map(f => ({ name: f.name, type: logicalTypeOfArrow(f.type, f.name) }))
-  return { bytes, footer, columns }
+    const columns = schema.fields.map(f => ({ name: f.name, type: logicalTypeOfArrow(f.type, f.name) }))
+    return { footer, columns, size: src.size }
+  })
 }
 
 const READ_OPTIONS = new Set(['binary_as_string', 'filename', 'hive_partitioning', 'union_by_name', 'hive_types', 'hive_types_autocast', 'file_row_number'])
@@ -95,7 +130,7 @@ class ParquetScan implements BoundTableFunction {
     const needed = [...new Set(sources.filter(s => s >= 0))]
     const slot = new Map(needed.map((top, k) => [top, k]))
     const relevant = filters.map(flt => ({ flt, top: position(flt.column) }))
-    const { footer, bytes } = file
+    const { footer } = file
     for (let g = 0; g < footer.rowGroups.length; g++) {
       const rg = footer.rowGroups[g]!
       if (rg.numRows === 0) continue
@@ -114,7 +149,10 @@ class ParquetScan implements BoundTableFunction {
         }
         continue
       }
-      const table = decode(path, assembleFile(bytes, footer, needed, [g]))
+      const table = decode(path, withSource(path, src => {
+        if (src.size !== file.size) throw new GrizzlyError(SqlState.dataCorrupted, `"${path}" changed while being read`, { hint: 'run the query again' })
+        return assembleFile(src, footer, needed, [g])
+      }))
       for (const batch of table.batches) {
         const data = needed.map((_, k) => batch.data.children[k]!)
         for (let s = 0; s < batch.numRows; s += CHUNK_SIZE) {
