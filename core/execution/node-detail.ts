@@ -26,7 +26,7 @@ export function nodeDetail(p: LogicalPlan): string {
     case 'filter': return clip(renderExpr(p.predicate))
     case 'project': return clip(p.exprs.map(e => renderExpr(e)).join(', '))
     case 'unnest': return clip(p.lists.map(e => renderExpr(e)).join(', '))
-    case 'join': return clip(`${p.joinType}${p.condition === null ? '' : ` ON ${renderExpr(p.condition)}`}`)
+    case 'join': return clip(`${p.joinType}${p.indexJoin === undefined ? '' : ` USING ${p.indexJoin.index.name}`}${p.condition === null ? '' : ` ON ${renderExpr(p.condition)}`}`)
     case 'aggregate': {
       const groups = p.groups.length > 0 ? `BY ${p.groups.map(g => renderExpr(g)).join(', ')}; ` : ''
       const sets = p.groupingSets === null ? '' : ` (${p.groupingSets.length} grouping sets)`

@@ -16,6 +16,7 @@ import {
 import { CteOperator, CteRefOperator, RecursiveCteOperator } from './ops/cte.ts'
 import { DeleteOperator, InsertOperator, UpdateOperator } from './ops/dml.ts'
 import { IndexScanOperator } from './ops/index-scan.ts'
+import { IndexJoinOperator } from './ops/index-join.ts'
 import { HashJoinOperator, LateralJoinOperator, NestedLoopJoinOperator, splitCondition } from './ops/join.ts'
 import { SetOpOperator } from './ops/setop.ts'
 import { DistinctOperator, SortOperator, TopNOperator } from './ops/sort.ts'
@@ -59,6 +60,11 @@ function buildFor(plan: LogicalPlan, frame: Frame): Operator {
 }
 
 function buildJoin(plan: JoinNode, frame: Frame): Operator {
+  const indexed = plan.indexJoin
+  if (indexed !== undefined) {
+    const outer = indexed.indexed === 'right' ? plan.left : plan.right
+    return new IndexJoinOperator(plan, indexed, () => buildOperator(outer, frame), () => buildOperator({ ...plan, indexJoin: undefined }, frame), frame)
+  }
   const left = buildOperator(plan.left, frame)
   if (plan.lateral) return new LateralJoinOperator(plan, left, frame)
   const right = buildOperator(plan.right, frame)
@@ -79,6 +85,7 @@ export function physicalName(plan: LogicalPlan): string {
     case 'aggregate': return plan.groups.length === 0 && plan.groupingSets === null ? 'UNGROUPED_AGGREGATE' : 'HASH_GROUP_BY'
     case 'window': return 'WINDOW'
     case 'join': {
+      if (plan.indexJoin !== undefined) return 'INDEX_JOIN'
       if (plan.lateral) return 'LATERAL_JOIN'
       if (plan.joinType === 'asof' || plan.joinType === 'asof_left') return 'ASOF_JOIN'
       if (plan.condition === null) return 'CROSS_PRODUCT'

@@ -10,6 +10,7 @@ import type { IndexInstance, IndexRange, IndexSpec, IndexTypeDef } from '../hook
 import { describeKey, type UniqueIndex } from '../catalog/unique-index.ts'
 import { constantVector, getValue, type DataChunk, type Vector } from '../vector/vector.ts'
 import { isInteger, type LogicalType, type Value } from '../types/types.ts'
+import type { BoundExpr } from '../plan/expr.ts'
 
 /** What an index needs of its table. */
 export interface IndexedTable {
@@ -132,6 +133,21 @@ export function probeValue(v: Value, column: LogicalType): Value {
   // a bigint out of the column's range compares like the nearest double: it matches no key
   if (isInteger(column) && typeof v === 'bigint') return Number(v)
   return v
+}
+
+const INTEGER_WIDTH: Readonly<Record<string, number>> = { TINYINT: 1, SMALLINT: 2, INTEGER: 4, BIGINT: 8 }
+
+/**
+ * The value of a probe expression: constants and parameters directly, widening integer casts
+ * looked through (probeValue converts), anything else through `evaluate` (compiles code).
+ */
+export function probeExpressionValue(e: BoundExpr, params: readonly Value[], evaluate: (e: BoundExpr) => Value): Value {
+  if (e.kind === 'const') return e.value
+  if (e.kind === 'param') return params[e.index - 1] ?? null
+  if (e.kind === 'cast' && !e.try && (INTEGER_WIDTH[e.expr.type.id] ?? 9) <= (INTEGER_WIDTH[e.type.id] ?? 0)) {
+    return probeExpressionValue(e.expr, params, evaluate)
+  }
+  return evaluate(e)
 }
 
 function livePositions(table: IndexedTable): Float64Array {

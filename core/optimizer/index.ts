@@ -16,6 +16,7 @@ import { projectionPruning } from './rules/projection_pruning.ts'
 import { subqueryDecorrelation } from './rules/subquery_decorrelation.ts'
 import { topN } from './rules/top_n.ts'
 import { indexScan } from './rules/index_scan.ts'
+import { indexJoin } from './rules/index_join.ts'
 
 export interface OptimizerContext {
   readonly env: ExprEnv
@@ -43,6 +44,7 @@ export const rules: readonly OptimizerRule[] = [
   topN,
   // last: it reads the filters where pushdown left them
   indexScan,
+  indexJoin,
 ]
 
 export const ruleNames: readonly string[] = rules.map(r => r.name)

@@ -111,6 +111,19 @@ export interface JoinNode extends PlanBase {
   readonly markColumn: OutputColumn | null
   /** the right side references left columns (LATERAL / correlated): evaluate per left row */
   readonly lateral: boolean
+  /** set by the index_join rule: probe an index of one side's table per row of the other */
+  readonly indexJoin?: IndexJoinAccess
+}
+
+/**
+ * An index nested-loop join: `indexed` is the side that is a scan of an indexed table; for each
+ * row of the other side, `probe` (over that side's columns) is looked up as the first key
+ * column of `index`. The whole join condition still applies to every pair.
+ */
+export interface IndexJoinAccess {
+  readonly index: TableIndex
+  readonly indexed: 'left' | 'right'
+  readonly probe: BoundExpr
 }
 
 export interface SortNode extends PlanBase { readonly kind: 'sort'; readonly input: LogicalPlan; readonly keys: readonly SortKey[] }

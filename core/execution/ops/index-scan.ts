@@ -9,7 +9,7 @@ import type { IndexRange } from '../../hooks/contracts.ts'
 import type { BoundExpr } from '../../plan/expr.ts'
 import type { IndexAccess, IndexBound, ScanNode } from '../../plan/logical.ts'
 import type { LogicalType, Value } from '../../types/types.ts'
-import { probeValue } from '../../indexes/table-indexes.ts'
+import { probeExpressionValue, probeValue } from '../../indexes/table-indexes.ts'
 import { CHUNK_SIZE, type DataChunk } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
 import { compileFilter, type Frame, layoutOf, Operator, selectRows } from '../operator.ts'
@@ -81,8 +81,6 @@ export class IndexScanOperator extends Operator {
   }
 
   private evaluate(e: BoundExpr): Value {
-    if (e.kind === 'const') return e.value
-    if (e.kind === 'param') return this.runtime.ctx.params[e.index - 1] ?? null
-    return evaluateConstant(e, this.frame.env)
+    return probeExpressionValue(e, this.runtime.ctx.params, x => evaluateConstant(x, this.frame.env))
   }
 }

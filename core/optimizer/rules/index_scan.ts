@@ -12,8 +12,8 @@ import type { IndexRange } from '../../hooks/contracts.ts'
 import { evaluateConstant, type ExprEnv } from '../../expression/index.ts'
 import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
 import type { IndexAccess, IndexBound, LogicalPlan, ScanNode } from '../../plan/logical.ts'
-import { isInteger, typeEquals, type LogicalType } from '../../types/types.ts'
-import { probeValue } from '../../indexes/table-indexes.ts'
+import { isInteger, typeEquals, type LogicalType, type Value } from '../../types/types.ts'
+import { probeExpressionValue, probeValue } from '../../indexes/table-indexes.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
 import { mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
 
@@ -141,10 +141,11 @@ export function isRuntimeConstant(e: BoundExpr): boolean {
 function evaluateRange(access: Omit<IndexAccess, 'estimate'>, index: TableIndex, scan: ScanNode, env: ExprEnv): IndexRange | null {
   try {
     const typeOf = (k: number): LogicalType => scan.table.columns[index.columns[k]!]!.type
-    const equal = access.equal.map((e, k) => probeValue(evaluateConstant(e, env), typeOf(k)))
+    const value = (e: BoundExpr): Value => probeExpressionValue(e, env.params, x => evaluateConstant(x, env))
+    const equal = access.equal.map((e, k) => probeValue(value(e), typeOf(k)))
     if (equal.some(v => v === null)) return null
     const m = access.equal.length
-    const bound = (b: IndexBound | null) => b === null ? null : { value: probeValue(evaluateConstant(b.expr, env), typeOf(m)), inclusive: b.inclusive }
+    const bound = (b: IndexBound | null) => b === null ? null : { value: probeValue(value(b.expr), typeOf(m)), inclusive: b.inclusive }
     const lower = bound(access.lower), upper = bound(access.upper)
     if (lower?.value === null || upper?.value === null) return null
     return { equal, lower, upper }
