@@ -157,13 +157,19 @@ function isExpression(body: string): boolean {
  * position is the offset inside the body (the binder moves it into the statement).
  */
 export function checkJavaScriptBody(def: RoutineDefinition): void {
+  for (const p of def.params) {
+    // parameters become JavaScript names in the body
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(p.name)) {
+      throw new GrizzlyError(INVALID_FUNCTION_DEFINITION, `parameter "${p.name}" of function ${def.name} is not a JavaScript identifier`, { hint: 'name parameters with letters, digits and _' })
+    }
+  }
   if (def.kind === 'aggregate' || isExpression(def.body)) {
     const prefix = '(\n'
     const problems = parseDiagnostics(`${prefix}${def.body}\n);`)
     if (problems.length === 0) return
     throw syntaxProblem(def, problems[0]!, prefix.length)
   }
-  const prefix = `function ${def.name}(${def.params.map(p => p.name).join(', ')}) {\n`
+  const prefix = `function __routine(${def.params.map(p => p.name).join(', ')}) {\n`
   const problems = parseDiagnostics(`${prefix}${def.body}\n}`)
   if (problems.length === 0) return
   throw syntaxProblem(def, problems[0]!, prefix.length)

@@ -77,6 +77,11 @@ test('errors: syntax at create time with a position in the statement; a throw at
   await rejects(db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE python AS $$ x $$'), '42501', /unknown procedural language/)
   await rejects(db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE AS $$ x $$'), '0A000', /LANGUAGE sql/)
   await rejects(db.query('CREATE FUNCTION f(x DOUBLE) LANGUAGE javascript AS $$ x $$'), '42601', /RETURNS/)
+  await rejects(db.query('CREATE FUNCTION f("x); (1" DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ 1 $$'), '42P13', /not a JavaScript identifier/)
+  await rejects(db.query('CREATE FUNCTION f(class DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ 1 $$'), '42P13', /class/)
+  // a function named like a JavaScript keyword is fine: the name never becomes JavaScript
+  await db.query('CREATE FUNCTION "delete"(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x - 1 $$')
+  assert.deepEqual((await db.query('SELECT "delete"(3.0)')).rows, [[2]])
   await db.close()
 })
 
@@ -89,6 +94,8 @@ test('the sandbox holds: no host objects, no require, no process', async () => {
 
 test('CREATE OR REPLACE, duplicates, DROP FUNCTION [IF EXISTS], definitions kept for persistence', async () => {
   const db = await Database.open()
+  const changes: string[] = []
+  db.extensionHost!.onRoutineChange(c => changes.push(`${c.kind} ${c.def.name}`))
   await db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x + 1 $$')
   await rejects(db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x + 2 $$'), '42723', /OR REPLACE/)
   await rejects(db.query('CREATE FUNCTION abs(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x $$'), '42723')
@@ -108,6 +115,8 @@ test('CREATE OR REPLACE, duplicates, DROP FUNCTION [IF EXISTS], definitions kept
   await rejects(db.query('DROP FUNCTION f'), '42883', /IF EXISTS/)
   await db.query('DROP FUNCTION IF EXISTS f')
   assert.deepEqual(db.extensionHost!.routines(), [])
+  // OR REPLACE drops the old definition, then creates the new one
+  assert.deepEqual(changes, ['create f', 'drop f', 'create f', 'drop f'])
   await db.close()
 })
 
