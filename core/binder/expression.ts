@@ -12,7 +12,7 @@ import { canCast, cannotCast } from '../functions/cast.ts'
 import { datePartSpecialization } from '../functions/datetime.ts'
 import { STRING_LITERAL, commonSuperType, normalizeLiteralType } from '../types/coercion.ts'
 import {
-  BOOLEAN, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, typeToString,
+  BOOLEAN, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, isMap, typeToString,
 } from '../types/types.ts'
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import {
@@ -176,6 +176,7 @@ export class ExprBinder {
       case 'subscript': {
         const target = this.bind(e.expr)
         if (target.type.id === 'STRUCT' && e.index.kind === 'string') return structExtractCall(target, e.index.value, e.index.pos)
+        if (isMap(target.type)) return bindScalarCall(hooks, 'map_extract_value', [target, this.bind(e.index)], e.pos)
         const name = hooks.scalar('array_extract') !== undefined ? 'array_extract' : 'list_extract'
         return bindScalarCall(hooks, name, [target, this.bind(e.index)], e.pos)
       }

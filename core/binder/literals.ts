@@ -8,7 +8,7 @@ import type { ConstantExpr } from '../plan/expr.ts'
 import { integerLiteralType } from '../types/coercion.ts'
 import {
   BIGINT, BLOB, BOOLEAN, DATE, DECIMAL_FLOAT_MAX_WIDTH, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, INTERVAL,
-  type Interval, type LogicalType, REAL, SMALLINT, TIME, TIMESTAMP, TINYINT, VARCHAR, array, decimal, list, struct,
+  type Interval, type LogicalType, REAL, SMALLINT, TIME, TIMESTAMP, TINYINT, VARCHAR, array, decimal, list, mapType, struct,
 } from '../types/types.ts'
 
 const INT32_MIN = -2147483648n, INT32_MAX = 2147483647n
@@ -77,10 +77,9 @@ export function resolveTypeName(hooks: Hooks, t: TypeName): LogicalType {
     if (t.fields.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'STRUCT needs at least one field', { position: t.pos })
     base = struct(t.fields.map(f => ({ name: f.name, type: resolveTypeName(hooks, f.type) })))
   } else if (name === 'MAP') {
-    // no MAP type yet: DuckDB stores a MAP as a list of key/value structs, which this is
     const [k, v] = t.fields
     if (k === undefined || v === undefined) throw new GrizzlyError(SqlState.syntaxError, 'MAP needs a key and a value type', { position: t.pos })
-    base = list(struct([{ name: 'key', type: resolveTypeName(hooks, k.type) }, { name: 'value', type: resolveTypeName(hooks, v.type) }]))
+    base = mapType(resolveTypeName(hooks, k.type), resolveTypeName(hooks, v.type))
   } else if (name === 'LIST' && t.fields.length === 1) {
     base = list(resolveTypeName(hooks, t.fields[0]!.type))
   } else if ((name === 'DECIMAL' || name === 'NUMERIC' || name === 'DEC') && hooks.type(name) === undefined) {

@@ -122,6 +122,7 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
     const grouped = groups?.itemGroups.get(item)
     const fields = grouped === undefined ? unnests.structColumns(selectBinder, item.expr) : undefined
     if (grouped !== undefined) columns.push({ name: item.alias ?? columnNameOf(item.expr), expr: colref(grouped), ast: item.expr })
+    else if (fields !== undefined) columns.push(...fields.map(f => ({ ...f, ast: null })))
     else columns.push(...bindSelectItem(selectBinder, item))
   })
   aliasLimit = core.items.length
@@ -196,8 +197,8 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
     havingExpr = havingExpr === null ? null : replace(havingExpr)
     qualifyExpr = qualifyExpr === null ? null : replace(qualifyExpr)
     windows.rewrite(replace)
-    const check = (e: BoundExpr): void => {
     unnests.rewrite(replace)
+    const check = (e: BoundExpr): void => {
       rewriteExpr(e, x => {
         if (x.kind === 'colref' && inputIds.has(x.id)) {
           const where = ungrouped.get(x.id)
@@ -212,14 +213,14 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
     if (havingExpr !== null) check(havingExpr)
     if (qualifyExpr !== null) check(qualifyExpr)
     windows.forEachExpr(check)
-    plan = aggregates.plan(plan)
     unnests.forEachExpr(check)
+    plan = aggregates.plan(plan)
   }
   if (havingExpr !== null) plan = { kind: 'filter', input: plan, predicate: havingExpr, output: plan.output }
   plan = windows.plan(plan)
   if (qualifyExpr !== null) plan = { kind: 'filter', input: plan, predicate: qualifyExpr, output: plan.output }
-
   plan = unnests.plan(plan)
+
   const names = columns.map(c => c.name)
   const projected = b.columns([...names, ...hidden.map((_, i) => `#hidden${i}`)], exprs.map(e => e.type))
   plan = { kind: 'project', input: plan, exprs, output: projected }

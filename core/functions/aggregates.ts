@@ -8,6 +8,7 @@ import { registerMinMaxAggregates } from './aggregates/minmax.ts'
 import { registerCollectingAggregates } from './aggregates/collect.ts'
 import { registerStatsAggregates } from './aggregates/stats.ts'
 import { bindTopN, registerExtraAggregates } from './aggregates/extra.ts'
+import { registerSketchAggregates } from './aggregates/sketches.ts'
 import { registerWindowFunctions } from './window.ts'
 
 export function registerAggregates(hooks: Hooks): void {
@@ -16,6 +17,7 @@ export function registerAggregates(hooks: Hooks): void {
   registerCollectingAggregates(hooks)
   registerStatsAggregates(hooks)
   registerExtraAggregates(hooks)
+  registerSketchAggregates(hooks)
   // min(x, n), max(x, n), arg_min(a, v, n), arg_max(a, v, n) return the top n as a list
   for (const [name, max, withArg] of [['min', false, false], ['max', true, false], ['arg_min', false, true], ['arg_max', true, true]] as const) {
     hooks.registerAggregate({ name, nulls: 'skip', bind: bindTopN(max, withArg) })

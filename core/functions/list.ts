@@ -15,6 +15,7 @@ import { codePoints } from './string.ts'
 import { invalidParameter, rowValid } from './kernel-util.ts'
 import { registerListAggregates } from './list-aggregates.ts'
 import { registerMoreListFunctions } from './list-extra.ts'
+import { registerMapFunctions } from './list-map.ts'
 
 type Bound = Omit<BoundScalar, 'name' | 'nulls' | 'volatility'>
 
@@ -361,6 +362,7 @@ export function registerListFunctions(hooks: Hooks): void {
   reg('flatten', [], bindFlatten)
   registerListAggregates(hooks)
   registerMoreListFunctions(hooks)
+  registerMapFunctions(hooks)
   registerRangeScalars(hooks)
 }
 

@@ -26,6 +26,7 @@ export function formatValue(type: LogicalType, value: Value): string {
     case 'INTERVAL': return formatInterval(value as Interval)
     case 'LIST': case 'ARRAY': {
       const items = value as readonly Value[]
+      if (type.id === 'LIST' && type.map === true) return formatMap(type.child, items)
       let out = '['
       for (let i = 0; i < items.length; i++) {
         if (i > 0) out += ', '
@@ -44,6 +45,19 @@ export function formatValue(type: LogicalType, value: Value): string {
     }
     default: return assertNever(type, 'type')
   }
+}
+
+/** A MAP as DuckDB prints it: {k1=v1, k2=v2} */
+function formatMap(entry: LogicalType, items: readonly Value[]): string {
+  if (entry.id !== 'STRUCT') throw new InternalError('a MAP entry is not a STRUCT')
+  const [k, v] = entry.fields
+  let out = '{'
+  for (let i = 0; i < items.length; i++) {
+    const e = items[i] as { readonly [f: string]: Value } | null
+    if (i > 0) out += ', '
+    out += `${formatNested(k!.type, e?.[k!.name] ?? null)}=${formatNested(v!.type, e?.[v!.name] ?? null)}`
+  }
+  return out + '}'
 }
 
 /**

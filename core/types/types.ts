@@ -27,7 +27,8 @@ export type LogicalType =
   | { readonly id: 'TIME' }
   | { readonly id: 'TIMESTAMP' }
   | { readonly id: 'INTERVAL' }
-  | { readonly id: 'LIST'; readonly child: LogicalType }
+  /** `map`: a MAP(K, V), stored as DuckDB and Arrow do, a LIST of STRUCT(key K, value V) */
+  | { readonly id: 'LIST'; readonly child: LogicalType; readonly map?: true }
   /** fixed-size list, e.g. FLOAT[128] for embeddings */
   | { readonly id: 'ARRAY'; readonly child: LogicalType; readonly size: number }
   | { readonly id: 'STRUCT'; readonly fields: readonly StructField[] }
@@ -62,6 +63,16 @@ export function decimal(width: number, scale: number): DecimalType {
   return { id: 'DECIMAL', width, scale }
 }
 export function list(child: LogicalType): ListType { return { id: 'LIST', child } }
+/** MAP(K, V): a LIST of STRUCT(key, value) marked as a map (printed {k=v}, typed MAP(K, V)) */
+export function mapType(key: LogicalType, value: LogicalType): ListType {
+  return { id: 'LIST', child: struct([{ name: 'key', type: key }, { name: 'value', type: value }]), map: true }
+}
+export function isMap(t: LogicalType): t is ListType & { readonly map: true } { return t.id === 'LIST' && t.map === true }
+/** key and value types of a MAP */
+export function mapParts(t: ListType): { key: LogicalType; value: LogicalType } {
+  const fields = (t.child as StructType).fields
+  return { key: fields[0]!.type, value: fields[1]!.type }
+}
 export function array(child: LogicalType, size: number): ArrayType { return { id: 'ARRAY', child, size } }
 export function struct(fields: readonly StructField[]): StructType { return { id: 'STRUCT', fields } }
 
@@ -123,7 +134,7 @@ export function typeEquals(a: LogicalType, b: LogicalType): boolean {
   if (a.id !== b.id) return false
   switch (a.id) {
     case 'DECIMAL': { const o = b as DecimalType; return a.width === o.width && a.scale === o.scale }
-    case 'LIST': return typeEquals(a.child, (b as ListType).child)
+    case 'LIST': return (a.map === true) === ((b as ListType).map === true) && typeEquals(a.child, (b as ListType).child)
     case 'ARRAY': { const o = b as ArrayType; return a.size === o.size && typeEquals(a.child, o.child) }
     case 'STRUCT': {
       const o = b as StructType
@@ -138,7 +149,9 @@ export function typeEquals(a: LogicalType, b: LogicalType): boolean {
 export function typeToString(t: LogicalType): string {
   switch (t.id) {
     case 'DECIMAL': return `DECIMAL(${t.width},${t.scale})`
-    case 'LIST': return `${typeToString(t.child)}[]`
+    case 'LIST':
+      if (t.map === true) { const { key, value } = mapParts(t); return `MAP(${typeToString(key)}, ${typeToString(value)})` }
+      return `${typeToString(t.child)}[]`
     case 'ARRAY': return `${typeToString(t.child)}[${t.size}]`
     case 'STRUCT': return `STRUCT(${t.fields.map(f => `${quoteIdentIfNeeded(f.name)} ${typeToString(f.type)}`).join(', ')})`
     case 'REAL': return 'FLOAT'
