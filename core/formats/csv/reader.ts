@@ -77,7 +77,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     const s = sniff({ head, middles: sample.middles, headIsAll: sample.headIsAll }, {
       delimiter: o.delimiter, quote: o.quote, escape: o.escape, comment: o.comment, header: o.header, nullStrings: o.nullStrings,
       sampleSize: o.sampleSize, decimalSeparator: o.decimalSeparator, dateFormat: o.dateFormat, timestampFormat: o.timestampFormat,
-      maxLineSize: o.maxLineSize, candidates,
+      maxLineSize: o.maxLineSize, candidates, nullPadding: o.nullPadding,
     })
     dialect = s.dialect
     header = s.header
@@ -170,6 +170,7 @@ class Converter {
   private readonly defaultNull: boolean
   private readonly sep: number
   private rejected: Uint8Array | null = null
+  private fieldIndex = new Int32Array(CHUNK_SIZE)
 
   constructor(path: string, schema: CsvSchema, o: CsvOptions, onReject: (r: CsvReject) => void) {
     this.path = path
@@ -266,58 +267,107 @@ class Converter {
     }
     const data = allocData(physical, n)
     const dateFormatted = this.schema.dateFormat !== null, tsFormatted = this.schema.timestampFormat !== null
+    // pass 1: each row's field (-1 = NULL), so the typed loops below carry no NULL logic
+    if (this.fieldIndex.length < n) this.fieldIndex = new Int32Array(Math.max(n, CHUNK_SIZE))
+    const fis = this.fieldIndex
+    const emptyIsNull = this.defaultNull, quotedNulls = this.o.allowQuotedNulls
     for (let r = 0; r < n; r++) {
       const fi = rf[r]! + j
-      if (fi >= rf[r + 1]! || this.isNull(b, fi)) { setNull(r); continue }
-      const s = starts[fi]!, e = ends[fi]!
-      const escaped = flags[fi] === ESCAPED
-      switch (type.id) {
-        case 'BIGINT': {
-          const x = escaped ? Number.NaN : fastInt(text, s, e)
-          if (x === x) (data as BigInt64Array)[r] = BigInt(x)
-          else { const v = slow(r, fi); if (v !== null) (data as BigInt64Array)[r] = v as bigint }
-          break
+      if (fi >= rf[r + 1]! || (emptyIsNull ? starts[fi] === ends[fi] && (quotedNulls || flags[fi] === PLAIN) : this.isNull(b, fi))) {
+        fis[r] = -1
+        setNull(r)
+      } else fis[r] = fi
+    }
+    // pass 2: one loop per type; escaped or unusual values take the slow path
+    switch (type.id) {
+      case 'BIGINT': {
+        const out = data as BigInt64Array
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          const x = flags[fi] === ESCAPED ? Number.NaN : fastInt(text, starts[fi]!, ends[fi]!)
+          if (x === x) out[r] = BigInt(x)
+          else { const v = slow(r, fi); if (v !== null) out[r] = v as bigint }
         }
-        case 'INTEGER': case 'SMALLINT': case 'TINYINT': {
-          const x = escaped ? Number.NaN : fastInt(text, s, e)
-          if (x === x && x >= -2147483648 && x <= 2147483647 && type.id === 'INTEGER') (data as Int32Array)[r] = x
-          else { const v = slow(r, fi); if (v !== null) (data as Int32Array)[r] = v as number }
-          break
-        }
-        case 'DOUBLE': {
-          const x = escaped ? Number.NaN : fastDouble(text, s, e, sep)
-          if (x === x) (data as Float64Array)[r] = x
-          else { const v = slow(r, fi); if (v !== null) (data as Float64Array)[r] = v as number }
-          break
-        }
-        case 'DECIMAL': {
-          const x = escaped ? Number.NaN : fastDecimal(text, s, e, type.scale, sep)
-          if (x === x && Math.abs(x) < 10 ** type.width) (data as Float64Array)[r] = x
-          else { const v = slow(r, fi); if (v !== null) (data as Float64Array)[r] = v as number }
-          break
-        }
-        case 'DATE': {
-          const x = escaped || dateFormatted ? Number.NaN : fastDate(text, s, e)
-          if (x === x) (data as Int32Array)[r] = x
-          else { const v = slow(r, fi); if (v !== null) (data as Int32Array)[r] = v as number }
-          break
-        }
-        case 'TIMESTAMP': {
-          const x = escaped || tsFormatted ? Number.NaN : fastTimestamp(text, s, e)
-          if (x === x) (data as Float64Array)[r] = x
-          else { const v = slow(r, fi); if (v !== null) (data as Float64Array)[r] = v as number }
-          break
-        }
-        case 'BOOLEAN': {
-          const v = slow(r, fi)
-          if (v !== null) (data as Uint8Array)[r] = v === true ? 1 : 0
-          break
-        }
-        case 'VARCHAR':
-          (data as string[])[r] = escaped ? fieldText(b, fi, quote, escape) : text.slice(s, e)
-          break
-        default: break
+        break
       }
+      case 'INTEGER': case 'SMALLINT': case 'TINYINT': {
+        const out = data as Int32Array | Int16Array | Int8Array
+        const [lo, hi] = type.id === 'INTEGER' ? [-2147483648, 2147483647] : type.id === 'SMALLINT' ? [-32768, 32767] : [-128, 127]
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          const x = flags[fi] === ESCAPED ? Number.NaN : fastInt(text, starts[fi]!, ends[fi]!)
+          if (x >= lo && x <= hi) out[r] = x
+          else { const v = slow(r, fi); if (v !== null) out[r] = v as number }
+        }
+        break
+      }
+      case 'DOUBLE': {
+        const out = data as Float64Array
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          const x = flags[fi] === ESCAPED ? Number.NaN : fastDouble(text, starts[fi]!, ends[fi]!, sep)
+          if (x === x) out[r] = x
+          else { const v = slow(r, fi); if (v !== null) out[r] = v as number }
+        }
+        break
+      }
+      case 'DECIMAL': {
+        const out = data as Float64Array
+        const scale = type.scale, limit = 10 ** type.width
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          const x = flags[fi] === ESCAPED ? Number.NaN : fastDecimal(text, starts[fi]!, ends[fi]!, scale, sep)
+          if (x === x && x < limit && x > -limit) out[r] = x
+          else { const v = slow(r, fi); if (v !== null) out[r] = v as number }
+        }
+        break
+      }
+      case 'DATE': {
+        const out = data as Int32Array
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          const x = flags[fi] === ESCAPED || dateFormatted ? Number.NaN : fastDate(text, starts[fi]!, ends[fi]!)
+          if (x === x) out[r] = x
+          else { const v = slow(r, fi); if (v !== null) out[r] = v as number }
+        }
+        break
+      }
+      case 'TIMESTAMP': {
+        const out = data as Float64Array
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          const x = flags[fi] === ESCAPED || tsFormatted ? Number.NaN : fastTimestamp(text, starts[fi]!, ends[fi]!)
+          if (x === x) out[r] = x
+          else { const v = slow(r, fi); if (v !== null) out[r] = v as number }
+        }
+        break
+      }
+      case 'BOOLEAN': {
+        const out = data as Uint8Array
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          const v = slow(r, fi)
+          if (v !== null) out[r] = v === true ? 1 : 0
+        }
+        break
+      }
+      case 'VARCHAR': {
+        const out = data as string[]
+        for (let r = 0; r < n; r++) {
+          const fi = fis[r]!
+          if (fi < 0) continue
+          out[r] = flags[fi] === ESCAPED ? fieldText(b, fi, quote, escape) : text.slice(starts[fi]!, ends[fi]!)
+        }
+        break
+      }
+      default: break
     }
     return new Vector(type, n, data, validity)
   }

@@ -52,6 +52,7 @@ export interface SniffOptions {
   readonly timestampFormat: string | null
   readonly maxLineSize: number
   readonly candidates: readonly SniffedType[]
+  readonly nullPadding: boolean
 }
 
 const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
@@ -194,10 +195,10 @@ function columnTypes(rows: readonly string[][], width: number, fromRow: number, 
   const cols = Array.from({ length: width }, () => new ColumnState(o.candidates))
   for (let r = fromRow; r < rows.length; r++) {
     const row = rows[r]!
-    if (row.length !== width) continue
+    if (row.length !== width && !(o.nullPadding && row.length < width)) continue
     for (let c = 0; c < width; c++) {
-      const v = row[c]!
-      if (!isNull(v, o)) cols[c]!.observe(v, o)
+      const v = row[c]
+      if (v !== undefined && !isNull(v, o)) cols[c]!.observe(v, o)
     }
   }
   return cols
@@ -208,7 +209,8 @@ export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
   const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize
   const headRows = records(input.head, dialect, limit, input.headIsAll, o.maxLineSize)
   if (headRows instanceof GrizzlyError) throw headRows
-  const { width } = modeCount(headRows)
+  // with null_padding short rows are expected: the widest row gives the columns, as in DuckDB
+  const width = o.nullPadding ? headRows.reduce((w, r) => Math.max(w, r.length), 0) : modeCount(headRows).width
   const rows = headRows.slice()
   for (const m of input.middles) {
     // a middle sample starts mid-line: drop the part before the first line break

@@ -118,6 +118,8 @@ export class CsvTokenizer {
     if (this.text.length === 0 && !this.pull()) return false
     const { delimiter, quote, escape, comment } = this.d
     batch.ensureRecords(maxRecords)
+    // hot arrays in locals (re-read after growing)
+    let starts = batch.starts, ends = batch.ends, flags = batch.flags
     while (batch.records < maxRecords) {
       const recordStart = this.pos
       const startLine = this.line
@@ -150,8 +152,8 @@ export class CsvTokenizer {
       let incomplete = false
       let bad = 0
       fields: for (;;) {
-        if (batch.fields >= batch.starts.length) batch.growFields()
         const fi = batch.fields
+        if (fi >= starts.length) { batch.growFields(); starts = batch.starts; ends = batch.ends; flags = batch.flags }
         if (pos < n && text.charCodeAt(pos) === quote) {
           pos++
           const s = pos
@@ -172,7 +174,7 @@ export class CsvTokenizer {
             if (c === 10) line++
             pos++
           }
-          batch.starts[fi] = s; batch.ends[fi] = pos; batch.flags[fi] = flag
+          starts[fi] = s; ends[fi] = pos; flags[fi] = flag
           pos++
           // anything between the closing quote and the delimiter makes the record malformed
           if (pos < n) {
@@ -190,7 +192,7 @@ export class CsvTokenizer {
           const s = pos
           while (pos < n && (c = text.charCodeAt(pos)) !== delimiter && c !== 10 && c !== 13) pos++
           if (pos >= n && !this.eof) { incomplete = true; break fields }
-          batch.starts[fi] = s; batch.ends[fi] = pos; batch.flags[fi] = PLAIN
+          starts[fi] = s; ends[fi] = pos; flags[fi] = PLAIN
         }
         batch.fields = fi + 1
         if (pos >= n) {
