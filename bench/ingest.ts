@@ -195,12 +195,14 @@ const rate = (rows: number, ms: number): string => {
   return perS >= 1e6 ? `${(perS / 1e6).toFixed(2)} M` : `${(perS / 1e3).toFixed(0)} K`
 }
 
+const size = (bytes: number): string => bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`
+
 export function renderIngestMarkdown(report: IngestReport): string {
   const lines = [
     `## Ingest: lineitem SF ${report.settings.scaleFactor} (${report.rows.toLocaleString('en')} rows) from files`,
     '',
     `\`CREATE TABLE l AS SELECT * FROM '<file>'\` into a fresh in-memory database; median of ${report.settings.runs} timed runs after a warm-up. ` +
-    `CSV ${(report.fileBytes.csv / 2 ** 20).toFixed(0)} MiB with a header; Parquet ${(report.fileBytes.parquet / 2 ** 20).toFixed(0)} MiB, snappy, DuckDB's row groups. ` +
+    `CSV ${size(report.fileBytes.csv)} with a header; Parquet ${size(report.fileBytes.parquet)}, snappy, DuckDB's row groups. ` +
     'SQLite loads the CSV with a JavaScript line parser and one prepared INSERT in a transaction. Ratio = Grizzly time ÷ DuckDB 1 thread (targets: CSV ≤ 2, Parquet ≤ 3).',
     '',
     `| file | ${ENGINES.map(e => `${LABEL[e]} rows/s`).join(' | ')} | Grizzly ÷ DuckDB 1 thread |`,

@@ -3,7 +3,7 @@
  * generated data, each engine in its own process, engines alternating per task, a warm-up and
  * then the median of several runs, every answer cross-checked against DuckDB.
  *
- *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
+ *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
  *                    [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]
  *
  * Writes <out>/<date>-<mode>.md and .json (default out: bench/results). Exits 1 on a mismatch.
@@ -24,6 +24,7 @@ import {
 } from './report.ts'
 import { STORAGE_MODES, renderStorageMarkdown, runStorageBench } from './storage.ts'
 import { runUdfSection, type UdfReport } from './udf.ts'
+import { INGEST_MODES, ingestMismatches, renderIngestMarkdown, runIngestBench } from './ingest.ts'
 import { ENGINES, SECTIONS, processOf, type BenchTask, type Checksum, type Dataset, type EngineName, type ProcessName, type SectionName } from './tasks.ts'
 
 /**
@@ -41,7 +42,7 @@ const MODES: Readonly<Record<'full' | 'quick' | 'tiny', ModeSettings>> = {
   tiny: { rows: 5_000, scaleFactor: 0.002, runs: 1, warmups: 0, timeoutS: 60, budgetS: 1, sectionBudgetS: Infinity },
 }
 
-const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
 
 function fail(message: string): never {
   console.error(`${message}\n${usage}`)
@@ -261,6 +262,17 @@ if (sections.includes('storage') && !interrupted) {
 let udf: UdfReport | null = null
 if (sections.includes('udf') && !interrupted) udf = await runUdfSection(settings.rows, settings.runs, settings.warmups, s => console.error(s))
 
+let ingestMarkdown: string | null = null
+let ingestProblems: string[] = []
+if (sections.includes('ingest') && !interrupted) {
+  console.log('\ningest: loading lineitem from CSV and Parquet files …')
+  const ingest = await runIngestBench({ ...INGEST_MODES[modeName], scaleFactor: args.sf === undefined ? INGEST_MODES[modeName].scaleFactor : settings.scaleFactor, seed: DEFAULT_SEED }, line => console.log(line))
+  ingestMarkdown = renderIngestMarkdown(ingest)
+  ingestProblems = ingestMismatches(ingest)
+  mkdirSync(outDir, { recursive: true })
+  writeFileSync(join(outDir, `${new Date().toISOString().slice(0, 10)}-${modeName}-ingest.json`), `${JSON.stringify(ingest, null, 2)}\n`)
+}
+
 // ---------------------------------------------------------------- report
 
 const now = new Date()
@@ -287,7 +299,7 @@ const report: BenchReport = {
   processes: processReports,
   wallSeconds: (performance.now() - started) / 1000,
 }
-const markdown = renderMarkdown(report) + (storageMarkdown === null ? '' : `\n${storageMarkdown}`) + (udf === null ? '' : `\n${udf.markdown}`)
+const markdown = renderMarkdown(report) + (storageMarkdown === null ? '' : `\n${storageMarkdown}`) + (udf === null ? '' : `\n${udf.markdown}`) + (ingestMarkdown === null ? '' : `\n${ingestMarkdown}`)
 mkdirSync(outDir, { recursive: true })
 const stem = join(outDir, `${report.date}-${modeName}`)
 writeFileSync(`${stem}.md`, markdown)
@@ -295,7 +307,7 @@ writeFileSync(`${stem}.json`, `${JSON.stringify(udf === null ? report : { ...rep
 console.log(`\n${markdown}`)
 console.log(`written to ${stem}.md and ${stem}.json`)
 const issues = problems(taskReports)
-const mismatches = issues.filter(i => i.startsWith('MISMATCH'))
+const mismatches = [...issues.filter(i => i.startsWith('MISMATCH')), ...ingestProblems]
 if (issues.length > 0) {
   console.error(`\n${'!'.repeat(72)}\n${issues.join('\n')}\n${'!'.repeat(72)}`)
 }
