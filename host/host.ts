@@ -11,10 +11,10 @@ import type {
   ExtensionHost, ExtensionHostContext, ExtensionInfo, ExtensionLimits, ExtensionMeter, LoadTarget, PermissionInfo,
   RoutineDefinition, UpdateInfo,
 } from '../core/extensions/host.ts'
-import type { ScalarFunctionDef, AggregateFunctionDef } from '../core/hooks/contracts.ts'
+import type { AggregateFunctionDef, AggregateState, ScalarFunctionDef } from '../core/hooks/contracts.ts'
 import { ENGINE_API_VERSION, type Hooks } from '../core/hooks/registry.ts'
 import { BIGINT, BOOLEAN, VARCHAR, list, type LogicalType } from '../core/types/types.ts'
-import { DataChunk, vectorFromValues } from '../core/vector/vector.ts'
+import { DataChunk, vectorFromValues, type Vector } from '../core/vector/vector.ts'
 import { DEFAULT_POLICY, checkLoad, tighterLimits, type Policy } from '../policies/index.ts'
 import {
   BundleError, ENTRY_FILE, compareVersions, install, listInstalled, loadPolicy, loadPolicyFile, parseRange, prepareLoad,
@@ -64,6 +64,7 @@ export class SandboxExtensionHost implements ExtensionHost {
   private readonly hooks: Hooks
   private readonly loaded = new Map<string, LoadedExtension>()
   private readonly routineMap = new Map<string, Routine>()
+  private readonly routineListeners = new Set<(change: { readonly kind: 'create' | 'drop'; readonly def: RoutineDefinition }) => void>()
 
   constructor(ctx: ExtensionHostContext) {
     this.hooks = ctx.hooks
@@ -89,7 +90,11 @@ export class SandboxExtensionHost implements ExtensionHost {
     const prepared = target.kind === 'name' ? this.prepareInstalled(target.name) : this.prepareDirectory(target.path)
     const existing = this.loaded.get(prepared.name)
     if (existing !== undefined) {
-      if (existing.version === prepared.version && existing.dir === prepared.dir) return existing
+      if (existing.version === prepared.version && existing.dir === prepared.dir) {
+        // loading again is how a quarantined extension is brought back
+        if (existing.sandbox.quarantined !== null) existing.sandbox.reload()
+        return existing
+      }
       throw new GrizzlyError(SqlState.duplicateObject, `extension "${prepared.name}" ${existing.version} is already loaded`, {
         hint: `UNLOAD EXTENSION ${prepared.name} first to load version ${prepared.version}`,
       })
@@ -224,6 +229,7 @@ export class SandboxExtensionHost implements ExtensionHost {
     if (existing !== undefined) this.dropRoutine(def.name, true)
     registerRoutine(this.hooks, sandbox, stored, extension)
     this.routineMap.set(def.name, { def: stored, sandbox, extension })
+    for (const l of this.routineListeners) l({ kind: 'create', def: stored })
   }
 
   dropRoutine(name: string, _ifExists: boolean): boolean {
@@ -232,7 +238,13 @@ export class SandboxExtensionHost implements ExtensionHost {
     this.hooks.unregisterExtension(r.extension)
     r.sandbox.dispose()
     this.routineMap.delete(name)
+    for (const l of this.routineListeners) l({ kind: 'drop', def: r.def })
     return true
+  }
+
+  onRoutineChange(listener: (change: { readonly kind: 'create' | 'drop'; readonly def: RoutineDefinition }) => void): () => void {
+    this.routineListeners.add(listener)
+    return () => { this.routineListeners.delete(listener) }
   }
 
   routines(): readonly RoutineDefinition[] { return [...this.routineMap.values()].map(r => r.def) }
@@ -251,6 +263,8 @@ export class SandboxExtensionHost implements ExtensionHost {
 
   close(): void {
     for (const name of [...this.loaded.keys()]) this.unload(name)
+    // closing is not dropping: listeners (storage) must not log these as DROP FUNCTION
+    this.routineListeners.clear()
     for (const name of [...this.routineMap.keys()]) this.dropRoutine(name, true)
   }
 
@@ -332,19 +346,25 @@ function registerRoutine(hooks: Hooks, sandbox: ExtensionSandbox, def: RoutineDe
       args: spec.args.map(logicalTypeOf), returns: logicalTypeOf(spec.returns),
       createState: ctx => {
         healthy()
-        const state = sandbox.createAggregateState(spec, ctx.statementTime)
-        const guard = <T>(work: () => T): T => { try { return work() } catch (e) { throw rename(e) } }
-        return {
-          resize: g => guard(() => state.resize(g)),
-          update: (a, ids, n) => guard(() => state.update(a, ids, n)),
-          combine: (other, src, dst, n) => guard(() => state.combine((other as { inner?: typeof state }).inner ?? other, src, dst, n)),
-          finalize: g => guard(() => state.finalize(g)),
-          inner: state,
-        } as ReturnType<AggregateFunctionDef['overloads'] extends readonly (infer O)[] | undefined ? O extends { createState: (c: never) => infer S } ? () => S : never : never>
+        return new RenamingAggregateState(sandbox.createAggregateState(spec, ctx.statementTime), rename)
       },
     }],
   }
   hooks.registerAggregate(aggregate, origin)
+}
+
+/** A routine's aggregate state: the sandbox's, with failures named after the SQL function. */
+class RenamingAggregateState implements AggregateState {
+  constructor(readonly inner: AggregateState, private readonly rename: (e: unknown) => unknown) {}
+  private guard<T>(work: () => T): T {
+    try { return work() } catch (e) { throw this.rename(e) }
+  }
+  resize(groups: number): void { this.guard(() => this.inner.resize(groups)) }
+  update(args: readonly Vector[], groupIds: Int32Array, count: number): void { this.guard(() => this.inner.update(args, groupIds, count)) }
+  combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
+    this.guard(() => this.inner.combine(other instanceof RenamingAggregateState ? other.inner : other, src, dst, count))
+  }
+  finalize(groups: number): Vector { return this.guard(() => this.inner.finalize(groups)) }
 }
 
 /** grizzly_extensions(): every installed or loaded extension and every procedural function. */

@@ -55,6 +55,11 @@ test('JavaScript aggregates: init / step / combine / finalize, grouped, NULLs sk
     init: () => '', step: (a, s) => a + s, combine: (a, b) => a + b, finalize: a => a } $$`)
   assert.deepEqual((await db.query(`SELECT joined(s ORDER BY s) FROM (VALUES ('b'), ('a')) t(s)`)).rows, [['ab']])
   await rejects(db.query('CREATE AGGREGATE bad(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ { init: () => 0 } $$'), '42P13', /step/)
+  await db.query(`CREATE AGGREGATE picky(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ {
+    init: () => 0, step: (s, x) => { if (x < 0) throw new RangeError('no negatives'); return s + x },
+    combine: (a, b) => a + b, finalize: s => s } $$`)
+  await rejects(db.query('SELECT picky(x) FROM (VALUES (1.0), (-1.0)) t(x)'), '38000', /function picky \(LANGUAGE javascript\) threw RangeError: no negatives/)
+  assert.deepEqual((await db.query('SELECT picky(x) FROM (VALUES (1.0), (2.0)) t(x)')).rows, [[3]])
   await db.close()
 })
 
