@@ -5,6 +5,7 @@
  * PLAIN, frame-of-reference bit-packing (FOR; a constant is FOR with 0 bits) and run-length
  * (RLE) for numbers, and PLAIN or DICTIONARY for strings. Multi-byte values are little-endian.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { GrizzlyError, InternalError, SqlState, assertNever } from '../errors.ts'
 import type { Interval, LogicalType, StructType } from '../types/types.ts'
 import { physicalOf } from '../types/types.ts'
@@ -41,8 +42,11 @@ export class ByteWriter {
 
 export class ByteReader {
   private readonly view: DataView
+  readonly buf: Uint8Array
   pos = 0
-  constructor(readonly buf: Uint8Array, private readonly what: string) {
+  constructor(buf: Uint8Array, private readonly what: string) {
+    // a plain view even over a Buffer: Buffer#slice shares memory where Uint8Array#slice copies
+    this.buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   }
 
@@ -195,7 +199,11 @@ export function decodeNumbers(r: ByteReader, out: { [i: number]: number }, n: nu
 
 // ---- strings --------------------------------------------------------------------------------
 
-const enum StringMode { Plain = 0, Dictionary = 1 }
+const enum StringMode { Plain = 0, Dictionary = 1, Deflated = 2 }
+
+/** deflate a segment's text only when it saves at least this fraction (decoding costs an inflate) */
+const DEFLATE_MIN_SAVING = 0.25
+const DEFLATE_MIN_BYTES = 4096
 
 /** UTF-16 lengths + one UTF-8 buffer: decoding is one toString and n substrings */
 function encodePlainStrings(w: ByteWriter, values: readonly string[], compress: boolean): void {
@@ -246,6 +254,25 @@ function encodeStrings(w: ByteWriter, data: readonly (string | undefined)[], n: 
       return
     }
   }
+  if (compress) {
+    // free text (comments, names) that no dictionary helps: deflate the UTF-8 text
+    const plain = new ByteWriter()
+    encodePlainStrings(plain, values, true)
+    const bytes = plain.finish()
+    if (bytes.length >= DEFLATE_MIN_BYTES) {
+      const packed = deflateRawSync(bytes, { level: 1 })
+      if (packed.length < bytes.length * (1 - DEFLATE_MIN_SAVING)) {
+        w.u8(StringMode.Deflated)
+        w.u32(bytes.length)
+        w.u32(packed.length)
+        w.bytes(packed)
+        return
+      }
+    }
+    w.u8(StringMode.Plain)
+    w.bytes(bytes)
+    return
+  }
   w.u8(StringMode.Plain)
   encodePlainStrings(w, values, compress)
 }
@@ -253,6 +280,14 @@ function encodeStrings(w: ByteWriter, data: readonly (string | undefined)[], n: 
 function decodeStrings(r: ByteReader, n: number): string[] {
   const mode = r.u8()
   if (mode === StringMode.Plain) return decodePlainStrings(r, n)
+  if (mode === StringMode.Deflated) {
+    const rawLength = r.u32()
+    const packed = r.bytes(r.u32())
+    let raw: Uint8Array
+    try { raw = inflateRawSync(packed) } catch { throw r.corrupt('deflated text does not inflate') }
+    if (raw.length !== rawLength) throw r.corrupt('deflated text has the wrong length')
+    return decodePlainStrings(new ByteReader(raw, 'deflated text'), n)
+  }
   if (mode !== StringMode.Dictionary) throw r.corrupt(`unknown string encoding ${mode}`)
   const size = r.u32()
   if (size > n) throw r.corrupt(`dictionary of ${size} entries for ${n} values`)

@@ -73,6 +73,21 @@ test('every type round-trips through a checkpoint and through the WAL, NULLs inc
   await db.close()
 })
 
+test('every string encoding (dictionary, plain, deflated text) and number encoding reads back', async () => {
+  const path = fresh()
+  let db = await Database.open(path)
+  await db.exec(`CREATE TABLE s AS SELECT i, md5(i::VARCHAR) AS random, 'same' AS constant, (i % 3)::VARCHAR AS few,
+      repeat('lorem ipsum ', i % 5) || i AS prose, CASE WHEN i % 4 = 0 THEN NULL ELSE 'ü€😀' || i END AS unicode,
+      i * 1.5 AS fractional, (i // 1000) AS runs, i * 4294967296 AS wide, 42 AS one, CASE WHEN i % 2 = 0 THEN i END AS half
+    FROM range(100000) r(i)`)
+  const all = await rowsOf(db, 'SELECT * FROM s ORDER BY i')
+  await db.close()
+  db = await Database.open(path)
+  assert.equal(await rowsOf(db, 'SELECT * FROM s ORDER BY i'), all)
+  assert.equal(await rowsOf(db, 'PRAGMA integrity_check'), text([['ok']]))
+  await db.close()
+})
+
 test('schemas, views, defaults, checks, foreign keys and ALTER TABLE survive reopening', async () => {
   const path = fresh()
   let db = await Database.open(path)
