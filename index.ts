@@ -28,6 +28,7 @@ export type Database = CoreDatabase
 export { Connection, PreparedStatement } from './core/database.ts'
 export { Result, type ResultColumn, type StatementType } from './core/result.ts'
 export { GrizzlyError, InternalError, SqlState } from './core/errors.ts'
+export type { QueryOptions, QueryProgress } from './core/progress.ts'
 export type { LogicalType } from './core/types/types.ts'
 export type { ExtensionHost, ExtensionInfo, RoutineDefinition } from './core/extensions/host.ts'
 export { SandboxExtensionHost, defaultExtensionDirectory } from './host/host.ts'

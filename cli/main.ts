@@ -12,6 +12,7 @@ import { formatResult, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from 
 import { loadSampleData } from './sample.ts'
 import { runShell } from './shell.ts'
 import { runExt } from './ext.ts'
+import { type StatementWatcher, watchStatement } from './progress.ts'
 
 interface Options {
   file: string | undefined
@@ -84,7 +85,8 @@ export function describeError(e: unknown): string {
 }
 
 /** Runs a script statement by statement, printing each result; returns false on the first error. */
-export async function runScript(db: Database, script: string, format: OutputFormat, write: (s: string) => void): Promise<boolean> {
+export async function runScript(db: Database, script: string, format: OutputFormat, write: (s: string) => void,
+  watch?: () => StatementWatcher): Promise<boolean> {
   let pieces: { text: string }[]
   try {
     pieces = splitStatements(script)
@@ -93,10 +95,13 @@ export async function runScript(db: Database, script: string, format: OutputForm
     return false
   }
   for (const piece of pieces) {
+    const watcher = watch?.()
     try {
-      const r = await db.query(piece.text)
+      const r = await db.query(piece.text, [], watcher?.options)
+      watcher?.done()
       if (r.columns.length > 0 && !r.isChangeCount) write(formatResult(r, format) + '\n')
     } catch (e) {
+      watcher?.done()
       process.stderr.write(describeError(e) + '\n')
       return false
     }
@@ -133,7 +138,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const write = (s: string) => { process.stdout.write(s) }
   try {
     if (options.commands.length > 0) {
-      for (const c of options.commands) if (!(await runScript(db, c, options.format ?? 'table', write))) return 1
+      const bar = process.stderr.isTTY ? () => watchStatement(process.stderr, false) : undefined
+      for (const c of options.commands) if (!(await runScript(db, c, options.format ?? 'table', write, bar))) return 1
       return 0
     }
     if (!process.stdin.isTTY) {

@@ -11,6 +11,7 @@ import type { Database } from '../core/database.ts'
 import { isCompleteStatement } from '../core/parser/index.ts'
 import { formatResult, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './format.ts'
 import { describeError, runScript } from './main.ts'
+import { watchStatement } from './progress.ts'
 import { typeToString } from '../core/types/types.ts'
 
 const KEYWORDS = [
@@ -76,7 +77,7 @@ export async function runShell(db: Database, options: { format: OutputFormat; sa
     buffer = ''
     remember(historyFile, script.replace(/\n/g, ' '))
     const started = performance.now()
-    await runScript(db, script, state.format, s => process.stdout.write(s))
+    await runScript(db, script, state.format, s => process.stdout.write(s), () => watchStatement(process.stderr, true))
     if (state.timer) process.stdout.write(`Run Time: ${((performance.now() - started) / 1000).toFixed(3)} s\n`)
     prompt()
   }

@@ -27,6 +27,7 @@ import type { Transaction } from './catalog/catalog.ts'
 import { MemoryCatalog, TransactionManager } from './catalog/index.ts'
 import { ArrowTableProvider } from './arrow/from-arrow.ts'
 import { Result, resultColumn, type StatementType } from './result.ts'
+import { type QueryOptions, StatementWatch, canceledError } from './progress.ts'
 import type { ExtensionHost, ExtensionHostFactory } from './extensions/host.ts'
 import { meterDifference } from './extensions/meter.ts'
 import { bindParameter, type BoundParameter } from './params.ts'
@@ -152,8 +153,8 @@ export class Database {
     return c
   }
 
-  query(sql: string, params: readonly unknown[] = []): Promise<Result> { return this.defaultConnection.query(sql, params) }
-  exec(script: string): Promise<Result> { return this.defaultConnection.exec(script) }
+  query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> { return this.defaultConnection.query(sql, params, options) }
+  exec(script: string, options: QueryOptions = {}): Promise<Result> { return this.defaultConnection.exec(script, options) }
   prepare(sql: string): Promise<PreparedStatement> { return this.defaultConnection.prepare(sql) }
 
   /** Makes an apache-arrow Table queryable as `name` without copying its fixed-width columns. */
@@ -216,9 +217,9 @@ export class PreparedStatement {
     this.statements = statements
   }
 
-  query(params: readonly unknown[] = []): Promise<Result> {
+  query(params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> {
     if (this.closed) return Promise.reject(new GrizzlyError(SqlState.invalidParameterValue, 'the prepared statement is closed', { hint: 'prepare it again' }))
-    return this.connection.runParsed(this.sql, this.statements, params)
+    return this.connection.runParsed(this.sql, this.statements, params, options)
   }
 
   close(): void { this.closed = true }
@@ -231,15 +232,17 @@ export class Connection {
   private explicitTxn: Transaction | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private seed: (() => number) | null = null
+  /** progress and cancellation of the call running now (see core/progress.ts) */
+  private watch: StatementWatch | null = null
 
   /** @internal */
   constructor(database: Database) { this.database = database }
 
-  query(sql: string, params: readonly unknown[] = []): Promise<Result> {
-    return this.enqueue(() => this.runText(sql, params))
+  query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> {
+    return this.enqueue(() => this.watched(options, () => this.runText(sql, params)))
   }
 
-  exec(script: string): Promise<Result> { return this.query(script) }
+  exec(script: string, options: QueryOptions = {}): Promise<Result> { return this.query(script, [], options) }
 
   async prepare(sql: string): Promise<PreparedStatement> {
     const statements = decorate(sql, () => parse(sql))
@@ -247,8 +250,23 @@ export class Connection {
   }
 
   /** @internal */
-  runParsed(sql: string, statements: readonly Statement[], params: readonly unknown[]): Promise<Result> {
-    return this.enqueue(() => this.runStatements(sql, statements, params))
+  runParsed(sql: string, statements: readonly Statement[], params: readonly unknown[], options: QueryOptions = {}): Promise<Result> {
+    return this.enqueue(() => this.watched(options, () => this.runStatements(sql, statements, params)))
+  }
+
+  /** Runs `work` with progress reports and cancellation when the caller asked for them. */
+  private watched<T>(options: QueryOptions, work: () => T): T {
+    if (options.signal === undefined && options.onProgress === undefined) return work()
+    if (options.signal?.aborted === true) throw canceledError()
+    const watch = new StatementWatch(options)
+    this.watch = watch
+    try {
+      const result = work()
+      watch.finish()
+      return result
+    } finally {
+      this.watch = null
+    }
   }
 
   /** Current value of a setting in this session. */
@@ -291,6 +309,7 @@ export class Connection {
       const stmt = statements[i]!
       const next = statements[i + 1]
       const text = sql.slice(stmt.pos, next === undefined ? sql.length : next.pos).trim().replace(/;\s*$/, '')
+      this.watch?.check()
       last = decorate(sql, () => this.runOne(stmt, bound, text))
     }
     return last
@@ -442,7 +461,7 @@ export class Connection {
   }
 
   private executionContext(txn: Transaction, fnCtx: FunctionContext, params: readonly Value[], profile: boolean) {
-    return { catalog: this.database.catalog, hooks: this.database.hooks, txn, fnCtx, params, profile }
+    return { catalog: this.database.catalog, hooks: this.database.hooks, txn, fnCtx, params, profile, isCanceled: this.watch?.check, rowProgress: this.watch?.rows }
   }
 
   private functionContext(): FunctionContext {
@@ -453,6 +472,7 @@ export class Connection {
       statementTime: now,
       random: () => (self.seed === null ? Math.random() : self.seed()),
       setSeed(seed: number) { self.seed = seededRandom(seed) },
+      progress: this.watch?.files,
     }
   }
 }
@@ -524,4 +544,5 @@ function textResult(names: readonly string[], rows: readonly (readonly string[])
 }
 
 export type { LogicalType }
+export type { QueryOptions, QueryProgress } from './progress.ts'
 export { typeToString }

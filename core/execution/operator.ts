@@ -28,6 +28,8 @@ export interface ExecutionContext {
   readonly profile: boolean
   /** checked between chunks; throws GrizzlyError 57014 "query canceled" when it returns true */
   readonly isCanceled?: () => boolean
+  /** present while someone watches progress: table scans report rows read against the tables' sizes */
+  readonly rowProgress?: { addTotal(rows: number): void; addRows(rows: number): void }
 }
 
 /** Rows and time of one operator (EXPLAIN ANALYZE); time includes the children's. */

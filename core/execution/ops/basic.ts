@@ -37,12 +37,14 @@ export class ScanOperator extends Operator {
     if (this.iterator === null) {
       const rt = this.runtime
       this.iterator = this.node.table.provider.scan(rt.ctx.txn, { columns: this.node.columns, filters: this.hints })[Symbol.iterator]()
+      rt.ctx.rowProgress?.addTotal(this.node.table.provider.estimatedRows(rt.ctx.txn))
     }
     for (;;) {
       const r = this.iterator.next()
       if (r.done === true) return null
       const chunk = r.value
       if (chunk.size === 0) continue
+      this.runtime.ctx.rowProgress?.addRows(chunk.size)
       if (this.predicate === null) return chunk
       const { sel, count } = this.predicate(chunk)
       if (count === 0) { this.runtime.checkCanceled(); continue }
