@@ -155,3 +155,23 @@ test('bad files: missing, directory, empty, ragged, unterminated, binary, wrong 
   assert.deepEqual((await db.query(`SELECT * FROM ${q(noExt)}`)).rows, [[1n, 2n]])
   await db.close()
 })
+
+test('progress: the reader reports the file size once and the bytes as it reads them', async () => {
+  const { csvFormat } = await import('../../core/formats/csv/index.ts')
+  const { statSync } = await import('node:fs')
+  const lines = ['a,b']
+  for (let i = 0; i < 200000; i++) lines.push(`${i},row ${i}`)
+  const p = t.file('progress.csv', lines.join('\n') + '\n')
+  let total = 0, done = 0, reports = 0
+  const ctx = {
+    setting: () => null, statementTime: 0, random: Math.random, setSeed() {},
+    progress: { addTotal(n: number) { total += n }, addBytes(n: number) { done += n; reports++ } },
+  }
+  const fn = csvFormat.read!([p], new Map(), ctx)
+  let rows = 0
+  for (const c of fn.scan([0, 1], ctx)) rows += c.size
+  assert.equal(rows, 200000)
+  assert.equal(total, statSync(p).size)
+  assert.equal(done, total)
+  assert.ok(reports > 1, 'reported block by block')
+})

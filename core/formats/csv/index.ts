@@ -46,7 +46,7 @@ export function readCsvFiles(paths: readonly string[], options: ReadonlyMap<stri
   return readCsv(paths[0]!, o, name => resolveTypeName(name, ctx), r => {
     if (o.rejectsLimit === 0 || rejects.length < o.rejectsLimit) rejects.push(r)
     if (o.storeRejects) ctx.storeReject?.(o.rejectsTable, r)
-  })
+  }, ctx.progress)
 }
 
 export const csvFormat: FormatDef = {

@@ -7,6 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { GrizzlyError, SqlState } from '../../errors.ts'
 import { type Compression, decompress, fileError, sniffCompression, splitCompression } from '../source.ts'
+import type { ProgressSink } from '../../hooks/contracts.ts'
 import type { TextSource } from './tokenizer.ts'
 
 export const BLOCK_SIZE = 1 << 20
@@ -48,6 +49,8 @@ export interface CsvInput {
   readonly path: string
   readonly size: number
   readonly compression: Compression
+  /** the size of the file itself (compressed or not) */
+  readonly fileBytes: number
   /** decompressed bytes, when the file is compressed */
   readonly whole: Uint8Array | null
 }
@@ -59,16 +62,16 @@ export function openInput(path: string, option: Compression | 'auto'): CsvInput 
     const head = new Uint8Array(Math.min(size, 4))
     readAt(path, fd, head, 0)
     const compression = compressionOf(path, head, option)
-    if (compression === 'none') return { path, size, compression, whole: null }
+    if (compression === 'none') return { path, size, compression, fileBytes: size, whole: null }
     const raw = new Uint8Array(size)
     readAt(path, fd, raw, 0)
     const whole = decompress(path, raw, compression)
-    return { path, size: whole.length, compression, whole }
+    return { path, size: whole.length, compression, fileBytes: size, whole }
   } finally { closeSync(fd) }
 }
 
 /** The text of the whole input as pieces of about BLOCK_SIZE bytes. */
-export function textSource(input: CsvInput): { source: TextSource; close: () => void } {
+export function textSource(input: CsvInput, progress?: ProgressSink): { source: TextSource; close: () => void } {
   const decoder = new TextDecoder('utf-8', { fatal: true })
   const decode = (bytes: Uint8Array, last: boolean): string => {
     try { return decoder.decode(bytes, { stream: !last }) } catch (e) { throw utf8Error(input.path, e) }
@@ -80,6 +83,8 @@ export function textSource(input: CsvInput): { source: TextSource; close: () => 
       source: () => {
         if (at >= whole.length) { if (at === whole.length) { at++; const t = decode(new Uint8Array(0), true); return t === '' ? null : t } return null }
         const end = Math.min(whole.length, at + BLOCK_SIZE)
+        // progress counts file bytes: the compressed share of this block
+        progress?.addBytes(Math.round((end - at) * input.fileBytes / whole.length))
         const t = decode(whole.subarray(at, end), false)
         at = end
         return t
@@ -97,6 +102,7 @@ export function textSource(input: CsvInput): { source: TextSource; close: () => 
       for (;;) {
         const n = readAt(input.path, fd, buf, position)
         position += n
+        progress?.addBytes(n)
         if (n === 0) {
           done = true
           const t = decode(new Uint8Array(0), true)

@@ -5,7 +5,7 @@
  * skipped and kept as rejects.
  */
 import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
-import type { BoundTableFunction } from '../../hooks/contracts.ts'
+import type { BoundTableFunction, ProgressSink } from '../../hooks/contracts.ts'
 import { BIGINT, BOOLEAN, DATE, DOUBLE, type LogicalType, TIME, TIMESTAMP, VARCHAR, physicalOf, typeToString } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder, allocData, gather } from '../../vector/vector.ts'
 import { fastDate, fastDecimal, fastDouble, fastInt, fastTimestamp, slowValue } from './convert.ts'
@@ -134,18 +134,21 @@ function skipLines(text: string, n: number): string {
 }
 
 /** Binds one CSV file: the schema now, the rows when scanned. */
-export function readCsv(path: string, o: CsvOptions, resolveType: (name: string) => LogicalType, onReject: (r: CsvReject) => void): BoundTableFunction {
+export function readCsv(path: string, o: CsvOptions, resolveType: (name: string) => LogicalType, onReject: (r: CsvReject) => void,
+  progress?: ProgressSink): BoundTableFunction {
   const input = openInput(path, o.compression)
   const schema = bindCsvSchema(input, o, resolveType)
+  progress?.addTotal(input.fileBytes)
   return {
     columns: schema.columns,
     estimatedRows: Math.max(1, Math.round(input.size / 64)),
-    scan: (wanted) => scanCsv(input, schema, o, wanted, onReject),
+    scan: (wanted) => scanCsv(input, schema, o, wanted, onReject, progress),
   }
 }
 
-function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: readonly number[], onReject: (r: CsvReject) => void): Iterable<DataChunk> {
-  const { source, close } = textSource(input)
+function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: readonly number[], onReject: (r: CsvReject) => void,
+  progress: ProgressSink | undefined): Iterable<DataChunk> {
+  const { source, close } = textSource(input, progress)
   try {
     const tok = new CsvTokenizer(schema.dialect, source, input.path, o.maxLineSize)
     if (o.skip > 0) tok.skipLines(o.skip)
