@@ -51,6 +51,14 @@ describe('Parquet written by DuckDB reads back equal', () => {
     assert.deepEqual(await grizzlyText(f.db, `SELECT * FROM '${p}'`), expected)
   })
 
+  test('MAP columns read as lists of key/value structs, nested too', async () => {
+    const p = f.path('map.parquet')
+    await f.duck.run(`COPY (SELECT MAP {'k': i, 'j': NULL} AS m, {'inner': MAP {i: 'v' || i}} AS s FROM range(3) t(i)) TO '${p}' (FORMAT parquet)`)
+    const r = await f.db.query(`SELECT * FROM '${p}'`)
+    assert.deepEqual(r.columns.map(c => c.type), ['STRUCT(key VARCHAR, value BIGINT)[]', 'STRUCT(inner STRUCT(key BIGINT, value VARCHAR)[])'])
+    assert.deepEqual(r.textRows()[1], ["[{'key': k, 'value': 1}, {'key': j, 'value': NULL}]", "{'inner': [{'key': 1, 'value': v1}]}"])
+  })
+
   test('projection, expressions and aggregates over a file', async () => {
     const p = f.path('all-zstd.parquet')
     const q = `SELECT i32 % 10 AS k, count(*) AS n, sum(d9) AS s, max(s) AS m FROM '${p}' GROUP BY ALL ORDER BY k`

@@ -5,12 +5,36 @@
  * few types this does not special-case go through core/arrow's generic `arrowDataToVector`.
  */
 import * as arrow from 'apache-arrow'
-import { arrowDataToVector } from '../../arrow/from-arrow.ts'
+import { arrowDataToVector, logicalTypeOfArrow } from '../../arrow/from-arrow.ts'
+import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { Interval, LogicalType, ListType, StructType } from '../../types/types.ts'
-import { DECIMAL_FLOAT_MAX_WIDTH } from '../../types/types.ts'
+import { DECIMAL_FLOAT_MAX_WIDTH, list, struct } from '../../types/types.ts'
 import { Vector, gather, nullVector } from '../../vector/vector.ts'
 
 const utf8 = new TextDecoder()
+
+/**
+ * The SQL type of a column in a file: core/arrow's mapping, plus MAP as a list of key/value
+ * structs (its Arrow layout), since there is no MAP type. Errors name the file.
+ */
+export function fileColumnType(t: arrow.DataType, column: string, path: string): LogicalType {
+  try {
+    switch (t.typeId) {
+      case arrow.Type.Map: case arrow.Type.List: {
+        const entries = (t as arrow.Map_).children[0]!
+        return list(fileColumnType(entries.type, column, path))
+      }
+      case arrow.Type.Struct:
+        return struct((t as arrow.Struct).children.map(f => ({ name: f.name, type: fileColumnType(f.type, column, path) })))
+      default: return logicalTypeOfArrow(t, column)
+    }
+  } catch (e) {
+    if (e instanceof GrizzlyError && e.code === SqlState.featureNotSupported && !e.message.includes(path)) {
+      throw new GrizzlyError(e.code, `column "${column}" of "${path}" has type ${String(t)}, which is not supported yet`, { hint: 'rewrite the file with that column cast to a supported type, or read the other columns with a query that leaves it out' })
+    }
+    throw e
+  }
+}
 const TWO_32 = 4294967296
 
 /** Files can lie: a length or offset past its buffer is an error, never an out-of-bounds loop. */
@@ -187,7 +211,7 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
       for (let i = 0; i < n; i++) out[i] = bytes.slice(offsets[from + i]!, offsets[from + i + 1]!)
       return new Vector(type, n, out, valid())
     }
-    case arrow.Type.List: {
+    case arrow.Type.List: case arrow.Type.Map: {
       if (type.id !== 'LIST') break
       const src = data.valueOffsets as Int32Array
       check(src.length >= from + n + 1, 'too few list offsets')

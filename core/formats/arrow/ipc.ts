@@ -8,12 +8,11 @@ import { writeFileSync } from 'node:fs'
 import * as arrow from 'apache-arrow'
 import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { BoundTableFunction, FunctionContext, TableFunctionArg } from '../../hooks/contracts.ts'
-import { logicalTypeOfArrow } from '../../arrow/from-arrow.ts'
 import { chunksToArrow } from '../../arrow/to-arrow.ts'
 import { type LogicalType, typeEquals } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, type Vector, nullVector } from '../../vector/vector.ts'
 import { fileError, formatExtension, readInput } from '../source.ts'
-import { arrowRangeToVector } from './convert.ts'
+import { arrowRangeToVector, fileColumnType } from './convert.ts'
 import { castVector, mergeColumns, type FileColumns } from './merge.ts'
 
 const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31] as const // 'ARROW1'
@@ -49,13 +48,10 @@ function open(path: string): OpenArrow {
     if (schema === undefined || schema === null) throw new Error('it has no schema')
     const columns = schema.fields.map((f, i) => {
       if (typeof f.name !== 'string' || f.type === null || f.type === undefined) throw new Error(`column ${i + 1} has no name or type`)
-      return { name: f.name, type: logicalTypeOfArrow(f.type, f.name) }
+      return { name: f.name, type: fileColumnType(f.type, f.name, path) }
     })
     return { columns, batches: reader[Symbol.iterator]() }
   } catch (e) {
-    if (e instanceof GrizzlyError && e.code === SqlState.featureNotSupported) {
-      throw new GrizzlyError(e.code, `"${path}": ${e.message}`, { hint: 'write the column as a type Grizzly reads (numbers, text, dates, timestamps, lists, structs)' })
-    }
     throw invalid(path, e)
   }
 }

@@ -9,11 +9,10 @@ import * as arrow from 'apache-arrow'
 import { readParquet } from 'parquet-wasm'
 import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { BoundTableFunction, FunctionContext, TableFunctionArg, TableFunctionFilter } from '../../hooks/contracts.ts'
-import { logicalTypeOfArrow } from '../../arrow/from-arrow.ts'
 import { type LogicalType, typeEquals } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, type Vector, nullVector } from '../../vector/vector.ts'
 import { fileError, readInput, sniffCompression } from '../source.ts'
-import { arrowRangeToVector } from '../arrow/convert.ts'
+import { arrowRangeToVector, fileColumnType } from '../arrow/convert.ts'
 import { castVector, mergeColumns, type FileColumns } from '../arrow/merge.ts'
 import { assembleFile, memorySource, readFooter, type ByteSource, type Footer } from './footer.ts'
 import { chunkStats, excludes } from './prune.ts'
@@ -79,7 +78,7 @@ function open(path: string): OpenFile {
   if (schema.fields.length !== footer.columns.length) {
     throw new GrizzlyError(SqlState.badFileFormat, `"${path}" has a schema the Parquet decoder reads differently`, { hint: 'rewrite the file with a current Parquet writer' })
   }
-    const columns = schema.fields.map(f => ({ name: f.name, type: logicalTypeOfArrow(f.type, f.name) }))
+    const columns = schema.fields.map(f => ({ name: f.name, type: fileColumnType(f.type, f.name, path) }))
     return { footer, columns, size: src.size }
   })
 }
