@@ -254,7 +254,7 @@ export class SandboxExtensionHost implements ExtensionHost {
     const add = (extension: string, sandbox: ExtensionSandbox): void => {
       let calls = 0, rows = 0, cpuMs = 0, wallMs = 0
       for (const s of sandbox.stats()) { calls += s.calls; rows += s.rows; cpuMs += s.cpuMs; wallMs += s.wallMs }
-      out.push({ extension, calls, rows, cpuMs, wallMs })
+      out.push({ extension, calls, rows, cpuMs, wallMs, heapBytes: sandbox.heapUsedBytes() })
     }
     for (const e of this.loaded.values()) add(e.name, e.sandbox)
     for (const r of this.routineMap.values()) add(`function ${r.def.name}`, r.sandbox)

@@ -161,6 +161,14 @@ export class ExtensionSandbox {
 
   stats(): readonly FunctionStats[] { return [...this.functionStats.values()].map(s => ({ ...s })) }
 
+  /** Bytes of the isolate's heap in use (0 when it is not loaded): metering, not a limit check. */
+  heapUsedBytes(): number {
+    const loaded = this.loaded
+    if (loaded === null || loaded.isolate.isDisposed) return 0
+    const h = loaded.isolate.getHeapStatisticsSync()
+    return h.used_heap_size + h.externally_allocated_size
+  }
+
   /** Looks a scalar up by name and, when overloaded, by the argument types. */
   scalar(name: string, argTypes?: readonly SandboxType[]): SandboxScalar {
     const lower = name.toLowerCase()

@@ -77,6 +77,8 @@ export interface ExtensionMeter {
   readonly rows: number
   readonly cpuMs: number
   readonly wallMs: number
+  /** the sandbox's heap in use now, bytes */
+  readonly heapBytes: number
 }
 
 export interface ExtensionHost {
@@ -93,6 +95,11 @@ export interface ExtensionHost {
   dropRoutine(name: string, ifExists: boolean): boolean
   /** definitions of the procedural functions that exist now */
   routines(): readonly RoutineDefinition[]
+  /**
+   * Calls `listener` after every CREATE / DROP of a procedural function (storage logs the
+   * definition); returns the function that stops listening.
+   */
+  onRoutineChange(listener: (change: { readonly kind: 'create' | 'drop'; readonly def: RoutineDefinition }) => void): () => void
   meter(): readonly ExtensionMeter[]
   /** stops every sandbox (Database.close) */
   close(): void
@@ -109,6 +116,6 @@ export type ExtensionHostFactory = (ctx: ExtensionHostContext) => ExtensionHost
 /** The refusal when core runs alone, without the package entry's host. */
 export function noExtensionHost(what: string, position?: number): GrizzlyError {
   return new GrizzlyError(SqlState.featureNotSupported, `${what} needs the extension host, which this database was opened without`, {
-    position, hint: "import { Database } from 'grizzly-db' (the package entry), which wires extensions in, instead of the core module",
+    position, hint: 'open the database through the package entry (the grizzly-db Database), which wires extensions in, instead of the core module',
   })
 }

@@ -11,7 +11,7 @@ export function meterDifference(before: readonly ExtensionMeter[], after: readon
     if (calls <= 0) continue
     const rows = m.rows - (s?.rows ?? 0)
     const cpu = m.cpuMs - (s?.cpuMs ?? 0), wall = m.wallMs - (s?.wallMs ?? 0)
-    lines.push(`  ${m.extension}: ${calls} call${calls === 1 ? '' : 's'}, ${rows} rows, cpu ${cpu.toFixed(3)} ms, wall ${wall.toFixed(3)} ms`)
+    lines.push(`  ${m.extension}: ${calls} call${calls === 1 ? '' : 's'}, ${rows} rows, cpu ${cpu.toFixed(3)} ms, wall ${wall.toFixed(3)} ms, heap ${(m.heapBytes / 2 ** 20).toFixed(1)} MB`)
   }
   return lines.length === 0 ? '' : `\nExtensions (sandboxed time in this statement):\n${lines.join('\n')}`
 }

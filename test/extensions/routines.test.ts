@@ -163,7 +163,7 @@ test('EXPLAIN ANALYZE reports the CPU and wall time each sandbox used in the sta
   const db = await Database.open()
   await db.query('CREATE FUNCTION twice(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x * 2 $$')
   const text = String((await db.query('EXPLAIN ANALYZE SELECT twice(x::DOUBLE) FROM range(50000) t(x)')).rows[0]![1])
-  assert.match(text, /Extensions \(sandboxed time in this statement\):\n {2}function twice: \d+ calls?, 50000 rows, cpu \d+\.\d{3} ms, wall \d+\.\d{3} ms/)
+  assert.match(text, /Extensions \(sandboxed time in this statement\):\n {2}function twice: \d+ calls?, 50000 rows, cpu \d+\.\d{3} ms, wall \d+\.\d{3} ms, heap \d+\.\d MB/)
   // a statement that does not call it shows nothing
   assert.doesNotMatch(String((await db.query('EXPLAIN ANALYZE SELECT 1')).rows[0]![1]), /Extensions/)
   await db.close()
