@@ -84,6 +84,13 @@ describe('Grizzly writes Arrow IPC', () => {
     assert.deepEqual(t.toArray().map(r => ({ ...r.toJSON() })), [{ a: 1, s: 'x' }, { a: null, s: 'y' }, { a: 3, s: null }])
   })
 
+  test("COPY … (FORMAT arrow, LAYOUT 'stream') writes a stream whatever the extension", async () => {
+    const p = f.path('copied.bin')
+    await f.db.query(`COPY (SELECT 42 AS answer) TO '${p}' (FORMAT arrow, LAYOUT 'stream')`)
+    assert.equal(readFileSync(p).readUInt32LE(0), 0xffffffff)
+    assert.deepEqual(arrow.tableFromIPC(readFileSync(p)).toArray().map(r => r.toJSON()), [{ answer: 42 }])
+  })
+
   test('columns are matched by name across files', () => {
     const a = f.path('m1.arrow'), b = f.path('m2.arrows')
     writeArrowFile(a, [{ name: 'id', type: INTEGER }], [new DataChunk([vectorFromValues(INTEGER, [1, 2])], 2)], new Map())

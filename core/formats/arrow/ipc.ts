@@ -119,20 +119,21 @@ class ArrowScan implements BoundTableFunction {
   }
 }
 
-const WRITE_OPTIONS = ['format']
+/** `format` when the writer is called directly; COPY keeps FORMAT for itself, so it says LAYOUT */
+const WRITE_OPTIONS = ['format', 'layout']
 
 export function writeArrowFile(path: string, columns: readonly { readonly name: string; readonly type: LogicalType }[], chunks: Iterable<DataChunk>, options: ReadonlyMap<string, TableFunctionArg>): { rows: number } {
   for (const name of options.keys()) {
     if (!WRITE_OPTIONS.includes(name)) {
-      throw new GrizzlyError(SqlState.invalidParameterValue, `unknown Arrow write option "${name}"`, { hint: didYouMean(name, WRITE_OPTIONS) ?? "Arrow takes FORMAT 'file' or 'stream'" })
+      throw new GrizzlyError(SqlState.invalidParameterValue, `unknown Arrow write option "${name}"`, { hint: didYouMean(name, WRITE_OPTIONS) ?? "Arrow takes LAYOUT 'file' or 'stream'" })
     }
   }
-  const formatArg = options.get('format')
+  const formatArg = options.get('layout') ?? options.get('format')
   let layout: 'file' | 'stream' = formatExtension(path) === 'arrows' ? 'stream' : 'file'
   if (formatArg !== undefined) {
     const v = typeof formatArg.value === 'string' ? formatArg.value.toLowerCase() : ''
     if (v !== 'file' && v !== 'stream') {
-      throw new GrizzlyError(SqlState.invalidParameterValue, `Arrow FORMAT must be 'file' or 'stream', got ${String(formatArg.value)}`, { hint: "'file' writes .arrow/.feather (random access), 'stream' writes .arrows" })
+      throw new GrizzlyError(SqlState.invalidParameterValue, `the Arrow layout must be 'file' or 'stream', got ${String(formatArg.value)}`, { hint: "'file' writes .arrow/.feather (random access), 'stream' writes .arrows" })
     }
     layout = v
   }
