@@ -53,8 +53,6 @@ export interface OpenOptions {
 
 /** Harness and tuning pragmas accepted and ignored, as other engines' test suites use them. */
 const IGNORED_PRAGMAS = new Set([
-  // algorithm choices for ASOF joins and windows: every choice gives the same answers
-  'debug_asof_iejoin', 'debug_window_mode', 'asof_loop_join_threshold',
   'enable_verification', 'disable_verification', 'verify_external', 'disable_verify_external',
   'verify_parallelism', 'disable_verify_parallelism', 'enable_profiling', 'disable_profiling',
   'enable_profile', 'disable_profile', 'threads', 'enable_object_cache', 'disable_object_cache',

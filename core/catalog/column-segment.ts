@@ -150,6 +150,15 @@ export class ColumnSegment {
     }
   }
 
+  /** @internal durable storage: the stored zone map of every row so far, so the first filtered scan need not fold them */
+  presetZone(min: number | bigint, max: number | bigint): void {
+    if (!this.zoned || this.zoneUpTo !== 0 || this.length === 0) return
+    this.min = min
+    this.max = max
+    this.hasValid = true
+    this.zoneUpTo = this.length
+  }
+
   /** drops rows from `length` on (undo of an append) */
   truncate(length: number): void {
     if (length >= this.length) return

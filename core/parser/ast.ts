@@ -576,8 +576,6 @@ export interface FunctionCall extends NodeBase {
   readonly filter: Expr | null
   /** IGNORE NULLS / RESPECT NULLS */
   readonly ignoreNulls: boolean
-  /** RESPECT NULLS written out (the default, but refused where IGNORE NULLS would be) */
-  readonly respectNulls?: true
   readonly over: WindowSpec | null
 }
 

@@ -111,7 +111,6 @@ function formatCall(e: FunctionCall): string {
   if (e.orderBy.length > 0) s += `${e.args.length > 0 ? ' ' : ''}ORDER BY ${list(e.orderBy, formatOrderItem)}`
   // inside the parentheses, where DuckDB accepts it too
   if (e.ignoreNulls) s += ' IGNORE NULLS'
-  else if (e.respectNulls === true) s += ' RESPECT NULLS'
   s += ')'
   if (e.withinGroup.length > 0) s += ` WITHIN GROUP (ORDER BY ${list(e.withinGroup, formatOrderItem)})`
   if (e.filter !== null) s += ` FILTER (WHERE ${formatExpr(e.filter)})`

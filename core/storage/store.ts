@@ -149,7 +149,15 @@ export class DurableStore {
         throw corruptError(`"${this.path}": table ${stored.schema}.${stored.name} of the catalog could not be recreated`)
       }
       const table = entry.provider
-      if (stored.first !== -1) this.readTable(stored, table, (rows, deleted) => table.loadRows(rows, deleted))
+      if (stored.first !== -1) {
+        this.readTable(stored, table, (rows, deleted, zones) => {
+          table.loadRows(rows, deleted)
+          // stored row groups line up with the table's: hand over their zone maps
+          const group = table.groups[table.groups.length - 1]
+          if (group === undefined || group.count !== rows.size) return
+          zones.forEach((z, c) => { if (z !== null) group.segments[c]!.presetZone(z.min, z.max) })
+        })
+      }
       byId.set(stored.id, table)
       this.byTable.set(table, stored)
     }
@@ -212,7 +220,7 @@ export class DurableStore {
   }
 
   /** reads a stored table, calling `each` per row group; checks zone maps when `check` is given */
-  private readTable(stored: StoredTable, table: MemoryTable, each: (rows: DataChunk, deleted: Uint8Array | null) => void, check?: (problem: string) => void): number {
+  private readTable(stored: StoredTable, table: MemoryTable, each: (rows: DataChunk, deleted: Uint8Array | null, zones: readonly ({ min: number | bigint; max: number | bigint } | null)[]) => void, check?: (problem: string) => void): number {
     const what = `table ${stored.schema}.${stored.name}`
     const { data } = this.file.readStream(stored.first, what)
     const r = new ByteReader(data, `the data of ${what} in "${this.path}"`)
@@ -229,6 +237,7 @@ export class DurableStore {
         for (let i = 0; i < n; i++) deleted[i] = (bits[i >>> 3]! >>> (i & 7)) & 1
       }
       live += n - deletedCount
+      const zones: ({ min: number | bigint; max: number | bigint } | null)[] = []
       const vectors = table.columns.map((col, c) => {
         const length = r.u32()
         const start = r.pos
@@ -236,6 +245,7 @@ export class DurableStore {
         let min: number | bigint = 0, max: number | bigint = 0
         if (zone === 1) { min = r.f64(); max = r.f64() } else if (zone === 2) { min = r.i64(); max = r.i64() } else if (zone !== 0) throw r.corrupt(`zone map kind ${zone}`)
         const v = decodeVector(r, col.type, n)
+        zones[c] = zone === 0 ? null : { min, max }
         if (r.pos - start !== length) throw r.corrupt(`column ${col.name} of row group ${g} has the wrong length`)
         if (check !== undefined && zone !== 0) {
           const range = vectorRange(v, n)
@@ -243,7 +253,7 @@ export class DurableStore {
         }
         return v
       })
-      each(new DataChunk(vectors, n), deleted)
+      each(new DataChunk(vectors, n), deleted, zones)
     }
     if (!r.done) throw r.corrupt('trailing bytes after the last row group')
     return live

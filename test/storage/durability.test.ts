@@ -81,8 +81,12 @@ test('every string encoding (dictionary, plain, deflated text) and number encodi
       i * 1.5 AS fractional, (i // 1000) AS runs, i * 4294967296 AS wide, 42 AS one, CASE WHEN i % 2 = 0 THEN i END AS half
     FROM range(100000) r(i)`)
   const all = await rowsOf(db, 'SELECT * FROM s ORDER BY i')
+  // filters that the stored zone maps decide per row group
+  const filtered = 'SELECT count(*), sum(i) FROM s WHERE runs = 70 OR wide > 429496729600000 OR (i BETWEEN 65000 AND 66000 AND half IS NULL)'
+  const counted = await rowsOf(db, filtered)
   await db.close()
   db = await Database.open(path)
+  assert.equal(await rowsOf(db, filtered), counted)
   assert.equal(await rowsOf(db, 'SELECT * FROM s ORDER BY i'), all)
   assert.equal(await rowsOf(db, 'PRAGMA integrity_check'), text([['ok']]))
   await db.close()
