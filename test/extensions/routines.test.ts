@@ -156,6 +156,20 @@ test('WASM functions: hex, base64 and FROM file, SYMBOL, memory capped, bad modu
   await rejects(db.query(`CREATE FUNCTION s(x VARCHAR) RETURNS DOUBLE LANGUAGE wasm AS '${hex(mod)}'`), '0A000', /javascript/)
   await rejects(db.query(`CREATE FUNCTION gone(x DOUBLE) RETURNS DOUBLE LANGUAGE wasm FROM '${join(root, 'missing.wasm')}'`), '58P01')
   await rejects(db.query(`CREATE AGGREGATE a(x DOUBLE) RETURNS DOUBLE LANGUAGE wasm AS '${hex(mod)}'`), '0A000')
+  // memory.grow past the declared maximum fails inside the module (-1); it cannot take host memory
+  const grow = '0061736d01000000' + '0106016001 7f017f'.replace(/ /g, '') + '03020100' + '050401010102' + '070801046772 6f770000'.replace(/ /g, '') + '0a080106002000 40000b'.replace(/ /g, '')
+  await db.query(`CREATE FUNCTION grow(pages INTEGER) RETURNS INTEGER LANGUAGE wasm AS '${grow}'`)
+  assert.deepEqual((await db.query('SELECT grow(1), grow(100000)')).rows, [[1, -1]])
+  await db.close()
+})
+
+test('a function that exhausts its heap fails with 53200 and works again in the next statement', async () => {
+  const db = await Database.open(undefined, { policy: { default_limits: { heapMb: 32 } } })
+  await db.query(`CREATE FUNCTION hog(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ {
+    if (x > 0) { const a = []; while (true) a.push(new Array(1e5).fill(x)) }
+    return x } $$`)
+  await rejects(db.query('SELECT hog(1.0)'), '53200', /function hog \(LANGUAGE javascript\) ran out of memory/)
+  assert.deepEqual((await db.query('SELECT hog(-1.0)')).rows, [[-1]])
   await db.close()
 })
 
