@@ -61,8 +61,6 @@ export function policyFromOption(option: unknown): Policy {
 export class SandboxExtensionHost implements ExtensionHost {
   readonly policy: Policy
   readonly directory: string
-  /** INSTALL without FROM uses it (open option extensionRegistry) */
-  readonly defaultRegistry: string | null
   private readonly hooks: Hooks
   private readonly loaded = new Map<string, LoadedExtension>()
   private readonly routineMap = new Map<string, Routine>()
@@ -73,19 +71,16 @@ export class SandboxExtensionHost implements ExtensionHost {
     this.policy = policyFromOption(ctx.options['policy'])
     const dir = ctx.options['extensionDirectory']
     this.directory = typeof dir === 'string' && dir !== '' ? resolvePath(dir) : defaultExtensionDirectory()
-    const registry = ctx.options['extensionRegistry']
-    this.defaultRegistry = typeof registry === 'string' && registry !== '' ? resolvePath(registry) : null
     registerCatalogFunctions(this.hooks, this)
   }
 
   install(name: string, range: string | null, from: string | null, force: boolean): { readonly version: string } {
-    const source = from ?? this.defaultRegistry
-    if (source === null) {
+    if (from === null) {
       throw new GrizzlyError(SqlState.invalidParameterValue, `INSTALL ${name} needs a registry to install from`, {
-        hint: `INSTALL ${name} FROM 'path/to/registry' (a directory that grizzly ext publish writes to), or open the database with extensionRegistry`,
+        hint: `INSTALL ${name} FROM 'path/to/registry' (a directory that grizzly ext publish writes to)`,
       })
     }
-    const registry = resolvePath(source)
+    const registry = resolvePath(from)
     const done = install(registry, name, range ?? '*', this.directory, trustFromPolicy(this.policy), { force })
     writeSource(this.directory, name, { registry, range: range ?? '*' })
     return { version: done.version }

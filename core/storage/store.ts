@@ -66,6 +66,8 @@ export class DurableStore {
   private walContents: WalContents | null = null
   private walSeq = 0
   private closed = false
+  /** read-only opens read every stream up front, so a writer's later checkpoint cannot pull blocks away */
+  private prefetched: Map<number, Uint8Array> | null = null
 
   private constructor(
     readonly path: string,
@@ -99,6 +101,8 @@ export class DurableStore {
         store.file.writeHeader({ counter: 1, catalogBlock: -1, blockCount: 0 }, true)
         store.wal = new WalWriter(walHandle!, walPath, 0)
         store.wal.reset(1, true)
+      } else if (readOnly) {
+        store.readSnapshot(handle, walHandle, walPath)
       } else {
         store.readImage()
         if (walHandle !== null) store.walContents = readWal(walHandle, walPath, header.counter)
@@ -109,6 +113,28 @@ export class DurableStore {
       try { walHandle?.close() } catch { /* already failing */ }
       lock?.release()
       throw e
+    }
+  }
+
+  /**
+   * A reader beside a live writer: reads the catalog, every table stream and the WAL, then checks
+   * the header did not move meanwhile (a checkpoint would have freed and reused blocks and
+   * emptied the log); if it did, reads again.
+   */
+  private readSnapshot(handle: FileHandle, walHandle: FileHandle | null, walPath: string): void {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.readImage()
+        this.prefetched = new Map(this.image.tables.filter(t => t.first !== -1).map(t => [t.id, this.file.readStream(t.first, `table ${t.schema}.${t.name}`).data]))
+        this.walContents = walHandle === null ? null : readWal(walHandle, walPath, this.file.header.counter)
+      } catch (e) {
+        if (attempt >= 4 || !(e instanceof GrizzlyError) || e.code !== SqlState.dataCorrupted) throw e
+        this.file.header = BlockFile.readHeader(handle, this.path) ?? this.file.header
+        continue
+      }
+      const now = BlockFile.readHeader(handle, this.path)
+      if (now === null || now.counter === this.file.header.counter || attempt >= 4) return
+      this.file.header = now
     }
   }
 
@@ -176,6 +202,7 @@ export class DurableStore {
       }
     }
     for (const table of this.byTable.keys()) table.rebuildIndexes()
+    this.prefetched = null
     if (this.readOnly) return
     const walPath = `${this.path}.wal`
     this.wal = new WalWriter(this.walHandle!, walPath, 0)
@@ -222,7 +249,7 @@ export class DurableStore {
   /** reads a stored table, calling `each` per row group; checks zone maps when `check` is given */
   private readTable(stored: StoredTable, table: MemoryTable, each: (rows: DataChunk, deleted: Uint8Array | null, zones: readonly ({ min: number | bigint; max: number | bigint } | null)[]) => void, check?: (problem: string) => void): number {
     const what = `table ${stored.schema}.${stored.name}`
-    const { data } = this.file.readStream(stored.first, what)
+    const data = this.prefetched?.get(stored.id) ?? this.file.readStream(stored.first, what).data
     const r = new ByteReader(data, `the data of ${what} in "${this.path}"`)
     const groups = r.u32()
     let live = 0

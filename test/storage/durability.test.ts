@@ -196,6 +196,23 @@ test('one writer per file: a second open is refused naming the holder; readers w
   rmSync(`${path}.lock`)
 })
 
+test('readers opened at different moments of a writer see the commits up to their open', async () => {
+  const path = fresh()
+  const db = await Database.open(path)
+  await db.exec('CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)')
+  const first = await Database.open(path, { readOnly: true })
+  await db.exec('INSERT INTO t SELECT i FROM range(2, 100000) r(i); CHECKPOINT; DELETE FROM t WHERE x % 2 = 0; INSERT INTO t VALUES (-1)')
+  const second = await Database.open(path, { readOnly: true })
+  await db.exec('FORCE CHECKPOINT; UPDATE t SET x = x + 1 WHERE x < 10')
+  const third = await Database.open(path, { readOnly: true })
+  assert.equal(await rowsOf(first, 'SELECT count(*), sum(x) FROM t'), text([[1n, 1n]]))
+  assert.equal(await rowsOf(second, 'SELECT count(*), sum(x) FROM t'), await rowsOf(third, 'SELECT count(*), sum(x) - 6 FROM t'))
+  assert.equal(await rowsOf(third, 'SELECT count(*), sum(x) FROM t'), await rowsOf(db, 'SELECT count(*), sum(x) FROM t'))
+  assert.equal(await rowsOf(third, 'PRAGMA integrity_check'), text([['ok']]))
+  for (const r of [first, second, third]) await r.close()
+  await db.close()
+})
+
 test('bad files: not a database, another format version, damaged blocks and WAL records', async () => {
   const junk = fresh()
   writeFileSync(junk, 'hello, this is not a database'.repeat(200))
