@@ -198,6 +198,8 @@ export interface BoundTableFunction {
   readonly pushdown?: { readonly filters: true }
   /** produce the rows; `columns` lists the indexes of the columns the query needs */
   scan(columns: readonly number[], ctx: FunctionContext, filters?: readonly TableFunctionFilter[]): Iterable<DataChunk>
+  /** what the last scan did, for EXPLAIN ANALYZE (e.g. "row groups: 2 read, 38 skipped") */
+  scanDetail?(): string
 }
 
 export interface TableFunctionDef {

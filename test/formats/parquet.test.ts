@@ -106,6 +106,11 @@ describe('row-group pruning from statistics', () => {
     assert.match(plan, /FILTER/)
   })
 
+  test('EXPLAIN ANALYZE reports the row groups read and skipped', async () => {
+    const plan = (await f.db.query(`EXPLAIN ANALYZE SELECT count(*) FROM '${p}' WHERE id >= 120000`)).textRows().map(r => r.join(' ')).join('\n')
+    assert.match(plan, /row groups: 1 read, \d+ skipped/)
+  })
+
   test('a parameter value filters correctly (it is not pushed)', async () => {
     const r = await f.db.query(`SELECT count(*) FROM '${p}' WHERE id < $1`, [10])
     assert.deepEqual(r.textRows(), [['10']])

@@ -183,6 +183,8 @@ export class TableFunctionOperator extends Operator {
   }
 
 
+  override detail(): string { return this.node.fn.scanDetail?.() ?? '' }
+
   protected pull(): DataChunk | null {
     if (this.iterator === null) this.iterator = this.node.fn.scan(this.node.columns, this.runtime.ctx.fnCtx, this.node.filters)[Symbol.iterator]()
     const want = this.node.columns

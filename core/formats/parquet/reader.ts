@@ -111,7 +111,16 @@ class ParquetScan implements BoundTableFunction {
     this.estimatedRows = estimatedRows
   }
 
+  private groupsRead = 0
+  private groupsSkipped = 0
+
+  scanDetail(): string {
+    return `row groups: ${this.groupsRead} read, ${this.groupsSkipped} skipped`
+  }
+
   *scan(columns: readonly number[], _ctx: FunctionContext, filters: readonly TableFunctionFilter[] = []): Iterable<DataChunk> {
+    this.groupsRead = 0
+    this.groupsSkipped = 0
     for (let f = 0; f < this.paths.length; f++) yield* this.scanFile(f, columns, filters)
   }
 
@@ -139,8 +148,9 @@ class ParquetScan implements BoundTableFunction {
         if (col.leafCount !== 1) return false
         return excludes(flt, chunkStats(col, rg.chunks[col.firstLeaf]!, file.columns[top]!.type), rg.numRows, file.columns[top]!.type)
       })
-      if (skip) { parquetCounters.rowGroupsSkipped++; continue }
+      if (skip) { parquetCounters.rowGroupsSkipped++; this.groupsSkipped++; continue }
       parquetCounters.rowGroupsRead++
+      this.groupsRead++
       if (needed.length === 0) {
         for (let s = 0; s < rg.numRows; s += CHUNK_SIZE) {
           const n = Math.min(CHUNK_SIZE, rg.numRows - s)
