@@ -4,8 +4,8 @@
  * hashing is ~40× cheaper than tweetnacl over megabytes, and the list pins every file.
  */
 import { createHash } from 'node:crypto'
-import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import nacl from 'tweetnacl'
 import { BundleError, asBundleError } from './errors.ts'
 import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest } from './manifest.ts'
@@ -59,8 +59,13 @@ export function normalizePublicKey(text: string): string {
 
 /** Writes `<path>.pub` and `<path>.key` (hex text, the secret file readable by the owner only). */
 export function writeKeyPair(path: string, pair: KeyPair = generateKeyPair()): KeyPair {
-  writeFileSync(`${path}.pub`, pair.publicKey + '\n')
-  writeFileSync(`${path}.key`, pair.secretKey + '\n', { mode: 0o600 })
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(`${path}.pub`, pair.publicKey + '\n')
+    writeFileSync(`${path}.key`, pair.secretKey + '\n', { mode: 0o600 })
+  } catch (e) {
+    throw new BundleError('io', `cannot write the key pair ${path}.pub / ${path}.key: ${(e as Error).message}`, 'pick a writable path', e)
+  }
   return pair
 }
 
