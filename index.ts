@@ -12,7 +12,10 @@
 import { Database as CoreDatabase, type OpenOptions as CoreOpenOptions } from './core/database.ts'
 import { SandboxExtensionHost } from './host/host.ts'
 
-export type OpenOptions = CoreOpenOptions
+export interface OpenOptions extends CoreOpenOptions {
+  /** the registry directory INSTALL uses when it has no FROM */
+  readonly extensionRegistry?: string
+}
 
 /** Opens a database with extensions wired in; the same API as the core Database otherwise. */
 function open(path?: string, options: OpenOptions = {}): Promise<CoreDatabase> {

@@ -61,6 +61,8 @@ export function policyFromOption(option: unknown): Policy {
 export class SandboxExtensionHost implements ExtensionHost {
   readonly policy: Policy
   readonly directory: string
+  /** INSTALL without FROM uses it (open option extensionRegistry) */
+  readonly defaultRegistry: string | null
   private readonly hooks: Hooks
   private readonly loaded = new Map<string, LoadedExtension>()
   private readonly routineMap = new Map<string, Routine>()
@@ -71,16 +73,19 @@ export class SandboxExtensionHost implements ExtensionHost {
     this.policy = policyFromOption(ctx.options['policy'])
     const dir = ctx.options['extensionDirectory']
     this.directory = typeof dir === 'string' && dir !== '' ? resolvePath(dir) : defaultExtensionDirectory()
+    const registry = ctx.options['extensionRegistry']
+    this.defaultRegistry = typeof registry === 'string' && registry !== '' ? resolvePath(registry) : null
     registerCatalogFunctions(this.hooks, this)
   }
 
   install(name: string, range: string | null, from: string | null, force: boolean): { readonly version: string } {
-    if (from === null) {
+    const source = from ?? this.defaultRegistry
+    if (source === null) {
       throw new GrizzlyError(SqlState.invalidParameterValue, `INSTALL ${name} needs a registry to install from`, {
-        hint: `INSTALL ${name} FROM 'path/to/registry' (a directory that grizzly ext publish writes to)`,
+        hint: `INSTALL ${name} FROM 'path/to/registry' (a directory that grizzly ext publish writes to), or open the database with extensionRegistry`,
       })
     }
-    const registry = resolvePath(from)
+    const registry = resolvePath(source)
     const done = install(registry, name, range ?? '*', this.directory, trustFromPolicy(this.policy), { force })
     writeSource(this.directory, name, { registry, range: range ?? '*' })
     return { version: done.version }

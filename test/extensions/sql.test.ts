@@ -132,6 +132,29 @@ test('SHOW EXTENSION PERMISSIONS lists trust, capabilities granted or not, and e
   await db.close()
 })
 
+test('an unsigned bundle is refused (42501, rule unsigned) unless the policy allows unsigned bundles', async () => {
+  const { buildBundle } = await import('../../registry/bundle.ts')
+  const { writeSource } = await import('./helpers.ts')
+  const dir = join(w.root, 'unsigned-bundle')
+  buildBundle({ entry: writeSource(w.root, 'loose', '1.0.0'), outDir: dir, manifest: { name: 'loose', version: '1.0.0', engine: '^1.0.0', capabilities: [], limits: {} } as never })
+  const strict = await open()
+  await rejects(strict.query(`LOAD '${dir}'`), '42501', /unsigned|not signed/)
+  await strict.close()
+  const lax = await open({ allow_unsigned: true })
+  await lax.query(`LOAD '${dir}'`)
+  assert.deepEqual((await lax.query('SELECT loose_twice(4.0)')).rows, [[8]])
+  assert.deepEqual((await lax.query(`SELECT publisher_key FROM grizzly_extensions() WHERE extension_name = 'loose'`)).rows, [[null]])
+  await lax.close()
+})
+
+test('INSTALL without FROM uses the extensionRegistry open option', async () => {
+  const db = await Database.open(undefined, { policy: { trusted_keys: [w.publisher.publicKey] }, extensionDirectory: join(w.root, `installed-${n++}`), extensionRegistry: w.registry })
+  await db.query('INSTALL calc')
+  await db.query('LOAD calc')
+  assert.deepEqual((await db.query('SELECT calc_twice(1.0)')).rows, [[2]])
+  await db.close()
+})
+
 test('a table named extensions can still be updated', async () => {
   const db = await open()
   await db.query('CREATE TABLE extensions (a INT)')
@@ -144,4 +167,32 @@ test('a table named extensions can still be updated', async () => {
 test('the policy option is validated: a bad document is 22023 naming the field', async () => {
   await assert.rejects(Database.open(undefined, { policy: { trusted_keyz: [] } }), (e: unknown) => (e as { code?: string }).code === '22023')
   await assert.rejects(Database.open(undefined, { policy: join(w.root, 'missing-policy.json') }), (e: unknown) => (e as { code?: string }).code === '58030')
+})
+
+test('a failing extension is quarantined (38000) until LOAD EXTENSION brings it back', async () => {
+  const q = world('grz-ext-quar-')
+  try {
+    const src = join(q.root, 'boom.ts')
+    writeFileSync(src, `import { defineExtension, doubleColumn } from 'grizzly-db/sdk'
+export default defineExtension({ name: 'boom', version: '1.0.0', scalars: [
+  { name: 'boom_check', args: ['DOUBLE'], returns: 'DOUBLE', invoke([x], n) {
+    const v = x!.values as Float64Array
+    for (let i = 0; i < n; i++) if (v[i]! < 0) throw new Error('negative input')
+    return doubleColumn(v.slice(0, n), x!.validity)
+  } }] })
+`)
+    const { buildBundle } = await import('../../registry/bundle.ts')
+    const { signBundle } = await import('../../registry/index.ts')
+    const dir = join(q.root, 'boom-bundle')
+    buildBundle({ entry: src, outDir: dir, manifest: { name: 'boom', version: '1.0.0', engine: '^1.0.0', capabilities: [], limits: {} } as never })
+    signBundle(dir, q.publisher.secretKey)
+    const db = await Database.open(undefined, { policy: { trusted_keys: [q.publisher.publicKey] }, extensionDirectory: join(q.root, 'inst') })
+    await db.query(`LOAD '${dir}'`)
+    assert.deepEqual((await db.query('SELECT boom_check(1.0)')).rows, [[1]])
+    await rejects(db.query('SELECT boom_check(-1.0)'), '38000', /negative input/)
+    await rejects(db.query('SELECT boom_check(1.0)'), '38000', /quarantined/)
+    await db.query(`LOAD '${dir}'`)
+    assert.deepEqual((await db.query('SELECT boom_check(2.0)')).rows, [[2]])
+    await db.close()
+  } finally { cleanup(q.root) }
 })
