@@ -70,22 +70,59 @@ export function openInput(path: string, option: Compression | 'auto'): CsvInput 
   } finally { closeSync(fd) }
 }
 
-/** The text of the whole input as pieces of about BLOCK_SIZE bytes. */
+/** Bytes of `b` that end on a whole UTF-8 character (a cut character waits for the next block). */
+function wholeCharacters(b: Uint8Array, n: number): number {
+  let i = n - 1
+  const stop = Math.max(0, n - 4)
+  while (i >= stop && (b[i]! & 0xc0) === 0x80) i--
+  if (i < 0 || i < stop) return n
+  const lead = b[i]!
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+  return n - i < need ? i : n
+}
+
+/**
+ * The whole input as flat strings of about BLOCK_SIZE bytes each, the caller's carry in front:
+ * carry, held-back bytes of a cut character and the new block are decoded together.
+ */
 export function textSource(input: CsvInput, progress?: ProgressSink): { source: TextSource; close: () => void } {
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  const decode = (bytes: Uint8Array, last: boolean): string => {
-    try { return decoder.decode(bytes, { stream: !last }) } catch (e) { throw utf8Error(input.path, e) }
+  // BOM handling by hand: the decoder would drop one at the start of every piece
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+  const encoder = new TextEncoder()
+  let tail: Uint8Array = new Uint8Array(0)
+  let first = true
+  const assemble = (carry: string, block: Uint8Array, last: boolean): string => {
+    const keep = last ? block.length : wholeCharacters(block, block.length)
+    const carryBytes = carry === '' ? null : encoder.encode(carry)
+    const size = (carryBytes?.length ?? 0) + tail.length + keep
+    const bytes = new Uint8Array(size)
+    let at = 0
+    if (carryBytes !== null) { bytes.set(carryBytes, 0); at = carryBytes.length }
+    bytes.set(tail, at); at += tail.length
+    bytes.set(block.subarray(0, keep), at)
+    tail = block.slice(keep)
+    let text: string
+    try { text = decoder.decode(bytes) } catch (e) { throw utf8Error(input.path, e) }
+    if (first) {
+      first = false
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    }
+    return text
+  }
+  const finish = (carry: string): string | null => {
+    if (tail.length > 0) { const t = assemble(carry, new Uint8Array(0), true); tail = new Uint8Array(0); return t }
+    return null
   }
   if (input.whole !== null) {
     const whole = input.whole
     let at = 0
     return {
-      source: () => {
-        if (at >= whole.length) { if (at === whole.length) { at++; const t = decode(new Uint8Array(0), true); return t === '' ? null : t } return null }
+      source: (carry) => {
+        if (at >= whole.length) return finish(carry)
         const end = Math.min(whole.length, at + BLOCK_SIZE)
         // progress counts file bytes: the compressed share of this block
         progress?.addBytes(Math.round((end - at) * input.fileBytes / whole.length))
-        const t = decode(whole.subarray(at, end), false)
+        const t = assemble(carry, whole.subarray(at, end), end === whole.length)
         at = end
         return t
       },
@@ -97,22 +134,15 @@ export function textSource(input: CsvInput, progress?: ProgressSink): { source: 
   let position = 0
   let done = false
   return {
-    source: () => {
+    source: (carry) => {
       if (done) return null
-      for (;;) {
-        const n = readAt(input.path, fd, buf, position)
-        position += n
-        progress?.addBytes(n)
-        if (n === 0) {
-          done = true
-          const t = decode(new Uint8Array(0), true)
-          return t === '' ? null : t
-        }
-        const t = decode(buf.subarray(0, n), false)
-        if (t !== '') return t
-      }
+      const n = readAt(input.path, fd, buf, position)
+      position += n
+      progress?.addBytes(n)
+      if (n === 0) { done = true; return finish(carry) }
+      return assemble(carry, buf.subarray(0, n), false)
     },
-    close: () => { if (!done) { done = true } try { closeSync(fd) } catch { /* already closed */ } },
+    close: () => { done = true; try { closeSync(fd) } catch { /* already closed */ } },
   }
 }
 

@@ -33,6 +33,8 @@ export interface CsvSchema {
   readonly timestampFormat: string | null
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
 const SNIFFED: Readonly<Record<SniffedType, LogicalType>> = { BOOLEAN, BIGINT, DOUBLE, TIME, DATE, TIMESTAMP, VARCHAR }
 
 const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
@@ -285,11 +287,13 @@ class Converter {
     switch (type.id) {
       case 'BIGINT': {
         const out = data as BigInt64Array
+        // the two 32-bit halves written directly (little-endian): no BigInt per value
+        const halves = new Int32Array(out.buffer, out.byteOffset, n * 2)
         for (let r = 0; r < n; r++) {
           const fi = fis[r]!
           if (fi < 0) continue
           const x = flags[fi] === ESCAPED ? Number.NaN : fastInt(text, starts[fi]!, ends[fi]!)
-          if (x === x) out[r] = BigInt(x)
+          if (x === x && LITTLE_ENDIAN) { halves[2 * r] = x | 0; halves[2 * r + 1] = Math.floor(x / 4294967296) } else if (x === x) out[r] = BigInt(x)
           else { const v = slow(r, fi); if (v !== null) out[r] = v as bigint }
         }
         break

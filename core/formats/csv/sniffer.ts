@@ -61,7 +61,7 @@ const code = (s: string | null, fallback: number): number => s === null ? fallba
 function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number): string[][] | GrizzlyError {
   let given = false
   // an incomplete tail (a cut-off sample) is dropped rather than read to the end
-  const source = (): string | null => { if (given) return null; given = true; return text }
+  const source = (carry: string): string | null => { if (given) return null; given = true; return carry + text }
   const tok = new CsvTokenizer(d, source, 'sample', maxLineSize)
   const batch = new FieldBatch()
   const out: string[][] = []
