@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Database } from '../../core/database.ts'
 import { csvFormat } from '../../core/formats/csv/index.ts'
@@ -90,5 +90,19 @@ test('a large file with quoted line breaks across read blocks matches DuckDB', a
   const ours = (await db.query(sql)).rows[0]!.map(v => String(v))
   const theirs = (await duckTable(`(${sql})`)).rows[0]!
   assert.deepEqual(ours, theirs)
+  await db.close()
+})
+
+test('multi-byte characters cut by read blocks, and a BOM, read as DuckDB reads them', async () => {
+  const path = join(t.dir, 'unicode.csv')
+  await duckRun(`COPY (SELECT i AS id, repeat('é✓𝄞', i % 7) || ' ' || i AS s FROM range(150000) r(i)) TO ${q(path)} (HEADER)`)
+  const db = await Database.open()
+  const sql = `SELECT count(*), sum(length(s)), max(s), min(s), count(DISTINCT s) FROM read_csv(${q(path)})`
+  const ours = (await db.query(sql)).rows[0]!.map(v => String(v))
+  const theirs = (await duckTable(`(${sql})`)).rows[0]!
+  assert.deepEqual(ours, theirs)
+  const bom = join(t.dir, 'bom-big.csv')
+  writeFileSync(bom, '\uFEFF' + readFileSync(path, 'utf8'))
+  assert.deepEqual((await db.query(`SELECT count(*), sum(id) FROM read_csv(${q(bom)})`)).rows, [[150000n, 11249925000]])
   await db.close()
 })
