@@ -11,7 +11,10 @@ export class JsonSyntaxError extends Error {
   constructor(message: string, readonly offset: number) { super(message) }
 }
 
-/** A run of 16+ digits may be an integer JSON.parse would round. */
+/**
+ * A run of 16+ digits may be an integer JSON.parse would round. Callers that convert values
+ * themselves skip this test (`checkBig` false) and re-parse exactly when they meet an unsafe integer.
+ */
 const MAYBE_BIG = /\d{16}/
 
 /**
@@ -19,8 +22,8 @@ const MAYBE_BIG = /\d{16}/
  * every integer is a bigint and every other number a number, so `1.0` and `1` stay apart (type
  * detection needs that; JSON.parse gives 1 for both).
  */
-export function parseJson(text: string, maxDepth = 1000, exact = false): JsonValue {
-  if (!exact && !MAYBE_BIG.test(text)) {
+export function parseJson(text: string, maxDepth = 1000, exact = false, checkBig = true): JsonValue {
+  if (!exact && !(checkBig && MAYBE_BIG.test(text))) {
     try { return JSON.parse(text) as JsonValue } catch { /* fall through for the error position */ }
   }
   const p = new JsonParser(text, maxDepth, exact)

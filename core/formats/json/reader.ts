@@ -10,7 +10,7 @@ import type { LogicalType, Value } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, VectorBuilder } from '../../vector/vector.ts'
 import { fileError, fileSize, readInput, sniffCompression, splitCompression } from '../source.ts'
 import { JsonSyntaxError, type JsonValue, lineColumn, parseJson, parseJsonSequence } from './parse.ts'
-import { JsonConversionError, conversionFailure, convertJson, finalType, mergeTypes, typeOfJson } from './schema.ts'
+import { JsonConversionError, UnsafeInteger, conversionFailure, convertJson, finalType, mergeTypes, typeOfJson } from './schema.ts'
 import { typeFromText } from './type-name.ts'
 
 export type JsonLayout = 'auto' | 'array' | 'newline_delimited' | 'unstructured'
@@ -106,7 +106,8 @@ export function parseReadOptions(options: ReadonlyMap<string, TableFunctionArg>)
 
 // ---- the records of a file -------------------------------------------------------------------
 
-interface JsonRecord { readonly value: JsonValue; readonly line: number }
+/** `text` is the line the value came from (newline-delimited input), for an exact re-parse */
+interface JsonRecord { readonly value: JsonValue; readonly line: number; readonly text?: string }
 
 const BLOCK = 1 << 20
 
@@ -183,7 +184,7 @@ function* eachRecord(path: string, o: JsonReadOptions, exact: boolean, progress:
     lineNo++
     if (isBlank(text)) return null
     try {
-      return { value: parseJson(text, depth, exact), line: lineNo }
+      return { value: parseJson(text, depth, exact, false), line: lineNo, text }
     } catch (e) {
       if (!(e instanceof JsonSyntaxError)) throw e
       if (o.ignoreErrors) return null
@@ -309,6 +310,15 @@ export function readJson(paths: readonly string[], options: ReadonlyMap<string, 
   }
 }
 
+function convertRecord(v: JsonValue, records: boolean, cols: readonly { readonly name: string; readonly type: LogicalType }[], row: Value[]): void {
+  if (records) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new JsonConversionError('expected a JSON object (a record)')
+    for (let c = 0; c < cols.length; c++) row[c] = convertJson(v[cols[c]!.name] ?? null, cols[c]!.type)
+  } else {
+    for (let c = 0; c < cols.length; c++) row[c] = convertJson(v, cols[c]!.type)
+  }
+}
+
 function* scanJson(paths: readonly string[], o: JsonReadOptions, schema: JsonSchema, wanted: readonly number[], ctx: FunctionContext): Generator<DataChunk> {
   const cols = wanted.map(i => schema.columns[i]!)
   const progress = ctx.progress
@@ -317,13 +327,15 @@ function* scanJson(paths: readonly string[], o: JsonReadOptions, schema: JsonSch
   let rows = 0
   const row: Value[] = new Array<Value>(cols.length)
   for (const path of paths) {
-    for (const { value: v, line } of eachRecord(path, o, false, progress)) {
+    for (const record of eachRecord(path, o, false, progress)) {
+      const line = record.line
       try {
-        if (schema.records) {
-          if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new JsonConversionError('expected a JSON object (a record)')
-          for (let c = 0; c < cols.length; c++) row[c] = convertJson(v[cols[c]!.name] ?? null, cols[c]!.type)
-        } else {
-          for (let c = 0; c < cols.length; c++) row[c] = convertJson(v, cols[c]!.type)
+        try {
+          convertRecord(record.value, schema.records, cols, row)
+        } catch (e) {
+          // JSON.parse rounded an integer beyond 2^53: read this line again, exactly
+          if (!(e instanceof UnsafeInteger) || record.text === undefined) throw e
+          convertRecord(parseJson(record.text, 10000, false, true), schema.records, cols, row)
         }
       } catch (e) {
         if (!(e instanceof JsonConversionError)) throw e

@@ -92,13 +92,19 @@ export function stringifyJson(v: JsonValue): string {
 /** Raised by `convertJson` when a value does not fit its column's type. */
 export class JsonConversionError extends Error {}
 
+/** Raised by `convertJson` for an integer JSON.parse may have rounded: the caller parses exactly and converts again. */
+export class UnsafeInteger extends JsonConversionError {}
+
 /** One JSON value as the internal value of `type`. */
 export function convertJson(v: JsonValue, type: LogicalType): Value {
   if (v === null) return null
   switch (type.id) {
     case 'VARCHAR': return jsonText(v)
     case 'BIGINT':
-      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v)
+      if (typeof v === 'number' && Number.isInteger(v)) {
+        if (!Number.isSafeInteger(v)) throw new UnsafeInteger(`${v} may have been rounded`)
+        return BigInt(v)
+      }
       if (typeof v === 'bigint') {
         if (v >= -(2n ** 63n) && v < 2n ** 63n) return v
         throw new JsonConversionError(`${v} is out of range for BIGINT`)
