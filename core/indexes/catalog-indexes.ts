@@ -8,6 +8,7 @@ import type {
   AlterTableChange, CatalogEntry, CreateIndexRequest, IndexDefinition, Transaction,
 } from '../catalog/catalog.ts'
 import { MemoryTable } from '../catalog/memory-table.ts'
+import { TEMP_SCHEMA } from '../catalog/memory-catalog.ts'
 import { beginWrite } from '../catalog/transaction.ts'
 import { SecondaryIndex } from './table-indexes.ts'
 
@@ -63,7 +64,9 @@ export function dropIndex(catalog: IndexedCatalog, txn: Transaction, schema: str
     if (ifExists) return
     throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`)
   }
-  const found = findIndex(catalog, txn, schema ?? catalog.defaultSchema, name)
+  // unqualified: temporary tables' indexes first, as names are searched for tables
+  const found = schema !== null ? findIndex(catalog, txn, schema, name)
+    : findIndex(catalog, txn, TEMP_SCHEMA, name) ?? findIndex(catalog, txn, catalog.defaultSchema, name)
   if (found === undefined) {
     if (ifExists) return
     const names = indexesOf(catalog, txn).map(x => x.found.index.name)

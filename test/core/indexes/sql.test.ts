@@ -45,6 +45,10 @@ test('CREATE INDEX builds over existing rows; queries use it; DROP INDEX removes
   assert.match(await plan(db, 'SELECT * FROM t WHERE id = 42'), /INDEX_SCAN t USING t_id/)
   assert.deepEqual(await bothWays(db, 'SELECT id, name FROM t WHERE id = 42'), [[42, 'n42']])
   assert.deepEqual(await bothWays(db, 'SELECT count(*) FROM t WHERE id BETWEEN 100 AND 199'), [[100n]])
+  assert.match(await plan(db, 'SELECT * FROM t WHERE id IN (3, 1, 3, NULL)'), /INDEX_SCAN t USING t_id/)
+  assert.deepEqual(await bothWays(db, 'SELECT id FROM t WHERE id IN (3, 1, 3, NULL, -7)'), [[1], [3]])
+  assert.deepEqual(await bothWays(db, 'SELECT id FROM t WHERE id = 4 OR id = 2'), [[2], [4]])
+  assert.deepEqual(await bothWays(db, 'SELECT id FROM t WHERE id = NULL'), [])
   // not selective: the plain scan stays
   assert.match(await plan(db, 'SELECT * FROM t WHERE id > 10'), /TABLE_SCAN/)
   await db.query('DROP INDEX t_id')
@@ -167,6 +171,27 @@ test('an index goes with its table; indexed columns cannot be dropped or retyped
   await db.query('DROP TABLE t')
   await db.query('CREATE TABLE t (x INTEGER)')
   await db.query('CREATE INDEX t_c ON t (x)')
+})
+
+test('CREATE INDEX and DROP INDEX are undone by ROLLBACK; temporary tables have indexes too', async () => {
+  const db = await Database.open()
+  await db.exec(`CREATE TABLE t (a INTEGER); INSERT INTO t SELECT i FROM range(3000) r(i)`)
+  await db.query('BEGIN')
+  await db.query('CREATE INDEX t_a ON t (a)')
+  assert.match(await plan(db, 'SELECT * FROM t WHERE a = 5'), /INDEX_SCAN/)
+  await db.query('ROLLBACK')
+  assert.match(await plan(db, 'SELECT * FROM t WHERE a = 5'), /TABLE_SCAN/)
+  await db.query('CREATE INDEX t_a ON t (a)')
+  await db.query('BEGIN')
+  await db.query('DROP INDEX t_a')
+  await db.query('INSERT INTO t VALUES (5)')
+  await db.query('ROLLBACK')
+  assert.deepEqual(await bothWays(db, 'SELECT count(*) FROM t WHERE a = 5'), [[1n]])
+  assert.match(await plan(db, 'SELECT * FROM t WHERE a = 5'), /INDEX_SCAN/)
+  await db.exec(`CREATE TEMP TABLE tt (b INTEGER); INSERT INTO tt SELECT i FROM range(3000) r(i); CREATE INDEX tt_b ON tt (b)`)
+  assert.match(await plan(db, 'SELECT * FROM tt WHERE b = 5'), /INDEX_SCAN tt USING tt_b/)
+  await db.query('DROP INDEX tt_b')
+  assert.match(await plan(db, 'SELECT * FROM tt WHERE b = 5'), /TABLE_SCAN/)
 })
 
 test('primary key lookups use the key index, prepared statements included', async () => {
