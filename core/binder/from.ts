@@ -46,7 +46,7 @@ export function bindFrom(b: Binder, refs: readonly TableRef[], outer: Scope | nu
 type BoundRef = BoundFrom
 
 function join(type: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, condition: BoundExpr | null, lateral: boolean): LogicalPlan {
-  const output = type === 'semi' || type === 'anti' ? left.output : [...left.output, ...right.output]
+  const output = type === 'semi' || type === 'anti' || type === 'asof_semi' || type === 'asof_anti' ? left.output : [...left.output, ...right.output]
   return { kind: 'join', joinType: type, left, right, condition, markColumn: null, lateral, output }
 }
 
@@ -260,7 +260,7 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
   const rightBoundary = new Scope(leftContext, true)
   const right = bindTableRef(b, ref.right, outer, ctes, rightBoundary)
   const scope = new Scope(outer, false)
-  const semi = ref.type === 'semi' || ref.type === 'anti'
+  const semi = ref.type === 'semi' || ref.type === 'anti' || ref.asofFilter !== undefined
   scope.absorb(left.scope, ref.pos)
   if (!semi) scope.absorb(right.scope, ref.pos)
 
@@ -320,7 +320,8 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
   if (ref.type === 'asof') {
     if (rightBoundary.correlated!.length > 0) throw notSupported('LATERAL ASOF JOIN', ref.pos)
     checkAsofCondition(condition, left.plan, right.plan, ref.pos)
-    return { plan: join(ref.asofOuter ? 'asof_left' : 'asof', left.plan, right.plan, condition, false), scope }
+    const asofType = ref.asofFilter !== undefined ? (`asof_${ref.asofFilter}` as const) : ref.asofOuter ? 'asof_left' : 'asof'
+    return { plan: join(asofType, left.plan, right.plan, condition, false), scope }
   }
   const type: JoinNode['joinType'] = ref.type === 'cross' && condition !== null ? 'inner' : ref.type
   return { plan: join(type, left.plan, right.plan, condition, rightBoundary.correlated!.length > 0), scope }

@@ -137,7 +137,7 @@ function tableRefToSql(t: TableRef): string {
     case 'function_ref': return `${t.lateral ? 'LATERAL ' : ''}${t.name.join('.')}(${t.args.map(exprToSql).join(', ')})${alias(t.alias)}`
     case 'file_ref': return quoteString(t.path) + alias(t.alias)
     case 'join': {
-      const type = t.type === 'asof' ? (t.asofOuter ? 'ASOF LEFT' : 'ASOF') : t.type.toUpperCase()
+      const type = t.type === 'asof' ? (t.asofFilter !== undefined ? `ASOF ${t.asofFilter.toUpperCase()}` : t.asofOuter ? 'ASOF LEFT' : 'ASOF') : t.type.toUpperCase()
       let s = `${tableRefToSql(t.left)} ${t.natural ? 'NATURAL ' : ''}${type} JOIN ${tableRefToSql(t.right)}`
       if (t.on !== null) s += ` ON ${exprToSql(t.on)}`
       if (t.using !== null) s += ` USING (${t.using.map(quoteIdent).join(', ')})`

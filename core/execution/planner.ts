@@ -68,7 +68,7 @@ function buildJoin(plan: JoinNode, frame: Frame): Operator {
   const left = buildOperator(plan.left, frame)
   if (plan.lateral) return new LateralJoinOperator(plan, left, frame)
   const right = buildOperator(plan.right, frame)
-  if (plan.joinType === 'asof' || plan.joinType === 'asof_left') return new AsofJoinOperator(plan, left, right, frame)
+  if (plan.joinType.startsWith('asof')) return new AsofJoinOperator(plan, left, right, frame)
   const { keys, residual } = splitCondition(plan.condition, idsOf(plan.left), idsOf(plan.right))
   if (keys.length > 0) return new HashJoinOperator(plan, left, right, keys, residual, frame)
   return new NestedLoopJoinOperator(plan, left, right, frame)
@@ -87,7 +87,7 @@ export function physicalName(plan: LogicalPlan): string {
     case 'join': {
       if (plan.indexJoin !== undefined) return 'INDEX_JOIN'
       if (plan.lateral) return 'LATERAL_JOIN'
-      if (plan.joinType === 'asof' || plan.joinType === 'asof_left') return 'ASOF_JOIN'
+      if (plan.joinType.startsWith('asof')) return 'ASOF_JOIN'
       if (plan.condition === null) return 'CROSS_PRODUCT'
       const { keys } = splitCondition(plan.condition, idsOf(plan.left), idsOf(plan.right))
       return keys.length > 0 ? 'HASH_JOIN' : 'NESTED_LOOP_JOIN'

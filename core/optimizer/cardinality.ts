@@ -53,6 +53,7 @@ export function estimateRows(plan: LogicalPlan, txn: Transaction): number {
         case 'semi': case 'anti': return Math.max(1, l / 2)
         case 'mark': case 'single': return l
         case 'asof': case 'asof_left': return l
+        case 'asof_semi': case 'asof_anti': return Math.max(1, l / 2)
         default: return assertNever(plan.joinType, 'join type')
       }
     }

@@ -435,6 +435,8 @@ export interface JoinRef extends NodeBase {
   readonly type: JoinType
   /** ASOF LEFT JOIN: type 'asof' with asofOuter */
   readonly asofOuter: boolean
+  /** ASOF SEMI / ASOF ANTI JOIN: type 'asof' keeping only left rows with / without a match */
+  readonly asofFilter?: 'semi' | 'anti'
   readonly natural: boolean
   readonly left: TableRef
   readonly right: TableRef
@@ -576,6 +578,8 @@ export interface FunctionCall extends NodeBase {
   readonly filter: Expr | null
   /** IGNORE NULLS / RESPECT NULLS */
   readonly ignoreNulls: boolean
+  /** RESPECT NULLS written out (the default, but refused where IGNORE NULLS would be) */
+  readonly respectNulls?: true
   readonly over: WindowSpec | null
 }
 

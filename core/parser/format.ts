@@ -111,6 +111,7 @@ function formatCall(e: FunctionCall): string {
   if (e.orderBy.length > 0) s += `${e.args.length > 0 ? ' ' : ''}ORDER BY ${list(e.orderBy, formatOrderItem)}`
   // inside the parentheses, where DuckDB accepts it too
   if (e.ignoreNulls) s += ' IGNORE NULLS'
+  else if (e.respectNulls === true) s += ' RESPECT NULLS'
   s += ')'
   if (e.withinGroup.length > 0) s += ` WITHIN GROUP (ORDER BY ${list(e.withinGroup, formatOrderItem)})`
   if (e.filter !== null) s += ` FILTER (WHERE ${formatExpr(e.filter)})`
@@ -235,7 +236,8 @@ export function formatTableRef(r: TableRef): string {
       return `${r.lateral ? 'LATERAL ' : ''}${qualified(r.name)}(${list(r.args, formatExpr)})${r.ordinality ? ' WITH ORDINALITY' : ''}${formatAlias(r.alias)}`
     case 'file_ref': return (r.paths !== undefined ? `[${r.paths.map(quoteString).join(', ')}]` : quoteString(r.path)) + formatAlias(r.alias)
     case 'join': {
-      const word = r.type === 'asof' && r.asofOuter ? 'ASOF LEFT JOIN' : JOIN_WORDS[r.type]
+      const word = r.type === 'asof' && r.asofFilter !== undefined ? `ASOF ${r.asofFilter.toUpperCase()} JOIN`
+        : r.type === 'asof' && r.asofOuter ? 'ASOF LEFT JOIN' : JOIN_WORDS[r.type]
       const right = r.right.kind === 'join' ? `(${formatTableRef(r.right)})` : formatTableRef(r.right)
       let s = `${formatTableRef(r.left)} ${r.natural ? 'NATURAL ' : ''}${word} ${right}`
       if (r.on !== null) s += ` ON ${formatExpr(r.on)}`

@@ -31,6 +31,7 @@ function parseJoin(p: Cursor, left: TableRef): TableRef | null {
   let type: JoinType
   let natural = false
   let asofOuter = false
+  let asofFilter: 'semi' | 'anti' | null = null
   let needsCondition = true
   if (p.acceptKw('natural')) natural = true
   const t = p.peek()
@@ -53,7 +54,8 @@ function parseJoin(p: Cursor, left: TableRef): TableRef | null {
     case 'positional': p.next(); type = 'positional'; needsCondition = false; break
     case 'asof':
       p.next()
-      if (p.isKw('semi') || p.isKw('anti')) throw notSupported(`ASOF ${p.peek().text.toUpperCase()} JOIN`, t.pos)
+      if (p.acceptKw('semi')) asofFilter = 'semi'
+      else if (p.acceptKw('anti')) asofFilter = 'anti'
       type = 'asof'
       if (p.acceptKw('left')) { asofOuter = true; p.acceptKw('outer') }
       break
@@ -87,7 +89,7 @@ function parseJoin(p: Cursor, left: TableRef): TableRef | null {
       throw p.unexpected(undefined, 'a join needs ON or USING')
     }
   }
-  return { kind: 'join', pos, type, asofOuter, natural, left, right, on, using }
+  return { kind: 'join', pos, type, asofOuter, ...(asofFilter === null ? {} : { asofFilter }), natural, left, right, on, using }
 }
 
 function parseTablePrimary(p: Cursor): TableRef {

@@ -99,11 +99,12 @@ export interface WindowNode extends PlanBase {
  * match, NULL if no match but a comparison was NULL, else FALSE — for IN / ANY / EXISTS rewrites);
  * single = left then right, error 21000 if a left row matches more than one right row (scalar subqueries).
  * asof / asof_left = left then right, each left row paired with its one closest right row under the
- * condition's inequality (see plan/asof.ts); asof_left keeps unmatched left rows.
+ * condition's inequality (see plan/asof.ts); asof_left keeps unmatched left rows; asof_semi /
+ * asof_anti output the left columns of the rows with / without such a match.
  */
 export interface JoinNode extends PlanBase {
   readonly kind: 'join'
-  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti' | 'mark' | 'single' | 'asof' | 'asof_left'
+  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'cross' | 'semi' | 'anti' | 'mark' | 'single' | 'asof' | 'asof_left' | 'asof_semi' | 'asof_anti'
   readonly left: LogicalPlan
   readonly right: LogicalPlan
   /** null = cross product */

@@ -223,6 +223,16 @@ export class AsofJoinOperator extends Operator {
         ls[count] = i; ps[count] = pos; rs[count] = rows[pos]!; count++
       }
       if (this.residual !== null && count > 0) ({ ls, rs, count } = this.applyResidual(c, ls, ps, count, groups))
+      if (this.node.joinType === 'asof_semi' || this.node.joinType === 'asof_anti') {
+        const hit = new Uint8Array(n)
+        for (let k = 0; k < count; k++) hit[ls[k]!] = 1
+        const want = this.node.joinType === 'asof_semi' ? 1 : 0
+        const sel = new Int32Array(n)
+        let kept = 0
+        for (let i = 0; i < n; i++) if (hit[i] === want) sel[kept++] = i
+        if (kept === 0) continue
+        return kept === n ? c : new DataChunk(c.columns.map(v => gather(v, sel, kept)), kept)
+      }
       if (!outer) {
         if (count > 0) return pairChunk(c, right, ls, rs, count)
         continue

@@ -90,10 +90,10 @@ class JoinEmitter {
         }
         return out === 0 ? null : pairs(left, right, ls, rs, out)
       }
-      case 'semi': case 'anti': {
+      case 'semi': case 'anti': case 'asof_semi': case 'asof_anti': {
         const hit = new Uint8Array(n)
         for (let k = 0; k < m.count; k++) hit[m.left[k]!] = 1
-        const want = this.type === 'semi' ? 1 : 0
+        const want = this.type === 'semi' || this.type === 'asof_semi' ? 1 : 0
         const sel = new Int32Array(n)
         let out = 0
         for (let i = 0; i < n; i++) if (hit[i] === want) sel[out++] = i

@@ -248,7 +248,7 @@ function pushJoin(original: JoinNode, preds: readonly BoundExpr[]): LogicalPlan 
       cond.push(...own)
       keep.push(...preds)
       return build(plan.joinType)
-    case 'asof': case 'asof_left': {
+    case 'asof': case 'asof_left': case 'asof_semi': case 'asof_anti': {
       // a left row's match depends only on that row: left filters commute; conditions over the
       // right side alone narrow the rows that can be matched (DuckDB)
       for (const p of preds) (onLeft(p) ? toLeft : keep).push(p)

@@ -146,6 +146,5 @@ test('named parameters are recognised but not supported', () => {
 test('DuckDB syntax without an AST form yet is 0A000', () => {
   fails('SELECT #1 FROM t', '0A000', 7)
   fails('SELECT * RENAME (a AS b) FROM t', '0A000', 9)
-  fails('SELECT * FROM a ASOF SEMI JOIN b ON x', '0A000', 16)
   fails('SELECT # FROM t', '42601', 7)
 })
