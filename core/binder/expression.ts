@@ -341,7 +341,9 @@ export class ExprBinder {
       }
       return this.sinks.window(e, name)
     }
-    if (e.ignoreNulls) throw new GrizzlyError(SqlState.syntaxError, `IGNORE NULLS is only allowed in window functions, not in ${name}`, { position: e.pos })
+    if (e.ignoreNulls || e.respectNulls === true) {
+      throw new GrizzlyError(SqlState.syntaxError, `${e.ignoreNulls ? 'IGNORE' : 'RESPECT'} NULLS is only allowed in window functions, not in ${name}`, { position: e.pos })
+    }
     if (isLambdaFunction(name) && hooks.scalar(name) === undefined) return bindLambdaCall(this, name, e)!
     if (name === 'unnest' && this.sinks.unnest !== undefined && hooks.scalar(name) === undefined) return this.sinks.unnest(e)
     // grouping_id is DuckDB's other name for GROUPING

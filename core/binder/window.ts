@@ -93,6 +93,12 @@ export class WindowCollector {
         partitionBy, orderBy, frame, ignoreNulls: call.ignoreNulls, type: returns,
       }
     } else if (hooks.aggregate(fnName) !== undefined) {
+      // DuckDB skips NULLs on request only in first / last among windowed aggregates
+      if ((call.ignoreNulls || call.respectNulls === true) && !['first', 'last', 'arbitrary'].includes(fnName)) {
+        throw new GrizzlyError(SqlState.syntaxError, `${call.ignoreNulls ? 'IGNORE' : 'RESPECT'} NULLS is not supported for windowed aggregates`, {
+          position: call.pos, hint: 'aggregates already skip NULLs; drop IGNORE NULLS',
+        })
+      }
       const resolved = bindAggregateCall(hooks, fnName, args, call.pos)
       const filter = call.filter === null ? null : ensureBoolean(binder.bind(call.filter), 'FILTER', call.filter.pos)
       const inner: SortKey[] = call.orderBy.map(o => ({

@@ -25,6 +25,7 @@ function finishCall(p: Cursor, pos: number, name: string[], args: Expr[]): Funct
   let distinct = false
   let orderBy: OrderItem[] = []
   let ignoreNulls = false
+  let respectNulls = false
   if (args.length === 0) {
     if (p.acceptKw('distinct')) distinct = true
     else p.acceptKw('all')
@@ -38,7 +39,7 @@ function finishCall(p: Cursor, pos: number, name: string[], args: Expr[]): Funct
   if (args.length > 0) while (p.acceptOp(',')) args.push(parseArgument(p))
   if (p.isKw('order') && p.isKw('by', 1)) { p.index += 2; orderBy = parseOrderItems(p) }
   if (p.isKw('ignore') && p.isKw('nulls', 1)) { p.index += 2; ignoreNulls = true }
-  else if (p.isKw('respect') && p.isKw('nulls', 1)) p.index += 2
+  else if (p.isKw('respect') && p.isKw('nulls', 1)) { p.index += 2; respectNulls = true }
   p.expectOp(')')
   let withinGroup: OrderItem[] = []
   if (p.isKw('within') && p.isKw('group', 1)) {
@@ -56,7 +57,7 @@ function finishCall(p: Cursor, pos: number, name: string[], args: Expr[]): Funct
     p.expectOp(')')
   }
   if (p.isKw('ignore') && p.isKw('nulls', 1)) { p.index += 2; ignoreNulls = true }
-  else if (p.isKw('respect') && p.isKw('nulls', 1)) p.index += 2
+  else if (p.isKw('respect') && p.isKw('nulls', 1)) { p.index += 2; respectNulls = true }
   let over: WindowSpec | null = null
   if (p.isKw('over')) {
     const overPos = p.next().pos
@@ -67,7 +68,7 @@ function finishCall(p: Cursor, pos: number, name: string[], args: Expr[]): Funct
       over = { pos: overPos, base: p.identifier('window name'), partitionBy: [], orderBy: [], frame: null }
     }
   }
-  return { kind: 'function', pos, name, args, distinct, orderBy, withinGroup, filter, ignoreNulls, over }
+  return { kind: 'function', pos, name, args, distinct, orderBy, withinGroup, filter, ignoreNulls, ...(respectNulls ? { respectNulls } : {}), over }
 }
 
 /** A call argument: lambda, named argument (`name := v`, `name => v`) or expression. */

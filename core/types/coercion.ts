@@ -51,7 +51,8 @@ export function normalizeLiteralType(t: LogicalType): LogicalType {
   if (t === STRING_LITERAL) return VARCHAR
   if (integerLiterals.has(t)) return t.id === 'INTEGER' ? INTEGER : BIGINT
   switch (t.id) {
-    case 'LIST': { const c = normalizeLiteralType(t.child); return c === t.child ? t : list(c) }
+    // spread keeps a MAP's marker
+    case 'LIST': { const c = normalizeLiteralType(t.child); return c === t.child ? t : { ...t, child: c } }
     case 'ARRAY': { const c = normalizeLiteralType(t.child); return c === t.child ? t : { id: 'ARRAY', child: c, size: t.size } }
     case 'STRUCT': {
       const fields = t.fields.map(f => ({ name: f.name, type: normalizeLiteralType(f.type) }))

@@ -214,7 +214,8 @@ class QuantileState implements AggregateState {
   }
   private pick(sorted: ArrayLike<Value>, q: number): Value {
     const n = sorted.length
-    if (this.kind === 'disc' || !numericOf(this.input)) return sorted[Math.floor((n - 1) * q)]!
+    // DuckDB's discrete quantile: the ⌈n·q⌉-th smallest value
+    if (this.kind === 'disc' || !numericOf(this.input)) return sorted[Math.max(0, Math.ceil(n * q) - 1)]!
     const pos = (n - 1) * q
     const lo = Math.floor(pos), hi = Math.ceil(pos)
     const a = Number(sorted[lo]!), b = Number(sorted[hi]!)

@@ -5,7 +5,7 @@
  * the arcsine scale function, so centroids stay small near both tails. Error: for inputs of up
  * to a few million values the answer's rank is within about 1% of q·n (typically well under
  * 0.5% in the middle, tighter at the tails). Groups of at most 500 values are never compressed
- * and answer exactly: the value at rank ⌊(n−1)·q⌋, as quantile_disc does. Integer, DATE, TIME
+ * and answer exactly: the ⌈n·q⌉-th smallest value, as quantile_disc does. Integer, DATE, TIME
  * and TIMESTAMP inputs answer in their own type (rounded), others as DOUBLE.
  */
 import { GrizzlyError, SqlState } from '../../errors.ts'
@@ -15,6 +15,7 @@ import {
   BIGINT, DOUBLE, type LogicalType, type Value, isInteger, list, mapType, physicalOf,
 } from '../../types/types.ts'
 import { Vector, VectorBuilder, getValue } from '../../vector/vector.ts'
+import { normalizeLiteralType } from '../../types/coercion.ts'
 import { valueKey } from '../compare.ts'
 import { histogramEntries } from '../list-map.ts'
 import { argVector, growArray, sameState } from './state-util.ts'
@@ -116,7 +117,7 @@ class Digest {
   quantile(q: number): number {
     if (this.means.length === 0 && this.bufferWeights.every(w => w === 1)) {
       const sorted = Float64Array.from(this.buffer).sort()
-      return sorted[Math.floor((sorted.length - 1) * q)]!
+      return sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)]!
     }
     this.compress()
     const n = this.means.length
@@ -236,14 +237,16 @@ function bindApproxQuantile(argTypes: readonly LogicalType[]): Bound | undefined
 function bindHistogram(argTypes: readonly LogicalType[]): Bound | undefined {
   const t = argTypes[0]
   if (t === undefined || argTypes.length !== 1) return undefined
-  const returns = mapType(t, BIGINT)
-  return { argTypes: [t], returns, createState: () => new HistogramState(t, returns) }
+  const key = normalizeLiteralType(t)
+  const returns = mapType(key, BIGINT)
+  return { argTypes: [key], returns, createState: () => new HistogramState(key, returns) }
 }
 
 export function registerSketchAggregates(hooks: Hooks): void {
   hooks.registerAggregate({ name: 'histogram', nulls: 'skip', description: 'count of each distinct value, as a MAP sorted by value', bind: bindHistogram })
   hooks.registerAggregate({
-    name: 'approx_quantile', nulls: 'skip', bind: bindApproxQuantile,
+    // reservoir_quantile answers from a sample in DuckDB: the digest serves it with the same bounds
+    name: 'approx_quantile', aliases: ['reservoir_quantile'], nulls: 'skip', bind: bindApproxQuantile,
     description: 'approximate quantile(s) from a t-digest (exact for groups of at most 500 values)',
   })
 }
