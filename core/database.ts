@@ -49,10 +49,14 @@ export interface OpenOptions {
   readonly extensionHost?: ExtensionHostFactory
   /** @internal the file I/O of the storage engine; tests wrap it to inject faults */
   readonly fileSystem?: FileSystem
+  /** encrypts a new database file, or opens an encrypted one (AES-256-GCM; see docs/storage.md) */
+  readonly encryptionKey?: string | Uint8Array
 }
 
 /** Harness and tuning pragmas accepted and ignored, as other engines' test suites use them. */
 const IGNORED_PRAGMAS = new Set([
+  // algorithm choices for ASOF joins and windows: every choice gives the same answers
+  'debug_asof_iejoin', 'debug_window_mode', 'asof_loop_join_threshold',
   'enable_verification', 'disable_verification', 'verify_external', 'disable_verify_external',
   'verify_parallelism', 'disable_verify_parallelism', 'enable_profiling', 'disable_profiling',
   'enable_profile', 'disable_profile', 'threads', 'enable_object_cache', 'disable_object_cache',
