@@ -4,6 +4,7 @@ import { MemoryCatalog, type Transaction } from '../../../core/catalog/index.ts'
 import { TransactionManager } from '../../../core/catalog/transaction.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import { registerBuiltins } from '../../../core/functions/index.ts'
+import { registerOrderedIndex } from '../../../core/indexes/ordered-index.ts'
 import type { FunctionContext } from '../../../core/hooks/contracts.ts'
 import { Hooks } from '../../../core/hooks/registry.ts'
 import { parse } from '../../../core/parser/index.ts'
@@ -27,6 +28,7 @@ export interface Fixture {
 export function fixture(ddl: readonly string[] = DEFAULT_SCHEMA): Fixture {
   const hooks = new Hooks()
   registerBuiltins(hooks)
+  registerOrderedIndex(hooks)
   const catalog = new MemoryCatalog()
   const txn = new TransactionManager().begin()
   const settings = new Map<string, Value>()
