@@ -10,7 +10,7 @@ import type { Cursor } from './cursor.ts'
 import { BP, parseExpr } from './expressions.ts'
 import { identifierList, parseQuery, selectStarFrom } from './query.ts'
 import { parseTypeName } from './type-names.ts'
-import { isRoutine, parseCreateRoutine } from './extensions.ts'
+import { isRoutine, parseCreateRoutine, parseRoutineParamType } from './extensions.ts'
 
 export function parseCreate(p: Cursor): Statement {
   const pos = p.expectKw('create').pos
@@ -291,6 +291,8 @@ function parseSignedNumber(p: Cursor): Expr {
 const DROP_TYPES: ReadonlyMap<string, DropObjectType> = new Map([
   ['table', 'table'], ['view', 'view'], ['schema', 'schema'], ['index', 'index'], ['sequence', 'sequence'],
   ['function', 'function'], ['macro', 'macro'],
+  // procedural aggregates share the functions' namespace (CREATE AGGREGATE … LANGUAGE)
+  ['aggregate', 'function'],
 ])
 
 export function parseDrop(p: Cursor): DropStatement {
@@ -307,7 +309,14 @@ export function parseDrop(p: Cursor): DropStatement {
   if (objectType === 'macro') p.acceptKw('table')
   const ifExists = p.acceptKws('if', 'exists')
   const names: QualifiedName[] = []
-  do names.push(p.qualifiedName('name')); while (p.acceptOp(','))
+  do {
+    names.push(p.qualifiedName('name'))
+    // DROP FUNCTION f(DOUBLE, …): PostgreSQL names the overload; a routine has only one
+    if (objectType === 'function' && p.acceptOp('(')) {
+      if (!p.isOp(')')) do parseRoutineParamType(p); while (p.acceptOp(','))
+      p.expectOp(')')
+    }
+  } while (p.acceptOp(','))
   let cascade = false
   if (p.acceptKw('cascade')) cascade = true
   else p.acceptKw('restrict')

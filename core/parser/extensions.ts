@@ -142,6 +142,12 @@ export function parseCreateRoutine(p: Cursor, pos: number, orReplace: boolean): 
   return { kind: 'create_function', pos, routineKind, orReplace, name, params, returns, language, body, bodyPos, symbol }
 }
 
+/** One entry of DROP FUNCTION f(…): a type, optionally after a parameter name. */
+export function parseRoutineParamType(p: Cursor): void {
+  if (p.isIdentifier() && !p.isOp(',', 1) && !p.isOp(')', 1) && !p.isOp('(', 1) && !p.isOp('[', 1)) p.next()
+  parseTypeName(p)
+}
+
 /** Where the body's first character sits in the SQL text, for error carets inside the body. */
 function bodyStart(sql: string, t: Token): number {
   if (sql[t.pos] === '$') return sql.indexOf('$', t.pos + 1) + 1

@@ -80,6 +80,12 @@ test('bad extension statements are syntax errors or 0A000 at the right place', (
   fails('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript', '42601')
   fails('CREATE FUNCTION f(x) RETURNS DOUBLE LANGUAGE javascript AS $$ x $$', '42601')
   fails('CREATE AGGREGATE a(x DOUBLE) RETURNS DOUBLE LANGUAGE wasm AS $$ 00 $$', '0A000')
+  // DROP FUNCTION names the overload as PostgreSQL does; DROP AGGREGATE is DROP FUNCTION
+  for (const sql of ['DROP FUNCTION f(DOUBLE)', 'DROP FUNCTION IF EXISTS f(x DOUBLE, y VARCHAR), g()', 'DROP AGGREGATE a(DOUBLE)']) {
+    const d = one(sql)
+    assert.ok(d.kind === 'drop' && d.objectType === 'function', sql)
+  }
+  fails('DROP FUNCTION f(DOUBLE', '42601')
   // the macro form stays unsupported
   fails('CREATE FUNCTION f(a) AS a + 1', '0A000', 7)
   fails('CREATE MACRO f(a) AS a + 1', '0A000', 7)
