@@ -44,7 +44,9 @@ export function readCsvFiles(paths: readonly string[], options: ReadonlyMap<stri
     ctx.storeReject(o.rejectsTable, null)
   }
   return readCsv(paths[0]!, o, name => resolveTypeName(name, ctx), r => {
-    if (o.rejectsLimit === 0 || rejects.length < o.rejectsLimit) rejects.push(r)
+    // rejects_limit caps the rows kept, not the rows skipped
+    if (o.rejectsLimit !== 0 && rejects.length >= o.rejectsLimit) return
+    rejects.push(r)
     if (o.storeRejects) ctx.storeReject?.(o.rejectsTable, r)
   }, ctx.progress)
 }
