@@ -61,10 +61,17 @@ function int64ToNumbers(values: BigInt64Array | BigUint64Array, from: number, n:
   } else if (scale > 1) {
     for (let i = 0; i < n; i++) out[i] = ((words[2 * i]! >>> 0) + (signed ? words[2 * i + 1]! : words[2 * i + 1]! >>> 0) * TWO_32) * scale
   } else {
-    const div = 1 / scale
-    for (let i = 0; i < n; i++) out[i] = Math.floor(((words[2 * i]! >>> 0) + words[2 * i + 1]! * TWO_32) / div)
+    // nanoseconds exceed 2^53: divide exactly, rounding down as the other units do
+    const big = values as BigInt64Array
+    const div = BigInt(Math.round(1 / scale))
+    for (let i = 0; i < n; i++) out[i] = floorDiv(big[from + i]!, div)
   }
   return out
+}
+
+export function floorDiv(v: bigint, d: bigint): number {
+  const q = v / d
+  return Number(v < 0n && q * d !== v ? q - 1n : q)
 }
 
 /** microseconds per unit of an Arrow TimeUnit (fraction for nanoseconds) */

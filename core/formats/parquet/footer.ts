@@ -212,10 +212,9 @@ export function assembleFile(src: ByteSource, footer: Footer, columns: readonly 
   const createdBy = bin(footer.raw, 6)
   if (createdBy !== undefined) meta.push({ id: 6, type: TType.Binary, value: createdBy })
   const orders = list(footer.raw, 7)
-  if (orders.length === footer.rowGroups[0]?.chunks.length || (orders.length > 0 && orders.length >= leaves.length)) {
-    const picked = leaves.map(l => orders[l]).filter((o): o is TValue => o !== undefined)
-    if (picked.length === leaves.length) meta.push({ id: 7, type: TType.List, value: item(picked, TType.Struct) })
-  }
+  // one sort order per leaf column; keep those of the leaves kept, or none if the list is short
+  const picked = leaves.map(l => orders[l]).filter((o): o is TValue => o !== undefined)
+  if (picked.length === leaves.length && picked.length > 0) meta.push({ id: 7, type: TType.List, value: item(picked, TType.Struct) })
   const w = new CompactWriter()
   w.struct(meta)
   const encoded = w.finish()
