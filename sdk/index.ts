@@ -95,7 +95,7 @@ function formatScalars(f: FormatSpec): ScalarFunctionSpec[] {
       const n = cols[0] === undefined ? 0 : (cols[0] as Column).length
       cols.forEach((c: Column, k: number) => {
         const want = f.columns[k]!
-        if (c === null || typeof c !== 'object' || c.type !== want.type || c.length !== n) throw new Error(`format ${f.name}: column ${want.name} must be a ${want.type} Column of ${n} rows`)
+        if (c === null || typeof c !== 'object' || c.type !== want.type || c.length !== n) throw new Error(`format ${f.name}: column ${want.name} must be a Column of type ${want.type} and ${n} rows`)
       })
       parsed = cols
       return integerColumn(Int32Array.of(n))

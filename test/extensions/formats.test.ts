@@ -65,3 +65,29 @@ test('the host reads only what fs.read grants: other folders and symlinks out of
   assert.deepEqual(perms.map(p => [p['name'], p['allowed']]), [[`fs.read:${data}`, false]])
   await none.close()
 })
+
+test('a format whose parse returns the wrong shape fails the query with 38000, naming the format', async () => {
+  const src = join(root, 'badfmt.ts')
+  writeFileSync(src, `import { defineExtension, integerColumn, varcharColumn } from 'grizzly-db/sdk'
+export default defineExtension({ name: 'badfmt', version: '1.0.0', formats: [
+  { name: 'short', extensions: ['short'], columns: [{ name: 'a', type: 'INTEGER' }, { name: 'b', type: 'VARCHAR' }],
+    parse: () => [integerColumn(Int32Array.of(1, 2))] },
+  { name: 'ragged', extensions: ['ragged'], columns: [{ name: 'a', type: 'INTEGER' }, { name: 'b', type: 'VARCHAR' }],
+    parse: () => [integerColumn(Int32Array.of(1, 2)), varcharColumn(['x'])] },
+  { name: 'typed', extensions: ['typed'], columns: [{ name: 'a', type: 'INTEGER' }],
+    parse: () => [varcharColumn(['x'])] },
+] })
+`)
+  const dir = join(root, 'badfmt-bundle')
+  buildBundle({ entry: src, outDir: dir, manifest: { name: 'badfmt', version: '1.0.0', engine: '^1.0.0', capabilities: [`fs.read:${data}`], limits: {} } as never })
+  signBundle(dir, publisher.secretKey)
+  for (const ext of ['short', 'ragged', 'typed']) writeFileSync(join(data, `x.${ext}`), 'anything')
+  const db = await Database.open(undefined, { policy: { trusted_keys: [publisher.publicKey], extensions: { badfmt: { capabilities: [`fs.read:${data}`] } } } })
+  await db.query(`LOAD '${dir}'`)
+  await rejects(db.query(`SELECT * FROM '${join(data, 'x.short')}'`), '38000', /format short: parse must return 2 columns/)
+  await db.query(`LOAD '${dir}'`)
+  await rejects(db.query(`SELECT * FROM '${join(data, 'x.ragged')}'`), '38000', /column b must be a Column of type VARCHAR and 2 rows/)
+  await db.query(`LOAD '${dir}'`)
+  await rejects(db.query(`SELECT * FROM read_typed('${join(data, 'x.typed')}')`), '38000', /column a must be a Column of type INTEGER/)
+  await db.close()
+})
