@@ -104,13 +104,13 @@ export class Database {
   /** Opens a database: in memory when `path` is omitted or ':memory:'. */
   static async open(path?: string, options: OpenOptions = {}): Promise<Database> {
     const db = new Database(options)
-    if (path !== undefined && path !== ':memory:' && path !== '') await db.openFile(path, options.fileSystem ?? nodeFileSystem)
+    if (path !== undefined && path !== ':memory:' && path !== '') await db.openFile(path, options.fileSystem ?? nodeFileSystem, options.encryptionKey)
     return db
   }
 
   /** loads the checkpoint and the WAL of `path` (see core/storage), then logs every commit there */
-  private async openFile(path: string, fs: FileSystem): Promise<void> {
-    const store = DurableStore.open(path, { readOnly: this.readOnly, fs })
+  private async openFile(path: string, fs: FileSystem, encryptionKey: string | Uint8Array | undefined): Promise<void> {
+    const store = DurableStore.open(path, { readOnly: this.readOnly, fs, encryptionKey })
     const tm = this.transactions
     try {
       this.loadingStorage = true

@@ -11,6 +11,7 @@
 import { crc32 } from 'node:zlib'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { FileHandle } from './io.ts'
+import { Encryption, KEY_CHECK_BYTES, SALT_BYTES, SEAL_OVERHEAD, blockAad } from './crypto.ts'
 
 /** 256 KiB: large sequential writes, few blocks per table; a partly filled last block per table is the price */
 export const BLOCK_SIZE = 256 * 1024
@@ -29,7 +30,13 @@ export interface FileHeader {
   readonly catalogBlock: number
   /** blocks in the file */
   readonly blockCount: number
+  /** encrypted files: the scrypt salt and the sealed key check; null when not encrypted */
+  readonly salt: Uint8Array | null
+  readonly keyCheck: Uint8Array | null
 }
+
+/** header bytes covered by the header checksum, which follows them */
+const HEADER_BYTES = 36 + SALT_BYTES + KEY_CHECK_BYTES
 
 export function corruptError(what: string, hint = 'the database file is damaged; restore it from a backup'): GrizzlyError {
   return new GrizzlyError(SqlState.dataCorrupted, what, { hint })
@@ -54,6 +61,8 @@ export class BlockFile {
   header: FileHeader
   /** blocks free for the next checkpoint, ascending */
   private free: number[] = []
+  /** set for encrypted files: every block payload is sealed */
+  cipher: Encryption | null = null
 
   constructor(readonly handle: FileHandle, readonly path: string, header: FileHeader) {
     this.header = header
@@ -66,7 +75,7 @@ export class BlockFile {
     const slots = [0, 1].map(slot => {
       const buf = new Uint8Array(HEADER_SLOT)
       const n = io(path, 'read', () => handle.read(buf, slot * HEADER_SLOT, HEADER_SLOT))
-      return n < 40 ? null : parseHeader(buf, path)
+      return n < HEADER_BYTES + 4 ? null : parseHeader(buf, path)
     })
     const valid = slots.filter((h): h is FileHeader => h !== null)
     // a creation cut short before its first header landed: nothing was ever committed
@@ -89,11 +98,13 @@ export class BlockFile {
 
   /** writes `data` as a chain of blocks; returns the blocks, first first */
   writeStream(data: Uint8Array, extend: { count: number }): number[] {
-    const count = Math.max(1, Math.ceil(data.length / BLOCK_PAYLOAD))
+    const room = this.cipher === null ? BLOCK_PAYLOAD : BLOCK_PAYLOAD - SEAL_OVERHEAD
+    const count = Math.max(1, Math.ceil(data.length / room))
     const blocks: number[] = []
     for (let i = 0; i < count; i++) blocks.push(this.allocate(extend))
     for (let i = 0; i < count; i++) {
-      const part = data.subarray(i * BLOCK_PAYLOAD, Math.min(data.length, (i + 1) * BLOCK_PAYLOAD))
+      const plain = data.subarray(i * room, Math.min(data.length, (i + 1) * room))
+      const part = this.cipher === null ? plain : this.cipher.seal(plain, blockAad(blocks[i]!))
       const buf = new Uint8Array(BLOCK_HEADER + part.length)
       const view = new DataView(buf.buffer)
       view.setUint32(4, part.length, true)
@@ -131,8 +142,14 @@ export class BlockFile {
       if (crc32(buf.subarray(4)) !== view.getUint32(0, true)) {
         throw corruptError(`"${this.path}": block ${block} of ${what} has a bad checksum`)
       }
-      parts.push(buf.subarray(BLOCK_HEADER))
-      total += used
+      let payload: Uint8Array = buf.subarray(BLOCK_HEADER)
+      if (this.cipher !== null) {
+        const opened = this.cipher.open(payload, blockAad(block))
+        if (opened === null) throw corruptError(`"${this.path}": block ${block} of ${what} failed authentication (it was altered)`)
+        payload = opened
+      }
+      parts.push(payload)
+      total += payload.length
       block = view.getInt32(8, true)
     }
     const data = new Uint8Array(total)
@@ -151,7 +168,12 @@ export class BlockFile {
     view.setFloat64(16, header.counter, true)
     view.setInt32(24, header.catalogBlock, true)
     view.setUint32(28, header.blockCount, true)
-    view.setUint32(32, crc32(buf.subarray(0, 32)), true)
+    view.setUint32(32, header.salt === null ? 0 : 1, true)
+    if (header.salt !== null && header.keyCheck !== null) {
+      buf.set(header.salt, 36)
+      buf.set(header.keyCheck, 36 + SALT_BYTES)
+    }
+    view.setUint32(HEADER_BYTES, crc32(buf.subarray(0, HEADER_BYTES)), true)
     io(this.path, 'write', () => this.handle.write(buf, (header.counter % 2) * HEADER_SLOT))
     if (sync) io(this.path, 'sync', () => this.handle.sync())
     this.header = header
@@ -173,7 +195,7 @@ function parseHeader(buf: Uint8Array, path: string): FileHeader | null {
     throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is not a Grizzly database file`,
       { hint: 'open a .grz file written by Grizzly, or give a new file name to create a database' })
   }
-  if (crc32(buf.subarray(0, 32)) !== view.getUint32(32, true)) return null
+  if (crc32(buf.subarray(0, HEADER_BYTES)) !== view.getUint32(HEADER_BYTES, true)) return null
   const version = view.getUint32(8, true)
   if (version !== FORMAT_VERSION) {
     throw new GrizzlyError(SqlState.featureNotSupported,
@@ -181,5 +203,10 @@ function parseHeader(buf: Uint8Array, path: string): FileHeader | null {
       { hint: 'open it with the Grizzly release that wrote it and export the data (e.g. COPY … TO a Parquet file), then import it here' })
   }
   if (view.getUint32(12, true) !== BLOCK_SIZE) return null
-  return { counter: view.getFloat64(16, true), catalogBlock: view.getInt32(24, true), blockCount: view.getUint32(28, true) }
+  const encrypted = view.getUint32(32, true) === 1
+  return {
+    counter: view.getFloat64(16, true), catalogBlock: view.getInt32(24, true), blockCount: view.getUint32(28, true),
+    salt: encrypted ? buf.slice(36, 36 + SALT_BYTES) : null,
+    keyCheck: encrypted ? buf.slice(36 + SALT_BYTES, HEADER_BYTES) : null,
+  }
 }

@@ -20,6 +20,7 @@ import { ByteReader, ByteWriter, decodeVector, encodeVector, vectorRange } from 
 import { durableEntries, quoteName, tableSql } from './definitions.ts'
 import type { FileHandle, FileSystem } from './io.ts'
 import { FileLock } from './lock.ts'
+import { Encryption } from './crypto.ts'
 import { WalWriter, readWal, type WalContents } from './wal.ts'
 
 export type SyncMode = 'full' | 'normal' | 'off'
@@ -54,7 +55,12 @@ const enum Op { Append = 1, Delete = 2, Update = 3 }
 export interface StoreOptions {
   readonly readOnly: boolean
   readonly fs: FileSystem
+  /** encrypts a new file / opens an encrypted one (AES-256-GCM, scrypt-derived key) */
+  readonly encryptionKey?: string | Uint8Array
 }
+
+/** PostgreSQL's invalid_password: the encryption key is missing or wrong */
+const WRONG_KEY = '28P01'
 
 export class DurableStore {
   private image: CatalogImage
@@ -91,21 +97,25 @@ export class DurableStore {
     try {
       handle = io(path, 'open', () => fs.open(path, readOnly ? 'r' : 'rw'))
       const header = BlockFile.readHeader(handle, path)
-      const file = new BlockFile(handle, path, header ?? { counter: 0, catalogBlock: -1, blockCount: 0 })
+      const file = new BlockFile(handle, path, header ?? { counter: 0, catalogBlock: -1, blockCount: 0, salt: null, keyCheck: null })
+      file.cipher = header === null ? null : cipherFor(path, header, options.encryptionKey)
       const walPath = `${path}.wal`
       if (!readOnly || fs.exists(walPath)) walHandle = io(walPath, 'open', () => fs.open(walPath, readOnly ? 'r' : 'rw'))
       const store = new DurableStore(path, fs, readOnly, file, walHandle, lock)
       if (header === null) {
         if (readOnly) throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is empty, not a Grizzly database`, { hint: 'open it without readOnly to create the database' })
         // a new database: an empty checkpoint (no blocks) and an empty log
-        store.file.writeHeader({ counter: 1, catalogBlock: -1, blockCount: 0 }, true)
-        store.wal = new WalWriter(walHandle!, walPath, 0)
+        const key = options.encryptionKey
+        const salt = key === undefined ? null : Encryption.newSalt()
+        file.cipher = key === undefined || salt === null ? null : Encryption.derive(key, salt)
+        store.file.writeHeader({ counter: 1, catalogBlock: -1, blockCount: 0, salt, keyCheck: file.cipher?.keyCheck() ?? null }, true)
+        store.wal = new WalWriter(walHandle!, walPath, 0, file.cipher)
         store.wal.reset(1, true)
       } else if (readOnly) {
         store.readSnapshot(handle, walHandle, walPath)
       } else {
         store.readImage()
-        if (walHandle !== null) store.walContents = readWal(walHandle, walPath, header.counter)
+        if (walHandle !== null) store.walContents = readWal(walHandle, walPath, header.counter, file.cipher)
       }
       return store
     } catch (e) {
@@ -126,7 +136,7 @@ export class DurableStore {
       try {
         this.readImage()
         this.prefetched = new Map(this.image.tables.filter(t => t.first !== -1).map(t => [t.id, this.file.readStream(t.first, `table ${t.schema}.${t.name}`).data]))
-        this.walContents = walHandle === null ? null : readWal(walHandle, walPath, this.file.header.counter)
+        this.walContents = walHandle === null ? null : readWal(walHandle, walPath, this.file.header.counter, this.file.cipher)
       } catch (e) {
         if (attempt >= 4 || !(e instanceof GrizzlyError) || e.code !== SqlState.dataCorrupted) throw e
         this.file.header = BlockFile.readHeader(handle, this.path) ?? this.file.header
@@ -205,7 +215,7 @@ export class DurableStore {
     this.prefetched = null
     if (this.readOnly) return
     const walPath = `${this.path}.wal`
-    this.wal = new WalWriter(this.walHandle!, walPath, 0)
+    this.wal = new WalWriter(this.walHandle!, walPath, 0, this.file.cipher)
     if (wal === null || wal.stale) this.wal.reset(this.file.header.counter, true)
     else {
       const end = replayed === wal.records.length ? wal.end : wal.offsets[replayed]!
@@ -442,7 +452,7 @@ export class DurableStore {
       // blocks past the last one in use are cut off once the header is durable
       let blockCount = catalogBlocks.reduce((m, b) => Math.max(m, b + 1), 0)
       for (const t of stored) for (const b of t.blocks) blockCount = Math.max(blockCount, b + 1)
-      const header: FileHeader = { counter: this.file.header.counter + 1, catalogBlock: catalogBlocks[0]!, blockCount }
+      const header: FileHeader = { ...this.file.header, counter: this.file.header.counter + 1, catalogBlock: catalogBlocks[0]!, blockCount }
       this.file.writeHeader(header, sync !== 'off')
       this.image = image
       this.catalogBlocks = catalogBlocks
@@ -499,7 +509,8 @@ export class DurableStore {
     }
     for (const b of this.file.freeBlocks) if (used.has(b)) note(`block ${b} is both free and used by ${used.get(b)}`)
     if (this.walHandle !== null) {
-      const wal = readWal(this.walHandle, `${this.path}.wal`, this.file.header.counter)
+      let wal: WalContents
+      try { wal = readWal(this.walHandle, `${this.path}.wal`, this.file.header.counter, this.file.cipher) } catch (e) { note(message(e)); return problems }
       if (wal.torn && !this.readOnly) note(`the WAL has a damaged record at offset ${wal.end}`)
       if (!wal.stale && wal.records.length !== this.walSeq && !this.readOnly) note(`the WAL holds ${wal.records.length} records, ${this.walSeq} were written`)
     }
@@ -536,6 +547,24 @@ export class DurableStore {
   private checkUsable(): void {
     if (this.closed) throw new InternalError(`storage of "${this.path}" used after close`)
   }
+}
+
+/** the cipher an existing file needs, checking the key against the header's key check */
+function cipherFor(path: string, header: FileHeader, key: string | Uint8Array | undefined): Encryption | null {
+  if (header.salt === null || header.keyCheck === null) {
+    if (key !== undefined) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `database file "${path}" is not encrypted`, { hint: 'open it without encryptionKey' })
+    }
+    return null
+  }
+  if (key === undefined) {
+    throw new GrizzlyError(WRONG_KEY, `database file "${path}" is encrypted`, { hint: 'open it with Database.open(path, { encryptionKey })' })
+  }
+  const cipher = Encryption.derive(key, header.salt)
+  if (Buffer.compare(Buffer.from(cipher.keyCheck()), Buffer.from(header.keyCheck)) !== 0) {
+    throw new GrizzlyError(WRONG_KEY, `wrong encryption key for database file "${path}"`, { hint: 'give the key the database was created with' })
+  }
+  return cipher
 }
 
 function message(e: unknown): string {

@@ -12,6 +12,7 @@
 import { crc32 } from 'node:zlib'
 import type { FileHandle } from './io.ts'
 import { corruptError, io } from './blocks.ts'
+import type { Encryption } from './crypto.ts'
 
 const MAGIC = Buffer.from('GRZWAL\0\x01', 'latin1')
 export const WAL_HEADER = 32
@@ -30,7 +31,7 @@ export interface WalContents {
   readonly stale: boolean
 }
 
-export function readWal(handle: FileHandle, path: string, checkpoint: number): WalContents {
+export function readWal(handle: FileHandle, path: string, checkpoint: number, cipher: Encryption | null): WalContents {
   const size = io(path, 'read', () => handle.size())
   const empty = { records: [], offsets: [], end: 0, torn: false, stale: true }
   if (size < WAL_HEADER) return empty
@@ -57,7 +58,13 @@ export function readWal(handle: FileHandle, path: string, checkpoint: number): W
       torn = true
       break
     }
-    records.push(body)
+    if (cipher === null) records.push(body)
+    else {
+      // the checksum held, so a failed authentication is tampering or a wrong key, never a torn write
+      const opened = cipher.open(body, null)
+      if (opened === null) throw corruptError(`"${path}": WAL record ${records.length + 1} at offset ${at} failed authentication (it was altered)`)
+      records.push(opened)
+    }
     offsets.push(at)
     at += RECORD_HEADER + length
   }
@@ -67,7 +74,7 @@ export function readWal(handle: FileHandle, path: string, checkpoint: number): W
 export class WalWriter {
   size: number
 
-  constructor(readonly handle: FileHandle, readonly path: string, size: number) {
+  constructor(readonly handle: FileHandle, readonly path: string, size: number, private readonly cipher: Encryption | null) {
     this.size = size
   }
 
@@ -94,7 +101,8 @@ export class WalWriter {
    * Appends one record. On failure the log is cut back to where it was, so a failed commit
    * leaves no partial record behind to be mistaken for data.
    */
-  append(body: Uint8Array, sync: boolean): void {
+  append(plain: Uint8Array, sync: boolean): void {
+    const body = this.cipher === null ? plain : this.cipher.seal(plain, null)
     const record = new Uint8Array(RECORD_HEADER + body.length)
     const view = new DataView(record.buffer)
     view.setUint32(0, body.length, true)

@@ -228,7 +228,8 @@ test('bad files: not a database, another format version, damaged blocks and WAL 
   const versioned = Buffer.from(good)
   for (const slot of [0, 4096]) {
     versioned.writeUInt32LE(99, slot + 8)
-    versioned.writeUInt32LE(crc32(versioned.subarray(slot, slot + 32)), slot + 32)
+    // the header checksum covers its first 84 bytes and follows them
+    versioned.writeUInt32LE(crc32(versioned.subarray(slot, slot + 84)), slot + 84)
   }
   writeFileSync(path, versioned)
   await rejects(Database.open(path), '0A000', /format version 99/)
