@@ -7,11 +7,11 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { TableFunctionArg } from '../../hooks/contracts.ts'
-import { MICROS_PER_DAY } from '../../types/datetime.ts'
+import { MICROS_PER_DAY, isFiniteDate } from '../../types/datetime.ts'
 import { compileFormat, strftime } from '../../types/datetime-format.ts'
-import { formatValue } from '../../types/format.ts'
+import { formatDate, formatDouble, formatTimestamp, formatValue } from '../../types/format.ts'
 import type { LogicalType } from '../../types/types.ts'
-import { type DataChunk, getValue } from '../../vector/vector.ts'
+import { type DataChunk, type Vector, getValue } from '../../vector/vector.ts'
 import { fileError, splitCompression } from '../source.ts'
 import { asBool, asString, badOption, optionError } from './options.ts'
 
@@ -106,24 +106,69 @@ export function writeCsv(path: string, columns: readonly { readonly name: string
       else writeSync(fd, s)
     }
     if (o.header) out(columns.map((c, i) => cell(c.name, o.forceQuote.has(i))).join(delimiter) + o.newLine)
-    for (const chunk of chunks) {
-      let text = ''
-      for (let r = 0; r < chunk.size; r++) {
-        for (let c = 0; c < columns.length; c++) {
-          if (c > 0) text += delimiter
-          const v = getValue(chunk.column(c), r)
-          if (v === null) { text += nullstr; continue }
-          const type = columns[c]!.type
-          let s: string
-          if (type.id === 'DATE' && dateFmt !== null && Number.isFinite(v as number)) s = strftime((v as number) * MICROS_PER_DAY, dateFmt)
-          else if (type.id === 'TIMESTAMP' && tsFmt !== null && Number.isFinite(v as number)) s = strftime(v as number, tsFmt)
-          else s = formatValue(type, v)
-          text += type.id === 'VARCHAR' || type.id === 'BLOB' || type.id === 'LIST' || type.id === 'STRUCT' || type.id === 'ARRAY' || o.forceQuote.has(c) || special.test(s)
-            ? cell(s, o.forceQuote.has(c)) : s
+    // column by column: one loop per type over the vector's own array
+    const cellsOf = (v: Vector, c: number, n: number): string[] => {
+      const type = columns[c]!.type
+      const force = o.forceQuote.has(c)
+      const out = new Array<string>(n)
+      const valid = v.validity
+      const plain = (text: string): string => force || special.test(text) ? cell(text, force) : text
+      switch (type.id) {
+        case 'VARCHAR': {
+          const d = v.data as string[]
+          for (let r = 0; r < n; r++) out[r] = valid !== null && valid[r] === 0 ? nullstr : cell(d[r]!, force)
+          return out
         }
-        text += o.newLine
+        case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': {
+          const d = v.data as Int32Array | BigInt64Array
+          for (let r = 0; r < n; r++) out[r] = valid !== null && valid[r] === 0 ? nullstr : plain(String(d[r]!))
+          return out
+        }
+        case 'DOUBLE': {
+          const d = v.data as Float64Array
+          for (let r = 0; r < n; r++) out[r] = valid !== null && valid[r] === 0 ? nullstr : plain(formatDouble(d[r]!))
+          return out
+        }
+        case 'DATE': {
+          const d = v.data as Int32Array
+          for (let r = 0; r < n; r++) {
+            if (valid !== null && valid[r] === 0) { out[r] = nullstr; continue }
+            const x = d[r]!
+            out[r] = plain(dateFmt !== null && isFiniteDate(x) ? strftime(x * MICROS_PER_DAY, dateFmt) : formatDate(x))
+          }
+          return out
+        }
+        case 'TIMESTAMP': {
+          const d = v.data as Float64Array
+          for (let r = 0; r < n; r++) {
+            if (valid !== null && valid[r] === 0) { out[r] = nullstr; continue }
+            const x = d[r]!
+            out[r] = plain(tsFmt !== null && Number.isFinite(x) ? strftime(x, tsFmt) : formatTimestamp(x))
+          }
+          return out
+        }
+        default: {
+          const nested = type.id === 'BLOB' || type.id === 'LIST' || type.id === 'STRUCT' || type.id === 'ARRAY'
+          for (let r = 0; r < n; r++) {
+            const x = getValue(v, r)
+            if (x === null) { out[r] = nullstr; continue }
+            const text = formatValue(type, x)
+            out[r] = nested ? cell(text, force) : plain(text)
+          }
+          return out
+        }
       }
-      rows += chunk.size
+    }
+    for (const chunk of chunks) {
+      const n = chunk.size
+      const cells = columns.map((_, c) => cellsOf(chunk.column(c), c, n))
+      let text = ''
+      for (let r = 0; r < n; r++) {
+        let line = cells.length === 0 ? '' : cells[0]![r]!
+        for (let c = 1; c < cells.length; c++) line += delimiter + cells[c]![r]!
+        text += line + o.newLine
+      }
+      rows += n
       out(text)
     }
     if (o.compression === 'gzip') writeSync(fd, gzipSync(Buffer.from(parts.join(''), 'utf8')))
