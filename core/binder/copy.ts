@@ -3,7 +3,7 @@
  * (so casts, defaults and constraints are INSERT's); COPY t | (query) TO 'file' is a query whose
  * rows the caller hands to `write`.
  */
-import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
+import { GrizzlyError, SqlState, closestMatch, didYouMean } from '../errors.ts'
 import { aliasOptions, compressesWholeFile, COPY_OPTIONS, resolveCopyFormat, writeCopy } from '../formats/copy.ts'
 import { expandPaths } from '../formats/source.ts'
 import type { TableFunctionArg } from '../hooks/contracts.ts'
@@ -49,7 +49,7 @@ function bindCopyFrom(b: Binder, stmt: CopyStatement, format: ReturnType<typeof 
   if (dup !== undefined) throw new GrizzlyError(SqlState.duplicateColumn, `column "${table.columns[dup]!.name}" specified more than once`, { position: stmt.pos })
   const read = format.read!.bind(format)
   const paths = expandPaths(path)
-  const fn = withPosition(stmt.path.pos, () => read(paths, passed, b.ctx.fnCtx))
+  const fn = withPosition(stmt.path.pos, () => withCopyHints(stmt, () => read(paths, passed, b.ctx.fnCtx)))
   const fileColumns = fn.columns
   // self-describing files (JSON, Avro, Parquet) match by name when every target column is there
   const byName = columns.map(c => fileColumns.findIndex(f => f.name.toLowerCase() === table.columns[c]!.name.toLowerCase()))
@@ -120,7 +120,7 @@ function bindCopyTo(b: Binder, stmt: CopyStatement, format: ReturnType<typeof re
     fileExtension: extArg === undefined ? null : stringOption(extArg, 'file_extension', optionPos(stmt, 'file_extension')).replace(/^\./, ''),
     writePartitionColumns: flag(options, 'write_partition_columns', stmt),
   } as const
-  return { kind: 'copy_to', plan: bound.plan, names: bound.names, write: chunks => writeCopy(write, chunks) }
+  return { kind: 'copy_to', plan: bound.plan, names: bound.names, write: chunks => withCopyHints(stmt, () => writeCopy(write, chunks)) }
 }
 
 function bindOptions(b: Binder, options: readonly CopyOption[]): Map<string, TableFunctionArg> {
@@ -179,6 +179,27 @@ function badCompression(c: string, position: number): GrizzlyError {
   return new GrizzlyError(SqlState.invalidParameterValue, `unknown compression "${c}"`, {
     position, hint: didYouMean(c, ['gzip', 'zstd', 'none', 'auto']) ?? 'use gzip, zstd, none or auto',
   })
+}
+
+/**
+ * A reader or writer refusing an option: point at it, and when it looks like a misspelt COPY
+ * option (FORMT, PARTITION_B) say so, since the format cannot know COPY's own options.
+ */
+function withCopyHints<T>(stmt: CopyStatement, f: () => T): T {
+  try { return f() } catch (e) {
+    if (!(e instanceof GrizzlyError)) throw e
+    const m = /option "([^"]+)"/i.exec(e.message)
+    if (m === null) throw e
+    const name = m[1]!.toLowerCase()
+    const given = stmt.options.find(o => o.name === name)
+    if (given === undefined) throw e
+    const near = closestMatch(name, COPY_OPTIONS)
+    throw new GrizzlyError(e.code, e.message, {
+      position: e.position ?? given.pos,
+      hint: near === undefined ? e.hint : `did you mean the COPY option ${near.toUpperCase()}?${e.hint === undefined ? '' : ` (${e.hint})`}`,
+      cause: e.cause,
+    })
+  }
 }
 
 function withPosition<T>(position: number, f: () => T): T {

@@ -170,3 +170,21 @@ test('partitioned COPY TO and a hive read back, for every format with a writer a
     assert.deepEqual(r.rows.map(row => row.map(v => typeof v === 'bigint' ? Number(v) : v)), [['north', 2, 4], ['south', 1, 2], [null, 1, 4]], f.name)
   }
 })
+
+test('legacy PostgreSQL spellings load CSV; misspelt COPY options get a did-you-mean and a position', async () => {
+  const db = await Database.open()
+  await db.query('CREATE TABLE t (a INTEGER, b VARCHAR)')
+  const csv = join(dir, 'legacy.csv')
+  writeFileSync(csv, 'a,b\n1,x\n2,y\n')
+  const txt = join(dir, 'legacy.txt')
+  writeFileSync(txt, '3|z\n4|NA\n')
+  if (db.hooks.format('csv') === undefined) return
+  await db.query(`COPY t FROM '${csv}' WITH (FORMAT csv, HEADER)`)
+  await db.query(`COPY t FROM '${csv}' DELIMITER ',' CSV HEADER`)
+  await db.query(`COPY t FROM '${txt}' (DELIMITER '|', NULL 'NA', HEADER false)`)
+  assert.deepEqual((await db.query('SELECT a, b FROM t ORDER BY a, b')).rows, [[1, 'x'], [1, 'x'], [2, 'y'], [2, 'y'], [3, 'z'], [4, null]])
+  const e = await fails(db, `COPY t TO '${join(dir, 'o.csv')}' (FORMT csv)`, '42601', /COPY option FORMAT/)
+  assert.equal(e.position, `COPY t TO '${join(dir, 'o.csv')}' (`.length)
+  await fails(db, `COPY t TO '${join(dir, 'o.csv')}' (FORMAT csv, PARTITION_B (a))`, '42601', /PARTITION_BY/)
+  await fails(db, `COPY t FROM '${csv}' (FORMAT json)`, '22P04')
+})
