@@ -2,7 +2,9 @@
  * Window calls (f(…) OVER (…)): window functions from hooks.window and aggregates over frames.
  * Each becomes a column of one Window node placed after aggregation and HAVING.
  */
-import { GrizzlyError, SqlState, assertNever } from '../errors.ts'
+import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
+import type { BoundWindow } from '../hooks/contracts.ts'
+import { frameValue } from '../functions/window.ts'
 import type { Expr, FrameBound, FunctionCall, NamedWindow, OrderItem, WindowFrame, WindowSpec } from '../parser/ast.ts'
 import type { BoundExpr, BoundFrame, BoundFrameBound, BoundWindowCall, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
@@ -87,9 +89,20 @@ export class WindowCollector {
           { position: call.pos, hint: 'check the number and types of the arguments' })
       }
       const returns = normalizeLiteralType(bound.returns)
+      let castArgs = args.map((a, i) => castTo(a, bound.argTypes[i] ?? a.type))
+      let window: BoundWindow = { ...bound, name: def.name, returns }
+      if (call.orderBy.length > 0) {
+        // first_value(x ORDER BY k) OVER w: the frame's rows taken in the call's own order
+        const which = ({ first_value: 'first', last_value: 'last', nth_value: 'nth' } as const)[def.name as 'first_value']
+        if (which === undefined) throw notSupported(`ORDER BY inside ${name}(…) OVER`, call.pos, 'order the window instead: OVER (ORDER BY …)')
+        const keys = call.orderBy.map(o => ({ expr: binder.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls) }))
+        const order = keys.map((k, i) => ({ arg: castArgs.length + i, descending: k.descending, nullsFirst: k.nullsFirst }))
+        castArgs = [...castArgs, ...keys.map(k => k.expr)]
+        window = { ...window, argTypes: castArgs.map(a => a.type), evaluate: frameValue(which, returns, order) }
+      }
       windowCall = {
-        fn: { kind: 'window', window: { ...bound, name: def.name, returns } },
-        args: args.map((a, i) => castTo(a, bound.argTypes[i] ?? a.type)),
+        fn: { kind: 'window', window },
+        args: castArgs,
         partitionBy, orderBy, frame, ignoreNulls: call.ignoreNulls, type: returns,
       }
     } else if (hooks.aggregate(fnName) !== undefined) {

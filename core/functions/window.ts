@@ -8,6 +8,7 @@ import type { BoundWindow, WindowPartition } from '../hooks/contracts.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { BIGINT, DOUBLE, type LogicalType, type Value } from '../types/types.ts'
 import { Vector, VectorBuilder, getValue } from '../vector/vector.ts'
+import { compareValues } from './compare.ts'
 import { unifiedType } from './conditional.ts'
 
 type Bound = Omit<BoundWindow, 'name'>
@@ -102,8 +103,34 @@ function bindShift(direction: -1 | 1) {
   }
 }
 
-/** first_value / last_value / nth_value over each row's frame. */
-function frameValue(which: 'first' | 'last' | 'nth', type: LogicalType) {
+/** One sort key of `first_value(x ORDER BY k DESC)`: its argument index and direction. */
+export interface ArgumentOrder { readonly arg: number; readonly descending: boolean; readonly nullsFirst: boolean }
+
+/** Frame rows of row i in the order of the call's own ORDER BY (stable: ties keep frame order). */
+function orderedFrame(p: WindowPartition, start: number, end: number, order: readonly ArgumentOrder[]): number[] {
+  const rows: number[] = []
+  for (let j = start; j < end; j++) rows.push(j)
+  rows.sort((x, y) => {
+    for (const o of order) {
+      const v = p.args[o.arg]!
+      const a = getValue(v, x), b = getValue(v, y)
+      if (a === null || b === null) {
+        if (a === b) continue
+        return (a === null) === o.nullsFirst ? -1 : 1
+      }
+      const c = compareValues(a, b, v.type)
+      if (c !== 0) return o.descending ? -c : c
+    }
+    return x - y
+  })
+  return rows
+}
+
+/**
+ * first_value / last_value / nth_value over each row's frame; with `order`, the frame's rows
+ * are taken in that order (DuckDB's first_value(x ORDER BY k) OVER …) instead of the window's.
+ */
+export function frameValue(which: 'first' | 'last' | 'nth', type: LogicalType, order: readonly ArgumentOrder[] = []) {
   return (p: WindowPartition): Vector => {
     const b = new VectorBuilder(type, p.count)
     const values = p.args[0]!
@@ -124,7 +151,10 @@ function frameValue(which: 'first' | 'last' | 'nth', type: LogicalType) {
       const hs = p.excludeStart?.[i] ?? 0, he = p.excludeEnd?.[i] ?? 0
       const skip = (j: number): boolean => (j >= hs && j < he && !(j === i && p.excludeKeepsCurrent === true)) ||
         (p.ignoreNulls && !values.isValid(j))
-      if (which === 'last') {
+      if (order.length > 0) {
+        const rows = orderedFrame(p, start, end, order).filter(j => !skip(j))
+        picked = (which === 'last' ? rows[rows.length - 1] : rows[n - 1]) ?? -1
+      } else if (which === 'last') {
         for (let j = end - 1; j >= start; j--) if (!skip(j)) { picked = j; break }
       } else {
         let seen = 0
