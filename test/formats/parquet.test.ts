@@ -174,9 +174,22 @@ describe('bad Parquet input is a GrizzlyError naming the file', () => {
   test('missing file is 58P01', async () => {
     await assert.rejects(f.db.query(`SELECT * FROM '${f.path('nope.parquet')}'`), (e: unknown) => e instanceof GrizzlyError && e.code === '58P01')
   })
-  test('unknown option is 22023', () => {
-    assert.throws(() => readParquetFiles([f.path('all-snappy.parquet')], new Map([['colums', { type: { id: 'VARCHAR' }, value: 'x' }]]), fnCtx),
+  test('unknown option is 42601 with a did-you-mean, a bad value 22023', () => {
+    assert.throws(() => readParquetFiles([f.path('all-snappy.parquet')], new Map([['binary_as_strin', { type: { id: 'BOOLEAN' }, value: true }]]), fnCtx),
+      (e: unknown) => e instanceof GrizzlyError && e.code === '42601' && e.hint === 'did you mean "binary_as_string"?')
+    assert.throws(() => readParquetFiles([f.path('all-snappy.parquet')], new Map([['binary_as_string', { type: { id: 'VARCHAR' }, value: 'yes' }]]), fnCtx),
       (e: unknown) => e instanceof GrizzlyError && e.code === '22023')
+  })
+
+  test('binary_as_string reads BINARY columns as VARCHAR', async () => {
+    const p = f.path('binary.parquet')
+    await f.duck.run(`COPY (SELECT ('name ' || i)::BLOB AS b, i FROM range(3) t(i)) TO '${p}' (FORMAT parquet)`)
+    const fn = readParquetFiles([p], new Map([['binary_as_string', { type: { id: 'BOOLEAN' }, value: true }]]), fnCtx)
+    assert.deepEqual(fn.columns.map(c => c.type.id), ['VARCHAR', 'BIGINT'])
+    const values: unknown[] = []
+    for (const c of fn.scan([0], fnCtx)) for (let i = 0; i < c.size; i++) values.push(getValue(c.column(0), i))
+    assert.deepEqual(values, ['name 0', 'name 1', 'name 2'])
+    assert.deepEqual(readParquetFiles([p], new Map(), fnCtx).columns.map(c => c.type.id), ['BLOB', 'BIGINT'])
   })
 
   test('seeded mutation fuzz: every mutated file reads or fails with a GrizzlyError naming it', async () => {

@@ -211,6 +211,7 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
     case arrow.Type.Utf8:
       return new Vector(type, n, strings(data, start, end), valid())
     case arrow.Type.Binary: {
+      if (type.id === 'VARCHAR') return new Vector(type, n, strings(data, start, end), valid())
       const offsets = data.valueOffsets as Int32Array
       const bytes = data.values as Uint8Array
       check(offsets.length >= from + n + 1 && offsets[from]! >= 0 && offsets[from + n]! <= bytes.length, 'binary offsets outside the data')

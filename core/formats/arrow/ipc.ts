@@ -61,7 +61,7 @@ const READ_OPTIONS = new Set(['filename', 'hive_partitioning', 'union_by_name', 
 export function readArrowFiles(paths: readonly string[], options: ReadonlyMap<string, TableFunctionArg>, _ctx: FunctionContext): BoundTableFunction {
   for (const name of options.keys()) {
     if (!READ_OPTIONS.has(name.toLowerCase())) {
-      throw new GrizzlyError(SqlState.invalidParameterValue, `unknown Arrow option "${name}"`, { hint: 'Arrow IPC reads take no options of their own' })
+      throw new GrizzlyError(SqlState.syntaxError, `unknown Arrow option "${name}"`, { hint: didYouMean(name, [...READ_OPTIONS]) ?? 'Arrow IPC reads take no options of their own' })
     }
   }
   const files = paths.map(p => ({ path: p, columns: open(p).columns }))

@@ -7,9 +7,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import * as arrow from 'apache-arrow'
 import { readParquet } from 'parquet-wasm'
-import { GrizzlyError, SqlState } from '../../errors.ts'
+import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { BoundTableFunction, FunctionContext, TableFunctionArg, TableFunctionFilter } from '../../hooks/contracts.ts'
-import { type LogicalType, typeEquals } from '../../types/types.ts'
+import { type LogicalType, VARCHAR, typeEquals } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, type Vector, nullVector } from '../../vector/vector.ts'
 import { fileError, readInput, sniffCompression } from '../source.ts'
 import { arrowRangeToVector, fileColumnType } from '../arrow/convert.ts'
@@ -71,14 +71,18 @@ function withSource<T>(path: string, f: (src: ByteSource) => T): T {
 
 interface OpenFile { readonly footer: Footer; readonly columns: FileColumns; readonly size: number }
 
-function open(path: string): OpenFile {
+/** binaryAsString: BINARY columns without a STRING annotation read as VARCHAR (files from older writers) */
+function open(path: string, binaryAsString: boolean): OpenFile {
   return withSource(path, src => {
     const footer = readFooter(path, src)
     const schema = decode(path, assembleFile(src, footer, footer.columns.map((_, i) => i), [])).schema
   if (schema.fields.length !== footer.columns.length) {
     throw new GrizzlyError(SqlState.badFileFormat, `"${path}" has a schema the Parquet decoder reads differently`, { hint: 'rewrite the file with a current Parquet writer' })
   }
-    const columns = schema.fields.map(f => ({ name: f.name, type: fileColumnType(f.type, f.name, path) }))
+    const columns = schema.fields.map(f => {
+      const type = fileColumnType(f.type, f.name, path)
+      return { name: f.name, type: binaryAsString && type.id === 'BLOB' ? VARCHAR : type }
+    })
     return { footer, columns, size: src.size }
   })
 }
@@ -88,13 +92,18 @@ const READ_OPTIONS = new Set(['binary_as_string', 'filename', 'hive_partitioning
 export function readParquetFiles(paths: readonly string[], options: ReadonlyMap<string, TableFunctionArg>, _ctx: FunctionContext): BoundTableFunction {
   for (const name of options.keys()) {
     if (!READ_OPTIONS.has(name.toLowerCase())) {
-      throw new GrizzlyError(SqlState.invalidParameterValue, `unknown Parquet option "${name}"`, { hint: `Parquet reads take no options besides ${[...READ_OPTIONS].join(', ')}` })
+      throw new GrizzlyError(SqlState.syntaxError, `unknown Parquet option "${name}"`, { hint: didYouMean(name, [...READ_OPTIONS]) ?? `Parquet reads take ${[...READ_OPTIONS].join(', ')}` })
     }
   }
+  const binaryArg = options.get('binary_as_string')
+  if (binaryArg !== undefined && typeof binaryArg.value !== 'boolean') {
+    throw new GrizzlyError(SqlState.invalidParameterValue, 'binary_as_string takes true or false', { hint: 'e.g. read_parquet(\'x.parquet\', binary_as_string = true)' })
+  }
+  const binaryAsString = binaryArg?.value === true
   let estimatedRows = 0
-  const files = paths.map(p => { const f = open(p); estimatedRows += f.footer.numRows; return { path: p, columns: f.columns } })
+  const files = paths.map(p => { const f = open(p, binaryAsString); estimatedRows += f.footer.numRows; return { path: p, columns: f.columns } })
   const columns = mergeColumns(files)
-  return new ParquetScan(paths, columns, files.map(f => f.columns), estimatedRows)
+  return new ParquetScan(paths, columns, files.map(f => f.columns), estimatedRows, binaryAsString)
 }
 
 class ParquetScan implements BoundTableFunction {
@@ -104,7 +113,10 @@ class ParquetScan implements BoundTableFunction {
   private readonly paths: readonly string[]
   private readonly planned: readonly FileColumns[]
 
-  constructor(paths: readonly string[], columns: readonly { name: string; type: LogicalType }[], planned: readonly FileColumns[], estimatedRows: number) {
+  private readonly binaryAsString: boolean
+
+  constructor(paths: readonly string[], columns: readonly { name: string; type: LogicalType }[], planned: readonly FileColumns[], estimatedRows: number, binaryAsString: boolean) {
+    this.binaryAsString = binaryAsString
     this.paths = paths
     this.columns = columns
     this.planned = planned
@@ -126,7 +138,7 @@ class ParquetScan implements BoundTableFunction {
 
   private *scanFile(f: number, wanted: readonly number[], filters: readonly TableFunctionFilter[]): Iterable<DataChunk> {
     const path = this.paths[f]!
-    const file = open(path)
+    const file = open(path, this.binaryAsString)
     const planned = this.planned[f]!
     if (file.columns.length !== planned.length || file.columns.some((c, i) => c.name !== planned[i]!.name || !typeEquals(c.type, planned[i]!.type))) {
       throw new GrizzlyError(SqlState.dataCorrupted, `"${path}" changed after the query was planned`, { hint: 'run the query again' })
