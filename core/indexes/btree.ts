@@ -3,7 +3,9 @@
  * are distinct entries and a delete removes exactly one row's entry. Keys are opaque to the tree:
  * one Value for a single-column key, a Value[] for a composite key, ordered by the comparator
  * given at construction. Leaves are linked for range scans. Deletes never merge nodes (an empty
- * leaf stays until the next rebuild); separators stay valid bounds, which is all a search needs.
+ * leaf stays; separators stay valid bounds, which is all a search needs); once more entries
+ * have been deleted than remain, the tree is rebuilt compactly, so searches never walk long
+ * runs of empty leaves and the rebuild costs O(1) per delete.
  */
 
 export type KeyComparator = (a: unknown, b: unknown) => number
@@ -30,9 +32,13 @@ export interface Cursor { leaf: Leaf | null; index: number }
 
 export const DEFAULT_NODE_SIZE = 64
 
+/** deletes below this never trigger a rebuild (small trees are cheap to walk anyway) */
+const COMPACT_AFTER = 256
+
 export class BPlusTree {
   private root: TreeNode = emptyLeaf()
   private count = 0
+  private deletesSinceLoad = 0
 
   constructor(readonly compare: KeyComparator, readonly nodeSize = DEFAULT_NODE_SIZE) {
     if (!(nodeSize >= 4)) throw new RangeError(`B+tree node size ${nodeSize} is below 4`)
@@ -92,7 +98,11 @@ export class BPlusTree {
     if (at >= node.keys.length || this.compareEntry(node.keys[at], node.rows[at]!, key, row) !== 0) return false
     node.keys.splice(at, 1)
     node.rows.splice(at, 1)
-    if (--this.count === 0) this.root = emptyLeaf()
+    this.count--
+    if (++this.deletesSinceLoad > COMPACT_AFTER && this.deletesSinceLoad > this.count) {
+      const { keys, rows } = this.entries()
+      this.load(keys, rows)
+    }
     return true
   }
 
@@ -151,6 +161,7 @@ export class BPlusTree {
   load(keys: readonly unknown[], rows: readonly number[]): void {
     const n = keys.length
     this.count = n
+    this.deletesSinceLoad = 0
     if (n === 0) { this.root = emptyLeaf(); return }
     // full leaves: bulk-built indexes are mostly read; inserts split as needed
     const size = this.nodeSize

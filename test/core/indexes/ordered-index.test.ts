@@ -59,6 +59,26 @@ test('B+tree: seeded inserts and deletes match a sorted-array oracle, ranges inc
   }
 })
 
+test('B+tree: a tree emptied by deletes is rebuilt compactly and keeps working', () => {
+  const cmp = keyComparator([INT])
+  const tree = new BPlusTree(cmp, 4)
+  for (let i = 0; i < 20000; i++) tree.insert(i, i)
+  // delete from the front like a queue: without compaction seeks would walk thousands of empty leaves
+  for (let i = 0; i < 19990; i++) assert.equal(tree.delete(i, i), true)
+  assert.equal(tree.size, 10)
+  assert.deepEqual(tree.entries().keys, Array.from({ length: 10 }, (_, i) => 19990 + i))
+  const cursor = tree.seek(k => (k as number) >= 0)
+  assert.equal(cursor.leaf?.keys[cursor.index], 19990)
+  for (let i = 0; i < 100; i++) tree.insert(i, i)
+  assert.equal(tree.size, 110)
+  assert.equal(tree.delete(5, 5), true)
+  assert.equal(tree.delete(5, 5), false)
+  for (let i = 0; i < 110; i++) tree.delete(i < 100 ? i : 19890 + i, i < 100 ? i : 19890 + i)
+  assert.equal(tree.size, 0)
+  assert.deepEqual(tree.entries().keys, [])
+  assert.equal(tree.insert(1, 1), true)
+})
+
 test('B+tree: bulk load then inserts keep the order', () => {
   const cmp = keyComparator([INT])
   const tree = new BPlusTree(cmp, 8)
