@@ -80,10 +80,13 @@ export class OrderedIndex implements IndexInstance {
     const n = rowIds.length
     const keyList: unknown[] = new Array(n)
     for (let i = 0; i < n; i++) keyList[i] = this.keyOf(keys, i)
-    const order = new Int32Array(n)
-    for (let i = 0; i < n; i++) order[i] = i
     const cmp = this.tree.compare
-    order.sort((a, b) => cmp(keyList[a], keyList[b]) || rowIds[a]! - rowIds[b]!)
+    let order = this.arity === 1 ? integerOrder(keyList, rowIds) : null
+    if (order === null) {
+      order = new Int32Array(n)
+      for (let i = 0; i < n; i++) order[i] = i
+      order.sort((a, b) => cmp(keyList[a], keyList[b]) || rowIds[a]! - rowIds[b]!)
+    }
     const sortedKeys: unknown[] = new Array(n), sortedRows: number[] = new Array(n)
     let m = 0
     for (let k = 0; k < n; k++) {
@@ -178,6 +181,32 @@ export class OrderedIndex implements IndexInstance {
     return found
   }
 
+}
+
+/**
+ * The sort order of integer keys (as doubles) with ascending row ids, by a native sort of
+ * key · 2^bits + position (exact below 2^53): several times faster than a comparator sort.
+ * null when the keys are not all such integers.
+ */
+function integerOrder(keys: readonly unknown[], rowIds: Float64Array): Int32Array | null {
+  const n = keys.length
+  const bits = Math.max(1, Math.ceil(Math.log2(n + 1)))
+  const limit = 2 ** (52 - bits)
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]
+    if (typeof k !== 'number' || !Number.isInteger(k) || k >= limit || k <= -limit) return null
+    if (i > 0 && rowIds[i]! <= rowIds[i - 1]!) return null
+  }
+  const scale = 2 ** bits
+  const packed = new Float64Array(n)
+  for (let i = 0; i < n; i++) packed[i] = (keys[i] as number) * scale + i
+  packed.sort()
+  const order = new Int32Array(n)
+  for (let j = 0; j < n; j++) {
+    const c = packed[j]!
+    order[j] = c - Math.floor(c / scale) * scale
+  }
+  return order
 }
 
 export const orderedIndexType: IndexTypeDef = {

@@ -137,6 +137,12 @@ export function probeValue(v: Value, column: LogicalType): Value {
 
 const INTEGER_WIDTH: Readonly<Record<string, number>> = { TINYINT: 1, SMALLINT: 2, INTEGER: 4, BIGINT: 8 }
 
+/** an integer type converted to an integer type at least as wide (never fails, keeps the order) */
+export function widensInteger(from: LogicalType, to: LogicalType): boolean {
+  const a = INTEGER_WIDTH[from.id], b = INTEGER_WIDTH[to.id]
+  return a !== undefined && b !== undefined && a <= b
+}
+
 /**
  * The value of a probe expression: constants and parameters directly, widening integer casts
  * looked through (probeValue converts), anything else through `evaluate` (compiles code).
@@ -144,7 +150,7 @@ const INTEGER_WIDTH: Readonly<Record<string, number>> = { TINYINT: 1, SMALLINT: 
 export function probeExpressionValue(e: BoundExpr, params: readonly Value[], evaluate: (e: BoundExpr) => Value): Value {
   if (e.kind === 'const') return e.value
   if (e.kind === 'param') return params[e.index - 1] ?? null
-  if (e.kind === 'cast' && !e.try && (INTEGER_WIDTH[e.expr.type.id] ?? 9) <= (INTEGER_WIDTH[e.type.id] ?? 0)) {
+  if (e.kind === 'cast' && !e.try && widensInteger(e.expr.type, e.type)) {
     return probeExpressionValue(e.expr, params, evaluate)
   }
   return evaluate(e)

@@ -56,6 +56,8 @@ export interface IndexAccess {
   readonly equal: readonly BoundExpr[]
   readonly lower: IndexBound | null
   readonly upper: IndexBound | null
+  /** the key column after `equal` is one of these (an IN list); no bounds then */
+  readonly anyOf?: readonly BoundExpr[]
   /** the optimizer's count of matching entries when it chose the index */
   readonly estimate: number
 }

@@ -5,11 +5,11 @@
  * different version (another writer's uncommitted changes, commits after its snapshot) or the
  * index was dropped since planning, the operator scans the table instead — the same answer.
  */
-import type { IndexRange } from '../../hooks/contracts.ts'
 import type { BoundExpr } from '../../plan/expr.ts'
-import type { IndexAccess, IndexBound, ScanNode } from '../../plan/logical.ts'
-import type { LogicalType, Value } from '../../types/types.ts'
-import { probeExpressionValue, probeValue } from '../../indexes/table-indexes.ts'
+import type { IndexAccess, ScanNode } from '../../plan/logical.ts'
+import type { Value } from '../../types/types.ts'
+import { probeExpressionValue } from '../../indexes/table-indexes.ts'
+import { indexRanges, searchAll } from '../../indexes/access.ts'
 import { CHUNK_SIZE, type DataChunk } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
 import { compileFilter, type Frame, layoutOf, Operator, selectRows } from '../operator.ts'
@@ -48,8 +48,9 @@ export class IndexScanOperator extends Operator {
         this.fallback = new ScanOperator(this.node, this.frame)
         return this.fallback.next()
       }
-      const range = this.range()
-      this.rowIds = range === null ? new Float64Array(0) : this.access.index.instance.search(range)
+      const keyTypes = this.access.index.columns.map(c => this.node.table.columns[c]!.type)
+      const instance = this.access.index.instance
+      this.rowIds = searchAll(range => instance.search(range), indexRanges(this.access, keyTypes, e => this.evaluate(e)))
     }
     const provider = this.node.table.provider
     const ids = this.rowIds
@@ -64,20 +65,6 @@ export class IndexScanOperator extends Operator {
       if (count > 0) return selectRows(chunk, sel, count)
     }
     return null
-  }
-
-  /** the key values for this run (parameters are known now); null when one is NULL: nothing matches */
-  private range(): IndexRange | null {
-    const columns = this.node.table.columns, key = this.access.index.columns
-    const typeOf = (k: number): LogicalType => columns[key[k]!]!.type
-    const value = (e: BoundExpr, k: number): Value => probeValue(this.evaluate(e), typeOf(k))
-    const equal = this.access.equal.map((e, k) => value(e, k))
-    if (equal.some(v => v === null)) return null
-    const m = equal.length
-    const bound = (b: IndexBound | null) => b === null ? null : { value: value(b.expr, m), inclusive: b.inclusive }
-    const lower = bound(this.access.lower), upper = bound(this.access.upper)
-    if (lower?.value === null || upper?.value === null) return null
-    return { equal, lower, upper }
   }
 
   private evaluate(e: BoundExpr): Value {

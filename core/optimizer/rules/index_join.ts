@@ -10,6 +10,7 @@ import type { TableIndex } from '../../catalog/catalog.ts'
 import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
 import type { IndexJoinAccess, JoinNode, LogicalPlan, ScanNode } from '../../plan/logical.ts'
 import { isInteger, typeEquals, type LogicalType } from '../../types/types.ts'
+import { widensInteger } from '../../indexes/table-indexes.ts'
 import { estimateRows } from '../cardinality.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
 import { idsOf, mapNodeExpressions, mapSubqueryPlans, refsOf, splitConjuncts, transformUp } from '../plan-util.ts'
@@ -92,7 +93,7 @@ function hasSubquery(e: BoundExpr): boolean {
 }
 
 function keyColumn(e: BoundExpr, columnOf: ReadonlyMap<ColumnId, number>, scan: ScanNode): { column: number; type: LogicalType } | null {
-  if (e.kind === 'cast' && !e.try && e.expr.kind === 'colref' && isInteger(e.type) && isInteger(e.expr.type)) return keyColumn(e.expr, columnOf, scan)
+  if (e.kind === 'cast' && !e.try && e.expr.kind === 'colref' && widensInteger(e.expr.type, e.type)) return keyColumn(e.expr, columnOf, scan)
   if (e.kind !== 'colref') return null
   const column = columnOf.get(e.id)
   if (column === undefined) return null

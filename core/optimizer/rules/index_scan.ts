@@ -12,8 +12,9 @@ import type { IndexRange } from '../../hooks/contracts.ts'
 import { evaluateConstant, type ExprEnv } from '../../expression/index.ts'
 import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
 import type { IndexAccess, IndexBound, LogicalPlan, ScanNode } from '../../plan/logical.ts'
-import { isInteger, typeEquals, type LogicalType, type Value } from '../../types/types.ts'
-import { probeExpressionValue, probeValue } from '../../indexes/table-indexes.ts'
+import { isInteger, typeEquals, type LogicalType } from '../../types/types.ts'
+import { probeExpressionValue, widensInteger } from '../../indexes/table-indexes.ts'
+import { indexRanges } from '../../indexes/access.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
 import { mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
 
@@ -47,8 +48,13 @@ function rewriteNode(node: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
 
 type Op = '=' | '<' | '<=' | '>' | '>='
 
-/** `column op value` with the column as a table column index */
-interface KeyCondition { readonly column: number; readonly op: Op; readonly value: BoundExpr }
+/** `column op value` or `column IN (values)` with the column as a table column index */
+type KeyCondition =
+  | { readonly column: number; readonly op: Op; readonly value: BoundExpr }
+  | { readonly column: number; readonly op: 'in'; readonly values: readonly BoundExpr[] }
+
+/** longer IN lists are left to the scan */
+const MAX_IN_LIST = 1000
 
 const FLIP: Readonly<Record<Op, Op>> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' }
 
@@ -65,10 +71,14 @@ function chooseIndex(scan: ScanNode, conjuncts: readonly BoundExpr[], ctx: Optim
   for (const index of indexes) {
     const access = accessFor(index, conditions)
     if (access === null) continue
-    const range = evaluateRange(access, index, scan, ctx.env)
-    // a value that cannot be computed now (or NULL) leaves the choice to a plain scan
-    if (range === null) continue
-    const estimate = index.instance.count(range, limit + 1)
+    const ranges = evaluateRanges(access, index, scan, ctx.env)
+    // a value that cannot be computed now leaves the choice to a plain scan
+    if (ranges === null) continue
+    let estimate = 0
+    for (const range of ranges) {
+      estimate += index.instance.count(range, limit + 1 - estimate)
+      if (estimate > limit) break
+    }
     if (estimate > limit) continue
     if (best === null || estimate < best.estimate || (estimate === best.estimate && index.unique && !best.index.unique)) {
       best = { ...access, estimate }
@@ -83,15 +93,20 @@ function accessFor(index: TableIndex, conditions: readonly KeyCondition[]): Omit
   const equal: BoundExpr[] = []
   for (const column of index.columns) {
     const eq = conditions.find(c => c.column === column && c.op === '=')
-    if (eq === undefined) break
+    if (eq === undefined || eq.op !== '=') break
     equal.push(eq.value)
   }
   if (equal.length === index.columns.length) return caps.equality ? { index, equal, lower: null, upper: null } : null
-  if (!caps.range) return null
   const next = index.columns[equal.length]!
+  const list = conditions.find(c => c.column === next && c.op === 'in')
+  // an IN list on the last key column is whole-key equality; on an earlier one it needs prefix search
+  if (list !== undefined && list.op === 'in' && caps.equality && (caps.range || equal.length + 1 === index.columns.length)) {
+    return { index, equal, lower: null, upper: null, anyOf: list.values }
+  }
+  if (!caps.range) return null
   let lower: IndexBound | null = null, upper: IndexBound | null = null
   for (const c of conditions) {
-    if (c.column !== next) continue
+    if (c.column !== next || c.op === 'in' || c.op === '=') continue
     if ((c.op === '>' || c.op === '>=') && lower === null) lower = { expr: c.value, inclusive: c.op === '>=' }
     if ((c.op === '<' || c.op === '<=') && upper === null) upper = { expr: c.value, inclusive: c.op === '<=' }
   }
@@ -100,6 +115,11 @@ function accessFor(index: TableIndex, conditions: readonly KeyCondition[]): Omit
 }
 
 function keyConditions(e: BoundExpr, columnOf: ReadonlyMap<ColumnId, number>, scan: ScanNode): KeyCondition[] {
+  if (e.kind === 'in_list' && !e.not && e.list.length <= MAX_IN_LIST) {
+    const key = keyColumn(e.arg, columnOf, scan)
+    if (key === null || !e.list.every(v => isRuntimeConstant(v) && valueFits(v.type, key.type))) return []
+    return [{ column: key.column, op: 'in', values: e.list }]
+  }
   if (e.kind !== 'compare') return []
   const op = e.op
   if (op !== '=' && op !== '<' && op !== '<=' && op !== '>' && op !== '>=') return []
@@ -115,7 +135,7 @@ function keyConditions(e: BoundExpr, columnOf: ReadonlyMap<ColumnId, number>, sc
 
 /** a column of the scanned table, possibly widened from one integer type to another for the comparison */
 function keyColumn(e: BoundExpr, columnOf: ReadonlyMap<ColumnId, number>, scan: ScanNode): { column: number; type: LogicalType } | null {
-  if (e.kind === 'cast' && !e.try && e.expr.kind === 'colref' && isInteger(e.type) && isInteger(e.expr.type)) return keyColumn(e.expr, columnOf, scan)
+  if (e.kind === 'cast' && !e.try && e.expr.kind === 'colref' && widensInteger(e.expr.type, e.type)) return keyColumn(e.expr, columnOf, scan)
   if (e.kind !== 'colref') return null
   const column = columnOf.get(e.id)
   if (column === undefined) return null
@@ -137,18 +157,11 @@ export function isRuntimeConstant(e: BoundExpr): boolean {
   }
 }
 
-/** the index range with the values computed now; null when one cannot be (or is NULL) */
-function evaluateRange(access: Omit<IndexAccess, 'estimate'>, index: TableIndex, scan: ScanNode, env: ExprEnv): IndexRange | null {
+/** the index ranges with the values computed now; null when one cannot be computed */
+function evaluateRanges(access: Omit<IndexAccess, 'estimate'>, index: TableIndex, scan: ScanNode, env: ExprEnv): IndexRange[] | null {
   try {
-    const typeOf = (k: number): LogicalType => scan.table.columns[index.columns[k]!]!.type
-    const value = (e: BoundExpr): Value => probeExpressionValue(e, env.params, x => evaluateConstant(x, env))
-    const equal = access.equal.map((e, k) => probeValue(value(e), typeOf(k)))
-    if (equal.some(v => v === null)) return null
-    const m = access.equal.length
-    const bound = (b: IndexBound | null) => b === null ? null : { value: probeValue(value(b.expr), typeOf(m)), inclusive: b.inclusive }
-    const lower = bound(access.lower), upper = bound(access.upper)
-    if (lower?.value === null || upper?.value === null) return null
-    return { equal, lower, upper }
+    const keyTypes = index.columns.map(c => scan.table.columns[c]!.type)
+    return indexRanges(access, keyTypes, e => probeExpressionValue(e, env.params, x => evaluateConstant(x, env)))
   } catch {
     return null
   }

@@ -50,8 +50,10 @@ test('queries give the same rows with and without index_scan over seeded NULL-he
   const condition = (): string => {
     const col = pick(Object.keys(literal))
     const v = literal[col]!
-    switch (pick(['=', '=', '<', '<=', '>', '>=', 'between', 'null'])) {
+    switch (pick(['=', '=', '<', '<=', '>', '>=', 'between', 'null', 'in', 'or'])) {
       case 'between': return `${col} BETWEEN ${v()} AND ${v()}`
+      case 'in': return `${col} IN (${Array.from({ length: 1 + Math.floor(random() * 4) }, () => random() < 0.1 ? 'NULL' : v()).join(', ')})`
+      case 'or': return `(${col} = ${v()} OR ${col} = ${v()})`
       case 'null': return `${col} IS ${pick(['', 'NOT '])}NULL`
       case '=': return random() < 0.5 ? `${col} = ${v()}` : `${v()} = ${col}`
       default: return `${col} ${pick(['<', '<=', '>', '>='])} ${v()}`
