@@ -173,16 +173,20 @@ export class Arena {
    */
   private encodeStrings(data: readonly string[], validity: Uint8Array | null, count: number, offsetsAt: number, bytesAt: number): number {
     const offsets = new Int32Array(this.buffer, offsetsAt, count + 1)
-    const rows = new Array<string>(count)
     let chars = 0
     offsets[0] = 0
+    // the common case joins the vector's own array: no copy of the batch
+    let direct = validity === null && data.length === count
     for (let i = 0; i < count; i++) {
       const v = data[i]
-      const s = typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
-      rows[i] = s
-      chars += s.length
+      if (typeof v === 'string' && (validity === null || validity[i] === 1)) chars += v.length
+      else direct = false
       offsets[i + 1] = chars
     }
+    const rows = direct ? data : Array.from({ length: count }, (_, i) => {
+      const v = data[i]
+      return typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
+    })
     const text = this.text
     const written = text.write(rows.join(''), bytesAt, 'utf8')
     if (written === chars) return bytesAt + written
