@@ -112,8 +112,9 @@ export class SandboxExtensionHost implements ExtensionHost {
     })
     let hooks: string[] = []
     try {
-      const functions = registerSandboxedFunctions(this.hooks, sandbox)
-      hooks = functions.map(n => `${sandbox.aggregates.some(a => a.name === n) && !sandbox.scalars.some(s => s.name === n) ? 'aggregate' : 'scalar'}:${n}`)
+      registerSandboxedFunctions(this.hooks, sandbox)
+      const scalars = new Set(sandbox.scalars.filter(f => !f.name.startsWith('__format_')).map(f => f.name))
+      hooks = [...[...scalars].map(n => `scalar:${n}`), ...[...new Set(sandbox.aggregates.map(a => a.name))].map(n => `aggregate:${n}`)]
       for (const f of registerSandboxedFormats(this.hooks, sandbox, prepared.manifest, prepared.capabilities)) hooks.push(`format:${f}`)
     } catch (e) {
       this.hooks.unregisterExtension(prepared.name)
