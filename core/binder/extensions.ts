@@ -31,6 +31,11 @@ function rows(b: Binder, names: readonly string[], types: readonly LogicalType[]
   return { kind: 'query', plan: { kind: 'values', rows: bound, output }, names }
 }
 
+/** Functions are part of the schema: a read-only database refuses to change them, as DuckDB does. */
+function checkWritable(b: Binder, position: number): void {
+  if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot create or drop functions in a read-only database', { position })
+}
+
 /** Positions the host's errors at the statement when they carry none. */
 function at<T>(position: number, work: () => T): T {
   try {
@@ -71,6 +76,7 @@ export function bindExtensionStatement(b: Binder, stmt: ExtensionStatement): Bou
         perms.map(p => [p.kind, p.name, p.requested, p.granted, p.allowed]))
     }
     case 'create_function': {
+      checkWritable(b, stmt.pos)
       const host = hostOf(b, `CREATE ${stmt.routineKind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION'} … LANGUAGE ${stmt.language}`, stmt.pos)
       const def: RoutineDefinition = {
         name: stmt.name,
@@ -101,6 +107,7 @@ function createRoutine(host: ExtensionHost, def: RoutineDefinition, stmt: Create
 
 /** DROP FUNCTION [IF EXISTS] name, … (procedural routines; macros are not supported yet) */
 export function bindDropFunction(b: Binder, stmt: DropStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
   const host = hostOf(b, 'DROP FUNCTION', stmt.pos)
   return {
     kind: 'command', tag: 'DROP FUNCTION',

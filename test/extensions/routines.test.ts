@@ -125,6 +125,15 @@ test('CREATE OR REPLACE, duplicates, DROP FUNCTION [IF EXISTS], definitions kept
   await db.close()
 })
 
+test('a read-only database refuses CREATE and DROP FUNCTION but still runs LOAD-free queries', async () => {
+  const db = await Database.open(undefined, { readOnly: true })
+  const e = await rejects(db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x $$'), '25006', /read-only/)
+  assert.equal(e.position, 0)
+  await rejects(db.query('DROP FUNCTION IF EXISTS f'), '25006')
+  assert.deepEqual((await db.query('SELECT 1')).rows, [[1]])
+  await db.close()
+})
+
 test('the policy switch: procedural_languages decides which languages SQL users may create functions in', async () => {
   const db = await Database.open(undefined, { policy: { procedural_languages: ['wasm'] } })
   await rejects(db.query('CREATE FUNCTION f(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x $$'), '42501', /procedural_languages/)
