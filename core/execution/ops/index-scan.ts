@@ -36,7 +36,7 @@ export class IndexScanOperator extends Operator {
       : compileFilter(conjunction(node.filters), layoutOf(node.output), frame)
   }
 
-  override detail(): string { return this.mode }
+  override detail(): string { return this.mode !== '' ? this.mode : this.rowIds === null ? '' : `[${this.rowIds.length} row ids from the index]` }
 
   protected pull(): DataChunk | null {
     if (this.fallback !== null) return this.fallback.next()
