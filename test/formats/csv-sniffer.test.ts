@@ -33,6 +33,9 @@ const CASES: Readonly<Record<string, string>> = {
   'no-final-newline.csv': 'a,b\n1,2\n3,4',
   'decimals.csv': 'price,qty\n10.50,1\n3.25,2\n100.00,3\n',
   'leading-zeros.csv': 'zip,n\n00123,1\n04567,2\n',
+  'spaces-hex-yes-nan.csv': 'a,b,c,d,e\n 12,0x1F,yes,NaN,1_000\n3 ,0x0a,no,1.5,2\n',
+  'exponents.csv': 'a,b,c\n1e10,-0,5.\n1.5E-3,7,-.5\n',
+  'loose-dates.csv': 'a,b,c\n2024-1-2,2024/01/02,10:11\n2024-12-31,2024/02/29,23:59\n',
 }
 
 for (const [name, content] of Object.entries(CASES)) {

@@ -29,8 +29,8 @@ export interface CsvSchema {
   readonly dialect: Dialect
   readonly header: boolean
   readonly columns: readonly { readonly name: string; readonly type: LogicalType }[]
-  readonly dateFormat: string | null
-  readonly timestampFormat: string | null
+  /** per column: the strptime format of a DATE / TIMESTAMP column (null = ISO, read by the fast path) */
+  readonly formats: readonly (string | null)[]
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
@@ -72,7 +72,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
   let header = o.header ?? false
   let names: string[]
   let types: LogicalType[]
-  let dateFormat = o.dateFormat, timestampFormat = o.timestampFormat
+  let sniffedFormats: readonly (string | null)[] = []
   if (o.autoDetect) {
     const sample = sampleText(input, o.sampleSize < 0)
     const head = skipLines(sample.head, o.skip)
@@ -83,7 +83,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     })
     dialect = s.dialect
     header = s.header
-    dateFormat = s.dateFormat; timestampFormat = s.timestampFormat
+    sniffedFormats = s.formats
     const width = o.columns?.length ?? s.types.length
     names = columnNames(s.names, width, o.normalizeNames)
     types = s.types.map(t => o.allVarchar ? VARCHAR : SNIFFED[t])
@@ -122,7 +122,10 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     }
     types[index] = t
   }
-  return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), dateFormat, timestampFormat }
+  // a type given by the user reads with the given format, or ISO
+  const formats = types.map((t, i) => t.id === 'DATE' ? (o.dateFormat ?? sniffedFormats[i] ?? null)
+    : t.id === 'TIMESTAMP' ? (o.timestampFormat ?? sniffedFormats[i] ?? null) : null)
+  return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), formats }
 }
 
 function skipLines(text: string, n: number): string {
@@ -250,9 +253,10 @@ class Converter {
     let validity: Uint8Array | null = null
     const setNull = (r: number): void => { if (validity === null) validity = new Uint8Array(n).fill(1); validity[r] = 0 }
     const { quote, escape } = this.schema.dialect
+    const format = this.schema.formats[j] ?? null
     const slow = (r: number, fi: number): unknown => {
       try {
-        return slowValue(fieldText(b, fi, quote, escape), type, this.schema.dateFormat, this.schema.timestampFormat, this.o.decimalSeparator)
+        return slowValue(fieldText(b, fi, quote, escape), type, format, format, this.o.decimalSeparator)
       } catch (e) { this.badValue(b, r, j, fi, type, e); setNull(r); return null }
     }
     const physical = physicalOf(type)
@@ -271,7 +275,7 @@ class Converter {
       return v
     }
     const data = allocData(physical, n)
-    const dateFormatted = this.schema.dateFormat !== null, tsFormatted = this.schema.timestampFormat !== null
+    const dateFormatted = format !== null, tsFormatted = format !== null
     // pass 1: each row's field (-1 = NULL), so the typed loops below carry no NULL logic
     if (this.fieldIndex.length < n) this.fieldIndex = new Int32Array(Math.max(n, CHUNK_SIZE))
     const fis = this.fieldIndex

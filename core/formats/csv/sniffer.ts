@@ -23,9 +23,8 @@ export interface SniffResult {
   readonly header: boolean
   readonly names: readonly string[]
   readonly types: readonly SniffedType[]
-  /** a strptime format when a column of dates / timestamps is not ISO */
-  readonly dateFormat: string | null
-  readonly timestampFormat: string | null
+  /** per column: the strptime format of a DATE / TIMESTAMP column that is not ISO, else null */
+  readonly formats: readonly (string | null)[]
   /** rows in the first sample (for tests and estimates) */
   readonly sampledRows: number
 }
@@ -127,10 +126,10 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
 
 function isNull(v: string, o: SniffOptions): boolean { return o.nullStrings.includes(v) }
 
-const BOOL_TEXT = /^(?:true|false|t|f)$/i
+const BOOL_TEXT = /^(?:true|false|t|f|yes|no)$/i
 // DuckDB reads a leading + or leading zeros (zip codes) as text
-const INT_TEXT = /^-?(?:0|[1-9]\d*)$/
-const DOUBLE_TEXT = /^-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+const INT_TEXT = /^ *(?:-?(?:0|[1-9]\d*)|0[xX][0-9a-fA-F]+) *$/
+const DOUBLE_TEXT = /^ *(?:-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|nan) *$/i
 const TIME_TEXT = /^\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/
 const ISO_DATE_TEXT = /^\d{4}-\d{1,2}-\d{1,2}$/
 const ISO_TIMESTAMP_TEXT = /^\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/
@@ -142,7 +141,7 @@ function fits(type: SniffedType, v: string, o: SniffOptions, col: ColumnState): 
     case 'BIGINT': {
       if (!INT_TEXT.test(v)) return false
       if (v.length < 18) return true
-      const b = BigInt(v)
+      const b = BigInt(v.trim())
       return b <= BIGINT_LIMIT && b >= -BIGINT_LIMIT - 1n
     }
     case 'DOUBLE': return DOUBLE_TEXT.test(o.decimalSeparator === ',' ? v.replace(',', '.') : v) && (o.decimalSeparator !== ',' || !v.includes('.'))
@@ -250,10 +249,11 @@ export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
   const first = headRows[0] ?? []
   const names = header ? first.slice(0, width) : []
   const types = cols.map(c => c.type())
-  let dateFormat = o.dateFormat, timestampFormat = o.timestampFormat
-  cols.forEach((c, i) => {
-    if (types[i] === 'DATE' && dateFormat === null && c.dateFormats[0] !== 'iso') dateFormat = c.dateFormats[0] ?? null
-    if (types[i] === 'TIMESTAMP' && timestampFormat === null && c.timestampFormats[0] !== 'iso') timestampFormat = c.timestampFormats[0] ?? null
+  // each date / timestamp column keeps the first layout all its values fit (null = ISO)
+  const formats = cols.map((c, i) => {
+    if (types[i] === 'DATE') return o.dateFormat ?? (c.dateFormats[0] === 'iso' ? null : c.dateFormats[0] ?? null)
+    if (types[i] === 'TIMESTAMP') return o.timestampFormat ?? (c.timestampFormats[0] === 'iso' ? null : c.timestampFormats[0] ?? null)
+    return null
   })
-  return { dialect, header, names, types, dateFormat, timestampFormat, sampledRows: headRows.length }
+  return { dialect, header, names, types, formats, sampledRows: headRows.length }
 }
