@@ -4,6 +4,7 @@
  */
 import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { BoundWindow } from '../hooks/contracts.ts'
+import { isConstantExpression } from '../expression/index.ts'
 import { frameValue } from '../functions/window.ts'
 import type { Expr, FrameBound, FunctionCall, NamedWindow, OrderItem, WindowFrame, WindowSpec } from '../parser/ast.ts'
 import type { BoundExpr, BoundFrame, BoundFrameBound, BoundWindowCall, OutputColumn, SortKey } from '../plan/expr.ts'
@@ -44,6 +45,12 @@ export class WindowCollector {
       throw new GrizzlyError(SqlState.undefinedObject, `window "${spec.base}" does not exist`, { position: spec.pos })
     }
     const parent = this.resolveSpec(base.spec, depth + 1)
+    if (spec.copiesBase === true && parent.frame !== null) {
+      // PostgreSQL and DuckDB: OVER (w) copies w, and a frame clause cannot be copied (OVER w can use it)
+      throw new GrizzlyError(SqlState.windowingError, `cannot copy window "${spec.base}" because it has a frame clause`, {
+        position: spec.pos, hint: `write OVER ${spec.base} without parentheses, or move the frame out of the WINDOW clause`,
+      })
+    }
     if (spec.partitionBy.length > 0) {
       throw new GrizzlyError(SqlState.windowingError, `cannot override PARTITION BY clause of window "${spec.base}"`, { position: spec.pos })
     }
@@ -113,6 +120,11 @@ export class WindowCollector {
         })
       }
       const resolved = bindAggregateCall(hooks, fnName, args, call.pos)
+      if (['string_agg', 'group_concat', 'listagg'].includes(fnName) && args[1] !== undefined && !isConstantExpression(args[1])) {
+        throw new GrizzlyError(SqlState.invalidParameterValue, `Separator argument to ${name} must be a constant`, {
+          position: call.pos, hint: "write the separator as a literal, e.g. string_agg(x, ', ')",
+        })
+      }
       const filter = call.filter === null ? null : ensureBoolean(binder.bind(call.filter), 'FILTER', call.filter.pos)
       const inner: SortKey[] = call.orderBy.map(o => ({
         expr: binder.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),

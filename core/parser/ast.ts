@@ -605,6 +605,8 @@ export interface CollateExpr extends NodeBase { readonly kind: 'collate'; readon
 export interface WindowSpec extends NodeBase {
   /** OVER w or OVER (w ORDER BY …): the named window this one builds on */
   readonly base: string | null
+  /** OVER (w …) / WINDOW x AS (w …): the base is copied, which a window with a frame may not be */
+  readonly copiesBase?: true
   readonly partitionBy: readonly Expr[]
   readonly orderBy: readonly OrderItem[]
   readonly frame: WindowFrame | null

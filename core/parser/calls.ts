@@ -218,7 +218,7 @@ export function parseWindowSpec(p: Cursor, pos: number): WindowSpec {
   if (p.isKw('order') && p.isKw('by', 1)) { p.index += 2; orderBy = parseOrderItems(p) }
   let frame: WindowFrame | null = null
   if (p.isAnyKw(FRAME_UNITS)) frame = parseFrame(p)
-  return { pos, base, partitionBy, orderBy, frame }
+  return { pos, base, ...(base !== null ? { copiesBase: true as const } : {}), partitionBy, orderBy, frame }
 }
 
 function parseFrame(p: Cursor): WindowFrame {

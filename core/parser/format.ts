@@ -117,7 +117,7 @@ function formatCall(e: FunctionCall): string {
   if (e.filter !== null) s += ` FILTER (WHERE ${formatExpr(e.filter)})`
   if (e.over !== null) {
     const o = e.over
-    const baseOnly = o.base !== null && o.partitionBy.length === 0 && o.orderBy.length === 0 && o.frame === null
+    const baseOnly = o.base !== null && o.copiesBase !== true && o.partitionBy.length === 0 && o.orderBy.length === 0 && o.frame === null
     s += baseOnly ? ` OVER ${quoteIdent(o.base!)}` : ` OVER (${formatWindowSpec(o)})`
   }
   return s
