@@ -4,6 +4,7 @@
  */
 import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { TableFunctionArg } from '../../hooks/contracts.ts'
+import { compileFormat } from '../../types/datetime-format.ts'
 import type { LogicalType, Value } from '../../types/types.ts'
 import type { Compression } from '../source.ts'
 
@@ -173,8 +174,8 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
       case 'skip': o.skip = asInt(key, arg, 0); break
       case 'nullstr': case 'null': o.nullStrings = typeof arg.value === 'string' ? [arg.value] : asStringList(key, arg); break
       case 'allow_quoted_nulls': o.allowQuotedNulls = asBool(key, arg); break
-      case 'dateformat': case 'date_format': o.dateFormat = asString(key, arg); break
-      case 'timestampformat': case 'timestamp_format': o.timestampFormat = asString(key, arg); break
+      case 'dateformat': case 'date_format': o.dateFormat = asString(key, arg); compileFormat(o.dateFormat); break
+      case 'timestampformat': case 'timestamp_format': o.timestampFormat = asString(key, arg); compileFormat(o.timestampFormat); break
       case 'all_varchar': o.allVarchar = asBool(key, arg); break
       case 'ignore_errors': o.ignoreErrors = asBool(key, arg); break
       case 'store_rejects': o.storeRejects = asBool(key, arg); break
