@@ -10,7 +10,7 @@ import type { TableFunctionArg } from '../hooks/contracts.ts'
 import type { CopyOption, CopyStatement, Query } from '../parser/ast.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
-import { BIGINT, BOOLEAN, VARCHAR, list, type Value } from '../types/types.ts'
+import { BIGINT, BOOLEAN, VARCHAR, list, typeToString, type Value } from '../types/types.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { columnIndex, dmlTarget } from './dml.ts'
@@ -47,6 +47,12 @@ function bindCopyFrom(b: Binder, stmt: CopyStatement, format: ReturnType<typeof 
   const columns = stmt.source.columns === null ? table.columns.map((_, i) => i) : stmt.source.columns.map(n => columnIndex(table, n, stmt.pos))
   const dup = columns.find((c, i) => columns.indexOf(c) !== i)
   if (dup !== undefined) throw new GrizzlyError(SqlState.duplicateColumn, `column "${table.columns[dup]!.name}" specified more than once`, { position: stmt.pos })
+  if (format.name === 'json' && !passed.has('columns') && !passed.has('records')) {
+    // as DuckDB: JSON is read straight into the table's types, keys matched to column names
+    const struct: Record<string, Value> = {}
+    for (const c of columns) struct[table.columns[c]!.name] = typeToString(table.columns[c]!.type)
+    passed.set('columns', { type: VARCHAR, value: struct })
+  }
   const read = format.read!.bind(format)
   const paths = expandPaths(path)
   const fn = withPosition(stmt.path.pos, () => withCopyHints(stmt, () => read(paths, passed, b.ctx.fnCtx)))

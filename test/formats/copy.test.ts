@@ -88,12 +88,18 @@ test('COPY FROM: column subset, casts to the table types, constraint errors as I
   // cast failures are errors too
   const badCast = join(dir, 'badcast.json')
   writeFileSync(badCast, '{"id": "x"}\n')
-  await fails(db, `COPY t (id) FROM '${badCast}'`, '22P02')
+  await fails(db, `COPY t (id) FROM '${badCast}'`, '22P04', /badcast\.json" line 1: invalid input syntax for type INTEGER/)
   await fails(db, `COPY t (idd) FROM '${src}'`, '42703', /did you mean/)
   await fails(db, `COPY t (id, id) FROM '${src}'`, '42701')
   await fails(db, `COPY missing FROM '${src}'`, '42P01')
-  const wide = join(dir, 'wide.json')
-  writeFileSync(wide, '{"p": 1, "q": 2, "r": 3, "s": 4, "u": 5}\n')
+  // JSON keys are matched to the table's columns by name (as DuckDB reads JSON into the table's types)
+  const named = join(dir, 'named.json')
+  writeFileSync(named, '{"day": "2024-03-01", "id": 30, "other": 1, "region": {"not": "text"}}\n')
+  await db.query(`COPY t FROM '${named}'`)
+  assert.deepEqual((await db.query('SELECT id, region, amount, day::VARCHAR FROM t WHERE id = 30')).rows, [[30, '{"not":"text"}', null, '2024-03-01']])
+  // files without the table's names are matched by position, and must have as many columns
+  const wide = join(dir, 'wide.avro')
+  await db.query(`COPY (SELECT 1 AS p, 2 AS q, 3 AS r, 4 AS s, 5 AS u) TO '${wide}'`)
   await fails(db, `COPY t FROM '${wide}'`, '22P04', /COPY t \(a, b\)/)
 })
 
