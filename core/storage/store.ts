@@ -22,6 +22,7 @@ import type { FileHandle, FileSystem } from './io.ts'
 import { FileLock } from './lock.ts'
 import { Encryption } from './crypto.ts'
 import { WalWriter, readWal, type WalContents } from './wal.ts'
+import { encodeChanges, replay } from './redo.ts'
 
 export type SyncMode = 'full' | 'normal' | 'off'
 
@@ -49,8 +50,6 @@ interface CatalogImage {
 }
 
 const EMPTY_IMAGE: CatalogImage = { format: 1, schemas: [], tables: [], views: [], nextTableId: 1 }
-
-const enum Op { Append = 1, Delete = 2, Update = 3 }
 
 export interface StoreOptions {
   readonly readOnly: boolean
@@ -206,7 +205,7 @@ export class DurableStore {
         const seq = r.f64()
         // a record out of sequence is left over from an older log: stop as at a torn record
         if (seq !== this.walSeq + 1) break
-        this.replay(r, byId)
+        replay(r, byId)
         this.walSeq = seq
         replayed++
       }
@@ -312,10 +311,21 @@ export class DurableStore {
       this.checkpoint(catalog, txn, false, sync)
       return
     }
+    // a big transaction goes straight to a checkpoint, without building a log record first
+    let estimate = 0
+    for (const t of tables) {
+      const pending = t.pendingOf(txn)
+      if (pending !== null) estimate += (t.rowPositions - pending.committedPositions) * t.columns.length * 8
+    }
+    if (this.wal!.size + estimate > threshold) {
+      for (const t of tables) this.dirty.add(t)
+      this.checkpoint(catalog, txn, false, sync)
+      return
+    }
     const w = new ByteWriter()
     w.f64(this.walSeq + 1)
     const start = w.length
-    for (const table of tables) this.encodeChanges(w, table, txn)
+    for (const table of tables) encodeChanges(w, table, this.byTable.get(table)!.id, txn)
     if (w.length === start) return
     if (this.wal!.size + w.length > threshold) {
       for (const t of tables) this.dirty.add(t)
@@ -325,94 +335,6 @@ export class DurableStore {
     this.wal!.append(w.finish(), sync === 'full')
     this.walSeq++
     for (const t of tables) this.dirty.add(t)
-  }
-
-  private encodeChanges(w: ByteWriter, table: MemoryTable, txn: MemoryTransaction): void {
-    const pending = table.pendingOf(txn)
-    if (pending === null) return
-    const id = this.byTable.get(table)!.id
-    const committed = pending.committedPositions
-    const deletes = new Set<number>()
-    for (const list of pending.deletedLists) for (const p of list) if (p < committed && !table.isLive(p)) deletes.add(p)
-    if (deletes.size > 0) {
-      w.u8(Op.Delete); w.u32(id); w.u32(deletes.size)
-      for (const p of deletes) w.f64(p)
-    }
-    const updated = new Map<number, Set<number>>()
-    for (const u of pending.updateRecords) {
-      for (const c of u.columns) {
-        let set = updated.get(c)
-        if (set === undefined) updated.set(c, set = new Set())
-        for (let i = 0; i < u.positions.length; i++) { const p = u.positions[i]!; if (p < committed && table.isLive(p)) set.add(p) }
-      }
-    }
-    for (const [column, set] of updated) {
-      if (set.size === 0) continue
-      const positions = Float64Array.from(set)
-      w.u8(Op.Update); w.u32(id); w.u32(column); w.u32(positions.length)
-      for (let i = 0; i < positions.length; i++) w.f64(positions[i]!)
-      encodeVector(w, table.readPositions(column, positions), positions.length, false)
-    }
-    const end = table.rowPositions
-    for (let from = committed; from < end;) {
-      const g = Math.floor(from / ROW_GROUP_SIZE)
-      const group = table.groups[g]!
-      const offset = from - g * ROW_GROUP_SIZE
-      const to = Math.min(group.count, end - g * ROW_GROUP_SIZE)
-      const n = to - offset
-      w.u8(Op.Append); w.u32(id); w.f64(from); w.u32(n)
-      const deleted: number[] = []
-      if (group.deleted !== null) for (let i = offset; i < to; i++) if (group.deleted[i] === 1) deleted.push(i - offset)
-      w.u32(deleted.length)
-      for (const d of deleted) w.u32(d)
-      for (const segment of group.segments) encodeVector(w, segment.read(offset, to), n, false)
-      from += n
-    }
-  }
-
-  private replay(r: ByteReader, byId: ReadonlyMap<number, MemoryTable>): void {
-    while (!r.done) {
-      const op = r.u8()
-      const id = r.u32()
-      const table = byId.get(id)
-      if (table === undefined) throw r.corrupt(`unknown table id ${id}`)
-      switch (op) {
-        case Op.Delete: {
-          const n = r.u32()
-          const positions: number[] = []
-          for (let i = 0; i < n; i++) positions.push(r.f64())
-          if (positions.some(p => p >= table.rowPositions)) throw r.corrupt(`delete beyond the end of ${table.name}`)
-          table.applyLogged(positions, null)
-          break
-        }
-        case Op.Update: {
-          const column = r.u32()
-          const col = table.columns[column]
-          if (col === undefined) throw r.corrupt(`update of column ${column} of ${table.name}`)
-          const n = r.u32()
-          const positions = new Float64Array(n)
-          for (let i = 0; i < n; i++) positions[i] = r.f64()
-          if (positions.some(p => p >= table.rowPositions)) throw r.corrupt(`update beyond the end of ${table.name}`)
-          table.applyLogged([], { positions, column, values: decodeVector(r, col.type, n) })
-          break
-        }
-        case Op.Append: {
-          const start = r.f64()
-          const n = r.u32()
-          if (start !== table.rowPositions) throw r.corrupt(`rows appended at ${start} to ${table.name}, which has ${table.rowPositions}`)
-          const deletedCount = r.u32()
-          let deleted: Uint8Array | null = null
-          if (deletedCount > 0) {
-            deleted = new Uint8Array(n)
-            for (let i = 0; i < deletedCount; i++) deleted[r.u32()] = 1
-          }
-          const vectors = table.columns.map(c => decodeVector(r, c.type, n))
-          table.loadRows(new DataChunk(vectors, n), deleted)
-          break
-        }
-        default: throw r.corrupt(`unknown operation ${op}`)
-      }
-    }
   }
 
   // ---- checkpoints ------------------------------------------------------------------------

