@@ -91,6 +91,18 @@ describe('Grizzly writes Arrow IPC', () => {
     assert.deepEqual(arrow.tableFromIPC(readFileSync(p)).toArray().map(r => r.toJSON()), [{ answer: 42 }])
   })
 
+  test('fixed-width columns are views into the file, not copies', () => {
+    const fn = readArrowFiles([f.path('out-file.arrow')], new Map(), fnCtx)
+    const i32 = fn.columns.findIndex(c => c.name === 'i32'), f64 = fn.columns.findIndex(c => c.name === 'f64')
+    const first = fn.scan([i32, f64], fnCtx)[Symbol.iterator]().next().value!
+    for (const v of first.columns) {
+      const data = v.data as Int32Array | Float64Array
+      assert.ok(data.buffer.byteLength > data.byteLength * 4, 'a view into the whole file buffer')
+    }
+    // and the values are right
+    assert.equal(getValue(first.column(0), 1), 1 * 100003 - 2000000000)
+  })
+
   test('columns are matched by name across files', () => {
     const a = f.path('m1.arrow'), b = f.path('m2.arrows')
     writeArrowFile(a, [{ name: 'id', type: INTEGER }], [new DataChunk([vectorFromValues(INTEGER, [1, 2])], 2)], new Map())
