@@ -314,6 +314,7 @@ export class Connection {
       const next = statements[i + 1]
       const text = sql.slice(stmt.pos, next === undefined ? sql.length : next.pos).trim().replace(/;\s*$/, '')
       this.watch?.check()
+      this.watch?.nextStatement()
       last = decorate(sql, () => this.runOne(stmt, bound, text))
     }
     return last

@@ -28,11 +28,22 @@ export interface QueryOptions {
   readonly onProgress?: (progress: QueryProgress) => void
   /** default 100 ms */
   readonly progressIntervalMs?: number
+  /**
+   * cancels a statement still running after this many milliseconds (57014, as PostgreSQL's
+   * statement_timeout); measured on the engine's own clock, so it works without the event loop
+   */
+  readonly timeoutMs?: number
 }
 
 export function canceledError(): GrizzlyError {
   return new GrizzlyError(SqlState.queryCanceled, 'canceling statement due to user request', {
     hint: 'the statement was stopped and its changes undone; run it again to finish it',
+  })
+}
+
+function timeoutError(ms: number): GrizzlyError {
+  return new GrizzlyError(SqlState.queryCanceled, 'canceling statement due to statement timeout', {
+    hint: `the statement ran longer than ${ms} ms and was undone; raise timeoutMs or make the statement cheaper`,
   })
 }
 
@@ -45,6 +56,8 @@ export class StatementWatch {
   private readonly started = performance.now()
   private lastReport: number
   private readonly interval: number
+  private statementStart: number
+  private readonly timeout: number
   private reporting = false
 
   readonly files: ProgressSink
@@ -53,6 +66,8 @@ export class StatementWatch {
   constructor(private readonly options: QueryOptions) {
     this.interval = options.progressIntervalMs ?? 100
     this.lastReport = this.started
+    this.statementStart = this.started
+    this.timeout = options.timeoutMs ?? Infinity
     this.files = { addTotal: n => { this.bytesTotal += n }, addBytes: n => { this.bytesRead += n; this.check() } }
     this.rows = { addTotal: n => { this.rowsTotal += n }, addRows: n => { this.rowsRead += n } }
   }
@@ -60,6 +75,7 @@ export class StatementWatch {
   /** Between chunks: report when due, and stop when the signal says so. Returns false (never "canceled" by value: it throws). */
   readonly check = (): boolean => {
     if (this.aborted()) throw canceledError()
+    if (this.timeout !== Infinity && performance.now() - this.statementStart > this.timeout) throw timeoutError(this.timeout)
     if (this.options.onProgress !== undefined && !this.reporting) {
       const now = performance.now()
       if (now - this.lastReport >= this.interval) {
@@ -73,6 +89,12 @@ export class StatementWatch {
   }
 
   private aborted(): boolean { return this.options.signal?.aborted === true }
+
+  /** A script's next statement starts: the timeout counts per statement. */
+  nextStatement(): void {
+    this.statementStart = performance.now()
+    this.check()
+  }
 
   /** The final report of a statement (so a watcher sees 100% and can clear its display). */
   finish(): void {

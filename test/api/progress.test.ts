@@ -124,3 +124,22 @@ test('the shell progress line: bar, percent, rows, bytes, rate and ETA within th
   assert.match(file, /3\.0 MiB of 12\.0 MiB \(3\.0 MiB\/s\)  ETA 3\.0s/)
   assert.ok(renderProgress({ rowsRead: 1, rowsTotal: 0, bytesRead: 0, bytesTotal: 0, elapsedMs: 1, fraction: null }, 20).length < 20)
 })
+
+test('timeoutMs cancels a statement that runs too long, on the engine clock, and counts per statement', async () => {
+  const db = await bigDb(1_000_000)
+  const started = performance.now()
+  const e = await canceledBy(db.query('SELECT a.g, count(*) FROM big a JOIN big b ON a.i = b.i GROUP BY a.g', [], { timeoutMs: 30 }))
+  assert.match(e.message, /statement timeout/)
+  assert.ok(performance.now() - started < 3000)
+  // short statements of a script each get the full time
+  const r = await db.exec('SELECT count(*) FROM big; SELECT count(*) FROM big', { timeoutMs: 10_000 })
+  assert.deepEqual(r.rows, [[1_000_000n]])
+})
+
+async function canceledBy(p: Promise<unknown>): Promise<GrizzlyError> {
+  try { await p } catch (e) {
+    assert.ok(e instanceof GrizzlyError && e.code === '57014', String(e))
+    return e
+  }
+  assert.fail('expected 57014')
+}
