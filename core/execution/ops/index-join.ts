@@ -1,14 +1,15 @@
 /**
- * INDEX_JOIN: an inner or semi join that, for each chunk of the outer side, looks its probe
- * values up in an index of the indexed side's table, fetches the matching rows by id, applies
- * that scan's filters and then the whole join condition to the pairs. Inner joins emit pairs in
- * outer row order; semi joins emit each outer row with a match once. When the index cannot
+ * INDEX_JOIN: an inner, left, right, semi or anti join that, for each chunk of the outer side, looks
+ * its probe values up in an index of the indexed side's table, fetches the matching rows by id,
+ * applies that scan's filters and then the whole join condition to the pairs. Inner and outer
+ * joins emit pairs in outer row order (outer joins then the unmatched outer rows with NULLs);
+ * semi joins emit each outer row with a match once, anti joins each outer row without one. When the index cannot
  * answer for the transaction's snapshot (or was dropped) the planner's ordinary join runs.
  */
 import type { IndexJoinAccess, JoinNode, ScanNode } from '../../plan/logical.ts'
 import { InternalError } from '../../errors.ts'
 import { probeValue } from '../../indexes/table-indexes.ts'
-import { CHUNK_SIZE, DataChunk, gather, getValue, type Vector } from '../../vector/vector.ts'
+import { CHUNK_SIZE, DataChunk, constantVector, gather, getValue, type Vector } from '../../vector/vector.ts'
 import { compileFilter, compileValue, type Frame, layoutOf, Operator, selectRows } from '../operator.ts'
 import { conjunction } from './basic.ts'
 
@@ -82,8 +83,9 @@ export class IndexJoinOperator extends Operator {
       const found = instance.search({ equal: [probeValue(v, keyType)], lower: null, upper: null })
       for (let k = 0; k < found.length; k++) { outerRows.push(i); rowIds.push(found[k]!) }
     }
-    const semi = this.node.joinType === 'semi'
-    const matched = semi ? new Uint8Array(chunk.size) : null
+    const type = this.node.joinType
+    const pairsOut = type === 'inner' || type === 'left' || type === 'right'
+    const matched = type === 'inner' ? null : new Uint8Array(chunk.size)
     for (let start = 0; start < rowIds.length; start += CHUNK_SIZE) {
       const end = Math.min(rowIds.length, start + CHUNK_SIZE)
       const ids = new BigInt64Array(end - start)
@@ -102,18 +104,20 @@ export class IndexJoinOperator extends Operator {
         : new DataChunk([...innerChunk.columns, ...outerPart], outerSel.length)
       const { sel, count } = this.condition(pairs)
       if (count === 0) continue
-      if (matched !== null) {
-        for (let k = 0; k < count; k++) matched[outerSel[sel[k]!]!] = 1
-        continue
-      }
-      this.queue.push(selectRows(pairs, sel, count))
+      if (matched !== null) for (let k = 0; k < count; k++) matched[outerSel[sel[k]!]!] = 1
+      if (pairsOut) this.queue.push(selectRows(pairs, sel, count))
     }
-    if (matched !== null) {
-      const sel = new Int32Array(chunk.size)
-      let n = 0
-      for (let i = 0; i < chunk.size; i++) if (matched[i] === 1) sel[n++] = i
-      if (n > 0) this.queue.push(selectRows(chunk, sel, n))
-    }
+    if (matched === null) return
+    // semi: the matched outer rows; anti and outer joins: the unmatched ones (padded with NULLs)
+    const want = type === 'semi' ? 1 : 0
+    const sel = new Int32Array(chunk.size)
+    let n = 0
+    for (let i = 0; i < chunk.size; i++) if (matched[i] === want) sel[n++] = i
+    if (n === 0) return
+    const rows = selectRows(chunk, sel, n)
+    if (type !== 'left' && type !== 'right') { this.queue.push(rows); return }
+    const nulls = this.inner.output.map(c => constantVector(c.type, null, n))
+    this.queue.push(new DataChunk(type === 'left' ? [...rows.columns, ...nulls] : [...nulls, ...rows.columns], n))
   }
 }
 

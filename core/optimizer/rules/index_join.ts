@@ -1,8 +1,9 @@
 /**
- * index_join: an inner or semi join on `outer_expr = t.k`, where one side is a scan of a table
- * with an index whose first key column is k and the other side is small, probes the index once
- * per outer row instead of hashing the whole table. For an inner join either side may be the
- * indexed one; for a semi join only the right. Chosen when the outer side is estimated at most
+ * index_join: an inner, left, right, semi or anti join on `outer_expr = t.k`, where one side is
+ * a scan of a table with an index whose first key column is k and the other side is small,
+ * probes the index once per outer row instead of hashing the whole table. For an inner join
+ * either side may be the indexed one; otherwise the side whose rows are not kept (the right of
+ * left / semi / anti joins, the left of right joins). Chosen when the outer side is estimated at most
  * MAX_OUTER_FRACTION of the indexed table's rows. The whole join condition (and the scan's
  * filters) still apply to every pair.
  */
@@ -14,6 +15,11 @@ import { widensInteger } from '../../indexes/table-indexes.ts'
 import { estimateRows } from '../cardinality.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
 import { idsOf, mapNodeExpressions, mapSubqueryPlans, refsOf, splitConjuncts, transformUp } from '../plan-util.ts'
+
+/** which side may be the indexed one, per join type */
+const INDEXABLE_SIDES: Partial<Record<JoinNode['joinType'], readonly ('left' | 'right')[]>> = {
+  inner: ['right', 'left'], left: ['right'], semi: ['right'], anti: ['right'], right: ['left'],
+}
 
 /** an index join when the outer side has at most this fraction of the indexed table's rows */
 export const MAX_OUTER_FRACTION = 0.05
@@ -32,8 +38,8 @@ function rewriteTree(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
 
 function rewriteNode(node: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
   if (node.kind !== 'join' || node.lateral || node.condition === null || node.indexJoin !== undefined) return node
-  if (node.joinType !== 'inner' && node.joinType !== 'semi') return node
-  const sides: ('left' | 'right')[] = node.joinType === 'inner' ? ['right', 'left'] : ['right']
+  const sides = INDEXABLE_SIDES[node.joinType]
+  if (sides === undefined) return node
   let best: { access: IndexJoinAccess; outerRows: number } | null = null
   for (const indexed of sides) {
     const inner = indexed === 'right' ? node.right : node.left

@@ -59,16 +59,22 @@ const QUERIES = [
   'SELECT * FROM small WHERE k IN (SELECT g FROM big)',
   'SELECT * FROM small WHERE EXISTS (SELECT 1 FROM big WHERE big.id = small.k AND big.s LIKE \'s1%\')',
   'SELECT * FROM small WHERE t IN (SELECT s FROM big WHERE g < 100)',
+  'SELECT * FROM small LEFT JOIN big ON big.id = small.k',
+  'SELECT small.*, big.s FROM small LEFT JOIN big ON big.g = small.k AND big.id % 2 = 0',
+  'SELECT * FROM small WHERE NOT EXISTS (SELECT 1 FROM big WHERE big.id = small.k)',
+  'SELECT * FROM small WHERE NOT EXISTS (SELECT 1 FROM big WHERE big.g = small.k AND big.s = small.t)',
 ]
 
-test('index joins give the same rows as hash joins (NULL keys, residual conditions, both sides, semi joins)', async () => {
+test('index joins give the same rows as hash joins (NULL keys, residual conditions, both sides, outer, semi and anti joins)', async () => {
   const db = await setup()
   let used = 0
   for (const sql of QUERIES) {
     if ((await plan(db, sql)).includes('INDEX_JOIN')) used++
     await bothWays(db, sql)
   }
-  assert.ok(used >= 7, `index join used for ${used} of ${QUERIES.length} queries`)
+  assert.ok(used >= 11, `index join used for ${used} of ${QUERIES.length} queries`)
+  assert.match(await plan(db, QUERIES[9]!), /INDEX_JOIN (left|right) USING PRIMARY_big_id/)
+  assert.match(await plan(db, QUERIES[11]!), /INDEX_JOIN anti USING PRIMARY_big_id/)
   assert.match(await plan(db, QUERIES[0]!), /INDEX_JOIN inner USING PRIMARY_big_id/)
   assert.match(await plan(db, QUERIES[6]!), /INDEX_JOIN semi USING big_g/)
   // a big outer side keeps the hash join
