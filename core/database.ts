@@ -260,7 +260,7 @@ export class Connection {
 
   /** Runs `work` with progress reports and cancellation when the caller asked for them. */
   private watched<T>(options: QueryOptions, work: () => T): T {
-    if (options.signal === undefined && options.onProgress === undefined && options.timeoutMs === undefined) return work()
+    if (options.signal === undefined && options.onProgress === undefined) return work()
     if (options.signal?.aborted === true) throw canceledError()
     const watch = new StatementWatch(options)
     this.watch = watch
@@ -370,8 +370,6 @@ export class Connection {
         return new Result(columns, chunks, type, changes, countOnly)
       }
       case 'command':
-        // DuckDB checks view dependencies on DROP / ALTER only when this is on
-        this.database.catalog.viewDependencies = this.setting('enable_view_dependencies') === true
         bound.run()
         return Result.empty(statementTypeOf(stmt))
       case 'rows_command': {

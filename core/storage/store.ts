@@ -418,7 +418,7 @@ export class DurableStore {
       const table = [...this.byTable].find(([, s]) => s === stored)?.[0]
       const what = `table ${stored.schema}.${stored.name}`
       claim(stored.blocks, what)
-      if (table === undefined) { if (this.byTable.size > 0) note(`${what} is stored but not in the catalog`); continue }
+      if (table === undefined) { note(`${what} is stored but not loaded`); continue }
       if (!live.has(table)) note(`${what} is stored but was dropped without a checkpoint`)
       if (stored.first === -1) { if (stored.rows !== 0) note(`${what} should hold ${stored.rows} rows but has no data`); continue }
       try {

@@ -112,18 +112,19 @@ class ParquetScan implements BoundTableFunction {
   readonly estimatedRows: number
   private readonly paths: readonly string[]
   private readonly planned: readonly FileColumns[]
+
   private readonly binaryAsString: boolean
-  /** what the last scan did, for EXPLAIN ANALYZE */
-  private groupsRead = 0
-  private groupsSkipped = 0
 
   constructor(paths: readonly string[], columns: readonly { name: string; type: LogicalType }[], planned: readonly FileColumns[], estimatedRows: number, binaryAsString: boolean) {
+    this.binaryAsString = binaryAsString
     this.paths = paths
     this.columns = columns
     this.planned = planned
     this.estimatedRows = estimatedRows
-    this.binaryAsString = binaryAsString
   }
+
+  private groupsRead = 0
+  private groupsSkipped = 0
 
   scanDetail(): string {
     return `row groups: ${this.groupsRead} read, ${this.groupsSkipped} skipped`
