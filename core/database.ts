@@ -260,7 +260,7 @@ export class Connection {
 
   /** Runs `work` with progress reports and cancellation when the caller asked for them. */
   private watched<T>(options: QueryOptions, work: () => T): T {
-    if (options.signal === undefined && options.onProgress === undefined) return work()
+    if (options.signal === undefined && options.onProgress === undefined && options.timeoutMs === undefined) return work()
     if (options.signal?.aborted === true) throw canceledError()
     const watch = new StatementWatch(options)
     this.watch = watch
@@ -313,7 +313,6 @@ export class Connection {
       const stmt = statements[i]!
       const next = statements[i + 1]
       const text = sql.slice(stmt.pos, next === undefined ? sql.length : next.pos).trim().replace(/;\s*$/, '')
-      this.watch?.check()
       this.watch?.nextStatement()
       last = decorate(sql, () => this.runOne(stmt, bound, text))
     }
