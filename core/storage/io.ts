@@ -5,9 +5,10 @@
  * synchronous step of the engine, and fsync must finish before COMMIT returns.
  */
 import {
-  closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync,
+  closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync,
   unlinkSync, writeFileSync, writeSync,
 } from 'node:fs'
+import { dirname } from 'node:path'
 
 export interface FileHandle {
   /** reads up to `length` bytes at `position` into `buffer`; returns how many were read */
@@ -29,6 +30,8 @@ export interface FileSystem {
   createExclusive(path: string, content: string): void
   readText(path: string): string
   remove(path: string): void
+  /** makes the creation of files in the folder of `path` durable (fsync of the folder) */
+  syncFolder(path: string): void
 }
 
 class NodeFileHandle implements FileHandle {
@@ -68,4 +71,9 @@ export const nodeFileSystem: FileSystem = {
   createExclusive(path, content) { writeFileSync(path, content, { flag: 'wx' }) },
   readText: path => readFileSync(path, 'utf8'),
   remove(path) { try { unlinkSync(path) } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e } },
+  syncFolder(path) {
+    // not every platform can open a folder for fsync (Windows): the files themselves are synced anyway
+    let fd: number | null = null
+    try { fd = openSync(dirname(path), 'r'); fsyncSync(fd) } catch { /* best effort */ } finally { if (fd !== null) closeSync(fd) }
+  },
 }

@@ -110,6 +110,7 @@ export class DurableStore {
         store.file.writeHeader({ counter: 1, catalogBlock: -1, blockCount: 0, salt, keyCheck: file.cipher?.keyCheck() ?? null }, true)
         store.wal = new WalWriter(walHandle!, walPath, 0, file.cipher)
         store.wal.reset(1, true)
+        fs.syncFolder(path)
       } else if (readOnly) {
         store.readSnapshot(handle, walHandle, walPath)
       } else {

@@ -44,4 +44,5 @@ export class FaultyFileSystem implements FileSystem {
   createExclusive(path: string, content: string): void { nodeFileSystem.createExclusive(path, content) }
   readText(path: string): string { return nodeFileSystem.readText(path) }
   remove(path: string): void { nodeFileSystem.remove(path) }
+  syncFolder(path: string): void { if (!this.crashed) nodeFileSystem.syncFolder(path) }
 }

@@ -4,7 +4,6 @@ import type { Hooks } from '../../hooks/registry.ts'
 import { hasParquetMagic } from './footer.ts'
 import { readParquetFiles } from './reader.ts'
 import { writeParquetFile } from './writer.ts'
-import { parquetMetadataFunction, parquetSchemaFunction } from './metadata.ts'
 
 export const parquetFormat: FormatDef = {
   name: 'parquet',
@@ -16,6 +15,4 @@ export const parquetFormat: FormatDef = {
 
 export function registerParquet(hooks: Hooks): void {
   hooks.registerFormat(parquetFormat)
-  hooks.registerTableFunction(parquetMetadataFunction)
-  hooks.registerTableFunction(parquetSchemaFunction)
 }
