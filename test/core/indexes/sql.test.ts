@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Database, type Connection } from '../../../core/database.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
+import * as arrow from 'apache-arrow'
 
 type Runner = Database | Connection
 
@@ -76,6 +77,8 @@ test('bad CREATE / DROP INDEX statements get clear errors', async () => {
   await fails(db, 'CREATE INDEX j ON t (a) WITH (node_size = 1)', '22023')
   await fails(db, 'CREATE INDEX j ON t (a) WITH (nodesize = 8)', '22023')
   await db.query('CREATE INDEX j ON t USING art (a) WITH (node_size = 8)')
+  db.register('events', arrow.tableFromArrays({ k: Int32Array.from([1, 2, 3]) }))
+  await fails(db, 'CREATE INDEX e_k ON events (k)', '0A000')
   const u = await fails(db, 'CREATE UNIQUE INDEX k ON t (a)', '23505', /Duplicate key "a: 1"/)
   assert.ok(u.hint !== undefined)
   // a failed build leaves nothing behind
