@@ -3,11 +3,11 @@
  * .gz / .zst decompression (by extension, or by magic bytes when the extension lies). Every
  * failure is a GrizzlyError that names the file.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { isAbsolute } from 'node:path'
 import { globSync, isDynamicPattern } from 'tinyglobby'
-import { decompress as zstdDecompress } from 'fzstd'
+import { Decompress as ZstdDecompress, decompress as zstdDecompress } from 'fzstd'
 import { GrizzlyError, SqlState } from '../errors.ts'
 
 export type Compression = 'none' | 'gzip' | 'zstd'
@@ -120,4 +120,68 @@ export function expandPaths(patterns: string | readonly string[]): string[] {
     out.push(...matches)
   }
   return out
+}
+
+/**
+ * A compressed file decompressed a block at a time: `next()` gives the next decompressed bytes
+ * (possibly empty), null at the end. zstd streams, so memory stays at a block or two whatever
+ * the file size; gzip is decompressed whole (one block).
+ */
+export interface DecompressedStream {
+  next(): Uint8Array | null
+  close(): void
+  /** compressed bytes read so far (for progress) */
+  readonly consumed: number
+}
+
+export function decompressedStream(path: string, compression: Exclude<Compression, 'none'>, blockSize = 1 << 20): DecompressedStream {
+  let fd: number
+  try { fd = openSync(path, 'r') } catch (e) { throw fileError(path, e) }
+  const raw = new Uint8Array(blockSize)
+  let position = 0
+  let done = false
+  const readBlock = (): Uint8Array => {
+    let n: number
+    try { n = readSync(fd, raw, 0, raw.length, position) } catch (e) { throw fileError(path, e) }
+    position += n
+    return raw.subarray(0, n)
+  }
+  const corrupt = (e: unknown): GrizzlyError => new GrizzlyError(SqlState.badFileFormat, `"${path}" is not valid ${compression} data: ${e instanceof Error ? e.message : String(e)}`, {
+    hint: 'the file may be truncated or not compressed as its name says', cause: e,
+  })
+  if (compression === 'gzip') {
+    // node:zlib has no synchronous incremental inflater: gzip is decompressed whole
+    try { closeSync(fd) } catch { /* ignore */ }
+    const whole = readInput(path)
+    let given = false
+    return { next: () => { if (given) return null; given = true; return whole }, close: () => {}, get consumed() { return given ? statSync(path).size : 0 } }
+  }
+  const parts: Uint8Array[] = []
+  // chunks may be views into the decoder's window, overwritten as it goes on: copy each
+  const engine = new ZstdDecompress((data: Uint8Array) => { parts.push(data.slice()) })
+  const push = (chunk: Uint8Array, final: boolean): Uint8Array => {
+    // the decoder may keep the pushed bytes: give it its own copy, not the reused read buffer
+    engine.push(chunk.slice(), final)
+    if (parts.length === 1) return parts.pop()!
+    let size = 0
+    for (const p of parts) size += p.length
+    const out = new Uint8Array(size)
+    let at = 0
+    for (const p of parts) { out.set(p, at); at += p.length }
+    parts.length = 0
+    return out
+  }
+  return {
+    next: () => {
+      if (done) return null
+      const block = readBlock()
+      const final = block.length < raw.length
+      let out: Uint8Array
+      try { out = push(block, final) } catch (e) { throw corrupt(e) }
+      if (final) done = true
+      return out
+    },
+    close: () => { done = true; try { closeSync(fd) } catch { /* already closed */ } },
+    get consumed() { return position },
+  }
 }

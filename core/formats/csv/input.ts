@@ -6,7 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { GrizzlyError, SqlState } from '../../errors.ts'
-import { type Compression, decompress, fileError, sniffCompression, splitCompression } from '../source.ts'
+import { type Compression, decompress, decompressedStream, fileError, sniffCompression, splitCompression } from '../source.ts'
 import type { ProgressSink } from '../../hooks/contracts.ts'
 import type { TextSource } from './tokenizer.ts'
 
@@ -51,7 +51,7 @@ export interface CsvInput {
   readonly compression: Compression
   /** the size of the file itself (compressed or not) */
   readonly fileBytes: number
-  /** decompressed bytes, when the file is compressed */
+  /** decompressed bytes, when already in memory */
   readonly whole: Uint8Array | null
 }
 
@@ -62,7 +62,8 @@ export function openInput(path: string, option: Compression | 'auto'): CsvInput 
     const head = new Uint8Array(Math.min(size, 4))
     readAt(path, fd, head, 0)
     const compression = compressionOf(path, head, option)
-    if (compression === 'none') return { path, size, compression, fileBytes: size, whole: null }
+    // zstd streams block by block; gzip is decompressed whole (node:zlib cannot inflate incrementally and synchronously)
+    if (compression !== 'gzip') return { path, size, compression, fileBytes: size, whole: null }
     const raw = new Uint8Array(size)
     readAt(path, fd, raw, 0)
     const whole = decompress(path, raw, compression)
@@ -113,6 +114,22 @@ export function textSource(input: CsvInput, progress?: ProgressSink): { source: 
     if (tail.length > 0) { const t = assemble(carry, new Uint8Array(0), true); tail = new Uint8Array(0); return t }
     return null
   }
+  if (input.compression !== 'none' && input.whole === null) {
+    const stream = decompressedStream(input.path, input.compression, BLOCK_SIZE)
+    let reported = 0
+    return {
+      source: (carry) => {
+        for (;;) {
+          const bytes = stream.next()
+          progress?.addBytes(stream.consumed - reported)
+          reported = stream.consumed
+          if (bytes === null) return finish(carry)
+          if (bytes.length > 0) return assemble(carry, bytes, false)
+        }
+      },
+      close: () => stream.close(),
+    }
+  }
   if (input.whole !== null) {
     const whole = input.whole
     let at = 0
@@ -158,6 +175,23 @@ export function sampleText(input: CsvInput, wholeFile: boolean): { head: string;
     return text
   }
   const size = input.size
+  if (input.compression !== 'none' && input.whole === null) {
+    // the head only (windows further in would mean decompressing everything first)
+    const stream = decompressedStream(input.path, input.compression, 1 << 18)
+    const parts: Uint8Array[] = []
+    let total = 0, ended = false
+    try {
+      while (wholeFile || total < HEAD_BYTES) {
+        const b = stream.next()
+        if (b === null) { ended = true; break }
+        parts.push(b); total += b.length
+      }
+    } finally { stream.close() }
+    const all = new Uint8Array(total)
+    let at = 0
+    for (const p of parts) { all.set(p, at); at += p.length }
+    return { head: checkHead(all, ended), middles: [], headIsAll: ended }
+  }
   const headIsAll = wholeFile || size <= HEAD_BYTES * 2
   if (input.whole !== null) {
     const w = input.whole
