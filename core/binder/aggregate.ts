@@ -10,6 +10,7 @@ import { BIGINT } from '../types/types.ts'
 import type { Binder } from './binder.ts'
 import type { ExprBinder } from './expression.ts'
 import { bindAggregateCall, bindScalarCall, ensureBoolean } from './functions.ts'
+import { descendingQuantile } from '../functions/aggregates/collect.ts'
 import { exprToSql } from './names.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
 import { colref } from './scope.ts'
@@ -221,19 +222,22 @@ export class AggregateCollector {
       if (a.kind === 'named_arg') throw notSupported('named arguments in aggregate calls', a.pos)
     }
     let bound = argAsts.map(a => args.bind(a))
+    let descending = false
     if (call.withinGroup.length > 0) {
       // percentile_cont(0.5) WITHIN GROUP (ORDER BY x) → quantile_cont(x, 0.5), as DuckDB does
       if (call.withinGroup.length !== 1) throw notSupported('WITHIN GROUP with several sort keys', call.pos)
       const renamed: Record<string, string> = { percentile_cont: 'quantile_cont', percentile_disc: 'quantile_disc' }
       fnName = renamed[name] ?? name
       const key = call.withinGroup[0]!
-      if (key.descending && fnName !== name && bound.length === 1 && bound[0]!.type.id !== 'LIST') {
-        // the q-th value in descending order is the (1 - q)-th in ascending order
-        bound = [bindScalarCall(hooks, '-', [{ kind: 'const', value: 1, type: { id: 'INTEGER' } }, bound[0]!], call.pos)]
-      }
       bound = [args.bind(key.expr), ...bound]
+      descending = key.descending && fnName !== name
     }
     const resolved = bindAggregateCall(hooks, fnName, bound, call.pos)
+    if (descending) {
+      // the q-th value counted from the largest
+      const fn = resolved.fn
+      resolved.fn = { ...fn, name: `${fn.name} (descending)`, createState: ctx => descendingQuantile(fn.createState(ctx)) }
+    }
     const filter = call.filter === null ? null : ensureBoolean(args.bind(call.filter), 'FILTER', call.filter.pos)
     for (const o of call.orderBy) rejectConstantSortKey(this.b, o.expr, 'ORDER BY')
     const orderBy: SortKey[] = call.orderBy.map(o => ({

@@ -175,6 +175,8 @@ class QuantileState implements AggregateState {
     this.flat = p === 'i8' || p === 'i16' || p === 'i32' || p === 'f32' || p === 'f64' || p === 'date'
   }
   private readonly flat: boolean
+  /** WITHIN GROUP (ORDER BY x DESC): quantiles counted from the largest value */
+  descending = false
   resize(groups: number): void { growArray(this.values, groups, null) }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
     const v = argVector(args, 0)
@@ -243,11 +245,18 @@ class QuantileState implements AggregateState {
       if (this.flat) sorted = Float64Array.from(vals as number[]).sort()
       else if (numeric) sorted = vals.sort((x, y) => (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0)
       else sorted = vals.sort((x, y) => compareValues(x, y, this.input))
+      if (this.descending) sorted = Array.prototype.slice.call(sorted).reverse() as Value[]
       const picked = qs.map(q => this.pick(sorted, q))
       b.push(this.listResult ? picked : picked[0]!)
     }
     return b.finish()
   }
+}
+
+/** The state of a quantile over values ordered descending (percentile_disc(q) WITHIN GROUP (ORDER BY x DESC)). */
+export function descendingQuantile(state: AggregateState): AggregateState {
+  if (state instanceof QuantileState) state.descending = true
+  return state
 }
 
 /** quantile_cont / median result type: DOUBLE for numbers, DECIMAL kept, DATE → TIMESTAMP. */
