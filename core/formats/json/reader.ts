@@ -7,11 +7,12 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { BoundTableFunction, FunctionContext, TableFunctionArg } from '../../hooks/contracts.ts'
 import type { LogicalType, Value } from '../../types/types.ts'
-import { CHUNK_SIZE, DataChunk, VectorBuilder } from '../../vector/vector.ts'
+import { CHUNK_SIZE, DataChunk } from '../../vector/vector.ts'
 import { fileError, fileSize, readInput, sniffCompression, splitCompression } from '../source.ts'
 import { JsonSyntaxError, type JsonValue, lineColumn, parseJson, parseJsonSequence } from './parse.ts'
-import { JsonConversionError, UnsafeInteger, conversionFailure, convertJson, finalType, mergeTypes, typeOfJson } from './schema.ts'
+import { JsonConversionError, UnsafeInteger, conversionFailure, finalType, mergeTypes, typeOfJson } from './schema.ts'
 import { typeFromText } from './type-name.ts'
+import { type JsonColumn, jsonColumn } from './columns.ts'
 
 export type JsonLayout = 'auto' | 'array' | 'newline_delimited' | 'unstructured'
 
@@ -310,45 +311,45 @@ export function readJson(paths: readonly string[], options: ReadonlyMap<string, 
   }
 }
 
-function convertRecord(v: JsonValue, records: boolean, cols: readonly { readonly name: string; readonly type: LogicalType }[], row: Value[]): void {
+function convertRecord(v: JsonValue, records: boolean, names: readonly string[], cols: readonly JsonColumn[], row: number): void {
   if (records) {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new JsonConversionError('expected a JSON object (a record)')
-    for (let c = 0; c < cols.length; c++) row[c] = convertJson(v[cols[c]!.name] ?? null, cols[c]!.type)
+    for (let c = 0; c < cols.length; c++) cols[c]!.set(row, v[names[c]!] ?? null)
   } else {
-    for (let c = 0; c < cols.length; c++) row[c] = convertJson(v, cols[c]!.type)
+    for (let c = 0; c < cols.length; c++) cols[c]!.set(row, v)
   }
 }
 
 function* scanJson(paths: readonly string[], o: JsonReadOptions, schema: JsonSchema, wanted: readonly number[], ctx: FunctionContext): Generator<DataChunk> {
-  const cols = wanted.map(i => schema.columns[i]!)
+  const types = wanted.map(i => schema.columns[i]!.type)
+  const names = wanted.map(i => schema.columns[i]!.name)
   const progress = ctx.progress
   if (progress !== undefined) for (const p of paths) progress.addTotal(fileSize(p))
-  let builders = cols.map(c => new VectorBuilder(c.type, CHUNK_SIZE))
+  const fresh = (): JsonColumn[] => types.map(t => jsonColumn(t, CHUNK_SIZE))
+  let cols = fresh()
   let rows = 0
-  const row: Value[] = new Array<Value>(cols.length)
   for (const path of paths) {
     for (const record of eachRecord(path, o, false, progress)) {
-      const line = record.line
       try {
         try {
-          convertRecord(record.value, schema.records, cols, row)
+          convertRecord(record.value, schema.records, names, cols, rows)
         } catch (e) {
           // JSON.parse rounded an integer beyond 2^53: read this line again, exactly
           if (!(e instanceof UnsafeInteger) || record.text === undefined) throw e
-          convertRecord(parseJson(record.text, 10000, false, true), schema.records, cols, row)
+          convertRecord(parseJson(record.text, 10000, false, true), schema.records, names, cols, rows)
         }
       } catch (e) {
         if (!(e instanceof JsonConversionError)) throw e
+        // the row's slots are overwritten by the next row
         if (o.ignoreErrors) continue
-        throw conversionFailure(path, line, e.message)
+        throw conversionFailure(path, record.line, e.message)
       }
-      for (let c = 0; c < cols.length; c++) builders[c]!.push(row[c]!)
       if (++rows === CHUNK_SIZE) {
-        yield new DataChunk(builders.map(b => b.finish()), rows)
-        builders = cols.map(c => new VectorBuilder(c.type, CHUNK_SIZE))
+        yield new DataChunk(cols.map(c => c.finish(rows)), rows)
+        cols = fresh()
         rows = 0
       }
     }
   }
-  if (rows > 0) yield new DataChunk(builders.map(b => b.finish()), rows)
+  if (rows > 0) yield new DataChunk(cols.map(c => c.finish(rows)), rows)
 }
