@@ -27,6 +27,8 @@ export class ScanOperator extends Operator {
   constructor(node: ScanNode, frame: Frame) {
     super(frame)
     this.node = node
+    // every scan of the plan is built before the first pull, so progress knows the whole work up front
+    frame.runtime.ctx.rowProgress?.addTotal(node.table.provider.estimatedRows(frame.runtime.ctx.txn))
     this.hints = scanHints(node, frame)
     this.predicate = node.filters.length === 0 ? null
       : compileFilter(conjunction(node.filters), layoutOf(node.output), frame)
@@ -37,7 +39,6 @@ export class ScanOperator extends Operator {
     if (this.iterator === null) {
       const rt = this.runtime
       this.iterator = this.node.table.provider.scan(rt.ctx.txn, { columns: this.node.columns, filters: this.hints })[Symbol.iterator]()
-      rt.ctx.rowProgress?.addTotal(this.node.table.provider.estimatedRows(rt.ctx.txn))
     }
     for (;;) {
       const r = this.iterator.next()
