@@ -192,3 +192,17 @@ test('mutation fuzz: JSON files read or fail with a GrizzlyError, never crash or
     }
   }
 })
+
+test('deeply nested values read as JSON text or fail with a GrizzlyError, never overflow the stack', async () => {
+  const db = await Database.open()
+  await db.query('CREATE TABLE d (x VARCHAR)')
+  for (const depth of [50, 2000, 100_000]) {
+    const p = file(`deep${depth}.ndjson`, `{"x": ${'['.repeat(depth)}1${']'.repeat(depth)}}\n`)
+    try {
+      await db.query(`COPY d FROM '${p}'`)
+    } catch (e) {
+      assert.ok(e instanceof GrizzlyError && e.code !== 'XX000', `${depth}: ${String(e)}`)
+    }
+  }
+  assert.ok(((await db.query('SELECT count(*) FROM d')).rows[0]![0] as bigint) >= 1n)
+})

@@ -113,6 +113,8 @@ export function* readBlocks(path: string, bytes: Uint8Array, h: AvroHeader): Gen
     const count = c.long()
     const size = c.long()
     if (count < 0 || size < 0) throw corrupt(path, 'a negative block size')
+    // every record but an empty one takes a byte: a larger count is damage, and would spin for ages
+    if (count > size + 1_000_000) throw corrupt(path, `a block claims ${count} records in ${size} bytes`)
     const raw = c.bytes(size)
     const marker = c.bytes(16)
     for (let i = 0; i < 16; i++) if (marker[i] !== h.sync[i]) throw corrupt(path, `a block at byte ${c.pos - 16} does not end with the file's sync marker`)

@@ -28,6 +28,9 @@ export interface JsonReadOptions {
   readonly dateDetection: boolean
 }
 
+/** nesting beyond this is refused (22P04) rather than risking the stack */
+const MAX_DEPTH = 1000
+
 const READ_OPTIONS = ['format', 'array', 'records', 'columns', 'maximum_depth', 'sample_size', 'ignore_errors', 'compression', 'auto_detect', 'dateformat', 'timestampformat', 'date_format', 'timestamp_format', 'maximum_object_size', 'union_by_name', 'convert_strings_to_integers', 'field_appearance_threshold', 'map_inference_threshold']
 
 function bad(message: string, hint?: string): GrizzlyError {
@@ -175,7 +178,7 @@ function detectLayout(path: string, text: string): Exclude<JsonLayout, 'auto'> {
  * newline-delimited files. Records of the array layout report line 1.
  */
 function* eachRecord(path: string, o: JsonReadOptions, exact: boolean, progress: FunctionContext['progress']): Generator<JsonRecord> {
-  const depth = 10000
+  const depth = MAX_DEPTH
   let layout = o.format
   const blocks = textBlocks(path, progress)
   let pending = ''
@@ -271,7 +274,7 @@ export interface JsonSchema {
 
 export function detectSchema(paths: readonly string[], o: JsonReadOptions): JsonSchema {
   if (o.columns !== null) return { columns: o.columns, records: o.records !== false }
-  const depth = o.maximumDepth < 0 ? 10000 : o.maximumDepth
+  const depth = o.maximumDepth < 0 ? MAX_DEPTH : o.maximumDepth
   let seen = 0
   let allObjects = true
   let whole: LogicalType = { id: 'NULL' }
@@ -336,7 +339,7 @@ function* scanJson(paths: readonly string[], o: JsonReadOptions, schema: JsonSch
         } catch (e) {
           // JSON.parse rounded an integer beyond 2^53: read this line again, exactly
           if (!(e instanceof UnsafeInteger) || record.text === undefined) throw e
-          convertRecord(parseJson(record.text, 10000, false, true), schema.records, names, cols, rows)
+          convertRecord(parseJson(record.text, MAX_DEPTH, false, true), schema.records, names, cols, rows)
         }
       } catch (e) {
         if (!(e instanceof JsonConversionError)) throw e
