@@ -1,6 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as arrow from 'apache-arrow'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Database, GrizzlyError } from '../../index.ts'
 
 async function fresh() {
@@ -91,8 +94,19 @@ test('a closed database refuses queries', async () => {
   await assert.rejects(db.query('SELECT 1'), (e: unknown) => e instanceof GrizzlyError && e.code === '08003')
 })
 
-test('file databases are refused until durable storage exists', async () => {
-  await assert.rejects(Database.open('x.grz'), (e: unknown) => e instanceof GrizzlyError && e.code === '0A000')
+test('a file database keeps its tables across opens (test/storage has the rest)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'grizzly-api-'))
+  try {
+    const path = join(dir, 'x.grz')
+    let db = await Database.open(path)
+    await db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, s VARCHAR); INSERT INTO t VALUES (1, 'a')")
+    await db.close()
+    db = await Database.open(path)
+    assert.deepEqual((await db.query('SELECT * FROM t')).rows, [[1, 'a']])
+    await db.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('closing a connection rolls back its open transaction', async () => {
