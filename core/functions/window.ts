@@ -141,10 +141,8 @@ export function frameValue(which: 'first' | 'last' | 'nth', type: LogicalType, o
         const k = argValue(p, 1, i)
         if (k === null) { b.push(null); continue }
         n = Number(k)
-        if (n <= 0) {
-          throw new GrizzlyError(SqlState.invalidParameterValue, 'Argument for nth_value must be greater than zero',
-            { hint: 'nth_value(x, 1) is the first value of the frame' })
-        }
+        // DuckDB 1.5: a position below 1 has no value (NULL), it is not an error
+        if (n <= 0) { b.push(null); continue }
       }
       let picked = -1
       // EXCLUDE leaves a hole [hs, he) in the frame (TIES keeps the row itself)
