@@ -369,6 +369,8 @@ export class Connection {
         return new Result(columns, chunks, type, changes, countOnly)
       }
       case 'command':
+        // DuckDB checks view dependencies on DROP / ALTER only when this is on
+        this.database.catalog.viewDependencies = this.setting('enable_view_dependencies') === true
         bound.run()
         return Result.empty(statementTypeOf(stmt))
       case 'rows_command': {

@@ -102,6 +102,10 @@ function cores(): number {
 
 export const BUILTIN_SETTINGS: readonly SettingDef[] = [
   { name: 'integer_division', description: 'make / on integers an integer division, as PostgreSQL does', type: BOOLEAN, default: false, validate: booleanSetting('integer_division') },
+  {
+    name: 'enable_view_dependencies', type: BOOLEAN, default: false, validate: booleanSetting('enable_view_dependencies'),
+    description: 'refuse DROP / ALTER of what a view reads unless CASCADE (off, as in DuckDB: the view fails when next used)',
+  },
   { name: 'order_by_non_integer_literal', description: "allow ORDER BY / DISTINCT ON a constant such as 'x' (it sorts by nothing)", type: BOOLEAN, default: false, validate: booleanSetting('order_by_non_integer_literal') },
   { name: 'threads', description: 'worker threads used by a query', type: BIGINT, default: BigInt(cores()), validate: integerSetting('threads', 1, 1024) },
   { name: 'memory_limit', description: "memory the buffer manager may use, e.g. '4GB' or '80%'", type: VARCHAR, default: '80%', validate: memorySetting('memory_limit') },
