@@ -11,8 +11,7 @@ import type { FormatDef, TableFunctionArg } from '../hooks/contracts.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import { formatValue } from '../types/format.ts'
 import type { LogicalType } from '../types/types.ts'
-import { DataChunk, gather } from '../vector/vector.ts'
-import { getValue } from '../vector/vector.ts'
+import { DataChunk, gather, getValue } from '../vector/vector.ts'
 import { formatExtension, splitCompression } from './source.ts'
 
 /** Options COPY handles itself; everything else goes to the format's reader or writer. */
@@ -21,8 +20,8 @@ export const COPY_OPTIONS = [
   'use_tmp_file', 'file_extension', 'filename_pattern', 'write_partition_columns',
 ] as const
 
-/** FORMAT spellings that name another format plus an option. */
-const FORMAT_ALIASES: Readonly<Record<string, { readonly format: string; readonly option?: readonly [string, boolean] }>> = {
+/** FORMAT spellings that name another format (their options come from `aliasOptions`). */
+const FORMAT_ALIASES: Readonly<Record<string, { readonly format: string }>> = {
   ndjson: { format: 'json' }, jsonl: { format: 'json' }, newline_delimited: { format: 'json' },
   tsv: { format: 'csv' },
 }
