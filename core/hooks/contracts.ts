@@ -187,7 +187,8 @@ export interface TableFunctionCall {
  * full predicate above the scan.
  */
 export type TableFunctionFilter =
-  | { readonly kind: 'compare'; readonly column: number; readonly op: '=' | '<' | '<=' | '>' | '>='; readonly value: Value; readonly type: LogicalType }
+  /** `param` (1-based) in a plan: the value is that statement parameter's, filled in before scan() is called */
+  | { readonly kind: 'compare'; readonly column: number; readonly op: '=' | '<' | '<=' | '>' | '>='; readonly value: Value; readonly type: LogicalType; readonly param?: number }
   | { readonly kind: 'in'; readonly column: number; readonly values: readonly Value[]; readonly type: LogicalType }
   | { readonly kind: 'is_null'; readonly column: number; readonly not: boolean }
 

@@ -247,7 +247,7 @@ export function renderSkipFilters(p: TableFunctionNode): string {
   const name = (c: number): string => p.fn.columns[c]?.name ?? `#${c}`
   const parts = p.filters.map(f => {
     switch (f.kind) {
-      case 'compare': return `${name(f.column)} ${f.op} ${renderValue(f.value, f.type)}`
+      case 'compare': return `${name(f.column)} ${f.op} ${f.param !== undefined ? `$${f.param}` : renderValue(f.value, f.type)}`
       case 'in': return `${name(f.column)} IN (${f.values.map(v => renderValue(v, f.type)).join(', ')})`
       case 'is_null': return `${name(f.column)} IS ${f.not ? 'NOT ' : ''}NULL`
     }

@@ -112,9 +112,18 @@ describe('row-group pruning from statistics', () => {
     assert.match(plan, /row groups: 1 read, \d+ skipped/)
   })
 
-  test('a parameter value filters correctly (it is not pushed)', async () => {
-    const r = await f.db.query(`SELECT count(*) FROM '${p}' WHERE id < $1`, [10])
-    assert.deepEqual(r.textRows(), [['10']])
+  test('a statement parameter skips row groups too, its value filled in per execution', async () => {
+    const plan = (await f.db.query(`EXPLAIN SELECT count(*) FROM '${p}' WHERE id < $1`, [10])).textRows().map(r => r.join(' ')).join('\n')
+    assert.match(plan, /skip unless: id < \$1/)
+    const s = await f.db.prepare(`SELECT count(*) FROM '${p}' WHERE id < $1`)
+    for (const [bound, count] of [[10, '10'], [20000, '20000'], [-1, '0']] as const) {
+      const before = parquetCounters.rowGroupsRead
+      assert.deepEqual((await s.query([bound])).textRows(), [[count]])
+      const read = parquetCounters.rowGroupsRead - before
+      assert.ok(read <= (bound < 0 ? 0 : bound < 12288 ? 1 : 2), `${read} row groups read for id < ${bound}`)
+    }
+    assert.deepEqual((await s.query([null])).textRows(), [['0']])
+    s.close()
   })
 })
 
@@ -224,4 +233,24 @@ describe('bad Parquet input is a GrizzlyError naming the file', () => {
 test('sniffer recognises the magic bytes only', () => {
   assert.equal(parquetFormat.sniff!(new TextEncoder().encode('PAR1xxxx'), 'x'), 1)
   assert.equal(parquetFormat.sniff!(new TextEncoder().encode('a,b,c\n'), 'x.parquet'), 0)
+})
+
+describe('parquet_metadata and parquet_schema', () => {
+  test('row groups, codecs, encodings and statistics agree with DuckDB', async () => {
+    const p = f.path('groups.parquet')
+    const q = `SELECT row_group_id, row_group_num_rows, column_id, path_in_schema, type, stats_min, stats_max, stats_null_count, compression,
+      num_values, total_compressed_size, data_page_offset FROM parquet_metadata('${p}') ORDER BY row_group_id, column_id`
+    assert.deepEqual(await grizzlyText(f.db, q), await duckText(f.duck, q))
+  })
+
+  test('the schema tree agrees with DuckDB', async () => {
+    const p = f.path('all-snappy.parquet')
+    const q = `SELECT name, type, type_length, repetition_type, num_children, converted_type, scale, precision FROM parquet_schema('${p}')`
+    assert.deepEqual(await grizzlyText(f.db, q), await duckText(f.duck, q))
+  })
+
+  test('a missing path or a wrong argument is an error with a hint', async () => {
+    await assert.rejects(f.db.query('SELECT * FROM parquet_metadata(42)'), (e: unknown) => e instanceof GrizzlyError && e.code === '42883' && e.hint !== undefined)
+    await assert.rejects(f.db.query(`SELECT * FROM parquet_schema('${f.path('nope.parquet')}')`), (e: unknown) => e instanceof GrizzlyError && e.code === '58P01')
+  })
 })

@@ -8,7 +8,8 @@ import type { BoundExpr } from '../../plan/expr.ts'
 import type {
   LimitNode, ProjectNode, ScanNode, TableFunctionNode, ValuesNode,
 } from '../../plan/logical.ts'
-import type { Value } from '../../types/types.ts'
+import type { LogicalType, Value } from '../../types/types.ts'
+import type { TableFunctionFilter } from '../../hooks/contracts.ts'
 import { DataChunk, VectorBuilder, type Vector, slice } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
 import {
@@ -173,6 +174,16 @@ export class EmptyOperator extends Operator {
   protected pull(): DataChunk | null { return null }
 }
 
+/** A parameter's value as `type` for a skip filter; undefined when it is NULL or not plainly convertible. */
+function widen(v: Value | undefined, type: LogicalType): Value | undefined {
+  if (v === undefined || v === null) return undefined
+  if (type.id === 'BIGINT') return typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined
+  if (type.id === 'DOUBLE') return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined
+  // a fractional value for an integer column would be rounded by the cast, which a skip cannot mirror
+  if ((type.id === 'INTEGER' || type.id === 'SMALLINT' || type.id === 'TINYINT' || type.id === 'DATE') && !(typeof v === 'number' && Number.isInteger(v))) return undefined
+  return v
+}
+
 export class TableFunctionOperator extends Operator {
   readonly name = 'TABLE_FUNCTION'
   private readonly node: TableFunctionNode
@@ -186,8 +197,21 @@ export class TableFunctionOperator extends Operator {
 
   override detail(): string { return this.node.fn.scanDetail?.() ?? '' }
 
+  /** the plan's skip filters with statement parameters filled in (a NULL or missing one is dropped) */
+  private skipFilters(): TableFunctionFilter[] | undefined {
+    const filters = this.node.filters
+    if (filters === undefined) return undefined
+    const out: TableFunctionFilter[] = []
+    for (const f of filters) {
+      if (f.kind !== 'compare' || f.param === undefined) { out.push(f); continue }
+      const value = widen(this.runtime.ctx.params[f.param - 1], f.type)
+      if (value !== undefined) out.push({ kind: 'compare', column: f.column, op: f.op, value, type: f.type })
+    }
+    return out
+  }
+
   protected pull(): DataChunk | null {
-    if (this.iterator === null) this.iterator = this.node.fn.scan(this.node.columns, this.runtime.ctx.fnCtx, this.node.filters)[Symbol.iterator]()
+    if (this.iterator === null) this.iterator = this.node.fn.scan(this.node.columns, this.runtime.ctx.fnCtx, this.skipFilters())[Symbol.iterator]()
     const want = this.node.columns
     for (;;) {
       const r = this.iterator.next()

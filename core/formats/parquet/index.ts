@@ -4,6 +4,7 @@ import type { Hooks } from '../../hooks/registry.ts'
 import { hasParquetMagic } from './footer.ts'
 import { readParquetFiles } from './reader.ts'
 import { writeParquetFile } from './writer.ts'
+import { parquetMetadataFunction, parquetSchemaFunction } from './metadata.ts'
 
 export const parquetFormat: FormatDef = {
   name: 'parquet',
@@ -15,4 +16,6 @@ export const parquetFormat: FormatDef = {
 
 export function registerParquet(hooks: Hooks): void {
   hooks.registerFormat(parquetFormat)
+  hooks.registerTableFunction(parquetMetadataFunction)
+  hooks.registerTableFunction(parquetSchemaFunction)
 }

@@ -87,6 +87,9 @@ function open(path: string, binaryAsString: boolean): OpenFile {
   })
 }
 
+/** The footer and column types of one file (parquet_metadata, parquet_schema). */
+export function openParquet(path: string): { readonly footer: Footer; readonly columns: FileColumns } { return open(path, false) }
+
 const READ_OPTIONS = new Set(['binary_as_string', 'filename', 'hive_partitioning', 'union_by_name', 'hive_types', 'hive_types_autocast', 'file_row_number'])
 
 export function readParquetFiles(paths: readonly string[], options: ReadonlyMap<string, TableFunctionArg>, _ctx: FunctionContext): BoundTableFunction {
@@ -112,19 +115,18 @@ class ParquetScan implements BoundTableFunction {
   readonly estimatedRows: number
   private readonly paths: readonly string[]
   private readonly planned: readonly FileColumns[]
-
   private readonly binaryAsString: boolean
+  /** what the last scan did, for EXPLAIN ANALYZE */
+  private groupsRead = 0
+  private groupsSkipped = 0
 
   constructor(paths: readonly string[], columns: readonly { name: string; type: LogicalType }[], planned: readonly FileColumns[], estimatedRows: number, binaryAsString: boolean) {
-    this.binaryAsString = binaryAsString
     this.paths = paths
     this.columns = columns
     this.planned = planned
     this.estimatedRows = estimatedRows
+    this.binaryAsString = binaryAsString
   }
-
-  private groupsRead = 0
-  private groupsSkipped = 0
 
   scanDetail(): string {
     return `row groups: ${this.groupsRead} read, ${this.groupsSkipped} skipped`

@@ -11,6 +11,7 @@ import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
 import { referencedColumns } from '../../plan/expr.ts'
 import type { JoinNode, LogicalPlan, TableFunctionNode } from '../../plan/logical.ts'
 import type { TableFunctionFilter } from '../../hooks/contracts.ts'
+import { type LogicalType, type Value, isNumeric } from '../../types/types.ts'
 import type { OptimizerRule } from '../index.ts'
 import {
   colrefOf, conjunction, containsVolatile, hasSideEffectsOrSubquery, idsOf, isSubset, mapExpr, mapNodeExpressions,
@@ -286,12 +287,17 @@ function withSkipFilters(plan: TableFunctionNode, preds: readonly BoundExpr[]): 
     if (e.kind !== 'compare') return
     const op = e.op
     if (op !== '=' && op !== '<' && op !== '<=' && op !== '>' && op !== '>=') return
+    // a parameter's value is filled in when the statement runs
+    const operand = (x: BoundExpr): { value: Value; type: LogicalType; param?: number } | undefined =>
+      x.kind === 'const' && x.value !== null ? { value: x.value, type: x.type }
+        : x.kind === 'param' ? { value: null, type: x.type, param: x.index }
+          // an integer parameter widened to BIGINT / DOUBLE: the operator widens the value the same way
+          : x.kind === 'cast' && !x.try && x.expr.kind === 'param' && (x.type.id === 'BIGINT' || x.type.id === 'DOUBLE') && isNumeric(x.expr.type)
+            ? { value: null, type: x.type, param: x.expr.index } : undefined
     const lc = column(e.left), rc = column(e.right)
-    if (lc !== undefined && e.right.kind === 'const' && e.right.value !== null) {
-      found.push({ kind: 'compare', column: lc, op, value: e.right.value, type: e.right.type })
-    } else if (rc !== undefined && e.left.kind === 'const' && e.left.value !== null) {
-      found.push({ kind: 'compare', column: rc, op: flip[op], value: e.left.value, type: e.left.type })
-    }
+    const right = operand(e.right), left = operand(e.left)
+    if (lc !== undefined && right !== undefined) found.push({ kind: 'compare', column: lc, op, ...right })
+    else if (rc !== undefined && left !== undefined) found.push({ kind: 'compare', column: rc, op: flip[op], ...left })
   }
   preds.forEach(visit)
   if (found.length === 0) return plan
