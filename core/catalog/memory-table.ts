@@ -282,6 +282,9 @@ export class MemoryTable implements TableProvider {
     return this.secondary.list.length === 0 ? this.constraintIndexes.list : [...this.secondary.list, ...this.constraintIndexes.list]
   }
 
+  /** another transaction has uncommitted UPDATEs of this table (CREATE INDEX waits for them, as DuckDB) */
+  othersUpdating(txn: Transaction): boolean { return this.pending !== null && this.pending.writer !== txn && this.pending.hasUpdates }
+
   /** no other transaction's uncommitted changes and no commit newer than txn's snapshot touch this table */
   seesCurrentRows(txn: Transaction): boolean { return this.versionsHiddenFrom(txn).length === 0 }
 
@@ -491,10 +494,12 @@ export class MemoryTable implements TableProvider {
     this.writePositions(positions, columns, values, false)
     pending.recordUpdate(positions, columns, old)
     const undo = (): void => {
-      this.secondary.removeRows(this, positions, reindexed)
+      // the indexes now: one created after this update (by another session) holds its new keys too
+      const now = this.secondary.affectedBy(columns)
+      this.secondary.removeRows(this, positions, now)
       this.writePositions(positions, columns, new DataChunk(old, m), true)
       rekey.revert()
-      this.secondary.addRows(this, positions, reindexed)
+      this.secondary.addRows(this, positions, now)
     }
     try { this.secondary.addRows(this, positions, reindexed, true) } catch (e) {
       this.writePositions(positions, columns, new DataChunk(old, m), true)

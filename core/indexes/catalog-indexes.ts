@@ -46,7 +46,12 @@ export function createIndex(catalog: IndexedCatalog, txn: Transaction, request: 
     if (request.ifNotExists) return
     throw new GrizzlyError(SqlState.duplicateTable, `index "${request.name}" already exists`, { hint: 'pick another name, or DROP INDEX it first' })
   }
-  beginWrite(txn, 'CREATE INDEX')
+  if (table.othersUpdating(txn)) {
+    throw new GrizzlyError(SqlState.serializationFailure, `cannot create an index on "${entry.name}" while another transaction has uncommitted updates to it`,
+      { hint: 'commit or roll back that transaction first, then create the index' })
+  }
+  // no write lock: the index holds the current rows, other writers' pending ones included, and
+  // their commits and rollbacks keep it in step (readers who must not see those rows scan instead)
   const spec = {
     keyNames: request.columns.map(c => table.columns[c]!.name),
     keyTypes: request.columns.map(c => table.columns[c]!.type),

@@ -154,6 +154,28 @@ test('readers with an older snapshot, and readers of another writer, get the sam
   await writer.close()
 })
 
+test('CREATE INDEX beside another transaction: its pending inserts and deletes are indexed, pending updates refuse (as DuckDB)', async () => {
+  const db = await Database.open()
+  await db.exec(`CREATE TABLE t (i INTEGER); INSERT INTO t SELECT x FROM range(2000) r(x)`)
+  const other = db.connect()
+  await other.query('BEGIN')
+  await other.exec('INSERT INTO t VALUES (5000), (5000); DELETE FROM t WHERE i = 7')
+  await db.query('CREATE INDEX t_i ON t (i)')
+  assert.deepEqual(await bothWays(db, 'SELECT count(*) FROM t WHERE i IN (7, 5000)'), [[1n]])
+  assert.deepEqual(await bothWays(other, 'SELECT count(*) FROM t WHERE i IN (7, 5000)'), [[2n]])
+  await other.query('ROLLBACK')
+  assert.deepEqual(await bothWays(db, 'SELECT count(*) FROM t WHERE i IN (7, 5000)'), [[1n]])
+  assert.match(await plan(db, 'SELECT * FROM t WHERE i = 7'), /INDEX_SCAN/)
+  await db.query('DROP INDEX t_i')
+  await other.query('BEGIN')
+  await other.query('UPDATE t SET i = -1 WHERE i = 1')
+  await fails(db, 'CREATE INDEX t_i ON t (i)', '40001')
+  await other.query('COMMIT')
+  await db.query('CREATE INDEX t_i ON t (i)')
+  assert.deepEqual(await bothWays(db, 'SELECT count(*) FROM t WHERE i = -1'), [[1n]])
+  await other.close()
+})
+
 test('an index goes with its table; indexed columns cannot be dropped or retyped', async () => {
   const db = await Database.open()
   await db.exec(`CREATE TABLE t (a INTEGER, b INTEGER, c INTEGER); INSERT INTO t SELECT i, i * 2, i * 3 FROM range(1000) r(i);
