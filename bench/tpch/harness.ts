@@ -145,8 +145,30 @@ export function valuesAgree(want: string | null, got: string | null, exactText: 
   return p === q || Math.abs(p - q) <= Math.max(Math.abs(p), Math.abs(q)) * 1e-9
 }
 
-/** DuckDB's answer is the expected one; rows must come in the same order (every TPC-H query sorts). */
-export function compareAnswers(expected: Answer, actual: Answer): Verdict {
+/**
+ * The output columns a query's final ORDER BY names (plain column names only, e.g. `value DESC`
+ * → ['value']); null when it sorts by anything else or does not sort.
+ */
+export function orderKeys(sql: string): string[] | null {
+  const matches = [...sql.matchAll(/\bORDER\s+BY\b/gi)]
+  const last = matches[matches.length - 1]
+  if (last === undefined) return null
+  const clause = sql.slice(last.index + last[0].length).replace(/\bLIMIT\b[\s\S]*$/i, '').replace(/;[\s\S]*$/, '')
+  const keys: string[] = []
+  for (const item of clause.split(',')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(ASC|DESC)?\s*$/i.exec(item)
+    if (m === null) return null
+    keys.push(m[1]!)
+  }
+  return keys
+}
+
+/**
+ * DuckDB's answer is the expected one. Rows must come in the same order (every TPC-H query
+ * sorts); when `keys` names the ORDER BY columns, rows that tie on all of them may come in any
+ * order (q11 sorts by value alone, and equal values are a legal tie).
+ */
+export function compareAnswers(expected: Answer, actual: Answer, keys: readonly string[] | null = null): Verdict {
   const wantNames = expected.columns.map(c => c.name), gotNames = actual.columns.map(c => c.name)
   if (wantNames.join('\u0000') !== gotNames.join('\u0000')) {
     return { match: false, message: `columns: DuckDB (${wantNames.join(', ')}), Grizzly (${gotNames.join(', ')})` }
@@ -154,8 +176,12 @@ export function compareAnswers(expected: Answer, actual: Answer): Verdict {
   if (expected.rows.length !== actual.rows.length) {
     return { match: false, message: `row count: DuckDB ${expected.rows.length}, Grizzly ${actual.rows.length}` }
   }
-  for (let r = 0; r < expected.rows.length; r++) {
-    const want = expected.rows[r]!, got = actual.rows[r]!
+  const keyColumns = keys === null ? null : keys.map(k => wantNames.indexOf(k))
+  const [wantRows, gotRows] = keyColumns === null || keyColumns.some(i => i < 0)
+    ? [expected.rows, actual.rows]
+    : [canonicalTies(expected.rows, keyColumns), canonicalTies(actual.rows, keyColumns)]
+  for (let r = 0; r < wantRows.length; r++) {
+    const want = wantRows[r]!, got = gotRows[r]!
     for (let c = 0; c < want.length; c++) {
       const exact = isDecimal(expected.columns[c]!.type) && isDecimal(actual.columns[c]!.type)
       if (!valuesAgree(want[c] ?? null, got[c] ?? null, exact)) {
@@ -168,6 +194,22 @@ export function compareAnswers(expected: Answer, actual: Answer): Verdict {
     }
   }
   return { match: true, message: '' }
+}
+
+/** Rows with each run of equal keys put in one canonical order, so legal ties compare equal. */
+function canonicalTies(rows: readonly (readonly (string | null)[])[], keyColumns: readonly number[]): (readonly (string | null)[])[] {
+  const out: (readonly (string | null)[])[] = []
+  const keyOf = (row: readonly (string | null)[]): string => JSON.stringify(keyColumns.map(c => row[c] ?? null))
+  for (let start = 0; start < rows.length;) {
+    const key = keyOf(rows[start]!)
+    let end = start + 1
+    while (end < rows.length && keyOf(rows[end]!) === key) end++
+    const run = rows.slice(start, end).map(row => ({ row, text: JSON.stringify(row) }))
+    run.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+    for (const { row } of run) out.push(row)
+    start = end
+  }
+  return out
 }
 
 const show = (v: string | null | undefined): string => (v === null || v === undefined ? 'NULL' : JSON.stringify(v))
@@ -197,6 +239,6 @@ export async function checkWith(query: TpchQuery, duckdb: (sql: string) => Promi
   if (actual.kind === 'error') {
     return { name: query.name, rows, grizzlyMs: null, duckdbMs: expected.answer.ms, match: false, message: `Grizzly failed: ${actual.message}` }
   }
-  const verdict = compareAnswers(expected.answer, actual.answer)
+  const verdict = compareAnswers(expected.answer, actual.answer, orderKeys(query.sql))
   return { name: query.name, rows, grizzlyMs: actual.answer.ms, duckdbMs: expected.answer.ms, match: verdict.match, message: verdict.message }
 }

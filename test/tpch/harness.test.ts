@@ -1,7 +1,7 @@
 /** The TPC-H comparison rules, and both loaders holding the same data. */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { compareAnswers, checkWith, openEngines, runDuckdb, runGrizzly, valuesAgree, type Answer, type Engines } from '../../bench/tpch/harness.ts'
+import { compareAnswers, orderKeys, checkWith, openEngines, runDuckdb, runGrizzly, valuesAgree, type Answer, type Engines } from '../../bench/tpch/harness.ts'
 import { TPCH_TABLES } from '../../bench/tpch/generate.ts'
 import { GrizzlyWorker } from '../../bench/tpch/worker-client.ts'
 
@@ -25,6 +25,23 @@ describe('compareAnswers', () => {
     // a decimal against a double is compared as numbers
     const asDouble = answer([['k', 'INTEGER'], ['v', 'DOUBLE'], ['d', 'DOUBLE']], [['1', '10.5', '0.1'], ['2', '3', '2']])
     assert.equal(compareAnswers(want, asDouble).match, true)
+  })
+
+  test('rows tied on every ORDER BY key may come in any order; the keys themselves may not', () => {
+    assert.deepEqual(orderKeys('SELECT a, value FROM t ORDER BY value DESC;'), ['value'])
+    assert.deepEqual(orderKeys('SELECT * FROM (SELECT a FROM t ORDER BY a) ORDER BY b, c ASC LIMIT 10'), ['b', 'c'])
+    assert.equal(orderKeys('SELECT a FROM t ORDER BY a + 1'), null)
+    assert.equal(orderKeys('SELECT a FROM t'), null)
+    const cols: [string, string][] = [['k', 'INTEGER'], ['value', 'DOUBLE']]
+    const duck = answer(cols, [['1', '9'], ['2', '5'], ['3', '5'], ['4', '1']])
+    const tieSwapped = answer(cols, [['1', '9'], ['3', '5'], ['2', '5'], ['4', '1']])
+    assert.equal(compareAnswers(duck, tieSwapped, ['value']).match, true)
+    assert.equal(compareAnswers(duck, tieSwapped).match, false)
+    assert.equal(compareAnswers(duck, tieSwapped, ['k']).match, false)
+    const missorted = answer(cols, [['2', '5'], ['1', '9'], ['3', '5'], ['4', '1']])
+    assert.equal(compareAnswers(duck, missorted, ['value']).match, false)
+    const wrongTie = answer(cols, [['1', '9'], ['3', '5'], ['5', '5'], ['4', '1']])
+    assert.equal(compareAnswers(duck, wrongTie, ['value']).match, false)
   })
 
   test('column names, row counts, order, NULLs and text are checked', () => {
