@@ -13,7 +13,7 @@ import { registerSandboxedFunctions } from '../sandbox/register.ts'
 import { ExtensionSandbox } from '../sandbox/sandbox.ts'
 
 /** The extension, vectorized as the SDK asks: one call per batch, loops over typed arrays and UTF-8 bytes. */
-const EXTENSION = `defineExtension({ name: 'udfbench', version: '1.0.0', scalars: [
+export const UDF_EXTENSION = `defineExtension({ name: 'udfbench', version: '1.0.0', scalars: [
   { name: 'sb_affine', args: ['DOUBLE'], returns: 'DOUBLE', invoke([x], n) {
       const v = x.values, out = new Float64Array(n)
       for (let i = 0; i < n; i++) out[i] = v[i] * 2 + 1
@@ -24,12 +24,12 @@ const EXTENSION = `defineExtension({ name: 'udfbench', version: '1.0.0', scalars
       return { type: 'VARCHAR', length: n, values: { bytes, offsets: s.values.offsets }, validity: s.validity } } },
 ] })`
 
-const nativeAffine: ScalarKernel = ([x], n) => {
+export const nativeAffine: ScalarKernel = ([x], n) => {
   const v = x!.data as Float64Array, out = new Float64Array(n)
   for (let i = 0; i < n; i++) out[i] = v[i]! * 2 + 1
   return new Vector(DOUBLE, n, out, null)
 }
-const nativeUpper: ScalarKernel = ([s], n) => {
+export const nativeUpper: ScalarKernel = ([s], n) => {
   const v = s!.data as string[], out = new Array<string>(n)
   for (let i = 0; i < n; i++) out[i] = v[i]!.toUpperCase()
   return new Vector(VARCHAR, n, out, null)
@@ -71,7 +71,7 @@ const median = (xs: readonly number[]): number => {
 
 export async function runUdfSection(rows: number, runs: number, warmups: number, log: (s: string) => void = () => {}): Promise<UdfReport> {
   const db = await Database.open()
-  const sandbox = ExtensionSandbox.load({ name: 'udfbench', code: EXTENSION, limits: { heapMb: 512, cpuMsPerCall: 60_000, wallMsPerStatement: 3_600_000 } })
+  const sandbox = ExtensionSandbox.load({ name: 'udfbench', code: UDF_EXTENSION, limits: { heapMb: 512, cpuMsPerCall: 60_000, wallMsPerStatement: 3_600_000 } })
   try {
     registerSandboxedFunctions(db.hooks, sandbox)
     db.hooks.registerScalar({ name: 'host_affine', nulls: 'propagate', volatility: 'immutable', overloads: [{ args: [DOUBLE], returns: DOUBLE, invoke: nativeAffine }] })

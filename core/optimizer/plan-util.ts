@@ -120,6 +120,16 @@ export function transformUp(p: LogicalPlan, f: (p: LogicalPlan) => LogicalPlan):
   return f(rebuilt)
 }
 
+/**
+ * Applies `f` bottom-up to every node, the plans of subqueries in node expressions included;
+ * undefined when nothing changed (the shape an OptimizerRule's rewrite returns).
+ */
+export function rewriteEveryNode(plan: LogicalPlan, f: (node: LogicalPlan) => LogicalPlan): LogicalPlan | undefined {
+  const walk = (p: LogicalPlan): LogicalPlan => transformUp(p, node => f(mapNodeExpressions(node, e => mapSubqueryPlans(e, walk))))
+  const next = walk(plan)
+  return next === plan ? undefined : next
+}
+
 function childrenOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
     case 'scan': case 'values': case 'table_function': case 'empty': case 'cte_ref': return []

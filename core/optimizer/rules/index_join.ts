@@ -14,7 +14,7 @@ import { isInteger, typeEquals, type LogicalType } from '../../types/types.ts'
 import { widensInteger } from '../../indexes/table-indexes.ts'
 import { estimateRows } from '../cardinality.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
-import { idsOf, mapNodeExpressions, mapSubqueryPlans, refsOf, splitConjuncts, transformUp } from '../plan-util.ts'
+import { idsOf, refsOf, rewriteEveryNode, splitConjuncts } from '../plan-util.ts'
 
 /** which side may be the indexed one, per join type */
 const INDEXABLE_SIDES: Partial<Record<JoinNode['joinType'], readonly ('left' | 'right')[]>> = {
@@ -27,13 +27,8 @@ export const MAX_OUTER_FRACTION = 0.05
 export const indexJoin: OptimizerRule = {
   name: 'index_join',
   rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined {
-    const next = rewriteTree(plan, ctx)
-    return next === plan ? undefined : next
+    return rewriteEveryNode(plan, node => rewriteNode(node, ctx))
   },
-}
-
-function rewriteTree(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
-  return transformUp(plan, node => rewriteNode(mapNodeExpressions(node, e => mapSubqueryPlans(e, p => rewriteTree(p, ctx))), ctx))
 }
 
 function rewriteNode(node: LogicalPlan, ctx: OptimizerContext): LogicalPlan {

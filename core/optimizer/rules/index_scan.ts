@@ -16,7 +16,7 @@ import { isInteger, typeEquals, type LogicalType } from '../../types/types.ts'
 import { probeExpressionValue, widensInteger } from '../../indexes/table-indexes.ts'
 import { indexRanges } from '../../indexes/access.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
-import { mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
+import { rewriteEveryNode, splitConjuncts } from '../plan-util.ts'
 
 /** an index is used when at most this fraction of the table's rows match (fetching a row costs more than scanning it) */
 export const MAX_INDEX_FRACTION = 0.1
@@ -24,13 +24,8 @@ export const MAX_INDEX_FRACTION = 0.1
 export const indexScan: OptimizerRule = {
   name: 'index_scan',
   rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined {
-    const next = rewriteTree(plan, ctx)
-    return next === plan ? undefined : next
+    return rewriteEveryNode(plan, node => rewriteNode(node, ctx))
   },
-}
-
-function rewriteTree(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
-  return transformUp(plan, node => rewriteNode(mapNodeExpressions(node, e => mapSubqueryPlans(e, p => rewriteTree(p, ctx))), ctx))
 }
 
 function rewriteNode(node: LogicalPlan, ctx: OptimizerContext): LogicalPlan {

@@ -1,39 +1,17 @@
 /**
- * Informal throughput check (numbers go in README.md): a DOUBLE scalar (x*2+1) and a VARCHAR
+ * Informal throughput check (numbers go in sandbox/README.md; the SQL path is also the bench's udf section): a DOUBLE scalar (x*2+1) and a VARCHAR
  * scalar (ASCII upper-case) over 10M rows, sandboxed versus the same function as a host kernel,
  * called directly in batches and through SQL. Run:
- *   node --no-node-snapshot --import tsx sandbox/measure-throughput.ts [rows]
+ *   node --no-node-snapshot --import tsx bench/udf-kernels.ts [rows]
  */
 import { Database } from '../core/database.ts'
+import { UDF_EXTENSION, nativeAffine, nativeUpper } from './udf.ts'
 import { DOUBLE, VARCHAR } from '../core/types/types.ts'
-import type { ScalarKernel } from '../core/hooks/contracts.ts'
 import { Vector, slice } from '../core/vector/vector.ts'
-import { ExtensionSandbox } from './sandbox.ts'
-import { registerSandboxedFunctions } from './register.ts'
+import { ExtensionSandbox } from '../sandbox/sandbox.ts'
+import { registerSandboxedFunctions } from '../sandbox/register.ts'
 
 const ROWS = Number(process.argv[2] ?? 10_000_000)
-
-const CODE = `defineExtension({ name: 'bench', version: '1.0.0', scalars: [
-  { name: 'sb_affine', args: ['DOUBLE'], returns: 'DOUBLE', invoke([x], n) {
-      const v = x.values, out = new Float64Array(n)
-      for (let i = 0; i < n; i++) out[i] = v[i] * 2 + 1
-      return { type: 'DOUBLE', length: n, values: out, validity: null } } },
-  { name: 'sb_upper', args: ['VARCHAR'], returns: 'VARCHAR', invoke([s], n) {
-      const src = s.values.bytes, bytes = new Uint8Array(src.length)
-      for (let i = 0; i < src.length; i++) { const c = src[i]; bytes[i] = c >= 97 && c <= 122 ? c - 32 : c }
-      return { type: 'VARCHAR', length: n, values: { bytes, offsets: s.values.offsets }, validity: null } } },
-] })`
-
-const nativeAffine: ScalarKernel = ([x], n) => {
-  const v = x!.data as Float64Array, out = new Float64Array(n)
-  for (let i = 0; i < n; i++) out[i] = v[i]! * 2 + 1
-  return new Vector(DOUBLE, n, out, null)
-}
-const nativeUpper: ScalarKernel = ([s], n) => {
-  const v = s!.data as string[], out = new Array<string>(n)
-  for (let i = 0; i < n; i++) out[i] = v[i]!.toUpperCase()
-  return new Vector(VARCHAR, n, out, null)
-}
 
 function time(label: string, f: () => void): number {
   const t0 = performance.now()
@@ -43,7 +21,7 @@ function time(label: string, f: () => void): number {
   return ms
 }
 
-const sandbox = ExtensionSandbox.load({ name: 'bench', code: CODE, limits: { heapMb: 256, cpuMsPerCall: 60_000, wallMsPerStatement: 600_000 } })
+const sandbox = ExtensionSandbox.load({ name: 'udfbench', code: UDF_EXTENSION, limits: { heapMb: 256, cpuMsPerCall: 60_000, wallMsPerStatement: 600_000 } })
 const doubles = new Vector(DOUBLE, ROWS, Float64Array.from({ length: ROWS }, (_, i) => i * 0.5), null)
 const strings = new Vector(VARCHAR, ROWS, Array.from({ length: ROWS }, (_, i) => `row number ${i} ok`), null)
 const ctx = { setting: () => null, statementTime: 0, random: Math.random, setSeed: () => {} }
