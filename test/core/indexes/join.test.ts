@@ -1,19 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Database, type Connection } from '../../../core/database.ts'
+import { prng as rng } from '../../differential/data.ts'
 
 type Runner = Database | Connection
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const canonical = (rows: unknown[][]): string[] => rows.map(r => JSON.stringify(r, (_k, v) => typeof v === 'bigint' ? `${v}n` : v)).sort()
 

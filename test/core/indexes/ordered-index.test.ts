@@ -6,18 +6,7 @@ import type { IndexRange } from '../../../core/hooks/contracts.ts'
 import { GrizzlyError } from '../../../core/errors.ts'
 import type { LogicalType, Value } from '../../../core/types/types.ts'
 import { VectorBuilder, type Vector } from '../../../core/vector/vector.ts'
-
-/** mulberry32: a small seeded generator so failures replay */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng as rng } from '../../differential/data.ts'
 
 const INT: LogicalType = { id: 'INTEGER' }
 const BIG: LogicalType = { id: 'BIGINT' }
