@@ -213,6 +213,22 @@ export class MemoryTable implements TableProvider {
    * `rebuildIndexes` once loading is done.
    */
   loadRows(rows: DataChunk, deleted: Uint8Array | null): void {
+    this.appendToGroups(rows, deleted === null ? null : (group, from, take) => {
+      for (let k = 0; k < take; k++) {
+        if (deleted[from + k] !== 1) continue
+        const marks = group.deleted ?? (group.deleted = new Uint8Array(ROW_GROUP_SIZE))
+        marks[group.count + k] = 1
+        group.deletedCount++
+        this.deletedRows++
+      }
+    })
+  }
+
+  /**
+   * Appends rows [0, rows.size) at the next positions, filling the last row group and opening
+   * new ones; `beforeCount` sees each piece before the group's count moves past it.
+   */
+  private appendToGroups(rows: DataChunk, beforeCount: ((group: RowGroup, from: number, take: number) => void) | null): void {
     const n = rows.size
     let i = 0
     while (i < n) {
@@ -224,15 +240,7 @@ export class MemoryTable implements TableProvider {
       }
       const take = Math.min(n - i, ROW_GROUP_SIZE - group.count)
       for (let c = 0; c < this.columns.length; c++) group.segments[c]!.append(rows.columns[c]!, i, i + take)
-      if (deleted !== null) {
-        for (let k = 0; k < take; k++) {
-          if (deleted[i + k] !== 1) continue
-          const marks = group.deleted ?? (group.deleted = new Uint8Array(ROW_GROUP_SIZE))
-          marks[group.count + k] = 1
-          group.deletedCount++
-          this.deletedRows++
-        }
-      }
+      if (beforeCount !== null) beforeCount(group, i, take)
       group.count += take
       this.positions += take
       i += take
@@ -333,20 +341,7 @@ export class MemoryTable implements TableProvider {
     }
     const start = this.positions
     this.addKeysOfBatch(rows, start)
-    let i = 0
-    while (i < n) {
-      const g = Math.floor(this.positions / ROW_GROUP_SIZE)
-      let group = this.groups[g]
-      if (group === undefined) {
-        group = { segments: this.columns.map(col => new ColumnSegment(col.type, ROW_GROUP_SIZE)), count: 0, deleted: null, deletedCount: 0 }
-        this.groups.push(group)
-      }
-      const take = Math.min(n - i, ROW_GROUP_SIZE - group.count)
-      for (let c = 0; c < this.columns.length; c++) group.segments[c]!.append(rows.columns[c]!, i, i + take)
-      group.count += take
-      this.positions += take
-      i += take
-    }
+    this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
       try { checkChildRows(this, positionRange(start, n)) } catch (e) { this.truncate(start); throw e }
     }
