@@ -9,21 +9,10 @@ import snappy from 'snappyjs'
 import { Database } from '../../core/database.ts'
 import { GrizzlyError } from '../../core/errors.ts'
 import { avroFormat } from '../../core/formats/avro/index.ts'
+import { fails } from './csv-helpers.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-avro-'))
 test.after(() => rmSync(dir, { recursive: true, force: true }))
-
-async function fails(db: Database, sql: string, code: string, pattern?: RegExp): Promise<void> {
-  try {
-    await db.query(sql)
-  } catch (e) {
-    assert.ok(e instanceof GrizzlyError, `expected a GrizzlyError, got ${String(e)}`)
-    assert.equal(e.code, code, e.message)
-    if (pattern !== undefined) assert.match(e.message + '\n' + (e.hint ?? ''), pattern)
-    return
-  }
-  assert.fail(`expected ${sql} to fail with ${code}`)
-}
 
 const snappyCodec = (buf: Buffer, cb: (e: Error | null, out?: Buffer) => void): void => {
   const crc = Buffer.alloc(4)

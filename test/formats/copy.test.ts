@@ -8,21 +8,10 @@ import { Database } from '../../core/database.ts'
 import { GrizzlyError } from '../../core/errors.ts'
 import { parseOne } from '../../core/parser/index.ts'
 import { formatStatement } from '../../core/parser/format.ts'
+import { fails } from './csv-helpers.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-copy-'))
 test.after(() => rmSync(dir, { recursive: true, force: true }))
-
-async function fails(db: Database, sql: string, code: string, pattern?: RegExp): Promise<GrizzlyError> {
-  try {
-    await db.query(sql)
-  } catch (e) {
-    assert.ok(e instanceof GrizzlyError, `expected a GrizzlyError, got ${String(e)}`)
-    assert.equal(e.code, code, e.message)
-    if (pattern !== undefined) assert.match(e.message + '\n' + (e.hint ?? ''), pattern)
-    return e
-  }
-  assert.fail(`expected ${sql} to fail with ${code}`)
-}
 
 async function sample(): Promise<Database> {
   const db = await Database.open()

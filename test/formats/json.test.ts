@@ -8,6 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { Database } from '../../core/database.ts'
 import { GrizzlyError } from '../../core/errors.ts'
 import { parseJson, JsonSyntaxError } from '../../core/formats/json/parse.ts'
+import { fails } from './csv-helpers.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-json-'))
 test.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -20,18 +21,6 @@ function file(name: string, text: string | Uint8Array): string {
 
 async function rows(db: Database, sql: string): Promise<unknown[][]> {
   return (await db.query(sql)).rows
-}
-
-async function fails(db: Database, sql: string, code: string, pattern?: RegExp): Promise<GrizzlyError> {
-  try {
-    await db.query(sql)
-  } catch (e) {
-    assert.ok(e instanceof GrizzlyError, `expected a GrizzlyError, got ${String(e)}`)
-    assert.equal(e.code, code, e.message)
-    if (pattern !== undefined) assert.match(e.message + (e.hint ?? ''), pattern)
-    return e
-  }
-  assert.fail(`expected ${sql} to fail with ${code}`)
 }
 
 async function loadJson(db: Database, table: string, path: string, options = ''): Promise<void> {
