@@ -23,6 +23,7 @@ import {
 import { logicalTypeOf } from '../sandbox/arena.ts'
 import { registerSandboxedFunctions } from '../sandbox/register.ts'
 import { ExtensionSandbox } from '../sandbox/sandbox.ts'
+import { checkServices, type CapabilityService } from '../sandbox/services.ts'
 import { registerSandboxedFormats } from './formats.ts'
 import { INVALID_FUNCTION_DEFINITION, checkJavaScriptBody, routineScript, wasmHex } from './routines.ts'
 import { readSources, writeSource } from './sources.ts'
@@ -64,12 +65,16 @@ export class SandboxExtensionHost implements ExtensionHost {
   /** INSTALL without FROM uses it (open option extensionRegistry) */
   readonly defaultRegistry: string | null
   private readonly hooks: Hooks
+  /** capability services by the capability that grants them (sandbox/services.ts) */
+  private readonly services: ReadonlyMap<string, CapabilityService>
   private readonly loaded = new Map<string, LoadedExtension>()
   private readonly routineMap = new Map<string, Routine>()
   private readonly routineListeners = new Set<(change: { readonly kind: 'create' | 'drop'; readonly def: RoutineDefinition }) => void>()
 
-  constructor(ctx: ExtensionHostContext) {
+  /** `services` default to the open option of that name (the package entry passes the first-party ones) */
+  constructor(ctx: ExtensionHostContext, services: readonly CapabilityService[] | undefined = ctx.options['services'] as CapabilityService[] | undefined) {
     this.hooks = ctx.hooks
+    this.services = checkServices(services)
     this.policy = policyFromOption(ctx.options['policy'])
     const dir = ctx.options['extensionDirectory']
     this.directory = typeof dir === 'string' && dir !== '' ? resolvePath(dir) : defaultExtensionDirectory()
@@ -105,10 +110,14 @@ export class SandboxExtensionHost implements ExtensionHost {
       })
     }
     if (this.routineMap.has(prepared.name)) throw new GrizzlyError(SqlState.duplicateObject, `"${prepared.name}" is the name of a procedural function`)
+    // only services whose capability the policy granted are reachable from the isolate
+    const granted = new Map<string, CapabilityService>()
+    for (const c of prepared.capabilities) { const s = this.services.get(c); if (s !== undefined) granted.set(c, s) }
     const sandbox = ExtensionSandbox.load({
       name: prepared.name, code: prepared.script, limits: prepared.limits,
       // WASM memory is not charged to the heap limit, so cap it at the same size
       wasm: { maxMemoryMb: prepared.limits.heapMb },
+      services: granted,
     })
     let hooks: string[] = []
     try {
@@ -116,6 +125,8 @@ export class SandboxExtensionHost implements ExtensionHost {
       const scalars = new Set(sandbox.scalars.filter(f => !f.name.startsWith('__format_')).map(f => f.name))
       hooks = [...[...scalars].map(n => `scalar:${n}`), ...[...new Set(sandbox.aggregates.map(a => a.name))].map(n => `aggregate:${n}`)]
       for (const f of registerSandboxedFormats(this.hooks, sandbox, prepared.manifest, prepared.capabilities)) hooks.push(`format:${f}`)
+      // a service's hooks carry the extension as origin, so UNLOAD removes them with the rest
+      for (const s of granted.values()) if (s.register !== undefined) hooks.push(...s.register(this.hooks, prepared.name))
     } catch (e) {
       this.hooks.unregisterExtension(prepared.name)
       sandbox.dispose()

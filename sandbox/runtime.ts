@@ -20,6 +20,9 @@ const OUT_OFFSET = ${ARENA.outOffset}, OUT_CAPACITY = ${ARENA.outCapacity};
 const OUT_HAS_VALIDITY = ${ARENA.outHasValidity}, OUT_BYTES = ${ARENA.outBytes};
 const packStrings = G.stringColumn, isInteger = Number.isInteger, isSafeInteger = Number.isSafeInteger, BigIntCtor = BigInt;
 let arena = null, header = null;
+// the capability-service bridge (sandbox/services.ts): a plain host function, kept only here
+const bridge = G.__grizzlyBridge;
+delete G.__grizzlyBridge;
 let aggregates = [];
 const aggregateStates = new Map();
 let scalars = [];
@@ -329,6 +332,15 @@ function finalColumn(type, results, validity, n) {
   }
   return { type: type, length: n, values: values, validity: validity };
 }
+
+/** services.call in the SDK lands here; the host checks the grant, the arguments and the result. */
+function callService(service, method, args) {
+  if (typeof bridge !== 'function') throw new ErrorCtor('capability services are not available in this sandbox');
+  const reply = bridge(service, method, args);
+  if (reply[0] === 0) return reply[1];
+  throw new ErrorCtor(StringCtor(reply[1]));
+}
+Object.defineProperty(G, '__grizzlyServices', { value: freeze({ call: callService }), writable: false, configurable: false, enumerable: false });
 
 G.__grizzlyRuntime = freeze({ aggregate: aggregate, configure: configure, load: load, setArena: setArena, describe: describe, callScalar: callScalar });
 })();`

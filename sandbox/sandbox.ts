@@ -17,6 +17,7 @@ import {
 } from './arena.ts'
 import { RUNTIME_SOURCE } from './runtime.ts'
 import { sdkScript } from './sdk-script.ts'
+import { ServiceBridge, type CapabilityService } from './services.ts'
 
 /** SQLSTATEs the sandbox raises besides 38000 (see README.md). */
 export const SandboxState = {
@@ -48,6 +49,8 @@ export interface SandboxOptions {
    * maximum of at most this many MB (V8 does not charge WASM memory to the heap limit).
    */
   readonly wasm?: { readonly maxMemoryMb: number }
+  /** capability services the policy granted, by capability name; the bridge refuses all others */
+  readonly services?: ReadonlyMap<string, CapabilityService>
 }
 
 export interface SandboxScalar {
@@ -106,6 +109,7 @@ export class ExtensionSandbox {
   private readonly code: string
   private readonly wasmMaxPages: number | null
   private loaded: Loaded | null
+  private readonly bridge: ServiceBridge
   private quarantineReason: string | null = null
   private disposed = false
   private statement: number | undefined
@@ -126,6 +130,7 @@ export class ExtensionSandbox {
     // one WASM page is 64 KiB
     this.wasmMaxPages = wasmMb === undefined ? null : Math.floor(wasmMb * 16)
     this.limits = checkLimits(options.name, { ...DEFAULT_LIMITS, ...options.limits })
+    this.bridge = new ServiceBridge(options.name, options.services ?? new Map())
     this.loaded = null
   }
 
@@ -217,14 +222,23 @@ export class ExtensionSandbox {
     const cpu0 = loaded.isolate.cpuTime
     const wall0 = performance.now()
     let status: number | string
+    let serviceFailure: GrizzlyError | null = null
+    this.bridge.failure = null
     try {
       status = call(timeout)
+      serviceFailure = this.bridge.takeFailure()
+      if (serviceFailure !== null) throw serviceFailure
       // the output did not fit: grow, and the runtime writes the result it kept
       if (typeof status === 'number' && status > 0) status = this.growArena(loaded, outAt + status, timeout, outAt)
       if (typeof status === 'string') throw new ExtensionFailure(status)
       if (status !== 0) throw new ExtensionFailure(`returned malformed output: it needs ${status} bytes`)
     } catch (e) {
       this.account(stats, loaded, cpu0, wall0, count, false)
+      // a service's failure fails the statement, even if the extension caught it, without quarantine
+      serviceFailure ??= this.bridge.takeFailure()
+      if (serviceFailure !== null && !isTimeout(e)) {
+        throw new GrizzlyError(serviceFailure.code, `${this.who(spec)}: ${serviceFailure.message}`, { hint: serviceFailure.hint, cause: serviceFailure })
+      }
       throw this.failFrom(spec, e, loaded)
     }
     this.account(stats, loaded, cpu0, wall0, count, true)
@@ -263,6 +277,9 @@ export class ExtensionSandbox {
     try {
       const context = isolate.createContextSync()
       const timeout = this.limits.wallMsPerStatement
+      // a Callback reaches the isolate as a plain function; the runtime takes it off the global
+      const bridge = this.bridge
+      context.global.setSync('__grizzlyBridge', new ivm.Callback((s: unknown, m: unknown, a: unknown) => bridge.call(s, m, a)))
       isolate.compileScriptSync(sdkScript(), { filename: 'grizzly:sdk.js' }).runSync(context, { timeout })
       isolate.compileScriptSync(RUNTIME_SOURCE, { filename: 'grizzly:runtime.js' }).runSync(context, { timeout })
       // references are taken before the extension runs, so it cannot swap the runtime out
@@ -276,7 +293,10 @@ export class ExtensionSandbox {
       // the runtime's functions are reachable only through these references from now on
       context.global.deleteSync('__grizzlyRuntime')
       configureRef.applySync(undefined, [this.wasmMaxPages !== null, this.wasmMaxPages ?? 0], { timeout })
+      this.bridge.failure = null
       const loadFailure = loadRef.applySync(undefined, [this.code, `extension:${this.name}/index.js`], { timeout })
+      const serviceFailure = this.bridge.takeFailure()
+      if (serviceFailure !== null) throw this.error(serviceFailure.code, `failed to load: ${serviceFailure.message}`, serviceFailure)
       if (typeof loadFailure !== 'string') throw new InternalError('the sandbox runtime did not report on loading')
       if (loadFailure !== '') throw this.error(SandboxState.invalidFunctionDefinition, `failed to load: its code ${loadFailure}`)
       const description = describeRef.applySync(undefined, [], { timeout })

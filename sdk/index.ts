@@ -375,3 +375,23 @@ export function bigintColumn(values: BigInt64Array, validity: Uint8Array | null 
 export function booleanColumn(values: Uint8Array, validity: Uint8Array | null = null): Column {
   return { type: 'BOOLEAN', length: values.length, values, validity }
 }
+
+/** What crosses to and from a capability service: copied, never shared or referenced. */
+export type ServiceValue =
+  | number | string | boolean | null
+  | Uint8Array | Int32Array | Float32Array | Float64Array | BigInt64Array
+  | readonly ServiceValue[]
+  | { readonly [key: string]: ServiceValue }
+
+/**
+ * Calls a method of a capability service of the host (`onnx`, `hnsw`, …) synchronously. Only
+ * services whose capability the policy granted this extension answer; anything else throws.
+ * Arguments and results are copied (typed arrays included), so keep calls batch-sized.
+ */
+export const services: { call(service: string, method: string, ...args: ServiceValue[]): ServiceValue } = {
+  call(service, method, ...args) {
+    const bridge = (globalThis as { __grizzlyServices?: { call(s: string, m: string, a: ServiceValue[]): ServiceValue } }).__grizzlyServices
+    if (bridge === undefined) throw new Error('capability services can only be called inside the Grizzly sandbox')
+    return bridge.call(service, method, args)
+  },
+}
