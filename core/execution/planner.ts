@@ -16,6 +16,7 @@ import {
 import { CteOperator, CteRefOperator, RecursiveCteOperator } from './ops/cte.ts'
 import { DeleteOperator, InsertOperator, UpdateOperator } from './ops/dml.ts'
 import { IndexScanOperator } from './ops/index-scan.ts'
+import { NearestScanOperator } from './ops/nearest-scan.ts'
 import { IndexJoinOperator } from './ops/index-join.ts'
 import { HashJoinOperator, LateralJoinOperator, NestedLoopJoinOperator, splitCondition } from './ops/join.ts'
 import { SetOpOperator } from './ops/setop.ts'
@@ -32,7 +33,9 @@ export function buildOperator(plan: LogicalPlan, frame: Frame): Operator {
 function buildFor(plan: LogicalPlan, frame: Frame): Operator {
   const build = (p: LogicalPlan): Operator => buildOperator(p, frame)
   switch (plan.kind) {
-    case 'scan': return plan.index !== undefined ? new IndexScanOperator(plan, plan.index, frame) : new ScanOperator(plan, frame)
+    case 'scan':
+      if (plan.nearest !== undefined) return new NearestScanOperator(plan, plan.nearest, frame)
+      return plan.index !== undefined ? new IndexScanOperator(plan, plan.index, frame) : new ScanOperator(plan, frame)
     case 'filter': return new FilterOperator(build(plan.input), plan.predicate, plan.input.output, frame)
     case 'project': return new ProjectOperator(build(plan.input), plan, frame)
     case 'aggregate': return new AggregateOperator(build(plan.input), plan, frame)
@@ -79,7 +82,7 @@ function idsOf(plan: LogicalPlan): Set<ColumnId> { return new Set(plan.output.ma
 /** The operator name buildOperator would choose, for EXPLAIN without running. */
 export function physicalName(plan: LogicalPlan): string {
   switch (plan.kind) {
-    case 'scan': return plan.index !== undefined ? 'INDEX_SCAN' : 'TABLE_SCAN'
+    case 'scan': return plan.index !== undefined || plan.nearest !== undefined ? 'INDEX_SCAN' : 'TABLE_SCAN'
     case 'filter': return 'FILTER'
     case 'project': return 'PROJECTION'
     case 'aggregate': return plan.groups.length === 0 && plan.groupingSets === null ? 'UNGROUPED_AGGREGATE' : 'HASH_GROUP_BY'

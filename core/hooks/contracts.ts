@@ -282,6 +282,25 @@ export interface IndexCapabilities {
   readonly equality: boolean
   /** ordered: ranges on the column after an equality prefix, keys in order */
   readonly range: boolean
+  /** nearest-neighbour search over a one-column key: the distance functions it ranks by */
+  readonly nearest?: NearestCapability
+}
+
+/**
+ * The distances a nearest-neighbour index ranks its keys by: `ORDER BY f(key, q)` (or
+ * `f(q, key)`) with f in `ascending` (or in `descending` with DESC) gives the same order as
+ * the index's own distance. The engine computes f again on the rows the index returns, so the
+ * index's distance need only order like f (squared L2 for L2, say).
+ */
+export interface NearestCapability {
+  readonly ascending: readonly string[]
+  readonly descending?: readonly string[]
+}
+
+/** Candidates of a nearest-neighbour search: row ids, nearest first, and the index's own distances. */
+export interface NearestResult {
+  readonly rowIds: Float64Array
+  readonly distances: Float64Array
 }
 
 /** Equality on the first `equal.length` key columns, then optional bounds on the next one. */
@@ -313,6 +332,14 @@ export interface IndexInstance {
   search(range: IndexRange): Float64Array
   /** how many entries match, counting no further than `limit` (for the optimizer) */
   count(range: IndexRange, limit: number): number
+  /**
+   * With `capabilities.nearest`: up to k held entries nearest to `query` (approximate indexes
+   * may miss some); fewer than k only when fewer are held. Session settings (search width)
+   * come from `ctx`. null when `query` is not a key this index can search with (wrong size,
+   * NULL parts): the engine then computes the distances on every row, so the distance
+   * function reports the problem.
+   */
+  nearest?(query: Value, k: number, ctx: FunctionContext): NearestResult | null
   serialize?(): Uint8Array
 }
 

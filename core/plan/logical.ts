@@ -44,6 +44,22 @@ export interface ScanNode extends PlanBase {
   readonly filters: readonly BoundExpr[]
   /** set by the index_scan rule: read only the rows this index finds (filters still apply) */
   readonly index?: IndexAccess
+  /** set by the nearest_scan rule: read only the rows this index finds nearest (filters still apply) */
+  readonly nearest?: NearestAccess
+}
+
+/**
+ * A nearest-neighbour lookup under `ORDER BY f(key, query) LIMIT k`: at least `limit + offset`
+ * rows that pass the scan's filters, the nearest the index finds (all passing rows when fewer);
+ * the top-N above still orders them by f.
+ */
+export interface NearestAccess {
+  readonly index: TableIndex
+  /** the distance function's name, for EXPLAIN */
+  readonly fn: string
+  readonly query: BoundExpr
+  readonly limit: BoundExpr
+  readonly offset: BoundExpr | null
 }
 
 /**

@@ -29,11 +29,11 @@ export const indexScan: OptimizerRule = {
 }
 
 function rewriteNode(node: LogicalPlan, ctx: OptimizerContext): LogicalPlan {
-  if (node.kind === 'scan' && node.index === undefined && node.filters.length > 0) {
+  if (node.kind === 'scan' && node.index === undefined && node.nearest === undefined && node.filters.length > 0) {
     const access = chooseIndex(node, node.filters.flatMap(f => splitConjuncts(f)), ctx)
     return access === null ? node : { ...node, index: access }
   }
-  if (node.kind === 'filter' && node.input.kind === 'scan' && node.input.index === undefined) {
+  if (node.kind === 'filter' && node.input.kind === 'scan' && node.input.index === undefined && node.input.nearest === undefined) {
     const scan = node.input
     const access = chooseIndex(scan, [...splitConjuncts(node.predicate), ...scan.filters.flatMap(f => splitConjuncts(f))], ctx)
     return access === null ? node : { ...node, input: { ...scan, index: access } }

@@ -1,0 +1,108 @@
+/**
+ * INDEX_SCAN (nearest): the rows a nearest-neighbour index finds closest to a query value,
+ * fetched by row id, with every filter of the scan applied. The top-N above orders them by the
+ * real distance. When fewer than LIMIT + OFFSET rows pass the filters, the index is asked again
+ * for more candidates (and so a wider search), sized from the share of rows that passed, until
+ * enough pass. When the index runs out first, or cannot answer (a snapshot it does not hold, a
+ * NULL or malformed query value), the operator scans the table instead: the same answer as
+ * sorting every row, including rows whose key is NULL.
+ */
+import type { NearestAccess, ScanNode } from '../../plan/logical.ts'
+import { CHUNK_SIZE, type DataChunk } from '../../vector/vector.ts'
+import { evaluateConstant } from '../../expression/index.ts'
+import { probeExpressionValue } from '../../indexes/table-indexes.ts'
+import { compileFilter, type Frame, layoutOf, Operator, selectRows } from '../operator.ts'
+import { ScanOperator, conjunction, evaluateCount } from './basic.ts'
+
+type Pred = (chunk: DataChunk) => { sel: Int32Array; count: number }
+
+/** the factor by which a search widens at least when too few candidates pass the filters */
+const MIN_WIDENING = 2
+
+export class NearestScanOperator extends Operator {
+  readonly name = 'INDEX_SCAN'
+  private readonly node: ScanNode
+  private readonly access: NearestAccess
+  private readonly predicate: Pred | null
+  private chunks: DataChunk[] | null = null
+  private fallback: ScanOperator | null = null
+  private mode = ''
+
+  constructor(node: ScanNode, access: NearestAccess, frame: Frame) {
+    super(frame)
+    this.node = node
+    this.access = access
+    this.predicate = node.filters.length === 0 ? null
+      : compileFilter(conjunction(node.filters), layoutOf(node.output), frame)
+  }
+
+  override detail(): string { return this.mode }
+
+  protected pull(): DataChunk | null {
+    if (this.fallback !== null) return this.fallback.next()
+    if (this.chunks === null) {
+      this.chunks = this.search()
+      if (this.chunks === null) {
+        this.fallback = new ScanOperator(this.node, this.frame)
+        return this.fallback.next()
+      }
+    }
+    return this.chunks.shift() ?? null
+  }
+
+  /** the candidate rows that pass the filters, or null to scan the table */
+  private search(): DataChunk[] | null {
+    const provider = this.node.table.provider
+    const ctx = this.runtime.ctx
+    const { index } = this.access
+    const instance = index.instance
+    if (!index.attached || instance.nearest === undefined || provider.fetch === undefined || provider.seesCurrentRows?.(ctx.txn) !== true) {
+      this.mode = '(table scan: the index cannot answer for this snapshot)'
+      return null
+    }
+    const need = (evaluateCount(this.access.limit, this.frame, 'LIMIT') ?? Infinity) + (evaluateCount(this.access.offset, this.frame, 'OFFSET') ?? 0)
+    if (need === 0) return []
+    if (!Number.isFinite(need) || need >= instance.size) {
+      this.mode = '(table scan: the limit covers the whole index)'
+      return null
+    }
+    const query = probeExpressionValue(this.access.query, ctx.params, e => evaluateConstant(e, this.frame.env))
+    let k = need
+    for (let round = 1; ; round++) {
+      const found = instance.nearest(query, k, ctx.fnCtx)
+      if (found === null) {
+        this.mode = '(table scan: the index cannot search with this value)'
+        return null
+      }
+      const chunks = this.fetch(found.rowIds)
+      const passed = chunks.reduce((n, c) => n + c.size, 0)
+      if (passed >= need) {
+        this.mode = `[${found.rowIds.length} nearest from the index${round > 1 ? `, ${round} searches` : ''}; ${passed} passed the filters]`
+        return chunks
+      }
+      // the index holds no more (its NULL keys are not in it): only a table scan is complete
+      if (found.rowIds.length < k || k >= instance.size) {
+        this.mode = `(table scan: ${passed} of the index's nearest rows passed the filters, ${need} needed)`
+        return null
+      }
+      const rate = Math.max(passed, 1) / found.rowIds.length
+      k = Math.min(instance.size, Math.max(k * MIN_WIDENING, Math.ceil(need / rate * 1.5)))
+      this.runtime.checkCanceled()
+    }
+  }
+
+  private fetch(ids: Float64Array): DataChunk[] {
+    const out: DataChunk[] = []
+    const provider = this.node.table.provider
+    for (let at = 0; at < ids.length; at += CHUNK_SIZE) {
+      const end = Math.min(ids.length, at + CHUNK_SIZE)
+      const batch = new BigInt64Array(end - at)
+      for (let i = 0; i < batch.length; i++) batch[i] = BigInt(ids[at + i]!)
+      const chunk = provider.fetch!(this.runtime.ctx.txn, batch, this.node.columns)
+      if (this.predicate === null) { out.push(chunk); continue }
+      const { sel, count } = this.predicate(chunk)
+      if (count > 0) out.push(selectRows(chunk, sel, count))
+    }
+    return out
+  }
+}
