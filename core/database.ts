@@ -35,6 +35,7 @@ import { DurableStore } from './storage/store.ts'
 import { nodeFileSystem, type FileSystem } from './storage/io.ts'
 import { registerStorageSettings, syncModeOf, thresholdOf } from './storage/settings.ts'
 import { storagePragma } from './storage/pragmas.ts'
+import { sequenceAccess } from './catalog/sequences.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -339,7 +340,7 @@ export class Connection {
   }
 
   private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[], statementText: string): Result {
-    const fnCtx = this.functionContext()
+    const fnCtx = this.functionContext(txn)
     let nextId = 0
     const ctx: BinderContext = {
       catalog: this.database.catalog,
@@ -470,7 +471,7 @@ export class Connection {
     return { catalog: this.database.catalog, hooks: this.database.hooks, txn, fnCtx, params, profile, isCanceled: this.watch?.check, rowProgress: this.watch?.rows }
   }
 
-  private functionContext(): FunctionContext {
+  private functionContext(txn: Transaction): FunctionContext {
     const now = Date.now() * 1000
     const self = this
     return {
@@ -479,6 +480,7 @@ export class Connection {
       random: () => (self.seed === null ? Math.random() : self.seed()),
       setSeed(seed: number) { self.seed = seededRandom(seed) },
       progress: this.watch?.files,
+      sequence: (name: string) => sequenceAccess(self.database.catalog, txn, name),
     }
   }
 }

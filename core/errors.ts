@@ -44,6 +44,12 @@ export const SqlState = {
   insufficientPrivilege: '42501',
   featureNotSupported: '0A000',
   dependentObjects: '2BP01',
+  /** a sequence past its MINVALUE / MAXVALUE without CYCLE */
+  sequenceLimitExceeded: '2200H',
+  /** currval before nextval */
+  objectNotInPrerequisiteState: '55000',
+  /** a name qualified by a database that is not attached */
+  invalidCatalogName: '3D000',
   queryCanceled: '57014',
   programLimitExceeded: '54000',
   ioError: '58030',

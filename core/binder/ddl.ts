@@ -6,10 +6,10 @@
 import type { AlterTableChange, ColumnSchema, ForeignKeyConstraint, TableConstraints, TableEntry } from '../catalog/catalog.ts'
 import { INVALID_FOREIGN_KEY } from '../catalog/foreign-keys.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
-import { compileExpression } from '../expression/index.ts'
+import { compileExpression, isConstantExpression, type ExprEnv } from '../expression/index.ts'
 import { castVector, canCast, cannotCast } from '../functions/cast.ts'
 import type {
-  AlterTableStatement, ColumnDef, CreateSchemaStatement, CreateSequenceStatement,
+  AlterTableStatement, ColumnDef, CreateSchemaStatement,
   CreateTableStatement, CreateViewStatement, DropStatement, QualifiedName,
 } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
@@ -22,6 +22,7 @@ import { castTo } from './functions.ts'
 import { resolveTypeName } from './literals.ts'
 import { bindDropFunction } from './extensions.ts'
 import { bindCreateIndex, bindDropIndex } from './indexes.ts'
+import { bindCreateSequence, bindDropSequence } from './sequences.ts'
 import { exprToSql, queryToSql } from './names.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
@@ -191,9 +192,7 @@ export function bindCreateSchema(b: Binder, stmt: CreateSchemaStatement): BoundS
 
 export { bindCreateIndex }
 
-export function bindCreateSequence(_b: Binder, stmt: CreateSequenceStatement): BoundStatement {
-  throw notSupported('CREATE SEQUENCE', stmt.pos)
-}
+export { bindCreateSequence }
 
 export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
   checkWritable(b, stmt.pos)
@@ -219,10 +218,16 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
       }
     case 'index': return bindDropIndex(b, stmt)
     case 'function': return bindDropFunction(b, stmt)
-    case 'sequence': case 'macro':
+    case 'sequence': return bindDropSequence(b, stmt)
+    case 'macro':
       throw notSupported(`DROP ${stmt.objectType.toUpperCase()}`, stmt.pos)
     default: return assertNever(stmt.objectType, 'object type')
   }
+}
+
+/** what ALTER TABLE evaluates its expressions with (no subqueries: DEFAULT and USING refuse them) */
+function defaultEnv(b: Binder): ExprEnv {
+  return { fnCtx: b.ctx.fnCtx, params: [], hooks: b.ctx.hooks, evaluateSubquery: () => { throw notSupported('subqueries in ALTER TABLE') } }
 }
 
 export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundStatement {
@@ -260,6 +265,11 @@ export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundState
       if (c.type === null) throw new GrizzlyError(SqlState.syntaxError, `column "${c.name}" needs a type`, { position: c.pos })
       const type = resolveTypeName(b.ctx.hooks, c.type)
       const schema = columnSchema(b, c, type, c.notNull)
+      if (schema.default !== null && !isConstantExpression(schema.default)) {
+        // nextval(…) and other volatile defaults: one value per existing row, as DuckDB
+        change = { kind: 'add_column', column: schema, fill: rows => compileExpression(schema.default!, new Map(), defaultEnv(b))(new DataChunk([], rows)) }
+        break
+      }
       const value = schema.default === null ? null : b.constantValue(schema.default, 'DEFAULT of an added column', c.pos)
       if (c.notNull && value === null) {
         throw new GrizzlyError(SqlState.notNullViolation, `column "${c.name}" is NOT NULL but has no DEFAULT for the existing rows`, { position: c.pos })
@@ -294,8 +304,7 @@ export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundState
         const scope = new Scope(null, false)
         scope.addBinding(table.name, table.schema, [{ id: i, name: table.columns[i]!.name, type: from }], a.pos)
         const expr = castTo(new ExprBinder(b, scope, null, { clause: 'USING' }).bind(a.using), type)
-        const env = { fnCtx: b.ctx.fnCtx, params: [], hooks: b.ctx.hooks, evaluateSubquery: () => { throw notSupported('subqueries in ALTER … USING') } }
-        const compiled = compileExpression(expr, new Map([[i, 0]]), env)
+        const compiled = compileExpression(expr, new Map([[i, 0]]), defaultEnv(b))
         change = { kind: 'alter_column_type', column: i, type, convert: old => compiled(new DataChunk([old], old.length)) }
       }
       break

@@ -4,6 +4,8 @@
  * over one common type, and aggregates / window functions are handed to the enclosing SELECT
  * (ExprSinks), which turns them into references to the columns that compute them.
  */
+import { SEQUENCE_FUNCTIONS } from '../catalog/sequences.ts'
+import { checkSequenceArgument } from './sequences.ts'
 import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { BinaryOp, Expr, FunctionCall, Query } from '../parser/ast.ts'
 import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../plan/expr.ts'
@@ -395,6 +397,7 @@ export class ExprBinder {
     const args = e.args.map(a => this.bind(a))
     const special = name === 'date_part' || name === 'datepart' ? datePartFunction(args) : undefined
     if (special !== undefined && hooks.scalar(special) !== undefined) return bindScalarCall(hooks, special, [args[1]!], e.pos)
+    if (SEQUENCE_FUNCTIONS.has(name)) checkSequenceArgument(this.binder, name, args, e.pos)
     return bindScalarCall(hooks, name, args, e.pos)
   }
 }

@@ -9,6 +9,7 @@ import type { DataChunk } from '../vector/vector.ts'
 import type { BoundExpr } from '../plan/expr.ts'
 import type { Query } from '../parser/ast.ts'
 import type { IndexInstance, IndexTypeDef } from '../hooks/contracts.ts'
+import type { Sequence } from './sequences.ts'
 
 export interface ColumnSchema {
   readonly name: string
@@ -204,6 +205,13 @@ export interface Catalog {
   dropIndex(txn: Transaction, schema: string | null, name: string, ifExists: boolean): void
   /** every CREATE INDEX, in creation order per table */
   indexDefinitions(txn: Transaction): IndexDefinition[]
+  /** CREATE SEQUENCE: sequences have a namespace of their own; 42P07 when the name is taken */
+  createSequence(txn: Transaction, sequence: Sequence, options: { readonly ifNotExists: boolean; readonly orReplace: boolean }): void
+  /** DROP SEQUENCE; 2BP01 while a column DEFAULT uses it (unless CASCADE, which drops those tables) */
+  dropSequence(txn: Transaction, schema: string | null, name: string, options: { readonly ifExists: boolean; readonly cascade: boolean }): void
+  /** schema null = 'temp', then the default schema */
+  lookupSequence(txn: Transaction, schema: string | null, name: string): Sequence | undefined
+  sequences(txn: Transaction): Sequence[]
   /** registers an externally provided table (db.register(name, arrowTable)) in the default schema */
   registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry
 }

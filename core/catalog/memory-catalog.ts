@@ -22,6 +22,7 @@ import { beginWrite } from './transaction.ts'
 import { alterIndexedTable, createIndex, dropIndex, indexDefinitions } from '../indexes/catalog-indexes.ts'
 import { INVALID_FOREIGN_KEY, ResolvedForeignKey } from './foreign-keys.ts'
 import { isInteger, typeEquals, typeToString } from '../types/types.ts'
+import { type Sequence, SequenceSet, sequenceNamesIn } from './sequences.ts'
 
 export const MAIN_SCHEMA = 'main'
 export const TEMP_SCHEMA = 'temp'
@@ -46,6 +47,7 @@ export class MemoryCatalog implements Catalog {
   /** view key → keys of the entries it reads */
   private readonly dependencies = new Map<string, ReadonlySet<string>>()
   private readonly uncommitted = new UncommittedEntries()
+  private readonly sequenceSet = new SequenceSet()
 
   constructor() {
     this.schemas.set(MAIN_SCHEMA, { name: MAIN_SCHEMA, entries: new Map() })
@@ -147,6 +149,7 @@ export class MemoryCatalog implements Catalog {
     for (const entry of [...schema.entries.values()]) {
       if (this.byKey(entryKey(entry.schema, entry.name)) === entry) this.dropEntry(txn, entry, true, dropping)
     }
+    this.sequenceSet.dropSchema(txn, schema.name)
     const key = lower(name)
     this.schemas.delete(key)
     txn.onRollback(() => { this.schemas.set(key, schema) })
@@ -288,6 +291,32 @@ export class MemoryCatalog implements Catalog {
   createIndex(txn: Transaction, request: CreateIndexRequest): void { createIndex(this, txn, request) }
   dropIndex(txn: Transaction, schema: string | null, name: string, ifExists: boolean): void { dropIndex(this, txn, schema, name, ifExists) }
   indexDefinitions(txn: Transaction): IndexDefinition[] { return indexDefinitions(this, txn) }
+
+  createSequence(txn: Transaction, sequence: Sequence, options: { readonly ifNotExists: boolean; readonly orReplace: boolean }): void {
+    this.requireSchema(sequence.schema)
+    this.sequenceSet.create(txn, sequence, options)
+  }
+
+  dropSequence(txn: Transaction, schema: string | null, name: string, options: { readonly ifExists: boolean; readonly cascade: boolean }): void {
+    if (schema !== null && !this.hasSchema(schema)) {
+      if (options.ifExists) return
+      throw this.unknownSchema(schema)
+    }
+    const found = this.lookupSequence(txn, schema, name)
+    const users = (s: Sequence): TableEntry[] => this.entries(txn).filter((e): e is TableEntry => e.kind === 'table' &&
+      e.columns.some(c => c.default !== null && sequenceNamesIn(c.default).some(r => this.lookupSequence(txn, r.schema, r.name) === s)))
+    // CASCADE drops the tables whose DEFAULTs use it, as DuckDB
+    if (found !== undefined && options.cascade) for (const t of users(found)) this.drop(txn, 'table', t.schema, t.name, options)
+    this.sequenceSet.drop(txn, found?.schema ?? schema ?? this.defaultSchema, name, options.ifExists,
+      s => users(s).map(t => `table "${t.name}" depends on sequence "${s.name}".`))
+  }
+
+  lookupSequence(txn: Transaction, schema: string | null, name: string): Sequence | undefined {
+    if (schema !== null) return this.sequenceSet.lookup(txn, schema, name)
+    return this.sequenceSet.lookup(txn, TEMP_SCHEMA, name) ?? this.sequenceSet.lookup(txn, this.defaultSchema, name)
+  }
+
+  sequences(txn: Transaction): Sequence[] { return this.sequenceSet.all(txn) }
 
   registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry {
     const schema = this.requireSchema(this.defaultSchema)

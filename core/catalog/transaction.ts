@@ -37,6 +37,8 @@ export class MemoryTransaction implements Transaction {
   /** durable storage: tables whose rows this transaction changed, and whether it changed the catalog */
   readonly changedTables = new Set<object>()
   changedCatalog = false
+  /** sequences whose counter this transaction moved: logged at commit even without other writes */
+  readonly usedSequences = new Set<object>()
 
   constructor(readonly manager: TransactionManager, id: number, readOnly: boolean, commitSeq: number) {
     this.id = id
@@ -150,7 +152,7 @@ export class TransactionManager {
   commit(txn: Transaction): void {
     const t = this.own(txn)
     t.assertActive()
-    if (t.holdsWriteLock && this.beforeCommit !== null) {
+    if ((t.holdsWriteLock || t.usedSequences.size > 0) && this.beforeCommit !== null) {
       try { this.beforeCommit(t) } catch (e) { this.rollback(t); throw e }
     }
     // only writers start a new version; commit actions see the sequence number

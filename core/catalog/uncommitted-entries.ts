@@ -8,23 +8,24 @@
 import type { CatalogEntry, Transaction } from './catalog.ts'
 import { MemoryTransaction } from './transaction.ts'
 
-interface EntryChanges {
+interface EntryChanges<E> {
   /** 0 while uncommitted */
   commitSeq: number
   /** entry key (schema.name, lower case) → the entry before the change, null when there was none */
-  readonly before: Map<string, CatalogEntry | null>
+  readonly before: Map<string, E | null>
 }
 
-export class UncommittedEntries {
+/** E: the kind of entry versioned (tables and views; sequences keep a set of their own) */
+export class UncommittedEntries<E = CatalogEntry> {
   private writer: Transaction | null = null
-  private pending: EntryChanges | null = null
+  private pending: EntryChanges<E> | null = null
   /** committed changes some active snapshot predates, oldest first */
-  private history: EntryChanges[] = []
+  private history: EntryChanges<E>[] = []
 
   /** call before `txn` changes the entry at `key`, whose current value is `current` */
-  touch(txn: Transaction, key: string, current: CatalogEntry | undefined): void {
+  touch(txn: Transaction, key: string, current: E | undefined): void {
     if (this.writer !== txn || this.pending === null) {
-      const changes: EntryChanges = { commitSeq: 0, before: new Map() }
+      const changes: EntryChanges<E> = { commitSeq: 0, before: new Map() }
       this.writer = txn
       this.pending = changes
       // registered before the change, so on rollback it runs once the catalog is restored
@@ -44,8 +45,8 @@ export class UncommittedEntries {
   }
 
   /** entry key → what `txn` sees instead of the current entry; null when it sees the catalog as it is */
-  hiddenFrom(txn: Transaction): ReadonlyMap<string, CatalogEntry | null> | null {
-    const applicable: EntryChanges[] = []
+  hiddenFrom(txn: Transaction): ReadonlyMap<string, E | null> | null {
+    const applicable: EntryChanges<E>[] = []
     if (this.history.length > 0 && txn instanceof MemoryTransaction) {
       const oldest = txn.manager.oldestActiveSnapshot()
       if (this.history[0]!.commitSeq <= oldest) this.history = this.history.filter(c => c.commitSeq > oldest)
@@ -55,7 +56,7 @@ export class UncommittedEntries {
     if (applicable.length === 0) return null
     if (applicable.length === 1) return applicable[0]!.before
     // the oldest change to a key holds its value as of the snapshot
-    const out = new Map<string, CatalogEntry | null>()
+    const out = new Map<string, E | null>()
     for (const c of applicable) for (const [key, entry] of c.before) if (!out.has(key)) out.set(key, entry)
     return out
   }

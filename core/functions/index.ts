@@ -15,6 +15,7 @@ import { registerListFunctions } from './list.ts'
 import { registerAggregates } from './aggregates.ts'
 import { registerTableFunctions } from './table-functions.ts'
 import { registerSettings } from './settings.ts'
+import { registerSequenceFunctions } from './sequences.ts'
 
 export function registerBuiltins(hooks: Hooks): void {
   registerBuiltinTypes(hooks)
@@ -29,4 +30,5 @@ export function registerBuiltins(hooks: Hooks): void {
   registerDateTimeFunctions(hooks)
   registerAggregates(hooks)
   registerTableFunctions(hooks)
+  registerSequenceFunctions(hooks)
 }

@@ -28,6 +28,15 @@ export interface FunctionContext {
   resolveType?(name: string): LogicalType
   /** keeps a row a file reader skipped (ignore_errors + store_rejects) in the named rejects table; null (once, when binding) creates or empties the table */
   storeReject?(table: string, reject: FileReject | null): void
+  /** the sequence named 'seq' or 'schema.seq' as the statement's transaction sees it (42P01 when there is none) */
+  sequence?(name: string): SequenceAccess
+}
+
+/** A sequence's counter, for nextval / currval / setval. */
+export interface SequenceAccess {
+  next(): bigint
+  current(): bigint
+  set(value: bigint, called: boolean): bigint
 }
 
 /** A row a file reader could not read, as DuckDB's reject_errors table lists it. */

@@ -106,6 +106,8 @@ export interface CreateSequenceStatement extends NodeBase {
   readonly name: QualifiedName
   readonly ifNotExists: boolean
   readonly orReplace: boolean
+  /** CREATE TEMP SEQUENCE: lives in the temp schema */
+  readonly temporary: boolean
   readonly options: readonly { readonly name: string; readonly value: Expr | null }[]
 }
 

@@ -36,7 +36,7 @@ export function parseCreate(p: Cursor): Statement {
       return { kind: 'create_schema', pos, name: name[name.length - 1]!, ifNotExists }
     }
     case 'index': p.next(); return parseCreateIndex(p, pos, unique)
-    case 'sequence': p.next(); return parseCreateSequence(p, pos, orReplace)
+    case 'sequence': p.next(); return parseCreateSequence(p, pos, orReplace, temporary)
     case 'function': case 'aggregate':
       if (isRoutine(p)) return parseCreateRoutine(p, pos, orReplace)
       throw notSupported(`CREATE ${what.text.toUpperCase()}`, what.pos)
@@ -265,7 +265,7 @@ function parseCreateIndex(p: Cursor, pos: number, unique: boolean): Statement {
   return { kind: 'create_index', pos, name, table, unique, ifNotExists, using, columns, options }
 }
 
-function parseCreateSequence(p: Cursor, pos: number, orReplace: boolean): CreateSequenceStatement {
+function parseCreateSequence(p: Cursor, pos: number, orReplace: boolean, temporary: boolean): CreateSequenceStatement {
   const ifNotExists = acceptIfNotExists(p)
   const name = p.qualifiedName('sequence name')
   const options: { name: string; value: Expr | null }[] = []
@@ -281,7 +281,7 @@ function parseCreateSequence(p: Cursor, pos: number, orReplace: boolean): Create
     else if (p.acceptKw('cache')) options.push({ name: 'cache', value: parseSignedNumber(p) })
     else break
   }
-  return { kind: 'create_sequence', pos, name, ifNotExists, orReplace, options }
+  return { kind: 'create_sequence', pos, name, ifNotExists, orReplace, temporary, options }
 }
 
 function parseSignedNumber(p: Cursor): Expr {

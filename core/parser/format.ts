@@ -299,7 +299,7 @@ export function formatStatement(s: Statement): string {
       return out
     }
     case 'create_sequence': {
-      let out = `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}SEQUENCE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(s.name)}`
+      let out = `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}${s.temporary ? 'TEMP ' : ''}SEQUENCE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(s.name)}`
       for (const o of s.options) {
         const v = o.value === null ? '' : formatExpr(o.value)
         switch (o.name) {

@@ -5,6 +5,7 @@
  *   1 append  table id, first position, rows, deleted offsets, one vector per column
  *   2 delete  table id, positions
  *   3 update  table id, column, positions, the new values as a vector
+ *   4 sequence  schema, name, counter, last value (as text: the counter may stand past BIGINT), usage count
  *
  * Deletes and updates only name rows that existed before the transaction; rows it appended
  * are logged with their final values (and deleted flags), so replay order cannot break keys.
@@ -12,9 +13,10 @@
 import { type MemoryTable, ROW_GROUP_SIZE } from '../catalog/memory-table.ts'
 import type { MemoryTransaction } from '../catalog/transaction.ts'
 import { DataChunk } from '../vector/vector.ts'
+import type { Sequence } from '../catalog/sequences.ts'
 import { type ByteReader, type ByteWriter, decodeVector, encodeVector } from './codec.ts'
 
-const enum Op { Append = 1, Delete = 2, Update = 3 }
+const enum Op { Append = 1, Delete = 2, Update = 3, Sequence = 4 }
 
 export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn: MemoryTransaction): void {
   const pending = table.pendingOf(txn)
@@ -58,9 +60,21 @@ export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn
   }
 }
 
-export function replay(r: ByteReader, byId: ReadonlyMap<number, MemoryTable>): void {
+/** a sequence's counter as of the commit: nextval is not transactional, so the latest state is logged */
+export function encodeSequence(w: ByteWriter, s: Sequence): void {
+  w.u8(Op.Sequence); w.text(s.schema); w.text(s.name); w.text(String(s.counter)); w.text(String(s.lastValue)); w.f64(s.usageCount)
+}
+
+export function replay(r: ByteReader, byId: ReadonlyMap<number, MemoryTable>, sequence: (schema: string, name: string) => Sequence | undefined): void {
   while (!r.done) {
     const op = r.u8()
+    if (op === Op.Sequence) {
+      const schema = r.text(), name = r.text(), counter = r.text(), lastValue = r.text(), usageCount = r.f64()
+      if (!/^-?\d+$/.test(counter) || !/^-?\d+$/.test(lastValue)) throw r.corrupt(`sequence ${schema}.${name} has a counter that is not a number`)
+      // a sequence dropped after this commit is gone at replay, and so is its counter
+      sequence(schema, name)?.restore({ counter: BigInt(counter), lastValue: BigInt(lastValue), usageCount })
+      continue
+    }
     const id = r.u32()
     const table = byId.get(id)
     if (table === undefined) throw r.corrupt(`unknown table id ${id}`)

@@ -22,7 +22,8 @@ import type { FileHandle, FileSystem } from './io.ts'
 import { FileLock } from './lock.ts'
 import { Encryption } from './crypto.ts'
 import { WalWriter, readWal, type WalContents } from './wal.ts'
-import { encodeChanges, replay } from './redo.ts'
+import { encodeChanges, encodeSequence, replay } from './redo.ts'
+import { Sequence } from '../catalog/sequences.ts'
 
 export type SyncMode = 'full' | 'normal' | 'off'
 
@@ -38,6 +39,15 @@ interface StoredTable {
   readonly rows: number
 }
 
+interface StoredSequence {
+  readonly schema: string
+  readonly name: string
+  readonly sql: string
+  readonly counter: string
+  readonly lastValue: string
+  readonly usageCount: number
+}
+
 /** the catalog stream: JSON, small next to the data */
 interface CatalogImage {
   readonly format: 1
@@ -46,6 +56,8 @@ interface CatalogImage {
   readonly views: readonly { readonly schema: string; readonly name: string; readonly sql: string }[]
   /** CREATE INDEX statements, rebuilt over the rows on open */
   readonly indexes?: readonly string[]
+  /** sequences: the CREATE SEQUENCE statement and the counter (bigints as text) */
+  readonly sequences?: readonly StoredSequence[]
   readonly nextTableId: number
 }
 
@@ -170,6 +182,8 @@ export class DurableStore {
   get definitions(): string[] {
     return [
       ...this.image.schemas.map(s => `CREATE SCHEMA IF NOT EXISTS ${quoteName(s)}`),
+      // before the tables: a column DEFAULT may call nextval
+      ...(this.image.sequences ?? []).map(s => s.sql),
       ...this.image.tables.map(t => t.sql),
       ...(this.image.indexes ?? []),
       ...this.image.views.map(v => v.sql),
@@ -179,6 +193,9 @@ export class DurableStore {
   /** fills the tables created from `definitions` with their stored rows, then replays the WAL */
   load(catalog: Catalog, txn: MemoryTransaction): void {
     const byId = new Map<number, MemoryTable>()
+    for (const s of this.image.sequences ?? []) {
+      catalog.lookupSequence(txn, s.schema, s.name)?.restore({ counter: BigInt(s.counter), lastValue: BigInt(s.lastValue), usageCount: s.usageCount })
+    }
     for (const stored of this.image.tables) {
       const entry = catalog.lookup(txn, stored.schema, stored.name)
       if (entry?.kind !== 'table' || !(entry.provider instanceof MemoryTable)) {
@@ -206,7 +223,7 @@ export class DurableStore {
         const seq = r.f64()
         // a record out of sequence is left over from an older log: stop as at a torn record
         if (seq !== this.walSeq + 1) break
-        replay(r, byId)
+        replay(r, byId, (schema, name) => catalog.lookupSequence(txn, schema, name))
         this.walSeq = seq
         replayed++
       }
@@ -306,6 +323,11 @@ export class DurableStore {
   beforeCommit(txn: MemoryTransaction, catalog: Catalog, sync: SyncMode, threshold: number): void {
     this.checkUsable()
     if (this.readOnly) return
+    if (!txn.holdsWriteLock) {
+      // only sequence counters moved: a small record, never a checkpoint (another transaction may be writing)
+      this.appendSequences(txn, sync)
+      return
+    }
     const tables = [...txn.changedTables].filter((t): t is MemoryTable => t instanceof MemoryTable && this.byTable.has(t))
     if (txn.changedCatalog) {
       for (const t of tables) this.dirty.add(t)
@@ -327,6 +349,7 @@ export class DurableStore {
     w.f64(this.walSeq + 1)
     const start = w.length
     for (const table of tables) encodeChanges(w, table, this.byTable.get(table)!.id, txn)
+    for (const s of txn.usedSequences) if (s instanceof Sequence && !s.temporary) encodeSequence(w, s)
     if (w.length === start) return
     if (this.wal!.size + w.length > threshold) {
       for (const t of tables) this.dirty.add(t)
@@ -338,6 +361,16 @@ export class DurableStore {
     for (const t of tables) this.dirty.add(t)
   }
 
+  private appendSequences(txn: MemoryTransaction, sync: SyncMode): void {
+    const w = new ByteWriter()
+    w.f64(this.walSeq + 1)
+    const start = w.length
+    for (const s of txn.usedSequences) if (s instanceof Sequence && !s.temporary) encodeSequence(w, s)
+    if (w.length === start) return
+    this.wal!.append(w.finish(), sync === 'full')
+    this.walSeq++
+  }
+
   // ---- checkpoints ------------------------------------------------------------------------
 
   /** writes changed tables (all with `force`) and the catalog, flips the header, empties the WAL */
@@ -347,10 +380,13 @@ export class DurableStore {
     const { tables, views } = durableEntries(catalog.entries(txn))
     const schemas = catalog.schemaNames().filter(s => s.toLowerCase() !== 'main' && s.toLowerCase() !== 'temp')
     const indexes = catalog.indexDefinitions(txn).filter(d => d.schema.toLowerCase() !== 'temp').map(d => d.sql)
-    this.writeCheckpoint(tables, views, schemas, indexes, force, sync)
+    const sequences: StoredSequence[] = catalog.sequences(txn).filter(s => !s.temporary && s.schema.toLowerCase() !== 'temp').map(s => ({
+      schema: s.schema, name: s.name, sql: s.sql(quoteName), counter: String(s.counter), lastValue: String(s.lastValue), usageCount: s.usageCount,
+    }))
+    this.writeCheckpoint(tables, views, schemas, indexes, sequences, force, sync)
   }
 
-  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], force: boolean, sync: SyncMode): void {
+  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], sequences: readonly StoredSequence[], force: boolean, sync: SyncMode): void {
     const freeBefore = this.file.freeBlocks
     const extend = { count: this.file.header.blockCount }
     let nextTableId = this.image.nextTableId
@@ -369,7 +405,7 @@ export class DurableStore {
         stored.push(next)
         byTable.set(table, next)
       }
-      const image: CatalogImage = { format: 1, schemas, tables: stored, views, indexes, nextTableId }
+      const image: CatalogImage = { format: 1, schemas, tables: stored, views, indexes, sequences, nextTableId }
       const catalogBlocks = this.file.writeStream(Buffer.from(JSON.stringify(image), 'utf8'), extend)
       if (sync !== 'off') this.file.sync()
       // blocks past the last one in use are cut off once the header is durable

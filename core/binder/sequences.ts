@@ -1,0 +1,79 @@
+/**
+ * CREATE / DROP SEQUENCE, and the bind-time check of nextval('s') / currval / setval: a
+ * constant sequence name must exist when the statement (or a column DEFAULT) is bound, as in
+ * DuckDB; a name computed per row is looked up when the call runs.
+ */
+import { Sequence, parseSequenceName, sequenceOptions } from '../catalog/sequences.ts'
+import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
+import type { CreateSequenceStatement, DropStatement } from '../parser/ast.ts'
+import type { BoundExpr } from '../plan/expr.ts'
+import type { Binder } from './binder.ts'
+import type { BoundStatement } from './context.ts'
+import { ExprBinder } from './expression.ts'
+import { Scope } from './scope.ts'
+
+const SEQUENCE_OPTION_NAMES: Readonly<Record<string, string>> = {
+  start: 'START', increment: 'INCREMENT', minvalue: 'MINVALUE', maxvalue: 'MAXVALUE', cycle: 'CYCLE', no_cycle: 'CYCLE', cache: 'CACHE',
+}
+
+export function bindCreateSequence(b: Binder, stmt: CreateSequenceStatement): BoundStatement {
+  if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position: stmt.pos })
+  const name = stmt.name[stmt.name.length - 1]!
+  const schema = stmt.temporary ? 'temp' : stmt.name.length >= 2 ? stmt.name[stmt.name.length - 2]! : b.ctx.catalog.defaultSchema
+  if (!b.ctx.catalog.hasSchema(schema)) {
+    throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position: stmt.pos, hint: didYouMean(schema, b.ctx.catalog.schemaNames()) })
+  }
+  const given = new Map<string, bigint | null>()
+  const seen = new Set<string>()
+  for (const o of stmt.options) {
+    const label = SEQUENCE_OPTION_NAMES[o.name] ?? o.name.toUpperCase()
+    if (seen.has(label)) {
+      throw new GrizzlyError(SqlState.syntaxError, `${label} may be given at most once`, { position: o.value?.pos ?? stmt.pos, hint: `remove the repeated ${label}` })
+    }
+    seen.add(label)
+    if (o.name === 'no_cycle' || o.name === 'cache') continue
+    if (o.value === null) { if (o.name === 'cycle') given.set('cycle', null); continue }
+    given.set(o.name, optionValue(b, o.value, label))
+  }
+  const options = sequenceOptions(given, stmt.pos)
+  return {
+    kind: 'command', tag: 'CREATE SEQUENCE',
+    run: () => b.ctx.catalog.createSequence(b.ctx.txn, new Sequence(schema, name, options, stmt.temporary), { ifNotExists: stmt.ifNotExists, orReplace: stmt.orReplace }),
+  }
+}
+
+/** a constant integer within BIGINT */
+function optionValue(b: Binder, e: NonNullable<CreateSequenceStatement['options'][number]['value']>, label: string): bigint {
+  const bound = new ExprBinder(b, new Scope(null, false), null, { clause: `${label} of CREATE SEQUENCE`, noSubqueries: true }).bind(e)
+  const v = b.constantValue(bound, `${label} of CREATE SEQUENCE`, e.pos)
+  const n = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : null
+  if (n === null || n < -(2n ** 63n) || n >= 2n ** 63n) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `${label} must be an integer within BIGINT's range, not ${String(v)}`, { position: e.pos, hint: `write ${label} as a whole number` })
+  }
+  return n
+}
+
+export function bindDropSequence(b: Binder, stmt: DropStatement): BoundStatement {
+  if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position: stmt.pos })
+  const { catalog, txn } = b.ctx
+  return {
+    kind: 'command', tag: 'DROP SEQUENCE',
+    run: () => {
+      for (const n of stmt.names) {
+        catalog.dropSequence(txn, n.length >= 2 ? n[n.length - 2]! : null, n[n.length - 1]!, { ifExists: stmt.ifExists, cascade: stmt.cascade })
+      }
+    },
+  }
+}
+
+/** nextval('s') and friends: a constant name must name a sequence this transaction sees */
+export function checkSequenceArgument(b: Binder, name: string, args: readonly BoundExpr[], position: number): void {
+  const arg = args[0]
+  const value = arg?.kind === 'const' ? arg.value : arg?.kind === 'cast' && arg.expr.kind === 'const' ? arg.expr.value : undefined
+  if (typeof value !== 'string') return
+  const ref = parseSequenceName(value, position)
+  if (b.ctx.catalog.lookupSequence(b.ctx.txn, ref.schema, ref.name) !== undefined) return
+  throw new GrizzlyError(SqlState.undefinedTable, `Sequence with name ${ref.name} does not exist!`, {
+    position, hint: didYouMean(ref.name, b.ctx.catalog.sequences(b.ctx.txn).map(s => s.name)) ?? `create it first: CREATE SEQUENCE ${ref.name}; (${name} takes the sequence's name)`,
+  })
+}
