@@ -481,6 +481,7 @@ export class Connection {
       setSeed(seed: number) { self.seed = seededRandom(seed) },
       progress: this.watch?.files,
       sequence: (name: string) => sequenceAccess(self.database.catalog, txn, name),
+      model: (name: string) => self.database.catalog.models.get(name),
     }
   }
 }
@@ -522,7 +523,7 @@ function statementTypeOf(stmt: Statement): StatementType {
     case 'insert': return 'INSERT'
     case 'update': return 'UPDATE'
     case 'delete': return 'DELETE'
-    case 'create_table': case 'create_view': case 'create_schema': case 'create_index': case 'create_sequence': return 'CREATE'
+    case 'create_table': case 'create_view': case 'create_schema': case 'create_index': case 'create_sequence': case 'create_model': return 'CREATE'
     case 'drop': return 'DROP'
     case 'alter_table': return 'ALTER'
     case 'transaction': return 'TRANSACTION'

@@ -22,6 +22,7 @@ import { castTo } from './functions.ts'
 import { resolveTypeName } from './literals.ts'
 import { bindDropFunction } from './extensions.ts'
 import { bindCreateIndex, bindDropIndex } from './indexes.ts'
+import { bindDropModel } from './models.ts'
 import { bindCreateSequence, bindDropSequence } from './sequences.ts'
 import { exprToSql, queryToSql } from './names.ts'
 import { bindQuery } from './query.ts'
@@ -219,6 +220,7 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
     case 'index': return bindDropIndex(b, stmt)
     case 'function': return bindDropFunction(b, stmt)
     case 'sequence': return bindDropSequence(b, stmt)
+    case 'model': return bindDropModel(b, stmt)
     case 'macro':
       throw notSupported(`DROP ${stmt.objectType.toUpperCase()}`, stmt.pos)
     default: return assertNever(stmt.objectType, 'object type')

@@ -398,7 +398,7 @@ export class ExprBinder {
     const special = name === 'date_part' || name === 'datepart' ? datePartFunction(args) : undefined
     if (special !== undefined && hooks.scalar(special) !== undefined) return bindScalarCall(hooks, special, [args[1]!], e.pos)
     if (SEQUENCE_FUNCTIONS.has(name)) checkSequenceArgument(this.binder, name, args, e.pos)
-    return bindScalarCall(hooks, name, args, e.pos)
+    return bindScalarCall(hooks, name, args, e.pos, this.binder.ctx.fnCtx)
   }
 }
 

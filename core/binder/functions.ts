@@ -4,7 +4,7 @@
  * asks generic definitions (`bind`) for their types, and wraps arguments in casts.
  */
 import { GrizzlyError, InternalError, SqlState, didYouMean } from '../errors.ts'
-import type { BoundAggregate, BoundScalar, ScalarKernel } from '../hooks/contracts.ts'
+import type { BoundAggregate, BoundScalar, FunctionContext, ScalarKernel } from '../hooks/contracts.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { BoundExpr, CallExpr } from '../plan/expr.ts'
 import { STRING_LITERAL, implicitCastCost, isLiteralType, normalizeLiteralType } from '../types/coercion.ts'
@@ -121,7 +121,7 @@ function noMatch(kind: string, name: string, argTypes: readonly LogicalType[], s
 }
 
 /** Resolves a scalar function or operator call; throws 42883 when nothing fits. */
-export function bindScalarCall(hooks: Hooks, name: string, args: readonly BoundExpr[], position: number): CallExpr {
+export function bindScalarCall(hooks: Hooks, name: string, args: readonly BoundExpr[], position: number, fnCtx?: FunctionContext): CallExpr {
   const defs = hooks.scalar(name)
   if (defs === undefined || defs.length === 0) throw unknownFunction(hooks, name, position)
   const argTypes = args.map(a => a.type)
@@ -143,7 +143,7 @@ export function bindScalarCall(hooks: Hooks, name: string, args: readonly BoundE
       })
     }
     if (def.bind !== undefined) {
-      const b = def.bind(argTypes)
+      const b = def.bind(argTypes, { constants: args.map(a => a.kind === 'const' ? a.value : undefined), ...(fnCtx === undefined ? {} : { ctx: fnCtx }) })
       if (b !== undefined) {
         const cost = costOf(argTypes, b.argTypes)
         if (cost !== undefined) {

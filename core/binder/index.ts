@@ -15,6 +15,7 @@ import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
 import { bindDescribe, bindShow } from './show.ts'
 import { bindExtensionStatement } from './extensions.ts'
+import { bindCreateModel } from './models.ts'
 
 export type { BinderContext, BoundStatement } from './context.ts'
 export { STRING_LITERAL } from '../types/coercion.ts'
@@ -31,6 +32,7 @@ export function bindStatement(stmt: Statement, ctx: BinderContext): BoundStateme
     case 'create_schema': return bindCreateSchema(b, stmt)
     case 'create_index': return bindCreateIndex(b, stmt)
     case 'create_sequence': return bindCreateSequence(b, stmt)
+    case 'create_model': return bindCreateModel(b, stmt)
     case 'drop': return bindDrop(b, stmt)
     case 'alter_table': return bindAlterTable(b, stmt)
     case 'insert': return bindInsert(b, stmt)

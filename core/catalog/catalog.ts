@@ -9,6 +9,7 @@ import type { DataChunk } from '../vector/vector.ts'
 import type { BoundExpr } from '../plan/expr.ts'
 import type { Query } from '../parser/ast.ts'
 import type { IndexInstance, IndexTypeDef } from '../hooks/contracts.ts'
+import type { ModelStore } from './models.ts'
 import type { Sequence } from './sequences.ts'
 
 export interface ColumnSchema {
@@ -184,6 +185,8 @@ export type AlterTableChange =
  */
 export interface Catalog {
   readonly defaultSchema: string
+  /** CREATE MODEL's models (bytes + format + SHA-256), kept and persisted with the catalog */
+  readonly models: ModelStore
   /** schema null = search the default schema (then 'temp' entries first, as PostgreSQL) */
   lookup(txn: Transaction, schema: string | null, name: string): CatalogEntry | undefined
   /** like lookup but throws 42P01 with a did-you-mean hint; `position` goes into the error */

@@ -19,6 +19,7 @@ import { addColumn, alterColumnType, dropColumn, replaceColumn } from './table-a
 import { referencedTables } from './view-dependencies.ts'
 import { UncommittedEntries } from './uncommitted-entries.ts'
 import { beginWrite } from './transaction.ts'
+import { ModelStore } from './models.ts'
 import { alterIndexedTable, createIndex, dropIndex, indexDefinitions } from '../indexes/catalog-indexes.ts'
 import { INVALID_FOREIGN_KEY, ResolvedForeignKey } from './foreign-keys.ts'
 import { isInteger, typeEquals, typeToString } from '../types/types.ts'
@@ -41,6 +42,7 @@ const kindName = (kind: CatalogEntry['kind']): string => kind === 'table' ? 'Tab
 
 export class MemoryCatalog implements Catalog {
   readonly defaultSchema = MAIN_SCHEMA
+  readonly models = new ModelStore()
   /** refuse DROP / ALTER of objects that views depend on (DuckDB's enable_view_dependencies) */
   viewDependencies = true
   private readonly schemas = new Map<string, SchemaData>()

@@ -30,6 +30,8 @@ export interface FunctionContext {
   storeReject?(table: string, reject: FileReject | null): void
   /** the sequence named 'seq' or 'schema.seq' as the statement's transaction sees it (42P01 when there is none) */
   sequence?(name: string): SequenceAccess
+  /** a model stored with CREATE MODEL (name case-insensitive), as the statement's transaction sees it */
+  model?(name: string): StoredModel | undefined
 }
 
 /** A sequence's counter, for nextval / currval / setval. */
@@ -97,7 +99,18 @@ export interface ScalarFunctionDef {
    * argument types, return the bound function (argTypes = what to cast the arguments to), or
    * undefined when these types do not fit
    */
-  readonly bind?: (argTypes: readonly LogicalType[]) => Omit<BoundScalar, 'name' | 'nulls' | 'volatility'> | undefined
+  readonly bind?: (argTypes: readonly LogicalType[], info?: ScalarBindInfo) => Omit<BoundScalar, 'name' | 'nulls' | 'volatility'> | undefined
+}
+
+/**
+ * What a generic scalar's `bind` may also look at: the values of arguments that are constants
+ * (undefined for the others) and the statement's context, so that, say, `predict('churn', …)`
+ * can type its result from the stored model. A bind that throws a GrizzlyError fails the call
+ * with it (unknown model, wrong inputs) instead of "no such function".
+ */
+export interface ScalarBindInfo {
+  readonly constants: readonly (Value | undefined)[]
+  readonly ctx?: FunctionContext
 }
 
 // ---- aggregates ---------------------------------------------------------------------------
@@ -359,4 +372,44 @@ export interface SettingDef {
   readonly default: Value
   /** throw a GrizzlyError when the value is not acceptable; may normalise it */
   readonly validate?: (value: Value) => Value
+}
+
+// ---- models (CREATE MODEL) ------------------------------------------------------------------
+
+/** A model's bytes as CREATE MODEL stored them. */
+export interface StoredModel {
+  readonly name: string
+  /** the model format that recognised the bytes ('onnx', …) */
+  readonly format: string
+  /** hex SHA-256 of `bytes`: the identity caches key on */
+  readonly sha256: string
+  readonly bytes: Uint8Array
+}
+
+/** One input or output of a model: `shape` has a number per fixed dimension, a name (or null) per free one. */
+export interface ModelTensor {
+  readonly name: string
+  /** element type as the format names it ('float32', 'int64', …) */
+  readonly type: string
+  readonly shape: readonly (number | string | null)[]
+}
+
+export interface ModelSignature {
+  readonly inputs: readonly ModelTensor[]
+  readonly outputs: readonly ModelTensor[]
+}
+
+/**
+ * A model file format (registerModelFormat). The engine stores the bytes of CREATE MODEL and
+ * knows nothing of what is inside: the first format whose `sniff` accepts them names the
+ * model's format, and `describe` lists its inputs and outputs for SHOW MODELS.
+ */
+export interface ModelFormatDef {
+  readonly name: string
+  /** file name endings without the dot, e.g. ['onnx'] */
+  readonly extensions: readonly string[]
+  /** whether these bytes look like this format (cheap: the first bytes) */
+  sniff(bytes: Uint8Array): boolean
+  /** the model's inputs and outputs; throws a GrizzlyError (22P04) when the bytes do not parse */
+  describe(bytes: Uint8Array, sha256: string): ModelSignature
 }

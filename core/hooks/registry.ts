@@ -6,14 +6,14 @@
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { TypeId } from '../types/types.ts'
 import type {
-  AggregateFunctionDef, CastDef, FormatDef, IndexTypeDef, ScalarFunctionDef, SettingDef,
+  AggregateFunctionDef, CastDef, FormatDef, IndexTypeDef, ModelFormatDef, ScalarFunctionDef, SettingDef,
   TableFunctionDef, TypeDef, WindowFunctionDef,
 } from './contracts.ts'
 
 /** The engine API version extensions declare a semver range against. */
 export const ENGINE_API_VERSION = '1.0.0'
 
-export type HookKind = 'scalar' | 'aggregate' | 'window' | 'table' | 'type' | 'cast' | 'format' | 'index' | 'setting'
+export type HookKind = 'scalar' | 'aggregate' | 'window' | 'table' | 'type' | 'cast' | 'format' | 'index' | 'setting' | 'model_format'
 
 /** Who registered something, shown by grizzly_functions() and in error messages. */
 export interface Origin { readonly extension: string | null }
@@ -30,6 +30,7 @@ export class Hooks {
   private readonly formats = new Map<string, FormatDef>()
   private readonly indexTypes = new Map<string, IndexTypeDef>()
   private readonly settings = new Map<string, SettingDef>()
+  private readonly modelFormats = new Map<string, ModelFormatDef>()
   private readonly origins = new Map<string, Origin>()
   /** origin of each definition under a shared name (scalars and aggregates may have several) */
   private readonly defOrigins = new WeakMap<object, Origin>()
@@ -60,6 +61,10 @@ export class Hooks {
   }
   registerSetting(def: SettingDef, origin: Origin = BUILTIN): void {
     this.put(this.settings, 'setting', def.name, def, origin)
+  }
+  /** a model file format CREATE MODEL recognises (contracts.ts, ModelFormatDef) */
+  registerModelFormat(def: ModelFormatDef, origin: Origin = BUILTIN): void {
+    this.put(this.modelFormats, 'model_format', def.name, def, origin)
   }
 
   /** Removes everything an extension registered (UNLOAD EXTENSION). */
@@ -95,6 +100,8 @@ export class Hooks {
   indexType(name: string): IndexTypeDef | undefined { return this.indexTypes.get(name.toLowerCase()) }
   indexTypeNames(): string[] { return [...this.indexTypes.keys()] }
   setting(name: string): SettingDef | undefined { return this.settings.get(name.toLowerCase()) }
+  modelFormat(name: string): ModelFormatDef | undefined { return this.modelFormats.get(name.toLowerCase()) }
+  allModelFormats(): ModelFormatDef[] { return [...this.modelFormats.values()] }
 
   scalarNames(): string[] { return [...this.scalars.keys()] }
   aggregateNames(): string[] { return [...this.aggregates.keys()] }
@@ -142,6 +149,7 @@ export class Hooks {
       case 'format': return this.formats
       case 'index': return this.indexTypes
       case 'setting': return this.settings
+      case 'model_format': return this.modelFormats
     }
   }
 }

@@ -20,6 +20,7 @@ export type Statement =
   | CreateSchemaStatement
   | CreateIndexStatement
   | CreateSequenceStatement
+  | CreateModelStatement
   | DropStatement
   | AlterTableStatement
   | InsertStatement
@@ -111,7 +112,16 @@ export interface CreateSequenceStatement extends NodeBase {
   readonly options: readonly { readonly name: string; readonly value: Expr | null }[]
 }
 
-export type DropObjectType = 'table' | 'view' | 'schema' | 'index' | 'sequence' | 'function' | 'macro'
+/** CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name FROM 'file' */
+export interface CreateModelStatement extends NodeBase {
+  readonly kind: 'create_model'
+  readonly name: string
+  readonly path: string
+  readonly ifNotExists: boolean
+  readonly orReplace: boolean
+}
+
+export type DropObjectType = 'table' | 'view' | 'schema' | 'index' | 'sequence' | 'function' | 'macro' | 'model'
 
 export interface DropStatement extends NodeBase {
   readonly kind: 'drop'
@@ -214,7 +224,7 @@ export interface ResetStatement extends NodeBase {
 export interface ShowStatement extends NodeBase {
   readonly kind: 'show'
   /** SHOW TABLES, SHOW ALL TABLES, or SHOW <setting name> */
-  readonly what: { readonly kind: 'tables' } | { readonly kind: 'all_tables' } | { readonly kind: 'setting'; readonly name: string }
+  readonly what: { readonly kind: 'tables' } | { readonly kind: 'all_tables' } | { readonly kind: 'models' } | { readonly kind: 'setting'; readonly name: string }
 }
 
 export interface DescribeStatement extends NodeBase {

@@ -37,6 +37,7 @@ export function parseCreate(p: Cursor): Statement {
     }
     case 'index': p.next(); return parseCreateIndex(p, pos, unique)
     case 'sequence': p.next(); return parseCreateSequence(p, pos, orReplace, temporary)
+    case 'model': p.next(); return parseCreateModel(p, pos, orReplace)
     case 'function': case 'aggregate':
       if (isRoutine(p)) return parseCreateRoutine(p, pos, orReplace)
       throw notSupported(`CREATE ${what.text.toUpperCase()}`, what.pos)
@@ -284,13 +285,25 @@ function parseCreateSequence(p: Cursor, pos: number, orReplace: boolean, tempora
   return { kind: 'create_sequence', pos, name, ifNotExists, orReplace, temporary, options }
 }
 
+/** CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name FROM 'file', after MODEL */
+function parseCreateModel(p: Cursor, pos: number, orReplace: boolean): Statement {
+  const ifNotExists = acceptIfNotExists(p)
+  const name = p.qualifiedName('model name')
+  if (name.length > 1) throw notSupported('schema-qualified model names', pos, 'models have one namespace per database: drop the schema')
+  p.expectKw('from')
+  const t = p.peek()
+  if (t.type !== 'string') throw p.unexpected(t, "expected the model file as a quoted string: FROM 'model.onnx'")
+  p.next()
+  return { kind: 'create_model', pos, name: name[0]!, path: t.text, ifNotExists, orReplace }
+}
+
 function parseSignedNumber(p: Cursor): Expr {
   return parseExpr(p, BP.unary - 1)
 }
 
 const DROP_TYPES: ReadonlyMap<string, DropObjectType> = new Map([
   ['table', 'table'], ['view', 'view'], ['schema', 'schema'], ['index', 'index'], ['sequence', 'sequence'],
-  ['function', 'function'], ['macro', 'macro'],
+  ['function', 'function'], ['macro', 'macro'], ['model', 'model'],
   // procedural aggregates share the functions' namespace (CREATE AGGREGATE … LANGUAGE)
   ['aggregate', 'function'],
 ])

@@ -1,7 +1,7 @@
 /**
  * INSERT, UPDATE, DELETE (with WITH, ON CONFLICT and RETURNING).
  */
-import { syntaxError } from '../errors.ts'
+import { notSupported, syntaxError } from '../errors.ts'
 import type {
   Assignment, DeleteStatement, InsertStatement, OnConflict, Query, SelectItem, TableRef, UpdateStatement, WithClause,
 } from './ast.ts'
@@ -129,6 +129,20 @@ export function parseDelete(p: Cursor, withClause: WithClause | null, pos = p.po
   const where = p.acceptKw('where') ? parseExpr(p) : null
   const returning = parseReturning(p)
   return { kind: 'delete', pos, with: withClause, table, alias, using, where, returning }
+}
+
+/** TRUNCATE [TABLE] [ONLY] t ≡ DELETE FROM t (transactional, and it answers the number of rows removed, as DuckDB) */
+export function parseTruncate(p: Cursor): DeleteStatement {
+  const pos = p.expectKw('truncate').pos
+  p.acceptKw('table')
+  p.acceptKw('only')
+  const table = p.qualifiedName('table name')
+  if (p.isOp(',')) throw notSupported('TRUNCATE of several tables', p.pos, 'truncate one table per statement')
+  if (p.isKws('restart', 'identity')) throw notSupported('TRUNCATE … RESTART IDENTITY', p.pos, "reset a sequence with setval('seq', start, false)")
+  p.acceptKws('continue', 'identity')
+  if (p.isKw('cascade')) throw notSupported('TRUNCATE … CASCADE', p.pos, 'truncate the referencing tables first')
+  p.acceptKw('restrict')
+  return { kind: 'delete', pos, with: null, table, alias: null, using: null, where: null, returning: [] }
 }
 
 /** FROM a, b in UPDATE/DELETE: the AST holds one TableRef, so commas become cross joins. */

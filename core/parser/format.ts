@@ -313,6 +313,8 @@ export function formatStatement(s: Statement): string {
       }
       return out
     }
+    case 'create_model':
+      return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}MODEL ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(s.name)} FROM ${quoteString(s.path)}`
     case 'drop':
       return `DROP ${s.objectType.toUpperCase()} ${s.ifExists ? 'IF EXISTS ' : ''}${list(s.names, qualified)}${s.cascade ? ' CASCADE' : ''}`
     case 'alter_table': {
@@ -372,6 +374,7 @@ export function formatStatement(s: Statement): string {
       switch (s.what.kind) {
         case 'tables': return 'SHOW TABLES'
         case 'all_tables': return 'SHOW ALL TABLES'
+        case 'models': return 'SHOW MODELS'
         case 'setting': return `SHOW ${settingName(s.what.name)}`
         default: return assertNever(s.what, 'SHOW target')
       }

@@ -7,7 +7,7 @@ import { closestMatch, notSupported } from '../errors.ts'
 import type { Expr, Query, Statement } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parseAlter, parseCreate, parseDrop } from './ddl.ts'
-import { parseDelete, parseInsert, parseUpdate } from './dml.ts'
+import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml.ts'
 import { parseCopy } from './copy.ts'
 import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
@@ -33,7 +33,7 @@ function transaction(action: 'begin' | 'commit' | 'rollback', ...optional: strin
 const UNSUPPORTED_STATEMENTS = [
   'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze',
   'export', 'import', 'reindex', 'prepare', 'execute', 'deallocate', 'use', 'summarize', 'pivot',
-  'unpivot', 'comment', 'update_extensions', 'merge', 'truncate', 'listen', 'notify', 'lock', 'cluster',
+  'unpivot', 'comment', 'update_extensions', 'merge', 'listen', 'notify', 'lock', 'cluster',
 ]
 
 /** Leading keyword → parser. Extend here for new statements. */
@@ -50,6 +50,7 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
   ['replace', p => parseInsert(p, null)],
   ['update', p => isUpdateExtensions(p) ? parseUpdateExtensions(p) : parseUpdate(p, null)],
   ['delete', p => parseDelete(p, null)],
+  ['truncate', parseTruncate],
   ['begin', transaction('begin', 'transaction')],
   ['start', p => { const pos = p.next().pos; p.expectKw('transaction'); return { kind: 'transaction', pos, action: 'begin' } }],
   ['commit', transaction('commit', 'transaction')],

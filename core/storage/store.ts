@@ -22,6 +22,8 @@ import type { FileHandle, FileSystem } from './io.ts'
 import { FileLock } from './lock.ts'
 import { Encryption } from './crypto.ts'
 import { WalWriter, readWal, type WalContents } from './wal.ts'
+import { readModels, writeModels, type StoredModelRef } from './models.ts'
+import type { StoredModel } from '../hooks/contracts.ts'
 import { encodeChanges, encodeSequence, replay } from './redo.ts'
 import { Sequence } from '../catalog/sequences.ts'
 
@@ -56,6 +58,8 @@ interface CatalogImage {
   readonly views: readonly { readonly schema: string; readonly name: string; readonly sql: string }[]
   /** CREATE INDEX statements, rebuilt over the rows on open */
   readonly indexes?: readonly string[]
+  /** CREATE MODEL's models: one block stream of bytes each */
+  readonly models?: readonly StoredModelRef[]
   /** sequences: the CREATE SEQUENCE statement and the counter (bigints as text) */
   readonly sequences?: readonly StoredSequence[]
   readonly nextTableId: number
@@ -85,6 +89,7 @@ export class DurableStore {
   private closed = false
   /** read-only opens read every stream up front, so a writer's later checkpoint cannot pull blocks away */
   private prefetched: Map<number, Uint8Array> | null = null
+  private prefetchedModels: StoredModel[] | null = null
 
   private constructor(
     readonly path: string,
@@ -148,6 +153,7 @@ export class DurableStore {
       try {
         this.readImage()
         this.prefetched = new Map(this.image.tables.filter(t => t.first !== -1).map(t => [t.id, this.file.readStream(t.first, `table ${t.schema}.${t.name}`).data]))
+        this.prefetchedModels = readModels(this.file, this.path, this.image.models ?? [])
         this.walContents = walHandle === null ? null : readWal(walHandle, walPath, this.file.header.counter, this.file.cipher)
       } catch (e) {
         if (attempt >= 4 || !(e instanceof GrizzlyError) || e.code !== SqlState.dataCorrupted) throw e
@@ -173,6 +179,7 @@ export class DurableStore {
     this.catalogBlocks = blocks
     const used = new Set(blocks)
     for (const t of image.tables) for (const b of t.blocks) used.add(b)
+    for (const m of image.models ?? []) for (const b of m.blocks) used.add(b)
     const free: number[] = []
     for (let b = 0; b < h.blockCount; b++) if (!used.has(b)) free.push(b)
     this.file.setFree(free)
@@ -193,6 +200,8 @@ export class DurableStore {
   /** fills the tables created from `definitions` with their stored rows, then replays the WAL */
   load(catalog: Catalog, txn: MemoryTransaction): void {
     const byId = new Map<number, MemoryTable>()
+    for (const m of this.prefetchedModels ?? readModels(this.file, this.path, this.image.models ?? [])) catalog.models.restore(m)
+    this.prefetchedModels = null
     for (const s of this.image.sequences ?? []) {
       catalog.lookupSequence(txn, s.schema, s.name)?.restore({ counter: BigInt(s.counter), lastValue: BigInt(s.lastValue), usageCount: s.usageCount })
     }
@@ -383,10 +392,10 @@ export class DurableStore {
     const sequences: StoredSequence[] = catalog.sequences(txn).filter(s => !s.temporary && s.schema.toLowerCase() !== 'temp').map(s => ({
       schema: s.schema, name: s.name, sql: s.sql(quoteName), counter: String(s.counter), lastValue: String(s.lastValue), usageCount: s.usageCount,
     }))
-    this.writeCheckpoint(tables, views, schemas, indexes, sequences, force, sync)
+    this.writeCheckpoint(tables, views, schemas, indexes, sequences, force, sync, catalog.models.list())
   }
 
-  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], sequences: readonly StoredSequence[], force: boolean, sync: SyncMode): void {
+  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], sequences: readonly StoredSequence[], force: boolean, sync: SyncMode, models: readonly StoredModel[]): void {
     const freeBefore = this.file.freeBlocks
     const extend = { count: this.file.header.blockCount }
     let nextTableId = this.image.nextTableId
@@ -405,12 +414,14 @@ export class DurableStore {
         stored.push(next)
         byTable.set(table, next)
       }
-      const image: CatalogImage = { format: 1, schemas, tables: stored, views, indexes, sequences, nextTableId }
+      const storedModels = writeModels(this.file, models, this.image.models ?? [], extend)
+      const image: CatalogImage = { format: 1, schemas, tables: stored, views, indexes, sequences, models: storedModels, nextTableId }
       const catalogBlocks = this.file.writeStream(Buffer.from(JSON.stringify(image), 'utf8'), extend)
       if (sync !== 'off') this.file.sync()
       // blocks past the last one in use are cut off once the header is durable
       let blockCount = catalogBlocks.reduce((m, b) => Math.max(m, b + 1), 0)
       for (const t of stored) for (const b of t.blocks) blockCount = Math.max(blockCount, b + 1)
+      for (const m of storedModels) for (const b of m.blocks) blockCount = Math.max(blockCount, b + 1)
       const header: FileHeader = { ...this.file.header, counter: this.file.header.counter + 1, catalogBlock: catalogBlocks[0]!, blockCount }
       this.file.writeHeader(header, sync !== 'off')
       this.image = image
@@ -424,6 +435,7 @@ export class DurableStore {
     // the new checkpoint is durable: the old blocks are free and the log is folded in
     const used = new Set(this.catalogBlocks)
     for (const t of this.image.tables) for (const b of t.blocks) used.add(b)
+    for (const m of this.image.models ?? []) for (const b of m.blocks) used.add(b)
     const free: number[] = []
     for (let b = 0; b < this.file.header.blockCount; b++) if (!used.has(b)) free.push(b)
     this.file.setFree(free)
@@ -449,6 +461,10 @@ export class DurableStore {
       }
     }
     try { claim(this.file.readStream(this.file.header.catalogBlock, 'the catalog').blocks, 'the catalog') } catch (e) { note(message(e)) }
+    for (const m of this.image.models ?? []) {
+      claim(m.blocks, `model ${m.name}`)
+      try { readModels(this.file, this.path, [m]) } catch (e) { note(message(e)) }
+    }
     const { tables } = durableEntries(catalog.entries(txn))
     const live = new Set(tables.map(t => t.table))
     for (const stored of this.image.tables) {

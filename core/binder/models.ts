@@ -1,0 +1,95 @@
+/**
+ * CREATE MODEL, DROP MODEL and SHOW MODELS. The bytes are read and checked here (a registered
+ * model format must recognise and describe them), then kept by the catalog's ModelStore; the
+ * engine itself knows no model format (extensions register them with registerModelFormat).
+ */
+import { readFileSync } from 'node:fs'
+import { GrizzlyError, SqlState } from '../errors.ts'
+import { sha256Hex } from '../catalog/models.ts'
+import { fileError } from '../formats/source.ts'
+import type { Hooks } from '../hooks/registry.ts'
+import type { ModelFormatDef, ModelSignature, ModelTensor, StoredModel } from '../hooks/contracts.ts'
+import type { CreateModelStatement, DropStatement } from '../parser/ast.ts'
+import type { BoundExpr } from '../plan/expr.ts'
+import { BIGINT, VARCHAR, list, struct, type LogicalType, type Value } from '../types/types.ts'
+import type { Binder } from './binder.ts'
+import type { BoundStatement } from './context.ts'
+
+function checkWritable(b: Binder, position: number): void {
+  if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot create or drop models in a read-only database', { position })
+}
+
+/** The format that recognises `bytes`: the one named by the file's ending first, then any that sniffs them. */
+export function modelFormatOf(hooks: Hooks, bytes: Uint8Array, path: string): ModelFormatDef {
+  const formats = hooks.allModelFormats()
+  const ending = path.toLowerCase().split('.').pop() ?? ''
+  const ordered = [...formats.filter(f => f.extensions.includes(ending)), ...formats.filter(f => !f.extensions.includes(ending))]
+  const found = ordered.find(f => { try { return f.sniff(bytes) } catch { return false } })
+  if (found !== undefined) return found
+  throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is not a model: no registered model format recognises it`, {
+    hint: formats.length === 0 ? 'no model format is registered: LOAD EXTENSION onnx (or the extension for this format) first'
+      : `registered formats: ${formats.map(f => f.name).join(', ')}; check that the file is a model of one of them`,
+  })
+}
+
+export function bindCreateModel(b: Binder, stmt: CreateModelStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
+  const { catalog, txn, hooks } = b.ctx
+  return {
+    kind: 'command', tag: 'CREATE MODEL',
+    run: () => {
+      // IF NOT EXISTS with the name taken does not read the file at all
+      if (!stmt.orReplace && stmt.ifNotExists && catalog.models.get(stmt.name) !== undefined) return
+      let bytes: Uint8Array
+      try {
+        const buf = readFileSync(stmt.path)
+        bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+      } catch (e) {
+        throw fileError(stmt.path, e).withPosition(stmt.pos)
+      }
+      const format = modelFormatOf(hooks, bytes, stmt.path)
+      const sha256 = sha256Hex(bytes)
+      // describing parses the whole model: a damaged file is refused now, not at the first predict
+      try {
+        format.describe(bytes, sha256)
+      } catch (e) {
+        const hint = (e instanceof GrizzlyError ? e.hint : undefined) ?? `check that the file is a complete ${format.name} model (export it again)`
+        throw new GrizzlyError(e instanceof GrizzlyError ? e.code : SqlState.badFileFormat,
+          `"${stmt.path}" is not a valid ${format.name} model: ${e instanceof Error ? e.message : String(e)}`, { position: stmt.pos, hint, cause: e })
+      }
+      const model: StoredModel = { name: stmt.name, format: format.name, sha256, bytes }
+      catalog.models.create(txn, model, { orReplace: stmt.orReplace, ifNotExists: stmt.ifNotExists })
+    },
+  }
+}
+
+export function bindDropModel(b: Binder, stmt: DropStatement): BoundStatement {
+  checkWritable(b, stmt.pos)
+  const { catalog, txn } = b.ctx
+  return {
+    kind: 'command', tag: 'DROP MODEL',
+    run: () => { for (const n of stmt.names) catalog.models.drop(txn, n[n.length - 1]!, stmt.ifExists, stmt.pos) },
+  }
+}
+
+const TENSOR: LogicalType = struct([{ name: 'name', type: VARCHAR }, { name: 'type', type: VARCHAR }, { name: 'shape', type: list(VARCHAR) }])
+const SHOW_NAMES = ['name', 'format', 'sha256', 'size', 'inputs', 'outputs']
+const SHOW_TYPES: readonly LogicalType[] = [VARCHAR, VARCHAR, VARCHAR, BIGINT, list(TENSOR), list(TENSOR)]
+
+function tensorValue(t: ModelTensor): Value {
+  return { name: t.name, type: t.type, shape: t.shape.map(d => d === null ? '?' : String(d)) }
+}
+
+/** SHOW MODELS: one row per model; inputs / outputs are NULL while no loaded format describes it. */
+export function bindShowModels(b: Binder): BoundStatement {
+  const { catalog, hooks } = b.ctx
+  const rows = catalog.models.list().map((m): Value[] => {
+    let signature: ModelSignature | null = null
+    try { signature = hooks.modelFormat(m.format)?.describe(m.bytes, m.sha256) ?? null } catch { signature = null }
+    return [m.name, m.format, m.sha256, BigInt(m.bytes.length),
+      signature === null ? null : signature.inputs.map(tensorValue), signature === null ? null : signature.outputs.map(tensorValue)]
+  })
+  const output = b.columns(SHOW_NAMES, SHOW_TYPES)
+  const bound: BoundExpr[][] = rows.map(r => r.map((v, i) => ({ kind: 'const', value: v, type: SHOW_TYPES[i]! })))
+  return { kind: 'query', plan: { kind: 'values', rows: bound, output }, names: SHOW_NAMES }
+}
