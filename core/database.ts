@@ -20,7 +20,7 @@ import { bindStatement, type BinderContext, type BoundStatement } from './binder
 import type { ColumnId, SubqueryBoundExpr } from './plan/expr.ts'
 import type { LogicalPlan } from './plan/logical.ts'
 import type { ExprEnv } from './expression/index.ts'
-import { optimize, parseDisabledOptimizers } from './optimizer/index.ts'
+import { optimize, parseDisabledOptimizers, type OptimizerContext } from './optimizer/index.ts'
 import { explainLogical } from './plan/explain.ts'
 import { executePlan, explainPlan } from './execution/index.ts'
 import type { Transaction } from './catalog/catalog.ts'
@@ -32,10 +32,13 @@ import type { ExtensionHost, ExtensionHostFactory } from './extensions/host.ts'
 import { meterDifference } from './extensions/meter.ts'
 import { bindParameter, type BoundParameter } from './params.ts'
 import { DurableStore } from './storage/store.ts'
+import { restoreRoutines } from './storage/routines.ts'
 import { nodeFileSystem, type FileSystem } from './storage/io.ts'
 import { registerStorageSettings, syncModeOf, thresholdOf } from './storage/settings.ts'
 import { storagePragma } from './storage/pragmas.ts'
 import { sequenceAccess } from './catalog/sequences.ts'
+import { PlanCache } from './plan-cache.ts'
+import { type SqlPrepared, changesBinding, executeArguments, unknownPrepared } from './prepared.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -64,7 +67,7 @@ const IGNORED_PRAGMAS = new Set([
   'enable_checkpoint_on_shutdown', 'disable_checkpoint_on_shutdown', 'verify_serializer',
   'enable_optimizer', 'enable_progress_bar', 'disable_progress_bar', 'force_checkpoint', 'checkpoint',
   'explain_output', 'profiling_output', 'profile_output', 'memory_limit', 'default_collation',
-  'enable_force_parallelism', 'disable_force_parallelism', 'verify_fetch_row', 'debug_force_external',
+  'enable_force_parallelism', 'disable_force_parallelism', 'verify_fetch_row', 'disable_verify_fetch_row', 'debug_force_external',
 ])
 
 export class Database {
@@ -83,6 +86,8 @@ export class Database {
   private loadingStorage = false
   /** @internal the session running a statement: a durable commit reads its `synchronous` setting */
   activeSession: Connection | null = null
+  /** @internal rises with every statement that may change what a statement binds to (DDL, SET, COMMIT, …): kept plans older than it are planned again */
+  catalogVersion = 0
 
   private constructor(options: OpenOptions) {
     this.hooks = new Hooks()
@@ -115,6 +120,8 @@ export class Database {
     const tm = this.transactions
     try {
       this.loadingStorage = true
+      // procedural functions first: a view, a DEFAULT or a CHECK may call one
+      store.routineSource = restoreRoutines(this.hooks, this.host, store.routines)
       // definitions are stored in creation order; a later one a view needs is retried after it
       let pending = store.definitions
       while (pending.length > 0) {
@@ -133,6 +140,7 @@ export class Database {
       try { store.load(this.catalog, txn) } finally { tm.rollback(txn) }
     } catch (e) {
       store.close(null, null, 'off')
+      this.host?.close()
       throw e
     } finally {
       this.loadingStorage = false
@@ -170,6 +178,7 @@ export class Database {
     try {
       this.catalog.registerExternal(txn, name, provider.columns.map(c => ({ name: c.name, type: c.type, notNull: false, default: null, defaultSql: null })), provider, true)
       this.transactions.commit(txn)
+      this.catalogVersion++
     } catch (e) {
       this.transactions.rollback(txn)
       throw e
@@ -180,13 +189,17 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return
     for (const c of [...this.connections, this.defaultConnection]) await c.close()
-    this.host?.close()
     this.closed = true
     const store = this.storage
-    if (store !== null) {
-      this.transactions.beforeCommit = null
-      const txn = this.transactions.begin({ readOnly: true })
-      try { store.close(this.catalog, txn, syncModeOf(this.defaultSetting('synchronous') ?? 'full')) } finally { this.transactions.rollback(txn) }
+    try {
+      if (store !== null) {
+        this.transactions.beforeCommit = null
+        const txn = this.transactions.begin({ readOnly: true })
+        try { store.close(this.catalog, txn, syncModeOf(this.defaultSetting('synchronous') ?? 'full')) } finally { this.transactions.rollback(txn) }
+      }
+    } finally {
+      // after the last checkpoint, which stores the host's procedural functions
+      this.host?.close()
     }
   }
 
@@ -213,6 +226,8 @@ export class PreparedStatement {
   private readonly connection: Connection
   private readonly statements: readonly Statement[]
   private readonly sql: string
+  /** one kept plan per statement (see plan-cache.ts) */
+  private readonly plans: readonly PlanCache[]
   private closed = false
 
   /** @internal */
@@ -220,12 +235,16 @@ export class PreparedStatement {
     this.connection = connection
     this.sql = sql
     this.statements = statements
+    this.plans = statements.map(() => new PlanCache())
   }
 
   query(params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> {
     if (this.closed) return Promise.reject(new GrizzlyError(SqlState.invalidParameterValue, 'the prepared statement is closed', { hint: 'prepare it again' }))
-    return this.connection.runParsed(this.sql, this.statements, params, options)
+    return this.connection.runParsed(this.sql, this.statements, params, options, this.plans)
   }
+
+  /** @internal how many executions were planned afresh, per statement */
+  get planMisses(): readonly number[] { return this.plans.map(p => p.misses) }
 
   close(): void { this.closed = true }
 }
@@ -239,9 +258,23 @@ export class Connection {
   private seed: (() => number) | null = null
   /** progress and cancellation of the call running now (see core/progress.ts) */
   private watch: StatementWatch | null = null
+  /** SQL PREPARE name AS …: this session's prepared statements, by name */
+  private readonly prepared = new Map<string, SqlPrepared>()
+
+  /** the statement-independent part of every statement's FunctionContext, made once (closures are not free) */
+  private readonly sessionFunctions: Pick<FunctionContext, 'setting' | 'random' | 'setSeed' | 'model'>
 
   /** @internal */
-  constructor(database: Database) { this.database = database }
+  constructor(database: Database) {
+    this.database = database
+    const self = this
+    this.sessionFunctions = {
+      setting: (name: string): Value => self.setting(name),
+      random: () => (self.seed === null ? Math.random() : self.seed()),
+      setSeed(seed: number) { self.seed = seededRandom(seed) },
+      model: (name: string) => self.database.catalog.models.get(name),
+    }
+  }
 
   query(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> {
     return this.enqueue(() => this.watched(options, () => this.runText(sql, params)))
@@ -255,8 +288,8 @@ export class Connection {
   }
 
   /** @internal */
-  runParsed(sql: string, statements: readonly Statement[], params: readonly unknown[], options: QueryOptions = {}): Promise<Result> {
-    return this.enqueue(() => this.watched(options, () => this.runStatements(sql, statements, params)))
+  runParsed(sql: string, statements: readonly Statement[], params: readonly unknown[], options: QueryOptions = {}, plans?: readonly PlanCache[]): Promise<Result> {
+    return this.enqueue(() => this.watched(options, () => this.runStatements(sql, statements, params, plans)))
   }
 
   /** Runs `work` with progress reports and cancellation when the caller asked for them. */
@@ -289,7 +322,8 @@ export class Connection {
     return this.enqueue(() => {
       const txn = this.explicitTxn
       this.explicitTxn = null
-      if (txn !== null) this.database.transactions.rollback(txn)
+      if (txn !== null) { this.database.transactions.rollback(txn); this.database.catalogVersion++ }
+      this.prepared.clear()
       this.database.forget(this)
     })
   }
@@ -306,7 +340,7 @@ export class Connection {
     return this.runStatements(sql, statements, params)
   }
 
-  private runStatements(sql: string, statements: readonly Statement[], params: readonly unknown[]): Result {
+  private runStatements(sql: string, statements: readonly Statement[], params: readonly unknown[], plans?: readonly PlanCache[]): Result {
     this.database.checkOpen()
     const bound = params.map((p, i) => bindParameter(p, i + 1))
     let last = Result.empty('OTHER')
@@ -315,19 +349,19 @@ export class Connection {
       const next = statements[i + 1]
       const text = sql.slice(stmt.pos, next === undefined ? sql.length : next.pos).trim().replace(/;\s*$/, '')
       this.watch?.nextStatement()
-      last = decorate(sql, () => this.runOne(stmt, bound, text))
+      last = decorate(sql, () => this.runOne(stmt, bound, text, plans?.[i] ?? null))
     }
     return last
   }
 
-  private runOne(stmt: Statement, params: readonly BoundParameter[], text: string): Result {
+  private runOne(stmt: Statement, params: readonly BoundParameter[], text: string, plan: PlanCache | null): Result {
     const tm = this.database.transactions
     const autocommit = this.explicitTxn === null
     this.database.activeSession = this
     const txn = this.explicitTxn ?? tm.begin({ readOnly: this.database.readOnly && !this.database.loading })
     const mark = autocommit ? 0 : tm.savepoint(txn)
     try {
-      const result = this.execute(stmt, txn, params, text)
+      const result = this.execute(stmt, txn, params, text, plan)
       if (autocommit && this.explicitTxn === null) tm.commit(txn)
       return result
     } catch (e) {
@@ -339,8 +373,13 @@ export class Connection {
     }
   }
 
-  private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[], statementText: string): Result {
+  private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[], statementText: string, plans: PlanCache | null): Result {
     const fnCtx = this.functionContext(txn)
+    const values = params.map(p => p.value)
+    const types = params.map(p => p.type)
+    const version = this.database.catalogVersion
+    const kept = plans?.lookup(version, types, () => this.optimizerContext(txn, fnCtx, values))
+    if (kept != null) return this.runQuery(kept.bound, kept.plan, stmt, txn, fnCtx, values)
     let nextId = 0
     const ctx: BinderContext = {
       catalog: this.database.catalog,
@@ -352,23 +391,34 @@ export class Connection {
       nextColumnId: (): ColumnId => nextId++,
       statementText,
       extensionHost: this.database.extensionHost,
+      restoring: this.database.loading,
     }
     const bound = bindStatement(stmt, ctx)
-    return this.executeBound(bound, stmt, txn, fnCtx, params.map(p => p.value))
+    if (plans !== null && bound.kind === 'query') {
+      const plan = this.optimizePlan(bound.plan, txn, fnCtx, values)
+      plans.store(version, types, bound, plan)
+      return this.runQuery(bound, plan, stmt, txn, fnCtx, values)
+    }
+    try {
+      return this.executeBound(bound, stmt, txn, fnCtx, values)
+    } finally {
+      if (changesBinding(bound)) this.database.catalogVersion++
+    }
+  }
+
+  private runQuery(bound: Extract<BoundStatement, { kind: 'query' }>, plan: LogicalPlan, stmt: Statement, txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): Result {
+    const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
+    const columns = plan.output.map((c, i) => resultColumn(bound.names[i] ?? c.name, c.type))
+    const type = statementTypeOf(stmt)
+    const isDml = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete'
+    const countOnly = (isDml && stmt.returning.length === 0) || stmt.kind === 'copy'
+    const changes = countOnly ? countChanges(chunks, columns.length) : isDml ? chunks.reduce((s, c) => s + c.size, 0) : 0
+    return new Result(columns, chunks, type, changes, countOnly)
   }
 
   private executeBound(bound: BoundStatement, stmt: Statement, txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): Result {
     switch (bound.kind) {
-      case 'query': {
-        const plan = this.optimizePlan(bound.plan, txn, fnCtx, params)
-        const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
-        const columns = plan.output.map((c, i) => resultColumn(bound.names[i] ?? c.name, c.type))
-        const type = statementTypeOf(stmt)
-        const isDml = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete'
-        const countOnly = (isDml && stmt.returning.length === 0) || stmt.kind === 'copy'
-        const changes = countOnly ? countChanges(chunks, columns.length) : isDml ? chunks.reduce((s, c) => s + c.size, 0) : 0
-        return new Result(columns, chunks, type, changes, countOnly)
-      }
+      case 'query': return this.runQuery(bound, this.optimizePlan(bound.plan, txn, fnCtx, params), stmt, txn, fnCtx, params)
       case 'command':
         // DuckDB checks view dependencies on DROP / ALTER only when this is on
         this.database.catalog.viewDependencies = this.setting('enable_view_dependencies') === true
@@ -430,6 +480,19 @@ export class Connection {
         const rows = bound.write(chunks)
         return new Result([resultColumn('Count', BIGINT)], [new DataChunk([vectorFromValues(BIGINT, [BigInt(rows)])], 1)], 'COPY', rows, true)
       }
+      case 'prepare':
+        // a name prepared again is replaced, as in DuckDB
+        this.prepared.set(bound.name, { statement: bound.statement, text: bound.text, types: bound.types, parameterCount: bound.parameterCount, plans: new PlanCache() })
+        return Result.empty('OTHER')
+      case 'execute': {
+        const p = this.prepared.get(bound.name)
+        if (p === undefined) throw unknownPrepared(bound.name, [...this.prepared.keys()], bound.pos)
+        return this.execute(p.statement, txn, executeArguments(bound.name, p, bound.args, bound.pos), p.text, p.plans)
+      }
+      case 'deallocate':
+        if (bound.name === null) this.prepared.clear()
+        else if (!this.prepared.delete(bound.name)) throw unknownPrepared(bound.name, [...this.prepared.keys()])
+        return Result.empty('OTHER')
     }
   }
 
@@ -454,8 +517,12 @@ export class Connection {
   }
 
   private optimizePlan(plan: LogicalPlan, txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): LogicalPlan {
+    return optimize(plan, this.optimizerContext(txn, fnCtx, params))
+  }
+
+  private optimizerContext(txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): OptimizerContext {
     const disabled = parseDisabledOptimizers(String(this.setting('disabled_optimizers') ?? ''))
-    return optimize(plan, { env: this.plainEnv(fnCtx, params), txn, disabled })
+    return { env: this.plainEnv(fnCtx, params), txn, disabled }
   }
 
   private plainEnv(fnCtx: FunctionContext, params: readonly Value[]): ExprEnv {
@@ -474,14 +541,12 @@ export class Connection {
   private functionContext(txn: Transaction): FunctionContext {
     const now = Date.now() * 1000
     const self = this
+    const f = this.sessionFunctions
     return {
-      setting: (name: string): Value => self.setting(name),
+      setting: f.setting, random: f.random, setSeed: f.setSeed, model: f.model,
       statementTime: now,
-      random: () => (self.seed === null ? Math.random() : self.seed()),
-      setSeed(seed: number) { self.seed = seededRandom(seed) },
       progress: this.watch?.files,
       sequence: (name: string) => sequenceAccess(self.database.catalog, txn, name),
-      model: (name: string) => self.database.catalog.models.get(name),
     }
   }
 }
@@ -535,6 +600,7 @@ function statementTypeOf(stmt: Statement): StatementType {
     case 'install_extension': case 'load_extension': case 'unload_extension': case 'update_extensions': return 'OTHER'
     case 'show_extension_permissions': return 'SHOW'
     case 'create_function': return 'CREATE'
+    case 'prepare': case 'execute': case 'deallocate': return 'OTHER'
   }
 }
 

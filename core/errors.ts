@@ -39,6 +39,8 @@ export const SqlState = {
   checkViolation: '23514',
   activeTransaction: '25001',
   noActiveTransaction: '25P01',
+  /** EXECUTE / DEALLOCATE of a name no PREPARE gave */
+  invalidSqlStatementName: '26000',
   readOnlyTransaction: '25006',
   serializationFailure: '40001',
   insufficientPrivilege: '42501',

@@ -10,6 +10,7 @@ import type { ExtensionHost } from '../extensions/host.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 import type { DataChunk } from '../vector/vector.ts'
+import type { Statement } from '../parser/ast.ts'
 
 export interface BinderContext {
   readonly catalog: Catalog
@@ -30,6 +31,8 @@ export interface BinderContext {
   readonly statementText?: string
   /** INSTALL / LOAD / CREATE FUNCTION … LANGUAGE go through it; absent when core runs alone */
   readonly extensionHost?: ExtensionHost | null
+  /** true while a database file's stored catalog is recreated: an index whose method is not loaded yet waits for it */
+  readonly restoring?: boolean
 }
 
 export type BoundStatement =
@@ -53,5 +56,11 @@ export type BoundStatement =
   | { readonly kind: 'pragma'; readonly name: string; readonly args: readonly Value[] }
   /** COPY … TO: execute `plan`, hand its chunks to `write`; the result is the row count */
   | { readonly kind: 'copy_to'; readonly plan: LogicalPlan; readonly names: readonly string[]; write(chunks: readonly DataChunk[]): number }
+  /** PREPARE: the session keeps `statement` under `name`; `types` are the declared parameter types (may be fewer than the parameters) */
+  | { readonly kind: 'prepare'; readonly name: string; readonly statement: Statement; readonly text: string; readonly types: readonly LogicalType[]; readonly parameterCount: number }
+  /** EXECUTE: the argument values, computed, with their types */
+  | { readonly kind: 'execute'; readonly name: string; readonly args: readonly { readonly type: LogicalType; readonly value: Value }[]; readonly pos: number }
+  /** DEALLOCATE: name null = ALL */
+  | { readonly kind: 'deallocate'; readonly name: string | null }
   /** a command that returns rows (UPDATE EXTENSIONS): run() does the work and gives the rows */
   | { readonly kind: 'rows_command'; readonly tag: string; readonly names: readonly string[]; readonly types: readonly LogicalType[]; run(): readonly (readonly Value[])[] }

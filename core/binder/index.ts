@@ -16,6 +16,7 @@ import { Scope } from './scope.ts'
 import { bindDescribe, bindShow } from './show.ts'
 import { bindExtensionStatement } from './extensions.ts'
 import { bindCreateModel } from './models.ts'
+import { bindPrepared } from './prepared.ts'
 
 export type { BinderContext, BoundStatement } from './context.ts'
 export { STRING_LITERAL } from '../types/coercion.ts'
@@ -68,6 +69,7 @@ export function bindStatement(stmt: Statement, ctx: BinderContext): BoundStateme
     case 'show_extension_permissions': case 'create_function':
       return bindExtensionStatement(b, stmt)
     case 'copy': return bindCopy(b, stmt)
+    case 'prepare': case 'execute': case 'deallocate': return bindPrepared(b, stmt)
     default: return assertNever(stmt, 'statement')
   }
 }

@@ -40,6 +40,9 @@ export type Statement =
   | UpdateExtensionsStatement
   | ShowExtensionPermissionsStatement
   | CreateFunctionStatement
+  | PrepareStatement
+  | ExecuteStatement
+  | DeallocateStatement
 
 /** A query used as a statement: SELECT / VALUES / set operations with WITH, ORDER BY, LIMIT. */
 export interface QueryStatement extends NodeBase { readonly kind: 'query_statement'; readonly query: Query }
@@ -283,6 +286,25 @@ export interface CreateFunctionStatement extends NodeBase {
   /** WASM: SYMBOL 'export name' */
   readonly symbol: string | null
 }
+
+/** PREPARE name [(types)] AS statement: kept per session, run by EXECUTE with its parameter values */
+export interface PrepareStatement extends NodeBase {
+  readonly kind: 'prepare'
+  readonly name: string
+  /** declared parameter types (PostgreSQL); arguments are cast to them, empty when none were written */
+  readonly types: readonly TypeName[]
+  readonly statement: Statement
+  /** the prepared statement's own SQL text */
+  readonly text: string
+  /** how many parameters it takes: the highest $n, or the number of `?` */
+  readonly parameterCount: number
+}
+
+/** EXECUTE name [(values)] */
+export interface ExecuteStatement extends NodeBase { readonly kind: 'execute'; readonly name: string; readonly args: readonly Expr[] }
+
+/** DEALLOCATE [PREPARE] name | ALL (name null) */
+export interface DeallocateStatement extends NodeBase { readonly kind: 'deallocate'; readonly name: string | null }
 
 /**
  * COPY t [(cols)] FROM 'path' [(options)], COPY t [(cols)] TO 'path' [(options)],

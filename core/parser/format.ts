@@ -395,6 +395,9 @@ export function formatStatement(s: Statement): string {
       const opts = s.options.map(o => `${o.name}${o.names !== null ? ` (${list(o.names, n => n === '*' ? n : quoteIdent(n))})` : o.value === null ? '' : ` ${formatExpr(o.value)}`}`)
       return `COPY ${src} ${s.direction.toUpperCase()} ${formatExpr(s.path)}${opts.length === 0 ? '' : ` (${opts.join(', ')})`}`
     }
+    case 'prepare': return `PREPARE ${quoteIdent(s.name)}${s.types.length === 0 ? '' : ` (${list(s.types, formatTypeName)})`} AS ${formatStatement(s.statement)}`
+    case 'execute': return `EXECUTE ${quoteIdent(s.name)}${s.args.length === 0 ? '' : `(${list(s.args, formatExpr)})`}`
+    case 'deallocate': return `DEALLOCATE ${s.name === null ? 'ALL' : quoteIdent(s.name)}`
     default: return assertNever(s, 'statement')
   }
 }

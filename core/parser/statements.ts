@@ -9,6 +9,7 @@ import type { Cursor } from './cursor.ts'
 import { parseAlter, parseCreate, parseDrop } from './ddl.ts'
 import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml.ts'
 import { parseCopy } from './copy.ts'
+import { parseDeallocate, parseExecute, parsePrepare } from './prepare.ts'
 import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
 import { parseArgument } from './calls.ts'
@@ -32,7 +33,7 @@ function transaction(action: 'begin' | 'commit' | 'rollback', ...optional: strin
 
 const UNSUPPORTED_STATEMENTS = [
   'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze',
-  'export', 'import', 'reindex', 'prepare', 'execute', 'deallocate', 'use', 'summarize', 'pivot',
+  'export', 'import', 'reindex', 'use', 'summarize', 'pivot',
   'unpivot', 'comment', 'update_extensions', 'merge', 'listen', 'notify', 'lock', 'cluster',
 ]
 
@@ -71,6 +72,9 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
   ['checkpoint', parseCheckpoint],
   ['load', parseLoad],
   ['unload', parseUnload],
+  ['prepare', p => parsePrepare(p, parseStatement)],
+  ['execute', parseExecute],
+  ['deallocate', parseDeallocate],
   ...UNSUPPORTED_STATEMENTS.map((word): [string, StatementParser] => [word, p => { throw notSupported(word.toUpperCase(), p.pos) }]),
 ])
 
@@ -162,6 +166,7 @@ function parseShow(p: Cursor): Statement {
   const pos = p.next().pos
   if (p.acceptKw('tables')) return { kind: 'show', pos, what: { kind: 'tables' } }
   if (p.acceptKws('all', 'tables')) return { kind: 'show', pos, what: { kind: 'all_tables' } }
+  if (p.acceptKw('models')) return { kind: 'show', pos, what: { kind: 'models' } }
   if (p.isKws('extension', 'permissions')) return parseShowExtensionPermissions(p, pos)
   if (isQueryStart(p)) return { kind: 'describe', pos, target: { kind: 'query', query: parseQuery(p) } }
   return { kind: 'show', pos, what: { kind: 'setting', name: settingName(p) } }

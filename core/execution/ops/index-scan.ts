@@ -5,23 +5,34 @@
  * different version (another writer's uncommitted changes, commits after its snapshot) or the
  * index was dropped since planning, the operator scans the table instead — the same answer.
  */
-import type { BoundExpr } from '../../plan/expr.ts'
+import { exprChildren, type BoundExpr } from '../../plan/expr.ts'
 import type { IndexAccess, ScanNode } from '../../plan/logical.ts'
 import type { Value } from '../../types/types.ts'
 import { probeExpressionValue } from '../../indexes/table-indexes.ts'
 import { indexRanges, searchAll } from '../../indexes/access.ts'
 import { CHUNK_SIZE, type DataChunk } from '../../vector/vector.ts'
-import { evaluateConstant } from '../../expression/index.ts'
+import { evaluateConstant, interpretExpression, selectTrue } from '../../expression/index.ts'
 import { compileFilter, type Frame, layoutOf, Operator, selectRows } from '../operator.ts'
 import { ScanOperator, conjunction } from './basic.ts'
+import { splitConjuncts } from '../../optimizer/plan-util.ts'
+import { isInteger, typeEquals } from '../../types/types.ts'
 
 type Pred = (chunk: DataChunk) => { sel: Int32Array; count: number }
+
+/**
+ * Up to this many fetched rows (a key lookup) the filter is interpreted: generating code for it
+ * would cost more than running it; the interpreter is the reference the generated code matches.
+ */
+const INTERPRET_UP_TO = 16
 
 export class IndexScanOperator extends Operator {
   readonly name = 'INDEX_SCAN'
   private readonly node: ScanNode
   private readonly access: IndexAccess
-  private readonly predicate: Pred | null
+  private readonly filter: BoundExpr | null
+  /** made on first use: compiled, or interpreted for a few rows */
+  private compiledPredicate: Pred | null = null
+  private interpretedPredicate: Pred | null = null
   /** row ids still to fetch, or null before the first pull */
   private rowIds: Float64Array | null = null
   private position = 0
@@ -32,8 +43,20 @@ export class IndexScanOperator extends Operator {
     super(frame)
     this.node = node
     this.access = access
-    this.predicate = node.filters.length === 0 ? null
-      : compileFilter(conjunction(node.filters), layoutOf(node.output), frame)
+    const residual = residualFilters(node, access)
+    this.filter = residual.length === 0 ? null : conjunction(residual)
+  }
+
+  private predicateFor(rows: number, filter: BoundExpr): Pred {
+    if (rows <= INTERPRET_UP_TO && this.frame.outer.size === 0 && !hasSubquery(filter)) {
+      if (this.interpretedPredicate === null) {
+        const values = interpretExpression(filter, layoutOf(this.node.output), this.frame.env)
+        this.interpretedPredicate = chunk => selectTrue(values(chunk))
+      }
+      return this.interpretedPredicate
+    }
+    this.compiledPredicate ??= compileFilter(filter, layoutOf(this.node.output), this.frame)
+    return this.compiledPredicate
   }
 
   override detail(): string { return this.mode !== '' ? this.mode : this.rowIds === null ? '' : `[${this.rowIds.length} row ids from the index]` }
@@ -60,8 +83,8 @@ export class IndexScanOperator extends Operator {
       for (let i = 0; i < batch.length; i++) batch[i] = BigInt(ids[this.position + i]!)
       this.position = end
       const chunk = provider.fetch!(this.runtime.ctx.txn, batch, this.node.columns)
-      if (this.predicate === null) return chunk
-      const { sel, count } = this.predicate(chunk)
+      if (this.filter === null) return chunk
+      const { sel, count } = this.predicateFor(chunk.size, this.filter)(chunk)
       if (count > 0) return selectRows(chunk, sel, count)
     }
     return null
@@ -70,4 +93,22 @@ export class IndexScanOperator extends Operator {
   private evaluate(e: BoundExpr): Value {
     return probeExpressionValue(e, this.runtime.ctx.params, x => evaluateConstant(x, this.frame.env))
   }
+}
+
+function hasSubquery(e: BoundExpr): boolean {
+  return e.kind === 'subquery' || exprChildren(e).some(hasSubquery)
+}
+
+/**
+ * The filters the fetched rows must still pass: all but `key = v` on an integer key column the
+ * index searched for that very v, of the key's own type — every row it finds has that key.
+ */
+function residualFilters(node: ScanNode, access: IndexAccess): BoundExpr[] {
+  const keyColumn = new Map<number, number>()
+  node.output.forEach((c, i) => keyColumn.set(c.id, node.columns[i]!))
+  const answers = (col: BoundExpr, value: BoundExpr): boolean =>
+    col.kind === 'colref' && isInteger(col.type) && typeEquals(col.type, value.type) &&
+    access.equal.some((v, k) => v === value && keyColumn.get(col.id) === access.index.columns[k])
+  return node.filters.flatMap(f => splitConjuncts(f))
+    .filter(c => !(c.kind === 'compare' && c.op === '=' && (answers(c.left, c.right) || answers(c.right, c.left))))
 }

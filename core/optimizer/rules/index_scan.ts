@@ -10,7 +10,7 @@
 import type { TableIndex } from '../../catalog/catalog.ts'
 import type { IndexRange } from '../../hooks/contracts.ts'
 import { evaluateConstant, type ExprEnv } from '../../expression/index.ts'
-import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
+import { exprChildren, type BoundExpr, type ColumnId } from '../../plan/expr.ts'
 import type { IndexAccess, IndexBound, LogicalPlan, ScanNode } from '../../plan/logical.ts'
 import { isInteger, typeEquals, type LogicalType } from '../../types/types.ts'
 import { probeExpressionValue, widensInteger } from '../../indexes/table-indexes.ts'
@@ -160,4 +160,47 @@ function evaluateRanges(access: Omit<IndexAccess, 'estimate'>, index: TableIndex
   } catch {
     return null
   }
+}
+
+/**
+ * For a plan kept for many executions (a prepared statement's): one check per scan whose index
+ * choice depends on the values of the moment, each true while that choice still holds for the
+ * new ones — the index still finds few rows, or the plain scan still has no index that would.
+ * A full-key equality on a unique index finds at most one row whatever the values: no check.
+ */
+export function indexChoiceChecks(plan: LogicalPlan): ((ctx: OptimizerContext) => boolean)[] {
+  const checks: ((ctx: OptimizerContext) => boolean)[] = []
+  rewriteEveryNode(plan, node => {
+    if (node.kind === 'scan' && node.index !== undefined) {
+      const access = node.index
+      const single = access.index.unique && access.equal.length === access.index.columns.length && access.anyOf === undefined
+      if (!single) checks.push(ctx => stillFew(node, access, ctx))
+    } else if (node.kind === 'scan' && node.filters.length > 0 && mentionsParameter(node.filters)) {
+      const conjuncts = node.filters.flatMap(f => splitConjuncts(f))
+      checks.push(ctx => chooseIndex(node, conjuncts, ctx) === null)
+    } else if (node.kind === 'filter' && node.input.kind === 'scan' && node.input.index === undefined && mentionsParameter([node.predicate, ...node.input.filters])) {
+      const scan = node.input
+      const conjuncts = [...splitConjuncts(node.predicate), ...scan.filters.flatMap(f => splitConjuncts(f))]
+      checks.push(ctx => chooseIndex(scan, conjuncts, ctx) === null)
+    }
+    return node
+  })
+  return checks
+}
+
+function stillFew(scan: ScanNode, access: IndexAccess, ctx: OptimizerContext): boolean {
+  const ranges = evaluateRanges(access, access.index, scan, ctx.env)
+  if (ranges === null) return false
+  const limit = Math.max(1, Math.floor(scan.table.provider.estimatedRows(ctx.txn) * MAX_INDEX_FRACTION))
+  let estimate = 0
+  for (const range of ranges) {
+    estimate += access.index.instance.count(range, limit + 1 - estimate)
+    if (estimate > limit) return false
+  }
+  return true
+}
+
+function mentionsParameter(es: readonly BoundExpr[]): boolean {
+  const has = (e: BoundExpr): boolean => e.kind === 'param' || exprChildren(e).some(has)
+  return es.some(has)
 }

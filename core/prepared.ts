@@ -1,0 +1,56 @@
+/**
+ * SQL PREPARE / EXECUTE / DEALLOCATE (the session side; core/database.ts runs them): what a
+ * session keeps per name and how EXECUTE's arguments become the statement's parameters.
+ */
+import { GrizzlyError, SqlState, didYouMean } from './errors.ts'
+import { castValue } from './functions/cast.ts'
+import type { BoundStatement } from './binder/index.ts'
+import type { Statement } from './parser/ast.ts'
+import type { BoundParameter } from './params.ts'
+import type { PlanCache } from './plan-cache.ts'
+import { type LogicalType, type Value, typeToString } from './types/types.ts'
+
+export interface SqlPrepared {
+  readonly statement: Statement
+  readonly text: string
+  /** declared with PREPARE name (types) AS …; arguments are cast to them */
+  readonly types: readonly LogicalType[]
+  readonly parameterCount: number
+  readonly plans: PlanCache
+}
+
+export function unknownPrepared(name: string, known: readonly string[], position?: number): GrizzlyError {
+  return new GrizzlyError(SqlState.invalidSqlStatementName, `prepared statement "${name}" does not exist`, {
+    position, hint: didYouMean(name, known) ?? 'create it first with PREPARE name AS statement',
+  })
+}
+
+/** EXECUTE's values as parameters: exactly as many as the statement takes, cast to declared types */
+export function executeArguments(name: string, p: SqlPrepared, args: readonly { readonly type: LogicalType; readonly value: Value }[], position: number): BoundParameter[] {
+  if (args.length !== p.parameterCount) {
+    const given = args.length === 0 ? 'none were supplied' : `${args.length} ${args.length === 1 ? 'was' : 'were'} supplied`
+    throw new GrizzlyError(SqlState.invalidParameter, `prepared statement "${name}" expects ${p.parameterCount} parameter(s), but ${given}`, {
+      position, hint: p.parameterCount === 0 ? `run it as EXECUTE ${name}` : `run it as EXECUTE ${name}(${Array.from({ length: p.parameterCount }, (_, i) => `$${i + 1}`).join(', ')}) with one value each`,
+    })
+  }
+  return args.map((a, i) => {
+    const declared = p.types[i]
+    if (declared === undefined) return a
+    try {
+      return { type: declared, value: castValue(a.value, a.type, declared) }
+    } catch (e) {
+      if (!(e instanceof GrizzlyError)) throw e
+      throw new GrizzlyError(e.code, `parameter $${i + 1} of "${name}" must be ${typeToString(declared)}: ${e.message}`, { position, hint: `pass a value that converts to ${typeToString(declared)}` })
+    }
+  })
+}
+
+/** statements after which kept plans may bind differently: catalog changes, settings, transaction ends */
+export function changesBinding(bound: BoundStatement): boolean {
+  switch (bound.kind) {
+    case 'command': case 'create_table_as': case 'rows_command': case 'transaction': case 'set': case 'reset': case 'pragma':
+      return true
+    case 'query': case 'explain': case 'copy_to': case 'prepare': case 'execute': case 'deallocate':
+      return false
+  }
+}
