@@ -4,13 +4,14 @@
  */
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import { type ExprEnv, evaluateConstant, isConstantExpression } from '../expression/index.ts'
-import type { CommonTableExpr } from '../parser/ast.ts'
+import type { CommonTableExpr, Expr } from '../parser/ast.ts'
 import type { BoundExpr, ColumnId, OutputColumn } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 import type { BinderContext } from './context.ts'
 import type { Scope } from './scope.ts'
+import type { StarColumn } from './columns.ts'
 
 /** A bound query: its plan (whose `output` gives ids and types) and its column names. */
 export interface BoundQuery { readonly plan: LogicalPlan; readonly names: readonly string[] }
@@ -38,6 +39,9 @@ export class Binder {
   private cteCounter = 0
   private viewDepth = 0
   private env: ExprEnv | null = null
+
+  /** While a COLUMNS(…) expression is bound once per column: each of its occurrences → the column it stands for now */
+  readonly columnsPick = new Map<Expr, StarColumn>()
 
   constructor(readonly ctx: BinderContext) {}
 

@@ -20,6 +20,7 @@ import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import {
   bindScalarCall, castTo, coerceTo, ensureBoolean, structExtractCall, structPackCall, unknownFunction,
 } from './functions.ts'
+import { isColumnsCall } from './columns.ts'
 import { bindLambdaCall, isLambdaFunction } from './lambda.ts'
 import { intervalFunctionFor, intervalOf, numberLiteral, resolveTypeName } from './literals.ts'
 import { bindQuery } from './query.ts'
@@ -54,6 +55,8 @@ export class ExprBinder {
 
   bind(e: Expr): BoundExpr {
     const hooks = this.binder.ctx.hooks
+    const picked = this.binder.columnsPick.get(e)
+    if (picked !== undefined) return picked.expr !== null && picked.scope === this.scope ? picked.expr : this.bind(picked.ast)
     switch (e.kind) {
       case 'number': return numberLiteral(e.text, false, e.pos)
       case 'string': return { kind: 'const', value: e.value, type: STRING_LITERAL }
@@ -337,6 +340,11 @@ export class ExprBinder {
   private bindFunction(e: FunctionCall): BoundExpr {
     const hooks = this.binder.ctx.hooks
     const name = e.name[e.name.length - 1]!.toLowerCase()
+    if (isColumnsCall(e) && hooks.scalar(name) === undefined) {
+      throw new GrizzlyError(SqlState.syntaxError, `COLUMNS(…) is not allowed in ${this.sinks.clause}`, {
+        position: e.pos, hint: 'COLUMNS(…) may appear in the SELECT list, WHERE, DISTINCT ON and RETURNING',
+      })
+    }
     if (e.over !== null) {
       if (this.sinks.window === undefined) {
         throw new GrizzlyError(SqlState.windowingError, `window functions are not allowed in ${this.sinks.clause}`, { position: e.pos })

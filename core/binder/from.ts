@@ -30,6 +30,7 @@ export function bindFrom(b: Binder, refs: readonly TableRef[], outer: Scope | nu
   if (refs.length === 0) {
     return { plan: { kind: 'values', rows: [[]], output: [] }, scope: new Scope(outer, false) }
   }
+  nameUnnamedSubqueries(refs)
   let acc = bindTableRef(b, refs[0]!, outer, ctes, null)
   for (const ref of refs.slice(1)) {
     // later entries may read earlier ones (DuckDB binds them LATERAL when they do)
@@ -45,6 +46,21 @@ export function bindFrom(b: Binder, refs: readonly TableRef[], outer: Scope | nu
 
 type BoundRef = BoundFrom
 
+/** Subqueries without an alias, named per FROM clause as DuckDB does: unnamed_subquery, unnamed_subquery2, … */
+const unnamedSubqueryNames = new WeakMap<TableRef, string>()
+
+function nameUnnamedSubqueries(refs: readonly TableRef[]): void {
+  let count = 0
+  const visit = (ref: TableRef): void => {
+    if (ref.kind === 'join') { visit(ref.left); visit(ref.right) }
+    else if (ref.kind === 'subquery_ref' && ref.alias === null) {
+      count++
+      unnamedSubqueryNames.set(ref, count === 1 ? 'unnamed_subquery' : `unnamed_subquery${count}`)
+    }
+  }
+  refs.forEach(visit)
+}
+
 function join(type: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan, condition: BoundExpr | null, lateral: boolean): LogicalPlan {
   const output = type === 'semi' || type === 'anti' || type === 'asof_semi' || type === 'asof_anti' ? left.output : [...left.output, ...right.output]
   return { kind: 'join', joinType: type, left, right, condition, markColumn: null, lateral, output }
@@ -57,7 +73,7 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
     case 'subquery_ref': {
       const boundary = new Scope(lateralLeft ?? outer, true)
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
-      return aliased(q, ref.alias, 'unnamed_subquery', null, outer, ref.pos)
+      return aliased(q, ref.alias, unnamedSubqueryNames.get(ref) ?? 'unnamed_subquery', null, outer, ref.pos)
     }
     case 'function_ref': return bindTableFunction(b, ref, outer, ctes)
     case 'file_ref': return bindFile(b, ref, outer)

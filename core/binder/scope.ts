@@ -169,8 +169,11 @@ export class Scope {
 
   private mapMerged(e: BoundExpr, position: number): BoundExpr { return e.kind === 'colref' ? this.map(e, position) : e }
 
-  /** Columns `*` expands to, in order: merged columns first, then each binding's columns. */
-  starColumns(qualifier: readonly string[] | null, position: number): { name: string; expr: BoundExpr }[] {
+  /**
+   * Columns `*` expands to, in order: merged columns first, then each binding's columns; `parts`
+   * is a name that resolves to the column here (COLUMNS(…) expands to such references).
+   */
+  starColumns(qualifier: readonly string[] | null, position: number): { name: string; expr: BoundExpr; parts: readonly string[] }[] {
     if (qualifier !== null) {
       const b = this.findBinding(qualifier)
       if (b === undefined) {
@@ -178,11 +181,14 @@ export class Scope {
           position, hint: didYouMean(qualifier.join('.'), this.bindings.map(x => x.name)),
         })
       }
-      return b.columns.filter(c => !this.pseudo.has(c.id)).map(c => ({ name: c.name, expr: this.map(colref(c), position) }))
+      return b.columns.filter(c => !this.pseudo.has(c.id)).map(c => ({ name: c.name, expr: this.map(colref(c), position), parts: [b.name, c.name] }))
     }
-    const out: { name: string; expr: BoundExpr }[] = this.merged.map(m => ({ name: m.name, expr: this.mapMerged(m.expr, position) }))
+    const out: { name: string; expr: BoundExpr; parts: readonly string[] }[] =
+      this.merged.map(m => ({ name: m.name, expr: this.mapMerged(m.expr, position), parts: [m.name] }))
     for (const b of this.bindings) {
-      for (const c of b.columns) if (!this.starHidden.has(c.id) && !this.pseudo.has(c.id)) out.push({ name: c.name, expr: this.map(colref(c), position) })
+      for (const c of b.columns) {
+        if (!this.starHidden.has(c.id) && !this.pseudo.has(c.id)) out.push({ name: c.name, expr: this.map(colref(c), position), parts: [b.name, c.name] })
+      }
     }
     return out
   }

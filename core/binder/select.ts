@@ -8,6 +8,7 @@ import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Expr, FunctionCall, OrderItem, Query, SelectCore, SelectItem } from '../parser/ast.ts'
 import type { BoundExpr, ColumnId, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
+import { BOOLEAN } from '../types/types.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import type { Binder, BoundQuery, CteScope } from './binder.ts'
 import { ExprBinder, type ExprSinks } from './expression.ts'
@@ -18,6 +19,7 @@ import { outputOrdinal, rejectConstantSortKey } from './query.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
 import { Scope, colref } from './scope.ts'
 import { columnNameOf } from './names.ts'
+import { expandStarExpression, starExpressions, starItems } from './columns.ts'
 import { UnnestCollector } from './unnest.ts'
 import { WindowCollector } from './window.ts'
 
@@ -74,7 +76,11 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   }
   const input = new ExprBinder(b, inputScope, ctes, { clause: 'WHERE', alias })
   if (core.where !== null) {
-    const predicate = ensureBoolean(input.bind(core.where), 'WHERE', core.where.pos)
+    const where = core.where
+    // WHERE COLUMNS(…) > 0 holds when it holds for every column
+    const parts = starExpressions(where).length === 0 ? [input.bind(where)]
+      : expandStarExpression(input, where, null, () => ensureBoolean(input.bind(where), 'WHERE', where.pos))
+    const predicate = ensureBoolean(parts.length === 1 ? parts[0]! : { kind: 'and', args: parts, type: BOOLEAN }, 'WHERE', where.pos)
     plan = { kind: 'filter', input: plan, predicate, output: plan.output }
   }
 
@@ -180,7 +186,9 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   // SELECT DISTINCT ordered by columns it does not show is DISTINCT ON all its columns (DuckDB;
   // PostgreSQL refuses): each distinct row keeps the first in that order
   const distinctOnAll = core.distinct === true && hidden.length > 0
-  const distinctOn = Array.isArray(core.distinct) ? (core.distinct as readonly Expr[]).map(e => outputRef(e, 'DISTINCT ON').index)
+  const distinctOn = Array.isArray(core.distinct)
+    ? (core.distinct as readonly Expr[]).flatMap(e => starExpressions(e).length === 0 ? [outputRef(e, 'DISTINCT ON').index]
+      : expandStarExpression(selectBinder, e, null, (c, bare) => outputRef(bare ? c.ast : e, 'DISTINCT ON').index))
     : distinctOnAll ? columns.map((_, i) => i) : null
 
   // aggregate: replace GROUP BY expressions, then any input column left is not grouped
@@ -243,48 +251,17 @@ function outputOrdinalIndex(e: Expr, count: number): number | undefined {
 
 export function bindSelectItem(eb: ExprBinder, item: SelectItem): SelectColumn[] {
   const e = item.expr
-  if (e.kind !== 'star') {
-    const expr = eb.bind(e)
-    return [{ name: item.alias ?? columnNameOf(e), expr: normalizeConst(expr), ast: e }]
+  if (e.kind === 'star') {
+    const out: SelectColumn[] = starItems(eb, e).map(c => ({ name: c.name, expr: c.expr ?? eb.bind(c.ast), ast: c.replaced ? c.ast : null }))
+    if (item.alias !== null && out.length === 1) out[0] = { ...out[0]!, name: item.alias }
+    return out
   }
-  let cols = eb.scope.starColumns(e.qualifier, e.pos)
-  if (cols.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', { position: e.pos })
-  for (const name of e.exclude) {
-    const parts = name.split('.')
-    const lower = parts[parts.length - 1]!.toLowerCase()
-    if (parts.length > 1) {
-      // EXCLUDE (t.x): only t's column
-      const binding = eb.scope.findBinding(parts.slice(0, -1))
-      const col = binding?.columns.find(c => c.name.toLowerCase() === lower)
-      if (col === undefined) {
-        throw new GrizzlyError(SqlState.undefinedColumn, `column "${name}" in EXCLUDE list not found in FROM clause`, { position: e.pos })
-      }
-      const before = cols.length
-      cols = cols.filter(c => !(c.expr.kind === 'colref' && c.expr.id === col.id))
-      // a merged USING column stands for both sides' columns
-      if (cols.length === before) cols = cols.filter(c => c.name.toLowerCase() !== lower)
-      continue
-    }
-    if (!cols.some(c => c.name.toLowerCase() === lower)) {
-      throw new GrizzlyError(SqlState.undefinedColumn, `column "${name}" in EXCLUDE list not found in FROM clause`, { position: e.pos })
-    }
-    cols = cols.filter(c => c.name.toLowerCase() !== lower)
+  if (starExpressions(e).length > 0) {
+    // COLUMNS(…) and * LIKE …: one column per match, named after it
+    return expandStarExpression(eb, e, item.alias, (c, bare) => ({ name: c.name, expr: normalizeConst(eb.bind(e)), ast: bare ? c.ast : null }))
   }
-  const replaced = new Set<string>()
-  for (const r of e.replace) {
-    const lower = r.name.toLowerCase()
-    if (replaced.has(lower)) throw new GrizzlyError(SqlState.duplicateColumn, `column "${r.name}" is replaced more than once`, { position: r.expr.pos })
-    replaced.add(lower)
-  }
-  const out: SelectColumn[] = cols.map(c => ({ name: c.name, expr: c.expr, ast: null }))
-  for (const r of e.replace) {
-    const lower = r.name.toLowerCase()
-    const i = out.findIndex(c => c.name.toLowerCase() === lower)
-    if (i < 0) throw new GrizzlyError(SqlState.undefinedColumn, `column "${r.name}" in REPLACE list not found in FROM clause`, { position: r.expr.pos })
-    out[i] = { name: out[i]!.name, expr: eb.bind(r.expr), ast: r.expr }
-  }
-  if (item.alias !== null && out.length === 1) out[0] = { ...out[0]!, name: item.alias }
-  return out
+  const expr = eb.bind(e)
+  return [{ name: item.alias ?? columnNameOf(e), expr: normalizeConst(expr), ast: e }]
 }
 
 /** A bare string literal in the SELECT list becomes an ordinary VARCHAR column. */
