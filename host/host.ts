@@ -7,9 +7,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve as resolvePath } from 'node:path'
 import { GrizzlyError, SqlState, didYouMean } from '../core/errors.ts'
-import type {
-  ExtensionHost, ExtensionHostContext, ExtensionInfo, ExtensionLimits, ExtensionMeter, LoadTarget, PermissionInfo,
-  RoutineDefinition, UpdateInfo,
+import {
+  registerUnavailableRoutine, routineExtensionName, type ExtensionHost, type ExtensionHostContext, type ExtensionInfo, type ExtensionLimits, type ExtensionMeter,
+  type LoadTarget, type PermissionInfo, type RoutineDefinition, type UpdateInfo,
 } from '../core/extensions/host.ts'
 import type { AggregateFunctionDef, AggregateState, ScalarFunctionDef } from '../core/hooks/contracts.ts'
 import { ENGINE_API_VERSION, type Hooks } from '../core/hooks/registry.ts'
@@ -48,7 +48,8 @@ interface LoadedExtension {
   readonly hooks: readonly string[]
 }
 
-interface Routine { readonly def: RoutineDefinition; readonly sandbox: ExtensionSandbox; readonly extension: string }
+/** `sandbox` null: a stored routine that cannot run here (restoreRoutine); calling it fails with the reason */
+interface Routine { readonly def: RoutineDefinition; readonly sandbox: ExtensionSandbox | null; readonly extension: string }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/
 
@@ -189,8 +190,8 @@ export class SandboxExtensionHost implements ExtensionHost {
     }
     for (const r of this.routineMap.values()) {
       rows.set(r.extension, {
-        name: r.extension, version: null, installed: false, loaded: true, source: 'sql', publisherKey: null, capabilities: [],
-        limits: r.sandbox.limits, hooks: [`${r.def.kind}:${r.def.name}`],
+        name: r.extension, version: null, installed: false, loaded: r.sandbox !== null, source: 'sql', publisherKey: null, capabilities: [],
+        limits: r.sandbox?.limits ?? null, hooks: [`${r.def.kind}:${r.def.name}`],
       })
     }
     return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name))
@@ -216,6 +217,23 @@ export class SandboxExtensionHost implements ExtensionHost {
   }
 
   createRoutine(def: RoutineDefinition, orReplace: boolean): void {
+    const stored = this.startRoutine(def, orReplace)
+    for (const l of this.routineListeners) l({ kind: 'create', def: stored })
+  }
+
+  restoreRoutine(def: RoutineDefinition): void {
+    try {
+      this.startRoutine(def, false)
+    } catch (e) {
+      if (!(e instanceof GrizzlyError)) throw e
+      const extension = routineExtensionName(def.name)
+      this.routineMap.set(def.name, { def, sandbox: null, extension })
+      registerUnavailableRoutine(this.hooks, def, e, extension)
+    }
+  }
+
+  /** checks, compiles and registers a routine; returns the definition to store */
+  private startRoutine(def: RoutineDefinition, orReplace: boolean): RoutineDefinition {
     if (!this.policy.procedural_languages.includes(def.language)) {
       const known = def.language === 'javascript' || def.language === 'wasm'
       throw new GrizzlyError(SqlState.insufficientPrivilege, known
@@ -237,7 +255,7 @@ export class SandboxExtensionHost implements ExtensionHost {
       const body = def.body.startsWith('file:') ? readWasmFile(def.body.slice(5), def.name) : def.body
       stored = { ...def, body: wasmHex(body, def.name) }
     } else checkJavaScriptBody(def)
-    const extension = `_sql_${def.name}`
+    const extension = routineExtensionName(def.name)
     const limits = tighterLimits(ROUTINE_LIMITS, this.policy.default_limits)
     const sandbox = ExtensionSandbox.load({
       name: extension, code: routineScript(stored, extension), limits,
@@ -246,14 +264,14 @@ export class SandboxExtensionHost implements ExtensionHost {
     if (existing !== undefined) this.dropRoutine(def.name, true)
     registerRoutine(this.hooks, sandbox, stored, extension)
     this.routineMap.set(def.name, { def: stored, sandbox, extension })
-    for (const l of this.routineListeners) l({ kind: 'create', def: stored })
+    return stored
   }
 
   dropRoutine(name: string, _ifExists: boolean): boolean {
     const r = this.routineMap.get(name)
     if (r === undefined) return false
     this.hooks.unregisterExtension(r.extension)
-    r.sandbox.dispose()
+    r.sandbox?.dispose()
     this.routineMap.delete(name)
     for (const l of this.routineListeners) l({ kind: 'drop', def: r.def })
     return true
@@ -274,7 +292,7 @@ export class SandboxExtensionHost implements ExtensionHost {
       out.push({ extension, calls, rows, cpuMs, wallMs, heapBytes: sandbox.heapUsedBytes() })
     }
     for (const e of this.loaded.values()) add(e.name, e.sandbox)
-    for (const r of this.routineMap.values()) add(`function ${r.def.name}`, r.sandbox)
+    for (const r of this.routineMap.values()) if (r.sandbox !== null) add(`function ${r.def.name}`, r.sandbox)
     return out
   }
 
@@ -286,7 +304,7 @@ export class SandboxExtensionHost implements ExtensionHost {
   }
 
   /** The sandbox of a loaded extension (tests, benchmarks). */
-  sandboxOf(name: string): ExtensionSandbox | undefined { return this.loaded.get(name)?.sandbox ?? this.routineMap.get(name)?.sandbox }
+  sandboxOf(name: string): ExtensionSandbox | undefined { return this.loaded.get(name)?.sandbox ?? this.routineMap.get(name)?.sandbox ?? undefined }
 
   // ---- loading ----------------------------------------------------------------------------------
 

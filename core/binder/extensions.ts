@@ -11,6 +11,7 @@ import type {
 } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
 import { BOOLEAN, VARCHAR, typeToString, type LogicalType, type Value } from '../types/types.ts'
+import { beginWrite } from '../catalog/transaction.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { resolveTypeName } from './literals.ts'
@@ -88,7 +89,7 @@ export function bindExtensionStatement(b: Binder, stmt: ExtensionStatement): Bou
         symbol: stmt.symbol,
         sql: b.ctx.statementText ?? '',
       }
-      return { kind: 'command', tag: 'CREATE FUNCTION', run: () => createRoutine(host, def, stmt) }
+      return { kind: 'command', tag: 'CREATE FUNCTION', run: () => changeRoutines(b, host, 'CREATE FUNCTION', [def.name], () => createRoutine(host, def, stmt)) }
     }
     default: return assertNever(stmt, 'extension statement')
   }
@@ -105,19 +106,40 @@ function createRoutine(host: ExtensionHost, def: RoutineDefinition, stmt: Create
   }
 }
 
+/**
+ * Routines are part of the schema: changing one takes the write lock and marks the transaction
+ * as a catalog change, so a database file checkpoints them at commit, and a rollback (of the
+ * transaction, or of a failed statement inside one) puts back what was there before.
+ */
+function changeRoutines(b: Binder, host: ExtensionHost, what: string, names: readonly string[], work: () => void): void {
+  const txn = b.ctx.txn
+  beginWrite(txn, what)
+  const before = new Map(names.map(n => [n, host.routines().find(r => r.name === n) ?? null]))
+  txn.onRollback(() => {
+    for (const [name, def] of before) {
+      if ((host.routines().find(r => r.name === name) ?? null) === def) continue
+      host.dropRoutine(name, true)
+      if (def === null) continue
+      // a stored routine that could not run here comes back as it was
+      try { host.createRoutine(def, false) } catch { host.restoreRoutine(def) }
+    }
+  })
+  work()
+}
+
 /** DROP FUNCTION [IF EXISTS] name, … (procedural routines; macros are not supported yet) */
 export function bindDropFunction(b: Binder, stmt: DropStatement): BoundStatement {
   checkWritable(b, stmt.pos)
   const host = hostOf(b, 'DROP FUNCTION', stmt.pos)
   return {
     kind: 'command', tag: 'DROP FUNCTION',
-    run: () => {
+    run: () => changeRoutines(b, host, 'DROP FUNCTION', stmt.names.map(n => n[n.length - 1]!), () => {
       for (const n of stmt.names) {
         const name = n[n.length - 1]!
         if (!host.dropRoutine(name, stmt.ifExists) && !stmt.ifExists) {
           throw new GrizzlyError(SqlState.undefinedFunction, `function ${name} does not exist`, { position: stmt.pos, hint: 'use DROP FUNCTION IF EXISTS to ignore a missing function' })
         }
       }
-    },
+    }),
   }
 }

@@ -6,6 +6,7 @@
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
+import type { LogicalType } from '../types/types.ts'
 
 /** Limits an extension or a procedural function runs under. */
 export interface ExtensionLimits {
@@ -92,6 +93,13 @@ export interface ExtensionHost {
   list(): readonly ExtensionInfo[]
   permissions(name: string): readonly PermissionInfo[]
   createRoutine(def: RoutineDefinition, orReplace: boolean): void
+  /**
+   * Brings back a routine stored in the database file, at open. Never throws: a routine that
+   * cannot run here (its language is not allowed by the policy, its body no longer loads) is kept
+   * as it is — listed, stored again at every checkpoint, droppable — and calling it fails with
+   * the reason (registerUnavailableRoutine).
+   */
+  restoreRoutine(def: RoutineDefinition): void
   dropRoutine(name: string, ifExists: boolean): boolean
   /** definitions of the procedural functions that exist now */
   routines(): readonly RoutineDefinition[]
@@ -118,4 +126,34 @@ export function noExtensionHost(what: string, position?: number): GrizzlyError {
   return new GrizzlyError(SqlState.featureNotSupported, `${what} needs the extension host, which this database was opened without`, {
     position, hint: 'open the database through the package entry (the grizzly-db Database), which wires extensions in, instead of the core module',
   })
+}
+
+/** the sandbox of procedural function `name` runs as this extension (its hooks' origin) */
+export function routineExtensionName(name: string): string { return `_sql_${name}` }
+
+/**
+ * Registers a stored routine that cannot run in this process under its name, with its declared
+ * types, so that views and defaults that use it still bind (opening never fails over it) and
+ * running it fails with `reason`, which names the cause, instead of "no such function".
+ */
+export function registerUnavailableRoutine(hooks: Hooks, def: RoutineDefinition, reason: GrizzlyError, extension: string): void {
+  // a name taken meanwhile (a newer built-in) keeps its meaning
+  if (hooks.scalar(def.name) !== undefined || hooks.aggregate(def.name) !== undefined) return
+  const refuse = (): never => {
+    throw new GrizzlyError(reason.code, `function ${def.name} (LANGUAGE ${def.language}, stored in this database) cannot run: ${reason.message}`, { hint: reason.hint, cause: reason })
+  }
+  const description = `${def.language} ${def.kind === 'aggregate' ? 'aggregate' : 'function'} (unavailable)`
+  const typeOf = (name: string): LogicalType | undefined => hooks.type(name)?.resolve([])
+  const args = def.params.map(p => typeOf(p.type)), returns = typeOf(def.returns)
+  const typed = returns !== undefined && args.every(a => a !== undefined)
+  const origin = { extension }
+  if (def.kind === 'aggregate') {
+    hooks.registerAggregate(typed
+      ? { name: def.name, description, nulls: 'skip', overloads: [{ args: args as LogicalType[], returns, createState: refuse }] }
+      : { name: def.name, description, nulls: 'skip', bind: refuse }, origin)
+  } else {
+    hooks.registerScalar(typed
+      ? { name: def.name, description, nulls: 'propagate', volatility: 'volatile', overloads: [{ args: args as LogicalType[], returns, invoke: refuse }] }
+      : { name: def.name, description, nulls: 'propagate', volatility: 'volatile', bind: refuse }, origin)
+  }
 }

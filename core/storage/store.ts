@@ -22,6 +22,8 @@ import type { FileHandle, FileSystem } from './io.ts'
 import { FileLock } from './lock.ts'
 import { Encryption } from './crypto.ts'
 import { WalWriter, readWal, type WalContents } from './wal.ts'
+import type { RoutineDefinition } from '../extensions/host.ts'
+import { readStoredRoutines } from './routines.ts'
 import { readModels, writeModels, type StoredModelRef } from './models.ts'
 import type { StoredModel } from '../hooks/contracts.ts'
 import { encodeChanges, encodeSequence, replay } from './redo.ts'
@@ -58,6 +60,8 @@ interface CatalogImage {
   readonly views: readonly { readonly schema: string; readonly name: string; readonly sql: string }[]
   /** CREATE INDEX statements, rebuilt over the rows on open */
   readonly indexes?: readonly string[]
+  /** procedural functions (CREATE FUNCTION … LANGUAGE …), see routines.ts */
+  readonly routines?: readonly RoutineDefinition[]
   /** CREATE MODEL's models: one block stream of bytes each */
   readonly models?: readonly StoredModelRef[]
   /** sequences: the CREATE SEQUENCE statement and the counter (bigints as text) */
@@ -89,7 +93,11 @@ export class DurableStore {
   private closed = false
   /** read-only opens read every stream up front, so a writer's later checkpoint cannot pull blocks away */
   private prefetched: Map<number, Uint8Array> | null = null
+  /** the procedural functions a checkpoint stores (the database sets it once they are restored); until then the stored ones */
+  routineSource: (() => readonly RoutineDefinition[]) | null = null
   private prefetchedModels: StoredModel[] | null = null
+  /** a catalog change committed without the write lock (CREATE INDEX) waits for the next checkpoint */
+  private catalogPending = false
 
   private constructor(
     readonly path: string,
@@ -175,6 +183,7 @@ export class DurableStore {
       throw corruptError(`"${this.path}": the catalog cannot be read`)
     }
     if (image.format !== 1 || !Array.isArray(image.tables)) throw corruptError(`"${this.path}": the catalog has an unknown layout`)
+    image = { ...image, routines: readStoredRoutines(image.routines, what => corruptError(`"${this.path}": ${what}`)) }
     this.image = image
     this.catalogBlocks = blocks
     const used = new Set(blocks)
@@ -196,6 +205,9 @@ export class DurableStore {
       ...this.image.views.map(v => v.sql),
     ]
   }
+
+  /** the stored procedural functions: restored before `definitions` run (a view may call one) */
+  get routines(): readonly RoutineDefinition[] { return this.image.routines ?? [] }
 
   /** fills the tables created from `definitions` with their stored rows, then replays the WAL */
   load(catalog: Catalog, txn: MemoryTransaction): void {
@@ -333,12 +345,18 @@ export class DurableStore {
     this.checkUsable()
     if (this.readOnly) return
     if (!txn.holdsWriteLock) {
+      // CREATE INDEX takes no write lock: its checkpoint is written now when no one is writing
+      // (no uncommitted rows can slip in), else by the writer's commit
+      if (txn.changedCatalog) {
+        if (txn.manager.activeWriter === null) { this.checkpoint(catalog, txn, false, sync); return }
+        this.catalogPending = true
+      }
       // only sequence counters moved: a small record, never a checkpoint (another transaction may be writing)
       this.appendSequences(txn, sync)
       return
     }
     const tables = [...txn.changedTables].filter((t): t is MemoryTable => t instanceof MemoryTable && this.byTable.has(t))
-    if (txn.changedCatalog) {
+    if (txn.changedCatalog || this.catalogPending) {
       for (const t of tables) this.dirty.add(t)
       this.checkpoint(catalog, txn, false, sync)
       return
@@ -415,7 +433,7 @@ export class DurableStore {
         byTable.set(table, next)
       }
       const storedModels = writeModels(this.file, models, this.image.models ?? [], extend)
-      const image: CatalogImage = { format: 1, schemas, tables: stored, views, indexes, sequences, models: storedModels, nextTableId }
+      const image: CatalogImage = { format: 1, routines: this.routineSource?.() ?? this.image.routines ?? [], schemas, tables: stored, views, indexes, sequences, models: storedModels, nextTableId }
       const catalogBlocks = this.file.writeStream(Buffer.from(JSON.stringify(image), 'utf8'), extend)
       if (sync !== 'off') this.file.sync()
       // blocks past the last one in use are cut off once the header is durable
@@ -428,6 +446,7 @@ export class DurableStore {
       this.catalogBlocks = catalogBlocks
       this.byTable = byTable
       this.dirty.clear()
+      this.catalogPending = false
     } catch (e) {
       this.file.setFree(freeBefore)
       throw e
