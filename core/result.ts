@@ -99,8 +99,8 @@ export function resultColumn(name: string, type: LogicalType): ResultColumn {
 /**
  * Internal value → the JavaScript value users get: BOOLEAN boolean; TINYINT..INTEGER, REAL,
  * DOUBLE number; BIGINT bigint (exact); DECIMAL number (use textRows() or toArrow() for exact
- * wide decimals); VARCHAR string; BLOB Uint8Array; DATE and TIMESTAMP Date (UTC; TIMESTAMP
- * keeps milliseconds); TIME 'HH:MM:SS[.ffffff]' string; INTERVAL { months, days, micros };
+ * wide decimals); VARCHAR string; BLOB Uint8Array; DATE, TIMESTAMP and TIMESTAMPTZ Date (UTC;
+ * timestamps keep milliseconds); TIME 'HH:MM:SS[.ffffff]' and TIMETZ '…+HH[:MM]' strings; INTERVAL { months, days, micros };
  * LIST/ARRAY arrays; STRUCT objects.
  */
 export function toJs(type: LogicalType, v: Value): unknown {
@@ -108,8 +108,8 @@ export function toJs(type: LogicalType, v: Value): unknown {
   switch (type.id) {
     case 'DECIMAL': return typeof v === 'bigint' ? Number(v) / 10 ** type.scale : (v as number) / 10 ** type.scale
     case 'DATE': return new Date((v as number) * 86_400_000)
-    case 'TIMESTAMP': return new Date(Math.floor((v as number) / 1000))
-    case 'TIME': return formatValue(type, v)
+    case 'TIMESTAMP': case 'TIMESTAMPTZ': return new Date(Math.floor((v as number) / 1000))
+    case 'TIME': case 'TIMETZ': return formatValue(type, v)
     case 'LIST': case 'ARRAY': return (v as readonly Value[]).map(x => toJs(type.child, x))
     case 'STRUCT': {
       const o: Record<string, unknown> = {}

@@ -4,10 +4,11 @@
  * copying; the validity bitmap becomes the engine's byte mask.
  */
 import * as arrow from 'apache-arrow'
+import { encodeTimeTz } from '../types/timetz.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import {
   type LogicalType, type Value, BIGINT, BLOB, BOOLEAN, DATE, DOUBLE, INTEGER, NULL_TYPE, REAL, SMALLINT,
-  TIME, TIMESTAMP, TINYINT, VARCHAR, INTERVAL, array, decimal, list, struct,
+  TIME, TIMESTAMP, TIMESTAMPTZ, TINYINT, VARCHAR, INTERVAL, array, decimal, list, struct,
 } from '../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder, slice } from '../vector/vector.ts'
 import type { ScanRequest, TableProvider, Transaction } from '../catalog/catalog.ts'
@@ -29,7 +30,8 @@ export function logicalTypeOfArrow(t: arrow.DataType, column: string): LogicalTy
     case arrow.Type.Binary: case arrow.Type.LargeBinary: case arrow.Type.FixedSizeBinary: return BLOB
     case arrow.Type.Date: return DATE
     case arrow.Type.Time: return TIME
-    case arrow.Type.Timestamp: return TIMESTAMP
+    // a zone-aware Arrow timestamp holds UTC instants
+    case arrow.Type.Timestamp: return (t as arrow.Timestamp).timezone ? TIMESTAMPTZ : TIMESTAMP
     case arrow.Type.Interval: return INTERVAL
     case arrow.Type.List: return list(logicalTypeOfArrow((t as arrow.List).children[0]!.type, column))
     case arrow.Type.FixedSizeList: {
@@ -91,7 +93,8 @@ function toInternal(v: unknown, type: LogicalType): Value {
     case 'VARCHAR': return String(v)
     case 'BLOB': return v as Uint8Array
     case 'DATE': return Math.floor(Number(v) / 86_400_000)
-    case 'TIMESTAMP': return Number(v) * 1000
+    case 'TIMESTAMP': case 'TIMESTAMPTZ': return Number(v) * 1000
+    case 'TIMETZ': return encodeTimeTz(Number(v) * 1000, 0)
     case 'TIME': return Number(v) * 1000
     case 'INTERVAL': {
       const a = v as Int32Array

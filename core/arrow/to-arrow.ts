@@ -7,6 +7,9 @@ import * as arrow from 'apache-arrow'
 import type { Interval, LogicalType, StructType } from '../types/types.ts'
 import type { DataChunk, Vector } from '../vector/vector.ts'
 import { InternalError } from '../errors.ts'
+import { BIGINT_MAX } from '../types/types.ts'
+import { MICROS_PER_DAY } from '../types/datetime.ts'
+import { timeTzMicros, timeTzOffset } from '../types/timetz.ts'
 
 export function arrowTypeOf(t: LogicalType): arrow.DataType {
   switch (t.id) {
@@ -24,6 +27,9 @@ export function arrowTypeOf(t: LogicalType): arrow.DataType {
     case 'DATE': return new arrow.DateDay()
     case 'TIME': return new arrow.TimeMicrosecond()
     case 'TIMESTAMP': return new arrow.TimestampMicrosecond()
+    case 'TIMESTAMPTZ': return new arrow.TimestampMicrosecond('UTC')
+    // Arrow has no time with an offset: the UTC time of day, as DuckDB exports it
+    case 'TIMETZ': return new arrow.TimeMicrosecond()
     case 'INTERVAL': return new arrow.IntervalMonthDayNano()
     case 'LIST': return new arrow.List(new arrow.Field('item', arrowTypeOf(t.child), true))
     case 'ARRAY': return new arrow.FixedSizeList(t.size, new arrow.Field('item', arrowTypeOf(t.child), true))
@@ -61,11 +67,20 @@ export function vectorToArrowData(v: Vector): arrow.Data {
       return arrow.makeData({ ...base, type: type as arrow.Float, data: v.data as Float64Array })
     case 'DATE':
       return arrow.makeData({ ...base, type: type as arrow.DateDay, data: v.data as Int32Array })
-    case 'TIME': case 'TIMESTAMP': {
+    case 'TIME': case 'TIMESTAMP': case 'TIMESTAMPTZ': {
       const src = v.data as Float64Array
       const out = new BigInt64Array(n)
-      for (let i = 0; i < n; i++) out[i] = BigInt(src[i]!)
+      for (let i = 0; i < n; i++) out[i] = Number.isFinite(src[i]) ? BigInt(src[i]!) : src[i]! > 0 ? BIGINT_MAX : -BIGINT_MAX
       return arrow.makeData({ ...base, type: type as arrow.Timestamp, data: out })
+    }
+    case 'TIMETZ': {
+      const src = v.data as BigInt64Array
+      const out = new BigInt64Array(n)
+      for (let i = 0; i < n; i++) {
+        const utc = timeTzMicros(src[i]!) - timeTzOffset(src[i]!) * 1_000_000
+        out[i] = BigInt(((utc % MICROS_PER_DAY) + MICROS_PER_DAY) % MICROS_PER_DAY)
+      }
+      return arrow.makeData({ ...base, type: type as arrow.TimeMicrosecond, data: out })
     }
     case 'DECIMAL': {
       const words = new Uint32Array(n * 4)

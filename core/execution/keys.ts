@@ -162,7 +162,7 @@ export function valueEquals(type: LogicalType): ValueEquals {
   switch (type.id) {
     case 'BOOLEAN': case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'DATE': case 'BIGINT':
       return (a, i, b, j) => (a.data as Int32Array)[i] === (b.data as Int32Array)[j]
-    case 'REAL': case 'DOUBLE': case 'TIME': case 'TIMESTAMP':
+    case 'REAL': case 'DOUBLE': case 'TIME': case 'TIMESTAMP': case 'TIMESTAMPTZ':
       return (a, i, b, j) => {
         const x = (a.data as Float64Array)[i]!, y = (b.data as Float64Array)[j]!
         return x === y || (x !== x && y !== y)
@@ -222,7 +222,7 @@ export function valueComparator(type: LogicalType): ValueComparator {
     case 'NULL': return () => 0
     case 'BOOLEAN': case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'DATE':
       return (a, i, b, j) => (a.data as Int32Array)[i]! - (b.data as Int32Array)[j]!
-    case 'REAL': case 'DOUBLE': case 'TIME': case 'TIMESTAMP':
+    case 'REAL': case 'DOUBLE': case 'TIME': case 'TIMESTAMP': case 'TIMESTAMPTZ':
       return (a, i, b, j) => compareNumbers((a.data as Float64Array)[i]!, (b.data as Float64Array)[j]!)
     case 'DECIMAL':
       if (type.width <= 15) return (a, i, b, j) => compareNumbers((a.data as Float64Array)[i]!, (b.data as Float64Array)[j]!)
@@ -230,7 +230,7 @@ export function valueComparator(type: LogicalType): ValueComparator {
         const x = (a.data as bigint[])[i]!, y = (b.data as bigint[])[j]!
         return x < y ? -1 : x > y ? 1 : 0
       }
-    case 'BIGINT':
+    case 'BIGINT': case 'TIMETZ':
       return (a, i, b, j) => {
         const x = (a.data as BigInt64Array)[i]!, y = (b.data as BigInt64Array)[j]!
         return x < y ? -1 : x > y ? 1 : 0
@@ -254,9 +254,9 @@ export function compareBoxed(x: Value, y: Value, type: LogicalType): number {
     case 'NULL': return 0
     case 'BOOLEAN': return Number(x) - Number(y)
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'DATE': case 'REAL': case 'DOUBLE':
-    case 'TIME': case 'TIMESTAMP':
+    case 'TIME': case 'TIMESTAMP': case 'TIMESTAMPTZ':
       return compareNumbers(x as number, y as number)
-    case 'DECIMAL': case 'BIGINT': {
+    case 'DECIMAL': case 'BIGINT': case 'TIMETZ': {
       const a = x as number | bigint, b = y as number | bigint
       if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b)
       return a < b ? -1 : a > b ? 1 : 0

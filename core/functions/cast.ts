@@ -15,6 +15,7 @@ import { parseValue } from '../types/parse.ts'
 import { parseNestedList, parseNestedStruct } from '../types/parse-nested.ts'
 import { dateOfTimestamp, timeOfTimestamp, timestampFromDate } from '../types/datetime.ts'
 import { FailSink, castNumeric, isNumericCast } from './cast-numeric.ts'
+import { encodeTimeTz, timeTzMicros } from '../types/timetz.ts'
 
 /** Converts `input` to `target`; with `tryCast`, rows that cannot be converted become NULL. */
 export function castVector(input: Vector, target: LogicalType, tryCast: boolean, ctx: FunctionContext): Vector {
@@ -26,11 +27,20 @@ export function castVector(input: Vector, target: LogicalType, tryCast: boolean,
   if (from.id === 'VARCHAR') return fromVarchar(input, target, tryCast)
   switch (from.id) {
     case 'DATE':
-      if (target.id === 'TIMESTAMP') return mapTemporal(input, target, timestampFromDate, tryCast)
+      if (target.id === 'TIMESTAMP' || target.id === 'TIMESTAMPTZ') return mapTemporal(input, target, timestampFromDate, tryCast)
       break
-    case 'TIMESTAMP':
+    case 'TIMESTAMP': case 'TIMESTAMPTZ':
       if (target.id === 'DATE') return mapTemporal(input, target, dateOfTimestamp, tryCast)
       if (target.id === 'TIME') return mapTemporal(input, target, timeOfTimestamp, tryCast)
+      if (target.id === 'TIMETZ') return mapTemporal(input, target, (ts: number) => encodeTimeTz(timeOfTimestamp(ts), 0), tryCast)
+      // the session zone is UTC, so the instant and the wall-clock time are the same microseconds
+      if (target.id === 'TIMESTAMP' || target.id === 'TIMESTAMPTZ') return new Vector(target, input.length, input.data, input.validity)
+      break
+    case 'TIME':
+      if (target.id === 'TIMETZ') return mapTemporal(input, target, (t: number) => encodeTimeTz(t, 0), tryCast)
+      break
+    case 'TIMETZ':
+      if (target.id === 'TIME') return mapTemporal(input, target, timeTzMicros, tryCast)
       break
     case 'LIST':
       if (target.id === 'LIST') return listToList(input, target.child, target, tryCast, ctx)
@@ -65,8 +75,7 @@ export function canCast(from: LogicalType, to: LogicalType): boolean {
   if (typeEquals(from, to) || from.id === 'NULL' || to.id === 'VARCHAR' || from.id === 'VARCHAR') return true
   if (isNumericCast(from, to)) return true
   switch (from.id) {
-    case 'DATE': return to.id === 'TIMESTAMP'
-    case 'TIMESTAMP': return to.id === 'DATE' || to.id === 'TIME'
+    case 'DATE': case 'TIME': case 'TIMESTAMP': case 'TIMESTAMPTZ': case 'TIMETZ': return idAllowed(from.id, to.id)
     case 'LIST': return (to.id === 'LIST' || to.id === 'ARRAY') && canCast(from.child, to.child)
     case 'ARRAY':
       return (to.id === 'LIST' || (to.id === 'ARRAY' && to.size === from.size)) && canCast(from.child, to.child)
@@ -180,10 +189,11 @@ function writerFor(physical: string, out: Vector['data']): (i: number, v: Value)
 
 // ---- temporal ----------------------------------------------------------------------------------
 
-function mapTemporal(input: Vector, target: LogicalType, f: (x: number) => number, tryCast: boolean): Vector {
+function mapTemporal<X extends number | bigint>(input: Vector, target: LogicalType, f: (x: X) => number | bigint, tryCast: boolean): Vector {
   const n = input.length
-  const s = input.data as Int32Array | Float64Array
-  const out = physicalOf(target) === 'date' ? new Int32Array(n) : new Float64Array(n)
+  const s = input.data as unknown as ArrayLike<X>
+  const data = allocData(physicalOf(target), n)
+  const out = data as unknown as (number | bigint)[]
   const valid = input.validity
   const sink = new FailSink(input, target, tryCast)
   for (let i = 0; i < n; i++) {
@@ -193,7 +203,7 @@ function mapTemporal(input: Vector, target: LogicalType, f: (x: number) => numbe
       sink.fail(i, () => e)
     }
   }
-  return new Vector(target, n, out, sink.validity)
+  return new Vector(target, n, data, sink.validity)
 }
 
 // ---- nested ------------------------------------------------------------------------------------
@@ -263,7 +273,7 @@ function structToStruct(input: Vector, target: StructType, tryCast: boolean, ctx
 
 const ALL_IDS: readonly TypeId[] = [
   'NULL', 'BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'REAL', 'DOUBLE', 'DECIMAL', 'VARCHAR', 'BLOB',
-  'DATE', 'TIME', 'TIMESTAMP', 'INTERVAL', 'LIST', 'ARRAY', 'STRUCT',
+  'DATE', 'TIME', 'TIMESTAMP', 'INTERVAL', 'TIMESTAMPTZ', 'TIMETZ', 'LIST', 'ARRAY', 'STRUCT',
 ]
 
 function idAllowed(from: TypeId, to: TypeId): boolean {
@@ -272,8 +282,11 @@ function idAllowed(from: TypeId, to: TypeId): boolean {
     id === 'INTEGER' || id === 'BIGINT' || id === 'REAL' || id === 'DOUBLE' || id === 'DECIMAL'
   if (numeric(from) && numeric(to)) return true
   switch (from) {
-    case 'DATE': return to === 'TIMESTAMP'
-    case 'TIMESTAMP': return to === 'DATE' || to === 'TIME'
+    case 'DATE': return to === 'TIMESTAMP' || to === 'TIMESTAMPTZ'
+    case 'TIMESTAMP': case 'TIMESTAMPTZ':
+      return to === 'DATE' || to === 'TIME' || to === 'TIMETZ' || to === 'TIMESTAMP' || to === 'TIMESTAMPTZ'
+    case 'TIME': return to === 'TIMETZ'
+    case 'TIMETZ': return to === 'TIME'
     case 'LIST': return to === 'ARRAY'
     case 'ARRAY': return to === 'LIST'
     default: return false

@@ -4,6 +4,7 @@
  * uses them, marked with their kind.
  */
 import { assertNever } from '../errors.ts'
+import { formatValue } from '../types/format.ts'
 import {
   type Interval, type LogicalType, type StructType, type Value, typeToString,
 } from '../types/types.ts'
@@ -195,6 +196,8 @@ export function renderValue(v: Value, type: LogicalType): string {
       const days = Math.floor(micros / 86_400_000_000)
       return `TIMESTAMP '${renderDate(days)} ${renderTime(micros - days * 86_400_000_000)}'`
     }
+    case 'TIMESTAMPTZ': return `TIMESTAMPTZ '${formatValue(type, v)}'`
+    case 'TIMETZ': return `TIMETZ '${formatValue(type, v)}'`
     case 'INTERVAL': {
       const iv = v as Interval
       return `INTERVAL '${iv.months} months ${iv.days} days ${iv.micros} microseconds'`

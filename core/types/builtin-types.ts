@@ -8,7 +8,7 @@ import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import {
   BIGINT, BLOB, BOOLEAN, DATE, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, INTERVAL, type LogicalType, REAL, SMALLINT, TIME,
-  TIMESTAMP, TINYINT, VARCHAR, decimal,
+  TIMESTAMP, TIMESTAMPTZ, TIMETZ, TINYINT, VARCHAR, decimal,
 } from './types.ts'
 
 /** DuckDB's DECIMAL without parameters. */
@@ -107,5 +107,9 @@ export function registerBuiltinTypes(hooks: Hooks): void {
     aliases: ['DATETIME', 'TIMESTAMP WITHOUT TIME ZONE', 'TIMESTAMP_US', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP_NS'],
     resolve: precisionIgnored('TIMESTAMP', TIMESTAMP),
   })
+  hooks.registerType({
+    name: 'TIMESTAMPTZ', aliases: ['TIMESTAMP WITH TIME ZONE'], resolve: precisionIgnored('TIMESTAMPTZ', TIMESTAMPTZ),
+  })
+  hooks.registerType({ name: 'TIMETZ', aliases: ['TIME WITH TIME ZONE'], resolve: precisionIgnored('TIMETZ', TIMETZ) })
   simple('INTERVAL', [], INTERVAL)
 }

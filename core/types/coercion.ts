@@ -2,7 +2,8 @@
  * Implicit casts: which type may silently become which, at what cost, and the common type a
  * set of values is brought to (comparisons, UNION, CASE, coalesce, greatest …). Follows
  * DuckDB's cast_rules: integers widen, integers go to a DECIMAL wide enough or to floating
- * point, DECIMALs widen, everything numeric goes to DOUBLE, DATE goes to TIMESTAMP, NULL goes
+ * point, DECIMALs widen, everything numeric goes to DOUBLE, DATE goes to TIMESTAMP and both to
+ * TIMESTAMPTZ (and back, for functions without a zone-aware overload), TIME to TIMETZ, NULL goes
  * anywhere, and an untyped string literal goes anywhere (DuckDB's STRING_LITERAL).
  *
  * Untyped string literals are modelled by one distinguished type object, STRING_LITERAL: it
@@ -11,7 +12,7 @@
  * literals and turns it back into plain VARCHAR when a value becomes a column.
  */
 import {
-  BIGINT, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, VARCHAR, decimal, list, struct, typeEquals,
+  BIGINT, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, TIMESTAMPTZ, TIMETZ, VARCHAR, decimal, list, struct, typeEquals,
 } from './types.ts'
 
 /** The type of an untyped string literal ('abc'); compare by identity with isStringLiteral. */
@@ -120,7 +121,11 @@ export function implicitCastCost(from: LogicalType, to: LogicalType): number | u
       }
       return undefined
     case 'REAL': return to.id === 'DOUBLE' ? targetTypeCost(to) : undefined
-    case 'DATE': return to.id === 'TIMESTAMP' ? targetTypeCost(to) : undefined
+    case 'DATE': return to.id === 'TIMESTAMP' || to.id === 'TIMESTAMPTZ' ? targetTypeCost(to) : undefined
+    case 'TIMESTAMP': return to.id === 'TIMESTAMPTZ' ? targetTypeCost(to) : undefined
+    // functions without a zone-aware overload read the instant as UTC wall-clock time (the session zone)
+    case 'TIMESTAMPTZ': return to.id === 'TIMESTAMP' ? targetTypeCost(to) + 1 : undefined
+    case 'TIME': return to.id === 'TIMETZ' ? targetTypeCost(to) : undefined
     case 'LIST':
       if (to.id === 'LIST') return implicitCastCost(from.child, to.child)
       return undefined
@@ -189,6 +194,8 @@ function maxType(a: LogicalType, b: LogicalType): LogicalType | undefined {
     return width > DECIMAL_MAX_WIDTH ? DOUBLE : decimal(width, scale)
   }
   if ((a.id === 'DATE' && b.id === 'TIMESTAMP') || (a.id === 'TIMESTAMP' && b.id === 'DATE')) return TIMESTAMP
+  if ((a.id === 'TIMESTAMPTZ' && isInstant(b)) || (b.id === 'TIMESTAMPTZ' && isInstant(a))) return TIMESTAMPTZ
+  if ((a.id === 'TIME' && b.id === 'TIMETZ') || (a.id === 'TIMETZ' && b.id === 'TIME')) return TIMETZ
   if (a.id === 'LIST' || b.id === 'LIST') {
     const ca = a.id === 'LIST' || a.id === 'ARRAY' ? a.child : undefined
     const cb = b.id === 'LIST' || b.id === 'ARRAY' ? b.child : undefined
@@ -215,6 +222,8 @@ function maxType(a: LogicalType, b: LogicalType): LogicalType | undefined {
   }
   return undefined
 }
+
+function isInstant(t: LogicalType): boolean { return t.id === 'DATE' || t.id === 'TIMESTAMP' || t.id === 'TIMESTAMPTZ' }
 
 function isNumericId(t: LogicalType): boolean {
   return INTEGER_RANK[t.id] !== undefined || t.id === 'REAL' || t.id === 'DOUBLE' || t.id === 'DECIMAL'

@@ -8,6 +8,7 @@ import {
   DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
   MICROS_PER_SECOND, civilInto,
 } from './datetime.ts'
+import { formatOffset, timeTzMicros, timeTzOffset } from './timetz.ts'
 
 export function formatValue(type: LogicalType, value: Value): string {
   if (value === null) return 'NULL'
@@ -23,6 +24,8 @@ export function formatValue(type: LogicalType, value: Value): string {
     case 'DATE': return formatDate(value as number)
     case 'TIME': return formatTime(value as number)
     case 'TIMESTAMP': return formatTimestamp(value as number)
+    case 'TIMESTAMPTZ': return formatTimestampTz(value as number)
+    case 'TIMETZ': return formatTime(timeTzMicros(value as bigint)) + formatOffset(timeTzOffset(value as bigint))
     case 'INTERVAL': return formatInterval(value as Interval)
     case 'LIST': case 'ARRAY': {
       const items = value as readonly Value[]
@@ -252,6 +255,12 @@ export function formatTimestamp(micros: number): string {
   if (micros === -Infinity) return '-infinity'
   const days = Math.floor(micros / MICROS_PER_DAY)
   return `${dateText(days)} ${formatTime(micros - days * MICROS_PER_DAY)}`
+}
+
+/** An instant in UTC with its `+00` offset; infinities stay bare. */
+export function formatTimestampTz(micros: number): string {
+  if (micros === Infinity || micros === -Infinity) return formatTimestamp(micros)
+  return `${formatTimestamp(micros)}+00`
 }
 
 /** `1 year 2 months 3 days 04:05:06.7`, `-1 day`, `36:00:00`, `00:00:00` for zero. */

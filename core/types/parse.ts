@@ -15,6 +15,7 @@ import {
 } from './datetime.ts'
 import { parseInterval } from './parse-interval.ts'
 import { parseNestedList, parseNestedStruct } from './parse-nested.ts'
+import { MAX_TZ_OFFSET, encodeTimeTz, namedZoneOffset } from './timetz.ts'
 
 export function parseValue(text: string, type: LogicalType): Value {
   switch (type.id) {
@@ -30,6 +31,8 @@ export function parseValue(text: string, type: LogicalType): Value {
     case 'DATE': return parseDate(text)
     case 'TIME': return parseTime(text)
     case 'TIMESTAMP': return parseTimestamp(text)
+    case 'TIMESTAMPTZ': return parseTimestampTz(text)
+    case 'TIMETZ': return parseTimeTz(text)
     case 'INTERVAL': return parseInterval(text)
     case 'LIST': return parseNestedList(text, type, null)
     case 'ARRAY': return parseNestedList(text, type, type.size)
@@ -403,7 +406,19 @@ function readOffset(c: Cursor): number | undefined {
 
 export function parseTime(text: string): number {
   const c = new Cursor(text)
-  const t = readTime(c)
+  let t = readTime(c)
+  // a timestamp's text gives its time of day ('2021-08-20' is midnight), as DuckDB reads it
+  if (t === undefined) {
+    c.pos = 0
+    if (readDate(c) !== undefined) {
+      c.skipSpaces()
+      if (c.done) t = 0
+      else {
+        if (c.peek() === 84 || c.peek() === 116) c.pos++
+        t = readTime(c)
+      }
+    }
+  }
   if (t === undefined) throw invalidInput('TIME', text, TIME_HINT, SqlState.invalidDatetimeFormat)
   readOffset(c)
   c.skipSpaces()
@@ -416,31 +431,113 @@ export function parseTime(text: string): number {
  * PostgreSQL do for TIMESTAMP WITHOUT TIME ZONE.
  */
 export function parseTimestamp(text: string): number {
+  return readTimestamp(text, 'TIMESTAMP', false)
+}
+
+/**
+ * TIMESTAMP WITH TIME ZONE: the same text, and the offset (`+05:30`, `Z`, `UTC`) or IANA zone
+ * name (`Europe/Berlin`) after it moves the value to UTC; without one the text is UTC.
+ */
+export function parseTimestampTz(text: string): number {
+  return readTimestamp(text, 'TIMESTAMP WITH TIME ZONE', true)
+}
+
+function readTimestamp(text: string, typeName: string, zoned: boolean): number {
   const special = specialDate(text)
   if (special !== undefined) {
     return special === DATE_INFINITY ? Infinity : special === DATE_NEG_INFINITY ? -Infinity : 0
   }
+  const bad = (): GrizzlyError => invalidInput(typeName, text, TIMESTAMP_HINT, SqlState.invalidDatetimeFormat)
   const c = new Cursor(text)
   const days = readDate(c)
-  if (days === undefined) throw invalidInput('TIMESTAMP', text, TIMESTAMP_HINT, SqlState.invalidDatetimeFormat)
+  if (days === undefined) throw bad()
   let time = 0
+  let zone: number | string | undefined
   const afterDate = c.pos
   c.skipSpaces()
   if (!c.done) {
     if (c.peek() === 84 || c.peek() === 116) c.pos++
-    else if (c.pos === afterDate) throw invalidInput('TIMESTAMP', text, TIMESTAMP_HINT, SqlState.invalidDatetimeFormat)
+    else if (c.pos === afterDate) throw bad()
     const t = readTime(c)
-    if (t === undefined) throw invalidInput('TIMESTAMP', text, TIMESTAMP_HINT, SqlState.invalidDatetimeFormat)
+    if (t === undefined) throw bad()
     time = t
-    readOffset(c)
+    if (zoned) {
+      zone = readZoneOffset(c)
+      if (Number.isNaN(zone)) throw bad()
+      if (zone === undefined) zone = readZoneName(c)
+    } else readOffset(c)
     c.skipSpaces()
-    if (!c.done) throw invalidInput('TIMESTAMP', text, TIMESTAMP_HINT, SqlState.invalidDatetimeFormat)
+    if (!c.done) throw bad()
   }
   checkTimestampParts(days, time)
-  const ts = days * MICROS_PER_DAY + time
+  let ts = days * MICROS_PER_DAY + time
+  if (typeof zone === 'number') ts -= zone * MICROS_PER_SECOND
+  else if (typeof zone === 'string') ts -= localZoneOffset(zone, ts, bad) * MICROS_PER_SECOND
   checkTimestampRange(ts)
   return ts
 }
 
+/** Offset of an IANA zone for a local wall-clock time (the offset valid at that moment). */
+function localZoneOffset(zone: string, local: number, bad: () => GrizzlyError): number {
+  const first = namedZoneOffset(zone, local)
+  if (first === undefined) throw bad()
+  return namedZoneOffset(zone, local - first * MICROS_PER_SECOND) ?? first
+}
 
+/** A zone name after a space (`Europe/Berlin`, `America/Argentina/Buenos_Aires`), or undefined. */
+function readZoneName(c: Cursor): string | undefined {
+  const m = /^\s*([A-Za-z][A-Za-z0-9_+\-]*(?:\/[A-Za-z0-9_+\-]+)*)/.exec(c.text.slice(c.pos))
+  if (m === null) return undefined
+  c.pos += m[0].length
+  return m[1]
+}
 
+/**
+ * A strict zone offset: Z, UTC, GMT, ±HH, ±HHMM, ±HH:MM, ±HH:MM:SS (hours up to 15). Seconds east
+ * of UTC; undefined when there is none; NaN when one starts but is malformed.
+ */
+function readZoneOffset(c: Cursor): number | undefined {
+  const save = c.pos
+  c.skipSpaces()
+  const ch = c.peek()
+  if (ch === 90 || ch === 122) { c.pos++; return 0 }
+  const word = c.text.slice(c.pos, c.pos + 3).toUpperCase()
+  if (word === 'UTC' || word === 'GMT') { c.pos += 3; return 0 }
+  if (ch !== 43 && ch !== 45) { c.pos = save; return undefined }
+  c.pos++
+  const two = (): number => {
+    const start = c.pos
+    const v = c.digits(2)
+    return c.pos - start === 2 ? v : NaN
+  }
+  const hh = two()
+  let mm = 0, ss = 0
+  if (c.eat(58)) {
+    mm = two()
+    if (c.eat(58)) ss = two()
+  } else if (c.pos < c.text.length && c.peek() >= 48 && c.peek() <= 57) {
+    mm = two()
+    if (c.pos < c.text.length && c.peek() >= 48 && c.peek() <= 57) ss = two()
+  }
+  if (!(hh <= 15 && mm <= 59 && ss <= 59)) return NaN
+  const off = hh * 3600 + mm * 60 + ss
+  return ch === 45 ? -off : off
+}
+
+/** TIME WITH TIME ZONE: [date ]HH:MM[:SS[.f]][offset]; no offset means UTC. */
+export function parseTimeTz(text: string): bigint {
+  const bad = (): GrizzlyError => new GrizzlyError(SqlState.invalidDatetimeFormat,
+    `time field value out of range: "${text}"`, { hint: 'expected a time as HH:MM[:SS[.ffffff]][+HH[:MM[:SS]]]' })
+  const c = new Cursor(text)
+  if (readDate(c) !== undefined) {
+    c.skipSpaces()
+    if (c.peek() === 84 || c.peek() === 116) c.pos++
+  } else c.pos = 0
+  const t = readTime(c)
+  if (t === undefined) throw bad()
+  const offset = readZoneOffset(c)
+  if (offset !== undefined && !(Math.abs(offset) <= MAX_TZ_OFFSET)) throw bad()
+  c.skipSpaces()
+  if (!c.done) throw bad()
+  return encodeTimeTz(t, offset ?? 0)
+}

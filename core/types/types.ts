@@ -8,7 +8,7 @@ export type TypeId =
   | 'TINYINT' | 'SMALLINT' | 'INTEGER' | 'BIGINT'
   | 'REAL' | 'DOUBLE' | 'DECIMAL'
   | 'VARCHAR' | 'BLOB'
-  | 'DATE' | 'TIME' | 'TIMESTAMP' | 'INTERVAL'
+  | 'DATE' | 'TIME' | 'TIMESTAMP' | 'INTERVAL' | 'TIMESTAMPTZ' | 'TIMETZ'
   | 'LIST' | 'ARRAY' | 'STRUCT'
 
 export type LogicalType =
@@ -27,6 +27,10 @@ export type LogicalType =
   | { readonly id: 'TIME' }
   | { readonly id: 'TIMESTAMP' }
   | { readonly id: 'INTERVAL' }
+  /** an instant: UTC microseconds like TIMESTAMP, shown in the session time zone */
+  | { readonly id: 'TIMESTAMPTZ' }
+  /** a time of day with its UTC offset, kept as one sortable BIGINT key (see timetz.ts) */
+  | { readonly id: 'TIMETZ' }
   /** `map`: a MAP(K, V), stored as DuckDB and Arrow do, a LIST of STRUCT(key K, value V) */
   | { readonly id: 'LIST'; readonly child: LogicalType; readonly map?: true }
   /** fixed-size list, e.g. FLOAT[128] for embeddings */
@@ -54,6 +58,8 @@ export const DATE: LogicalType = { id: 'DATE' }
 export const TIME: LogicalType = { id: 'TIME' }
 export const TIMESTAMP: LogicalType = { id: 'TIMESTAMP' }
 export const INTERVAL: LogicalType = { id: 'INTERVAL' }
+export const TIMESTAMPTZ: LogicalType = { id: 'TIMESTAMPTZ' }
+export const TIMETZ: LogicalType = { id: 'TIMETZ' }
 
 /** Widest DECIMAL stored as scaled integers in a Float64Array (exact below 2^53). */
 export const DECIMAL_FLOAT_MAX_WIDTH = 15
@@ -108,7 +114,8 @@ export function physicalOf(t: LogicalType): PhysicalType {
     case 'BLOB': return 'blob'
     case 'DATE': return 'date'
     case 'TIME': return 'f64'
-    case 'TIMESTAMP': return 'f64'
+    case 'TIMESTAMP': case 'TIMESTAMPTZ': return 'f64'
+    case 'TIMETZ': return 'i64'
     case 'INTERVAL': return 'interval'
     case 'LIST': return 'list'
     case 'ARRAY': return 'array'
@@ -123,7 +130,7 @@ export interface Interval { readonly months: number; readonly days: number; read
  * A single value in the engine's internal ("boxed") form, the same as a Vector element:
  * BOOLEAN boolean; TINYINT..INTEGER number; BIGINT bigint; REAL/DOUBLE number;
  * DECIMAL scaled integer (number when width ≤ 15, else bigint); VARCHAR string; BLOB Uint8Array;
- * DATE days (number); TIME/TIMESTAMP microseconds (number); INTERVAL Interval;
+ * DATE days (number); TIME/TIMESTAMP/TIMESTAMPTZ microseconds (number); TIMETZ key (bigint); INTERVAL Interval;
  * LIST/ARRAY Value[]; STRUCT Record<fieldName, Value>; NULL null.
  */
 export type Value =
@@ -155,6 +162,8 @@ export function typeToString(t: LogicalType): string {
     case 'ARRAY': return `${typeToString(t.child)}[${t.size}]`
     case 'STRUCT': return `STRUCT(${t.fields.map(f => `${quoteIdentIfNeeded(f.name)} ${typeToString(f.type)}`).join(', ')})`
     case 'REAL': return 'FLOAT'
+    case 'TIMESTAMPTZ': return 'TIMESTAMP WITH TIME ZONE'
+    case 'TIMETZ': return 'TIME WITH TIME ZONE'
     default: return t.id
   }
 }
@@ -169,7 +178,7 @@ export function isInteger(t: LogicalType): boolean {
 export function isFloat(t: LogicalType): boolean { return t.id === 'REAL' || t.id === 'DOUBLE' }
 export function isNumeric(t: LogicalType): boolean { return isInteger(t) || isFloat(t) || t.id === 'DECIMAL' }
 export function isTemporal(t: LogicalType): boolean {
-  return t.id === 'DATE' || t.id === 'TIME' || t.id === 'TIMESTAMP' || t.id === 'INTERVAL'
+  return t.id === 'DATE' || t.id === 'TIME' || t.id === 'TIMESTAMP' || t.id === 'INTERVAL' || t.id === 'TIMESTAMPTZ' || t.id === 'TIMETZ'
 }
 export function isNested(t: LogicalType): boolean { return t.id === 'LIST' || t.id === 'ARRAY' || t.id === 'STRUCT' }
 

@@ -223,7 +223,8 @@ function plainSchemaOf(type: LogicalType, path: string): AvroWriteMapping {
     case 'DATE': return { schema: { type: 'int', logicalType: 'date' }, convert: v => v }
     case 'TIME': return { schema: { type: 'long', logicalType: 'time-micros' }, convert: v => BigInt(Math.round(v as number)) }
     case 'TIMESTAMP': return { schema: { type: 'long', logicalType: 'timestamp-micros' }, convert: v => BigInt(Math.round(v as number)) }
-    case 'INTERVAL': case 'NULL': return { schema: 'string', convert: v => formatValue(type, v) }
+    case 'TIMESTAMPTZ': return { schema: { type: 'long', logicalType: 'timestamp-micros' }, convert: v => BigInt(Math.round(v as number)) }
+    case 'INTERVAL': case 'NULL': case 'TIMETZ': return { schema: 'string', convert: v => formatValue(type, v) }
     case 'LIST': case 'ARRAY': {
       const item = avroSchemaOf(type.child, `${path}_item`)
       return { schema: { type: 'array', items: item.schema }, convert: v => (v as readonly Value[]).map(item.convert) }

@@ -7,12 +7,13 @@ import type { AggregateState, BoundAggregate } from '../../hooks/contracts.ts'
 import type { Hooks } from '../../hooks/registry.ts'
 import { GrizzlyError, SqlState } from '../../errors.ts'
 import {
-  BIGINT, DOUBLE, type LogicalType, TIMESTAMP, VARCHAR, type Value, list, physicalOf,
+  BIGINT, BIGINT_MAX, DOUBLE, INTERVAL, type Interval, type LogicalType, TIMESTAMP, VARCHAR, type Value, list, physicalOf,
 } from '../../types/types.ts'
 import { Vector, VectorBuilder, getValue } from '../../vector/vector.ts'
 import { compareValues, valueKey } from '../compare.ts'
 import { argVector, growArray, sameState } from './state-util.ts'
 import { textReader } from '../kernel-util.ts'
+import { DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY } from '../../types/datetime.ts'
 
 type Bound = Omit<BoundAggregate, 'name' | 'nulls' | 'orderSensitive'>
 
@@ -135,10 +136,11 @@ class CountingState implements AggregateState {
     for (let g = 0; g < groups; g++) {
       const map = this.maps[g]
       if (map === null || map === undefined) { b.push(null); continue }
-      // ties go to the smallest value, so the answer does not depend on how partial states were merged
+      // ties go to the value seen first (DuckDB): maps keep insertion order, and partial states
+      // are merged in row order
       let best: Value = null, bestN = 0
       for (const [value, n] of map.values()) {
-        if (n > bestN || (n === bestN && compareValues(value, best, this.type) < 0)) { best = value; bestN = n }
+        if (n > bestN) { best = value; bestN = n }
       }
       b.push(best)
     }
@@ -158,6 +160,7 @@ function checkQuantile(q: number): number {
 
 /** Number-valued stand-in for ordering and interpolation; null for types kept boxed. */
 function numericOf(t: LogicalType): boolean {
+  if (t.id === 'TIMETZ') return false
   const p = physicalOf(t)
   return p === 'i8' || p === 'i16' || p === 'i32' || p === 'i64' || p === 'f32' || p === 'f64' || p === 'date' || p === 'big'
 }
@@ -220,15 +223,16 @@ class QuantileState implements AggregateState {
     if (this.kind === 'disc' || !numericOf(this.input)) return sorted[Math.max(0, Math.ceil(n * q) - 1)]!
     const pos = (n - 1) * q
     const lo = Math.floor(pos), hi = Math.ceil(pos)
+    const result = this.returns.id === 'LIST' ? this.returns.child.id : this.returns.id
+    if (result === 'TIMESTAMP' || result === 'TIMESTAMPTZ') return interpolateInstant(this.input, sorted[lo]!, sorted[hi]!, pos - lo)
     const a = Number(sorted[lo]!), b = Number(sorted[hi]!)
     const r = lo === hi ? a : a + (pos - lo) * (b - a)
-    switch (this.returns.id === 'LIST' ? this.returns.child.id : this.returns.id) {
+    switch (result) {
       // DuckDB truncates the interpolated value back to the input's precision
       case 'DECIMAL': {
         const rounded = Math.trunc(r)
         return physicalOf(this.input) === 'big' || physicalOf(this.input) === 'i64' ? BigInt(rounded) : rounded
       }
-      case 'TIMESTAMP': return this.input.id === 'DATE' ? Math.trunc(r * 86_400_000_000) : Math.trunc(r)
       case 'TIME': return Math.trunc(r)
       default: return r
     }
@@ -253,6 +257,35 @@ class QuantileState implements AggregateState {
   }
 }
 
+/**
+ * Interpolates between two DATE / TIMESTAMP values as DuckDB does: in microseconds, with the
+ * infinities as the 64-bit extremes they are stored as there (so one infinite end gives a finite
+ * but far-away answer).
+ */
+function interpolateInstant(input: LogicalType, x: Value, y: Value, d: number): number {
+  const a = instantMicros(input, x), b = instantMicros(input, y)
+  const r = d === 0 ? a : Math.trunc(a + d * (b - a))
+  return r >= INSTANT_MAX ? Infinity : r <= -INSTANT_MAX ? -Infinity : r
+}
+
+/** A DATE / TIMESTAMP / TIME as microseconds, infinities as the 64-bit extremes (DuckDB's storage). */
+function instantMicros(input: LogicalType, v: Value): number {
+  const n = v as number
+  if (input.id === 'DATE') return n === DATE_INFINITY ? INSTANT_MAX : n === DATE_NEG_INFINITY ? -INSTANT_MAX : n * MICROS_PER_DAY
+  return n === Infinity ? INSTANT_MAX : n === -Infinity ? -INSTANT_MAX : n
+}
+
+/** Microseconds as an INTERVAL of days and micros, capped at the 64-bit range. */
+function microsToInterval(r: number): Interval {
+  let m = BigInt(Math.trunc(r))
+  if (m > BIGINT_MAX) m = BIGINT_MAX
+  const day = BigInt(MICROS_PER_DAY)
+  return { months: 0, days: Number(m / day), micros: Number(m % day) }
+}
+
+// 2^63 - 1 as a double
+const INSTANT_MAX = 9223372036854775807
+
 /** The state of a quantile over values ordered descending (percentile_disc(q) WITHIN GROUP (ORDER BY x DESC)). */
 export function descendingQuantile(state: AggregateState): AggregateState {
   if (state instanceof QuantileState) state.descending = true
@@ -262,7 +295,7 @@ export function descendingQuantile(state: AggregateState): AggregateState {
 /** quantile_cont / median result type: DOUBLE for numbers, DECIMAL kept, DATE → TIMESTAMP. */
 function continuousType(t: LogicalType): LogicalType {
   switch (t.id) {
-    case 'DECIMAL': case 'TIMESTAMP': case 'TIME': return t
+    case 'DECIMAL': case 'TIMESTAMP': case 'TIMESTAMPTZ': case 'TIME': return t
     case 'DATE': return TIMESTAMP
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'REAL': case 'DOUBLE': return DOUBLE
     default: return t
@@ -302,7 +335,7 @@ class SpreadState implements AggregateState {
       if (this.result === 'mad') {
         let arr = this.values[g]
         if (arr === null || arr === undefined) { arr = []; this.values[g] = arr }
-        arr.push(Number(x))
+        arr.push(this.returns.id === 'INTERVAL' ? instantMicros(v.type, x) : Number(x))
       } else {
         let m = this.counts[g]
         if (m === null || m === undefined) { m = new Map(); this.counts[g] = m }
@@ -344,6 +377,7 @@ class SpreadState implements AggregateState {
       const med = medianOf(sorted)
       const dev = Float64Array.from(sorted, x => Math.abs(x - med)).sort()
       const r = medianOf(dev)
+      if (this.returns.id === 'INTERVAL') { b.push(microsToInterval(r)); continue }
       b.push(this.returns.id === 'DECIMAL' ? Math.trunc(r) : this.returns.id === 'BIGINT' ? BigInt(Math.trunc(r)) : r / this.scale)
     }
     return b.finish()
@@ -363,6 +397,10 @@ export function registerCollectingAggregates(hooks: Hooks): void {
       const t = argTypes[0]
       if (argTypes.length !== 1 || t === undefined) return undefined
       if (t.id === 'DECIMAL') return { argTypes, returns: t, createState: () => new SpreadState('mad', t, 1) }
+      // temporal values: the deviation is a span of time (DuckDB)
+      if (t.id === 'DATE' || t.id === 'TIMESTAMP' || t.id === 'TIMESTAMPTZ' || t.id === 'TIME') {
+        return { argTypes, returns: INTERVAL, createState: () => new SpreadState('mad', INTERVAL, 1) }
+      }
       if (!['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'REAL', 'DOUBLE'].includes(t.id)) return undefined
       return { argTypes, returns: DOUBLE, createState: () => new SpreadState('mad', DOUBLE, 1) }
     },
