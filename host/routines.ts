@@ -9,7 +9,11 @@ import { createRequire } from 'node:module'
 import type * as TypeScript from 'typescript'
 import { GrizzlyError, SqlState } from '../core/errors.ts'
 import type { RoutineDefinition } from '../core/extensions/host.ts'
-import { isSandboxType, type SandboxType } from '../sandbox/arena.ts'
+
+/** What procedural functions take and return (the sandbox's numeric arrays are for bundled extensions) */
+const ROUTINE_TYPES = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'VARCHAR'] as const
+type SandboxType = (typeof ROUTINE_TYPES)[number]
+function isSandboxType(t: string): t is SandboxType { return (ROUTINE_TYPES as readonly string[]).includes(t) }
 
 export const INVALID_FUNCTION_DEFINITION = '42P13'
 

@@ -17,12 +17,11 @@
  */
 import { isAscii } from 'node:buffer'
 import { GrizzlyError } from '../core/errors.ts'
-import type { LogicalType } from '../core/types/types.ts'
-import { BIGINT, BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '../core/types/types.ts'
 import { Vector } from '../core/vector/vector.ts'
+import { readNumericResult, numericArgBytes, numericResultGuess, writeNumericArg } from './numeric.ts'
+import { logicalTypeOf, shapeOf, typeCode, widthOf, type SandboxType } from './types.ts'
 
-export const TYPE_CODES = { BOOLEAN: 0, INTEGER: 1, BIGINT: 2, DOUBLE: 3, VARCHAR: 4 } as const
-export type SandboxType = keyof typeof TYPE_CODES
+export { TYPE_CODES, isSandboxType, logicalTypeOf, type SandboxType } from './types.ts'
 
 /** SQLSTATE for a failure inside an extension's code (SQL standard "external routine exception"). */
 export const EXTERNAL_ROUTINE_EXCEPTION = '38000'
@@ -41,30 +40,7 @@ const HEADER_BYTES = ARENA.headerInts * 4
 /** Largest arena a single batch may need; beyond it the batch is refused instead of exhausting the host. */
 export const MAX_ARENA_BYTES = 1 << 30
 
-export function isSandboxType(t: unknown): t is SandboxType {
-  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(TYPE_CODES, t)
-}
-
-export function logicalTypeOf(t: SandboxType): LogicalType {
-  switch (t) {
-    case 'BOOLEAN': return BOOLEAN
-    case 'INTEGER': return INTEGER
-    case 'BIGINT': return BIGINT
-    case 'DOUBLE': return DOUBLE
-    case 'VARCHAR': return VARCHAR
-  }
-}
-
-function align8(n: number): number { return (n + 7) & ~7 }
-
-function widthOf(t: SandboxType): number {
-  switch (t) {
-    case 'BOOLEAN': return 1
-    case 'INTEGER': return 4
-    case 'BIGINT': case 'DOUBLE': return 8
-    case 'VARCHAR': return 4
-  }
-}
+export function align8(n: number): number { return (n + 7) & ~7 }
 
 /** Host side of the arena: sizing, writing arguments, reading results. */
 export class Arena {
@@ -103,7 +79,8 @@ export class Arena {
     for (let k = 0; k < types.length; k++) {
       const v = args[k]!
       total += v.validity === null ? 0 : align8(count)
-      if (types[k] === 'VARCHAR') {
+      if (shapeOf(types[k])?.kind !== 'flat') total += numericArgBytes(types[k]!, v, count)
+      else if (types[k] === 'VARCHAR') {
         const data = v.data as string[]
         let chars = 0
         for (let i = 0; i < count; i++) { const s = data[i]; if (s !== undefined) chars += s.length }
@@ -114,6 +91,7 @@ export class Arena {
   }
 
   static outputGuess(returns: SandboxType, count: number): number {
+    if (shapeOf(returns)?.kind !== 'flat') return align8(count) + numericResultGuess(returns, count)
     return align8(count) + align8((count + 1) * 8) + (returns === 'VARCHAR' ? count * 16 : 0)
   }
 
@@ -123,7 +101,7 @@ export class Arena {
     let at = HEADER_BYTES
     for (let k = 0; k < types.length; k++) {
       const t = types[k]!, v = args[k]!, base = ARENA.argBase + k * ARENA.argStride
-      h[base] = TYPE_CODES[t]
+      h[base] = typeCode(t)
       if (v.validity === null) h[base + 2] = -1
       else {
         h[base + 2] = at
@@ -142,6 +120,11 @@ export class Arena {
           at += align8(count * widthOf(t))
           break
         }
+        case 'FLOAT': {
+          new Float32Array(this.buffer, at, count).set((v.data as Float32Array).subarray(0, count))
+          at += align8(count * 4)
+          break
+        }
         case 'VARCHAR': {
           const offsetsAt = at
           at += align8((count + 1) * 4)
@@ -153,6 +136,7 @@ export class Arena {
           at = align8(end)
           break
         }
+        default: at = writeNumericArg(this.buffer, h, base, t, v, count, at)
       }
     }
     h[ARENA.outOffset] = at
@@ -220,6 +204,7 @@ export class Arena {
       case 'INTEGER': return new Vector(type, count, new Int32Array(this.buffer.slice(at, at + count * 4)), validity)
       case 'BIGINT': return new Vector(type, count, new BigInt64Array(this.buffer.slice(at, at + count * 8)), validity)
       case 'DOUBLE': return new Vector(type, count, new Float64Array(this.buffer.slice(at, at + count * 8)), validity)
+      case 'FLOAT': return new Vector(type, count, new Float32Array(this.buffer.slice(at, at + count * 4)), validity)
       case 'VARCHAR': {
         const byteCount = h[ARENA.outBytes]!
         const offsets = new Int32Array(this.buffer, at, count + 1)
@@ -244,6 +229,7 @@ export class Arena {
         }
         return new Vector(type, count, data, validity)
       }
+      default: return readNumericResult(this.buffer, h[ARENA.outBytes]!, returns, count, at, validity, malformed)
     }
   }
 }

@@ -5,7 +5,9 @@
  */
 import type { AggregateFunctionDef, ScalarFunctionDef, ScalarOverload, Volatility } from '../core/hooks/contracts.ts'
 import type { Hooks } from '../core/hooks/registry.ts'
+import { typeEquals, type LogicalType } from '../core/types/types.ts'
 import { logicalTypeOf } from './arena.ts'
+import { bindOpenSignature, isOpenType } from './types.ts'
 import type { ExtensionSandbox, SandboxAggregate, SandboxScalar } from './sandbox.ts'
 
 const VOLATILITY_RANK: Readonly<Record<Volatility, number>> = { immutable: 0, stable: 1, volatile: 2 }
@@ -45,12 +47,29 @@ export function registerSandboxedFunctions(hooks: Hooks, sandbox: ExtensionSandb
 }
 
 function scalarDef(sandbox: ExtensionSandbox, name: string, specs: readonly SandboxScalar[]): ScalarFunctionDef {
-  const overloads: ScalarOverload[] = specs.map(spec => ({
+  const open = specs.filter(s => s.args.some(isOpenType))
+  const overloads: ScalarOverload[] = specs.filter(s => !open.includes(s)).map(spec => ({
     args: spec.args.map(logicalTypeOf),
     returns: logicalTypeOf(spec.returns),
     // statementTime tells statements apart for the per-statement time budget
     invoke: (args, count, ctx) => sandbox.callScalar(spec, args, count, ctx.statementTime),
   }))
+  // FLOAT[ANY] arguments take the call's array size; the signature needing the fewest casts wins
+  const bind = (argTypes: readonly LogicalType[]) => {
+    let best: { spec: SandboxScalar; args: LogicalType[]; casts: number } | undefined
+    for (const spec of open) {
+      const args = bindOpenSignature(name, spec.args, argTypes)
+      if (args === undefined) continue
+      const casts = args.filter((t, k) => !typeEquals(t, argTypes[k]!)).length
+      if (best === undefined || casts < best.casts) best = { spec, args, casts }
+    }
+    if (best === undefined) return undefined
+    const spec = best.spec
+    return {
+      argTypes: best.args, returns: logicalTypeOf(spec.returns),
+      invoke: ((args, count, ctx) => sandbox.callScalar(spec, args, count, ctx.statementTime)) satisfies ScalarOverload['invoke'],
+    }
+  }
   // one definition carries one volatility: the most volatile overload's
   let volatility: Volatility = 'immutable'
   for (const s of specs) if (VOLATILITY_RANK[s.volatility] > VOLATILITY_RANK[volatility]) volatility = s.volatility
@@ -60,5 +79,6 @@ function scalarDef(sandbox: ExtensionSandbox, name: string, specs: readonly Sand
     nulls: 'propagate',
     volatility,
     overloads,
+    ...(open.length === 0 ? {} : { bind }),
   }
 }

@@ -11,7 +11,8 @@ import { ARENA, TYPE_CODES } from './arena.ts'
 export const RUNTIME_SOURCE = `(function () {
 'use strict';
 const G = globalThis;
-const I32 = Int32Array, U8 = Uint8Array, F64 = Float64Array, B64 = BigInt64Array;
+const I32 = Int32Array, U8 = Uint8Array, F64 = Float64Array, F32 = Float32Array, B64 = BigInt64Array;
+const apply = Reflect.apply, regexExec = RegExp.prototype.exec, NESTED_TYPE = /^(FLOAT|DOUBLE)\\[([0-9]*)\\]$/;
 const stringify = JSON.stringify, isArray = Array.isArray, freeze = Object.freeze;
 const ErrorCtor = Error, StringCtor = String, indirectEval = eval;
 const TYPE_NAMES = ${JSON.stringify(Object.keys(TYPE_CODES))};
@@ -142,7 +143,8 @@ function describeDefinition() {
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     const args = isArray(s && s.args) ? s.args.map(StringCtor) : null;
-    const spec = { invoke: s ? s.invoke : undefined, returns: s ? StringCtor(s.returns) : '' };
+    const spec = { invoke: s ? s.invoke : undefined, returns: s ? StringCtor(s.returns) : '', shape: null };
+    spec.shape = nestedShape(spec.returns);
     scalars.push(spec);
     out.scalars.push({ name: s ? StringCtor(s.name) : '', args, returns: spec.returns,
       volatility: s && s.volatility !== undefined ? StringCtor(s.volatility) : null,
@@ -151,13 +153,29 @@ function describeDefinition() {
   aggregates = [];
   for (let i = 0; i < aggs.length; i++) {
     const a = aggs[i];
-    aggregates.push({ init: a ? a.init : undefined, update: a ? a.update : undefined, combine: a ? a.combine : undefined,
+    aggregates.push({ shape: null, init: a ? a.init : undefined, update: a ? a.update : undefined, combine: a ? a.combine : undefined,
       finalize: a ? a.finalize : undefined, returns: a ? StringCtor(a.returns) : '' });
     out.aggregates.push({ name: a ? StringCtor(a.name) : '', args: isArray(a && a.args) ? a.args.map(StringCtor) : null,
       returns: a ? StringCtor(a.returns) : '',
       invocable: !!a && typeof a.init === 'function' && typeof a.update === 'function' && typeof a.combine === 'function' && typeof a.finalize === 'function' });
   }
   return stringify(out);
+}
+
+/** FLOAT[n] / DOUBLE[n] (size n) and FLOAT[] / DOUBLE[] (size -1); null for flat types. */
+function nestedShape(t) {
+  const m = apply(regexExec, NESTED_TYPE, [t]);
+  return m === null ? null : { element: m[1], size: m[2] === '' ? -1 : +m[2] };
+}
+
+/** An array or list argument: one flat typed array of elements (see sandbox/numeric.ts). */
+function nestedColumn(code, base, n, validity) {
+  const valuesOff = header[base + 1], third = header[base + 3], elementValidityOff = header[base + 4], elements = header[base + 5];
+  const isFloat = code === 6 || code === 8, element = isFloat ? 'FLOAT' : 'DOUBLE';
+  const values = isFloat ? new F32(arena, valuesOff, elements) : new F64(arena, valuesOff, elements);
+  const elementValidity = elementValidityOff < 0 ? null : new U8(arena, elementValidityOff, elements);
+  if (code <= 7) return freeze({ type: element + '[' + third + ']', length: n, size: third, values: values, validity: validity, elementValidity: elementValidity });
+  return freeze({ type: element + '[]', length: n, values: values, offsets: new I32(arena, third, n + 1), validity: validity, elementValidity: elementValidity });
 }
 
 function column(k, n) {
@@ -171,6 +189,8 @@ function column(k, n) {
     case 2: values = new B64(arena, valuesOff, n); break;
     case 3: values = new F64(arena, valuesOff, n); break;
     case 4: values = freeze({ bytes: new U8(arena, header[base + 4], header[base + 5]), offsets: new I32(arena, header[base + 3], n + 1) }); break;
+    case 5: values = new F32(arena, valuesOff, n); break;
+    case 6: case 7: case 8: case 9: return nestedColumn(code, base, n, validity);
     default: throw new ErrorCtor('unknown argument type code ' + code);
   }
   return freeze({ type: TYPE_NAMES[code], length: n, values: values, validity: validity });
@@ -199,12 +219,14 @@ function write(spec, out, n, outOff, cap) {
   const validity = out.validity, values = out.values;
   if (validity !== null && validity !== undefined && !(validity instanceof U8 && validity.length === n)) fail('validity must be null or a Uint8Array of ' + n + ' bytes');
   const validityBytes = validity ? align8(n) : 0;
+  if (spec.shape !== null) return writeNested(spec, out, n, outOff, cap, validity, validityBytes);
   let needed, view = null, width = 0;
   switch (spec.returns) {
     case 'BOOLEAN': if (!(values instanceof U8)) fail('BOOLEAN values must be a Uint8Array'); width = 1; break;
     case 'INTEGER': if (!(values instanceof I32)) fail('INTEGER values must be an Int32Array'); width = 4; break;
     case 'BIGINT': if (!(values instanceof B64)) fail('BIGINT values must be a BigInt64Array'); width = 8; break;
     case 'DOUBLE': if (!(values instanceof F64)) fail('DOUBLE values must be a Float64Array'); width = 8; break;
+    case 'FLOAT': if (!(values instanceof F32)) fail('FLOAT values must be a Float32Array'); width = 4; break;
     case 'VARCHAR': break;
     default: fail('unknown result type');
   }
@@ -227,7 +249,7 @@ function write(spec, out, n, outOff, cap) {
   if (width !== 0) {
     switch (width) {
       case 1: view = new U8(arena, at, n); break;
-      case 4: view = new I32(arena, at, n); break;
+      case 4: view = spec.returns === 'FLOAT' ? new F32(arena, at, n) : new I32(arena, at, n); break;
       default: view = spec.returns === 'BIGINT' ? new B64(arena, at, n) : new F64(arena, at, n);
     }
     view.set(values);
@@ -242,6 +264,35 @@ function write(spec, out, n, outOff, cap) {
   return 0;
 }
 
+function writeNested(spec, out, n, outOff, cap, validity, validityBytes) {
+  const shape = spec.shape, isFloat = shape.element === 'FLOAT', width = isFloat ? 4 : 8, values = out.values;
+  if (!(values instanceof (isFloat ? F32 : F64))) fail(spec.returns + ' values must be a ' + (isFloat ? 'Float32Array' : 'Float64Array'));
+  let needed, first = 0, last, offsets = null;
+  if (shape.size >= 0) {
+    last = n * shape.size;
+    if (values.length !== last) fail(spec.returns + ' values hold ' + values.length + ' elements for ' + n + ' rows of ' + shape.size);
+    needed = validityBytes + align8(last * width);
+  } else {
+    offsets = out.offsets;
+    if (!(offsets instanceof I32) || offsets.length !== n + 1) fail(spec.returns + ' offsets must be an Int32Array of ' + (n + 1) + ' entries');
+    first = offsets[0]; last = offsets[n];
+    if (first < 0 || last > values.length || last < first) fail('list offsets point outside the values');
+    for (let i = 0; i < n; i++) if (offsets[i + 1] < offsets[i]) fail('list offsets decrease at row ' + i);
+    needed = validityBytes + align8((n + 1) * 4) + align8((last - first) * width);
+  }
+  if (needed > cap) { pending = { spec: spec, out: out, n: n }; return needed; }
+  header[OUT_HAS_VALIDITY] = validity ? 1 : 0;
+  if (validity) new U8(arena, outOff, n).set(validity);
+  let at = outOff + validityBytes;
+  if (offsets !== null) {
+    const o = new I32(arena, at, n + 1);
+    for (let i = 0; i <= n; i++) o[i] = offsets[i] - first;
+    at += align8((n + 1) * 4);
+  }
+  (isFloat ? new F32(arena, at, last - first) : new F64(arena, at, last - first)).set(values.subarray(first, last));
+  header[OUT_BYTES] = last - first;
+  return 0;
+}
 
 /**
  * Grouped aggregate states live here, per host state id: an array of per-group states.
@@ -312,6 +363,7 @@ function finalColumn(type, results, validity, n) {
     case 'INTEGER': values = new I32(n); break;
     case 'BIGINT': values = new B64(n); break;
     case 'DOUBLE': values = new F64(n); break;
+    case 'FLOAT': values = new F32(n); break;
     default: fail('unknown result type');
   }
   if (type !== 'VARCHAR') {
@@ -319,7 +371,7 @@ function finalColumn(type, results, validity, n) {
       if (validity[g] === 0) continue;
       const r = results[g];
       if (type === 'BOOLEAN') { if (typeof r !== 'boolean') fail('finalize returned ' + typeof r + ' for a BOOLEAN aggregate'); values[g] = r ? 1 : 0; }
-      else if (type === 'DOUBLE') { if (typeof r !== 'number') fail('finalize returned ' + typeof r + ' for a DOUBLE aggregate'); values[g] = r; }
+      else if (type === 'DOUBLE' || type === 'FLOAT') { if (typeof r !== 'number') fail('finalize returned ' + typeof r + ' for a ' + type + ' aggregate'); values[g] = r; }
       else if (type === 'INTEGER') {
         if (typeof r !== 'number' || !isInteger(r) || r < -2147483648 || r > 2147483647) fail('finalize returned ' + StringCtor(r) + ' for an INTEGER aggregate');
         values[g] = r;

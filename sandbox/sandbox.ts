@@ -10,11 +10,11 @@ import ivm from 'isolated-vm'
 import { GrizzlyError, InternalError, SqlState, didYouMean } from '../core/errors.ts'
 import { INTEGER, typeToString } from '../core/types/types.ts'
 import type { AggregateState } from '../core/hooks/contracts.ts'
-import { Vector, allocData } from '../core/vector/vector.ts'
-import { physicalOf } from '../core/types/types.ts'
+import { Vector, nullVector } from '../core/vector/vector.ts'
 import {
-  Arena, EXTERNAL_ROUTINE_EXCEPTION, MAX_ARGS, TYPE_CODES, isSandboxType, logicalTypeOf, type SandboxType,
+  Arena, EXTERNAL_ROUTINE_EXCEPTION, MAX_ARGS, isSandboxType, logicalTypeOf, type SandboxType,
 } from './arena.ts'
+import { TYPE_SPELLINGS, accepts, isOpenType, sandboxTypeOf, shapeOf } from './types.ts'
 import { RUNTIME_SOURCE } from './runtime.ts'
 import { sdkScript } from './sdk-script.ts'
 import { ServiceBridge, type CapabilityService } from './services.ts'
@@ -195,10 +195,11 @@ export class ExtensionSandbox {
   callScalar(fn: SandboxScalar | string, args: readonly Vector[], count: number, statement?: number): Vector {
     const spec = typeof fn === 'string' ? this.scalar(fn) : fn
     const loaded = this.ready(spec)
-    checkArgs(this.name, spec, args, count)
+    // an open FLOAT[ANY] argument crosses as the size this call was bound to
+    const types = checkArgs(this.name, spec, args, count)
     const stats = this.statsOf(spec)
-    if (count === 0) return new Vector(logicalTypeOf(spec.returns), 0, allocData(physicalOf(logicalTypeOf(spec.returns)), 0), null)
-    return this.exchange(loaded, spec, stats, spec.args, args, count, spec.returns, statement,
+    if (count === 0) return nullVector(logicalTypeOf(spec.returns), 0)
+    return this.exchange(loaded, spec, stats, types, args, count, spec.returns, statement,
       timeout => loaded.callRef.applySync(undefined, [spec.index, count, spec.args.length], { timeout }))!
   }
 
@@ -325,7 +326,8 @@ export class ExtensionSandbox {
     if (!def.defined && def.error !== undefined) throw bad(`its definition could not be read: it ${def.error}`)
     if (!def.defined) throw bad('the code did not call defineExtension', 'call defineExtension({ name, version, scalars }) at the top level of index.js')
     if (def.name !== this.name) throw bad(`the code defines an extension named "${def.name}"`, `the manifest and defineExtension must use the same name`)
-    const typeHint = (t: unknown): string | undefined => didYouMean(String(t), Object.keys(TYPE_CODES))
+    const typeHint = (t: unknown): string | undefined => didYouMean(String(t), [...TYPE_SPELLINGS])
+    const flat = (t: unknown): boolean => shapeOf(t)?.kind === 'flat'
     const seen = new Set<string>()
     const scalars: SandboxScalar[] = []
     def.scalars.forEach((s, index) => {
@@ -335,6 +337,7 @@ export class ExtensionSandbox {
       if (s.args.length > MAX_ARGS) throw bad(`${where} takes ${s.args.length} arguments, more than ${MAX_ARGS}`)
       for (const t of s.args) if (!isSandboxType(t)) throw bad(`${where} has an unknown argument type ${JSON.stringify(t)}`, typeHint(t))
       if (!isSandboxType(s.returns)) throw bad(`${where} has an unknown return type ${JSON.stringify(s.returns)}`, typeHint(s.returns))
+      if (isOpenType(s.returns)) throw bad(`${where} returns ${s.returns}: a result needs a fixed size`, `declare ${s.returns.replace('ANY', '<n>')}, or a list ${s.returns.replace('ANY', '')}`)
       if (!s.invocable) throw bad(`${where} has no invoke function`)
       const volatility = s.volatility ?? 'immutable'
       if (volatility !== 'immutable' && volatility !== 'stable' && volatility !== 'volatile') throw bad(`${where} has an unknown volatility "${volatility}"`)
@@ -347,6 +350,7 @@ export class ExtensionSandbox {
     for (const [index, a] of def.aggregates.entries()) {
       if (!IDENTIFIER.test(a.name)) throw bad(`aggregate ${JSON.stringify(a.name)} is not a lowercase identifier`)
       if (a.args === null || !a.args.every(isSandboxType)) throw bad(`aggregate "${a.name}" has an unknown argument type`)
+      if (!a.args.every(flat) || !flat(a.returns)) throw bad(`aggregate "${a.name}" uses an array or list type, which aggregates do not take yet`, 'aggregates take BOOLEAN, INTEGER, BIGINT, FLOAT, DOUBLE and VARCHAR')
       if (!isSandboxType(a.returns)) throw bad(`aggregate "${a.name}" has an unknown return type ${JSON.stringify(a.returns)}`, typeHint(a.returns))
       const key = `${a.name}(${a.args.join(',')})`
       if (seen.has(key)) throw bad(`${key} is defined twice`)
@@ -363,7 +367,7 @@ export class ExtensionSandbox {
         return found
       }
       const columns = f.columns.map((c, k) => {
-        if (!isSandboxType(c.type)) throw bad(`format "${f.name}" column ${k + 1} has an unknown type ${JSON.stringify(c.type)}`, typeHint(c.type))
+        if (!isSandboxType(c.type) || !flat(c.type)) throw bad(`format "${f.name}" column ${k + 1} has an unknown type ${JSON.stringify(c.type)}`, typeHint(c.type))
         return { name: c.name, type: c.type }
       })
       formats.push({ name: f.name, extensions: f.extensions, columns, parse: internal('parse'), columnScalars: columns.map((_, k) => internal(`column_${k}`)) })
@@ -477,7 +481,7 @@ class SandboxAggregateState implements AggregateState {
       [new Vector(INTEGER, count, src, null), new Vector(INTEGER, count, dst, null)], count, this.statement)
   }
   finalize(groups: number): Vector {
-    if (groups === 0) return new Vector(logicalTypeOf(this.spec.returns), 0, allocData(physicalOf(logicalTypeOf(this.spec.returns)), 0), null)
+    if (groups === 0) return nullVector(logicalTypeOf(this.spec.returns), 0)
     return this.sandbox.aggregateCall(this.spec, 2, this.id, groups, 0, [], [], groups, this.statement)!
   }
 }
@@ -503,16 +507,20 @@ function checkLimits(name: string, limits: SandboxLimits): SandboxLimits {
   return limits
 }
 
-function checkArgs(extension: string, spec: SandboxScalar, args: readonly Vector[], count: number): void {
+function checkArgs(extension: string, spec: SandboxScalar, args: readonly Vector[], count: number): readonly SandboxType[] {
   const mismatch = (what: string): GrizzlyError => new GrizzlyError(SqlState.datatypeMismatch,
     `function ${spec.name} of extension "${extension}" ${what}`)
   if (!Number.isInteger(count) || count < 0) throw mismatch(`was called with a batch of ${count} rows`)
   if (args.length !== spec.args.length) throw mismatch(`takes ${spec.args.length} arguments, not ${args.length}`)
+  const types: SandboxType[] = []
   for (let k = 0; k < args.length; k++) {
     const v = args[k]!
-    if (v.type.id !== spec.args[k]) throw mismatch(`expects ${spec.args[k]} for argument ${k + 1}, not ${typeToString(v.type)}`)
+    const actual = sandboxTypeOf(v.type)
+    if (actual === null || !accepts(spec.args[k]!, actual)) throw mismatch(`expects ${spec.args[k]} for argument ${k + 1}, not ${typeToString(v.type)}`)
     if (v.length < count) throw mismatch(`got ${v.length} rows for argument ${k + 1} in a batch of ${count}`)
+    types.push(actual)
   }
+  return types
 }
 
 function isTimeout(e: unknown): boolean {

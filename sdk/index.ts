@@ -6,11 +6,17 @@
  * defining things, so it can be compiled to a plain script and injected ahead of an extension.
  */
 
-export type SqlType = 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'VARCHAR'
+/**
+ * FLOAT is REAL (Float32Array). Numeric arrays for embeddings: `FLOAT[n]` / `DOUBLE[n]` (fixed
+ * size n), `FLOAT[ANY]` / `DOUBLE[ANY]` (an argument of any fixed size, one size per call; not a
+ * result), `FLOAT[]` / `DOUBLE[]` (lists). Aggregates and formats take the flat types only.
+ */
+export type FlatSqlType = 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'VARCHAR' | 'FLOAT'
+export type SqlType = FlatSqlType | `${'FLOAT' | 'DOUBLE'}[${number}]` | `${'FLOAT' | 'DOUBLE'}[ANY]` | `${'FLOAT' | 'DOUBLE'}[]`
 
-export const SQL_TYPES: readonly SqlType[] = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'VARCHAR']
+export const SQL_TYPES: readonly FlatSqlType[] = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'VARCHAR', 'FLOAT']
 
-export type ColumnValues = Uint8Array | Int32Array | BigInt64Array | Float64Array | StringColumn
+export type ColumnValues = Uint8Array | Int32Array | BigInt64Array | Float32Array | Float64Array | StringColumn
 
 /** UTF-8 bytes of every row back to back; row i is bytes[offsets[i] .. offsets[i + 1]). */
 export interface StringColumn { readonly bytes: Uint8Array; readonly offsets: Int32Array }
@@ -21,6 +27,12 @@ export interface Column {
   readonly length: number
   readonly values: ColumnValues
   readonly validity: Uint8Array | null
+  /** FLOAT[n] / DOUBLE[n]: n; `values` holds length × n elements, row i at [i·n, (i+1)·n) */
+  readonly size?: number
+  /** FLOAT[] / DOUBLE[]: row i is values[offsets[i] .. offsets[i + 1]) */
+  readonly offsets?: Int32Array
+  /** arguments of array/list type: per element, 1 = valid (null: all valid); results have no NULL elements */
+  readonly elementValidity?: Uint8Array | null
 }
 
 export interface ScalarFunctionSpec {
@@ -134,7 +146,9 @@ function checkTypes(path: string, value: unknown): void {
 }
 
 function checkType(path: string, value: unknown): void {
-  if (!SQL_TYPES.includes(value as SqlType)) throw new ExtensionShapeError(path, `one of ${SQL_TYPES.join(', ')}`)
+  if (SQL_TYPES.includes(value as FlatSqlType)) return
+  if (typeof value === 'string' && /^(FLOAT|DOUBLE)\[(ANY|[1-9][0-9]{0,4})?\]$/.test(value)) return
+  throw new ExtensionShapeError(path, `one of ${SQL_TYPES.join(', ')}, FLOAT[n], DOUBLE[n], FLOAT[ANY], DOUBLE[ANY], FLOAT[] or DOUBLE[]`)
 }
 
 function checkFunctionName(path: string, value: unknown, seen: Set<string>, args: unknown): void {
@@ -369,6 +383,21 @@ export function integerColumn(values: Int32Array, validity: Uint8Array | null = 
 
 export function bigintColumn(values: BigInt64Array, validity: Uint8Array | null = null): Column {
   return { type: 'BIGINT', length: values.length, values, validity }
+}
+
+export function floatColumn(values: Float32Array, validity: Uint8Array | null = null): Column {
+  return { type: 'FLOAT', length: values.length, values, validity }
+}
+
+/** A FLOAT[size] or DOUBLE[size] result: `values` holds `size` elements per row, row after row. */
+export function arrayColumn(values: Float32Array | Float64Array, size: number, validity: Uint8Array | null = null): Column {
+  const element = values instanceof Float32Array ? 'FLOAT' : 'DOUBLE'
+  return { type: `${element}[${size}]`, length: size === 0 ? 0 : values.length / size, size, values, validity }
+}
+
+/** A FLOAT[] or DOUBLE[] result: row i is values[offsets[i] .. offsets[i + 1]). */
+export function listColumn(values: Float32Array | Float64Array, offsets: Int32Array, validity: Uint8Array | null = null): Column {
+  return { type: values instanceof Float32Array ? 'FLOAT[]' : 'DOUBLE[]', length: offsets.length - 1, values, offsets, validity }
 }
 
 /** values are 0/1 bytes */
