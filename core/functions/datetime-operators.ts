@@ -2,15 +2,17 @@
  * Temporal overloads of the operators '+', '-', '*' and '/', registered as further definitions
  * under the operator names (the numeric ones are registered elsewhere; the registry keeps both).
  * Result types follow DuckDB: DATE + INTERVAL is a TIMESTAMP, DATE - DATE a BIGINT of days,
- * TIMESTAMP - TIMESTAMP an INTERVAL of days and microseconds.
+ * TIMESTAMP - TIMESTAMP an INTERVAL of days and microseconds, TIMESTAMPTZ ± INTERVAL stays
+ * TIMESTAMPTZ, TIMETZ ± INTERVAL keeps its offset, DATE + TIMETZ is a TIMESTAMPTZ.
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { ScalarKernel } from '../hooks/contracts.ts'
-import { BIGINT, DATE, DOUBLE, INTEGER, INTERVAL, type Interval, TIME, TIMESTAMP } from '../types/types.ts'
+import { BIGINT, DATE, DOUBLE, INTEGER, INTERVAL, type Interval, TIME, TIMESTAMP, TIMESTAMPTZ, TIMETZ } from '../types/types.ts'
+import { encodeTimeTz, timeTzMicros, timeTzOffset } from '../types/timetz.ts'
 import { Vector } from '../vector/vector.ts'
 import {
-  DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY, addIntervalToTime, addIntervalToTimestamp, addIntervals,
+  DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY, MICROS_PER_SECOND, addIntervalToTime, checkTimestampParts, checkTimestampRange, addIntervalToTimestamp, addIntervals,
   isFiniteDate, multiplyInterval, negateInterval, subtractIntervals, timestampDifference, timestampFromDate,
   subtractIntervalFromTimestamp,
 } from '../types/datetime.ts'
@@ -67,6 +69,12 @@ export function registerTemporalOperators(hooks: Hooks): void {
       { args: [TIME, DATE], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => dateAndTime(day(a[1]!, i), num(a[0]!, i))) },
       { args: [TIME, INTERVAL], returns: TIME, invoke: rowKernel(TIME, (a, i) => addIntervalToTime(num(a[0]!, i), iv(a[1]!, i))) },
       { args: [INTERVAL, TIME], returns: TIME, invoke: rowKernel(TIME, (a, i) => addIntervalToTime(num(a[1]!, i), iv(a[0]!, i))) },
+      { args: [TIMESTAMPTZ, INTERVAL], returns: TIMESTAMPTZ, invoke: rowKernel(TIMESTAMPTZ, (a, i) => addIntervalToTimestamp(num(a[0]!, i), iv(a[1]!, i))) },
+      { args: [INTERVAL, TIMESTAMPTZ], returns: TIMESTAMPTZ, invoke: rowKernel(TIMESTAMPTZ, (a, i) => addIntervalToTimestamp(num(a[1]!, i), iv(a[0]!, i))) },
+      { args: [TIMETZ, INTERVAL], returns: TIMETZ, invoke: rowKernel(TIMETZ, (a, i) => timeTzPlus(big(a[0]!, i), iv(a[1]!, i))) },
+      { args: [INTERVAL, TIMETZ], returns: TIMETZ, invoke: rowKernel(TIMETZ, (a, i) => timeTzPlus(big(a[1]!, i), iv(a[0]!, i))) },
+      { args: [DATE, TIMETZ], returns: TIMESTAMPTZ, invoke: rowKernel(TIMESTAMPTZ, (a, i) => dateAndTimeTz(day(a[0]!, i), big(a[1]!, i))) },
+      { args: [TIMETZ, DATE], returns: TIMESTAMPTZ, invoke: rowKernel(TIMESTAMPTZ, (a, i) => dateAndTimeTz(day(a[1]!, i), big(a[0]!, i))) },
     ],
   })
   hooks.registerScalar({
@@ -79,6 +87,9 @@ export function registerTemporalOperators(hooks: Hooks): void {
       { args: [TIMESTAMP, TIMESTAMP], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => timestampMinus(num(a[0]!, i), num(a[1]!, i))) },
       { args: [INTERVAL, INTERVAL], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => checkInterval(subtractIntervals(iv(a[0]!, i), iv(a[1]!, i)))) },
       { args: [TIME, INTERVAL], returns: TIME, invoke: rowKernel(TIME, (a, i) => addIntervalToTime(num(a[0]!, i), negateInterval(iv(a[1]!, i)))) },
+      { args: [TIMESTAMPTZ, INTERVAL], returns: TIMESTAMPTZ, invoke: rowKernel(TIMESTAMPTZ, (a, i) => subtractIntervalFromTimestamp(num(a[0]!, i), iv(a[1]!, i))) },
+      { args: [TIMESTAMPTZ, TIMESTAMPTZ], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => timestampMinus(num(a[0]!, i), num(a[1]!, i))) },
+      { args: [TIMETZ, INTERVAL], returns: TIMETZ, invoke: rowKernel(TIMETZ, (a, i) => timeTzPlus(big(a[0]!, i), negateInterval(iv(a[1]!, i)))) },
       { args: [INTERVAL], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => negateInterval(iv(a[0]!, i))) },
     ],
   })
@@ -105,7 +116,21 @@ export function registerTemporalOperators(hooks: Hooks): void {
 
 function dateAndTime(days: number, time: number): number {
   if (!isFiniteDate(days)) return timestampFromDate(days)
+  checkTimestampParts(days, time)
   return days * MICROS_PER_DAY + time
+}
+
+/** The wall-clock time moves round the clock; the offset stays (DuckDB). */
+function timeTzPlus(key: bigint, v: Interval): bigint {
+  return encodeTimeTz(addIntervalToTime(timeTzMicros(key), v), timeTzOffset(key))
+}
+
+/** DATE + TIMETZ: that wall-clock moment at the value's offset, as a UTC instant. */
+function dateAndTimeTz(days: number, key: bigint): number {
+  if (!isFiniteDate(days)) return timestampFromDate(days)
+  const ts = dateAndTime(days, timeTzMicros(key)) - timeTzOffset(key) * MICROS_PER_SECOND
+  checkTimestampRange(ts)
+  return ts
 }
 
 function timestampMinus(a: number, b: number): Interval {
