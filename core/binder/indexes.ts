@@ -6,6 +6,7 @@
 import { GrizzlyError, SqlState, didYouMean, notSupported } from '../errors.ts'
 import type { CreateIndexStatement, DropStatement } from '../parser/ast.ts'
 import type { Value } from '../types/types.ts'
+import { PendingIndexType } from '../indexes/pending-index.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
@@ -19,7 +20,8 @@ export function bindCreateIndex(b: Binder, stmt: CreateIndexStatement): BoundSta
   if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position: stmt.pos })
   const { catalog, txn, hooks } = b.ctx
   const methodName = stmt.using ?? DEFAULT_INDEX_METHOD
-  const method = hooks.indexType(methodName)
+  // a stored index whose extension is not loaded yet: kept, and built once the method is registered
+  const method = hooks.indexType(methodName) ?? (b.ctx.restoring === true ? new PendingIndexType(methodName, hooks) : undefined)
   if (method === undefined) {
     const known = hooks.indexTypeNames()
     throw new GrizzlyError(SqlState.undefinedObject, `index method "${methodName}" does not exist`, {

@@ -282,6 +282,7 @@ export class MemoryTable implements TableProvider {
 
   /** CREATE INDEX indexes, then the PRIMARY KEY / UNIQUE hash indexes (equality on the whole key) */
   tableIndexes(): readonly TableIndex[] {
+    this.secondary.revive(this)
     if (this.constraintIndexes === null || this.constraintIndexes.of !== this.indexes) {
       const list = this.indexes.map(ix => new ConstraintIndex(
         `${ix.primary ? 'PRIMARY' : 'UNIQUE'}_${this.name}_${ix.columns.map(c => this.columns[c]!.name).join('_')}`, ix.columns, this, ix))

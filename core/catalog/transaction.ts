@@ -152,7 +152,7 @@ export class TransactionManager {
   commit(txn: Transaction): void {
     const t = this.own(txn)
     t.assertActive()
-    if ((t.holdsWriteLock || t.usedSequences.size > 0) && this.beforeCommit !== null) {
+    if ((t.holdsWriteLock || t.usedSequences.size > 0 || t.changedCatalog) && this.beforeCommit !== null) {
       try { this.beforeCommit(t) } catch (e) { this.rollback(t); throw e }
     }
     // only writers start a new version; commit actions see the sequence number

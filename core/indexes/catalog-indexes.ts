@@ -9,7 +9,7 @@ import type {
 } from '../catalog/catalog.ts'
 import { MemoryTable } from '../catalog/memory-table.ts'
 import { TEMP_SCHEMA } from '../catalog/memory-catalog.ts'
-import { beginWrite } from '../catalog/transaction.ts'
+import { MemoryTransaction, beginWrite } from '../catalog/transaction.ts'
 import { SecondaryIndex } from './table-indexes.ts'
 
 /** the catalog calls an index needs */
@@ -62,6 +62,8 @@ export function createIndex(catalog: IndexedCatalog, txn: Transaction, request: 
   table.secondary.build(table, index)
   table.secondary.attach(index)
   txn.onRollback(() => table.secondary.detach(index))
+  // durable storage writes the new definition when the transaction commits
+  if (txn instanceof MemoryTransaction) txn.changedCatalog = true
 }
 
 export function dropIndex(catalog: IndexedCatalog, txn: Transaction, schema: string | null, name: string, ifExists: boolean): void {

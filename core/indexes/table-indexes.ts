@@ -11,6 +11,7 @@ import { describeKey, type UniqueIndex } from '../catalog/unique-index.ts'
 import { constantVector, getValue, type DataChunk, type Vector } from '../vector/vector.ts'
 import { isInteger, type LogicalType, type Value } from '../types/types.ts'
 import type { BoundExpr } from '../plan/expr.ts'
+import { PendingIndex, PendingIndexType } from './pending-index.ts'
 
 /** What an index needs of its table. */
 export interface IndexedTable {
@@ -97,6 +98,24 @@ export class TableIndexes {
   /** the indexes whose key includes one of `columns` */
   affectedBy(columns: readonly number[]): SecondaryIndex[] {
     return this.list.filter(ix => ix.columns.some(c => columns.includes(c)))
+  }
+
+  /** indexes whose method was not loaded when the database opened and is now: built from the live rows */
+  revive(table: IndexedTable): void {
+    for (let k = 0; k < this.list.length; k++) {
+      const old = this.list[k]!
+      if (!(old.instance instanceof PendingIndex) || !(old.type instanceof PendingIndexType) || old.type.available === undefined) continue
+      let fresh: SecondaryIndex
+      try {
+        fresh = new SecondaryIndex(old.schema, old.name, old.columns, old.type, old.spec, old.sql)
+        this.build(table, fresh)
+      } catch {
+        // the method refuses the stored definition: the index stays pending, queries read the table
+        continue
+      }
+      old.attached = false
+      this.list[k] = fresh
+    }
   }
 
   /** after loading or replaying stored rows: every index rebuilt from the live rows */

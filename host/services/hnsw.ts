@@ -20,6 +20,7 @@ import type {
 import type { Hooks } from '../../core/hooks/registry.ts'
 import { INTEGER, type Value } from '../../core/types/types.ts'
 import type { Vector } from '../../core/vector/vector.ts'
+import type { CapabilityService } from '../../sandbox/services.ts'
 
 const { HierarchicalNSW } = hnswlib
 
@@ -216,5 +217,4 @@ export function registerHnsw(hooks: Hooks, extension: string): string[] {
   return ['index hnsw', `setting ${EF_SEARCH_SETTING}`]
 }
 
-/** the capability service (sandbox/services.ts CapabilityService) the package entry hands to the host */
-export const hnswService = { name: 'hnsw', register: registerHnsw } as const
+export const hnswService: CapabilityService = { name: 'hnsw', register: registerHnsw }

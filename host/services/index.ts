@@ -4,7 +4,8 @@
  * `host/services/<name>.ts` exporting a CapabilityService.
  */
 import type { CapabilityService } from '../../sandbox/services.ts'
+import { hnswService } from './hnsw.ts'
 
 export function firstPartyServices(): CapabilityService[] {
-  return []
+  return [hnswService]
 }

@@ -1,0 +1,28 @@
+/**
+ * HNSW crash-test writer: commits rows with embeddings into a table with an hnsw index (inserts,
+ * updates of the embedding, deletes), printing each step's number once its COMMIT returned;
+ * the parent kills it at random. The index method is registered after open, as LOAD EXTENSION
+ * would: the stored index waits for it, then is rebuilt from the rows.
+ * usage: node --import tsx hnsw-crash-child.ts FILE START
+ */
+import { writeSync } from 'node:fs'
+import { Database } from '../../core/database.ts'
+import { registerHnsw } from '../../host/services/hnsw.ts'
+import { registerTestDistances } from './distance-fixture.ts'
+import { embedding, vectorSql } from './hnsw-crash-data.ts'
+
+const [path, startText] = process.argv.slice(2)
+if (path === undefined || startText === undefined) throw new Error('usage: hnsw-crash-child.ts FILE START')
+const db = await Database.open(path, { settings: { checkpoint_threshold: '16KB' } })
+registerTestDistances(db.hooks)
+registerHnsw(db.hooks, 'vector')
+await db.exec(`CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, embedding FLOAT[8])`)
+await db.exec(`CREATE INDEX IF NOT EXISTS idx ON docs USING hnsw (embedding) WITH (metric = 'l2', m = 8)`)
+writeSync(1, 'ready\n')
+for (let id = Number(startText); ; id++) {
+  let sql = `BEGIN; INSERT INTO docs VALUES (${id}, ${vectorSql(embedding(id))});`
+  if (id % 5 === 2) sql += ` UPDATE docs SET embedding = ${vectorSql(embedding(id + 100_000))} WHERE id = ${id - 1};`
+  if (id % 7 === 3) sql += ` DELETE FROM docs WHERE id = ${id - 3};`
+  await db.exec(`${sql} COMMIT`)
+  writeSync(1, `${id}\n`)
+}
