@@ -6,6 +6,7 @@
  */
 import { SEQUENCE_FUNCTIONS } from '../catalog/sequences.ts'
 import { checkSequenceArgument } from './sequences.ts'
+import { userTypes } from './user-types.ts'
 import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { BinaryOp, Expr, FunctionCall, Query } from '../parser/ast.ts'
 import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../plan/expr.ts'
@@ -22,6 +23,7 @@ import {
 } from './functions.ts'
 import { isColumnsCall } from './columns.ts'
 import { bindLambdaCall, isLambdaFunction } from './lambda.ts'
+import { rowSubquery } from './row-compare.ts'
 import { intervalFunctionFor, intervalOf, numberLiteral, resolveTypeName } from './literals.ts'
 import { bindQuery } from './query.ts'
 import { type Resolved, Scope } from './scope.ts'
@@ -63,7 +65,7 @@ export class ExprBinder {
       case 'boolean': return { kind: 'const', value: e.value, type: BOOLEAN }
       case 'null': return { kind: 'const', value: null, type: NULL_TYPE }
       case 'typed_literal': {
-        const type = resolveTypeName(hooks, e.type)
+        const type = resolveTypeName(hooks, e.type, userTypes(this.binder, null))
         return this.binder.fold(castTo({ kind: 'const', value: e.value, type: VARCHAR }, type), e.pos, true)
       }
       case 'interval': return this.bindInterval(e.value, e.unit, e.pos)
@@ -151,10 +153,10 @@ export class ExprBinder {
         return { kind: 'in_list', arg: all[0]!, list: all.slice(1), not: e.not, type: BOOLEAN }
       }
       case 'in_subquery': {
-        const r = this.subqueryAny(this.bind(e.expr), '=', 'any', e.query, e.pos)
+        const r = this.subqueryAny(e.expr, '=', 'any', e.query, e.pos)
         return e.not ? { kind: 'not', arg: r, type: BOOLEAN } : r
       }
-      case 'quantified': return this.subqueryAny(this.bind(e.left), e.op, e.quantifier, e.query, e.pos)
+      case 'quantified': return this.subqueryAny(e.left, e.op, e.quantifier, e.query, e.pos)
       case 'exists': {
         const { plan, correlated } = this.subquery(e.query)
         const r: SubqueryBoundExpr = { kind: 'subquery', subqueryKind: 'exists', plan, correlated, left: null, op: null, type: BOOLEAN }
@@ -167,7 +169,7 @@ export class ExprBinder {
       }
       case 'case': return this.bindCase(e.operand, e.whens, e.else, e.pos)
       case 'cast': {
-        const type = resolveTypeName(hooks, e.type)
+        const type = resolveTypeName(hooks, e.type, userTypes(this.binder, null))
         const arg = this.bind(e.expr)
         if (!canCast(normalizeLiteralType(arg.type), type)) throw cannotCast(normalizeLiteralType(arg.type), type).withPosition(e.pos)
         return this.binder.fold(castTo(arg, type, e.try), e.pos)
@@ -296,8 +298,13 @@ export class ExprBinder {
     return { plan: bound.plan, correlated: scope.correlated! }
   }
 
-  private subqueryAny(left: BoundExpr, op: CompareOp, quantifier: 'any' | 'all', q: Query, position: number): BoundExpr {
+  private subqueryAny(leftAst: Expr, op: CompareOp, quantifier: 'any' | 'all', q: Query, position: number): BoundExpr {
     const { plan, correlated } = this.subquery(q)
+    if (leftAst.kind === 'row') {
+      const r = rowSubquery(this, leftAst, op, quantifier, { plan, correlated }, position)
+      if (r !== undefined) return r
+    }
+    const left = this.bind(leftAst)
     const col = singleColumn(plan, position)
     const t = commonSuperType([left.type, col.type])
     if (t === undefined) {
