@@ -588,7 +588,7 @@ function statementTypeOf(stmt: Statement): StatementType {
     case 'insert': return 'INSERT'
     case 'update': return 'UPDATE'
     case 'delete': return 'DELETE'
-    case 'create_table': case 'create_view': case 'create_schema': case 'create_index': case 'create_sequence': case 'create_model': return 'CREATE'
+    case 'create_table': case 'create_view': case 'create_schema': case 'create_index': case 'create_sequence': case 'create_type': case 'create_model': return 'CREATE'
     case 'drop': return 'DROP'
     case 'alter_table': return 'ALTER'
     case 'transaction': return 'TRANSACTION'

@@ -24,6 +24,7 @@ import { bindDropFunction } from './extensions.ts'
 import { bindCreateIndex, bindDropIndex } from './indexes.ts'
 import { bindDropModel } from './models.ts'
 import { bindCreateSequence, bindDropSequence } from './sequences.ts'
+import { bindDropType, userTypes } from './user-types.ts'
 import { exprToSql, queryToSql } from './names.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
@@ -105,7 +106,7 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
   if (stmt.columns.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'a table needs at least one column', { position: stmt.pos })
   const types = stmt.columns.map(c => {
     if (c.type === null) throw new GrizzlyError(SqlState.syntaxError, `column "${c.name}" needs a type`, { position: c.pos })
-    return resolveTypeName(b.ctx.hooks, c.type)
+    return resolveTypeName(b.ctx.hooks, c.type, userTypes(b, schema))
   })
   const index = (col: string, position: number): number => {
     const i = stmt.columns.findIndex(c => c.name.toLowerCase() === col.toLowerCase())
@@ -220,6 +221,7 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
     case 'index': return bindDropIndex(b, stmt)
     case 'function': return bindDropFunction(b, stmt)
     case 'sequence': return bindDropSequence(b, stmt)
+    case 'type': return bindDropType(b, stmt)
     case 'model': return bindDropModel(b, stmt)
     case 'macro':
       throw notSupported(`DROP ${stmt.objectType.toUpperCase()}`, stmt.pos)
@@ -265,7 +267,7 @@ export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundState
       if (c.primaryKey || c.unique) throw notSupported('adding a PRIMARY KEY or UNIQUE column', c.pos)
       if (c.check !== null) throw notSupported('adding a column with a CHECK constraint', c.pos)
       if (c.type === null) throw new GrizzlyError(SqlState.syntaxError, `column "${c.name}" needs a type`, { position: c.pos })
-      const type = resolveTypeName(b.ctx.hooks, c.type)
+      const type = resolveTypeName(b.ctx.hooks, c.type, userTypes(b, table.schema))
       const schema = columnSchema(b, c, type, c.notNull)
       if (schema.default !== null && !isConstantExpression(schema.default)) {
         // nextval(…) and other volatile defaults: one value per existing row, as DuckDB
@@ -296,7 +298,7 @@ export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundState
     case 'rename_table': change = { kind: 'rename_table', to: a.to }; break
     case 'alter_column_type': {
       const i = column(a.name, a.pos)
-      const type = resolveTypeName(b.ctx.hooks, a.type)
+      const type = resolveTypeName(b.ctx.hooks, a.type, userTypes(b, table.schema))
       const from = table.columns[i]!.type
       if (a.using === null) {
         if (!canCast(from, type)) throw cannotCast(from, type).withPosition(a.type.pos)

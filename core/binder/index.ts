@@ -15,6 +15,7 @@ import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
 import { bindDescribe, bindShow } from './show.ts'
 import { bindExtensionStatement } from './extensions.ts'
+import { bindCreateType } from './user-types.ts'
 import { bindCreateModel } from './models.ts'
 import { bindPrepared } from './prepared.ts'
 
@@ -34,6 +35,7 @@ export function bindStatement(stmt: Statement, ctx: BinderContext): BoundStateme
     case 'create_index': return bindCreateIndex(b, stmt)
     case 'create_sequence': return bindCreateSequence(b, stmt)
     case 'create_model': return bindCreateModel(b, stmt)
+    case 'create_type': return bindCreateType(b, stmt)
     case 'drop': return bindDrop(b, stmt)
     case 'alter_table': return bindAlterTable(b, stmt)
     case 'insert': return bindInsert(b, stmt)

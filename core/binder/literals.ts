@@ -70,25 +70,26 @@ const FALLBACK_TYPES: Readonly<Record<string, LogicalType>> = {
 }
 
 /** Resolves a type as written, through the type hooks (extensions may add names). */
-export function resolveTypeName(hooks: Hooks, t: TypeName): LogicalType {
+/** `userTypes` answers names the hooks do not know (CREATE TYPE aliases) */
+export function resolveTypeName(hooks: Hooks, t: TypeName, userTypes?: (name: string) => LogicalType | undefined): LogicalType {
   let base: LogicalType
   const name = t.name.toUpperCase()
   if (name === 'STRUCT' || name === 'ROW') {
     if (t.fields.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'STRUCT needs at least one field', { position: t.pos })
-    base = struct(t.fields.map(f => ({ name: f.name, type: resolveTypeName(hooks, f.type) })))
+    base = struct(t.fields.map(f => ({ name: f.name, type: resolveTypeName(hooks, f.type, userTypes) })))
   } else if (name === 'MAP') {
     const [k, v] = t.fields
     if (k === undefined || v === undefined) throw new GrizzlyError(SqlState.syntaxError, 'MAP needs a key and a value type', { position: t.pos })
-    base = mapType(resolveTypeName(hooks, k.type), resolveTypeName(hooks, v.type))
+    base = mapType(resolveTypeName(hooks, k.type, userTypes), resolveTypeName(hooks, v.type, userTypes))
   } else if (name === 'LIST' && t.fields.length === 1) {
-    base = list(resolveTypeName(hooks, t.fields[0]!.type))
+    base = list(resolveTypeName(hooks, t.fields[0]!.type, userTypes))
   } else if ((name === 'DECIMAL' || name === 'NUMERIC' || name === 'DEC') && hooks.type(name) === undefined) {
     base = decimalType(t)
   } else {
     const def = hooks.type(name)
     if (def !== undefined) base = def.resolve(t.params)
     else {
-      const fallback = FALLBACK_TYPES[name]
+      const fallback = FALLBACK_TYPES[name] ?? (t.params.length === 0 && t.fields.length === 0 ? userTypes?.(t.name) : undefined)
       if (fallback === undefined) {
         throw new GrizzlyError(SqlState.undefinedObject, `type "${t.name}" does not exist`, {
           position: t.pos, hint: didYouMean(t.name, [...hooks.typeNames(), ...Object.keys(FALLBACK_TYPES)]),

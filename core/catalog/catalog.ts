@@ -11,6 +11,7 @@ import type { Query } from '../parser/ast.ts'
 import type { IndexInstance, IndexTypeDef } from '../hooks/contracts.ts'
 import type { ModelStore } from './models.ts'
 import type { Sequence } from './sequences.ts'
+import type { UserType } from './named-objects.ts'
 
 export interface ColumnSchema {
   readonly name: string
@@ -215,6 +216,12 @@ export interface Catalog {
   /** schema null = 'temp', then the default schema */
   lookupSequence(txn: Transaction, schema: string | null, name: string): Sequence | undefined
   sequences(txn: Transaction): Sequence[]
+  /** CREATE TYPE name AS type; 42710 when the name is taken */
+  createType(txn: Transaction, type: UserType, options: { readonly ifNotExists: boolean; readonly orReplace: boolean }): void
+  dropType(txn: Transaction, schema: string | null, name: string, ifExists: boolean): void
+  /** schema null = the schema `near` (the table's, when one is being defined), then 'temp', then the default schema */
+  lookupType(txn: Transaction, schema: string | null, name: string, near: string | null): UserType | undefined
+  types(txn: Transaction): UserType[]
   /** registers an externally provided table (db.register(name, arrowTable)) in the default schema */
   registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry
 }

@@ -23,7 +23,8 @@ import { ModelStore } from './models.ts'
 import { alterIndexedTable, createIndex, dropIndex, indexDefinitions } from '../indexes/catalog-indexes.ts'
 import { INVALID_FOREIGN_KEY, ResolvedForeignKey } from './foreign-keys.ts'
 import { isInteger, typeEquals, typeToString } from '../types/types.ts'
-import { type Sequence, SequenceSet, sequenceNamesIn } from './sequences.ts'
+import { type Sequence, sequenceNamesIn } from './sequences.ts'
+import { NamedObjectSet, type UserType } from './named-objects.ts'
 
 export const MAIN_SCHEMA = 'main'
 export const TEMP_SCHEMA = 'temp'
@@ -49,7 +50,8 @@ export class MemoryCatalog implements Catalog {
   /** view key → keys of the entries it reads */
   private readonly dependencies = new Map<string, ReadonlySet<string>>()
   private readonly uncommitted = new UncommittedEntries()
-  private readonly sequenceSet = new SequenceSet()
+  private readonly sequenceSet = new NamedObjectSet<Sequence>('Sequence')
+  private readonly typeSet = new NamedObjectSet<UserType>('Type')
 
   constructor() {
     this.schemas.set(MAIN_SCHEMA, { name: MAIN_SCHEMA, entries: new Map() })
@@ -152,6 +154,7 @@ export class MemoryCatalog implements Catalog {
       if (this.byKey(entryKey(entry.schema, entry.name)) === entry) this.dropEntry(txn, entry, true, dropping)
     }
     this.sequenceSet.dropSchema(txn, schema.name)
+    this.typeSet.dropSchema(txn, schema.name)
     const key = lower(name)
     this.schemas.delete(key)
     txn.onRollback(() => { this.schemas.set(key, schema) })
@@ -319,6 +322,28 @@ export class MemoryCatalog implements Catalog {
   }
 
   sequences(txn: Transaction): Sequence[] { return this.sequenceSet.all(txn) }
+
+  createType(txn: Transaction, type: UserType, options: { readonly ifNotExists: boolean; readonly orReplace: boolean }): void {
+    this.requireSchema(type.schema)
+    this.typeSet.create(txn, type, options)
+  }
+
+  dropType(txn: Transaction, schema: string | null, name: string, ifExists: boolean): void {
+    if (schema !== null && !this.hasSchema(schema)) {
+      if (ifExists) return
+      throw this.unknownSchema(schema)
+    }
+    // columns hold the resolved type, so nothing depends on the alias once a table is created (as DuckDB)
+    const found = this.lookupType(txn, schema, name, null)
+    this.typeSet.drop(txn, found?.schema ?? schema ?? this.defaultSchema, name, ifExists, () => [])
+  }
+
+  lookupType(txn: Transaction, schema: string | null, name: string, near: string | null): UserType | undefined {
+    if (schema !== null) return this.typeSet.lookup(txn, schema, name)
+    return (near === null ? undefined : this.typeSet.lookup(txn, near, name)) ?? this.typeSet.lookup(txn, TEMP_SCHEMA, name) ?? this.typeSet.lookup(txn, this.defaultSchema, name)
+  }
+
+  types(txn: Transaction): UserType[] { return this.typeSet.all(txn) }
 
   registerExternal(txn: Transaction, name: string, columns: readonly ColumnSchema[], provider: TableProvider, replace: boolean): TableEntry {
     const schema = this.requireSchema(this.defaultSchema)

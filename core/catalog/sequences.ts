@@ -8,8 +8,7 @@
 import type { Catalog, Transaction } from './catalog.ts'
 import type { SequenceAccess } from '../hooks/contracts.ts'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
-import { UncommittedEntries } from './uncommitted-entries.ts'
-import { MemoryTransaction, beginWrite } from './transaction.ts'
+import { MemoryTransaction } from './transaction.ts'
 import { exprChildren, type BoundExpr } from '../plan/expr.ts'
 
 export const INT64_MIN = -(2n ** 63n)
@@ -128,76 +127,6 @@ export function sequenceOptions(given: ReadonlyMap<string, bigint | null>, posit
   if (start < minValue) throw fail(`START value (${start}) cannot be less than MINVALUE (${minValue})`, 'lower MINVALUE or raise START')
   if (start > maxValue) throw fail(`START value (${start}) cannot be greater than MAXVALUE (${maxValue})`, 'raise MAXVALUE or lower START')
   return { increment, minValue, maxValue, start, cycle: given.has('cycle') }
-}
-
-const lower = (s: string): string => s.toLowerCase()
-const keyOf = (schema: string, name: string): string => `${lower(schema)}.${lower(name)}`
-
-/** The sequences of a catalog, keyed by schema.name; sequences have a namespace of their own, as in DuckDB. */
-export class SequenceSet {
-  private readonly byKey = new Map<string, Sequence>()
-  private readonly uncommitted = new UncommittedEntries<Sequence>()
-
-  lookup(txn: Transaction, schema: string, name: string): Sequence | undefined {
-    const key = keyOf(schema, name)
-    const hidden = this.uncommitted.hiddenFrom(txn)
-    if (hidden !== null && hidden.has(key)) return hidden.get(key) ?? undefined
-    return this.byKey.get(key)
-  }
-
-  all(txn: Transaction): Sequence[] {
-    const out = new Map(this.byKey)
-    const hidden = this.uncommitted.hiddenFrom(txn)
-    if (hidden !== null) for (const [key, s] of hidden) { if (s === null) out.delete(key); else out.set(key, s) }
-    return [...out.values()]
-  }
-
-  create(txn: Transaction, sequence: Sequence, options: { readonly ifNotExists: boolean; readonly orReplace: boolean }): void {
-    const existing = this.lookup(txn, sequence.schema, sequence.name)
-    if (existing !== undefined) {
-      if (options.ifNotExists) return
-      if (!options.orReplace) {
-        throw new GrizzlyError(SqlState.duplicateTable, `Sequence with name "${sequence.name}" already exists!`, { hint: 'use CREATE OR REPLACE SEQUENCE, or IF NOT EXISTS' })
-      }
-    }
-    beginWrite(txn, 'CREATE SEQUENCE')
-    this.put(txn, keyOf(sequence.schema, sequence.name), sequence)
-  }
-
-  /** `dependents` names what still uses the sequence (a column DEFAULT); refused when any do */
-  drop(txn: Transaction, schema: string, name: string, ifExists: boolean, dependents: (s: Sequence) => string[]): void {
-    const existing = this.lookup(txn, schema, name)
-    if (existing === undefined) {
-      if (ifExists) return
-      throw new GrizzlyError(SqlState.undefinedTable, `Sequence with name ${name} does not exist!`, {
-        hint: didYouMean(name, this.all(txn).map(s => s.name)),
-      })
-    }
-    const users = dependents(existing)
-    if (users.length > 0) {
-      throw new GrizzlyError(SqlState.dependentObjects, `Cannot drop entry "${existing.name}" because there are entries that depend on it.\n${users.join('\n')}`, {
-        hint: 'drop the tables (or their column DEFAULTs) that use the sequence first',
-      })
-    }
-    beginWrite(txn, 'DROP SEQUENCE')
-    this.put(txn, keyOf(existing.schema, existing.name), undefined)
-  }
-
-  /** every sequence of `schema` leaves with it (DROP SCHEMA … CASCADE) */
-  dropSchema(txn: Transaction, schema: string): void {
-    for (const s of this.all(txn)) if (lower(s.schema) === lower(schema)) this.put(txn, keyOf(s.schema, s.name), undefined)
-  }
-
-  private put(txn: Transaction, key: string, sequence: Sequence | undefined): void {
-    const previous = this.byKey.get(key)
-    this.uncommitted.touch(txn, key, previous)
-    if (sequence === undefined) this.byKey.delete(key)
-    else this.byKey.set(key, sequence)
-    txn.onRollback(() => {
-      if (previous === undefined) this.byKey.delete(key)
-      else this.byKey.set(key, previous)
-    })
-  }
 }
 
 /** the scalar functions that name a sequence in their first argument */

@@ -20,6 +20,7 @@ export type Statement =
   | CreateSchemaStatement
   | CreateIndexStatement
   | CreateSequenceStatement
+  | CreateTypeStatement
   | CreateModelStatement
   | DropStatement
   | AlterTableStatement
@@ -124,7 +125,16 @@ export interface CreateModelStatement extends NodeBase {
   readonly orReplace: boolean
 }
 
-export type DropObjectType = 'table' | 'view' | 'schema' | 'index' | 'sequence' | 'function' | 'macro' | 'model'
+/** CREATE [OR REPLACE] TYPE [IF NOT EXISTS] name AS type: a named alias of a type */
+export interface CreateTypeStatement extends NodeBase {
+  readonly kind: 'create_type'
+  readonly name: QualifiedName
+  readonly type: TypeName
+  readonly ifNotExists: boolean
+  readonly orReplace: boolean
+}
+
+export type DropObjectType = 'table' | 'view' | 'schema' | 'index' | 'sequence' | 'function' | 'macro' | 'model' | 'type'
 
 export interface DropStatement extends NodeBase {
   readonly kind: 'drop'

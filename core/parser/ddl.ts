@@ -41,7 +41,8 @@ export function parseCreate(p: Cursor): Statement {
     case 'function': case 'aggregate':
       if (isRoutine(p)) return parseCreateRoutine(p, pos, orReplace)
       throw notSupported(`CREATE ${what.text.toUpperCase()}`, what.pos)
-    case 'trigger': case 'macro': case 'type': case 'secret': case 'role': case 'user':
+    case 'type': p.next(); return parseCreateType(p, pos, orReplace)
+    case 'trigger': case 'macro': case 'secret': case 'role': case 'user':
     case 'database': case 'extension': case 'procedure': case 'materialized': case 'rule': case 'policy':
     case 'domain': case 'operator': case 'virtual':
       throw notSupported(`CREATE ${what.text.toUpperCase()}`, what.pos)
@@ -301,9 +302,18 @@ function parseSignedNumber(p: Cursor): Expr {
   return parseExpr(p, BP.unary - 1)
 }
 
+/** CREATE TYPE name AS type (after TYPE); ENUM and STRUCT-by-name types are not there yet */
+function parseCreateType(p: Cursor, pos: number, orReplace: boolean): Statement {
+  const ifNotExists = acceptIfNotExists(p)
+  const name = p.qualifiedName('type name')
+  p.expectKw('as')
+  if (p.isKw('enum')) throw notSupported('ENUM types', p.pos, "use VARCHAR with a CHECK (x IN ('a', 'b')) constraint")
+  return { kind: 'create_type', pos, name, type: parseTypeName(p), ifNotExists, orReplace }
+}
+
 const DROP_TYPES: ReadonlyMap<string, DropObjectType> = new Map([
   ['table', 'table'], ['view', 'view'], ['schema', 'schema'], ['index', 'index'], ['sequence', 'sequence'],
-  ['function', 'function'], ['macro', 'macro'], ['model', 'model'],
+  ['function', 'function'], ['macro', 'macro'], ['model', 'model'], ['type', 'type'],
   // procedural aggregates share the functions' namespace (CREATE AGGREGATE … LANGUAGE)
   ['aggregate', 'function'],
 ])
@@ -313,7 +323,7 @@ export function parseDrop(p: Cursor): DropStatement {
   const what = p.peek()
   let objectType = what.type === 'ident' ? DROP_TYPES.get(what.text) : undefined
   if (objectType === undefined) {
-    if (what.type === 'ident' && (what.text === 'trigger' || what.text === 'type' || what.text === 'secret' || what.text === 'extension')) {
+    if (what.type === 'ident' && (what.text === 'trigger' || what.text === 'secret' || what.text === 'extension')) {
       throw notSupported(`DROP ${what.text.toUpperCase()}`, what.pos)
     }
     throw p.unexpected(what, 'expected TABLE, VIEW, SCHEMA, INDEX, SEQUENCE, FUNCTION or MACRO')

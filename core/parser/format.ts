@@ -313,6 +313,8 @@ export function formatStatement(s: Statement): string {
       }
       return out
     }
+    case 'create_type':
+      return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}TYPE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(s.name)} AS ${formatTypeName(s.type)}`
     case 'create_model':
       return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}MODEL ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(s.name)} FROM ${quoteString(s.path)}`
     case 'drop':

@@ -28,6 +28,7 @@ import { readModels, writeModels, type StoredModelRef } from './models.ts'
 import type { StoredModel } from '../hooks/contracts.ts'
 import { encodeChanges, encodeSequence, replay } from './redo.ts'
 import { Sequence } from '../catalog/sequences.ts'
+import { typeToString } from '../types/types.ts'
 
 export type SyncMode = 'full' | 'normal' | 'off'
 
@@ -66,6 +67,8 @@ interface CatalogImage {
   readonly models?: readonly StoredModelRef[]
   /** sequences: the CREATE SEQUENCE statement and the counter (bigints as text) */
   readonly sequences?: readonly StoredSequence[]
+  /** CREATE TYPE statements (aliases) */
+  readonly types?: readonly string[]
   readonly nextTableId: number
 }
 
@@ -198,6 +201,7 @@ export class DurableStore {
   get definitions(): string[] {
     return [
       ...this.image.schemas.map(s => `CREATE SCHEMA IF NOT EXISTS ${quoteName(s)}`),
+      ...(this.image.types ?? []),
       // before the tables: a column DEFAULT may call nextval
       ...(this.image.sequences ?? []).map(s => s.sql),
       ...this.image.tables.map(t => t.sql),
@@ -410,10 +414,11 @@ export class DurableStore {
     const sequences: StoredSequence[] = catalog.sequences(txn).filter(s => !s.temporary && s.schema.toLowerCase() !== 'temp').map(s => ({
       schema: s.schema, name: s.name, sql: s.sql(quoteName), counter: String(s.counter), lastValue: String(s.lastValue), usageCount: s.usageCount,
     }))
-    this.writeCheckpoint(tables, views, schemas, indexes, sequences, force, sync, catalog.models.list())
+    const types = catalog.types(txn).filter(t => t.schema.toLowerCase() !== 'temp').map(t => `CREATE TYPE ${quoteName(t.schema)}.${quoteName(t.name)} AS ${typeToString(t.type)}`)
+    this.writeCheckpoint(tables, views, schemas, indexes, { sequences, types }, force, sync, catalog.models.list())
   }
 
-  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], sequences: readonly StoredSequence[], force: boolean, sync: SyncMode, models: readonly StoredModel[]): void {
+  private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], more: { readonly sequences: readonly StoredSequence[]; readonly types: readonly string[] }, force: boolean, sync: SyncMode, models: readonly StoredModel[]): void {
     const freeBefore = this.file.freeBlocks
     const extend = { count: this.file.header.blockCount }
     let nextTableId = this.image.nextTableId
@@ -433,7 +438,7 @@ export class DurableStore {
         byTable.set(table, next)
       }
       const storedModels = writeModels(this.file, models, this.image.models ?? [], extend)
-      const image: CatalogImage = { format: 1, routines: this.routineSource?.() ?? this.image.routines ?? [], schemas, tables: stored, views, indexes, sequences, models: storedModels, nextTableId }
+      const image: CatalogImage = { format: 1, routines: this.routineSource?.() ?? this.image.routines ?? [], schemas, tables: stored, views, indexes, sequences: more.sequences, types: more.types, models: storedModels, nextTableId }
       const catalogBlocks = this.file.writeStream(Buffer.from(JSON.stringify(image), 'utf8'), extend)
       if (sync !== 'off') this.file.sync()
       // blocks past the last one in use are cut off once the header is durable

@@ -36,6 +36,21 @@ test('sequences and their counters survive close and reopen (checkpoint)', async
   await db.close()
 })
 
+test('CREATE TYPE aliases survive reopen; tables keep their resolved types', async () => {
+  const path = join(dir, 'types.grz')
+  let db = await Database.open(path)
+  await db.exec("CREATE SCHEMA s; CREATE TYPE money AS DECIMAL(12, 2); CREATE TYPE s.code AS VARCHAR[]; CREATE TABLE s.t (c code, m money)")
+  await db.close()
+  db = await Database.open(path)
+  assert.equal(await value(db, "SELECT typeof(CAST('1.234' AS money))"), 'DECIMAL(12,2)')
+  await db.exec("ALTER TABLE s.t ADD COLUMN d code; DROP TYPE money")
+  assert.deepEqual((await db.query("SELECT typeof(c), typeof(m), typeof(d) FROM (SELECT * FROM s.t UNION ALL SELECT ['x'], 1, ['y'])")).rows, [['VARCHAR[]', 'DECIMAL(12,2)', 'VARCHAR[]']])
+  await db.close()
+  db = await Database.open(path)
+  await assert.rejects(db.query('SELECT CAST(1 AS money)'), (e: unknown) => e instanceof GrizzlyError && e.code === '42704')
+  await db.close()
+})
+
 test('counters moved by committed statements are in the WAL (a crash before any checkpoint keeps them)', async () => {
   const path = join(dir, 'wal.grz')
   const db = await Database.open(path)

@@ -87,7 +87,7 @@ test('recognised but unsupported syntax is 0A000', () => {
   fails('SELECT x[1:2:3]', '0A000', 12)
   fails('SELECT * INTO t2 FROM t', '0A000', 9)
   fails("SELECT INTERVAL '1' YEAR TO MONTH", '0A000', 25)
-  fails('CREATE TYPE m AS ENUM (\'a\')', '0A000', 7)
+  fails('CREATE TYPE m AS ENUM (\'a\')', '0A000', 17)
 })
 
 test('errors are always GrizzlyErrors, never crashes', () => {
