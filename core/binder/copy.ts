@@ -10,7 +10,7 @@ import type { TableFunctionArg } from '../hooks/contracts.ts'
 import type { CopyOption, CopyStatement, Query } from '../parser/ast.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
-import { BIGINT, BOOLEAN, VARCHAR, list, typeToString, type Value } from '../types/types.ts'
+import { BIGINT, BOOLEAN, VARCHAR, list, typeToString, type LogicalType, type Value } from '../types/types.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { columnIndex, dmlTarget } from './dml.ts'
@@ -53,6 +53,17 @@ function bindCopyFrom(b: Binder, stmt: CopyStatement, format: ReturnType<typeof 
     for (const c of columns) struct[table.columns[c]!.name] = typeToString(table.columns[c]!.type)
     passed.set('columns', { type: VARCHAR, value: struct })
   }
+  if (format.name === 'csv' && !CSV_SCHEMA_OPTIONS.some(k => passed.has(k))) {
+    // as DuckDB: fields are read as the table's types, so a bad value is a reader error
+    // (IGNORE_ERRORS skips its row); the sniffer still finds the dialect and the header
+    const types = columns.map(c => readableType(table.columns[c]!.type))
+    const autoDetect = passed.get('auto_detect')?.value
+    if (autoDetect === false || autoDetect === 0 || autoDetect === 0n || autoDetect === 'false') {
+      const struct: Record<string, Value> = {}
+      columns.forEach((c, i) => { struct[table.columns[c]!.name] = types[i]! })
+      passed.set('columns', { type: VARCHAR, value: struct })
+    } else passed.set('types', { type: list(VARCHAR), value: types })
+  }
   const read = format.read!.bind(format)
   const paths = expandPaths(path)
   const fn = withPosition(stmt.path.pos, () => withCopyHints(stmt, () => read(paths, passed, b.ctx.fnCtx)))
@@ -79,6 +90,15 @@ function bindCopyFrom(b: Binder, stmt: CopyStatement, format: ReturnType<typeof 
       output: [{ id: b.nextId(), name: 'Count', type: BIGINT }],
     },
   }
+}
+
+const CSV_SCHEMA_OPTIONS = ['columns', 'types', 'dtypes', 'column_types', 'all_varchar']
+
+/** scalar types the CSV reader parses itself; others are read as text and cast, as before */
+function readableType(t: LogicalType): string {
+  const scalar = ['BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT',
+    'REAL', 'DOUBLE', 'DECIMAL', 'VARCHAR', 'DATE', 'TIME', 'TIMESTAMP']
+  return scalar.includes(t.id) ? typeToString(t) : 'VARCHAR'
 }
 
 function bindCopyTo(b: Binder, stmt: CopyStatement, format: ReturnType<typeof resolveCopyFormat>, path: string,

@@ -183,3 +183,19 @@ test('legacy PostgreSQL spellings load CSV; misspelt COPY options get a did-you-
   await fails(db, `COPY t TO '${join(dir, 'o.csv')}' (FORMAT csv, PARTITION_B (a))`, '42601', /PARTITION_BY/)
   await fails(db, `COPY t FROM '${csv}' (FORMAT json)`, '22P04')
 })
+
+test('COPY FROM CSV reads fields as the table types: IGNORE_ERRORS skips bad rows, AUTO_DETECT false uses the table schema', async () => {
+  const db = await Database.open()
+  await db.query('CREATE TABLE n (a INTEGER, b VARCHAR, d DATE)')
+  const path = join(dir, 'typed.csv')
+  writeFileSync(path, 'a|b|d\n1|x|2024-01-01\nbad|y|2024-01-02\n3|z|not a date\n4|w|2024-01-04\n')
+  await assert.rejects(db.query(`COPY n FROM '${path}' (SEPARATOR '|', HEADER)`), (e: unknown) => e instanceof GrizzlyError && /bad|INTEGER/.test(e.message))
+  assert.equal((await db.query(`COPY n FROM '${path}' (SEPARATOR '|', HEADER, IGNORE_ERRORS)`)).changes, 2)
+  assert.deepEqual((await db.query('SELECT a, b, CAST(d AS VARCHAR) FROM n ORDER BY a')).rows, [[1, 'x', '2024-01-01'], [4, 'w', '2024-01-04']])
+  const plain = join(dir, 'plain.csv')
+  writeFileSync(plain, '5,v,2024-02-01\n6,u,\n')
+  assert.equal((await db.query(`COPY n FROM '${plain}' (AUTO_DETECT false)`)).changes, 2)
+  assert.deepEqual((await db.query('SELECT a, d IS NULL FROM n WHERE a > 4 ORDER BY a')).rows, [[5, false], [6, true]])
+  // a schema given by the statement wins over the table's
+  assert.equal((await db.query(`COPY n FROM '${plain}' (AUTO_DETECT false, COLUMNS {'a': 'INTEGER', 'b': 'VARCHAR', 'd': 'VARCHAR'})`)).changes, 2)
+})

@@ -45,7 +45,7 @@ export interface CsvOptions {
 export const MULTI_FILE_OPTIONS = ['filename', 'hive_partitioning', 'union_by_name', 'hive_types', 'hive_types_autocast'] as const
 
 export const CSV_OPTION_NAMES = [
-  'delim', 'sep', 'delimiter', 'quote', 'escape', 'header', 'columns', 'types', 'dtypes', 'column_types', 'names', 'column_names',
+  'delim', 'sep', 'separator', 'delimiter', 'quote', 'escape', 'header', 'columns', 'types', 'dtypes', 'column_types', 'names', 'column_names',
   'auto_detect', 'skip', 'nullstr', 'null', 'allow_quoted_nulls', 'dateformat', 'date_format', 'timestampformat', 'timestamp_format',
   'all_varchar', 'ignore_errors', 'store_rejects', 'rejects_table', 'rejects_scan', 'rejects_limit', 'max_line_size', 'maximum_line_size',
   'new_line', 'comment', 'compression', 'decimal_separator', 'normalize_names', 'null_padding', 'sample_size', 'auto_type_candidates',
@@ -73,7 +73,7 @@ function exampleOf(name: string): string {
     case 'columns': return "columns = {'id': 'INTEGER', 'name': 'VARCHAR'}"
     case 'types': case 'dtypes': case 'column_types': return "types = ['INTEGER', 'VARCHAR'] or types = {'id': 'INTEGER'}"
     case 'names': case 'column_names': return "names = ['id', 'name']"
-    case 'delim': case 'sep': case 'delimiter': return "delim = ';'"
+    case 'delim': case 'sep': case 'separator': case 'delimiter': return "delim = ';'"
     case 'compression': return "compression = 'gzip' (auto, none, gzip, zstd)"
     case 'new_line': return "new_line = '\\r\\n'"
     case 'decimal_separator': return "decimal_separator = ','"
@@ -153,7 +153,7 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
   let autoDetectGiven = false
   for (const [key, arg] of options) {
     switch (key) {
-      case 'delim': case 'sep': case 'delimiter': o.delimiter = asChar(key, arg, false); break
+      case 'delim': case 'sep': case 'separator': case 'delimiter': o.delimiter = asChar(key, arg, false); break
       case 'quote': o.quote = asChar(key, arg, true); break
       case 'escape': o.escape = asChar(key, arg, true); break
       case 'header': o.header = asBool(key, arg); break

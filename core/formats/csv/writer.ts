@@ -15,7 +15,7 @@ import { type DataChunk, type Vector, getValue } from '../../vector/vector.ts'
 import { fileError, splitCompression } from '../source.ts'
 import { asBool, asString, badOption, optionError } from './options.ts'
 
-export const CSV_WRITE_OPTIONS = ['header', 'delim', 'sep', 'delimiter', 'quote', 'escape', 'nullstr', 'null', 'dateformat', 'date_format',
+export const CSV_WRITE_OPTIONS = ['header', 'delim', 'sep', 'separator', 'delimiter', 'quote', 'escape', 'nullstr', 'null', 'dateformat', 'date_format',
   'timestampformat', 'timestamp_format', 'force_quote', 'compression', 'new_line', 'prefix', 'suffix'] as const
 
 interface WriteOptions {
@@ -47,7 +47,7 @@ function writeOptions(path: string, columns: readonly { readonly name: string }[
   for (const [key, a] of options) {
     switch (key) {
       case 'header': o.header = asBool(key, a); break
-      case 'delim': case 'sep': case 'delimiter': o.delimiter = oneChar(key, a, false); break
+      case 'delim': case 'sep': case 'separator': case 'delimiter': o.delimiter = oneChar(key, a, false); break
       case 'quote': o.quote = oneChar(key, a, true); break
       case 'escape': o.escape = oneChar(key, a, true); escapeGiven = true; break
       case 'nullstr': case 'null': o.nullstr = asString(key, a); break
