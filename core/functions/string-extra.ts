@@ -118,20 +118,19 @@ const PARTIAL_BLOCKS = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉']
 
 export function bar(x: number, min: number, max: number, width: number): string {
   if (!(width >= 1 && width <= 1000)) throw invalidParameter(`bar: width must be between 1 and 1000, got ${width}`)
-  if (min === Infinity || min === -Infinity || max === Infinity || max === -Infinity) {
-    throw invalidParameter('bar: min and max must be finite', 'pass the range of the values, e.g. bar(x, 0, 100)')
+  // as DuckDB: the bar may be a fraction of a block longer than the integer width it pads to
+  let length: number
+  if (Number.isNaN(x) || Number.isNaN(min) || Number.isNaN(max) || x <= min) length = 0
+  else if (x >= max) length = width
+  else length = width * (x - min) / (max - min)
+  if (!Number.isFinite(length)) {
+    throw invalidParameter(`bar: the bar of ${x} between ${min} and ${max} has no finite length`, 'pass finite min and max, e.g. bar(x, 0, 100)')
   }
-  const w = Math.floor(width)
-  let norm: number
-  if (Number.isNaN(x) || x <= min) norm = 0
-  else if (x >= max) norm = 1
-  else norm = (x - min) / (max - min)
-  if (!(norm >= 0)) norm = 0
-  const units = Math.trunc(norm * w * 8)
+  const units = Math.trunc(length * 8)
   const full = Math.floor(units / 8), rest = units % 8
   let out = '█'.repeat(full)
   if (rest > 0) out += PARTIAL_BLOCKS[rest]!
-  return out + ' '.repeat(Math.max(0, w - full - (rest > 0 ? 1 : 0)))
+  return out + ' '.repeat(Math.max(0, Math.floor(width) - full - (rest > 0 ? 1 : 0)))
 }
 
 const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB']
@@ -197,6 +196,23 @@ function str2(fn: (a: string, b: string) => number, returns: LogicalType): Scala
   }
 }
 
+/** similarity(a, b, score_cutoff): 0 when the score falls below the cutoff (DuckDB's rapidfuzz semantics) */
+function similarityWithCutoff(fn: (a: string, b: string) => number): ScalarOverload {
+  return {
+    args: [VARCHAR, VARCHAR, DOUBLE], returns: DOUBLE,
+    invoke: (args, count) => {
+      const a = args[0]!.data as string[], b = args[1]!.data as string[], cutoff = args[2]!.data as Float64Array
+      const out = new Float64Array(count)
+      for (let i = 0; i < count; i++) {
+        if (!rowValid(args, i)) continue
+        const r = fn(a[i]!, b[i]!)
+        out[i] = r >= cutoff[i]! ? r : 0
+      }
+      return new Vector(DOUBLE, count, out, null)
+    },
+  }
+}
+
 function mapString(fn: (s: string) => string): ScalarKernel {
   return (args, count) => {
     const a = args[0]!.data as string[]
@@ -239,8 +255,8 @@ export function registerExtraStringFunctions(hooks: Hooks): void {
   reg('damerau_levenshtein', [str2(damerauLevenshtein, BIGINT)], [], 'edit distance that also counts transpositions')
   reg('hamming', [str2(hamming, BIGINT)], ['mismatches'], 'number of positions with different characters')
   reg('jaccard', [str2(jaccard, DOUBLE)], [], 'Jaccard similarity of the character sets')
-  reg('jaro_similarity', [str2(jaro, DOUBLE)])
-  reg('jaro_winkler_similarity', [str2(jaroWinkler, DOUBLE)])
+  reg('jaro_similarity', [str2(jaro, DOUBLE), similarityWithCutoff(jaro)])
+  reg('jaro_winkler_similarity', [str2(jaroWinkler, DOUBLE), similarityWithCutoff(jaroWinkler)])
   reg('length_grapheme', [{
     args: [VARCHAR], returns: BIGINT,
     invoke: (args, count) => {
