@@ -86,6 +86,35 @@ export function starItems(eb: ExprBinder, star: Star): StarColumn[] {
     if (i < 0) throw new GrizzlyError(SqlState.undefinedColumn, `column "${r.name}" in REPLACE list not found in FROM clause`, { position: r.expr.pos })
     out[i] = { name: out[i]!.name, ast: r.expr, expr: null, scope, replaced: true }
   }
+  return renameStarColumns(star, out)
+}
+
+/** RENAME (a AS b, t.c AS d): new output names; a column may not also be excluded or replaced (as DuckDB) */
+function renameStarColumns(star: Star, cols: StarColumn[]): StarColumn[] {
+  if (star.rename === undefined) return cols
+  const scope = cols[0]?.scope
+  const lastOf = (name: string): string => name.split('.').pop()!.toLowerCase()
+  const out = [...cols]
+  for (const r of star.rename) {
+    const lower = lastOf(r.name)
+    for (const [list, what] of [[star.exclude, 'EXCLUDE'], [star.replace.map(x => x.name), 'REPLACE']] as const) {
+      if (list.some(n => lastOf(n) === lower)) {
+        throw new GrizzlyError(SqlState.syntaxError, `Column "${r.name}" cannot occur in both ${what} and RENAME list`, { position: star.pos })
+      }
+    }
+    const parts = r.name.split('.')
+    let at: number[] = []
+    if (parts.length > 1 && scope !== undefined) {
+      // RENAME (t.x AS y): only t's column (a merged USING column stands for both sides)
+      const col = scope.findBinding(parts.slice(0, -1))?.columns.find(c => c.name.toLowerCase() === lower)
+      at = out.flatMap((c, i) => col !== undefined && c.expr?.kind === 'colref' && c.expr.id === col.id ? [i] : [])
+    }
+    if (at.length === 0) at = out.flatMap((c, i) => c.name.toLowerCase() === lower ? [i] : [])
+    if (at.length === 0) {
+      throw new GrizzlyError(SqlState.undefinedColumn, `column "${r.name}" in RENAME list not found in FROM clause`, { position: star.pos })
+    }
+    for (const i of at) out[i] = { ...out[i]!, name: r.to }
+  }
   return out
 }
 
@@ -111,8 +140,8 @@ export function starExpressionColumns(eb: ExprBinder, e: Expr, alias: string | n
   let regex: RegExp | null = null
   if (isStarPattern(e)) {
     // the pattern is tested on each name with the same operator: name LIKE 'p%' ESCAPE …
-    if (e.expr.replace.length > 0) {
-      throw new GrizzlyError(SqlState.syntaxError, `* REPLACE cannot be combined with ${e.op.toUpperCase()}`, {
+    if (e.expr.replace.length > 0 || e.expr.rename !== undefined) {
+      throw new GrizzlyError(SqlState.syntaxError, `* ${e.expr.replace.length > 0 ? 'REPLACE' : 'RENAME'} cannot be combined with ${e.op.toUpperCase()}`, {
         position: e.pos, hint: 'filter the columns with COLUMNS(…) and replace them in a separate step',
       })
     }

@@ -47,6 +47,7 @@ export function exprToSql(e: Expr): string {
       let s = e.qualifier === null ? '*' : `${e.qualifier.map(quoteIdent).join('.')}.*`
       if (e.exclude.length > 0) s += ` EXCLUDE (${e.exclude.map(quoteIdent).join(', ')})`
       if (e.replace.length > 0) s += ` REPLACE (${e.replace.map(r => `${exprToSql(r.expr)} AS ${quoteIdent(r.name)}`).join(', ')})`
+      if (e.rename !== undefined) s += ` RENAME (${e.rename.map(r => `${r.name.split('.').map(quoteIdent).join('.')} AS ${quoteIdent(r.to)}`).join(', ')})`
       return s
     }
     case 'parameter': return `$${e.index}`

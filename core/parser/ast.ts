@@ -533,6 +533,8 @@ export interface Star extends NodeBase {
   readonly qualifier: QualifiedName | null
   readonly exclude: readonly string[]
   readonly replace: readonly { readonly expr: Expr; readonly name: string }[]
+  /** RENAME (a AS b, t.c AS d): `name` keeps its qualifier as written ('t.c'); absent = none */
+  readonly rename?: readonly { readonly name: string; readonly to: string }[]
 }
 
 /** `$1` (index 1) or `?` (numbered left to right from 1) */

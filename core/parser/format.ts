@@ -50,6 +50,7 @@ export function formatExpr(e: Expr): string {
       let s = e.qualifier === null ? '*' : `${qualified(e.qualifier)}.*`
       if (e.exclude.length > 0) s += ` EXCLUDE (${list(e.exclude, quoteIdent)})`
       if (e.replace.length > 0) s += ` REPLACE (${list(e.replace, r => `${formatExpr(r.expr)} AS ${quoteIdent(r.name)}`)})`
+      if (e.rename !== undefined) s += ` RENAME (${list(e.rename, r => `${r.name.split('.').map(quoteIdent).join('.')} AS ${quoteIdent(r.to)}`)})`
       return s
     }
     case 'parameter': return `$${e.index}`

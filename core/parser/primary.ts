@@ -329,8 +329,19 @@ export function parseStarModifiers(p: Cursor, pos: number, qualifier: string[] |
     } while (parenthesised && p.acceptOp(','))
     if (parenthesised) p.expectOp(')')
   }
-  if (p.isKw('rename') && (p.isOp('(', 1) || p.isLabel(1))) throw notSupported('* RENAME', p.pos, 'list the columns with aliases instead')
-  return { kind: 'star', pos, qualifier, exclude, replace }
+  const rename: { name: string; to: string }[] = []
+  if (p.isKw('rename') && (p.isOp('(', 1) || p.isLabel(1))) {
+    p.next()
+    const parenthesised = p.acceptOp('(')
+    do {
+      if (parenthesised && p.isOp(')')) break // trailing comma
+      const name = lastPart(p)
+      p.expectKw('as')
+      rename.push({ name, to: p.label('column name') })
+    } while (parenthesised && p.acceptOp(','))
+    if (parenthesised) p.expectOp(')')
+  }
+  return { kind: 'star', pos, qualifier, exclude, replace, ...(rename.length > 0 ? { rename } : {}) }
 }
 
 /** True when the token at offset ends a select item (`,`, `)`, FROM, end …). */

@@ -5,8 +5,7 @@
  */
 import type { CapabilityService } from '../../sandbox/services.ts'
 import { hnswService } from './hnsw.ts'
-import { onnxService } from './onnx.ts'
 
 export function firstPartyServices(): CapabilityService[] {
-  return [hnswService, onnxService]
+  return [hnswService]
 }

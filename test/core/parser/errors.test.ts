@@ -145,6 +145,6 @@ test('named parameters are recognised but not supported', () => {
 
 test('DuckDB syntax without an AST form yet is 0A000', () => {
   fails('SELECT #1 FROM t', '0A000', 7)
-  fails('SELECT * RENAME (a AS b) FROM t', '0A000', 9)
+  fails('SELECT * RENAME (a b) FROM t', '42601', 19)
   fails('SELECT # FROM t', '42601', 7)
 })

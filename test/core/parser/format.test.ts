@@ -21,7 +21,7 @@ function roundTrip(sql: string): void {
 }
 
 const CATALOGUE = [
-  "SELECT DISTINCT ON (a) a, b AS \"B\", t.*, * EXCLUDE (x) REPLACE (y + 1 AS y) FROM s.t AS t(a, b) WHERE a > 1 AND b LIKE 'x%' ESCAPE '!'",
+  "SELECT DISTINCT ON (a) a, b AS \"B\", t.*, * EXCLUDE (x) REPLACE (y + 1 AS y) RENAME (t.z AS \"Z\", w AS v) FROM s.t AS t(a, b) WHERE a > 1 AND b LIKE 'x%' ESCAPE '!'",
   'SELECT a, sum(b) FILTER (WHERE b > 0) FROM t GROUP BY GROUPING SETS ((a, b), a, ()), ROLLUP (a, (b, c)), CUBE (d) HAVING count(*) > 1',
   'SELECT a FROM t GROUP BY ALL ORDER BY ALL DESC NULLS FIRST LIMIT 10 PERCENT OFFSET 2',
   'SELECT row_number() OVER (w ORDER BY x DESC NULLS LAST ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING EXCLUDE TIES) FROM t WINDOW w AS (PARTITION BY y) QUALIFY x = 1',
