@@ -3,7 +3,7 @@
  * JavaScript values, objects, text as DuckDB renders it, or an apache-arrow Table.
  */
 import type { Table } from 'apache-arrow'
-import { type LogicalType, type Value, type StructType, typeToString } from './types/types.ts'
+import { type LogicalType, type Value, type StructType, structKey, typeToString } from './types/types.ts'
 import { type DataChunk, getValue } from './vector/vector.ts'
 import { formatValue } from './types/format.ts'
 import { chunksToArrow } from './arrow/to-arrow.ts'
@@ -113,7 +113,7 @@ export function toJs(type: LogicalType, v: Value): unknown {
     case 'LIST': case 'ARRAY': return (v as readonly Value[]).map(x => toJs(type.child, x))
     case 'STRUCT': {
       const o: Record<string, unknown> = {}
-      for (const f of (type as StructType).fields) o[f.name] = toJs(f.type, (v as Record<string, Value>)[f.name] ?? null)
+      for (const [k, f] of (type as StructType).fields.entries()) o[structKey(f, k)] = toJs(f.type, (v as Record<string, Value>)[structKey(f, k)] ?? null)
       return o
     }
     default: return v

@@ -6,7 +6,7 @@
  * normalised value, strings by UTF-16 code unit order, nested values lexicographically).
  */
 import { InternalError } from '../errors.ts'
-import type { Interval, LogicalType, StructType, Value } from '../types/types.ts'
+import { type Interval, type LogicalType, type StructType, type Value, structKey } from '../types/types.ts'
 import { getValue, type Vector } from '../vector/vector.ts'
 import { compareBytes } from '../functions/compare.ts'
 
@@ -275,8 +275,8 @@ export function compareBoxed(x: Value, y: Value, type: LogicalType): number {
     }
     case 'STRUCT': {
       const a = x as { readonly [f: string]: Value }, b = y as { readonly [f: string]: Value }
-      for (const f of (type as StructType).fields) {
-        const c = compareBoxed(a[f.name] ?? null, b[f.name] ?? null, f.type)
+      for (const [k, f] of (type as StructType).fields.entries()) {
+        const c = compareBoxed(a[structKey(f, k)] ?? null, b[structKey(f, k)] ?? null, f.type)
         if (c !== 0) return c
       }
       return 0

@@ -252,7 +252,8 @@ function listToArray(input: Vector, target: ArrayType, tryCast: boolean, ctx: Fu
  * source (DuckDB), otherwise by position when the counts agree.
  */
 function structMapping(from: StructType, to: StructType): number[] | undefined {
-  const byName = to.fields.map(f => from.fields.findIndex(g => g.name.toLowerCase() === f.name.toLowerCase()))
+  // unnamed fields (ROW(…)) match by position only
+  const byName = to.fields.map(f => f.name === '' ? -1 : from.fields.findIndex(g => g.name.toLowerCase() === f.name.toLowerCase()))
   if (byName.every(k => k >= 0) && to.fields.length === from.fields.length) return byName
   if (from.fields.length === to.fields.length) return to.fields.map((_, i) => i)
   return undefined

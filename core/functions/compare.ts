@@ -3,7 +3,7 @@
  * order (NaN above every number, intervals by their 30-day-month key, nested values element by
  * element with NULL last inside them).
  */
-import type { Interval, LogicalType, StructType, Value } from '../types/types.ts'
+import { type Interval, type LogicalType, type StructType, type Value, structKey } from '../types/types.ts'
 
 const MICROS_PER_DAY = 86_400_000_000
 
@@ -50,8 +50,8 @@ export function compareValues(a: Value, b: Value, type: LogicalType): number {
     }
     case 'STRUCT': {
       const x = a as { readonly [k: string]: Value }, y = b as { readonly [k: string]: Value }
-      for (const f of (type as StructType).fields) {
-        const c = compareNullable(x[f.name] ?? null, y[f.name] ?? null, f.type)
+      for (const [k, f] of (type as StructType).fields.entries()) {
+        const c = compareNullable(x[structKey(f, k)] ?? null, y[structKey(f, k)] ?? null, f.type)
         if (c !== 0) return c
       }
       return 0

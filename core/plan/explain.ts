@@ -6,7 +6,7 @@
 import { assertNever } from '../errors.ts'
 import { formatValue } from '../types/format.ts'
 import {
-  type Interval, type LogicalType, type StructType, type Value, typeToString,
+  type Interval, type LogicalType, type StructType, type Value, structKey, typeToString,
 } from '../types/types.ts'
 import type { BoundAggregateCall, BoundExpr, BoundFrameBound, BoundWindowCall, OutputColumn, SortKey } from './expr.ts'
 import type { LogicalPlan, TableFunctionNode } from './logical.ts'
@@ -205,7 +205,7 @@ export function renderValue(v: Value, type: LogicalType): string {
     case 'LIST': case 'ARRAY': return `[${(v as readonly Value[]).map(x => renderValue(x, type.child)).join(', ')}]`
     case 'STRUCT': {
       const o = v as { readonly [k: string]: Value }
-      return `{${(type as StructType).fields.map(f => `${quote(f.name)}: ${renderValue(o[f.name] ?? null, f.type)}`).join(', ')}}`
+      return `{${(type as StructType).fields.map((f, k) => `${quote(f.name)}: ${renderValue(o[structKey(f, k)] ?? null, f.type)}`).join(', ')}}`
     }
     default: return assertNever(type, 'type')
   }

@@ -3,7 +3,7 @@
  * rows show, what `::VARCHAR` returns and what the conformance runner compares.
  */
 import { InternalError, assertNever } from '../errors.ts'
-import type { Interval, LogicalType, Value } from './types.ts'
+import { type Interval, type LogicalType, type Value, structKey } from './types.ts'
 import {
   DATE_INFINITY, DATE_NEG_INFINITY, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
   MICROS_PER_SECOND, civilInto,
@@ -39,10 +39,14 @@ export function formatValue(type: LogicalType, value: Value): string {
     }
     case 'STRUCT': {
       const obj = value as { readonly [k: string]: Value }
+      // an unnamed struct (ROW(…)) prints as a tuple, as DuckDB does
+      if (type.fields.length > 0 && type.fields.every(f => f.name === '')) {
+        return `(${type.fields.map((f, i) => formatNested(f.type, obj[structKey(f, i)] ?? null)).join(', ')})`
+      }
       let out = '{'
       type.fields.forEach((f, i) => {
         if (i > 0) out += ', '
-        out += `${quoteNestedString(f.name)}: ${formatNested(f.type, obj[f.name] ?? null)}`
+        out += `${quoteNestedString(f.name)}: ${formatNested(f.type, obj[structKey(f, i)] ?? null)}`
       })
       return out + '}'
     }

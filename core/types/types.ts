@@ -39,6 +39,11 @@ export type LogicalType =
 
 export interface StructField { readonly name: string; readonly type: LogicalType }
 
+/** The key of field `index` in a boxed struct value: unnamed fields (ROW(…)) are keyed by position so they do not collide. */
+export function structKey(field: StructField, index: number): string {
+  return field.name === '' ? String(index) : field.name
+}
+
 export type DecimalType = Extract<LogicalType, { id: 'DECIMAL' }>
 export type ListType = Extract<LogicalType, { id: 'LIST' }>
 export type ArrayType = Extract<LogicalType, { id: 'ARRAY' }>

@@ -9,7 +9,7 @@
  */
 import { InternalError } from '../errors.ts'
 import {
-  type Interval, type LogicalType, type PhysicalType, type Value, physicalOf, type StructType,
+  type Interval, type LogicalType, type PhysicalType, type Value, physicalOf, type StructType, structKey,
 } from '../types/types.ts'
 
 export type VectorData =
@@ -140,7 +140,7 @@ export function getValue(v: Vector, i: number): Value {
     case 'struct': {
       const fields = (v.type as StructType).fields
       const out: Record<string, Value> = {}
-      fields.forEach((f, k) => { out[f.name] = getValue(v.children[k]!, i) })
+      fields.forEach((f, k) => { out[structKey(f, k)] = getValue(v.children[k]!, i) })
       return out
     }
   }
@@ -234,7 +234,7 @@ export class VectorBuilder {
       }
       case 'struct': {
         const obj = value as { readonly [k: string]: Value }
-        ;(this.type as StructType).fields.forEach((f, k) => this.children[k]!.push(obj[f.name] ?? null))
+        ;(this.type as StructType).fields.forEach((f, k) => this.children[k]!.push(obj[structKey(f, k)] ?? null))
         return
       }
     }

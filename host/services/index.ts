@@ -5,7 +5,8 @@
  */
 import type { CapabilityService } from '../../sandbox/services.ts'
 import { hnswService } from './hnsw.ts'
+import { onnxService } from './onnx.ts'
 
 export function firstPartyServices(): CapabilityService[] {
-  return [hnswService]
+  return [hnswService, onnxService]
 }

@@ -43,8 +43,13 @@ export class IndexScanOperator extends Operator {
     super(frame)
     this.node = node
     this.access = access
-    const residual = residualFilters(node, access)
-    this.filter = residual.length === 0 ? null : conjunction(residual)
+    let filter = residualFilter.get(node)
+    if (filter === undefined) {
+      const residual = residualFilters(node, access)
+      filter = residual.length === 0 ? null : conjunction(residual)
+      residualFilter.set(node, filter)
+    }
+    this.filter = filter
   }
 
   private predicateFor(rows: number, filter: BoundExpr): Pred {
@@ -98,6 +103,9 @@ export class IndexScanOperator extends Operator {
 function hasSubquery(e: BoundExpr): boolean {
   return e.kind === 'subquery' || exprChildren(e).some(hasSubquery)
 }
+
+/** per plan node: a prepared statement's kept plan runs many times */
+const residualFilter = new WeakMap<ScanNode, BoundExpr | null>()
 
 /**
  * The filters the fetched rows must still pass: all but `key = v` on an integer key column the

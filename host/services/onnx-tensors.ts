@@ -1,0 +1,231 @@
+/**
+ * Between engine vectors and ONNX tensors, a batch at a time: which rows can be fed (no NULL
+ * anywhere in their inputs), packing their values row-major into one typed array per model
+ * input, and spreading output tensors back into result vectors (NULL for the rows not fed).
+ */
+import { GrizzlyError, SqlState } from '../../core/errors.ts'
+import { type LogicalType, type StructType } from '../../core/types/types.ts'
+import { Vector } from '../../core/vector/vector.ts'
+
+/** the element types the engine can feed and read back */
+export type Elem = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'string'
+export type Packed = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array
+
+/** where one model input's values come from: SQL arguments (argument indexes into the call) */
+export type Source =
+  /** one numeric argument per feature */
+  | { readonly kind: 'columns'; readonly args: readonly number[] }
+  /** one FLOAT[n] / DOUBLE[n] / INTEGER[n] … argument holding every feature */
+  | { readonly kind: 'array'; readonly arg: number }
+  /** a LIST argument: exactly `width` values per row, or (width null) token ids padded per batch */
+  | { readonly kind: 'list'; readonly arg: number }
+  /** a STRUCT argument whose numeric fields are the features, in order */
+  | { readonly kind: 'struct'; readonly arg: number }
+
+export interface FeedPlan {
+  readonly input: string
+  readonly elem: Elem
+  /** values per row; null = a padded token list (the batch's longest row) */
+  readonly width: number | null
+  /** the input's dimensions after the batch when all are fixed (rank 1 inputs: []) */
+  readonly dims: readonly number[] | null
+  readonly source: Source
+}
+
+export function newPacked(elem: Elem, n: number): Packed {
+  switch (elem) {
+    case 'float32': return new Float32Array(n)
+    case 'float64': return new Float64Array(n)
+    case 'int64': return new BigInt64Array(n)
+    case 'int32': return new Int32Array(n)
+    case 'bool': return new Uint8Array(n)
+    case 'string': throw new GrizzlyError(SqlState.featureNotSupported, 'string model inputs are not supported', { hint: 'feed numbers or token ids' })
+  }
+}
+
+/** rows whose every argument (and every array element) is non-NULL */
+export function feedableRows(args: readonly Vector[], first: number, count: number): Int32Array {
+  const ok = new Uint8Array(count).fill(1)
+  for (let a = first; a < args.length; a++) markNulls(args[a]!, ok, count)
+  let m = 0
+  for (let i = 0; i < count; i++) m += ok[i]!
+  const rows = new Int32Array(m)
+  for (let i = 0, j = 0; i < count; i++) if (ok[i] === 1) rows[j++] = i
+  return rows
+}
+
+function markNulls(v: Vector, ok: Uint8Array, count: number): void {
+  const valid = v.validity
+  if (valid !== null) for (let i = 0; i < count; i++) if (valid[i] === 0) ok[i] = 0
+  if (v.physical === 'struct') { for (const c of v.children) markNulls(c, ok, count); return }
+  if (v.physical === 'array') {
+    const child = v.children[0]!
+    if (child.validity === null) return
+    const size = (v.type as { size: number }).size
+    for (let i = 0; i < count; i++) for (let k = i * size; k < (i + 1) * size; k++) if (child.validity[k] === 0) { ok[i] = 0; break }
+    return
+  }
+  if (v.physical === 'list') {
+    const child = v.children[0]!, off = v.offsets!
+    if (child.validity === null) return
+    for (let i = 0; i < count; i++) for (let k = off[i]!; k < off[i + 1]!; k++) if (child.validity[k] === 0) { ok[i] = 0; break }
+  }
+}
+
+/** element k of a numeric vector as the packed array's element type */
+function put(dst: Packed, at: number, src: Vector, k: number): void {
+  const v = (src.data as ArrayLike<number | bigint | boolean>)[k]!
+  if (dst instanceof BigInt64Array) dst[at] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)))
+  else (dst as Float64Array)[at] = typeof v === 'bigint' ? Number(v) : Number(v)
+}
+
+/** copies n elements src[from..] into dst[at..]: one set() when the classes match */
+function copyRun(dst: Packed, at: number, src: Vector, from: number, n: number): void {
+  const data = src.data
+  if (data !== null && Object.getPrototypeOf(data) === Object.getPrototypeOf(dst)) {
+    (dst as Float64Array).set((data as Float64Array).subarray(from, from + n), at)
+    return
+  }
+  for (let k = 0; k < n; k++) put(dst, at + k, src, from + k)
+}
+
+/**
+ * The values of `rows` for one model input, row-major; `dims` is [rows, width] (or the batch's
+ * longest token list). `mask` (token lists only) gets 1 for real tokens, 0 for padding.
+ */
+export function pack(plan: FeedPlan, args: readonly Vector[], rows: Int32Array, model: string): { data: Packed; width: number; mask: BigInt64Array | null } {
+  const m = rows.length
+  const s = plan.source
+  switch (s.kind) {
+    case 'columns': {
+      const w = s.args.length
+      const data = newPacked(plan.elem, m * w)
+      s.args.forEach((a, f) => { const v = args[a]!; for (let j = 0; j < m; j++) put(data, j * w + f, v, rows[j]!) })
+      return { data, width: w, mask: null }
+    }
+    case 'struct': {
+      const children = args[s.arg]!.children
+      const w = children.length
+      const data = newPacked(plan.elem, m * w)
+      children.forEach((v, f) => { for (let j = 0; j < m; j++) put(data, j * w + f, v, rows[j]!) })
+      return { data, width: w, mask: null }
+    }
+    case 'array': {
+      const v = args[s.arg]!, w = (v.type as { size: number }).size
+      const child = v.children[0]!
+      const data = newPacked(plan.elem, m * w)
+      if (m === v.length && rows[m - 1] === m - 1) copyRun(data, 0, child, 0, m * w)
+      else for (let j = 0; j < m; j++) copyRun(data, j * w, child, rows[j]! * w, w)
+      return { data, width: w, mask: null }
+    }
+    case 'list': {
+      const v = args[s.arg]!, off = v.offsets!, child = v.children[0]!
+      let w = plan.width
+      if (w === null) {
+        w = 1
+        for (let j = 0; j < m; j++) w = Math.max(w, off[rows[j]! + 1]! - off[rows[j]!]!)
+      } else {
+        for (let j = 0; j < m; j++) {
+          const len = off[rows[j]! + 1]! - off[rows[j]!]!
+          if (len !== w) {
+            throw new GrizzlyError(SqlState.datatypeMismatch, `model "${model}": input ${plan.input} takes ${w} values per row, but row ${rows[j]! + 1} of this batch has ${len}`, {
+              hint: `pass lists of exactly ${w} values, or a fixed-size array: CAST(x AS FLOAT[${w}])`,
+            })
+          }
+        }
+      }
+      const data = newPacked(plan.elem, m * w)
+      const mask = plan.width === null ? new BigInt64Array(m * w) : null
+      for (let j = 0; j < m; j++) {
+        const start = off[rows[j]!]!, len = off[rows[j]! + 1]! - start
+        copyRun(data, j * w, child, start, len)
+        if (mask !== null) mask.fill(1n, j * w, j * w + len)
+      }
+      return { data, width: w, mask }
+    }
+  }
+}
+
+// ---- outputs -----------------------------------------------------------------------------------
+
+/** A result vector of `count` rows whose rows `rows[j]` hold `values[j * per .. (j + 1) * per)`. */
+export function spread(type: LogicalType, values: ArrayLike<unknown>, per: number, rows: Int32Array, count: number): Vector {
+  const validity = rows.length === count ? null : new Uint8Array(count)
+  if (validity !== null) for (const r of rows) validity[r] = 1
+  return build(type, values, per, rows, count, validity)
+}
+
+function build(type: LogicalType, values: ArrayLike<unknown>, per: number, rows: Int32Array, count: number, validity: Uint8Array | null): Vector {
+  const all = validity === null
+  switch (type.id) {
+    case 'ARRAY': {
+      const size = type.size
+      const child = newVector(type.child, count * size)
+      const src = values as ArrayLike<number>, dst = child.data as Float32Array
+      if (all && Object.getPrototypeOf(src) === Object.getPrototypeOf(dst)) dst.set(src as Float32Array)
+      else for (let j = 0; j < rows.length; j++) for (let k = 0; k < size; k++) convertInto(dst, rows[j]! * size + k, src[j * per + k])
+      return new Vector(type, count, null, validity, null, [child])
+    }
+    case 'LIST': {
+      const offsets = new Int32Array(count + 1)
+      let at = 0
+      for (let i = 0, j = 0; i < count; i++) {
+        if (j < rows.length && rows[j] === i) { at += per; j++ }
+        offsets[i + 1] = at
+      }
+      const child = newVector(type.child, at)
+      const dst = child.data as Float32Array
+      for (let k = 0; k < at; k++) convertInto(dst, k, (values as ArrayLike<number>)[k])
+      return new Vector(type, count, null, validity, offsets, [child])
+    }
+    case 'VARCHAR': {
+      const out: string[] = new Array<string>(count).fill('')
+      for (let j = 0; j < rows.length; j++) out[rows[j]!] = String((values as ArrayLike<unknown>)[j * per])
+      return new Vector(type, count, out, validity)
+    }
+    default: {
+      const v = newVector(type, count)
+      const dst = v.data as Float32Array, src = values as ArrayLike<number>
+      if (all && per === 1 && Object.getPrototypeOf(src) === Object.getPrototypeOf(dst)) dst.set(src as Float32Array)
+      else for (let j = 0; j < rows.length; j++) convertInto(dst, rows[j]!, src[j * per])
+      v.validity = validity
+      return v
+    }
+  }
+}
+
+function newVector(type: LogicalType, n: number): Vector {
+  switch (type.id) {
+    case 'REAL': return new Vector(type, n, new Float32Array(n), null)
+    case 'DOUBLE': return new Vector(type, n, new Float64Array(n), null)
+    case 'BIGINT': return new Vector(type, n, new BigInt64Array(n), null)
+    case 'INTEGER': return new Vector(type, n, new Int32Array(n), null)
+    case 'BOOLEAN': return new Vector(type, n, new Uint8Array(n), null)
+    default: throw new GrizzlyError(SqlState.featureNotSupported, `model outputs of type ${type.id} are not supported`)
+  }
+}
+
+function convertInto(dst: Packed, at: number, v: unknown): void {
+  if (dst instanceof BigInt64Array) dst[at] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)))
+  else if (dst instanceof Uint8Array) dst[at] = v === true || v === 1 || v === 1n ? 1 : 0
+  else (dst as Float64Array)[at] = Number(v)
+}
+
+/** A STRUCT of outputs: one child per field, NULL where the struct is. */
+export function structOf(type: StructType, children: readonly Vector[], rows: Int32Array, count: number): Vector {
+  const validity = rows.length === count ? null : new Uint8Array(count)
+  if (validity !== null) for (const r of rows) validity[r] = 1
+  return new Vector(type, count, null, validity, null, [...children])
+}
+
+/** every row NULL (a batch where no row could be fed) */
+export function allNull(type: LogicalType, count: number): Vector {
+  return spreadEmpty(type, count)
+}
+
+function spreadEmpty(type: LogicalType, count: number): Vector {
+  if (type.id === 'STRUCT') {
+    return new Vector(type, count, null, new Uint8Array(count), null, type.fields.map(f => spreadEmpty(f.type, count)))
+  }
+  return spread(type, [], 0, new Int32Array(0), count)
+}
