@@ -5,7 +5,8 @@
  */
 import type { AggregateFunctionDef, ScalarFunctionDef, ScalarOverload, Volatility } from '../core/hooks/contracts.ts'
 import type { Hooks } from '../core/hooks/registry.ts'
-import { typeEquals, type LogicalType } from '../core/types/types.ts'
+import { implicitCastCost } from '../core/types/coercion.ts'
+import type { LogicalType } from '../core/types/types.ts'
 import { logicalTypeOf } from './arena.ts'
 import { bindOpenSignature, isOpenType } from './types.ts'
 import type { ExtensionSandbox, SandboxAggregate, SandboxScalar } from './sandbox.ts'
@@ -54,14 +55,16 @@ function scalarDef(sandbox: ExtensionSandbox, name: string, specs: readonly Sand
     // statementTime tells statements apart for the per-statement time budget
     invoke: (args, count, ctx) => sandbox.callScalar(spec, args, count, ctx.statementTime),
   }))
-  // FLOAT[ANY] arguments take the call's array size; the signature needing the fewest casts wins
+  // FLOAT[ANY] arguments take the call's array size; the signature with the cheapest implicit casts wins
   const bind = (argTypes: readonly LogicalType[]) => {
-    let best: { spec: SandboxScalar; args: LogicalType[]; casts: number } | undefined
+    let best: { spec: SandboxScalar; args: LogicalType[]; cost: number } | undefined
     for (const spec of open) {
       const args = bindOpenSignature(name, spec.args, argTypes)
       if (args === undefined) continue
-      const casts = args.filter((t, k) => !typeEquals(t, argTypes[k]!)).length
-      if (best === undefined || casts < best.casts) best = { spec, args, casts }
+      let cost = 0
+      for (let k = 0; k < args.length; k++) { const c = implicitCastCost(argTypes[k]!, args[k]!); cost = c === undefined ? Number.NaN : cost + c }
+      if (Number.isNaN(cost)) continue
+      if (best === undefined || cost < best.cost) best = { spec, args, cost }
     }
     if (best === undefined) return undefined
     const spec = best.spec

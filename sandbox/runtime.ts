@@ -18,7 +18,7 @@ const ErrorCtor = Error, StringCtor = String, indirectEval = eval;
 const TYPE_NAMES = ${JSON.stringify(Object.keys(TYPE_CODES))};
 const HEADER_INTS = ${ARENA.headerInts}, ARG_BASE = ${ARENA.argBase}, ARG_STRIDE = ${ARENA.argStride};
 const OUT_OFFSET = ${ARENA.outOffset}, OUT_CAPACITY = ${ARENA.outCapacity};
-const OUT_HAS_VALIDITY = ${ARENA.outHasValidity}, OUT_BYTES = ${ARENA.outBytes};
+const OUT_HAS_VALIDITY = ${ARENA.outHasValidity}, OUT_BYTES = ${ARENA.outBytes}, OUT_OFFSETS_ARG = ${ARENA.outOffsetsArg};
 const packStrings = G.stringColumn, isInteger = Number.isInteger, isSafeInteger = Number.isSafeInteger, BigIntCtor = BigInt;
 let arena = null, header = null;
 // the capability-service bridge (sandbox/services.ts): a plain host function, kept only here
@@ -42,6 +42,8 @@ function describeThrown(e) {
     if (e === null || (typeof e !== 'object' && typeof e !== 'function')) return 'threw ' + StringCtor(e);
     if (e instanceof ErrorCtor) {
       const name = e.name, message = e.message;
+      // the SDK's InvalidInputError: the data is wrong, not the extension (no quarantine)
+      if (name === 'InvalidInputError') return 'invalid input: ' + (typeof message === 'string' ? message : '(no message)');
       return 'threw ' + (typeof name === 'string' ? name : 'Error') + ': ' + (typeof message === 'string' ? message : '(no message)');
     }
     return 'threw a non-Error object: ' + StringCtor(e);
@@ -113,6 +115,13 @@ function load(code, filename) {
   catch (e) { return clip(describeThrown(e)); }
 }
 function align8(n) { return (n + 7) & ~7; }
+
+/** the argument whose string offsets \`offsets\` is (the very view the runtime made), else -1 */
+function inputOffsets(inputs, offsets) {
+  if (!inputs) return -1;
+  for (let k = 0; k < inputs.length; k++) if (inputs[k].type === 'VARCHAR' && inputs[k].values.offsets === offsets) return k;
+  return -1;
+}
 
 function setArena(sab) {
   arena = sab; header = new I32(sab, 0, HEADER_INTS);
@@ -206,13 +215,14 @@ function callScalar(index, n, nargs) {
     const cols = [];
     for (let k = 0; k < nargs; k++) cols.push(column(k, n));
     const out = spec.invoke(freeze(cols), n);
-    return write(spec, out, n, outOff, cap);
+    return write(spec, out, n, outOff, cap, cols);
   } catch (e) {
     return clip(describeThrown(e));
   }
 }
 
-function write(spec, out, n, outOff, cap) {
+/** \`inputs\`: the call's argument columns, whose string offsets a result may hand back as they are */
+function write(spec, out, n, outOff, cap, inputs) {
   if (out === null || typeof out !== 'object') fail('invoke returned ' + (out === null ? 'null' : typeof out) + ', not a Column');
   if (out.type !== spec.returns) fail('result type ' + stringify(out.type) + ' where ' + spec.returns + ' was declared');
   if (out.length !== n) fail('result length ' + stringify(out.length) + ' for a batch of ' + n + ' rows');
@@ -220,7 +230,7 @@ function write(spec, out, n, outOff, cap) {
   if (validity !== null && validity !== undefined && !(validity instanceof U8 && validity.length === n)) fail('validity must be null or a Uint8Array of ' + n + ' bytes');
   const validityBytes = validity ? align8(n) : 0;
   if (spec.shape !== null) return writeNested(spec, out, n, outOff, cap, validity, validityBytes);
-  let needed, view = null, width = 0;
+  let needed, view = null, width = 0, passOffsets = -1;
   switch (spec.returns) {
     case 'BOOLEAN': if (!(values instanceof U8)) fail('BOOLEAN values must be a Uint8Array'); width = 1; break;
     case 'INTEGER': if (!(values instanceof I32)) fail('INTEGER values must be an Int32Array'); width = 4; break;
@@ -239,10 +249,13 @@ function write(spec, out, n, outOff, cap) {
     if (offsets.length !== n + 1) fail('VARCHAR offsets hold ' + offsets.length + ' entries, not ' + (n + 1));
     const first = offsets[0], last = offsets[n];
     if (first < 0 || last > bytes.length || last < first) fail('VARCHAR offsets point outside the bytes');
-    for (let i = 0; i < n; i++) if (offsets[i + 1] < offsets[i]) fail('VARCHAR offsets decrease at row ' + i);
+    passOffsets = first === 0 ? inputOffsets(inputs, offsets) : -1;
+    // offsets handed back from an argument are checked by the host, which reads them where it wrote them
+    if (passOffsets < 0) for (let i = 0; i < n; i++) if (offsets[i + 1] < offsets[i]) fail('VARCHAR offsets decrease at row ' + i);
     needed = validityBytes + align8((n + 1) * 4) + (last - first);
   }
   if (needed > cap) { pending = { spec: spec, out: out, n: n }; return needed; }
+  header[OUT_OFFSETS_ARG] = passOffsets;
   header[OUT_HAS_VALIDITY] = validity ? 1 : 0;
   if (validity) new U8(arena, outOff, n).set(validity);
   const at = outOff + validityBytes;
@@ -256,8 +269,10 @@ function write(spec, out, n, outOff, cap) {
     header[OUT_BYTES] = 0;
   } else {
     const offsets = values.offsets, first = offsets[0], last = offsets[n];
-    const o = new I32(arena, at, n + 1);
-    for (let i = 0; i <= n; i++) o[i] = offsets[i] - first;
+    if (passOffsets < 0) {
+      const o = new I32(arena, at, n + 1);
+      for (let i = 0; i <= n; i++) o[i] = offsets[i] - first;
+    }
     new U8(arena, at + align8((n + 1) * 4), last - first).set(values.bytes.subarray(first, last));
     header[OUT_BYTES] = last - first;
   }

@@ -427,6 +427,9 @@ export class ExtensionSandbox {
       return this.fail(spec, SandboxState.outOfMemory, `ran out of memory (heap limit ${this.limits.heapMb} MB); the isolate was disposed`, e)
     }
     if (isTimeout(e)) return this.fail(spec, SandboxState.timedOut, `ran longer than its limit (${this.limits.cpuMsPerCall} ms per call)`, e)
+    if (e instanceof ExtensionFailure && e.message.startsWith(INVALID_INPUT)) {
+      return new GrizzlyError(SqlState.invalidParameterValue, `${this.who(spec)}: ${e.message.slice(INVALID_INPUT.length)}`, { hint: 'check the input values' })
+    }
     if (e instanceof ExtensionFailure) return this.fail(spec, EXTERNAL_ROUTINE_EXCEPTION, e.message.startsWith('malformed') ? `returned ${e.message}` : e.message)
     if (e instanceof GrizzlyError) {
       // the arena refused a batch too large to cross: the caller's problem, not the extension's
@@ -485,6 +488,9 @@ class SandboxAggregateState implements AggregateState {
     return this.sandbox.aggregateCall(this.spec, 2, this.id, groups, 0, [], [], groups, this.statement)!
   }
 }
+
+/** How the runtime reports an InvalidInputError (sdk): a data error, not the extension's. */
+const INVALID_INPUT = 'invalid input: '
 
 /** A failure the runtime reported from inside the isolate, as text. */
 class ExtensionFailure extends Error {}

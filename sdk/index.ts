@@ -128,6 +128,15 @@ function sliceColumn(col: Column, from: number, n: number): Column {
   return { type: 'VARCHAR', length: n, values: { bytes: sc.bytes.subarray(base, sc.offsets[from + n]), offsets }, validity }
 }
 
+/**
+ * Throw this from `invoke` when the input data is wrong (say, a NULL element where none may be):
+ * the statement fails with SQLSTATE 22023 and this message, and the extension is not
+ * quarantined. Anything else thrown counts as the extension failing.
+ */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError'
+}
+
 /** Thrown by defineExtension when the definition has the wrong shape; `path` names the field. */
 export class ExtensionShapeError extends Error {
   override readonly name = 'ExtensionShapeError'

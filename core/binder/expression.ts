@@ -22,6 +22,7 @@ import {
   bindScalarCall, castTo, coerceTo, ensureBoolean, structExtractCall, structPackCall, unknownFunction,
 } from './functions.ts'
 import { isColumnsCall } from './columns.ts'
+import { bindDistanceOperator } from './distance-operators.ts'
 import { bindLambdaCall, isLambdaFunction } from './lambda.ts'
 import { rowSubquery } from './row-compare.ts'
 import { intervalFunctionFor, intervalOf, numberLiteral, resolveTypeName } from './literals.ts'
@@ -220,6 +221,7 @@ export class ExprBinder {
       case '!~': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_full_match', [l, r], position), type: BOOLEAN }
       case '~*': return bindScalarCall(hooks, 'regexp_matches', [l, r, { kind: 'const', value: 'i', type: VARCHAR }], position)
       case '!~*': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_matches', [l, r, { kind: 'const', value: 'i', type: VARCHAR }], position), type: BOOLEAN }
+      case '<->': case '<=>': case '<#>': return bindDistanceOperator(hooks, op, l, r, position)
       case '/':
         if (isInteger(l.type) && isInteger(r.type) && this.binder.ctx.setting('integer_division') === true) {
           return bindScalarCall(hooks, '//', [l, r], position)
