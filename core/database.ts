@@ -38,7 +38,7 @@ import { registerStorageSettings, syncModeOf, thresholdOf } from './storage/sett
 import { storagePragma } from './storage/pragmas.ts'
 import { sequenceAccess } from './catalog/sequences.ts'
 import { PlanCache } from './plan-cache.ts'
-import { type SqlPrepared, changesBinding, executeArguments, unknownPrepared } from './prepared.ts'
+import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, unknownPrepared } from './prepared.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -220,33 +220,6 @@ export class Database {
   checkOpen(): void {
     if (this.closed) throw new GrizzlyError('08003', 'the database is closed', { hint: 'open it again with Database.open()' })
   }
-}
-
-export class PreparedStatement {
-  private readonly connection: Connection
-  private readonly statements: readonly Statement[]
-  private readonly sql: string
-  /** one kept plan per statement (see plan-cache.ts) */
-  private readonly plans: readonly PlanCache[]
-  private closed = false
-
-  /** @internal */
-  constructor(connection: Connection, sql: string, statements: readonly Statement[]) {
-    this.connection = connection
-    this.sql = sql
-    this.statements = statements
-    this.plans = statements.map(() => new PlanCache())
-  }
-
-  query(params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> {
-    if (this.closed) return Promise.reject(new GrizzlyError(SqlState.invalidParameterValue, 'the prepared statement is closed', { hint: 'prepare it again' }))
-    return this.connection.runParsed(this.sql, this.statements, params, options, this.plans)
-  }
-
-  /** @internal how many executions were planned afresh, per statement */
-  get planMisses(): readonly number[] { return this.plans.map(p => p.misses) }
-
-  close(): void { this.closed = true }
 }
 
 /** A session: settings, the current transaction, and a queue so its statements run one at a time. */
@@ -619,5 +592,6 @@ function textResult(names: readonly string[], rows: readonly (readonly string[])
 }
 
 export type { LogicalType }
+export { PreparedStatement }
 export type { QueryOptions, QueryProgress } from './progress.ts'
 export { typeToString }

@@ -1,14 +1,45 @@
 /**
- * SQL PREPARE / EXECUTE / DEALLOCATE (the session side; core/database.ts runs them): what a
- * session keeps per name and how EXECUTE's arguments become the statement's parameters.
+ * Prepared statements: the API's PreparedStatement (db.prepare), and for SQL PREPARE / EXECUTE /
+ * DEALLOCATE (core/database.ts runs them) what a session keeps per name and how EXECUTE's
+ * arguments become the statement's parameters. Both keep their plans in a PlanCache.
  */
 import { GrizzlyError, SqlState, didYouMean } from './errors.ts'
 import { castValue } from './functions/cast.ts'
 import type { BoundStatement } from './binder/index.ts'
 import type { Statement } from './parser/ast.ts'
 import type { BoundParameter } from './params.ts'
-import type { PlanCache } from './plan-cache.ts'
+import { PlanCache } from './plan-cache.ts'
+import type { Connection } from './database.ts'
+import type { QueryOptions } from './progress.ts'
+import type { Result } from './result.ts'
 import { type LogicalType, type Value, typeToString } from './types/types.ts'
+
+export class PreparedStatement {
+  private readonly connection: Connection
+  private readonly statements: readonly Statement[]
+  private readonly sql: string
+  /** one kept plan per statement (see plan-cache.ts) */
+  private readonly plans: readonly PlanCache[]
+  private closed = false
+
+  /** @internal */
+  constructor(connection: Connection, sql: string, statements: readonly Statement[]) {
+    this.connection = connection
+    this.sql = sql
+    this.statements = statements
+    this.plans = statements.map(() => new PlanCache())
+  }
+
+  query(params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> {
+    if (this.closed) return Promise.reject(new GrizzlyError(SqlState.invalidParameterValue, 'the prepared statement is closed', { hint: 'prepare it again' }))
+    return this.connection.runParsed(this.sql, this.statements, params, options, this.plans)
+  }
+
+  /** @internal how many executions were planned afresh, per statement */
+  get planMisses(): readonly number[] { return this.plans.map(p => p.misses) }
+
+  close(): void { this.closed = true }
+}
 
 export interface SqlPrepared {
   readonly statement: Statement
