@@ -19,8 +19,17 @@ export const UDF_EXTENSION = `defineExtension({ name: 'udfbench', version: '1.0.
       for (let i = 0; i < n; i++) out[i] = v[i] * 2 + 1
       return { type: 'DOUBLE', length: n, values: out, validity: x.validity } } },
   { name: 'sb_upper', args: ['VARCHAR'], returns: 'VARCHAR', invoke([s], n) {
-      const src = s.values.bytes, bytes = new Uint8Array(src.length)
-      for (let i = 0; i < src.length; i++) { const c = src[i]; bytes[i] = c >= 97 && c <= 122 ? c - 32 : c }
+      // four bytes at a time (the arena aligns them), as V8's own toUpperCase does for ASCII:
+      // a byte in 'a'..'z' loses bit 0x20; bytes of multi-byte characters (high bit set) stay
+      const src = s.values.bytes, len = src.length, bytes = new Uint8Array(len)
+      let i = 0
+      if ((src.byteOffset & 3) === 0) {
+        const words = len >> 2, from = new Int32Array(src.buffer, src.byteOffset, words), to = new Int32Array(bytes.buffer, 0, words)
+        for (let w = 0; w < words; w++) { const x = from[w], h = x & 0x7f7f7f7f; to[w] = x ^ ((~x & ((h + 0x1f1f1f1f) ^ (h + 0x05050505)) & 0x80808080) >>> 2) }
+        i = words << 2
+      }
+      for (; i < len; i++) { const c = src[i]; bytes[i] = c >= 97 && c <= 122 ? c - 32 : c }
+      // same lengths: the input's offsets go back as they are
       return { type: 'VARCHAR', length: n, values: { bytes, offsets: s.values.offsets }, validity: s.validity } } },
 ] })`
 

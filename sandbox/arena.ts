@@ -35,6 +35,8 @@ export const ARENA = {
   outCapacity: 1,
   outHasValidity: 2,
   outBytes: 3,
+  /** the argument whose string offsets a VARCHAR result reuses unchanged (-1: its own, in the output area) */
+  outOffsetsArg: 4,
 } as const
 const HEADER_BYTES = ARENA.headerInts * 4
 /** Largest arena a single batch may need; beyond it the batch is refused instead of exhausting the host. */
@@ -48,6 +50,8 @@ export class Arena {
   private header: Int32Array
   private bytes: Uint8Array
   private text: Buffer
+  /** where writeArgs put each string argument's offsets: the host's own record, never read back from the header */
+  private stringOffsetsAt: number[] = []
 
   constructor(initialBytes: number) {
     this.buffer = new SharedArrayBuffer(initialBytes)
@@ -99,6 +103,7 @@ export class Arena {
   writeArgs(types: readonly SandboxType[], args: readonly Vector[], count: number): number {
     const h = this.header
     let at = HEADER_BYTES
+    this.stringOffsetsAt.length = 0
     for (let k = 0; k < types.length; k++) {
       const t = types[k]!, v = args[k]!, base = ARENA.argBase + k * ARENA.argStride
       h[base] = typeCode(t)
@@ -131,6 +136,7 @@ export class Arena {
           const bytesAt = at
           const end = this.encodeStrings(v.data as string[], v.validity, count, offsetsAt, bytesAt)
           h[base + 3] = offsetsAt
+          this.stringOffsetsAt[k] = offsetsAt
           h[base + 4] = bytesAt
           h[base + 5] = end - bytesAt
           at = align8(end)
@@ -207,7 +213,10 @@ export class Arena {
       case 'FLOAT': return new Vector(type, count, new Float32Array(this.buffer.slice(at, at + count * 4)), validity)
       case 'VARCHAR': {
         const byteCount = h[ARENA.outBytes]!
-        const offsets = new Int32Array(this.buffer, at, count + 1)
+        const from = h[ARENA.outOffsetsArg]!
+        const passedAt = from >= 0 ? this.stringOffsetsAt[from] : undefined
+        if (from >= 0 && passedAt === undefined) throw malformed('its string offsets name an argument that is not a string')
+        const offsets = new Int32Array(this.buffer, passedAt ?? at, count + 1)
         const bytesAt = at + align8((count + 1) * 4)
         if (byteCount < 0 || bytesAt + byteCount > this.size) throw malformed('string bytes overrun the arena')
         if (offsets[0] !== 0) throw malformed('the first string offset is not 0')
