@@ -16,6 +16,7 @@ import { analyseAsofCondition } from '../plan/asof.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import { BOOLEAN, INTEGER, type LogicalType } from '../types/types.ts'
+import { isVectorSearch, vectorSearchQuery } from './vector-search.ts'
 import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts'
 import { ExprBinder } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
@@ -75,7 +76,10 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
       return aliased(q, ref.alias, unnamedSubqueryNames.get(ref) ?? 'unnamed_subquery', null, outer, ref.pos)
     }
-    case 'function_ref': return bindTableFunction(b, ref, outer, ctes)
+    case 'function_ref':
+      // vector_search(…) stands for a query over the table (an index may then serve it)
+      if (isVectorSearch(b.ctx.hooks, ref)) return bindTableRef(b, vectorSearchQuery(b.ctx.hooks, ref), outer, ctes, lateralLeft)
+      return bindTableFunction(b, ref, outer, ctes)
     case 'file_ref': return bindFile(b, ref, outer)
     case 'join': return bindJoin(b, ref, outer, ctes, lateralLeft)
     default: return assertNever(ref, 'table reference')

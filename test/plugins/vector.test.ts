@@ -104,10 +104,36 @@ test('differential: every function equals DuckDB on 300 seeded rows of FLOAT[8] 
   }
 })
 
-test('without the extension, the operators say which extension to load', async () => {
+test('vector_search(table, column, query, k): the k nearest rows with their distance, by brute force or through an HNSW index', async () => {
+  const q = '[1, -2, 3, -4, 5, -6, 7, -8]'
+  const brute = await db.query(`SELECT id, array_distance(a, '${q}') AS d FROM t WHERE a IS NOT NULL ORDER BY d, id LIMIT 5`)
+  const found = await db.query(`SELECT id, distance FROM vector_search('t', 'a', '${q}'::FLOAT[8], 5) ORDER BY distance, id`)
+  assert.deepEqual(found.rows, brute.rows)
+  const all = await db.query(`SELECT * FROM vector_search('t', 'c', ${q}::DOUBLE[8], 2, metric := 'cosine')`)
+  assert.deepEqual(all.columns.map(c => c.name), ['id', 'a', 'b', 'c', 'd', 'distance'])
+  const cosine = await db.query(`SELECT id FROM t WHERE c IS NOT NULL ORDER BY array_cosine_distance(c, ${q}::DOUBLE[8]) LIMIT 2`)
+  assert.deepEqual(all.rows.map(r => r[0]), cosine.rows.map(r => r[0]))
+  await db.query('CREATE TABLE docs AS SELECT id, a FROM t WHERE a IS NOT NULL')
+  await db.query(`CREATE INDEX docs_a ON docs USING hnsw (a) WITH (metric = 'l2', ef_construction = 200)`)
+  const plan = (await db.query(`EXPLAIN SELECT * FROM vector_search('docs', 'a', '${q}'::FLOAT[8], 5)`)).rows.map(r => r.join(' ')).join(' ')
+  assert.match(plan, /INDEX_SCAN docs USING docs_a \(nearest by array_distance/)
+  const indexed = await db.query(`SELECT id, distance FROM vector_search('docs', 'a', '${q}'::FLOAT[8], 5) ORDER BY distance, id`)
+  assert.deepEqual(indexed.rows, brute.rows)
+})
+
+test('vector_search refuses bad arguments with a hint', async () => {
+  await rejects(db.query(`SELECT * FROM vector_search('t', 'a', 3)`), '42883', /takes 4 arguments/)
+  await rejects(db.query(`SELECT * FROM vector_search('t', 'a', [1]::FLOAT[1], 3, metric := 'cosin')`), '22023', /unknown vector_search metric "cosin"[\s\S]*cosine/)
+  await rejects(db.query(`SELECT * FROM vector_search(t, 'a', [1]::FLOAT[1], 3)`), '22023', /table name as a string constant/)
+  await rejects(db.query(`SELECT * FROM vector_search('nope', 'a', [1]::FLOAT[1], 3)`), '42P01')
+  await rejects(db.query(`SELECT * FROM vector_search('t', 'a', '${'[1, 2]'}'::FLOAT[2], 3)`), '42804', /FLOAT\[8\] and FLOAT\[2\]/)
+})
+
+test('without the extension, the operators and vector_search say which extension to load', async () => {
   const plain = await Database.open()
   try {
     await rejects(plain.query('SELECT [1, 2]::FLOAT[2] <-> [3, 4]::FLOAT[2]'), '42883', /operator <-> needs the function array_distance[\s\S]*LOAD EXTENSION vector/)
     await rejects(plain.query('SELECT [1, 2]::FLOAT[2] <#> [3, 4]::FLOAT[2]'), '42883', /array_negative_inner_product/)
+    await rejects(plain.query(`SELECT * FROM vector_search('t', 'a', [1, 2]::FLOAT[2], 1)`), '42883', /LOAD EXTENSION vector/)
   } finally { await plain.close() }
 })
