@@ -5,7 +5,7 @@
 import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { BoundWindow } from '../hooks/contracts.ts'
 import { isConstantExpression } from '../expression/index.ts'
-import { frameValue } from '../functions/window.ts'
+import { frameRanking, frameShift, frameValue } from '../functions/window.ts'
 import type { Expr, FrameBound, FunctionCall, NamedWindow, OrderItem, WindowFrame, WindowSpec } from '../parser/ast.ts'
 import type { BoundExpr, BoundFrame, BoundFrameBound, BoundWindowCall, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
@@ -100,12 +100,19 @@ export class WindowCollector {
       let window: BoundWindow = { ...bound, name: def.name, returns }
       if (call.orderBy.length > 0) {
         // first_value(x ORDER BY k) OVER w: the frame's rows taken in the call's own order
+        // rank(ORDER BY k) OVER w, lead(x ORDER BY k) OVER w: ranked / shifted within the frame in that order
         const which = ({ first_value: 'first', last_value: 'last', nth_value: 'nth' } as const)[def.name as 'first_value']
-        if (which === undefined) throw notSupported(`ORDER BY inside ${name}(…) OVER`, call.pos, 'order the window instead: OVER (ORDER BY …)')
+        const ranking = (['row_number', 'rank', 'percent_rank', 'cume_dist'] as const).find(r => r === def.name)
+        const shift = def.name === 'lead' ? 1 : def.name === 'lag' ? -1 : undefined
+        if (which === undefined && ranking === undefined && shift === undefined) {
+          throw notSupported(`ORDER BY inside ${name}(…) OVER`, call.pos, 'order the window instead: OVER (ORDER BY …)')
+        }
         const keys = call.orderBy.map(o => ({ expr: binder.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls) }))
         const order = keys.map((k, i) => ({ arg: castArgs.length + i, descending: k.descending, nullsFirst: k.nullsFirst }))
+        const evaluate = which !== undefined ? frameValue(which, returns, order)
+          : ranking !== undefined ? frameRanking(ranking, order) : frameShift(shift!, returns, castArgs.length, order)
         castArgs = [...castArgs, ...keys.map(k => k.expr)]
-        window = { ...window, argTypes: castArgs.map(a => a.type), evaluate: frameValue(which, returns, order) }
+        window = { ...window, argTypes: castArgs.map(a => a.type), evaluate }
       }
       windowCall = {
         fn: { kind: 'window', window },

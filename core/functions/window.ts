@@ -106,11 +106,9 @@ function bindShift(direction: -1 | 1) {
 /** One sort key of `first_value(x ORDER BY k DESC)`: its argument index and direction. */
 export interface ArgumentOrder { readonly arg: number; readonly descending: boolean; readonly nullsFirst: boolean }
 
-/** Frame rows of row i in the order of the call's own ORDER BY (stable: ties keep frame order). */
-function orderedFrame(p: WindowPartition, start: number, end: number, order: readonly ArgumentOrder[]): number[] {
-  const rows: number[] = []
-  for (let j = start; j < end; j++) rows.push(j)
-  rows.sort((x, y) => {
+/** Compares two rows of the partition by the call's own ORDER BY (0 for peers). */
+function argumentComparator(p: WindowPartition, order: readonly ArgumentOrder[]): (x: number, y: number) => number {
+  return (x, y) => {
     for (const o of order) {
       const v = p.args[o.arg]!
       const a = getValue(v, x), b = getValue(v, y)
@@ -121,9 +119,70 @@ function orderedFrame(p: WindowPartition, start: number, end: number, order: rea
       const c = compareValues(a, b, v.type)
       if (c !== 0) return o.descending ? -c : c
     }
-    return x - y
-  })
+    return 0
+  }
+}
+
+/** Frame rows of row i in the order of the call's own ORDER BY (stable: ties keep frame order). */
+function orderedFrame(p: WindowPartition, start: number, end: number, order: readonly ArgumentOrder[]): number[] {
+  const rows: number[] = []
+  for (let j = start; j < end; j++) rows.push(j)
+  const cmp = argumentComparator(p, order)
+  rows.sort((x, y) => cmp(x, y) || x - y)
   return rows
+}
+
+export type FrameRanking = 'row_number' | 'rank' | 'percent_rank' | 'cume_dist'
+
+/**
+ * rank(ORDER BY k) OVER w and the like (DuckDB; not dense_rank): row i ranked among the rows of its frame in the
+ * call's own order, ties broken by window order for row_number. A row outside its own frame is
+ * ranked where it would fall; an empty frame gives cume_dist and percent_rank 0.
+ */
+export function frameRanking(kind: FrameRanking, order: readonly ArgumentOrder[]) {
+  return (p: WindowPartition): Vector => {
+    const cmp = argumentComparator(p, order)
+    const double = kind === 'percent_rank' || kind === 'cume_dist'
+    const out = double ? new Float64Array(p.count) : new BigInt64Array(p.count)
+    for (let i = 0; i < p.count; i++) {
+      const start = p.frameStart[i]!, end = p.frameEnd[i]!
+      let before = 0, beforeOrTied = 0, peersBefore = 0
+      for (let j = start; j < end; j++) {
+        const c = cmp(j, i)
+        if (c < 0) before++
+        else if (c === 0 && j < i) peersBefore++
+        if (c <= 0) beforeOrTied++
+      }
+      const n = end - start
+      switch (kind) {
+        case 'row_number': out[i] = BigInt(before + peersBefore + 1); break
+        case 'rank': out[i] = BigInt(before + 1); break
+        case 'percent_rank': out[i] = n > 1 ? before / (n - 1) : 0; break
+        case 'cume_dist': out[i] = n > 0 ? beforeOrTied / n : 0; break
+      }
+    }
+    return new Vector(double ? DOUBLE : BIGINT, p.count, out, null)
+  }
+}
+
+/** lead / lag (x ORDER BY k) OVER w: the value `offset` places after / before row i in its frame sorted by k. */
+export function frameShift(direction: -1 | 1, type: LogicalType, argCount: number, order: readonly ArgumentOrder[]) {
+  return (p: WindowPartition): Vector => {
+    const b = new VectorBuilder(type, p.count)
+    const values = p.args[0]!
+    const cmp = argumentComparator(p, order)
+    for (let i = 0; i < p.count; i++) {
+      const off = argCount > 1 ? argValue(p, 1, i) : 1
+      if (off === null) { b.push(null); continue }
+      const fallback = argCount > 2 ? argValue(p, 2, i) : null
+      const rows = orderedFrame(p, p.frameStart[i]!, p.frameEnd[i]!, order)
+      let at = rows.indexOf(i)
+      if (at < 0) at = rows.filter(j => (cmp(j, i) || j - i) < 0).length
+      const target = at + direction * Number(off)
+      b.push(target >= 0 && target < rows.length ? getValue(values, rows[target]!) : fallback)
+    }
+    return b.finish()
+  }
 }
 
 /**
