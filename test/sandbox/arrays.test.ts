@@ -142,3 +142,21 @@ test('declaring an open size as a result, or an array in an aggregate, is refuse
   assert.throws(load('', `, aggregates: [{ name: 'a', args: ['FLOAT[3]'], returns: 'DOUBLE', init: () => 0, update: s => s, combine: s => s, finalize: s => s }]`),
     rejectsWith('42P13', /array or list type/))
 })
+
+test('hostile list results: offsets outside the values, decreasing offsets, offsets of the wrong class — each a clean 38000', async () => {
+  const cases: [string, RegExp][] = [
+    [`return { type: 'FLOAT[]', length: n, values: new Float32Array(2), offsets: Int32Array.from({ length: n + 1 }, (_, i) => i * 5), validity: null }`, /list offsets point outside the values/],
+    [`const o = new Int32Array(n + 1); o[1] = 3; o[n] = 1; return { type: 'FLOAT[]', length: n, values: new Float32Array(4), offsets: o, validity: null }`, /list offsets decrease|outside/],
+    [`return { type: 'FLOAT[]', length: n, values: new Float32Array(4), offsets: [0, 1], validity: null }`, /offsets must be an Int32Array/],
+  ]
+  let k = 0
+  for (const [body, message] of cases) {
+    const name = `hostile_list_${++k}`
+    const sandbox = ExtensionSandbox.load({ name, code: `defineExtension({ name: '${name}', version: '1.0.0', scalars: [
+      { name: 'hl_${k}', args: ['FLOAT[]'], returns: 'FLOAT[]', invoke(args, n) { ${body} } }] })` })
+    loaded.push(sandbox)
+    registerSandboxedFunctions(db.hooks, sandbox)
+    await assert.rejects(db.query(`SELECT hl_${k}(l) FROM v ORDER BY id`), rejectsWith('38000', message))
+  }
+  assert.deepEqual((await db.query('SELECT count(*) FROM v')).rows, [[4n]])
+})
