@@ -9,7 +9,7 @@ import type { Hooks } from '../hooks/registry.ts'
 import type { BoundExpr, CallExpr } from '../plan/expr.ts'
 import { STRING_LITERAL, implicitCastCost, isLiteralType, normalizeLiteralType } from '../types/coercion.ts'
 import {
-  BOOLEAN, type LogicalType, type StructType, typeEquals, typeToString,
+  BOOLEAN, type LogicalType, type StructType, type Value, typeEquals, typeToString,
 } from '../types/types.ts'
 import { Vector } from '../vector/vector.ts'
 import { canCast } from '../functions/cast.ts'
@@ -121,6 +121,15 @@ function noMatch(kind: string, name: string, argTypes: readonly LogicalType[], s
 }
 
 /** Resolves a scalar function or operator call; throws 42883 when nothing fits. */
+/** The value of a constant argument — a literal, or a list literal of literals (['year', 'month']) — else undefined. */
+function constantValueOf(a: BoundExpr): Value | undefined {
+  if (a.kind === 'const') return a.value
+  if (a.kind === 'call' && a.fn.name === 'list_value' && a.args.every(x => x.kind === 'const')) {
+    return a.args.map(x => (x as BoundExpr & { kind: 'const' }).value)
+  }
+  return undefined
+}
+
 export function bindScalarCall(hooks: Hooks, name: string, args: readonly BoundExpr[], position: number, fnCtx?: FunctionContext): CallExpr {
   const defs = hooks.scalar(name)
   if (defs === undefined || defs.length === 0) throw unknownFunction(hooks, name, position)
@@ -143,7 +152,7 @@ export function bindScalarCall(hooks: Hooks, name: string, args: readonly BoundE
       })
     }
     if (def.bind !== undefined) {
-      const b = def.bind(argTypes, { constants: args.map(a => a.kind === 'const' ? a.value : undefined), ...(fnCtx === undefined ? {} : { ctx: fnCtx }) })
+      const b = def.bind(argTypes, { constants: args.map(constantValueOf), ...(fnCtx === undefined ? {} : { ctx: fnCtx }) })
       if (b !== undefined) {
         const cost = costOf(argTypes, b.argTypes)
         if (cost !== undefined) {

@@ -6,7 +6,8 @@ import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
 import {
-  BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, INTERVAL, type Interval, type LogicalType, TIME, TIMESTAMP, VARCHAR, type Value, list,
+  BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, INTERVAL, type Interval, type LogicalType, TIME, TIMESTAMP, TIMESTAMPTZ, VARCHAR, type Value, list,
+  struct,
 } from '../types/types.ts'
 import { Vector, constantVector, getValue } from '../vector/vector.ts'
 import {
@@ -20,6 +21,7 @@ import { parseDate } from '../types/parse.ts'
 import { UnitCache, big, num, onlyUserErrors, rowKernel, str } from './datetime-kernels.ts'
 import { registerTemporalOperators } from './datetime-operators.ts'
 import { registerTimeBucket } from './datetime-bucket.ts'
+import { registerZoneFunctions } from './datetime-zones.ts'
 
 export function registerDateTimeFunctions(hooks: Hooks): void {
   registerClock(hooks)
@@ -30,6 +32,7 @@ export function registerDateTimeFunctions(hooks: Hooks): void {
   registerIntervalConstructors(hooks)
   registerTemporalOperators(hooks)
   registerTimeBucket(hooks)
+  registerZoneFunctions(hooks)
 }
 
 /**
@@ -48,11 +51,15 @@ export function datePartSpecialization(part: string): string | undefined {
 // ---- clock ------------------------------------------------------------------------------------
 
 function registerClock(hooks: Hooks): void {
-  const now: ScalarKernel = (_args, count, ctx) => constantVector(TIMESTAMP, ctx.statementTime, count)
+  // an instant (TIMESTAMPTZ, as DuckDB), and localtimestamp the same moment as a plain TIMESTAMP
   hooks.registerScalar({
-    name: 'now', aliases: ['current_timestamp', 'get_current_timestamp', 'transaction_timestamp', 'localtimestamp'],
+    name: 'now', aliases: ['current_timestamp', 'get_current_timestamp', 'transaction_timestamp'],
     description: 'the time the current statement started', nulls: 'propagate', volatility: 'stable',
-    overloads: [{ args: [], returns: TIMESTAMP, invoke: now }],
+    overloads: [{ args: [], returns: TIMESTAMPTZ, invoke: (_args, count, ctx) => constantVector(TIMESTAMPTZ, ctx.statementTime, count) }],
+  })
+  hooks.registerScalar({
+    name: 'localtimestamp', description: 'the time the current statement started, as a TIMESTAMP', nulls: 'propagate', volatility: 'stable',
+    overloads: [{ args: [], returns: TIMESTAMP, invoke: (_args, count, ctx) => constantVector(TIMESTAMP, ctx.statementTime, count) }],
   })
   hooks.registerScalar({
     name: 'current_date', aliases: ['today'], description: 'the date the current statement started',
@@ -182,7 +189,7 @@ function registerParts(hooks: Hooks): void {
   }
   epochUnit('epoch_us', m => BigInt(m), [], 'microseconds since 1970-01-01')
   epochUnit('epoch_ns', m => BigInt(m) * 1000n, [], 'nanoseconds since 1970-01-01 (microsecond precision)')
-  epochUnit('epoch_ms', m => BigInt(Math.floor(m / MICROS_PER_MILLI)), [
+  epochUnit('epoch_ms', m => BigInt(Math.trunc(m / MICROS_PER_MILLI)), [
     { args: [BIGINT], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => checkedTs(Number(big(a[0]!, i)) * MICROS_PER_MILLI)) },
   ], 'milliseconds since 1970-01-01 of a timestamp, or the timestamp of a count of milliseconds')
   hooks.registerScalar({
@@ -338,6 +345,8 @@ function makeTime(h: number, m: number, s: number): number {
   return t
 }
 
+const YMD = struct([{ name: 'year', type: BIGINT }, { name: 'month', type: BIGINT }, { name: 'day', type: BIGINT }])
+
 function registerConstructors(hooks: Hooks): void {
   const n = (v: Vector, i: number): number => Number(big(v, i))
   hooks.registerScalar({
@@ -346,6 +355,12 @@ function registerConstructors(hooks: Hooks): void {
     overloads: [
       { args: [BIGINT, BIGINT, BIGINT], returns: DATE, invoke: rowKernel(DATE, (a, i) => makeDate(n(a[0]!, i), n(a[1]!, i), n(a[2]!, i))) },
       { args: [INTEGER], returns: DATE, invoke: rowKernel(DATE, (a, i) => (a[0]!.data as Int32Array)[i]!) },
+      // make_date(date_part(['year', 'month', 'day'], d)); a NULL field gives NULL
+      { args: [YMD], returns: DATE, invoke: rowKernel(DATE, (a, i) => {
+        const p = getValue(a[0]!, i) as { readonly [f: string]: Value }
+        const [y, m, d] = [p.year, p.month, p.day]
+        return y == null || m == null || d == null ? null : makeDate(Number(y), Number(m), Number(d))
+      }) },
     ],
   })
   hooks.registerScalar({
@@ -384,7 +399,7 @@ function registerConstructors(hooks: Hooks): void {
   })
   hooks.registerScalar({
     name: 'to_timestamp', description: 'the timestamp of a number of seconds since 1970-01-01', nulls: 'propagate', volatility: 'immutable',
-    overloads: [{ args: [DOUBLE], returns: TIMESTAMP, invoke: rowKernel(TIMESTAMP, (a, i) => {
+    overloads: [{ args: [DOUBLE], returns: TIMESTAMPTZ, invoke: rowKernel(TIMESTAMPTZ, (a, i) => {
       const s = num(a[0]!, i)
       if (!Number.isFinite(s)) throw new GrizzlyError(SqlState.datetimeOverflow, `cannot convert ${s} seconds to a timestamp`)
       return checkedTs(Math.round(s * MICROS_PER_SECOND))

@@ -15,7 +15,7 @@ import {
 } from './datetime.ts'
 import { parseInterval } from './parse-interval.ts'
 import { parseNestedList, parseNestedStruct } from './parse-nested.ts'
-import { MAX_TZ_OFFSET, encodeTimeTz, namedZoneOffset } from './timetz.ts'
+import { MAX_TZ_OFFSET, encodeTimeTz, namedZoneOffsetAtLocal } from './timetz.ts'
 
 export function parseValue(text: string, type: LogicalType): Value {
   switch (type.id) {
@@ -472,16 +472,13 @@ function readTimestamp(text: string, typeName: string, zoned: boolean): number {
   checkTimestampParts(days, time)
   let ts = days * MICROS_PER_DAY + time
   if (typeof zone === 'number') ts -= zone * MICROS_PER_SECOND
-  else if (typeof zone === 'string') ts -= localZoneOffset(zone, ts, bad) * MICROS_PER_SECOND
+  else if (typeof zone === 'string') {
+    const offset = namedZoneOffsetAtLocal(zone, ts)
+    if (offset === undefined) throw bad()
+    ts -= offset * MICROS_PER_SECOND
+  }
   checkTimestampRange(ts)
   return ts
-}
-
-/** Offset of an IANA zone for a local wall-clock time (the offset valid at that moment). */
-function localZoneOffset(zone: string, local: number, bad: () => GrizzlyError): number {
-  const first = namedZoneOffset(zone, local)
-  if (first === undefined) throw bad()
-  return namedZoneOffset(zone, local - first * MICROS_PER_SECOND) ?? first
 }
 
 /** A zone name after a space (`Europe/Berlin`, `America/Argentina/Buenos_Aires`), or undefined. */

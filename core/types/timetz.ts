@@ -69,3 +69,10 @@ export function namedZoneOffset(zone: string, utcMicros: number): number | undef
   const wholeSecondUtc = Math.floor(clamped / 1000) * 1000
   return Math.round((d.getTime() - wholeSecondUtc) / 1000)
 }
+
+/** Offset of a named zone for a wall-clock time there (the offset in force at that moment). */
+export function namedZoneOffsetAtLocal(zone: string, localMicros: number): number | undefined {
+  const first = namedZoneOffset(zone, localMicros)
+  if (first === undefined) return undefined
+  return namedZoneOffset(zone, localMicros - first * MICROS_PER_SECOND) ?? first
+}

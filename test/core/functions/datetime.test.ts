@@ -42,8 +42,10 @@ function text(name: string, types: LogicalType[], args: string[]): string {
 }
 
 test('clock functions use the statement time', () => {
-  assert.equal(text('now', [], []), '2024-05-17 10:11:12.5')
-  assert.equal(text('current_timestamp', [], []), '2024-05-17 10:11:12.5')
+  // now() is an instant (TIMESTAMPTZ, as DuckDB); localtimestamp the same moment without a zone
+  assert.equal(text('now', [], []), '2024-05-17 10:11:12.5+00')
+  assert.equal(text('current_timestamp', [], []), '2024-05-17 10:11:12.5+00')
+  assert.equal(text('localtimestamp', [], []), '2024-05-17 10:11:12.5')
   assert.equal(text('current_date', [], []), '2024-05-17')
   assert.equal(text('today', [], []), '2024-05-17')
   assert.equal(text('current_time', [], []), '10:11:12.5')
@@ -107,7 +109,7 @@ test('constructors', () => {
   assert.equal(text('make_time', [BIGINT, BIGINT, DOUBLE], ['13', '4', '5.5']), '13:04:05.5')
   assert.equal(text('make_timestamp', [BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, DOUBLE], ['2024', '2', '29', '13', '4', '5.25']), '2024-02-29 13:04:05.25')
   assert.equal(text('make_timestamp', [BIGINT], ['1715940672500000']), '2024-05-17 10:11:12.5')
-  assert.equal(text('to_timestamp', [DOUBLE], ['1715940672.5']), '2024-05-17 10:11:12.5')
+  assert.equal(text('to_timestamp', [DOUBLE], ['1715940672.5']), '2024-05-17 10:11:12.5+00')
   const bad = (name: string, types: LogicalType[], args: string[]): void =>
     assert.throws(() => text(name, types, args), (e: unknown) => e instanceof GrizzlyError && e.code === '22008', `${name}(${args})`)
   bad('make_date', [BIGINT, BIGINT, BIGINT], ['2023', '2', '29'])
