@@ -229,6 +229,15 @@ export class AggregateCollector {
       const renamed: Record<string, string> = { percentile_cont: 'quantile_cont', percentile_disc: 'quantile_disc' }
       fnName = renamed[name] ?? name
       const key = call.withinGroup[0]!
+      // the fraction of percentile_cont(q) is a constant; a NULL one is an error, as in DuckDB
+      for (const [k, q] of bound.entries()) {
+        const folded = this.b.fold(q, call.args[k]!.pos)
+        if (fnName !== name && folded.kind === 'const' && folded.value === null) {
+          throw new GrizzlyError(SqlState.invalidParameterValue, `the fraction of ${name} must not be NULL`, {
+            position: call.args[k]!.pos, hint: `pass a number between 0 and 1, e.g. ${name}(0.5) WITHIN GROUP (ORDER BY x)`,
+          })
+        }
+      }
       bound = [args.bind(key.expr), ...bound]
       descending = key.descending && fnName !== name
     }
@@ -240,7 +249,9 @@ export class AggregateCollector {
     }
     const filter = call.filter === null ? null : ensureBoolean(args.bind(call.filter), 'FILTER', call.filter.pos)
     for (const o of call.orderBy) rejectConstantSortKey(this.b, o.expr, 'ORDER BY')
-    const orderBy: SortKey[] = call.orderBy.map(o => ({
+    // mode() WITHIN GROUP (ORDER BY x DESC): x fed in that order, so ties go to the first one met
+    const ordered = call.withinGroup.length > 0 && fnName === name ? call.withinGroup : call.orderBy
+    const orderBy: SortKey[] = ordered.map(o => ({
       expr: args.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
     }))
     if (call.distinct && orderBy.length > 0) {
