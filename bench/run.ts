@@ -3,7 +3,7 @@
  * generated data, each engine in its own process, engines alternating per task, a warm-up and
  * then the median of several runs, every answer cross-checked against DuckDB.
  *
- *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
+ *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest,onnx,vector] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
  *                    [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]
  *
  * Writes <out>/<date>-<mode>.md and .json (default out: bench/results). Exits 1 on a mismatch.
@@ -24,6 +24,8 @@ import {
 } from './report.ts'
 import { STORAGE_MODES, renderStorageMarkdown, runStorageBench } from './storage.ts'
 import { runUdfSection, type UdfReport } from './udf.ts'
+import { runVectorSection, type VectorReport } from './vector.ts'
+import { runOnnxSection, type OnnxReport } from './onnx.ts'
 import { INGEST_MODES, ingestMismatches, renderIngestMarkdown, runIngestBench } from './ingest.ts'
 import { ENGINES, SECTIONS, processOf, type BenchTask, type Checksum, type Dataset, type EngineName, type ProcessName, type SectionName } from './tasks.ts'
 
@@ -42,7 +44,7 @@ const MODES: Readonly<Record<'full' | 'quick' | 'tiny', ModeSettings>> = {
   tiny: { rows: 5_000, scaleFactor: 0.002, runs: 1, warmups: 0, timeoutS: 60, budgetS: 1, sectionBudgetS: Infinity },
 }
 
-const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest,onnx,vector] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
 
 function fail(message: string): never {
   console.error(`${message}\n${usage}`)
@@ -232,7 +234,7 @@ const taskReports: TaskReport[] = []
 const processReports: ProcessReport[] = []
 const sectionInfos: SectionInfo[] = []
 const g1: Dataset = { kind: 'g1', rows: settings.rows, seed: DEFAULT_H2O_SEED }
-const g1Sections = sections.filter(s => s !== 'tpch' && s !== 'udf')
+const g1Sections = sections.filter(s => s !== 'tpch' && s !== 'udf' && s !== 'vector')
 if (g1Sections.length > 0) {
   const tasks = [...(g1Sections.includes('h2o') ? H2O_TASKS : []), ...(g1Sections.includes('micro') ? MICRO_TASKS : [])].filter(picked)
   // the micro-set reads the whole table, so it reports rows/s against the table size
@@ -261,6 +263,12 @@ if (sections.includes('storage') && !interrupted) {
 // the sandboxed-UDF section runs in this process: Grizzly against itself, no peer engine
 let udf: UdfReport | null = null
 if (sections.includes('udf') && !interrupted) udf = await runUdfSection(settings.rows, settings.runs, settings.warmups, s => console.error(s))
+// nearest-neighbour search: the SQL path over an hnsw index, raw hnswlib-node and DuckDB's brute force, in this process
+let vector: VectorReport | null = null
+if (sections.includes('vector') && !interrupted) vector = await runVectorSection(modeName !== 'full', s => console.error(s))
+// predict() through SQL next to onnxruntime-node called directly, in this process; a quarter of the rows (inference is slower than a scan)
+let onnxReport: OnnxReport | null = null
+if (sections.includes('onnx') && !interrupted) onnxReport = await runOnnxSection(Math.max(1000, Math.floor(settings.rows / 4)), settings.runs, settings.warmups, s => console.error(s))
 
 let ingestMarkdown: string | null = null
 let ingestProblems: string[] = []
@@ -299,7 +307,7 @@ const report: BenchReport = {
   processes: processReports,
   wallSeconds: (performance.now() - started) / 1000,
 }
-const markdown = renderMarkdown(report) + (storageMarkdown === null ? '' : `\n${storageMarkdown}`) + (udf === null ? '' : `\n${udf.markdown}`) + (ingestMarkdown === null ? '' : `\n${ingestMarkdown}`)
+const markdown = renderMarkdown(report) + (storageMarkdown === null ? '' : `\n${storageMarkdown}`) + (udf === null ? '' : `\n${udf.markdown}`) + (vector === null ? '' : `\n${vector.markdown}`) + (ingestMarkdown === null ? '' : `\n${ingestMarkdown}`) + (onnxReport === null ? '' : `\n${onnxReport.markdown}`)
 mkdirSync(outDir, { recursive: true })
 const stem = join(outDir, `${report.date}-${modeName}`)
 writeFileSync(`${stem}.md`, markdown)
@@ -307,7 +315,7 @@ writeFileSync(`${stem}.json`, `${JSON.stringify(udf === null ? report : { ...rep
 console.log(`\n${markdown}`)
 console.log(`written to ${stem}.md and ${stem}.json`)
 const issues = problems(taskReports)
-const mismatches = [...issues.filter(i => i.startsWith('MISMATCH')), ...ingestProblems]
+const mismatches = [...issues.filter(i => i.startsWith('MISMATCH')), ...ingestProblems, ...(onnxReport?.models.filter(m => !m.sameAnswer).map(m => `MISMATCH onnx ${m.model}`) ?? [])]
 if (issues.length > 0) {
   console.error(`\n${'!'.repeat(72)}\n${issues.join('\n')}\n${'!'.repeat(72)}`)
 }

@@ -2,8 +2,8 @@
  * What the harness runs: sections, tasks and the messages between the parent and the engine
  * processes. Plain data only, so it crosses the IPC channel as JSON.
  */
-export type SectionName = 'h2o' | 'micro' | 'tpch' | 'storage' | 'udf' | 'ingest'
-export const SECTIONS: readonly SectionName[] = ['h2o', 'micro', 'tpch', 'storage', 'udf', 'ingest']
+export type SectionName = 'h2o' | 'micro' | 'tpch' | 'storage' | 'udf' | 'ingest' | 'onnx' | 'vector'
+export const SECTIONS: readonly SectionName[] = ['h2o', 'micro', 'tpch', 'storage', 'udf', 'ingest', 'onnx', 'vector']
 
 /** The engine columns of the table. `duckdb` runs with the same thread count as Grizzly (1). */
 export type EngineName = 'grizzly' | 'duckdb' | 'duckdb_mt' | 'sqlite'

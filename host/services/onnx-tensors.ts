@@ -43,8 +43,20 @@ export function newPacked(elem: Elem, n: number): Packed {
   }
 }
 
+let identity = new Int32Array(0)
+/** 0, 1, … count-1 (shared: read only) */
+function allRows(count: number): Int32Array {
+  if (identity.length < count) { identity = new Int32Array(Math.max(count, 4096)); for (let i = 0; i < identity.length; i++) identity[i] = i }
+  return identity.subarray(0, count)
+}
+
+function hasNulls(v: Vector): boolean {
+  return v.validity !== null || v.children.some(hasNulls)
+}
+
 /** rows whose every argument (and every array element) is non-NULL */
 export function feedableRows(args: readonly Vector[], first: number, count: number): Int32Array {
+  if (!args.slice(first).some(hasNulls)) return allRows(count)
   const ok = new Uint8Array(count).fill(1)
   for (let a = first; a < args.length; a++) markNulls(args[a]!, ok, count)
   let m = 0
@@ -79,10 +91,23 @@ function put(dst: Packed, at: number, src: Vector, k: number): void {
   else (dst as Float64Array)[at] = typeof v === 'bigint' ? Number(v) : Number(v)
 }
 
+/** dst[j * w + f] = src[rows[j]]: the hot loop of feeding columns, without per-value checks for number arrays */
+function interleave(dst: Packed, f: number, w: number, src: Vector, rows: Int32Array): void {
+  const data = src.data, m = rows.length
+  if (dst instanceof BigInt64Array || data instanceof BigInt64Array || !ArrayBuffer.isView(data)) {
+    for (let j = 0; j < m; j++) put(dst, j * w + f, src, rows[j]!)
+    return
+  }
+  const from = data as Float64Array, to = dst as Float64Array
+  // rows is 0..m-1 when no row is NULL
+  if (m === src.length && (m === 0 || rows[m - 1] === m - 1)) for (let j = 0, o = f; j < m; j++, o += w) to[o] = from[j]!
+  else for (let j = 0, o = f; j < m; j++, o += w) to[o] = from[rows[j]!]!
+}
+
 /** copies n elements src[from..] into dst[at..]: one set() when the classes match */
 function copyRun(dst: Packed, at: number, src: Vector, from: number, n: number): void {
   const data = src.data
-  if (data !== null && Object.getPrototypeOf(data) === Object.getPrototypeOf(dst)) {
+  if (ArrayBuffer.isView(data) && Object.getPrototypeOf(data) === Object.getPrototypeOf(dst)) {
     (dst as Float64Array).set((data as Float64Array).subarray(from, from + n), at)
     return
   }
@@ -100,7 +125,7 @@ export function pack(plan: FeedPlan, args: readonly Vector[], rows: Int32Array, 
     case 'columns': {
       const w = s.args.length
       const data = newPacked(plan.elem, m * w)
-      s.args.forEach((a, f) => { const v = args[a]!; for (let j = 0; j < m; j++) put(data, j * w + f, v, rows[j]!) })
+      s.args.forEach((a, f) => interleave(data, f, w, args[a]!, rows))
       return { data, width: w, mask: null }
     }
     case 'struct': {
