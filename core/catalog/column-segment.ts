@@ -318,10 +318,34 @@ export function allocColumn(type: LogicalType, n: number): Vector {
 
 export function finishColumn(v: Vector): Vector {
   if (storageKindOf(v.physical) !== 'boxed') return v
+  if (v.type.id === 'ARRAY') {
+    const fixed = numericArrayColumn(v, v.type.child, v.type.size)
+    if (fixed !== null) return fixed
+  }
   const b = new VectorBuilder(v.type, v.length)
   const d = v.data as unknown as Value[]
   for (let i = 0; i < v.length; i++) b.push(v.validity![i] === 1 ? d[i]! : null)
   return b.finish()
+}
+
+/** FLOAT[n] and other arrays of numbers straight into one typed child (embeddings); null when an element is NULL or not a number */
+function numericArrayColumn(v: Vector, childType: LogicalType, size: number): Vector | null {
+  const physical = physicalOf(childType)
+  if (physical !== 'f32' && physical !== 'f64' && physical !== 'i32' && physical !== 'i16' && physical !== 'i8') return null
+  const n = v.length
+  const d = v.data as unknown as Value[]
+  const child = allocData(physical, n * size) as Float64Array
+  let allValid = true
+  for (let i = 0; i < n; i++) {
+    if (v.validity![i] !== 1) { allValid = false; continue }
+    const row = d[i] as readonly Value[]
+    for (let k = 0; k < size; k++) {
+      const x = row[k]
+      if (typeof x !== 'number') return null
+      child[i * size + k] = x
+    }
+  }
+  return new Vector(v.type, n, null, allValid ? null : v.validity, null, [new Vector(childType, n * size, child, null)])
 }
 
 function anyValid(v: Uint8Array, from: number, to: number): boolean {

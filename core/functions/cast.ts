@@ -9,7 +9,7 @@ import type { Hooks } from '../hooks/registry.ts'
 import {
   type ArrayType, type LogicalType, type StructType, type TypeId, type Value, physicalOf, typeEquals, typeToString,
 } from '../types/types.ts'
-import { Vector, VectorBuilder, allocData, getValue, nullVector, vectorFromValues } from '../vector/vector.ts'
+import { Vector, VectorBuilder, allocData, getValue, nullVector, slice, vectorFromValues } from '../vector/vector.ts'
 import { formatValue } from '../types/format.ts'
 import { parseValue } from '../types/parse.ts'
 import { parseNestedList, parseNestedStruct } from '../types/parse-nested.ts'
@@ -235,9 +235,15 @@ function listToArray(input: Vector, target: ArrayType, tryCast: boolean, ctx: Fu
         { hint: `an ${typeToString(target)} holds exactly ${target.size} elements` }))
     }
   }
+  const validity = sink.validity
+  // every row present, its elements back to back: the cast child is the array's child as it is
+  if (validity === null && input.validity === null && contiguous(off, n, target.size)) {
+    const start = off[0]!
+    const child = castVector(slice(input.children[0]!, start, start + n * target.size), target.child, tryCast, ctx)
+    return new Vector(target, n, null, null, null, [child])
+  }
   const child = castVector(input.children[0]!, target.child, tryCast, ctx)
   const b = new VectorBuilder(target, n)
-  const validity = sink.validity
   for (let i = 0; i < n; i++) {
     if (validity !== null && validity[i] === 0) { b.push(null); continue }
     const items: Value[] = []
@@ -245,6 +251,11 @@ function listToArray(input: Vector, target: ArrayType, tryCast: boolean, ctx: Fu
     b.push(items)
   }
   return b.finish()
+}
+
+function contiguous(off: Int32Array, n: number, size: number): boolean {
+  for (let i = 0; i <= n; i++) if (off[i] !== off[0]! + i * size) return false
+  return true
 }
 
 /**

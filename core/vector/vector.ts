@@ -97,10 +97,31 @@ export function nullVector(type: LogicalType, n: number): Vector {
   return b.finish()
 }
 
+/** a list or array of numbers `n` times, its elements copied as typed arrays (embeddings as query parameters); null for other element types */
+function repeatedList(type: LogicalType, value: readonly Value[], n: number): Vector | null {
+  const childType = (type as { child: LogicalType }).child
+  if (type.id === 'ARRAY' && value.length !== type.size) return null
+  const one = vectorFromValues(childType, value)
+  const data = one.data
+  if (one.validity !== null || data === null || !ArrayBuffer.isView(data) || data instanceof BigInt64Array) return null
+  const size = value.length
+  const all = allocData(one.physical, n * size) as Float64Array
+  for (let i = 0; i < n; i++) all.set(data as Float64Array, i * size)
+  const child = new Vector(childType, n * size, all, null)
+  if (physicalOf(type) === 'array') return new Vector(type, n, null, null, null, [child])
+  const offsets = new Int32Array(n + 1)
+  for (let i = 0; i <= n; i++) offsets[i] = i * size
+  return new Vector(type, n, null, null, offsets, [child])
+}
+
 /** A vector holding `value` (internal form) `n` times. */
 export function constantVector(type: LogicalType, value: Value, n: number): Vector {
   const physical = physicalOf(type)
   if (value === null) return nullVector(type, n)
+  if ((physical === 'list' || physical === 'array') && Array.isArray(value)) {
+    const repeated = repeatedList(type, value, n)
+    if (repeated !== null) return repeated
+  }
   if (physical === 'list' || physical === 'array' || physical === 'struct') {
     const b = new VectorBuilder(type, n)
     for (let i = 0; i < n; i++) b.push(value)

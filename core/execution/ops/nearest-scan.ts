@@ -8,6 +8,7 @@
  * sorting every row, including rows whose key is NULL.
  */
 import type { NearestAccess, ScanNode } from '../../plan/logical.ts'
+import type { Value } from '../../types/types.ts'
 import { CHUNK_SIZE, type DataChunk } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
 import { probeExpressionValue } from '../../indexes/table-indexes.ts'
@@ -66,7 +67,7 @@ export class NearestScanOperator extends Operator {
       this.mode = '(table scan: the limit covers the whole index)'
       return null
     }
-    const query = probeExpressionValue(this.access.query, ctx.params, e => evaluateConstant(e, this.frame.env))
+    const query = this.queryValue()
     let k = need
     for (let round = 1; ; round++) {
       const found = instance.nearest(query, k, ctx.fnCtx)
@@ -89,6 +90,21 @@ export class NearestScanOperator extends Operator {
       k = Math.min(instance.size, Math.max(k * MIN_WIDENING, Math.ceil(need / rate * 1.5)))
       this.runtime.checkCanceled()
     }
+  }
+
+  /**
+   * The query value. A parameter or constant cast to the key's array type is taken as given
+   * (the index rounds to its own precision, and a value the cast would refuse is one the index
+   * refuses too, so the scan then reports the cast's error): this skips building and casting a
+   * vector per execution.
+   */
+  private queryValue(): Value {
+    const e = this.access.query
+    if (e.kind === 'cast' && !e.try && e.type.id === 'ARRAY' && (e.expr.kind === 'param' || e.expr.kind === 'const')) {
+      const v = e.expr.kind === 'param' ? this.runtime.ctx.params[e.expr.index - 1] ?? null : e.expr.value
+      if (Array.isArray(v)) return v
+    }
+    return probeExpressionValue(e, this.runtime.ctx.params, x => evaluateConstant(x, this.frame.env))
   }
 
   private fetch(ids: Float64Array): DataChunk[] {
