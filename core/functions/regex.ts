@@ -5,10 +5,10 @@
  * \1 back-references in replacements are translated. Compiled patterns are cached.
  */
 import type { Hooks } from '../hooks/registry.ts'
-import type { ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
+import type { BoundScalar, ScalarBindInfo, ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
-import { BIGINT, BOOLEAN, INTEGER, type LogicalType, VARCHAR, list } from '../types/types.ts'
-import { Vector } from '../vector/vector.ts'
+import { BIGINT, BOOLEAN, INTEGER, type LogicalType, VARCHAR, type Value, list } from '../types/types.ts'
+import { Vector, VectorBuilder } from '../vector/vector.ts'
 import { isUniform, rowValid } from './kernel-util.ts'
 
 interface RegexOptions { readonly flags: string; readonly global: boolean; readonly literal: boolean }
@@ -276,6 +276,60 @@ function extractAllKernel(optsAt: number): ScalarKernel {
   }
 }
 
+/**
+ * regexp_extract_all(s, pattern, ['name', …][, options]): every match as a STRUCT of its groups
+ * by name (group 1 → first name, …); a group that took no part in a match is NULL. The names
+ * must be a constant list of distinct, non-NULL names, no more than the pattern has groups.
+ */
+function bindExtractAllStruct(argTypes: readonly LogicalType[], info?: ScalarBindInfo): Omit<BoundScalar, 'name' | 'nulls' | 'volatility'> | undefined {
+  if ((argTypes.length !== 3 && argTypes.length !== 4) || argTypes[2]!.id !== 'LIST') return undefined
+  const names = info?.constants[2]
+  const fail = (message: string, hint: string): GrizzlyError => new GrizzlyError(SqlState.invalidParameterValue, message, { hint })
+  const hint = "write the names as a list literal, e.g. regexp_extract_all(s, '(\\w+)=(\\d+)', ['key', 'value'])"
+  if (names === undefined) throw fail('regexp_extract_all: the group names must be a constant list', hint)
+  if (names === null || !Array.isArray(names)) throw fail('regexp_extract_all: the group names must be a non-NULL list', hint)
+  if (names.length === 0) throw fail('regexp_extract_all: the list of group names must not be empty', hint)
+  const seen = new Set<string>()
+  for (const n of names) {
+    if (n === null) throw fail('regexp_extract_all: a group name is NULL', hint)
+    if (seen.has(String(n))) throw fail(`regexp_extract_all: the group name "${String(n)}" appears twice`, hint)
+    seen.add(String(n))
+  }
+  const pattern = info?.constants[1]
+  if (pattern === null) throw fail('regexp_extract_all: the pattern must not be NULL', hint)
+  const options = argTypes.length === 4 ? info?.constants[3] : ''
+  if (typeof pattern === 'string' && typeof options === 'string') {
+    const o = parseOptions(options)
+    const groups = groupCount(compileRegex(sourceOf(pattern, o), o.flags))
+    if (names.length > groups) throw fail(`regexp_extract_all: ${names.length} group names given but the pattern has ${groups} groups`, hint)
+  }
+  const fields = names.map(n => ({ name: String(n), type: VARCHAR }))
+  const returns = list({ id: 'STRUCT', fields })
+  const invoke: ScalarKernel = (args, count) => {
+    const s = args[0]!.data as string[], p = args[1]!.data as string[]
+    const b = new VectorBuilder(returns, count)
+    for (let i = 0; i < count; i++) {
+      if (!rowValid(args, i)) { b.push(null); continue }
+      const o = optionsAt(args, 3, i)
+      const re = compileRegex(sourceOf(p[i]!, o), o.flags + 'g')
+      if (i === 0 || p[i] !== p[i - 1]) {
+        const groups = groupCount(re)
+        if (fields.length > groups) throw fail(`regexp_extract_all: ${fields.length} group names given but the pattern has ${groups} groups`, hint)
+      }
+      re.lastIndex = 0
+      const found: Record<string, Value>[] = []
+      for (const m of s[i]!.matchAll(re)) {
+        const row: Record<string, Value> = {}
+        fields.forEach((f, k) => { row[f.name] = m[k + 1] ?? null })
+        found.push(row)
+      }
+      b.push(found)
+    }
+    return b.finish()
+  }
+  return { argTypes: [VARCHAR, VARCHAR, list(VARCHAR), ...(argTypes.length === 4 ? [VARCHAR] : [])], returns, invoke }
+}
+
 const splitKernel: ScalarKernel = (args, count) => {
   const s = args[0]!.data as string[], p = args[1]!.data as string[]
   return listOfStrings(count, i => {
@@ -317,11 +371,15 @@ export function registerRegexFunctions(hooks: Hooks): void {
     ...groupTypes.map(t => ({ args: [V, V, t], returns: V, invoke: extractKernel(3) })),
     ...groupTypes.map(t => ({ args: [V, V, t, V], returns: V, invoke: extractKernel(3) })),
   ], [], "the match (or a group of it); '' when there is none")
-  reg('regexp_extract_all', [
-    { args: [V, V], returns: list(V), invoke: extractAllKernel(3) },
-    ...groupTypes.map(t => ({ args: [V, V, t], returns: list(V), invoke: extractAllKernel(3) })),
-    ...groupTypes.map(t => ({ args: [V, V, t, V], returns: list(V), invoke: extractAllKernel(3) })),
-  ])
+  hooks.registerScalar({
+    name: 'regexp_extract_all', nulls: 'propagate', volatility: 'immutable',
+    overloads: [
+      { args: [V, V], returns: list(V), invoke: extractAllKernel(3) },
+      ...groupTypes.map(t => ({ args: [V, V, t], returns: list(V), invoke: extractAllKernel(3) })),
+      ...groupTypes.map(t => ({ args: [V, V, t, V], returns: list(V), invoke: extractAllKernel(3) })),
+    ],
+    bind: bindExtractAllStruct,
+  })
   reg('regexp_split_to_array', [
     { args: [V, V], returns: list(V), invoke: splitKernel },
     { args: [V, V, V], returns: list(V), invoke: splitKernel },
