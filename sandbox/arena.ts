@@ -44,6 +44,47 @@ export const MAX_ARENA_BYTES = 1 << 30
 
 export function align8(n: number): number { return (n + 7) & ~7 }
 
+/**
+ * A string argument's character offsets, counted once per batch: bytesNeeded sizes the arena
+ * with them and writeArgs copies them in with one set() (a second JS loop writing straight into
+ * the shared memory cost as much again). Good for the next writeArgs only: take() forgets them.
+ */
+class CharCount {
+  private offsets = new Int32Array(4097)
+  private data: readonly unknown[] | null = null
+  private validity: Uint8Array | null = null
+  private count = -1
+  chars = 0
+  /** every row is a valid string and the array is exactly the batch: it is joined as it is */
+  direct = false
+
+  measure(data: readonly unknown[], validity: Uint8Array | null, count: number): number {
+    if (this.offsets.length < count + 1) this.offsets = new Int32Array(count + 1)
+    const offsets = this.offsets
+    let chars = 0, direct = validity === null && data.length === count
+    offsets[0] = 0
+    for (let i = 0; i < count; i++) {
+      const v = data[i]
+      if (typeof v === 'string' && (validity === null || validity[i] === 1)) chars += v.length
+      else direct = false
+      offsets[i + 1] = chars
+    }
+    this.data = data; this.validity = validity; this.count = count; this.chars = chars; this.direct = direct
+    return chars
+  }
+
+  counts(data: readonly unknown[], validity: Uint8Array | null, count: number): boolean {
+    return this.data === data && this.validity === validity && this.count === count
+  }
+
+  take(into: Int32Array): void {
+    into.set(this.offsets.subarray(0, this.count + 1))
+    this.data = null; this.validity = null; this.count = -1
+  }
+}
+/** per argument position */
+const counted: CharCount[] = []
+
 /** Host side of the arena: sizing, writing arguments, reading results. */
 export class Arena {
   buffer: SharedArrayBuffer
@@ -85,9 +126,7 @@ export class Arena {
       total += v.validity === null ? 0 : align8(count)
       if (shapeOf(types[k])?.kind !== 'flat') total += numericArgBytes(types[k]!, v, count)
       else if (types[k] === 'VARCHAR') {
-        const data = v.data as string[]
-        let chars = 0
-        for (let i = 0; i < count; i++) { const s = data[i]; if (s !== undefined) chars += s.length }
+        const chars = (counted[k] ??= new CharCount()).measure(v.data as string[], v.validity, count)
         total += align8((count + 1) * 4) + align8(chars * 3)
       } else total += align8(count * widthOf(types[k]!))
     }
@@ -134,7 +173,7 @@ export class Arena {
           const offsetsAt = at
           at += align8((count + 1) * 4)
           const bytesAt = at
-          const end = this.encodeStrings(v.data as string[], v.validity, count, offsetsAt, bytesAt)
+          const end = this.encodeStrings(v.data as string[], v.validity, count, offsetsAt, bytesAt, k)
           h[base + 3] = offsetsAt
           this.stringOffsetsAt[k] = offsetsAt
           h[base + 4] = bytesAt
@@ -161,18 +200,13 @@ export class Arena {
    * when every byte is a character (all ASCII) the character offsets are the byte offsets,
    * otherwise rows are written one by one.
    */
-  private encodeStrings(data: readonly string[], validity: Uint8Array | null, count: number, offsetsAt: number, bytesAt: number): number {
+  private encodeStrings(data: readonly string[], validity: Uint8Array | null, count: number, offsetsAt: number, bytesAt: number, k: number): number {
     const offsets = new Int32Array(this.buffer, offsetsAt, count + 1)
-    let chars = 0
-    offsets[0] = 0
-    // the common case joins the vector's own array: no copy of the batch
-    let direct = validity === null && data.length === count
-    for (let i = 0; i < count; i++) {
-      const v = data[i]
-      if (typeof v === 'string' && (validity === null || validity[i] === 1)) chars += v.length
-      else direct = false
-      offsets[i + 1] = chars
-    }
+    const c = counted[k] ??= new CharCount()
+    // counted by bytesNeeded just before, for this very batch; anything else is counted now
+    if (!c.counts(data, validity, count)) c.measure(data, validity, count)
+    c.take(offsets)
+    const chars = c.chars, direct = c.direct
     const rows = direct ? data : Array.from({ length: count }, (_, i) => {
       const v = data[i]
       return typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
