@@ -197,3 +197,27 @@ test('auto_type_candidates, rejects_limit, quote none, DESCRIBE of a list', asyn
   assert.deepEqual(d.rows.map(r => `${String(r[0])}:${String(r[1])}`), ['a:BIGINT', 'b:BOOLEAN'])
   await db.close()
 })
+
+test('nullstr lists are checked; force_not_null reads null strings as empty values; separators must not overlap', async () => {
+  const p = t.file('nn.csv', 'name,age,height\nPedro,31,1.73\nMark,null,\nThijs,26,none\n')
+  const opts = `auto_detect = false, header = true, columns = {'name': 'VARCHAR', 'age': 'VARCHAR', 'height': 'VARCHAR'}`
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, ${opts}, nullstr = ['', 'none', 'null'], force_not_null = ['HEIGHT'])`),
+    [['Pedro', '31', '1.73'], ['Mark', null, ''], ['Thijs', '26', '']])
+  const db = await Database.open()
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, ${opts}, force_not_null = ['nope'])`, '42703', /nope/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, ${opts}, nullstr = [])`, '22023', /non-empty list/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, ${opts}, nullstr = ['a', NULL])`, '22023', /without NULL/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, ${opts}, nullstr = [42])`, '22023')
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, ${opts}, delim = ',', nullstr = ['', 'n,a'])`, '22023', /delimiter ','/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, ${opts}, quote = '"', nullstr = '"')`, '22023', /quote/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, ${opts}, delim = ',', comment = ',')`, '22023', /comment/)
+  await db.close()
+})
+
+test('a comment after a value ends its record', async () => {
+  const p = t.file('mid.csv', 'a,b\n1,2 # two\n3#,4\n5,6\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, comment = '#', null_padding = true, header = true)`), [[1n, 2n], [3n, null], [5n, 6n]])
+  // quoted values keep the character
+  const quoted = t.file('midq.csv', 'a,b\n1,"x#y"\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(quoted)}, comment = '#', header = true)`), [[1n, 'x#y']])
+})

@@ -22,6 +22,8 @@ export interface CsvOptions {
   skip: number
   nullStrings: readonly string[]
   allowQuotedNulls: boolean
+  /** columns (lower-case names) whose values are never matched against the null strings */
+  forceNotNull: ReadonlySet<string>
   dateFormat: string | null
   timestampFormat: string | null
   allVarchar: boolean
@@ -49,7 +51,7 @@ export const CSV_OPTION_NAMES = [
   'auto_detect', 'skip', 'nullstr', 'null', 'allow_quoted_nulls', 'dateformat', 'date_format', 'timestampformat', 'timestamp_format',
   'all_varchar', 'ignore_errors', 'store_rejects', 'rejects_table', 'rejects_scan', 'rejects_limit', 'max_line_size', 'maximum_line_size',
   'new_line', 'comment', 'compression', 'decimal_separator', 'normalize_names', 'null_padding', 'sample_size', 'auto_type_candidates',
-  'parallel', 'buffer_size', 'encoding', 'strict_mode',
+  'parallel', 'buffer_size', 'encoding', 'strict_mode', 'force_not_null',
 ] as const
 
 export const DEFAULT_MAX_LINE_SIZE = 2_097_152
@@ -145,7 +147,7 @@ function typeMap(name: string, a: TableFunctionArg): Map<string | number, string
 export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFunctionArg>): CsvOptions {
   const o: CsvOptions = {
     delimiter: null, quote: null, escape: null, header: null, columns: null, types: new Map(), names: null,
-    autoDetect: true, skip: 0, nullStrings: [''], allowQuotedNulls: true, dateFormat: null, timestampFormat: null,
+    autoDetect: true, skip: 0, nullStrings: [''], allowQuotedNulls: true, forceNotNull: new Set(), dateFormat: null, timestampFormat: null,
     allVarchar: false, ignoreErrors: false, storeRejects: false, rejectsTable: 'reject_errors', rejectsLimit: 0,
     maxLineSize: DEFAULT_MAX_LINE_SIZE, newLine: null, comment: null, compression: 'auto', decimalSeparator: '.',
     normalizeNames: false, nullPadding: false, sampleSize: DEFAULT_SAMPLE_SIZE, autoTypeCandidates: null,
@@ -172,7 +174,8 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
       case 'names': case 'column_names': o.names = asStringList(key, arg); break
       case 'auto_detect': o.autoDetect = asBool(key, arg); autoDetectGiven = true; break
       case 'skip': o.skip = asInt(key, arg, 0); break
-      case 'nullstr': case 'null': o.nullStrings = typeof arg.value === 'string' ? [arg.value] : asStringList(key, arg); break
+      case 'nullstr': case 'null': o.nullStrings = nullStrings(key, arg); break
+      case 'force_not_null': o.forceNotNull = new Set(asStringList(key, arg).map(n => n.toLowerCase())); break
       case 'allow_quoted_nulls': o.allowQuotedNulls = asBool(key, arg); break
       case 'dateformat': case 'date_format': o.dateFormat = asString(key, arg); compileFormat(o.dateFormat); break
       case 'timestampformat': case 'timestamp_format': o.timestampFormat = asString(key, arg); compileFormat(o.timestampFormat); break
@@ -234,7 +237,32 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
   if (o.delimiter !== null && (o.delimiter === o.quote || o.delimiter === o.escape && o.escape !== '')) {
     throw new GrizzlyError(SqlState.invalidParameterValue, `the delimiter and the quote or escape must differ (both are '${o.delimiter}')`, { hint: 'pick another delimiter or quote' })
   }
+  checkSeparatorsApart(o)
   return o
+}
+
+/** null strings, the comment and the dialect's characters must not overlap, as in DuckDB */
+function checkSeparatorsApart(o: CsvOptions): void {
+  const roles: [string, string | null][] = [['delimiter', o.delimiter], ['quote', o.quote], ['escape', o.escape]]
+  for (const [role, c] of roles) {
+    if (c === null || c === '') continue
+    const clash = o.nullStrings.find(s => s.includes(c))
+    if (clash !== undefined) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `the ${role} '${c}' appears in the null string '${clash}'`, { hint: `pick a null string without '${c}', or another ${role}` })
+    }
+    if (role !== 'escape' && o.comment !== null && o.comment === c) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, `the comment and the ${role} must differ (both are '${c}')`, { hint: `pick another comment character or ${role}` })
+    }
+  }
+}
+
+/** nullstr: one string or a non-empty list of strings, none of them NULL */
+function nullStrings(name: string, a: TableFunctionArg): string[] {
+  const v = a.value
+  if (typeof v === 'string') return [v]
+  if (Array.isArray(v) && v.length > 0 && v.every(x => typeof x === 'string')) return v as string[]
+  if (Array.isArray(v) && v.some(x => x === null)) throw badOption(name, 'a list of strings without NULL', v)
+  throw badOption(name, 'a string or a non-empty list of strings', v)
 }
 
 /** A type name from an option, resolved through the catalogue of types. */

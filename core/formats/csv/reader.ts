@@ -122,6 +122,11 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     }
     types[index] = t
   }
+  for (const name of o.forceNotNull) {
+    if (!names.some(n => n.toLowerCase() === name)) {
+      throw new GrizzlyError(SqlState.undefinedColumn, `force_not_null names column "${name}", which the file does not have`, { hint: didYouMean(name, names) ?? `the columns are ${names.join(', ')}` })
+    }
+  }
   // a type given by the user reads with the given format, or ISO
   const formats = types.map((t, i) => t.id === 'DATE' ? (o.dateFormat ?? sniffedFormats[i] ?? null)
     : t.id === 'TIMESTAMP' ? (o.timestampFormat ?? sniffedFormats[i] ?? null) : null)
@@ -263,11 +268,19 @@ class Converter {
     const sep = this.sep
     const fastType = type.id === 'INTEGER' || type.id === 'SMALLINT' || type.id === 'TINYINT' || type.id === 'BIGINT' || type.id === 'DOUBLE'
       || (type.id === 'DECIMAL' && physical === 'f64') || type.id === 'VARCHAR' || type.id === 'DATE' || type.id === 'TIMESTAMP' || type.id === 'BOOLEAN'
+    // force_not_null: a null string in this column reads as an empty value
+    const neverNull = this.o.forceNotNull.size > 0 && this.o.forceNotNull.has(this.schema.columns[j]!.name.toLowerCase())
+    if (neverNull) {
+      for (let r = 0; r < n; r++) {
+        const fi = rf[r]! + j
+        if (fi < rf[r + 1]! && this.isNull(b, fi)) { ends[fi] = starts[fi]!; flags[fi] = PLAIN }
+      }
+    }
     if (!fastType) {
       const builder = new VectorBuilder(type, n)
       for (let r = 0; r < n; r++) {
         const fi = rf[r]! + j
-        if (fi >= rf[r + 1]! || this.isNull(b, fi)) { builder.push(null); continue }
+        if (fi >= rf[r + 1]! || (!neverNull && this.isNull(b, fi))) { builder.push(null); continue }
         const v = slow(r, fi)
         builder.push(v as never)
       }
@@ -282,7 +295,7 @@ class Converter {
     const emptyIsNull = this.defaultNull, quotedNulls = this.o.allowQuotedNulls
     for (let r = 0; r < n; r++) {
       const fi = rf[r]! + j
-      if (fi >= rf[r + 1]! || (emptyIsNull ? starts[fi] === ends[fi] && (quotedNulls || flags[fi] === PLAIN) : this.isNull(b, fi))) {
+      if (fi >= rf[r + 1]! || (!neverNull && (emptyIsNull ? starts[fi] === ends[fi] && (quotedNulls || flags[fi] === PLAIN) : this.isNull(b, fi)))) {
         fis[r] = -1
         setNull(r)
       } else fis[r] = fi

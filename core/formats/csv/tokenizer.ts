@@ -202,9 +202,18 @@ export class CsvTokenizer {
           }
         } else {
           const s = pos
-          while (pos < n && (c = text.charCodeAt(pos)) !== delimiter && c !== 10 && c !== 13) pos++
+          while (pos < n && (c = text.charCodeAt(pos)) !== delimiter && c !== 10 && c !== 13 && c !== comment) pos++
           if (pos >= n && !this.eof) { incomplete = true; break fields }
           starts[fi] = s; ends[fi] = pos; flags[fi] = PLAIN
+          if (pos < n && c === comment) {
+            // a comment after a value ends the record: the rest of the line is skipped
+            const nl = text.indexOf('\n', pos)
+            if (nl < 0 && !this.eof) { incomplete = true; break fields }
+            batch.fields = fi + 1
+            pos = nl < 0 ? n : nl + 1
+            line++
+            break
+          }
         }
         batch.fields = fi + 1
         if (pos >= n) {
