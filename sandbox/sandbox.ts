@@ -225,6 +225,8 @@ export class ExtensionSandbox {
     let status: number | string
     let serviceFailure: GrizzlyError | null = null
     this.bridge.failure = null
+    this.bridge.deadline = performance.now() + timeout
+    this.bridge.limitMs = timeout
     try {
       status = call(timeout)
       serviceFailure = this.bridge.takeFailure()
@@ -295,6 +297,8 @@ export class ExtensionSandbox {
       context.global.deleteSync('__grizzlyRuntime')
       configureRef.applySync(undefined, [this.wasmMaxPages !== null, this.wasmMaxPages ?? 0], { timeout })
       this.bridge.failure = null
+      this.bridge.deadline = performance.now() + timeout
+      this.bridge.limitMs = timeout
       const loadFailure = loadRef.applySync(undefined, [this.code, `extension:${this.name}/index.js`], { timeout })
       const serviceFailure = this.bridge.takeFailure()
       if (serviceFailure !== null) throw this.error(serviceFailure.code, `failed to load: ${serviceFailure.message}`, serviceFailure)

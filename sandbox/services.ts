@@ -75,6 +75,13 @@ export type BridgeReply = readonly [0, ServiceValue] | readonly [1, string]
  */
 export class ServiceBridge {
   failure: GrizzlyError | null = null
+  /**
+   * When the current call must end (performance.now() ms). isolated-vm's timeout does not run
+   * while the host is inside a service, so the bridge checks it: a service cannot be stopped
+   * midway, but a call that ran past it fails the statement (57014).
+   */
+  deadline = Number.POSITIVE_INFINITY
+  limitMs = 0
   constructor(private readonly extension: string, private readonly granted: ReadonlyMap<string, CapabilityService>) {}
 
   /** Takes the failure of the last call, if any. */
@@ -86,13 +93,22 @@ export class ServiceBridge {
 
   call(service: unknown, method: unknown, args: unknown): BridgeReply {
     try {
-      return [0, this.dispatch(service, method, args)]
+      if (performance.now() > this.deadline) throw this.late(service, method)
+      const result = this.dispatch(service, method, args)
+      if (performance.now() > this.deadline) throw this.late(service, method)
+      return [0, result]
     } catch (e) {
       const err = e instanceof GrizzlyError ? e
         : new GrizzlyError(EXTERNAL_ROUTINE_EXCEPTION, `service "${String(service)}" failed in ${String(method)}, called by extension "${this.extension}": ${messageOf(e)}`, { cause: e })
       this.failure ??= err
       return [1, err.message]
     }
+  }
+
+  private late(service: unknown, method: unknown): GrizzlyError {
+    return new GrizzlyError(SqlState.queryCanceled,
+      `ran longer than its limit (${this.limitMs} ms per call) while calling service "${String(service)}" (${String(method)})`,
+      { hint: 'pass smaller batches to the service, or ask for a larger cpuMsPerCall in the manifest' })
   }
 
   private dispatch(service: unknown, method: unknown, args: unknown): ServiceValue {

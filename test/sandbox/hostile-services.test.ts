@@ -37,6 +37,7 @@ const echo: CapabilityService = {
     leakFunction: () => ({ f: () => 1 }) as unknown as ServiceValue,
     leakHost: () => ({ proc: process }) as unknown as ServiceValue,
     leakMap: () => new Map() as unknown as ServiceValue,
+    slow() { const end = Date.now() + 600; while (Date.now() < end) { /* busy */ } return 1 },
   },
 }
 const GRANTED = new Map([['echo', echo]])
@@ -173,4 +174,9 @@ test('calls during loading go through the same grant check', () => {
     name: 'bridge_load_denied', limits: LIMITS,
     code: `try { services.call('echo', 'scale', new Float64Array([1]), 2) } catch (e) {} defineExtension({ name: 'bridge_load_denied', version: '1.0.0', scalars: [] })`,
   }), (e: unknown) => e instanceof GrizzlyError && e.code === '42501' && /failed to load.*capability "echo"/.test(e.message))
+})
+
+test('time spent in a service counts toward the call limit', async () => {
+  const { fn } = extensionWith(`services.call('echo', 'slow'); return null`)
+  await fails(fn, '57014', /ran longer than its limit/)
 })
