@@ -66,6 +66,10 @@ export function bindStatement(stmt: Statement, ctx: BinderContext): BoundStateme
     case 'show': return bindShow(b, stmt)
     case 'describe': return bindDescribe(b, stmt)
     case 'pragma':
+      // PRAGMA setting = value is SET setting = value, as in DuckDB
+      if (stmt.args.length === 1 && ctx.hooks.setting(stmt.name) !== undefined) {
+        return bindStatement({ kind: 'set', pos: stmt.pos, name: stmt.name, scope: 'session', value: stmt.args[0]! }, ctx)
+      }
       return { kind: 'pragma', name: stmt.name, args: stmt.args.map(a => constantOf(b, a, 'PRAGMA argument', a.pos)) }
     case 'install_extension': case 'load_extension': case 'unload_extension': case 'update_extensions':
     case 'show_extension_permissions': case 'create_function':

@@ -67,14 +67,28 @@ export function optimize(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan 
 }
 
 /**
+ * DuckDB's optimizer names as scripts written for DuckDB disable them: the name of the rule of
+ * ours that does the same work, or null for a transformation Grizzly never performs (so there is
+ * nothing to switch off and results are the same either way).
+ */
+const DUCKDB_OPTIMIZERS: ReadonlyMap<string, string | null> = new Map([
+  ['unused_columns', 'projection_pruning'],
+  ['compressed_materialization', null], ['statistics_propagation', null], ['build_side_probe_side', null],
+  ['late_materialization', null], ['sampling_pushdown', null], ['join_filter_pushdown', null],
+])
+
+/**
  * Parses the `disabled_optimizers` setting: a comma-separated list of rule names. Unknown
  * names are an error with a did-you-mean hint, so a typo does not silently do nothing.
  */
 export function parseDisabledOptimizers(value: string): Set<string> {
   const out = new Set<string>()
   for (const raw of value.split(',')) {
-    const name = raw.trim().toLowerCase()
+    let name = raw.trim().toLowerCase()
     if (name === '') continue
+    const duckdb = DUCKDB_OPTIMIZERS.get(name)
+    if (duckdb === null) continue
+    if (duckdb !== undefined) name = duckdb
     if (!ruleNames.includes(name)) {
       throw new GrizzlyError(SqlState.invalidParameterValue, `unknown optimizer "${name}"`,
         { hint: didYouMean(name, ruleNames) ?? `optimizers are: ${ruleNames.join(', ')}` })

@@ -160,6 +160,8 @@ test('optimize: every rule by name, switchable off, root output unchanged', () =
   assert.equal(shape(noPush), 'limit(sort(project(filter(scan:t))))')
   assert.deepEqual(parseDisabledOptimizers(' top_n, filter_pushdown '), new Set(['top_n', 'filter_pushdown']))
   assert.throws(() => parseDisabledOptimizers('top_m'), (e: unknown) => e instanceof GrizzlyError && /top_n/.test(e.hint ?? ''))
+  // DuckDB's names: a rule of ours doing the same work, or nothing for transformations Grizzly never makes
+  assert.deepEqual(parseDisabledOptimizers('unused_columns, compressed_materialization'), new Set(['projection_pruning']))
   const broken = { name: 'broken', rewrite: (x: LogicalPlan) => ({ ...x, output: [] }) }
   ;(rules as unknown as { name: string }[]).push(broken)
   try { assert.throws(() => optimize(p, ctx), InternalError) } finally { (rules as unknown as unknown[]).pop() }
