@@ -1,6 +1,6 @@
 /**
  * Built-in table functions: range / generate_series over integers (exclusive / inclusive end)
- * and over DATE/TIMESTAMP with an INTERVAL step, and unnest(list). Rows are produced lazily in
+ * and over DATE/TIMESTAMP with an INTERVAL step, unnest(list) and repeat(value, n). Rows are produced lazily in
  * chunks of CHUNK_SIZE.
  */
 import type { Hooks } from '../hooks/registry.ts'
@@ -12,7 +12,7 @@ import {
   BIGINT, type Interval, type LogicalType, TIMESTAMP, type Value, typeToString,
 } from '../types/types.ts'
 import { addIntervalToTimestamp, timestampFromDate, MICROS_PER_DAY } from '../types/datetime.ts'
-import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder } from '../vector/vector.ts'
+import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder, constantVector } from '../vector/vector.ts'
 import { invalidParameter } from './kernel-util.ts'
 
 const INTEGER_IDS = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'])
@@ -159,7 +159,37 @@ const unnestFunction: TableFunctionDef = {
   },
 }
 
+/** repeat(value, n): n rows holding value (DuckDB's table function; the scalar repeat repeats text) */
+const repeatFunction: TableFunctionDef = {
+  name: 'repeat',
+  description: 'repeat(value, count): count rows, each holding value',
+  bind(call) {
+    const [value, count] = call.positional
+    if (call.positional.length !== 2 || value === undefined || count === undefined || !INTEGER_IDS.has(count.type.id)) {
+      throw new GrizzlyError(SqlState.undefinedFunction, 'repeat takes a value and an integer count', { hint: 'use SELECT * FROM repeat(42, 3)' })
+    }
+    const n = asBig(count)
+    if (n === null || n < 0n || n > BigInt(MAX_ROWS)) {
+      throw invalidParameter(`repeat: the count must be between 0 and ${MAX_ROWS}, not ${n === null ? 'NULL' : n}`, 'give the number of rows as a non-negative integer')
+    }
+    const total = Number(n)
+    const type: LogicalType = value.type.id === 'NULL' ? { id: 'INTEGER' } : value.type
+    return {
+      columns: [{ name: 'repeat', type }],
+      estimatedRows: total,
+      *scan(cols) {
+        for (let start = 0; start < total; start += CHUNK_SIZE) {
+          const size = Math.min(CHUNK_SIZE, total - start)
+          const v = constantVector(type, value.value, size)
+          yield new DataChunk(cols.map(() => v), size)
+        }
+      },
+    }
+  },
+}
+
 export function registerTableFunctions(hooks: Hooks): void {
+  hooks.registerTableFunction(repeatFunction)
   hooks.registerTableFunction(seriesFunction('range', false))
   hooks.registerTableFunction(seriesFunction('generate_series', true))
   hooks.registerTableFunction(unnestFunction)
