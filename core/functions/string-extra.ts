@@ -11,6 +11,7 @@ import { BIGINT, BLOB, DOUBLE, INTEGER, type LogicalType, NULL_TYPE, VARCHAR } f
 import { Vector } from '../vector/vector.ts'
 import { invalidParameter, outOfRange, rowValid } from './kernel-util.ts'
 import { sqlSubstring } from './string.ts'
+import { registerPathFunctions } from './path.ts'
 
 function chars(s: string): string[] { return Array.from(s) }
 
@@ -251,6 +252,7 @@ export function registerExtraStringFunctions(hooks: Hooks): void {
   const reg = (name: string, overloads: ScalarOverload[], aliases: string[] = [], description?: string) =>
     hooks.registerScalar({ name, aliases, nulls: 'propagate', volatility: 'immutable', overloads, description })
 
+  registerPathFunctions(hooks)
   reg('levenshtein', [str2(levenshtein, BIGINT)], ['editdist3'], 'edit distance (insert, delete, substitute)')
   reg('damerau_levenshtein', [str2(damerauLevenshtein, BIGINT)], [], 'edit distance that also counts transpositions')
   reg('hamming', [str2(hamming, BIGINT)], ['mismatches'], 'number of positions with different characters')
