@@ -12,6 +12,7 @@ import {
   BOOLEAN, type LogicalType, type StructType, type Value, typeEquals, typeToString,
 } from '../types/types.ts'
 import { Vector } from '../vector/vector.ts'
+import { extensionHint } from './extension-functions.ts'
 import { canCast } from '../functions/cast.ts'
 
 /** PostgreSQL's ambiguous_function */
@@ -216,7 +217,7 @@ export function bindAggregateCall(hooks: Hooks, name: string, args: readonly Bou
 
 export function unknownFunction(hooks: Hooks, name: string, position: number): GrizzlyError {
   return new GrizzlyError(SqlState.undefinedFunction, `function ${name} does not exist`,
-    { position, hint: didYouMean(name, hooks.allFunctionNames()) })
+    { position, hint: extensionHint(name) ?? didYouMean(name, hooks.allFunctionNames()) })
 }
 
 /** {'a': x, 'b': y} and ROW(x, y): the result vector is a struct over the argument vectors. */

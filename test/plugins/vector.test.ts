@@ -135,5 +135,6 @@ test('without the extension, the operators and vector_search say which extension
     await rejects(plain.query('SELECT [1, 2]::FLOAT[2] <-> [3, 4]::FLOAT[2]'), '42883', /operator <-> needs the function array_distance[\s\S]*LOAD EXTENSION vector/)
     await rejects(plain.query('SELECT [1, 2]::FLOAT[2] <#> [3, 4]::FLOAT[2]'), '42883', /array_negative_inner_product/)
     await rejects(plain.query(`SELECT * FROM vector_search('t', 'a', [1, 2]::FLOAT[2], 1)`), '42883', /LOAD EXTENSION vector/)
+    await rejects(plain.query('SELECT array_cosine_distance([1, 2]::FLOAT[2], [3, 4]::FLOAT[2])'), '42883', /function array_cosine_distance does not exist[\s\S]*comes with the vector extension: LOAD EXTENSION vector/)
   } finally { await plain.close() }
 })
