@@ -172,6 +172,8 @@ export class ExprBinder {
       case 'cast': {
         const type = resolveTypeName(hooks, e.type, userTypes(this.binder, null))
         const arg = this.bind(e.expr)
+        // a NULL constant casts to any type (DuckDB), even where the types have no cast
+        if (arg.kind === 'const' && arg.value === null && arg.type.id !== 'NULL') return { kind: 'const', value: null, type }
         if (!canCast(normalizeLiteralType(arg.type), type)) throw cannotCast(normalizeLiteralType(arg.type), type).withPosition(e.pos)
         return this.binder.fold(castTo(arg, type, e.try), e.pos)
       }
@@ -243,7 +245,7 @@ export class ExprBinder {
   }
 
   compare(op: CompareOp, left: BoundExpr, right: BoundExpr, position: number): BoundExpr {
-    const t = commonSuperType([left.type, right.type])
+    const t = commonSuperType([left.type, right.type]) ?? (EQUALITY_OPS.has(op) ? textComparedAs(left.type, right.type) : undefined)
     if (t === undefined) {
       throw new GrizzlyError(SqlState.undefinedFunction,
         `cannot compare values of type ${typeToString(normalizeLiteralType(left.type))} and type ${typeToString(normalizeLiteralType(right.type))}`,
@@ -427,6 +429,15 @@ function collectColumnNames(node: unknown, out: (readonly string[])[]): void {
   if (n.kind === 'column' && n.parts !== undefined) { out.push(n.parts); return }
   if (n.kind === 'select' || n.kind === 'query') return
   for (const [key, value] of Object.entries(node)) if (key !== 'query') collectColumnNames(value, out)
+}
+
+const EQUALITY_OPS: ReadonlySet<CompareOp> = new Set(['=', '<>', 'distinct', 'not_distinct'])
+
+/** DuckDB tests a VARCHAR for equality with a value of another type by casting the text to that type (ordering needs an explicit cast). */
+function textComparedAs(a: LogicalType, b: LogicalType): LogicalType | undefined {
+  if (a.id === 'VARCHAR' && b.id !== 'VARCHAR' && canCast(a, b)) return b
+  if (b.id === 'VARCHAR' && a.id !== 'VARCHAR' && canCast(b, a)) return a
+  return undefined
 }
 
 /** date_part('epoch' | 'julian', x) is fractional: DuckDB answers with epoch(x) / julian(x) (DOUBLE). */

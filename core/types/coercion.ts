@@ -182,6 +182,10 @@ export function commonSuperType(types: readonly LogicalType[]): LogicalType | un
 
 function maxType(a: LogicalType, b: LogicalType): LogicalType | undefined {
   if (typeEquals(a, b)) return a
+  // a BOOLEAN meets a number at the number (DuckDB: true = 1, [true, 1] is INTEGER[]), though it
+  // does not cast implicitly for function arguments (1 + true is an error there too)
+  if (a.id === 'BOOLEAN' && isNumericId(b)) return b
+  if (b.id === 'BOOLEAN' && isNumericId(a)) return a
   const ra = INTEGER_RANK[a.id], rb = INTEGER_RANK[b.id]
   if (ra !== undefined && rb !== undefined) return ra >= rb ? a : b
   if (a.id === 'DOUBLE' || b.id === 'DOUBLE') return isNumericId(a) && isNumericId(b) ? DOUBLE : undefined
