@@ -13,7 +13,8 @@ import { registerSandboxedFunctions } from '../sandbox/register.ts'
 import { ExtensionSandbox } from '../sandbox/sandbox.ts'
 
 /** The extension, vectorized as the SDK asks: one call per batch, loops over typed arrays and UTF-8 bytes. */
-export const UDF_EXTENSION = `defineExtension({ name: 'udfbench', version: '1.0.0', scalars: [
+export const UDF_EXTENSION = `let upperOut = new Uint8Array(0)
+defineExtension({ name: 'udfbench', version: '1.0.0', scalars: [
   { name: 'sb_affine', args: ['DOUBLE'], returns: 'DOUBLE', invoke([x], n) {
       const v = x.values, out = new Float64Array(n)
       for (let i = 0; i < n; i++) out[i] = v[i] * 2 + 1
@@ -21,7 +22,10 @@ export const UDF_EXTENSION = `defineExtension({ name: 'udfbench', version: '1.0.
   { name: 'sb_upper', args: ['VARCHAR'], returns: 'VARCHAR', invoke([s], n) {
       // four bytes at a time (the arena aligns them), as V8's own toUpperCase does for ASCII:
       // a byte in 'a'..'z' loses bit 0x20; bytes of multi-byte characters (high bit set) stay
-      const src = s.values.bytes, len = src.length, bytes = new Uint8Array(len)
+      const src = s.values.bytes, len = src.length
+      // one output buffer for every batch: the runtime copies the result out before the next call
+      if (upperOut.length < len) upperOut = new Uint8Array(Math.max(len, upperOut.length * 2))
+      const bytes = upperOut.subarray(0, len)
       let i = 0
       if ((src.byteOffset & 3) === 0) {
         const words = len >> 2, from = new Int32Array(src.buffer, src.byteOffset, words), to = new Int32Array(bytes.buffer, 0, words)
