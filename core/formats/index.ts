@@ -8,6 +8,7 @@ import { avroFormat } from './avro/index.ts'
 import { registerParquet } from './parquet/index.ts'
 import { registerArrow } from './arrow/index.ts'
 import { csvFormat } from './csv/index.ts'
+import { sniffCsvFunction } from './csv/sniff-csv.ts'
 
 export function registerBuiltinFormats(hooks: Hooks): void {
   void hooks
@@ -16,4 +17,5 @@ export function registerBuiltinFormats(hooks: Hooks): void {
   registerParquet(hooks)
   registerArrow(hooks)
   hooks.registerFormat(csvFormat)
+  hooks.registerTableFunction(sniffCsvFunction)
 }

@@ -89,3 +89,23 @@ test('sample_size = -1 reads every row before deciding', async () => {
   assert.equal(all.rows[0]![1], 'DOUBLE')
   await db.close()
 })
+
+test('sniff_csv reports what read_csv detects, as DuckDB does, and its prompt reads the same rows', async () => {
+  const db = await Database.open()
+  const files = ['types.csv', 'semicolon.csv', 'no-header.csv', 'quoted.csv', 'crlf.csv'].map(f => t.file(`s-${f}`, CASES[f]!))
+  // Quote and Escape differ: DuckDB reports none when the sample quotes nothing
+  const cols = 'Delimiter, NewLineDelimiter, HasHeader, CAST(Columns AS VARCHAR)'
+  for (const f of files) {
+    const from = `sniff_csv(${sqlString(f)})`
+    const mine = (await db.query(`SELECT ${cols} FROM ${from}`)).rows
+    const duck = (await (await (await import('./csv-helpers.ts')).duckdb()).runAndReadAll(`SELECT ${cols} FROM ${from}`)).getRows()
+    assert.deepEqual(mine, duck, f)
+    const prompt = String((await db.query(`SELECT Prompt FROM ${from}`)).rows[0]![0])
+    assert.deepEqual((await db.query(prompt)).rows, (await db.query(`FROM read_csv(${sqlString(f)})`)).rows, prompt)
+  }
+  const withOptions = (await db.query(`SELECT HasHeader, UserArguments, CAST(Columns AS VARCHAR) FROM sniff_csv(${sqlString(files[2]!)}, header = true, sample_size = 10, types = ['VARCHAR'])`)).rows
+  assert.deepEqual(withOptions, [[true, 'sample_size=10', "[{'name': 1, 'type': VARCHAR}, {'name': 2, 'type': BIGINT}]"]])
+  await fails(db, "SELECT * FROM sniff_csv('a.csv', 'b.csv')", '42883')
+  await fails(db, `SELECT * FROM sniff_csv(${sqlString(files[0]!)}, delimm = ',')`, '42601', /did you mean "delim"/)
+  await db.close()
+})
