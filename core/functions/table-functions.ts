@@ -188,8 +188,40 @@ const repeatFunction: TableFunctionDef = {
   },
 }
 
+/** repeat_row(a, b, …, num_rows = n): n rows holding the values a, b, … (columns column0, column1, …) */
+const repeatRowFunction: TableFunctionDef = {
+  name: 'repeat_row',
+  description: 'repeat_row(value, …, num_rows = n): n rows, each holding the values',
+  bind(call) {
+    const hint = 'use SELECT * FROM repeat_row(1, \'a\', num_rows = 3)'
+    const count = call.named.get('num_rows')
+    for (const name of call.named.keys()) {
+      if (name !== 'num_rows') throw invalidParameter(`repeat_row has no parameter "${name}"`, hint)
+    }
+    if (count === undefined) throw invalidParameter('repeat_row needs num_rows', hint)
+    if (call.positional.length === 0) throw invalidParameter('repeat_row needs at least one value to repeat', hint)
+    const n = INTEGER_IDS.has(count.type.id) ? asBig(count) : null
+    if (n === null || n < 0n || n > BigInt(MAX_ROWS)) {
+      throw invalidParameter(`repeat_row: num_rows must be an integer between 0 and ${MAX_ROWS}`, hint)
+    }
+    const total = Number(n)
+    const values = call.positional.map(v => ({ type: v.type.id === 'NULL' ? { id: 'INTEGER' } as LogicalType : v.type, value: v.value }))
+    return {
+      columns: values.map((v, i) => ({ name: `column${i}`, type: v.type })),
+      estimatedRows: total,
+      *scan(cols) {
+        for (let start = 0; start < total; start += CHUNK_SIZE) {
+          const size = Math.min(CHUNK_SIZE, total - start)
+          yield new DataChunk(cols.map(c => constantVector(values[c]!.type, values[c]!.value, size)), size)
+        }
+      },
+    }
+  },
+}
+
 export function registerTableFunctions(hooks: Hooks): void {
   hooks.registerTableFunction(repeatFunction)
+  hooks.registerTableFunction(repeatRowFunction)
   hooks.registerTableFunction(seriesFunction('range', false))
   hooks.registerTableFunction(seriesFunction('generate_series', true))
   hooks.registerTableFunction(unnestFunction)
