@@ -3,7 +3,8 @@
  * (128 dimensions; 100k vectors, 20k with --quick). Three ways to get the 10 nearest of each
  * query vector, in the same run:
  *   - Grizzly's SQL path: `SELECT id FROM docs ORDER BY array_distance(embedding, $1) LIMIT 10`
- *     as a prepared statement over a table with an hnsw index at its default settings;
+ *     as a prepared statement over a table with an hnsw index at its default settings, with
+ *     plugins/vector built, signed and loaded as users load it;
  *   - raw hnswlib-node: the same graph parameters, searchKnn at the same ef;
  *   - DuckDB's brute-force `array_distance` query (exact).
  * Recall@10 is measured against exact neighbours computed here; queries/s by wall time.
@@ -16,10 +17,10 @@ import { join } from 'node:path'
 import * as arrow from 'apache-arrow'
 import hnswlib from 'hnswlib-node'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { Database } from '../core/database.ts'
-import { DEFAULT_EF_SEARCH, registerHnsw } from '../host/services/hnsw.ts'
+import { Database } from '../index.ts'
+import { DEFAULT_EF_SEARCH } from '../host/services/hnsw.ts'
 import { prng } from '../test/differential/data.ts'
-import { registerTestDistances } from '../test/host/distance-fixture.ts'
+import { buildVectorPlugin, openWithVector } from '../test/host/vector-plugin.ts'
 
 export const VECTOR_DIM = 128
 const K = 10
@@ -113,9 +114,8 @@ export async function runVectorSection(quick: boolean, log: (s: string) => void)
 
   // Grizzly: the table from an Arrow table (FLOAT[128] as FixedSizeList), then CREATE INDEX
   log('vector: Grizzly load and CREATE INDEX … USING hnsw…')
-  const db = await Database.open()
-  registerTestDistances(db.hooks)
-  registerHnsw(db.hooks, 'vector')
+  const dir = mkdtempSync(join(tmpdir(), 'grizzly-vector-bench-'))
+  const db = await openWithVector(buildVectorPlugin(dir))
   const child = new arrow.Field('item', new arrow.Float32(), true)
   const embeddings = arrow.makeData({ type: new arrow.FixedSizeList(VECTOR_DIM, child), length: n, nullCount: 0,
     child: arrow.makeData({ type: new arrow.Float32(), length: n * VECTOR_DIM, nullCount: 0, data }) })
@@ -152,7 +152,6 @@ export async function runVectorSection(quick: boolean, log: (s: string) => void)
   // DuckDB's exact brute force, over a Parquet copy of the same rows (a subset of the queries: each reads every row)
   const duckdbQueries = Math.min(queryCount, quick ? 20 : 50)
   let duck: { recall: number; qps: number } | null = null
-  const dir = mkdtempSync(join(tmpdir(), 'grizzly-vector-bench-'))
   try {
     log('vector: DuckDB brute force…')
     const copy = await Database.open()

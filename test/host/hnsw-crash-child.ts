@@ -1,21 +1,20 @@
 /**
  * HNSW crash-test writer: commits rows with embeddings into a table with an hnsw index (inserts,
  * updates of the embedding, deletes), printing each step's number once its COMMIT returned;
- * the parent kills it at random. The index method is registered after open, as LOAD EXTENSION
- * would: the stored index waits for it, then is rebuilt from the rows.
- * usage: node --import tsx hnsw-crash-child.ts FILE START
+ * the parent kills it at random. plugins/vector is loaded after open: the stored index waits
+ * for its method, then is rebuilt from the rows.
+ * usage: node --import tsx hnsw-crash-child.ts FILE START BUNDLE PUBLIC_KEY INSTALL_DIR
  */
 import { writeSync } from 'node:fs'
-import { Database } from '../../core/database.ts'
-import { registerHnsw } from '../../host/services/hnsw.ts'
-import { registerTestDistances } from './distance-fixture.ts'
 import { embedding, vectorSql } from './hnsw-crash-data.ts'
+import { openWithVector } from './vector-plugin.ts'
 
-const [path, startText] = process.argv.slice(2)
-if (path === undefined || startText === undefined) throw new Error('usage: hnsw-crash-child.ts FILE START')
-const db = await Database.open(path, { settings: { checkpoint_threshold: '16KB' } })
-registerTestDistances(db.hooks)
-registerHnsw(db.hooks, 'vector')
+const [path, startText, bundle, publicKey, installed] = process.argv.slice(2)
+if (path === undefined || startText === undefined || bundle === undefined || publicKey === undefined || installed === undefined) {
+  throw new Error('usage: hnsw-crash-child.ts FILE START BUNDLE PUBLIC_KEY INSTALL_DIR')
+}
+const db = await openWithVector({ bundle, publicKey, installed }, path)
+await db.exec(`SET checkpoint_threshold = '16KB'`)
 await db.exec(`CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, embedding FLOAT[8])`)
 await db.exec(`CREATE INDEX IF NOT EXISTS idx ON docs USING hnsw (embedding) WITH (metric = 'l2', m = 8)`)
 writeSync(1, 'ready\n')

@@ -1,21 +1,23 @@
-import { test } from 'node:test'
+import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Database } from '../../core/database.ts'
-import { registerHnsw } from '../../host/services/hnsw.ts'
+import type { Database } from '../../index.ts'
+import { GrizzlyError } from '../../core/errors.ts'
 import { prng } from '../differential/data.ts'
-import { registerTestDistances } from './distance-fixture.ts'
 import { embedding, vectorSql } from './hnsw-crash-data.ts'
+import { cleanup, tempRoot } from '../extensions/helpers.ts'
+import { buildVectorPlugin, loadVector, openWithVector, type VectorPlugin } from './vector-plugin.ts'
 
-async function open(path: string, withHnsw: boolean): Promise<Database> {
-  const db = await Database.open(path)
-  registerTestDistances(db.hooks)
-  if (withHnsw) registerHnsw(db.hooks, 'vector')
-  return db
+const root = tempRoot('grz-hnsw-store-')
+const plugin = buildVectorPlugin(root)
+after(() => cleanup(root))
+
+async function open(path: string, withVector: boolean): Promise<Database> {
+  return openWithVector(plugin, path, withVector)
 }
 
 async function rows(db: Database, sql: string): Promise<unknown[][]> { return (await db.query(sql)).rows }
@@ -55,17 +57,21 @@ test('hnsw: the index is stored with the database and rebuilt from the rows on o
   await db.exec(`UPDATE docs SET embedding = ${q} WHERE id = 8`)
   await db.close()
 
-  // opened without the method: the definition waits, queries read the table
+  // opened without the extension: the file opens, the definition waits, what needs the extension says so
   db = await open(path, false)
-  assert.doesNotMatch(await explain(db, query), /INDEX_SCAN/)
-  const scanned = (await rows(db, query)).map(r => r[0] as number)
-  assert.deepEqual(scanned.slice(0, 2).sort(), [7, 8])
+  assert.equal((await rows(db, 'SELECT count(*) FROM docs'))[0]![0], 300n)
+  await assert.rejects(db.query(query), (e: unknown) => {
+    assert.ok(e instanceof GrizzlyError)
+    assert.match(e.message, /function array_distance does not exist/)
+    assert.match(e.hint ?? '', /LOAD EXTENSION vector/)
+    return true
+  })
   await assert.rejects(db.exec(`CREATE INDEX other ON docs USING hnsw (embedding)`), /index method "hnsw" does not exist/)
   // rows change while the index waits; a checkpoint keeps its definition
   await db.exec(`DELETE FROM docs WHERE id = 7`)
   await db.exec('CHECKPOINT')
   // the extension arrives: the next query plans with the rebuilt index
-  registerHnsw(db.hooks, 'vector')
+  await loadVector(db, plugin)
   await db.exec('SET hnsw_ef_search = 300')
   const revived = await nearestIds(db, query)
   assert.equal(revived[0], 8)
@@ -85,9 +91,9 @@ test('hnsw: the index is stored with the database and rebuilt from the rows on o
 
 const CHILD = fileURLToPath(new URL('./hnsw-crash-child.ts', import.meta.url))
 
-function runChild(path: string, start: number, killAfter: number): Promise<number[]> {
+function runChild(path: string, start: number, killAfter: number, vector: VectorPlugin): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', CHILD, path, String(start)],
+    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', CHILD, path, String(start), vector.bundle, vector.publicKey, vector.installed],
       { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../..', import.meta.url)) })
     const acked: number[] = []
     let buffered = '', stderr = ''
@@ -124,7 +130,7 @@ test('hnsw: writers killed with SIGKILL leave every acknowledged row, and the re
   const state = new Map<number, number>()
   let next = 0
   for (let kill = 0; kill < 6; kill++) {
-    const acked = await runChild(path, next, 20 + Math.floor(random() * 120))
+    const acked = await runChild(path, next, 20 + Math.floor(random() * 120), plugin)
     for (const id of acked) applyStep(state, id)
     const inFlight = acked.length > 0 ? acked[acked.length - 1]! + 1 : next
     const db = await open(path, true)

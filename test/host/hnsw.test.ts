@@ -1,10 +1,15 @@
-import { test } from 'node:test'
+import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Database } from '../../core/database.ts'
+import type { Database } from '../../index.ts'
 import { GrizzlyError } from '../../core/errors.ts'
-import { registerHnsw } from '../../host/services/hnsw.ts'
 import { prng } from '../differential/data.ts'
-import { registerTestDistances } from './distance-fixture.ts'
+import { cleanup, tempRoot } from '../extensions/helpers.ts'
+import { buildVectorPlugin, openWithVector } from './vector-plugin.ts'
+
+const root = tempRoot('grz-hnsw-')
+const plugin = buildVectorPlugin(root)
+const opened: Database[] = []
+after(async () => { for (const db of opened) await db.close(); cleanup(root) })
 
 const DIM = 8
 
@@ -18,9 +23,8 @@ function vectors(n: number, seed: number): number[][] {
 const lit = (v: readonly number[]): string => `[${v.join(', ')}]::FLOAT[${DIM}]`
 
 async function setup(n = 400, seed = 1): Promise<{ db: Database; data: number[][] }> {
-  const db = await Database.open()
-  registerTestDistances(db.hooks)
-  registerHnsw(db.hooks, 'vector')
+  const db = await openWithVector(plugin)
+  opened.push(db)
   const data = vectors(n, seed)
   await db.exec(`CREATE TABLE docs (id INTEGER, cat VARCHAR, embedding FLOAT[${DIM}])`)
   await db.exec(`INSERT INTO docs VALUES ${data.map((v, i) => `(${i}, '${'abcd'[i % 4]}', ${lit(v)})`).join(', ')}`)
