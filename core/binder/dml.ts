@@ -2,6 +2,7 @@
  * INSERT, UPDATE and DELETE → InsertNode / UpdateNode / DeleteNode. Their output is the
  * RETURNING columns, or one BIGINT column "Count".
  */
+import { uniqueKeys } from '../indexes/unique-keys.ts'
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { Assignment, DeleteStatement, InsertStatement, OnConflict, QualifiedName, SelectItem, UpdateStatement, WithClause } from '../parser/ast.ts'
@@ -143,7 +144,7 @@ function checkCount(given: number, expected: number, position: number): void {
 
 /** The key an ON CONFLICT clause names (or the primary key / only unique key when it names none). */
 function conflictTarget(table: TableEntry, names: readonly string[] | null, position: number, forUpdate: boolean): number[] {
-  const keys = [...(table.constraints.primaryKey === null ? [] : [table.constraints.primaryKey]), ...table.constraints.unique]
+  const keys = uniqueKeys(table)
   if (names === null) {
     const key = keys[0]
     if (key === undefined) {

@@ -18,6 +18,7 @@ import { MemoryTransaction, beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 import { PendingChanges } from './visibility.ts'
 import { ConstraintIndex, TableIndexes } from '../indexes/table-indexes.ts'
+import { lookupInIndex } from '../indexes/unique-keys.ts'
 import type { TableIndex } from './catalog.ts'
 
 /** rows per row group: the unit of zone maps and of storage growth */
@@ -621,6 +622,8 @@ export class MemoryTable implements TableProvider {
   lookup(_txn: Transaction, keyColumns: readonly number[], keys: DataChunk): BigInt64Array {
     const index = this.indexes.find(ix => ix.columns.length === keyColumns.length && ix.columns.every(c => keyColumns.includes(c)))
     if (index === undefined) {
+      const unique = this.secondary.list.find(ix => ix.unique && ix.columns.length === keyColumns.length && ix.columns.every(c => keyColumns.includes(c)))
+      if (unique !== undefined) return lookupInIndex(unique.columns, unique.instance, keyColumns, keys)
       const names = keyColumns.map(c => this.columns[c]?.name ?? String(c)).join(', ')
       throw new GrizzlyError(SqlState.invalidColumnReference,
         `there is no PRIMARY KEY or UNIQUE constraint on ${this.name}(${names}) matching the ON CONFLICT specification`)

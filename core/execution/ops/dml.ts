@@ -5,6 +5,7 @@
  * evaluated here on every new row (NOT NULL and UNIQUE are the provider's job); ON CONFLICT
  * uses TableProvider.lookup. Output: the RETURNING rows, or one BIGINT "Count".
  */
+import { uniqueKeys } from '../../indexes/unique-keys.ts'
 import { GrizzlyError, SqlState, notSupported } from '../../errors.ts'
 import { ROW_ID_COLUMN, type TableEntry, type TableProvider } from '../../catalog/catalog.ts'
 import type { BoundExpr, OutputColumn } from '../../plan/expr.ts'
@@ -241,8 +242,7 @@ export class InsertOperator extends WriteOperator {
 /** Key sets of every primary key and UNIQUE constraint of a table. */
 function uniqueKeySets(table: TableEntry, target: readonly number[]): (readonly number[])[] {
   const sets: (readonly number[])[] = [target]
-  const { primaryKey, unique } = table.constraints
-  for (const k of [...(primaryKey === null ? [] : [primaryKey]), ...unique]) {
+  for (const k of uniqueKeys(table)) {
     if (k.length > 0 && !sets.some(s => s.length === k.length && s.every((c, i) => c === k[i]))) sets.push(k)
   }
   return sets.filter(s => s.length > 0)
