@@ -25,6 +25,7 @@ import { registerSandboxedFunctions } from '../sandbox/register.ts'
 import { ExtensionSandbox } from '../sandbox/sandbox.ts'
 import { checkServices, type CapabilityService } from '../sandbox/services.ts'
 import { registerSandboxedFormats } from './formats.ts'
+import { checkModelFile } from './models.ts'
 import { INVALID_FUNCTION_DEFINITION, checkJavaScriptBody, routineScript, wasmHex } from './routines.ts'
 import { readSources, writeSource } from './sources.ts'
 
@@ -195,6 +196,10 @@ export class SandboxExtensionHost implements ExtensionHost {
       })
     }
     return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  checkModel(path: string, sha256: string): { readonly signedBy: string | null } {
+    return checkModelFile(this.policy, path, sha256)
   }
 
   permissions(name: string): readonly PermissionInfo[] {

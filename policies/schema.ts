@@ -54,6 +54,14 @@ export const POLICY_SCHEMA = {
       type: 'array', uniqueItems: true, items: { enum: PROCEDURAL_LANGUAGES },
       description: 'the languages SQL users may write functions in with CREATE FUNCTION … LANGUAGE',
     },
+    models: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        require_signature: { type: 'boolean', description: 'CREATE MODEL needs <file>.sig by a trusted key' },
+        trusted_keys: { type: 'array', items: KEY, description: 'keys trusted to sign models (default: trusted_keys)' },
+      },
+    },
   },
 } as const
 
@@ -68,6 +76,7 @@ export type PolicyParseResult =
 export const DEFAULT_POLICY: Policy = {
   trusted_keys: [], revoked_keys: [], allow_unsigned: false, allow_unlisted: true, extensions: {}, default_limits: {},
   procedural_languages: PROCEDURAL_LANGUAGES,
+  models: { require_signature: false, trusted_keys: [] },
 }
 
 export function parsePolicy(json: unknown): PolicyParseResult {
@@ -83,6 +92,7 @@ export function parsePolicy(json: unknown): PolicyParseResult {
       extensions: p.extensions ?? {},
       default_limits: p.default_limits ?? {},
       procedural_languages: p.procedural_languages ?? PROCEDURAL_LANGUAGES,
+      models: { require_signature: p.models?.require_signature ?? false, trusted_keys: (p.models?.trusted_keys ?? []).map(k => k.toLowerCase()) },
     },
   }
 }

@@ -37,6 +37,15 @@ export interface Policy {
   readonly default_limits: ResourceLimits
   /** languages CREATE FUNCTION … LANGUAGE may use (default: all of them, each sandboxed) */
   readonly procedural_languages: readonly string[]
+  /** CREATE MODEL: whether a model file needs a signature (`<file>.sig`) by a trusted key */
+  readonly models: ModelPolicy
+}
+
+export interface ModelPolicy {
+  /** true: CREATE MODEL refuses a file without a valid signature by one of `trusted_keys` */
+  readonly require_signature: boolean
+  /** keys trusted to sign models; empty = the policy's trusted_keys */
+  readonly trusted_keys: readonly string[]
 }
 
 /** What the evaluator needs to know of a manifest. */

@@ -7,6 +7,8 @@ export type { BundleSignature, KeyPair, VerifiedBundle, VerifyOptions } from './
 export { INDEX_FILE, INDEX_SIGNATURE_FILE, LOCK_FILE, install, listInstalled, listPublished, publish, readIndex, readLock, resolve, uninstall, verifyInstalled } from './store.ts'
 export type { IndexEntry, InstallOptions, Installed, LockEntry, LockFile, PublishedVersion, RegistryIndex, Resolved, TrustOptions } from './store.ts'
 export { loadPolicy, loadPolicyFile, trustFromPolicy } from './policy.ts'
+export { MODEL_SIGNATURE_SUFFIX, checkModelSignature, signModel } from './models.ts'
+export type { ModelSignatureCheck } from './models.ts'
 export { compareVersions, formatVersion, isValidVersion, maxSatisfying, parseRange, parseVersion, satisfies } from './semver.ts'
 export type { Range, SemVer } from './semver.ts'
 export { prepareLoad } from './load.ts'

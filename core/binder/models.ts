@@ -57,7 +57,8 @@ export function bindCreateModel(b: Binder, stmt: CreateModelStatement): BoundSta
         throw new GrizzlyError(e instanceof GrizzlyError ? e.code : SqlState.badFileFormat,
           `"${stmt.path}" is not a valid ${format.name} model: ${e instanceof Error ? e.message : String(e)}`, { position: stmt.pos, hint, cause: e })
       }
-      const model: StoredModel = { name: stmt.name, format: format.name, sha256, bytes }
+      const { signedBy } = b.ctx.extensionHost?.checkModel?.(stmt.path, sha256) ?? { signedBy: null }
+      const model: StoredModel = { name: stmt.name, format: format.name, sha256, bytes, signedBy }
       catalog.models.create(txn, model, { orReplace: stmt.orReplace, ifNotExists: stmt.ifNotExists })
     },
   }
@@ -73,8 +74,8 @@ export function bindDropModel(b: Binder, stmt: DropStatement): BoundStatement {
 }
 
 const TENSOR: LogicalType = struct([{ name: 'name', type: VARCHAR }, { name: 'type', type: VARCHAR }, { name: 'shape', type: list(VARCHAR) }])
-const SHOW_NAMES = ['name', 'format', 'sha256', 'size', 'inputs', 'outputs']
-const SHOW_TYPES: readonly LogicalType[] = [VARCHAR, VARCHAR, VARCHAR, BIGINT, list(TENSOR), list(TENSOR)]
+const SHOW_NAMES = ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by']
+const SHOW_TYPES: readonly LogicalType[] = [VARCHAR, VARCHAR, VARCHAR, BIGINT, list(TENSOR), list(TENSOR), VARCHAR]
 
 function tensorValue(t: ModelTensor): Value {
   return { name: t.name, type: t.type, shape: t.shape.map(d => d === null ? '?' : String(d)) }
@@ -87,7 +88,7 @@ export function bindShowModels(b: Binder): BoundStatement {
     let signature: ModelSignature | null = null
     try { signature = hooks.modelFormat(m.format)?.describe(m.bytes, m.sha256) ?? null } catch { signature = null }
     return [m.name, m.format, m.sha256, BigInt(m.bytes.length),
-      signature === null ? null : signature.inputs.map(tensorValue), signature === null ? null : signature.outputs.map(tensorValue)]
+      signature === null ? null : signature.inputs.map(tensorValue), signature === null ? null : signature.outputs.map(tensorValue), m.signedBy ?? null]
   })
   const output = b.columns(SHOW_NAMES, SHOW_TYPES)
   const bound: BoundExpr[][] = rows.map(r => r.map((v, i) => ({ kind: 'const', value: v, type: SHOW_TYPES[i]! })))

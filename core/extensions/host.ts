@@ -109,6 +109,12 @@ export interface ExtensionHost {
    */
   onRoutineChange(listener: (change: { readonly kind: 'create' | 'drop'; readonly def: RoutineDefinition }) => void): () => void
   meter(): readonly ExtensionMeter[]
+  /**
+   * CREATE MODEL asks before storing a model file: throws (42501) when the policy refuses it
+   * (a signature required and missing, or one that does not match), else names the key that
+   * signed it (null: unsigned).
+   */
+  checkModel?(path: string, sha256: string): { readonly signedBy: string | null }
   /** stops every sandbox (Database.close) */
   close(): void
 }

@@ -384,6 +384,8 @@ export interface StoredModel {
   /** hex SHA-256 of `bytes`: the identity caches key on */
   readonly sha256: string
   readonly bytes: Uint8Array
+  /** the key that signed the file (hex ed25519), checked by the policy at CREATE; null when unsigned */
+  readonly signedBy?: string | null
 }
 
 /** One input or output of a model: `shape` has a number per fixed dimension, a name (or null) per free one. */

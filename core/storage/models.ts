@@ -13,6 +13,8 @@ export interface StoredModelRef {
   readonly format: string
   readonly sha256: string
   readonly size: number
+  /** the key that signed the model file, when one did */
+  readonly signedBy?: string | null
   /** first block of the model's stream, -1 for an empty model */
   readonly first: number
   readonly blocks: readonly number[]
@@ -25,7 +27,7 @@ export function writeModels(file: BlockFile, models: readonly StoredModel[], pre
     const old = kept.get(`${m.name.toLowerCase()}\u0000${m.sha256}`)
     if (old !== undefined) return old
     const blocks = m.bytes.length === 0 ? [] : file.writeStream(m.bytes, extend)
-    return { name: m.name, format: m.format, sha256: m.sha256, size: m.bytes.length, first: blocks[0] ?? -1, blocks }
+    return { name: m.name, format: m.format, sha256: m.sha256, size: m.bytes.length, signedBy: m.signedBy ?? null, first: blocks[0] ?? -1, blocks }
   })
 }
 
@@ -34,6 +36,6 @@ export function readModels(file: BlockFile, path: string, refs: readonly StoredM
   return refs.map(r => {
     const bytes = r.first === -1 ? new Uint8Array(0) : file.readStream(r.first, `model ${r.name}`).data.subarray(0, r.size)
     if (bytes.length !== r.size || sha256Hex(bytes) !== r.sha256) throw corruptError(`"${path}": the bytes of model ${r.name} do not match their SHA-256`)
-    return { name: r.name, format: r.format, sha256: r.sha256, bytes: bytes.slice() }
+    return { name: r.name, format: r.format, sha256: r.sha256, bytes: bytes.slice(), signedBy: r.signedBy ?? null }
   })
 }

@@ -57,7 +57,7 @@ test('CREATE MODEL stores the bytes with their SHA-256; SHOW MODELS describes th
   const path = modelFile('a.tiny', SIG)
   await db.exec(`CREATE MODEL churn FROM '${path}'`)
   const r = await db.query('SHOW MODELS')
-  assert.deepEqual(r.columns.map(c => c.name), ['name', 'format', 'sha256', 'size', 'inputs', 'outputs'])
+  assert.deepEqual(r.columns.map(c => c.name), ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by'])
   const [row] = r.toObjects()
   const bytes = Buffer.from(MAGIC + JSON.stringify(SIG))
   assert.equal(row!.name, 'churn')
