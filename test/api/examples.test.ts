@@ -11,3 +11,11 @@ test('the quickstart example runs through the package name grizzly-db', () => {
   assert.match(r.stdout, /Oslo/)
   assert.match(r.stdout, /\[ 2, 'Oslo' \]/)
 })
+
+test('the predict example stores a model, predicts, scores anomalies and forecasts', () => {
+  const r = spawnSync(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'examples/predict/main.ts'], { cwd: root, encoding: 'utf8', timeout: 120_000 })
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stdout, /'spend'\s*│\s*'onnx'/)
+  assert.match(r.stdout, /│ 4 +│ 310 +│ 38\.5 +│/)
+  assert.match(r.stdout, /forecast: 18\.5/)
+})
