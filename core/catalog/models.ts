@@ -2,7 +2,8 @@
  * Models stored in the database (CREATE MODEL): name → bytes, their format and SHA-256. The
  * engine never looks inside; model formats (hooks) recognise and describe the bytes and
  * extensions run them. Changes take the write lock and are undone on ROLLBACK; like schemas,
- * models are not versioned per snapshot (a concurrent reader sees a committed CREATE at once).
+ * models are not versioned per snapshot: other sessions see a CREATE or DROP as soon as it
+ * runs, before it commits (a rolled-back CREATE disappears again).
  */
 import { createHash } from 'node:crypto'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
