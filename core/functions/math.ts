@@ -4,7 +4,7 @@
  * factorial returns a 38-digit DECIMAL standing in for HUGEINT, gcd/lcm are BIGINT).
  */
 import type { Hooks } from '../hooks/registry.ts'
-import type { BoundScalar, ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
+import type { BoundScalar, ScalarBindInfo, ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
 import {
   BIGINT, BOOLEAN, DOUBLE, INTEGER, type DecimalType, type LogicalType, REAL, TINYINT, decimal, physicalOf,
 } from '../types/types.ts'
@@ -99,7 +99,7 @@ function decimalRounding(mode: RoundMode, src: DecimalType, digits: number | nul
     const out = new Array<bigint>(count)
     for (let i = 0; i < count; i++) {
       let v = shiftDown(scaledBig(x, i), drop, mode)
-      if (extra > 0) v = shiftDown(v, extra, mode) * POW10_BIG[extra]!
+      if (extra > 0) v = extra >= POW10_BIG.length ? 0n : shiftDown(v, extra, mode) * POW10_BIG[extra]!
       out[i] = v
     }
     if (physicalOf(returns) === 'f64') return new Vector(returns, count, Float64Array.from(out, Number), null)
@@ -272,7 +272,7 @@ function predicateOnDouble(test: (x: string) => string): ScalarOverload {
 }
 
 export function registerMathFunctions(hooks: Hooks): void {
-  const reg = (name: string, overloads: ScalarOverload[], extra: { aliases?: string[]; description?: string; bind?: (t: readonly LogicalType[]) => Bound | undefined } = {}) =>
+  const reg = (name: string, overloads: ScalarOverload[], extra: { aliases?: string[]; description?: string; bind?: (t: readonly LogicalType[], info?: ScalarBindInfo) => Bound | undefined } = {}) =>
     hooks.registerScalar({ name, nulls: 'propagate', volatility: 'immutable', overloads, ...extra })
 
   reg('abs', [
@@ -290,10 +290,13 @@ export function registerMathFunctions(hooks: Hooks): void {
     { args: [REAL, INTEGER], returns: REAL, invoke: roundDoubleKernel(true, REAL) },
   ], {
     description: 'round half away from zero, optionally to a number of decimal digits',
-    bind: argTypes => {
+    bind: (argTypes, info) => {
       const t = argTypes[0]
       if (t?.id !== 'DECIMAL') return undefined
       if (argTypes.length === 1) return decimalRounding('round', t, null)
+      // constant digits fix the result scale, as DuckDB (ROUND(x::DECIMAL(18,10), 2) is DECIMAL(18,2))
+      const digits = info?.constants[1]
+      if (argTypes.length === 2 && (typeof digits === 'number' || typeof digits === 'bigint')) return decimalRounding('round', t, Number(digits))
       return undefined // digits come as a value: see roundDecimalDigits
     },
   })
@@ -330,12 +333,15 @@ export function registerMathFunctions(hooks: Hooks): void {
   reg('pi', [{ args: [], returns: DOUBLE, invoke: (_a, count) => new Vector(DOUBLE, count, new Float64Array(count).fill(Math.PI), null), inline: () => 'Math.PI' }])
   reg('degrees', [doubleFn(x => `(${x} * (180 / Math.PI))`)])
   reg('radians', [doubleFn(x => `(${x} * (Math.PI / 180))`)])
+  // the periodic functions have no value at ±infinity (DuckDB raises; NaN stays NaN)
+  const infinite = { bad: (x: number) => x === Infinity || x === -Infinity, error: (x: number) => outOfRange(`input value ${x} is out of range for a trigonometric function`) }
   for (const f of ['sin', 'cos', 'tan', 'asin', 'acos', 'atan'] as const) {
     if (f === 'asin' || f === 'acos') {
       reg(f, [doubleFn(x => `Math.${f}(${x})`, { bad: x => x < -1 || x > 1, error: x => outOfRange(`${f} is undefined outside [-1,1], got ${x}`) })])
-    } else reg(f, [doubleFn(x => `Math.${f}(${x})`)])
+    } else if (f === 'atan') reg(f, [doubleFn(x => `Math.${f}(${x})`)])
+    else reg(f, [doubleFn(x => `Math.${f}(${x})`, infinite)])
   }
-  reg('cot', [doubleFn(x => `(1 / Math.tan(${x}))`)])
+  reg('cot', [doubleFn(x => `(1 / Math.tan(${x}))`, infinite)])
   reg('atan2', [double2((y, x) => `Math.atan2(${y}, ${x})`)])
   reg('isnan', [predicateOnDouble(x => `${x} !== ${x}`)])
   reg('isinf', [predicateOnDouble(x => `(${x} === Infinity || ${x} === -Infinity)`)])
@@ -380,6 +386,8 @@ const LANCZOS = [57.1562356658629235, -59.5979603554754912, 14.1360979747417471,
   -0.210264441724104883e-3, 0.217439618115212643e-3, -0.164318106536763890e-3, 0.844182239838527433e-4,
   -0.261908384015814087e-4, 0.368991826595316234e-5]
 export function lnGamma(x: number): number {
+  // C's lgamma: both infinities give +inf
+  if (x === Infinity || x === -Infinity) return Infinity
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x)
   let y = x
   let tmp = x + 5.24218750000000000
@@ -390,6 +398,8 @@ export function lnGamma(x: number): number {
 }
 
 export function gamma(x: number): number {
+  if (x === Infinity) return Infinity
+  if (x === -Infinity) return NaN
   if (Number.isInteger(x) && x > 0 && x < 171) {
     let r = 1
     for (let k = 2; k < x; k++) r *= k
