@@ -138,6 +138,8 @@ export function bindValues(b: Binder, rows: readonly (readonly Expr[])[], outer:
 function bindSetOperation(b: Binder, op: SetOperation, outer: Scope | null, ctes: CteScope | null): BoundQuery {
   let left = bindBody(b, op.left, outer, ctes)
   let right = bindBody(b, op.right, outer, ctes)
+  boundBranchNames.set(op.left, left.names)
+  boundBranchNames.set(op.right, right.names)
   if (op.byName) {
     if (op.op !== 'union') throw notSupported(`${op.op.toUpperCase()} BY NAME`, op.pos)
     ;[left, right] = alignByName(b, left, right)
@@ -217,6 +219,9 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
   return { plan: { kind: 'sort', input: bound.plan, keys, output: out }, names: bound.names }
 }
 
+/** The column names a branch of a set operation was bound with (SELECT * names no columns itself). */
+const boundBranchNames = new WeakMap<QueryBody, readonly string[]>()
+
 /** Column names each branch of a set operation gives each output position. */
 function branchNames(body: QueryBody, width: number): { names: string[][]; qualified: Map<string, Map<string, number>> } {
   const names: string[][] = Array.from({ length: width }, () => [])
@@ -227,7 +232,10 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
       case 'query': visit(x.body); return
       case 'values': return
       case 'select':
-        if (x.items.some(i => i.expr.kind === 'star')) return
+        if (x.items.some(i => i.expr.kind === 'star')) {
+          boundBranchNames.get(x)?.forEach((name, i) => { if (i < width) names[i]!.push(name) })
+          return
+        }
         x.items.forEach((item, i) => {
           if (i >= width) return
           if (item.alias !== null) names[i]!.push(item.alias)
