@@ -121,3 +121,16 @@ export function twoInputModel(): Uint8Array {
     output: [valueInfo('y', T.DOUBLE, ['N', 1])],
   })
 }
+
+/** argmax of x float32[N, k] as a string label: y string[N] ('0', '1', …) */
+export function labelModel(k: number): Uint8Array {
+  return encode({
+    name: 'label',
+    node: [
+      node('ArgMax', ['x'], ['i'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }, { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
+      node('Cast', ['i'], ['label'], [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: T.STRING }]),
+    ],
+    input: [valueInfo('x', T.FLOAT, ['N', k])],
+    output: [valueInfo('label', T.STRING, ['N'])],
+  })
+}

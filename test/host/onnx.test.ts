@@ -12,7 +12,7 @@ import { Database } from '../../core/database.ts'
 import { GrizzlyError, SqlState } from '../../core/errors.ts'
 import { registerOnnx } from '../../host/services/onnx.ts'
 import {
-  classifierModel, classify, embedTokens, embeddingModel, linear, linearModel, mlp, mlpModel, mlpWeights, twoInputModel, weights,
+  classifierModel, classify, embedTokens, embeddingModel, labelModel, linear, linearModel, mlp, mlpModel, mlpWeights, twoInputModel, weights,
 } from '../../bench/onnx-models.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-onnx-'))
@@ -188,5 +188,19 @@ test('a model stored in a database file predicts after reopening', async () => {
   await fails(() => db.query("SELECT predict('lin', 1, 2, 3)"), SqlState.undefinedFunction, /predict/)
   registerOnnx(db.hooks, 'onnx')
   close((await db.query("SELECT predict('lin', 1, 2, 3)")).rows[0]![0] as number, 6, 'reopened')
+  await db.close()
+})
+
+test('string outputs come back as VARCHAR; outputs with a free dimension as a LIST', async () => {
+  const db = await open()
+  await db.exec(`CREATE MODEL lab FROM '${file('lab.onnx', labelModel(3))}'`)
+  assert.deepEqual((await db.query("SELECT predict('lab', x) FROM (VALUES ([0.1, 0.9, 0.3]::FLOAT[3]), (NULL), ([5, 1, 2]::FLOAT[3])) v(x)")).rows, [['1'], [null], ['0']])
+  assert.equal((await db.query("SELECT typeof(predict('lab', 1, 2, 3))")).rows[0]![0], 'VARCHAR')
+  const d = 2, tableW = weights(10 * d, 3)
+  await db.exec(`CREATE MODEL hidden FROM '${file('hidden.onnx', embeddingModel(tableW, 10, d, false))}'`)
+  assert.equal((await db.query("SELECT typeof(predict('hidden', [1, 2]::BIGINT[]))")).rows[0]![0], 'FLOAT[]')
+  const got = (await db.query("SELECT predict('hidden', ids) FROM (VALUES ([1, 2]::BIGINT[]), ([3, 4]::BIGINT[])) v(ids)")).rows.map(r => r[0] as number[])
+  assert.deepEqual(got.map(v => v.length), [2 * d, 2 * d])
+  ;[[1, 2], [3, 4]].forEach((ids, i) => ids.forEach((id, t) => { for (let k = 0; k < d; k++) close(got[i]![t * d + k]!, tableW[id * d + k]!, `token ${id}`) }))
   await db.close()
 })
