@@ -87,3 +87,35 @@ test('forecast: the least-squares line through the history, steps ahead', async 
   assert.deepEqual(series, [[1, 16], [2, 5]])
   await db.close()
 })
+
+test('embed() feeds the vector index: FLOAT[d] embeddings under an HNSW index answer like brute force', async () => {
+  const { embeddingModel, embedTokens } = await import('../../bench/onnx-models.ts')
+  const vectorSource = fileURLToPath(new URL('../../plugins/vector/', import.meta.url))
+  const vector = join(root, 'vector')
+  buildBundle({ entry: join(vectorSource, 'index.ts'), outDir: vector, manifest: JSON.parse(readFileSync(join(vectorSource, 'manifest.json'), 'utf8')) })
+  signBundle(vector, publisher.secretKey)
+  const db = await Database.open(undefined, {
+    policy: { trusted_keys: [publisher.publicKey], extensions: { onnx: { capabilities: ['onnx'] }, vector: { capabilities: ['hnsw'] } } },
+    extensionDirectory: join(root, 'installed-both'),
+  })
+  await db.query(`LOAD '${bundle}'`)
+  await db.query(`LOAD '${vector}'`)
+  const vocabulary = 40, d = 8, table = weights(vocabulary * d, 77)
+  const enc = join(root, 'enc.onnx')
+  writeFileSync(enc, embeddingModel(table, vocabulary, d, true))
+  await db.query(`CREATE MODEL enc FROM '${enc}'`)
+  const docs = Array.from({ length: 300 }, (_, i) => Array.from({ length: 2 + (i % 5) }, (_, t) => (i * 13 + t * 7) % vocabulary))
+  await db.query(`CREATE TABLE docs AS SELECT * FROM (VALUES ${docs.map((ids, i) => `(${i}, [${ids.join(', ')}]::BIGINT[])`).join(', ')}) v(id, ids)`)
+  await db.query("CREATE TABLE e AS SELECT id, embed('enc', ids) AS v FROM docs")
+  assert.equal((await db.query('SELECT typeof(v) FROM e LIMIT 1')).rows[0]![0], `FLOAT[${d}]`)
+  await db.query("CREATE INDEX e_v ON e USING hnsw (v) WITH (metric = 'l2')")
+  await db.query('SET hnsw_ef_search = 300')
+  const q = embedTokens(table, d, [3, 5, 7]).map(Math.fround)
+  // documents with the same tokens embed alike: compare the distances, which ties cannot reorder
+  const sql = `SELECT array_distance(v, [${q.join(', ')}]::FLOAT[${d}]) AS dist FROM e ORDER BY dist LIMIT 5`
+  assert.match((await db.query(`EXPLAIN ${sql}`)).rows.map(r => r.join(' ')).join('\n'), /INDEX_SCAN/)
+  const viaIndex = (await db.query(sql)).rows
+  await db.query("SET disabled_optimizers = 'nearest_scan'")
+  assert.deepEqual(viaIndex, (await db.query(sql)).rows)
+  await db.close()
+})
