@@ -19,8 +19,8 @@ import hnswlib from 'hnswlib-node'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { Database } from '../index.ts'
 import { DEFAULT_EF_SEARCH } from '../host/services/hnsw.ts'
-import { prng } from '../test/differential/data.ts'
-import { buildVectorPlugin, openWithVector } from '../test/host/vector-plugin.ts'
+import { Rng } from './tpch/rng.ts'
+import { buildVectorPlugin, openWithVector } from './vector-plugin.ts'
 
 export const VECTOR_DIM = 128
 const K = 10
@@ -51,7 +51,8 @@ export interface VectorReport {
 
 /** n vectors around CLUSTERS seeded centres (unit Gaussian noise, centres spread wider) */
 export function gaussianMixture(n: number, seed: number, centres?: Float32Array): { data: Float32Array; centres: Float32Array } {
-  const r = prng(seed)
+  const rng = new Rng(seed)
+  const r = (): number => rng.next()
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())
   const c = centres ?? Float32Array.from({ length: CLUSTERS * VECTOR_DIM }, () => gauss() * 4)
   const data = new Float32Array(n * VECTOR_DIM)

@@ -7,7 +7,7 @@
  */
 import { writeSync } from 'node:fs'
 import { embedding, vectorSql } from './hnsw-crash-data.ts'
-import { openWithVector } from './vector-plugin.ts'
+import { openWithVector } from '../../bench/vector-plugin.ts'
 
 const [path, startText, bundle, publicKey, installed] = process.argv.slice(2)
 if (path === undefined || startText === undefined || bundle === undefined || publicKey === undefined || installed === undefined) {

@@ -10,7 +10,7 @@ import { GrizzlyError } from '../../core/errors.ts'
 import { prng } from '../differential/data.ts'
 import { embedding, vectorSql } from './hnsw-crash-data.ts'
 import { cleanup, tempRoot } from '../extensions/helpers.ts'
-import { buildVectorPlugin, loadVector, openWithVector, type VectorPlugin } from './vector-plugin.ts'
+import { buildVectorPlugin, loadVector, openWithVector, type VectorPlugin } from '../../bench/vector-plugin.ts'
 
 const root = tempRoot('grz-hnsw-store-')
 const plugin = buildVectorPlugin(root)

@@ -4,7 +4,7 @@ import type { Database } from '../../index.ts'
 import { GrizzlyError } from '../../core/errors.ts'
 import { prng } from '../differential/data.ts'
 import { cleanup, tempRoot } from '../extensions/helpers.ts'
-import { buildVectorPlugin, openWithVector } from './vector-plugin.ts'
+import { buildVectorPlugin, openWithVector } from '../../bench/vector-plugin.ts'
 
 const root = tempRoot('grz-hnsw-')
 const plugin = buildVectorPlugin(root)

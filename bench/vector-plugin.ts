@@ -1,14 +1,14 @@
 /**
- * plugins/vector built and signed with a test key, and databases whose policy trusts that key
+ * plugins/vector built and signed with a fresh key (bench and tests), and databases whose policy trusts that key
  * and grants the extension `hnsw`: the distance functions come from the sandboxed bundle, the
  * hnsw index method from the host's capability service, as users load them.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Database } from '../../index.ts'
-import { buildBundle } from '../../registry/bundle.ts'
-import { generateKeyPair, signBundle } from '../../registry/index.ts'
+import { Database } from '../index.ts'
+import { buildBundle } from '../registry/bundle.ts'
+import { generateKeyPair, signBundle } from '../registry/index.ts'
 
 export interface VectorPlugin {
   /** the signed bundle's folder (LOAD '<bundle>') */
@@ -20,7 +20,7 @@ export interface VectorPlugin {
 
 /** builds and signs plugins/vector into `root` */
 export function buildVectorPlugin(root: string): VectorPlugin {
-  const source = fileURLToPath(new URL('../../plugins/vector/', import.meta.url))
+  const source = fileURLToPath(new URL('../plugins/vector/', import.meta.url))
   const publisher = generateKeyPair()
   const bundle = join(root, 'vector')
   buildBundle({ entry: join(source, 'index.ts'), outDir: bundle, manifest: JSON.parse(readFileSync(join(source, 'manifest.json'), 'utf8')) })
