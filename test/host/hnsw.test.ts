@@ -189,3 +189,22 @@ test('hnsw: a query vector of the wrong size is the distance function\'s error, 
   const without = await db.query(sql, [[1, 2, 3]]).then(() => 'ok', (e: unknown) => e instanceof GrizzlyError ? e.code : String(e))
   assert.equal(withIndex, without)
 })
+
+test('hnsw: another session\'s uncommitted rows are not seen; the scan reads the table for that snapshot', async () => {
+  const { db, data } = await setup(100)
+  await db.exec(`CREATE INDEX idx ON docs USING hnsw (embedding)`)
+  await db.exec('SET hnsw_ef_search = 200')
+  const q = data[9]!
+  const sql = `SELECT id FROM docs ORDER BY array_distance(embedding, ${lit(q)}) LIMIT 3`
+  const writer = db.connect()
+  await writer.exec(`BEGIN; INSERT INTO docs VALUES (5000, 'w', ${lit(q)}); DELETE FROM docs WHERE id = 9`)
+  // the writer sees its own changes through the index; this session sees neither
+  assert.equal((await writer.query(sql)).rows[0]![0], 5000)
+  const reader = await ids(db, sql)
+  assert.equal(reader[0], 9)
+  assert.ok(!reader.includes(5000))
+  assert.deepEqual(reader, await bruteForce(db, sql))
+  await writer.exec('ROLLBACK')
+  assert.deepEqual(await sameAsBruteForce(db, sql), reader)
+  await writer.close()
+})
