@@ -4,7 +4,7 @@
  * of names, a lambda over the name or a star. An expression holding one of them is bound once
  * per matching column, the star standing for that column each time (Binder.columnsPick).
  */
-import { GrizzlyError, SqlState } from '../errors.ts'
+import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { ColumnRef, Expr, FunctionCall, LambdaExpr, LikeExpr, Star } from '../parser/ast.ts'
 import { astChildren } from './aggregate.ts'
 import type { ExprBinder } from './expression.ts'
@@ -99,7 +99,9 @@ function renameStarColumns(star: Star, cols: StarColumn[]): StarColumn[] {
     const lower = lastOf(r.name)
     for (const [list, what] of [[star.exclude, 'EXCLUDE'], [star.replace.map(x => x.name), 'REPLACE']] as const) {
       if (list.some(n => lastOf(n) === lower)) {
-        throw new GrizzlyError(SqlState.syntaxError, `Column "${r.name}" cannot occur in both ${what} and RENAME list`, { position: star.pos })
+        throw new GrizzlyError(SqlState.syntaxError, `Column "${r.name}" cannot occur in both ${what} and RENAME list`, {
+          position: star.pos, hint: `leave "${r.name}" out of one of the two lists`,
+        })
       }
     }
     const parts = r.name.split('.')
@@ -111,7 +113,9 @@ function renameStarColumns(star: Star, cols: StarColumn[]): StarColumn[] {
     }
     if (at.length === 0) at = out.flatMap((c, i) => c.name.toLowerCase() === lower ? [i] : [])
     if (at.length === 0) {
-      throw new GrizzlyError(SqlState.undefinedColumn, `column "${r.name}" in RENAME list not found in FROM clause`, { position: star.pos })
+      throw new GrizzlyError(SqlState.undefinedColumn, `column "${r.name}" in RENAME list not found in FROM clause`, {
+        position: star.pos, hint: didYouMean(lastOf(r.name), out.map(c => c.name)) ?? `the star's columns are ${out.map(c => c.name).join(', ')}`,
+      })
     }
     for (const i of at) out[i] = { ...out[i]!, name: r.to }
   }

@@ -64,7 +64,7 @@ export class NamedObjectSet<E extends NamedObject> {
     if (existing === undefined) {
       if (ifExists) return
       throw new GrizzlyError(SqlState.undefinedObject, `${this.label} with name ${name} does not exist!`, {
-        hint: didYouMean(name, this.all(txn).map(e => e.name)),
+        hint: didYouMean(name, this.all(txn).map(e => e.name)) ?? `use DROP ${this.label.toUpperCase()} IF EXISTS to ignore a missing one`,
       })
     }
     const users = dependents(existing)
