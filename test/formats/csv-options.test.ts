@@ -221,3 +221,23 @@ test('a comment after a value ends its record', async () => {
   const quoted = t.file('midq.csv', 'a,b\n1,"x#y"\n')
   assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(quoted)}, comment = '#', header = true)`), [[1n, 'x#y']])
 })
+
+test('thousands separators are dropped from numbers; delim = NULL detects the delimiter', async () => {
+  const p = t.file('th.csv', 'name;money;n\nrick;"100,000.00";"1,000"\nhelly;50;7\n')
+  assert.deepEqual(await rows(`SELECT * FROM read_csv(${q(p)}, thousands = ',', delim = NULL)`), [['rick', 100000, 1000n], ['helly', 50, 7n]])
+  assert.deepEqual(await rows(`SELECT money FROM read_csv(${q(p)}, thousands = ',', columns = {'name': 'VARCHAR', 'money': 'DECIMAL(10,2)', 'n': 'INTEGER'}, header = true, delim = ';')`), [[100000], [50]])
+  assert.deepEqual(await rows(`SELECT money FROM read_csv(${q(p)}, thousands = '')`), [['100,000.00'], ['50']])
+  const db = await Database.open()
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, thousands = 'ab')`, '22023', /single character/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, thousands = '.')`, '22023', /decimal separator/)
+  await fails(db, `SELECT * FROM read_csv(${q(p)}, thousands = ',', decimal_separator = ',')`, '22023', /must differ/)
+  await db.close()
+})
+
+test('COPY … TO with DATEFORMAT / TIMESTAMPFORMAT ISO writes the default layout', async () => {
+  const db = await Database.open()
+  const p = t.file('iso.csv', '')
+  await db.query(`COPY (SELECT TIMESTAMP '2003-06-30 12:03:10' AS t, DATE '2003-06-30' AS d) TO ${q(p)} (HEADER 0, TIMESTAMPFORMAT ISO, DATEFORMAT 'iso')`)
+  assert.deepEqual((await db.query(`SELECT CAST(column0 AS VARCHAR), CAST(column1 AS VARCHAR) FROM read_csv(${q(p)}, header = false)`)).rows, [['2003-06-30 12:03:10', '2003-06-30']])
+  await db.close()
+})

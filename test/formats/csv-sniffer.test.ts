@@ -10,6 +10,9 @@ test.after(t.cleanup)
 const CASES: Readonly<Record<string, string>> = {
   'types.csv': 'a,b,c,d,e,f,g\n1,1.5,true,2024-01-02,2024-01-02 10:11:12,x,\n2,2.25,false,2024-02-03,2024-01-03 01:02:03,"y,z",\n',
   'semicolon.csv': 'x;y\n1;2\n3;4\n',
+  // one quoted value per line: the double quote, not the single quote splitting at commas
+  'one-quoted.csv': '"Mon 30, June 2003, 12:03:10 PM"\n',
+  'quoted-commas.csv': '"100,000.00"\n"300,000.20"\n"300,0,00.40"\n"30,0,0.406"\n',
   'pipe.csv': 'a|b\n1|0\n0|1\n',
   'tab.tsv': 'a\tb\n01/02/2024\t1e5\n03/04/2024\t2\n',
   'no-header.csv': '1,2\n3,4\n',

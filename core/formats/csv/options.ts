@@ -36,6 +36,8 @@ export interface CsvOptions {
   comment: string | null
   compression: Compression | 'auto'
   decimalSeparator: string
+  /** removed from numeric values before they are read (1,000.5); null = none */
+  thousands: string | null
   normalizeNames: boolean
   nullPadding: boolean
   sampleSize: number
@@ -51,7 +53,7 @@ export const CSV_OPTION_NAMES = [
   'auto_detect', 'skip', 'nullstr', 'null', 'allow_quoted_nulls', 'dateformat', 'date_format', 'timestampformat', 'timestamp_format',
   'all_varchar', 'ignore_errors', 'store_rejects', 'rejects_table', 'rejects_scan', 'rejects_limit', 'max_line_size', 'maximum_line_size',
   'new_line', 'comment', 'compression', 'decimal_separator', 'normalize_names', 'null_padding', 'sample_size', 'auto_type_candidates',
-  'parallel', 'buffer_size', 'encoding', 'strict_mode', 'force_not_null',
+  'parallel', 'buffer_size', 'encoding', 'strict_mode', 'force_not_null', 'thousands',
 ] as const
 
 export const DEFAULT_MAX_LINE_SIZE = 2_097_152
@@ -149,13 +151,14 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
     delimiter: null, quote: null, escape: null, header: null, columns: null, types: new Map(), names: null,
     autoDetect: true, skip: 0, nullStrings: [''], allowQuotedNulls: true, forceNotNull: new Set(), dateFormat: null, timestampFormat: null,
     allVarchar: false, ignoreErrors: false, storeRejects: false, rejectsTable: 'reject_errors', rejectsLimit: 0,
-    maxLineSize: DEFAULT_MAX_LINE_SIZE, newLine: null, comment: null, compression: 'auto', decimalSeparator: '.',
+    maxLineSize: DEFAULT_MAX_LINE_SIZE, newLine: null, comment: null, compression: 'auto', decimalSeparator: '.', thousands: null,
     normalizeNames: false, nullPadding: false, sampleSize: DEFAULT_SAMPLE_SIZE, autoTypeCandidates: null,
   }
   let autoDetectGiven = false
   for (const [key, arg] of options) {
     switch (key) {
-      case 'delim': case 'sep': case 'separator': case 'delimiter': o.delimiter = asChar(key, arg, false); break
+      // NULL: detect it, as when not given
+      case 'delim': case 'sep': case 'separator': case 'delimiter': o.delimiter = arg.value === null ? null : asChar(key, arg, false); break
       case 'quote': o.quote = asChar(key, arg, true); break
       case 'escape': o.escape = asChar(key, arg, true); break
       case 'header': o.header = asBool(key, arg); break
@@ -206,6 +209,7 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
         o.decimalSeparator = s
         break
       }
+      case 'thousands': o.thousands = arg.value === null ? null : asChar(key, arg, true) || null; break
       case 'normalize_names': o.normalizeNames = asBool(key, arg); break
       case 'null_padding': o.nullPadding = asBool(key, arg); break
       case 'sample_size': {
@@ -238,6 +242,11 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
     throw new GrizzlyError(SqlState.invalidParameterValue, `the delimiter and the quote or escape must differ (both are '${o.delimiter}')`, { hint: 'pick another delimiter or quote' })
   }
   checkSeparatorsApart(o)
+  if (o.thousands !== null && o.thousands === o.decimalSeparator) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `the thousands separator and the decimal separator must differ (both are '${o.thousands}')`, {
+      hint: o.thousands === '.' ? "pass decimal_separator = ',' with thousands = '.'" : "pick thousands = '.' with decimal_separator = ','",
+    })
+  }
   return o
 }
 

@@ -6,7 +6,7 @@
  */
 import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { BoundTableFunction, ProgressSink } from '../../hooks/contracts.ts'
-import { BIGINT, BOOLEAN, DATE, DOUBLE, type LogicalType, TIME, TIMESTAMP, VARCHAR, physicalOf, typeToString } from '../../types/types.ts'
+import { BIGINT, BOOLEAN, DATE, DOUBLE, type LogicalType, TIME, TIMESTAMP, VARCHAR, isNumeric, physicalOf, typeToString } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder, allocData, gather } from '../../vector/vector.ts'
 import { fastDate, fastDecimal, fastDouble, fastInt, fastTimestamp, slowValue } from './convert.ts'
 import { type CsvInput, openInput, sampleText, textSource } from './input.ts'
@@ -78,7 +78,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     const head = skipLines(sample.head, o.skip)
     const s = sniff({ head, middles: sample.middles, headIsAll: sample.headIsAll }, {
       delimiter: o.delimiter, quote: o.quote, escape: o.escape, comment: o.comment, header: o.header, nullStrings: o.nullStrings,
-      sampleSize: o.sampleSize, decimalSeparator: o.decimalSeparator, dateFormat: o.dateFormat, timestampFormat: o.timestampFormat,
+      sampleSize: o.sampleSize, decimalSeparator: o.decimalSeparator, thousands: o.thousands, dateFormat: o.dateFormat, timestampFormat: o.timestampFormat,
       maxLineSize: o.maxLineSize, candidates, nullPadding: o.nullPadding,
     })
     dialect = s.dialect
@@ -259,9 +259,13 @@ class Converter {
     const setNull = (r: number): void => { if (validity === null) validity = new Uint8Array(n).fill(1); validity[r] = 0 }
     const { quote, escape } = this.schema.dialect
     const format = this.schema.formats[j] ?? null
+    const thousands = this.o.thousands
     const slow = (r: number, fi: number): unknown => {
       try {
-        return slowValue(fieldText(b, fi, quote, escape), type, format, format, this.o.decimalSeparator)
+        const raw = fieldText(b, fi, quote, escape)
+        // the thousands separator is dropped wherever it stands, as pandas does
+        const value = thousands !== null && isNumeric(type) ? raw.split(thousands).join('') : raw
+        return slowValue(value, type, format, format, this.o.decimalSeparator)
       } catch (e) { this.badValue(b, r, j, fi, type, e); setNull(r); return null }
     }
     const physical = physicalOf(type)

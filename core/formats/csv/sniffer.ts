@@ -7,7 +7,7 @@
 import { GrizzlyError } from '../../errors.ts'
 import { strptime } from '../../types/datetime-format.ts'
 import { parseDate, parseTime, parseTimestamp } from '../../types/parse.ts'
-import { CsvTokenizer, type Dialect, FieldBatch, fieldText } from './tokenizer.ts'
+import { CsvTokenizer, type Dialect, FieldBatch, PLAIN, fieldText } from './tokenizer.ts'
 
 export type SniffedType = 'BOOLEAN' | 'BIGINT' | 'DOUBLE' | 'TIME' | 'DATE' | 'TIMESTAMP' | 'VARCHAR'
 
@@ -47,6 +47,7 @@ export interface SniffOptions {
   readonly nullStrings: readonly string[]
   readonly sampleSize: number
   readonly decimalSeparator: string
+  readonly thousands: string | null
   readonly dateFormat: string | null
   readonly timestampFormat: string | null
   readonly maxLineSize: number
@@ -57,7 +58,17 @@ export interface SniffOptions {
 const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
 
 /** Records of `text` under `d`; stops at `limit` records. The error when the text cannot be split so. */
-function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number): string[][] | GrizzlyError {
+/** how a dialect candidate met quote characters: filled by `records` when asked */
+interface Quoting {
+  /** an unquoted value starts or ends with a quote character this dialect does not use */
+  stray: boolean
+  /** every record is one quoted value */
+  allQuoted: boolean
+}
+
+const QUOTE_CANDIDATES = [34, 39]
+
+function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number, quoting?: Quoting): string[][] | GrizzlyError {
   let given = false
   // an incomplete tail (a cut-off sample) is dropped rather than read to the end
   const source = (carry: string): string | null => { if (given) return null; given = true; return carry + text }
@@ -72,6 +83,15 @@ function records(text: string, d: Dialect, limit: number, complete: boolean, max
         const row: string[] = []
         for (let f = batch.recordFirst[r]!; f < batch.recordFirst[r + 1]!; f++) row.push(fieldText(batch, f, d.quote, d.escape))
         out.push(row)
+        if (quoting !== undefined) {
+          const first = batch.recordFirst[r]!, count = batch.recordFirst[r + 1]! - first
+          if (count !== 1 || batch.flags[first] === PLAIN) quoting.allQuoted = false
+          for (let f = first; f < first + count; f++) {
+            if (batch.flags[f] !== PLAIN || batch.ends[f]! <= batch.starts[f]!) continue
+            const a = batch.text.charCodeAt(batch.starts[f]!), z = batch.text.charCodeAt(batch.ends[f]! - 1)
+            if ((a !== d.quote && QUOTE_CANDIDATES.includes(a)) || (z !== d.quote && QUOTE_CANDIDATES.includes(z))) quoting.stray = true
+          }
+        }
       }
     }
   } catch (e) {
@@ -106,13 +126,17 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
       const escapes = o.escape !== null ? [code(o.escape, -1)] : [quote, 92]
       for (const escape of escapes) {
         const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
-        const rows = records(head, d, 200, input.headIsAll, o.maxLineSize)
+        const quoting: Quoting = { stray: false, allQuoted: true }
+        const rows = records(head, d, 200, input.headIsAll, o.maxLineSize, quoting)
         if (rows instanceof GrizzlyError) { firstError ??= rows; continue }
         const { width } = modeCount(rows)
         // the share of rows with the common width, then the most columns: a wrong delimiter
         // splits quoted line breaks into extra one-column rows, so counts alone would mislead
-        // one column is trivially consistent, so it counts half
-        const consistent = rows.length === 0 ? 0 : modeCount(rows).consistent / rows.length * (width > 1 ? 1 : 0.5)
+        // one column is trivially consistent, so it counts half — unless every row is one quoted
+        // value; and values left starting or ending with the other quote character suggest the
+        // wrong quote (`"1,000"` split by ',' under the quote ')
+        const single = width > 1 || (quoting.allQuoted && rows.length > 0) ? 1 : 0.5
+        const consistent = rows.length === 0 ? 0 : modeCount(rows).consistent / rows.length * single * (quoting.stray ? 0.5 : 1)
         if (consistent > bestScore || (consistent === bestScore && width > bestWidth)) {
           best = d; bestScore = consistent; bestWidth = width
         }
@@ -139,12 +163,15 @@ function fits(type: SniffedType, v: string, o: SniffOptions, col: ColumnState): 
   switch (type) {
     case 'BOOLEAN': return BOOL_TEXT.test(v)
     case 'BIGINT': {
+      if (o.thousands !== null) v = v.split(o.thousands).join('')
       if (!INT_TEXT.test(v)) return false
       if (v.length < 18) return true
       const b = BigInt(v.trim())
       return b <= BIGINT_LIMIT && b >= -BIGINT_LIMIT - 1n
     }
-    case 'DOUBLE': return DOUBLE_TEXT.test(o.decimalSeparator === ',' ? v.replace(',', '.') : v) && (o.decimalSeparator !== ',' || !v.includes('.'))
+    case 'DOUBLE':
+      if (o.thousands !== null) v = v.split(o.thousands).join('')
+      return DOUBLE_TEXT.test(o.decimalSeparator === ',' ? v.replace(',', '.') : v) && (o.decimalSeparator !== ',' || !v.includes('.'))
     case 'TIME': if (!TIME_TEXT.test(v)) return false; try { parseTime(v); return true } catch { return false }
     case 'DATE': return fitsFormat(v, col.dateFormats, o.dateFormat, true)
     case 'TIMESTAMP': return fitsFormat(v, col.timestampFormats, o.timestampFormat, false)

@@ -51,8 +51,9 @@ function writeOptions(path: string, columns: readonly { readonly name: string }[
       case 'quote': o.quote = oneChar(key, a, true); break
       case 'escape': o.escape = oneChar(key, a, true); escapeGiven = true; break
       case 'nullstr': case 'null': o.nullstr = asString(key, a); break
-      case 'dateformat': case 'date_format': o.dateFormat = asString(key, a); compileFormat(o.dateFormat); break
-      case 'timestampformat': case 'timestamp_format': o.timestampFormat = asString(key, a); compileFormat(o.timestampFormat); break
+      // ISO names the default layout, as in DuckDB
+      case 'dateformat': case 'date_format': o.dateFormat = isoOr(asString(key, a)); break
+      case 'timestampformat': case 'timestamp_format': o.timestampFormat = isoOr(asString(key, a)); break
       case 'force_quote': {
         const v = a.value
         const names = v === '*' ? columns.map(c => c.name) : typeof v === 'string' ? [v] : Array.isArray(v) && v.every(x => typeof x === 'string') ? v as string[] : null
@@ -176,4 +177,10 @@ export function writeCsv(path: string, columns: readonly { readonly name: string
     throw e instanceof GrizzlyError ? e : fileError(path, e)
   } finally { closeSync(fd) }
   return { rows }
+}
+
+function isoOr(format: string): string | null {
+  if (format.toLowerCase() === 'iso') return null
+  compileFormat(format)
+  return format
 }
