@@ -208,3 +208,17 @@ test('hnsw: another session\'s uncommitted rows are not seen; the scan reads the
   assert.deepEqual(await sameAsBruteForce(db, sql), reader)
   await writer.close()
 })
+
+test('hnsw: the pgvector operators <->, <=> and <#> use the index of their metric', async () => {
+  const { db, data } = await setup(200)
+  await db.exec(`CREATE INDEX l2 ON docs USING hnsw (embedding)`)
+  await db.exec(`CREATE INDEX cos ON docs USING hnsw (embedding) WITH (metric = 'cosine')`)
+  await db.exec(`CREATE INDEX ip ON docs USING hnsw (embedding) WITH (metric = 'ip')`)
+  await db.exec('SET hnsw_ef_search = 200')
+  const q = lit(data[4]!)
+  for (const [op, index] of [['<->', 'l2'], ['<=>', 'cos'], ['<#>', 'ip']] as const) {
+    const sql = `SELECT id FROM docs ORDER BY embedding ${op} ${q} LIMIT 4`
+    assert.match(await plan(db, sql), new RegExp(`USING ${index} \\(nearest`), op)
+    await sameAsBruteForce(db, sql)
+  }
+})
