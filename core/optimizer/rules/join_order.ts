@@ -1,20 +1,22 @@
 /**
- * join_order: a tree of inner and cross joins is flattened into its inputs and conditions and
- * rebuilt greedily: start from the smallest input, then repeatedly join the input that keeps
- * the estimated result smallest, preferring inputs connected by a condition over cross
- * products. Each condition is attached to the lowest join where all its columns are available,
- * and the smaller side of each join goes right (the hash join's build side); LEFT and RIGHT
- * joins are mirrored for the same reason. A projection on top restores the original column
- * order when it changed.
+ * join_order: a tree of inner and cross joins is flattened into its inputs and conditions (the
+ * join graph, join-graph.ts) and rebuilt. Up to ten inputs, dynamic programming finds the
+ * tree with the fewest estimated intermediate rows among those joining only connected sets, so
+ * a cross product is taken only between parts no condition links; beyond ten, or when a
+ * condition over three inputs is the only link, a greedy order adds the connected input that
+ * keeps the result smallest. Each condition is attached to the lowest join where all its
+ * columns are available, and the smaller side of each join goes right (the hash join's build
+ * side); LEFT and RIGHT joins are mirrored for the same reason. A projection on top restores
+ * the original column order when it changed.
  */
 import type { Transaction } from '../../catalog/catalog.ts'
-import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
-import { referencedColumns } from '../../plan/expr.ts'
+import type { BoundExpr } from '../../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../../plan/logical.ts'
 import { estimateRows, hasEquality } from '../cardinality.ts'
+import { JoinGraph, bitCount } from '../join-graph.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
 import {
-  colrefOf, conjunction, idsOf, isSubset, mapNodeExpressions, mapSubqueryPlans, splitConjuncts, withChildren,
+  colrefOf, conjunction, mapNodeExpressions, mapSubqueryPlans, splitConjuncts, withChildren,
 } from '../plan-util.ts'
 
 export const joinOrder: OptimizerRule = {
@@ -40,7 +42,9 @@ function reorder(input: LogicalPlan, txn: Transaction): LogicalPlan {
   const leaves: LogicalPlan[] = [], conditions: BoundExpr[] = []
   const shape = flatten(plan, leaves, conditions)
   const inputs = leaves.map(l => reorder(l, txn))
-  const built = greedy(inputs, conditions, txn)
+  if (inputs.length > 30) return plan
+  const graph = new JoinGraph(inputs, conditions, txn)
+  const built = build(graph, order(graph), graph.conditions.map(() => false))
   if (built.shape === shape && inputs.every((x, i) => x === leaves[i])) return plan
   if (built.shape === shape) return rebuildSame(plan, inputs, { i: 0 })
   return restoreOrder(built.plan, plan)
@@ -76,42 +80,121 @@ function rebuildSame(p: LogicalPlan, inputs: readonly LogicalPlan[], at: { i: nu
   return { ...p, left, right, output: [...left.output, ...right.output] }
 }
 
-interface Part { plan: LogicalPlan; ids: Set<ColumnId>; rows: number; shape: string }
+interface Part { plan: LogicalPlan; mask: number; rows: number; shape: string }
 
-function greedy(inputs: readonly LogicalPlan[], conditions: readonly BoundExpr[], txn: Transaction): Part {
-  const parts: Part[] = inputs.map((plan, i) => ({ plan, ids: idsOf(plan.output), rows: estimateRows(plan, txn), shape: String(i) }))
-  const pending = conditions.map(c => ({ expr: c, refs: referencedColumns(c) }))
-  const allIds = new Set(parts.flatMap(p => [...p.ids]))
-  let startIndex = 0
-  parts.forEach((p, i) => { if (p.rows < parts[startIndex]!.rows) startIndex = i })
-  let current = parts.splice(startIndex, 1)[0]!
-  while (parts.length > 0) {
-    let best = -1, bestRows = Infinity, bestConnected = false
-    parts.forEach((p, i) => {
-      const both = new Set([...current.ids, ...p.ids])
-      const conds = pending.filter(c => isSubset(c.refs, both) && !isSubset(c.refs, current.ids) && !isSubset(c.refs, p.ids))
-      const connected = conds.length > 0
-      const condition = conjunction(conds.map(c => c.expr))
-      const rows = connected && hasEquality(condition) ? Math.max(current.rows, p.rows) : current.rows * p.rows * (connected ? 0.3 : 1)
-      if ((connected && !bestConnected) || (connected === bestConnected && rows < bestRows)) {
-        best = i; bestRows = rows; bestConnected = connected
+/** up to this many inputs every connected split is tried (3^n pairs); beyond, greedy */
+const EXHAUSTIVE_LIMIT = 10
+
+/** a join order: an input, or two sub-orders */
+type Order = number | { readonly left: Order; readonly right: Order; readonly mask: number }
+
+function order(graph: JoinGraph): Order {
+  const n = graph.inputs.length
+  return (n <= EXHAUSTIVE_LIMIT ? exhaustive(graph) : undefined) ?? greedy(graph)
+}
+
+/**
+ * Dynamic programming over sets of inputs: the cheapest tree for each connected set, cost the
+ * sum of every join's estimated output rows. Cross products only join whole connected
+ * components, smallest first. Undefined when a component cannot be built from pairs (a
+ * condition over three inputs and nothing else linking them).
+ */
+function exhaustive(graph: JoinGraph): Order | undefined {
+  const best = new Map<number, { cost: number; order: Order }>()
+  graph.inputs.forEach((_, i) => best.set(1 << i, { cost: 0, order: i }))
+  const all = graph.all
+  for (let mask = 1; mask <= all; mask++) {
+    if (bitCount(mask) < 2) continue
+    const low = mask & -mask
+    let found: { cost: number; order: Order } | undefined
+    // each split once: the side holding the lowest input is `a`
+    for (let a = (mask - 1) & mask; a > 0; a = (a - 1) & mask) {
+      if ((a & low) === 0) continue
+      const b = mask ^ a
+      const ba = best.get(a), bb = best.get(b)
+      if (ba === undefined || bb === undefined || !graph.connected(a, b)) continue
+      const cost = ba.cost + bb.cost + graph.rows(mask)
+      if (found === undefined || cost < found.cost) found = { cost, order: { left: ba.order, right: bb.order, mask } }
+    }
+    if (found !== undefined) best.set(mask, found)
+  }
+  const components = connectedComponents(graph)
+  const orders: Order[] = []
+  for (const c of components) {
+    const o = best.get(c)?.order
+    if (o === undefined) return undefined
+    orders.push(o)
+  }
+  return crossProducts(graph, orders)
+}
+
+/** Greedy: from the smallest input, add the connected input that keeps the result smallest. */
+function greedy(graph: JoinGraph): Order {
+  const rest = graph.inputs.map((_, i) => i)
+  let startAt = 0
+  rest.forEach((i, k) => { if (graph.inputs[i]!.rows < graph.inputs[rest[startAt]!]!.rows) startAt = k })
+  let current: Order = rest.splice(startAt, 1)[0]!
+  let mask = 1 << current
+  while (rest.length > 0) {
+    let pick = -1, pickRows = Infinity, pickConnected = false
+    rest.forEach((i, k) => {
+      const connected = graph.connected(mask, 1 << i)
+      const rows = graph.rows(mask | (1 << i))
+      if ((connected && !pickConnected) || (connected === pickConnected && rows < pickRows)) {
+        pick = k; pickRows = rows; pickConnected = connected
       }
     })
-    const next = parts.splice(best, 1)[0]!
-    const ids = new Set([...current.ids, ...next.ids])
-    const last = parts.length === 0
-    // the top join also takes conditions that read columns from outside this tree
-    const usable = pending.filter(c => isSubset(c.refs, ids) || (last && !isSubset(c.refs, allIds)))
-    for (const c of usable) pending.splice(pending.indexOf(c), 1)
-    const condition = conjunction(usable.map(c => c.expr))
-    const [left, right] = next.rows > current.rows ? [next, current] : [current, next]
-    const join: JoinNode = {
-      kind: 'join', joinType: condition === null ? 'cross' : 'inner', left: left.plan, right: right.plan, condition,
-      markColumn: null, lateral: false, output: [...left.plan.output, ...right.plan.output],
-    }
-    current = { plan: join, ids, rows: bestRows, shape: `(${left.shape},${right.shape})` }
+    const i = rest.splice(pick, 1)[0]!
+    mask |= 1 << i
+    current = { left: current, right: i, mask }
   }
   return current
+}
+
+/** Sets of inputs linked by conditions (a condition over inputs links them all). */
+function connectedComponents(graph: JoinGraph): number[] {
+  const components = graph.inputs.map((_, i) => 1 << i)
+  for (const c of graph.conditions) {
+    if (c.outer || c.mask === 0) continue
+    const touched = components.filter(m => (m & c.mask) !== 0)
+    if (touched.length < 2) continue
+    const merged = touched.reduce((x, y) => x | y, 0)
+    for (const m of touched) components.splice(components.indexOf(m), 1)
+    components.push(merged)
+  }
+  return components
+}
+
+/** Unconnected parts joined by cross products, smallest first. */
+function crossProducts(graph: JoinGraph, orders: readonly Order[]): Order {
+  const sized = orders.map(o => ({ o, rows: graph.rows(maskOf(o)) })).sort((x, y) => x.rows - y.rows)
+  let current = sized[0]!.o
+  for (const { o } of sized.slice(1)) current = { left: current, right: o, mask: maskOf(current) | maskOf(o) }
+  return current
+}
+
+function maskOf(o: Order): number { return typeof o === 'number' ? 1 << o : o.mask }
+
+/**
+ * The plan of an order. Each condition goes on the lowest join holding all its inputs (the
+ * top join takes the ones reading columns from outside the tree); the side estimated smaller
+ * goes right, where the hash join builds.
+ */
+function build(graph: JoinGraph, o: Order, used: boolean[]): Part {
+  if (typeof o === 'number') return { plan: graph.inputs[o]!.plan, mask: 1 << o, rows: graph.inputs[o]!.rows, shape: String(o) }
+  const a = build(graph, o.left, used), b = build(graph, o.right, used)
+  const top = o.mask === graph.all
+  const conds: BoundExpr[] = []
+  graph.conditions.forEach((c, i) => {
+    if (!used[i] && (c.outer ? top : (c.mask & o.mask) === c.mask)) { used[i] = true; conds.push(c.expr) }
+  })
+  const condition = conjunction(conds)
+  const [left, right] = b.rows > a.rows ? [b, a] : [a, b]
+  const join: JoinNode = {
+    kind: 'join', joinType: condition === null ? 'cross' : 'inner', left: left.plan, right: right.plan, condition,
+    markColumn: null, lateral: false, output: [...left.plan.output, ...right.plan.output],
+  }
+  return { plan: join, mask: o.mask, rows: graph.rows(o.mask), shape: `(${left.shape},${right.shape})` }
 }
 
 /** A projection restoring the original column order, when the new tree produces another. */
