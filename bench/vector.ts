@@ -67,17 +67,19 @@ export function gaussianMixture(n: number, seed: number, centres?: Float32Array)
 export function exactNeighbours(data: Float32Array, queries: Float32Array): number[][] {
   const n = data.length / VECTOR_DIM, q = queries.length / VECTOR_DIM
   const out: number[][] = []
-  const dist = new Float64Array(n)
   for (let a = 0; a < q; a++) {
+    // the K best so far, nearest first (ties: lower id first, as they arrive in id order)
+    const best: { id: number; d: number }[] = []
     for (let i = 0; i < n; i++) {
       let s = 0
       for (let j = 0; j < VECTOR_DIM; j++) { const d = data[i * VECTOR_DIM + j]! - queries[a * VECTOR_DIM + j]!; s += d * d }
-      dist[i] = s
+      if (best.length === K && s >= best[K - 1]!.d) continue
+      let at = best.length
+      while (at > 0 && best[at - 1]!.d > s) at--
+      best.splice(at, 0, { id: i, d: s })
+      if (best.length > K) best.pop()
     }
-    const ids = Array.from({ length: n }, (_, i) => i)
-    // partial selection is enough, but a sort keeps it simple and exact for ties
-    ids.sort((x, y) => dist[x]! - dist[y]! || x - y)
-    out.push(ids.slice(0, K))
+    out.push(best.map(b => b.id))
   }
   return out
 }
