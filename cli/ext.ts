@@ -7,7 +7,7 @@ import { basename, join, resolve } from 'node:path'
 import { GrizzlyError } from '../core/errors.ts'
 import { buildBundle } from '../registry/bundle.ts'
 import {
-  install, listInstalled, listPublished, loadPolicyFile, publish, signBundle, trustFromPolicy, writeKeyPair,
+  install, listInstalled, listPublished, loadPolicyFile, publish, signBundle, signModel, trustFromPolicy, writeKeyPair,
   type ExtensionManifest,
 } from '../registry/index.ts'
 
@@ -17,6 +17,8 @@ export const EXT_USAGE = `usage: grizzly ext <command> …
   build [DIR] [--out BUNDLE_DIR]         bundle DIR/index.ts with the SDK into BUNDLE_DIR (default DIR/dist)
   keygen <PATH>                          write an ed25519 key pair to PATH.pub and PATH.key
   sign <BUNDLE_DIR> --key <PATH.key>     sign every file of a bundle
+  sign-model <MODEL_FILE> --key <PATH.key>
+                                         write MODEL_FILE.sig (for policies that require signed models)
   publish <BUNDLE_DIR> --registry <DIR> --key <REGISTRY.key>
                                          copy a signed bundle into a local registry and re-sign its index
   list --registry <DIR> | --installed <DIR>
@@ -118,6 +120,13 @@ export function runExt(args: readonly string[], write: (s: string) => void): num
         if (dir === undefined) throw new ExtUsageError('sign needs a BUNDLE_DIR')
         const sig = signBundle(dir, readKeyFile(need(named, 'key')))
         write(`signed ${dir} with ${sig.publicKey}\n`)
+        return 0
+      }
+      case 'sign-model': {
+        const file = positional[0]
+        if (file === undefined) throw new ExtUsageError('sign-model needs a MODEL_FILE')
+        const sig = signModel(file, readKeyFile(need(named, 'key')))
+        write(`signed ${file} with ${sig.publicKey} (${file}.sig)\n`)
         return 0
       }
       case 'publish': {

@@ -16,7 +16,7 @@ export function checkModelFile(policy: Policy, path: string, sha256: string): { 
   if (!required && (check.reason === 'missing' || check.reason === 'untrusted_key')) return { signedBy: null }
   throw new GrizzlyError(SqlState.insufficientPrivilege, `CREATE MODEL refused: ${check.message}`, {
     hint: check.reason === 'missing' || check.reason === 'untrusted_key'
-      ? 'the policy requires signed models (models.require_signature): sign the file with a trusted key (signModel in grizzly-db\'s registry) or trust its key in models.trusted_keys'
+      ? 'the policy requires signed models (models.require_signature): sign the file with a trusted key (grizzly ext sign-model FILE --key KEY) or trust its key in models.trusted_keys'
       : 'the file or its signature changed after signing: get both again from their publisher',
   })
 }

@@ -72,3 +72,19 @@ test('models.trusted_keys defaults to the trusted_keys of the policy; a malforme
   await rejects(Database.open(undefined, { policy: { models: { require_signature: 'yes' } } }), '22023', /models/)
   await db.close()
 })
+
+test('grizzly ext sign-model writes the signature file a policy checks', async () => {
+  const { runExt } = await import('../../cli/ext.ts')
+  const out: string[] = []
+  assert.equal(runExt(['keygen', join(root, 'cli-key')], s => out.push(s)), 0)
+  const model = join(root, 'cli.onnx')
+  writeFileSync(model, linearModel([4, 4, 4], 0))
+  assert.equal(runExt(['sign-model', model, '--key', join(root, 'cli-key.key')], s => out.push(s)), 0)
+  assert.match(out.join(''), /signed .*cli\.onnx with [0-9a-f]{64}/)
+  const key = out.join('').match(/public key ([0-9a-f]{64})/)![1]!
+  const db = await Database.open(undefined, { policy: { models: { require_signature: true, trusted_keys: [key] } }, extensionDirectory: join(root, 'inst-cli') })
+  registerOnnx(db.hooks, 'onnx')
+  await db.query(`CREATE MODEL cli FROM '${model}'`)
+  assert.equal((await db.query('SHOW MODELS')).toObjects()[0]!.signed_by, key)
+  await db.close()
+})
