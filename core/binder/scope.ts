@@ -9,6 +9,7 @@ import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import { type BoundExpr, type ColumnId, type ColumnRefExpr, type OutputColumn, exprChildren } from '../plan/expr.ts'
 import type { LogicalType } from '../types/types.ts'
 import type { FunctionCall } from '../parser/ast.ts'
+import { structPackCall } from './functions.ts'
 
 export interface ScopeColumn { readonly name: string; readonly id: ColumnId; readonly type: LogicalType }
 
@@ -105,10 +106,29 @@ export class Scope {
       }
       if (s.correlated !== null) crossed.push(s)
     }
+    const row = this.resolveRow(parts)
+    if (row !== undefined) return row
     const written = parts.join('.')
     throw new GrizzlyError(SqlState.undefinedColumn, `column "${written}" does not exist`, {
       position, hint: didYouMean(written, this.candidateNames(parts.length > 1)),
     })
+  }
+
+  /** DuckDB: a table's name where no column has it is the whole row, as a STRUCT of its columns. */
+  private resolveRow(parts: readonly string[]): Resolved | undefined {
+    const crossed: Scope[] = []
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      const b = s.findBinding([parts[0]!])
+      if (b !== undefined && b.name !== '') {
+        const scope = s
+        const cols = b.columns.filter(c => !scope.pseudo.has(c.id))
+        const expr = structPackCall(cols.map(c => c.name), cols.map(c => scope.map(colref(c))))
+        for (const c of crossed) c.addCorrelated(expr)
+        return { expr, fields: parts.slice(1) }
+      }
+      if (s.correlated !== null) crossed.push(s)
+    }
+    return undefined
   }
 
   private candidateNames(qualified: boolean): string[] {
