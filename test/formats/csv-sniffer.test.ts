@@ -12,6 +12,9 @@ const CASES: Readonly<Record<string, string>> = {
   'semicolon.csv': 'x;y\n1;2\n3;4\n',
   // one quoted value per line: the double quote, not the single quote splitting at commas
   'one-quoted.csv': '"Mon 30, June 2003, 12:03:10 PM"\n',
+  // '#' comment lines are detected when they make the rows consistent
+  'comments.csv': "# A few comments\n# I'm a csv file\na;b\n# This is also a baddy\n1;3\n6;7\n# You better skip me\n",
+  'hash-values.csv': 'color,name\n#ff0000,red\n#00ff00,green\n',
   'quoted-commas.csv': '"100,000.00"\n"300,000.20"\n"300,0,00.40"\n"30,0,0.406"\n',
   'pipe.csv': 'a|b\n1|0\n0|1\n',
   'tab.tsv': 'a\tb\n01/02/2024\t1e5\n03/04/2024\t2\n',

@@ -114,7 +114,9 @@ function modeCount(rows: readonly string[][]): { width: number; consistent: numb
 export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
   const delims = o.delimiter !== null ? [o.delimiter] : [',', '|', ';', '\t']
   const quotes = o.quote !== null ? [o.quote] : ['"', "'"]
-  const comment = code(o.comment, -1)
+  // without a comment option, '#' is tried too; it must do strictly better than none to be chosen
+  const comments = o.comment !== null ? [code(o.comment, -1)] : [-1, 35]
+  const comment = comments[0]!
   let best: Dialect | null = null
   let bestScore = -1, bestWidth = 0
   let firstError: GrizzlyError | undefined
@@ -124,7 +126,7 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
     for (const dl of delims) {
       const quote = code(q, 34)
       const escapes = o.escape !== null ? [code(o.escape, -1)] : [quote, 92]
-      for (const escape of escapes) {
+      for (const escape of escapes) for (const comment of comments) {
         const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
         const quoting: Quoting = { stray: false, allQuoted: true }
         const rows = records(head, d, 200, input.headIsAll, o.maxLineSize, quoting)
