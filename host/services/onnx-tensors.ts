@@ -30,6 +30,8 @@ export interface FeedPlan {
   /** the input's dimensions after the batch when all are fixed (rank 1 inputs: []) */
   readonly dims: readonly number[] | null
   readonly source: Source
+  /** set when the values are field `field` of the STRUCT argument the source names (one STRUCT feeding several inputs by name) */
+  readonly field?: number
 }
 
 export function newPacked(elem: Elem, n: number): Packed {
@@ -119,6 +121,12 @@ function copyRun(dst: Packed, at: number, src: Vector, from: number, n: number):
  * longest token list). `mask` (token lists only) gets 1 for real tokens, 0 for padding.
  */
 export function pack(plan: FeedPlan, args: readonly Vector[], rows: Int32Array, model: string): { data: Packed; width: number; mask: BigInt64Array | null } {
+  if (plan.field !== undefined) {
+    const at = plan.source.kind === 'columns' ? plan.source.args[0]! : plan.source.arg
+    const view = [...args]
+    view[at] = args[at]!.children[plan.field]!
+    args = view
+  }
   const m = rows.length
   const s = plan.source
   switch (s.kind) {

@@ -150,10 +150,29 @@ function planInputs(model: string, inputs: readonly ModelTensor[], args: readonl
     }
     return { input: t.name, elem, width, dims: dimsOf(t), source: { kind: 'columns', args: at } }
   }
+  /** field k of the STRUCT argument for input t: a number (inputs of one value per row) or an array / list of numbers */
+  const fieldFeed = (t: ModelTensor, k: number, type: LogicalType): FeedPlan => {
+    const elem = elemOf(t)
+    const width = widthOf(t)
+    const base = { input: t.name, elem, width, dims: dimsOf(t), field: k }
+    if ((type.id === 'ARRAY' || type.id === 'LIST') && isPlainNumber(type.child)) {
+      if (type.id === 'ARRAY' && width !== type.size) throw mismatch(model, `input ${describeTensor(t)} takes ${width ?? 'a variable number of'} values per row, not ${typeToString(type)}`, `pass a FLOAT[${width ?? 'n'}] in field ${t.name}`)
+      return { ...base, source: type.id === 'ARRAY' ? { kind: 'array', arg: 1 } : { kind: 'list', arg: 1 } }
+    }
+    if (isPlainNumber(type) && width === 1) return { ...base, source: { kind: 'columns', args: [1] } }
+    throw mismatch(model, `field ${t.name} is ${typeToString(type)}; input ${describeTensor(t)} takes ${width === 1 ? 'a number' : 'an array of numbers'}`,
+      `cast the field: {'${t.name}': CAST(… AS ${width === 1 ? 'DOUBLE' : `FLOAT[${width ?? ''}]`})}`)
+  }
   const positions = args.map((_, i) => i + 1)
   if (fed.length === 1) feeds.push(one(fed[0]!, positions))
   else if (args.length === 1 && args[0]!.id === 'STRUCT') {
-    throw mismatch(model, `the model has ${fed.length} inputs (${shown})`, 'pass one argument per input, in order')
+    // one STRUCT for several inputs: its fields feed the inputs of the same name
+    const fields = args[0]!.fields
+    for (const t of fed) {
+      const k = fields.findIndex(f => f.name.toLowerCase() === t.name.toLowerCase())
+      if (k < 0) throw mismatch(model, `the STRUCT has no field for input ${describeTensor(t)}`, `name the fields after the inputs: {${fed.map(x => `'${x.name}': …`).join(', ')}}`)
+      feeds.push(fieldFeed(t, k, fields[k]!.type))
+    }
   } else if (args.length === fed.length) fed.forEach((t, k) => feeds.push(one(t, [k + 1])))
   else throw mismatch(model, `the model has ${fed.length} inputs (${shown}), but ${args.length} arguments were given`, 'pass one argument per input, in order')
   if (mask !== null && !feeds.some(f => f.width === null)) throw mismatch(model, `input ${mask} looks like an attention mask, but no token list feeds the model`, 'pass the token ids as one LIST')

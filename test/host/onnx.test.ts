@@ -137,6 +137,10 @@ test('a model with two inputs takes one argument per input, in order', async () 
   assert.deepEqual(r, [[7.5, 3], [7.5, null]])
   assert.equal((await db.query("SELECT typeof(predict('two', 1, [1, 2]::DOUBLE[2]))")).rows[0]![0], 'DOUBLE')
   await fails(() => db.query("SELECT predict('two', 1, 2, 3)"), SqlState.datatypeMismatch, /2 inputs .*but 3 arguments/)
+  // one STRUCT whose fields are named after the inputs, in any order
+  assert.deepEqual((await db.query("SELECT predict('two', {'B': [10, 4]::DOUBLE[2], 'a': 1.5::REAL}), predict('two', s) FROM (VALUES ({'a': 2.0::REAL, 'b': [1, 1]::DOUBLE[2]}), (NULL)) v(s)")).rows, [[7.5, 2], [7.5, null]])
+  await fails(() => db.query("SELECT predict('two', {'a': 1, 'c': [1, 2]::DOUBLE[2]})"), SqlState.datatypeMismatch, /no field for input b/)
+  await fails(() => db.query("SELECT predict('two', {'a': 'x', 'b': [1, 2]::DOUBLE[2]})"), SqlState.datatypeMismatch, /field a is VARCHAR/)
   await db.close()
 })
 
