@@ -10,7 +10,6 @@ import { fileError } from '../formats/source.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { ModelFormatDef, ModelSignature, ModelTensor, StoredModel } from '../hooks/contracts.ts'
 import type { CreateModelStatement, DropStatement } from '../parser/ast.ts'
-import type { BoundExpr } from '../plan/expr.ts'
 import { BIGINT, VARCHAR, list, struct, type LogicalType, type Value } from '../types/types.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
@@ -74,23 +73,20 @@ export function bindDropModel(b: Binder, stmt: DropStatement): BoundStatement {
 }
 
 const TENSOR: LogicalType = struct([{ name: 'name', type: VARCHAR }, { name: 'type', type: VARCHAR }, { name: 'shape', type: list(VARCHAR) }])
-const SHOW_NAMES = ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by']
-const SHOW_TYPES: readonly LogicalType[] = [VARCHAR, VARCHAR, VARCHAR, BIGINT, list(TENSOR), list(TENSOR), VARCHAR]
+export const SHOW_MODELS_NAMES = ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by']
+export const SHOW_MODELS_TYPES: readonly LogicalType[] = [VARCHAR, VARCHAR, VARCHAR, BIGINT, list(TENSOR), list(TENSOR), VARCHAR]
 
 function tensorValue(t: ModelTensor): Value {
   return { name: t.name, type: t.type, shape: t.shape.map(d => d === null ? '?' : String(d)) }
 }
 
-/** SHOW MODELS: one row per model; inputs / outputs are NULL while no loaded format describes it. */
-export function bindShowModels(b: Binder): BoundStatement {
+/** SHOW MODELS' rows: one per model; inputs / outputs are NULL while no loaded format describes it. */
+export function showModelRows(b: Binder): Value[][] {
   const { catalog, hooks } = b.ctx
-  const rows = catalog.models.list().map((m): Value[] => {
+  return catalog.models.list().map((m): Value[] => {
     let signature: ModelSignature | null = null
     try { signature = hooks.modelFormat(m.format)?.describe(m.bytes, m.sha256) ?? null } catch { signature = null }
     return [m.name, m.format, m.sha256, BigInt(m.bytes.length),
       signature === null ? null : signature.inputs.map(tensorValue), signature === null ? null : signature.outputs.map(tensorValue), m.signedBy ?? null]
   })
-  const output = b.columns(SHOW_NAMES, SHOW_TYPES)
-  const bound: BoundExpr[][] = rows.map(r => r.map((v, i) => ({ kind: 'const', value: v, type: SHOW_TYPES[i]! })))
-  return { kind: 'query', plan: { kind: 'values', rows: bound, output }, names: SHOW_NAMES }
 }

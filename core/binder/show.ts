@@ -9,7 +9,7 @@ import { BOOLEAN, type LogicalType, VARCHAR, list, typeToString, type Value } fr
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { bindQuery } from './query.ts'
-import { bindShowModels } from './models.ts'
+import { SHOW_MODELS_NAMES, SHOW_MODELS_TYPES, showModelRows } from './models.ts'
 
 function rowsQuery(b: Binder, names: readonly string[], types: readonly LogicalType[], rows: readonly (readonly Value[])[]): BoundStatement {
   const output = b.columns(names, types)
@@ -36,7 +36,7 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
       return rowsQuery(b, ['database', 'schema', 'name', 'column_names', 'column_types', 'temporary'],
         [VARCHAR, VARCHAR, VARCHAR, list(VARCHAR), list(VARCHAR), BOOLEAN], rows)
     }
-    case 'models': return bindShowModels(b)
+    case 'models': return rowsQuery(b, SHOW_MODELS_NAMES, SHOW_MODELS_TYPES, showModelRows(b))
     case 'setting': {
       const def = hooks.setting(what.name)
       if (def === undefined) {
