@@ -254,21 +254,19 @@ export class Arena {
         const bytesAt = at + align8((count + 1) * 4)
         if (byteCount < 0 || bytesAt + byteCount > this.size) throw malformed('string bytes overrun the arena')
         if (offsets[0] !== 0) throw malformed('the first string offset is not 0')
+        const data = new Array<string>(count)
+        const text = this.text
+        // a native (SIMD) scan: a JS loop over every byte cost as much as the decode itself
+        const ascii = isAscii(this.bytes.subarray(bytesAt, bytesAt + byteCount))
+        // ASCII: one native decode for the batch, rows are slices of it; else each row as UTF-8
+        const all = ascii ? text.toString('latin1', bytesAt, bytesAt + byteCount) : ''
+        // offsets are checked in the same pass that reads them (one read of shared memory a row)
         let prev = 0
         for (let i = 0; i < count; i++) {
           const end = offsets[i + 1]!
           if (end < prev || end > byteCount) throw malformed(`string offsets are out of order at row ${i}`)
+          data[i] = ascii ? all.slice(prev, end) : text.toString('utf8', bytesAt + prev, bytesAt + end)
           prev = end
-        }
-        const data = new Array<string>(count)
-        const bytes = this.bytes, text = this.text
-        // a native (SIMD) scan: a JS loop over every byte cost as much as the decode itself
-        if (isAscii(bytes.subarray(bytesAt, bytesAt + byteCount))) {
-          // one native decode for the batch; rows are slices of it
-          const all = text.toString('latin1', bytesAt, bytesAt + byteCount)
-          for (let i = 0; i < count; i++) data[i] = all.slice(offsets[i]!, offsets[i + 1]!)
-        } else {
-          for (let i = 0; i < count; i++) data[i] = text.toString('utf8', bytesAt + offsets[i]!, bytesAt + offsets[i + 1]!)
         }
         return new Vector(type, count, data, validity)
       }
