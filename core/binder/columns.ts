@@ -11,6 +11,7 @@ import type { ExprBinder } from './expression.ts'
 import type { BoundExpr } from '../plan/expr.ts'
 import { typeToString } from '../types/types.ts'
 import { structExtractCall } from './functions.ts'
+import { compileRegex } from '../functions/regex.ts'
 import type { Scope } from './scope.ts'
 import { exprToSql } from './names.ts'
 
@@ -152,7 +153,7 @@ export function starExpressionColumns(eb: ExprBinder, e: Expr, alias: string | n
     const param = '__column_name'
     const test: LambdaExpr = { kind: 'lambda', pos: e.pos, params: [param], body: { ...e, expr: { kind: 'column', pos: e.pos, parts: [param] } } }
     cols = filterByName(eb, starItems(eb, e.expr), test)
-    if (e.op === 'similar' && !e.not && e.pattern.kind === 'string') regex = compileRegex(`^(?:${e.pattern.value})$`, e.pattern.pos)
+    if (e.op === 'similar' && !e.not && e.pattern.kind === 'string') regex = columnRegex(`^(?:${e.pattern.value})$`, e.pattern.pos)
   } else if (isColumnsCall(e)) {
     if (e.args.length !== 1 || e.distinct || e.orderBy.length > 0 || e.filter !== null) {
       throw new GrizzlyError(SqlState.syntaxError, 'COLUMNS takes exactly one argument', {
@@ -163,7 +164,7 @@ export function starExpressionColumns(eb: ExprBinder, e: Expr, alias: string | n
     if (arg.kind === 'star') cols = starItems(eb, arg)
     else if (arg.kind === 'lambda') cols = filterByName(eb, allColumns(eb, e), arg)
     else if (arg.kind === 'string') {
-      regex = compileRegex(arg.value, arg.pos)
+      regex = columnRegex(arg.value, arg.pos)
       const re = regex
       cols = allColumns(eb, e).filter(c => re.test(c.name))
       if (cols.length === 0) {
@@ -206,11 +207,12 @@ function allColumns(eb: ExprBinder, e: Expr): StarColumn[] {
   return starItems(eb, { kind: 'star', pos: e.pos, qualifier: null, exclude: [], replace: [] })
 }
 
-function compileRegex(pattern: string, position: number): RegExp {
+/** RE2 syntax as regexp_matches takes it (POSIX classes, \\A, \\z, inline flags). */
+function columnRegex(pattern: string, position: number): RegExp {
   try {
-    return new RegExp(pattern)
+    return compileRegex(pattern, '')
   } catch (err) {
-    throw new GrizzlyError(SqlState.invalidRegex, `invalid regular expression '${pattern}': ${(err as Error).message}`, { position })
+    throw err instanceof GrizzlyError ? err.withPosition(position) : err
   }
 }
 
