@@ -5,7 +5,7 @@
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import { type ExprEnv, evaluateConstant, isConstantExpression } from '../expression/index.ts'
 import type { CommonTableExpr, Expr } from '../parser/ast.ts'
-import type { BoundExpr, ColumnId, OutputColumn } from '../plan/expr.ts'
+import { exprChildren, type BoundExpr, type ColumnId, type OutputColumn } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import type { LogicalType, Value } from '../types/types.ts'
@@ -79,7 +79,8 @@ export class Binder {
    */
   fold(expr: BoundExpr, position: number, strict = false): BoundExpr {
     if (expr.kind === 'const' || expr.kind === 'colref' || expr.kind === 'param') return expr
-    if (!isConstantExpression(expr)) return expr
+    // now(), current_setting(…): a prepared statement's plan runs again later, so only immutable work is done here
+    if (!isConstantExpression(expr) || !onlyImmutable(expr)) return expr
     try {
       return { kind: 'const', value: this.evaluate(expr, position), type: expr.type }
     } catch (e) {
@@ -105,4 +106,8 @@ export class Binder {
       throw e
     }
   }
+}
+
+function onlyImmutable(e: BoundExpr): boolean {
+  return (e.kind !== 'call' || e.fn.volatility === 'immutable') && exprChildren(e).every(onlyImmutable)
 }

@@ -165,3 +165,22 @@ test('kept plans answer as plain scans do, over seeded values of every kind', as
     }
   }
 })
+
+test('kept plans see each execution’s clock and the rows of the moment in subqueries', async () => {
+  const db = await withTable(10)
+  const clock = await db.prepare('SELECT CAST(now() AS VARCHAR), $1')
+  const first = (await clock.query([1])).rows[0]![0]
+  await new Promise(resolve => setTimeout(resolve, 5))
+  assert.notEqual((await clock.query([1])).rows[0]![0], first)
+  assert.deepEqual(clock.planMisses, [1])
+  const last = await db.prepare('SELECT v FROM t WHERE id = (SELECT max(id) FROM t) AND $1')
+  assert.deepEqual((await last.query([true])).rows, [['v9']])
+  await db.query("INSERT INTO t VALUES (50, 1, 'fifty')")
+  assert.deepEqual((await last.query([true])).rows, [['fifty']])
+  // a default of now() is computed per row, not when the table was made
+  await db.query('CREATE TABLE stamps (i INTEGER, at TIMESTAMP DEFAULT localtimestamp)')
+  await db.query('INSERT INTO stamps (i) VALUES (1)')
+  await new Promise(resolve => setTimeout(resolve, 5))
+  await db.query('INSERT INTO stamps (i) VALUES (2)')
+  assert.deepEqual((await db.query('SELECT count(DISTINCT at) FROM stamps')).rows, [[2n]])
+})
