@@ -241,6 +241,8 @@ export class AggregateCollector {
       bound = [args.bind(key.expr), ...bound]
       descending = key.descending && fnName !== name
     }
+    // quantile_cont(x, 0.8 ORDER BY x DESC) counts from the top too (DuckDB)
+    if (QUANTILE_FUNCTIONS.has(fnName) && call.orderBy.length === 1 && call.orderBy[0]!.descending) descending = true
     const resolved = bindAggregateCall(hooks, fnName, bound, call.pos)
     if (descending) {
       // the q-th value counted from the largest
@@ -316,3 +318,5 @@ export class AggregateCollector {
     }
   }
 }
+
+const QUANTILE_FUNCTIONS: ReadonlySet<string> = new Set(['quantile_cont', 'quantile_disc', 'quantile', 'median'])

@@ -15,7 +15,7 @@ import { canCast, cannotCast } from '../functions/cast.ts'
 import { datePartSpecialization } from '../functions/datetime.ts'
 import { STRING_LITERAL, commonSuperType, normalizeLiteralType } from '../types/coercion.ts'
 import {
-  BOOLEAN, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, isMap, typeToString,
+  BIGINT, BOOLEAN, DOUBLE, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, isMap, typeToString,
 } from '../types/types.ts'
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import {
@@ -267,12 +267,18 @@ export class ExprBinder {
       const iv = intervalOf(v.value, unit)
       if (iv !== undefined) return { kind: 'const', value: iv, type: INTERVAL }
     }
-    if (value.kind === 'string') {
+    const fn = intervalFunctionFor(unit)
+    const numeric = value.kind === 'string' && /^\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*$/.test(value.value)
+    if (value.kind === 'string' && !(numeric && fn !== undefined)) {
       return this.binder.fold(castTo({ kind: 'const', value: `${value.value} ${unit}`, type: VARCHAR }, INTERVAL), position, true)
     }
-    const fn = intervalFunctionFor(unit)
     if (fn === undefined || hooks.scalar(fn) === undefined) throw notSupported(`INTERVAL … ${unit.toUpperCase()} with a computed value`, position)
-    return bindScalarCall(hooks, fn, [this.bind(value)], position)
+    let arg = value.kind === 'string' ? { kind: 'const' as const, value: Number(value.value), type: DOUBLE } : this.bind(value)
+    // a fraction of a unit coarser than a millisecond is dropped, as DuckDB does (INTERVAL '1.5' DAY is 1 day)
+    if ((arg.type.id === 'DOUBLE' || arg.type.id === 'REAL' || arg.type.id === 'DECIMAL') && fn !== 'to_seconds' && fn !== 'to_milliseconds') {
+      arg = castTo(bindScalarCall(hooks, 'trunc', [arg], position), BIGINT)
+    }
+    return this.binder.fold(bindScalarCall(hooks, fn, [arg], position), position)
   }
 
   private bindCase(operand: Expr | null, whens: readonly { when: Expr; then: Expr }[], elseExpr: Expr | null, position: number): BoundExpr {

@@ -474,7 +474,7 @@ function registerIntervalConstructors(hooks: Hooks): void {
       overloads: [{ args: [arg], returns: INTERVAL, invoke: rowKernel(INTERVAL, (a, i) => {
         const v = arg.id === 'DOUBLE' ? num(a[0]!, i) : arg.id === 'BIGINT' ? Number(big(a[0]!, i)) : (a[0]!.data as Int32Array)[i]!
         const out = build(v)
-        if (!Number.isFinite(out.micros) || Math.abs(out.months) > 2147483647 || Math.abs(out.days) > 2147483647) {
+        if (!(Math.abs(out.micros) < 9223372036854775807) || Math.abs(out.months) > 2147483647 || Math.abs(out.days) > 2147483647) {
           throw new GrizzlyError(SqlState.datetimeOverflow, `interval value out of range in ${name}(${v})`)
         }
         return out

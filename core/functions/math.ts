@@ -98,9 +98,9 @@ function decimalRounding(mode: RoundMode, src: DecimalType, digits: number | nul
     const x = args[0]!
     const out = new Array<bigint>(count)
     for (let i = 0; i < count; i++) {
-      let v = shiftDown(scaledBig(x, i), drop, mode)
-      if (extra > 0) v = extra >= POW10_BIG.length ? 0n : shiftDown(v, extra, mode) * POW10_BIG[extra]!
-      out[i] = v
+      // one rounding step to the final digit (rounding twice would carry: 1049.5 → 1050 → 1100)
+      out[i] = extra === 0 ? shiftDown(scaledBig(x, i), drop, mode)
+        : extra >= POW10_BIG.length ? 0n : shiftDown(scaledBig(x, i), drop + extra, mode) * POW10_BIG[extra]!
     }
     if (physicalOf(returns) === 'f64') return new Vector(returns, count, Float64Array.from(out, Number), null)
     return new Vector(returns, count, out, null)

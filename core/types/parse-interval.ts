@@ -21,7 +21,7 @@ type UnitWeight = readonly [months: number, days: number, micros: number]
 const UNITS: ReadonlyMap<string, UnitWeight> = (() => {
   const m = new Map<string, UnitWeight>()
   const add = (names: string[], w: UnitWeight): void => { for (const n of names) m.set(n, w) }
-  add(['millennium', 'millennia', 'millenniums', 'mil', 'mils'], [12000, 0, 0])
+  add(['millennium', 'millennia', 'millenniums', 'millenium', 'milleniums', 'mil', 'mils'], [12000, 0, 0])
   add(['century', 'centuries', 'c', 'cent'], [1200, 0, 0])
   add(['decade', 'decades', 'dec', 'decs'], [120, 0, 0])
   add(['year', 'years', 'y', 'yr', 'yrs'], [12, 0, 0])
@@ -56,8 +56,10 @@ class Acc {
     } else if (w[1] !== 0) {
       this.addDays(value * w[1])
     } else {
-      // DuckDB drops digits below a microsecond; round first to undo binary noise (0.3 s)
-      this.micros += Math.trunc(Math.round(value * w[2] * 1000) / 1000)
+      // DuckDB drops digits below a microsecond (round first to undo binary noise: 0.3 s), except
+      // that a fraction of the microsecond unit itself rounds half away ('1.5 us' is 2 us)
+      if (w[2] === 1) this.micros += Math.sign(value) * Math.round(Math.abs(value))
+      else this.micros += Math.trunc(Math.round(value * w[2] * 1000) / 1000)
     }
   }
   addDays(d: number): void {

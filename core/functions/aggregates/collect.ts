@@ -150,10 +150,11 @@ class CountingState implements AggregateState {
 
 type QuantileKind = 'cont' | 'disc'
 
+/** A quantile in [-1, 1]; a negative one counts from the top (DuckDB: -0.1 is 0.1 of the values descending). */
 function checkQuantile(q: number): number {
-  if (!(q >= 0 && q <= 1)) {
-    throw new GrizzlyError(SqlState.invalidParameterValue, `quantile must be between 0 and 1, got ${q}`,
-      { hint: 'use e.g. 0.5 for the median or 0.9 for the 90th percentile' })
+  if (!(q >= -1 && q <= 1)) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `quantile must be between -1 and 1, got ${q}`,
+      { hint: 'use e.g. 0.5 for the median or 0.9 for the 90th percentile (negative values count from the top)' })
   }
   return q
 }
@@ -187,6 +188,19 @@ class QuantileState implements AggregateState {
       for (let i = 0; i < count && this.quantiles === null; i++) {
         const q = getValue(args[1], i)
         if (q !== null) this.quantiles = (Array.isArray(q) ? q as number[] : [q as number]).map(x => checkQuantile(Number(x)))
+      }
+      if (this.quantiles !== null && this.quantiles.some(x => x < 0) && this.quantiles.some(x => x > 0)) {
+        throw new GrizzlyError(SqlState.invalidParameterValue, 'the quantiles of one call must all count from the bottom or all from the top',
+          { hint: 'use only fractions ≥ 0, or only fractions ≤ 0' })
+      }
+      // the fraction must be a constant: a per-row one (random()) is refused, as in DuckDB
+      const first = this.quantiles === null ? undefined : valueKey(this.quantiles.length === 1 && !this.listResult ? this.quantiles[0]! : this.quantiles)
+      for (let i = 0; first !== undefined && i < count; i++) {
+        const q = getValue(args[1], i)
+        if (q !== null && valueKey(Array.isArray(q) ? (q as Value[]).map(Number) : Number(q)) !== first) {
+          throw new GrizzlyError(SqlState.invalidParameterValue, 'the quantile must be a constant',
+            { hint: 'pass a literal fraction such as 0.5 or [0.25, 0.75]' })
+        }
       }
     }
     // numbers stored in typed arrays are read directly: no boxing per row
@@ -250,7 +264,12 @@ class QuantileState implements AggregateState {
       else if (numeric) sorted = vals.sort((x, y) => (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0)
       else sorted = vals.sort((x, y) => compareValues(x, y, this.input))
       if (this.descending) sorted = Array.prototype.slice.call(sorted).reverse() as Value[]
-      const picked = qs.map(q => this.pick(sorted, q))
+      let reversed: ArrayLike<Value> | undefined
+      const picked = qs.map(q => {
+        if (q >= 0 && !Object.is(q, -0)) return this.pick(sorted, q)
+        reversed ??= Array.prototype.slice.call(sorted).reverse() as Value[]
+        return this.pick(reversed, -q)
+      })
       b.push(this.listResult ? picked : picked[0]!)
     }
     return b.finish()
@@ -302,10 +321,16 @@ function continuousType(t: LogicalType): LogicalType {
   }
 }
 
+const CONTINUOUS_INPUTS: ReadonlySet<string> = new Set([
+  'NULL', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'REAL', 'DOUBLE', 'DECIMAL', 'DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMPTZ',
+])
+
 function bindQuantile(kind: QuantileKind, median: boolean) {
   return (argTypes: readonly LogicalType[]): Bound | undefined => {
     const t = argTypes[0]
     if (t === undefined || argTypes.length !== (median ? 1 : 2)) return undefined
+    // quantile_cont interpolates, so only numbers and points in time (DuckDB); median also takes the rest
+    if (kind === 'cont' && !median && !CONTINUOUS_INPUTS.has(t.id)) return undefined
     const scalarType = kind === 'cont' ? continuousType(t) : t
     const q = argTypes[1]
     const listQ = q !== undefined && (q.id === 'LIST' || q.id === 'ARRAY')
