@@ -4,7 +4,7 @@
  */
 import { GrizzlyError, InternalError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { Expr, FunctionCall, GroupingElement, SelectCore, SelectItem } from '../parser/ast.ts'
-import { type BoundAggregateCall, type BoundExpr, type OutputColumn, type SortKey, exprChildren, referencedColumns } from '../plan/expr.ts'
+import { type BoundAggregateCall, type BoundExpr, type OutputColumn, type SortKey, exprChildren, isVolatile, referencedColumns } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { BIGINT } from '../types/types.ts'
 import type { Binder } from './binder.ts'
@@ -191,11 +191,6 @@ function expand(el: GroupingElement, bindKey: (e: Expr) => number): number[][] {
     case 'grouping_sets': return el.sets.flatMap(s => expand(s, bindKey))
     default: return assertNever(el, 'grouping element')
   }
-}
-
-function isVolatile(e: BoundExpr): boolean {
-  if (e.kind === 'call' && e.fn.volatility === 'volatile') return true
-  return exprChildren(e).some(isVolatile)
 }
 
 /** Aggregate calls met while binding the SELECT list, HAVING, ORDER BY and QUALIFY. */

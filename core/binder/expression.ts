@@ -9,7 +9,7 @@ import { checkSequenceArgument } from './sequences.ts'
 import { userTypes } from './user-types.ts'
 import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { BinaryOp, Expr, FunctionCall, Query } from '../parser/ast.ts'
-import type { BoundExpr, CompareOp, SubqueryBoundExpr } from '../plan/expr.ts'
+import { type BoundExpr, type CompareOp, type SubqueryBoundExpr, isVolatile } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { canCast, cannotCast } from '../functions/cast.ts'
 import { datePartSpecialization } from '../functions/datetime.ts'
@@ -22,6 +22,7 @@ import {
   bindScalarCall, castTo, coerceTo, ensureBoolean, structExtractCall, structPackCall, unknownFunction,
 } from './functions.ts'
 import { isColumnsCall } from './columns.ts'
+import { tryCall } from '../expression/index.ts'
 import { bindDistanceOperator } from './distance-operators.ts'
 import { bindLambdaCall, isLambdaFunction } from './lambda.ts'
 import { rowSubquery } from './row-compare.ts'
@@ -357,6 +358,20 @@ export class ExprBinder {
   private bindFunction(e: FunctionCall): BoundExpr {
     const hooks = this.binder.ctx.hooks
     const name = e.name[e.name.length - 1]!.toLowerCase()
+    if (name === 'try' && e.name.length === 1 && hooks.scalar(name) === undefined) {
+      // TRY(expr): NULL where expr fails (core/expression/try.ts)
+      if (e.args.length !== 1 || e.args[0]!.kind === 'named_arg' || e.distinct || e.filter !== null || e.orderBy.length > 0) {
+        throw new GrizzlyError(SqlState.syntaxError, 'TRY takes exactly one expression', { position: e.pos, hint: 'write TRY(expr)' })
+      }
+      const arg = this.bind(e.args[0]!)
+      // failing chunks are evaluated again row by row, which a volatile function would notice
+      if (isVolatile(arg)) {
+        throw new GrizzlyError(SqlState.featureNotSupported, 'TRY cannot contain a volatile function', {
+          position: e.pos, hint: 'compute the volatile value in a subquery or CTE first',
+        })
+      }
+      return tryCall(arg)
+    }
     if (isColumnsCall(e) && hooks.scalar(name) === undefined) {
       throw new GrizzlyError(SqlState.syntaxError, `COLUMNS(…) is not allowed in ${this.sinks.clause}`, {
         position: e.pos, hint: 'COLUMNS(…) may appear in the SELECT list, WHERE, DISTINCT ON and RETURNING',

@@ -18,10 +18,12 @@ import {
   asEngineError, castVectorVia, columnOf, evaluateSubqueryExpr, invokeScalar, parameterValue,
 } from './kernels.ts'
 import { EMPTY_BYTES, ZERO_INTERVAL, compareBytes, intervalKey, normalizeValue } from './runtime.ts'
+import { evaluateTry, isTryCall } from './try.ts'
 
 export type { CompiledExpression, CompiledPredicate, ExprEnv, Layout } from './env.ts'
 export { interpret } from './interpreter.ts'
 export { compareValues, intervalKey, compareBytes } from './runtime.ts'
+export { tryCall } from './try.ts'
 
 export function compileExpression(expr: BoundExpr, layout: Layout, env: ExprEnv): CompiledExpression {
   return new Compiler(layout, env).vector(expr)
@@ -115,6 +117,10 @@ class Compiler implements FuseHost {
     if (isFusable(e)) return this.fused(e, false) as CompiledExpression
     switch (e.kind) {
       case 'call': {
+        if (isTryCall(e)) {
+          const arg = this.vector(e.args[0]!)
+          return chunk => evaluateTry(e, chunk, layout, arg)
+        }
         const args = e.args.map(a => this.vector(a))
         const fn = e.fn
         return chunk => invokeScalar(fn, args.map(a => a(chunk)), chunk.size, env)

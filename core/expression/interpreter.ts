@@ -16,6 +16,7 @@ import {
   castVectorVia, columnOf, evaluateSubqueryExpr, invokeScalar, parameterValue,
 } from './kernels.ts'
 import { compareValues, normalizeValue } from './runtime.ts'
+import { evaluateTry, isTryCall } from './try.ts'
 
 export function interpret(expr: BoundExpr, chunk: DataChunk, layout: Layout, env: ExprEnv): Vector {
   const n = chunk.size
@@ -24,6 +25,7 @@ export function interpret(expr: BoundExpr, chunk: DataChunk, layout: Layout, env
     case 'const': return constantVector(expr.type, normalizeValue(expr.value, expr.type), n)
     case 'param': return constantVector(expr.type, parameterValue(expr, env), n)
     case 'call': {
+      if (isTryCall(expr)) return evaluateTry(expr, chunk, layout, c => interpret(expr.args[0]!, c, layout, env))
       const args = expr.args.map(a => interpret(a, chunk, layout, env))
       return invokeScalar(expr.fn, args, n, env)
     }

@@ -128,6 +128,12 @@ export interface BoundWindowCall {
 }
 
 /** Calls `visit` on every direct child expression (not into subquery plans). */
+/** Does the expression call a volatile function (random(), nextval(), …) outside subqueries? */
+export function isVolatile(e: BoundExpr): boolean {
+  if (e.kind === 'call' && e.fn.volatility === 'volatile') return true
+  return exprChildren(e).some(isVolatile)
+}
+
 export function exprChildren(e: BoundExpr): readonly BoundExpr[] {
   switch (e.kind) {
     case 'colref': case 'const': case 'param': return []
