@@ -235,7 +235,7 @@ export class Connection {
   private readonly prepared = new Map<string, SqlPrepared>()
 
   /** the statement-independent part of every statement's FunctionContext, made once (closures are not free) */
-  private readonly sessionFunctions: Pick<FunctionContext, 'setting' | 'random' | 'setSeed' | 'model'>
+  private readonly sessionFunctions: Pick<FunctionContext, 'setting' | 'random' | 'setSeed'>
 
   /** @internal */
   constructor(database: Database) {
@@ -245,7 +245,6 @@ export class Connection {
       setting: (name: string): Value => self.setting(name),
       random: () => (self.seed === null ? Math.random() : self.seed()),
       setSeed(seed: number) { self.seed = seededRandom(seed) },
-      model: (name: string) => self.database.catalog.models.get(name),
     }
   }
 
@@ -516,10 +515,11 @@ export class Connection {
     const self = this
     const f = this.sessionFunctions
     return {
-      setting: f.setting, random: f.random, setSeed: f.setSeed, model: f.model,
+      setting: f.setting, random: f.random, setSeed: f.setSeed,
       statementTime: now,
       progress: this.watch?.files,
       sequence: (name: string) => sequenceAccess(self.database.catalog, txn, name),
+      model: (name: string) => self.database.catalog.models.get(txn, name),
     }
   }
 }

@@ -38,7 +38,7 @@ export function bindCreateModel(b: Binder, stmt: CreateModelStatement): BoundSta
     kind: 'command', tag: 'CREATE MODEL',
     run: () => {
       // IF NOT EXISTS with the name taken does not read the file at all
-      if (!stmt.orReplace && stmt.ifNotExists && catalog.models.get(stmt.name) !== undefined) return
+      if (!stmt.orReplace && stmt.ifNotExists && catalog.models.get(txn, stmt.name) !== undefined) return
       let bytes: Uint8Array
       try {
         const buf = readFileSync(stmt.path)
@@ -82,8 +82,8 @@ function tensorValue(t: ModelTensor): Value {
 
 /** SHOW MODELS' rows: one per model; inputs / outputs are NULL while no loaded format describes it. */
 export function showModelRows(b: Binder): Value[][] {
-  const { catalog, hooks } = b.ctx
-  return catalog.models.list().map((m): Value[] => {
+  const { catalog, hooks, txn } = b.ctx
+  return catalog.models.list(txn).map((m): Value[] => {
     let signature: ModelSignature | null = null
     try { signature = hooks.modelFormat(m.format)?.describe(m.bytes, m.sha256) ?? null } catch { signature = null }
     return [m.name, m.format, m.sha256, BigInt(m.bytes.length),

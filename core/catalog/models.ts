@@ -1,70 +1,55 @@
 /**
- * Models stored in the database (CREATE MODEL): name → bytes, their format and SHA-256. The
- * engine never looks inside; model formats (hooks) recognise and describe the bytes and
- * extensions run them. Changes take the write lock and are undone on ROLLBACK; like schemas,
- * models are not versioned per snapshot: other sessions see a CREATE or DROP as soon as it
- * runs, before it commits (a rolled-back CREATE disappears again).
+ * Models stored in the database (CREATE MODEL): name → bytes, their format, SHA-256 and signer.
+ * The engine never looks inside; model formats (hooks) recognise and describe the bytes and
+ * extensions run them. Models are versioned like sequences and types (NamedObjectSet): another
+ * transaction sees a new model once its CREATE commits, and a dropped one until the DROP
+ * commits; changes take the write lock and are undone on ROLLBACK. One namespace per database.
  */
 import { createHash } from 'node:crypto'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { StoredModel } from '../hooks/contracts.ts'
 import type { Transaction } from './catalog.ts'
-import { beginWrite } from './transaction.ts'
+import { NamedObjectSet } from './named-objects.ts'
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
+/** models sit in one namespace; the object set keys them under this schema */
+const MODELS = 'main'
+type ModelEntry = StoredModel & { readonly schema: string }
+
 export class ModelStore {
-  private readonly models = new Map<string, StoredModel>()
+  private readonly set = new NamedObjectSet<ModelEntry>('Model')
 
-  get(name: string): StoredModel | undefined { return this.models.get(name.toLowerCase()) }
+  get(txn: Transaction, name: string): StoredModel | undefined { return this.set.lookup(txn, MODELS, name) }
 
-  /** every model, by name */
-  list(): StoredModel[] { return [...this.models.values()].sort((a, b) => a.name.localeCompare(b.name)) }
-
-  /** like get, but 42704 with a did-you-mean when there is no such model */
-  require(name: string, position?: number): StoredModel {
-    const found = this.get(name)
-    if (found !== undefined) return found
-    const names = [...this.models.values()].map(m => m.name)
-    throw new GrizzlyError(SqlState.undefinedObject, `model "${name}" does not exist`, {
-      position, hint: didYouMean(name, names) ?? 'create it first: CREATE MODEL name FROM \'file\'; SHOW MODELS lists the stored ones',
-    })
-  }
+  /** every model `txn` sees, by name */
+  list(txn: Transaction): StoredModel[] { return this.set.all(txn).sort((a, b) => a.name.localeCompare(b.name)) }
 
   /** CREATE [OR REPLACE] MODEL [IF NOT EXISTS]; false when IF NOT EXISTS found one */
   create(txn: Transaction, model: StoredModel, options: { readonly orReplace: boolean; readonly ifNotExists: boolean }): boolean {
-    const key = model.name.toLowerCase()
-    const old = this.models.get(key)
-    if (old !== undefined && !options.orReplace) {
+    if (!options.orReplace && this.get(txn, model.name) !== undefined) {
       if (options.ifNotExists) return false
       throw new GrizzlyError(SqlState.duplicateObject, `model "${model.name}" already exists`, {
         hint: 'use CREATE OR REPLACE MODEL to replace it, or DROP MODEL first',
       })
     }
-    beginWrite(txn, 'CREATE MODEL')
-    this.models.set(key, model)
-    txn.onRollback(() => { if (old === undefined) this.models.delete(key); else this.models.set(key, old) })
+    this.set.create(txn, { ...model, schema: MODELS }, { orReplace: true, ifNotExists: false })
     return true
   }
 
   /** DROP MODEL [IF EXISTS] */
   drop(txn: Transaction, name: string, ifExists: boolean, position?: number): void {
-    const key = name.toLowerCase()
-    const old = this.models.get(key)
-    if (old === undefined) {
+    if (this.get(txn, name) === undefined) {
       if (ifExists) return
-      const names = [...this.models.values()].map(m => m.name)
       throw new GrizzlyError(SqlState.undefinedObject, `model "${name}" does not exist`, {
-        position, hint: didYouMean(name, names) ?? 'use DROP MODEL IF EXISTS to ignore a missing model',
+        position, hint: didYouMean(name, this.list(txn).map(m => m.name)) ?? 'use DROP MODEL IF EXISTS to ignore a missing model',
       })
     }
-    beginWrite(txn, 'DROP MODEL')
-    this.models.delete(key)
-    txn.onRollback(() => this.models.set(key, old))
+    this.set.drop(txn, MODELS, name, false, () => [])
   }
 
   /** a model read back from a database file (no transaction: opening is not undone) */
-  restore(model: StoredModel): void { this.models.set(model.name.toLowerCase(), model) }
+  restore(model: StoredModel): void { this.set.restore({ ...model, schema: MODELS }) }
 }

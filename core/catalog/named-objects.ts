@@ -77,6 +77,9 @@ export class NamedObjectSet<E extends NamedObject> {
     this.put(txn, keyOf(existing.schema, existing.name), undefined)
   }
 
+  /** an object read back from a database file (no transaction: opening is not undone) */
+  restore(entry: E): void { this.byKey.set(keyOf(entry.schema, entry.name), entry) }
+
   /** every object of `schema` leaves with it (DROP SCHEMA … CASCADE) */
   dropSchema(txn: Transaction, schema: string): void {
     for (const e of this.all(txn)) if (lower(e.schema) === lower(schema)) this.put(txn, keyOf(e.schema, e.name), undefined)

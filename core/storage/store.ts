@@ -415,7 +415,7 @@ export class DurableStore {
       schema: s.schema, name: s.name, sql: s.sql(quoteName), counter: String(s.counter), lastValue: String(s.lastValue), usageCount: s.usageCount,
     }))
     const types = catalog.types(txn).filter(t => t.schema.toLowerCase() !== 'temp').map(t => `CREATE TYPE ${quoteName(t.schema)}.${quoteName(t.name)} AS ${typeToString(t.type)}`)
-    this.writeCheckpoint(tables, views, schemas, indexes, { sequences, types }, force, sync, catalog.models.list())
+    this.writeCheckpoint(tables, views, schemas, indexes, { sequences, types }, force, sync, catalog.models.list(txn))
   }
 
   private writeCheckpoint(tables: readonly { schema: string; table: MemoryTable }[], views: CatalogImage['views'], schemas: readonly string[], indexes: readonly string[], more: { readonly sequences: readonly StoredSequence[]; readonly types: readonly string[] }, force: boolean, sync: SyncMode, models: readonly StoredModel[]): void {
