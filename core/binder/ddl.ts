@@ -25,6 +25,7 @@ import { bindCreateIndex, bindDropIndex } from './indexes.ts'
 import { bindDropModel } from './models.ts'
 import { bindCreateSequence, bindDropSequence } from './sequences.ts'
 import { bindDropType, userTypes } from './user-types.ts'
+import { bindGeneratedColumns } from './generated.ts'
 import { exprToSql, queryToSql } from './names.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
@@ -104,15 +105,18 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
   }
 
   if (stmt.columns.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'a table needs at least one column', { position: stmt.pos })
-  const types = stmt.columns.map(c => {
+  // generated columns are not stored: keys, CHECKs and DEFAULTs are over the stored ones
+  const defs = stmt.columns.filter(c => c.generated === undefined)
+  if (defs.length === 0) throw new GrizzlyError(SqlState.syntaxError, 'a table needs at least one stored column', { position: stmt.pos, hint: 'generated columns are computed from stored ones: add a column with a type' })
+  const types = defs.map(c => {
     if (c.type === null) throw new GrizzlyError(SqlState.syntaxError, `column "${c.name}" needs a type`, { position: c.pos })
     return resolveTypeName(b.ctx.hooks, c.type, userTypes(b, schema))
   })
   const index = (col: string, position: number): number => {
-    const i = stmt.columns.findIndex(c => c.name.toLowerCase() === col.toLowerCase())
+    const i = defs.findIndex(c => c.name.toLowerCase() === col.toLowerCase())
     if (i < 0) {
       throw new GrizzlyError(SqlState.undefinedColumn, `column "${col}" named in key does not exist`, {
-        position, hint: didYouMean(col, stmt.columns.map(c => c.name)),
+        position, hint: didYouMean(col, defs.map(c => c.name)),
       })
     }
     return i
@@ -125,7 +129,7 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
   const unique: number[][] = []
   const foreignKeys: ForeignKeyConstraint[] = []
   const checkAsts: { expr: ColumnDef['check'] & object; pos: number }[] = []
-  stmt.columns.forEach((c, i) => {
+  defs.forEach((c, i) => {
     if (c.primaryKey) setPrimaryKey([i], c.pos)
     if (c.unique) unique.push([i])
     if (c.check !== null) checkAsts.push({ expr: c.check, pos: c.check.pos })
@@ -151,18 +155,21 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
     }
   }
   const pk: readonly number[] | null = key.primary
-  const columns = stmt.columns.map((c, i) => columnSchema(b, c, types[i]!, c.notNull || (pk?.includes(i) ?? false)))
+  const columns = defs.map((c, i) => columnSchema(b, c, types[i]!, c.notNull || (pk?.includes(i) ?? false)))
   // CHECK expressions read the row's columns: colref ids are the column indexes
   const scope = new Scope(null, false)
   scope.addBinding(name, schema, columns.map((c, i) => ({ id: i, name: c.name, type: c.type })), stmt.pos)
   const checkBinder = new ExprBinder(b, scope, null, { clause: 'CHECK constraints', noSubqueries: true })
   const checks = checkAsts.map(c => ({ expr: castTo(checkBinder.bind(c.expr), { id: 'BOOLEAN' }), sql: exprToSql(c.expr) }))
   const pkKey = pk === null ? null : [...pk].sort().join(',')
+  const generated = bindGeneratedColumns(b, name, schema, stmt.columns, columns,
+    stmt.columns.map(c => c.generated === undefined || c.type === null ? null : resolveTypeName(b.ctx.hooks, c.type, userTypes(b, schema))))
   const constraints: TableConstraints = {
     primaryKey: pk,
     unique: unique.filter((u, i) => [...u].sort().join(',') !== pkKey && unique.findIndex(v => [...v].sort().join(',') === [...u].sort().join(',')) === i),
     checks,
     ...(foreignKeys.length > 0 ? { foreignKeys } : {}),
+    ...(generated.length > 0 ? { generated } : {}),
   }
   return {
     kind: 'command', tag,
@@ -256,6 +263,10 @@ export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundState
     return i
   }
   const a = stmt.action
+  if ((table.constraints.generated?.length ?? 0) > 0 && (a.kind === 'drop_column' || a.kind === 'rename_column' || a.kind === 'alter_column_type')) {
+    throw notSupported('ALTER TABLE … DROP / RENAME / ALTER COLUMN on a table with generated columns', a.pos,
+      'recreate the table: CREATE TABLE new AS SELECT … , then rename it')
+  }
   let change: AlterTableChange | null
   switch (a.kind) {
     case 'add_column': {

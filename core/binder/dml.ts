@@ -2,6 +2,7 @@
  * INSERT, UPDATE and DELETE → InsertNode / UpdateNode / DeleteNode. Their output is the
  * RETURNING columns, or one BIGINT column "Count".
  */
+import { generatedColumnError } from './generated.ts'
 import { uniqueKeys } from '../indexes/unique-keys.ts'
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
@@ -41,6 +42,8 @@ export function columnIndex(table: TableEntry, name: string, position: number): 
   let i = table.columns.findIndex(c => c.name === name)
   if (i < 0) i = table.columns.findIndex(c => c.name.toLowerCase() === name.toLowerCase())
   if (i < 0) {
+    const generated = generatedColumnError(table, name, position)
+    if (generated !== null) throw generated
     throw new GrizzlyError(SqlState.undefinedColumn, `column "${name}" of table "${table.name}" does not exist`, {
       position, hint: didYouMean(name, table.columns.map(c => c.name)),
     })

@@ -2,6 +2,7 @@
  * FROM: catalog tables and views, CTE references, subqueries, table functions, files (through
  * the format hooks) and joins. Each entry yields a plan and a Scope naming its columns.
  */
+import { withGeneratedColumns } from './generated.ts'
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
 import type { FileReject, FunctionContext, TableFunctionArg } from '../hooks/contracts.ts'
@@ -111,7 +112,7 @@ function bindNamedTable(b: Binder, ref: BaseTableRef, outer: Scope | null, ctes:
   }
   // tables have DuckDB's hidden rowid column (unless they have a real one); * skips it
   const withRowId = !entry.columns.some(c => c.name.toLowerCase() === 'rowid')
-  const scan = scanOf(b, entry, withRowId ? [ROW_ID_COLUMN] : [])
+  const scan = withGeneratedColumns(b, entry, scanOf(b, entry, withRowId ? [ROW_ID_COLUMN] : []), entry.columns.length)
   const bound = aliased({ plan: scan, names: scan.output.map(c => c.name) }, ref.alias, entry.name, entry.schema, outer, ref.pos)
   if (withRowId) bound.scope.pseudo.add(scan.output[scan.output.length - 1]!.id)
   return bound

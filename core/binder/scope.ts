@@ -190,7 +190,7 @@ export class Scope {
   private mapMerged(e: BoundExpr, position: number): BoundExpr { return e.kind === 'colref' ? this.map(e, position) : e }
 
   /**
-   * Columns `*` expands to, in order: merged columns first, then each binding's columns; `parts`
+   * Columns `*` expands to, in order: each binding's columns, a USING-merged column where its first side's stood; `parts`
    * is a name that resolves to the column here (COLUMNS(…) expands to such references).
    */
   starColumns(qualifier: readonly string[] | null, position: number): { name: string; expr: BoundExpr; parts: readonly string[] }[] {
@@ -203,12 +203,25 @@ export class Scope {
       }
       return b.columns.filter(c => !this.pseudo.has(c.id)).map(c => ({ name: c.name, expr: this.map(colref(c), position), parts: [b.name, c.name] }))
     }
-    const out: { name: string; expr: BoundExpr; parts: readonly string[] }[] =
-      this.merged.map(m => ({ name: m.name, expr: this.mapMerged(m.expr, position), parts: [m.name] }))
+    // a merged USING column stands where its first side's column stood (DuckDB's order)
+    const out: { name: string; expr: BoundExpr; parts: readonly string[] }[] = []
+    const pending = new Map(this.merged.map(m => [m.name.toLowerCase(), m]))
+    const emit = (m: MergedColumn): void => { out.push({ name: m.name, expr: this.mapMerged(m.expr, position), parts: [m.name] }) }
     for (const b of this.bindings) {
       for (const c of b.columns) {
-        if (!this.starHidden.has(c.id) && !this.pseudo.has(c.id)) out.push({ name: c.name, expr: this.map(colref(c), position), parts: [b.name, c.name] })
+        if (this.pseudo.has(c.id)) continue
+        if (this.starHidden.has(c.id)) {
+          const m = pending.get(c.name.toLowerCase())
+          if (m !== undefined) { emit(m); pending.delete(c.name.toLowerCase()) }
+          continue
+        }
+        out.push({ name: c.name, expr: this.map(colref(c), position), parts: [b.name, c.name] })
       }
+    }
+    if (pending.size > 0) {
+      const rest = out.splice(0)
+      for (const m of pending.values()) emit(m)
+      out.push(...rest)
     }
     return out
   }

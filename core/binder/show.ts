@@ -2,6 +2,7 @@
  * SHOW TABLES, SHOW ALL TABLES, SHOW <setting> and DESCRIBE: queries over constant rows,
  * with DuckDB's column names.
  */
+import { withGeneratedRows } from './generated.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean } from '../errors.ts'
 import type { DescribeStatement, ShowStatement } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
@@ -75,10 +76,10 @@ export function bindDescribe(b: Binder, stmt: DescribeStatement): BoundStatement
       }
       const pk = entry.constraints.primaryKey ?? []
       const unique = new Set(entry.constraints.unique.filter(u => u.length === 1).map(u => u[0]!))
-      return rowsQuery(b, names, types, entry.columns.map((c, i) => [
+      return rowsQuery(b, names, types, withGeneratedRows(entry, entry.columns.map((c, i) => [
         c.name, typeToString(c.type), c.notNull ? 'NO' : 'YES',
         pk.includes(i) ? 'PRI' : unique.has(i) ? 'UNI' : null, c.defaultSql, null,
-      ]))
+      ]), g => [g.name, typeToString(g.type), 'YES', null, null, `GENERATED ALWAYS AS (${g.sql})`]))
     }
     case 'query': {
       const q = bindQuery(b, t.query, null, null)

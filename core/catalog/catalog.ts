@@ -32,6 +32,19 @@ export interface TableConstraints {
   readonly checks: readonly { readonly expr: BoundExpr; readonly sql: string }[]
   /** FOREIGN KEY … REFERENCES …, enforced by the table provider (NO ACTION) */
   readonly foreignKeys?: readonly ForeignKeyConstraint[]
+  /** VIRTUAL generated columns: not stored, computed from the stored columns when the table is read */
+  readonly generated?: readonly GeneratedColumn[]
+}
+
+export interface GeneratedColumn {
+  readonly name: string
+  readonly type: LogicalType
+  /** where it stands among all the table's columns as declared (stored ones and generated ones) */
+  readonly position: number
+  /** over the stored columns only (colref ids = their indexes); generated columns it reads are inlined */
+  readonly expr: BoundExpr
+  /** the expression as written, for .schema and storage */
+  readonly sql: string
 }
 
 export interface ForeignKeyConstraint {

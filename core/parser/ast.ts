@@ -69,6 +69,8 @@ export interface ColumnDef extends NodeBase {
   readonly unique: boolean
   readonly default: Expr | null
   readonly check: Expr | null
+  /** GENERATED ALWAYS AS (expr) [VIRTUAL | STORED] or AS (expr); absent for ordinary columns */
+  readonly generated?: { readonly expr: Expr; readonly stored: boolean }
 }
 
 export type TableConstraint =

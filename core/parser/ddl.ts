@@ -81,7 +81,7 @@ function parseCreateTable(p: Cursor, pos: number, orReplace: boolean, temporary:
     if (p.acceptKws('with', 'no', 'data') || p.acceptKws('with', 'data')) { /* DuckDB ignores it too */ }
   } else if (columns.length === 0 && constraints.length === 0) {
     throw p.unexpected(undefined, 'expected a column list or AS query')
-  } else if (columns.some(c => c.type === null)) {
+  } else if (columns.some(c => c.type === null && c.generated === undefined)) {
     throw p.unexpected(undefined, 'column types are required unless the table is created AS a query')
   }
   return { kind: 'create_table', pos, name, ifNotExists, orReplace, temporary, columns, constraints, as }
@@ -171,7 +171,9 @@ function skipConstraintAttributes(p: Cursor): void {
 export function parseColumnDef(p: Cursor, constraints: TableConstraint[] | null): ColumnDef {
   const pos = p.pos
   const name = p.identifier('column name')
-  const type = parseTypeName(p)
+  // `c AS (expr)`: a generated column whose type is the expression's
+  const type = (p.isKw('as') && p.isOp('(', 1)) || (p.isKw('generated') && p.isKw('always', 1)) ? null : parseTypeName(p)
+  let generated: ColumnDef['generated']
   let notNull = false
   let primaryKey = false
   let unique = false
@@ -198,7 +200,15 @@ export function parseColumnDef(p: Cursor, constraints: TableConstraint[] | null)
     } else if (p.acceptKw('collate')) {
       p.label('collation name')
     } else if (p.isKw('generated') || (p.isKw('as') && p.isOp('(', 1))) {
-      throw notSupported('generated columns', p.pos)
+      if (p.acceptKw('generated')) { p.expectKw('always') }
+      p.expectKw('as')
+      p.expectOp('(')
+      const expr = parseExpr(p)
+      p.expectOp(')')
+      let stored = false
+      if (p.acceptKw('stored')) stored = true
+      else p.acceptKw('virtual')
+      generated = { expr, stored }
     } else if (p.pos !== constraintPos) {
       throw p.unexpected(undefined, 'expected a constraint after CONSTRAINT name')
     } else {
@@ -206,7 +216,8 @@ export function parseColumnDef(p: Cursor, constraints: TableConstraint[] | null)
     }
     skipConstraintAttributes(p)
   }
-  return { pos, name, type, notNull, primaryKey, unique, default: defaultExpr, check }
+  if (type === null && generated === undefined) throw p.unexpected(undefined, 'expected a column type')
+  return { pos, name, type, notNull, primaryKey, unique, default: defaultExpr, check, ...(generated === undefined ? {} : { generated }) }
 }
 
 function parseCreateView(p: Cursor, pos: number, orReplace: boolean, temporary: boolean): Statement {

@@ -252,8 +252,9 @@ export function formatTableRef(r: TableRef): string {
 // ---- statements -------------------------------------------------------------------------------
 
 function formatColumn(c: ColumnDef): string {
-  if (c.type === null) return quoteIdent(c.name)
-  let s = `${quoteIdent(c.name)} ${formatTypeName(c.type)}`
+  if (c.type === null && c.generated === undefined) return quoteIdent(c.name)
+  let s = c.type === null ? quoteIdent(c.name) : `${quoteIdent(c.name)} ${formatTypeName(c.type)}`
+  if (c.generated !== undefined) s += ` GENERATED ALWAYS AS (${formatExpr(c.generated.expr)}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`
   if (c.notNull) s += ' NOT NULL'
   if (c.primaryKey) s += ' PRIMARY KEY'
   if (c.unique) s += ' UNIQUE'

@@ -19,6 +19,10 @@ export function tableSql(schema: string, table: MemoryTable): string {
     return s
   })
   const k = table.constraints
+  // generated columns stand where they were declared
+  for (const g of [...k.generated ?? []].sort((x, y) => x.position - y.position)) {
+    cols.splice(g.position, 0, `${quoteName(g.name)} ${typeToString(g.type)} GENERATED ALWAYS AS (${g.sql}) VIRTUAL`)
+  }
   const names = (key: readonly number[]): string => key.map(c => quoteName(table.columns[c]!.name)).join(', ')
   if (k.primaryKey !== null) cols.push(`PRIMARY KEY (${names(k.primaryKey)})`)
   for (const u of k.unique) cols.push(`UNIQUE (${names(u)})`)

@@ -51,6 +51,18 @@ test('CREATE TYPE aliases survive reopen; tables keep their resolved types', asy
   await db.close()
 })
 
+test('generated columns survive reopen and stay computed', async () => {
+  const path = join(dir, 'generated.grz')
+  let db = await Database.open(path)
+  await db.exec("CREATE TABLE s (price INTEGER, total AS (price * qty), qty INTEGER, label VARCHAR GENERATED ALWAYS AS ('x' || total::VARCHAR)); INSERT INTO s VALUES (2, 3)")
+  await db.close()
+  db = await Database.open(path)
+  await db.exec('INSERT INTO s VALUES (4, 5)')
+  assert.deepEqual((await db.query('SELECT * FROM s ORDER BY price')).rows, [[2, 6, 3, 'x6'], [4, 20, 5, 'x20']])
+  await assert.rejects(db.query('INSERT INTO s (total) VALUES (1)'), (e: unknown) => e instanceof GrizzlyError && e.code === '42601')
+  await db.close()
+})
+
 test('counters moved by committed statements are in the WAL (a crash before any checkpoint keeps them)', async () => {
   const path = join(dir, 'wal.grz')
   const db = await Database.open(path)

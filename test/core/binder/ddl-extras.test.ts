@@ -88,3 +88,17 @@ test('INSERT OR IGNORE keeps every row whose unique-index key has a NULL part (D
   assert.deepEqual((await db.query('SELECT i, j FROM u ORDER BY j')).rows, [[null, 1], [null, 2], [1, 3]])
   await db.close()
 })
+
+test('generated columns: STORED and ALTERs that would break the expressions are refused', async () => {
+  const db = await Database.open()
+  await fails(db, 'CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a) STORED)', '0A000')
+  await fails(db, 'CREATE TABLE t (a INTEGER, b AS (a) DEFAULT 1)', '42601')
+  await fails(db, 'CREATE TABLE t (b AS (1))', '42601')
+  await db.exec('CREATE TABLE t (a INTEGER, b AS (a + 1), c INTEGER)')
+  await fails(db, 'ALTER TABLE t DROP COLUMN c', '0A000')
+  await fails(db, 'ALTER TABLE t RENAME COLUMN a TO z', '0A000')
+  await fails(db, 'ALTER TABLE t ALTER COLUMN a TYPE BIGINT', '0A000')
+  await fails(db, 'UPDATE t SET b = 1', '42601')
+  assert.deepEqual((await db.query('DESCRIBE t')).rows.map(r => r[0]), ['a', 'b', 'c'])
+  await db.close()
+})

@@ -227,8 +227,13 @@ test('recognised but unsupported statements report 0A000 with a position', () =>
   fails('DETACH x', '0A000', 0)
   fails('GRANT SELECT ON t TO u', '0A000', 0)
   fails('SELECT 1; VACUUM', '0A000', 10)
-  fails('CREATE TABLE t (a INT GENERATED ALWAYS AS (1))', '0A000', 22)
   fails('SELECT * FROM t TABLESAMPLE bernoulli(5)', '0A000', 16)
+})
+
+test('generated columns: GENERATED ALWAYS AS (…) [VIRTUAL | STORED] and AS (…) without a type', () => {
+  const t = stmt('CREATE TABLE t (a INT, b AS (a + 1), c INT GENERATED ALWAYS AS (a) STORED, d GENERATED ALWAYS AS (a) VIRTUAL)', 'create_table')
+  assert.deepEqual(t.columns.map(c => [c.name, c.type?.name ?? null, c.generated?.stored ?? null]), [['a', 'INT', null], ['b', null, false], ['c', 'INT', true], ['d', null, false]])
+  fails('CREATE TABLE t (a INT, b AS 1)', '42601', 28)
 })
 
 test('CREATE RECURSIVE VIEW becomes a view over a recursive CTE', () => {
