@@ -182,7 +182,13 @@ export function addIntervalToTimestamp(ts: number, iv: Interval): number {
   let days = dateOfTimestamp(ts)
   const time = ts - days * MICROS_PER_DAY
   days = addMonthsToDays(days, iv.months) + iv.days
-  const out = days * MICROS_PER_DAY + time + iv.micros
+  // check the range on the day and the time of day: near the limits the sum itself is too coarse
+  let t = time + iv.micros
+  const carry = Math.floor(t / MICROS_PER_DAY)
+  days += carry
+  t -= carry * MICROS_PER_DAY
+  checkTimestampParts(days, t)
+  const out = days * MICROS_PER_DAY + t
   checkTimestampRange(out)
   return out
 }
