@@ -311,7 +311,9 @@ const markdown = renderMarkdown(report) + (storageMarkdown === null ? '' : `\n${
 mkdirSync(outDir, { recursive: true })
 const stem = join(outDir, `${report.date}-${modeName}`)
 writeFileSync(`${stem}.md`, markdown)
-writeFileSync(`${stem}.json`, `${JSON.stringify(udf === null ? report : { ...report, udf: { rows: udf.rows, loadMs: udf.loadMs, cases: udf.cases } }, null, 2)}\n`)
+const withUdf = udf === null ? report : { ...report, udf: { rows: udf.rows, loadMs: udf.loadMs, cases: udf.cases } }
+// the vector figures without their markdown (undefined is left out of JSON)
+writeFileSync(`${stem}.json`, `${JSON.stringify(vector === null ? withUdf : { ...withUdf, vector: { ...vector, markdown: undefined } }, null, 2)}\n`)
 console.log(`\n${markdown}`)
 console.log(`written to ${stem}.md and ${stem}.json`)
 const issues = problems(taskReports)
