@@ -4,13 +4,13 @@
  */
 import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { CommonTableExpr, Expr, OrderItem, Query, QueryBody, SetOperation } from '../parser/ast.ts'
-import type { BoundExpr, OutputColumn, SortKey } from '../plan/expr.ts'
+import { exprChildren, type BoundExpr, type OutputColumn, type SortKey } from '../plan/expr.ts'
 import type { LimitNode, LogicalPlan } from '../plan/logical.ts'
 import { commonSuperType } from '../types/coercion.ts'
 import { BIGINT, DOUBLE, type LogicalType, VARCHAR, isNested, typeToString } from '../types/types.ts'
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import { ExprBinder } from './expression.ts'
-import { castTo } from './functions.ts'
+import { bindScalarCall, castTo } from './functions.ts'
 import { bindSelect, nullsFirstFor } from './select.ts'
 import { Scope, colref } from './scope.ts'
 
@@ -303,7 +303,9 @@ function bindLimit(b: Binder, bound: BoundQuery, q: Query, ctes: CteScope | null
     }
     // a percentage may be fractional (LIMIT 12.5%); the range 0–100 is checked at run time
     if (percent) return b.fold(castTo(e, DOUBLE), x.pos)
-    return checkCount(b.fold(castTo(e, BIGINT), x.pos), what, x.pos)
+    // as DuckDB: a DECIMAL a subquery gives is truncated (OFFSET (SELECT 6.5) skips 6); a constant one rounds, as any cast
+    const whole = e.type.id === 'DECIMAL' && hasSubquery(e) ? bindScalarCall(b.ctx.hooks, 'trunc', [e], x.pos) : e
+    return checkCount(b.fold(castTo(whole, BIGINT), x.pos), what, x.pos)
   }
   const limit = bindCount(q.limit, 'LIMIT', q.limitPercent)
   const offset = bindCount(q.offset, 'OFFSET', false)
@@ -318,4 +320,8 @@ function checkCount(e: BoundExpr, what: string, position: number): BoundExpr {
     throw new GrizzlyError(SqlState.invalidParameterValue, `${what} must not be negative`, { position })
   }
   return e
+}
+
+function hasSubquery(e: BoundExpr): boolean {
+  return e.kind === 'subquery' || exprChildren(e).some(hasSubquery)
 }
