@@ -141,8 +141,10 @@ export class MemoryCatalog implements Catalog {
     if (schema.name === MAIN_SCHEMA || schema.name === TEMP_SCHEMA) {
       throw new GrizzlyError(SqlState.dependentObjects, `Cannot drop schema "${schema.name}" because it is required by the database system`)
     }
-    if (schema.entries.size > 0 && !cascade) {
-      const names = [...schema.entries.values()].map(e => `${e.kind} "${e.name}"`).join(', ')
+    const inSchema = (o: { readonly schema: string }): boolean => lower(o.schema) === lower(schema.name)
+    const others = [...this.sequenceSet.all(txn).filter(inSchema).map(s => `sequence "${s.name}"`), ...this.typeSet.all(txn).filter(inSchema).map(t => `type "${t.name}"`)]
+    if ((schema.entries.size > 0 || others.length > 0) && !cascade) {
+      const names = [...[...schema.entries.values()].map(e => `${e.kind} "${e.name}"`), ...others].join(', ')
       throw new GrizzlyError(SqlState.dependentObjects, `Cannot drop schema "${schema.name}" because there are entries that depend on it: ${names}`, {
         hint: 'use DROP SCHEMA … CASCADE to drop them too',
       })
