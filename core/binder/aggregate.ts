@@ -32,7 +32,7 @@ export function containsAggregate(b: Binder, e: Expr): boolean {
 /** Direct child expressions, not descending into subqueries. */
 export function astChildren(e: Expr): readonly Expr[] {
   switch (e.kind) {
-    case 'number': case 'string': case 'boolean': case 'null': case 'typed_literal': case 'column':
+    case 'number': case 'string': case 'boolean': case 'null': case 'typed_literal': case 'column': case 'positional':
     case 'parameter': case 'default': case 'exists': case 'subquery': return []
     case 'star': return e.replace.map(r => r.expr)
     case 'interval': return [e.value]

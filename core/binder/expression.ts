@@ -90,6 +90,17 @@ export class ExprBinder {
         for (const f of r.fields) out = structExtractCall(out, f, e.pos)
         return out
       }
+      case 'positional': {
+        // the n-th column of the innermost FROM clause, as `*` lists them
+        const cols = this.scope.starColumns(null, e.pos)
+        const col = cols[e.index - 1]
+        if (col === undefined) {
+          throw new GrizzlyError(SqlState.undefinedColumn, `positional reference #${e.index} is out of range: the FROM clause has ${cols.length} columns`, {
+            position: e.pos, hint: cols.length === 0 ? 'a positional reference needs a FROM clause' : `use #1 to #${cols.length}`,
+          })
+        }
+        return col.expr
+      }
       case 'star':
         throw new GrizzlyError(SqlState.syntaxError, '* is not allowed here', { position: e.pos, hint: 'use * in the SELECT list or in count(*)' })
       case 'parameter': {

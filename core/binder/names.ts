@@ -26,6 +26,7 @@ export function typeNameToSql(t: TypeName): string {
 export function columnNameOf(e: Expr): string {
   switch (e.kind) {
     case 'column': return e.parts[e.parts.length - 1]!
+    case 'positional': return `#${e.index}`
     case 'function':
       if (e.args.length === 1 && e.args[0]!.kind === 'star' && e.name[e.name.length - 1] === 'count' && e.over === null) return 'count_star()'
       return exprToSql(e)
@@ -43,6 +44,7 @@ export function exprToSql(e: Expr): string {
     case 'typed_literal': return `${typeNameToSql(e.type)} ${quoteString(e.value)}`
     case 'interval': return `INTERVAL ${exprToSql(e.value)}${e.unit === null ? '' : ` ${e.unit.toUpperCase()}`}`
     case 'column': return e.parts.map(quoteIdent).join('.')
+    case 'positional': return `#${e.index}`
     case 'star': {
       let s = e.qualifier === null ? '*' : `${e.qualifier.map(quoteIdent).join('.')}.*`
       if (e.exclude.length > 0) s += ` EXCLUDE (${e.exclude.map(quoteIdent).join(', ')})`

@@ -261,7 +261,9 @@ export function bindSelectItem(eb: ExprBinder, item: SelectItem): SelectColumn[]
     return expandStarExpression(eb, e, item.alias, (c, bare) => ({ name: c.name, expr: normalizeConst(eb.bind(e)), ast: bare ? c.ast : null }))
   }
   const expr = eb.bind(e)
-  return [{ name: item.alias ?? columnNameOf(e), expr: normalizeConst(expr), ast: e }]
+  // #n is named after the column it stands for (DuckDB)
+  const name = item.alias ?? (e.kind === 'positional' && expr.kind === 'colref' ? expr.name : columnNameOf(e))
+  return [{ name, expr: normalizeConst(expr), ast: e }]
 }
 
 /** A bare string literal in the SELECT list becomes an ordinary VARCHAR column. */

@@ -101,7 +101,7 @@ class Walker {
   private expr(e: Expr, scope: ReadonlySet<string>): void {
     switch (e.kind) {
       case 'number': case 'string': case 'boolean': case 'null': case 'typed_literal':
-      case 'column': case 'parameter': case 'default':
+      case 'column': case 'positional': case 'parameter': case 'default':
         return
       case 'interval': this.expr(e.value, scope); return
       case 'star': for (const r of e.replace) this.expr(r.expr, scope); return

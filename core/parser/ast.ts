@@ -509,7 +509,7 @@ export interface TypeName extends NodeBase {
 
 export type Expr =
   | NumberLiteral | StringLiteral | BooleanLiteral | NullLiteral | TypedLiteral | IntervalLiteral
-  | ColumnRef | Star | Parameter | DefaultExpr
+  | ColumnRef | PositionalRef | Star | Parameter | DefaultExpr
   | UnaryExpr | BinaryExpr | LikeExpr | IsNullExpr | IsDistinctExpr | IsBoolExpr
   | BetweenExpr | InListExpr | InSubqueryExpr | ExistsExpr | SubqueryExpr | QuantifiedExpr
   | CaseExpr | CastExpr | FunctionCall | NamedArg
@@ -528,6 +528,8 @@ export interface IntervalLiteral extends NodeBase { readonly kind: 'interval'; r
 
 /** `col`, `t.col`, `s.t.col`, or `t.col.field` (the binder decides) */
 export interface ColumnRef extends NodeBase { readonly kind: 'column'; readonly parts: readonly string[] }
+/** `#n` (DuckDB): the n-th column (from 1) of the innermost FROM clause */
+export interface PositionalRef extends NodeBase { readonly kind: 'positional'; readonly index: number }
 
 /** `*`, `t.*`, with DuckDB's EXCLUDE (…) and REPLACE (expr AS name, …); also COUNT(*)'s star */
 export interface Star extends NodeBase {

@@ -46,6 +46,7 @@ export function formatExpr(e: Expr): string {
       if (e.unit === null) return `INTERVAL ${formatExpr(e.value)}`
       return `INTERVAL ${e.value.kind === 'string' || (e.value.kind === 'number' && /^[0-9]/.test(e.value.text)) ? formatExpr(e.value) : `(${formatExpr(e.value)})`} ${e.unit.toUpperCase()}`
     case 'column': return qualified(e.parts)
+    case 'positional': return `#${e.index}`
     case 'star': {
       let s = e.qualifier === null ? '*' : `${qualified(e.qualifier)}.*`
       if (e.exclude.length > 0) s += ` EXCLUDE (${list(e.exclude, quoteIdent)})`

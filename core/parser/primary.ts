@@ -119,7 +119,13 @@ function parseOperatorPrimary(p: Cursor): Expr {
     case '*':
       return parseStarModifiers(p, pos, null)
     case '#':
-      if (p.peek().type === 'number') throw notSupported('positional column references (#n)', pos, 'name the column instead')
+      if (p.peek().type === 'number' && /^\d+$/.test(p.peek().text)) {
+        const index = Number(p.next().text)
+        if (index < 1) {
+          throw syntaxError('a positional reference #n needs n >= 1', pos, 'columns are numbered from #1')
+        }
+        return { kind: 'positional', pos, index }
+      }
       throw p.unexpected(t)
     default:
       throw p.unexpected(t)

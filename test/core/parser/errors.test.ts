@@ -144,7 +144,8 @@ test('named parameters are recognised but not supported', () => {
 })
 
 test('DuckDB syntax without an AST form yet is 0A000', () => {
-  fails('SELECT #1 FROM t', '0A000', 7)
+  fails('SELECT #0 FROM t', '42601', 7)
+  fails('SELECT #-1 FROM t', '42601', 7)
   fails('SELECT * RENAME (a b) FROM t', '42601', 19)
   fails('SELECT # FROM t', '42601', 7)
 })
