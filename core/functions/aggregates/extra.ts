@@ -194,7 +194,8 @@ class RegrState extends BivariateMoments {
       case 'regr_syy': return syy
       case 'regr_sxy': return sxy
       case 'regr_slope': return sxy / sxx
-      case 'regr_intercept': return this.my[g]! - (sxy / sxx) * this.mx[g]!
+      // through a constant x the slope is NaN but the intercept NULL (DuckDB)
+      case 'regr_intercept': return sxx === 0 ? null : this.my[g]! - (sxy / sxx) * this.mx[g]!
       case 'regr_r2': {
         if (sxx === 0) return null
         if (syy === 0) return 1
@@ -206,10 +207,17 @@ class RegrState extends BivariateMoments {
   finalize(groups: number): Vector {
     const b = new VectorBuilder(this.result === 'regr_count' ? BIGINT : DOUBLE, groups)
     for (let g = 0; g < groups; g++) {
-      if (!Number.isFinite(this.m2x[g]!) || !Number.isFinite(this.m2y[g]!) || !Number.isFinite(this.cxy[g]!)) {
+      // regr_r2 looks at x's variance first (DuckDB): a constant x gives NULL whatever y holds
+      const r2Null = this.result === 'regr_r2' && this.m2x[g] === 0
+      // only the moments the result is made of must be finite (regr_sxx(huge, 0) is 0)
+      const r = this.result
+      const needX = r === 'regr_sxx' || r === 'regr_slope' || r === 'regr_intercept' || r === 'regr_r2'
+      const needY = r === 'regr_syy' || (r === 'regr_r2' && !r2Null)
+      const needXY = r === 'regr_sxy' || r === 'regr_slope' || r === 'regr_intercept' || (r === 'regr_r2' && !r2Null)
+      if ((needX && !Number.isFinite(this.m2x[g]!)) || (needY && !Number.isFinite(this.m2y[g]!)) || (needXY && !Number.isFinite(this.cxy[g]!))) {
         throw outOfRange(`${this.result.toUpperCase()} is out of range`, 'the values are too large to multiply in DOUBLE')
       }
-      b.push(this.value(g))
+      b.push(r2Null ? null : this.value(g))
     }
     return b.finish()
   }
