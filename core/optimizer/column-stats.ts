@@ -3,7 +3,9 @@
  * that needs a column's count samples it in one scan: every s-th row for the Haas–Stokes "Duj1"
  * estimator, which suits values scattered over the table, and the BLOCK rows from each of
  * those on, whose distinct count tells how long runs of equal values are (lineitem's order key
- * comes in runs of 1–7 rows, which a strided sample never sees twice); the smaller wins. Results are cached per table and column until the table's row count moves by more
+ * comes in runs of 1–7 rows, which a strided sample never sees twice); the smaller wins. A
+ * table without deleted rows is read by position (fetch), only the sampled rows; others by a
+ * scan of the column. Results are cached per table and column until the table's row count moves by more
  * than a tenth. Only in-memory tables are sampled (a scan of an external file is not cheap);
  * elsewhere the answer is undefined and callers assume a key.
  */
@@ -11,7 +13,7 @@ import type { Transaction } from '../catalog/catalog.ts'
 import { MemoryTable } from '../catalog/memory-table.ts'
 import type { ColumnId } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
-import { getValue } from '../vector/vector.ts'
+import { type Vector, getValue } from '../vector/vector.ts'
 
 /** rows looked at per column: enough for Duj1 to be within about 2× on TPC-H's keys */
 const SAMPLE_ROWS = 4096
@@ -56,11 +58,6 @@ function tableDistinct(table: MemoryTable, column: number, txn: Transaction): nu
 
 function sampleDistinct(table: MemoryTable, column: number, txn: Transaction, rows: number): number {
   const stride = Math.max(1, Math.floor(rows / SAMPLE_ROWS))
-  const counts = new Map<unknown, number>()
-  let n = 0, next = 0, seen = 0
-  // sum over blocks of (distinct − 1) / (rows − 1): the share of rows that start a new run
-  let runStarts = 0, blocks = 0
-  const block: unknown[] = []
   // steps of 1 … 2·stride − 1 (xorshift, fixed seed): a plain stride aliases with periodic data
   let state = 0x9e3779b9
   const step = (): number => {
@@ -68,32 +65,23 @@ function sampleDistinct(table: MemoryTable, column: number, txn: Transaction, ro
     state ^= state << 13; state ^= state >>> 17; state ^= state << 5
     return 1 + ((state >>> 0) % (2 * stride - 1))
   }
-  for (const chunk of table.scan(txn, { columns: [column], filters: [] })) {
-    const v = chunk.columns[0]!
-    const keyAt = (i: number): unknown => {
-      const x = getValue(v, i)
-      return x !== null && typeof x === 'object' ? String(x) : x
+  const sample = table.rowPositions === rows ? fetchBlocks(table, column, txn, rows, step) : scanBlocks(table, column, txn, step)
+  const counts = new Map<unknown, number>()
+  let n = 0
+  // sum over blocks of (distinct − 1) / (rows − 1): the share of rows that start a new run
+  let runStarts = 0, blocks = 0
+  for (const block of sample.blocks) {
+    // the block's first value joins the scattered sample (NULL is no value)
+    const key = block[0]
+    if (key === undefined) continue
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+    n++
+    if (block.length > 1) {
+      runStarts += (new Set(block).size - 1) / (block.length - 1)
+      blocks++
     }
-    for (; next < seen + chunk.size; next += step()) {
-      const at = next - seen
-      block.length = 0
-      for (let i = at; i < Math.min(at + BLOCK, chunk.size); i++) {
-        const k = keyAt(i)
-        if (k !== null) block.push(k)
-      }
-      // the block's first value joins the strided sample (NULL is no value)
-      const key = block[0]
-      if (key === undefined) continue
-      counts.set(key, (counts.get(key) ?? 0) + 1)
-      n++
-      if (block.length > 1) {
-        runStarts += (new Set(block).size - 1) / (block.length - 1)
-        blocks++
-      }
-    }
-    seen += chunk.size
   }
-  const d = counts.size
+  const d = counts.size, seen = sample.rows
   if (n === 0 || d === 0) return 1
   if (stride === 1) return d
   let f1 = 0
@@ -102,4 +90,52 @@ function sampleDistinct(table: MemoryTable, column: number, txn: Transaction, ro
   const scattered = (n * d) / (n - f1 + (f1 * n) / seen)
   const runs = blocks === 0 ? seen : seen * (runStarts / blocks)
   return Math.max(d, Math.min(seen, Math.round(Math.min(scattered, runs))))
+}
+
+/** each sampled block's non-NULL values, and the rows the sample was drawn from */
+interface Sample { readonly blocks: unknown[][]; readonly rows: number }
+
+function keyOf(v: Vector, i: number): unknown {
+  const x = getValue(v, i)
+  return x !== null && typeof x === 'object' ? String(x) : x
+}
+
+/** With no deleted rows every position is a row: fetch only the sampled ones. */
+function fetchBlocks(table: MemoryTable, column: number, txn: Transaction, rows: number, step: () => number): Sample {
+  const starts: number[] = []
+  for (let at = 0; at < rows; at += step()) starts.push(at)
+  const ids: bigint[] = []
+  for (const at of starts) for (let i = at; i < Math.min(at + BLOCK, rows); i++) ids.push(BigInt(i))
+  const v = table.fetch(txn, BigInt64Array.from(ids), [column]).columns[0]!
+  const blocks: unknown[][] = []
+  let k = 0
+  for (const at of starts) {
+    const block: unknown[] = []
+    for (let i = at; i < Math.min(at + BLOCK, rows); i++, k++) {
+      const key = keyOf(v, k)
+      if (key !== null) block.push(key)
+    }
+    blocks.push(block)
+  }
+  return { blocks, rows }
+}
+
+/** Otherwise one scan, blocks cut at chunk ends. */
+function scanBlocks(table: MemoryTable, column: number, txn: Transaction, step: () => number): Sample {
+  const blocks: unknown[][] = []
+  let next = 0, seen = 0
+  for (const chunk of table.scan(txn, { columns: [column], filters: [] })) {
+    const v = chunk.columns[0]!
+    for (; next < seen + chunk.size; next += step()) {
+      const at = next - seen
+      const block: unknown[] = []
+      for (let i = at; i < Math.min(at + BLOCK, chunk.size); i++) {
+        const key = keyOf(v, i)
+        if (key !== null) block.push(key)
+      }
+      blocks.push(block)
+    }
+    seen += chunk.size
+  }
+  return { blocks, rows: seen }
 }

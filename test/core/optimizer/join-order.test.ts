@@ -31,6 +31,15 @@ test('distinct counts: exact below the sample size, within 2x above it, clustere
   const later = fresh()
   assert.equal(baseDistinct(ss, ref(ss, 'k').id, later.txn), 2)
   assert.equal(baseDistinct(ss, 12345, ctx.txn), undefined, 'a column the plan does not produce')
+  // with deleted rows the sample comes from a scan instead of positions
+  const del = table('del', [['k', INTEGER], ['key', INTEGER]], Array.from({ length: 20_000 }, (_, i) => [i % 300, i]))
+  const w = manager.begin()
+  del.provider.delete!(w, BigInt64Array.from({ length: 100 }, (_, i) => BigInt(i * 7)))
+  manager.commit(w)
+  const sd = scan(del), after = fresh()
+  assert.equal(baseDistinct(sd, ref(sd, 'k').id, after.txn), 300)
+  const keys = baseDistinct(sd, ref(sd, 'key').id, after.txn)!
+  assert.ok(keys >= 10_000 && keys <= 19_900, `key: ${keys}`)
 })
 
 test('join order: a join on a low-cardinality column is not taken for a key join', () => {
