@@ -15,6 +15,7 @@ import { parseValue } from '../types/parse.ts'
 import { parseNestedList, parseNestedStruct } from '../types/parse-nested.ts'
 import { dateOfTimestamp, timeOfTimestamp, timestampFromDate } from '../types/datetime.ts'
 import { FailSink, castNumeric, isNumericCast } from './cast-numeric.ts'
+import { normalizeLiteralType } from '../types/coercion.ts'
 import { encodeTimeTz, timeTzMicros } from '../types/timetz.ts'
 
 /** Converts `input` to `target`; with `tryCast`, rows that cannot be converted become NULL. */
@@ -307,6 +308,22 @@ function idAllowed(from: TypeId, to: TypeId): boolean {
 
 /** Registers a CastDef for every allowed pair of type ids; all of them run castVector. */
 export function registerBuiltinCasts(hooks: Hooks): void {
+  // cast_to_type(x, template): CAST(x AS the template's type), for macros that keep a value's type
+  hooks.registerScalar({
+    name: 'cast_to_type', description: "casts the first argument to the second argument's type (its value is ignored)",
+    nulls: 'handle', volatility: 'immutable',
+    bind: argTypes => {
+      const [from, template] = argTypes
+      if (argTypes.length !== 2 || from === undefined || template === undefined) return undefined
+      if (template.id === 'NULL') {
+        throw new GrizzlyError(SqlState.invalidParameterValue, 'cast_to_type cannot be used to cast to NULL',
+          { hint: 'give a typed template such as NULL::INTEGER' })
+      }
+      const target = normalizeLiteralType(template)
+      if (!canCast(normalizeLiteralType(from), target)) throw cannotCast(normalizeLiteralType(from), target)
+      return { argTypes: [from, template], returns: target, invoke: (args, _count, ctx) => castVector(args[0]!, target, false, ctx) }
+    },
+  })
   for (const from of ALL_IDS) {
     for (const to of ALL_IDS) {
       if (!idAllowed(from, to)) continue
