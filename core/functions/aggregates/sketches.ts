@@ -12,8 +12,9 @@ import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { AggregateState, BoundAggregate } from '../../hooks/contracts.ts'
 import type { Hooks } from '../../hooks/registry.ts'
 import {
-  BIGINT, DOUBLE, type LogicalType, type Value, isInteger, list, mapType, physicalOf,
+  BIGINT, BOOLEAN, DOUBLE, type LogicalType, type Value, isInteger, list, mapType, physicalOf,
 } from '../../types/types.ts'
+import { DATE_INFINITY } from '../../types/datetime.ts'
 import { Vector, VectorBuilder, getValue } from '../../vector/vector.ts'
 import { normalizeLiteralType } from '../../types/coercion.ts'
 import { valueKey } from '../compare.ts'
@@ -242,7 +243,42 @@ function bindHistogram(argTypes: readonly LogicalType[]): Bound | undefined {
   return { argTypes: [key], returns, createState: () => new HistogramState(key, returns) }
 }
 
+/**
+ * The key of the extra bin histogram(x, bins) puts values above the last bin in, as DuckDB:
+ * the largest value of an integer type, infinity for floating point and dates, '' for text.
+ */
+function otherBinKey(t: LogicalType): Value | undefined {
+  switch (t.id) {
+    case 'TINYINT': return 127
+    case 'SMALLINT': return 32767
+    case 'INTEGER': return 2147483647
+    case 'BIGINT': return 9223372036854775807n
+    case 'REAL': case 'DOUBLE': case 'TIMESTAMP': case 'TIMESTAMPTZ': return Infinity
+    case 'DATE': return DATE_INFINITY
+    case 'VARCHAR': return ''
+    default: return undefined
+  }
+}
+
+function bindIsOtherBin(argTypes: readonly LogicalType[]) {
+  if (argTypes.length !== 1) return undefined
+  const t = normalizeLiteralType(argTypes[0]!)
+  const other = otherBinKey(t)
+  return {
+    argTypes: [t], returns: BOOLEAN,
+    invoke: (args: readonly Vector[], count: number): Vector => {
+      const out = new Uint8Array(count)
+      if (other !== undefined) for (let i = 0; i < count; i++) out[i] = getValue(args[0]!, i) === other ? 1 : 0
+      return new Vector(BOOLEAN, count, out, null)
+    },
+  }
+}
+
 export function registerSketchAggregates(hooks: Hooks): void {
+  hooks.registerScalar({
+    name: 'is_histogram_other_bin', nulls: 'propagate', volatility: 'immutable', bind: bindIsOtherBin,
+    description: "TRUE for the key of histogram's bin of values above the last boundary",
+  })
   hooks.registerAggregate({ name: 'histogram', nulls: 'skip', description: 'count of each distinct value, as a MAP sorted by value', bind: bindHistogram })
   hooks.registerAggregate({
     // reservoir_quantile answers from a sample in DuckDB: the digest serves it with the same bounds
