@@ -6,11 +6,12 @@
 import type { AggregateOverload, AggregateState } from '../../hooks/contracts.ts'
 import type { Hooks } from '../../hooks/registry.ts'
 import {
-  BIGINT, BIGINT_MAX, BIGINT_MIN, BOOLEAN, DATE, DOUBLE, type LogicalType, REAL, TIME, TIMESTAMP, decimal, physicalOf,
+  BIGINT, BIGINT_MAX, BIGINT_MIN, BOOLEAN, DATE, DOUBLE, INTERVAL, type LogicalType, REAL, TIME, TIMESTAMP, TIMESTAMPTZ, TIMETZ, decimal, physicalOf,
 } from '../../types/types.ts'
 import { Vector } from '../../vector/vector.ts'
 import { outOfRange } from '../kernel-util.ts'
 import { INTEGER_TYPES } from '../operators.ts'
+import { IntervalAvgState, TimeTzAvgState } from './temporal-avg.ts'
 import {
   argVector, growF64, growI64, growU8, rowOk, sameState, validityFromFlags,
 } from './state-util.ts'
@@ -366,6 +367,9 @@ export function registerBasicAggregates(hooks: Hooks): void {
       { args: [DATE], returns: TIMESTAMP, createState: () => new TemporalAvgState(TIMESTAMP, 86_400_000_000) },
       { args: [TIMESTAMP], returns: TIMESTAMP, createState: () => new TemporalAvgState(TIMESTAMP, 1) },
       { args: [TIME], returns: TIME, createState: () => new TemporalAvgState(TIME, 1) },
+      { args: [TIMESTAMPTZ], returns: TIMESTAMPTZ, createState: () => new TemporalAvgState(TIMESTAMPTZ, 1) },
+      { args: [TIMETZ], returns: TIMETZ, createState: () => new TimeTzAvgState() },
+      { args: [INTERVAL], returns: INTERVAL, createState: () => new IntervalAvgState() },
     ],
     bind: argTypes => {
       const t = argTypes[0]
