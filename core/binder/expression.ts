@@ -445,6 +445,11 @@ export class ExprBinder {
       if (a.kind === 'star') throw new GrizzlyError(SqlState.syntaxError, `${name}(*) is not allowed`, { position: a.pos })
       if (a.kind === 'lambda') throw notSupported('lambda functions', a.pos)
     }
+    // if / iif evaluate only the branch each row takes (DuckDB), so they bind as CASE:
+    // IF(x % 2 = 0, true, error('odd')) fails only for odd x
+    if ((name === 'if' || name === 'iif') && e.name.length === 1 && e.args.length === 3 && e.args.every(a => a.kind !== 'named_arg')) {
+      return this.bindCase(null, [{ when: e.args[0]!, then: e.args[1]! }], e.args[2]!, e.pos)
+    }
     const args = e.args.map(a => this.bind(a))
     const special = name === 'date_part' || name === 'datepart' ? datePartFunction(args) : undefined
     if (special !== undefined && hooks.scalar(special) !== undefined) return bindScalarCall(hooks, special, [args[1]!], e.pos)
