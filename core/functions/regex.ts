@@ -24,6 +24,8 @@ export function parseOptions(opts: string): RegexOptions {
       case 'g': global = true; break
       case 'l': literal = true; break
       case 'x': break
+      // whitespace between the letters is ignored, as DuckDB does
+      case ' ': case '\t': case '\n': case '\r': break
       default:
         throw new GrizzlyError(SqlState.invalidParameterValue, `unrecognized regex option '${c}'`,
           { hint: "use the letters i, c, s, m, n, p or g, e.g. 'gi'" })
@@ -120,14 +122,23 @@ function boolKernel(full: boolean): ScalarKernel {
   return (args, count) => {
     const s = args[0]!.data as string[], p = args[1]!.data as string[]
     const out = new Uint8Array(count)
+    // NULLs handled here (nulls: 'handle') so that NULL options are an error even on NULL rows
+    let validity: Uint8Array | null = null
     for (let i = 0; i < count; i++) {
-      if (!rowValid(args, i)) continue
+      if (args[2] !== undefined && !args[2].isValid(i)) {
+        throw new GrizzlyError(SqlState.invalidParameterValue, 'regex options must not be NULL', { hint: "pass '' for no options" })
+      }
+      if (!rowValid(args, i)) { (validity ??= new Uint8Array(count).fill(1))[i] = 0; continue }
       const o = optionsAt(args, 2, i)
+      if (o.global) {
+        throw new GrizzlyError(SqlState.invalidParameterValue, "the regex option 'g' is only valid for regexp_replace",
+          { hint: 'regexp_matches already looks for a match anywhere; drop the g' })
+      }
       const src = sourceOf(p[i]!, o)
       const re = compileRegex(full ? `(?<![\\s\\S])(?:${src})(?![\\s\\S])` : src, o.flags)
       out[i] = re.test(s[i]!) ? 1 : 0
     }
-    return new Vector(BOOLEAN, count, out, null)
+    return new Vector(BOOLEAN, count, out, validity)
   }
 }
 
@@ -353,14 +364,13 @@ export function registerRegexFunctions(hooks: Hooks): void {
   const reg = (name: string, overloads: ScalarOverload[], aliases: string[] = [], description?: string) =>
     hooks.registerScalar({ name, aliases, nulls: 'propagate', volatility: 'immutable', overloads, description })
   const V = VARCHAR
-  reg('regexp_matches', [
-    { args: [V, V], returns: BOOLEAN, invoke: boolKernel(false) },
-    { args: [V, V, V], returns: BOOLEAN, invoke: boolKernel(false) },
-  ], [], 'TRUE when the pattern matches somewhere in the string')
-  reg('regexp_full_match', [
-    { args: [V, V], returns: BOOLEAN, invoke: boolKernel(true) },
-    { args: [V, V, V], returns: BOOLEAN, invoke: boolKernel(true) },
-  ], [], 'TRUE when the pattern matches the whole string')
+  for (const [name, full, description] of [['regexp_matches', false, 'TRUE when the pattern matches somewhere in the string'],
+    ['regexp_full_match', true, 'TRUE when the pattern matches the whole string']] as const) {
+    hooks.registerScalar({
+      name, nulls: 'handle', volatility: 'immutable', description,
+      overloads: [{ args: [V, V], returns: BOOLEAN, invoke: boolKernel(full) }, { args: [V, V, V], returns: BOOLEAN, invoke: boolKernel(full) }],
+    })
+  }
   reg('regexp_replace', [
     { args: [V, V, V], returns: V, invoke: replaceKernel },
     { args: [V, V, V, V], returns: V, invoke: replaceKernel },
