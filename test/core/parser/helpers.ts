@@ -29,12 +29,16 @@ export function selExpr(exprSql: string): Expr {
   return select(`SELECT ${exprSql}`).items[0]!.expr
 }
 
-/** Removes `pos` fields so shapes can be compared structurally. */
+/**
+ * Removes `pos` fields so shapes can be compared structurally, and a PREPARE's source `text`
+ * (kept verbatim for error messages, so formatting changes it by design).
+ */
 export function strip(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strip)
   if (node !== null && typeof node === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(node)) if (k !== 'pos') out[k] = strip(v)
+    const prepare = (node as { kind?: unknown }).kind === 'prepare'
+    for (const [k, v] of Object.entries(node)) if (k !== 'pos' && !(prepare && k === 'text')) out[k] = strip(v)
     return out
   }
   return node
