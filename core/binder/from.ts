@@ -289,6 +289,12 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
   if (ref.natural) {
     const rightNames = new Set(right.scope.visibleNames().map(n => n.toLowerCase()))
     using = left.scope.visibleNames().filter(n => rightNames.has(n.toLowerCase()))
+    // as DuckDB (PostgreSQL would cross join): no shared name is almost always a mistake
+    if (using.length === 0) {
+      throw new GrizzlyError(SqlState.syntaxError, 'NATURAL JOIN found no columns with the same name on both sides', {
+        position: ref.pos, hint: 'use CROSS JOIN for a cross product, or JOIN … ON to say how the rows match',
+      })
+    }
   }
   let condition: BoundExpr | null = null
   if (using !== null && using.length > 0) {
