@@ -406,12 +406,14 @@ export class Connection {
         const plan = this.optimizePlan(bound.plan, txn, fnCtx, params)
         const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
         const table = bound.create()
+        let rows = 0
         if (table !== undefined) {
           const insert = table.provider.insert
           if (insert === undefined) throw new InternalError('a new table has no insert method')
-          for (const chunk of chunks) if (chunk.size > 0) insert.call(table.provider, txn, chunk)
+          for (const chunk of chunks) if (chunk.size > 0) { insert.call(table.provider, txn, chunk); rows += chunk.size }
         }
-        return Result.empty('CREATE')
+        // like an INSERT (and DuckDB): the number of rows stored, as the one-row "Count"
+        return new Result([resultColumn('Count', BIGINT)], [new DataChunk([vectorFromValues(BIGINT, [BigInt(rows)])], 1)], 'CREATE', rows, true)
       }
       case 'transaction': return this.transaction(bound.action, txn)
       case 'explain': {
