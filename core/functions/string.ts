@@ -8,11 +8,12 @@ import type { Hooks } from '../hooks/registry.ts'
 import type { ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import {
-  BIGINT, BLOB, BOOLEAN, INTEGER, type LogicalType, VARCHAR, list, typeToString,
+  BIGINT, BLOB, BOOLEAN, INTEGER, type LogicalType, VARCHAR, decimal, list, typeToString,
 } from '../types/types.ts'
+import { normalizeLiteralType } from '../types/coercion.ts'
 import { Vector, constantVector, getValue } from '../vector/vector.ts'
 import { invalidParameter, outOfRange, rowValid, textReader } from './kernel-util.ts'
-import { hashValue } from './hash.ts'
+import { hashRow } from './hash.ts'
 import { registerLikeFunctions } from './like.ts'
 import { registerFormatFunctions } from './string-format.ts'
 import { graphemes, registerExtraStringFunctions } from './string-extra.ts'
@@ -509,16 +510,17 @@ export function registerStringFunctions(hooks: Hooks): void {
     bind: argTypes => argTypes.length < 2 || (argTypes[0]!.id !== 'VARCHAR' && argTypes[0]!.id !== 'NULL') ? undefined
       : { argTypes: [VARCHAR, ...argTypes.slice(1).map(textual)], returns: VARCHAR, invoke: concatWsKernel },
   })
+  // UBIGINT is stored as DECIMAL(20,0) (core/types/builtin-types.ts)
+  const UBIGINT = decimal(20, 0)
   hooks.registerScalar({
-    name: 'hash', nulls: 'handle', volatility: 'immutable', description: 'a 64-bit hash of the arguments',
+    name: 'hash', nulls: 'handle', volatility: 'immutable', description: "DuckDB's unsigned 64-bit hash of the arguments (UBIGINT)",
     bind: argTypes => argTypes.length === 0 ? undefined : {
-      argTypes, returns: BIGINT,
+      argTypes: argTypes.map(normalizeLiteralType), returns: UBIGINT,
       invoke: (args, count) => {
-        const out = new BigInt64Array(count)
-        for (let i = 0; i < count; i++) {
-          out[i] = args.length === 1 ? hashValue(getValue(args[0]!, i)) : hashValue(args.map(a => getValue(a, i)))
-        }
-        return new Vector(BIGINT, count, out, null)
+        const types = args.map(a => a.type)
+        const out = new Array<bigint>(count)
+        for (let i = 0; i < count; i++) out[i] = hashRow(types, args.map(a => getValue(a, i)))
+        return new Vector(UBIGINT, count, out, null)
       },
     },
   })
