@@ -18,6 +18,7 @@ import {
   BIGINT, BOOLEAN, DOUBLE, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, isMap, typeToString,
 } from '../types/types.ts'
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
+import { columnNameOf } from './names.ts'
 import {
   bindScalarCall, castTo, coerceTo, ensureBoolean, structExtractCall, structPackCall, unknownFunction,
 } from './functions.ts'
@@ -405,6 +406,11 @@ export class ExprBinder {
         throw new GrizzlyError(SqlState.groupingError, `GROUPING is not allowed in ${this.sinks.clause}`, { position: e.pos })
       }
       return this.sinks.grouping(e.args, e.pos)
+    }
+    // alias(expr): the column name the expression would get, as text (DuckDB)
+    if (name === 'alias' && e.name.length === 1 && e.args.length === 1 && e.args[0]!.kind !== 'named_arg' && hooks.scalar(name) === undefined) {
+      this.bind(e.args[0]!)
+      return { kind: 'const', value: columnNameOf(e.args[0]!), type: VARCHAR }
     }
     const isAggregate = hooks.aggregate(name) !== undefined || (name === 'count' && hooks.aggregate('count_star') !== undefined)
     const isScalar = hooks.scalar(name) !== undefined
