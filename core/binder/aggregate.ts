@@ -6,10 +6,12 @@ import { GrizzlyError, InternalError, SqlState, assertNever, notSupported } from
 import type { Expr, FunctionCall, GroupingElement, SelectCore, SelectItem } from '../parser/ast.ts'
 import { type BoundAggregateCall, type BoundExpr, type OutputColumn, type SortKey, exprChildren, isVolatile, referencedColumns } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
-import { BIGINT } from '../types/types.ts'
+import { BIGINT, DOUBLE, list } from '../types/types.ts'
+import { normalizeLiteralType } from '../types/coercion.ts'
+import { canCast } from '../functions/cast.ts'
 import type { Binder } from './binder.ts'
 import type { ExprBinder } from './expression.ts'
-import { bindAggregateCall, bindScalarCall, ensureBoolean } from './functions.ts'
+import { bindAggregateCall, bindScalarCall, castTo, ensureBoolean } from './functions.ts'
 import { descendingQuantile } from '../functions/aggregates/collect.ts'
 import { exprToSql } from './names.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
@@ -224,11 +226,16 @@ export class AggregateCollector {
       const renamed: Record<string, string> = { percentile_cont: 'quantile_cont', percentile_disc: 'quantile_disc' }
       fnName = renamed[name] ?? name
       const key = call.withinGroup[0]!
-      // the fraction of percentile_cont(q) is a constant; a NULL one is an error, as in DuckDB
+      // the fraction of percentile_cont(q) is a constant in [0, 1] (quantile_cont also takes
+      // negative ones, counted from the top; the SQL-standard form does not), as in DuckDB
       for (const [k, q] of bound.entries()) {
-        const folded = this.b.fold(q, call.args[k]!.pos)
-        if (fnName !== name && folded.kind === 'const' && folded.value === null) {
-          throw new GrizzlyError(SqlState.invalidParameterValue, `the fraction of ${name} must not be NULL`, {
+        const asDouble = q.type.id === 'LIST' ? list(DOUBLE) : DOUBLE
+        if (fnName === name || !canCast(normalizeLiteralType(q.type), asDouble)) continue
+        const folded = this.b.fold(castTo(q, asDouble), call.args[k]!.pos)
+        if (folded.kind !== 'const') continue
+        const fractions = Array.isArray(folded.value) ? folded.value : [folded.value]
+        if (fractions.some(f => f === null || !(Number(f) >= 0 && Number(f) <= 1))) {
+          throw new GrizzlyError(SqlState.invalidParameterValue, `the fraction of ${name} must be between 0 and 1, not ${String(folded.value)}`, {
             position: call.args[k]!.pos, hint: `pass a number between 0 and 1, e.g. ${name}(0.5) WITHIN GROUP (ORDER BY x)`,
           })
         }
