@@ -9,6 +9,7 @@ import { registerParquet } from './parquet/index.ts'
 import { registerArrow } from './arrow/index.ts'
 import { csvFormat } from './csv/index.ts'
 import { sniffCsvFunction } from './csv/sniff-csv.ts'
+import { globFunction } from './glob.ts'
 
 export function registerBuiltinFormats(hooks: Hooks): void {
   void hooks
@@ -18,4 +19,5 @@ export function registerBuiltinFormats(hooks: Hooks): void {
   registerArrow(hooks)
   hooks.registerFormat(csvFormat)
   hooks.registerTableFunction(sniffCsvFunction)
+  hooks.registerTableFunction(globFunction)
 }
