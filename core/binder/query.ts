@@ -231,9 +231,23 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
       case 'set_operation': visit(x.left); visit(x.right); return
       case 'query': visit(x.body); return
       case 'values': return
-      case 'select':
+      case 'select': {
+        // an unqualified column of a single-table branch may be named through that table
+        const only = x.from.length === 1 ? x.from[0]! : undefined
+        const implicit = only?.kind === 'table_ref' ? (only.alias?.name ?? only.name[only.name.length - 1]!)
+          : only?.kind === 'subquery_ref' ? only.alias?.name : undefined
+        const qualify = (q: string, name: string, i: number): void => {
+          const key = q.toLowerCase()
+          if (!qualified.has(key)) qualified.set(key, new Map())
+          const m = qualified.get(key)!
+          if (!m.has(name)) m.set(name, i)
+        }
         if (x.items.some(i => i.expr.kind === 'star')) {
-          boundBranchNames.get(x)?.forEach((name, i) => { if (i < width) names[i]!.push(name) })
+          boundBranchNames.get(x)?.forEach((name, i) => {
+            if (i >= width) return
+            names[i]!.push(name)
+            if (implicit !== undefined && x.items.length === 1) qualify(implicit, name, i)
+          })
           return
         }
         x.items.forEach((item, i) => {
@@ -242,19 +256,11 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
           if (item.expr.kind === 'column') {
             const parts = item.expr.parts
             names[i]!.push(parts[parts.length - 1]!)
-            // an unqualified column of a single-table branch may be named through that table
-            const only = x.from.length === 1 ? x.from[0]! : undefined
-            const implicit = only?.kind === 'table_ref' ? (only.alias?.name ?? only.name[only.name.length - 1]!)
-              : only?.kind === 'subquery_ref' ? only.alias?.name : undefined
-            if (parts.length >= 2 || implicit !== undefined) {
-              const q = (parts.length >= 2 ? parts[parts.length - 2]! : implicit!).toLowerCase()
-              if (!qualified.has(q)) qualified.set(q, new Map())
-              const m = qualified.get(q)!
-              if (!m.has(parts[parts.length - 1]!)) m.set(parts[parts.length - 1]!, i)
-            }
+            if (parts.length >= 2 || implicit !== undefined) qualify(parts.length >= 2 ? parts[parts.length - 2]! : implicit!, parts[parts.length - 1]!, i)
           }
         })
         return
+      }
       default: assertNever(x, 'query body')
     }
   }
