@@ -142,7 +142,7 @@ function bindSetOperation(b: Binder, op: SetOperation, outer: Scope | null, ctes
   boundBranchNames.set(op.right, right.names)
   if (op.byName) {
     if (op.op !== 'union') throw notSupported(`${op.op.toUpperCase()} BY NAME`, op.pos)
-    ;[left, right] = alignByName(b, left, right)
+    ;[left, right] = alignByName(b, left, right, op.pos)
   }
   if (left.names.length !== right.names.length) {
     throw new GrizzlyError(SqlState.syntaxError,
@@ -159,6 +159,7 @@ function bindSetOperation(b: Binder, op: SetOperation, outer: Scope | null, ctes
       `${op.op.toUpperCase()} types ${typeToString(l.type)} and ${typeToString(r.type)} cannot be matched`, { position: op.pos })
   })
   const output = b.columns(left.names, types)
+  boundBranchNames.set(op, left.names)
   return {
     plan: { kind: 'set_op', op: op.op, all: op.all, left: castColumns(b, left.plan, types), right: castColumns(b, right.plan, types), output },
     names: left.names,
@@ -166,7 +167,19 @@ function bindSetOperation(b: Binder, op: SetOperation, outer: Scope | null, ctes
 }
 
 /** UNION BY NAME: the left's columns, then the right's new ones; missing columns are NULL. */
-function alignByName(b: Binder, left: BoundQuery, right: BoundQuery): [BoundQuery, BoundQuery] {
+function alignByName(b: Binder, left: BoundQuery, right: BoundQuery, position: number): [BoundQuery, BoundQuery] {
+  // columns are matched by name, so a side may not have two of the same name (DuckDB)
+  for (const side of [left, right]) {
+    const seen = new Set<string>()
+    for (const n of side.names) {
+      if (seen.has(n.toLowerCase())) {
+        throw new GrizzlyError(SqlState.duplicateColumn, `UNION BY NAME: column "${n}" appears twice on one side`, {
+          position, hint: 'give the columns distinct names with AS',
+        })
+      }
+      seen.add(n.toLowerCase())
+    }
+  }
   const names = [...left.names]
   for (const n of right.names) if (!names.some(x => x.toLowerCase() === n.toLowerCase())) names.push(n)
   const pick = (q: BoundQuery): BoundQuery => {
@@ -226,32 +239,46 @@ const boundBranchNames = new WeakMap<QueryBody, readonly string[]>()
 function branchNames(body: QueryBody, width: number): { names: string[][]; qualified: Map<string, Map<string, number>> } {
   const names: string[][] = Array.from({ length: width }, () => [])
   const qualified = new Map<string, Map<string, number>>()
-  const visit = (x: QueryBody): void => {
+  // `at` maps a branch's column position to the output position (BY NAME reorders them)
+  const visit = (x: QueryBody, at: (i: number) => number | undefined): void => {
     switch (x.kind) {
-      case 'set_operation': visit(x.left); visit(x.right); return
-      case 'query': visit(x.body); return
+      case 'set_operation': {
+        const outNames = boundBranchNames.get(x)
+        const side = (child: QueryBody) => (i: number): number | undefined => {
+          if (!x.byName || outNames === undefined) return at(i)
+          const n = boundBranchNames.get(child)?.[i]
+          const j = n === undefined ? -1 : outNames.findIndex(o => o.toLowerCase() === n.toLowerCase())
+          return j < 0 ? undefined : at(j)
+        }
+        visit(x.left, side(x.left)); visit(x.right, side(x.right)); return
+      }
+      case 'query': visit(x.body, at); return
       case 'values': return
       case 'select': {
         // an unqualified column of a single-table branch may be named through that table
         const only = x.from.length === 1 ? x.from[0]! : undefined
         const implicit = only?.kind === 'table_ref' ? (only.alias?.name ?? only.name[only.name.length - 1]!)
           : only?.kind === 'subquery_ref' ? only.alias?.name : undefined
+        // a qualified name that stands for two output positions is ambiguous: it names none (-1)
         const qualify = (q: string, name: string, i: number): void => {
           const key = q.toLowerCase()
           if (!qualified.has(key)) qualified.set(key, new Map())
           const m = qualified.get(key)!
-          if (!m.has(name)) m.set(name, i)
+          const had = m.get(name)
+          m.set(name, had === undefined || had === i ? i : -1)
         }
         if (x.items.some(i => i.expr.kind === 'star')) {
-          boundBranchNames.get(x)?.forEach((name, i) => {
-            if (i >= width) return
+          boundBranchNames.get(x)?.forEach((name, local) => {
+            const i = at(local)
+            if (i === undefined || i >= width) return
             names[i]!.push(name)
             if (implicit !== undefined && x.items.length === 1) qualify(implicit, name, i)
           })
           return
         }
-        x.items.forEach((item, i) => {
-          if (i >= width) return
+        x.items.forEach((item, local) => {
+          const i = at(local)
+          if (i === undefined || i >= width) return
           if (item.alias !== null) names[i]!.push(item.alias)
           if (item.expr.kind === 'column') {
             const parts = item.expr.parts
@@ -264,7 +291,8 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
       default: assertNever(x, 'query body')
     }
   }
-  visit(body)
+  visit(body, i => i)
+  for (const m of qualified.values()) for (const [name, i] of m) if (i < 0) m.delete(name)
   return { names, qualified }
 }
 
