@@ -3,7 +3,8 @@
  * each input's rows (estimateRows), and each condition's selectivity — an equality between
  * two inputs' columns keeps 1 / max(distinct values of either side), distinct counts from
  * column-stats.ts capped by the input's estimated rows (a key when unknown); other conditions
- * take cardinality.ts's fixed selectivities. Sets of inputs are bit masks, and a set's rows are
+ * take cardinality.ts's fixed selectivities. Sets of inputs are bit masks (bigint, so a FROM
+ * list of any length has one), and a set's rows are
  * the product of its inputs' rows and of the selectivities of the conditions inside it, so
  * every order of the same set agrees (independence, as usual).
  */
@@ -20,8 +21,8 @@ export interface GraphInput { readonly plan: LogicalPlan; readonly ids: Readonly
 export interface GraphCondition {
   readonly expr: BoundExpr
   readonly refs: ReadonlySet<ColumnId>
-  /** the inputs it reads; 0 for none */
-  readonly mask: number
+  /** the inputs it reads; 0n for none */
+  readonly mask: bigint
   /** reads columns from outside the tree (a correlated reference): it goes on the top join */
   readonly outer: boolean
   readonly selectivity: number
@@ -32,7 +33,7 @@ export interface GraphCondition {
 export class JoinGraph {
   readonly inputs: readonly GraphInput[]
   readonly conditions: readonly GraphCondition[]
-  private readonly rowCache = new Map<number, number>()
+  private readonly rowCache = new Map<bigint, number>()
 
   constructor(plans: readonly LogicalPlan[], conditions: readonly BoundExpr[], txn: Transaction) {
     this.inputs = plans.map(plan => ({ plan, ids: idsOf(plan.output), rows: Math.max(1, estimateRows(plan, txn)) }))
@@ -40,30 +41,30 @@ export class JoinGraph {
     this.inputs.forEach((input, i) => { for (const id of input.ids) owner.set(id, i) })
     this.conditions = conditions.map(expr => {
       const refs = referencedColumns(expr)
-      let mask = 0, outer = false
+      let mask = 0n, outer = false
       for (const id of refs) {
         const at = owner.get(id)
         if (at === undefined) outer = true
-        else mask |= 1 << at
+        else mask |= bit(at)
       }
       const equality = expr.kind === 'compare' && (expr.op === '=' || expr.op === 'not_distinct') && bitCount(mask) === 2
       return { expr, refs, mask, outer, selectivity: this.selectivityOf(expr, owner, txn), equality }
     })
   }
 
-  get all(): number { return this.inputs.length >= 31 ? -1 : (1 << this.inputs.length) - 1 }
+  get all(): bigint { return (1n << BigInt(this.inputs.length)) - 1n }
 
   /** estimated rows of joining the inputs in `mask` under the conditions among them */
-  rows(mask: number): number {
+  rows(mask: bigint): number {
     const hit = this.rowCache.get(mask)
     if (hit !== undefined) return hit
     let rows = 1
-    this.inputs.forEach((input, i) => { if ((mask & (1 << i)) !== 0) rows *= input.rows })
+    this.inputs.forEach((input, i) => { if ((mask & bit(i)) !== 0n) rows *= input.rows })
     // several equalities between the same two inputs are usually one composite key (partsupp's
     // part and supplier): only the most selective counts, or the estimate collapses
-    const keys = new Map<number, number>()
+    const keys = new Map<bigint, number>()
     for (const c of this.conditions) {
-      if (c.mask === 0 || c.outer || (c.mask & mask) !== c.mask) continue
+      if (c.mask === 0n || c.outer || (c.mask & mask) !== c.mask) continue
       if (c.equality) keys.set(c.mask, Math.min(keys.get(c.mask) ?? 1, c.selectivity))
       else rows *= c.selectivity
     }
@@ -74,9 +75,9 @@ export class JoinGraph {
   }
 
   /** whether some condition reads both sides and nothing beyond them */
-  connected(a: number, b: number): boolean {
+  connected(a: bigint, b: bigint): boolean {
     const both = a | b
-    return this.conditions.some(c => !c.outer && (c.mask & a) !== 0 && (c.mask & b) !== 0 && (c.mask & both) === c.mask)
+    return this.conditions.some(c => !c.outer && (c.mask & a) !== 0n && (c.mask & b) !== 0n && (c.mask & both) === c.mask)
   }
 
   private selectivityOf(expr: BoundExpr, owner: ReadonlyMap<ColumnId, number>, txn: Transaction): number {
@@ -98,8 +99,11 @@ export class JoinGraph {
   }
 }
 
-export function bitCount(mask: number): number {
+export function bitCount(mask: bigint): number {
   let n = 0
-  for (let m = mask; m !== 0; m &= m - 1) n++
+  for (let m = mask; m !== 0n; m &= m - 1n) n++
   return n
 }
+
+/** the set holding input i alone */
+export function bit(i: number): bigint { return 1n << BigInt(i) }

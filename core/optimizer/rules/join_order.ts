@@ -13,7 +13,7 @@ import type { Transaction } from '../../catalog/catalog.ts'
 import type { BoundExpr } from '../../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../../plan/logical.ts'
 import { estimateRows, hasEquality } from '../cardinality.ts'
-import { JoinGraph, bitCount } from '../join-graph.ts'
+import { JoinGraph, bit, bitCount } from '../join-graph.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
 import {
   colrefOf, conjunction, mapNodeExpressions, mapSubqueryPlans, splitConjuncts, withChildren,
@@ -42,7 +42,6 @@ function reorder(input: LogicalPlan, txn: Transaction): LogicalPlan {
   const leaves: LogicalPlan[] = [], conditions: BoundExpr[] = []
   const shape = flatten(plan, leaves, conditions)
   const inputs = leaves.map(l => reorder(l, txn))
-  if (inputs.length > 30) return plan
   const graph = new JoinGraph(inputs, conditions, txn)
   const built = build(graph, order(graph), graph.conditions.map(() => false))
   if (built.shape === shape && inputs.every((x, i) => x === leaves[i])) return plan
@@ -80,13 +79,13 @@ function rebuildSame(p: LogicalPlan, inputs: readonly LogicalPlan[], at: { i: nu
   return { ...p, left, right, output: [...left.output, ...right.output] }
 }
 
-interface Part { plan: LogicalPlan; mask: number; rows: number; shape: string }
+interface Part { plan: LogicalPlan; mask: bigint; rows: number; shape: string }
 
 /** up to this many inputs every connected split is tried (3^n pairs); beyond, greedy */
 const EXHAUSTIVE_LIMIT = 10
 
 /** a join order: an input, or two sub-orders */
-type Order = number | { readonly left: Order; readonly right: Order; readonly mask: number }
+type Order = number | { readonly left: Order; readonly right: Order; readonly mask: bigint }
 
 function order(graph: JoinGraph): Order {
   const n = graph.inputs.length
@@ -100,16 +99,16 @@ function order(graph: JoinGraph): Order {
  * condition over three inputs and nothing else linking them).
  */
 function exhaustive(graph: JoinGraph): Order | undefined {
-  const best = new Map<number, { cost: number; order: Order }>()
-  graph.inputs.forEach((_, i) => best.set(1 << i, { cost: 0, order: i }))
+  const best = new Map<bigint, { cost: number; order: Order }>()
+  graph.inputs.forEach((_, i) => best.set(bit(i), { cost: 0, order: i }))
   const all = graph.all
-  for (let mask = 1; mask <= all; mask++) {
+  for (let mask = 1n; mask <= all; mask++) {
     if (bitCount(mask) < 2) continue
     const low = mask & -mask
     let found: { cost: number; order: Order } | undefined
     // each split once: the side holding the lowest input is `a`
-    for (let a = (mask - 1) & mask; a > 0; a = (a - 1) & mask) {
-      if ((a & low) === 0) continue
+    for (let a = (mask - 1n) & mask; a > 0n; a = (a - 1n) & mask) {
+      if ((a & low) === 0n) continue
       const b = mask ^ a
       const ba = best.get(a), bb = best.get(b)
       if (ba === undefined || bb === undefined || !graph.connected(a, b)) continue
@@ -134,31 +133,31 @@ function greedy(graph: JoinGraph): Order {
   let startAt = 0
   rest.forEach((i, k) => { if (graph.inputs[i]!.rows < graph.inputs[rest[startAt]!]!.rows) startAt = k })
   let current: Order = rest.splice(startAt, 1)[0]!
-  let mask = 1 << current
+  let mask = bit(current)
   while (rest.length > 0) {
     let pick = -1, pickRows = Infinity, pickConnected = false
     rest.forEach((i, k) => {
-      const connected = graph.connected(mask, 1 << i)
-      const rows = graph.rows(mask | (1 << i))
+      const connected = graph.connected(mask, bit(i))
+      const rows = graph.rows(mask | bit(i))
       if ((connected && !pickConnected) || (connected === pickConnected && rows < pickRows)) {
         pick = k; pickRows = rows; pickConnected = connected
       }
     })
     const i = rest.splice(pick, 1)[0]!
-    mask |= 1 << i
+    mask |= bit(i)
     current = { left: current, right: i, mask }
   }
   return current
 }
 
 /** Sets of inputs linked by conditions (a condition over inputs links them all). */
-function connectedComponents(graph: JoinGraph): number[] {
-  const components = graph.inputs.map((_, i) => 1 << i)
+function connectedComponents(graph: JoinGraph): bigint[] {
+  const components = graph.inputs.map((_, i) => bit(i))
   for (const c of graph.conditions) {
-    if (c.outer || c.mask === 0) continue
-    const touched = components.filter(m => (m & c.mask) !== 0)
+    if (c.outer || c.mask === 0n) continue
+    const touched = components.filter(m => (m & c.mask) !== 0n)
     if (touched.length < 2) continue
-    const merged = touched.reduce((x, y) => x | y, 0)
+    const merged = touched.reduce((x, y) => x | y, 0n)
     for (const m of touched) components.splice(components.indexOf(m), 1)
     components.push(merged)
   }
@@ -173,7 +172,7 @@ function crossProducts(graph: JoinGraph, orders: readonly Order[]): Order {
   return current
 }
 
-function maskOf(o: Order): number { return typeof o === 'number' ? 1 << o : o.mask }
+function maskOf(o: Order): bigint { return typeof o === 'number' ? bit(o) : o.mask }
 
 /**
  * The plan of an order. Each condition goes on the lowest join holding all its inputs (the
@@ -181,7 +180,7 @@ function maskOf(o: Order): number { return typeof o === 'number' ? 1 << o : o.ma
  * goes right, where the hash join builds.
  */
 function build(graph: JoinGraph, o: Order, used: boolean[]): Part {
-  if (typeof o === 'number') return { plan: graph.inputs[o]!.plan, mask: 1 << o, rows: graph.inputs[o]!.rows, shape: String(o) }
+  if (typeof o === 'number') return { plan: graph.inputs[o]!.plan, mask: bit(o), rows: graph.inputs[o]!.rows, shape: String(o) }
   const a = build(graph, o.left, used), b = build(graph, o.right, used)
   const top = o.mask === graph.all
   const conds: BoundExpr[] = []
