@@ -2,7 +2,7 @@
  * Query expressions: WITH, SELECT cores, VALUES, TABLE t, DuckDB's FROM-first form, set operations
  * (INTERSECT binds tighter than UNION/EXCEPT), ORDER BY, LIMIT/OFFSET/FETCH.
  */
-import { notSupported } from '../errors.ts'
+import { GrizzlyError, SqlState, notSupported } from '../errors.ts'
 import type {
   CommonTableExpr, Expr, GroupBy, GroupingElement, NamedWindow, OrderItem, Query, QueryBody, SelectCore,
   SelectItem, TableRef, WithClause,
@@ -220,6 +220,12 @@ function parseDistinct(p: Cursor): boolean | Expr[] {
       p.expectOp('(')
       const on = parseExprList(p)
       p.expectOp(')')
+      // a parameter would make the distinct key a per-execution constant; DuckDB refuses it too
+      const param = on.find(e => e.kind === 'parameter')
+      if (param !== undefined) {
+        throw new GrizzlyError(SqlState.featureNotSupported, 'Parameter not supported in DISTINCT ON clause',
+          { position: param.pos, hint: 'DISTINCT ON takes columns or expressions over them; a parameter is one constant for every row' })
+      }
       return on
     }
     return true

@@ -98,24 +98,31 @@ class ListAggState implements AggregateState {
   }
 }
 
-/** Per-group maps from a value's key to [value, count]: mode and distinct counting. */
+/**
+ * Rows are numbered as states first see them, across all states, so that partial states built
+ * from consecutive rows (a window's segment tree, merged in any order) still know which value
+ * came first.
+ */
+let rowsSeen = 0
+
+/** Per-group maps from a value's key to [value, count, first seen]: mode and distinct counting. */
 class CountingState implements AggregateState {
-  private maps: (Map<string, [Value, number]> | null)[] = []
+  private maps: (Map<string, [Value, number, number]> | null)[] = []
   constructor(private readonly type: LogicalType, private readonly result: 'mode' | 'distinct') {}
   resize(groups: number): void { growArray(this.maps, groups, null) }
-  private add(g: number, key: string, value: Value, n: number): void {
+  private add(g: number, key: string, value: Value, n: number, first: number): void {
     let map = this.maps[g]
     if (map === null || map === undefined) { map = new Map(); this.maps[g] = map }
     const e = map.get(key)
-    if (e === undefined) map.set(key, [value, n])
-    else e[1] += n
+    if (e === undefined) map.set(key, [value, n, first])
+    else { e[1] += n; if (first < e[2]) e[2] = first }
   }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
     const v = argVector(args, 0)
     for (let i = 0; i < count; i++) {
       const x = getValue(v, i)
       if (x === null) continue
-      this.add(groupIds[i]!, valueKey(x), x, 1)
+      this.add(groupIds[i]!, valueKey(x), x, 1, rowsSeen++)
     }
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
@@ -123,7 +130,7 @@ class CountingState implements AggregateState {
     for (let i = 0; i < count; i++) {
       const map = o.maps[src[i]!]
       if (map === null || map === undefined) continue
-      for (const [k, [value, n]] of map) this.add(dst[i]!, k, value, n)
+      for (const [k, [value, n, first]] of map) this.add(dst[i]!, k, value, n, first)
     }
   }
   finalize(groups: number): Vector {
@@ -136,11 +143,10 @@ class CountingState implements AggregateState {
     for (let g = 0; g < groups; g++) {
       const map = this.maps[g]
       if (map === null || map === undefined) { b.push(null); continue }
-      // ties go to the value seen first (DuckDB): maps keep insertion order, and partial states
-      // are merged in row order
-      let best: Value = null, bestN = 0
-      for (const [value, n] of map.values()) {
-        if (n > bestN) { best = value; bestN = n }
+      // ties go to the value seen first (DuckDB keeps each value's first row the same way)
+      let best: Value = null, bestN = 0, bestFirst = Infinity
+      for (const [value, n, first] of map.values()) {
+        if (n > bestN || (n === bestN && first < bestFirst)) { best = value; bestN = n; bestFirst = first }
       }
       b.push(best)
     }
