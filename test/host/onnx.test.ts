@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fails } from '../expect-error.ts'
 import { Database } from '../../core/database.ts'
 import { GrizzlyError, SqlState } from '../../core/errors.ts'
 import { registerOnnx } from '../../host/services/onnx.ts'
@@ -31,17 +32,6 @@ async function open(): Promise<Database> {
 }
 
 const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`)
-
-async function fails(work: () => Promise<unknown>, code: string, pattern: RegExp): Promise<GrizzlyError> {
-  try { await work() } catch (e) {
-    assert.ok(e instanceof GrizzlyError, String(e))
-    assert.equal(e.code, code, e.message)
-    assert.match(e.message, pattern)
-    assert.ok((e.hint ?? '').length > 0, `no hint: ${e.message}`)
-    return e
-  }
-  assert.fail(`expected ${code}`)
-}
 
 /** rows of k features, some NULL */
 function features(n: number, k: number, seed: number): (number | null)[][] {

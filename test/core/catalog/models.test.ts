@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fails } from '../../expect-error.ts'
 import { Database } from '../../../core/database.ts'
 import { GrizzlyError, SqlState } from '../../../core/errors.ts'
 import type { ModelFormatDef, ModelSignature } from '../../../core/hooks/contracts.ts'
@@ -38,17 +39,6 @@ function modelFile(name: string, signature: ModelSignature | string): string {
 const SIG: ModelSignature = {
   inputs: [{ name: 'x', type: 'float32', shape: ['N', 3] }],
   outputs: [{ name: 'y', type: 'float32', shape: [null, 1] }],
-}
-
-async function fails(work: () => Promise<unknown>, code: string, pattern: RegExp): Promise<GrizzlyError> {
-  try { await work() } catch (e) {
-    assert.ok(e instanceof GrizzlyError, String(e))
-    assert.equal(e.code, code, e.message)
-    assert.match(e.message, pattern)
-    assert.ok((e.hint ?? '').length > 0, `no hint: ${e.message}`)
-    return e
-  }
-  assert.fail(`expected ${code}`)
 }
 
 test('CREATE MODEL stores the bytes with their SHA-256; SHOW MODELS describes them through the format', async () => {
