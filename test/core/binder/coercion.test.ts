@@ -80,7 +80,8 @@ test('common super type', () => {
   assertType(commonSuperType([STRING_LITERAL, NULL_TYPE]), VARCHAR)
   assertType(commonSuperType([list(INTEGER), list(DOUBLE)]), list(DOUBLE))
   assert.equal(commonSuperType([INTEGER, VARCHAR]), undefined)
-  assert.equal(commonSuperType([BOOLEAN, INTEGER]), undefined)
+  // a BOOLEAN meets a number at the number, as in DuckDB (true = 1)
+  assert.deepEqual(commonSuperType([BOOLEAN, INTEGER]), INTEGER)
   assert.equal(commonSuperType([list(INTEGER), INTEGER]), undefined)
 })
 

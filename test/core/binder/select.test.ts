@@ -50,7 +50,8 @@ test('comparisons cast both sides to their common type', () => {
   if (p2.kind === 'compare') assert.deepEqual(p2.right, { kind: 'const', value: 5, type: INTEGER })
   const p3 = pred("SELECT * FROM t WHERE d < '2024-01-01'")
   assert.ok(p3.kind === 'compare' && p3.right.kind === 'const' && p3.right.type.id === 'DATE')
-  assertBindError(f, 'SELECT * FROM t WHERE a = b', SqlState.undefinedFunction, 22, /cannot compare values of type INTEGER and type VARCHAR/)
+  // equality casts the VARCHAR side (DuckDB); ordering a number against text needs an explicit cast
+  assertBindError(f, 'SELECT * FROM t WHERE a < b', SqlState.undefinedFunction, 22, /cannot compare values of type INTEGER and type VARCHAR/)
 })
 
 test('operators resolve to functions by least implicit-cast cost', () => {

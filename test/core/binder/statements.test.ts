@@ -160,7 +160,6 @@ test('DROP, ALTER TABLE and CREATE SCHEMA run against the catalog', () => {
   assertBindError(f, 'SELECT * FROM t ORDER BY zz', SqlState.undefinedColumn)
   assert.equal(find(f.plan('SELECT * FROM t ORDER BY * DESC').plan, 'sort')!.keys.length, 4)
   assert.equal(find(f.plan('SELECT a, b FROM t GROUP BY (a, b)').plan, 'aggregate')!.groups.length, 2)
-  assertBindError(f, 'DROP SEQUENCE q', SqlState.featureNotSupported)
 })
 
 test('SET, RESET, SHOW, DESCRIBE, EXPLAIN, PRAGMA, transactions', () => {
