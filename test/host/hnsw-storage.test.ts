@@ -1,6 +1,5 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +9,7 @@ import { GrizzlyError } from '../../core/errors.ts'
 import { prng } from '../differential/data.ts'
 import { embedding, vectorSql } from './hnsw-crash-data.ts'
 import { cleanup, tempRoot } from '../extensions/helpers.ts'
+import { runAckingChild } from '../storage/acking-child.ts'
 import { buildVectorPlugin, loadVector, openWithVector, type VectorPlugin } from '../../bench/vector-plugin.ts'
 
 const root = tempRoot('grz-hnsw-store-')
@@ -92,29 +92,8 @@ test('hnsw: the index is stored with the database and rebuilt from the rows on o
 const CHILD = fileURLToPath(new URL('./hnsw-crash-child.ts', import.meta.url))
 
 function runChild(path: string, start: number, killAfter: number, vector: VectorPlugin): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', CHILD, path, String(start), vector.bundle, vector.publicKey, vector.installed],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../..', import.meta.url)) })
-    const acked: number[] = []
-    let buffered = '', stderr = ''
-    child.stdout.setEncoding('utf8')
-    child.stderr.setEncoding('utf8')
-    child.stderr.on('data', d => { stderr += d })
-    child.stdout.on('data', (d: string) => {
-      buffered += d
-      let nl: number
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl)
-        buffered = buffered.slice(nl + 1)
-        if (line !== 'ready') acked.push(Number(line))
-        if (acked.length === killAfter && line !== 'ready') child.kill('SIGKILL')
-      }
-    })
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`crash child exited with ${code ?? signal}: ${stderr}`))
-      else resolve(acked)
-    })
-  })
+  return runAckingChild(['--no-node-snapshot', '--import', 'tsx', CHILD, path, String(start), vector.bundle, vector.publicKey, vector.installed],
+    (acked, line, kill) => { if (acked.length === killAfter && line !== 'ready') kill() })
 }
 
 /** the rows after step `id` of the child: id → the seed of its embedding */

@@ -3,12 +3,12 @@
  * acknowledged commit is in the file, nothing else is (but the one in flight), and that
  * PRAGMA integrity_check passes. Used by crash.test.ts and crash-long.ts.
  */
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import { Database } from '../../core/database.ts'
+import { runAckingChild } from './acking-child.ts'
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url))
 
@@ -29,37 +29,20 @@ function childCommand(): string[] {
 
 export interface LaneResult { kills: number; rows: number }
 
-/** runs one child until it has acknowledged `minAcks`, then kills it after a random delay; returns the acked ids */
-function runChild(path: string, start: number, random: () => number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childCommand(), path, String(start)], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../..', import.meta.url)) })
-    const acked: number[] = []
-    let buffered = ''
-    let stderr = ''
-    let killTimer: NodeJS.Timeout | null = null
-    const killAfterAcks = Math.floor(random() * 12)
-    child.stdout.setEncoding('utf8')
-    child.stderr.setEncoding('utf8')
-    child.stderr.on('data', d => { stderr += d })
-    child.stdout.on('data', (d: string) => {
-      buffered += d
-      let nl: number
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl)
-        buffered = buffered.slice(nl + 1)
-        if (line !== 'ready') acked.push(Number(line))
-        if (killTimer === null && (line === 'ready' ? killAfterAcks === 0 : acked.length >= killAfterAcks)) {
-          // kill somewhere in the next few commits: inside a commit, a checkpoint or between them
-          killTimer = setTimeout(() => child.kill('SIGKILL'), Math.floor(random() * 25))
-        }
+/** runs one child until it has acknowledged a random few commits, then kills it after a random delay; returns the acked ids */
+async function runChild(path: string, start: number, random: () => number): Promise<number[]> {
+  let killTimer: NodeJS.Timeout | null = null
+  const killAfterAcks = Math.floor(random() * 12)
+  try {
+    return await runAckingChild([...childCommand(), path, String(start)], (acked, line, kill) => {
+      if (killTimer === null && (line === 'ready' ? killAfterAcks === 0 : acked.length >= killAfterAcks)) {
+        // kill somewhere in the next few commits: inside a commit, a checkpoint or between them
+        killTimer = setTimeout(kill, Math.floor(random() * 25))
       }
     })
-    child.on('exit', (code, signal) => {
-      if (killTimer !== null) clearTimeout(killTimer)
-      if (signal !== 'SIGKILL') reject(new Error(`crash child exited with ${code ?? signal}: ${stderr}`))
-      else resolve(acked)
-    })
-  })
+  } finally {
+    if (killTimer !== null) clearTimeout(killTimer)
+  }
 }
 
 /** kills `kills` children one after another on `path`, checking the file after each */
