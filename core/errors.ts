@@ -38,6 +38,8 @@ export const SqlState = {
   foreignKeyViolation: '23503',
   checkViolation: '23514',
   activeTransaction: '25001',
+  /** a second ATTACHed database written in one transaction */
+  invalidTransactionState: '25000',
   noActiveTransaction: '25P01',
   /** EXECUTE / DEALLOCATE of a name no PREPARE gave */
   invalidSqlStatementName: '26000',
@@ -50,12 +52,20 @@ export const SqlState = {
   sequenceLimitExceeded: '2200H',
   /** currval before nextval */
   objectNotInPrerequisiteState: '55000',
+  /** a database file locked by another writer; DETACH of a database another transaction uses */
+  objectInUse: '55006',
   /** a name qualified by a database that is not attached */
   invalidCatalogName: '3D000',
   queryCanceled: '57014',
   programLimitExceeded: '54000',
+  /** a query that cannot finish within memory_limit even spilling to temp_directory */
+  outOfMemory: '53200',
+  /** ENOSPC while writing temporary files */
+  diskFull: '53100',
   ioError: '58030',
   undefinedFile: '58P01',
+  /** EXPORT / BACKUP / RESTORE onto a file or folder that holds something else */
+  duplicateFile: '58P02',
   badFileFormat: '22P04',
   dataCorrupted: 'XX001',
   internalError: 'XX000',

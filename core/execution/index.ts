@@ -16,9 +16,14 @@ export function executePlan(plan: LogicalPlan, ctx: ExecutionContext): { chunks:
   runtime.build = buildOperator
   const frame = new Frame(runtime, new Map(), evaluateSubquery)
   const t0 = performance.now()
-  const root = buildOperator(plan, frame)
   const chunks: DataChunk[] = []
-  for (let c = root.next(); c !== null; c = root.next()) chunks.push(c)
+  let root: ReturnType<typeof buildOperator>
+  try {
+    root = buildOperator(plan, frame)
+    for (let c = root.next(); c !== null; c = root.next()) chunks.push(c)
+  } finally {
+    runtime.releaseMemory()
+  }
   const totalMs = performance.now() - t0
   return { chunks, profile: ctx.profile ? { root: root.profile(), totalMs } : null }
 }

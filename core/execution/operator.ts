@@ -16,6 +16,7 @@ import { concatVectors, constantVector, DataChunk, gather, type Vector } from '.
 import type { ExprEnv, Layout } from '../expression/env.ts'
 import { compileExpression, compilePredicate, interpretExpression } from '../expression/index.ts'
 import { nodeDetail } from './node-detail.ts'
+import { QueryMemory } from './memory.ts'
 
 export interface ExecutionContext {
   readonly catalog: Catalog
@@ -30,6 +31,8 @@ export interface ExecutionContext {
   readonly isCanceled?: () => boolean
   /** present while someone watches progress: table scans report rows read against the tables' sizes */
   readonly rowProgress?: { addTotal(rows: number): void; addRows(rows: number): void }
+  /** the database file (its `<file>.tmp/` is the default temp_directory); null or absent in memory */
+  readonly databaseFile?: string | null
 }
 
 /** Rows and time of one operator (EXPLAIN ANALYZE); time includes the children's. */
@@ -71,6 +74,7 @@ export class Runtime {
   private readonly compiledCache = new WeakMap<BoundExpr, Map<string, unknown>>()
   currentFrame: Frame | null = null
   readonly sharedEnv: ExprEnv
+  private memoryState: QueryMemory | null = null
 
   constructor(ctx: ExecutionContext, evaluateSubquery: SubqueryEvaluator) {
     this.ctx = ctx
@@ -96,6 +100,21 @@ export class Runtime {
     if (fn === undefined) { fn = make(); perExpr.set(key, fn) }
     return fn
   }
+
+  /** The query's memory accountant (memory_limit, temp_directory), made on first use. */
+  get memory(): QueryMemory {
+    if (this.memoryState === null) {
+      const setting = (name: string): Value => { try { return this.ctx.fnCtx.setting(name) } catch { return null } }
+      this.memoryState = new QueryMemory({
+        memoryLimit: setting('memory_limit'), tempDirectory: setting('temp_directory'),
+        maxTempDirectorySize: setting('max_temp_directory_size'), databaseFile: this.ctx.databaseFile ?? null,
+      })
+    }
+    return this.memoryState
+  }
+
+  /** Removes the query's temporary files (end of query, error or cancellation). */
+  releaseMemory(): void { this.memoryState?.close() }
 
   checkCanceled(): void {
     const c = this.ctx.isCanceled

@@ -73,13 +73,24 @@ export function parseMemoryLimit(text: string): number | null {
   return factor === undefined ? null : Math.round(amount * factor)
 }
 
-function memorySetting(name: string): (v: Value) => Value {
+/** A size; '-1' means the default (memory_limit) or no limit (max_temp_directory_size). */
+function memorySetting(name: string, percent = true): (v: Value) => Value {
   return v => {
     const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null
-    if (text === null || parseMemoryLimit(text) === null) {
-      throw bad(name, v, "use an amount with a unit, e.g. '4GB', '512MiB', or a percentage such as '80%'")
+    if (text !== null && text.trim() === '-1') return '-1'
+    const n = text === null ? null : parseMemoryLimit(text)
+    if (n === null || (!percent && n < 0)) {
+      throw bad(name, v, percent ? "use an amount with a unit, e.g. '4GB', '512MiB', a percentage such as '80%', or '-1' for the default"
+        : "use an amount with a unit, e.g. '10GB' or '512MiB', or '-1' for no limit")
     }
-    return text.trim()
+    return text!.trim()
+  }
+}
+
+function directorySetting(name: string): (v: Value) => Value {
+  return v => {
+    if (typeof v !== 'string') throw bad(name, v, "use a folder path as a string, e.g. '/var/tmp/grizzly', or '' for the default")
+    return v.trim()
   }
 }
 
@@ -108,7 +119,18 @@ export const BUILTIN_SETTINGS: readonly SettingDef[] = [
   },
   { name: 'order_by_non_integer_literal', description: "allow ORDER BY / DISTINCT ON a constant such as 'x' (it sorts by nothing)", type: BOOLEAN, default: false, validate: booleanSetting('order_by_non_integer_literal') },
   { name: 'threads', description: 'worker threads used by a query', type: BIGINT, default: BigInt(cores()), validate: integerSetting('threads', 1, 1024) },
-  { name: 'memory_limit', description: "memory the buffer manager may use, e.g. '4GB' or '80%'", type: VARCHAR, default: '80%', validate: memorySetting('memory_limit') },
+  {
+    name: 'memory_limit', type: VARCHAR, default: '80%', validate: memorySetting('memory_limit'),
+    description: "memory a query's sorts, aggregates and joins may keep before spilling to temp_directory, e.g. '4GB'; a percentage (or '-1': 80%) is of the JavaScript heap limit",
+  },
+  {
+    name: 'temp_directory', type: VARCHAR, default: '', validate: directorySetting('temp_directory'),
+    description: "folder for the files of operators that spill; '' = '<database file>.tmp' beside a database file, else the system temporary folder",
+  },
+  {
+    name: 'max_temp_directory_size', type: VARCHAR, default: '-1', validate: memorySetting('max_temp_directory_size', false),
+    description: "most bytes of temporary files one query may write, e.g. '10GB'; '-1' = no limit",
+  },
   { name: 'default_order', description: 'direction of ORDER BY items without ASC/DESC', type: VARCHAR, default: 'asc', validate: choiceSetting('default_order', ['asc', 'desc'], { ascending: 'asc', descending: 'desc' }) },
   {
     name: 'default_null_order', description: 'where NULLs sort when ORDER BY does not say', type: VARCHAR, default: 'nulls_last',

@@ -12,6 +12,7 @@ import {
   selectRows, typesOf,
 } from '../operator.ts'
 import { evaluateCount } from './basic.ts'
+import { ExternalSort } from './external-sort.ts'
 
 type KeyFn = (c: DataChunk) => Vector
 
@@ -37,6 +38,7 @@ export class SortOperator extends Operator {
   private readonly input: Operator
   private readonly keys: KeyFn[]
   private output: Generator<DataChunk> | null = null
+  private sorter: ExternalSort | null = null
 
   constructor(input: Operator, node: SortNode, frame: Frame) {
     super(frame)
@@ -47,11 +49,15 @@ export class SortOperator extends Operator {
   }
 
 
+  override detail(): string { return this.sorter?.detail() ?? '' }
+
   protected pull(): DataChunk | null {
     if (this.output === null) {
-      const m = drain(this.input, typesOf(this.node.input.output))
-      const order = orderOf(m, this.node.keys, this.keys)
-      this.output = chunksOf(take(m, order, 0, m.count), CHUNK_SIZE)
+      // runs spill to temp_directory once the buffered rows pass memory_limit
+      const sorter = new ExternalSort(this.runtime.memory, typesOf(this.node.input.output), this.node.keys, this.keys)
+      for (let c = this.input.next(); c !== null; c = this.input.next()) sorter.add(c)
+      this.sorter = sorter
+      this.output = sorter.finish()
     }
     const r = this.output.next()
     return r.done === true ? null : r.value
