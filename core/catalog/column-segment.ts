@@ -53,6 +53,8 @@ export class ColumnSegment {
   private hasNaN = false
   /** rows [0, zoneUpTo) are folded into min/max; the rest is folded on the first filtered scan */
   private zoneUpTo = 0
+  /** rows [0, viewedUpTo) may be seen through views handed out by `view`: copy before changing them */
+  private viewedUpTo = 0
 
   constructor(type: LogicalType, private readonly maxCapacity: number) {
     this.type = type
@@ -162,6 +164,8 @@ export class ColumnSegment {
   /** drops rows from `length` on (undo of an append) */
   truncate(length: number): void {
     if (length >= this.length) return
+    // later appends would overwrite the dropped rows in place
+    if (length < this.viewedUpTo) this.detach()
     if (this.storage === 'array' || this.storage === 'boxed') (this.data as unknown[]).length = length
     this.length = length
     if (this.zoneUpTo > length) this.zoneUpTo = length
@@ -237,6 +241,25 @@ export class ColumnSegment {
     }
   }
 
+  /**
+   * rows [start, end) as a vector sharing this segment's typed storage (no copy): the segment
+   * copies its arrays before changing a row a view may show, so a view never changes. Readers
+   * must not write into it. Other storage kinds are copied as by `read`.
+   */
+  view(start: number, end: number): Vector {
+    if (this.storage !== 'typed') return this.read(start, end)
+    if (end > this.viewedUpTo) this.viewedUpTo = end
+    const validity = this.validity === null ? null : this.validity.subarray(start, end)
+    return new Vector(this.type, end - start, (this.data as Float64Array).subarray(start, end) as VectorData, validity)
+  }
+
+  /** gives the segment arrays of its own, leaving the old ones to the views that share them */
+  private detach(): void {
+    if (this.data !== null && this.storage === 'typed') this.data = (this.data as Float64Array).slice()
+    if (this.validity !== null) this.validity = this.validity.slice()
+    this.viewedUpTo = 0
+  }
+
   /** rows sel[0..count) as a new vector */
   gather(sel: Int32Array, count: number): Vector {
     const valid = this.validity
@@ -273,6 +296,7 @@ export class ColumnSegment {
       throw new InternalError(`writing a ${src.type.id} value into a ${this.type.id} column`)
     }
     const valid = src.validity === null ? src.physical !== 'null' : src.validity[j] === 1
+    if (i < this.viewedUpTo) this.detach()
     // fold the old values first: transactions reading an older version still see them
     if (this.zoned) this.foldZone()
     if (!valid) {

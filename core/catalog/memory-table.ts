@@ -113,7 +113,9 @@ export class MemoryTable implements TableProvider {
       if (hidden === null) {
         for (let start = 0; start < groupEnd; start += CHUNK_SIZE) {
           const end = Math.min(start + CHUNK_SIZE, groupEnd)
-          let vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start) : group.segments[c]!.read(start, end))
+          // views share the segments' arrays; restoring old values writes into the vector, so it needs a copy
+          let vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start)
+            : restore === null ? group.segments[c]!.view(start, end) : group.segments[c]!.read(start, end))
           if (restore !== null) vectors = vectors.map((v, x) => columns[x] === ROW_ID_COLUMN ? v : restore(columns[x]!, v, k => base + start + k))
           yield new DataChunk(vectors, end - start)
         }

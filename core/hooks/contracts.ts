@@ -125,6 +125,8 @@ export interface AggregateState {
   resize(groups: number): void
   /** fold row i of args into group groupIds[i], for i < count */
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void
+  /** optional fast path of `update` when every row goes to group 0 (an aggregate without GROUP BY) */
+  updateSingle?(args: readonly Vector[], count: number): void
   /** fold other's group src[i] into this state's group dst[i] (parallel merge, window segment trees) */
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void
   /** the results of groups 0..groups-1 */

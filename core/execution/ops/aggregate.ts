@@ -163,7 +163,9 @@ export class AggregateOperator extends Operator {
           ordered.push(new DataChunk([new Vector(INTEGER, count, gids.slice(0, count), null), ...args, ...orderKeys], count))
           return
         }
-        set.states[k]!.update(args, gids, count)
+        const state = set.states[k]!
+        if (set.table === null && state.updateSingle !== undefined) state.updateSingle(args, count)
+        else state.update(args, gids, count)
       })
     }
   }

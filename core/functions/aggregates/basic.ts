@@ -31,6 +31,12 @@ class CountState implements AggregateState {
     }
     for (let i = 0; i < count; i++) if (rowOk(args, i)) c[groupIds[i]!]!++
   }
+  updateSingle(args: readonly Vector[], count: number): void {
+    if (this.star || args.length === 0 || args.every(a => a.validity === null)) { this.counts[0]! += count; return }
+    let n = 0
+    for (let i = 0; i < count; i++) if (rowOk(args, i)) n++
+    this.counts[0]! += n
+  }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other).counts
     for (let i = 0; i < count; i++) this.counts[dst[i]!]! += o[src[i]!]!
@@ -102,6 +108,20 @@ export class ExactSumState implements AggregateState {
       if (s > SPILL || s < -SPILL) { this.spill(g, BigInt(s)); lo[g] = 0 } else lo[g] = s
     }
   }
+  updateSingle(args: readonly Vector[], count: number): void {
+    const v = argVector(args, 0), m = v.validity, d = v.data
+    if (!(d instanceof Float64Array)) { this.update(args, new Int32Array(count), count); return }
+    // the running total stays in a local: the same additions in the same order as update
+    let s = this.lo[0]!, any = false
+    for (let i = 0; i < count; i++) {
+      if (m !== null && m[i] === 0) continue
+      any = true
+      s += d[i]!
+      if (s > SPILL || s < -SPILL) { this.spill(0, BigInt(s)); s = 0 }
+    }
+    this.lo[0] = s
+    if (any) this.has[0] = 1
+  }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
     for (let i = 0; i < count; i++) {
@@ -154,6 +174,23 @@ class FloatFoldState implements AggregateState {
       for (let i = 0; i < count; i++) if (m === null || m[i] === 1) { const g = groupIds[i]!; acc[g]! += a[i]!; has[g] = 1 }
     }
   }
+  updateSingle(args: readonly Vector[], count: number): void {
+    const v = argVector(args, 0), a = v.data as Float64Array, m = v.validity
+    let acc = this.acc[0]!, any = false
+    if (m === null) {
+      if (count > 0) any = true
+      if (this.product) for (let i = 0; i < count; i++) acc *= a[i]!
+      else for (let i = 0; i < count; i++) acc += a[i]!
+    } else {
+      for (let i = 0; i < count; i++) {
+        if (m[i] === 0) continue
+        any = true
+        acc = this.product ? acc * a[i]! : acc + a[i]!
+      }
+    }
+    this.acc[0] = acc
+    if (any) this.has[0] = 1
+  }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
     for (let i = 0; i < count; i++) {
@@ -192,6 +229,18 @@ class AvgState implements AggregateState {
     if (this.exact !== null) { this.exact.update(args, groupIds, count); return }
     const a = v.data as Float64Array, sum = this.sum
     for (let i = 0; i < count; i++) if (m === null || m[i] === 1) sum[groupIds[i]!]! += a[i]!
+  }
+  updateSingle(args: readonly Vector[], count: number): void {
+    const v = argVector(args, 0), m = v.validity
+    let n = 0
+    if (m === null) n = count
+    else for (let i = 0; i < count; i++) if (m[i] === 1) n++
+    this.n[0]! += n
+    if (this.exact !== null) { this.exact.updateSingle(args, count); return }
+    const a = v.data as Float64Array
+    let sum = this.sum[0]!
+    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) sum += a[i]!
+    this.sum[0] = sum
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
