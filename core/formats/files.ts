@@ -5,7 +5,6 @@
  * layer lines their columns up, widens types, and adds the virtual columns.
  */
 import { closeSync, openSync, readSync } from 'node:fs'
-import { constants as zlibConstants, gunzipSync } from 'node:zlib'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { castVector } from '../functions/cast.ts'
 import type { BoundTableFunction, FormatDef, FunctionContext, TableFunctionArg } from '../hooks/contracts.ts'
@@ -13,7 +12,7 @@ import { commonSuperType } from '../types/coercion.ts'
 import { BIGINT, DATE, DOUBLE, type LogicalType, VARCHAR, type Value, typeEquals } from '../types/types.ts'
 import { DataChunk, type Vector, constantVector } from '../vector/vector.ts'
 import { optionError } from './csv/options.ts'
-import { decompress, expandPaths, fileError, formatExtension, readInput, sniffCompression } from './source.ts'
+import { decompressedHead, expandPaths, fileError, formatExtension, sniffCompression } from './source.ts'
 
 export const SHARED_OPTIONS = ['filename', 'hive_partitioning', 'union_by_name', 'hive_types', 'hive_types_autocast'] as const
 
@@ -29,11 +28,7 @@ function readHead(path: string): Uint8Array {
     const head = buf.subarray(0, n)
     const c = sniffCompression(head)
     if (c === 'none') return head
-    // a cut-off gzip stream inflates as far as it goes; zstd needs the whole file
-    if (c === 'gzip') {
-      try { return new Uint8Array(gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH })) } catch (e) { throw decompress(path, head, c) && e }
-    }
-    return readInput(path).subarray(0, SNIFF_BYTES)
+    return decompressedHead(path, c, SNIFF_BYTES).bytes.subarray(0, SNIFF_BYTES)
   } finally { closeSync(fd) }
 }
 

@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path'
 import { globSync, isDynamicPattern } from 'tinyglobby'
 import { Decompress as ZstdDecompress, decompress as zstdDecompress } from 'fzstd'
 import { GrizzlyError, SqlState } from '../errors.ts'
+import { gunzipHead, gunzipStream } from './gunzip.ts'
 
 export type Compression = 'none' | 'gzip' | 'zstd'
 
@@ -88,14 +89,22 @@ export function readInput(path: string): Uint8Array {
   } catch (e) {
     throw fileError(path, e)
   }
-  const sniffed = sniffCompression(raw)
+  return decompress(path, raw, compressionOf(path, raw))
+}
+
+/**
+ * The compression the first bytes show; a file named as compressed whose bytes say otherwise
+ * is 22P04 (not read as text that happens to look like data).
+ */
+export function compressionOf(path: string, head: Uint8Array): Compression {
+  const sniffed = sniffCompression(head)
   const named = splitCompression(path).compression
-  if (sniffed === 'none' && named !== 'none' && raw.length > 0) {
+  if (sniffed === 'none' && named !== 'none' && head.length > 0) {
     throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is named as ${named} data but is not compressed that way`, {
       hint: 'rename the file, or recompress it',
     })
   }
-  return decompress(path, raw, sniffed)
+  return sniffed
 }
 
 /** The size of a file in bytes (for progress reports); 58P01 when it does not exist. */
@@ -124,8 +133,9 @@ export function expandPaths(patterns: string | readonly string[]): string[] {
 
 /**
  * A compressed file decompressed a block at a time: `next()` gives the next decompressed bytes
- * (possibly empty), null at the end. zstd streams, so memory stays at a block or two whatever
- * the file size; gzip is decompressed whole (one block).
+ * (possibly empty), null at the end. Both codecs stream, so memory stays at a few blocks whatever
+ * the file size: zstd in this thread (fzstd's incremental decoder), gzip through node:zlib in a
+ * worker thread (gunzip.ts).
  */
 export interface DecompressedStream {
   next(): Uint8Array | null
@@ -135,6 +145,7 @@ export interface DecompressedStream {
 }
 
 export function decompressedStream(path: string, compression: Exclude<Compression, 'none'>, blockSize = 1 << 20): DecompressedStream {
+  if (compression === 'gzip') return gunzipStream(path, blockSize)
   let fd: number
   try { fd = openSync(path, 'r') } catch (e) { throw fileError(path, e) }
   const raw = new Uint8Array(blockSize)
@@ -146,15 +157,15 @@ export function decompressedStream(path: string, compression: Exclude<Compressio
     position += n
     return raw.subarray(0, n)
   }
-  const corrupt = (e: unknown): GrizzlyError => new GrizzlyError(SqlState.badFileFormat, `"${path}" is not valid ${compression} data: ${e instanceof Error ? e.message : String(e)}`, {
-    hint: 'the file may be truncated or not compressed as its name says', cause: e,
-  })
-  if (compression === 'gzip') {
-    // node:zlib has no synchronous incremental inflater: gzip is decompressed whole
-    try { closeSync(fd) } catch { /* ignore */ }
-    const whole = readInput(path)
-    let given = false
-    return { next: () => { if (given) return null; given = true; return whole }, close: () => {}, get consumed() { return given ? statSync(path).size : 0 } }
+  const corrupt = (e: unknown, start: number): GrizzlyError => {
+    const message = e instanceof Error ? e.message : String(e)
+    const truncated = /unexpected EOF/i.test(message)
+    return new GrizzlyError(SqlState.badFileFormat, truncated
+      ? `"${path}" is truncated: its zstd data ends at byte ${position} before the end of the compressed stream`
+      : `"${path}" is not valid zstd data (${message}, in compressed bytes ${start}–${position})`, {
+      hint: truncated ? 'the file was cut short (an interrupted download or copy?): fetch or compress it again'
+        : 'the file is damaged or not compressed as its name says; `zstd -t` checks it', cause: e,
+    })
   }
   const parts: Uint8Array[] = []
   // chunks may be views into the decoder's window, overwritten as it goes on: copy each
@@ -174,14 +185,38 @@ export function decompressedStream(path: string, compression: Exclude<Compressio
   return {
     next: () => {
       if (done) return null
+      const start = position
       const block = readBlock()
       const final = block.length < raw.length
       let out: Uint8Array
-      try { out = push(block, final) } catch (e) { throw corrupt(e) }
+      try { out = push(block, final) } catch (e) { throw corrupt(e, start) }
       if (final) done = true
       return out
     },
     close: () => { done = true; try { closeSync(fd) } catch { /* already closed */ } },
     get consumed() { return position },
   }
+}
+
+/**
+ * At least the first `want` decompressed bytes (fewer when the file is shorter), and whether that
+ * is all of it. Only the head is inflated, so sniffing a huge compressed file stays cheap.
+ */
+export function decompressedHead(path: string, compression: Exclude<Compression, 'none'>, want: number): { bytes: Uint8Array; complete: boolean } {
+  if (compression === 'gzip') return gunzipHead(path, want)
+  const stream = decompressedStream(path, compression, Math.min(want, 1 << 18))
+  const parts: Uint8Array[] = []
+  let total = 0
+  let complete = false
+  try {
+    while (total < want) {
+      const b = stream.next()
+      if (b === null) { complete = true; break }
+      parts.push(b); total += b.length
+    }
+  } finally { stream.close() }
+  const all = new Uint8Array(total)
+  let at = 0
+  for (const p of parts) { all.set(p, at); at += p.length }
+  return { bytes: all, complete }
 }

@@ -1,12 +1,12 @@
 /**
  * CSV text input: an uncompressed file is read in blocks through one reused buffer and decoded
  * as a UTF-8 stream (so a character cut by a block boundary survives); compressed files are
- * decompressed whole, then handed out in the same pieces. The sniffer's samples come from the
- * head and from windows spread through the file.
+ * decompressed a block at a time (source.ts) and go through the same path. The sniffer's samples
+ * come from the head and, for uncompressed files, from windows spread through the file.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { GrizzlyError, SqlState } from '../../errors.ts'
-import { type Compression, decompress, decompressedStream, fileError, sniffCompression, splitCompression } from '../source.ts'
+import { type Compression, decompressedHead, decompressedStream, fileError, sniffCompression, splitCompression } from '../source.ts'
 import type { ProgressSink } from '../../hooks/contracts.ts'
 import type { TextSource } from './tokenizer.ts'
 
@@ -47,12 +47,9 @@ function compressionOf(path: string, head: Uint8Array, option: Compression | 'au
 
 export interface CsvInput {
   readonly path: string
+  /** the size of the file itself (compressed or not) */
   readonly size: number
   readonly compression: Compression
-  /** the size of the file itself (compressed or not) */
-  readonly fileBytes: number
-  /** decompressed bytes, when already in memory */
-  readonly whole: Uint8Array | null
 }
 
 export function openInput(path: string, option: Compression | 'auto'): CsvInput {
@@ -61,13 +58,7 @@ export function openInput(path: string, option: Compression | 'auto'): CsvInput 
     const size = fstatSync(fd).size
     const head = new Uint8Array(Math.min(size, 4))
     readAt(path, fd, head, 0)
-    const compression = compressionOf(path, head, option)
-    // zstd streams block by block; gzip is decompressed whole (node:zlib cannot inflate incrementally and synchronously)
-    if (compression !== 'gzip') return { path, size, compression, fileBytes: size, whole: null }
-    const raw = new Uint8Array(size)
-    readAt(path, fd, raw, 0)
-    const whole = decompress(path, raw, compression)
-    return { path, size: whole.length, compression, fileBytes: size, whole }
+    return { path, size, compression: compressionOf(path, head, option) }
   } finally { closeSync(fd) }
 }
 
@@ -114,7 +105,7 @@ export function textSource(input: CsvInput, progress?: ProgressSink): { source: 
     if (tail.length > 0) { const t = assemble(carry, new Uint8Array(0), true); tail = new Uint8Array(0); return t }
     return null
   }
-  if (input.compression !== 'none' && input.whole === null) {
+  if (input.compression !== 'none') {
     const stream = decompressedStream(input.path, input.compression, BLOCK_SIZE)
     let reported = 0
     return {
@@ -128,22 +119,6 @@ export function textSource(input: CsvInput, progress?: ProgressSink): { source: 
         }
       },
       close: () => stream.close(),
-    }
-  }
-  if (input.whole !== null) {
-    const whole = input.whole
-    let at = 0
-    return {
-      source: (carry) => {
-        if (at >= whole.length) return finish(carry)
-        const end = Math.min(whole.length, at + BLOCK_SIZE)
-        // progress counts file bytes: the compressed share of this block
-        progress?.addBytes(Math.round((end - at) * input.fileBytes / whole.length))
-        const t = assemble(carry, whole.subarray(at, end), end === whole.length)
-        at = end
-        return t
-      },
-      close: () => {},
     }
   }
   const fd = openFile(input.path)
@@ -175,34 +150,14 @@ export function sampleText(input: CsvInput, wholeFile: boolean): { head: string;
     return text
   }
   const size = input.size
-  if (input.compression !== 'none' && input.whole === null) {
-    // the head only (windows further in would mean decompressing everything first)
-    const stream = decompressedStream(input.path, input.compression, 1 << 18)
-    const parts: Uint8Array[] = []
-    let total = 0, ended = false
-    try {
-      while (wholeFile || total < HEAD_BYTES) {
-        const b = stream.next()
-        if (b === null) { ended = true; break }
-        parts.push(b); total += b.length
-      }
-    } finally { stream.close() }
-    const all = new Uint8Array(total)
-    let at = 0
-    for (const p of parts) { all.set(p, at); at += p.length }
-    return { head: checkHead(all, ended), middles: [], headIsAll: ended }
+  if (input.compression !== 'none') {
+    // the head only (windows further in would mean decompressing everything first); the whole
+    // file when asked (sample_size = -1), which then sits in memory once
+    const { bytes, complete } = decompressedHead(input.path, input.compression, wholeFile ? Infinity : HEAD_BYTES * 2)
+    if (complete) return { head: checkHead(bytes, true), middles: [], headIsAll: true }
+    return { head: checkHead(bytes.subarray(0, HEAD_BYTES), false), middles: [], headIsAll: false }
   }
   const headIsAll = wholeFile || size <= HEAD_BYTES * 2
-  if (input.whole !== null) {
-    const w = input.whole
-    if (headIsAll) return { head: checkHead(w, true), middles: [], headIsAll }
-    const middles: string[] = []
-    for (let k = 1; k <= WINDOWS; k++) {
-      const at = Math.floor((size - WINDOW_BYTES) * k / WINDOWS)
-      middles.push(lenient.decode(w.subarray(at, at + WINDOW_BYTES)))
-    }
-    return { head: checkHead(w.subarray(0, HEAD_BYTES), false), middles, headIsAll }
-  }
   const fd = openFile(input.path)
   try {
     if (headIsAll) {

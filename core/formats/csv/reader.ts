@@ -148,10 +148,11 @@ export function readCsv(path: string, o: CsvOptions, resolveType: (name: string)
   progress?: ProgressSink): BoundTableFunction {
   const input = openInput(path, o.compression)
   const schema = bindCsvSchema(input, o, resolveType)
-  progress?.addTotal(input.fileBytes)
+  progress?.addTotal(input.size)
   return {
     columns: schema.columns,
-    estimatedRows: Math.max(1, Math.round(input.size / 64)),
+    // text compresses about 4:1
+    estimatedRows: Math.max(1, Math.round(input.size * (input.compression === 'none' ? 1 : 4) / 64)),
     scan: (wanted) => scanCsv(input, schema, o, wanted, onReject, progress),
   }
 }

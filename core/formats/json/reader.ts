@@ -8,7 +8,7 @@ import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { BoundTableFunction, FunctionContext, TableFunctionArg } from '../../hooks/contracts.ts'
 import type { LogicalType, Value } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk } from '../../vector/vector.ts'
-import { fileError, fileSize, readInput, sniffCompression, splitCompression } from '../source.ts'
+import { compressionOf, decompressedStream, fileError, fileSize } from '../source.ts'
 import { JsonSyntaxError, type JsonValue, lineColumn, parseJson, parseJsonSequence } from './parse.ts'
 import { JsonConversionError, UnsafeInteger, conversionFailure, finalType, mergeTypes, typeOfJson } from './schema.ts'
 import { typeFromText } from './type-name.ts'
@@ -115,17 +115,30 @@ interface JsonRecord { readonly value: JsonValue; readonly line: number; readonl
 
 const BLOCK = 1 << 20
 
-/** Text of a file in blocks: plain files are read 1 MiB at a time, compressed ones whole. */
+/** Text of a file in blocks of about 1 MiB, decompressed a block at a time when compressed. */
 function* textBlocks(path: string, progress: FunctionContext['progress']): Generator<string> {
   let fd: number
   try { fd = openSync(path, 'r') } catch (e) { throw fileError(path, e) }
   try {
     const head = new Uint8Array(4)
     const got = readSync(fd, head, 0, 4, 0)
-    if (sniffCompression(head.subarray(0, got)) !== 'none' || splitCompression(path).compression !== 'none') {
-      const all = readInput(path)
-      progress?.addBytes(fileSize(path))
-      yield new TextDecoder().decode(all).replace(/^\uFEFF/, '')
+    const compression = compressionOf(path, head.subarray(0, got))
+    if (compression !== 'none') {
+      const stream = decompressedStream(path, compression, BLOCK)
+      const decoder = new TextDecoder()
+      let reported = 0, first = true
+      try {
+        for (let bytes = stream.next(); bytes !== null; bytes = stream.next()) {
+          progress?.addBytes(stream.consumed - reported)
+          reported = stream.consumed
+          let text = decoder.decode(bytes, { stream: true })
+          if (first && text !== '') { text = text.replace(/^\uFEFF/, ''); first = false }
+          if (text !== '') yield text
+        }
+        progress?.addBytes(stream.consumed - reported)
+      } finally { stream.close() }
+      const rest = decoder.decode()
+      if (rest !== '') yield rest
       return
     }
     const decoder = new TextDecoder()
