@@ -20,11 +20,16 @@ import { GroupTable } from '../group-table.ts'
 import { valueEquals } from '../keys.ts'
 import {
   compileFilter, compileValue, drain, type Frame, gatherOrNull, layoutOf, type Materialized,
-  Operator, type OuterValue, typesOf,
+  materializeChunks, Operator, type OuterValue, typesOf,
 } from '../operator.ts'
+import { chunkBytes, formatBytes } from '../memory.ts'
+import { keyHashes, loadPartition, pairPartitions, Partitions, type SpilledPartition } from '../partitions.ts'
 import { conjunction } from './basic.ts'
 
 type JoinType = JoinNode['joinType']
+
+/** a build side in memory (rows, hash table, chains) takes about this many times its rows' bytes */
+const BUILD_OVERHEAD = 2
 
 /** nested loops pair at most this many rows per step, so a large cross product streams */
 const MAX_PAIRS_PER_STEP = 1 << 18
@@ -240,7 +245,15 @@ export class HashJoinOperator extends Operator {
   private readonly keys: EquiKey[]
   private readonly leftKeys: ((c: DataChunk) => Vector)[]
   private readonly residual: Residual | null
-  override detail(): string { return `[hash keys: ${this.keys.length}${this.residual !== null ? ', residual' : ''}]` }
+  override detail(): string {
+    const spill = this.grace === null ? '' : `, spilled: ${formatBytes(this.grace.bytes)} in partitions`
+    return `[hash keys: ${this.keys.length}${this.residual !== null ? ', residual' : ''}${spill}]`
+  }
+
+  /** grace hash join: both sides partitioned to temporary files, joined partition by partition */
+  private grace: { queue: SpilledPartition[]; probe: Generator<DataChunk> | null; probeFile: SpilledPartition['probe']; bytes: number } | null = null
+  /** bytes reserved for the build side in memory */
+  private reserved = 0
 
   private built: {
     right: Materialized; table: GroupTable; head: Int32Array; next: Int32Array; rightHasNullKey: boolean; keyVectors: Vector[]
@@ -265,8 +278,72 @@ export class HashJoinOperator extends Operator {
   }
 
 
-  private build(): NonNullable<HashJoinOperator['built']> {
-    const right = drain(this.rightOp, typesOf(this.node.right.output))
+  /**
+   * Reads the build side; past memory_limit both sides are partitioned to disk (grace hash
+   * join) and the first partition is loaded. Mark joins stay in memory: their NULL answers
+   * depend on every build row.
+   */
+  private build(): HashJoinOperator['built'] {
+    const types = typesOf(this.node.right.output)
+    if (this.node.joinType === 'mark') return this.buildFrom(drain(this.rightOp, types))
+    const memory = this.runtime.memory
+    const chunks: DataChunk[] = []
+    let parts: Partitions | null = null
+    for (let c = this.rightOp.next(); c !== null; c = this.rightOp.next()) {
+      if (parts === null) {
+        const bytes = chunkBytes(c) * BUILD_OVERHEAD
+        if (memory.tryReserve(bytes)) { chunks.push(c); this.reserved += bytes; continue }
+        parts = new Partitions(memory, types, 0)
+        for (const old of chunks) parts.add(old, this.hashOf(old, 'build'))
+        chunks.length = 0
+        memory.release(this.reserved)
+        this.reserved = 0
+      }
+      parts.add(c, this.hashOf(c, 'build'))
+    }
+    if (parts === null) return this.buildFrom(materializeChunks(chunks, types))
+    const probe = new Partitions(memory, typesOf(this.node.left.output), 0)
+    for (let c = this.leftOp.next(); c !== null; c = this.leftOp.next()) probe.add(c, this.hashOf(c, 'probe'))
+    this.grace = { queue: pairPartitions(parts, probe), probe: null, probeFile: null, bytes: parts.bytes + probe.bytes }
+    return this.nextPartition() ? this.built : null
+  }
+
+  private hashOf(c: DataChunk, side: 'build' | 'probe'): Int32Array {
+    if (side === 'probe') return keyHashes(this.leftKeys.map(f => f(c)), c.size)
+    const layout = layoutOf(this.node.right.output)
+    return keyHashes(this.keys.map(k => compileValue(k.right, layout, this.frame)(c)), c.size)
+  }
+
+  /** Loads the next spilled partition's build side (splitting it when still too big); false when none is left. */
+  private nextPartition(): boolean {
+    const g = this.grace!
+    const memory = this.runtime.memory
+    g.probeFile?.delete()
+    g.probeFile = null
+    memory.release(this.reserved)
+    this.reserved = 0
+    for (let part = g.queue.shift(); part !== undefined; part = g.queue.shift()) {
+      const loaded = loadPartition(part, memory, BUILD_OVERHEAD, (c, side) => this.hashOf(c, side),
+        parts => g.queue.unshift(...parts), 'the build side of a hash join')
+      if (loaded === null) continue
+      this.reserved = loaded.reserved
+      this.built = this.buildFrom(materializeChunks(loaded.chunks, typesOf(this.node.right.output)))
+      g.probeFile = part.probe
+      g.probe = part.probe === null ? null : part.probe.chunks()
+      this.finished = false
+      this.pendingLeft.length = 0
+      return true
+    }
+    return false
+  }
+
+  private probeNext(): DataChunk | null {
+    if (this.grace === null) return this.leftOp.next()
+    const r = this.grace.probe?.next()
+    return r === undefined || r.done === true ? null : r.value
+  }
+
+  private buildFrom(right: Materialized): NonNullable<HashJoinOperator['built']> {
     const chunk = new DataChunk([...right.columns], right.count)
     const layout = layoutOf(this.node.right.output)
     const keyVectors = this.keys.map(k => compileValue(k.right, layout, this.frame)(chunk))
@@ -318,7 +395,7 @@ export class HashJoinOperator extends Operator {
   private nextLeft(): DataChunk | null {
     const queued = this.pendingLeft.shift()
     if (queued !== undefined) return queued
-    const c = this.leftOp.next()
+    const c = this.probeNext()
     if (c === null) return null
     const { table, groupSize } = this.built!
     if (this.groups.length < c.size) this.groups = new Int32Array(c.size)
@@ -342,8 +419,24 @@ export class HashJoinOperator extends Operator {
   }
 
   protected pull(): DataChunk | null {
-    if (this.built === null) this.built = this.build()
-    const { right, table, head, next, rightHasNullKey, keyVectors: rightKeys } = this.built
+    if (this.built === null) {
+      this.built = this.build()
+      if (this.built === null) return null
+    }
+    for (;;) {
+      const out = this.probe()
+      if (out !== null) return out
+      if (this.grace === null || !this.nextPartition()) {
+        this.runtime.memory.release(this.reserved)
+        this.reserved = 0
+        return null
+      }
+    }
+  }
+
+  /** Output of probing the current build side; null when its probe rows are done. */
+  private probe(): DataChunk | null {
+    const { right, table, head, next, rightHasNullKey, keyVectors: rightKeys } = this.built!
     const emitter = this.emitter!
     for (let c = this.nextLeft(); c !== null; c = this.nextLeft()) {
       const n = c.size
