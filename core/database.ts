@@ -39,6 +39,9 @@ import { storagePragma } from './storage/pragmas.ts'
 import { sequenceAccess } from './catalog/sequences.ts'
 import { PlanCache } from './plan-cache.ts'
 import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, unknownPrepared } from './prepared.ts'
+import { Attachments } from './attach/attachments.ts'
+import { openAttached } from './attach/open.ts'
+import { defaultAlias } from './binder/databases.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -53,6 +56,8 @@ export interface OpenOptions {
   readonly extensionHost?: ExtensionHostFactory
   /** @internal the file I/O of the storage engine; tests wrap it to inject faults */
   readonly fileSystem?: FileSystem
+  /** @internal an ATTACHed database shares the primary's function registry */
+  readonly hooks?: Hooks
   /** encrypts a new database file, or opens an encrypted one (AES-256-GCM; see docs/storage.md) */
   readonly encryptionKey?: string | Uint8Array
 }
@@ -88,13 +93,18 @@ export class Database {
   activeSession: Connection | null = null
   /** @internal rises with every statement that may change what a statement binds to (DDL, SET, COMMIT, …): kept plans older than it are planned again */
   catalogVersion = 0
+  /** @internal the databases ATTACHed to this one (see core/attach) */
+  readonly attachments: Attachments
 
   private constructor(options: OpenOptions) {
-    this.hooks = new Hooks()
-    registerBuiltins(this.hooks)
-    registerStorageSettings(this.hooks)
-    registerBuiltinFormats(this.hooks)
-    registerOrderedIndex(this.hooks)
+    this.hooks = options.hooks ?? new Hooks()
+    if (options.hooks === undefined) {
+      registerBuiltins(this.hooks)
+      registerStorageSettings(this.hooks)
+      registerBuiltinFormats(this.hooks)
+      registerOrderedIndex(this.hooks)
+    }
+    this.attachments = new Attachments(this, request => openAttached(request, options.fileSystem ?? nodeFileSystem, attachedOptions => Database.openNow(attachedOptions, this.hooks)))
     this.catalog = new MemoryCatalog()
     this.transactions = new TransactionManager()
     this.readOnly = options.readOnly ?? false
@@ -110,12 +120,23 @@ export class Database {
   /** Opens a database: in memory when `path` is omitted or ':memory:'. */
   static async open(path?: string, options: OpenOptions = {}): Promise<Database> {
     const db = new Database(options)
-    if (path !== undefined && path !== ':memory:' && path !== '') await db.openFile(path, options.fileSystem ?? nodeFileSystem, options.encryptionKey)
+    if (path !== undefined && path !== ':memory:' && path !== '') {
+      db.openFile(path, options.fileSystem ?? nodeFileSystem, options.encryptionKey)
+      db.attachments.primaryName = defaultAlias(path)
+      db.attachments.primaryPath = path
+    }
+    return db
+  }
+
+  /** @internal opens synchronously (ATTACH runs inside a statement); the database shares `hooks` */
+  static openNow(options: OpenOptions & { readonly path: string | null }, hooks: Hooks): Database {
+    const db = new Database({ ...options, hooks })
+    if (options.path !== null) db.openFile(options.path, options.fileSystem ?? nodeFileSystem, options.encryptionKey)
     return db
   }
 
   /** loads the checkpoint and the WAL of `path` (see core/storage), then logs every commit there */
-  private async openFile(path: string, fs: FileSystem, encryptionKey: string | Uint8Array | undefined): Promise<void> {
+  private openFile(path: string, fs: FileSystem, encryptionKey: string | Uint8Array | undefined): void {
     const store = DurableStore.open(path, { readOnly: this.readOnly, fs, encryptionKey })
     const tm = this.transactions
     try {
@@ -128,7 +149,7 @@ export class Database {
         const failed: string[] = []
         let firstError: unknown = null
         for (const sql of pending) {
-          try { await this.defaultConnection.query(sql) } catch (e) { failed.push(sql); firstError ??= e }
+          try { this.defaultConnection.runNow(sql) } catch (e) { failed.push(sql); firstError ??= e }
         }
         if (failed.length === pending.length) {
           throw new GrizzlyError(SqlState.dataCorrupted, `"${path}": the stored catalog cannot be recreated: ${firstError instanceof Error ? firstError.message : String(firstError)}`,
@@ -151,6 +172,9 @@ export class Database {
       store.beforeCommit(txn, this.catalog, syncModeOf(session.setting('synchronous')), thresholdOf(session.setting('checkpoint_threshold')))
     }
   }
+
+  /** @internal the session that recreates a stored catalog (and runs an attached .sql script) */
+  get defaultSession(): Connection { return this.defaultConnection }
 
   /** @internal the durable store behind this database, null in memory */
   get storageEngine(): DurableStore | null { return this.storage }
@@ -189,7 +213,14 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return
     for (const c of [...this.connections, this.defaultConnection]) await c.close()
+    this.closeNow()
+  }
+
+  /** @internal closes without waiting for sessions (a DETACHed database has none): attached ones first, then checkpoint and unlock */
+  closeNow(): void {
+    if (this.closed) return
     this.closed = true
+    this.attachments.closeAll()
     const store = this.storage
     try {
       if (store !== null) {
@@ -294,7 +325,7 @@ export class Connection {
     return this.enqueue(() => {
       const txn = this.explicitTxn
       this.explicitTxn = null
-      if (txn !== null) { this.database.transactions.rollback(txn); this.database.catalogVersion++ }
+      if (txn !== null) { this.finish(txn, false); this.database.catalogVersion++ }
       this.prepared.clear()
       this.database.forget(this)
     })
@@ -305,6 +336,9 @@ export class Connection {
     this.queue = run.catch(() => undefined)
     return run
   }
+
+  /** @internal runs a script now, outside the queue (opening and attaching happen inside a statement) */
+  runNow(sql: string): Result { return this.runText(sql, []) }
 
   private runText(sql: string, params: readonly unknown[]): Result {
     this.database.checkOpen()
@@ -332,17 +366,25 @@ export class Connection {
     this.database.activeSession = this
     const txn = this.explicitTxn ?? tm.begin({ readOnly: this.database.readOnly && !this.database.loading })
     const mark = autocommit ? 0 : tm.savepoint(txn)
+    const attachedMark = autocommit ? null : this.database.attachments.savepoint(txn)
     try {
       const result = this.execute(stmt, txn, params, text, plan)
-      if (autocommit && this.explicitTxn === null) tm.commit(txn)
+      this.database.attachments.checkSingleWriter(txn)
+      if (autocommit && this.explicitTxn === null) this.finish(txn, true)
       return result
     } catch (e) {
       if (autocommit) {
         if (this.explicitTxn === txn) this.explicitTxn = null
-        tm.rollback(txn)
-      } else if (this.explicitTxn === txn) tm.rollbackTo(txn, mark)
+        this.finish(txn, false)
+      } else if (this.explicitTxn === txn) { tm.rollbackTo(txn, mark); attachedMark?.() }
       throw e
     }
+  }
+
+  /** ends `txn` and its transactions in attached databases */
+  private finish(txn: Transaction, commit: boolean): void {
+    const tm = this.database.transactions
+    this.database.attachments.finish(txn, commit, () => (commit ? tm.commit(txn) : tm.rollback(txn)))
   }
 
   private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[], statementText: string, plans: PlanCache | null): Result {
@@ -354,7 +396,8 @@ export class Connection {
     if (kept != null) return this.runQuery(kept.bound, kept.plan, stmt, txn, fnCtx, values)
     let nextId = 0
     const ctx: BinderContext = {
-      catalog: this.database.catalog,
+      catalog: this.database.attachments.currentCatalog(this),
+      databases: this.database.attachments.directory(this, txn),
       hooks: this.database.hooks,
       txn,
       fnCtx,
@@ -396,8 +439,11 @@ export class Connection {
         this.database.catalog.viewDependencies = this.setting('enable_view_dependencies') === true
         bound.run()
         return Result.empty(statementTypeOf(stmt))
-      case 'rows_command': {
-        const rows = bound.run()
+      case 'rows_command': case 'utility': {
+        const rows = bound.kind === 'rows_command' ? bound.run() : bound.run({
+          catalog: this.database.catalog, txn, inTransaction: this.explicitTxn !== null, writer: this.database.transactions.activeWriter,
+          sync: syncModeOf(this.setting('synchronous')), storage: this.database.storageEngine, run: (s, text) => { this.execute(s, txn, [], text, null) },
+        })
         const columns = bound.names.map((n, i) => resultColumn(n, bound.types[i]!))
         const vectors = bound.types.map((t, c) => vectorFromValues(t, rows.map(r => r[c] ?? null)))
         return new Result(columns, [new DataChunk(vectors, rows.length)], statementTypeOf(stmt))
@@ -482,8 +528,7 @@ export class Connection {
         const txn = this.explicitTxn
         if (txn === null) throw new GrizzlyError(SqlState.noActiveTransaction, `cannot ${action.toUpperCase()}: no transaction is in progress`, { hint: 'start one with BEGIN' })
         this.explicitTxn = null
-        if (action === 'commit') tm.commit(txn)
-        else tm.rollback(txn)
+        this.finish(txn, action === 'commit')
         // the statement's own autocommit transaction is the explicit one here, already finished
         return Result.empty('TRANSACTION')
       }
@@ -509,7 +554,8 @@ export class Connection {
   }
 
   private executionContext(txn: Transaction, fnCtx: FunctionContext, params: readonly Value[], profile: boolean) {
-    return { catalog: this.database.catalog, hooks: this.database.hooks, txn, fnCtx, params, profile, isCanceled: this.watch?.check, rowProgress: this.watch?.rows }
+    return { catalog: this.database.catalog, hooks: this.database.hooks, txn, fnCtx, params, profile, isCanceled: this.watch?.check, rowProgress: this.watch?.rows,
+      databaseFile: this.database.storageEngine?.path ?? null }
   }
 
   private functionContext(txn: Transaction): FunctionContext {
@@ -522,6 +568,7 @@ export class Connection {
       progress: this.watch?.files,
       sequence: (name: string) => sequenceAccess(self.database.catalog, txn, name),
       model: (name: string) => self.database.catalog.models.get(txn, name),
+      databases: () => self.database.attachments.describe(self),
     }
   }
 }
@@ -576,6 +623,8 @@ function statementTypeOf(stmt: Statement): StatementType {
     case 'show_extension_permissions': return 'SHOW'
     case 'create_function': return 'CREATE'
     case 'prepare': case 'execute': case 'deallocate': return 'OTHER'
+    case 'attach': case 'detach': case 'use': return 'OTHER'
+    case 'export_database': case 'import_database': case 'backup': case 'restore': return 'OTHER'
   }
 }
 

@@ -83,5 +83,7 @@ export function changesBinding(bound: BoundStatement): boolean {
       return true
     case 'query': case 'explain': case 'copy_to': case 'prepare': case 'execute': case 'deallocate':
       return false
+    // IMPORT DATABASE creates objects; EXPORT, BACKUP and RESTORE leave the catalog as it is
+    case 'utility': return bound.changesCatalog
   }
 }

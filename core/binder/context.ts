@@ -11,6 +11,8 @@ import type { LogicalPlan } from '../plan/logical.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 import type { DataChunk } from '../vector/vector.ts'
 import type { Statement } from '../parser/ast.ts'
+import type { PragmaContext } from '../storage/pragmas.ts'
+import type { DurableStore } from '../storage/store.ts'
 
 export interface BinderContext {
   readonly catalog: Catalog
@@ -33,6 +35,36 @@ export interface BinderContext {
   readonly extensionHost?: ExtensionHost | null
   /** true while a database file's stored catalog is recreated: an index whose method is not loaded yet waits for it */
   readonly restoring?: boolean
+  /** the session's databases (ATTACH / USE); absent = `catalog` is the only one */
+  readonly databases?: DatabaseDirectory
+}
+
+/**
+ * The databases a statement may name (`db.schema.table`), implemented by the database layer.
+ * `catalog` above is the current one (USE); others come from `catalog(name)`, already bound to
+ * this statement's transaction in that database.
+ */
+export interface DatabaseDirectory {
+  /** the database unqualified names resolve in */
+  readonly current: string
+  /** the schema unqualified names resolve in (USE db.schema) */
+  readonly currentSchema: string
+  /** a database's catalog by name (case-insensitive), undefined when none is attached under it */
+  catalog(name: string): Catalog | undefined
+  names(): readonly string[]
+  attach(request: AttachRequest): void
+  detach(name: string, ifExists: boolean, position: number): void
+  use(database: string, schema: string | null, position: number): void
+}
+
+export interface AttachRequest {
+  /** a .grz file, ':memory:', or a .sql script run into a new in-memory database */
+  readonly path: string
+  readonly alias: string
+  readonly ifNotExists: boolean
+  readonly readOnly: boolean
+  readonly encryptionKey: string | null
+  readonly position: number
 }
 
 export type BoundStatement =
@@ -64,3 +96,12 @@ export type BoundStatement =
   | { readonly kind: 'deallocate'; readonly name: string | null }
   /** a command that returns rows (UPDATE EXTENSIONS): run() does the work and gives the rows */
   | { readonly kind: 'rows_command'; readonly tag: string; readonly names: readonly string[]; readonly types: readonly LogicalType[]; run(): readonly (readonly Value[])[] }
+  /** EXPORT / IMPORT DATABASE, BACKUP, RESTORE: run(ctx) does the work in the statement's transaction and gives the rows */
+  | { readonly kind: 'utility'; readonly tag: string; readonly names: readonly string[]; readonly types: readonly LogicalType[]; readonly changesCatalog: boolean; run(ctx: UtilityContext): readonly (readonly Value[])[] }
+
+/** what a utility statement gets from the database: the storage, and a way to run the statements of a script */
+export interface UtilityContext extends PragmaContext {
+  readonly storage: DurableStore | null
+  /** runs one parsed statement in the statement's transaction (nested, like a statement of the script) */
+  run(stmt: Statement, text: string): void
+}

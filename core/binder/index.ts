@@ -18,6 +18,8 @@ import { bindExtensionStatement } from './extensions.ts'
 import { bindCreateType } from './user-types.ts'
 import { bindCreateModel } from './models.ts'
 import { bindPrepared } from './prepared.ts'
+import { bindAttach, bindDetach, bindUse } from './databases.ts'
+import { bindDatabaseFiles } from './database-files.ts'
 
 export type { BinderContext, BoundStatement } from './context.ts'
 export { STRING_LITERAL } from '../types/coercion.ts'
@@ -76,6 +78,10 @@ export function bindStatement(stmt: Statement, ctx: BinderContext): BoundStateme
       return bindExtensionStatement(b, stmt)
     case 'copy': return bindCopy(b, stmt)
     case 'prepare': case 'execute': case 'deallocate': return bindPrepared(b, stmt)
+    case 'attach': return bindAttach(b, stmt)
+    case 'detach': return bindDetach(b, stmt)
+    case 'use': return bindUse(b, stmt)
+    case 'export_database': case 'import_database': case 'backup': case 'restore': return bindDatabaseFiles(b, stmt)
     default: return assertNever(stmt, 'statement')
   }
 }

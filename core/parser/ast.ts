@@ -44,6 +44,13 @@ export type Statement =
   | PrepareStatement
   | ExecuteStatement
   | DeallocateStatement
+  | AttachStatement
+  | DetachStatement
+  | UseStatement
+  | ExportDatabaseStatement
+  | ImportDatabaseStatement
+  | BackupStatement
+  | RestoreStatement
 
 /** A query used as a statement: SELECT / VALUES / set operations with WITH, ORDER BY, LIMIT. */
 export interface QueryStatement extends NodeBase { readonly kind: 'query_statement'; readonly query: Query }
@@ -239,7 +246,7 @@ export interface ResetStatement extends NodeBase {
 export interface ShowStatement extends NodeBase {
   readonly kind: 'show'
   /** SHOW TABLES, SHOW ALL TABLES, or SHOW <setting name> */
-  readonly what: { readonly kind: 'tables' } | { readonly kind: 'all_tables' } | { readonly kind: 'models' } | { readonly kind: 'setting'; readonly name: string }
+  readonly what: { readonly kind: 'tables'; readonly from?: QualifiedName } | { readonly kind: 'databases' } | { readonly kind: 'all_tables' } | { readonly kind: 'models' } | { readonly kind: 'setting'; readonly name: string }
 }
 
 export interface DescribeStatement extends NodeBase {
@@ -318,6 +325,23 @@ export interface ExecuteStatement extends NodeBase { readonly kind: 'execute'; r
 /** DEALLOCATE [PREPARE] name | ALL (name null) */
 export interface DeallocateStatement extends NodeBase { readonly kind: 'deallocate'; readonly name: string | null }
 
+/** ATTACH [DATABASE] [IF NOT EXISTS] 'path' [AS alias] [(READ_ONLY, ENCRYPTION_KEY 'k', TYPE t)] */
+export interface AttachStatement extends NodeBase {
+  readonly kind: 'attach'
+  readonly path: Expr
+  /** null = the file's stem */
+  readonly alias: string | null
+  readonly ifNotExists: boolean
+  /** options as written (`name value` or a flag); checked by the binder */
+  readonly options: readonly { readonly pos: number; readonly name: string; readonly value: Expr | null }[]
+}
+
+/** DETACH [DATABASE] [IF EXISTS] name */
+export interface DetachStatement extends NodeBase { readonly kind: 'detach'; readonly name: string; readonly ifExists: boolean }
+
+/** USE database | USE database.schema | USE schema */
+export interface UseStatement extends NodeBase { readonly kind: 'use'; readonly name: QualifiedName }
+
 /**
  * COPY t [(cols)] FROM 'path' [(options)], COPY t [(cols)] TO 'path' [(options)],
  * COPY (query) TO 'path' [(options)]. Legacy PostgreSQL options (`WITH (…)`, `DELIMITER ','`
@@ -331,6 +355,27 @@ export interface CopyStatement extends NodeBase {
     | { readonly kind: 'query'; readonly query: Query }
   readonly path: Expr
   readonly options: readonly CopyOption[]
+}
+
+/** EXPORT DATABASE 'dir' [(FORMAT parquet | csv, …COPY TO options)]: schema.sql, load.sql and one file per table */
+export interface ExportDatabaseStatement extends NodeBase {
+  readonly kind: 'export_database'
+  readonly path: string
+  readonly options: readonly CopyOption[]
+}
+
+/** IMPORT DATABASE 'dir': runs the folder's schema.sql then load.sql in one transaction */
+export interface ImportDatabaseStatement extends NodeBase { readonly kind: 'import_database'; readonly path: string }
+
+/** BACKUP TO 'dir': an incremental copy of the database file's blocks (core/storage/backup.ts) */
+export interface BackupStatement extends NodeBase { readonly kind: 'backup'; readonly path: string }
+
+/** RESTORE FROM 'dir' TO 'file' [(AS OF n)]: rebuilds a database file from a backup chain; asOf null = the latest */
+export interface RestoreStatement extends NodeBase {
+  readonly kind: 'restore'
+  readonly from: string
+  readonly to: string
+  readonly asOf: number | null
 }
 
 /** `name value`, `name` alone (value null: a flag), or `name (a, b)` (names: a column list) */

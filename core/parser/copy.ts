@@ -42,7 +42,7 @@ export function parseCopy(p: Cursor): Statement {
 }
 
 /** `(name [value], …)`, `WITH (…)`, or PostgreSQL's bare `name [AS] value …` up to the end. */
-function parseCopyOptions(p: Cursor): CopyOption[] {
+export function parseCopyOptions(p: Cursor): CopyOption[] {
   p.acceptKw('with')
   const options: CopyOption[] = []
   if (p.acceptOp('(')) {
@@ -70,7 +70,8 @@ function parseOption(p: Cursor, parenthesised: boolean): CopyOption {
   if (p.isOp('(')) {
     p.next()
     const names: string[] = []
-    if (!p.isOp(')')) do names.push(p.isOp('*') ? (p.next(), '*') : p.identifier('column name')); while (p.acceptOp(','))
+    // DuckDB's load.sql spells column lists as strings: FORCE_NOT_NULL ('a', 'b')
+    if (!p.isOp(')')) do names.push(p.isOp('*') ? (p.next(), '*') : p.peek().type === 'string' ? p.next().text : p.identifier('column name')); while (p.acceptOp(','))
     p.expectOp(')')
     return { pos, name, value: null, names }
   }

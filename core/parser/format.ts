@@ -6,7 +6,7 @@
 import { assertNever } from '../errors.ts'
 import { isReservedForColumn, LITERAL_TYPE_NAMES } from './keywords.ts'
 import type {
-  ColumnDef, Expr, FrameBound, FunctionCall, GroupingElement, OrderItem, Query, QueryBody, SelectCore, SelectItem,
+  ColumnDef, CopyOption, Expr, FrameBound, FunctionCall, GroupingElement, OrderItem, Query, QueryBody, SelectCore, SelectItem,
   Statement, TableAlias, TableConstraint, TableRef, TypeName, WindowSpec, WithClause,
 } from './ast.ts'
 
@@ -377,7 +377,8 @@ export function formatStatement(s: Statement): string {
     case 'reset': return s.name === null ? 'RESET ALL' : `RESET ${settingName(s.name)}`
     case 'show':
       switch (s.what.kind) {
-        case 'tables': return 'SHOW TABLES'
+        case 'tables': return s.what.from === undefined ? 'SHOW TABLES' : `SHOW TABLES FROM ${qualified(s.what.from)}`
+        case 'databases': return 'SHOW DATABASES'
         case 'all_tables': return 'SHOW ALL TABLES'
         case 'models': return 'SHOW MODELS'
         case 'setting': return `SHOW ${settingName(s.what.name)}`
@@ -397,14 +398,28 @@ export function formatStatement(s: Statement): string {
     case 'copy': {
       const src = s.source.kind === 'query' ? `(${formatQuery(s.source.query)})`
         : `${qualified(s.source.name)}${s.source.columns === null ? '' : ` (${list(s.source.columns, quoteIdent)})`}`
-      const opts = s.options.map(o => `${o.name}${o.names !== null ? ` (${list(o.names, n => n === '*' ? n : quoteIdent(n))})` : o.value === null ? '' : ` ${formatExpr(o.value)}`}`)
-      return `COPY ${src} ${s.direction.toUpperCase()} ${formatExpr(s.path)}${opts.length === 0 ? '' : ` (${opts.join(', ')})`}`
+      return `COPY ${src} ${s.direction.toUpperCase()} ${formatExpr(s.path)}${formatCopyOptions(s.options)}`
     }
     case 'prepare': return `PREPARE ${quoteIdent(s.name)}${s.types.length === 0 ? '' : ` (${list(s.types, formatTypeName)})`} AS ${formatStatement(s.statement)}`
     case 'execute': return `EXECUTE ${quoteIdent(s.name)}${s.args.length === 0 ? '' : `(${list(s.args, formatExpr)})`}`
     case 'deallocate': return `DEALLOCATE ${s.name === null ? 'ALL' : quoteIdent(s.name)}`
+    case 'export_database': return `EXPORT DATABASE ${quoteString(s.path)}${formatCopyOptions(s.options)}`
+    case 'import_database': return `IMPORT DATABASE ${quoteString(s.path)}`
+    case 'backup': return `BACKUP TO ${quoteString(s.path)}`
+    case 'restore': return `RESTORE FROM ${quoteString(s.from)} TO ${quoteString(s.to)}${s.asOf === null ? '' : ` (AS OF ${s.asOf})`}`
+    case 'attach': {
+      const opts = s.options.map(o => `${o.name.toUpperCase()}${o.value === null ? '' : ` ${formatExpr(o.value)}`}`)
+      return `ATTACH ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${formatExpr(s.path)}${s.alias === null ? '' : ` AS ${quoteIdent(s.alias)}`}${opts.length === 0 ? '' : ` (${opts.join(', ')})`}`
+    }
+    case 'detach': return `DETACH ${s.ifExists ? 'IF EXISTS ' : ''}${quoteIdent(s.name)}`
+    case 'use': return `USE ${qualified(s.name)}`
     default: return assertNever(s, 'statement')
   }
+}
+
+function formatCopyOptions(options: readonly CopyOption[]): string {
+  const opts = options.map(o => `${o.name}${o.names !== null ? ` (${list(o.names, n => n === '*' ? n : quoteIdent(n))})` : o.value === null ? '' : ` ${formatExpr(o.value)}`}`)
+  return opts.length === 0 ? '' : ` (${opts.join(', ')})`
 }
 
 function settingName(name: string): string {

@@ -9,7 +9,9 @@ import type { Cursor } from './cursor.ts'
 import { parseAlter, parseCreate, parseDrop } from './ddl.ts'
 import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml.ts'
 import { parseCopy } from './copy.ts'
+import { parseBackup, parseExport, parseImport, parseRestore } from './database-files.ts'
 import { parseDeallocate, parseExecute, parsePrepare } from './prepare.ts'
+import { parseAttach, parseDetach, parseUse } from './attach.ts'
 import { parseExpr } from './expressions.ts'
 import { parseFromList } from './from.ts'
 import { parseArgument } from './calls.ts'
@@ -32,8 +34,8 @@ function transaction(action: 'begin' | 'commit' | 'rollback', ...optional: strin
 }
 
 const UNSUPPORTED_STATEMENTS = [
-  'attach', 'detach', 'grant', 'revoke', 'vacuum', 'analyze',
-  'export', 'import', 'reindex', 'use', 'summarize', 'pivot',
+  'grant', 'revoke', 'vacuum', 'analyze',
+  'reindex', 'summarize', 'pivot',
   'unpivot', 'comment', 'update_extensions', 'merge', 'listen', 'notify', 'lock', 'cluster',
 ]
 
@@ -75,6 +77,13 @@ export const STATEMENT_PARSERS: Map<string, StatementParser> = new Map<string, S
   ['prepare', p => parsePrepare(p, parseStatement)],
   ['execute', parseExecute],
   ['deallocate', parseDeallocate],
+  ['export', parseExport],
+  ['import', parseImport],
+  ['backup', parseBackup],
+  ['restore', parseRestore],
+  ['attach', parseAttach],
+  ['detach', parseDetach],
+  ['use', parseUse],
   ...UNSUPPORTED_STATEMENTS.map((word): [string, StatementParser] => [word, p => { throw notSupported(word.toUpperCase(), p.pos) }]),
 ])
 
@@ -164,7 +173,8 @@ function parseReset(p: Cursor): Statement {
 
 function parseShow(p: Cursor): Statement {
   const pos = p.next().pos
-  if (p.acceptKw('tables')) return { kind: 'show', pos, what: { kind: 'tables' } }
+  if (p.acceptKw('tables')) return { kind: 'show', pos, what: p.acceptKw('from') || p.acceptKw('in') ? { kind: 'tables', from: p.qualifiedName('database name') } : { kind: 'tables' } }
+  if (p.acceptKw('databases')) return { kind: 'show', pos, what: { kind: 'databases' } }
   if (p.acceptKws('all', 'tables')) return { kind: 'show', pos, what: { kind: 'all_tables' } }
   if (p.acceptKw('models')) return { kind: 'show', pos, what: { kind: 'models' } }
   if (p.isKws('extension', 'permissions')) return parseShowExtensionPermissions(p, pos)

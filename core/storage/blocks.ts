@@ -17,8 +17,8 @@ import { Encryption, KEY_CHECK_BYTES, SALT_BYTES, SEAL_OVERHEAD, blockAad } from
 export const BLOCK_SIZE = 256 * 1024
 export const BLOCK_HEADER = 16
 export const BLOCK_PAYLOAD = BLOCK_SIZE - BLOCK_HEADER
-const HEADER_SLOT = 4096
-const DATA_START = 2 * HEADER_SLOT
+export const HEADER_SLOT = 4096
+export const DATA_START = 2 * HEADER_SLOT
 const MAGIC = Buffer.from('GRIZZLY\0', 'latin1')
 /** bump when the layout changes; files of another version are refused with a clear error */
 export const FORMAT_VERSION = 1

@@ -530,6 +530,15 @@ export class DurableStore {
     ]
   }
 
+  /** BACKUP, right after a checkpoint: the file and the blocks that checkpoint uses (backup.ts copies them as they are) */
+  backupSource(): { readonly handle: FileHandle; readonly counter: number; readonly blocks: readonly number[] } {
+    this.checkUsable()
+    const used = new Set(this.catalogBlocks)
+    for (const t of this.image.tables) for (const b of t.blocks) used.add(b)
+    for (const m of this.image.models ?? []) for (const b of m.blocks) used.add(b)
+    return { handle: this.file.handle, counter: this.file.header.counter, blocks: [...used].sort((a, b) => a - b) }
+  }
+
   /** checkpoints (unless read-only or `checkpoint` false) and releases the files and the lock */
   close(catalog: Catalog | null, txn: MemoryTransaction | null, sync: SyncMode): void {
     if (this.closed) return
