@@ -18,6 +18,8 @@ import {
   chunksOf, compileFilter, compileValue, type Frame, layoutOf, type Materialized, materializeChunks,
   Operator, typesOf,
 } from '../operator.ts'
+import { formatBytes } from '../memory.ts'
+import { hybridAggregate, type SpillableAggregate, type SpillStats } from './aggregate-spill.ts'
 
 type VectorFn = (c: DataChunk) => Vector
 type Pred = (c: DataChunk) => { sel: Int32Array; count: number }
@@ -45,8 +47,9 @@ export class AggregateOperator extends Operator {
   private readonly input: Operator
   private readonly groupFns: VectorFn[]
   private readonly calls: CallPlan[]
-  private readonly sets: SetState[]
+  private sets: SetState[]
   private output: Generator<DataChunk> | null = null
+  private readonly spill: SpillStats = { bytes: 0, partitions: 0 }
   private groupIds = new Int32Array(0)
 
   constructor(input: Operator, node: AggregateNode, frame: Frame) {
@@ -63,9 +66,18 @@ export class AggregateOperator extends Operator {
       filter: call.filter === null ? null : compileFilter(call.filter, layout, frame),
       orderKeys: call.orderBy.map(k => compileValue(k.expr, layout, frame)),
     }))
+    this.sets = this.newSets()
+  }
+
+  override detail(): string {
+    return this.spill.partitions === 0 ? '' : `[spilled: ${formatBytes(this.spill.bytes)} in ${this.spill.partitions} partitions]`
+  }
+
+  private newSets(): SetState[] {
+    const node = this.node
     const sets = node.groupingSets ?? [node.groups.map((_, i) => i)]
     const fnCtx = this.runtime.ctx.fnCtx
-    this.sets = sets.map(keyIndexes => {
+    return sets.map(keyIndexes => {
       const states = node.aggregates.map(a => a.fn.createState(fnCtx))
       const s: SetState = {
         keyIndexes,
@@ -83,11 +95,35 @@ export class AggregateOperator extends Operator {
 
   protected pull(): DataChunk | null {
     if (this.output === null) {
-      for (let c = this.input.next(); c !== null; c = this.input.next()) this.consume(c)
-      this.output = chunksOf(this.finish(), CHUNK_SIZE)
+      // one grouping set with keys: groups past memory_limit spill (aggregate-spill.ts)
+      if (this.node.groupingSets === null && this.node.groups.length > 0) {
+        this.output = hybridAggregate(this.spillable(), () => this.input.next(), this.spill)
+      } else {
+        for (let c = this.input.next(); c !== null; c = this.input.next()) this.consume(c)
+        this.output = chunksOf(this.finish(), CHUNK_SIZE)
+      }
     }
     const r = this.output.next()
     return r.done === true ? null : r.value
+  }
+
+  private spillable(): SpillableAggregate {
+    const self = this
+    return {
+      memory: this.runtime.memory,
+      inputTypes: typesOf(this.node.input.output),
+      aggregateCount: this.calls.length,
+      consume: c => self.consume(c),
+      finish: () => self.finish(),
+      groupCount: () => self.sets[0]!.groupCount,
+      lookup(c) {
+        const keys = self.groupFns.map(f => f(c))
+        const ids = new Int32Array(c.size)
+        self.sets[0]!.table!.find(keys, c.size, ids)
+        return { keys, ids }
+      },
+      reset() { self.sets = self.newSets() },
+    }
   }
 
   private consume(c: DataChunk): void {
