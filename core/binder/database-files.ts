@@ -131,6 +131,8 @@ function holdsInexact(t: LogicalType): boolean {
 function loadOptions(format: string, written: readonly CopyOption[], columns: readonly { readonly name: string; readonly notNull: boolean }[]): CopyOption[] {
   if (format !== 'csv') return written.filter(o => o.name === 'format')
   const out = written.filter(o => o.name === 'format' || o.name === 'header' || CSV_READ_OPTIONS.has(o.name))
+  // the writer quotes an empty string ("") and leaves NULL bare: read them back apart (DuckDB's own export loses this)
+  out.push({ pos: 0, name: 'allow_quoted_nulls', value: { kind: 'boolean', pos: 0, value: false }, names: null })
   // an empty field of a NOT NULL column is an empty string, never NULL
   const notNull = columns.filter(c => c.notNull).map(c => c.name)
   if (notNull.length > 0) out.push({ pos: 0, name: 'force_not_null', value: null, names: notNull })
