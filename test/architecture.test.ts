@@ -45,7 +45,8 @@ const CORE_STAGES: readonly (readonly [rank: number, stages: readonly string[]])
   [5, ['optimizer']],
   [6, ['planner']],
   [7, ['execution']],
-  [8, ['database.ts', 'result.ts', 'params.ts', 'progress.ts', 'plan-cache.ts', 'prepared.ts', 'index.ts']],
+  // ATTACH: other databases as the database layer sees them
+  [8, ['database.ts', 'result.ts', 'params.ts', 'progress.ts', 'plan-cache.ts', 'prepared.ts', 'index.ts', 'attach']],
 ]
 
 /**

@@ -10,6 +10,7 @@ import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 import type { BinderContext } from './context.ts'
+import type { Catalog } from '../catalog/catalog.ts'
 import type { Scope } from './scope.ts'
 import type { StarColumn } from './columns.ts'
 
@@ -43,7 +44,15 @@ export class Binder {
   /** While a COLUMNS(…) expression is bound once per column: each of its occurrences → the column it stands for now */
   readonly columnsPick = new Map<Expr, StarColumn>()
 
-  constructor(readonly ctx: BinderContext) {}
+  constructor(public ctx: BinderContext) {}
+
+  /** Binds within `f` as if `catalog` were the current database: a view of an attached database reads its own tables. */
+  inCatalog<T>(catalog: Catalog, f: () => T): T {
+    const saved = this.ctx
+    if (catalog === saved.catalog) return f()
+    this.ctx = { ...saved, catalog }
+    try { return f() } finally { this.ctx = saved }
+  }
 
   nextId(): ColumnId { return this.ctx.nextColumnId() }
   nextCteId(): number { return ++this.cteCounter }

@@ -3,7 +3,7 @@
  * statement's transaction. Column types, DEFAULTs and CHECKs are bound here, so the catalog
  * receives typed, bound definitions.
  */
-import type { AlterTableChange, ColumnSchema, ForeignKeyConstraint, TableConstraints, TableEntry } from '../catalog/catalog.ts'
+import type { AlterTableChange, Catalog, ColumnSchema, ForeignKeyConstraint, TableConstraints, TableEntry } from '../catalog/catalog.ts'
 import { INVALID_FOREIGN_KEY } from '../catalog/foreign-keys.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
 import { compileExpression, isConstantExpression, type ExprEnv } from '../expression/index.ts'
@@ -19,6 +19,7 @@ import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { castTo } from './functions.ts'
+import { resolveName } from './databases.ts'
 import { resolveTypeName } from './literals.ts'
 import { bindDropFunction } from './extensions.ts'
 import { bindCreateIndex, bindDropIndex } from './indexes.ts'
@@ -30,16 +31,17 @@ import { exprToSql, queryToSql } from './names.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
 
-function split(b: Binder, name: QualifiedName, temporary = false): { schema: string; name: string } {
-  const last = name[name.length - 1]!
-  const schema = name.length >= 2 ? name[name.length - 2]! : temporary ? 'temp' : b.ctx.catalog.defaultSchema
-  return { schema, name: last }
+/** the catalog (current or attached database) and schema a new object's name points at */
+function split(b: Binder, name: QualifiedName, temporary = false, position = 0): { catalog: Catalog; schema: string; name: string } {
+  const target = resolveName(b.ctx, name, position)
+  const schema = target.schema ?? (temporary ? 'temp' : target.catalog.defaultSchema)
+  return { catalog: target.catalog, schema, name: target.name }
 }
 
-function checkSchema(b: Binder, schema: string, position: number): void {
-  if (!b.ctx.catalog.hasSchema(schema)) {
+function checkSchema(b: Binder, schema: string, position: number, catalog: Catalog = b.ctx.catalog): void {
+  if (!catalog.hasSchema(schema)) {
     throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, {
-      position, hint: didYouMean(schema, b.ctx.catalog.schemaNames()),
+      position, hint: didYouMean(schema, catalog.schemaNames()),
     })
   }
 }
@@ -72,8 +74,8 @@ function columnSchema(b: Binder, c: ColumnDef, type: LogicalType, notNull: boole
 
 export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundStatement {
   checkWritable(b, stmt.pos)
-  const { schema, name } = split(b, stmt.name, stmt.temporary)
-  checkSchema(b, schema, stmt.pos)
+  const { catalog, schema, name } = split(b, stmt.name, stmt.temporary, stmt.pos)
+  checkSchema(b, schema, stmt.pos, catalog)
   const seen = new Set<string>()
   for (const c of stmt.columns) {
     const lower = c.name.toLowerCase()
@@ -98,7 +100,7 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
       : q.plan
     return {
       kind: 'create_table_as', tag, plan, names,
-      create: () => b.ctx.catalog.createTable(b.ctx.txn, {
+      create: () => catalog.createTable(b.ctx.txn, {
         schema, name, columns, temporary: stmt.temporary, constraints: { primaryKey: null, unique: [], checks: [] },
       }, options),
     }
@@ -173,23 +175,23 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
   }
   return {
     kind: 'command', tag,
-    run: () => { b.ctx.catalog.createTable(b.ctx.txn, { schema, name, columns, constraints, temporary: stmt.temporary }, options) },
+    run: () => { catalog.createTable(b.ctx.txn, { schema, name, columns, constraints, temporary: stmt.temporary }, options) },
   }
 }
 
 export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundStatement {
   checkWritable(b, stmt.pos)
-  const { schema, name } = split(b, stmt.name, stmt.temporary)
-  checkSchema(b, schema, stmt.pos)
-  // binding checks the view is valid now; it is bound afresh whenever it is used
-  const q = bindQuery(b, stmt.query, null, null)
+  const { catalog, schema, name } = split(b, stmt.name, stmt.temporary, stmt.pos)
+  checkSchema(b, schema, stmt.pos, catalog)
+  // binding checks the view is valid now (in its own database); it is bound afresh whenever it is used
+  const q = b.inCatalog(catalog, () => bindQuery(b, stmt.query, null, null))
   if (stmt.columns !== null && stmt.columns.length > q.names.length) {
     throw new GrizzlyError(SqlState.syntaxError, `CREATE VIEW specifies ${stmt.columns.length} column names but the query has ${q.names.length} columns`, { position: stmt.pos })
   }
   const sql = b.ctx.statementText ?? `CREATE VIEW ${stmt.name.join('.')}${stmt.columns === null ? '' : ` (${stmt.columns.join(', ')})`} AS ${queryToSql(stmt.query)}`
   return {
     kind: 'command', tag: 'CREATE VIEW',
-    run: () => b.ctx.catalog.createView(b.ctx.txn, { schema, name, sql, query: stmt.query, columnNames: stmt.columns },
+    run: () => catalog.createView(b.ctx.txn, { schema, name, sql, query: stmt.query, columnNames: stmt.columns },
       { ifNotExists: stmt.ifNotExists, orReplace: stmt.orReplace }),
   }
 }
@@ -207,16 +209,14 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
   checkWritable(b, stmt.pos)
   const { catalog, txn } = b.ctx
   const options = { ifExists: stmt.ifExists, cascade: stmt.cascade }
+  const targets = stmt.objectType === 'table' || stmt.objectType === 'view' ? stmt.names.map(n => resolveName(b.ctx, n, stmt.pos)) : []
   switch (stmt.objectType) {
     case 'table': case 'view': {
       const kind = stmt.objectType
       return {
         kind: 'command', tag: `DROP ${kind.toUpperCase()}`,
         run: () => {
-          for (const n of stmt.names) {
-            const schema = n.length >= 2 ? n[n.length - 2]! : null
-            catalog.drop(txn, kind, schema, n[n.length - 1]!, options)
-          }
+          for (const t of targets) t.catalog.drop(txn, kind, t.schema, t.name, options)
         },
       }
     }
@@ -243,9 +243,8 @@ function defaultEnv(b: Binder): ExprEnv {
 
 export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundStatement {
   checkWritable(b, stmt.pos)
-  const { catalog, txn } = b.ctx
-  const last = stmt.table[stmt.table.length - 1]!
-  const schemaName = stmt.table.length >= 2 ? stmt.table[stmt.table.length - 2]! : null
+  const { txn } = b.ctx
+  const { catalog, schema: schemaName, name: last } = resolveName(b.ctx, stmt.table, stmt.pos)
   const found = catalog.lookup(txn, schemaName, last)
   if (found === undefined && stmt.ifExists) return { kind: 'command', tag: 'ALTER TABLE', run: () => {} }
   const entry = found ?? catalog.require(txn, schemaName, last, stmt.pos)

@@ -14,15 +14,15 @@ import type { Binder, CteScope } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { bindFrom, scanOf } from './from.ts'
+import { resolveName } from './databases.ts'
 import { castTo, ensureBoolean } from './functions.ts'
 import { bindQuery, bindValues, castColumns, registerCtes, wrapMaterializedCtes } from './query.ts'
 import { Scope, colref } from './scope.ts'
 import { bindSelectItem } from './select.ts'
 
 export function dmlTarget(b: Binder, name: QualifiedName, verb: 'insert' | 'update' | 'delete', position: number): TableEntry {
-  const last = name[name.length - 1]!
-  const schema = name.length >= 2 ? name[name.length - 2]! : null
-  const entry = b.ctx.catalog.require(b.ctx.txn, schema, last, position)
+  const target = resolveName(b.ctx, name, position)
+  const entry = target.catalog.require(b.ctx.txn, target.schema, target.name, position)
   if (entry.kind === 'view') {
     throw new GrizzlyError(SqlState.wrongObjectType, `cannot ${verb === 'insert' ? 'insert into' : verb} view "${entry.name}"`,
       { position, hint: `${verb} into the tables the view reads instead` })

@@ -22,6 +22,7 @@ import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts
 import { ExprBinder } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
 import { resolveTypeName } from './literals.ts'
+import { resolveName } from './databases.ts'
 import { bindBody, bindQuery, castColumns, renameColumns } from './query.ts'
 import { Scope } from './scope.ts'
 
@@ -98,16 +99,16 @@ function aliased(q: BoundQuery, alias: TableAlias | null, defaultName: string, s
 }
 
 function bindNamedTable(b: Binder, ref: BaseTableRef, outer: Scope | null, ctes: CteScope | null): BoundFrom {
-  const { catalog, txn } = b.ctx
+  const { txn } = b.ctx
   const name = ref.name[ref.name.length - 1]!
   if (ref.name.length === 1) {
     const def = ctes?.get(name)
     if (def !== undefined) return aliased(bindCteReference(b, def, ref.pos), ref.alias, def.kind === 'inline' ? def.cte.name : def.name, null, outer, ref.pos)
   }
-  const schema = ref.name.length >= 2 ? ref.name[ref.name.length - 2]! : null
-  const entry = catalog.require(txn, schema, name, ref.pos)
+  const target = resolveName(b.ctx, ref.name, ref.pos)
+  const entry = target.catalog.require(txn, target.schema, name, ref.pos)
   if (entry.kind === 'view') {
-    const q = b.enterView(entry.name, ref.pos, () => renameColumns(bindQuery(b, entry.query, null, null), entry.columnNames, ref.pos))
+    const q = b.enterView(entry.name, ref.pos, () => b.inCatalog(target.catalog, () => renameColumns(bindQuery(b, entry.query, null, null), entry.columnNames, ref.pos)))
     return aliased(q, ref.alias, entry.name, entry.schema, outer, ref.pos)
   }
   // tables have DuckDB's hidden rowid column (unless they have a real one); * skips it

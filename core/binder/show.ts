@@ -10,6 +10,8 @@ import { BOOLEAN, type LogicalType, VARCHAR, list, typeToString, type Value } fr
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { bindQuery } from './query.ts'
+import { resolveName } from './databases.ts'
+import type { Catalog } from '../catalog/catalog.ts'
 import { SHOW_MODELS_NAMES, SHOW_MODELS_TYPES, showModelRows } from './models.ts'
 
 function rowsQuery(b: Binder, names: readonly string[], types: readonly LogicalType[], rows: readonly (readonly Value[])[]): BoundStatement {
@@ -23,16 +25,25 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
   const what = stmt.what
   switch (what.kind) {
     case 'tables': {
-      const names = catalog.entries(txn)
-        .filter(e => e.schema.toLowerCase() === catalog.defaultSchema.toLowerCase() || e.schema.toLowerCase() === 'temp')
+      // SHOW TABLES FROM db | db.schema | schema (DuckDB)
+      const from = what.from === undefined ? null : resolveName(b.ctx, [...what.from, ''], stmt.pos)
+      const source = from?.catalog ?? catalog
+      const schema = (from?.schema ?? b.ctx.databases?.currentSchema ?? source.defaultSchema).toLowerCase()
+      if (from !== null && from.schema !== null) checkSchemaExists(source, from.schema, stmt.pos)
+      const names = source.entries(txn)
+        .filter(e => e.schema.toLowerCase() === schema || (from === null && e.schema.toLowerCase() === 'temp'))
         .map(e => e.name).sort()
       return rowsQuery(b, ['name'], [VARCHAR], names.map(n => [n]))
+    }
+    case 'databases': {
+      const list = b.ctx.fnCtx.databases?.().list ?? [{ name: 'memory' }]
+      return rowsQuery(b, ['database_name'], [VARCHAR], list.map(d => [d.name]))
     }
     case 'all_tables': {
       const entries = [...catalog.entries(txn)].sort((x, y) => x.schema.localeCompare(y.schema) || x.name.localeCompare(y.name))
       const rows = entries.map(e => {
         const cols = e.kind === 'table' ? e.columns.map(c => ({ name: c.name, type: typeToString(c.type) })) : viewColumns(b, e.query, e.columnNames)
-        return ['memory', e.schema, e.name, cols.map(c => c.name), cols.map(c => c.type), e.kind === 'table' ? e.temporary : false]
+        return [b.ctx.databases?.current ?? 'memory', e.schema, e.name, cols.map(c => c.name), cols.map(c => c.type), e.kind === 'table' ? e.temporary : false]
       })
       return rowsQuery(b, ['database', 'schema', 'name', 'column_names', 'column_types', 'temporary'],
         [VARCHAR, VARCHAR, VARCHAR, list(VARCHAR), list(VARCHAR), BOOLEAN], rows)
@@ -52,6 +63,10 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
   }
 }
 
+function checkSchemaExists(catalog: Catalog, schema: string, position: number): void {
+  if (!catalog.hasSchema(schema)) throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position, hint: didYouMean(schema, catalog.schemaNames()) })
+}
+
 function viewColumns(b: Binder, query: Parameters<typeof bindQuery>[1], names: readonly string[] | null): { name: string; type: string }[] {
   try {
     const q = bindQuery(b, query, null, null)
@@ -68,11 +83,10 @@ export function bindDescribe(b: Binder, stmt: DescribeStatement): BoundStatement
   const t = stmt.target
   switch (t.kind) {
     case 'table': {
-      const { catalog, txn } = b.ctx
-      const last = t.name[t.name.length - 1]!
-      const entry = catalog.require(txn, t.name.length >= 2 ? t.name[t.name.length - 2]! : null, last, stmt.pos)
+      const target = resolveName(b.ctx, t.name, stmt.pos)
+      const entry = target.catalog.require(b.ctx.txn, target.schema, target.name, stmt.pos)
       if (entry.kind === 'view') {
-        return rowsQuery(b, names, types, viewColumns(b, entry.query, entry.columnNames).map(c => [c.name, c.type, 'YES', null, null, null]))
+        return rowsQuery(b, names, types, b.inCatalog(target.catalog, () => viewColumns(b, entry.query, entry.columnNames)).map(c => [c.name, c.type, 'YES', null, null, null]))
       }
       const pk = entry.constraints.primaryKey ?? []
       const unique = new Set(entry.constraints.unique.filter(u => u.length === 1).map(u => u[0]!))

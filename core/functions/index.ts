@@ -16,6 +16,7 @@ import { registerAggregates } from './aggregates.ts'
 import { registerTableFunctions } from './table-functions.ts'
 import { registerSettings } from './settings.ts'
 import { registerSequenceFunctions } from './sequences.ts'
+import { registerDatabaseFunctions } from './databases.ts'
 
 export function registerBuiltins(hooks: Hooks): void {
   registerBuiltinTypes(hooks)
@@ -31,4 +32,5 @@ export function registerBuiltins(hooks: Hooks): void {
   registerAggregates(hooks)
   registerTableFunctions(hooks)
   registerSequenceFunctions(hooks)
+  registerDatabaseFunctions(hooks)
 }

@@ -32,6 +32,15 @@ export interface FunctionContext {
   sequence?(name: string): SequenceAccess
   /** a model stored with CREATE MODEL (name case-insensitive), as the statement's transaction sees it */
   model?(name: string): StoredModel | undefined
+  /** the session's databases (ATTACH): where unqualified names resolve, and every attached one */
+  databases?(): SessionDatabases
+}
+
+/** current_database(), current_schema(), duckdb_databases() read this. */
+export interface SessionDatabases {
+  readonly current: string
+  readonly schema: string
+  readonly list: readonly { readonly name: string; readonly path: string | null; readonly readOnly: boolean; readonly type: string; readonly internal: boolean }[]
 }
 
 /** A sequence's counter, for nextval / currval / setval. */

@@ -223,8 +223,6 @@ test('recognised but unsupported statements report 0A000 with a position', () =>
   fails('CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; END', '0A000', 7)
   fails('CREATE FUNCTION f() RETURNS INT AS $$ SELECT 1 $$', '0A000', 7)
   fails('COPY t FROM STDIN', '0A000', 12)
-  fails("ATTACH 'x.grz' AS x", '0A000', 0)
-  fails('DETACH x', '0A000', 0)
   fails('GRANT SELECT ON t TO u', '0A000', 0)
   fails('SELECT 1; VACUUM', '0A000', 10)
   fails('SELECT * FROM t TABLESAMPLE bernoulli(5)', '0A000', 16)
