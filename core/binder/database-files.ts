@@ -169,14 +169,26 @@ function runScript(ctx: UtilityContext, dir: string, path: string, text: string)
     let statements: Statement[]
     try { statements = parse(piece.text) } catch (e) { throw failed(e) }
     for (const stmt of statements) {
-      if (stmt.kind === 'transaction' || stmt.kind === 'import_database' || stmt.kind === 'export_database' || stmt.kind === 'backup' || stmt.kind === 'restore') {
-        throw failed(new GrizzlyError(SqlState.featureNotSupported, `${stmt.kind === 'transaction' ? 'transaction control' : formatStatement(stmt).split(' ')[0]} is not allowed in an imported script`, { hint: 'IMPORT DATABASE runs the scripts in one transaction of its own' }))
+      if (!allowed(stmt)) {
+        throw failed(new GrizzlyError(SqlState.featureNotSupported, `${formatStatement(stmt).split(' ')[0]} is not allowed in an imported script`, {
+          hint: 'schema.sql may only CREATE objects and load.sql only COPY … FROM files; IMPORT DATABASE runs them in one transaction of its own',
+        }))
       }
       try { ctx.run(relocated(stmt, dir), piece.text) } catch (e) { throw failed(e) }
       count++
     }
   }
   return count
+}
+
+/** what an export holds: a folder from elsewhere cannot write files, change settings or end the transaction */
+function allowed(stmt: Statement): boolean {
+  switch (stmt.kind) {
+    case 'create_schema': case 'create_type': case 'create_sequence': case 'create_function': case 'create_table': case 'create_view': case 'create_index':
+      return true
+    case 'copy': return stmt.direction === 'from'
+    default: return false
+  }
 }
 
 /** load.sql names the data files where they were written; a file of that name in the folder being imported wins, so a moved folder imports */

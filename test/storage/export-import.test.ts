@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { Database } from '../../core/database.ts'
 import { GrizzlyError } from '../../core/errors.ts'
+import { formatStatement, parseOne } from '../../core/parser/index.ts'
 import { duckText } from '../formats/parquet-helpers.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'grizzly-export-'))
@@ -191,8 +192,10 @@ test('IMPORT errors: a missing folder or file, a broken schema.sql (naming the f
   assert.deepEqual(await text(db, 'SHOW TABLES'), [])
   writeFileSync(join(broken, 'schema.sql'), 'CREATE TABLE a (x INTEGER);\nCREATE TABLE b (y INTEGER) oops;\n')
   await rejects(db.query(`IMPORT DATABASE '${broken}'`), '42601', /schema\.sql, statement at line 2/)
-  writeFileSync(join(broken, 'schema.sql'), 'CREATE TABLE a (x INTEGER);\nCOMMIT;\n')
-  await rejects(db.query(`IMPORT DATABASE '${broken}'`), '0A000', /transaction control is not allowed/)
+  for (const sql of ['COMMIT', "COPY (SELECT 1) TO 'elsewhere.csv'", 'DROP TABLE a', "SET threads = 1", "IMPORT DATABASE 'x'"]) {
+    writeFileSync(join(broken, 'schema.sql'), `CREATE TABLE a (x INTEGER);\n${sql};\n`)
+    await rejects(db.query(`IMPORT DATABASE '${broken}'`), '0A000', /schema\.sql, statement at line 2: \w+ is not allowed in an imported script/)
+  }
   assert.deepEqual(await text(db, 'SHOW TABLES'), [])
 
   const source = await Database.open()
@@ -227,4 +230,23 @@ test('IMPORT inside a transaction is undone by ROLLBACK; into a database file it
   assert.deepEqual(await text(file, 'SELECT * FROM t ORDER BY a'), [['1', 'x'], ['2', null]])
   await file.close()
   assert.ok(existsSync(path))
+})
+
+test('the statements parse, format and parse again to the same statement', () => {
+  const cases: readonly (readonly [string, Record<string, unknown>])[] = [
+    ["EXPORT DATABASE 'out' (FORMAT csv, DELIMITER '|', FORCE_QUOTE (a, b))", { kind: 'export_database', path: 'out' }],
+    ["IMPORT DATABASE 'in'", { kind: 'import_database', path: 'in' }],
+    ["BACKUP TO 'b'", { kind: 'backup', path: 'b' }],
+    ["RESTORE FROM 'b' TO 'x.grz' (AS OF 3)", { kind: 'restore', from: 'b', to: 'x.grz', asOf: 3 }],
+    ["RESTORE FROM 'b' TO 'x.grz' AS OF 2", { kind: 'restore', asOf: 2 }],
+    ["RESTORE FROM 'b' TO 'x.grz'", { kind: 'restore', asOf: null }],
+  ]
+  for (const [sql, fields] of cases) {
+    const stmt = parseOne(sql)
+    for (const [k, v] of Object.entries(fields)) assert.deepEqual((stmt as unknown as Record<string, unknown>)[k], v, `${sql}: ${k}`)
+    const text = formatStatement(stmt)
+    assert.equal(formatStatement(parseOne(text)), text)
+  }
+  assert.throws(() => parseOne('EXPORT DATABASE out'), (e: unknown) => e instanceof GrizzlyError && e.code === '42601')
+  assert.throws(() => parseOne("IMPORT 'x'"), (e: unknown) => e instanceof GrizzlyError && e.code === '42601')
 })
