@@ -21,7 +21,7 @@ export function nodeDetail(p: LogicalPlan): string {
       const cols = p.columns.map(c => c < 0 ? 'rowid' : p.table.columns[c]?.name ?? `#${c}`)
       const filters = p.filters.length > 0 ? ` WHERE ${p.filters.map(f => renderExpr(f)).join(' AND ')}` : ''
       const index = (p.index === undefined ? '' : ` USING ${p.index.index.name}`)
-        + (p.nearest === undefined ? '' : ` USING ${p.nearest.index.name} (nearest by ${p.nearest.fn}(${p.table.columns[p.nearest.index.columns[0]!]?.name ?? '?'}, ${renderExpr(p.nearest.query)}))`)
+        + (p.nearest === undefined ? '' : ` USING ${p.nearest.index.name} (nearest by ${p.nearest.fn}(${p.table.columns[p.nearest.index.columns[0]!]?.name ?? '?'}, ${renderExpr(p.nearest.query)})${p.nearest.ordered === undefined ? '' : ", in the index's order"})`)
       return clip(`${p.table.name}${index} [${cols.join(', ')}]${filters}`)
     }
     case 'filter': return clip(renderExpr(p.predicate))

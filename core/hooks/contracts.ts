@@ -322,8 +322,9 @@ export interface IndexCapabilities {
 /**
  * The distances a nearest-neighbour index ranks its keys by: `ORDER BY f(key, q)` (or
  * `f(q, key)`) with f in `ascending` (or in `descending` with DESC) gives the same order as
- * the index's own distance. The engine computes f again on the rows the index returns, so the
- * index's distance need only order like f (squared L2 for L2, say).
+ * the index's own distance (squared L2 for L2, say). When the query only orders by f, the
+ * engine keeps the order `nearest` returns and never computes f; when it shows f's value, it
+ * computes f on the rows returned and orders them by it.
  */
 export interface NearestCapability {
   readonly ascending: readonly string[]

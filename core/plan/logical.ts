@@ -51,7 +51,7 @@ export interface ScanNode extends PlanBase {
 /**
  * A nearest-neighbour lookup under `ORDER BY f(key, query) LIMIT k`: at least `limit + offset`
  * rows that pass the scan's filters, the nearest the index finds (all passing rows when fewer);
- * the top-N above still orders them by f.
+ * the top-N above still orders them by f, unless `ordered` is set.
  */
 export interface NearestAccess {
   readonly index: TableIndex
@@ -60,6 +60,20 @@ export interface NearestAccess {
   readonly query: BoundExpr
   readonly limit: BoundExpr
   readonly offset: BoundExpr | null
+  /**
+   * Set when the top-N above became a LIMIT (f was only ordered by, never shown): the scan hands
+   * up its rows nearest first, in the index's order, and orders them by `key` itself when it
+   * reads the table instead.
+   */
+  readonly ordered?: NearestOrder
+}
+
+export interface NearestOrder {
+  /** f(key column, query) over the scan's output, or over `column` when that is not in it */
+  readonly key: SortKey
+  /** the key column as the scan's output named it, and its table column */
+  readonly column: OutputColumn
+  readonly tableColumn: number
 }
 
 /**

@@ -79,6 +79,37 @@ test('hnsw: the query as a parameter, the distance as a SELECT column, OFFSET', 
   assert.deepEqual(first, [12])
 })
 
+test('hnsw: a distance only ordered by is not computed: the index\'s order goes up through a LIMIT', async () => {
+  const { db, data } = await setup()
+  await db.exec(`CREATE INDEX idx ON docs USING hnsw (embedding)`)
+  await db.exec('SET hnsw_ef_search = 400')
+  const sql = 'SELECT id FROM docs ORDER BY array_distance(embedding, $1::FLOAT[8]) LIMIT 5 OFFSET 2'
+  const explained = await plan(db, sql, [data[7]])
+  assert.doesNotMatch(explained, /TOP_N/)
+  assert.match(explained, /LIMIT 5 OFFSET 2/)
+  // the embedding column is not read, only id
+  assert.match(explained, /INDEX_SCAN docs USING idx \(nearest by array_distance\(embedding, CAST\(\$1 AS FLOAT\[8\]\)\), in the index's order\) \[id\]/)
+  const analyzed = (await db.query(`EXPLAIN ANALYZE ${sql}`, [data[7]])).rows.map(r => r.join(' ')).join('\n')
+  assert.doesNotMatch(analyzed, /vector: \d+ call/, 'the sandboxed distance function is not called')
+  await sameAsBruteForce(db, sql, [data[7]])
+  // shown distances keep the top-N, so the rows come out in the order of the values shown
+  for (const shown of [
+    'SELECT id, array_distance(embedding, $1::FLOAT[8]) AS d FROM docs ORDER BY d LIMIT 6',
+    'SELECT id FROM (SELECT id, array_distance(embedding, $1::FLOAT[8]) AS d FROM docs ORDER BY d LIMIT 6) t WHERE d >= 0',
+  ]) {
+    assert.match(await plan(db, shown, [data[7]]), /TOP_N[\s\S]*INDEX_SCAN/, shown)
+    await sameAsBruteForce(db, shown, [data[7]])
+  }
+  const d = (await db.query('SELECT array_distance(embedding, $1::FLOAT[8]) AS d FROM docs ORDER BY d LIMIT 6', [data[7]])).rows.map(r => r[0] as number)
+  assert.deepEqual(d, [...d].sort((a, b) => a - b))
+  // when the scan reads the table (LIMIT over the whole index, a filter that keeps few rows) it orders the rows itself
+  await sameAsBruteForce(db, 'SELECT id FROM docs ORDER BY array_distance(embedding, $1::FLOAT[8]) LIMIT 3 OFFSET 396', [data[7]])
+  const few = await sameAsBruteForce(db, 'SELECT id FROM docs WHERE id % 100 = 3 ORDER BY array_distance(embedding, $1::FLOAT[8]) LIMIT 10', [data[3]])
+  assert.deepEqual([...few].sort((a, b) => a - b), [3, 103, 203, 303])
+  await db.exec(`CREATE INDEX ip ON docs USING hnsw (embedding) WITH (metric = 'ip')`)
+  assert.equal((await sameAsBruteForce(db, 'SELECT id FROM docs WHERE id % 100 = 3 ORDER BY array_inner_product(embedding, $1::FLOAT[8]) DESC LIMIT 10', [data[3]])).length, 4)
+})
+
 test('hnsw: a WHERE filter widens the search until k rows pass', async () => {
   const { db, data } = await setup(800, 2)
   await db.exec(`CREATE INDEX idx ON docs USING hnsw (embedding)`)

@@ -6,14 +6,18 @@
  * enough pass. When the index runs out first, or cannot answer (a snapshot it does not hold, a
  * NULL or malformed query value), the operator scans the table instead: the same answer as
  * sorting every row, including rows whose key is NULL.
+ *
+ * With `ordered` (the top-N above became a LIMIT) the rows go up nearest first in the index's
+ * order, and a table scan goes through a top-N by the distance function here.
  */
-import type { NearestAccess, ScanNode } from '../../plan/logical.ts'
-import type { Value } from '../../types/types.ts'
-import { CHUNK_SIZE, type DataChunk } from '../../vector/vector.ts'
+import type { NearestAccess, ScanNode, TopNNode } from '../../plan/logical.ts'
+import { DOUBLE, type Value } from '../../types/types.ts'
+import { CHUNK_SIZE, DataChunk } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
 import { probeExpressionValue } from '../../indexes/table-indexes.ts'
 import { compileFilter, type Frame, layoutOf, Operator, selectRows } from '../operator.ts'
 import { ScanOperator, conjunction, evaluateCount } from './basic.ts'
+import { TopNOperator } from './sort.ts'
 
 type Pred = (chunk: DataChunk) => { sel: Int32Array; count: number }
 
@@ -26,7 +30,9 @@ export class NearestScanOperator extends Operator {
   private readonly access: NearestAccess
   private readonly predicate: Pred | null
   private chunks: DataChunk[] | null = null
-  private fallback: ScanOperator | null = null
+  private fallback: Operator | null = null
+  /** key columns the ordered table scan reads beyond the node's output (dropped from its chunks) */
+  private extraColumns = 0
   private mode = ''
 
   constructor(node: ScanNode, access: NearestAccess, frame: Frame) {
@@ -40,19 +46,40 @@ export class NearestScanOperator extends Operator {
   override detail(): string { return this.mode }
 
   protected pull(): DataChunk | null {
-    if (this.fallback !== null) return this.fallback.next()
+    if (this.fallback !== null) return this.fromTable()
     if (this.chunks === null) {
-      this.chunks = this.search()
+      const need = (evaluateCount(this.access.limit, this.frame, 'LIMIT') ?? Infinity) + (evaluateCount(this.access.offset, this.frame, 'OFFSET') ?? 0)
+      this.chunks = this.search(need)
       if (this.chunks === null) {
-        this.fallback = new ScanOperator(this.node, this.frame)
-        return this.fallback.next()
+        this.fallback = this.tableScan(need)
+        return this.fromTable()
       }
     }
     return this.chunks.shift() ?? null
   }
 
+  private tableScan(need: number): Operator {
+    const order = this.access.ordered
+    if (order === undefined) return new ScanOperator(this.node, this.frame)
+    const node = this.node
+    this.extraColumns = node.output.some(c => c.id === order.column.id) ? 0 : 1
+    const scan: ScanNode = this.extraColumns === 0 ? { ...node, nearest: undefined }
+      : { ...node, nearest: undefined, columns: [...node.columns, order.tableColumn], output: [...node.output, order.column] }
+    const top: TopNNode = {
+      kind: 'top_n', input: scan, keys: [order.key], offset: null, output: scan.output,
+      limit: { kind: 'const', value: Number.isFinite(need) ? need : null, type: DOUBLE },
+    }
+    return new TopNOperator(new ScanOperator(scan, this.frame), top, this.frame)
+  }
+
+  private fromTable(): DataChunk | null {
+    const c = this.fallback!.next()
+    if (c === null || this.extraColumns === 0) return c
+    return new DataChunk(c.columns.slice(0, this.node.output.length), c.size)
+  }
+
   /** the candidate rows that pass the filters, or null to scan the table */
-  private search(): DataChunk[] | null {
+  private search(need: number): DataChunk[] | null {
     const provider = this.node.table.provider
     const ctx = this.runtime.ctx
     const { index } = this.access
@@ -61,7 +88,6 @@ export class NearestScanOperator extends Operator {
       this.mode = '(table scan: the index cannot answer for this snapshot)'
       return null
     }
-    const need = (evaluateCount(this.access.limit, this.frame, 'LIMIT') ?? Infinity) + (evaluateCount(this.access.offset, this.frame, 'OFFSET') ?? 0)
     if (need === 0) return []
     if (!Number.isFinite(need) || need >= instance.size) {
       this.mode = '(table scan: the limit covers the whole index)'
