@@ -35,6 +35,8 @@ export class Attachments {
   /** statement transaction → its transactions in the attached databases it touched */
   private readonly open = new WeakMap<Transaction, Map<Attached, MemoryTransaction>>()
   private readonly places = new WeakMap<object, Place>()
+  /** the database a transaction wrote first: the one it may go on writing */
+  private readonly firstWriter = new WeakMap<Transaction, string>()
   /** the primary database's name: its file's stem, or "memory" */
   primaryName = 'memory'
   primaryPath: string | null = null
@@ -128,6 +130,8 @@ export class Attachments {
       })
     }
     const database = this.opener(request)
+    // names qualified with its own alias (in its views) resolve to itself when it is attached under that alias again
+    database.attachments.primaryName = request.alias
     const memory = request.path === ':memory:' || request.path === ''
     const db: Attached = {
       name: request.alias, path: memory ? null : request.path, readOnly: request.readOnly, database,
@@ -176,7 +180,9 @@ export class Attachments {
     const catalog = db?.catalog ?? this.primary.catalog
     const s = schema ?? catalog.defaultSchema
     if (!catalog.hasSchema(s)) {
-      throw new GrizzlyError(SqlState.undefinedSchema, `schema "${s}" does not exist in database "${db?.name ?? this.primaryName}"`, { position, hint: didYouMean(s, catalog.schemaNames()) })
+      throw new GrizzlyError(SqlState.undefinedSchema, `schema "${s}" does not exist in database "${db?.name ?? this.primaryName}"`, {
+        position, hint: didYouMean(s, catalog.schemaNames()) ?? `its schemas are ${catalog.schemaNames().join(', ')}`,
+      })
     }
     this.places.set(session, { database: db, schema: s })
   }
@@ -203,10 +209,13 @@ export class Attachments {
     if (map === undefined) return
     const written = [...map].filter(([, t]) => wrote(t)).map(([db]) => db.name)
     if (txn instanceof MemoryTransaction && wrote(txn)) written.unshift(this.primaryName)
-    if (written.length > 1) {
+    const first = this.firstWriter.get(txn) ?? written[0]
+    if (first !== undefined) this.firstWriter.set(txn, first)
+    const second = written.find(w => w !== first)
+    if (second !== undefined) {
       throw new GrizzlyError(SqlState.invalidTransactionState,
-        `a transaction can write to one database only: this one wrote to "${written[0]}" and then to "${written[1]}" (DuckDB refuses this too)`,
-        { hint: `COMMIT the changes to "${written[0]}" first, then change "${written[1]}" in a new transaction` })
+        `this transaction already wrote to "${first}"; it cannot also write to "${second}": a transaction writes to one database only (DuckDB refuses this too)`,
+        { hint: `COMMIT the changes to "${first}" first, then change "${second}" in a new transaction` })
     }
   }
 

@@ -27,7 +27,7 @@ import { bindDropModel } from './models.ts'
 import { bindCreateSequence, bindDropSequence } from './sequences.ts'
 import { bindDropType, userTypes } from './user-types.ts'
 import { bindGeneratedColumns } from './generated.ts'
-import { exprToSql, queryToSql } from './names.ts'
+import { exprToSql, queryToSql, quoteIdent } from './names.ts'
 import { bindQuery } from './query.ts'
 import { Scope } from './scope.ts'
 
@@ -188,7 +188,10 @@ export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundState
   if (stmt.columns !== null && stmt.columns.length > q.names.length) {
     throw new GrizzlyError(SqlState.syntaxError, `CREATE VIEW specifies ${stmt.columns.length} column names but the query has ${q.names.length} columns`, { position: stmt.pos })
   }
-  const sql = b.ctx.statementText ?? `CREATE VIEW ${stmt.name.join('.')}${stmt.columns === null ? '' : ` (${stmt.columns.join(', ')})`} AS ${queryToSql(stmt.query)}`
+  const written = b.ctx.statementText ?? `CREATE VIEW ${stmt.name.join('.')}${stmt.columns === null ? '' : ` (${stmt.columns.join(', ')})`} AS ${queryToSql(stmt.query)}`
+  // a view of another database is stored in that database's file without the database's name (it may be attached under another)
+  const sql = catalog === b.ctx.catalog || b.ctx.statementText === undefined ? written
+    : `CREATE ${stmt.orReplace ? 'OR REPLACE ' : ''}VIEW ${quoteIdent(schema)}.${quoteIdent(name)}${stmt.columns === null ? '' : ` (${stmt.columns.map(quoteIdent).join(', ')})`} AS ${written.slice(stmt.query.pos - stmt.pos)}`
   return {
     kind: 'command', tag: 'CREATE VIEW',
     run: () => catalog.createView(b.ctx.txn, { schema, name, sql, query: stmt.query, columnNames: stmt.columns },
