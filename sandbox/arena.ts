@@ -17,8 +17,9 @@
  */
 import { isAscii } from 'node:buffer'
 import { GrizzlyError } from '../core/errors.ts'
+import { storedUtf8, type Utf8Rows } from '../core/vector/stored-utf8.ts'
 import { Vector } from '../core/vector/vector.ts'
-import { readNumericResult, numericArgBytes, numericResultGuess, writeNumericArg } from './numeric.ts'
+import { copyOut, readNumericResult, numericArgBytes, numericResultGuess, writeNumericArg } from './numeric.ts'
 import { logicalTypeOf, shapeOf, typeCode, widthOf, type SandboxType } from './types.ts'
 
 export { TYPE_CODES, isSandboxType, logicalTypeOf, type SandboxType } from './types.ts'
@@ -48,6 +49,8 @@ export function align8(n: number): number { return (n + 7) & ~7 }
  * A string argument's character offsets, counted once per batch: bytesNeeded sizes the arena
  * with them and writeArgs copies them in with one set() (a second JS loop writing straight into
  * the shared memory cost as much again). Good for the next writeArgs only: take() forgets them.
+ * When the column store keeps the rows' UTF-8 form (core/vector/stored-utf8.ts), these are its
+ * byte offsets rebased to the batch, and `stored` holds the bytes to copy instead of encoding.
  */
 class CharCount {
   private offsets = new Int32Array(4097)
@@ -57,10 +60,20 @@ class CharCount {
   chars = 0
   /** every row is a valid string and the array is exactly the batch: it is joined as it is */
   direct = false
+  /** the store's UTF-8 form of the batch; `chars` is then its byte count */
+  stored: Utf8Rows | null = null
 
-  measure(data: readonly unknown[], validity: Uint8Array | null, count: number): number {
+  measure(v: Vector, count: number): number {
     if (this.offsets.length < count + 1) this.offsets = new Int32Array(count + 1)
     const offsets = this.offsets
+    const data = v.data as readonly unknown[], validity = v.validity
+    const stored = this.stored = storedUtf8(v, count)
+    if (stored !== null) {
+      const from = stored.offsets, first = from[0]!
+      for (let i = 0; i <= count; i++) offsets[i] = from[i]! - first
+      this.data = data; this.validity = validity; this.count = count; this.chars = offsets[count]!; this.direct = false
+      return this.chars
+    }
     let chars = 0, direct = validity === null && data.length === count
     offsets[0] = 0
     for (let i = 0; i < count; i++) {
@@ -79,7 +92,7 @@ class CharCount {
 
   take(into: Int32Array): void {
     into.set(this.offsets.subarray(0, this.count + 1))
-    this.data = null; this.validity = null; this.count = -1
+    this.data = null; this.validity = null; this.count = -1; this.stored = null
   }
 }
 /** per argument position */
@@ -126,8 +139,9 @@ export class Arena {
       total += v.validity === null ? 0 : align8(count)
       if (shapeOf(types[k])?.kind !== 'flat') total += numericArgBytes(types[k]!, v, count)
       else if (types[k] === 'VARCHAR') {
-        const chars = (counted[k] ??= new CharCount()).measure(v.data as string[], v.validity, count)
-        total += align8((count + 1) * 4) + align8(chars * 3)
+        const c = counted[k] ??= new CharCount()
+        const chars = c.measure(v, count)
+        total += align8((count + 1) * 4) + align8(c.stored === null ? chars * 3 : chars)
       } else total += align8(count * widthOf(types[k]!))
     }
     return total + Arena.outputGuess(returns, count)
@@ -173,7 +187,7 @@ export class Arena {
           const offsetsAt = at
           at += align8((count + 1) * 4)
           const bytesAt = at
-          const end = this.encodeStrings(v.data as string[], v.validity, count, offsetsAt, bytesAt, k)
+          const end = this.encodeStrings(v, count, offsetsAt, bytesAt, k)
           h[base + 3] = offsetsAt
           this.stringOffsetsAt[k] = offsetsAt
           h[base + 4] = bytesAt
@@ -196,17 +210,25 @@ export class Arena {
   }
 
   /**
-   * UTF-8 encodes rows into the arena. The batch is joined and written by one native call;
-   * when every byte is a character (all ASCII) the character offsets are the byte offsets,
-   * otherwise rows are written one by one.
+   * UTF-8 encodes rows into the arena. Rows the column store keeps in UTF-8 are copied as they
+   * are. Otherwise the batch is joined and written by one native call; when every byte is a
+   * character (all ASCII) the character offsets are the byte offsets, otherwise rows are
+   * written one by one.
    */
-  private encodeStrings(data: readonly string[], validity: Uint8Array | null, count: number, offsetsAt: number, bytesAt: number, k: number): number {
+  private encodeStrings(v: Vector, count: number, offsetsAt: number, bytesAt: number, k: number): number {
+    const data = v.data as readonly string[], validity = v.validity
     const offsets = new Int32Array(this.buffer, offsetsAt, count + 1)
     const c = counted[k] ??= new CharCount()
     // counted by bytesNeeded just before, for this very batch; anything else is counted now
-    if (!c.counts(data, validity, count)) c.measure(data, validity, count)
+    if (!c.counts(data, validity, count)) c.measure(v, count)
+    const stored = c.stored
     c.take(offsets)
     const chars = c.chars, direct = c.direct
+    if (stored !== null) {
+      const first = stored.offsets[0]!
+      this.bytes.set(stored.bytes.subarray(first, first + chars), bytesAt)
+      return bytesAt + chars
+    }
     const rows = direct ? data : Array.from({ length: count }, (_, i) => {
       const v = data[i]
       return typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
@@ -241,10 +263,10 @@ export class Arena {
         for (let i = 0; i < count; i++) data[i] = src[i] === 0 ? 0 : 1
         return new Vector(type, count, data, validity)
       }
-      case 'INTEGER': return new Vector(type, count, new Int32Array(this.buffer.slice(at, at + count * 4)), validity)
-      case 'BIGINT': return new Vector(type, count, new BigInt64Array(this.buffer.slice(at, at + count * 8)), validity)
-      case 'DOUBLE': return new Vector(type, count, new Float64Array(this.buffer.slice(at, at + count * 8)), validity)
-      case 'FLOAT': return new Vector(type, count, new Float32Array(this.buffer.slice(at, at + count * 4)), validity)
+      case 'INTEGER': return new Vector(type, count, copyOut(Int32Array, this.buffer, at, count), validity)
+      case 'BIGINT': return new Vector(type, count, copyOut(BigInt64Array, this.buffer, at, count), validity)
+      case 'DOUBLE': return new Vector(type, count, copyOut(Float64Array, this.buffer, at, count), validity)
+      case 'FLOAT': return new Vector(type, count, copyOut(Float32Array, this.buffer, at, count), validity)
       case 'VARCHAR': {
         const byteCount = h[ARENA.outBytes]!
         const from = h[ARENA.outOffsetsArg]!

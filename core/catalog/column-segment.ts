@@ -10,7 +10,9 @@ import { physicalOf } from '../types/types.ts'
 import {
   Vector, VectorBuilder, allocData, getValue, nullVector, type VectorData,
 } from '../vector/vector.ts'
+import { noteStoredRows, type Utf8Rows, type Utf8Source } from '../vector/stored-utf8.ts'
 import type { ScanFilter } from './catalog.ts'
+import { SegmentUtf8 } from './segment-utf8.ts'
 
 type TypedData = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array
 
@@ -34,7 +36,7 @@ function hasZoneMap(p: PhysicalType): boolean {
 
 const INITIAL_CAPACITY = 16
 
-export class ColumnSegment {
+export class ColumnSegment implements Utf8Source {
   readonly type: LogicalType
   readonly physical: PhysicalType
   private readonly storage: StorageKind
@@ -55,6 +57,8 @@ export class ColumnSegment {
   private zoneUpTo = 0
   /** rows [0, viewedUpTo) may be seen through views handed out by `view`: copy before changing them */
   private viewedUpTo = 0
+  /** VARCHAR: the rows' UTF-8 form, made when first asked for, dropped when a row changes */
+  private utf8: SegmentUtf8 | null = null
 
   constructor(type: LogicalType, private readonly maxCapacity: number) {
     this.type = type
@@ -164,6 +168,7 @@ export class ColumnSegment {
   /** drops rows from `length` on (undo of an append) */
   truncate(length: number): void {
     if (length >= this.length) return
+    this.utf8?.clear()
     // later appends would overwrite the dropped rows in place
     if (length < this.viewedUpTo) this.detach()
     if (this.storage === 'array' || this.storage === 'boxed') (this.data as unknown[]).length = length
@@ -229,8 +234,11 @@ export class ColumnSegment {
     switch (this.storage) {
       case 'typed':
         return new Vector(this.type, n, (this.data as Float64Array).slice(start, end) as VectorData, validity)
-      case 'array':
-        return new Vector(this.type, n, (this.data as unknown[]).slice(start, end) as VectorData, validity)
+      case 'array': {
+        const rows = (this.data as unknown[]).slice(start, end)
+        if (this.physical === 'str') noteStoredRows(rows, this, start, end)
+        return new Vector(this.type, n, rows as VectorData, validity)
+      }
       case 'boxed': {
         const b = new VectorBuilder(this.type, n)
         const d = this.data as Value[]
@@ -258,6 +266,13 @@ export class ColumnSegment {
     if (this.data !== null && this.storage === 'typed') this.data = (this.data as Float64Array).slice()
     if (this.validity !== null) this.validity = this.validity.slice()
     this.viewedUpTo = 0
+  }
+
+  /** Utf8Source: the UTF-8 form of rows [start, end), when `data`/`validity` still hold them */
+  utf8Rows(start: number, end: number, data: readonly unknown[], validity: Uint8Array | null): Utf8Rows | null {
+    if (this.physical !== 'str') return null
+    this.utf8 ??= new SegmentUtf8(this)
+    return this.utf8.rowsOf(this.data as unknown[], this.validity, this.length, start, end, data, validity)
   }
 
   /** rows sel[0..count) as a new vector */
@@ -297,6 +312,7 @@ export class ColumnSegment {
     }
     const valid = src.validity === null ? src.physical !== 'null' : src.validity[j] === 1
     if (i < this.viewedUpTo) this.detach()
+    this.utf8?.clear()
     // fold the old values first: transactions reading an older version still see them
     if (this.zoned) this.foldZone()
     if (!valid) {
