@@ -37,6 +37,26 @@ export function decimalOperands(argTypes: readonly LogicalType[]): [DecimalType,
 type Bound = Omit<BoundScalar, 'name' | 'nulls' | 'volatility'>
 const INT64_WIDTH = 18
 
+/** What a DECIMAL +, - or * kernel computes: the executor may redo it in exact doubles (execution/exact-decimal.ts). */
+export interface DecimalArithmetic {
+  readonly op: '+' | '-' | '*'
+  readonly left: DecimalType
+  readonly right: DecimalType
+  readonly returns: DecimalType
+}
+
+const ARITHMETIC = new WeakMap<ScalarKernel, DecimalArithmetic>()
+
+/** the DECIMAL arithmetic a bound call performs, or undefined when it is another function */
+export function decimalArithmeticOf(fn: BoundScalar): DecimalArithmetic | undefined {
+  return ARITHMETIC.get(fn.invoke)
+}
+
+function described(kernel: ScalarKernel, d: DecimalArithmetic): ScalarKernel {
+  ARITHMETIC.set(kernel, d)
+  return kernel
+}
+
 export function bindDecimalAddSub(op: '+' | '-', argTypes: readonly LogicalType[]): Bound | undefined {
   const ops = decimalOperands(argTypes)
   if (ops === undefined) return undefined
@@ -48,7 +68,7 @@ export function bindDecimalAddSub(op: '+' | '-', argTypes: readonly LogicalType[
   if (width > INT64_WIDTH && maxWidth <= INT64_WIDTH) width = INT64_WIDTH
   width = Math.min(width, DECIMAL_MAX_WIDTH)
   const returns = decimal(width, scale)
-  return { argTypes, returns, invoke: decimalLinearKernel(op, a, b, returns) }
+  return { argTypes, returns, invoke: described(decimalLinearKernel(op, a, b, returns), { op, left: a, right: b, returns }) }
 }
 
 export function bindDecimalMultiply(argTypes: readonly LogicalType[]): Bound | undefined {
@@ -62,7 +82,7 @@ export function bindDecimalMultiply(argTypes: readonly LogicalType[]): Bound | u
   if (width > INT64_WIDTH && maxWidth <= INT64_WIDTH && scale < INT64_WIDTH) width = INT64_WIDTH
   width = Math.min(width, DECIMAL_MAX_WIDTH)
   const returns = decimal(width, scale)
-  return { argTypes, returns, invoke: decimalMultiplyKernel(a, b, returns) }
+  return { argTypes, returns, invoke: described(decimalMultiplyKernel(a, b, returns), { op: '*', left: a, right: b, returns }) }
 }
 
 export function bindDecimalModulo(argTypes: readonly LogicalType[]): Bound | undefined {

@@ -13,6 +13,8 @@ import {
   CHUNK_SIZE, DataChunk, gather, nullVector, Vector,
 } from '../../vector/vector.ts'
 import { GroupTable } from '../group-table.ts'
+import { compileExactDecimal } from '../exact-decimal.ts'
+import { takesScaledDoubles } from '../../functions/aggregates/basic.ts'
 import { sortedOrder } from '../keys.ts'
 import {
   chunksOf, compileFilter, compileValue, type Frame, layoutOf, type Materialized, materializeChunks,
@@ -48,6 +50,8 @@ export class AggregateOperator extends Operator {
   private readonly groupFns: VectorFn[]
   private readonly calls: CallPlan[]
   private sets: SetState[]
+  /** per call: its argument as exact doubles (wide DECIMAL arithmetic into sum / avg), or null */
+  private readonly exactArgs: (((c: DataChunk) => Vector | null) | null)[]
   private output: Generator<DataChunk> | null = null
   private readonly spill: SpillStats = { bytes: 0, partitions: 0 }
   private groupIds = new Int32Array(0)
@@ -67,6 +71,10 @@ export class AggregateOperator extends Operator {
       orderKeys: call.orderBy.map(k => compileValue(k.expr, layout, frame)),
     }))
     this.sets = this.newSets()
+    this.exactArgs = node.aggregates.map((a, k) =>
+      a.args.length === 1 && !a.distinct && a.filter === null && a.orderBy.length === 0
+        && this.sets.every(s => takesScaledDoubles(s.states[k]!))
+        ? compileExactDecimal(a.args[0]!, layout, frame) : null)
   }
 
   override detail(): string {
@@ -130,8 +138,10 @@ export class AggregateOperator extends Operator {
     const n = c.size
     const keys = this.groupFns.map(f => f(c))
     // rows each call takes: FILTER true and, for NULL-skipping aggregates, no NULL argument
-    const callRows = this.calls.map(cp => {
-      const args = cp.args.map(f => f(c))
+    const callRows = this.calls.map((cp, k) => {
+      const exact = this.exactArgs[k]
+      const fast = exact === null || exact === undefined ? null : exact(c)
+      const args = fast !== null ? [fast] : cp.args.map(f => f(c))
       let sel: Int32Array | null = null
       let count = n
       if (cp.filter !== null) { const r = cp.filter(c); sel = r.sel; count = r.count }

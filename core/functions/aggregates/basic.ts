@@ -218,6 +218,7 @@ class AvgState implements AggregateState {
   constructor(private readonly scale: number, exact: boolean) {
     this.exact = exact ? new ExactSumState(decimal(38, 0)) : null
   }
+  get foldsExactly(): boolean { return this.exact !== null }
   resize(groups: number): void {
     this.sum = growF64(this.sum, groups); this.n = growF64(this.n, groups)
     this.exact?.resize(groups)
@@ -265,6 +266,15 @@ class AvgState implements AggregateState {
     }
     return new Vector(DOUBLE, groups, out, nulls ? valid : null)
   }
+}
+
+/**
+ * True when `state` folds DECIMAL scaled integers handed over as a Float64Array (all within
+ * ±2^53) exactly as it folds their bigints: sum and avg of DECIMAL. The executor then skips
+ * building bigints for wide DECIMAL arithmetic it can do in doubles (execution/exact-decimal.ts).
+ */
+export function takesScaledDoubles(state: AggregateState): boolean {
+  return state instanceof ExactSumState || (state instanceof AvgState && state.foldsExactly)
 }
 
 /** bool_and / bool_or over BOOLEAN; a group's first value initialises it. */
