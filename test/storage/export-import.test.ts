@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { Database } from '../../core/database.ts'
+import { Database as HostDatabase } from '../../index.ts'
 import { GrizzlyError } from '../../core/errors.ts'
 import { formatStatement, parseOne } from '../../core/parser/index.ts'
 import { duckText } from '../formats/parquet-helpers.ts'
@@ -249,4 +250,21 @@ test('the statements parse, format and parse again to the same statement', () =>
   }
   assert.throws(() => parseOne('EXPORT DATABASE out'), (e: unknown) => e instanceof GrizzlyError && e.code === '42601')
   assert.throws(() => parseOne("IMPORT 'x'"), (e: unknown) => e instanceof GrizzlyError && e.code === '42601')
+})
+
+test('procedural functions are exported before the views that call them', async () => {
+  const db = await HostDatabase.open()
+  try {
+    await db.exec(`CREATE FUNCTION plus_one(x DOUBLE) RETURNS DOUBLE LANGUAGE javascript AS $$ x + 1 $$;
+      CREATE TABLE t (v DOUBLE); INSERT INTO t VALUES (1.5); CREATE VIEW bumped AS SELECT plus_one(v) AS w FROM t`)
+    const dir = folder()
+    await db.query(`EXPORT DATABASE '${dir}'`)
+    const schema = readFileSync(join(dir, 'schema.sql'), 'utf8')
+    assert.ok(schema.indexOf('CREATE FUNCTION plus_one') >= 0 && schema.indexOf('CREATE FUNCTION plus_one') < schema.indexOf('CREATE VIEW bumped'), schema)
+    const back = await HostDatabase.open()
+    try {
+      await back.query(`IMPORT DATABASE '${dir}'`)
+      assert.deepEqual((await back.query('SELECT * FROM bumped')).rows, [[2.5]])
+    } finally { await back.close() }
+  } finally { await db.close() }
 })
