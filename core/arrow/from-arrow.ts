@@ -68,6 +68,11 @@ export function arrowDataToVector(data: arrow.Data, type: LogicalType): Vector {
       (type.id === 'DATE' && values instanceof Int32Array)
     if (sameWidth) return new Vector(type, n, values.subarray(0, n), validityOf(data))
   }
+  // FixedSizeList (FLOAT[n] embeddings): the child's values are already the flat layout
+  if (type.id === 'ARRAY' && t.typeId === arrow.Type.FixedSizeList && data.children[0]!.length >= n * type.size) {
+    const child = arrowDataToVector(data.children[0]!.slice(0, n * type.size), type.child)
+    return new Vector(type, n, null, validityOf(data), null, [child])
+  }
   // Everything else goes through arrow's typed getters: correct for every type, slower.
   const vec = arrow.makeVector(data)
   const b = new VectorBuilder(type, n)

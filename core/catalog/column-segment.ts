@@ -1,8 +1,10 @@
 /**
  * One column of one row group: a growable array in the column's physical layout, a lazily
  * allocated validity mask and a min/max zone map. Flat types are copied with typed-array `set`
- * (no boxing); nested types (LIST/ARRAY/STRUCT) are kept boxed, which is slower but rare in
- * analytical tables.
+ * (no boxing); fixed-size arrays of numbers (FLOAT[n] embeddings, DOUBLE[n], INTEGER[n] …) are
+ * one typed array of rows × n with a row validity mask and a lazily allocated element mask, the
+ * layout of the vectors they come from (DESIGN §4); LIST, STRUCT and arrays of other types are
+ * kept boxed, which is slower but rare in analytical tables.
  */
 import { InternalError } from '../errors.ts'
 import type { LogicalType, PhysicalType, Value } from '../types/types.ts'
@@ -16,16 +18,23 @@ import { SegmentUtf8 } from './segment-utf8.ts'
 
 type TypedData = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array
 
-/** how a segment keeps its values */
-type StorageKind = 'typed' | 'array' | 'boxed' | 'none'
+/** how a segment keeps its values ('fixed': an ARRAY of typed elements, `size` per row) */
+type StorageKind = 'typed' | 'fixed' | 'array' | 'boxed' | 'none'
 
-function storageKindOf(p: PhysicalType): StorageKind {
+function storageKindOf(type: LogicalType): StorageKind {
+  const p = physicalOf(type)
   switch (p) {
     case 'u8': case 'i8': case 'i16': case 'i32': case 'date': case 'i64': case 'f32': case 'f64': return 'typed'
     case 'big': case 'str': case 'blob': case 'interval': return 'array'
-    case 'list': case 'array': case 'struct': return 'boxed'
+    case 'array': return type.id === 'ARRAY' && storageKindOf(type.child) === 'typed' ? 'fixed' : 'boxed'
+    case 'list': case 'struct': return 'boxed'
     case 'null': return 'none'
   }
+}
+
+/** elements per row of a 'fixed' segment (1 otherwise) and their physical type */
+function elementsOf(type: LogicalType): { size: number; element: PhysicalType } {
+  return type.id === 'ARRAY' ? { size: type.size, element: physicalOf(type.child) } : { size: 1, element: physicalOf(type) }
 }
 
 /** zone maps only for types whose JS order is the SQL order */
@@ -41,6 +50,11 @@ export class ColumnSegment implements Utf8Source {
   readonly physical: PhysicalType
   private readonly storage: StorageKind
   private readonly zoned: boolean
+  /** 'fixed': elements per row and their physical type */
+  private readonly size: number
+  private readonly element: PhysicalType
+  /** 'fixed': 1 = valid element; null while every element so far is valid */
+  private elementValidity: Uint8Array | null = null
   length = 0
   private capacity = 0
   private data: TypedData | unknown[] | null
@@ -63,9 +77,10 @@ export class ColumnSegment implements Utf8Source {
   constructor(type: LogicalType, private readonly maxCapacity: number) {
     this.type = type
     this.physical = physicalOf(type)
-    this.storage = storageKindOf(this.physical)
+    this.storage = storageKindOf(type)
     this.zoned = hasZoneMap(this.physical)
-    this.data = this.storage === 'typed' ? null : this.storage === 'none' ? null : []
+    ;({ size: this.size, element: this.element } = elementsOf(type))
+    this.data = this.storage === 'typed' || this.storage === 'fixed' || this.storage === 'none' ? null : []
   }
 
   private ensureCapacity(needed: number): void {
@@ -77,6 +92,15 @@ export class ColumnSegment implements Utf8Source {
       const next = allocData(this.physical, cap) as TypedData
       if (this.data !== null) (next as Float64Array).set((this.data as Float64Array).subarray(0, this.length))
       this.data = next
+    } else if (this.storage === 'fixed') {
+      const next = allocData(this.element, cap * this.size) as TypedData
+      if (this.data !== null) (next as Float64Array).set((this.data as Float64Array).subarray(0, this.length * this.size))
+      this.data = next
+      if (this.elementValidity !== null) {
+        const v = new Uint8Array(cap * this.size)
+        v.set(this.elementValidity.subarray(0, this.length * this.size))
+        this.elementValidity = v
+      }
     }
     if (this.validity !== null) {
       const v = new Uint8Array(cap)
@@ -91,6 +115,35 @@ export class ColumnSegment implements Utf8Source {
     v.fill(1, 0, this.length)
     this.validity = v
     return v
+  }
+
+  /** 'fixed': the elements of rows [from, from + count) of array vector `src` into rows at.. */
+  private copyElements(src: Vector, from: number, at: number, count: number): void {
+    const size = this.size, child = src.children[0]!
+    ;(this.data as Float64Array).set((child.data as Float64Array).subarray(from * size, (from + count) * size), at * size)
+    const valid = child.validity
+    if (valid !== null) {
+      if (this.elementValidity === null) this.elementValidity = new Uint8Array(Math.max(this.capacity, 1) * size).fill(1, 0, this.length * size)
+      this.elementValidity.set(valid.subarray(from * size, (from + count) * size), at * size)
+    } else if (this.elementValidity !== null) this.elementValidity.fill(1, at * size, (at + count) * size)
+  }
+
+  /** 'fixed': row i as a boxed array (no NULL check) */
+  private boxedRow(i: number): Value[] {
+    const size = this.size, d = this.data as ArrayLike<number | bigint>, ev = this.elementValidity
+    const bool = this.element === 'u8'
+    const out = new Array<Value>(size)
+    for (let k = 0, e = i * size; k < size; k++, e++) out[k] = ev !== null && ev[e] === 0 ? null : bool ? d[e] === 1 : d[e]!
+    return out
+  }
+
+  /** 'fixed': rows [start, end) as an array vector (copied) */
+  private readFixed(start: number, end: number, validity: Uint8Array | null): Vector {
+    const size = this.size, n = end - start
+    const data = (this.data as Float64Array).slice(start * size, end * size)
+    const ev = this.elementValidity === null ? null : this.elementValidity.slice(start * size, end * size)
+    const child = new Vector((this.type as { child: LogicalType }).child, n * size, data as VectorData, ev)
+    return new Vector(this.type, n, null, validity, null, [child])
   }
 
   /** appends rows [from, to) of `src` */
@@ -122,6 +175,7 @@ export class ColumnSegment implements Utf8Source {
         for (let i = 0; i < count; i++) d[at + i] = s[from + i]
         break
       }
+      case 'fixed': this.copyElements(src, from, at, count); break
       case 'boxed': {
         const d = this.data as Value[]
         for (let i = 0; i < count; i++) d[at + i] = getValue(src, from + i)
@@ -217,6 +271,7 @@ export class ColumnSegment implements Utf8Source {
       case 'typed':
         if (this.physical === 'u8') return (this.data as Uint8Array)[i] === 1
         return (this.data as Float64Array)[i]!
+      case 'fixed': return this.boxedRow(i)
       case 'array': case 'boxed': return (this.data as Value[])[i]!
       case 'none': return null
     }
@@ -224,6 +279,7 @@ export class ColumnSegment implements Utf8Source {
 
   /** the raw stored element (no NULL check, booleans as 0/1): for hash keys */
   rawAt(i: number): unknown {
+    if (this.storage === 'fixed') return this.boxedRow(i)
     return this.storage === 'none' ? null : (this.data as ArrayLike<unknown>)[i]
   }
 
@@ -234,6 +290,7 @@ export class ColumnSegment implements Utf8Source {
     switch (this.storage) {
       case 'typed':
         return new Vector(this.type, n, (this.data as Float64Array).slice(start, end) as VectorData, validity)
+      case 'fixed': return this.readFixed(start, end, validity)
       case 'array': {
         const rows = (this.data as unknown[]).slice(start, end)
         if (this.physical === 'str') noteStoredRows(rows, this, start, end)
@@ -290,6 +347,17 @@ export class ColumnSegment implements Utf8Source {
         for (let k = 0; k < count; k++) out[k] = d[sel[k]!]!
         return new Vector(this.type, count, out, validity)
       }
+      case 'fixed': {
+        const size = this.size, d = this.data as Float64Array, ev = this.elementValidity
+        const out = allocData(this.element, count * size) as Float64Array
+        const outValid = ev === null ? null : new Uint8Array(count * size)
+        for (let k = 0, o = 0; k < count; k++) {
+          const from = sel[k]! * size
+          for (let e = 0; e < size; e++, o++) { out[o] = d[from + e]!; if (outValid !== null) outValid[o] = ev![from + e]! }
+        }
+        const child = new Vector((this.type as { child: LogicalType }).child, count * size, out, outValid)
+        return new Vector(this.type, count, null, validity, null, [child])
+      }
       case 'array': {
         const out = new Array<unknown>(count)
         const d = this.data as unknown[]
@@ -323,6 +391,7 @@ export class ColumnSegment implements Utf8Source {
     if (this.validity !== null) this.validity[i] = 1
     switch (this.storage) {
       case 'typed': (this.data as Float64Array)[i] = (src.data as Float64Array)[j]!; break
+      case 'fixed': this.copyElements(src, j, i, 1); break
       case 'array': (this.data as unknown[])[i] = (src.data as unknown[])[j]; break
       case 'boxed': (this.data as Value[])[i] = getValue(src, j); break
       case 'none': break
@@ -338,6 +407,13 @@ export class ColumnSegment implements Utf8Source {
     out.validity![k] = 1
     switch (this.storage) {
       case 'typed': (out.data as Float64Array)[k] = (this.data as Float64Array)[i]!; break
+      case 'fixed': {
+        const size = this.size, child = out.children[0]!, ev = this.elementValidity
+        ;(child.data as Float64Array).set((this.data as Float64Array).subarray(i * size, (i + 1) * size), k * size)
+        if (ev === null) child.validity!.fill(1, k * size, (k + 1) * size)
+        else child.validity!.set(ev.subarray(i * size, (i + 1) * size), k * size)
+        break
+      }
       case 'array': (out.data as unknown[])[k] = (this.data as unknown[])[i]; break
       case 'boxed': (out.data as unknown as Value[])[k] = (this.data as Value[])[i]!; break
       case 'none': break
@@ -347,45 +423,33 @@ export class ColumnSegment implements Utf8Source {
 
 /**
  * A vector of `n` rows with a validity mask, to fill with ColumnSegment.copyTo. Nested types
- * keep boxed values in `data` and must go through `finishColumn`.
+ * keep boxed values in `data` and must go through `finishColumn`; fixed-size arrays of numbers
+ * get their flat child (with an element mask) at once.
  */
 export function allocColumn(type: LogicalType, n: number): Vector {
+  const kind = storageKindOf(type)
+  if (kind === 'fixed') {
+    const { size, element } = elementsOf(type)
+    const child = new Vector((type as { child: LogicalType }).child, n * size, allocData(element, n * size), new Uint8Array(n * size))
+    return new Vector(type, n, null, new Uint8Array(n), null, [child])
+  }
   const p = physicalOf(type)
-  const kind = storageKindOf(p)
   const data = kind === 'boxed' ? (new Array<Value>(n) as unknown as VectorData) : allocData(p, n)
   return new Vector(type, n, data, new Uint8Array(n))
 }
 
 export function finishColumn(v: Vector): Vector {
-  if (storageKindOf(v.physical) !== 'boxed') return v
-  if (v.type.id === 'ARRAY') {
-    const fixed = numericArrayColumn(v, v.type.child, v.type.size)
-    if (fixed !== null) return fixed
+  const kind = storageKindOf(v.type)
+  if (kind === 'fixed') {
+    const child = v.children[0]!
+    if (child.validity !== null && child.validity.every(b => b === 1)) child.validity = null
+    return v
   }
+  if (kind !== 'boxed') return v
   const b = new VectorBuilder(v.type, v.length)
   const d = v.data as unknown as Value[]
   for (let i = 0; i < v.length; i++) b.push(v.validity![i] === 1 ? d[i]! : null)
   return b.finish()
-}
-
-/** FLOAT[n] and other arrays of numbers straight into one typed child (embeddings); null when an element is NULL or not a number */
-function numericArrayColumn(v: Vector, childType: LogicalType, size: number): Vector | null {
-  const physical = physicalOf(childType)
-  if (physical !== 'f32' && physical !== 'f64' && physical !== 'i32' && physical !== 'i16' && physical !== 'i8') return null
-  const n = v.length
-  const d = v.data as unknown as Value[]
-  const child = allocData(physical, n * size) as Float64Array
-  let allValid = true
-  for (let i = 0; i < n; i++) {
-    if (v.validity![i] !== 1) { allValid = false; continue }
-    const row = d[i] as readonly Value[]
-    for (let k = 0; k < size; k++) {
-      const x = row[k]
-      if (typeof x !== 'number') return null
-      child[i * size + k] = x
-    }
-  }
-  return new Vector(v.type, n, null, allValid ? null : v.validity, null, [new Vector(childType, n * size, child, null)])
 }
 
 function anyValid(v: Uint8Array, from: number, to: number): boolean {

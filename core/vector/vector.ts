@@ -285,6 +285,13 @@ export function gather(v: Vector, sel: Int32Array | Uint32Array | number[], coun
       const children = v.children.map(c => gather(c, sel, count))
       return new Vector(v.type, count, null, gatherValidity(v.validity, sel, count), null, children)
     }
+    if (p === 'array') {
+      // fixed-size: the child's rows are sel[k] * size + 0..size-1, so no boxing
+      const size = (v.type as { size: number }).size
+      const childSel = new Int32Array(count * size)
+      for (let k = 0, o = 0; k < count; k++) { const from = sel[k]! * size; for (let e = 0; e < size; e++) childSel[o++] = from + e }
+      return new Vector(v.type, count, null, gatherValidity(v.validity, sel, count), null, [gather(v.children[0]!, childSel, count * size)])
+    }
     const b = new VectorBuilder(v.type, count)
     for (let k = 0; k < count; k++) b.pushFrom(v, sel[k]!)
     return b.finish()
@@ -317,7 +324,12 @@ export function slice(v: Vector, start: number, end: number): Vector {
   const count = end - start
   if (start === 0 && end === v.length) return v
   const p = v.physical
-  if (p === 'list' || p === 'array' || p === 'struct' || p === 'null') {
+  if (p === 'array') {
+    const size = (v.type as { size: number }).size
+    const validity = v.validity === null ? null : v.validity.subarray(start, end)
+    return new Vector(v.type, count, null, validity, null, [slice(v.children[0]!, start * size, end * size)])
+  }
+  if (p === 'list' || p === 'struct' || p === 'null') {
     const sel = new Int32Array(count)
     for (let k = 0; k < count; k++) sel[k] = start + k
     return gather(v, sel, count)
@@ -333,7 +345,12 @@ export function concatVectors(type: LogicalType, parts: readonly Vector[]): Vect
   if (parts.length === 1) return parts[0]!
   const total = parts.reduce((s, v) => s + v.length, 0)
   const p = physicalOf(type)
-  if (p === 'list' || p === 'array' || p === 'struct' || p === 'null') {
+  if (p === 'array') {
+    const size = (type as { size: number }).size
+    const child = concatVectors((type as { child: LogicalType }).child, parts.map(v => slice(v.children[0]!, 0, v.length * size)))
+    return new Vector(type, total, null, concatValidity(parts, total), null, [child])
+  }
+  if (p === 'list' || p === 'struct' || p === 'null') {
     const b = new VectorBuilder(type, total)
     for (const v of parts) for (let i = 0; i < v.length; i++) b.pushFrom(v, i)
     return b.finish()
@@ -349,17 +366,19 @@ export function concatVectors(type: LogicalType, parts: readonly Vector[]): Vect
     for (const v of parts) { out.set(v.data as Float64Array, at); at += v.length }
     data = out
   }
-  let validity: Uint8Array | null = null
-  if (parts.some(v => v.validity !== null)) {
-    validity = new Uint8Array(total)
-    let at = 0
-    for (const v of parts) {
-      if (v.validity === null) validity.fill(1, at, at + v.length)
-      else validity.set(v.validity, at)
-      at += v.length
-    }
+  return new Vector(type, total, data, concatValidity(parts, total))
+}
+
+function concatValidity(parts: readonly Vector[], total: number): Uint8Array | null {
+  if (!parts.some(v => v.validity !== null)) return null
+  const validity = new Uint8Array(total)
+  let at = 0
+  for (const v of parts) {
+    if (v.validity === null) validity.fill(1, at, at + v.length)
+    else validity.set(v.validity, at)
+    at += v.length
   }
-  return new Vector(type, total, data, validity)
+  return validity
 }
 
 /** Builds a vector from boxed values. */

@@ -231,6 +231,13 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
       const child = arrowRangeToVector(data.children[0]!, (type as ListType).child, lo, hi)
       return new Vector(type, n, null, valid(), offsets, [child])
     }
+    case arrow.Type.FixedSizeList: {
+      if (type.id !== 'ARRAY') break
+      // the child is sliced with its parent (arrow-js folds the offset in), so rows map by stride alone
+      const size = type.size, child = data.children[0]!
+      check(child.length >= end * size, 'fixed-size list child too short')
+      return new Vector(type, n, null, valid(), null, [arrowRangeToVector(child, type.child, start * size, end * size)])
+    }
     case arrow.Type.Struct: {
       if (type.id !== 'STRUCT') break
       const fields = (type as StructType).fields
