@@ -23,6 +23,8 @@ type DatabaseFilesStatement = ExportDatabaseStatement | ImportDatabaseStatement 
 
 /** formats EXPORT writes: each is read back by COPY … FROM with its types intact (Parquet) or cast from text (CSV, JSON) */
 const EXPORT_FORMATS = ['parquet', 'csv', 'json']
+/** COPY … TO options that turn one file into several (load.sql reads one file per table) */
+const ONE_FILE_OPTIONS = new Set(['partition_by', 'per_thread_output', 'file_size_bytes', 'filename_pattern', 'file_extension', 'overwrite', 'overwrite_or_ignore', 'use_tmp_file'])
 /** CSV options that shape the file, so load.sql must repeat them to read it back */
 const CSV_READ_OPTIONS = new Set(['delimiter', 'delim', 'sep', 'quote', 'escape', 'nullstr', 'null', 'dateformat', 'timestampformat'])
 
@@ -61,6 +63,10 @@ export function bindDatabaseFiles(b: Binder, stmt: DatabaseFilesStatement): Boun
 // ---- EXPORT ---------------------------------------------------------------------------------
 
 function exportOptions(stmt: ExportDatabaseStatement): { format: string; options: CopyOption[] } {
+  const split = stmt.options.find(o => ONE_FILE_OPTIONS.has(o.name))
+  if (split !== undefined) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `EXPORT DATABASE writes one file per table and does not take ${split.name.toUpperCase()}`, { position: split.pos, hint: 'export, then COPY a table TO a partitioned folder yourself' })
+  }
   const given = stmt.options.find(o => o.name === 'format')
   let format = 'parquet'
   if (given !== undefined) {

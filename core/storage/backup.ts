@@ -112,7 +112,8 @@ export function backupTo(dir: string, databasePath: string, source: BackupSource
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new GrizzlyError(SqlState.duplicateFile, `"${dir}" is a file, not a folder`, { hint: 'BACKUP TO a folder: a new one, or one that holds earlier backups of this database' })
     chain = backupsIn(dir)
-    if (chain.length === 0 && readdirSync(dir).length > 0) {
+    // a first backup cut short leaves its own files, which the next one writes over
+    if (chain.length === 0 && readdirSync(dir).some(f => !/^backup-\d{6}\.(blocks|json\.tmp)$/.test(f))) {
       throw new GrizzlyError(SqlState.duplicateFile, `folder "${dir}" is not empty and holds no Grizzly backup`, { hint: 'BACKUP TO an empty or new folder, or to one that holds earlier backups of this database' })
     }
   } else io(dir, 'create', () => mkdirSync(dir, { recursive: true }))

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Database } from '../../core/database.ts'
@@ -164,6 +164,12 @@ test('BACKUP errors: in memory, inside a transaction, into a folder of other fil
   await rejects(db.query(`BACKUP TO '${other}'`), '58P02', /holds no Grizzly backup/)
   assert.deepEqual(readdirSync(other), ['notes.txt'])
   await rejects(db.query(`BACKUP TO '${join(other, 'notes.txt')}'`), '58P02', /is a file/)
+  // what a first backup killed halfway leaves behind does not block the next one
+  const cut = fresh()
+  mkdirSync(cut)
+  writeFileSync(join(cut, 'backup-000001.blocks'), 'partial')
+  assert.deepEqual((await db.query(`BACKUP TO '${cut}'`)).textRows()[0]!.slice(0, 1), ['1'])
+  assert.ok(statSync(join(cut, 'backup-000001.blocks')).size > 'partial'.length)
   assert.match((await rejects(db.query('BACKUP TO 42'), '42601', /syntax error/)).hint!, /folder as a string/)
   await rejects(db.query(`RESTORE FROM '${other}' TO 'x.grz' (AS OF 0)`), '42601', /AS OF takes the number/)
   await db.close()

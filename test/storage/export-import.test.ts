@@ -173,6 +173,7 @@ test('EXPORT refuses a folder that exists and is not empty, and leaves it alone'
   mkdirSync(empty)
   await db.query(`EXPORT DATABASE '${empty}'`)
   await rejects(db.query(`EXPORT DATABASE '${dir}' (FORMAT avro)`), '22023', /parquet, csv or json/)
+  await rejects(db.query(`EXPORT DATABASE '${folder()}' (FORMAT parquet, PARTITION_BY (a))`), '22023', /one file per table/)
 })
 
 test('IMPORT errors: a missing folder or file, a broken schema.sql (naming the file and statement), objects that exist; nothing is left behind', async () => {
