@@ -5,9 +5,9 @@
  * atomicity — a failed statement leaves nothing behind.
  */
 import type { Table } from 'apache-arrow'
-import { GrizzlyError, InternalError, SqlState, describePosition } from './errors.ts'
+import { GrizzlyError, InternalError, SqlState } from './errors.ts'
 import type { Value, LogicalType } from './types/types.ts'
-import { BIGINT, VARCHAR, typeToString } from './types/types.ts'
+import { BIGINT, typeToString } from './types/types.ts'
 import { DataChunk, vectorFromValues } from './vector/vector.ts'
 import { Hooks } from './hooks/registry.ts'
 import type { FunctionContext } from './hooks/contracts.ts'
@@ -42,6 +42,7 @@ import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, 
 import { Attachments } from './attach/attachments.ts'
 import { openAttached } from './attach/open.ts'
 import { defaultAlias } from './binder/databases.ts'
+import { countChanges, decorate, seededRandom, textResult } from './statement-helpers.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -95,9 +96,11 @@ export class Database {
   catalogVersion = 0
   /** @internal the databases ATTACHed to this one (see core/attach) */
   readonly attachments: Attachments
+  private readonly sharesHooks: boolean
 
   private constructor(options: OpenOptions) {
     this.hooks = options.hooks ?? new Hooks()
+    this.sharesHooks = options.hooks !== undefined
     if (options.hooks === undefined) {
       registerBuiltins(this.hooks)
       registerStorageSettings(this.hooks)
@@ -142,7 +145,9 @@ export class Database {
     try {
       this.loadingStorage = true
       // procedural functions first: a view, a DEFAULT or a CHECK may call one
-      store.routineSource = restoreRoutines(this.hooks, this.host, store.routines)
+      // an attached file's routines are kept, not registered: its hooks are the primary's
+      const kept = store.routines
+      store.routineSource = this.sharesHooks ? () => kept : restoreRoutines(this.hooks, this.host, store.routines)
       // definitions are stored in creation order; a later one a view needs is retried after it
       let pending = store.definitions
       while (pending.length > 0) {
@@ -573,37 +578,6 @@ export class Connection {
   }
 }
 
-/** mulberry32: small, fast, good enough for random() after setseed(). */
-function seededRandom(seed: number): () => number {
-  let a = Math.floor(seed * 2 ** 31) >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** Adds "LINE l:c" and a caret under the place of the error to positioned errors. */
-function decorate<T>(sql: string, work: () => T): T {
-  try {
-    return work()
-  } catch (e) {
-    if (e instanceof GrizzlyError) {
-      if (e.position !== undefined && !e.message.includes('\nLINE ')) {
-        const out = new GrizzlyError(e.code, `${e.message}\n${describePosition(sql, e.position)}`, { position: e.position, hint: e.hint, cause: e.cause })
-        throw out
-      }
-      throw e
-    }
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new GrizzlyError(SqlState.programLimitExceeded, 'the statement is nested too deeply', { hint: 'simplify the expression or split the query' })
-    }
-    throw new InternalError(e instanceof Error ? e.message : String(e), e)
-  }
-}
-
 function statementTypeOf(stmt: Statement): StatementType {
   switch (stmt.kind) {
     case 'query_statement': return 'SELECT'
@@ -626,20 +600,6 @@ function statementTypeOf(stmt: Statement): StatementType {
     case 'attach': case 'detach': case 'use': return 'OTHER'
     case 'export_database': case 'import_database': case 'backup': case 'restore': return 'OTHER'
   }
-}
-
-function countChanges(chunks: readonly DataChunk[], columns: number): number {
-  if (columns !== 1) return chunks.reduce((s, c) => s + c.size, 0)
-  const first = chunks[0]
-  if (first === undefined || first.size !== 1) return chunks.reduce((s, c) => s + c.size, 0)
-  const v = first.column(0).data
-  return v instanceof BigInt64Array ? Number(v[0]) : chunks.reduce((s, c) => s + c.size, 0)
-}
-
-function textResult(names: readonly string[], rows: readonly (readonly string[])[], type: StatementType): Result {
-  const columns = names.map(n => resultColumn(n, VARCHAR))
-  const vectors = names.map((_, c) => vectorFromValues(VARCHAR, rows.map(r => r[c] ?? null)))
-  return new Result(columns, [new DataChunk(vectors, rows.length)], type)
 }
 
 export type { LogicalType }

@@ -46,7 +46,7 @@ const CORE_STAGES: readonly (readonly [rank: number, stages: readonly string[]])
   [6, ['planner']],
   [7, ['execution']],
   // ATTACH: other databases as the database layer sees them
-  [8, ['database.ts', 'result.ts', 'params.ts', 'progress.ts', 'plan-cache.ts', 'prepared.ts', 'index.ts', 'attach']],
+  [8, ['database.ts', 'result.ts', 'params.ts', 'progress.ts', 'plan-cache.ts', 'prepared.ts', 'index.ts', 'attach', 'statement-helpers.ts']],
 ]
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * Small pieces of running statements that database.ts uses: error decoration with the caret,
+ * the seeded random generator, change counts and text results.
+ */
+import { GrizzlyError, InternalError, SqlState, describePosition } from './errors.ts'
+import { VARCHAR } from './types/types.ts'
+import { DataChunk, vectorFromValues } from './vector/vector.ts'
+import { Result, resultColumn, type StatementType } from './result.ts'
+
+/** mulberry32: small, fast, good enough for random() after setseed(). */
+export function seededRandom(seed: number): () => number {
+  let a = Math.floor(seed * 2 ** 31) >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Adds "LINE l:c" and a caret under the place of the error to positioned errors. */
+export function decorate<T>(sql: string, work: () => T): T {
+  try {
+    return work()
+  } catch (e) {
+    if (e instanceof GrizzlyError) {
+      if (e.position !== undefined && !e.message.includes('\nLINE ')) {
+        const out = new GrizzlyError(e.code, `${e.message}\n${describePosition(sql, e.position)}`, { position: e.position, hint: e.hint, cause: e.cause })
+        throw out
+      }
+      throw e
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new GrizzlyError(SqlState.programLimitExceeded, 'the statement is nested too deeply', { hint: 'simplify the expression or split the query' })
+    }
+    throw new InternalError(e instanceof Error ? e.message : String(e), e)
+  }
+}
+
+export function countChanges(chunks: readonly DataChunk[], columns: number): number {
+  if (columns !== 1) return chunks.reduce((s, c) => s + c.size, 0)
+  const first = chunks[0]
+  if (first === undefined || first.size !== 1) return chunks.reduce((s, c) => s + c.size, 0)
+  const v = first.column(0).data
+  return v instanceof BigInt64Array ? Number(v[0]) : chunks.reduce((s, c) => s + c.size, 0)
+}
+
+export function textResult(names: readonly string[], rows: readonly (readonly string[])[], type: StatementType): Result {
+  const columns = names.map(n => resultColumn(n, VARCHAR))
+  const vectors = names.map((_, c) => vectorFromValues(VARCHAR, rows.map(r => r[c] ?? null)))
+  return new Result(columns, [new DataChunk(vectors, rows.length)], type)
+}
