@@ -13,9 +13,7 @@
  * name, then renamed), so a backup cut short leaves no manifest and the chain as it was.
  */
 import { createHash } from 'node:crypto'
-import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { GrizzlyError, SqlState } from '../errors.ts'
@@ -131,9 +129,9 @@ export function backupTo(dir: string, databasePath: string, source: BackupSource
   const dataPath = join(dir, blocksName(n))
   const manifestPath = join(dir, manifestName(n))
   const temporary = `${manifestPath}.tmp`
-  let fd: number | null = null
+  let out: FileHandle | null = null
   try {
-    fd = io(dataPath, 'create', () => openSync(dataPath, 'w'))
+    const data = out = createFile(dataPath)
     const refs: BlockRef[] = []
     let offset = 0, copiedBlocks = 0
     for (const block of source.blocks) {
@@ -141,28 +139,30 @@ export function backupTo(dir: string, databasePath: string, source: BackupSource
       const hash = sha256(bytes)
       const known = held.get(hash)
       if (known !== undefined) { refs.push({ ...known, block }); continue }
-      const out = fd
-      io(dataPath, 'write', () => writeAll(out, bytes, offset))
+      const at = offset
+      io(dataPath, 'write', () => data.write(bytes, at))
       const ref = { block, sha256: hash, backup: n, offset, length: bytes.length }
       refs.push(ref)
       held.set(hash, ref)
       offset += bytes.length
       copiedBlocks++
     }
-    const data = fd
-    io(dataPath, 'sync', () => fsyncSync(data))
-    closeSync(fd)
-    fd = null
+    io(dataPath, 'sync', () => data.sync())
+    data.close()
+    out = null
     const body: Manifest = {
       format: 'grizzly-backup', version: 1, backup: n, created: new Date().toISOString(), source: basename(databasePath),
       checkpoint: source.counter, header: Buffer.from(header).toString('base64'), blocks: refs, copiedBlocks, copiedBytes: offset,
     }
-    writeDurably(temporary, JSON.stringify({ ...body, checksum: sha256(JSON.stringify(body)) }))
+    const manifest = out = createFile(temporary)
+    io(temporary, 'write', () => { manifest.write(Buffer.from(JSON.stringify({ ...body, checksum: sha256(JSON.stringify(body)) }), 'utf8'), 0); manifest.sync() })
+    manifest.close()
+    out = null
     io(manifestPath, 'write', () => renameSync(temporary, manifestPath))
     nodeFileSystem.syncFolder(manifestPath)
     return { backup: n, blocks: refs.length, copiedBlocks, copiedBytes: offset }
   } catch (e) {
-    if (fd !== null) try { closeSync(fd) } catch { /* failing anyway */ }
+    try { out?.close() } catch { /* failing anyway */ }
     for (const p of [dataPath, temporary]) try { unlinkSync(p) } catch { /* not written */ }
     throw e
   }
@@ -186,57 +186,47 @@ export function restoreFrom(dir: string, target: string, asOf: number | null): R
   if (header.length !== HEADER_SLOT) throw corruptError(`backup manifest "${join(dir, manifestName(n))}" holds a damaged file header`, 'restore an earlier backup with (AS OF n)')
   // written under a temporary name and renamed once complete: a failed restore leaves nothing
   const temporary = `${target}.restoring`
-  const sources = new Map<number, number>()
-  let out: number | null = null
+  const sources = new Map<number, FileHandle>()
+  let out: FileHandle | null = null
   let bytes = 0
   try {
-    out = io(temporary, 'create', () => openSync(temporary, 'w'))
-    const fd = out
-    io(temporary, 'write', () => writeAll(fd, header, (manifest.checkpoint % 2) * HEADER_SLOT))
+    const file = out = createFile(temporary)
+    io(temporary, 'write', () => file.write(header, (manifest.checkpoint % 2) * HEADER_SLOT))
     for (const ref of manifest.blocks) {
       const path = join(dir, blocksName(ref.backup))
       let src = sources.get(ref.backup)
       if (src === undefined) {
         if (!existsSync(path)) throw new GrizzlyError(SqlState.undefinedFile, `"${path}", which backup ${n} needs, is missing`, { hint: 'the backup chain is incomplete; restore a backup that does not need it (AS OF n)' })
-        src = io(path, 'open', () => openSync(path, 'r'))
+        src = io(path, 'open', () => nodeFileSystem.open(path, 'r'))
         sources.set(ref.backup, src)
       }
       const buf = new Uint8Array(ref.length)
       const from = src
-      const got = io(path, 'read', () => readSync(from, buf, 0, ref.length, ref.offset))
+      const got = io(path, 'read', () => from.read(buf, ref.offset, ref.length))
       if (got !== ref.length || sha256(buf) !== ref.sha256 || !blockIntact(buf)) {
         throw corruptError(`block ${ref.block} in "${path}" fails its checksum`, 'the backup is damaged; restore an earlier backup with (AS OF n) if it does not hold this block')
       }
-      io(temporary, 'write', () => writeAll(fd, buf, DATA_START + ref.block * BLOCK_SIZE))
+      io(temporary, 'write', () => file.write(buf, DATA_START + ref.block * BLOCK_SIZE))
       bytes += ref.length
     }
-    io(temporary, 'sync', () => fsyncSync(fd))
-    closeSync(fd)
+    io(temporary, 'sync', () => file.sync())
+    file.close()
     out = null
     io(target, 'create', () => renameSync(temporary, target))
     nodeFileSystem.syncFolder(target)
     return { backup: n, blocks: manifest.blocks.length, bytes }
   } catch (e) {
-    if (out !== null) try { closeSync(out) } catch { /* failing anyway */ }
+    try { out?.close() } catch { /* failing anyway */ }
     try { unlinkSync(temporary) } catch { /* not written */ }
     throw e
   } finally {
-    for (const fd of sources.values()) try { closeSync(fd) } catch { /* read only */ }
+    for (const h of sources.values()) try { h.close() } catch { /* read only */ }
   }
 }
 
-function writeAll(fd: number, data: Uint8Array, position: number): void {
-  let done = 0
-  while (done < data.length) {
-    const n = writeSync(fd, data, done, data.length - done, position + done)
-    if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' })
-    done += n
-  }
-}
-
-function writeDurably(path: string, text: string): void {
-  io(path, 'write', () => {
-    const fd = openSync(path, 'w')
-    try { writeAll(fd, Buffer.from(text, 'utf8'), 0); fsyncSync(fd) } finally { closeSync(fd) }
-  })
+/** a new, empty file (a leftover of an earlier attempt is emptied) */
+function createFile(path: string): FileHandle {
+  const handle = io(path, 'create', () => nodeFileSystem.open(path, 'rw'))
+  io(path, 'write', () => handle.truncate(0))
+  return handle
 }
