@@ -63,7 +63,8 @@ function referencedFirst(tables: readonly { schema: string; table: MemoryTable }
   while (pending.size > 0) {
     const before = pending.size
     for (const [k, t] of pending) {
-      const refs = (t.table.constraints.foreignKeys ?? []).map(fk => key(fk.refSchema ?? t.schema, fk.refTable))
+      // an unqualified reference may name a table of the same schema or of main
+      const refs = (t.table.constraints.foreignKeys ?? []).flatMap(fk => fk.refSchema !== null ? [key(fk.refSchema, fk.refTable)] : [key(t.schema, fk.refTable), key('main', fk.refTable)])
       if (refs.every(r => r === k || !pending.has(r))) { out.push(t); pending.delete(k) }
     }
     // a cycle cannot be created (a foreign key needs its target first); keep the rest as listed
