@@ -92,8 +92,11 @@ function exportDatabase(ctx: UtilityContext, dir: string, format: string, option
   try {
     if (!existed) io(dir, 'create', () => mkdirSync(dir, { recursive: true }))
     const load: string[] = []
+    // a compressed text file is named for it, so readers (DuckDB's too) know to decompress
+    const compression = options.find(o => o.name === 'compression')?.value
+    const codec = format === 'parquet' || compression?.kind !== 'string' ? '' : ({ gzip: '.gz', zstd: '.zst' } as Record<string, string>)[compression.value.toLowerCase()] ?? ''
     for (const t of plan.tables) {
-      const path = join(dir, `${t.file}.${format}`)
+      const path = join(dir, `${t.file}.${format}${codec}`)
       // Parquet has no INTERVAL of microseconds and no TIMETZ offset: those columns travel as their text, cast back on load
       const columns = t.table.columns.map(c => format === 'parquet' && holdsInexact(c.type) ? `CAST(${quoteIdent(c.name)} AS VARCHAR) AS ${quoteIdent(c.name)}` : quoteIdent(c.name))
       const name = [t.schema, t.table.name]

@@ -174,6 +174,12 @@ test('EXPORT refuses a folder that exists and is not empty, and leaves it alone'
   await db.query(`EXPORT DATABASE '${empty}'`)
   await rejects(db.query(`EXPORT DATABASE '${dir}' (FORMAT avro)`), '22023', /parquet, csv or json/)
   await rejects(db.query(`EXPORT DATABASE '${folder()}' (FORMAT parquet, PARTITION_BY (a))`), '22023', /one file per table/)
+  const gz = folder()
+  await db.query(`EXPORT DATABASE '${gz}' (FORMAT csv, COMPRESSION gzip)`)
+  assert.ok(readdirSync(gz).includes('t.csv.gz'))
+  const back = await Database.open()
+  await back.query(`IMPORT DATABASE '${gz}'`)
+  assert.deepEqual(await text(back, 'SELECT * FROM t'), [['1']])
 })
 
 test('IMPORT errors: a missing folder or file, a broken schema.sql (naming the file and statement), objects that exist; nothing is left behind', async () => {
