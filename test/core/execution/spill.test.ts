@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -78,6 +79,8 @@ test('ORDER BY: an external merge sort gives the in-memory order (and DuckDB\'s)
   const rows = await sameWhenSpilling(db, sql)
   assert.equal(rows.length, ROWS)
   assert.deepEqual(rows, await duckdbRows(sql))
+  // equal keys keep their input order across runs
+  await sameWhenSpilling(db, `SELECT i, c FROM a ORDER BY c NULLS LAST`)
   // 300K rows in 1MB runs: more runs than one merge takes, so runs are merged in passes
   await sameWhenSpilling(db, `SELECT i, k FROM a ORDER BY k, i DESC`, '1MB')
   await db.exec(`SET memory_limit = '1MB'`)
@@ -151,4 +154,27 @@ test('a canceled query removes the files it had written; a file database spills 
   assert.equal((await db.query(`SELECT count(*) FROM (SELECT * FROM a ORDER BY s, k)`)).rows[0]![0], BigInt(ROWS))
   assert.equal(existsSync(temp), false)
   await db.close()
+})
+
+/** A 256 KiB tmpfs to fill, where the test may mount one (root on Linux); null elsewhere. */
+function smallDisk(): string | null {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null
+  const mount = mkdtempSync(join(dir, 'full-'))
+  try { execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount], { stdio: 'ignore' }) } catch { return null }
+  return mount
+}
+
+test('a full disk fails the statement with 53100 and leaves nothing behind', async t => {
+  const disk = smallDisk()
+  if (disk === null) { t.skip('needs a small tmpfs (root on Linux)'); return }
+  try {
+    const db = await open()
+    await db.exec(`SET memory_limit = '1MB'; SET temp_directory = '${disk}'`)
+    await fails(() => db.query(`SELECT * FROM a ORDER BY s`), '53100', /no space left on device/)
+    assert.deepEqual(readdirSync(disk), [])
+    assert.equal((await db.query(`SELECT count(*) FROM a`)).rows[0]![0], BigInt(ROWS))
+    await db.close()
+  } finally {
+    execFileSync('umount', [disk], { stdio: 'ignore' })
+  }
 })
