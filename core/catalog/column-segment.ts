@@ -137,11 +137,12 @@ export class ColumnSegment implements Utf8Source {
     return out
   }
 
-  /** 'fixed': rows [start, end) as an array vector (copied) */
-  private readFixed(start: number, end: number, validity: Uint8Array | null): Vector {
+  /** 'fixed': rows [start, end) as an array vector, copied or (`share`, for `view`) sharing the arrays */
+  private readFixed(start: number, end: number, validity: Uint8Array | null, share = false): Vector {
     const size = this.size, n = end - start
-    const data = (this.data as Float64Array).slice(start * size, end * size)
-    const ev = this.elementValidity === null ? null : this.elementValidity.slice(start * size, end * size)
+    const d = this.data as Float64Array, e = this.elementValidity
+    const data = share ? d.subarray(start * size, end * size) : d.slice(start * size, end * size)
+    const ev = e === null ? null : share ? e.subarray(start * size, end * size) : e.slice(start * size, end * size)
     const child = new Vector((this.type as { child: LogicalType }).child, n * size, data as VectorData, ev)
     return new Vector(this.type, n, null, validity, null, [child])
   }
@@ -312,16 +313,18 @@ export class ColumnSegment implements Utf8Source {
    * must not write into it. Other storage kinds are copied as by `read`.
    */
   view(start: number, end: number): Vector {
-    if (this.storage !== 'typed') return this.read(start, end)
+    if (this.storage !== 'typed' && this.storage !== 'fixed') return this.read(start, end)
     if (end > this.viewedUpTo) this.viewedUpTo = end
     const validity = this.validity === null ? null : this.validity.subarray(start, end)
+    if (this.storage === 'fixed') return this.readFixed(start, end, validity, true)
     return new Vector(this.type, end - start, (this.data as Float64Array).subarray(start, end) as VectorData, validity)
   }
 
   /** gives the segment arrays of its own, leaving the old ones to the views that share them */
   private detach(): void {
-    if (this.data !== null && this.storage === 'typed') this.data = (this.data as Float64Array).slice()
+    if (this.data !== null && (this.storage === 'typed' || this.storage === 'fixed')) this.data = (this.data as Float64Array).slice()
     if (this.validity !== null) this.validity = this.validity.slice()
+    if (this.elementValidity !== null) this.elementValidity = this.elementValidity.slice()
     this.viewedUpTo = 0
   }
 

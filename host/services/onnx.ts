@@ -25,7 +25,7 @@ import type { Vector } from '../../core/vector/vector.ts'
 import type { CapabilityService, ServiceValue } from '../../sandbox/services.ts'
 import { sha256Hex } from '../../core/catalog/models.ts'
 import { Tensor, cachedSession, type OnnxSession } from './onnx-runtime.ts'
-import { type Elem, type FeedPlan, type Packed, allNull, feedableRows, newPacked, pack, spread, structOf } from './onnx-tensors.ts'
+import { type Elem, type FeedPlan, type Packed, PackBuffers, allNull, feedableRows, newPacked, pack, spread, structOf } from './onnx-tensors.ts'
 
 export const THREADS_SETTING = 'onnx_threads'
 
@@ -281,6 +281,7 @@ function bindModelFunction(mode: Mode) {
     const inputs = planInputs(model.name, signature.inputs, argTypes.slice(1))
     const outputs = planOutputs(mode, model.name, signature.outputs)
     const returns = outputs.type
+    const buffers = new PackBuffers()
     const invoke = (args: readonly Vector[], count: number, ctx: FunctionContext): Vector => {
       const rows = feedableRows(args, 1, count)
       if (rows.length === 0) return allNull(returns, count)
@@ -288,7 +289,7 @@ function bindModelFunction(mode: Mode) {
       let mask: BigInt64Array | null = null
       let tokens = 0
       const feeds: Feed[] = inputs.feeds.map(f => {
-        const p = pack(f, args, rows, model.name)
+        const p = pack(f, args, rows, model.name, buffers)
         if (p.mask !== null) { mask = p.mask; tokens = p.width }
         return { name: f.input, elem: f.elem, data: p.data, width: p.width, dims: f.dims }
       })

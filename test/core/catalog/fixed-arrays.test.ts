@@ -142,3 +142,14 @@ test('Arrow FixedSizeList columns come in as flat FLOAT[n] vectors, registered o
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('views of a FLOAT[n] segment share its array and never change after writes, truncates or appends', () => {
+  const s = segmentOf(FLOAT3, [[1, null, 3], [4, 5, 6]])
+  const v = s.view(0, 2)
+  assert.deepEqual(rows(s.view(1, 2)), [[4, 5, 6]])
+  s.write(0, vectorFromValues(FLOAT3, [[7, 8, 9]]), 0)
+  s.truncate(1)
+  s.append(vectorFromValues(FLOAT3, [[0, null, 0]]), 0, 1)
+  assert.deepEqual(rows(v), [[1, null, 3], [4, 5, 6]])
+  assert.deepEqual(rows(s.view(0, 2)), [[7, 8, 9], [0, null, 0]])
+})
