@@ -6,9 +6,9 @@ import { availableParallelism } from 'node:os'
 import type { Hooks } from '../hooks/registry.ts'
 import type { SettingDef } from '../hooks/contracts.ts'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
-import { BIGINT, BOOLEAN, VARCHAR, type Value } from '../types/types.ts'
+import { BIGINT, BOOLEAN, typeToString, VARCHAR, type Value } from '../types/types.ts'
 import { formatValue } from '../types/format.ts'
-import { Vector } from '../vector/vector.ts'
+import { DataChunk, Vector, vectorFromValues } from '../vector/vector.ts'
 
 function bad(setting: string, value: Value, hint: string): GrizzlyError {
   return new GrizzlyError(SqlState.invalidParameterValue,
@@ -159,8 +159,28 @@ export const BUILTIN_SETTINGS: readonly SettingDef[] = [
   { name: 'preserve_insertion_order', description: 'keep the input order of rows when no ORDER BY is given', type: BOOLEAN, default: true, validate: booleanSetting('preserve_insertion_order') },
 ]
 
+/** DuckDB's columns; every setting here is set per session (SET GLOBAL changes the default) */
+const SETTING_COLUMNS = [
+  { name: 'name', type: VARCHAR }, { name: 'value', type: VARCHAR }, { name: 'description', type: VARCHAR },
+  { name: 'input_type', type: VARCHAR }, { name: 'scope', type: VARCHAR },
+]
+
 export function registerSettings(hooks: Hooks): void {
   for (const def of BUILTIN_SETTINGS) hooks.registerSetting(def)
+  hooks.registerTableFunction({
+    name: 'duckdb_settings',
+    description: "duckdb_settings(): every setting with the session's value, its description and type",
+    bind: () => ({
+      columns: SETTING_COLUMNS,
+      scan(columns, ctx) {
+        const rows: Value[][] = hooks.allSettings().map(def => {
+          const v = ctx.setting(def.name)
+          return [def.name, v === null ? null : formatValue(def.type, v), def.description, typeToString(def.type), 'LOCAL']
+        })
+        return [new DataChunk(columns.map(c => vectorFromValues(SETTING_COLUMNS[c]!.type, rows.map(r => r[c] ?? null))), rows.length)]
+      },
+    }),
+  })
   hooks.registerScalar({
     name: 'current_setting', nulls: 'propagate', volatility: 'stable',
     description: "current_setting('name'): the session's value of a setting, as text",

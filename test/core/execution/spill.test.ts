@@ -66,6 +66,8 @@ test('settings: memory_limit, temp_directory and max_temp_directory_size', async
     [['256MB', dir, '10GiB']])
   await db.exec(`SET memory_limit = '-1'; SET max_temp_directory_size = '-1'`)
   assert.deepEqual((await db.query(`SELECT current_setting('memory_limit')`)).rows, [['-1']])
+  const listed = (await db.query(`SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'temp_directory', 'max_temp_directory_size') ORDER BY name`)).rows
+  assert.deepEqual(listed, [['max_temp_directory_size', '-1'], ['memory_limit', '-1'], ['temp_directory', dir]])
   await fails(() => db.exec(`SET memory_limit = 'lots'`), '22023', /memory_limit/)
   await fails(() => db.exec(`SET memory_limit = '150%'`), '22023', /memory_limit/)
   await fails(() => db.exec(`SET max_temp_directory_size = '50%'`), '22023', /max_temp_directory_size/)
