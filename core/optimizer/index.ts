@@ -10,6 +10,7 @@ import type { LogicalPlan } from '../plan/logical.ts'
 import { sameOutput } from './plan-util.ts'
 import { constantFolding } from './rules/constant_folding.ts'
 import { filterPushdown } from './rules/filter_pushdown.ts'
+import { semiJoinPushdown } from './rules/semi_join_pushdown.ts'
 import { joinOrder } from './rules/join_order.ts'
 import { orFactorization } from './rules/or_factorization.ts'
 import { projectionPruning } from './rules/projection_pruning.ts'
@@ -40,6 +41,7 @@ export const rules: readonly OptimizerRule[] = [
   subqueryDecorrelation,
   orFactorization,
   filterPushdown,
+  semiJoinPushdown,
   joinOrder,
   projectionPruning,
   topN,
