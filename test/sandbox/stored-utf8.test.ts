@@ -21,6 +21,10 @@ const CODE = `defineExtension({ name: 'bytes', version: '1.0.0', scalars: [
   // the bytes as the extension got them, handed back with the argument's offsets
   { name: 'ident', args: ['VARCHAR'], returns: 'VARCHAR', invoke([s], n) {
       return { type: 'VARCHAR', length: n, values: { bytes: s.values.bytes.slice(), offsets: s.values.offsets }, validity: s.validity } } },
+  // writes over the argument bytes it was given, which must be the arena's copy, not the store's
+  { name: 'scrawl', args: ['VARCHAR'], returns: 'INTEGER', invoke([s], n) {
+      s.values.bytes.fill(88)
+      return { type: 'INTEGER', length: n, values: new Int32Array(n), validity: null } } },
   { name: 'blen', args: ['VARCHAR'], returns: 'INTEGER', invoke([s], n) {
       const o = s.values.offsets, out = new Int32Array(n)
       for (let i = 0; i < n; i++) out[i] = o[i + 1] - o[i]
@@ -60,6 +64,11 @@ test('a scanned column crosses as its stored UTF-8 form: the same rows, NULLs, n
   assert.ok(held > before, 'the first call keeps the form')
   await check(valueOf)
   assert.equal(storedUtf8Bytes(), held, 'the second call reuses it')
+})
+
+test('an extension writing into its argument bytes changes only the arena, never the stored form', async () => {
+  await db.query('SELECT sum(scrawl(s)) FROM t')
+  await check(valueOf)
 })
 
 test('UPDATE, DELETE and INSERT drop the form of the segments they change; later calls see the new rows', async () => {
