@@ -70,6 +70,10 @@ export class CsvTokenizer {
   private readonly source: TextSource
   private readonly path: string
   private readonly maxLineSize: number
+  /** pieces pulled so far, so positions found in one piece are not used in the next */
+  private pieces = 0
+  /** whether the current piece holds a carriage return at all */
+  private hasCr = false
 
   constructor(dialect: Dialect, source: TextSource, path: string, maxLineSize: number) {
     this.d = dialect
@@ -96,6 +100,8 @@ export class CsvTokenizer {
     const piece = this.source(this.pos < this.text.length ? this.text.slice(this.pos) : '')
     if (piece === null) { this.eof = true; return false }
     this.text = piece
+    this.pieces++
+    this.hasCr = piece.indexOf('\r') >= 0
     this.pos = 0
     return true
   }
@@ -120,6 +126,11 @@ export class CsvTokenizer {
     // the text only changes between batches: a batch ends early rather than see its text replaced
     if (this.pos >= this.text.length && !this.pull()) return false
     const { delimiter, quote, escape, comment } = this.d
+    // unquoted values end at the next delimiter or line end, found with indexOf (a memchr, about
+    // twice the speed of a charCodeAt loop) and kept until passed; not with a comment character
+    const seek = comment < 0 && delimiter >= 0
+    const delimiterChar = String.fromCharCode(delimiter)
+    let nextDelimiter = -1, nextNl = -1, nextCr = -1, seen = -1
     batch.ensureRecords(maxRecords)
     // hot arrays in locals (re-read after growing)
     let starts = batch.starts, ends = batch.ends, flags = batch.flags
@@ -129,8 +140,12 @@ export class CsvTokenizer {
       const firstField = batch.fields
       const text = this.text
       const n = text.length
+      const eof = this.eof
+      if (seen !== this.pieces) { seen = this.pieces; nextDelimiter = nextNl = nextCr = -1 }
       let pos = this.pos
       let line = this.line
+      // the record's fields are counted here and published when it is complete
+      let fi = firstField
       if (pos >= n) {
         if (!this.needMore(pos) || batch.records > 0) break
         this.pull()
@@ -164,7 +179,6 @@ export class CsvTokenizer {
       let incomplete = false
       let bad = 0
       fields: for (;;) {
-        const fi = batch.fields
         if (fi >= starts.length) { batch.growFields(); starts = batch.starts; ends = batch.ends; flags = batch.flags }
         if (pos < n && text.charCodeAt(pos) === quote) {
           pos++
@@ -174,7 +188,7 @@ export class CsvTokenizer {
             if (pos >= n) { incomplete = true; break fields }
             c = text.charCodeAt(pos)
             if (c === quote) {
-              if (pos + 1 >= n && !this.eof) { incomplete = true; break fields }
+              if (pos + 1 >= n && !eof) { incomplete = true; break fields }
               if (escape === quote && text.charCodeAt(pos + 1) === quote) { pos += 2; flag = ESCAPED; continue }
               break
             }
@@ -194,7 +208,7 @@ export class CsvTokenizer {
             if (c !== delimiter && c !== 10 && c !== 13) {
               let k = pos
               while (k < n && (c = text.charCodeAt(k)) !== delimiter && c !== 10 && c !== 13) k++
-              if (k >= n && !this.eof) { incomplete = true; break fields }
+              if (k >= n && !eof) { incomplete = true; break fields }
               // trailing spaces after a quote are harmless
               if (text.slice(pos, k).trim() !== '') bad = 1
               pos = k
@@ -202,40 +216,49 @@ export class CsvTokenizer {
           }
         } else {
           const s = pos
-          while (pos < n && (c = text.charCodeAt(pos)) !== delimiter && c !== 10 && c !== 13 && c !== comment) pos++
-          if (pos >= n && !this.eof) { incomplete = true; break fields }
+          if (seek) {
+            if (nextDelimiter < pos) { nextDelimiter = text.indexOf(delimiterChar, pos); if (nextDelimiter < 0) nextDelimiter = n }
+            if (nextNl < pos) { nextNl = text.indexOf('\n', pos); if (nextNl < 0) nextNl = n }
+            pos = nextDelimiter < nextNl ? nextDelimiter : nextNl
+            if (this.hasCr) {
+              if (nextCr < s) { nextCr = text.indexOf('\r', s); if (nextCr < 0) nextCr = n }
+              if (nextCr < pos) pos = nextCr
+            }
+          } else while (pos < n && (c = text.charCodeAt(pos)) !== delimiter && c !== 10 && c !== 13 && c !== comment) pos++
+          if (pos >= n && !eof) { incomplete = true; break fields }
           starts[fi] = s; ends[fi] = pos; flags[fi] = PLAIN
           if (pos < n && c === comment) {
             // a comment after a value ends the record: the rest of the line is skipped
             const nl = text.indexOf('\n', pos)
-            if (nl < 0 && !this.eof) { incomplete = true; break fields }
-            batch.fields = fi + 1
+            if (nl < 0 && !eof) { incomplete = true; break fields }
+            fi++
             pos = nl < 0 ? n : nl + 1
             line++
             break
           }
         }
-        batch.fields = fi + 1
+        fi++
         if (pos >= n) {
-          if (!this.eof) { incomplete = true; break fields }
+          if (!eof) { incomplete = true; break fields }
           break
         }
         c = text.charCodeAt(pos)
         if (c === delimiter) {
           pos++
-          if (pos >= n && !this.eof) { incomplete = true; break fields }
+          if (pos >= n && !eof) { incomplete = true; break fields }
           continue
         }
         if (c === 13) {
-          if (pos + 1 >= n && !this.eof) { incomplete = true; break fields }
+          if (pos + 1 >= n && !eof) { incomplete = true; break fields }
           pos += text.charCodeAt(pos + 1) === 10 ? 2 : 1
         } else pos++
         line++
         break
       }
       if (incomplete) {
-        batch.fields = firstField
         this.line = startLine
+        // the record is read again from its start: positions found past it may skip values
+        nextDelimiter = nextNl = nextCr = -1
         // more text, or the end: either way the record reads again from its start
         if (this.needMore(recordStart)) {
           if (batch.records > 0) break
@@ -255,10 +278,11 @@ export class CsvTokenizer {
         })
       }
       const r = batch.records
+      batch.fields = fi
       batch.recordLine[r] = startLine
       batch.recordError[r] = bad
       batch.records = r + 1
-      batch.recordFirst[r + 1] = batch.fields
+      batch.recordFirst[r + 1] = fi
       this.pos = pos
       this.line = line
     }
