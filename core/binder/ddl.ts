@@ -19,7 +19,7 @@ import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { castTo } from './functions.ts'
-import { resolveName } from './databases.ts'
+import { databaseCatalog, resolveName } from './databases.ts'
 import { resolveTypeName } from './literals.ts'
 import { bindDropFunction } from './extensions.ts'
 import { bindCreateIndex, bindDropIndex } from './indexes.ts'
@@ -184,8 +184,15 @@ export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundState
   const { catalog, schema, name } = split(b, stmt.name, stmt.temporary, stmt.pos)
   checkSchema(b, schema, stmt.pos, catalog)
   // binding checks the view is valid now (in its own database); it is bound afresh whenever it is used
-  const q = b.inCatalog(catalog, () => bindQuery(b, stmt.query, null, null))
-  if (stmt.columns !== null && stmt.columns.length > q.names.length) {
+  let q: { readonly names: readonly string[] } | null = null
+  try {
+    q = b.inCatalog(catalog, () => bindQuery(b, stmt.query, null, null))
+  } catch (e) {
+    // reopening a file: a view over a database not attached now (attachments are not stored) is kept, and fails when read
+    const elsewhere = e instanceof GrizzlyError && (e.code === SqlState.invalidCatalogName || e.code === SqlState.undefinedSchema)
+    if (b.ctx.restoring !== true || !elsewhere) throw e
+  }
+  if (q !== null && stmt.columns !== null && stmt.columns.length > q.names.length) {
     throw new GrizzlyError(SqlState.syntaxError, `CREATE VIEW specifies ${stmt.columns.length} column names but the query has ${q.names.length} columns`, { position: stmt.pos })
   }
   const written = b.ctx.statementText ?? `CREATE VIEW ${stmt.name.join('.')}${stmt.columns === null ? '' : ` (${stmt.columns.join(', ')})`} AS ${queryToSql(stmt.query)}`
@@ -201,7 +208,8 @@ export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundState
 
 export function bindCreateSchema(b: Binder, stmt: CreateSchemaStatement): BoundStatement {
   checkWritable(b, stmt.pos)
-  return { kind: 'command', tag: 'CREATE SCHEMA', run: () => b.ctx.catalog.createSchema(b.ctx.txn, stmt.name, stmt.ifNotExists) }
+  const catalog = stmt.database === undefined ? b.ctx.catalog : databaseCatalog(b.ctx, stmt.database, stmt.pos)
+  return { kind: 'command', tag: 'CREATE SCHEMA', run: () => catalog.createSchema(b.ctx.txn, stmt.name, stmt.ifNotExists) }
 }
 
 export { bindCreateIndex }
@@ -226,7 +234,9 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
     case 'schema':
       return {
         kind: 'command', tag: 'DROP SCHEMA',
-        run: () => { for (const n of stmt.names) catalog.dropSchema(txn, n[n.length - 1]!, stmt.ifExists, stmt.cascade) },
+        run: () => {
+          for (const n of stmt.names) (n.length >= 2 ? databaseCatalog(b.ctx, n[n.length - 2]!, stmt.pos) : catalog).dropSchema(txn, n[n.length - 1]!, stmt.ifExists, stmt.cascade)
+        },
       }
     case 'index': return bindDropIndex(b, stmt)
     case 'function': return bindDropFunction(b, stmt)

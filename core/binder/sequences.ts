@@ -7,6 +7,7 @@ import { Sequence, parseSequenceName, sequenceOptions } from '../catalog/sequenc
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { CreateSequenceStatement, DropStatement } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
+import { resolveName } from './databases.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
@@ -18,10 +19,11 @@ const SEQUENCE_OPTION_NAMES: Readonly<Record<string, string>> = {
 
 export function bindCreateSequence(b: Binder, stmt: CreateSequenceStatement): BoundStatement {
   if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position: stmt.pos })
-  const name = stmt.name[stmt.name.length - 1]!
-  const schema = stmt.temporary ? 'temp' : stmt.name.length >= 2 ? stmt.name[stmt.name.length - 2]! : b.ctx.catalog.defaultSchema
-  if (!b.ctx.catalog.hasSchema(schema)) {
-    throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position: stmt.pos, hint: didYouMean(schema, b.ctx.catalog.schemaNames()) })
+  const target = resolveName(b.ctx, stmt.name, stmt.pos)
+  const { catalog, name } = target
+  const schema = stmt.temporary ? 'temp' : target.schema ?? catalog.defaultSchema
+  if (!catalog.hasSchema(schema)) {
+    throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position: stmt.pos, hint: didYouMean(schema, catalog.schemaNames()) })
   }
   const given = new Map<string, bigint | null>()
   const seen = new Set<string>()
@@ -38,7 +40,7 @@ export function bindCreateSequence(b: Binder, stmt: CreateSequenceStatement): Bo
   const options = sequenceOptions(given, stmt.pos)
   return {
     kind: 'command', tag: 'CREATE SEQUENCE',
-    run: () => b.ctx.catalog.createSequence(b.ctx.txn, new Sequence(schema, name, options, stmt.temporary), { ifNotExists: stmt.ifNotExists, orReplace: stmt.orReplace }),
+    run: () => catalog.createSequence(b.ctx.txn, new Sequence(schema, name, options, stmt.temporary), { ifNotExists: stmt.ifNotExists, orReplace: stmt.orReplace }),
   }
 }
 
@@ -55,13 +57,12 @@ function optionValue(b: Binder, e: NonNullable<CreateSequenceStatement['options'
 
 export function bindDropSequence(b: Binder, stmt: DropStatement): BoundStatement {
   if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position: stmt.pos })
-  const { catalog, txn } = b.ctx
+  const { txn } = b.ctx
+  const targets = stmt.names.map(n => resolveName(b.ctx, n, stmt.pos))
   return {
     kind: 'command', tag: 'DROP SEQUENCE',
     run: () => {
-      for (const n of stmt.names) {
-        catalog.dropSequence(txn, n.length >= 2 ? n[n.length - 2]! : null, n[n.length - 1]!, { ifExists: stmt.ifExists, cascade: stmt.cascade })
-      }
+      for (const t of targets) t.catalog.dropSequence(txn, t.schema, t.name, { ifExists: stmt.ifExists, cascade: stmt.cascade })
     },
   }
 }

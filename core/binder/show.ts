@@ -40,10 +40,15 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
       return rowsQuery(b, ['database_name'], [VARCHAR], list.map(d => [d.name]))
     }
     case 'all_tables': {
-      const entries = [...catalog.entries(txn)].sort((x, y) => x.schema.localeCompare(y.schema) || x.name.localeCompare(y.name))
-      const rows = entries.map(e => {
-        const cols = e.kind === 'table' ? e.columns.map(c => ({ name: c.name, type: typeToString(c.type) })) : viewColumns(b, e.query, e.columnNames)
-        return [b.ctx.databases?.current ?? 'memory', e.schema, e.name, cols.map(c => c.name), cols.map(c => c.type), e.kind === 'table' ? e.temporary : false]
+      // every database's tables, as DuckDB lists them
+      const dbs = b.ctx.databases
+      const sources = dbs === undefined ? [{ database: 'memory', catalog }] : dbs.names().map(database => ({ database, catalog: dbs.catalog(database)! }))
+      const rows = sources.flatMap(({ database, catalog: source }) => {
+        const entries = [...source.entries(txn)].sort((x, y) => x.schema.localeCompare(y.schema) || x.name.localeCompare(y.name))
+        return entries.map(e => {
+          const cols = e.kind === 'table' ? e.columns.map(c => ({ name: c.name, type: typeToString(c.type) })) : b.inCatalog(source, () => viewColumns(b, e.query, e.columnNames))
+          return [database, e.schema, e.name, cols.map(c => c.name), cols.map(c => c.type), e.kind === 'table' ? e.temporary : false]
+        })
       })
       return rowsQuery(b, ['database', 'schema', 'name', 'column_names', 'column_types', 'temporary'],
         [VARCHAR, VARCHAR, VARCHAR, list(VARCHAR), list(VARCHAR), BOOLEAN], rows)

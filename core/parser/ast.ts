@@ -99,6 +99,8 @@ export interface CreateViewStatement extends NodeBase {
 export interface CreateSchemaStatement extends NodeBase {
   readonly kind: 'create_schema'
   readonly name: string
+  /** CREATE SCHEMA db.name: an attached database's */
+  readonly database?: string
   readonly ifNotExists: boolean
 }
 

@@ -33,7 +33,8 @@ export function parseCreate(p: Cursor): Statement {
       p.next()
       const ifNotExists = acceptIfNotExists(p)
       const name = p.qualifiedName('schema name')
-      return { kind: 'create_schema', pos, name: name[name.length - 1]!, ifNotExists }
+      return name.length >= 2 ? { kind: 'create_schema', pos, name: name[name.length - 1]!, database: name[name.length - 2]!, ifNotExists }
+        : { kind: 'create_schema', pos, name: name[0]!, ifNotExists }
     }
     case 'index': p.next(); return parseCreateIndex(p, pos, unique)
     case 'sequence': p.next(); return parseCreateSequence(p, pos, orReplace, temporary)

@@ -293,7 +293,7 @@ export function formatStatement(s: Statement): string {
     }
     case 'create_view':
       return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}${s.temporary ? 'TEMPORARY ' : ''}VIEW ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(s.name)}${s.columns === null ? '' : ` (${list(s.columns, quoteIdent)})`} AS ${formatQuery(s.query)}`
-    case 'create_schema': return `CREATE SCHEMA ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(s.name)}`
+    case 'create_schema': return `CREATE SCHEMA ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${s.database === undefined ? '' : `${quoteIdent(s.database)}.`}${quoteIdent(s.name)}`
     case 'create_index': {
       let out = `CREATE ${s.unique ? 'UNIQUE ' : ''}INDEX ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${s.name === null ? '' : quoteIdent(s.name) + ' '}ON ${qualified(s.table)}`
       if (s.using !== null) out += ` USING ${quoteIdent(s.using)}`

@@ -246,3 +246,30 @@ test('prepared statements and kept plans notice ATTACH, DETACH and USE', async (
   s.close(); q.close()
   await db.close()
 })
+
+test('indexes, schemas and sequences of an attached database; files reopen under other aliases and without their attachments', async () => {
+  const primaryPath = fresh('prim')
+  const primaryName = `prim${n - 1}`
+  const path = fresh()
+  const db = await Database.open(primaryPath)
+  await db.exec(`ATTACH '${path}' AS a; CREATE TABLE a.t (id INTEGER PRIMARY KEY, v VARCHAR); INSERT INTO a.t SELECT i, 'v' || i FROM range(50) r(i)`)
+  await db.exec(`CREATE INDEX tv ON a.t (v); CREATE UNIQUE INDEX ON a.main.t (id, v); CREATE SCHEMA a.s; CREATE TABLE a.s.x (i INTEGER); CREATE SEQUENCE a.seq START WITH 5`)
+  assert.deepEqual(await rows(db, "SELECT id FROM a.t WHERE v = 'v7'"), [[7]])
+  assert.deepEqual(((await rows(db, 'SHOW ALL TABLES')) as unknown[][]).map(r => r.slice(0, 3)), [[primaryName, 'main', 'over_a'], ['a', 'main', 't'], ['a', 's', 'x']].slice(1))
+  // a view of the primary over an attached table: stored in the primary, which opens again without the attachment
+  await db.exec('CREATE VIEW over_a AS SELECT count(*) AS n FROM a.t')
+  assert.deepEqual(await rows(db, 'SELECT n FROM over_a'), [[50]])
+  await db.close()
+
+  const again = await Database.open(primaryPath)
+  await fails(again.query('SELECT n FROM over_a'), '3F000', /Schema with name a does not exist/, false)
+  await again.exec(`ATTACH '${path}' AS a`)
+  assert.deepEqual(await rows(again, 'SELECT n FROM over_a'), [[50]])
+  await again.exec(`DETACH a; ATTACH '${path}' AS renamed`)
+  assert.deepEqual(await rows(again, "SELECT id FROM renamed.t WHERE v = 'v9'"), [[9]])
+  await fails(again.query("INSERT INTO renamed.t VALUES (9, 'v9')"), '23505', /Duplicate key/, false)
+  assert.deepEqual(await rows(again, 'SELECT count(*) FROM renamed.s.x'), [[0]])
+  await again.exec('DROP INDEX renamed.tv; DROP SEQUENCE renamed.seq; DROP TABLE renamed.s.x; DROP SCHEMA renamed.s')
+  assert.deepEqual(((await rows(again, 'SHOW ALL TABLES')) as unknown[][]).map(r => r.slice(0, 3)), [[primaryName, 'main', 'over_a'], ['renamed', 'main', 't']])
+  await again.close()
+})
