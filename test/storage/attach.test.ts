@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { Database } from '../../core/database.ts'
 import { GrizzlyError } from '../../core/errors.ts'
+import { runAckingChild } from './acking-child.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-attach-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -272,4 +273,17 @@ test('indexes, schemas and sequences of an attached database; files reopen under
   await again.exec('DROP INDEX renamed.tv; DROP SEQUENCE renamed.seq; DROP TABLE renamed.s.x; DROP SCHEMA renamed.s')
   assert.deepEqual(((await rows(again, 'SHOW ALL TABLES')) as unknown[][]).map(r => r.slice(0, 3)), [[primaryName, 'main', 'over_a'], ['renamed', 'main', 't']])
   await again.close()
+})
+
+test('commits to an attached file survive the process being killed (its WAL is replayed on the next ATTACH)', async () => {
+  const path = fresh()
+  const acked = await runAckingChild(['--no-node-snapshot', '--import', 'tsx', 'test/storage/attach-child.ts', path], (ids, _line, kill) => { if (ids.length >= 40) kill() })
+  assert.ok(acked.length >= 40)
+  const db = await Database.open()
+  await db.exec(`ATTACH '${path}' AS a`)
+  const ids = ((await rows(db, 'SELECT id FROM a.t ORDER BY id')) as number[][]).map(r => r[0])
+  // every acknowledged commit is there; at most the one in flight when killed beyond them
+  assert.deepEqual(ids.slice(0, acked.length), acked)
+  assert.ok(ids.length <= acked.length + 1)
+  await db.close()
 })
