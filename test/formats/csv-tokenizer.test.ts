@@ -96,3 +96,22 @@ test('unquoted values split the same with indexOf and char by char, in any piece
     assert.deepEqual(split(text, 1, rng(seed * 7), perBatch), expected, `seed ${seed} (char by char): ${JSON.stringify(text)}`)
   }
 })
+
+test('repeated VARCHAR values are shared between rows yet read exactly, colliding ones too', async () => {
+  const { Database } = await import('../../core/database.ts')
+  const { tempDir, sqlString } = await import('./csv-helpers.ts')
+  const t = tempDir('grizzly-csv-recent-')
+  // 'aXbYc' and 'aYbXc' agree on length, first, middle and last character; '' and quoted values mixed in
+  const values = ['aXbYc', 'aYbXc', 'RAIL', 'AIR', '', '"x,y"', 'REG AIR']
+  const rows = Array.from({ length: 20_000 }, (_, i) => `${i},${values[(i * 7 + (i >> 3)) % values.length]}`)
+  const path = t.file('recent.csv', 'id,s\n' + rows.join('\n') + '\n')
+  const db = await Database.open()
+  try {
+    const got = (await db.query(`SELECT s, count(*) FROM read_csv(${sqlString(path)}) GROUP BY s ORDER BY s`)).rows
+    const want = new Map<string | null, number>()
+    for (const r of rows) { const v = r.slice(r.indexOf(',') + 1); const k = v === '' ? null : v.replace(/^"(.*)"$/, '$1'); want.set(k, (want.get(k) ?? 0) + 1) }
+    assert.deepEqual(got, [...want].sort((a, b) => a[0] === null ? 1 : b[0] === null ? -1 : a[0] < b[0] ? -1 : 1).map(([k, n]) => [k, BigInt(n)]))
+    const first = (await db.query(`SELECT s FROM read_csv(${sqlString(path)}) WHERE id < 8 ORDER BY id`)).rows.map(r => r[0])
+    assert.deepEqual(first, rows.slice(0, 8).map(r => { const v = r.slice(r.indexOf(',') + 1); return v === '' ? null : v.replace(/^"(.*)"$/, '$1') }))
+  } finally { await db.close(); t.cleanup() }
+})

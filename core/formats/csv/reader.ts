@@ -175,6 +175,9 @@ function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: rea
   } finally { close() }
 }
 
+/** slots per column for recently read VARCHAR values (a power of two) */
+const RECENT = 64
+
 class Converter {
   private readonly path: string
   private readonly schema: CsvSchema
@@ -185,6 +188,8 @@ class Converter {
   private readonly sep: number
   private rejected: Uint8Array | null = null
   private fieldIndex = new Int32Array(CHUNK_SIZE)
+  /** per VARCHAR column: recent values by a hash of their text, or null once they rarely repeat */
+  private recent: ((string | undefined)[] | null)[] = []
 
   constructor(path: string, schema: CsvSchema, o: CsvOptions, onReject: (r: CsvReject) => void) {
     this.path = path
@@ -389,11 +394,31 @@ class Converter {
       }
       case 'VARCHAR': {
         const out = data as string[]
+        const recent = this.recent[j] === undefined ? (this.recent[j] = new Array<string | undefined>(RECENT)) : this.recent[j]!
+        if (recent === null) {
+          for (let r = 0; r < n; r++) {
+            const fi = fis[r]!
+            if (fi < 0) continue
+            out[r] = flags[fi] === ESCAPED ? fieldText(b, fi, quote, escape) : text.slice(starts[fi]!, ends[fi]!)
+          }
+          break
+        }
+        // a column of few distinct values (codes, categories) shares one string per value: fewer
+        // allocations, fewer survivors for the GC to copy, and no slice keeping a whole block alive
+        let hits = 0
         for (let r = 0; r < n; r++) {
           const fi = fis[r]!
           if (fi < 0) continue
-          out[r] = flags[fi] === ESCAPED ? fieldText(b, fi, quote, escape) : text.slice(starts[fi]!, ends[fi]!)
+          if (flags[fi] === ESCAPED) { out[r] = fieldText(b, fi, quote, escape); continue }
+          const s = starts[fi]!, e = ends[fi]!, len = e - s
+          if (len === 0) { out[r] = ''; continue }
+          const h = (len * 31 + text.charCodeAt(s) * 7 + text.charCodeAt(s + (len >> 1)) * 131 + text.charCodeAt(e - 1)) & (RECENT - 1)
+          const known = recent[h]
+          if (known !== undefined && known.length === len && text.startsWith(known, s)) { out[r] = known; hits++; continue }
+          out[r] = recent[h] = text.slice(s, e)
         }
+        // values that rarely repeat (comments, ids) are sliced without looking
+        if (hits * 4 < n) this.recent[j] = null
         break
       }
       default: break
