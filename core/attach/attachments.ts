@@ -95,6 +95,7 @@ export class Attachments {
     return {
       current: place.database?.name ?? this.primaryName,
       currentSchema: place.schema,
+      primary: this.primary.catalog,
       catalog: name => name.toLowerCase() === self.primaryName.toLowerCase() ? self.primary.catalog : self.get(name)?.catalog,
       names: () => [self.primaryName, ...[...self.byName.values()].map(d => d.name)],
       attach: request => self.attach(request),
@@ -236,7 +237,8 @@ export class Attachments {
     for (let i = 0; i < entries.length; i++) {
       const [db, t] = entries[i]!
       try {
-        db.database.activeSession = null
+        // the session's `synchronous` decides how the attached file's commit is flushed too
+        db.database.activeSession = this.primary.activeSession
         db.database.transactions.commit(t)
       } catch (e) {
         for (const [other, ot] of entries.slice(i + 1)) other.database.transactions.rollback(ot)

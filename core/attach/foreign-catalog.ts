@@ -30,6 +30,7 @@ class ForeignTable implements TableProvider {
   fetch?: (txn: Transaction, rowIds: BigInt64Array, columns: readonly number[]) => DataChunk
   tableIndexes?: () => readonly TableIndex[]
   seesCurrentRows?: (txn: Transaction) => boolean
+  readonly ownTransaction = true
 
   constructor(readonly inner: TableProvider, private readonly txns: TransactionMap, name: string) {
     const p = inner

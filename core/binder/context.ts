@@ -49,6 +49,8 @@ export interface DatabaseDirectory {
   readonly current: string
   /** the schema unqualified names resolve in (USE db.schema) */
   readonly currentSchema: string
+  /** the primary database's catalog (the one the Database was opened with) */
+  readonly primary: Catalog
   /** a database's catalog by name (case-insensitive), undefined when none is attached under it */
   catalog(name: string): Catalog | undefined
   names(): readonly string[]

@@ -34,6 +34,11 @@ export function resolveName(ctx: BinderContext, parts: QualifiedName, position: 
   return { catalog: ctx.catalog, schema, name }
 }
 
+/** true for the primary database's catalog (attached ones check their own writability) */
+export function isPrimary(ctx: BinderContext, catalog: Catalog): boolean {
+  return ctx.databases === undefined || ctx.databases.primary === catalog
+}
+
 /** The catalog of an attached database; 3D000 when none has that name. */
 export function databaseCatalog(ctx: BinderContext, database: string, position: number): Catalog {
   const dbs = ctx.databases

@@ -19,7 +19,7 @@ import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { castTo } from './functions.ts'
-import { databaseCatalog, resolveName } from './databases.ts'
+import { databaseCatalog, isPrimary, resolveName } from './databases.ts'
 import { resolveTypeName } from './literals.ts'
 import { bindDropFunction } from './extensions.ts'
 import { bindCreateIndex, bindDropIndex } from './indexes.ts'
@@ -46,8 +46,9 @@ function checkSchema(b: Binder, schema: string, position: number, catalog: Catal
   }
 }
 
-function checkWritable(b: Binder, position: number): void {
-  if (b.ctx.txn.readOnly) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position })
+/** a read-only statement transaction (a read-only primary) may still change an attached database, which checks for itself */
+function checkWritable(b: Binder, position: number, catalog: Catalog = b.ctx.catalog): void {
+  if (b.ctx.txn.readOnly && isPrimary(b.ctx, catalog)) throw new GrizzlyError(SqlState.readOnlyTransaction, 'cannot change the schema in a read-only transaction', { position })
 }
 
 /** DEFAULT: bound with no columns in scope, cast to the column type, folded when constant. */
@@ -73,8 +74,8 @@ function columnSchema(b: Binder, c: ColumnDef, type: LogicalType, notNull: boole
 }
 
 export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundStatement {
-  checkWritable(b, stmt.pos)
   const { catalog, schema, name } = split(b, stmt.name, stmt.temporary, stmt.pos)
+  checkWritable(b, stmt.pos, catalog)
   checkSchema(b, schema, stmt.pos, catalog)
   const seen = new Set<string>()
   for (const c of stmt.columns) {
@@ -180,8 +181,8 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
 }
 
 export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundStatement {
-  checkWritable(b, stmt.pos)
   const { catalog, schema, name } = split(b, stmt.name, stmt.temporary, stmt.pos)
+  checkWritable(b, stmt.pos, catalog)
   checkSchema(b, schema, stmt.pos, catalog)
   // binding checks the view is valid now (in its own database); it is bound afresh whenever it is used
   let q: { readonly names: readonly string[] } | null = null

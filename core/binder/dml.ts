@@ -14,7 +14,7 @@ import type { Binder, CteScope } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { bindFrom, scanOf } from './from.ts'
-import { resolveName } from './databases.ts'
+import { isPrimary, resolveName } from './databases.ts'
 import { castTo, ensureBoolean } from './functions.ts'
 import { bindQuery, bindValues, castColumns, registerCtes, wrapMaterializedCtes } from './query.ts'
 import { Scope, colref } from './scope.ts'
@@ -27,7 +27,7 @@ export function dmlTarget(b: Binder, name: QualifiedName, verb: 'insert' | 'upda
     throw new GrizzlyError(SqlState.wrongObjectType, `cannot ${verb === 'insert' ? 'insert into' : verb} view "${entry.name}"`,
       { position, hint: `${verb} into the tables the view reads instead` })
   }
-  if (b.ctx.txn.readOnly) {
+  if (b.ctx.txn.readOnly && isPrimary(b.ctx, target.catalog)) {
     throw new GrizzlyError(SqlState.readOnlyTransaction, `cannot ${verb} in a read-only transaction`, { position })
   }
   const provider = entry.provider

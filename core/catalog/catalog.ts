@@ -95,6 +95,8 @@ export interface TableProvider {
   tableIndexes?(): readonly TableIndex[]
   /** true when `txn` sees exactly the current rows, so the rows an index returns are the ones it may read */
   seesCurrentRows?(txn: Transaction): boolean
+  /** true for an attached database's table: it writes in that database's transaction, so a read-only statement transaction does not forbid it */
+  readonly ownTransaction?: boolean
 }
 
 /** An index over one table, as the optimizer and the index scan see it. */

@@ -22,10 +22,10 @@ type Write = 'insert' | 'update' | 'delete'
 
 function requireWritable(table: TableEntry, frame: Frame, what: Write): TableProvider {
   const txn = frame.runtime.ctx.txn
-  if (txn.readOnly) {
+  const p = table.provider
+  if (txn.readOnly && p.ownTransaction !== true) {
     throw new GrizzlyError(SqlState.readOnlyTransaction, `cannot execute ${what.toUpperCase()} in a read-only transaction`)
   }
-  const p = table.provider
   if (p[what] === undefined) throw notSupported(`${what.toUpperCase()} on table "${table.name}"`, undefined, 'this table is read-only')
   return p
 }
