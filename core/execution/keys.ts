@@ -9,6 +9,7 @@ import { InternalError } from '../errors.ts'
 import { type Interval, type LogicalType, type StructType, type Value, structKey } from '../types/types.ts'
 import { getValue, type Vector } from '../vector/vector.ts'
 import { compareBytes } from '../functions/compare.ts'
+import { sortIndexesByKeys } from './index-sort.ts'
 
 // ---- hashing ----------------------------------------------------------------------------------
 
@@ -322,24 +323,7 @@ export function sortedOrder(keys: readonly Vector[], specs: readonly SortSpec[],
     normalized.push(n)
   }
   if (normalized.length === keys.length) {
-    if (normalized.length === 1) {
-      const a = normalized[0]!
-      order.sort((i, j) => (a[i]! - a[j]!) || i - j)
-    } else if (normalized.length === 2) {
-      const a = normalized[0]!, b = normalized[1]!
-      order.sort((i, j) => (a[i]! - a[j]!) || (b[i]! - b[j]!) || i - j)
-    } else {
-      const n = normalized.length
-      order.sort((i, j) => {
-        for (let k = 0; k < n; k++) {
-          const a = normalized[k]!
-          const d = a[i]! - a[j]!
-          // two NULLs (both ±Infinity) give NaN: a tie
-          if (d < 0 || d > 0) return d
-        }
-        return i - j
-      })
-    }
+    sortIndexesByKeys(order, normalized)
     return order
   }
   order.sort(rowComparator(keys, specs))
