@@ -5,7 +5,8 @@
  * partitioned by the hash of their keys. After the in-memory groups are emitted, each
  * partition is aggregated the same way with fresh states (its own overflow partitioned again
  * with the next hash bits). A group's rows all meet in one place, so no aggregate state is
- * ever serialised or combined and every aggregate function spills alike.
+ * ever serialised or combined and every aggregate function spills alike. DISTINCT runs the
+ * same way with no aggregates, returning new rows as it meets them.
  */
 import type { LogicalType } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, gather, type Vector } from '../../vector/vector.ts'
@@ -21,8 +22,10 @@ export interface SpillableAggregate {
   readonly memory: QueryMemory
   readonly inputTypes: readonly LogicalType[]
   readonly aggregateCount: number
-  consume(c: DataChunk): void
-  finish(): Materialized
+  /** updates the groups; DISTINCT returns the rows that start a group right away */
+  consume(c: DataChunk): DataChunk | null
+  /** the groups' results once the input is done (null: all was returned by consume) */
+  finish(): Materialized | null
   groupCount(): number
   /** the group keys of `c` and the id of each row's group, -1 when the table does not have it */
   lookup(c: DataChunk): { keys: Vector[]; ids: Int32Array }
@@ -45,8 +48,9 @@ export function* hybridAggregate(agg: SpillableAggregate, input: () => DataChunk
       for (let c = next(); c !== null; c = next()) {
         if (parts !== null) { route(agg, c, parts); continue }
         const before = agg.groupCount()
-        agg.consume(c)
+        const out = agg.consume(c)
         const grown = agg.groupCount() - before
+        if (out !== null) yield out
         if (grown === 0) continue
         const bytes = grown * (chunkBytes(c) / c.size + GROUP_OVERHEAD + STATE_BYTES * agg.aggregateCount)
         if (memory.tryReserve(bytes)) { reserved += bytes; continue }
@@ -55,7 +59,8 @@ export function* hybridAggregate(agg: SpillableAggregate, input: () => DataChunk
         if (level >= MAX_DEPTH) throw tooDeep('the groups of a GROUP BY', memory)
         parts = new Partitions(memory, agg.inputTypes, level)
       }
-      for (const out of chunksOf(agg.finish(), CHUNK_SIZE)) yield out
+      const result = agg.finish()
+      if (result !== null) for (const out of chunksOf(result, CHUNK_SIZE)) yield out
     } finally {
       memory.release(reserved)
       current?.build?.delete()

@@ -121,7 +121,7 @@ export class AggregateOperator extends Operator {
       memory: this.runtime.memory,
       inputTypes: typesOf(this.node.input.output),
       aggregateCount: this.calls.length,
-      consume: c => self.consume(c),
+      consume: c => { self.consume(c); return null },
       finish: () => self.finish(),
       groupCount: () => self.sets[0]!.groupCount,
       lookup(c) {

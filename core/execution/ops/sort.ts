@@ -13,6 +13,8 @@ import {
 } from '../operator.ts'
 import { evaluateCount } from './basic.ts'
 import { ExternalSort } from './external-sort.ts'
+import { hybridAggregate, type SpillableAggregate, type SpillStats } from './aggregate-spill.ts'
+import { formatBytes } from '../memory.ts'
 
 type KeyFn = (c: DataChunk) => Vector
 
@@ -125,11 +127,13 @@ export class DistinctOperator extends Operator {
   readonly name: string
   private readonly node: DistinctNode
   private readonly input: Operator
-  private readonly table: GroupTable
+  private table: GroupTable
   private readonly onKeys: KeyFn[] | null
   private readonly orderKeys: KeyFn[]
   private groupIds = new Int32Array(0)
   private sorted: Generator<DataChunk> | null = null
+  private spilling: Generator<DataChunk> | null = null
+  private readonly spill: SpillStats = { bytes: 0, partitions: 0 }
 
   constructor(input: Operator, node: DistinctNode, frame: Frame) {
     super(frame)
@@ -157,11 +161,40 @@ export class DistinctOperator extends Operator {
       }
       return null
     }
+    if (this.node.on === null) {
+      // rows of new keys past memory_limit go to disk and are deduplicated after the others
+      this.spilling ??= hybridAggregate(this.spillable(), () => this.input.next(), this.spill)
+      const r = this.spilling.next()
+      return r.done === true ? null : r.value
+    }
     for (let c = this.input.next(); c !== null; c = this.input.next()) {
       const out = this.firstRows(c)
       if (out !== null) return out
     }
     return null
+  }
+
+  override detail(): string {
+    return this.spill.partitions === 0 ? '' : `[spilled: ${formatBytes(this.spill.bytes)} in ${this.spill.partitions} partitions]`
+  }
+
+  private spillable(): SpillableAggregate {
+    const self = this
+    const types = typesOf(this.node.input.output)
+    return {
+      memory: this.runtime.memory,
+      inputTypes: types,
+      aggregateCount: 0,
+      consume: c => self.firstRows(c),
+      finish: () => null,
+      groupCount: () => self.table.size,
+      lookup(c) {
+        const ids = new Int32Array(c.size)
+        self.table.find(c.columns, c.size, ids)
+        return { keys: c.columns, ids }
+      },
+      reset() { self.table = new GroupTable(types) },
+    }
   }
 
   /** The rows of `c` that start a new group. */

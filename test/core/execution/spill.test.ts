@@ -100,6 +100,13 @@ test('GROUP BY: groups past the limit are partitioned to disk; every aggregate k
   assert.deepEqual(rows, await duckdbRows(sql))
   // DISTINCT and ORDER BY inside aggregates, NULL group keys
   await sameWhenSpilling(db, `SELECT s, c, count(DISTINCT k), string_agg(i::VARCHAR, ',' ORDER BY i DESC), avg(i) FROM a GROUP BY s, c ORDER BY s, c NULLS FIRST`)
+  // SELECT DISTINCT takes the same path, returning new rows as it meets them
+  const distinct = `SELECT DISTINCT s, c FROM a`
+  const all = await sameWhenSpilling(db, `SELECT * FROM (${distinct}) ORDER BY s, c`)
+  assert.equal(all.length, 117_273)
+  await db.exec(`SET memory_limit = '1MB'`)
+  assert.match(String((await db.query(`EXPLAIN ANALYZE ${distinct}`)).rows[0]![1]), /DISTINCT.*spilled: .* in \d+ partitions/)
+  await db.exec(`RESET memory_limit`)
   await db.close()
 })
 
