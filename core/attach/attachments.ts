@@ -154,7 +154,7 @@ export class Attachments {
       throw unknownDatabase(name, [...this.byName.values()].map(d => d.name), position)
     }
     if (this.place(session).database === db) {
-      throw new GrizzlyError(SqlState.objectNotInPrerequisiteState, `cannot detach database "${db.name}": it is the current database`, {
+      throw new GrizzlyError(SqlState.objectNotInPrerequisiteState, `cannot detach database "${db.name}": it is the default database of this session (see USE)`, {
         position, hint: `USE ${this.primaryName} (or another database) first`,
       })
     }

@@ -184,7 +184,7 @@ test('errors: unknown database, alias in use, DETACH of the current or primary d
   await fails(db.query(`ATTACH '${path}' AS a_again`), '55006', /already attached as database "a"/)
   await fails(db.query('DETACH memory'), '55000', /primary database/)
   await db.exec('USE a')
-  await fails(db.query('DETACH a'), '55000', /current database/)
+  await fails(db.query('DETACH a'), '55000', /default database of this session/)
   await db.exec('USE memory')
   await db.exec('BEGIN; INSERT INTO a.t VALUES (1)')
   await fails(db.query('DETACH a'), '25001', /inside a transaction that used it/)
