@@ -50,7 +50,9 @@ export class Binder {
   inCatalog<T>(catalog: Catalog, f: () => T): T {
     const saved = this.ctx
     if (catalog === saved.catalog) return f()
-    this.ctx = { ...saved, catalog }
+    // its unqualified names resolve in its default schema, whatever USE chose for the session
+    const databases = saved.databases === undefined ? undefined : { ...saved.databases, currentSchema: catalog.defaultSchema }
+    this.ctx = { ...saved, catalog, databases }
     try { return f() } finally { this.ctx = saved }
   }
 

@@ -304,3 +304,16 @@ test('a read-only primary still writes to a writable attached database; SET sync
   assert.deepEqual(await rows(check, 'SELECT count(*) FROM copy'), [[2]])
   await check.close()
 })
+
+test("a view of an attached database reads its own tables, whatever the session's USE", async () => {
+  const db = await Database.open()
+  await db.exec(`ATTACH ':memory:' AS a; CREATE TABLE a.t (x INTEGER); INSERT INTO a.t VALUES (1); CREATE VIEW a.v AS SELECT x FROM t`)
+  await db.exec('CREATE SCHEMA s; CREATE TABLE s.t (x INTEGER); INSERT INTO s.t VALUES (2), (3); CREATE TABLE t (x INTEGER); USE memory.s')
+  assert.deepEqual(await rows(db, 'SELECT current_database(), current_schema()'), [['memory', 's']])
+  assert.deepEqual(await rows(db, 'SELECT count(*) FROM t'), [[2]])
+  assert.deepEqual(await rows(db, 'SELECT * FROM a.v'), [[1]])
+  assert.deepEqual(await rows(db, 'SHOW TABLES'), [['t']])
+  await db.exec('CREATE TABLE u (y INTEGER)')
+  assert.deepEqual(await rows(db, 'SELECT count(*) FROM memory.s.u'), [[0]])
+  await db.close()
+})
