@@ -24,7 +24,8 @@ const SMALL_OUTPUT = 32 << 20
 const POLL_MS = 200
 
 // Plain CommonJS so the thread starts without the TypeScript loader. Counters in `state`:
-// [0] messages posted, [1] data blocks taken by the reader, [2] 1 = the reader has stopped.
+// [0] messages posted, [1] data blocks taken by the reader, [2] 1 = the reader has stopped,
+// [3] 1 = the thread has ended (set from its exit handler: the reader, blocked, sees no events).
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads')
 const { createReadStream } = require('node:fs')
@@ -33,12 +34,14 @@ const { path, port, shared, blockSize, ahead } = workerData
 const state = new Int32Array(shared)
 let sent = 0, read = 0
 const post = (msg, transfer) => { port.postMessage(msg, transfer); Atomics.add(state, 0, 1); Atomics.notify(state, 0) }
+process.on('exit', () => { Atomics.store(state, 3, 1); Atomics.notify(state, 0) })
 const input = createReadStream(path, { highWaterMark: 1 << 16 })
 const gunzip = createGunzip({ chunkSize: blockSize })
 input.on('data', b => { read += b.length })
 const fail = (e, at) => { post({ kind: 'error', message: String(e && e.message || e), code: String(e && e.code || ''), at }); input.destroy(); gunzip.destroy() }
 input.on('error', e => fail(e, read))
 gunzip.on('error', e => fail(e, gunzip.bytesWritten))
+process.on('uncaughtException', e => fail(e, read))
 gunzip.on('data', chunk => {
   for (;;) {
     if (Atomics.load(state, 2) === 1) { input.destroy(); gunzip.destroy(); return }
@@ -136,7 +139,7 @@ export function gunzipStream(path: string, blockSize: number): DecompressedStrea
 }
 
 function workerStream(path: string, blockSize: number): DecompressedStream {
-  const shared = new SharedArrayBuffer(3 * 4)
+  const shared = new SharedArrayBuffer(4 * 4)
   const state = new Int32Array(shared)
   const { port1, port2 } = new MessageChannel()
   const worker = new Worker(WORKER_SOURCE, {
@@ -169,8 +172,8 @@ function workerStream(path: string, blockSize: number): DecompressedStream {
       if (m !== undefined) { received++; return m.message as WorkerMessage }
       const posted = Atomics.load(state, 0)
       if (posted > received) continue
-      // threadId turns -1 once the thread has stopped: a crash shows up here, never as a hang
-      if (worker.threadId === -1) {
+      // a thread that ended without a last word (a crash) shows up here, never as a hang
+      if (Atomics.load(state, 3) === 1) {
         const last = receiveMessageOnPort(port1)
         if (last !== undefined) { received++; return last.message as WorkerMessage }
         throw new GrizzlyError(SqlState.ioError, `decompressing "${path}" stopped unexpectedly`, { hint: 'the process may be short of memory; try again' })
