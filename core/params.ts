@@ -32,6 +32,8 @@ export function bindParameter(v: unknown, index: number): BoundParameter {
   }
   if (v instanceof Uint8Array) return { type: BLOB, value: v }
   if (Array.isArray(v)) {
+    const numbers = numberList(v)
+    if (numbers !== null) return numbers
     const items = v.map((x, i) => bindParameter(x, index))
     let child: LogicalType = NULL_TYPE
     for (const it of items) {
@@ -46,6 +48,20 @@ export function bindParameter(v: unknown, index: number): BoundParameter {
     return { type: list(child), value: items.map(it => it.value) }
   }
   throw badParameter(index, `a value of type ${Object.prototype.toString.call(v).slice(8, -1)}`)
+}
+
+const INTEGER_LIST = list(INTEGER)
+const DOUBLE_LIST = list(DOUBLE)
+
+/** an array of numbers (an embedding, say) typed as the general rule would, without a bound value per element */
+function numberList(v: readonly unknown[]): BoundParameter | null {
+  let integers = true
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]
+    if (typeof x !== 'number') return null
+    if (integers && !(Number.isInteger(x) && x >= -2147483648 && x <= 2147483647)) integers = false
+  }
+  return { type: integers ? INTEGER_LIST : DOUBLE_LIST, value: v.slice() as number[] }
 }
 
 function badParameter(index: number, what: string): GrizzlyError {

@@ -3,13 +3,17 @@
  * SQL-ish text, for EXPLAIN lines.
  */
 import { renderExpr, renderSkipFilters } from '../plan/explain.ts'
-import type { SortKey } from '../plan/expr.ts'
+import type { BoundExpr, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 
 const MAX_DETAIL = 160
 
 function keys(ks: readonly SortKey[]): string {
   return ks.map(k => `${renderExpr(k.expr)}${k.descending ? ' DESC' : ''}${k.nullsFirst !== k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`).join(', ')
+}
+
+function renderLimit(limit: BoundExpr, offset: BoundExpr | null): string {
+  return `LIMIT ${renderExpr(limit)}${offset === null ? '' : ` OFFSET ${renderExpr(offset)}`}`
 }
 
 function clip(s: string): string { return s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL - 1)}…` : s }
@@ -21,7 +25,7 @@ export function nodeDetail(p: LogicalPlan): string {
       const cols = p.columns.map(c => c < 0 ? 'rowid' : p.table.columns[c]?.name ?? `#${c}`)
       const filters = p.filters.length > 0 ? ` WHERE ${p.filters.map(f => renderExpr(f)).join(' AND ')}` : ''
       const index = (p.index === undefined ? '' : ` USING ${p.index.index.name}`)
-        + (p.nearest === undefined ? '' : ` USING ${p.nearest.index.name} (nearest by ${p.nearest.fn}(${p.table.columns[p.nearest.index.columns[0]!]?.name ?? '?'}, ${renderExpr(p.nearest.query)})${p.nearest.ordered === undefined ? '' : ", in the index's order"})`)
+        + (p.nearest === undefined ? '' : ` USING ${p.nearest.index.name} (nearest by ${p.nearest.fn}(${p.table.columns[p.nearest.index.columns[0]!]?.name ?? '?'}, ${renderExpr(p.nearest.query)})${p.nearest.ordered === undefined ? '' : `, ${renderLimit(p.nearest.limit, p.nearest.offset)} in the index's order`})`)
       return clip(`${p.table.name}${index} [${cols.join(', ')}]${filters}`)
     }
     case 'filter': return clip(renderExpr(p.predicate))
@@ -35,7 +39,7 @@ export function nodeDetail(p: LogicalPlan): string {
     }
     case 'window': return clip(p.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', '))
     case 'sort': return clip(keys(p.keys))
-    case 'top_n': return clip(`${keys(p.keys)} LIMIT ${renderExpr(p.limit)}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`)
+    case 'top_n': return clip(`${keys(p.keys)} ${renderLimit(p.limit, p.offset)}`)
     case 'limit': return `${p.limit === null ? '' : `LIMIT ${renderExpr(p.limit)}${p.percent === true ? ' PERCENT' : ''}`}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`.trim()
     case 'distinct': return p.on === null ? '' : clip(`ON ${p.on.map(e => renderExpr(e)).join(', ')}`)
     case 'values': return `${p.rows.length} row(s)`

@@ -36,6 +36,8 @@ export function compilePredicate(expr: BoundExpr, layout: Layout, env: ExprEnv):
 
 /** Evaluates an expression without column references (constant folding, LIMIT, DEFAULT). */
 export function evaluateConstant(expr: BoundExpr, env: ExprEnv): Value {
+  // LIMIT 10 and the like: nothing to compile
+  if (expr.kind === 'const') return expr.value
   const v = compileExpression(expr, EMPTY_LAYOUT, env)(ONE_ROW)
   return getValue(v, 0)
 }

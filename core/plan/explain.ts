@@ -49,7 +49,10 @@ function describe(p: LogicalPlan, r: (e: BoundExpr) => string): string {
     case 'scan': {
       const cols = p.columns.map(i => (i < 0 ? 'rowid' : p.table.columns[i]?.name ?? `#${i}`)).join(', ')
       const filters = p.filters.length > 0 ? ` filters: ${p.filters.map(r).join(' AND ')}` : ''
-      return `SCAN ${p.table.schema}.${p.table.name} [${cols}]${filters}`
+      const n = p.nearest
+      // an ordered nearest scan stands for the top-N it replaced
+      const nearest = n?.ordered === undefined ? '' : ` nearest: ${r(n.ordered.key.expr)}${n.ordered.key.descending ? ' DESC' : ''} limit: ${r(n.limit)}${n.offset === null ? '' : ` offset: ${r(n.offset)}`}`
+      return `SCAN ${p.table.schema}.${p.table.name} [${cols}]${filters}${nearest}`
     }
     case 'filter': return `FILTER ${r(p.predicate)}`
     case 'project': return `PROJECT ${p.exprs.map((e, i) => aliased(r(e), p.output[i]!.name)).join(', ')}`

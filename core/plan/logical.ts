@@ -51,7 +51,7 @@ export interface ScanNode extends PlanBase {
 /**
  * A nearest-neighbour lookup under `ORDER BY f(key, query) LIMIT k`: at least `limit + offset`
  * rows that pass the scan's filters, the nearest the index finds (all passing rows when fewer);
- * the top-N above still orders them by f, unless `ordered` is set.
+ * the top-N above orders them by f, unless `ordered` is set.
  */
 export interface NearestAccess {
   readonly index: TableIndex
@@ -61,9 +61,9 @@ export interface NearestAccess {
   readonly limit: BoundExpr
   readonly offset: BoundExpr | null
   /**
-   * Set when the top-N above became a LIMIT (f was only ordered by, never shown): the scan hands
-   * up its rows nearest first, in the index's order, and orders them by `key` itself when it
-   * reads the table instead.
+   * Set when the scan replaces the top-N (f was only ordered by, never shown): it hands up the
+   * LIMIT / OFFSET rows nearest first, in the index's order, and orders rows by `key` itself
+   * when it reads the table instead.
    */
   readonly ordered?: NearestOrder
 }

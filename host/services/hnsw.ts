@@ -94,6 +94,8 @@ class HnswIndex implements IndexInstance {
   private graph: InstanceType<typeof HierarchicalNSW>
   /** labels held and not deleted */
   private readonly live = new Set<number>()
+  /** the graph's search width (hnswlib's ef), set only when it changes */
+  private ef = 0
 
   constructor(private readonly options: HnswOptions) {
     this.capabilities = { equality: false, range: false, nearest: ORDERS[options.metric] }
@@ -147,12 +149,14 @@ class HnswIndex implements IndexInstance {
     if (want <= 0) return { rowIds: new Float64Array(0), distances: new Float64Array(0) }
     const setting = ctx.setting(EF_SEARCH_SETTING)
     const ef = typeof setting === 'number' || typeof setting === 'bigint' ? Number(setting) : DEFAULT_EF_SEARCH
-    this.graph.setEf(Math.max(ef, want))
+    const width = Math.max(ef, want)
+    if (width !== this.ef) { this.graph.setEf(width); this.ef = width }
     const { neighbors, distances } = this.graph.searchKnn(point, want)
     return { rowIds: Float64Array.from(neighbors), distances: Float64Array.from(distances) }
   }
 
   private newGraph(capacity: number): InstanceType<typeof HierarchicalNSW> {
+    this.ef = 0
     const graph = new HierarchicalNSW(this.options.metric, this.options.dimensions)
     graph.initIndex(capacity, this.options.m, this.options.efConstruction, 100)
     return graph
@@ -179,16 +183,14 @@ function allValid(values: Vector, start: number, n: number): boolean {
   return true
 }
 
-/** the query as hnswlib takes it, or null when it is not n numbers */
+/** the query as hnswlib takes it (the value itself: hnswlib copies it), or null when it is not n numbers */
 function queryPoint(query: Value, n: number): number[] | null {
   if (!Array.isArray(query) || query.length !== n) return null
-  const out = new Array<number>(n)
   for (let i = 0; i < n; i++) {
     const v = query[i]
     if (typeof v !== 'number' || !Number.isFinite(v)) return null
-    out[i] = v
   }
-  return out
+  return query as number[]
 }
 
 export const hnswIndexType: IndexTypeDef = {

@@ -138,3 +138,12 @@ test('parameters that SQL cannot hold are refused with 22023 and a hint', async 
   }
   assert.deepEqual((await db.query('SELECT $1 AS l', [[1, 2.5, null]])).rows, [[[1, 2.5, null]]])
 })
+
+test('an array of numbers binds as INTEGER[] when every element is a 32-bit integer, else DOUBLE[]', async () => {
+  const db = await Database.open()
+  for (const [value, type] of [[[1, 2, 3], 'INTEGER[]'], [[1, 2.5], 'DOUBLE[]'], [[1, 2 ** 40], 'DOUBLE[]'], [[], 'INTEGER[]'], [[-0.5, NaN], 'DOUBLE[]']] as const) {
+    const r = await db.query('SELECT $1 AS l', [value])
+    assert.equal(r.columns[0]!.type, type, JSON.stringify(value))
+    assert.deepEqual(r.rows, [[value]])
+  }
+})

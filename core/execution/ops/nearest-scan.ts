@@ -1,18 +1,18 @@
 /**
  * INDEX_SCAN (nearest): the rows a nearest-neighbour index finds closest to a query value,
- * fetched by row id, with every filter of the scan applied. The top-N above orders them by the
- * real distance. When fewer than LIMIT + OFFSET rows pass the filters, the index is asked again
- * for more candidates (and so a wider search), sized from the share of rows that passed, until
- * enough pass. When the index runs out first, or cannot answer (a snapshot it does not hold, a
+ * fetched by row id, with every filter of the scan applied; without `ordered`, the top-N above
+ * orders them by the real distance. When fewer than LIMIT + OFFSET rows pass the filters, the
+ * index is asked again for more candidates (and so a wider search), sized from the share of
+ * rows that passed, until enough pass. When the index runs out first, or cannot answer (a snapshot it does not hold, a
  * NULL or malformed query value), the operator scans the table instead: the same answer as
  * sorting every row, including rows whose key is NULL.
  *
- * With `ordered` (the top-N above became a LIMIT) the rows go up nearest first in the index's
- * order, and a table scan goes through a top-N by the distance function here.
+ * With `ordered` (the scan replaces the top-N) only the LIMIT / OFFSET rows go up, nearest
+ * first in the index's order; a table scan then goes through a top-N by the distance function.
  */
 import type { NearestAccess, ScanNode, TopNNode } from '../../plan/logical.ts'
-import { DOUBLE, type Value } from '../../types/types.ts'
-import { CHUNK_SIZE, DataChunk } from '../../vector/vector.ts'
+import type { Value } from '../../types/types.ts'
+import { CHUNK_SIZE, DataChunk, slice } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
 import { probeExpressionValue } from '../../indexes/table-indexes.ts'
 import { compileFilter, type Frame, layoutOf, Operator, selectRows } from '../operator.ts'
@@ -48,27 +48,26 @@ export class NearestScanOperator extends Operator {
   protected pull(): DataChunk | null {
     if (this.fallback !== null) return this.fromTable()
     if (this.chunks === null) {
-      const need = (evaluateCount(this.access.limit, this.frame, 'LIMIT') ?? Infinity) + (evaluateCount(this.access.offset, this.frame, 'OFFSET') ?? 0)
-      this.chunks = this.search(need)
-      if (this.chunks === null) {
-        this.fallback = this.tableScan(need)
+      const limit = evaluateCount(this.access.limit, this.frame, 'LIMIT') ?? Infinity
+      const offset = evaluateCount(this.access.offset, this.frame, 'OFFSET') ?? 0
+      const found = this.search(limit + offset)
+      if (found === null) {
+        this.fallback = this.tableScan()
         return this.fromTable()
       }
+      this.chunks = this.access.ordered === undefined ? found : rowsAt(found, offset, limit)
     }
     return this.chunks.shift() ?? null
   }
 
-  private tableScan(need: number): Operator {
+  private tableScan(): Operator {
     const order = this.access.ordered
     if (order === undefined) return new ScanOperator(this.node, this.frame)
     const node = this.node
     this.extraColumns = node.output.some(c => c.id === order.column.id) ? 0 : 1
     const scan: ScanNode = this.extraColumns === 0 ? { ...node, nearest: undefined }
       : { ...node, nearest: undefined, columns: [...node.columns, order.tableColumn], output: [...node.output, order.column] }
-    const top: TopNNode = {
-      kind: 'top_n', input: scan, keys: [order.key], offset: null, output: scan.output,
-      limit: { kind: 'const', value: Number.isFinite(need) ? need : null, type: DOUBLE },
-    }
+    const top: TopNNode = { kind: 'top_n', input: scan, keys: [order.key], limit: this.access.limit, offset: this.access.offset, output: scan.output }
     return new TopNOperator(new ScanOperator(scan, this.frame), top, this.frame)
   }
 
@@ -147,4 +146,20 @@ export class NearestScanOperator extends Operator {
     }
     return out
   }
+}
+
+/** rows [offset, offset + limit) of `chunks` */
+function rowsAt(chunks: readonly DataChunk[], offset: number, limit: number): DataChunk[] {
+  const out: DataChunk[] = []
+  let skip = offset, left = limit
+  for (const c of chunks) {
+    if (left <= 0) break
+    const start = Math.min(skip, c.size)
+    skip -= start
+    const end = Math.min(c.size, start + left)
+    if (end <= start) continue
+    left -= end - start
+    out.push(start === 0 && end === c.size ? c : new DataChunk(c.columns.map(v => slice(v, start, end)), end - start))
+  }
+  return out
 }

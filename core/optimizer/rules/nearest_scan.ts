@@ -5,15 +5,15 @@
  * candidates until k rows pass them (see execution/ops/nearest-scan.ts). Projections between
  * the top-N and the scan are looked through.
  *
- * When f's value is only ordered by (nothing above reads it), the top-N becomes a LIMIT and the
- * scan hands up its rows in the index's order, so f is never computed and the key column not
+ * When f's value is only ordered by (nothing above reads it), the top-N goes: the scan hands up
+ * the LIMIT / OFFSET rows in the index's order, so f is never computed and the key column not
  * read (the plan is pruned again). When the query shows f's value (`SELECT f(…) AS d … ORDER BY
  * d`), the top-N stays and orders the candidates by f itself, so the rows come out in the order
  * of the values shown.
  */
 import type { TableIndex } from '../../catalog/catalog.ts'
 import { type BoundExpr, type ColumnId, referencedColumns, type SortKey } from '../../plan/expr.ts'
-import type { LimitNode, LogicalPlan, NearestAccess, ScanNode, TopNNode } from '../../plan/logical.ts'
+import type { LogicalPlan, NearestAccess, ScanNode, TopNNode } from '../../plan/logical.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
 import { mapSubqueryPlans, nodeExpressions, rewriteEveryNode } from '../plan-util.ts'
 import { isRuntimeConstant } from './index_scan.ts'
@@ -23,14 +23,14 @@ export const nearestScan: OptimizerRule = {
   name: 'nearest_scan',
   rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined {
     const shown = shownColumns(plan)
-    let limits = 0
+    let ordered = 0
     const next = rewriteEveryNode(plan, node => {
       if (node.kind !== 'top_n') return node
       const out = rewriteTopN(node, shown)
-      if (out.kind === 'limit') limits++
+      if (out.kind !== 'top_n') ordered++
       return out
     })
-    if (next === undefined || limits === 0 || ctx.disabled.has(projectionPruning.name)) return next
+    if (next === undefined || ordered === 0 || ctx.disabled.has(projectionPruning.name)) return next
     // the key column and f's projection are no longer read
     return projectionPruning.rewrite(next, ctx) ?? next
   },
@@ -58,9 +58,7 @@ function rewriteTopN(node: TopNNode, shown: ReadonlySet<ColumnId>): LogicalPlan 
   const ordered = key.expr.kind !== 'colref' || !shown.has(key.expr.id)
   const input = withNearest(node.input, key.expr, key, node, ordered)
   if (input === null) return node
-  if (!ordered) return { ...node, input }
-  const limit: LimitNode = { kind: 'limit', input, limit: node.limit, offset: node.offset, output: node.output }
-  return limit
+  return ordered ? input : { ...node, input }
 }
 
 /** `plan` with its scan reading through a nearest-neighbour index for `expr`, or null */
