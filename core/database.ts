@@ -572,7 +572,7 @@ export class Connection {
       statementTime: now,
       progress: this.watch?.files,
       sequence: (name: string) => sequenceAccess(self.database.catalog, txn, name),
-      model: (name: string) => self.database.catalog.models.get(txn, name),
+      model: (name: string) => self.database.attachments.currentCatalog(self).models.get(txn, name),
       databases: () => self.database.attachments.describe(self),
     }
   }

@@ -8,7 +8,8 @@ import type {
   AlterTableChange, Catalog, CatalogEntry, ColumnSchema, CreateIndexRequest, IndexDefinition, ScanRequest,
   TableDefinition, TableEntry, TableIndex, TableProvider, Transaction, ViewEntry,
 } from '../catalog/catalog.ts'
-import type { ModelStore } from '../catalog/models.ts'
+import { ModelStore } from '../catalog/models.ts'
+import type { StoredModel } from '../hooks/contracts.ts'
 import type { Sequence } from '../catalog/sequences.ts'
 import type { UserType } from '../catalog/named-objects.ts'
 import type { DataChunk } from '../vector/vector.ts'
@@ -47,15 +48,30 @@ class ForeignTable implements TableProvider {
   scan(txn: Transaction, request: ScanRequest): Iterable<DataChunk> { return this.inner.scan(this.txns.read(txn), request) }
 }
 
+/** CREATE MODEL's models of an attached database, in its own transaction */
+class ForeignModels extends ModelStore {
+  constructor(private readonly inner: ModelStore, private readonly txns: TransactionMap) { super() }
+  override get(txn: Transaction, name: string): StoredModel | undefined { return this.inner.get(this.txns.read(txn), name) }
+  override list(txn: Transaction): StoredModel[] { return this.inner.list(this.txns.read(txn)) }
+  override create(txn: Transaction, model: StoredModel, options: { readonly orReplace: boolean; readonly ifNotExists: boolean }): boolean {
+    return this.inner.create(this.txns.write(txn, 'CREATE MODEL'), model, options)
+  }
+  override drop(txn: Transaction, name: string, ifExists: boolean, position?: number): void { this.inner.drop(this.txns.write(txn, 'DROP MODEL'), name, ifExists, position) }
+  override restore(model: StoredModel): void { this.inner.restore(model) }
+}
+
 export class ForeignCatalog implements Catalog {
   /** entries handed out → the attached catalog's own, and back (ALTER and CREATE INDEX get ours) */
   private readonly wrapped = new WeakMap<TableEntry, TableEntry>()
   private readonly own = new WeakMap<TableEntry, TableEntry>()
 
-  constructor(readonly inner: Catalog, private readonly txns: TransactionMap) {}
+  readonly models: ModelStore
+
+  constructor(readonly inner: Catalog, private readonly txns: TransactionMap) {
+    this.models = new ForeignModels(inner.models, txns)
+  }
 
   get defaultSchema(): string { return this.inner.defaultSchema }
-  get models(): ModelStore { return this.inner.models }
 
   private wrap<T extends CatalogEntry | undefined>(entry: T): T {
     if (entry === undefined || entry.kind !== 'table') return entry

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { Database } from '../../core/database.ts'
 import { GrizzlyError } from '../../core/errors.ts'
+import type { ModelFormatDef, ModelSignature } from '../../core/hooks/contracts.ts'
 import { runAckingChild } from './acking-child.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-attach-'))
@@ -315,5 +316,29 @@ test("a view of an attached database reads its own tables, whatever the session'
   assert.deepEqual(await rows(db, 'SHOW TABLES'), [['t']])
   await db.exec('CREATE TABLE u (y INTEGER)')
   assert.deepEqual(await rows(db, 'SELECT count(*) FROM memory.s.u'), [[0]])
+  await db.close()
+})
+
+test('CREATE MODEL under USE of an attached file stores the model there', async () => {
+  const MAGIC = 'TINYMODEL\n'
+  const signature = { inputs: [{ name: 'x', type: 'float32', shape: ['N', 1] }], outputs: [{ name: 'y', type: 'float32', shape: ['N', 1] }] }
+  const tiny: ModelFormatDef = {
+    name: 'tiny', extensions: ['tiny'],
+    sniff: bytes => Buffer.from(bytes.subarray(0, MAGIC.length)).toString('latin1') === MAGIC,
+    describe: bytes => JSON.parse(Buffer.from(bytes.subarray(MAGIC.length)).toString('utf8')) as ModelSignature,
+  }
+  const model = join(dir, `m${n++}.tiny`)
+  writeFileSync(model, MAGIC + JSON.stringify(signature))
+  const path = fresh()
+  const db = await Database.open()
+  db.hooks.registerModelFormat(tiny)
+  await db.exec(`ATTACH '${path}' AS a; USE a; CREATE MODEL churn FROM '${model}'`)
+  assert.deepEqual(((await rows(db, 'SHOW MODELS')) as unknown[][]).map(r => r[0]), ['churn'])
+  await db.exec('USE memory')
+  assert.deepEqual(await rows(db, 'SHOW MODELS'), [])
+  await db.exec(`DETACH a; ATTACH '${path}' AS b; USE b`)
+  assert.deepEqual(((await rows(db, 'SHOW MODELS')) as unknown[][]).map(r => r[0]), ['churn'])
+  await db.exec('DROP MODEL churn')
+  assert.deepEqual(await rows(db, 'SHOW MODELS'), [])
   await db.close()
 })
