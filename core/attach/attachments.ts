@@ -16,15 +16,15 @@ import { ForeignCatalog, type TransactionMap } from './foreign-catalog.ts'
 /** Opens the database an ATTACH names (synchronously: statements run synchronously). */
 export type DatabaseOpener = (request: AttachRequest) => Database
 
-export interface Attached {
-  readonly name: string
-  readonly path: string | null
-  readonly readOnly: boolean
-  readonly database: Database
-  readonly catalog: ForeignCatalog
+export class Attached {
   /** the statement transactions (of any session) that touched it and are still open */
-  readonly users: Set<Transaction>
-  detached: boolean
+  readonly users = new Set<Transaction>()
+  detached = false
+  readonly catalog: ForeignCatalog
+
+  constructor(readonly name: string, readonly path: string | null, readonly readOnly: boolean, readonly database: Database, txns: (db: Attached) => TransactionMap) {
+    this.catalog = new ForeignCatalog(database.catalog, txns(this))
+  }
 }
 
 /** Where a session's unqualified names resolve: null = the primary database. */
@@ -134,11 +134,7 @@ export class Attachments {
     // names qualified with its own alias (in its views) resolve to itself when it is attached under that alias again
     database.attachments.primaryName = request.alias
     const memory = request.path === ':memory:' || request.path === ''
-    const db: Attached = {
-      name: request.alias, path: memory ? null : request.path, readOnly: request.readOnly, database,
-      catalog: undefined as unknown as ForeignCatalog, users: new Set(), detached: false,
-    }
-    ;(db as { catalog: ForeignCatalog }).catalog = new ForeignCatalog(database.catalog, this.transactionMap(db))
+    const db = new Attached(request.alias, memory ? null : request.path, request.readOnly, database, d => this.transactionMap(d))
     this.byName.set(request.alias.toLowerCase(), db)
   }
 
