@@ -36,7 +36,6 @@ import { restoreRoutines } from './storage/routines.ts'
 import { nodeFileSystem, type FileSystem } from './storage/io.ts'
 import { registerStorageSettings, syncModeOf, thresholdOf } from './storage/settings.ts'
 import { storagePragma } from './storage/pragmas.ts'
-import { sequenceAccess } from './catalog/sequences.ts'
 import { PlanCache } from './plan-cache.ts'
 import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, unknownPrepared } from './prepared.ts'
 import { Attachments } from './attach/attachments.ts'
@@ -571,7 +570,7 @@ export class Connection {
       setting: f.setting, random: f.random, setSeed: f.setSeed,
       statementTime: now,
       progress: this.watch?.files,
-      sequence: (name: string) => sequenceAccess(self.database.catalog, txn, name),
+      sequence: (name: string) => self.database.attachments.sequence(self, txn, name),
       model: (name: string) => self.database.attachments.currentCatalog(self).models.get(txn, name),
       databases: () => self.database.attachments.describe(self),
     }

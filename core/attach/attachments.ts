@@ -9,7 +9,8 @@ import type { Catalog, Transaction } from '../catalog/catalog.ts'
 import { MemoryTransaction } from '../catalog/transaction.ts'
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { AttachRequest, DatabaseDirectory } from '../binder/context.ts'
-import type { SessionDatabases } from '../hooks/contracts.ts'
+import type { SequenceAccess, SessionDatabases } from '../hooks/contracts.ts'
+import { parseSequenceName, sequenceAccess } from '../catalog/sequences.ts'
 import type { Database } from '../database.ts'
 import { ForeignCatalog, type TransactionMap } from './foreign-catalog.ts'
 
@@ -182,6 +183,34 @@ export class Attachments {
       })
     }
     this.places.set(session, { database: db, schema: s })
+  }
+
+  /**
+   * nextval / currval / setval: 'db.schema.seq', 'x.seq' (a schema of the current database, else
+   * database x) or 'seq' (the current database and schema), in that database's own transaction
+   * so its file logs the counter.
+   */
+  sequence(session: object, txn: Transaction, text: string): SequenceAccess {
+    const ref = parseSequenceName(text)
+    const place = this.place(session)
+    let db: Attached | null = place.database
+    let schema = ref.schema
+    if (ref.database !== null) {
+      const found = this.find(ref.database)
+      if (found === undefined) throw unknownDatabase(ref.database, [...this.byName.values()].map(d => d.name))
+      db = found
+    } else if (ref.schema !== null) {
+      const found = (db?.database.catalog ?? this.primary.catalog).hasSchema(ref.schema) ? undefined : this.find(ref.schema)
+      if (found !== undefined) { db = found; schema = null }
+    } else if (place.schema.toLowerCase() !== this.primary.catalog.defaultSchema.toLowerCase()) schema = place.schema
+    const quoted = (s: string): string => `"${s.replace(/"/g, '""')}"`
+    const name = schema === null ? quoted(ref.name) : `${quoted(schema)}.${quoted(ref.name)}`
+    return db === null ? sequenceAccess(this.primary.catalog, txn, name) : sequenceAccess(db.database.catalog, this.transactionOf(txn, db), name)
+  }
+
+  /** a database by name: null = the primary, undefined = none */
+  private find(name: string): Attached | null | undefined {
+    return name.toLowerCase() === this.primaryName.toLowerCase() ? null : this.get(name)
   }
 
   /** marks the point before a statement of an explicit transaction; the returned function undoes back to it */

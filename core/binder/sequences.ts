@@ -7,7 +7,7 @@ import { Sequence, parseSequenceName, sequenceOptions } from '../catalog/sequenc
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { CreateSequenceStatement, DropStatement } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
-import { resolveName } from './databases.ts'
+import { type ResolvedName, resolveName } from './databases.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
@@ -73,8 +73,16 @@ export function checkSequenceArgument(b: Binder, name: string, args: readonly Bo
   const value = arg?.kind === 'const' ? arg.value : arg?.kind === 'cast' && arg.expr.kind === 'const' ? arg.expr.value : undefined
   if (typeof value !== 'string') return
   const ref = parseSequenceName(value, position)
-  if (b.ctx.catalog.lookupSequence(b.ctx.txn, ref.schema, ref.name) !== undefined) return
+  let target: ResolvedName
+  try {
+    target = resolveName(b.ctx, [ref.database, ref.schema, ref.name].filter((p): p is string => p !== null), position)
+  } catch (e) {
+    // reopening a file: a DEFAULT naming a database not attached now is kept (attachments are not stored)
+    if (b.ctx.restoring === true && e instanceof GrizzlyError && e.code === SqlState.invalidCatalogName) return
+    throw e
+  }
+  if (target.catalog.lookupSequence(b.ctx.txn, target.schema, target.name) !== undefined) return
   throw new GrizzlyError(SqlState.undefinedTable, `Sequence with name ${ref.name} does not exist!`, {
-    position, hint: didYouMean(ref.name, b.ctx.catalog.sequences(b.ctx.txn).map(s => s.name)) ?? `create it first: CREATE SEQUENCE ${ref.name}; (${name} takes the sequence's name)`,
+    position, hint: didYouMean(ref.name, target.catalog.sequences(b.ctx.txn).map(s => s.name)) ?? `create it first: CREATE SEQUENCE ${ref.name}; (${name} takes the sequence's name)`,
   })
 }

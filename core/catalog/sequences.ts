@@ -136,7 +136,7 @@ export const SEQUENCE_FUNCTIONS: ReadonlySet<string> = new Set(['nextval', 'curr
  * 'seq', 'sch.seq', '"Odd.Name"': a sequence name as nextval takes it (a leading database name
  * is ignored, as in table names). Unquoted parts are compared case-insensitively anyway.
  */
-export function parseSequenceName(text: string, position?: number): { schema: string | null; name: string } {
+export function parseSequenceName(text: string, position?: number): { database: string | null; schema: string | null; name: string } {
   const parts: string[] = []
   let i = 0
   for (;;) {
@@ -157,7 +157,7 @@ export function parseSequenceName(text: string, position?: number): { schema: st
     i++
   }
   if (parts.length > 3) throw badName(text, position)
-  return { schema: parts.length >= 2 ? parts[parts.length - 2]! : null, name: parts[parts.length - 1]! }
+  return { database: parts.length === 3 ? parts[0]! : null, schema: parts.length >= 2 ? parts[parts.length - 2]! : null, name: parts[parts.length - 1]! }
 }
 
 function badName(text: string, position?: number): GrizzlyError {
