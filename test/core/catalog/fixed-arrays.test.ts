@@ -153,3 +153,13 @@ test('views of a FLOAT[n] segment share its array and never change after writes,
   assert.deepEqual(rows(v), [[1, null, 3], [4, 5, 6]])
   assert.deepEqual(rows(s.view(0, 2)), [[7, 8, 9], [0, null, 0]])
 })
+
+test('COALESCE and CASE pick FLOAT[n] rows by stride, NULL rows and elements kept', async () => {
+  const db = await Database.open()
+  try {
+    await db.exec(`CREATE TABLE p (id INTEGER, a FLOAT[2], b FLOAT[2]);
+      INSERT INTO p VALUES (1, NULL, [1, 2]), (2, [3, NULL], [5, 6]), (3, NULL, NULL), (4, [7, 8], NULL)`)
+    assert.deepEqual((await db.query('SELECT coalesce(a, b) FROM p ORDER BY id')).rows, [[[1, 2]], [[3, null]], [null], [[7, 8]]])
+    assert.deepEqual((await db.query('SELECT CASE WHEN id % 2 = 0 THEN b ELSE a END FROM p ORDER BY id')).rows, [[null], [[5, 6]], [null], [null]])
+  } finally { await db.close() }
+})
