@@ -42,6 +42,25 @@ test('one, two and three keys with many ties and infinities sort stably, at size
   }
 })
 
+test('integer first keys of a small range (the counting sort) keep ties in order and sort each run by the second key', () => {
+  const next = rng(11)
+  for (const n of [30, 500, 4000]) {
+    for (const range of [1, 7, n]) {
+      const k0 = new Float64Array(n), k1 = new Float64Array(n)
+      for (let i = 0; i < n; i++) { k0[i] = Math.floor(next() * range) - 3; k1[i] = next() < 0.1 ? Infinity : Math.floor(next() * 5) / 2 }
+      for (const keys of [[k0], [k0, k1]]) {
+        const order = Int32Array.from({ length: n }, (_, i) => n - 1 - i)
+        sortIndexesByKeys(order, keys)
+        const expected = Array.from({ length: n }, (_, i) => n - 1 - i).sort((i, j) => {
+          for (const k of keys) { if (k[i]! < k[j]!) return -1; if (k[i]! > k[j]!) return 1 }
+          return 0
+        })
+        assert.deepEqual([...order], expected, `n=${n} range=${range} keys=${keys.length}`)
+      }
+    }
+  }
+})
+
 test('an order that does not start as the identity is sorted as given', () => {
   const keys = [Float64Array.of(3, 1, 2, 1, 3)]
   const order = Int32Array.of(4, 3, 2, 1, 0)
