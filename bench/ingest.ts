@@ -13,7 +13,8 @@
  *
  *   node --import tsx bench/ingest.ts [--quick | --tiny] [--sf X]   (also `npm run bench -- --only ingest`)
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -128,17 +129,32 @@ function loadSqlite(path: string): { ms: number; check: Check } {
     const columns = tableSpec('lineitem').columns
     const insert = db.prepare(`INSERT INTO l VALUES (${columns.map(() => '?').join(', ')})`)
     const start = performance.now()
-    const text = readFileSync(path, 'utf8')
     const kinds = columns.map(c => c.kind)
     db.transaction(() => {
-      let at = text.indexOf('\n') + 1 // header
-      while (at < text.length) {
-        let end = text.indexOf('\n', at)
-        if (end < 0) end = text.length
-        const line = text.charCodeAt(end - 1) === 13 ? text.slice(at, end - 1) : text.slice(at, end)
-        at = end + 1
-        if (line === '') continue
-        const f = splitCsv(line)
+      // 64 MiB at a time: a file over 512 MiB is longer than the longest string V8 makes
+      const fd = openSync(path, 'r')
+      const buf = Buffer.alloc(64 << 20)
+      const decoder = new StringDecoder('utf8')
+      let rest = '', header = true
+      try {
+        for (;;) {
+          const n = readSync(fd, buf, 0, buf.length, null)
+          const text = rest + (n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end())
+          let at = 0
+          for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', at)) {
+            const line = text.charCodeAt(end - 1) === 13 ? text.slice(at, end - 1) : text.slice(at, end)
+            at = end + 1
+            if (header) { header = false; continue }
+            if (line === '') continue
+            const f = splitCsv(line)
+            insert.run(...f.map((v, i) => kinds[i] === 'int' || kinds[i] === 'money' ? Number(v) : v))
+          }
+          rest = text.slice(at)
+          if (n === 0) break
+        }
+      } finally { closeSync(fd) }
+      if (rest !== '') {
+        const f = splitCsv(rest)
         insert.run(...f.map((v, i) => kinds[i] === 'int' || kinds[i] === 'money' ? Number(v) : v))
       }
     })()
