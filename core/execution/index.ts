@@ -7,11 +7,17 @@ import type { DataChunk } from '../vector/vector.ts'
 import { type ExecutionContext, Frame, type PlanProfile, Runtime } from './operator.ts'
 import { buildOperator } from './planner.ts'
 import { evaluateSubquery } from './subquery.ts'
+import { pointLookupOf, runPointLookup } from './point-lookup.ts'
 
 export type { ExecutionContext, OperatorProfile, PlanProfile } from './operator.ts'
 export { DEFAULT_MAX_RECURSION_DEPTH } from './operator.ts'
 
 export function executePlan(plan: LogicalPlan, ctx: ExecutionContext): { chunks: DataChunk[]; profile: PlanProfile | null } {
+  if (!ctx.profile) {
+    const lookup = pointLookupOf(plan)
+    const chunks = lookup === null ? null : runPointLookup(lookup, ctx)
+    if (chunks !== null) return { chunks, profile: null }
+  }
   const runtime = new Runtime(ctx, evaluateSubquery)
   runtime.build = buildOperator
   const frame = new Frame(runtime, new Map(), evaluateSubquery)

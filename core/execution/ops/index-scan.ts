@@ -7,7 +7,8 @@
  */
 import { exprChildren, type BoundExpr } from '../../plan/expr.ts'
 import type { IndexAccess, ScanNode } from '../../plan/logical.ts'
-import type { Value } from '../../types/types.ts'
+import type { LogicalType, Value } from '../../types/types.ts'
+import type { Transaction } from '../../catalog/catalog.ts'
 import { probeExpressionValue } from '../../indexes/table-indexes.ts'
 import { indexRanges, searchAll } from '../../indexes/access.ts'
 import { CHUNK_SIZE, type DataChunk } from '../../vector/vector.ts'
@@ -43,13 +44,7 @@ export class IndexScanOperator extends Operator {
     super(frame)
     this.node = node
     this.access = access
-    let filter = residualFilter.get(node)
-    if (filter === undefined) {
-      const residual = residualFilters(node, access)
-      filter = residual.length === 0 ? null : conjunction(residual)
-      residualFilter.set(node, filter)
-    }
-    this.filter = filter
+    this.filter = residualFilterOf(node, access)
   }
 
   private predicateFor(rows: number, filter: BoundExpr): Pred {
@@ -69,25 +64,18 @@ export class IndexScanOperator extends Operator {
   protected pull(): DataChunk | null {
     if (this.fallback !== null) return this.fallback.next()
     if (this.rowIds === null) {
-      const provider = this.node.table.provider
-      const txn = this.runtime.ctx.txn
-      if (!this.access.index.attached || provider.fetch === undefined || provider.seesCurrentRows?.(txn) !== true) {
+      if (!indexAnswers(this.node, this.access, this.runtime.ctx.txn)) {
         this.mode = '(table scan: the index cannot answer for this snapshot)'
         this.fallback = new ScanOperator(this.node, this.frame)
         return this.fallback.next()
       }
-      const keyTypes = this.access.index.columns.map(c => this.node.table.columns[c]!.type)
-      const instance = this.access.index.instance
-      this.rowIds = searchAll(range => instance.search(range), indexRanges(this.access, keyTypes, e => this.evaluate(e)))
+      this.rowIds = indexRowIds(this.node, this.access, this.runtime.ctx.params, e => evaluateConstant(e, this.frame.env))
     }
-    const provider = this.node.table.provider
     const ids = this.rowIds
     while (this.position < ids.length) {
       const end = Math.min(ids.length, this.position + CHUNK_SIZE)
-      const batch = new BigInt64Array(end - this.position)
-      for (let i = 0; i < batch.length; i++) batch[i] = BigInt(ids[this.position + i]!)
+      const chunk = fetchRows(this.node, this.runtime.ctx.txn, ids, this.position, end)
       this.position = end
-      const chunk = provider.fetch!(this.runtime.ctx.txn, batch, this.node.columns)
       if (this.filter === null) return chunk
       const { sel, count } = this.predicateFor(chunk.size, this.filter)(chunk)
       if (count > 0) return selectRows(chunk, sel, count)
@@ -95,10 +83,46 @@ export class IndexScanOperator extends Operator {
     return null
   }
 
-  private evaluate(e: BoundExpr): Value {
-    return probeExpressionValue(e, this.runtime.ctx.params, x => evaluateConstant(x, this.frame.env))
-  }
 }
+
+/**
+ * The index holds the table's current rows: it answers when the transaction sees exactly those
+ * (no other writer's uncommitted changes, no commit after its snapshot) and was not dropped.
+ */
+export function indexAnswers(node: ScanNode, access: IndexAccess, txn: Transaction): boolean {
+  const provider = node.table.provider
+  return access.index.attached && provider.fetch !== undefined && provider.seesCurrentRows?.(txn) === true
+}
+
+/** the row ids the index finds, ascending; `evaluate` computes probe expressions other than constants and parameters */
+export function indexRowIds(node: ScanNode, access: IndexAccess, params: readonly Value[], evaluate: (e: BoundExpr) => Value): Float64Array {
+  const index = access.index
+  let keyTypes = keyTypesOf.get(node)
+  if (keyTypes === undefined) { keyTypes = index.columns.map(c => node.table.columns[c]!.type); keyTypesOf.set(node, keyTypes) }
+  const instance = index.instance
+  const ranges = indexRanges(access, keyTypes, e => probeExpressionValue(e, params, evaluate))
+  return ranges.length === 1 ? instance.search(ranges[0]!) : searchAll(range => instance.search(range), ranges)
+}
+
+/** rows ids[from, to) of the scanned table, the scan's columns */
+export function fetchRows(node: ScanNode, txn: Transaction, ids: Float64Array, from: number, to: number): DataChunk {
+  const batch = new BigInt64Array(to - from)
+  for (let i = 0; i < batch.length; i++) batch[i] = BigInt(ids[from + i]!)
+  return node.table.provider.fetch!(txn, batch, node.columns)
+}
+
+/** the conjunction of residualFilters, null when there are none; kept per plan node */
+export function residualFilterOf(node: ScanNode, access: IndexAccess): BoundExpr | null {
+  let filter = residualFilter.get(node)
+  if (filter === undefined) {
+    const residual = residualFilters(node, access)
+    filter = residual.length === 0 ? null : conjunction(residual)
+    residualFilter.set(node, filter)
+  }
+  return filter
+}
+
+const keyTypesOf = new WeakMap<ScanNode, readonly LogicalType[]>()
 
 function hasSubquery(e: BoundExpr): boolean {
   return e.kind === 'subquery' || exprChildren(e).some(hasSubquery)
