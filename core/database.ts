@@ -41,7 +41,7 @@ import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, 
 import { Attachments } from './attach/attachments.ts'
 import { openAttached } from './attach/open.ts'
 import { defaultAlias } from './binder/databases.ts'
-import { countChanges, decorate, seededRandom, textResult } from './statement-helpers.ts'
+import { StatementFunctions, countChanges, decorate, seededRandom, textResult } from './statement-helpers.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -270,7 +270,8 @@ export class Connection {
   private readonly prepared = new Map<string, SqlPrepared>()
 
   /** the statement-independent part of every statement's FunctionContext, made once (closures are not free) */
-  private readonly sessionFunctions: Pick<FunctionContext, 'setting' | 'random' | 'setSeed'>
+  /** @internal */
+  readonly sessionFunctions: Pick<FunctionContext, 'setting' | 'random' | 'setSeed'>
 
   /** @internal */
   constructor(database: Database) {
@@ -563,17 +564,7 @@ export class Connection {
   }
 
   private functionContext(txn: Transaction): FunctionContext {
-    const now = Date.now() * 1000
-    const self = this
-    const f = this.sessionFunctions
-    return {
-      setting: f.setting, random: f.random, setSeed: f.setSeed,
-      statementTime: now,
-      progress: this.watch?.files,
-      sequence: (name: string) => self.database.attachments.sequence(self, txn, name),
-      model: (name: string) => self.database.attachments.currentCatalog(self).models.get(txn, name),
-      databases: () => self.database.attachments.describe(self),
-    }
+    return new StatementFunctions(this, txn, Date.now() * 1000, this.watch?.files)
   }
 }
 

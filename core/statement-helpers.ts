@@ -6,6 +6,37 @@ import { GrizzlyError, InternalError, SqlState, describePosition } from './error
 import { VARCHAR } from './types/types.ts'
 import { DataChunk, vectorFromValues } from './vector/vector.ts'
 import { Result, resultColumn, type StatementType } from './result.ts'
+import type { Transaction } from './catalog/catalog.ts'
+import type { FunctionContext, ProgressSink, SequenceAccess, SessionDatabases, StoredModel } from './hooks/contracts.ts'
+import type { Value } from './types/types.ts'
+import type { Attachments } from './attach/attachments.ts'
+
+/**
+ * The FunctionContext of one statement. Its methods live on the class rather than in closures
+ * made per statement: a prepared point lookup runs in a few microseconds, and each closure
+ * (named by the loader's keepNames helper) costs a noticeable part of that.
+ */
+export class StatementFunctions implements FunctionContext {
+  constructor(
+    private readonly session: SessionLike,
+    private readonly txn: Transaction,
+    readonly statementTime: number,
+    readonly progress: ProgressSink | undefined,
+  ) {}
+
+  setting(name: string): Value { return this.session.sessionFunctions.setting(name) }
+  random(): number { return this.session.sessionFunctions.random() }
+  setSeed(seed: number): void { this.session.sessionFunctions.setSeed(seed) }
+  sequence(name: string): SequenceAccess { return this.session.database.attachments.sequence(this.session, this.txn, name) }
+  model(name: string): StoredModel | undefined { return this.session.database.attachments.currentCatalog(this.session).models.get(this.txn, name) }
+  databases(): SessionDatabases { return this.session.database.attachments.describe(this.session) }
+}
+
+/** what StatementFunctions needs of a session (core/database.ts Connection) */
+interface SessionLike {
+  readonly database: { readonly attachments: Attachments }
+  readonly sessionFunctions: Pick<FunctionContext, 'setting' | 'random' | 'setSeed'>
+}
 
 /** mulberry32: small, fast, good enough for random() after setseed(). */
 export function seededRandom(seed: number): () => number {
