@@ -34,17 +34,22 @@ export class MemoryTransaction implements Transaction {
   holdsWriteLock = false
   /** the sequence number of this transaction's commit, once it commits */
   commitSeq = 0
-  /** durable storage: tables whose rows this transaction changed, and whether it changed the catalog */
-  readonly changedTables = new Set<object>()
   changedCatalog = false
-  /** sequences whose counter this transaction moved: logged at commit even without other writes */
-  readonly usedSequences = new Set<object>()
+  // made on first use: most transactions (a read, a point lookup) never need them
+  private changedTablesSet: Set<object> | null = null
+  private usedSequencesSet: Set<object> | null = null
 
   constructor(readonly manager: TransactionManager, id: number, readOnly: boolean, commitSeq: number) {
     this.id = id
     this.readOnly = readOnly
     this.snapshot = { transactionId: id, commitSeq }
   }
+
+  /** durable storage: tables whose rows this transaction changed (and changedCatalog: whether it changed the catalog) */
+  get changedTables(): Set<object> { return this.changedTablesSet ??= new Set() }
+  /** sequences whose counter this transaction moved: logged at commit even without other writes */
+  get usedSequences(): Set<object> { return this.usedSequencesSet ??= new Set() }
+  get movedSequences(): boolean { return this.usedSequencesSet !== null && this.usedSequencesSet.size > 0 }
 
   get state(): TransactionState { return this.stateValue }
   get isActive(): boolean { return this.stateValue === 'active' }
@@ -105,9 +110,10 @@ export class MemoryTransaction implements Transaction {
       failures = runUndo(this.undoLog, 0)
       this.stateValue = 'rolled_back'
     }
-    this.undoLog.length = 0
-    this.commitActions.length = 0
-    this.savepoints.length = 0
+    // setting a length costs even when it is already 0, and a read-only statement's lists are empty
+    if (this.undoLog.length > 0) this.undoLog.length = 0
+    if (this.commitActions.length > 0) this.commitActions.length = 0
+    if (this.savepoints.length > 0) this.savepoints.length = 0
     if (failures.length > 0) throw new InternalError(`a ${commit ? 'commit' : 'rollback'} action failed`, failures[0])
   }
 }
@@ -152,7 +158,7 @@ export class TransactionManager {
   commit(txn: Transaction): void {
     const t = this.own(txn)
     t.assertActive()
-    if ((t.holdsWriteLock || t.usedSequences.size > 0 || t.changedCatalog) && this.beforeCommit !== null) {
+    if ((t.holdsWriteLock || t.movedSequences || t.changedCatalog) && this.beforeCommit !== null) {
       try { this.beforeCommit(t) } catch (e) { this.rollback(t); throw e }
     }
     // only writers start a new version; commit actions see the sequence number

@@ -11,9 +11,13 @@ import { probeValue } from './table-indexes.ts'
 
 /** [] when nothing can match (a NULL value); `value` computes a probe expression */
 export function indexRanges(access: Omit<IndexAccess, 'estimate'>, keyTypes: readonly LogicalType[], value: (e: BoundExpr) => Value): IndexRange[] {
-  const equal = access.equal.map((e, k) => probeValue(value(e), keyTypes[k]!))
-  if (equal.some(v => v === null)) return []
-  const m = equal.length
+  const m = access.equal.length
+  const equal = new Array<Value>(m)
+  for (let k = 0; k < m; k++) {
+    const v = probeValue(value(access.equal[k]!), keyTypes[k]!)
+    if (v === null) return []
+    equal[k] = v
+  }
   if (access.anyOf !== undefined) {
     const out: IndexRange[] = []
     const seen = new Set<unknown>()
@@ -27,10 +31,14 @@ export function indexRanges(access: Omit<IndexAccess, 'estimate'>, keyTypes: rea
     }
     return out
   }
-  const bound = (b: IndexBound | null) => b === null ? null : { value: probeValue(value(b.expr), keyTypes[m]!), inclusive: b.inclusive }
-  const lower = bound(access.lower), upper = bound(access.upper)
+  const lower = bound(access.lower, keyTypes[m]!, value), upper = bound(access.upper, keyTypes[m]!, value)
   if (lower?.value === null || upper?.value === null) return []
   return [{ equal, lower, upper }]
+}
+
+// a function of the module, not a closure per call: point lookups run this per execution
+function bound(b: IndexBound | null, type: LogicalType, value: (e: BoundExpr) => Value): { value: Value; inclusive: boolean } | null {
+  return b === null ? null : { value: probeValue(value(b.expr), type), inclusive: b.inclusive }
 }
 
 /** row ids of every range, ascending, each once */
