@@ -41,7 +41,7 @@ import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, 
 import { Attachments } from './attach/attachments.ts'
 import { openAttached } from './attach/open.ts'
 import { defaultAlias } from './binder/databases.ts'
-import { StatementFunctions, countChanges, decorate, seededRandom, textResult } from './statement-helpers.ts'
+import { StatementFunctions, countChanges, decorate, resultColumnsOf, seededRandom, statementTexts, textResult } from './statement-helpers.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -355,10 +355,10 @@ export class Connection {
     this.database.checkOpen()
     const bound = params.map((p, i) => bindParameter(p, i + 1))
     let last = Result.empty('OTHER')
+    const texts = statementTexts(sql, statements)
     for (let i = 0; i < statements.length; i++) {
       const stmt = statements[i]!
-      const next = statements[i + 1]
-      const text = sql.slice(stmt.pos, next === undefined ? sql.length : next.pos).trim().replace(/;\s*$/, '')
+      const text = texts[i]!
       this.watch?.nextStatement()
       last = decorate(sql, () => this.runOne(stmt, bound, text, plans?.[i] ?? null))
     }
@@ -428,7 +428,7 @@ export class Connection {
 
   private runQuery(bound: Extract<BoundStatement, { kind: 'query' }>, plan: LogicalPlan, stmt: Statement, txn: Transaction, fnCtx: FunctionContext, params: readonly Value[]): Result {
     const { chunks } = executePlan(plan, this.executionContext(txn, fnCtx, params, false))
-    const columns = plan.output.map((c, i) => resultColumn(bound.names[i] ?? c.name, c.type))
+    const columns = resultColumnsOf(plan, bound.names)
     const type = statementTypeOf(stmt)
     const isDml = stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete'
     const countOnly = (isDml && stmt.returning.length === 0) || stmt.kind === 'copy'

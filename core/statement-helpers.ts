@@ -5,11 +5,13 @@
 import { GrizzlyError, InternalError, SqlState, describePosition } from './errors.ts'
 import { VARCHAR } from './types/types.ts'
 import { DataChunk, vectorFromValues } from './vector/vector.ts'
-import { Result, resultColumn, type StatementType } from './result.ts'
+import { Result, resultColumn, type ResultColumn, type StatementType } from './result.ts'
+import type { LogicalPlan } from './plan/logical.ts'
 import type { Transaction } from './catalog/catalog.ts'
 import type { FunctionContext, ProgressSink, SequenceAccess, SessionDatabases, StoredModel } from './hooks/contracts.ts'
 import type { Value } from './types/types.ts'
 import type { Attachments } from './attach/attachments.ts'
+import type { Statement } from './parser/ast.ts'
 
 /**
  * The FunctionContext of one statement. Its methods live on the class rather than in closures
@@ -67,6 +69,33 @@ export function decorate<T>(sql: string, work: () => T): T {
     }
     throw new InternalError(e instanceof Error ? e.message : String(e), e)
   }
+}
+
+const textsOf = new WeakMap<readonly Statement[], readonly string[]>()
+
+/** each statement's own text (no trailing semicolon); kept per parsed script, which a prepared statement runs many times */
+export function statementTexts(sql: string, statements: readonly Statement[]): readonly string[] {
+  let texts = textsOf.get(statements)
+  if (texts === undefined) {
+    texts = statements.map((stmt, i) => {
+      const next = statements[i + 1]
+      return sql.slice(stmt.pos, next === undefined ? sql.length : next.pos).trim().replace(/;\s*$/, '')
+    })
+    textsOf.set(statements, texts)
+  }
+  return texts
+}
+
+const columnsOf = new WeakMap<LogicalPlan, readonly ResultColumn[]>()
+
+/** a query's result columns, named as bound; kept per plan (a prepared statement's plan runs many times) */
+export function resultColumnsOf(plan: LogicalPlan, names: readonly string[]): readonly ResultColumn[] {
+  let columns = columnsOf.get(plan)
+  if (columns === undefined) {
+    columns = plan.output.map((c, i) => resultColumn(names[i] ?? c.name, c.type))
+    columnsOf.set(plan, columns)
+  }
+  return columns
 }
 
 export function countChanges(chunks: readonly DataChunk[], columns: number): number {
