@@ -159,10 +159,13 @@ export class ColumnSegment implements Utf8Source {
     const at = this.length
     this.ensureCapacity(at + count)
     const srcValid = src.validity
-    if (srcValid !== null) {
+    // an all-valid mask is not stored: scans of the column then hand out none to test
+    let srcNull = false
+    if (srcValid !== null) for (let i = from; i < to; i++) if (srcValid[i] === 0) { srcNull = true; break }
+    if (srcValid !== null && (srcNull || this.validity !== null)) {
       const v = this.validity ?? this.allocValidity()
       v.set(srcValid.subarray(from, to), at)
-      for (let i = from; i < to; i++) if (srcValid[i] === 0) { this.hasNull = true; break }
+      if (srcNull) this.hasNull = true
     } else if (this.validity !== null) {
       this.validity.fill(1, at, at + count)
     }

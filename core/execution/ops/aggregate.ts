@@ -13,6 +13,7 @@ import {
   CHUNK_SIZE, DataChunk, gather, nullVector, Vector,
 } from '../../vector/vector.ts'
 import { GroupTable } from '../group-table.ts'
+import { vectorHasNull } from '../../catalog/scan-helpers.ts'
 import { compileExactDecimal } from '../exact-decimal.ts'
 import { takesScaledDoubles } from '../../functions/aggregates/basic.ts'
 import { sortedOrder } from '../keys.ts'
@@ -145,7 +146,8 @@ export class AggregateOperator extends Operator {
       let sel: Int32Array | null = null
       let count = n
       if (cp.filter !== null) { const r = cp.filter(c); sel = r.sel; count = r.count }
-      if (cp.call.fn.nulls === 'skip' && args.some(a => a.validity !== null)) {
+      // a mask with no NULL in it (Parquet, Arrow, loaders) needs no selection of rows
+      if (cp.call.fn.nulls === 'skip' && args.some(a => vectorHasNull(a, n))) {
         const out = new Int32Array(count)
         let m = 0
         for (let k = 0; k < count; k++) {

@@ -85,3 +85,22 @@ test('ungrouped sum, avg and count agree with the grouped path, NULLs and filter
   assert.deepEqual(big.rows, [['13500000000000000.00']])
   await db.close()
 })
+
+test('an all-valid mask is not stored; NULLs appended later still read back as NULL', () => {
+  const tm = new TransactionManager()
+  const t = table()
+  let txn = tm.begin()
+  const n = 10
+  const ones = new Uint8Array(n).fill(1)
+  const allValid = new DataChunk([new Vector(INTEGER, n, new Int32Array(n).fill(7), ones), new Vector(DOUBLE, n, new Float64Array(n).fill(0.5), ones)], n)
+  t.insert(txn, allValid)
+  tm.commit(txn)
+  const [first] = [...t.scan(tm.begin(), { columns: [0, 1], filters: [] })]
+  assert.equal(first!.column(0).validity, null)
+  assert.equal(first!.column(1).validity, null)
+  txn = tm.begin()
+  t.insert(txn, chunkOf([INTEGER, DOUBLE], [[1, null], [null, 2.5]]))
+  tm.commit(txn)
+  const rows = rowsOf([...t.scan(tm.begin(), { columns: [0, 1], filters: [] })])
+  assert.deepEqual(rows.slice(9), [[7, 0.5], [1, null], [null, 2.5]])
+})
