@@ -44,6 +44,18 @@ export class UniqueIndex {
   /** room for `extra` more numeric keys */
   reserve(extra: number): void { this.numbers.reserve(this.numbers.size + extra) }
 
+  /**
+   * The key of a single-column probe value when it is stored as it is (an INTEGER number, a
+   * DOUBLE, a string), so a point lookup needs no vector; undefined for anything else, which
+   * keyOfVectors converts as a stored key was.
+   */
+  keyOfValue(v: Value): IndexKey | undefined {
+    if (this.physicals.length !== 1) return undefined
+    const p = this.physicals[0]!
+    if (typeof v === 'number' ? (p === 'i32' && (v | 0) === v) || p === 'f64' : typeof v === 'string' && p === 'str') return v as number | string
+    return undefined
+  }
+
   /** key of row i of `vectors` (one per key column, in key order); null when a part is NULL */
   keyOfVectors(vectors: readonly Vector[], i: number): IndexKey | null {
     if (vectors.length === 1) {

@@ -217,6 +217,8 @@ export class ConstraintIndex implements TableIndex {
       if (range.equal.length !== types.length || range.lower !== null || range.upper !== null) {
         throw new InternalError(`constraint index ${name} serves equality on its whole key only`)
       }
+      const direct = types.length === 1 ? hash.keyOfValue(range.equal[0] ?? null) : undefined
+      if (direct !== undefined) return hash.get(direct)
       // the hash index takes the key parts in its own column order
       const vectors = hash.columns.map((c, k) => constantVector(types[k]!, range.equal[columns.indexOf(c)] ?? null, 1))
       const key = hash.keyOfVectors(vectors, 0)
