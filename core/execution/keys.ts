@@ -292,6 +292,12 @@ export interface SortSpec {
 
 /** Compares rows i and j of the same key vectors by several keys, then by row index (stable). */
 export function rowComparator(keys: readonly Vector[], specs: readonly SortSpec[]): (i: number, j: number) => number {
+  const byKeys = keyComparator(keys, specs)
+  return (i, j) => byKeys(i, j) || i - j
+}
+
+/** Compares rows i and j of the same key vectors by several keys only (0 for peers). */
+export function keyComparator(keys: readonly Vector[], specs: readonly SortSpec[]): (i: number, j: number) => number {
   if (keys.length !== specs.length) throw new InternalError('sort keys and specs differ in length')
   const cmps = keys.map(k => valueComparator(k.type))
   const n = keys.length
@@ -307,7 +313,7 @@ export function rowComparator(keys: readonly Vector[], specs: readonly SortSpec[
       const c = cmps[k]!(v, i, v, j)
       if (c !== 0) return s.descending ? -c : c
     }
-    return i - j
+    return 0
   }
 }
 

@@ -37,7 +37,7 @@ export function nodeDetail(p: LogicalPlan): string {
       const sets = p.groupingSets === null ? '' : ` (${p.groupingSets.length} grouping sets)`
       return clip(`${groups}${p.aggregates.map(a => `${a.fn.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(x => renderExpr(x)).join(', ')})`).join(', ')}${sets}`)
     }
-    case 'window': return clip(p.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', '))
+    case 'window': return clip(`${p.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', ')}${p.topK === undefined ? '' : ` (top ${p.topK} per partition)`}`)
     case 'sort': return clip(keys(p.keys))
     case 'top_n': return clip(`${keys(p.keys)} ${renderLimit(p.limit, p.offset)}`)
     case 'limit': return `${p.limit === null ? '' : `LIMIT ${renderExpr(p.limit)}${p.percent === true ? ' PERCENT' : ''}`}${p.offset === null ? '' : ` OFFSET ${renderExpr(p.offset)}`}`.trim()

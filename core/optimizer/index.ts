@@ -16,6 +16,7 @@ import { orFactorization } from './rules/or_factorization.ts'
 import { projectionPruning } from './rules/projection_pruning.ts'
 import { subqueryDecorrelation } from './rules/subquery_decorrelation.ts'
 import { topN } from './rules/top_n.ts'
+import { windowTopN } from './rules/window_topn.ts'
 import { indexScan } from './rules/index_scan.ts'
 import { nearestScan } from './rules/nearest_scan.ts'
 import { indexJoin } from './rules/index_join.ts'
@@ -45,6 +46,7 @@ export const rules: readonly OptimizerRule[] = [
   joinOrder,
   projectionPruning,
   topN,
+  windowTopN,
   // last: they read the filters where pushdown left them; a nearest-neighbour index is chosen
   // first, as the one built for ORDER BY distance LIMIT k
   nearestScan,

@@ -63,7 +63,7 @@ function describe(p: LogicalPlan, r: (e: BoundExpr) => string): string {
       const aggs = p.aggregates.length > 0 ? ` aggregates: ${p.aggregates.map(a => renderAggregate(a, r)).join(', ')}` : ''
       return `AGGREGATE${groups}${sets}${aggs}`
     }
-    case 'window': return `WINDOW ${p.windows.map(w => renderWindow(w, r)).join(', ')}`
+    case 'window': return `WINDOW ${p.windows.map(w => renderWindow(w, r)).join(', ')}${p.topK === undefined ? '' : ` top ${p.topK} per partition`}`
     case 'join': {
       const cond = p.condition !== null ? ` ON ${r(p.condition)}` : ''
       const mark = p.markColumn !== null ? ` mark: ${p.markColumn.name}` : ''

@@ -123,6 +123,11 @@ export interface WindowNode extends PlanBase {
   readonly kind: 'window'
   readonly input: LogicalPlan
   readonly windows: readonly BoundWindowCall[]
+  /**
+   * set by the window_topn rule when a filter above keeps only rows whose first call
+   * (row_number / rank / dense_rank) is ≤ k: the operator may drop every other row
+   */
+  readonly topK?: number
 }
 
 /**

@@ -19,6 +19,8 @@ import { CHUNK_SIZE, DataChunk, gather, getValue, slice, Vector, concatVectors }
 import { evaluateConstant } from '../../expression/index.ts'
 import { addIntervalToTimestamp, negateInterval } from '../../types/datetime.ts'
 import { GroupTable } from '../group-table.ts'
+import { rankingKind } from '../../optimizer/rules/window_topn.ts'
+import { topKRows } from '../window-topk.ts'
 import { rowEquals, sortedOrder, type SortSpec } from '../keys.ts'
 import { chunksOf, compileValue, drain, type Frame, layoutOf, Operator, typesOf } from '../operator.ts'
 
@@ -39,7 +41,15 @@ export class WindowOperator extends Operator {
 
   protected pull(): DataChunk | null {
     if (this.output === null) {
-      const m = drain(this.input, typesOf(this.node.input.output))
+      let m = drain(this.input, typesOf(this.node.input.output))
+      const first = this.node.windows[0]
+      const kind = first === undefined || this.node.windows.length !== 1 ? null : rankingKind(first)
+      if (this.node.topK !== undefined && first !== undefined && kind !== null) {
+        const all = new DataChunk([...m.columns], m.count)
+        const ev = (e: BoundExpr): Vector => compileValue(e, layoutOf(this.node.input.output), this.frame)(all)
+        const keep = topKRows(kind, this.node.topK, first.partitionBy.map(ev), first.orderBy.map(k => ev(k.expr)), first.orderBy, m.count)
+        m = { ...m, columns: m.columns.map(v => gather(v, keep, keep.length)), count: keep.length }
+      }
       const chunk = new DataChunk([...m.columns], m.count)
       const results = this.node.windows.map(w => this.compute(w, chunk))
       let columns = [...m.columns, ...results]
