@@ -106,6 +106,20 @@ export function embedTokens(table: readonly number[], d: number, ids: readonly n
   return out.map(v => v / ids.length)
 }
 
+/** token ids int64[N, length] → the mean of their table rows float32[N, d] (Gather + ReduceMean: padding counts) */
+export function pooledEmbeddingModel(table: readonly number[], vocabulary: number, d: number, length: number): Uint8Array {
+  return encode({
+    name: 'pooled',
+    node: [
+      node('Gather', ['E', 'input_ids'], ['hidden']),
+      node('ReduceMean', ['hidden'], ['embedding'], [{ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] }, { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
+    ],
+    initializer: [floats('E', [vocabulary, d], table)],
+    input: [valueInfo('input_ids', T.INT64, ['N', length])],
+    output: [valueInfo('embedding', T.FLOAT, ['N', d])],
+  })
+}
+
 /** two inputs a float32[N] and b float64[N, 2]: y float64[N, 1] = a + b0 - b1 */
 export function twoInputModel(): Uint8Array {
   return encode({

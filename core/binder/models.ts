@@ -8,7 +8,7 @@ import { GrizzlyError, SqlState } from '../errors.ts'
 import { sha256Hex } from '../catalog/models.ts'
 import { fileError } from '../formats/source.ts'
 import type { Hooks } from '../hooks/registry.ts'
-import type { ModelFormatDef, ModelSignature, ModelTensor, StoredModel } from '../hooks/contracts.ts'
+import type { ModelFormatDef, ModelSignature, ModelTensor, ModelTokenizer, StoredModel } from '../hooks/contracts.ts'
 import type { CreateModelStatement, DropStatement } from '../parser/ast.ts'
 import { BIGINT, VARCHAR, list, struct, type LogicalType, type Value } from '../types/types.ts'
 import type { Binder } from './binder.ts'
@@ -29,6 +29,25 @@ export function modelFormatOf(hooks: Hooks, bytes: Uint8Array, path: string): Mo
     hint: formats.length === 0 ? 'no model format is registered: LOAD EXTENSION onnx (or the extension for this format) first'
       : `registered formats: ${formats.map(f => f.name).join(', ')}; check that the file is a model of one of them`,
   })
+}
+
+/** the TOKENIZER file of CREATE MODEL, checked by the model's format (which alone knows what it holds) */
+function readTokenizer(format: ModelFormatDef, path: string, position: number): ModelTokenizer {
+  if (format.checkTokenizer === undefined) {
+    throw new GrizzlyError(SqlState.featureNotSupported, `${format.name} models take no tokenizer`, { position, hint: 'drop the (TOKENIZER …) option' })
+  }
+  let bytes: Uint8Array
+  try {
+    const buf = readFileSync(path)
+    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+  } catch (e) {
+    throw fileError(path, e).withPosition(position)
+  }
+  try { format.checkTokenizer(bytes, path) } catch (e) {
+    if (e instanceof GrizzlyError && e.position === undefined) throw e.withPosition(position)
+    throw e
+  }
+  return { bytes, sha256: sha256Hex(bytes) }
 }
 
 export function bindCreateModel(b: Binder, stmt: CreateModelStatement): BoundStatement {
@@ -57,7 +76,8 @@ export function bindCreateModel(b: Binder, stmt: CreateModelStatement): BoundSta
           `"${stmt.path}" is not a valid ${format.name} model: ${e instanceof Error ? e.message : String(e)}`, { position: stmt.pos, hint, cause: e })
       }
       const { signedBy } = b.ctx.extensionHost?.checkModel?.(stmt.path, sha256) ?? { signedBy: null }
-      const model: StoredModel = { name: stmt.name, format: format.name, sha256, bytes, signedBy }
+      const tokenizer = stmt.tokenizer === null ? null : readTokenizer(format, stmt.tokenizer, stmt.pos)
+      const model: StoredModel = { name: stmt.name, format: format.name, sha256, bytes, signedBy, tokenizer }
       catalog.models.create(txn, model, { orReplace: stmt.orReplace, ifNotExists: stmt.ifNotExists })
     },
   }
@@ -73,8 +93,8 @@ export function bindDropModel(b: Binder, stmt: DropStatement): BoundStatement {
 }
 
 const TENSOR: LogicalType = struct([{ name: 'name', type: VARCHAR }, { name: 'type', type: VARCHAR }, { name: 'shape', type: list(VARCHAR) }])
-export const SHOW_MODELS_NAMES = ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by']
-export const SHOW_MODELS_TYPES: readonly LogicalType[] = [VARCHAR, VARCHAR, VARCHAR, BIGINT, list(TENSOR), list(TENSOR), VARCHAR]
+export const SHOW_MODELS_NAMES = ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by', 'tokenizer']
+export const SHOW_MODELS_TYPES: readonly LogicalType[] = [VARCHAR, VARCHAR, VARCHAR, BIGINT, list(TENSOR), list(TENSOR), VARCHAR, VARCHAR]
 
 function tensorValue(t: ModelTensor): Value {
   return { name: t.name, type: t.type, shape: t.shape.map(d => d === null ? '?' : String(d)) }
@@ -87,6 +107,14 @@ export function showModelRows(b: Binder): Value[][] {
     let signature: ModelSignature | null = null
     try { signature = hooks.modelFormat(m.format)?.describe(m.bytes, m.sha256) ?? null } catch { signature = null }
     return [m.name, m.format, m.sha256, BigInt(m.bytes.length),
-      signature === null ? null : signature.inputs.map(tensorValue), signature === null ? null : signature.outputs.map(tensorValue), m.signedBy ?? null]
+      signature === null ? null : signature.inputs.map(tensorValue), signature === null ? null : signature.outputs.map(tensorValue), m.signedBy ?? null, tokenizerText(hooks.modelFormat(m.format), m.tokenizer ?? null)]
   })
+}
+
+/** SHOW MODELS' tokenizer column: what the format says the file holds, and the file's SHA-256 */
+function tokenizerText(format: ModelFormatDef | undefined, t: ModelTokenizer | null): string | null {
+  if (t === null) return null
+  let what = `${t.bytes.length} bytes`
+  try { if (format?.checkTokenizer !== undefined) what = format.checkTokenizer(t.bytes, 'tokenizer') } catch { /* described by size alone */ }
+  return `${what}, sha256 ${t.sha256}`
 }

@@ -398,6 +398,14 @@ export interface StoredModel {
   readonly bytes: Uint8Array
   /** the key that signed the file (hex ed25519), checked by the policy at CREATE; null when unsigned */
   readonly signedBy?: string | null
+  /** the vocabulary CREATE MODEL … (TOKENIZER 'vocab.txt') stored with the model; null without one */
+  readonly tokenizer?: ModelTokenizer | null
+}
+
+/** A tokenizer's file kept with a model: its bytes as read (the model format parses them) and their SHA-256. */
+export interface ModelTokenizer {
+  readonly bytes: Uint8Array
+  readonly sha256: string
 }
 
 /** One input or output of a model: `shape` has a number per fixed dimension, a name (or null) per free one. */
@@ -426,4 +434,6 @@ export interface ModelFormatDef {
   sniff(bytes: Uint8Array): boolean
   /** the model's inputs and outputs; throws a GrizzlyError (22P04) when the bytes do not parse */
   describe(bytes: Uint8Array, sha256: string): ModelSignature
+  /** checks a TOKENIZER file given with CREATE MODEL and says what it holds (for SHOW MODELS); formats without it take none */
+  checkTokenizer?(bytes: Uint8Array, path: string): string
 }

@@ -127,11 +127,13 @@ export interface CreateSequenceStatement extends NodeBase {
   readonly options: readonly { readonly name: string; readonly value: Expr | null }[]
 }
 
-/** CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name FROM 'file' */
+/** CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name FROM 'file' [(TOKENIZER 'vocab.txt')] */
 export interface CreateModelStatement extends NodeBase {
   readonly kind: 'create_model'
   readonly name: string
   readonly path: string
+  /** the TOKENIZER option's file, null without it */
+  readonly tokenizer: string | null
   readonly ifNotExists: boolean
   readonly orReplace: boolean
 }

@@ -298,7 +298,7 @@ function parseCreateSequence(p: Cursor, pos: number, orReplace: boolean, tempora
   return { kind: 'create_sequence', pos, name, ifNotExists, orReplace, temporary, options }
 }
 
-/** CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name FROM 'file', after MODEL */
+/** CREATE [OR REPLACE] MODEL [IF NOT EXISTS] name FROM 'file' [(TOKENIZER 'vocab.txt')], after MODEL */
 function parseCreateModel(p: Cursor, pos: number, orReplace: boolean): Statement {
   const ifNotExists = acceptIfNotExists(p)
   const name = p.qualifiedName('model name')
@@ -307,7 +307,17 @@ function parseCreateModel(p: Cursor, pos: number, orReplace: boolean): Statement
   const t = p.peek()
   if (t.type !== 'string') throw p.unexpected(t, "expected the model file as a quoted string: FROM 'model.onnx'")
   p.next()
-  return { kind: 'create_model', pos, name: name[0]!, path: t.text, ifNotExists, orReplace }
+  let tokenizer: string | null = null
+  // options in parentheses, as COPY and ATTACH take them; TOKENIZER is the only one so far
+  if (p.acceptOp('(')) {
+    if (!p.acceptKw('tokenizer')) throw p.unexpected(p.peek(), "expected a model option: (TOKENIZER 'vocab.txt')")
+    const v = p.peek()
+    if (v.type !== 'string') throw p.unexpected(v, "expected the vocabulary file as a quoted string: (TOKENIZER 'vocab.txt')")
+    p.next()
+    tokenizer = v.text
+    p.expectOp(')')
+  }
+  return { kind: 'create_model', pos, name: name[0]!, path: t.text, tokenizer, ifNotExists, orReplace }
 }
 
 function parseSignedNumber(p: Cursor): Expr {

@@ -319,7 +319,7 @@ export function formatStatement(s: Statement): string {
     case 'create_type':
       return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}TYPE ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${qualified(s.name)} AS ${formatTypeName(s.type)}`
     case 'create_model':
-      return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}MODEL ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(s.name)} FROM ${quoteString(s.path)}`
+      return `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}MODEL ${s.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(s.name)} FROM ${quoteString(s.path)}${s.tokenizer === null ? '' : ` (TOKENIZER ${quoteString(s.tokenizer)})`}`
     case 'drop':
       return `DROP ${s.objectType.toUpperCase()} ${s.ifExists ? 'IF EXISTS ' : ''}${list(s.names, qualified)}${s.cascade ? ' CASCADE' : ''}`
     case 'alter_table': {

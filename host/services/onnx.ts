@@ -7,6 +7,7 @@
  *   SELECT predict('churn', features) FROM customers;                    -- FLOAT[n] (or a STRUCT of numbers)
  *   SELECT predict_proba('churn', features) FROM customers;              -- the probability output
  *   SELECT embed('encoder', token_ids) FROM docs;                        -- FLOAT[d], mean-pooled over tokens
+ *   SELECT embed('encoder', body) FROM docs;                             -- text, with the model's TOKENIZER
  *
  * The result type comes from the model, read when the statement is bound (the model name must
  * be a constant): one output per row of size 1 → a scalar (REAL for float32, DOUBLE, BIGINT,
@@ -16,7 +17,7 @@
  * 4096 rows) is one `run`; a model whose batch dimension is fixed is run in groups of that size.
  */
 import { GrizzlyError, SqlState } from '../../core/errors.ts'
-import type { FunctionContext, ModelFormatDef, ModelTensor, ScalarBindInfo, ScalarFunctionDef, SettingDef, StoredModel } from '../../core/hooks/contracts.ts'
+import type { FunctionContext, ModelFormatDef, ModelSignature, ModelTensor, ScalarBindInfo, ScalarFunctionDef, SettingDef, StoredModel } from '../../core/hooks/contracts.ts'
 import type { Hooks } from '../../core/hooks/registry.ts'
 import {
   BIGINT, BOOLEAN, DOUBLE, INTEGER, REAL, VARCHAR, array, list, struct, typeToString, type LogicalType, type StructType, type Value,
@@ -25,6 +26,8 @@ import type { Vector } from '../../core/vector/vector.ts'
 import type { CapabilityService, ServiceValue } from '../../sandbox/services.ts'
 import { sha256Hex } from '../../core/catalog/models.ts'
 import { Tensor, cachedSession, type OnnxSession } from './onnx-runtime.ts'
+import { packText, planText } from './onnx-text.ts'
+import { parseVocabulary } from './wordpiece.ts'
 import { type Elem, type FeedPlan, type Packed, PackBuffers, allNull, feedableRows, newPacked, pack, spread, structOf } from './onnx-tensors.ts'
 
 export const THREADS_SETTING = 'onnx_threads'
@@ -35,6 +38,8 @@ export const onnxModelFormat: ModelFormatDef = {
   extensions: ['onnx'],
   sniff: bytes => bytes.length > 8 && bytes[0] === 0x08,
   describe: (bytes, sha256) => cachedSession(sha256, bytes, 1).signature,
+  // a WordPiece vocabulary (BERT's vocab.txt), so that embed() takes text
+  checkTokenizer: (bytes, path) => `wordpiece, ${parseVocabulary(bytes, path).size} tokens`,
 }
 
 const threadsSetting: SettingDef = {
@@ -278,6 +283,7 @@ function bindModelFunction(mode: Mode) {
     const model = modelOf(mode, info)
     const threads = threadsOf(info?.ctx)
     const signature = cachedSession(model.sha256, model.bytes, threads).signature
+    if (mode === 'embed' && argTypes.length === 2 && argTypes[1]!.id === 'VARCHAR') return bindTextEmbed(model, signature)
     const inputs = planInputs(model.name, signature.inputs, argTypes.slice(1))
     const outputs = planOutputs(mode, model.name, signature.outputs)
     const returns = outputs.type
@@ -307,10 +313,27 @@ function bindModelFunction(mode: Mode) {
   }
 }
 
+/** embed('model', text): tokenized with the model's stored vocabulary (onnx-text.ts), then run and pooled as token ids are */
+function bindTextEmbed(model: StoredModel, signature: ModelSignature) {
+  const plan = planText(model, signature.inputs)
+  const outputs = planOutputs('embed', model.name, signature.outputs)
+  const returns = outputs.type
+  const invoke = (args: readonly Vector[], count: number, ctx: FunctionContext): Vector => {
+    const rows = feedableRows(args, 1, count)
+    if (rows.length === 0) return allNull(returns, count)
+    const session = cachedSession(model.sha256, model.bytes, threadsOf(ctx))
+    const { feeds, mask } = packText(plan, args[1]!, rows)
+    const o = outputs.plans[0]!
+    const r = runAll(session, feeds, rows.length, plan.batch, model.name).get(o.name)!
+    return o.pool ? spread(o.type, meanPool(r.data as ArrayLike<number>, r.dims, mask), o.per!, rows, count) : spread(o.type, r.data, o.per!, rows, count)
+  }
+  return { argTypes: [VARCHAR, VARCHAR], returns, invoke }
+}
+
 const DESCRIPTIONS: Readonly<Record<Mode, string>> = {
   predict: "runs a stored ONNX model: predict('model', feature, …) or predict('model', FLOAT[n] | STRUCT); several outputs come back as a STRUCT",
   predict_proba: "the probability output of a stored ONNX classifier: predict_proba('model', features…) → FLOAT[classes]",
-  embed: "an embedding from a stored ONNX model: embed('model', token_ids LIST | features…) → FLOAT[d] (mean-pooled over tokens)",
+  embed: "an embedding from a stored ONNX model: embed('model', text | token_ids LIST | features…) → FLOAT[d] (mean-pooled over tokens); text needs the model's TOKENIZER",
 }
 
 export function modelFunction(mode: Mode): ScalarFunctionDef {
