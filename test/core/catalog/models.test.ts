@@ -47,8 +47,9 @@ test('CREATE MODEL stores the bytes with their SHA-256; SHOW MODELS describes th
   const path = modelFile('a.tiny', SIG)
   await db.exec(`CREATE MODEL churn FROM '${path}'`)
   const r = await db.query('SHOW MODELS')
-  assert.deepEqual(r.columns.map(c => c.name), ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by'])
+  assert.deepEqual(r.columns.map(c => c.name), ['name', 'format', 'sha256', 'size', 'inputs', 'outputs', 'signed_by', 'tokenizer'])
   const [row] = r.toObjects()
+  assert.equal(row!.tokenizer, null)
   const bytes = Buffer.from(MAGIC + JSON.stringify(SIG))
   assert.equal(row!.name, 'churn')
   assert.equal(row!.format, 'tiny')
@@ -80,6 +81,10 @@ test('CREATE MODEL errors: missing file, not a model, damaged model, duplicate; 
   assert.deepEqual((await db.query('SHOW MODELS')).toObjects()[0]!.inputs, [{ name: 'z', type: 'float64', shape: ['2'] }])
   await fails(() => db.exec('CREATE MODEL s.m FROM \'x\''), SqlState.featureNotSupported, /schema-qualified/)
   await assert.rejects(db.exec('CREATE MODEL m2 FROM 42'), (e: unknown) => e instanceof GrizzlyError && e.code === SqlState.syntaxError)
+  // a format that reads no tokenizer refuses the option before storing anything
+  await fails(() => db.exec(`CREATE MODEL m2 FROM '${modelFile('four.tiny', SIG)}' (TOKENIZER '${modelFile('vocab.txt', '[UNK]')}')`), SqlState.featureNotSupported, /tiny models take no tokenizer/)
+  await assert.rejects(db.exec(`CREATE MODEL m2 FROM 'x.tiny' (TOKENIZER 42)`), (e: unknown) => e instanceof GrizzlyError && e.code === SqlState.syntaxError)
+  assert.deepEqual((await db.query('SHOW MODELS')).rows.map(r => r[0]), ['m'])
   await db.close()
 })
 
