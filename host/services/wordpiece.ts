@@ -9,6 +9,7 @@
 import { GrizzlyError, SqlState } from '../../core/errors.ts'
 
 const MAX_WORD_CHARS = 100
+const ASCII = /^[\x00-\x7f]*$/
 
 export class WordPiece {
   readonly unk: number
@@ -28,7 +29,8 @@ export class WordPiece {
   tokens(text: string): string[] {
     const out: string[] = []
     for (const word of basicTokens(text)) {
-      const chars = [...word]
+      // an ASCII word is cut by string index; others by code point
+      const chars: string | string[] = ASCII.test(word) ? word : [...word]
       if (chars.length > MAX_WORD_CHARS) { out.push('[UNK]'); continue }
       const pieces: string[] = []
       let start = 0
@@ -36,7 +38,7 @@ export class WordPiece {
         let end = chars.length
         let found: string | null = null
         for (; end > start; end--) {
-          const piece = (start > 0 ? '##' : '') + chars.slice(start, end).join('')
+          const piece = (start > 0 ? '##' : '') + (typeof chars === 'string' ? chars.slice(start, end) : chars.slice(start, end).join(''))
           if (this.ids.has(piece)) { found = piece; break }
         }
         if (found === null) { pieces.length = 0; pieces.push('[UNK]'); break }
@@ -92,12 +94,12 @@ export function cachedVocabulary(sha256: string, bytes: Uint8Array): WordPiece {
   return parsed
 }
 
-const isWhitespace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || /\p{Zs}/u.test(c)
-const isControl = (c: string): boolean => c !== '\t' && c !== '\n' && c !== '\r' && /[\p{Cc}\p{Cf}]/u.test(c)
-function isPunctuation(c: string): boolean {
-  const cp = c.codePointAt(0)!
+// ASCII is decided by code (the Unicode classes' regular expressions cost most of the tokenizer's time)
+const isWhitespace = (c: string, cp: number): boolean => cp === 32 || cp === 9 || cp === 10 || cp === 13 || (cp >= 128 && /\p{Zs}/u.test(c))
+const isControl = (c: string, cp: number): boolean => cp < 128 ? (cp < 32 && cp !== 9 && cp !== 10 && cp !== 13) || cp === 127 : /[\p{Cc}\p{Cf}]/u.test(c)
+function isPunctuation(c: string, cp: number): boolean {
   // BERT counts every non-alphanumeric ASCII character as punctuation, `$` and `^` included
-  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) return true
+  if (cp < 128) return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)
   return /\p{P}/u.test(c)
 }
 function isCjk(cp: number): boolean {
@@ -110,18 +112,19 @@ export function basicTokens(text: string): string[] {
   let cleaned = ''
   for (const c of text) {
     const cp = c.codePointAt(0)!
-    if (cp === 0 || cp === 0xfffd || isControl(c)) continue
-    if (isWhitespace(c)) cleaned += ' '
+    if (cp === 0 || cp === 0xfffd || isControl(c, cp)) continue
+    if (isWhitespace(c, cp)) cleaned += ' '
     else if (isCjk(cp)) cleaned += ` ${c} `
     else cleaned += c
   }
   const out: string[] = []
   for (const word of cleaned.split(' ')) {
     if (word === '') continue
-    const plain = word.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '')
+    const lower = word.toLowerCase()
+    const plain = ASCII.test(lower) ? lower : lower.normalize('NFD').replace(/\p{Mn}/gu, '')
     let current = ''
     for (const c of plain) {
-      if (isPunctuation(c)) {
+      if (isPunctuation(c, c.codePointAt(0)!)) {
         if (current !== '') out.push(current)
         out.push(c)
         current = ''

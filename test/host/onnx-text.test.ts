@@ -80,6 +80,9 @@ test('the tokenizer: BERT basic splitting and greedy WordPiece agree with the re
   const wp = parseVocabulary(new TextEncoder().encode(VOCAB.join('\n')), 'vocab.txt')
   assert.deepEqual(wp.tokens("The Café's dog, PLAYING!"), ['the', 'cafe', "'", '[UNK]', 'dog', ',', 'play', '##ing', '!'])
   assert.deepEqual(wp.tokens('unknown zebra'), ['un', '##know', '##n', '[UNK]'])
+  // Unicode: no-break space splits, '。' is punctuation, a zero-width space is dropped, an ideograph stands alone, accents go
+  assert.deepEqual(wp.tokens('Dog\u00a0cat\u3002fish\u200bswim \u732bdog \u00dcnknown'), ['dog', 'cat', '[UNK]', '[UNK]', '[UNK]', 'dog', 'un', '##know', '##n'])
+  assert.deepEqual(wp.tokens('x'.repeat(101)), ['[UNK]'])
   for (const s of sentences(300, 5)) assert.deepEqual(wp.encode(s, 512), referenceIds(s, 512), s)
   assert.deepEqual(wp.encode('the cat sat on the mat', 5), [2, 4, 5, 7, 3])
 })
