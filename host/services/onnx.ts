@@ -283,7 +283,9 @@ function bindModelFunction(mode: Mode) {
     const model = modelOf(mode, info)
     const threads = threadsOf(info?.ctx)
     const signature = cachedSession(model.sha256, model.bytes, threads).signature
-    if (mode === 'embed' && argTypes.length === 2 && argTypes[1]!.id === 'VARCHAR') return bindTextEmbed(model, signature)
+    // text, or an untyped NULL for a model that takes text
+    const text = argTypes.length === 2 && (argTypes[1]!.id === 'VARCHAR' || (argTypes[1]!.id === 'NULL' && model.tokenizer != null))
+    if (mode === 'embed' && text) return bindTextEmbed(model, signature)
     const inputs = planInputs(model.name, signature.inputs, argTypes.slice(1))
     const outputs = planOutputs(mode, model.name, signature.outputs)
     const returns = outputs.type

@@ -163,7 +163,8 @@ test('embed(text): bad inputs are refused with a hint', async () => {
   await db.exec(`CREATE MODEL lin FROM '${file('lin.onnx', linearModel([1, 2], 0))}' (TOKENIZER '${vocabPath}')`)
   await fails(() => db.query("SELECT embed('lin', 'the cat')"), SqlState.featureNotSupported, /cannot be filled from text/)
   await db.exec(`CREATE MODEL pooled FROM '${file('p.onnx', pooledEmbeddingModel(TABLE, VOCAB.length, D, 4))}' (TOKENIZER '${vocabPath}')`)
-  assert.deepEqual((await db.query("SELECT embed('pooled', NULL::VARCHAR)")).rows, [[null]])
+  assert.deepEqual((await db.query("SELECT embed('pooled', NULL::VARCHAR), embed('pooled', NULL)")).rows, [[null, null]])
+  assert.equal((await db.query("SELECT typeof(embed('pooled', NULL))")).rows[0]![0], `FLOAT[${D}]`)
   await db.close()
 })
 
