@@ -17,6 +17,7 @@ import { projectionPruning } from './rules/projection_pruning.ts'
 import { subqueryDecorrelation } from './rules/subquery_decorrelation.ts'
 import { topN } from './rules/top_n.ts'
 import { windowTopN } from './rules/window_topn.ts'
+import { groupKeySemiJoin } from './rules/group_key_semi_join.ts'
 import { indexScan } from './rules/index_scan.ts'
 import { nearestScan } from './rules/nearest_scan.ts'
 import { indexJoin } from './rules/index_join.ts'
@@ -45,6 +46,8 @@ export const rules: readonly OptimizerRule[] = [
   semiJoinPushdown,
   joinOrder,
   projectionPruning,
+  // after join_order and pruning: its semi join reads a copy of a join input (same column ids)
+  groupKeySemiJoin,
   topN,
   windowTopN,
   // last: they read the filters where pushdown left them; a nearest-neighbour index is chosen
