@@ -2,11 +2,13 @@
  * An open-addressing hash table from key tuples to dense group ids 0..n-1, in order of first
  * appearance. Slots are an Int32Array (group id + 1, 0 = empty) with linear probing; each group
  * remembers its hash and where its key lives. Keys of new groups are copied out of the input
- * chunk (only the new rows), so the table keeps nothing else of its input alive.
+ * chunk (only the new rows), so the table keeps nothing else of its input alive. One integer key
+ * goes to `IntGroupTable`, which keeps the key in its slots.
  */
 import type { LogicalType } from '../types/types.ts'
 import { concatVectors, gather, VectorBuilder, type Vector } from '../vector/vector.ts'
 import { hashRows, rowEquals, type RowEquals } from './keys.ts'
+import { IntGroupTable, isIntKey } from './int-group-table.ts'
 
 export class GroupTable {
   readonly types: readonly LogicalType[]
@@ -20,10 +22,13 @@ export class GroupTable {
   private blocks: Vector[][] = []
   private count = 0
   private hashes = new Int32Array(0)
+  private readonly ints: IntGroupTable | null
 
   constructor(types: readonly LogicalType[], nullsEqual = true, expected = 64) {
     this.types = types
     this.equals = rowEquals(types, nullsEqual)
+    this.ints = types.length === 1 && isIntKey(types[0]!) ? new IntGroupTable(types[0]!, nullsEqual, expected) : null
+    if (this.ints !== null) expected = 0
     let cap = 16
     while (cap < expected * 2) cap *= 2
     this.slots = new Int32Array(cap)
@@ -33,13 +38,14 @@ export class GroupTable {
     this.refRow = new Int32Array(this.groupHash.length)
   }
 
-  get size(): number { return this.count }
+  get size(): number { return this.ints === null ? this.count : this.ints.size }
 
   /**
    * Group id of every row of `keys` (rows 0..count-1), creating groups for new keys.
    * Returns how many groups existed before (ids ≥ that are new).
    */
   findOrCreate(keys: readonly Vector[], count: number, out: Int32Array): number {
+    if (this.ints !== null) return this.ints.findOrCreate(keys[0]!, count, out)
     const before = this.count
     if (this.hashes.length < count) this.hashes = new Int32Array(Math.max(count, 64))
     const hashes = hashRows(keys, count, this.hashes)
@@ -70,6 +76,7 @@ export class GroupTable {
 
   /** Group id of every row, or -1 when its key is not in the table (nothing is added). */
   find(keys: readonly Vector[], count: number, out: Int32Array): void {
+    if (this.ints !== null) { this.ints.find(keys[0]!, count, out); return }
     if (this.hashes.length < count) this.hashes = new Int32Array(Math.max(count, 64))
     const hashes = hashRows(keys, count, this.hashes)
     const blocks = this.blocks
@@ -91,6 +98,7 @@ export class GroupTable {
 
   /** The key columns of all groups, in group id order. */
   keyVectors(): Vector[] {
+    if (this.ints !== null) return this.ints.size === 0 ? this.types.map(emptyOf) : [this.ints.keyVector()]
     if (this.count === 0) return this.types.map(emptyOf)
     const columns: Vector[] = []
     for (let k = 0; k < this.types.length; k++) {

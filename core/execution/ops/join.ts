@@ -263,6 +263,8 @@ export class HashJoinOperator extends Operator {
   private finished = false
   private readonly buf = new PairBuffer()
   private groups = new Int32Array(0)
+  /** the chunk `groups` was found for by `nextLeft`, so `probe` need not look its keys up again */
+  private groupsOf: DataChunk | null = null
 
   constructor(node: JoinNode, left: Operator, right: Operator, keys: EquiKey[], residual: BoundExpr | null, frame: Frame) {
     super(frame)
@@ -401,7 +403,7 @@ export class HashJoinOperator extends Operator {
     table.find(this.leftKeys.map(f => f(c)), c.size, this.groups)
     let total = 0
     for (let i = 0; i < c.size; i++) { const g = this.groups[i]!; if (g >= 0) total += groupSize[g]! }
-    if (total <= MAX_PAIRS_PER_STEP) return c
+    if (total <= MAX_PAIRS_PER_STEP) { this.groupsOf = c; return c }
     let start = 0, pairs = 0
     for (let i = 0; i < c.size; i++) {
       const g = this.groups[i]!
@@ -441,7 +443,8 @@ export class HashJoinOperator extends Operator {
       const n = c.size
       if (this.groups.length < n) this.groups = new Int32Array(n)
       const keyVectors = this.leftKeys.map(f => f(c))
-      table.find(keyVectors, n, this.groups)
+      if (this.groupsOf !== c) table.find(keyVectors, n, this.groups)
+      this.groupsOf = null
       const isMark = this.node.joinType === 'mark'
       const nullFlag = isMark ? new Uint8Array(n) : null
       const buf = this.buf

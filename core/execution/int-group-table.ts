@@ -1,0 +1,242 @@
+/**
+ * The GroupTable of one integer key (TINYINT, SMALLINT, INTEGER, DATE, BIGINT): the key lives in
+ * the slot array next to its group id (BIGINT as its two 32-bit words), so a probe reads one
+ * place and compares integers: no hash array, no stored key vectors, no equality call, one
+ * monomorphic loop per key width. Slots are sized by rows expected and grow by rehashing. NULL
+ * is one group when NULLs are equal, else every NULL row is a group of its own that `find`
+ * never returns, as in the general table. A probe vector of another width is a planner bug.
+ */
+import { InternalError } from '../errors.ts'
+import { type LogicalType, physicalOf } from '../types/types.ts'
+import { allocData, Vector } from '../vector/vector.ts'
+
+export function isIntKey(type: LogicalType): boolean {
+  switch (type.id) {
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'DATE': case 'BIGINT': return true
+    default: return false
+  }
+}
+
+function hashWords(lo: number, hi: number): number {
+  let h = lo ^ Math.imul(hi, 0x27d4eb2d)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  return h ^ (h >>> 16)
+}
+
+export class IntGroupTable {
+  private readonly type: LogicalType
+  private readonly nullsEqual: boolean
+  /** BIGINT: slots of (group id + 1, low word, high word); narrower keys: (group id + 1, value) */
+  private readonly wide: boolean
+  private readonly stride: number
+  /** 0 = empty slot */
+  private slots: Int32Array
+  private mask: number
+  /** per group, in id order: key words and whether it is a NULL group */
+  private groupLo: Int32Array
+  private groupHi: Int32Array
+  private groupNull: Uint8Array | null = null
+  private nullGroup = -1
+  private count = 0
+
+  constructor(type: LogicalType, nullsEqual: boolean, expected: number) {
+    this.type = type
+    this.nullsEqual = nullsEqual
+    this.wide = type.id === 'BIGINT'
+    this.stride = this.wide ? 3 : 2
+    // `expected` counts rows, often many per key: start at one slot a row and grow by rehashing
+    let cap = 16
+    while (cap < expected) cap *= 2
+    this.slots = new Int32Array(cap * this.stride)
+    this.mask = cap - 1
+    const groups = Math.max(16, expected >> 2)
+    this.groupLo = new Int32Array(groups)
+    this.groupHi = new Int32Array(this.wide ? groups : 0)
+  }
+
+  get size(): number { return this.count }
+
+  findOrCreate(v: Vector, count: number, out: Int32Array): number {
+    const before = this.count
+    if (this.wide) this.findOrCreateWide(v, count, out)
+    else this.findOrCreateNarrow(v, count, out)
+    return before
+  }
+
+  find(v: Vector, count: number, out: Int32Array): void {
+    if (this.wide) this.findWide(v, count, out)
+    else this.findNarrow(v, count, out)
+  }
+
+  private findOrCreateNarrow(v: Vector, count: number, out: Int32Array): void {
+    const a = this.narrowData(v)
+    const valid = v.validity
+    let slots = this.slots, mask = this.mask
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) { out[i] = this.nullRow(); continue }
+      const x = a[i]! | 0
+      let s = hashWords(x, x >> 31) & mask
+      for (;;) {
+        const p = s << 1
+        const g1 = slots[p]!
+        if (g1 === 0) {
+          const g = this.addGroup(x, 0)
+          slots[p] = g + 1
+          slots[p + 1] = x
+          out[i] = g
+          if (this.count * 2 > mask + 1) { this.rehash(); slots = this.slots; mask = this.mask }
+          break
+        }
+        if (slots[p + 1] === x) { out[i] = g1 - 1; break }
+        s = (s + 1) & mask
+      }
+    }
+  }
+
+  private findNarrow(v: Vector, count: number, out: Int32Array): void {
+    const a = this.narrowData(v)
+    const valid = v.validity
+    const slots = this.slots, mask = this.mask
+    const nullOut = this.nullsEqual ? this.nullGroup : -1
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) { out[i] = nullOut; continue }
+      const x = a[i]! | 0
+      let s = hashWords(x, x >> 31) & mask
+      for (;;) {
+        const p = s << 1
+        const g1 = slots[p]!
+        if (g1 === 0) { out[i] = -1; break }
+        if (slots[p + 1] === x) { out[i] = g1 - 1; break }
+        s = (s + 1) & mask
+      }
+    }
+  }
+
+  private findOrCreateWide(v: Vector, count: number, out: Int32Array): void {
+    const words = this.wideWords(v)
+    const valid = v.validity
+    let slots = this.slots, mask = this.mask
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) { out[i] = this.nullRow(); continue }
+      const lo = words[2 * i]!, hi = words[2 * i + 1]!
+      let s = hashWords(lo, hi) & mask
+      for (;;) {
+        const p = s * 3
+        const g1 = slots[p]!
+        if (g1 === 0) {
+          const g = this.addGroup(lo, hi)
+          slots[p] = g + 1
+          slots[p + 1] = lo
+          slots[p + 2] = hi
+          out[i] = g
+          if (this.count * 2 > mask + 1) { this.rehash(); slots = this.slots; mask = this.mask }
+          break
+        }
+        if (slots[p + 1] === lo && slots[p + 2] === hi) { out[i] = g1 - 1; break }
+        s = (s + 1) & mask
+      }
+    }
+  }
+
+  private findWide(v: Vector, count: number, out: Int32Array): void {
+    const words = this.wideWords(v)
+    const valid = v.validity
+    const slots = this.slots, mask = this.mask
+    const nullOut = this.nullsEqual ? this.nullGroup : -1
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) { out[i] = nullOut; continue }
+      const lo = words[2 * i]!, hi = words[2 * i + 1]!
+      let s = hashWords(lo, hi) & mask
+      for (;;) {
+        const p = s * 3
+        const g1 = slots[p]!
+        if (g1 === 0) { out[i] = -1; break }
+        if (slots[p + 1] === lo && slots[p + 2] === hi) { out[i] = g1 - 1; break }
+        s = (s + 1) & mask
+      }
+    }
+  }
+
+  /** Keys are bound to one type before they reach a table; anything else is a planner bug. */
+  private narrowData(v: Vector): Int32Array {
+    switch (v.physical) {
+      case 'i8': case 'i16': case 'i32': case 'date': return v.data as Int32Array
+      default: throw new InternalError(`${this.type.id} key table probed with a ${v.type.id} key`)
+    }
+  }
+
+  private wideWords(v: Vector): Int32Array {
+    if (v.physical !== 'i64') throw new InternalError(`${this.type.id} key table probed with a ${v.type.id} key`)
+    const a = v.data as BigInt64Array
+    return new Int32Array(a.buffer, a.byteOffset, a.length * 2)
+  }
+
+  keyVector(): Vector {
+    const n = this.count
+    const data = allocData(physicalOf(this.type), n)
+    if (this.wide) {
+      const words = new Int32Array((data as BigInt64Array).buffer, (data as BigInt64Array).byteOffset, n * 2)
+      for (let g = 0; g < n; g++) { words[2 * g] = this.groupLo[g]!; words[2 * g + 1] = this.groupHi[g]! }
+    } else {
+      (data as Int32Array).set(this.groupLo.subarray(0, n))
+    }
+    let validity: Uint8Array | null = null
+    if (this.groupNull !== null) {
+      validity = new Uint8Array(n)
+      for (let g = 0; g < n; g++) validity[g] = this.groupNull[g] === 1 ? 0 : 1
+    }
+    return new Vector(this.type, n, data, validity)
+  }
+
+  /** The group of a NULL key row: the one NULL group, or a new one per row when NULLs differ. */
+  private nullRow(): number {
+    if (this.nullsEqual && this.nullGroup >= 0) return this.nullGroup
+    const g = this.addGroup(0, 0)
+    if (this.groupNull === null) this.groupNull = new Uint8Array(this.groupLo.length)
+    this.groupNull[g] = 1
+    if (this.nullsEqual) this.nullGroup = g
+    return g
+  }
+
+  private addGroup(lo: number, hi: number): number {
+    const g = this.count++
+    if (g === this.groupLo.length) {
+      const cap = g * 2
+      this.groupLo = grow(this.groupLo, cap)
+      if (this.wide) this.groupHi = grow(this.groupHi, cap)
+      if (this.groupNull !== null) { const b = new Uint8Array(cap); b.set(this.groupNull); this.groupNull = b }
+    }
+    this.groupLo[g] = lo
+    if (this.wide) this.groupHi[g] = hi
+    return g
+  }
+
+  private rehash(): void {
+    const old = this.slots, stride = this.stride, wide = this.wide
+    const cap = (this.mask + 1) * 2
+    const slots = new Int32Array(cap * stride)
+    const mask = cap - 1
+    for (let p = 0; p < old.length; p += stride) {
+      const g1 = old[p]!
+      if (g1 === 0) continue
+      const lo = old[p + 1]!, hi = wide ? old[p + 2]! : lo >> 31
+      let s = hashWords(lo, hi) & mask
+      while (slots[s * stride] !== 0) s = (s + 1) & mask
+      const q = s * stride
+      slots[q] = g1
+      slots[q + 1] = lo
+      if (wide) slots[q + 2] = hi
+    }
+    this.slots = slots
+    this.mask = mask
+  }
+}
+
+function grow(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap)
+  b.set(a)
+  return b
+}
