@@ -120,6 +120,17 @@ export function pooledEmbeddingModel(table: readonly number[], vocabulary: numbe
   })
 }
 
+/** BERT's three inputs int64[N, L] (input_ids, attention_mask, token_type_ids) → table rows plus the type's row float32[N, L, d] */
+export function bertLikeModel(table: readonly number[], types: readonly number[], vocabulary: number, d: number): Uint8Array {
+  return encode({
+    name: 'bert-like',
+    node: [node('Gather', ['E', 'input_ids'], ['words']), node('Gather', ['T', 'token_type_ids'], ['kinds']), node('Add', ['words', 'kinds'], ['last_hidden_state'])],
+    initializer: [floats('E', [vocabulary, d], table), floats('T', [types.length / d, d], types)],
+    input: ['input_ids', 'attention_mask', 'token_type_ids'].map(n => valueInfo(n, T.INT64, ['N', 'L'])),
+    output: [valueInfo('last_hidden_state', T.FLOAT, ['N', 'L', d])],
+  })
+}
+
 /** two inputs a float32[N] and b float64[N, 2]: y float64[N, 1] = a + b0 - b1 */
 export function twoInputModel(): Uint8Array {
   return encode({

@@ -13,7 +13,7 @@ import { fails } from '../expect-error.ts'
 import { Database } from '../../core/database.ts'
 import { SqlState } from '../../core/errors.ts'
 import { registerOnnx } from '../../host/services/onnx.ts'
-import { embedTokens, embeddingModel, linearModel, pooledEmbeddingModel, weights } from '../../bench/onnx-models.ts'
+import { bertLikeModel, embedTokens, embeddingModel, linearModel, pooledEmbeddingModel, weights } from '../../bench/onnx-models.ts'
 import { buildVectorPlugin, openWithVector } from '../../bench/vector-plugin.ts'
 import { cleanup, tempRoot } from '../extensions/helpers.ts'
 
@@ -122,6 +122,16 @@ test('embed(text): a fixed sequence length pads with [PAD] and truncates; the mo
     assert.equal(padded.length, L)
     embedTokens(TABLE, D, padded).forEach((v, k) => close(got[i]![k]!, v, `${t} [${k}]`))
   })
+  await db.close()
+})
+
+test("embed(text): a model with BERT's inputs gets ids, the attention mask and zero token types", async () => {
+  const db = await open()
+  const types = weights(2 * D, 4)
+  await db.exec(`CREATE MODEL bert FROM '${file('bert.onnx', bertLikeModel(TABLE, types, VOCAB.length, D))}' (TOKENIZER '${vocabPath}')`)
+  const texts = ['the cat sat on the mat.', 'fish', 'a quick brown fox jumped over the lazy dog!']
+  const got = (await db.query(`SELECT embed('bert', t) FROM (VALUES ${texts.map((t, i) => `(${i}, '${t}')`).join(', ')}) v(i, t) ORDER BY i`)).rows.map(r => r[0] as number[])
+  texts.forEach((t, i) => embedTokens(TABLE, D, referenceIds(t, 512)).forEach((v, k) => close(got[i]![k]!, v + types[k]!, `${t} [${k}]`)))
   await db.close()
 })
 
