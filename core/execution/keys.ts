@@ -341,7 +341,7 @@ export function sortedOrder(keys: readonly Vector[], specs: readonly SortSpec[],
  * ±Infinity, strings replaced by their rank), so sorting compares plain numbers; null when the
  * type or the values (NaN, infinities next to NULLs, huge bigints) need the generic comparator.
  */
-function normalizedKey(v: Vector, spec: SortSpec, count: number): Float64Array | null {
+export function normalizedKey(v: Vector, spec: SortSpec, count: number): Float64Array | null {
   const out = new Float64Array(count)
   const valid = v.validity
   const sign = spec.descending ? -1 : 1

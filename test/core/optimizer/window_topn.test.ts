@@ -31,6 +31,7 @@ for (const fn of ['row_number()', 'rank()', 'dense_rank()']) {
     'PARTITION BY g ORDER BY v NULLS FIRST',
     'PARTITION BY g, h ORDER BY v, d DESC',
     'PARTITION BY h ORDER BY d',
+    'PARTITION BY g ORDER BY h DESC NULLS FIRST',
     'ORDER BY v DESC NULLS LAST',
     'PARTITION BY g',
   ]) {
