@@ -74,13 +74,21 @@ export class ColumnSegment implements Utf8Source {
   /** VARCHAR: the rows' UTF-8 form, made when first asked for, dropped when a row changes */
   private utf8: SegmentUtf8 | null = null
 
-  constructor(type: LogicalType, private readonly maxCapacity: number) {
+  /**
+   * `initialCapacity`: rows to allocate at once (at most `maxCapacity`), for a segment that is
+   * expected to fill; otherwise storage starts small and doubles.
+   */
+  constructor(type: LogicalType, private readonly maxCapacity: number, initialCapacity = 0) {
     this.type = type
     this.physical = physicalOf(type)
     this.storage = storageKindOf(type)
     this.zoned = hasZoneMap(this.physical)
     ;({ size: this.size, element: this.element } = elementsOf(type))
-    this.data = this.storage === 'typed' || this.storage === 'fixed' || this.storage === 'none' ? null : []
+    const reserve = Math.min(initialCapacity, maxCapacity)
+    // a holey array of the final size: growing one element by element copies it again and again
+    this.data = this.storage === 'typed' || this.storage === 'fixed' || this.storage === 'none' ? null
+      : reserve > 0 ? new Array<unknown>(reserve) : []
+    if (reserve > 0) this.ensureCapacity(reserve)
   }
 
   private ensureCapacity(needed: number): void {

@@ -238,7 +238,9 @@ export class MemoryTable implements TableProvider {
       const g = Math.floor(this.positions / ROW_GROUP_SIZE)
       let group = this.groups[g]
       if (group === undefined) {
-        group = { segments: this.columns.map(col => new ColumnSegment(col.type, ROW_GROUP_SIZE)), count: 0, deleted: null, deletedCount: 0 }
+        // a table that filled a group is loading in bulk: later groups get their full size at once
+        const reserve = g > 0 ? ROW_GROUP_SIZE : 0
+        group = { segments: this.columns.map(col => new ColumnSegment(col.type, ROW_GROUP_SIZE, reserve)), count: 0, deleted: null, deletedCount: 0 }
         this.groups.push(group)
       }
       const take = Math.min(n - i, ROW_GROUP_SIZE - group.count)

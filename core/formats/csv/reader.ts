@@ -177,6 +177,8 @@ function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: rea
 
 /** slots per column for recently read VARCHAR values (a power of two) */
 const RECENT = 64
+/** V8 copies slices shorter than this (SlicedString::kMinLength); longer ones share the parent */
+const SLICED_MIN = 13
 
 class Converter {
   private readonly path: string
@@ -395,14 +397,7 @@ class Converter {
       case 'VARCHAR': {
         const out = data as string[]
         const recent = this.recent[j] === undefined ? (this.recent[j] = new Array<string | undefined>(RECENT)) : this.recent[j]!
-        if (recent === null) {
-          for (let r = 0; r < n; r++) {
-            const fi = fis[r]!
-            if (fi < 0) continue
-            out[r] = flags[fi] === ESCAPED ? fieldText(b, fi, quote, escape) : text.slice(starts[fi]!, ends[fi]!)
-          }
-          break
-        }
+        if (recent === null) { this.cutValues(out, b, n, quote, escape); break }
         // a column of few distinct values (codes, categories) shares one string per value: fewer
         // allocations, fewer survivors for the GC to copy, and no slice keeping a whole block alive
         let hits = 0
@@ -424,5 +419,36 @@ class Converter {
       default: break
     }
     return new Vector(type, n, data, validity)
+  }
+
+  /**
+   * Rarely repeating VARCHAR values (comments, ids) of rows [0, n): a slice of the block text
+   * would keep the whole block (every column of ~1 MiB of file) alive for as long as a table
+   * holds the value, so a loaded table kept all of its file's text in the heap and every full
+   * collection grew with it. Long values are cut from one string of this column's values
+   * instead, which holds only what is kept; short ones are copies already.
+   */
+  private cutValues(out: string[], b: FieldBatch, n: number, quote: number, escape: number): void {
+    const { text, starts, ends, flags } = b
+    const fis = this.fieldIndex
+    const pieces: string[] = []
+    for (let r = 0; r < n; r++) {
+      const fi = fis[r]!
+      if (fi < 0) continue
+      if (flags[fi] === ESCAPED) { out[r] = fieldText(b, fi, quote, escape); continue }
+      const s = starts[fi]!, e = ends[fi]!
+      if (e - s < SLICED_MIN) out[r] = text.slice(s, e)
+      else { pieces.push(text.slice(s, e)); fis[r] = -2 - fi }
+    }
+    if (pieces.length === 0) return
+    // join copies into one new flat string (a lone piece would be returned as it is)
+    const column = pieces.length === 1 ? pieces[0]!.padEnd(pieces[0]!.length + 1) : pieces.join('')
+    for (let r = 0, at = 0; r < n; r++) {
+      const fi = fis[r]!
+      if (fi > -2) continue
+      const len = ends[-2 - fi]! - starts[-2 - fi]!
+      out[r] = column.slice(at, at + len)
+      at += len
+    }
   }
 }
