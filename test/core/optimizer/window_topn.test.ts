@@ -40,6 +40,7 @@ for (const fn of ['row_number()', 'rank()', 'dense_rank()']) {
     }
   }
 }
+queries.push(`SELECT g, v, id FROM t QUALIFY rank() OVER (PARTITION BY g ORDER BY v DESC) <= 2`)
 // the H2O "largest two per group" shape, through a projection
 queries.push(`SELECT g, largest2 FROM (SELECT g, v AS largest2, row_number() OVER (PARTITION BY g ORDER BY v DESC) AS o
   FROM t WHERE v IS NOT NULL) q WHERE o <= 2`)
@@ -96,4 +97,11 @@ test('topKRows keeps exactly the rows a full numbering puts at ≤ k', () => {
   assert.deepEqual([...topKRows('dense_rank', 2, [part], [key], spec, 6)], [1, 2, 4, 5])
   assert.deepEqual([...topKRows('dense_rank', 4, [part], [key], spec, 6)], [0, 1, 2, 3, 4, 5])
   assert.deepEqual([...topKRows('row_number', 1, [], [key], [{ descending: true, nullsFirst: true }], 6)], [3])
+})
+
+test('a misspelt rule name is refused with the right name as a hint', async () => {
+  await db.exec(`SET disabled_optimizers = 'window_topm'`)
+  await assert.rejects(db.query('SELECT 1'), (e: Error & { code?: string; hint?: string }) =>
+    e.code === '22023' && /window_topm/.test(e.message) && /did you mean "window_topn"/.test(`${e.message} ${e.hint ?? ''}`))
+  await db.exec(`SET disabled_optimizers = ''`)
 })
