@@ -75,9 +75,13 @@ export class IntGroupTable {
     const a = this.narrowData(v)
     const valid = v.validity
     let slots = this.slots, mask = this.mask
+    // runs of one key (a table clustered on it, such as line items by order) skip the probe
+    let lastKey = 0, lastGroup = -1
     for (let i = 0; i < count; i++) {
       if (valid !== null && valid[i] === 0) { out[i] = this.nullRow(); continue }
       const x = a[i]! | 0
+      if (x === lastKey && lastGroup >= 0) { out[i] = lastGroup; continue }
+      lastKey = x
       let s = hashWords(x, x >> 31) & mask
       for (;;) {
         const p = s << 1
@@ -86,11 +90,11 @@ export class IntGroupTable {
           const g = this.addGroup(x, 0)
           slots[p] = g + 1
           slots[p + 1] = x
-          out[i] = g
+          out[i] = lastGroup = g
           if (this.count * 2 > mask + 1) { this.rehash(); slots = this.slots; mask = this.mask }
           break
         }
-        if (slots[p + 1] === x) { out[i] = g1 - 1; break }
+        if (slots[p + 1] === x) { out[i] = lastGroup = g1 - 1; break }
         s = (s + 1) & mask
       }
     }
@@ -101,15 +105,18 @@ export class IntGroupTable {
     const valid = v.validity
     const slots = this.slots, mask = this.mask
     const nullOut = this.nullsEqual ? this.nullGroup : -1
+    let lastKey = 0, lastGroup = -2
     for (let i = 0; i < count; i++) {
       if (valid !== null && valid[i] === 0) { out[i] = nullOut; continue }
       const x = a[i]! | 0
+      if (x === lastKey && lastGroup !== -2) { out[i] = lastGroup; continue }
+      lastKey = x
       let s = hashWords(x, x >> 31) & mask
       for (;;) {
         const p = s << 1
         const g1 = slots[p]!
-        if (g1 === 0) { out[i] = -1; break }
-        if (slots[p + 1] === x) { out[i] = g1 - 1; break }
+        if (g1 === 0) { out[i] = lastGroup = -1; break }
+        if (slots[p + 1] === x) { out[i] = lastGroup = g1 - 1; break }
         s = (s + 1) & mask
       }
     }

@@ -60,6 +60,19 @@ test('INTEGER keys (negative, zero, extremes, NULL) group as the general table g
   compareWithGeneral(INTEGER, randomChunks(INTEGER, 8, 5, 3000, r => Math.floor(r() * 2 ** 32) - 2 ** 31), false)
 })
 
+test('runs of one key, broken by NULLs and by missing keys, keep their groups', () => {
+  const runs: Value[] = [3, 3, 3, null, 3, 0, 0, null, null, 0, 4, 4, 3, 3]
+  for (const nullsEqual of [true, false]) {
+    compareWithGeneral(INTEGER, [runs, [9, 9, 3, 3, null, 9, 0, 0], runs], nullsEqual)
+    compareWithGeneral(INTEGER, randomChunks(INTEGER, 11, 6, 800, r => Math.floor(r() * 40) >> 3), nullsEqual)
+  }
+  const t = new GroupTable([INTEGER], true, 4)
+  const ids = new Int32Array(6)
+  t.findOrCreate([vectorFromValues(INTEGER, [0, 0, 5])], 3, ids)
+  t.find([vectorFromValues(INTEGER, [7, 7, 0, 0, 7, 5])], 6, ids)
+  assert.deepEqual(Array.from(ids), [-1, -1, 0, 0, -1, 1])
+})
+
 test('BIGINT keys that share a low or high word stay apart', () => {
   const big: Value[] = [2n ** 62n, 0n, 2n ** 32n, 1n, 2n ** 32n + 1n, -1n, -(2n ** 32n), 2n ** 62n, null, 9223372036854775807n,
     -9223372036854775808n, 4294967295n, 0n, null, 1n]
