@@ -84,6 +84,10 @@ function microsPer(unit: arrow.TimeUnit): number {
   }
 }
 
+/** slots for recently seen string values (a power of two), and the values looked at before giving up on repeats */
+const RECENT = 64
+const PROBE = 128
+
 function strings(data: arrow.Data, start: number, end: number): string[] {
   const n = end - start
   const offsets = data.valueOffsets as Int32Array
@@ -98,7 +102,21 @@ function strings(data: arrow.Data, start: number, end: number): string[] {
   if (ascii) {
     // one decode, then substrings: byte offsets are character offsets in ASCII
     const all = utf8.decode(bytes.subarray(lo, hi))
-    for (let i = 0; i < n; i++) out[i] = all.substring(offsets[base + i]! - lo, offsets[base + i + 1]! - lo)
+    // a column of few distinct values (codes, categories) shares one string per value, as the CSV
+    // reader does: a table then holds a handful of strings, not one per row for the GC to walk
+    const recent = new Array<string | undefined>(RECENT)
+    let i = 0, hits = 0
+    for (; i < n && (i < PROBE || hits * 4 >= i); i++) {
+      const s = offsets[base + i]! - lo, e = offsets[base + i + 1]! - lo, len = e - s
+      if (len === 0) { out[i] = ''; continue }
+      const h = (len * 31 + all.charCodeAt(s) * 7 + all.charCodeAt(s + (len >> 1)) * 131 + all.charCodeAt(e - 1)) & (RECENT - 1)
+      const known = recent[h]
+      if (known !== undefined && known.length === len && all.startsWith(known, s)) { out[i] = known; hits++; continue }
+      // a shared value is decoded on its own, so it does not keep this chunk's text alive
+      out[i] = recent[h] = utf8.decode(bytes.subarray(lo + s, lo + e))
+    }
+    // values that rarely repeat: substrings of the chunk's text, which holds only this column
+    for (; i < n; i++) out[i] = all.substring(offsets[base + i]! - lo, offsets[base + i + 1]! - lo)
   } else {
     for (let i = 0; i < n; i++) out[i] = utf8.decode(bytes.subarray(offsets[base + i]!, offsets[base + i + 1]!))
   }
