@@ -40,9 +40,14 @@ interface SessionLike {
   readonly sessionFunctions: Pick<FunctionContext, 'setting' | 'random' | 'setSeed'>
 }
 
-/** mulberry32: small, fast, good enough for random() after setseed(). */
+/** random() after setseed(seed), seed in [-1, 1] */
 export function seededRandom(seed: number): () => number {
-  let a = Math.floor(seed * 2 ** 31) >>> 0
+  return mulberry32(Math.floor(seed * 2 ** 31))
+}
+
+/** mulberry32 over a 32-bit state: small, fast, good enough for random() and generated test data */
+export function mulberry32(state: number): () => number {
+  let a = state >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
     let t = a

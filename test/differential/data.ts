@@ -2,18 +2,10 @@
  * Generated tables for the differential tests: the same CREATE/INSERT statements run on
  * Grizzly and on DuckDB. A seeded PRNG keeps the data identical from run to run.
  */
+import { mulberry32 } from '../../core/statement-helpers.ts'
 
-/** mulberry32: small, fast, and good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32 (the generator behind random() after setseed()), from an integer seed */
+export const prng = mulberry32
 
 const WORDS = ['alpha', 'Beta', 'gamma', 'delta', '', 'ümlaut', 'a b', "x'y", 'zeta', 'Alpha', '123', 'eta', 'theta', 'iota', 'kappa', 'lambda mu']
 
