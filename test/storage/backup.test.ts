@@ -4,23 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Database } from '../../core/database.ts'
-import { GrizzlyError } from '../../core/errors.ts'
+import { fails } from '../expect-error.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'grizzly-backup-'))
 process.on('exit', () => rmSync(root, { recursive: true, force: true }))
 let names = 0
 const fresh = (suffix = ''): string => join(root, `n${++names}${suffix}`)
-
-async function rejects(work: Promise<unknown>, code: string, pattern: RegExp): Promise<GrizzlyError> {
-  try { await work } catch (e) {
-    assert.ok(e instanceof GrizzlyError, String(e))
-    assert.equal(e.code, code, e.message)
-    assert.match(e.message, pattern)
-    assert.ok((e.hint ?? '').length > 0, 'a hint')
-    return e
-  }
-  assert.fail(`expected ${code}`)
-}
 
 interface Outcome { backup: number; blocks: number; copiedBlocks: number; copiedBytes: number }
 async function backup(db: Database, dir: string): Promise<Outcome> {
@@ -104,7 +93,7 @@ test('a flipped byte in a backup block is found on RESTORE and nothing is writte
   writeFileSync(blocks, bytes)
   const target = fresh('.grz')
   const memory = await Database.open()
-  await rejects(memory.query(`RESTORE FROM '${dir}' TO '${target}'`), 'XX001', /block \d+ in ".*backup-000001\.blocks" fails its checksum/)
+  await fails(() => memory.query(`RESTORE FROM '${dir}' TO '${target}'`), 'XX001', /block \d+ in ".*backup-000001\.blocks" fails its checksum/)
   assert.equal(existsSync(target), false)
   assert.equal(existsSync(`${target}.restoring`), false)
 })
@@ -119,20 +108,20 @@ test('a missing or damaged manifest, a missing blocks file, a bad AS OF, and a r
   const memory = await Database.open()
   const target = fresh('.grz')
 
-  await rejects(memory.query(`RESTORE FROM '${dir}' TO '${target}' (AS OF 7)`), '22023', /no backup 7.*\n?|it holds/)
+  await fails(() => memory.query(`RESTORE FROM '${dir}' TO '${target}' (AS OF 7)`), '22023', /no backup 7.*\n?|it holds/)
   writeFileSync(target, 'something precious')
-  await rejects(memory.query(`RESTORE FROM '${dir}' TO '${target}'`), '58P02', /already exists/)
+  await fails(() => memory.query(`RESTORE FROM '${dir}' TO '${target}'`), '58P02', /already exists/)
   assert.equal(readFileSync(target, 'utf8'), 'something precious')
-  await rejects(memory.query(`RESTORE FROM '${fresh()}' TO '${fresh('.grz')}'`), '58P01', /does not exist/)
+  await fails(() => memory.query(`RESTORE FROM '${fresh()}' TO '${fresh('.grz')}'`), '58P01', /does not exist/)
 
   const manifest = join(dir, 'backup-000002.json')
   const text = readFileSync(manifest, 'utf8')
   writeFileSync(manifest, text.replace('"copiedBlocks":', '"copiedBlocks":1'))
-  await rejects(memory.query(`RESTORE FROM '${dir}' TO '${fresh('.grz')}'`), 'XX001', /backup-000002\.json" is damaged: its checksum/)
+  await fails(() => memory.query(`RESTORE FROM '${dir}' TO '${fresh('.grz')}'`), 'XX001', /backup-000002\.json" is damaged: its checksum/)
   // a damaged last manifest also stops the next backup from building on it
-  await rejects(db.query(`BACKUP TO '${dir}'`), 'XX001', /backup-000002\.json" is damaged/)
+  await fails(() => db.query(`BACKUP TO '${dir}'`), 'XX001', /backup-000002\.json" is damaged/)
   writeFileSync(manifest, text.slice(0, 100))
-  await rejects(memory.query(`RESTORE FROM '${dir}' TO '${fresh('.grz')}'`), 'XX001', /not valid JSON/)
+  await fails(() => memory.query(`RESTORE FROM '${dir}' TO '${fresh('.grz')}'`), 'XX001', /not valid JSON/)
   writeFileSync(manifest, text)
   // backup 1 still restores without backup 2's manifest
   unlinkSync(manifest)
@@ -143,35 +132,35 @@ test('a missing or damaged manifest, a missing blocks file, a bad AS OF, and a r
   // backup 2 needs backup 1's blocks
   unlinkSync(join(dir, 'backup-000001.blocks'))
   const two = fresh('.grz')
-  await rejects(memory.query(`RESTORE FROM '${dir}' TO '${two}'`), '58P01', /backup-000001\.blocks", which backup 2 needs, is missing/)
+  await fails(() => memory.query(`RESTORE FROM '${dir}' TO '${two}'`), '58P01', /backup-000001\.blocks", which backup 2 needs, is missing/)
   assert.equal(existsSync(two), false)
   for (const f of readdirSync(dir)) if (f.endsWith('.json')) unlinkSync(join(dir, f))
-  await rejects(memory.query(`RESTORE FROM '${dir}' TO '${two}'`), '58P01', /holds no Grizzly backup/)
+  await fails(() => memory.query(`RESTORE FROM '${dir}' TO '${two}'`), '58P01', /holds no Grizzly backup/)
   await db.close()
 })
 
 test('BACKUP errors: in memory, inside a transaction, into a folder of other files', async () => {
   const memory = await Database.open()
-  await rejects(memory.query(`BACKUP TO '${fresh()}'`), '0A000', /in memory/)
+  await fails(() => memory.query(`BACKUP TO '${fresh()}'`), '0A000', /in memory/)
   const db = await Database.open(fresh('.grz'))
   await db.exec('CREATE TABLE t (a INTEGER)')
   await db.exec('BEGIN')
-  await rejects(db.query(`BACKUP TO '${fresh()}'`), '25001', /inside a transaction/)
+  await fails(() => db.query(`BACKUP TO '${fresh()}'`), '25001', /inside a transaction/)
   await db.exec('ROLLBACK')
   const other = fresh()
   mkdirSync(other)
   writeFileSync(join(other, 'notes.txt'), 'keep')
-  await rejects(db.query(`BACKUP TO '${other}'`), '58P02', /holds no Grizzly backup/)
+  await fails(() => db.query(`BACKUP TO '${other}'`), '58P02', /holds no Grizzly backup/)
   assert.deepEqual(readdirSync(other), ['notes.txt'])
-  await rejects(db.query(`BACKUP TO '${join(other, 'notes.txt')}'`), '58P02', /is a file/)
+  await fails(() => db.query(`BACKUP TO '${join(other, 'notes.txt')}'`), '58P02', /is a file/)
   // what a first backup killed halfway leaves behind does not block the next one
   const cut = fresh()
   mkdirSync(cut)
   writeFileSync(join(cut, 'backup-000001.blocks'), 'partial')
   assert.deepEqual((await db.query(`BACKUP TO '${cut}'`)).textRows()[0]!.slice(0, 1), ['1'])
   assert.ok(statSync(join(cut, 'backup-000001.blocks')).size > 'partial'.length)
-  assert.match((await rejects(db.query('BACKUP TO 42'), '42601', /syntax error/)).hint!, /folder as a string/)
-  await rejects(db.query(`RESTORE FROM '${other}' TO 'x.grz' (AS OF 0)`), '42601', /AS OF takes the number/)
+  assert.match((await fails(() => db.query('BACKUP TO 42'), '42601', /syntax error/)).hint!, /folder as a string/)
+  await fails(() => db.query(`RESTORE FROM '${other}' TO 'x.grz' (AS OF 0)`), '42601', /AS OF takes the number/)
   await db.close()
 })
 
@@ -191,7 +180,7 @@ test('an encrypted database backs up encrypted; RESTORE needs no key, opening th
   const memory = await Database.open()
   const target = fresh('.grz')
   await memory.query(`RESTORE FROM '${dir}' TO '${target}'`)
-  await rejects(Database.open(target), '28P01', /encrypted/)
+  await fails(() => Database.open(target), '28P01', /encrypted/)
   const restored = await Database.open(target, { encryptionKey: key })
   assert.deepEqual((await restored.query('SELECT count(*), max(name) FROM people')).textRows(), [['1001', `${secret}999`]])
   await restored.close()

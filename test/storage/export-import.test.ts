@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { Database } from '../../core/database.ts'
 import { Database as HostDatabase } from '../../index.ts'
 import { GrizzlyError } from '../../core/errors.ts'
+import { fails } from '../expect-error.ts'
 import { formatStatement, parseOne } from '../../core/parser/index.ts'
 import { duckText } from '../formats/parquet-helpers.ts'
 
@@ -14,17 +15,6 @@ const root = mkdtempSync(join(tmpdir(), 'grizzly-export-'))
 process.on('exit', () => rmSync(root, { recursive: true, force: true }))
 let folders = 0
 const folder = (): string => join(root, `d${++folders}`)
-
-async function rejects(work: Promise<unknown>, code: string, pattern: RegExp): Promise<GrizzlyError> {
-  try { await work } catch (e) {
-    assert.ok(e instanceof GrizzlyError, String(e))
-    assert.equal(e.code, code, e.message)
-    assert.match(e.message, pattern)
-    assert.ok((e.hint ?? '').length > 0, 'a hint')
-    return e
-  }
-  assert.fail(`expected ${code}`)
-}
 
 /** one column per type, NULL in every column on some rows */
 const TYPES: readonly (readonly [string, string])[] = [
@@ -166,14 +156,14 @@ test('EXPORT refuses a folder that exists and is not empty, and leaves it alone'
   const dir = folder()
   mkdirSync(dir)
   writeFileSync(join(dir, 'keep.txt'), 'mine')
-  await rejects(db.query(`EXPORT DATABASE '${dir}'`), '58P02', /not an empty folder/)
+  await fails(() => db.query(`EXPORT DATABASE '${dir}'`), '58P02', /not an empty folder/)
   assert.deepEqual(readdirSync(dir), ['keep.txt'])
   // an empty folder is fine
   const empty = folder()
   mkdirSync(empty)
   await db.query(`EXPORT DATABASE '${empty}'`)
-  await rejects(db.query(`EXPORT DATABASE '${dir}' (FORMAT avro)`), '22023', /parquet, csv or json/)
-  await rejects(db.query(`EXPORT DATABASE '${folder()}' (FORMAT parquet, PARTITION_BY (a))`), '22023', /one file per table/)
+  await fails(() => db.query(`EXPORT DATABASE '${dir}' (FORMAT avro)`), '22023', /parquet, csv or json/)
+  await fails(() => db.query(`EXPORT DATABASE '${folder()}' (FORMAT parquet, PARTITION_BY (a))`), '22023', /one file per table/)
   const gz = folder()
   await db.query(`EXPORT DATABASE '${gz}' (FORMAT csv, COMPRESSION gzip)`)
   assert.ok(readdirSync(gz).includes('t.csv.gz'))
@@ -184,25 +174,25 @@ test('EXPORT refuses a folder that exists and is not empty, and leaves it alone'
 
 test('IMPORT errors: a missing folder or file, a broken schema.sql (naming the file and statement), objects that exist; nothing is left behind', async () => {
   const db = await Database.open()
-  await rejects(db.query(`IMPORT DATABASE '${join(root, 'nowhere')}'`), '58P01', /does not exist/)
+  await fails(() => db.query(`IMPORT DATABASE '${join(root, 'nowhere')}'`), '58P01', /does not exist/)
   const half = folder()
   mkdirSync(half)
   writeFileSync(join(half, 'schema.sql'), 'CREATE TABLE a (x INTEGER);\n')
-  await rejects(db.query(`IMPORT DATABASE '${half}'`), '58P01', /load\.sql" does not exist/)
+  await fails(() => db.query(`IMPORT DATABASE '${half}'`), '58P01', /load\.sql" does not exist/)
   assert.deepEqual(await text(db, 'SHOW TABLES'), [], 'schema.sql ran, but the import failed as a whole')
 
   const broken = folder()
   mkdirSync(broken)
   writeFileSync(join(broken, 'schema.sql'), 'CREATE TABLE a (x INTEGER);\nCREATE TABLE b (y INTEGER);\n\nCREATE TABLE c (z INTEGR);\n')
   writeFileSync(join(broken, 'load.sql'), '')
-  const e = await rejects(db.query(`IMPORT DATABASE '${broken}'`), '42704', /schema\.sql, statement at line 4: .*INTEGR[\s\S]*CREATE TABLE c \(z INTEGR\)/)
+  const e = await fails(() => db.query(`IMPORT DATABASE '${broken}'`), '42704', /schema\.sql, statement at line 4: .*INTEGR[\s\S]*CREATE TABLE c \(z INTEGR\)/)
   assert.match(e.message, new RegExp(broken.replace(/[/\\]/g, '.')))
   assert.deepEqual(await text(db, 'SHOW TABLES'), [])
   writeFileSync(join(broken, 'schema.sql'), 'CREATE TABLE a (x INTEGER);\nCREATE TABLE b (y INTEGER) oops;\n')
-  await rejects(db.query(`IMPORT DATABASE '${broken}'`), '42601', /schema\.sql, statement at line 2/)
+  await fails(() => db.query(`IMPORT DATABASE '${broken}'`), '42601', /schema\.sql, statement at line 2/)
   for (const sql of ['COMMIT', "COPY (SELECT 1) TO 'elsewhere.csv'", 'DROP TABLE a', "SET threads = 1", "IMPORT DATABASE 'x'"]) {
     writeFileSync(join(broken, 'schema.sql'), `CREATE TABLE a (x INTEGER);\n${sql};\n`)
-    await rejects(db.query(`IMPORT DATABASE '${broken}'`), '0A000', /schema\.sql, statement at line 2: \w+ is not allowed in an imported script/)
+    await fails(() => db.query(`IMPORT DATABASE '${broken}'`), '0A000', /schema\.sql, statement at line 2: \w+ is not allowed in an imported script/)
   }
   assert.deepEqual(await text(db, 'SHOW TABLES'), [])
 
@@ -211,12 +201,12 @@ test('IMPORT errors: a missing folder or file, a broken schema.sql (naming the f
   const dir = folder()
   await source.query(`EXPORT DATABASE '${dir}'`)
   await db.exec('CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (42)')
-  await rejects(db.query(`IMPORT DATABASE '${dir}'`), '42P07', /schema\.sql[\s\S]*already exists/)
+  await fails(() => db.query(`IMPORT DATABASE '${dir}'`), '42P07', /schema\.sql[\s\S]*already exists/)
   assert.deepEqual(await text(db, 'SELECT * FROM t'), [['42']])
   // a data file that does not match: the whole import is undone
   await db.exec('DROP TABLE t')
   writeFileSync(join(dir, 't.parquet'), 'not parquet')
-  await rejects(db.query(`IMPORT DATABASE '${dir}'`), '22P04', /load\.sql, statement at line 1/)
+  await fails(() => db.query(`IMPORT DATABASE '${dir}'`), '22P04', /load\.sql, statement at line 1/)
   assert.deepEqual(await text(db, 'SHOW TABLES'), [])
 })
 
