@@ -20,20 +20,14 @@ import type { LogicalPlan } from '../../plan/logical.ts'
 import { BOOLEAN, typeEquals, type Value } from '../../types/types.ts'
 import type { OptimizerRule } from '../index.ts'
 import {
-  conjunction, hasSideEffectsOrSubquery, idsOf, isSubset, mapNodeExpressions, mapSubqueryPlans, splitConjuncts,
-  transformUp,
+  conjunction, hasSideEffectsOrSubquery, idsOf, isSubset, rewriteEveryNode, splitConjuncts,
 } from '../plan-util.ts'
 
 export const orFactorization: OptimizerRule = {
   name: 'or_factorization',
   rewrite(plan: LogicalPlan): LogicalPlan | undefined {
-    const next = rewriteTree(plan)
-    return next === plan ? undefined : next
+    return rewriteEveryNode(plan, rewriteNode)
   },
-}
-
-function rewriteTree(plan: LogicalPlan): LogicalPlan {
-  return transformUp(plan, node => rewriteNode(mapNodeExpressions(node, e => mapSubqueryPlans(e, rewriteTree))))
 }
 
 function rewriteNode(node: LogicalPlan): LogicalPlan {

@@ -18,20 +18,14 @@ import { referencedColumns } from '../../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../../plan/logical.ts'
 import type { OptimizerRule } from '../index.ts'
 import {
-  containsVolatile, hasSideEffectsOrSubquery, idsOf, isSubset, mapNodeExpressions, mapSubqueryPlans, splitConjuncts, substitute,
-  transformUp,
+  containsVolatile, hasSideEffectsOrSubquery, idsOf, isSubset, rewriteEveryNode, splitConjuncts, substitute,
 } from '../plan-util.ts'
 
 export const semiJoinPushdown: OptimizerRule = {
   name: 'semi_join_pushdown',
   rewrite(plan: LogicalPlan): LogicalPlan | undefined {
-    const next = rewriteTree(plan)
-    return next === plan ? undefined : next
+    return rewriteEveryNode(plan, rewriteNode)
   },
-}
-
-function rewriteTree(plan: LogicalPlan): LogicalPlan {
-  return transformUp(plan, node => rewriteNode(mapNodeExpressions(node, e => mapSubqueryPlans(e, rewriteTree))))
 }
 
 function rewriteNode(node: LogicalPlan): LogicalPlan {

@@ -5,18 +5,13 @@
  */
 import type { LogicalPlan, LimitNode, SortNode } from '../../plan/logical.ts'
 import type { OptimizerRule } from '../index.ts'
-import { containsVolatile, mapNodeExpressions, mapSubqueryPlans, transformUp } from '../plan-util.ts'
+import { containsVolatile, rewriteEveryNode } from '../plan-util.ts'
 
 export const topN: OptimizerRule = {
   name: 'top_n',
   rewrite(plan: LogicalPlan): LogicalPlan | undefined {
-    const next = rewriteTree(plan)
-    return next === plan ? undefined : next
+    return rewriteEveryNode(plan, rewriteNode)
   },
-}
-
-function rewriteTree(plan: LogicalPlan): LogicalPlan {
-  return transformUp(plan, node => rewriteNode(mapNodeExpressions(node, e => mapSubqueryPlans(e, rewriteTree))))
 }
 
 function fromSort(limit: LimitNode, sort: SortNode): LogicalPlan {

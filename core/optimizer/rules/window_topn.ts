@@ -9,18 +9,13 @@
 import type { BoundExpr, BoundWindowCall, ColumnId, CompareOp } from '../../plan/expr.ts'
 import type { LogicalPlan, WindowNode } from '../../plan/logical.ts'
 import type { OptimizerRule } from '../index.ts'
-import { mapNodeExpressions, mapSubqueryPlans, splitConjuncts, transformUp } from '../plan-util.ts'
+import { rewriteEveryNode, splitConjuncts } from '../plan-util.ts'
 
 export const windowTopN: OptimizerRule = {
   name: 'window_topn',
   rewrite(plan: LogicalPlan): LogicalPlan | undefined {
-    const next = rewriteTree(plan)
-    return next === plan ? undefined : next
+    return rewriteEveryNode(plan, rewriteNode)
   },
-}
-
-function rewriteTree(plan: LogicalPlan): LogicalPlan {
-  return transformUp(plan, node => rewriteNode(mapNodeExpressions(node, e => mapSubqueryPlans(e, rewriteTree))))
 }
 
 function rewriteNode(node: LogicalPlan): LogicalPlan {
