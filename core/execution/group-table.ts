@@ -8,7 +8,7 @@
 import type { LogicalType } from '../types/types.ts'
 import { concatVectors, gather, VectorBuilder, type Vector } from '../vector/vector.ts'
 import { hashRows, rowEquals, type RowEquals } from './keys.ts'
-import { IntGroupTable, isIntKey } from './int-group-table.ts'
+import { grow, IntGroupTable, isIntKey } from './int-group-table.ts'
 
 export class GroupTable {
   readonly types: readonly LogicalType[]
@@ -143,12 +143,6 @@ export class GroupTable {
     this.slots = slots
     this.mask = mask
   }
-}
-
-function grow(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap)
-  b.set(a)
-  return b
 }
 
 function emptyOf(t: LogicalType): Vector { return new VectorBuilder(t, 1).finish() }

@@ -71,6 +71,8 @@ export class IntGroupTable {
     else this.findNarrow(v, count, out)
   }
 
+  // find/findOrCreate × narrow/wide are four near-copies on purpose: each is a monomorphic hot
+  // loop over one slot layout; one shared body would test a flag or call back per row
   private findOrCreateNarrow(v: Vector, count: number, out: Int32Array): void {
     const a = this.narrowData(v)
     const valid = v.validity
@@ -242,7 +244,8 @@ export class IntGroupTable {
   }
 }
 
-function grow(a: Int32Array, cap: number): Int32Array {
+/** `a` copied into a new array of `cap` entries (the general GroupTable's arrays grow the same way) */
+export function grow(a: Int32Array, cap: number): Int32Array {
   const b = new Int32Array(cap)
   b.set(a)
   return b
