@@ -10,10 +10,11 @@ import type {
 import { ROW_ID_COLUMN } from './catalog.ts'
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
-import { CHUNK_SIZE, DataChunk, Vector, getValue } from '../vector/vector.ts'
+import { CHUNK_SIZE, DataChunk, Vector } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
 import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
+import { addKeysOfBatch, buildIndexes, rekeyForUpdate, updatedKeyParts } from './table-keys.ts'
 import { MemoryTransaction, beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 import { PendingChanges } from './visibility.ts'
@@ -346,39 +347,13 @@ export class MemoryTable implements TableProvider {
       if (this.isRequired(c) && vectorHasNull(v, n)) throw this.notNullError(c)
     }
     const start = this.positions
-    this.addKeysOfBatch(rows, start)
+    addKeysOfBatch(this, rows, start)
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
       try { checkChildRows(this, positionRange(start, n)) } catch (e) { this.truncate(start); throw e }
     }
     try { this.secondary.afterAppend(this, rows, start) } catch (e) { this.truncate(start); throw e }
     txn.onRollback(() => this.truncate(start))
-  }
-
-  /** indexes the keys of rows [0, n) as positions start…; on a duplicate removes what it added and throws 23505 */
-  private addKeysOfBatch(rows: DataChunk, start: number): void {
-    const n = rows.size
-    for (let x = 0; x < this.indexes.length; x++) {
-      const index = this.indexes[x]!
-      const vectors = index.columns.map(c => rows.columns[c]!)
-      index.reserve(n)
-      for (let i = 0; i < n; i++) {
-        const key = index.keyOfVectors(vectors, i)
-        if (key === null) continue
-        if (index.get(key) === undefined) { index.set(key, start + i); continue }
-        const error = this.duplicateError(index, vectors.map(v => getValue(v, i)))
-        // forget the keys of this batch added so far: rows before i here, all rows in earlier indexes
-        for (let y = 0; y <= x; y++) {
-          const added = this.indexes[y]!
-          const addedVectors = added.columns.map(c => rows.columns[c]!)
-          for (let r = 0; r < (y === x ? i : n); r++) {
-            const k = added.keyOfVectors(addedVectors, r)
-            if (k !== null && added.get(k) === start + r) added.delete(k)
-          }
-        }
-        throw error
-      }
-    }
   }
 
   /** undo of appends: forgets positions from `length` on */
@@ -488,7 +463,7 @@ export class MemoryTable implements TableProvider {
     }
     const pending = this.track(txn)
     if (this.referencedBy.size > 0) this.checkKeyChanges(positions, columns, values)
-    const rekey = this.rekeyForUpdate(positions, columns, values)
+    const rekey = rekeyForUpdate(this, positions, columns, values)
     const old = columns.map(c => this.readPositions(c, positions))
     const reindexed = this.secondary.affectedBy(columns)
     this.secondary.removeRows(this, positions, reindexed)
@@ -520,7 +495,7 @@ export class MemoryTable implements TableProvider {
     const last = new Map<number, number>()
     for (let i = 0; i < positions.length; i++) last.set(positions[i]!, i)
     checkParentRows(this, [...last.keys()], false, (index, p, oldKey) => {
-      const updated = index.columns.map(c => { const j = columns.indexOf(c); return j >= 0 ? values.columns[j]! : null })
+      const updated = updatedKeyParts(index, columns, values)
       if (updated.every(v => v === null)) return false
       const group = this.groups[Math.floor(p / ROW_GROUP_SIZE)]!
       return index.keyOfUpdated(group.segments, p % ROW_GROUP_SIZE, updated, last.get(p)!) !== oldKey
@@ -548,63 +523,6 @@ export class MemoryTable implements TableProvider {
         this.groups[Math.floor(p / ROW_GROUP_SIZE)]!.segments[c]!.write(p % ROW_GROUP_SIZE, src, i)
       }
     }
-  }
-
-  /**
-   * Moves the index entries of updated rows to their new keys, checking uniqueness against the
-   * other live rows and among the updated rows. Throws 23505 with the indexes unchanged.
-   */
-  private rekeyForUpdate(positions: Float64Array, columns: readonly number[], values: DataChunk): { revert(): void } {
-    const affected = this.indexes.filter(ix => ix.columns.some(c => columns.includes(c)))
-    // index changes made so far, undone in reverse by revert()
-    const removedKeys: IndexKey[] = [], removedFrom: UniqueIndex[] = [], removedPositions: number[] = []
-    const addedKeys: IndexKey[] = [], addedTo: UniqueIndex[] = []
-    const revert = (): void => {
-      for (let k = addedKeys.length - 1; k >= 0; k--) addedTo[k]!.delete(addedKeys[k]!)
-      for (let k = removedKeys.length - 1; k >= 0; k--) removedFrom[k]!.set(removedKeys[k]!, removedPositions[k]!)
-    }
-    if (affected.length === 0) return { revert }
-    // live rows, each once: a row named twice takes its last value
-    const seen = new Uint8Array(this.positions)
-    const rows: number[] = [], rowPositions: number[] = []
-    for (let i = positions.length - 1; i >= 0; i--) {
-      const p = positions[i]!
-      if (seen[p] === 1 || !this.isLive(p)) continue
-      seen[p] = 1
-      rows.push(i)
-      rowPositions.push(p)
-    }
-    try {
-      for (const index of affected) {
-        for (const p of rowPositions) {
-          const key = this.keyAt(index, p)
-          if (key !== null && index.get(key) === p) {
-            index.delete(key)
-            removedKeys.push(key); removedFrom.push(index); removedPositions.push(p)
-          }
-        }
-        const updated = index.columns.map(c => { const j = columns.indexOf(c); return j >= 0 ? values.columns[j]! : null })
-        for (let k = 0; k < rows.length; k++) {
-          const p = rowPositions[k]!, i = rows[k]!
-          const group = this.groups[Math.floor(p / ROW_GROUP_SIZE)]!
-          const off = p % ROW_GROUP_SIZE
-          const key = index.keyOfUpdated(group.segments, off, updated, i)
-          if (key === null) continue
-          if (index.get(key) !== undefined) {
-            throw this.duplicateError(index, index.columns.map((c, part) => {
-              const v = updated[part]!
-              return v !== null ? getValue(v, i) : group.segments[c]!.valueAt(off)
-            }))
-          }
-          index.set(key, p)
-          addedKeys.push(key); addedTo.push(index)
-        }
-      }
-    } catch (e) {
-      revert()
-      throw e
-    }
-    return { revert }
   }
 
   fetch(_txn: Transaction, rowIds: BigInt64Array, columns: readonly number[]): DataChunk {
@@ -666,12 +584,4 @@ export class MemoryTable implements TableProvider {
     }
     return false
   }
-}
-
-export function buildIndexes(columns: readonly ColumnSchema[], constraints: TableConstraints): UniqueIndex[] {
-  const keyTypes = (key: readonly number[]) => key.map(c => columns[c]!.type)
-  const out: UniqueIndex[] = []
-  if (constraints.primaryKey !== null) out.push(new UniqueIndex([...constraints.primaryKey], true, keyTypes(constraints.primaryKey)))
-  for (const key of constraints.unique) out.push(new UniqueIndex([...key], false, keyTypes(key)))
-  return out
 }
