@@ -58,7 +58,7 @@ export class Attachments {
   /** the transaction of `db` for the statement transaction `txn`, begun at its first use (its snapshot) */
   private transactionOf(txn: Transaction, db: Attached): MemoryTransaction {
     if (txn instanceof MemoryTransaction && txn.manager === db.database.transactions) return txn
-    if (db.detached) throw unknownDatabase(db.name, [...this.byName.values()].map(d => d.name))
+    if (db.detached) throw unknownDatabase(db.name, this.attachedNames())
     let map = this.open.get(txn)
     if (map === undefined) { map = new Map(); this.open.set(txn, map) }
     let own = map.get(db)
@@ -97,8 +97,8 @@ export class Attachments {
       current: place.database?.name ?? this.primaryName,
       currentSchema: place.schema,
       primary: this.primary.catalog,
-      catalog: name => name.toLowerCase() === self.primaryName.toLowerCase() ? self.primary.catalog : self.get(name)?.catalog,
-      names: () => [self.primaryName, ...[...self.byName.values()].map(d => d.name)],
+      catalog: name => { const db = self.find(name); return db === null ? self.primary.catalog : db?.catalog },
+      names: () => [self.primaryName, ...self.attachedNames()],
       attach: request => self.attach(request),
       detach: (name, ifExists, position) => self.detach(session, txn, name, ifExists, position),
       use: (database, schema, position) => self.use(session, database, schema, position),
@@ -118,8 +118,7 @@ export class Attachments {
   }
 
   attach(request: AttachRequest): void {
-    const taken = request.alias.toLowerCase() === this.primaryName.toLowerCase() || this.byName.has(request.alias.toLowerCase())
-    if (taken) {
+    if (this.find(request.alias) !== undefined) {
       if (request.ifNotExists) return
       throw new GrizzlyError(SqlState.duplicateObject, `database "${request.alias}" is already attached`, {
         position: request.position, hint: `choose another name: ATTACH '${request.path}' AS other_name, or DETACH ${request.alias} first`,
@@ -140,15 +139,15 @@ export class Attachments {
   }
 
   private detach(session: object, txn: Transaction, name: string, ifExists: boolean, position: number): void {
-    const db = this.get(name)
+    const db = this.find(name)
+    if (db === null) {
+      throw new GrizzlyError(SqlState.objectNotInPrerequisiteState, `cannot detach database "${name}": it is the primary database`, {
+        position, hint: 'close the Database instead; only ATTACHed databases can be detached',
+      })
+    }
     if (db === undefined) {
-      if (name.toLowerCase() === this.primaryName.toLowerCase()) {
-        throw new GrizzlyError(SqlState.objectNotInPrerequisiteState, `cannot detach database "${name}": it is the primary database`, {
-          position, hint: 'close the Database instead; only ATTACHed databases can be detached',
-        })
-      }
       if (ifExists) return
-      throw unknownDatabase(name, [...this.byName.values()].map(d => d.name), position)
+      throw unknownDatabase(name, this.attachedNames(), position)
     }
     if (this.place(session).database === db) {
       throw new GrizzlyError(SqlState.objectNotInPrerequisiteState, `cannot detach database "${db.name}": it is the default database of this session (see USE)`, {
@@ -172,9 +171,8 @@ export class Attachments {
   }
 
   private use(session: object, database: string, schema: string | null, position: number): void {
-    const isPrimary = database.toLowerCase() === this.primaryName.toLowerCase()
-    const db = isPrimary ? null : this.get(database)
-    if (db === undefined) throw unknownDatabase(database, [...this.byName.values()].map(d => d.name), position)
+    const db = this.find(database)
+    if (db === undefined) throw unknownDatabase(database, this.attachedNames(), position)
     const catalog = db?.catalog ?? this.primary.catalog
     const s = schema ?? catalog.defaultSchema
     if (!catalog.hasSchema(s)) {
@@ -197,7 +195,7 @@ export class Attachments {
     let schema = ref.schema
     if (ref.database !== null) {
       const found = this.find(ref.database)
-      if (found === undefined) throw unknownDatabase(ref.database, [...this.byName.values()].map(d => d.name))
+      if (found === undefined) throw unknownDatabase(ref.database, this.attachedNames())
       db = found
     } else if (ref.schema !== null) {
       const found = (db?.database.catalog ?? this.primary.catalog).hasSchema(ref.schema) ? undefined : this.find(ref.schema)
@@ -207,6 +205,8 @@ export class Attachments {
     const name = schema === null ? quoted(ref.name) : `${quoted(schema)}.${quoted(ref.name)}`
     return db === null ? sequenceAccess(this.primary.catalog, txn, name) : sequenceAccess(db.database.catalog, this.transactionOf(txn, db), name)
   }
+
+  private attachedNames(): string[] { return [...this.byName.values()].map(d => d.name) }
 
   /** a database by name: null = the primary, undefined = none */
   private find(name: string): Attached | null | undefined {
