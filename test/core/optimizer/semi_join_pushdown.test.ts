@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Database } from '../../../index.ts'
+import { assertSameRowsWithout, explainText } from './sql.ts'
 
 const setup = `
 CREATE TABLE c(ck INTEGER, name VARCHAR);
@@ -40,20 +41,10 @@ before(async () => {
 after(async () => { await db.close() })
 
 test('the same rows with semi_join_pushdown on and off', async () => {
-  for (const sql of queries) {
-    await db.exec(`SET disabled_optimizers = ''`)
-    const on = (await db.query(sql)).textRows()
-    await db.exec(`SET disabled_optimizers = 'semi_join_pushdown'`)
-    const off = (await db.query(sql)).textRows()
-    assert.deepEqual(on, off, sql)
-  }
-  await db.exec(`SET disabled_optimizers = ''`)
+  for (const sql of queries) await assertSameRowsWithout(db, 'semi_join_pushdown', sql)
 })
 
-async function plan(sql: string): Promise<string> {
-  const r = await db.query('EXPLAIN ' + sql)
-  return r.rows.map(row => String(row[1] ?? row[0])).join('\n')
-}
+const plan = (sql: string): Promise<string> => explainText(db, sql)
 
 test('an IN over a joined table moves onto that table, below the joins', async () => {
   const p = await plan(queries[0]!)

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Database } from '../../../index.ts'
+import { assertSameRowsWithout, explainText } from './sql.ts'
 import { topKRows } from '../../../core/execution/window-topk.ts'
 import { DOUBLE, INTEGER } from '../../../core/types/types.ts'
 import { Vector } from '../../../core/vector/vector.ts'
@@ -47,21 +48,13 @@ queries.push(`SELECT g, largest2 FROM (SELECT g, v AS largest2, row_number() OVE
 
 test('the same rows, in the same order, with window_topn on and off', async () => {
   for (const sql of queries) {
-    await db.exec(`SET disabled_optimizers = ''`)
     // every query here but `n <= 0` (nothing to keep) takes the top-k path
     assert.equal(/per partition/.test(await plan(sql)), !sql.includes('n <= 0'), sql)
-    const on = (await db.query(sql)).textRows()
-    await db.exec(`SET disabled_optimizers = 'window_topn'`)
-    const off = (await db.query(sql)).textRows()
-    assert.deepEqual(on, off, sql)
+    await assertSameRowsWithout(db, 'window_topn', sql)
   }
-  await db.exec(`SET disabled_optimizers = ''`)
 })
 
-async function plan(sql: string): Promise<string> {
-  const r = await db.query('EXPLAIN ' + sql)
-  return r.rows.map(row => row.map(String).join('\n')).join('\n')
-}
+const plan = (sql: string): Promise<string> => explainText(db, sql)
 
 test('EXPLAIN shows the per-partition top-k, and not when the rule is off', async () => {
   const sql = numbered('row_number()', 'PARTITION BY g ORDER BY v DESC', 'n <= 2')
