@@ -11,7 +11,7 @@ import type { StoredModel } from '../hooks/contracts.ts'
 import type { Transaction } from './catalog.ts'
 import { NamedObjectSet } from './named-objects.ts'
 
-export function sha256Hex(bytes: Uint8Array): string {
+export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 

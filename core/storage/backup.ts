@@ -12,10 +12,10 @@
  * needs no key, opening the restored file does. The manifest is written last (to a temporary
  * name, then renamed), so a backup cut short leaves no manifest and the chain as it was.
  */
-import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { crc32 } from 'node:zlib'
+import { sha256Hex as sha256 } from '../catalog/models.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { BLOCK_HEADER, BLOCK_PAYLOAD, BLOCK_SIZE, DATA_START, HEADER_SLOT, corruptError, io } from './blocks.ts'
 import { nodeFileSystem, type FileHandle } from './io.ts'
@@ -60,7 +60,6 @@ export interface BackupSource {
 const pad = (n: number): string => String(n).padStart(6, '0')
 const manifestName = (n: number): string => `backup-${pad(n)}.json`
 const blocksName = (n: number): string => `backup-${pad(n)}.blocks`
-const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex')
 
 /** the backups in `dir`, ascending */
 function backupsIn(dir: string): number[] {
