@@ -39,18 +39,21 @@ export class Partitions {
 
   add(c: DataChunk, hashes: Int32Array): void {
     const n = c.size
-    const counts = new Int32Array(FANOUT)
     const part = new Uint8Array(n)
-    for (let i = 0; i < n; i++) { const p = partitionOf(hashes[i]!, this.depth); part[i] = p; counts[p]!++ }
+    // start[p]..start[p + 1] of `sel` will hold partition p's rows: one counting pass, one placing pass
+    const start = new Int32Array(FANOUT + 1)
+    for (let i = 0; i < n; i++) { const p = partitionOf(hashes[i]!, this.depth); part[i] = p; start[p + 1]!++ }
+    for (let p = 0; p < FANOUT; p++) start[p + 1]! += start[p]!
+    const at = start.slice(0, FANOUT)
+    const sel = new Int32Array(n)
+    for (let i = 0; i < n; i++) sel[at[part[i]!]!++] = i
     for (let p = 0; p < FANOUT; p++) {
-      const m = counts[p]!
+      const m = start[p + 1]! - start[p]!
       if (m === 0) continue
       let rows: DataChunk = c
       if (m < n) {
-        const sel = new Int32Array(m)
-        let k = 0
-        for (let i = 0; i < n; i++) if (part[i] === p) sel[k++] = i
-        rows = new DataChunk(c.columns.map(v => gather(v, sel, m)), m)
+        const rowsOf = sel.subarray(start[p]!, start[p + 1]!)
+        rows = new DataChunk(c.columns.map(v => gather(v, rowsOf, m)), m)
       }
       let f = this.files[p]
       if (f === null || f === undefined) { f = this.memory.createFile(this.types); this.files[p] = f }
