@@ -71,6 +71,7 @@ test('settings: memory_limit, temp_directory and max_temp_directory_size', async
   await fails(() => db.exec(`SET memory_limit = 'lots'`), '22023', /memory_limit/)
   await fails(() => db.exec(`SET memory_limit = '150%'`), '22023', /memory_limit/)
   await fails(() => db.exec(`SET max_temp_directory_size = '50%'`), '22023', /max_temp_directory_size/)
+  await fails(() => db.exec(`SET max_temp_directory_size = 'lots'`), '22023', /max_temp_directory_size/)
   await db.close()
 })
 
