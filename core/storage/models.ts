@@ -5,8 +5,9 @@
  * blocks of the others. A TOKENIZER file's bytes follow the model's in its stream, with their own
  * size and SHA-256 in the catalog. Opening checks every SHA-256 against the catalog.
  */
+import { Buffer } from 'node:buffer'
 import { sha256Hex } from '../catalog/models.ts'
-import type { StoredModel } from '../hooks/contracts.ts'
+import type { ModelTokenizer, StoredModel } from '../hooks/contracts.ts'
 import { type BlockFile, corruptError } from './blocks.ts'
 
 export interface StoredModelRef {
@@ -32,7 +33,7 @@ export function writeModels(file: BlockFile, models: readonly StoredModel[], pre
     const old = kept.get(key(m.name, m.sha256, m.tokenizer?.sha256))
     if (old !== undefined) return old
     const t = m.tokenizer ?? null
-    const stream = t === null ? m.bytes : concat(m.bytes, t.bytes)
+    const stream = t === null ? m.bytes : Buffer.concat([m.bytes, t.bytes])
     const blocks = stream.length === 0 ? [] : file.writeStream(stream, extend)
     return {
       name: m.name, format: m.format, sha256: m.sha256, size: m.bytes.length, signedBy: m.signedBy ?? null,
@@ -48,16 +49,12 @@ export function readModels(file: BlockFile, path: string, refs: readonly StoredM
     const bytes = data.subarray(0, r.size)
     if (bytes.length !== r.size || sha256Hex(bytes) !== r.sha256) throw corruptError(`"${path}": the bytes of model ${r.name} do not match their SHA-256`)
     const t = r.tokenizer ?? null
-    const vocab = t === null ? null : data.subarray(r.size, r.size + t.size)
-    if (t !== null && (vocab!.length !== t.size || sha256Hex(vocab!) !== t.sha256)) throw corruptError(`"${path}": the tokenizer of model ${r.name} does not match its SHA-256`)
-    const tokenizer = t === null ? null : { bytes: vocab!.slice(), sha256: t.sha256 }
+    let tokenizer: ModelTokenizer | null = null
+    if (t !== null) {
+      const vocab = data.subarray(r.size, r.size + t.size)
+      if (vocab.length !== t.size || sha256Hex(vocab) !== t.sha256) throw corruptError(`"${path}": the tokenizer of model ${r.name} does not match its SHA-256`)
+      tokenizer = { bytes: vocab.slice(), sha256: t.sha256 }
+    }
     return { name: r.name, format: r.format, sha256: r.sha256, bytes: bytes.slice(), signedBy: r.signedBy ?? null, tokenizer }
   })
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
 }
