@@ -2,6 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MemoryTable } from '../../../core/catalog/memory-table.ts'
+import type { Transaction } from '../../../core/catalog/catalog.ts'
 import { TransactionManager } from '../../../core/catalog/transaction.ts'
 import { DOUBLE, INTEGER } from '../../../core/types/types.ts'
 import { DataChunk, Vector } from '../../../core/vector/vector.ts'
@@ -18,18 +19,27 @@ function numbers(n: number, offset: number): DataChunk {
   return new DataChunk([new Vector(INTEGER, n, a, null), new Vector(DOUBLE, n, b, null)], n)
 }
 
+/** inserts `rows` in a transaction of its own, committed */
+function commitInsert(tm: TransactionManager, t: MemoryTable, rows: DataChunk): void {
+  const txn = tm.begin()
+  t.insert(txn, rows)
+  tm.commit(txn)
+}
+
+function scanned(t: MemoryTable, txn: Transaction, columns: number[]): DataChunk[] {
+  return [...t.scan(txn, { columns, filters: [] })]
+}
+
 test('a chunk read before an update keeps the old values; a later scan sees the new ones', () => {
   const tm = new TransactionManager()
   const t = table()
-  let txn = tm.begin()
-  t.insert(txn, numbers(100, 0))
-  tm.commit(txn)
-  const before = [...t.scan(tm.begin(), { columns: [0, 1], filters: [] })]
-  txn = tm.begin()
+  commitInsert(tm, t, numbers(100, 0))
+  const before = scanned(t, tm.begin(), [0, 1])
+  const txn = tm.begin()
   t.update(txn, BigInt64Array.of(5n), [0, 1], chunkOf([INTEGER, DOUBLE], [[-1, null]]))
   tm.commit(txn)
   assert.deepEqual(rowsOf(before)[5], [5, 1.25])
-  const after = rowsOf([...t.scan(tm.begin(), { columns: [0, 1], filters: [] })])
+  const after = rowsOf(scanned(t, tm.begin(), [0, 1]))
   assert.deepEqual(after[5], [-1, null])
   assert.deepEqual(after[6], [6, 1.5])
 })
@@ -37,21 +47,17 @@ test('a chunk read before an update keeps the old values; a later scan sees the 
 test('a chunk read inside a rolled-back insert is not overwritten by the next insert', () => {
   const tm = new TransactionManager()
   const t = table()
-  let txn = tm.begin()
-  t.insert(txn, numbers(10, 0))
-  tm.commit(txn)
-  txn = tm.begin()
+  commitInsert(tm, t, numbers(10, 0))
+  const txn = tm.begin()
   t.insert(txn, numbers(10, 100))
-  const seen = [...t.scan(txn, { columns: [0], filters: [] })]
+  const seen = scanned(t, txn, [0])
   tm.rollback(txn)
-  txn = tm.begin()
-  t.insert(txn, numbers(10, 500))
-  tm.commit(txn)
+  commitInsert(tm, t, numbers(10, 500))
   const rows = rowsOf(seen)
   assert.equal(rows.length, 20)
   assert.deepEqual(rows[10], [100])
   assert.deepEqual(rows[19], [109])
-  const now = rowsOf([...t.scan(tm.begin(), { columns: [0], filters: [] })])
+  const now = rowsOf(scanned(t, tm.begin(), [0]))
   assert.deepEqual(now[10], [500])
 })
 
@@ -89,18 +95,13 @@ test('ungrouped sum, avg and count agree with the grouped path, NULLs and filter
 test('an all-valid mask is not stored; NULLs appended later still read back as NULL', () => {
   const tm = new TransactionManager()
   const t = table()
-  let txn = tm.begin()
   const n = 10
   const ones = new Uint8Array(n).fill(1)
-  const allValid = new DataChunk([new Vector(INTEGER, n, new Int32Array(n).fill(7), ones), new Vector(DOUBLE, n, new Float64Array(n).fill(0.5), ones)], n)
-  t.insert(txn, allValid)
-  tm.commit(txn)
-  const [first] = [...t.scan(tm.begin(), { columns: [0, 1], filters: [] })]
+  commitInsert(tm, t, new DataChunk([new Vector(INTEGER, n, new Int32Array(n).fill(7), ones), new Vector(DOUBLE, n, new Float64Array(n).fill(0.5), ones)], n))
+  const [first] = scanned(t, tm.begin(), [0, 1])
   assert.equal(first!.column(0).validity, null)
   assert.equal(first!.column(1).validity, null)
-  txn = tm.begin()
-  t.insert(txn, chunkOf([INTEGER, DOUBLE], [[1, null], [null, 2.5]]))
-  tm.commit(txn)
-  const rows = rowsOf([...t.scan(tm.begin(), { columns: [0, 1], filters: [] })])
+  commitInsert(tm, t, chunkOf([INTEGER, DOUBLE], [[1, null], [null, 2.5]]))
+  const rows = rowsOf(scanned(t, tm.begin(), [0, 1]))
   assert.deepEqual(rows.slice(9), [[7, 0.5], [1, null], [null, 2.5]])
 })
