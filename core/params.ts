@@ -18,7 +18,7 @@ export function bindParameter(v: unknown, index: number): BoundParameter {
   switch (typeof v) {
     case 'boolean': return { type: BOOLEAN, value: v }
     case 'number':
-      if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return { type: INTEGER, value: v }
+      if (isInt32(v)) return { type: INTEGER, value: v }
       return { type: DOUBLE, value: v }
     case 'bigint': return { type: BIGINT, value: v }
     // like a string literal: '2024-01-31' compared with a DATE column becomes a DATE
@@ -50,6 +50,8 @@ export function bindParameter(v: unknown, index: number): BoundParameter {
   throw badParameter(index, `a value of type ${Object.prototype.toString.call(v).slice(8, -1)}`)
 }
 
+const isInt32 = (x: number): boolean => Number.isInteger(x) && x >= -2147483648 && x <= 2147483647
+
 const INTEGER_LIST = list(INTEGER)
 const DOUBLE_LIST = list(DOUBLE)
 
@@ -59,7 +61,7 @@ function numberList(v: readonly unknown[]): BoundParameter | null {
   for (let i = 0; i < v.length; i++) {
     const x = v[i]
     if (typeof x !== 'number') return null
-    if (integers && !(Number.isInteger(x) && x >= -2147483648 && x <= 2147483647)) integers = false
+    if (integers && !isInt32(x)) integers = false
   }
   return { type: integers ? INTEGER_LIST : DOUBLE_LIST, value: v.slice() as number[] }
 }
