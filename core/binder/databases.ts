@@ -65,10 +65,10 @@ export function bindAttach(b: Binder, stmt: AttachStatement): BoundStatement {
     switch (o.name) {
       case 'read_only': case 'readonly': readOnly = o.value === null || constantFlag(b, o.value); break
       case 'read_write': readOnly = o.value !== null && !constantFlag(b, o.value); break
-      case 'access_mode': readOnly = constantText(b, o.value, 'ACCESS_MODE').toLowerCase() === 'read_only'; break
-      case 'encryption_key': encryptionKey = constantText(b, o.value, 'ENCRYPTION_KEY'); break
+      case 'access_mode': readOnly = constantText(b, o.value, 'ACCESS_MODE', o.pos).toLowerCase() === 'read_only'; break
+      case 'encryption_key': encryptionKey = constantText(b, o.value, 'ENCRYPTION_KEY', o.pos); break
       case 'type': {
-        const type = constantText(b, o.value, 'TYPE').toLowerCase()
+        const type = constantText(b, o.value, 'TYPE', o.pos).toLowerCase()
         if (type !== 'grizzly' && type !== 'duckdb') {
           throw new GrizzlyError(SqlState.featureNotSupported, `ATTACH of TYPE ${type} is not supported`, { position: o.pos, hint: 'attach Grizzly database files (.grz), :memory: or a .sql script' })
         }
@@ -100,7 +100,7 @@ export function bindDetach(b: Binder, stmt: DetachStatement): BoundStatement {
 
 export function bindUse(b: Binder, stmt: UseStatement): BoundStatement {
   const dbs = directory(b, 'USE', stmt.pos)
-  if (stmt.name.length > 2) throw new GrizzlyError(SqlState.syntaxError, `USE takes a database or database.schema, not "${stmt.name.join('.')}"`, { position: stmt.pos })
+  if (stmt.name.length > 2) throw new GrizzlyError(SqlState.syntaxError, `USE takes a database or database.schema, not "${stmt.name.join('.')}"`, { position: stmt.pos, hint: 'e.g. USE other or USE other.main' })
   const [first, second] = stmt.name
   // USE x: a database, else a schema of the current database (DuckDB)
   if (second === undefined && dbs.catalog(first!) === undefined && b.ctx.catalog.hasSchema(first!)) {
@@ -117,8 +117,8 @@ function constant(b: Binder, e: AttachStatement['path'], what: string): unknown 
   return b.constantValue(bound, what, e.pos)
 }
 
-function constantText(b: Binder, e: AttachStatement['path'] | null, what: string): string {
-  if (e === null) throw new GrizzlyError(SqlState.invalidParameter, `${what} needs a value`, { hint: `write ${what} 'value'` })
+function constantText(b: Binder, e: AttachStatement['path'] | null, what: string, optionPos?: number): string {
+  if (e === null) throw new GrizzlyError(SqlState.invalidParameter, `${what} needs a value`, { position: optionPos, hint: `write ${what} 'value'` })
   const v = constant(b, e, what)
   if (typeof v !== 'string') throw new GrizzlyError(SqlState.invalidParameterValue, `${what} must be a string`, { position: e.pos, hint: "quote it: 'text'" })
   return v
@@ -129,5 +129,5 @@ function constantFlag(b: Binder, e: AttachStatement['path']): boolean {
   if (typeof v === 'boolean') return v
   if (typeof v === 'string' && /^(true|false|on|off|1|0)$/i.test(v)) return /^(true|on|1)$/i.test(v)
   if (typeof v === 'number' || typeof v === 'bigint') return Number(v) !== 0
-  throw new GrizzlyError(SqlState.invalidParameterValue, 'an ATTACH flag must be true or false', { position: e.pos })
+  throw new GrizzlyError(SqlState.invalidParameterValue, 'an ATTACH flag must be true or false', { position: e.pos, hint: 'e.g. (READ_ONLY true), or (READ_ONLY) alone' })
 }

@@ -69,7 +69,7 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
 }
 
 function checkSchemaExists(catalog: Catalog, schema: string, position: number): void {
-  if (!catalog.hasSchema(schema)) throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position, hint: didYouMean(schema, catalog.schemaNames()) })
+  if (!catalog.hasSchema(schema)) throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position, hint: didYouMean(schema, catalog.schemaNames()) ?? `its schemas are ${catalog.schemaNames().join(', ')}` })
 }
 
 function viewColumns(b: Binder, query: Parameters<typeof bindQuery>[1], names: readonly string[] | null): { name: string; type: string }[] {

@@ -202,6 +202,16 @@ test('errors: unknown database, alias in use, DETACH of the current or primary d
   await fails(db.query(`ATTACH '${join(dir, 'absent.grz')}' AS z (READ_ONLY)`), '58P01', /absent/)
   await fails(db.query(`ATTACH '${path}' AS y (NOPE)`), '42P02', /unrecognized ATTACH option "nope"/)
   await fails(db.query(`ATTACH '${path}' AS y (TYPE sqlite)`), '0A000', /TYPE sqlite/)
+  // option values: missing, of the wrong type, not a flag; a name that has no database part
+  const missing = await fails(db.query(`ATTACH '${path}' AS y (ENCRYPTION_KEY)`), '42P02', /ENCRYPTION_KEY needs a value/)
+  assert.equal(missing.position, `ATTACH '${path}' AS y (`.length)
+  await fails(db.query(`ATTACH '${path}' AS y (ENCRYPTION_KEY 42)`), '22023', /ENCRYPTION_KEY must be a string/)
+  await fails(db.query(`ATTACH '${path}' AS y (READ_ONLY 'maybe')`), '22023', /ATTACH flag must be true or false/)
+  await fails(db.query(`ATTACH '${dir}/'`), '22023', /cannot derive a database name/)
+  await fails(db.query('USE r.main.t'), '42601', /USE takes a database or database.schema/)
+  await fails(db.query('SHOW TABLES FROM nowhere.main'), '3D000', /database "nowhere" does not exist/)
+  await fails(db.query('SHOW TABLES FROM r.nope'), '3F000', /schema "nope" does not exist/)
+  assert.deepEqual(await rows(db, 'SELECT database_name FROM duckdb_databases() ORDER BY 1'), [['memory'], ['r']])
   await db.close()
 })
 
