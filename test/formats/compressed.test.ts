@@ -96,7 +96,13 @@ test('a damaged compressed file is 22P04 naming the file and the byte where it b
   await duckRun(`COPY (SELECT range AS id, md5(range::VARCHAR) AS h FROM range(200000)) TO ${q(zst)} (HEADER, COMPRESSION zstd)`)
   const zbytes = readFileSync(zst)
   const zcut = t.file('cut.csv.zst', zbytes.subarray(0, zbytes.length >> 1))
-  await fails(db, `SELECT count(*) FROM read_csv(${q(zcut)}, types = {'id': 'BIGINT', 'h': 'VARCHAR'})`, '22P04', /cut\.csv\.zst/)
+  const ze = await fails(db, `SELECT count(*) FROM read_csv(${q(zcut)}, types = {'id': 'BIGINT', 'h': 'VARCHAR'})`, '22P04', /cut\.csv\.zst/)
+  assert.match(ze.message, new RegExp(`is truncated: its zstd data ends at byte ${zbytes.length >> 1}`))
+  // zstd's magic bytes, then bytes that do not decode: sniffing already sees it
+  const zgarbage = Buffer.from(zbytes)
+  for (let i = 20; i < zgarbage.length; i += 3) zgarbage[i] = 0xff
+  const zg = await fails(db, `SELECT count(*) FROM ${q(t.file('garbage.csv.zst', zgarbage))}`, '22P04', /garbage\.csv\.zst" is not valid zstd data \(.*in compressed bytes \d+–\d+\)/)
+  assert.match(zg.hint ?? '', /zstd -t/)
   await db.close()
 })
 
