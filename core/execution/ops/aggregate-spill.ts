@@ -10,7 +10,7 @@
  */
 import type { LogicalType } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, gather, type Vector } from '../../vector/vector.ts'
-import { chunkBytes, type QueryMemory } from '../memory.ts'
+import { chunkBytes, formatBytes, type QueryMemory } from '../memory.ts'
 import { chunksOf, type Materialized, selectRows } from '../operator.ts'
 import { keyHashes, MAX_DEPTH, pairPartitions, Partitions, type SpilledPartition, tooDeep } from '../partitions.ts'
 
@@ -34,6 +34,11 @@ export interface SpillableAggregate {
 }
 
 export interface SpillStats { bytes: number; partitions: number }
+
+/** EXPLAIN ANALYZE's note of what a hybrid aggregate wrote to disk ('' when nothing) */
+export function spillDetail(s: SpillStats): string {
+  return s.partitions === 0 ? '' : `[spilled: ${formatBytes(s.bytes)} in ${s.partitions} partitions]`
+}
 
 export function* hybridAggregate(agg: SpillableAggregate, input: () => DataChunk | null, stats: SpillStats): Generator<DataChunk> {
   const memory = agg.memory

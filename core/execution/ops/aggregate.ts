@@ -21,8 +21,7 @@ import {
   chunksOf, compileFilter, compileValue, type Frame, layoutOf, type Materialized, materializeChunks,
   Operator, typesOf,
 } from '../operator.ts'
-import { formatBytes } from '../memory.ts'
-import { hybridAggregate, type SpillableAggregate, type SpillStats } from './aggregate-spill.ts'
+import { hybridAggregate, spillDetail, type SpillableAggregate, type SpillStats } from './aggregate-spill.ts'
 
 type VectorFn = (c: DataChunk) => Vector
 type Pred = (c: DataChunk) => { sel: Int32Array; count: number }
@@ -79,7 +78,7 @@ export class AggregateOperator extends Operator {
   }
 
   override detail(): string {
-    return this.spill.partitions === 0 ? '' : `[spilled: ${formatBytes(this.spill.bytes)} in ${this.spill.partitions} partitions]`
+    return spillDetail(this.spill)
   }
 
   private newSets(): SetState[] {

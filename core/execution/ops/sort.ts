@@ -13,8 +13,7 @@ import {
 } from '../operator.ts'
 import { evaluateCount } from './basic.ts'
 import { ExternalSort } from './external-sort.ts'
-import { hybridAggregate, type SpillableAggregate, type SpillStats } from './aggregate-spill.ts'
-import { formatBytes } from '../memory.ts'
+import { hybridAggregate, spillDetail, type SpillableAggregate, type SpillStats } from './aggregate-spill.ts'
 
 type KeyFn = (c: DataChunk) => Vector
 
@@ -175,7 +174,7 @@ export class DistinctOperator extends Operator {
   }
 
   override detail(): string {
-    return this.spill.partitions === 0 ? '' : `[spilled: ${formatBytes(this.spill.bytes)} in ${this.spill.partitions} partitions]`
+    return spillDetail(this.spill)
   }
 
   private spillable(): SpillableAggregate {
