@@ -303,12 +303,7 @@ function bindModelFunction(mode: Mode) {
       })
       if (inputs.mask !== null) feeds.push({ name: inputs.mask, elem: 'int64', data: mask ?? new BigInt64Array(rows.length * tokens).fill(1n), width: tokens, dims: null })
       const results = runAll(session, feeds, rows.length, inputs.batch, model.name)
-      const vectors = outputs.plans.map(o => {
-        const r = results.get(o.name)!
-        if (o.pool) return spread(o.type, meanPool(r.data as ArrayLike<number>, r.dims, mask), o.per!, rows, count)
-        const per = o.per ?? r.dims.slice(1).reduce((a, b) => a * b, 1)
-        return spread(o.type, r.data, per, rows, count)
-      })
+      const vectors = outputs.plans.map(o => outputVector(o, results.get(o.name)!, mask, rows, count))
       return returns.id === 'STRUCT' && outputs.plans.length > 1 ? structOf(returns as StructType, vectors, rows, count) : vectors[0]!
     }
     return { argTypes: inputs.argTypes, returns, invoke }
@@ -326,10 +321,15 @@ function bindTextEmbed(model: StoredModel, signature: ModelSignature) {
     const session = cachedSession(model.sha256, model.bytes, threadsOf(ctx))
     const { feeds, mask } = packText(plan, args[1]!, rows)
     const o = outputs.plans[0]!
-    const r = runAll(session, feeds, rows.length, plan.batch, model.name).get(o.name)!
-    return o.pool ? spread(o.type, meanPool(r.data as ArrayLike<number>, r.dims, mask), o.per!, rows, count) : spread(o.type, r.data, o.per!, rows, count)
+    return outputVector(o, runAll(session, feeds, rows.length, plan.batch, model.name).get(o.name)!, mask, rows, count)
   }
   return { argTypes: [VARCHAR, VARCHAR], returns, invoke }
+}
+
+/** one output's result vector for `rows` of `count`, mean-pooled over the tokens `mask` marks when the plan says so */
+function outputVector(o: OutputPlan, r: { data: ArrayLike<unknown>; dims: readonly number[] }, mask: BigInt64Array | null, rows: Int32Array, count: number): Vector {
+  if (o.pool) return spread(o.type, meanPool(r.data as ArrayLike<number>, r.dims, mask), o.per!, rows, count)
+  return spread(o.type, r.data, o.per ?? r.dims.slice(1).reduce((a, b) => a * b, 1), rows, count)
 }
 
 const DESCRIPTIONS: Readonly<Record<Mode, string>> = {
