@@ -11,6 +11,7 @@ import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { bindQuery } from './query.ts'
 import { resolveName } from './databases.ts'
+import { databasesOf } from '../functions/databases.ts'
 import type { Catalog } from '../catalog/catalog.ts'
 import { SHOW_MODELS_NAMES, SHOW_MODELS_TYPES, showModelRows } from './models.ts'
 
@@ -36,8 +37,7 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
       return rowsQuery(b, ['name'], [VARCHAR], names.map(n => [n]))
     }
     case 'databases': {
-      const list = b.ctx.fnCtx.databases?.().list ?? [{ name: 'memory' }]
-      return rowsQuery(b, ['database_name'], [VARCHAR], list.map(d => [d.name]))
+      return rowsQuery(b, ['database_name'], [VARCHAR], databasesOf(b.ctx.fnCtx).list.map(d => [d.name]))
     }
     case 'all_tables': {
       // every database's tables, as DuckDB lists them

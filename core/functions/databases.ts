@@ -9,7 +9,8 @@ import { DataChunk, constantVector, vectorFromValues } from '../vector/vector.ts
 
 const ALONE: SessionDatabases = { current: 'memory', schema: 'main', list: [{ name: 'memory', path: null, readOnly: false, type: 'grizzly', internal: false }] }
 
-function databasesOf(ctx: FunctionContext): SessionDatabases { return ctx.databases?.() ?? ALONE }
+/** the session's databases (also SHOW DATABASES) */
+export function databasesOf(ctx: FunctionContext): SessionDatabases { return ctx.databases?.() ?? ALONE }
 
 /** DuckDB's column names and order (database_oid numbers the list) */
 const COLUMNS = [
