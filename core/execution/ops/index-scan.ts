@@ -101,7 +101,7 @@ export function indexRowIds(node: ScanNode, access: IndexAccess, params: readonl
   if (keyTypes === undefined) { keyTypes = index.columns.map(c => node.table.columns[c]!.type); keyTypesOf.set(node, keyTypes) }
   const instance = index.instance
   const ranges = indexRanges(access, keyTypes, e => probeExpressionValue(e, params, evaluate))
-  return ranges.length === 1 ? instance.search(ranges[0]!) : searchAll(range => instance.search(range), ranges)
+  return searchAll(range => instance.search(range), ranges)
 }
 
 /** rows ids[from, to) of the scanned table, the scan's columns */
