@@ -38,4 +38,7 @@ test('a bulk load over several row groups, a rolled-back append into a new group
   const last = rowsOf(t.scan(tm.begin(), { columns: [0], filters: [{ kind: 'compare', column: 0, op: '>', value: first + ROW_GROUP_SIZE - 3 }] }))
     .filter(r => (r[0] as number) > first + ROW_GROUP_SIZE - 3)
   assert.deepEqual(last, [[first + ROW_GROUP_SIZE - 2], [first + ROW_GROUP_SIZE - 1]])
+  // … so the unwritten zeros of the last, pre-sized group do not lower its minimum: only group 0 may hold a < 5
+  const low = rowsOf(t.scan(tm.begin(), { columns: [0], filters: [{ kind: 'compare', column: 0, op: '<', value: 5 }] }))
+  assert.equal(low.length, ROW_GROUP_SIZE)
 })
