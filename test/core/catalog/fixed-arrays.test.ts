@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ColumnSegment, allocColumn, finishColumn } from '../../../core/catalog/column-segment.ts'
 import { Database } from '../../../core/database.ts'
+import { SqlState } from '../../../core/errors.ts'
+import { fails } from '../../expect-error.ts'
 import { BOOLEAN, DOUBLE, INTEGER, REAL, VARCHAR, array, type LogicalType, type Value } from '../../../core/types/types.ts'
 import { Vector, concatVectors, gather, getValue, slice, vectorFromValues } from '../../../core/vector/vector.ts'
 
@@ -161,5 +163,17 @@ test('COALESCE and CASE pick FLOAT[n] rows by stride, NULL rows and elements kep
       INSERT INTO p VALUES (1, NULL, [1, 2]), (2, [3, NULL], [5, 6]), (3, NULL, NULL), (4, [7, 8], NULL)`)
     assert.deepEqual((await db.query('SELECT coalesce(a, b) FROM p ORDER BY id')).rows, [[[1, 2]], [[3, null]], [null], [[7, 8]]])
     assert.deepEqual((await db.query('SELECT CASE WHEN id % 2 = 0 THEN b ELSE a END FROM p ORDER BY id')).rows, [[null], [[5, 6]], [null], [null]])
+  } finally { await db.close() }
+})
+
+test('rows of the wrong size or element type are refused with a hint; the flat column is left as it was', async () => {
+  const db = await Database.open()
+  try {
+    await db.exec(`CREATE TABLE e (id INTEGER, v FLOAT[3]); INSERT INTO e VALUES (1, [1, NULL, 3])`)
+    await fails(() => db.exec('INSERT INTO e VALUES (2, [1, 2])'), SqlState.cannotCoerce, /2 elements to FLOAT\[3\]/)
+    await fails(() => db.exec('UPDATE e SET v = [1, 2, 3, 4]'), SqlState.cannotCoerce, /4 elements to FLOAT\[3\]/)
+    await fails(() => db.exec('INSERT INTO e SELECT 3, [1, 2]::FLOAT[2]'), SqlState.cannotCoerce, /FLOAT\[2\] to FLOAT\[3\]/)
+    await fails(() => db.exec(`INSERT INTO e VALUES (4, ['a', 'b', 'c'])`), SqlState.invalidTextRepresentation, /"a"/)
+    assert.deepEqual((await db.query('SELECT id, v FROM e')).rows, [[1, [1, null, 3]]])
   } finally { await db.close() }
 })
