@@ -243,6 +243,7 @@ export class HashJoinOperator extends Operator {
   private readonly rightOp: Operator
   private readonly keys: EquiKey[]
   private readonly leftKeys: ((c: DataChunk) => Vector)[]
+  private readonly rightKeys: ((c: DataChunk) => Vector)[]
   private readonly residual: Residual | null
   override detail(): string {
     const spill = this.grace === null ? '' : `, spilled: ${formatBytes(this.grace.bytes)} in partitions`
@@ -275,6 +276,8 @@ export class HashJoinOperator extends Operator {
     this.keys = keys
     const leftLayout = layoutOf(node.left.output)
     this.leftKeys = keys.map(k => compileValue(k.left, leftLayout, frame))
+    const rightLayout = layoutOf(node.right.output)
+    this.rightKeys = keys.map(k => compileValue(k.right, rightLayout, frame))
     this.residual = residual === null ? null : new Residual(residual, node, frame, node.joinType === 'mark')
   }
 
@@ -310,9 +313,7 @@ export class HashJoinOperator extends Operator {
   }
 
   private hashOf(c: DataChunk, side: 'build' | 'probe'): Int32Array {
-    if (side === 'probe') return keyHashes(this.leftKeys.map(f => f(c)), c.size)
-    const layout = layoutOf(this.node.right.output)
-    return keyHashes(this.keys.map(k => compileValue(k.right, layout, this.frame)(c)), c.size)
+    return keyHashes((side === 'probe' ? this.leftKeys : this.rightKeys).map(f => f(c)), c.size)
   }
 
   /** Loads the next spilled partition's build side (splitting it when still too big); false when none is left. */
@@ -346,8 +347,7 @@ export class HashJoinOperator extends Operator {
 
   private buildFrom(right: Materialized): NonNullable<HashJoinOperator['built']> {
     const chunk = new DataChunk([...right.columns], right.count)
-    const layout = layoutOf(this.node.right.output)
-    const keyVectors = this.keys.map(k => compileValue(k.right, layout, this.frame)(chunk))
+    const keyVectors = this.rightKeys.map(f => f(chunk))
     const table = new GroupTable(this.keys.map(k => k.right.type), true, right.count)
     const ids = new Int32Array(right.count)
     table.findOrCreate(keyVectors, right.count, ids)
