@@ -93,10 +93,11 @@ function throughProject(e: BoundExpr, exprs: readonly BoundExpr[], ids: readonly
 function accessFor(scan: ScanNode, e: BoundExpr, descending: boolean, top: TopNNode, ordered: boolean): NearestAccess | null {
   if (e.kind !== 'call' || e.args.length !== 2) return null
   const [a, b] = e.args as [BoundExpr, BoundExpr]
-  const column = tableColumn(scan, a) ?? tableColumn(scan, b)
-  const keyArg = tableColumn(scan, a) !== null ? a : b
-  const query = keyArg === a ? b : a
-  if (column === null || !isRuntimeConstant(query)) return null
+  const atA = keyPosition(scan, a)
+  const at = atA ?? keyPosition(scan, b)
+  const query = atA !== null ? b : a
+  if (at === null || !isRuntimeConstant(query)) return null
+  const column = scan.columns[at]!
   const fn = e.fn.name.toLowerCase()
   const fits = (index: TableIndex): boolean => {
     const caps = index.instance.capabilities.nearest
@@ -107,19 +108,14 @@ function accessFor(scan: ScanNode, e: BoundExpr, descending: boolean, top: TopNN
   if (index === undefined) return null
   const access: NearestAccess = { index, fn, query, limit: top.limit, offset: top.offset }
   if (!ordered) return access
-  let ref = keyArg
-  while (ref.kind === 'cast') ref = ref.expr
-  const id = ref.kind === 'colref' ? ref.id : -1
-  const at = scan.output.findIndex(c => c.id === id)
   return { ...access, ordered: { key: { expr: e, descending, nullsFirst: false }, column: scan.output[at]!, tableColumn: column } }
 }
 
-/** the table column a scan output reference reads, or null */
-function tableColumn(scan: ScanNode, e: BoundExpr): number | null {
+/** the scan output position of a reference to a table column, or null */
+function keyPosition(scan: ScanNode, e: BoundExpr): number | null {
   // FLOAT[n] read as DOUBLE[n] orders the same
-  if (e.kind === 'cast' && !e.try && e.type.id === 'ARRAY') return tableColumn(scan, e.expr)
+  if (e.kind === 'cast' && !e.try && e.type.id === 'ARRAY') return keyPosition(scan, e.expr)
   if (e.kind !== 'colref') return null
   const i = scan.output.findIndex(c => c.id === e.id)
-  const column = i < 0 ? -1 : scan.columns[i]!
-  return column >= 0 ? column : null
+  return i >= 0 && scan.columns[i]! >= 0 ? i : null
 }
