@@ -38,11 +38,10 @@ function compareWithGeneral(type: LogicalType, chunks: Value[][], nullsEqual: bo
   for (let g = 0; g < fast.size; g++) assert.deepEqual(getValue(keysA, g), getValue(keysB, g))
 }
 
-function randomChunks(type: LogicalType, seed: number, chunks: number, size: number, pick: (r: () => number) => Value): Value[][] {
+function randomChunks(seed: number, chunks: number, size: number, pick: (r: () => number) => Value): Value[][] {
   const r = rng(seed)
   const out: Value[][] = []
   for (let c = 0; c < chunks; c++) out.push(Array.from({ length: size }, () => (r() < 0.05 ? null : pick(r))))
-  void type
   return out
 }
 
@@ -56,15 +55,15 @@ test('INTEGER keys (negative, zero, extremes, NULL) group as the general table g
   compareWithGeneral(INTEGER, [extremes], true)
   compareWithGeneral(INTEGER, [extremes], false)
   // many chunks with repeats, growing the table well past its first size
-  compareWithGeneral(INTEGER, randomChunks(INTEGER, 7, 20, 1000, r => Math.floor(r() * 5000) - 2500), true)
-  compareWithGeneral(INTEGER, randomChunks(INTEGER, 8, 5, 3000, r => Math.floor(r() * 2 ** 32) - 2 ** 31), false)
+  compareWithGeneral(INTEGER, randomChunks(7, 20, 1000, r => Math.floor(r() * 5000) - 2500), true)
+  compareWithGeneral(INTEGER, randomChunks(8, 5, 3000, r => Math.floor(r() * 2 ** 32) - 2 ** 31), false)
 })
 
 test('runs of one key, broken by NULLs and by missing keys, keep their groups', () => {
   const runs: Value[] = [3, 3, 3, null, 3, 0, 0, null, null, 0, 4, 4, 3, 3]
   for (const nullsEqual of [true, false]) {
     compareWithGeneral(INTEGER, [runs, [9, 9, 3, 3, null, 9, 0, 0], runs], nullsEqual)
-    compareWithGeneral(INTEGER, randomChunks(INTEGER, 11, 6, 800, r => Math.floor(r() * 40) >> 3), nullsEqual)
+    compareWithGeneral(INTEGER, randomChunks(11, 6, 800, r => Math.floor(r() * 40) >> 3), nullsEqual)
   }
   const t = new GroupTable([INTEGER], true, 4)
   const ids = new Int32Array(6)
@@ -78,13 +77,13 @@ test('BIGINT keys that share a low or high word stay apart', () => {
     -9223372036854775808n, 4294967295n, 0n, null, 1n]
   compareWithGeneral(BIGINT, [big], true)
   compareWithGeneral(BIGINT, [big], false)
-  compareWithGeneral(BIGINT, randomChunks(BIGINT, 9, 10, 500, r => BigInt(Math.floor(r() * 300)) * 2n ** 31n - 7n), true)
+  compareWithGeneral(BIGINT, randomChunks(9, 10, 500, r => BigInt(Math.floor(r() * 300)) * 2n ** 31n - 7n), true)
 })
 
 test('TINYINT, SMALLINT and DATE keys group as the general table groups them', () => {
-  compareWithGeneral(TINYINT, randomChunks(TINYINT, 1, 4, 300, r => Math.floor(r() * 256) - 128), true)
-  compareWithGeneral(SMALLINT, randomChunks(SMALLINT, 2, 4, 300, r => Math.floor(r() * 65536) - 32768), true)
-  compareWithGeneral(DATE, randomChunks(DATE, 3, 4, 300, r => Math.floor(r() * 20000) - 10000), false)
+  compareWithGeneral(TINYINT, randomChunks(1, 4, 300, r => Math.floor(r() * 256) - 128), true)
+  compareWithGeneral(SMALLINT, randomChunks(2, 4, 300, r => Math.floor(r() * 65536) - 32768), true)
+  compareWithGeneral(DATE, randomChunks(3, 4, 300, r => Math.floor(r() * 20000) - 10000), false)
 })
 
 test('find returns -1 for missing keys and for NULL when NULLs differ', () => {
