@@ -34,6 +34,14 @@ export function resolveName(ctx: BinderContext, parts: QualifiedName, position: 
   return { catalog: ctx.catalog, schema, name }
 }
 
+/** 3F000 unless `catalog` has `schema` */
+export function requireSchema(catalog: Catalog, schema: string, position: number): void {
+  if (catalog.hasSchema(schema)) return
+  throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, {
+    position, hint: didYouMean(schema, catalog.schemaNames()) ?? `its schemas are ${catalog.schemaNames().join(', ')}`,
+  })
+}
+
 /** true for the primary database's catalog (attached ones check their own writability) */
 export function isPrimary(ctx: BinderContext, catalog: Catalog): boolean {
   return ctx.databases === undefined || ctx.databases.primary === catalog

@@ -19,7 +19,7 @@ import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { castTo } from './functions.ts'
-import { databaseCatalog, isPrimary, resolveName } from './databases.ts'
+import { databaseCatalog, isPrimary, requireSchema, resolveName } from './databases.ts'
 import { resolveTypeName } from './literals.ts'
 import { bindDropFunction } from './extensions.ts'
 import { bindCreateIndex, bindDropIndex } from './indexes.ts'
@@ -36,14 +36,6 @@ function split(b: Binder, name: QualifiedName, temporary = false, position = 0):
   const target = resolveName(b.ctx, name, position)
   const schema = target.schema ?? (temporary ? 'temp' : target.catalog.defaultSchema)
   return { catalog: target.catalog, schema, name: target.name }
-}
-
-function checkSchema(b: Binder, schema: string, position: number, catalog: Catalog = b.ctx.catalog): void {
-  if (!catalog.hasSchema(schema)) {
-    throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, {
-      position, hint: didYouMean(schema, catalog.schemaNames()),
-    })
-  }
 }
 
 /** a read-only statement transaction (a read-only primary) may still change an attached database, which checks for itself */
@@ -76,7 +68,7 @@ function columnSchema(b: Binder, c: ColumnDef, type: LogicalType, notNull: boole
 export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundStatement {
   const { catalog, schema, name } = split(b, stmt.name, stmt.temporary, stmt.pos)
   checkWritable(b, stmt.pos, catalog)
-  checkSchema(b, schema, stmt.pos, catalog)
+  requireSchema(catalog, schema, stmt.pos)
   const seen = new Set<string>()
   for (const c of stmt.columns) {
     const lower = c.name.toLowerCase()
@@ -183,7 +175,7 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
 export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundStatement {
   const { catalog, schema, name } = split(b, stmt.name, stmt.temporary, stmt.pos)
   checkWritable(b, stmt.pos, catalog)
-  checkSchema(b, schema, stmt.pos, catalog)
+  requireSchema(catalog, schema, stmt.pos)
   // binding checks the view is valid now (in its own database); it is bound afresh whenever it is used
   let q: { readonly names: readonly string[] } | null = null
   try {

@@ -7,7 +7,7 @@ import { Sequence, parseSequenceName, sequenceOptions } from '../catalog/sequenc
 import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { CreateSequenceStatement, DropStatement } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
-import { type ResolvedName, resolveName } from './databases.ts'
+import { type ResolvedName, requireSchema, resolveName } from './databases.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
@@ -22,9 +22,7 @@ export function bindCreateSequence(b: Binder, stmt: CreateSequenceStatement): Bo
   const target = resolveName(b.ctx, stmt.name, stmt.pos)
   const { catalog, name } = target
   const schema = stmt.temporary ? 'temp' : target.schema ?? catalog.defaultSchema
-  if (!catalog.hasSchema(schema)) {
-    throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position: stmt.pos, hint: didYouMean(schema, catalog.schemaNames()) })
-  }
+  requireSchema(catalog, schema, stmt.pos)
   const given = new Map<string, bigint | null>()
   const seen = new Set<string>()
   for (const o of stmt.options) {

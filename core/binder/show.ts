@@ -10,9 +10,8 @@ import { BOOLEAN, type LogicalType, VARCHAR, list, typeToString, type Value } fr
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { bindQuery } from './query.ts'
-import { resolveName } from './databases.ts'
+import { requireSchema, resolveName } from './databases.ts'
 import { databasesOf } from '../functions/databases.ts'
-import type { Catalog } from '../catalog/catalog.ts'
 import { SHOW_MODELS_NAMES, SHOW_MODELS_TYPES, showModelRows } from './models.ts'
 
 function rowsQuery(b: Binder, names: readonly string[], types: readonly LogicalType[], rows: readonly (readonly Value[])[]): BoundStatement {
@@ -30,7 +29,7 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
       const from = what.from === undefined ? null : resolveName(b.ctx, [...what.from, ''], stmt.pos)
       const source = from?.catalog ?? catalog
       const schema = (from?.schema ?? b.ctx.databases?.currentSchema ?? source.defaultSchema).toLowerCase()
-      if (from !== null && from.schema !== null) checkSchemaExists(source, from.schema, stmt.pos)
+      if (from !== null && from.schema !== null) requireSchema(source, from.schema, stmt.pos)
       const names = source.entries(txn)
         .filter(e => e.schema.toLowerCase() === schema || (from === null && e.schema.toLowerCase() === 'temp'))
         .map(e => e.name).sort()
@@ -66,10 +65,6 @@ export function bindShow(b: Binder, stmt: ShowStatement): BoundStatement {
     }
     default: return assertNever(what, 'SHOW')
   }
-}
-
-function checkSchemaExists(catalog: Catalog, schema: string, position: number): void {
-  if (!catalog.hasSchema(schema)) throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position, hint: didYouMean(schema, catalog.schemaNames()) ?? `its schemas are ${catalog.schemaNames().join(', ')}` })
 }
 
 function viewColumns(b: Binder, query: Parameters<typeof bindQuery>[1], names: readonly string[] | null): { name: string; type: string }[] {

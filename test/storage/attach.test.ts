@@ -211,6 +211,8 @@ test('errors: unknown database, alias in use, DETACH of the current or primary d
   await fails(db.query('USE r.main.t'), '42601', /USE takes a database or database.schema/)
   await fails(db.query('SHOW TABLES FROM nowhere.main'), '3D000', /database "nowhere" does not exist/)
   await fails(db.query('SHOW TABLES FROM r.nope'), '3F000', /schema "nope" does not exist/)
+  await fails(db.query('CREATE TABLE memory.nope.t (x INTEGER)'), '3F000', /schema "nope" does not exist/)
+  await fails(db.query('CREATE SEQUENCE nope.s'), '3F000', /schema "nope" does not exist/)
   assert.deepEqual(await rows(db, 'SELECT database_name FROM duckdb_databases() ORDER BY 1'), [['memory'], ['r']])
   await db.close()
 })
