@@ -15,7 +15,8 @@ export function sortIndexesByKeys(order: Int32Array, keys: readonly Float64Array
   const n = order.length
   if (n < 2 || keys.length === 0) return
   if (keys.length <= 2) { sortCarried(order, keys[0]!, keys[1] ?? null); return }
-  const a0 = keys[0]!, a1 = keys.length > 1 ? keys[1]! : null
+  // three or more keys from here
+  const a0 = keys[0]!, a1 = keys[1]!
   const rest = keys.slice(2)
   for (let lo = 0; lo < n; lo += RUN) {
     const hi = Math.min(lo + RUN, n)
@@ -49,11 +50,10 @@ export function sortIndexesByKeys(order: Int32Array, keys: readonly Float64Array
   if (src !== order) order.set(src)
 }
 
-function compare(a0: Float64Array, a1: Float64Array | null, rest: readonly Float64Array[], i: number, j: number): number {
+function compare(a0: Float64Array, a1: Float64Array, rest: readonly Float64Array[], i: number, j: number): number {
   let x = a0[i]!, y = a0[j]!
   if (x < y) return -1
   if (x > y) return 1
-  if (a1 === null) return 0
   x = a1[i]!; y = a1[j]!
   if (x < y) return -1
   if (x > y) return 1
