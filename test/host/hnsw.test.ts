@@ -252,3 +252,28 @@ test('hnsw: the pgvector operators <->, <=> and <#> use the index of their metri
     await sameAsBruteForce(db, sql)
   }
 })
+
+test('hnsw: bad LIMIT / OFFSET parameters and query vectors on a scan in the index order are refused as without the index', async () => {
+  const { db, data } = await setup(100, 5)
+  await db.exec(`CREATE INDEX idx ON docs USING hnsw (embedding) WITH (metric = 'l2')`)
+  const sql = `SELECT id FROM docs ORDER BY array_distance(embedding, $1::FLOAT[${DIM}]) LIMIT $2 OFFSET $3`
+  assert.match(await plan(db, sql, [data[0], 3, 0]), /in the index's order/)
+  const refused = async (params: unknown[]): Promise<string> => {
+    let code = ''
+    await assert.rejects(db.query(sql, params), (e: unknown) => {
+      assert.ok(e instanceof GrizzlyError && e.hint !== undefined, String(e))
+      code = e.code
+      return true
+    })
+    return code
+  }
+  for (const params of [[data[0], -1, 0], [data[0], 3, -2], [[1, 2, 3], 3, 0]]) {
+    const code = await refused(params)
+    await db.exec(`SET disabled_optimizers = 'nearest_scan'`)
+    try { assert.equal(await refused(params), code, JSON.stringify(params.slice(1))) } finally { await db.exec(`RESET disabled_optimizers`) }
+  }
+  assert.equal(await refused([data[0], -1, 0]), '22023')
+  // a NULL LIMIT keeps every row past the OFFSET
+  assert.deepEqual(await ids(db, sql, [data[0], null, 97]), await bruteForce(db, sql, [data[0], null, 97]))
+  assert.equal((await ids(db, sql, [data[0], null, 97])).length, 3)
+})
