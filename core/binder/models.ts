@@ -3,10 +3,9 @@
  * model format must recognise and describe them), then kept by the catalog's ModelStore; the
  * engine itself knows no model format (extensions register them with registerModelFormat).
  */
-import { readFileSync } from 'node:fs'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { sha256Hex } from '../catalog/models.ts'
-import { fileError } from '../formats/source.ts'
+import { readRaw } from '../formats/source.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import type { ModelFormatDef, ModelSignature, ModelTensor, ModelTokenizer, StoredModel } from '../hooks/contracts.ts'
 import type { CreateModelStatement, DropStatement } from '../parser/ast.ts'
@@ -31,22 +30,19 @@ export function modelFormatOf(hooks: Hooks, bytes: Uint8Array, path: string): Mo
   })
 }
 
+/** runs `work`; a GrizzlyError it throws without a position points at the statement */
+function at<T>(position: number, work: () => T): T {
+  try { return work() } catch (e) { throw e instanceof GrizzlyError ? e.withPosition(position) : e }
+}
+
 /** the TOKENIZER file of CREATE MODEL, checked by the model's format (which alone knows what it holds) */
 function readTokenizer(format: ModelFormatDef, path: string, position: number): ModelTokenizer {
-  if (format.checkTokenizer === undefined) {
+  const check = format.checkTokenizer
+  if (check === undefined) {
     throw new GrizzlyError(SqlState.featureNotSupported, `${format.name} models take no tokenizer`, { position, hint: 'drop the (TOKENIZER …) option' })
   }
-  let bytes: Uint8Array
-  try {
-    const buf = readFileSync(path)
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
-  } catch (e) {
-    throw fileError(path, e).withPosition(position)
-  }
-  try { format.checkTokenizer(bytes, path) } catch (e) {
-    if (e instanceof GrizzlyError && e.position === undefined) throw e.withPosition(position)
-    throw e
-  }
+  const bytes = at(position, () => readRaw(path))
+  at(position, () => check.call(format, bytes, path))
   return { bytes, sha256: sha256Hex(bytes) }
 }
 
@@ -58,13 +54,7 @@ export function bindCreateModel(b: Binder, stmt: CreateModelStatement): BoundSta
     run: () => {
       // IF NOT EXISTS with the name taken does not read the file at all
       if (!stmt.orReplace && stmt.ifNotExists && catalog.models.get(txn, stmt.name) !== undefined) return
-      let bytes: Uint8Array
-      try {
-        const buf = readFileSync(stmt.path)
-        bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
-      } catch (e) {
-        throw fileError(stmt.path, e).withPosition(stmt.pos)
-      }
+      const bytes = at(stmt.pos, () => readRaw(stmt.path))
       const format = modelFormatOf(hooks, bytes, stmt.path)
       const sha256 = sha256Hex(bytes)
       // describing parses the whole model: a damaged file is refused now, not at the first predict

@@ -82,14 +82,18 @@ export function decompress(path: string, bytes: Uint8Array, compression: Compres
  * (so a mislabelled file still reads); the name only decides when the bytes say nothing.
  */
 export function readInput(path: string): Uint8Array {
-  let raw: Uint8Array
+  const raw = readRaw(path)
+  return decompress(path, raw, compressionOf(path, raw))
+}
+
+/** The bytes of a file as they are (no decompression); `fileError` when it cannot be read. */
+export function readRaw(path: string): Uint8Array {
   try {
     const buf = readFileSync(path)
-    raw = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
   } catch (e) {
     throw fileError(path, e)
   }
-  return decompress(path, raw, compressionOf(path, raw))
 }
 
 /**
