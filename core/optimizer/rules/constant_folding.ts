@@ -97,7 +97,7 @@ function simplify(e: BoundExpr, env: ExprEnv): BoundExpr {
 function isValueLeaf(e: BoundExpr): boolean { return e.kind === 'const' || e.kind === 'param' }
 
 /** a op b ⇔ b MIRRORED[op] a */
-const MIRRORED: Readonly<Record<CompareOp, CompareOp>> = {
+export const MIRRORED: Readonly<Record<CompareOp, CompareOp>> = {
   '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=', distinct: 'distinct', not_distinct: 'not_distinct',
 }
 /** NOT (a op b) ⇔ a NEGATED[op] b, NULLs included; comparisons are a total order (NaN largest) */

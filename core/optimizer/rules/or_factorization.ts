@@ -14,11 +14,12 @@
  *    conditions (not mark joins, whose mark column tells FALSE from NULL).
  */
 import { assertNever } from '../../errors.ts'
-import type { BoundExpr, ColumnId, CompareOp } from '../../plan/expr.ts'
+import type { BoundExpr, ColumnId } from '../../plan/expr.ts'
 import { referencedColumns } from '../../plan/expr.ts'
 import type { LogicalPlan } from '../../plan/logical.ts'
 import { BOOLEAN, typeEquals, type Value } from '../../types/types.ts'
 import type { OptimizerRule } from '../index.ts'
+import { MIRRORED } from './constant_folding.ts'
 import {
   conjunction, hasSideEffectsOrSubquery, idsOf, isSubset, rewriteEveryNode, splitConjuncts,
 } from '../plan-util.ts'
@@ -151,10 +152,6 @@ function deriveRelationFilters(or: BoundExpr, relations: readonly ReadonlySet<Co
   return out
 }
 
-const mirrored: Readonly<Record<CompareOp, CompareOp>> = {
-  '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=', distinct: 'distinct', not_distinct: 'not_distinct',
-}
-
 /** Structural equality of bound expressions; `a = b` equals `b = a` and `a < b` equals `b > a`. */
 export function exprEquals(a: BoundExpr, b: BoundExpr): boolean {
   if (a === b) return true
@@ -179,7 +176,7 @@ export function exprEquals(a: BoundExpr, b: BoundExpr): boolean {
     case 'compare': {
       const o = b as typeof a
       if (a.op === o.op && exprEquals(a.left, o.left) && exprEquals(a.right, o.right)) return true
-      return mirrored[a.op] === o.op && exprEquals(a.left, o.right) && exprEquals(a.right, o.left)
+      return MIRRORED[a.op] === o.op && exprEquals(a.left, o.right) && exprEquals(a.right, o.left)
     }
     case 'and': case 'or': return listEquals(a.args, (b as typeof a).args)
     case 'not': return exprEquals(a.arg, (b as typeof a).arg)

@@ -9,6 +9,7 @@
 import type { BoundExpr, BoundWindowCall, ColumnId, CompareOp } from '../../plan/expr.ts'
 import type { LogicalPlan, WindowNode } from '../../plan/logical.ts'
 import type { OptimizerRule } from '../index.ts'
+import { MIRRORED } from './constant_folding.ts'
 import { rewriteEveryNode, splitConjuncts } from '../plan-util.ts'
 
 export const windowTopN: OptimizerRule = {
@@ -41,10 +42,7 @@ function boundOf(c: BoundExpr, id: ColumnId): number | null {
   if (!isColumn(c.left, id)) {
     if (!isColumn(c.right, id)) return null
     value = c.left
-    const flipped: Partial<Record<CompareOp, CompareOp>> = { '>=': '<=', '>': '<', '=': '=' }
-    const f = flipped[op]
-    if (f === undefined) return null
-    op = f
+    op = MIRRORED[op]
   }
   if (value.kind !== 'const' || value.value === null) return null
   const raw = typeof value.value === 'bigint' ? Number(value.value) : value.value
