@@ -55,10 +55,11 @@ test('a key lookup under a projection of its columns runs without operators, wit
     assert.deepEqual(viaOperators.flatMap(c => Array.from({ length: c.size }, (_, i) => getValue(c.column(0), i))), rows)
   }
   db.transactions.rollback(txn)
+  await db.close()
 })
 
 test('plans that need more than probe, fetch and pick are left to the operators', async () => {
-  const { entry, index } = await table(10)
+  const { db, entry, index } = await table(10)
   const s = scan(entry, [0, 1])
   const param: BoundExpr = { kind: 'param', index: 1, type: INTEGER }
   assert.equal(pointLookupOf(lookupPlan(entry, index, param, { filter: cmp('=', ref(s.output[1]!), lit('v1', VARCHAR)) })), null, 'a residual filter')
@@ -67,6 +68,7 @@ test('plans that need more than probe, fetch and pick are left to the operators'
   const computedProbe: BoundExpr = { kind: 'cast', expr: { kind: 'param', index: 1, type: VARCHAR }, type: INTEGER, try: false }
   assert.equal(pointLookupOf(lookupPlan(entry, index, computedProbe)), null, 'a probe that needs code')
   assert.equal(pointLookupOf(scan(entry, [0, 1])), null, 'a table scan')
+  await db.close()
 })
 
 test('prepared lookups keep MVCC: own uncommitted rows, not others’, deleted rows, snapshots', async () => {
