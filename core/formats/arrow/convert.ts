@@ -10,6 +10,7 @@ import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { Interval, LogicalType, ListType, StructType } from '../../types/types.ts'
 import { DECIMAL_FLOAT_MAX_WIDTH, list, struct } from '../../types/types.ts'
 import { Vector, gather, nullVector } from '../../vector/vector.ts'
+import { RECENT, recentSlot } from '../recent-strings.ts'
 
 const utf8 = new TextDecoder()
 
@@ -84,8 +85,7 @@ function microsPer(unit: arrow.TimeUnit): number {
   }
 }
 
-/** slots for recently seen string values (a power of two), and the values looked at before giving up on repeats */
-const RECENT = 64
+/** the values looked at before giving up on repeats */
 const PROBE = 128
 
 function strings(data: arrow.Data, start: number, end: number): string[] {
@@ -109,7 +109,7 @@ function strings(data: arrow.Data, start: number, end: number): string[] {
     for (; i < n && (i < PROBE || hits * 4 >= i); i++) {
       const s = offsets[base + i]! - lo, e = offsets[base + i + 1]! - lo, len = e - s
       if (len === 0) { out[i] = ''; continue }
-      const h = (len * 31 + all.charCodeAt(s) * 7 + all.charCodeAt(s + (len >> 1)) * 131 + all.charCodeAt(e - 1)) & (RECENT - 1)
+      const h = recentSlot(all, s, e)
       const known = recent[h]
       if (known !== undefined && known.length === len && all.startsWith(known, s)) { out[i] = known; hits++; continue }
       // a shared value is decoded on its own, so it does not keep this chunk's text alive

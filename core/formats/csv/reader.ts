@@ -8,6 +8,7 @@ import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
 import type { BoundTableFunction, ProgressSink } from '../../hooks/contracts.ts'
 import { BIGINT, BOOLEAN, DATE, DOUBLE, type LogicalType, TIME, TIMESTAMP, VARCHAR, isNumeric, physicalOf, typeToString } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, VectorBuilder, allocData, gather } from '../../vector/vector.ts'
+import { RECENT, recentSlot } from '../recent-strings.ts'
 import { fastDate, fastDecimal, fastDouble, fastInt, fastTimestamp, slowValue } from './convert.ts'
 import { type CsvInput, openInput, sampleText, textSource } from './input.ts'
 import type { CsvOptions } from './options.ts'
@@ -175,8 +176,6 @@ function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: rea
   } finally { close() }
 }
 
-/** slots per column for recently read VARCHAR values (a power of two) */
-const RECENT = 64
 /** V8 copies slices shorter than this (SlicedString::kMinLength); longer ones share the parent */
 const SLICED_MIN = 13
 
@@ -407,7 +406,7 @@ class Converter {
           if (flags[fi] === ESCAPED) { out[r] = fieldText(b, fi, quote, escape); continue }
           const s = starts[fi]!, e = ends[fi]!, len = e - s
           if (len === 0) { out[r] = ''; continue }
-          const h = (len * 31 + text.charCodeAt(s) * 7 + text.charCodeAt(s + (len >> 1)) * 131 + text.charCodeAt(e - 1)) & (RECENT - 1)
+          const h = recentSlot(text, s, e)
           const known = recent[h]
           if (known !== undefined && known.length === len && text.startsWith(known, s)) { out[r] = known; hits++; continue }
           out[r] = recent[h] = text.slice(s, e)
