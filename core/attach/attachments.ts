@@ -92,16 +92,15 @@ export class Attachments {
   /** what the binder of one statement of `session` (in statement transaction `txn`) sees */
   directory(session: object, txn: Transaction): DatabaseDirectory {
     const place = this.place(session)
-    const self = this
     return {
       current: place.database?.name ?? this.primaryName,
       currentSchema: place.schema,
       primary: this.primary.catalog,
-      catalog: name => { const db = self.find(name); return db === null ? self.primary.catalog : db?.catalog },
-      names: () => [self.primaryName, ...self.attachedNames()],
-      attach: request => self.attach(request),
-      detach: (name, ifExists, position) => self.detach(session, txn, name, ifExists, position),
-      use: (database, schema, position) => self.use(session, database, schema, position),
+      catalog: name => { const db = this.find(name); return db === null ? this.primary.catalog : db?.catalog },
+      names: () => [this.primaryName, ...this.attachedNames()],
+      attach: request => this.attach(request),
+      detach: (name, ifExists, position) => this.detach(session, txn, name, ifExists, position),
+      use: (database, schema, position) => this.use(session, database, schema, position),
     }
   }
 

@@ -29,24 +29,23 @@ const ONE_FILE_OPTIONS = new Set(['partition_by', 'per_thread_output', 'file_siz
 const CSV_READ_OPTIONS = new Set(['delimiter', 'delim', 'sep', 'quote', 'escape', 'nullstr', 'null', 'dateformat', 'timestampformat'])
 
 export function bindDatabaseFiles(b: Binder, stmt: DatabaseFilesStatement): BoundStatement {
-  const big = (n: number): bigint => BigInt(n)
   switch (stmt.kind) {
     case 'export_database': {
       const { format, options } = exportOptions(stmt)
       const host = b.ctx.extensionHost ?? null
       return {
         kind: 'utility', tag: 'EXPORT', names: ['tables'], types: [BIGINT], changesCatalog: false,
-        run: ctx => [[big(exportDatabase(ctx, stmt.path, format, options, () => host?.routines() ?? []))]],
+        run: ctx => [[BigInt(exportDatabase(ctx, stmt.path, format, options, () => host?.routines() ?? []))]],
       }
     }
     case 'import_database':
-      return { kind: 'utility', tag: 'IMPORT', names: ['statements'], types: [BIGINT], changesCatalog: true, run: ctx => [[big(importDatabase(ctx, stmt.path))]] }
+      return { kind: 'utility', tag: 'IMPORT', names: ['statements'], types: [BIGINT], changesCatalog: true, run: ctx => [[BigInt(importDatabase(ctx, stmt.path))]] }
     case 'backup':
       return {
         kind: 'utility', tag: 'BACKUP', names: ['backup', 'blocks', 'copied_blocks', 'copied_bytes'], types: [BIGINT, BIGINT, BIGINT, BIGINT], changesCatalog: false,
         run: ctx => {
           const o = backup(ctx, stmt.path)
-          return [[big(o.backup), big(o.blocks), big(o.copiedBlocks), big(o.copiedBytes)]]
+          return [[BigInt(o.backup), BigInt(o.blocks), BigInt(o.copiedBlocks), BigInt(o.copiedBytes)]]
         },
       }
     case 'restore':
@@ -54,7 +53,7 @@ export function bindDatabaseFiles(b: Binder, stmt: DatabaseFilesStatement): Boun
         kind: 'utility', tag: 'RESTORE', names: ['backup', 'blocks', 'bytes'], types: [BIGINT, BIGINT, BIGINT], changesCatalog: false,
         run: () => {
           const o = restoreFrom(stmt.from, stmt.to, stmt.asOf)
-          return [[big(o.backup), big(o.blocks), big(o.bytes)]]
+          return [[BigInt(o.backup), BigInt(o.blocks), BigInt(o.bytes)]]
         },
       }
   }
