@@ -3,12 +3,13 @@
  * names a type the hooks do not know. A column keeps the resolved type (as DuckDB), so dropping
  * or replacing an alias never changes an existing table.
  */
-import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
+import { GrizzlyError, SqlState } from '../errors.ts'
 import type { CreateTypeStatement, DropStatement } from '../parser/ast.ts'
 import type { LogicalType } from '../types/types.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { resolveTypeName } from './literals.ts'
+import { requireSchema } from './databases.ts'
 
 /** user types as `resolveTypeName` consults them: the schema `near` first (a table's own), then temp and the default schema */
 export function userTypes(b: Binder, near: string | null): (name: string) => LogicalType | undefined {
@@ -23,9 +24,7 @@ export function bindCreateType(b: Binder, stmt: CreateTypeStatement): BoundState
   checkWritable(b, stmt.pos)
   const name = stmt.name[stmt.name.length - 1]!
   const schema = stmt.name.length >= 2 ? stmt.name[stmt.name.length - 2]! : b.ctx.catalog.defaultSchema
-  if (!b.ctx.catalog.hasSchema(schema)) {
-    throw new GrizzlyError(SqlState.undefinedSchema, `schema "${schema}" does not exist`, { position: stmt.pos, hint: didYouMean(schema, b.ctx.catalog.schemaNames()) })
-  }
+  requireSchema(b.ctx.catalog, schema, stmt.pos)
   if (b.ctx.hooks.type(name.toUpperCase()) !== undefined) {
     throw new GrizzlyError(SqlState.duplicateObject, `type "${name}" is a built-in type`, { position: stmt.pos, hint: 'choose another name for the alias' })
   }
