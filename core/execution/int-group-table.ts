@@ -5,6 +5,12 @@
  * monomorphic loop per key width. Slots are sized by rows expected and grow by rehashing. NULL
  * is one group when NULLs are equal, else every NULL row is a group of its own that `find`
  * never returns, as in the general table. A probe vector of another width is a planner bug.
+ *
+ * A narrow table starts direct-mapped: an Int32Array indexed by key minus a base, grown by
+ * doubling while the keys' span stays within DIRECT_SPAN groups' worth (8 slots a group, at
+ * least 2^16). Dense keys (TPC-H order, part and customer keys) then need no hash, and keys that
+ * arrive in order touch memory in order instead of at random. A key past the limit moves the
+ * table to hashing for good; group ids do not change.
  */
 import { InternalError } from '../errors.ts'
 import { type LogicalType, physicalOf } from '../types/types.ts'
@@ -26,6 +32,9 @@ function hashWords(lo: number, hi: number): number {
   return h ^ (h >>> 16)
 }
 
+const DIRECT_MIN = 1 << 16
+const DIRECT_PER_GROUP = 8
+
 export class IntGroupTable {
   private readonly type: LogicalType
   private readonly nullsEqual: boolean
@@ -35,6 +44,10 @@ export class IntGroupTable {
   /** 0 = empty slot */
   private slots: Int32Array
   private mask: number
+  /** narrow keys while direct-mapped: group id + 1 of key `base + k` at k (0 = none); null once hashing */
+  private direct: Int32Array | null
+  private base = 0
+  private readonly expected: number
   /** per group, in id order: key words and whether it is a NULL group */
   private groupLo: Int32Array
   private groupHi: Int32Array
@@ -47,11 +60,11 @@ export class IntGroupTable {
     this.nullsEqual = nullsEqual
     this.wide = type.id === 'BIGINT'
     this.stride = this.wide ? 3 : 2
-    // `expected` counts rows, often many per key: start at one slot a row and grow by rehashing
-    let cap = 16
-    while (cap < expected) cap *= 2
-    this.slots = new Int32Array(cap * this.stride)
-    this.mask = cap - 1
+    this.expected = expected
+    this.direct = this.wide ? null : new Int32Array(0)
+    this.slots = new Int32Array(0)
+    this.mask = -1
+    if (this.wide) this.allocSlots()
     const groups = Math.max(16, expected >> 2)
     this.groupLo = new Int32Array(groups)
     this.groupHi = new Int32Array(this.wide ? groups : 0)
@@ -62,24 +75,107 @@ export class IntGroupTable {
   findOrCreate(v: Vector, count: number, out: Int32Array): number {
     const before = this.count
     if (this.wide) this.findOrCreateWide(v, count, out)
-    else this.findOrCreateNarrow(v, count, out)
+    else {
+      const from = this.direct === null ? 0 : this.findOrCreateDirect(v, count, out)
+      if (from < count) this.findOrCreateNarrow(v, from, count, out)
+    }
     return before
   }
 
   find(v: Vector, count: number, out: Int32Array): void {
     if (this.wide) this.findWide(v, count, out)
+    else if (this.direct !== null) this.findDirect(v, count, out)
     else this.findNarrow(v, count, out)
+  }
+
+  /** `expected` counts rows, often many per key: start at one slot a row and grow by rehashing */
+  private allocSlots(): void {
+    let cap = 16
+    while (cap < this.expected || cap < this.count * 4) cap *= 2
+    this.slots = new Int32Array(cap * this.stride)
+    this.mask = cap - 1
+  }
+
+  /** Direct-mapped findOrCreate; returns the row where a key too far from the others made the table switch to hashing (else count). */
+  private findOrCreateDirect(v: Vector, count: number, out: Int32Array): number {
+    const a = this.narrowData(v)
+    const valid = v.validity
+    let dir = this.direct!, base = this.base
+    let lastKey = 0, lastGroup = -1
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) { out[i] = this.nullRow(); continue }
+      const x = a[i]! | 0
+      if (x === lastKey && lastGroup >= 0) { out[i] = lastGroup; continue }
+      lastKey = x
+      let k = x - base
+      if (k < 0 || k >= dir.length) {
+        if (!this.widenDirect(x)) { this.toHashing(); return i }
+        dir = this.direct!
+        base = this.base
+        k = x - base
+      }
+      const g1 = dir[k]!
+      if (g1 !== 0) { out[i] = lastGroup = g1 - 1; continue }
+      const g = this.addGroup(x, 0)
+      dir[k] = g + 1
+      out[i] = lastGroup = g
+    }
+    return count
+  }
+
+  private findDirect(v: Vector, count: number, out: Int32Array): void {
+    const a = this.narrowData(v)
+    const valid = v.validity
+    const dir = this.direct!, base = this.base, n = dir.length
+    const nullOut = this.nullsEqual ? this.nullGroup : -1
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) { out[i] = nullOut; continue }
+      const k = (a[i]! | 0) - base
+      out[i] = k >= 0 && k < n ? dir[k]! - 1 : -1
+    }
+  }
+
+  /** Makes room for key `x` in the direct array; false when the span would pass the limit. */
+  private widenDirect(x: number): boolean {
+    const dir = this.direct!, lo = this.base, hi = lo + dir.length
+    const newLo = dir.length === 0 ? x : Math.min(lo, x)
+    const newHi = dir.length === 0 ? x + 1 : Math.max(hi, x + 1)
+    const span = newHi - newLo
+    const limit = Math.max(DIRECT_MIN, this.count * DIRECT_PER_GROUP)
+    if (span > limit) return false
+    const cap = Math.max(span, Math.min(Math.max(2 * dir.length, 1024), limit))
+    const next = new Int32Array(cap)
+    // grow away from the side the new key came in on, so keys arriving in order rarely copy
+    const base = dir.length > 0 && x < lo ? newHi - cap : newLo
+    if (dir.length > 0) next.set(dir, lo - base)
+    this.direct = next
+    this.base = base
+    return true
+  }
+
+  private toHashing(): void {
+    this.direct = null
+    this.allocSlots()
+    const slots = this.slots, mask = this.mask, isNull = this.groupNull
+    for (let g = 0; g < this.count; g++) {
+      if (isNull !== null && isNull[g] === 1) continue
+      const x = this.groupLo[g]!
+      let s = hashWords(x, x >> 31) & mask
+      while (slots[s << 1] !== 0) s = (s + 1) & mask
+      slots[s << 1] = g + 1
+      slots[(s << 1) + 1] = x
+    }
   }
 
   // find/findOrCreate × narrow/wide are four near-copies on purpose: each is a monomorphic hot
   // loop over one slot layout; one shared body would test a flag or call back per row
-  private findOrCreateNarrow(v: Vector, count: number, out: Int32Array): void {
+  private findOrCreateNarrow(v: Vector, from: number, count: number, out: Int32Array): void {
     const a = this.narrowData(v)
     const valid = v.validity
     let slots = this.slots, mask = this.mask
     // runs of one key (a table clustered on it, such as line items by order) skip the probe
     let lastKey = 0, lastGroup = -1
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < count; i++) {
       if (valid !== null && valid[i] === 0) { out[i] = this.nullRow(); continue }
       const x = a[i]! | 0
       if (x === lastKey && lastGroup >= 0) { out[i] = lastGroup; continue }

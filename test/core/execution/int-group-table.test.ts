@@ -86,6 +86,40 @@ test('TINYINT, SMALLINT and DATE keys group as the general table groups them', (
   compareWithGeneral(DATE, randomChunks(3, 4, 300, r => Math.floor(r() * 20000) - 10000), false)
 })
 
+test('dense keys (direct-mapped) in ascending, descending and scattered order group as the general table groups them', () => {
+  // order-key-like: 8 of every 32 keys, each repeated a few times, ascending over many chunks
+  const ascending: Value[][] = []
+  for (let c = 0, k = 1; c < 12; c++) {
+    const chunk: Value[] = []
+    while (chunk.length < 4000) { const key = k++; if ((key & 31) < 8) for (let r = key % 5; r >= 0; r--) chunk.push(key % 997 === 0 ? null : key) }
+    ascending.push(chunk)
+  }
+  for (const nullsEqual of [true, false]) {
+    compareWithGeneral(INTEGER, ascending, nullsEqual)
+    compareWithGeneral(INTEGER, [...ascending].reverse().map(c => [...c].reverse()), nullsEqual)
+    compareWithGeneral(INTEGER, randomChunks(12, 8, 2000, r => Math.floor(r() * 30000) + 1_000_000), nullsEqual)
+    compareWithGeneral(INTEGER, [[2147483647, 2147483640, null, 2147483647, 2147483000], [-2147483648, -2147483640, 0]], nullsEqual)
+  }
+})
+
+test('a key far from the others moves a direct-mapped table to hashing mid-chunk, keeping every group id', () => {
+  for (const nullsEqual of [true, false]) {
+    const first: Value[] = [10, 11, null, 12, 10, 50_000_000, 11, null, 13, -7, 12]
+    compareWithGeneral(INTEGER, [first, [13, 10, 50_000_000, 14, null, -7, 99]], nullsEqual)
+    const t = new IntGroupTable(INTEGER, nullsEqual, 4)
+    const ids = new Int32Array(first.length)
+    t.findOrCreate(vectorFromValues(INTEGER, [1, 2, 3]), 3, ids)
+    t.find(vectorFromValues(INTEGER, [3, 4, 0, -100000, 1]), 5, ids)
+    assert.deepEqual(Array.from(ids.subarray(0, 5)), [2, -1, -1, -1, 0])
+    t.findOrCreate(vectorFromValues(INTEGER, [2, 2 ** 30, 4]), 3, ids)
+    assert.deepEqual(Array.from(ids.subarray(0, 3)), [1, 3, 4])
+    t.find(vectorFromValues(INTEGER, [4, 2 ** 30, 1, 5]), 4, ids)
+    assert.deepEqual(Array.from(ids.subarray(0, 4)), [4, 3, 0, -1])
+  }
+  // spread out past the limit only gradually: the span may reach 8 slots a group, not more
+  compareWithGeneral(INTEGER, Array.from({ length: 6 }, (_, c) => Array.from({ length: 5000 }, (_, i) => (c * 5000 + i) * 20)), true)
+})
+
 test('find returns -1 for missing keys and for NULL when NULLs differ', () => {
   const t = new GroupTable([INTEGER], false, 4)
   const ids = new Int32Array(4)
