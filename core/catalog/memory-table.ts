@@ -10,14 +10,14 @@ import type {
 import { ROW_ID_COLUMN } from './catalog.ts'
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
-import { CHUNK_SIZE, DataChunk, Vector } from '../vector/vector.ts'
+import { CHUNK_SIZE, DataChunk, Vector, nullVector } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
 import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { addKeysOfBatch, buildIndexes, rekeyForUpdate, updatedKeyParts } from './table-keys.ts'
 import { MemoryTransaction, beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
-import { PendingChanges } from './visibility.ts'
+import { PendingChanges, checkRowConflicts, heldKeys } from './visibility.ts'
 import { ConstraintIndex, TableIndexes } from '../indexes/table-indexes.ts'
 import { lookupInIndex } from '../indexes/unique-keys.ts'
 import type { TableIndex } from './catalog.ts'
@@ -58,8 +58,8 @@ export class MemoryTable implements TableProvider {
   private constraintIndexes: { readonly of: UniqueIndex[]; readonly list: ConstraintIndex[] } | null = null
   private positions = 0
   private deletedRows = 0
-  /** what the transaction writing this table changed so far, or null */
-  private pending: PendingChanges | null = null
+  /** what each transaction writing this table changed so far (several write at once) */
+  private pending: PendingChanges[] = []
   /** committed versions some active transaction's snapshot predates, oldest first */
   private history: PendingChanges[] = []
 
@@ -145,7 +145,7 @@ export class MemoryTable implements TableProvider {
     const start = g * ROW_GROUP_SIZE
     let changes = false
     for (const v of versions) {
-      if (v.committedPositions - start < group.count && v.endPositions > start) changes = true
+      if (v.appendsWithin(start, start + group.count)) changes = true
       if (v.deletedIn(g, ROW_GROUP_SIZE).length > 0) changes = true
     }
     if (!changes) return deleted
@@ -154,9 +154,12 @@ export class MemoryTable implements TableProvider {
     for (const v of versions) for (const offset of v.deletedIn(g, ROW_GROUP_SIZE)) hidden[offset] = 0
     // after the restores: a row appended by one version and deleted by a later one stays hidden
     for (const v of versions) {
-      const from = Math.max(0, v.committedPositions - start)
-      const to = Math.min(group.count, v.endPositions - start)
-      if (from < to) hidden.fill(1, from, to)
+      const ranges = v.appendedRanges
+      for (let r = 0; r < ranges.length; r += 2) {
+        const from = Math.max(0, ranges[r]! - start)
+        const to = Math.min(group.count, ranges[r + 1]! - start)
+        if (from < to) hidden.fill(1, from, to)
+      }
     }
     return hidden
   }
@@ -170,35 +173,25 @@ export class MemoryTable implements TableProvider {
       const seen = txn.snapshot.commitSeq
       for (const v of this.history) if (v.commitSeq > seen) out.push(v)
     }
-    if (this.pending !== null && this.pending.writer !== txn) out.push(this.pending)
+    for (const p of this.pending) if (p.writer !== txn) out.push(p)
     return out
   }
 
-  /**
-   * Starts (or continues) recording what `txn` changes, for the other transactions' scans.
-   * A transaction may not change a table that changed after its snapshot (40001), as snapshot
-   * isolation requires.
-   */
+  /** Starts (or continues) recording what `txn` changes, for the other transactions' scans. */
   private track(txn: Transaction): PendingChanges {
-    const current = this.pending
-    if (current !== null && current.writer === txn) return current
-    // appends by transactions that committed after txn began do not conflict: txn's rows go after them
-    if (txn instanceof MemoryTransaction && this.history.some(v => v.commitSeq > txn.snapshot.commitSeq && !v.appendOnly)) {
-      throw new GrizzlyError(SqlState.serializationFailure,
-        `could not serialize access: table "${this.name}" was changed by a transaction that committed after this one began`,
-        { hint: 'retry the transaction' })
-    }
-    const next = new PendingChanges(txn, this.positions)
-    this.pending = next
+    const current = this.pendingOf(txn)
+    if (current !== null) return current
+    const next = new PendingChanges(txn)
+    this.pending.push(next)
     if (txn instanceof MemoryTransaction) txn.changedTables.add(this)
+    const drop = (): void => { const i = this.pending.indexOf(next); if (i >= 0) this.pending.splice(i, 1) }
     // registered before the change it covers, so on rollback it runs after the data is restored
-    txn.onRollback(() => { if (this.pending === next) this.pending = null })
+    txn.onRollback(drop)
     txn.onCommit(() => {
-      if (this.pending !== next) return
-      this.pending = null
+      if (!this.pending.includes(next)) return
+      drop()
       if (!(txn instanceof MemoryTransaction) || txn.commitSeq === 0) return
       next.commitSeq = txn.commitSeq
-      next.endPositions = this.positions
       const oldest = txn.manager.oldestActiveSnapshot()
       this.history = this.history.filter(v => v.commitSeq > oldest)
       if (next.commitSeq > oldest) this.history.push(next)
@@ -208,7 +201,8 @@ export class MemoryTable implements TableProvider {
 
   /** @internal durable storage: what `txn` changed in this table so far, or null */
   pendingOf(txn: Transaction): PendingChanges | null {
-    return this.pending !== null && this.pending.writer === txn ? this.pending : null
+    for (const p of this.pending) if (p.writer === txn) return p
+    return null
   }
 
   /**
@@ -226,6 +220,21 @@ export class MemoryTable implements TableProvider {
         this.deletedRows++
       }
     })
+  }
+
+  /**
+   * @internal durable storage: a stored row group whose segments read their rows on first use
+   * (the buffer manager); it follows full groups only, as stored groups do.
+   */
+  loadStoredGroup(count: number, segments: ColumnSegment[], deleted: Uint8Array | null): void {
+    if (this.positions % ROW_GROUP_SIZE !== 0 || count > ROW_GROUP_SIZE || segments.length !== this.columns.length) {
+      throw new InternalError(`stored row group of ${count} rows does not fit table ${this.name} at ${this.positions}`)
+    }
+    let deletedCount = 0
+    if (deleted !== null) for (let i = 0; i < count; i++) deletedCount += deleted[i]!
+    this.groups.push({ segments, count, deleted: deletedCount > 0 ? deleted : null, deletedCount })
+    this.positions += count
+    this.deletedRows += deletedCount
   }
 
   /**
@@ -272,6 +281,28 @@ export class MemoryTable implements TableProvider {
     }
   }
 
+  /** @internal durable storage: `n` deleted rows holding positions another writer's record fills later (or never) */
+  loadPlaceholders(n: number): void {
+    this.loadRows(new DataChunk(this.columns.map(c => nullVector(c.type, n)), n), new Uint8Array(n).fill(1))
+  }
+
+  /** @internal durable storage: logged rows written over placeholders at [start, start + n); false when a row there is live or past the end */
+  fillPlaceholders(start: number, rows: DataChunk, deleted: Uint8Array | null): boolean {
+    const n = rows.size
+    if (start + n > this.positions) return false
+    for (let i = 0; i < n; i++) if (this.isLive(start + i)) return false
+    for (let i = 0; i < n; i++) {
+      const group = this.groups[Math.floor((start + i) / ROW_GROUP_SIZE)]!
+      const offset = (start + i) % ROW_GROUP_SIZE
+      for (let c = 0; c < this.columns.length; c++) group.segments[c]!.write(offset, rows.columns[c]!, i)
+      if (deleted?.[i] === 1) continue
+      group.deleted![offset] = 0
+      group.deletedCount--
+      this.deletedRows--
+    }
+    return true
+  }
+
   /** @internal durable storage: rebuilds the key indexes from the live rows after loading */
   rebuildIndexes(): void {
     this.indexes = buildIndexes(this.columns, this.constraints)
@@ -298,14 +329,14 @@ export class MemoryTable implements TableProvider {
   }
 
   /** another transaction has uncommitted UPDATEs of this table (CREATE INDEX waits for them, as DuckDB) */
-  othersUpdating(txn: Transaction): boolean { return this.pending !== null && this.pending.writer !== txn && this.pending.hasUpdates }
+  othersUpdating(txn: Transaction): boolean { return this.pending.some(p => p.writer !== txn && p.hasUpdates) }
 
   /** no other transaction's uncommitted changes and no commit newer than txn's snapshot touch this table */
   seesCurrentRows(txn: Transaction): boolean { return this.versionsHiddenFrom(txn).length === 0 }
 
   /** @internal after ALTERs that renumber or retype columns the recorded versions no longer apply */
   forgetVersions(): void {
-    this.pending = null
+    this.pending = []
     this.history = []
   }
 
@@ -340,20 +371,43 @@ export class MemoryTable implements TableProvider {
       throw new InternalError(`insert into ${this.name} got ${rows.columns.length} columns, the table has ${this.columns.length}`)
     }
     if (n === 0) return
-    this.track(txn)
+    const pending = this.track(txn)
     for (let c = 0; c < this.columns.length; c++) {
       const v = rows.columns[c]!
       if (v.length < n) throw new InternalError(`insert column ${c} has ${v.length} rows, the chunk ${n}`)
       if (this.isRequired(c) && vectorHasNull(v, n)) throw this.notNullError(c)
     }
     const start = this.positions
-    addKeysOfBatch(this, rows, start)
+    addKeysOfBatch(this, rows, start, heldKeys(this.versionsHiddenFrom(txn)))
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
       try { checkChildRows(this, positionRange(start, n)) } catch (e) { this.truncate(start); throw e }
     }
     try { this.secondary.afterAppend(this, rows, start) } catch (e) { this.truncate(start); throw e }
-    txn.onRollback(() => this.truncate(start))
+    pending.recordAppend(start, start + n)
+    txn.onRollback(() => {
+      // another writer may have appended after these rows: then they stay, deleted, and the positions are not reused
+      if (this.positions === start + n) this.truncate(start)
+      else this.dropRows(start, start + n)
+      pending.unrecordAppend(start, start + n)
+    })
+  }
+
+  /** undo of appends that are no longer the last rows: marks rows [from, to) deleted and unindexes them */
+  private dropRows(from: number, to: number): void {
+    const live = positionRange(from, to - from).filter(p => this.isLive(p))
+    if (this.secondary.list.length > 0) this.secondary.removeRows(this, live)
+    for (const p of live) {
+      for (const index of this.indexes) {
+        const key = this.keyAt(index, p)
+        if (key !== null && index.get(key) === p) index.delete(key)
+      }
+      const group = this.groups[Math.floor(p / ROW_GROUP_SIZE)]!
+      const marks = group.deleted ?? (group.deleted = new Uint8Array(ROW_GROUP_SIZE))
+      marks[p % ROW_GROUP_SIZE] = 1
+      group.deletedCount++
+    }
+    this.deletedRows += live.length
   }
 
   /** undo of appends: forgets positions from `length` on */
@@ -391,6 +445,7 @@ export class MemoryTable implements TableProvider {
   delete(txn: Transaction, rowIds: BigInt64Array): number {
     beginWrite(txn, `DELETE from ${this.name}`, true)
     const pending = this.track(txn)
+    checkRowConflicts(this.versionsHiddenFrom(txn), rowIds, this.name, 'DELETE')
     if (this.referencedBy.size > 0) {
       const going = new Set<number>()
       for (let k = 0; k < rowIds.length; k++) { const p = this.checkRowId(rowIds[k]!); if (this.isLive(p)) going.add(p) }
@@ -405,7 +460,7 @@ export class MemoryTable implements TableProvider {
       if (deleted[offset] === 1) continue
       for (const index of this.indexes) {
         const key = this.keyAt(index, position)
-        if (key !== null && index.get(key) === position) index.delete(key)
+        if (key !== null && index.get(key) === position) { index.delete(key); pending.release(index, key) }
       }
       deleted[offset] = 1
       group.deletedCount++
@@ -415,7 +470,7 @@ export class MemoryTable implements TableProvider {
     if (removed.length > 0) {
       this.secondary.removeRows(this, removed)
       pending.recordDelete(removed)
-      txn.onRollback(() => this.undelete(removed))
+      txn.onRollback(() => { this.undelete(removed); pending.unrecordDelete(removed) })
     }
     return removed.length
   }
@@ -462,8 +517,10 @@ export class MemoryTable implements TableProvider {
       }
     }
     const pending = this.track(txn)
+    checkRowConflicts(this.versionsHiddenFrom(txn), positions, this.name, 'UPDATE')
     if (this.referencedBy.size > 0) this.checkKeyChanges(positions, columns, values)
-    const rekey = rekeyForUpdate(this, positions, columns, values)
+    const rekey = rekeyForUpdate(this, positions, columns, values, heldKeys(this.versionsHiddenFrom(txn)))
+    rekey.removed((index, key) => pending.release(index, key))
     const old = columns.map(c => this.readPositions(c, positions))
     const reindexed = this.secondary.affectedBy(columns)
     this.secondary.removeRows(this, positions, reindexed)
@@ -476,11 +533,13 @@ export class MemoryTable implements TableProvider {
       this.writePositions(positions, columns, new DataChunk(old, m), true)
       rekey.revert()
       this.secondary.addRows(this, positions, now)
+      pending.unrecordUpdate(positions)
     }
     try { this.secondary.addRows(this, positions, reindexed, true) } catch (e) {
       this.writePositions(positions, columns, new DataChunk(old, m), true)
       rekey.revert()
       this.secondary.addRows(this, positions, reindexed)
+      pending.unrecordUpdate(positions)
       throw e
     }
     if (this.foreignKeys.some(fk => fk.columns.some(c => columns.includes(c)))) {

@@ -4,7 +4,9 @@
  */
 import type { ColumnSchema, TableConstraints } from './catalog.ts'
 import { getValue, type DataChunk, type Vector } from '../vector/vector.ts'
-import { UniqueIndex, type IndexKey } from './unique-index.ts'
+import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
+import { GrizzlyError, SqlState } from '../errors.ts'
+import type { Value } from '../types/types.ts'
 import type { MemoryTable } from './memory-table.ts'
 import { ROW_GROUP_SIZE } from './memory-table.ts'
 
@@ -21,8 +23,14 @@ export function updatedKeyParts(index: UniqueIndex, columns: readonly number[], 
   return index.columns.map(c => { const j = columns.indexOf(c); return j >= 0 ? values.columns[j]! : null })
 }
 
-/** indexes the keys of rows [0, n) as positions start…; on a duplicate removes what it added and throws 23505 */
-export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: number): void {
+/** a key another transaction took out of an index and may put back: not free for this one (40001) */
+export type HeldKeys = ((index: UniqueIndex, key: IndexKey) => boolean) | null
+
+/**
+ * indexes the keys of rows [0, n) as positions start…; on a duplicate removes what it added and
+ * throws 23505 (40001 for a key `held` by another transaction)
+ */
+export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: number, held: HeldKeys = null): void {
   const n = rows.size
   const indexes = table.indexes
   for (let x = 0; x < indexes.length; x++) {
@@ -32,8 +40,10 @@ export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: numbe
     for (let i = 0; i < n; i++) {
       const key = index.keyOfVectors(vectors, i)
       if (key === null) continue
-      if (index.get(key) === undefined) { index.set(key, start + i); continue }
-      const error = table.duplicateError(index, vectors.map(v => getValue(v, i)))
+      const existing = index.get(key)
+      if (existing === undefined && (held === null || !held(index, key))) { index.set(key, start + i); continue }
+      const values = vectors.map(v => getValue(v, i))
+      const error = existing === undefined ? keyConflictError(table, index, values) : table.duplicateError(index, values)
       // forget the keys of this batch added so far: rows before i here, all rows in earlier indexes
       for (let y = 0; y <= x; y++) {
         const added = indexes[y]!
@@ -50,9 +60,10 @@ export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: numbe
 
 /**
  * Moves the index entries of updated rows to their new keys, checking uniqueness against the
- * other live rows and among the updated rows. Throws 23505 with the indexes unchanged.
+ * other live rows and among the updated rows. Throws 23505 (40001 for a key `held` by another
+ * transaction) with the indexes unchanged. `removed` lists the keys taken out and not put back.
  */
-export function rekeyForUpdate(table: MemoryTable, positions: Float64Array, columns: readonly number[], values: DataChunk): { revert(): void } {
+export function rekeyForUpdate(table: MemoryTable, positions: Float64Array, columns: readonly number[], values: DataChunk, held: HeldKeys = null): RekeyResult {
   const affected = table.indexes.filter(ix => ix.columns.some(c => columns.includes(c)))
   // index changes made so far, undone in reverse by revert()
   const removedKeys: IndexKey[] = [], removedFrom: UniqueIndex[] = [], removedPositions: number[] = []
@@ -61,7 +72,16 @@ export function rekeyForUpdate(table: MemoryTable, positions: Float64Array, colu
     for (let k = addedKeys.length - 1; k >= 0; k--) addedTo[k]!.delete(addedKeys[k]!)
     for (let k = removedKeys.length - 1; k >= 0; k--) removedFrom[k]!.set(removedKeys[k]!, removedPositions[k]!)
   }
-  if (affected.length === 0) return { revert }
+  const removed = (each: (index: UniqueIndex, key: IndexKey) => void): void => {
+    const added = new Map<UniqueIndex, Set<IndexKey>>()
+    for (let k = 0; k < addedKeys.length; k++) {
+      let set = added.get(addedTo[k]!)
+      if (set === undefined) added.set(addedTo[k]!, set = new Set())
+      set.add(addedKeys[k]!)
+    }
+    for (let k = 0; k < removedKeys.length; k++) if (added.get(removedFrom[k]!)?.has(removedKeys[k]!) !== true) each(removedFrom[k]!, removedKeys[k]!)
+  }
+  if (affected.length === 0) return { revert, removed }
   // live rows, each once: a row named twice takes its last value
   const seen = new Uint8Array(table.rowPositions)
   const rows: number[] = [], rowPositions: number[] = []
@@ -88,11 +108,13 @@ export function rekeyForUpdate(table: MemoryTable, positions: Float64Array, colu
         const off = p % ROW_GROUP_SIZE
         const key = index.keyOfUpdated(group.segments, off, updated, i)
         if (key === null) continue
-        if (index.get(key) !== undefined) {
-          throw table.duplicateError(index, index.columns.map((c, part) => {
+        const existing = index.get(key)
+        if (existing !== undefined || (held !== null && held(index, key))) {
+          const keyValues = index.columns.map((c, part) => {
             const v = updated[part]!
             return v !== null ? getValue(v, i) : group.segments[c]!.valueAt(off)
-          }))
+          })
+          throw existing !== undefined ? table.duplicateError(index, keyValues) : keyConflictError(table, index, keyValues)
         }
         index.set(key, p)
         addedKeys.push(key); addedTo.push(index)
@@ -102,5 +124,20 @@ export function rekeyForUpdate(table: MemoryTable, positions: Float64Array, colu
     revert()
     throw e
   }
-  return { revert }
+  return { revert, removed }
+}
+
+export interface RekeyResult {
+  revert(): void
+  /** calls `each` for every key the update took out of an index and did not put back */
+  removed(each: (index: UniqueIndex, key: IndexKey) => void): void
+}
+
+/** 40001: a key another transaction took out of the index and has not committed (or committed after this one began) */
+function keyConflictError(table: MemoryTable, index: UniqueIndex, values: readonly Value[]): GrizzlyError {
+  const names = index.columns.map(c => table.columns[c]!.name)
+  const types = index.columns.map(c => table.columns[c]!.type)
+  return new GrizzlyError(SqlState.serializationFailure,
+    `could not serialize access: key "${describeKey(names, types, values)}" of ${table.name} is being changed by another transaction`,
+    { hint: 'roll back this transaction and retry it; the other transaction deleted or re-keyed that row and has not committed, or committed after this one began' })
 }

@@ -1,9 +1,11 @@
 /**
  * Transactions over the in-memory catalog: an undo log (run in reverse on rollback), commit
- * actions, statement-level savepoints and a single-writer lock.
+ * actions, statement-level savepoints and the writer registry.
  *
- * Isolation: one write transaction at a time; table data is read as of the reader's snapshot
- * (the commits before it began), see visibility.ts. The catalog itself is not versioned. The
+ * Isolation: snapshot isolation. Any number of transactions may change rows at once (conflicts
+ * are decided per row by MemoryTable); a catalog change (DDL) needs the database to itself.
+ * Table data is read as of the reader's snapshot (the commits before it began), see
+ * visibility.ts. The
  * seam for full MVCC with durable storage is `Snapshot`, `beginWrite` below and the visibility
  * check in MemoryTable (`hiddenRows`): the only places that decide who may write and which rows
  * a transaction sees.
@@ -30,7 +32,7 @@ export class MemoryTransaction implements Transaction {
   private readonly undoLog: (() => void)[] = []
   private readonly commitActions: (() => void)[] = []
   private readonly savepoints: SavepointRecord[] = []
-  /** set once the transaction has written; it then holds the manager's write lock until it ends */
+  /** set once the transaction has written; it is one of the manager's writers until it ends */
   holdsWriteLock = false
   /** the sequence number of this transaction's commit, once it commits */
   commitSeq = 0
@@ -131,7 +133,8 @@ function runUndo(log: (() => void)[], downTo: number): unknown[] {
 export interface BeginOptions { readonly readOnly?: boolean }
 
 /**
- * Hands out transactions and the single write lock.
+ * Hands out transactions and keeps the set of writers (row writers run side by side; a catalog
+ * writer runs alone).
  *
  * Failed statements: the engine takes `savepoint(txn)` before each statement inside
  * BEGIN … COMMIT and calls `rollbackTo(txn, mark)` when it fails. Unlike PostgreSQL and DuckDB,
@@ -140,7 +143,9 @@ export interface BeginOptions { readonly readOnly?: boolean }
  */
 export class TransactionManager {
   private nextId = 1
-  private writer: MemoryTransaction | null = null
+  private readonly writers = new Set<MemoryTransaction>()
+  /** the writer that changed the catalog: it excludes every other writer until it ends */
+  private catalogWriter: MemoryTransaction | null = null
   private commits = 0
   private readonly active = new Set<MemoryTransaction>()
   /**
@@ -196,23 +201,44 @@ export class TransactionManager {
     this.own(txn).releaseSavepoint(mark)
   }
 
-  /** the transaction currently holding the write lock, if any */
-  get activeWriter(): Transaction | null { return this.writer }
+  /** a transaction that has written and not ended yet (the first of them), if any */
+  get activeWriter(): Transaction | null {
+    for (const w of this.writers) return w
+    return null
+  }
 
-  /** @internal called through beginWrite */
-  acquireWrite(txn: MemoryTransaction): void {
-    if (txn.holdsWriteLock) return
-    if (this.writer !== null && this.writer !== txn) {
-      throw new GrizzlyError(SqlState.serializationFailure, 'could not serialize: another transaction is writing', {
-        hint: 'only one transaction may write at a time; retry after it commits or rolls back',
+  /** true when a transaction other than `txn` has written and not ended yet */
+  othersWriting(txn: Transaction): boolean {
+    return this.writers.size > (txn instanceof MemoryTransaction && this.writers.has(txn) ? 1 : 0)
+  }
+
+  /**
+   * @internal called through beginWrite. Row writers never wait for each other here (MemoryTable
+   * finds row conflicts); a catalog change is refused while anyone else writes, and while one is
+   * pending nobody else may write.
+   */
+  acquireWrite(txn: MemoryTransaction, catalog: boolean): void {
+    if (this.catalogWriter !== null && this.catalogWriter !== txn) {
+      throw new GrizzlyError(SqlState.serializationFailure, 'could not serialize: another transaction is changing the catalog', {
+        hint: 'a transaction that creates, drops or alters objects runs alone; retry after it commits or rolls back',
       })
     }
-    this.writer = txn
+    if (catalog && this.catalogWriter !== txn) {
+      if (this.othersWriting(txn)) {
+        throw new GrizzlyError(SqlState.serializationFailure, 'could not serialize: another transaction is writing', {
+          hint: 'catalog changes (CREATE, DROP, ALTER) need the database to themselves; retry after the other transactions commit or roll back',
+        })
+      }
+      this.catalogWriter = txn
+    }
+    if (txn.holdsWriteLock) return
+    this.writers.add(txn)
     txn.holdsWriteLock = true
   }
 
   private release(txn: MemoryTransaction): void {
-    if (this.writer === txn) this.writer = null
+    this.writers.delete(txn)
+    if (this.catalogWriter === txn) this.catalogWriter = null
     txn.holdsWriteLock = false
   }
 
@@ -226,7 +252,7 @@ export class TransactionManager {
 
 /**
  * Every change to the catalog or a table goes through here first: refuses writes in read-only
- * transactions (25006) and takes the single write lock (40001 when another transaction holds it).
+ * transactions (25006) and registers the writer (40001 when a catalog change meets another writer).
  */
 export function beginWrite(txn: Transaction, what: string, rowsOnly = false): void {
   if (txn.readOnly) {
@@ -234,7 +260,7 @@ export function beginWrite(txn: Transaction, what: string, rowsOnly = false): vo
   }
   if (txn instanceof MemoryTransaction) {
     txn.assertActive()
-    txn.manager.acquireWrite(txn)
+    txn.manager.acquireWrite(txn, !rowsOnly)
     // anything but row changes is a catalog change (durable storage checkpoints it)
     if (!rowsOnly) txn.changedCatalog = true
   }

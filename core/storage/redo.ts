@@ -9,6 +9,11 @@
  *
  * Deletes and updates only name rows that existed before the transaction; rows it appended
  * are logged with their final values (and deleted flags), so replay order cannot break keys.
+ *
+ * Writers append side by side, so a transaction's rows may sit between another's, and records
+ * come in commit order, not position order: an append past the table's end pads the gap with
+ * deleted placeholder rows (a transaction that never committed, or one whose record follows),
+ * and an append below the end fills such placeholders.
  */
 import { type MemoryTable, ROW_GROUP_SIZE } from '../catalog/memory-table.ts'
 import type { MemoryTransaction } from '../catalog/transaction.ts'
@@ -21,9 +26,8 @@ const enum Op { Append = 1, Delete = 2, Update = 3, Sequence = 4 }
 export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn: MemoryTransaction): void {
   const pending = table.pendingOf(txn)
   if (pending === null) return
-  const committed = pending.committedPositions
   const deletes = new Set<number>()
-  for (const list of pending.deletedLists) for (const p of list) if (p < committed && !table.isLive(p)) deletes.add(p)
+  for (const list of pending.deletedLists) for (const p of list) if (!pending.appended(p) && !table.isLive(p)) deletes.add(p)
   if (deletes.size > 0) {
     w.u8(Op.Delete); w.u32(id); w.u32(deletes.size)
     for (const p of deletes) w.f64(p)
@@ -33,7 +37,7 @@ export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn
     for (const c of u.columns) {
       let set = updated.get(c)
       if (set === undefined) updated.set(c, set = new Set())
-      for (let i = 0; i < u.positions.length; i++) { const p = u.positions[i]!; if (p < committed && table.isLive(p)) set.add(p) }
+      for (let i = 0; i < u.positions.length; i++) { const p = u.positions[i]!; if (!pending.appended(p) && table.isLive(p)) set.add(p) }
     }
   }
   for (const [column, set] of updated) {
@@ -43,8 +47,13 @@ export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn
     for (let i = 0; i < positions.length; i++) w.f64(positions[i]!)
     encodeVector(w, table.readPositions(column, positions), positions.length, false)
   }
-  const end = table.rowPositions
-  for (let from = committed; from < end;) {
+  const ranges = pending.appendedRanges
+  for (let r = 0; r < ranges.length; r += 2) encodeAppends(w, table, id, ranges[r]!, ranges[r + 1]!)
+}
+
+/** rows [start, end) as Append operations, one per row group they touch */
+function encodeAppends(w: ByteWriter, table: MemoryTable, id: number, start: number, end: number): void {
+  for (let from = start; from < end;) {
     const g = Math.floor(from / ROW_GROUP_SIZE)
     const group = table.groups[g]!
     const offset = from - g * ROW_GROUP_SIZE
@@ -101,7 +110,7 @@ export function replay(r: ByteReader, byId: ReadonlyMap<number, MemoryTable>, se
       case Op.Append: {
         const start = r.f64()
         const n = r.u32()
-        if (start !== table.rowPositions) throw r.corrupt(`rows appended at ${start} to ${table.name}, which has ${table.rowPositions}`)
+        if (!Number.isInteger(start) || start < 0) throw r.corrupt(`rows appended at ${start} to ${table.name}`)
         const deletedCount = r.u32()
         let deleted: Uint8Array | null = null
         if (deletedCount > 0) {
@@ -109,7 +118,9 @@ export function replay(r: ByteReader, byId: ReadonlyMap<number, MemoryTable>, se
           for (let i = 0; i < deletedCount; i++) deleted[r.u32()] = 1
         }
         const vectors = table.columns.map(c => decodeVector(r, c.type, n))
-        table.loadRows(new DataChunk(vectors, n), deleted)
+        if (start > table.rowPositions) table.loadPlaceholders(start - table.rowPositions)
+        if (start === table.rowPositions) table.loadRows(new DataChunk(vectors, n), deleted)
+        else if (!table.fillPlaceholders(start, new DataChunk(vectors, n), deleted)) throw r.corrupt(`rows appended at ${start} to ${table.name} over rows already there`)
         break
       }
       default: throw r.corrupt(`unknown operation ${op}`)

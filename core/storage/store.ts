@@ -360,7 +360,10 @@ export class DurableStore {
       return
     }
     const tables = [...txn.changedTables].filter((t): t is MemoryTable => t instanceof MemoryTable && this.byTable.has(t))
-    if (txn.changedCatalog || this.catalogPending) {
+    // a checkpoint writes the tables as they are, so never while another writer has uncommitted
+    // rows (a catalog change runs alone): the log grows past the threshold until it is alone
+    const alone = !txn.manager.othersWriting(txn)
+    if (txn.changedCatalog || (this.catalogPending && alone)) {
       for (const t of tables) this.dirty.add(t)
       this.checkpoint(catalog, txn, false, sync)
       return
@@ -369,9 +372,9 @@ export class DurableStore {
     let estimate = 0
     for (const t of tables) {
       const pending = t.pendingOf(txn)
-      if (pending !== null) estimate += (t.rowPositions - pending.committedPositions) * t.columns.length * 8
+      if (pending !== null) estimate += pending.appendedCount * t.columns.length * 8
     }
-    if (this.wal!.size + estimate > threshold) {
+    if (alone && this.wal!.size + estimate > threshold) {
       for (const t of tables) this.dirty.add(t)
       this.checkpoint(catalog, txn, false, sync)
       return
@@ -382,7 +385,7 @@ export class DurableStore {
     for (const table of tables) encodeChanges(w, table, this.byTable.get(table)!.id, txn)
     for (const s of txn.usedSequences) if (s instanceof Sequence && !s.temporary) encodeSequence(w, s)
     if (w.length === start) return
-    if (this.wal!.size + w.length > threshold) {
+    if (alone && this.wal!.size + w.length > threshold) {
       for (const t of tables) this.dirty.add(t)
       this.checkpoint(catalog, txn, false, sync)
       return

@@ -78,38 +78,43 @@ test('nested savepoints unwind to the right point', () => {
   assert.deepEqual(log, [3, 2, 1])
 })
 
-test('one writer at a time: a second writer gets 40001 until the first ends; readers are not blocked', () => {
+test('row writers run side by side; a catalog change runs alone (40001); readers are not blocked', () => {
   const { catalog, tm, run } = fixture()
   const t = run(txn => catalog.createTable(txn, T, OPTS))!
   const a = tm.begin()
   t.provider.insert!(a, chunkOf([INTEGER], [[1]]))
   const b = tm.begin()
-  const e = throwsCode(() => t.provider.insert!(b, chunkOf([INTEGER], [[2]])), '40001', /could not serialize: another transaction is writing/)
-  assert.ok(e.hint !== undefined)
-  throwsCode(() => catalog.createTable(b, { ...T, name: 'u' }, OPTS), '40001')
-  // b may still read
-  assert.equal(t.provider.estimatedRows(b), 1)
-  assert.equal(tm.activeWriter, a)
-  tm.commit(a)
-  // b's snapshot predates a's commit, but a only appended: b may append too, and reads its snapshot
+  // appends of two transactions to one table do not conflict
   t.provider.insert!(b, chunkOf([INTEGER], [[2]]))
+  // a catalog change needs the database to itself
+  const e = throwsCode(() => catalog.createTable(b, { ...T, name: 'u' }, OPTS), '40001', /could not serialize: another transaction is writing/)
+  assert.ok(e.hint !== undefined)
+  // each sees its own rows only
+  assert.deepEqual(rowsOf(t.provider.scan(a, { columns: [0], filters: [] })), [[1]])
   assert.deepEqual(rowsOf(t.provider.scan(b, { columns: [0], filters: [] })), [[2]])
+  assert.ok(tm.activeWriter === a || tm.activeWriter === b)
+  assert.equal(tm.othersWriting(a), true)
+  tm.commit(a)
   tm.rollback(b)
   assert.equal(tm.activeWriter, null)
-  // a later delete does conflict with an older snapshot
+  assert.deepEqual(rowsOf(t.provider.scan(tm.begin(), { columns: [0], filters: [] })), [[1]])
+  // while a catalog change is pending nobody else may write
+  const ddl = tm.begin()
+  catalog.createTable(ddl, { ...T, name: 'u' }, OPTS)
+  const other = tm.begin()
+  throwsCode(() => t.provider.insert!(other, chunkOf([INTEGER], [[5]])), '40001', /another transaction is changing the catalog/)
+  tm.commit(ddl)
+  t.provider.insert!(other, chunkOf([INTEGER], [[5]]))
+  tm.commit(other)
+  // a delete committed after a snapshot conflicts only with a change of the same row
   const old = tm.begin()
   const d = tm.begin()
   t.provider.delete!(d, BigInt64Array.of(0n))
   tm.commit(d)
-  throwsCode(() => t.provider.insert!(old, chunkOf([INTEGER], [[5]])), '40001', /changed by a transaction that committed after this one began/)
-  tm.rollback(old)
-  const again = tm.begin()
-  t.provider.insert!(again, chunkOf([INTEGER], [[1]]))
-  tm.commit(again)
-  const c = tm.begin()
-  t.provider.insert!(c, chunkOf([INTEGER], [[3]]))
-  tm.commit(c)
-  assert.deepEqual(rowsOf(t.provider.scan(tm.begin(), { columns: [0], filters: [] })), [[1], [3]])
+  throwsCode(() => t.provider.delete!(old, BigInt64Array.of(0n)), '40001', /committed after this one began/)
+  t.provider.insert!(old, chunkOf([INTEGER], [[6]]))
+  tm.commit(old)
+  assert.deepEqual(rowsOf(t.provider.scan(tm.begin(), { columns: [0], filters: [] })), [[5], [6]])
 })
 
 test('read-only transactions refuse every write with 25006', () => {
