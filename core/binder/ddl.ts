@@ -200,8 +200,8 @@ export function bindCreateView(b: Binder, stmt: CreateViewStatement): BoundState
 }
 
 export function bindCreateSchema(b: Binder, stmt: CreateSchemaStatement): BoundStatement {
-  checkWritable(b, stmt.pos)
   const catalog = stmt.database === undefined ? b.ctx.catalog : databaseCatalog(b.ctx, stmt.database, stmt.pos)
+  checkWritable(b, stmt.pos, catalog)
   return { kind: 'command', tag: 'CREATE SCHEMA', run: () => catalog.createSchema(b.ctx.txn, stmt.name, stmt.ifNotExists) }
 }
 
@@ -210,10 +210,14 @@ export { bindCreateIndex }
 export { bindCreateSequence }
 
 export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
-  checkWritable(b, stmt.pos)
   const { catalog, txn } = b.ctx
   const options = { ifExists: stmt.ifExists, cascade: stmt.cascade }
   const targets = stmt.objectType === 'table' || stmt.objectType === 'view' ? stmt.names.map(n => resolveName(b.ctx, n, stmt.pos)) : []
+  const schemaOf = (n: readonly string[]): Catalog => n.length >= 2 ? databaseCatalog(b.ctx, n[n.length - 2]!, stmt.pos) : catalog
+  // each named object's own database decides (a read-only primary may drop from a writable attachment)
+  const touched = stmt.objectType === 'table' || stmt.objectType === 'view' ? targets.map(t => t.catalog)
+    : stmt.objectType === 'schema' ? stmt.names.map(schemaOf) : [catalog]
+  for (const c of touched) checkWritable(b, stmt.pos, c)
   switch (stmt.objectType) {
     case 'table': case 'view': {
       const kind = stmt.objectType
@@ -228,7 +232,7 @@ export function bindDrop(b: Binder, stmt: DropStatement): BoundStatement {
       return {
         kind: 'command', tag: 'DROP SCHEMA',
         run: () => {
-          for (const n of stmt.names) (n.length >= 2 ? databaseCatalog(b.ctx, n[n.length - 2]!, stmt.pos) : catalog).dropSchema(txn, n[n.length - 1]!, stmt.ifExists, stmt.cascade)
+          for (const n of stmt.names) schemaOf(n).dropSchema(txn, n[n.length - 1]!, stmt.ifExists, stmt.cascade)
         },
       }
     case 'index': return bindDropIndex(b, stmt)
