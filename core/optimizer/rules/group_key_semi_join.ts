@@ -16,13 +16,12 @@ import type { BoundExpr } from '../../plan/expr.ts'
 import type { AggregateNode, JoinNode, LogicalPlan, ProjectNode } from '../../plan/logical.ts'
 import { estimateRows } from '../cardinality.ts'
 import type { OptimizerContext, OptimizerRule } from '../index.ts'
-import { containsVolatile, hasSideEffectsOrSubquery, idsOf, splitConjuncts, transformUp } from '../plan-util.ts'
+import { containsVolatile, hasSideEffectsOrSubquery, idsOf, rewriteEveryNode, splitConjuncts } from '../plan-util.ts'
 
 export const groupKeySemiJoin: OptimizerRule = {
   name: 'group_key_semi_join',
   rewrite(plan: LogicalPlan, ctx: OptimizerContext): LogicalPlan | undefined {
-    const next = transformUp(plan, node => node.kind === 'join' ? rewriteJoin(node, ctx.txn) : node)
-    return next === plan ? undefined : next
+    return rewriteEveryNode(plan, node => node.kind === 'join' ? rewriteJoin(node, ctx.txn) : node)
   },
 }
 

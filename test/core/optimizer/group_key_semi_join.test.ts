@@ -47,6 +47,15 @@ test('the aggregate reads only the keys the filtered table holds', async () => {
   await db.exec(`SET disabled_optimizers = ''`)
 })
 
+test('a join inside a subquery is rewritten too', async () => {
+  const sql = `SELECT pk, (SELECT sum(a.n) FROM part p JOIN (SELECT k, count(*) AS n FROM item GROUP BY k) a ON a.k = p.pk
+     WHERE p.brand = 'brand4') AS total FROM part WHERE pk < 3 ORDER BY pk`
+  const rows = await assertSameRowsWithout(db, 'group_key_semi_join', sql)
+  assert.equal(rows.length, 3)
+  const p = await plan(sql)
+  assert.match(p.slice(p.indexOf('logical_plan')), /AGGREGATE groups: [^\n]*\n\s+JOIN SEMI ON/)
+})
+
 test('no semi join where the aggregate keeps unmatched groups or the other side is not a cheap filter', async () => {
   for (const sql of [
     queries[3]!, // the aggregate is the preserved side of the LEFT JOIN
