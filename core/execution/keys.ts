@@ -299,18 +299,27 @@ export function rowComparator(keys: readonly Vector[], specs: readonly SortSpec[
 /** Compares rows i and j of the same key vectors by several keys only (0 for peers). */
 export function keyComparator(keys: readonly Vector[], specs: readonly SortSpec[]): (i: number, j: number) => number {
   if (keys.length !== specs.length) throw new InternalError('sort keys and specs differ in length')
-  const cmps = keys.map(k => valueComparator(k.type))
-  const n = keys.length
-  return (i, j) => {
+  const cmp = crossKeyComparator(keys.map(k => k.type), specs)
+  return (i, j) => cmp(keys, i, keys, j)
+}
+
+/**
+ * Compares row i of columns `a` with row j of columns `b` (say, two chunks of sorted runs) by
+ * the keys of `types` held from column `first` on, in the order `specs` asks (0 for peers).
+ */
+export function crossKeyComparator(types: readonly LogicalType[], specs: readonly SortSpec[], first = 0): (a: readonly Vector[], i: number, b: readonly Vector[], j: number) => number {
+  const cmps = types.map(valueComparator)
+  const n = types.length
+  return (a, i, b, j) => {
     for (let k = 0; k < n; k++) {
-      const v = keys[k]!, s = specs[k]!
-      const iv = v.validity === null || v.validity[i] === 1
-      const jv = v.validity === null || v.validity[j] === 1
+      const va = a[first + k]!, vb = b[first + k]!, s = specs[k]!
+      const iv = va.validity === null || va.validity[i] === 1
+      const jv = vb.validity === null || vb.validity[j] === 1
       if (!iv || !jv) {
         if (iv === jv) continue
         return (!iv ? -1 : 1) * (s.nullsFirst ? 1 : -1)
       }
-      const c = cmps[k]!(v, i, v, j)
+      const c = cmps[k]!(va, i, vb, j)
       if (c !== 0) return s.descending ? -c : c
     }
     return 0

@@ -8,7 +8,7 @@
 import type { SortKey } from '../../plan/expr.ts'
 import type { LogicalType } from '../../types/types.ts'
 import { allocData, CHUNK_SIZE, DataChunk, gather, Vector, VectorBuilder, type VectorData } from '../../vector/vector.ts'
-import { sortedOrder, valueComparator, type ValueComparator } from '../keys.ts'
+import { crossKeyComparator, sortedOrder } from '../keys.ts'
 import { chunkBytes, formatBytes, type QueryMemory, type SpillFile } from '../memory.ts'
 import { chunksOf, type Materialized, materializeChunks } from '../operator.ts'
 
@@ -102,27 +102,13 @@ export class ExternalSort {
 
   /** k-way merge of sorted runs; ties go to the earlier run, so the sort stays stable. */
   private *merge(files: readonly SpillFile[]): Generator<DataChunk> {
-    const width = this.types.length
-    const specs = this.keys
-    const cmps: ValueComparator[] = specs.map(k => valueComparator(k.expr.type))
+    // the evaluated keys follow the row's columns in each run's chunks
+    const compareRows = crossKeyComparator(this.keys.map(k => k.expr.type), this.keys, this.types.length)
     const readers = files.map(f => f.chunks())
     const cur: (DataChunk | null)[] = readers.map(r => { const x = r.next(); return x.done === true ? null : x.value })
     const pos = new Int32Array(files.length)
-    const compareRows = (a: DataChunk, i: number, b: DataChunk, j: number): number => {
-      for (let k = 0; k < specs.length; k++) {
-        const va = a.columns[width + k]!, vb = b.columns[width + k]!
-        const ia = va.isValid(i), ib = vb.isValid(j)
-        if (!ia || !ib) {
-          if (ia === ib) continue
-          return (!ia ? -1 : 1) * (specs[k]!.nullsFirst ? 1 : -1)
-        }
-        const c = cmps[k]!(va, i, vb, j)
-        if (c !== 0) return specs[k]!.descending ? -c : c
-      }
-      return 0
-    }
     const less = (r: number, s: number): boolean => {
-      const c = compareRows(cur[r]!, pos[r]!, cur[s]!, pos[s]!)
+      const c = compareRows(cur[r]!.columns, pos[r]!, cur[s]!.columns, pos[s]!)
       return c < 0 || (c === 0 && r < s)
     }
     // binary min-heap of run numbers
