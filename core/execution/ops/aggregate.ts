@@ -14,7 +14,7 @@ import {
 } from '../../vector/vector.ts'
 import { GroupTable } from '../group-table.ts'
 import { vectorHasNull } from '../../catalog/scan-helpers.ts'
-import { compileExactDecimal } from '../exact-decimal.ts'
+import { compileExactDecimal, type ExactDecimalNodes } from '../exact-decimal.ts'
 import { takesScaledDoubles } from '../../functions/aggregates/basic.ts'
 import { sortedOrder } from '../keys.ts'
 import {
@@ -71,10 +71,11 @@ export class AggregateOperator extends Operator {
       orderKeys: call.orderBy.map(k => compileValue(k.expr, layout, frame)),
     }))
     this.sets = this.newSets()
+    const shared: ExactDecimalNodes = new Map()
     this.exactArgs = node.aggregates.map((a, k) =>
       a.args.length === 1 && !a.distinct && a.filter === null && a.orderBy.length === 0
         && this.sets.every(s => takesScaledDoubles(s.states[k]!))
-        ? compileExactDecimal(a.args[0]!, layout, frame) : null)
+        ? compileExactDecimal(a.args[0]!, layout, frame, shared) : null)
   }
 
   override detail(): string {
@@ -121,7 +122,7 @@ export class AggregateOperator extends Operator {
       memory: this.runtime.memory,
       inputTypes: typesOf(this.node.input.output),
       aggregateCount: this.calls.length,
-      consume: c => { self.consume(c); return null },
+      consume: (c, known) => { self.consume(c, known); return null },
       finish: () => self.finish(),
       groupCount: () => self.sets[0]!.groupCount,
       lookup(c) {
@@ -134,9 +135,10 @@ export class AggregateOperator extends Operator {
     }
   }
 
-  private consume(c: DataChunk): void {
+  /** `known`: each row's group when the spilling path has already looked them up (one grouping set) */
+  private consume(c: DataChunk, known?: Int32Array): void {
     const n = c.size
-    const keys = this.groupFns.map(f => f(c))
+    const keys = known === undefined ? this.groupFns.map(f => f(c)) : []
     // rows each call takes: FILTER true and, for NULL-skipping aggregates, no NULL argument
     const callRows = this.calls.map((cp, k) => {
       const exact = this.exactArgs[k]
@@ -165,6 +167,7 @@ export class AggregateOperator extends Operator {
     for (const set of this.sets) {
       const ids = this.groupIds
       if (set.table === null) ids.fill(0, 0, n)
+      else if (known !== undefined) ids.set(known.subarray(0, n))
       else {
         set.table.findOrCreate(set.keyIndexes.map(i => keys[i]!), n, ids)
         if (set.table.size > set.groupCount) {

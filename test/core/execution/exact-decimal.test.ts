@@ -60,3 +60,25 @@ test('a sum that overflows DECIMAL(18,4) still raises its error', async () => {
   await assert.rejects(db.query('SELECT sum(a * a) FROM o'), (e: { code?: string }) => e.code === '22003')
   await db.close()
 })
+
+test('aggregates sharing a subtree and constants stay right chunk after chunk, with filtered chunks of varying size and NULLs in some chunks', async () => {
+  const db = await Database.open()
+  const n = 50000
+  // d is NULL in rows 20000..20999 only, so a few chunks fall back to bigints and the rest do not
+  await db.exec(`CREATE TABLE s AS SELECT i % 4 AS g, CAST((i * 7919) % 10000000 / 100 AS DECIMAL(15,2)) AS p,
+    CASE WHEN i >= 20000 AND i < 21000 THEN NULL ELSE CAST((i % 11) / 100 AS DECIMAL(15,2)) END AS d,
+    CAST((i % 9) / 100 AS DECIMAL(15,2)) AS t, i FROM range(${n}) r(i)`)
+  const keep = (i: number): boolean => (i * 31) % 7 !== 0 && i % 13 !== 5
+  const price = (i: number): bigint => BigInt((i * 7919) % 10000000)
+  const want = Array.from({ length: 4 }, () => ({ disc: 0n, charge: 0n, two: 0n, n: 0 }))
+  for (let i = 0; i < n; i++) {
+    if (!keep(i) || (i >= 20000 && i < 21000)) continue
+    const w = want[i % 4]!, p = price(i), d = BigInt(i % 11), t = BigInt(i % 9)
+    w.disc += p * (100n - d); w.charge += p * (100n - d) * (100n + t); w.two += p * (200n - d); w.n++
+  }
+  const r = await db.query(`SELECT g, sum(p * (1 - d)), sum(p * (1 - d) * (1 + t)), sum(p * (2 - d)), avg(p * (1 - d)) FROM s
+    WHERE (i * 31) % 7 <> 0 AND i % 13 <> 5 GROUP BY g ORDER BY g`)
+  assert.deepEqual(r.textRows().map(row => row.slice(0, 4)), want.map((w, g) => [String(g), decimalText(w.disc, 4), decimalText(w.charge, 6), decimalText(w.two, 4)]))
+  r.rows.forEach((row, g) => assert.ok(Math.abs(Number(row[4]) - Number(want[g]!.disc) / 10000 / want[g]!.n) < 1e-6))
+  await db.close()
+})
