@@ -40,6 +40,7 @@ import { PlanCache } from './plan-cache.ts'
 import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, unknownPrepared } from './prepared.ts'
 import { Attachments } from './attach/attachments.ts'
 import { openAttached } from './attach/open.ts'
+import { releaseWorkers, retainWorkers } from './execution/parallel/pool.ts'
 import { defaultAlias } from './binder/databases.ts'
 import { StatementFunctions, countChanges, decorate, resultColumnsOf, seededRandom, statementTexts, textResult } from './statement-helpers.ts'
 
@@ -98,6 +99,7 @@ export class Database {
   private readonly sharesHooks: boolean
 
   private constructor(options: OpenOptions) {
+    retainWorkers()
     this.hooks = options.hooks ?? new Hooks()
     this.sharesHooks = options.hooks !== undefined
     if (options.hooks === undefined) {
@@ -224,6 +226,7 @@ export class Database {
   closeNow(): void {
     if (this.closed) return
     this.closed = true
+    releaseWorkers()
     this.attachments.closeAll()
     const store = this.storage
     try {

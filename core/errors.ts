@@ -62,6 +62,8 @@ export const SqlState = {
   outOfMemory: '53200',
   /** ENOSPC while writing temporary files */
   diskFull: '53100',
+  /** a worker thread of a parallel query failed or ended */
+  systemError: '58000',
   ioError: '58030',
   undefinedFile: '58P01',
   /** EXPORT / BACKUP / RESTORE onto a file or folder that holds something else */

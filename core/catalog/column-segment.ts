@@ -15,6 +15,7 @@ import {
 import { noteStoredRows, type Utf8Rows, type Utf8Source } from '../vector/stored-utf8.ts'
 import type { ScanFilter } from './catalog.ts'
 import { SegmentUtf8 } from './segment-utf8.ts'
+import { isShared, sharedBytes, sharedCopy, sharedTyped, type SharedColumn } from './shared-arrays.ts'
 
 type TypedData = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array
 
@@ -97,7 +98,7 @@ export class ColumnSegment implements Utf8Source {
     while (cap < needed) cap *= 2
     cap = Math.min(Math.max(cap, needed), this.maxCapacity)
     if (this.storage === 'typed') {
-      const next = allocData(this.physical, cap) as TypedData
+      const next = sharedTyped(this.physical, cap) as TypedData
       if (this.data !== null) (next as Float64Array).set((this.data as Float64Array).subarray(0, this.length))
       this.data = next
     } else if (this.storage === 'fixed') {
@@ -111,7 +112,7 @@ export class ColumnSegment implements Utf8Source {
       }
     }
     if (this.validity !== null) {
-      const v = new Uint8Array(cap)
+      const v = sharedBytes(cap)
       v.set(this.validity.subarray(0, this.length))
       this.validity = v
     }
@@ -119,7 +120,7 @@ export class ColumnSegment implements Utf8Source {
   }
 
   private allocValidity(): Uint8Array {
-    const v = new Uint8Array(Math.max(this.capacity, 1))
+    const v = sharedBytes(Math.max(this.capacity, 1))
     v.fill(1, 0, this.length)
     this.validity = v
     return v
@@ -331,10 +332,23 @@ export class ColumnSegment implements Utf8Source {
     return new Vector(this.type, end - start, (this.data as Float64Array).subarray(start, end) as VectorData, validity)
   }
 
+  /**
+   * rows [0, end) of a numeric segment as its shared arrays, for worker threads (a view: the
+   * segment copies them before changing a row), or null when they are not in shared memory
+   */
+  sharedRows(end: number): SharedColumn | null {
+    if (this.storage !== 'typed') return null
+    const data = this.data as TypedData | null
+    if (data === null || !isShared(data) || (this.validity !== null && !isShared(this.validity))) return null
+    if (end > this.viewedUpTo) this.viewedUpTo = end
+    return { data, validity: this.validity }
+  }
+
   /** gives the segment arrays of its own, leaving the old ones to the views that share them */
   private detach(): void {
-    if (this.data !== null && (this.storage === 'typed' || this.storage === 'fixed')) this.data = (this.data as Float64Array).slice()
-    if (this.validity !== null) this.validity = this.validity.slice()
+    if (this.data !== null && this.storage === 'typed') this.data = sharedCopy(this.data as TypedData)
+    else if (this.data !== null && this.storage === 'fixed') this.data = (this.data as Float64Array).slice()
+    if (this.validity !== null) this.validity = sharedCopy(this.validity)
     if (this.elementValidity !== null) this.elementValidity = this.elementValidity.slice()
     this.viewedUpTo = 0
   }

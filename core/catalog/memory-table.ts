@@ -12,6 +12,7 @@ import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, nullVector } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
+import { sharedCopy, type SharedColumn, type SharedGroup } from './shared-arrays.ts'
 import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { addKeysOfBatch, buildIndexes, rekeyForUpdate, updatedKeyParts } from './table-keys.ts'
@@ -131,6 +132,32 @@ export class MemoryTable implements TableProvider {
       }
       if (n > 0) yield gatherChunk(group, base, columns, sel, n, restore)
     }
+  }
+
+  /**
+   * @internal parallel scans: every row group's shared column arrays and the rows `txn` must not
+   * see, or null when workers cannot read the rows as they are (old values of updates to
+   * restore, storage outside shared memory)
+   */
+  sharedGroups(txn: Transaction, columns: readonly number[]): SharedGroup[] | null {
+    const versions = this.versionsHiddenFrom(txn)
+    if (versions.some(v => v.hasUpdates)) return null
+    const out: SharedGroup[] = []
+    const end = this.positions
+    for (let g = 0; g * ROW_GROUP_SIZE < end; g++) {
+      const group = this.groups[g]
+      if (group === undefined) break
+      const count = Math.min(group.count, end - g * ROW_GROUP_SIZE)
+      const cols: SharedColumn[] = []
+      for (const c of columns) {
+        const s = group.segments[c]?.sharedRows(count) ?? null
+        if (s === null) return null
+        cols.push(s)
+      }
+      const hidden = this.hiddenRows(versions, group, g)
+      out.push({ count, columns: cols, hidden: hidden === null ? null : sharedCopy(hidden.subarray(0, count)) })
+    }
+    return out
   }
 
   /**

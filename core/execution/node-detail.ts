@@ -35,7 +35,8 @@ export function nodeDetail(p: LogicalPlan): string {
     case 'aggregate': {
       const groups = p.groups.length > 0 ? `BY ${p.groups.map(g => renderExpr(g)).join(', ')}; ` : ''
       const sets = p.groupingSets === null ? '' : ` (${p.groupingSets.length} grouping sets)`
-      return clip(`${groups}${p.aggregates.map(a => `${a.fn.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(x => renderExpr(x)).join(', ')})`).join(', ')}${sets}`)
+      const threads = p.parallel === undefined ? '' : ` threads=${p.parallel}`
+      return clip(`${groups}${p.aggregates.map(a => `${a.fn.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(x => renderExpr(x)).join(', ')})`).join(', ')}${sets}`) + threads
     }
     case 'window': return clip(`${p.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', ')}${p.topK === undefined ? '' : ` (top ${p.topK} per partition)`}`)
     case 'sort': return clip(keys(p.keys))

@@ -7,6 +7,7 @@ import { assertNever } from '../errors.ts'
 import type { ColumnId } from '../plan/expr.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { AggregateOperator } from './ops/aggregate.ts'
+import { ParallelAggregateOperator } from './parallel/aggregate.ts'
 import { AsofJoinOperator } from './ops/asof-join.ts'
 import { UnnestOperator } from './ops/unnest.ts'
 import {
@@ -39,7 +40,9 @@ function buildFor(plan: LogicalPlan, frame: Frame): Operator {
       return plan.index !== undefined ? new IndexScanOperator(plan, plan.index, frame) : new ScanOperator(plan, frame)
     case 'filter': return new FilterOperator(build(plan.input), plan.predicate, plan.input.output, frame)
     case 'project': return new ProjectOperator(build(plan.input), plan, frame)
-    case 'aggregate': return new AggregateOperator(build(plan.input), plan, frame)
+    case 'aggregate':
+      if (plan.parallel !== undefined) return new ParallelAggregateOperator(plan, plan.parallel, frame, () => new AggregateOperator(build(plan.input), plan, frame))
+      return new AggregateOperator(build(plan.input), plan, frame)
     case 'window': return new WindowOperator(build(plan.input), plan, frame)
     case 'join': return buildJoin(plan, frame)
     case 'sort': return new SortOperator(build(plan.input), plan, frame)
@@ -86,7 +89,7 @@ export function physicalName(plan: LogicalPlan): string {
     case 'scan': return plan.index !== undefined || plan.nearest !== undefined ? 'INDEX_SCAN' : 'TABLE_SCAN'
     case 'filter': return 'FILTER'
     case 'project': return 'PROJECTION'
-    case 'aggregate': return plan.groups.length === 0 && plan.groupingSets === null ? 'UNGROUPED_AGGREGATE' : 'HASH_GROUP_BY'
+    case 'aggregate': return (plan.parallel === undefined ? '' : 'PARALLEL_') + (plan.groups.length === 0 && plan.groupingSets === null ? 'UNGROUPED_AGGREGATE' : 'HASH_GROUP_BY')
     case 'window': return 'WINDOW'
     case 'join': {
       if (plan.indexJoin !== undefined) return 'INDEX_JOIN'

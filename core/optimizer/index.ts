@@ -21,6 +21,7 @@ import { groupKeySemiJoin } from './rules/group_key_semi_join.ts'
 import { indexScan } from './rules/index_scan.ts'
 import { nearestScan } from './rules/nearest_scan.ts'
 import { indexJoin } from './rules/index_join.ts'
+import { parallelAggregate } from './rules/parallel_aggregate.ts'
 
 export interface OptimizerContext {
   readonly env: ExprEnv
@@ -55,6 +56,8 @@ export const rules: readonly OptimizerRule[] = [
   nearestScan,
   indexScan,
   indexJoin,
+  // after index_scan: a scan that reads through an index stays serial
+  parallelAggregate,
 ]
 
 export const ruleNames: readonly string[] = rules.map(r => r.name)

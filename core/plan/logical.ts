@@ -116,6 +116,8 @@ export interface AggregateNode extends PlanBase {
   readonly groupingSets: readonly (readonly number[])[] | null
   /** id of a BIGINT column holding GROUPING(all groups) bits per row, or null */
   readonly groupingIdColumn: ColumnId | null
+  /** set by the parallel_aggregate rule: scan to aggregate runs on this many threads */
+  readonly parallel?: number
 }
 
 /** output = input columns then one column per window call */

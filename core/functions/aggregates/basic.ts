@@ -259,13 +259,17 @@ class AvgState implements AggregateState {
       if (n === 0) { nulls = true; continue }
       valid[g] = 1
       if (totals === undefined) { out[g] = this.sum[g]! / n; continue }
-      const d = BigInt(n) * scaleFactor
-      const t = totals[g]!
-      const q = t / d
-      out[g] = Number(q) + Number(t - q * d) / Number(d)
+      out[g] = exactMean(totals[g]!, n, scaleFactor)
     }
     return new Vector(DOUBLE, groups, out, nulls ? valid : null)
   }
+}
+
+/** the mean of `n` scaled integers adding up to `total`, as close to the true quotient as a double allows */
+export function exactMean(total: bigint, n: number, scaleFactor: bigint): number {
+  const d = BigInt(n) * scaleFactor
+  const q = total / d
+  return Number(q) + Number(total - q * d) / Number(d)
 }
 
 /**

@@ -1,0 +1,249 @@
+/**
+ * The kernel source of a parallel fragment: one loop per morsel over the shared column arrays
+ * that skips hidden rows, tests the predicate, finds the row's group and folds it into
+ * per-thread partial states. Each node becomes a NULL flag `nN` and a value `tN`, as in the
+ * fused expressions of core/expression/codegen.ts (whose comparison and widening templates it
+ * reuses); unlike them it has no kernel calls to fall back on, so integer and DECIMAL arithmetic
+ * is done in doubles and any row whose result is not exact there (beyond ±2^53, or beyond the
+ * type's range, where the serial kernels raise an error) throws `bail`: the caller then runs
+ * the whole fragment serially, which gives the serial answer or error. Only plan-derived text
+ * enters the source; constants and parameters travel in `consts`.
+ */
+import { assertNever, InternalError } from '../../errors.ts'
+import type { BoundExpr } from '../../plan/expr.ts'
+import type { Value } from '../../types/types.ts'
+import { DECIMAL_FLOAT_MAX_WIDTH, type LogicalType } from '../../types/types.ts'
+import { comparison, widening } from '../../expression/codegen.ts'
+import { decimalArithmeticOf } from '../../functions/decimal-arith.ts'
+import { ROW_GROUP_SIZE } from '../../catalog/memory-table.ts'
+import type { ParallelFragment } from '../../optimizer/parallel-fragment.ts'
+
+interface Slot { readonly v: string; readonly n: string }
+
+const INTEGER_RANGE: Partial<Record<LogicalType['id'], readonly [number, number]>> = {
+  TINYINT: [-128, 127], SMALLINT: [-32768, 32767], INTEGER: [-2147483648, 2147483647],
+}
+
+/** Partial state of one thread: groups in order of first appearance, per aggregate per group. */
+export interface PartialState {
+  readonly keys: number[]
+  /** index of the NULL key's group, or -1 */
+  readonly nullGroup: number
+  /** position of each group's first row */
+  readonly first: number[]
+  /** per aggregate: rows counted / summed values' low part (a double) / high part / min or max */
+  readonly n: number[][]
+  readonly lo: number[][]
+  readonly hi: bigint[][]
+  readonly m: number[][]
+}
+
+export interface Kernel { readonly source: string; readonly consts: readonly unknown[] }
+
+export function kernelOf(f: ParallelFragment, params: readonly Value[]): Kernel {
+  return new Writer(f, params).kernel()
+}
+
+class Writer {
+  private readonly body: string[] = []
+  private readonly consts: unknown[] = []
+  private tmp = 0
+
+  constructor(private readonly f: ParallelFragment, private readonly params: readonly Value[]) {}
+
+  kernel(): Kernel {
+    const f = this.f
+    const A = f.aggregates.length
+    const grouped = f.key !== null
+    const inputs = f.columns.map((_, k) => `const d${k} = cols[${k}].data, m${k} = cols[${k}].validity`)
+    this.line('if (hid !== null && hid[i] === 1) continue')
+    if (f.predicate !== null) {
+      const p = this.emit(f.predicate)
+      this.line(`if ((${p.n}) || !(${p.v})) continue`)
+    }
+    if (grouped) {
+      const k = this.emit(f.key!)
+      this.line(`let g`)
+      this.line(`if (${k.n}) { if (nullGroup < 0) nullGroup = newGroup(0, pos0 + i); g = nullGroup }`)
+      this.line(`else if (${k.v} === lastKey && lastGroup >= 0) g = lastGroup`)
+      this.line(`else { g = index.get(${k.v}); if (g === undefined) { g = newGroup(${k.v}, pos0 + i); index.set(${k.v}, g) } lastKey = ${k.v}; lastGroup = g }`)
+    }
+    f.aggregates.forEach((a, x) => {
+      const at = grouped ? '[g]' : ''
+      const lines: string[] = []
+      let guard = 'true'
+      if (a.filter !== null) {
+        const p = this.emit(a.filter)
+        guard = `!(${p.n}) && (${p.v})`
+      }
+      if (a.arg === null) { this.line(`if (${guard}) an${x}${at}++`); return }
+      const v = this.emit(a.arg)
+      switch (a.kind) {
+        case 'count': lines.push(`an${x}${at}++`); break
+        case 'sum': case 'avg':
+          // exact: values at or above 2^50 go to the bigint part, the double part spills at 2^52
+          lines.push(`an${x}${at}++`)
+          lines.push(`if (${v.v} >= 1125899906842624 || ${v.v} <= -1125899906842624) ahi${x}${at} += BigInt(${v.v})`)
+          lines.push(`else { const s = alo${x}${at} + ${v.v}; if (s > 4503599627370496 || s < -4503599627370496) { ahi${x}${at} += BigInt(s); alo${x}${at} = 0 } else alo${x}${at} = s }`)
+          break
+        case 'min': case 'max':
+          lines.push(`if (an${x}${at} === 0 || ${v.v} ${a.kind === 'min' ? '<' : '>'} am${x}${at}) am${x}${at} = ${v.v}`)
+          lines.push(`an${x}${at}++`)
+          break
+        case 'count_star': throw new InternalError('count(*) with an argument')
+        default: assertNever(a.kind, 'partial aggregate')
+      }
+      this.line(`if ((${guard}) && !(${v.n})) { ${lines.join('; ')} }`)
+    })
+    const state = grouped
+      ? f.aggregates.map((_, x) => `const an${x} = [], alo${x} = [], ahi${x} = [], am${x} = []`)
+      : f.aggregates.map((_, x) => `let an${x} = 0, alo${x} = 0, ahi${x} = 0n, am${x} = 0`)
+    const newGroup = grouped ? [
+      'const keys = [], first = [], index = new Map()',
+      'let nullGroup = -1, lastKey = 0, lastGroup = -1',
+      `const newGroup = (key, pos) => { keys.push(key); first.push(pos); ${f.aggregates.map((_, x) => `an${x}.push(0); alo${x}.push(0); ahi${x}.push(0n); am${x}.push(0)`).join('; ')}; return keys.length - 1 }`,
+    ] : []
+    const wrap = (name: string): string => grouped ? name : `[${name}]`
+    const result = `return { keys: ${grouped ? 'keys' : '[0]'}, nullGroup: ${grouped ? 'nullGroup' : '-1'}, first: ${grouped ? 'first' : '[0]'}, ` +
+      ['n', 'lo', 'hi', 'm'].map(s => `${s}: [${Array.from({ length: A }, (_, x) => wrap(`a${s}${x}`)).join(', ')}]`).join(', ') + ' }'
+    const source = [
+      ...this.consts.map((_, j) => `const k${j} = consts[${j}]`),
+      'return function run(groups, morsels, counter, count) {',
+      ...state,
+      ...newGroup,
+      '  for (;;) {',
+      '    const mo = Atomics.add(counter, 0, 1)',
+      '    if (mo >= count) break',
+      '    const gi = morsels[3 * mo], from = morsels[3 * mo + 1], to = morsels[3 * mo + 2]',
+      '    const grp = groups[gi], cols = grp.columns, hid = grp.hidden',
+      `    const pos0 = gi * ${ROW_GROUP_SIZE}`,
+      ...inputs.map(l => '    ' + l),
+      '    for (let i = from; i < to; i++) {',
+      ...this.body.map(l => '      ' + l),
+      '    }',
+      '  }',
+      `  ${result}`,
+      '}',
+    ].join('\n')
+    return { source, consts: this.consts }
+  }
+
+  private line(s: string): void { this.body.push(s) }
+  private fresh(): number { return this.tmp++ }
+
+  private constant(value: unknown): string {
+    this.consts.push(value)
+    return `k${this.consts.length - 1}`
+  }
+
+  /** a value whose exactness the serial kernels guarantee: bail when the double is not exact or leaves the type */
+  private checked(v: string, n: string, type: LogicalType): void {
+    const range = INTEGER_RANGE[type.id]
+    if (range !== undefined) { this.line(`if (!(${n}) && (${v} < ${range[0]} || ${v} > ${range[1]})) throw bail`); return }
+    const limit = type.id === 'DECIMAL' && type.width <= DECIMAL_FLOAT_MAX_WIDTH ? `1e${type.width}` : '9007199254740992'
+    this.line(`if (!(${n}) && !(${v} < ${limit} && ${v} > -${limit})) throw bail`)
+  }
+
+  private emit(e: BoundExpr): Slot {
+    switch (e.kind) {
+      case 'colref': {
+        const k = this.f.layout.get(e.id)
+        if (k === undefined) throw new InternalError(`parallel kernel: column ${e.id} is not an input`)
+        return { v: `d${k}[i]`, n: `(m${k} !== null && m${k}[i] === 0)` }
+      }
+      case 'const': case 'param': {
+        const value = e.kind === 'const' ? e.value : this.params[e.index - 1] ?? null
+        if (value === null) return { v: '0', n: 'true' }
+        return { v: this.constant(typeof value === 'boolean' ? (value ? 1 : 0) : value), n: 'false' }
+      }
+      case 'compare': {
+        const l = this.emit(e.left), r = this.emit(e.right)
+        const t = this.fresh()
+        if (e.op === 'distinct' || e.op === 'not_distinct') {
+          const same = comparison('=', e.left.type, l.v, r.v)
+          const bothValid = e.op === 'distinct' ? `!(${same})` : `(${same})`
+          const someNull = e.op === 'distinct' ? `(${l.n}) !== (${r.n})` : `(${l.n}) === (${r.n})`
+          this.line(`const t${t} = ((${l.n}) || (${r.n})) ? ${someNull} : ${bothValid}`)
+          return { v: `t${t}`, n: 'false' }
+        }
+        this.line(`const n${t} = (${l.n}) || (${r.n})`)
+        this.line(`const t${t} = !n${t} && ${comparison(e.op, e.left.type, l.v, r.v)}`)
+        return { v: `t${t}`, n: `n${t}` }
+      }
+      case 'and': case 'or': {
+        const and = e.kind === 'and'
+        const t = this.fresh()
+        this.line(`let t${t} = ${and}, n${t} = false`)
+        for (const arg of e.args) {
+          const a = this.emit(arg)
+          this.line(`if (${a.n}) n${t} = true; else if (${and ? '!' : ''}(${a.v})) t${t} = ${!and}`)
+        }
+        this.line(`if (${and ? '!' : ''}t${t}) n${t} = false`)
+        return { v: `t${t}`, n: `n${t}` }
+      }
+      case 'not': {
+        const a = this.emit(e.arg)
+        const t = this.fresh()
+        this.line(`const t${t} = !(${a.v})`)
+        return { v: `t${t}`, n: a.n }
+      }
+      case 'is_null': {
+        const a = this.emit(e.arg)
+        const t = this.fresh()
+        this.line(`const t${t} = ${e.not ? '!' : ''}(${a.n})`)
+        return { v: `t${t}`, n: 'false' }
+      }
+      case 'in_list': {
+        const a = this.emit(e.arg)
+        const set = new Set<unknown>()
+        let sawNull = false
+        for (const x of e.list) {
+          const value = x.kind === 'const' ? x.value : x.kind === 'param' ? this.params[x.index - 1] ?? null : null
+          if (value === null) sawNull = true
+          else set.add(typeof value === 'boolean' ? (value ? 1 : 0) : value)
+        }
+        const s = this.constant(set)
+        const t = this.fresh()
+        this.line(`const f${t} = !(${a.n}) && ${s}.has(${a.v})`)
+        this.line(`const n${t} = (${a.n}) || (!f${t} && ${sawNull})`)
+        this.line(`const t${t} = ${e.not ? `!n${t} && !f${t}` : `f${t}`}`)
+        return { v: `t${t}`, n: `n${t}` }
+      }
+      case 'cast': {
+        const a = this.emit(e.expr)
+        const t = this.fresh()
+        const from = e.expr.type, to = e.type
+        const expr = from.id === 'DECIMAL' && to.id === 'DECIMAL' ? `(${a.v} * ${10 ** (to.scale - from.scale)})` : widening(from, to)!(a.v)
+        this.line(`const t${t} = (${a.n}) ? 0 : ${expr}`)
+        if (to.id === 'DECIMAL') this.checked(`t${t}`, a.n, to)
+        return { v: `t${t}`, n: a.n }
+      }
+      case 'call': {
+        const args = e.args.map(x => this.emit(x))
+        const t = this.fresh()
+        const n = args.map(x => `(${x.n})`).join(' || ')
+        this.line(`const n${t} = ${n}`)
+        const d = decimalArithmeticOf(e.fn)
+        const [l, r] = args as [Slot, Slot]
+        let expr: string
+        if (d !== undefined) {
+          if (d.op === '*') expr = `(${l.v} * ${r.v})`
+          else {
+            // both operands at the result's scale, each exact before they are added
+            const fl = 10 ** (d.returns.scale - d.left.scale), fr = 10 ** (d.returns.scale - d.right.scale)
+            this.line(`const a${t} = n${t} ? 0 : ${l.v} * ${fl}, b${t} = n${t} ? 0 : ${r.v} * ${fr}`)
+            this.checked(`a${t}`, `n${t}`, { id: 'DOUBLE' })
+            this.checked(`b${t}`, `n${t}`, { id: 'DOUBLE' })
+            expr = `(a${t} ${d.op} b${t})`
+          }
+        } else if (e.type.id === 'DOUBLE') expr = `(${e.fn.inline!([l.v, r.v])})`
+        else expr = `(${l.v} ${e.fn.name} ${r.v})`
+        this.line(`const t${t} = n${t} ? 0 : ${expr}`)
+        if (e.type.id !== 'DOUBLE') this.checked(`t${t}`, `n${t}`, e.type)
+        return { v: `t${t}`, n: `n${t}` }
+      }
+      case 'case': case 'subquery': throw new InternalError(`parallel kernel: ${e.kind} is not supported`)
+      default: return assertNever(e, 'expression')
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Worker threads for parallel fragments. Queries run synchronously, so the calling thread
+ * cannot take messages from an event loop while it waits: like the gunzip reader
+ * (core/formats/gunzip.ts), each worker answers through a MessagePort the caller reads with
+ * receiveMessageOnPort, and signals through a shared counter the caller sleeps on with
+ * Atomics.wait. Workers are plain CommonJS (no TypeScript loader) that compile the kernel
+ * source they are sent with `new Function` once per distinct source; they start on the first
+ * parallel query, are unref'd (they never keep the process alive) and end when the last open
+ * database closes.
+ */
+import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads'
+import { GrizzlyError, SqlState } from '../../errors.ts'
+
+// state: [0] tasks finished, [1] workers that ended; both only grow
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads')
+const { port, signal } = workerData
+const state = new Int32Array(signal)
+const factories = new Map()
+const BAIL = { bail: true }
+globalThis.grizzlyWorkerThread = true
+process.on('exit', () => { Atomics.add(state, 1, 1); Atomics.notify(state, 0) })
+port.on('message', task => {
+  let reply
+  try {
+    let make = factories.get(task.source)
+    if (make === undefined) {
+      if (factories.size >= 64) factories.delete(factories.keys().next().value)
+      make = new Function('consts', 'bail', task.source)
+      factories.set(task.source, make)
+    }
+    const run = make(task.consts, BAIL)
+    reply = { partial: run(task.groups, task.morsels, new Int32Array(task.counter), task.count) }
+  } catch (e) {
+    reply = e === BAIL ? { bail: true } : { error: String(e && e.message || e) }
+  }
+  port.postMessage(reply)
+  Atomics.add(state, 0, 1)
+  Atomics.notify(state, 0)
+})
+`
+
+/** how long the caller sleeps between checks that its workers are alive */
+const POLL_MS = 100
+
+/** thrown by a kernel (on any thread) for a row it cannot compute exactly: the caller runs the fragment serially */
+export const BAIL: { readonly bail: true } = { bail: true }
+
+/** A kernel: `source` is the body of `function (consts, bail)` returning `run(groups, morsels, counter, count)`. */
+export interface KernelTask {
+  readonly source: string
+  readonly consts: readonly unknown[]
+  /** handed to every thread as is (shared memory is shared, the rest is copied) */
+  readonly groups: unknown
+  /** (group, start, end) triples */
+  readonly morsels: Int32Array
+}
+
+/** what each thread returned, or 'bail' */
+export type KernelResult = { readonly kind: 'done'; readonly partials: unknown[] } | { readonly kind: 'bail' }
+
+interface PoolWorker { readonly worker: Worker; readonly port: MessagePort }
+
+class WorkerPool {
+  private readonly workers: PoolWorker[] = []
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8))
+  private readonly factories = new Map<string, (consts: readonly unknown[], bail: unknown) => RunKernel>()
+
+  get size(): number { return this.workers.length }
+
+  private grow(n: number): void {
+    while (this.workers.length < n) {
+      const { port1, port2 } = new MessageChannel()
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true, execArgv: [], stdout: false, stderr: false,
+        workerData: { port: port2, signal: this.signal.buffer },
+        transferList: [port2 as unknown as MessagePort],
+      })
+      worker.unref()
+      port1.unref()
+      this.workers.push({ worker, port: port1 })
+    }
+  }
+
+  private factory(source: string): (consts: readonly unknown[], bail: unknown) => RunKernel {
+    let make = this.factories.get(source)
+    if (make === undefined) {
+      if (this.factories.size >= 64) this.factories.delete(this.factories.keys().next().value!)
+      make = new Function('consts', 'bail', source) as (consts: readonly unknown[], bail: unknown) => RunKernel
+      this.factories.set(source, make)
+    }
+    return make
+  }
+
+  /** runs `task` on the calling thread and `helpers` workers, each taking morsels until none are left */
+  run(task: KernelTask, helpers: number): KernelResult {
+    this.grow(helpers)
+    const count = task.morsels.length / 3
+    const counter = new Int32Array(new SharedArrayBuffer(4))
+    const finishedBefore = Atomics.load(this.signal, 0), endedBefore = Atomics.load(this.signal, 1)
+    const used = this.workers.slice(0, helpers)
+    for (const w of used) {
+      w.port.postMessage({ source: task.source, consts: task.consts, groups: task.groups, morsels: task.morsels, counter: counter.buffer, count })
+    }
+    let own: unknown = null
+    let ownError: unknown = null
+    try {
+      own = this.factory(task.source)(task.consts, BAIL)(task.groups, task.morsels, counter, count)
+    } catch (e) {
+      ownError = e
+      // the workers take no more morsels
+      Atomics.store(counter, 0, count)
+    }
+    for (;;) {
+      const finished = Atomics.load(this.signal, 0)
+      if (finished - finishedBefore >= used.length) break
+      if (Atomics.load(this.signal, 1) !== endedBefore) {
+        this.close()
+        throw workerFailure('a worker thread ended while running a query')
+      }
+      Atomics.wait(this.signal, 0, finished, POLL_MS)
+    }
+    const partials: unknown[] = [own]
+    let bail = ownError === BAIL
+    let failure: string | null = null
+    for (const w of used) {
+      const m = receiveMessageOnPort(w.port)?.message as { partial?: unknown; bail?: boolean; error?: string } | undefined
+      if (m === undefined) { failure ??= 'a worker thread did not answer'; continue }
+      if (m.bail === true) bail = true
+      else if (m.error !== undefined) failure ??= m.error
+      else partials.push(m.partial)
+    }
+    if (ownError !== null && ownError !== BAIL) throw ownError
+    if (failure !== null) throw workerFailure(`a worker thread failed: ${failure}`)
+    return bail ? { kind: 'bail' } : { kind: 'done', partials }
+  }
+
+  close(): void {
+    for (const w of this.workers.splice(0)) {
+      w.port.close()
+      void w.worker.terminate()
+    }
+  }
+}
+
+type RunKernel = (groups: unknown, morsels: Int32Array, counter: Int32Array, count: number) => unknown
+
+function workerFailure(message: string): GrizzlyError {
+  return new GrizzlyError(SqlState.systemError, message, { hint: 'SET threads = 1 runs queries on the calling thread only; the worker threads start again on the next parallel query' })
+}
+
+let pool: WorkerPool | null = null
+let openDatabases = 0
+
+/** the shared pool (workers start as queries need them) */
+export function workerPool(): WorkerPool {
+  pool ??= new WorkerPool()
+  return pool
+}
+
+/** an open database may use the pool */
+export function retainWorkers(): void { openDatabases++ }
+
+/** a database closed: the workers end with the last one */
+export function releaseWorkers(): void {
+  openDatabases = Math.max(0, openDatabases - 1)
+  if (openDatabases === 0 && pool !== null) { pool.close(); pool = null }
+}
+
+/** workers running now (for tests) */
+export function runningWorkers(): number { return pool?.size ?? 0 }
