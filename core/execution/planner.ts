@@ -21,6 +21,7 @@ import { NearestScanOperator } from './ops/nearest-scan.ts'
 import { IndexJoinOperator } from './ops/index-join.ts'
 import { HashJoinOperator, splitCondition } from './ops/join.ts'
 import { LateralJoinOperator, NestedLoopJoinOperator } from './ops/nested-loop-join.ts'
+import { SemiJoinOperator } from './ops/semi-join.ts'
 import { SetOpOperator } from './ops/setop.ts'
 import { DistinctOperator, SortOperator, TopNOperator } from './ops/sort.ts'
 import { WindowOperator } from './ops/window.ts'
@@ -77,7 +78,10 @@ function buildJoin(plan: JoinNode, frame: Frame): Operator {
   const right = buildOperator(plan.right, frame)
   if (plan.joinType.startsWith('asof')) return new AsofJoinOperator(plan, left, right, frame)
   const { keys, residual } = splitCondition(plan.condition, idsOf(plan.left), idsOf(plan.right))
-  if (keys.length > 0) return new HashJoinOperator(plan, left, right, keys, residual, frame)
+  if (keys.length > 0) {
+    if (plan.joinType === 'semi' || plan.joinType === 'anti') return new SemiJoinOperator(plan, left, right, keys, residual, frame)
+    return new HashJoinOperator(plan, left, right, keys, residual, frame)
+  }
   return new NestedLoopJoinOperator(plan, left, right, frame)
 }
 
