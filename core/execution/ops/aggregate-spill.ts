@@ -22,8 +22,8 @@ export interface SpillableAggregate {
   readonly memory: QueryMemory
   readonly inputTypes: readonly LogicalType[]
   readonly aggregateCount: number
-  /** updates the groups; DISTINCT returns the rows that start a group right away */
-  consume(c: DataChunk): DataChunk | null
+  /** updates the groups; DISTINCT returns the rows that start a group right away. `known`: the rows' groups as lookup found them (all present) */
+  consume(c: DataChunk, known?: Int32Array): DataChunk | null
   /** the groups' results once the input is done (null: all was returned by consume) */
   finish(): Materialized | null
   groupCount(): number
@@ -92,7 +92,12 @@ function route(agg: SpillableAggregate, c: DataChunk, parts: Partitions): void {
   const known = new Int32Array(n), unknown = new Int32Array(n)
   let k = 0, u = 0
   for (let i = 0; i < n; i++) { if (ids[i]! >= 0) known[k++] = i; else unknown[u++] = i }
-  if (k > 0) agg.consume(selectRows(c, known, k))
+  if (k > 0) {
+    // their groups were just found: not looked up again
+    const knownIds = new Int32Array(k)
+    for (let j = 0; j < k; j++) knownIds[j] = ids[known[j]!]!
+    agg.consume(selectRows(c, known, k), knownIds)
+  }
   if (u === 0) return
   const rows = selectRows(c, unknown, u)
   parts.add(rows, keyHashes(u === n ? keys : keys.map(v => gather(v, unknown, u)), u))

@@ -184,7 +184,8 @@ export class DistinctOperator extends Operator {
       memory: this.runtime.memory,
       inputTypes: types,
       aggregateCount: 0,
-      consume: c => self.firstRows(c),
+      // rows whose group is known are not the first of it
+      consume: (c, known) => known === undefined ? self.firstRows(c) : null,
       finish: () => null,
       groupCount: () => self.table.size,
       lookup(c) {
