@@ -18,7 +18,7 @@ import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { addKeysOfBatch, buildIndexes, rekeyForUpdate, updatedKeyParts } from './table-keys.ts'
 import { MemoryTransaction, beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
-import { PendingChanges, checkRowConflicts, heldKeys } from './visibility.ts'
+import { PendingChanges, checkRowConflicts, checkUniqueIndexWrites, heldKeys } from './visibility.ts'
 import { ConstraintIndex, TableIndexes } from '../indexes/table-indexes.ts'
 import { lookupInIndex } from '../indexes/unique-keys.ts'
 import type { TableIndex } from './catalog.ts'
@@ -405,7 +405,9 @@ export class MemoryTable implements TableProvider {
       if (this.isRequired(c) && vectorHasNull(v, n)) throw this.notNullError(c)
     }
     const start = this.positions
-    addKeysOfBatch(this, rows, start, heldKeys(this.versionsHiddenFrom(txn)))
+    const others = this.versionsHiddenFrom(txn)
+    checkUniqueIndexWrites(others, this.secondary.list.find(ix => ix.unique), this.name)
+    addKeysOfBatch(this, rows, start, heldKeys(others))
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
       try { checkChildRows(this, positionRange(start, n)) } catch (e) { this.truncate(start); throw e }
@@ -544,9 +546,11 @@ export class MemoryTable implements TableProvider {
       }
     }
     const pending = this.track(txn)
-    checkRowConflicts(this.versionsHiddenFrom(txn), positions, this.name, 'UPDATE')
+    const others = this.versionsHiddenFrom(txn)
+    checkRowConflicts(others, positions, this.name, 'UPDATE')
+    checkUniqueIndexWrites(others, this.secondary.affectedBy(columns).find(ix => ix.unique), this.name)
     if (this.referencedBy.size > 0) this.checkKeyChanges(positions, columns, values)
-    const rekey = rekeyForUpdate(this, positions, columns, values, heldKeys(this.versionsHiddenFrom(txn)))
+    const rekey = rekeyForUpdate(this, positions, columns, values, heldKeys(others))
     rekey.removed((index, key) => pending.release(index, key))
     const old = columns.map(c => this.readPositions(c, positions))
     const reindexed = this.secondary.affectedBy(columns)

@@ -159,6 +159,8 @@ export class PendingChanges {
   }
 
   get hasUpdates(): boolean { return this.updates.length > 0 }
+  /** true when the writer deleted or updated rows (not only appended) */
+  get changesRows(): boolean { return this.updates.length > 0 || this.deleted.length > 0 }
 
   /** the committed value of (position, column) when the writer overwrote it */
   private oldValuesOf(column: number): Map<number, OldValue> | undefined {
@@ -225,6 +227,18 @@ export function checkRowConflicts(others: readonly PendingChanges[], positions: 
         { hint: 'roll back this transaction and retry it; of two transactions changing the same row only the first may go on' })
     }
   }
+}
+
+/**
+ * A CREATE UNIQUE INDEX index keeps no record of the keys a writer took out, so a transaction
+ * may not add keys to one while a version it cannot see deleted or updated rows of the table
+ * (40001): that version's rollback would put its keys back beside the new ones.
+ */
+export function checkUniqueIndexWrites(others: readonly PendingChanges[], index: { readonly name: string } | undefined, table: string): void {
+  if (index === undefined || !others.some(v => v.changesRows)) return
+  throw new GrizzlyError(SqlState.serializationFailure,
+    `could not serialize access: another transaction deleted or updated rows of "${table}", whose unique index ${index.name} cannot take new keys until it ends`,
+    { hint: 'roll back this transaction and retry it once the other one has committed or rolled back' })
 }
 
 /**

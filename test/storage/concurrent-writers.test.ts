@@ -173,6 +173,23 @@ test('primary keys: an uncommitted insert is a duplicate at once (23505); a key 
   await db.close()
 })
 
+test('a CREATE UNIQUE INDEX index takes no new keys while another transaction deletes or updates rows (40001)', async () => {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE t (id INTEGER, k INTEGER); INSERT INTO t VALUES (1, 1), (2, 2); CREATE UNIQUE INDEX t_k ON t (k)')
+  const a = db.connect(), b = db.connect()
+  await a.exec('BEGIN; DELETE FROM t WHERE k = 1')
+  await rejects(b.query('INSERT INTO t VALUES (3, 1)'), '40001', /unique index t_k/)
+  await rejects(b.query('UPDATE t SET k = 1 WHERE id = 2'), '40001')
+  // columns outside the index are free
+  await b.exec('UPDATE t SET id = 20 WHERE id = 2')
+  await a.exec('ROLLBACK')
+  await rejects(b.query('INSERT INTO t VALUES (3, 1)'), '23505')
+  await b.exec('INSERT INTO t VALUES (3, 3)')
+  assert.deepEqual(await rows(db, 'SELECT id, k FROM t ORDER BY k'), [[1, 1], [20, 2], [3, 3]])
+  await a.close(); await b.close()
+  await db.close()
+})
+
 test('catalog changes run alone: DDL beside a writer is 40001, and so is a write beside pending DDL', async () => {
   const db = await Database.open()
   await db.exec('CREATE TABLE t (x INTEGER)')
