@@ -134,7 +134,8 @@ export class ExactSumState implements AggregateState {
   /** exact per-group totals */
   totals(groups: number): bigint[] {
     const totals = new Array<bigint>(groups)
-    for (let g = 0; g < groups; g++) totals[g] = BigInt(this.lo[g]!) + (this.hi[g] ?? 0n)
+    // one bigint per group unless it spilled (q18 finalizes 1.5M sums)
+    for (let g = 0; g < groups; g++) { const h = this.hi[g]; totals[g] = h === undefined || h === 0n ? BigInt(this.lo[g]!) : BigInt(this.lo[g]!) + h }
     return totals
   }
   finalize(groups: number): Vector {
