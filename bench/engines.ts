@@ -16,6 +16,7 @@ import { DuckdbLoader, GrizzlyLoader } from './tpch/load.ts'
 import { G1_COLUMNS, generateG1, type G1Kind, type G1Table } from './h2o.ts'
 import { checksumRows } from './checksum.ts'
 import type { BenchTask, Checksum, Dataset, EngineName, ProcessName } from './tasks.ts'
+import { benchThreads } from './tasks.ts'
 
 export interface RunResult { readonly ms: number; readonly checksum: Checksum | null }
 
@@ -41,7 +42,7 @@ const GRIZZLY_TYPE: Readonly<Record<G1Kind, LogicalType>> = { text: VARCHAR, int
 
 class GrizzlySession implements EngineSession {
   private constructor(private readonly db: Database) {}
-  static async open(): Promise<GrizzlySession> { return new GrizzlySession(await Database.open()) }
+  static async open(): Promise<GrizzlySession> { return new GrizzlySession(await Database.open(undefined, { settings: { threads: benchThreads() } })) }
 
   async load(dataset: Dataset): Promise<number> {
     if (dataset.kind === 'tpch') {
@@ -142,9 +143,9 @@ class DuckdbSession implements EngineSession {
     return g1.rows
   }
 
-  /** `duckdb` runs on one thread like Grizzly; `duckdb_mt` on DuckDB's default. */
+  /** `duckdb` runs on Grizzly's threads (`--threads`, default 1); `duckdb_mt` on DuckDB's default. */
   private async setThreads(engine: EngineName): Promise<void> {
-    const want = engine === 'duckdb_mt' ? this.defaultThreads : 1
+    const want = engine === 'duckdb_mt' ? this.defaultThreads : benchThreads()
     if (want !== this.threads) { await this.connection.run(`SET threads = ${want}`); this.threads = want }
   }
 

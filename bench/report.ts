@@ -3,7 +3,7 @@
  * ratio to single-thread DuckDB, geometric means), then memory per engine process.
  */
 import type { Checksum, EngineName, ProcessName, ProcessStats, SectionName } from './tasks.ts'
-import { ENGINES } from './tasks.ts'
+import { ENGINES, benchThreads } from './tasks.ts'
 
 export type EngineOutcome =
   | { readonly kind: 'ok'; readonly runs: readonly number[]; readonly median: number; readonly checksum: Checksum | null; readonly check: CheckVerdict }
@@ -49,7 +49,7 @@ export interface BenchReport {
 }
 
 export const ENGINE_LABEL: Readonly<Record<EngineName, string>> = {
-  grizzly: 'Grizzly', duckdb: 'DuckDB 1 thread', duckdb_mt: 'DuckDB default threads', sqlite: 'SQLite',
+  grizzly: benchThreads() === 1 ? 'Grizzly' : `Grizzly ${benchThreads()} threads`, duckdb: `DuckDB ${benchThreads()} thread${benchThreads() === 1 ? '' : 's'}`, duckdb_mt: 'DuckDB default threads', sqlite: 'SQLite',
 }
 /** Ratios are to this engine: DuckDB with Grizzly's thread count. */
 export const BASELINE: EngineName = 'duckdb'

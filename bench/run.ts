@@ -3,7 +3,7 @@
  * generated data, each engine in its own process, engines alternating per task, a warm-up and
  * then the median of several runs, every answer cross-checked against DuckDB.
  *
- *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest,onnx,vector] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite]
+ *   npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest,onnx,vector] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--threads N]
  *                    [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]
  *
  * Writes <out>/<date>-<mode>.md and .json (default out: bench/results). Exits 1 on a mismatch.
@@ -27,7 +27,7 @@ import { runUdfSection, type UdfReport } from './udf.ts'
 import { runVectorSection, type VectorReport } from './vector.ts'
 import { runOnnxSection, type OnnxReport } from './onnx.ts'
 import { INGEST_MODES, ingestMismatches, renderIngestMarkdown, runIngestBench } from './ingest.ts'
-import { ENGINES, SECTIONS, processOf, type BenchTask, type Checksum, type Dataset, type EngineName, type ProcessName, type SectionName } from './tasks.ts'
+import { ENGINES, SECTIONS, THREADS_ENV, benchThreads, processOf, type BenchTask, type Checksum, type Dataset, type EngineName, type ProcessName, type SectionName } from './tasks.ts'
 
 /**
  * budgetS: once an engine's timed runs of a task add up to this, it stops repeating that task.
@@ -44,7 +44,7 @@ const MODES: Readonly<Record<'full' | 'quick' | 'tiny', ModeSettings>> = {
   tiny: { rows: 5_000, scaleFactor: 0.002, runs: 1, warmups: 0, timeoutS: 60, budgetS: 1, sectionBudgetS: Infinity },
 }
 
-const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest,onnx,vector] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--out DIR]'
+const usage = 'usage: npm run bench -- [--quick | --tiny] [--only h2o,micro,tpch,storage,udf,ingest,onnx,vector] [--tasks q1,sum,q06] [--engines grizzly,duckdb,duckdb_mt,sqlite] [--runs N] [--warmups N] [--rows N] [--sf X] [--timeout S] [--section-budget S] [--threads N] [--out DIR]'
 
 function fail(message: string): never {
   console.error(`${message}\n${usage}`)
@@ -57,7 +57,7 @@ const { values: args } = (() => {
       options: {
         quick: { type: 'boolean', default: false }, tiny: { type: 'boolean', default: false },
         only: { type: 'string' }, tasks: { type: 'string' }, engines: { type: 'string' }, runs: { type: 'string' }, warmups: { type: 'string' },
-        rows: { type: 'string' }, sf: { type: 'string' }, 'section-budget': { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' },
+        rows: { type: 'string' }, sf: { type: 'string' }, threads: { type: 'string' }, 'section-budget': { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' },
       },
     })
   } catch (e) { return fail(e instanceof Error ? e.message : String(e)) }
@@ -76,6 +76,9 @@ const listOf = <T extends string>(text: string | undefined, all: readonly T[], w
   for (const p of picked) if (!(all as readonly string[]).includes(p)) fail(`unknown ${what} "${p}" (expected one of ${all.join(', ')})`)
   return all.filter(x => picked.includes(x))
 }
+
+// the engine processes inherit it; Grizzly runs single-threaded unless asked
+process.env[THREADS_ENV] = String(positiveInt(args.threads, 1, '--threads'))
 
 const settings = {
   rows: positiveInt(args.rows, base.rows, '--rows', G1_GROUPS),
@@ -299,7 +302,7 @@ const report: BenchReport = {
     + `load average ${loadAtStart.toFixed(1)} at start and ${loadavg()[0]!.toFixed(1)} at the end`,
   versions: { node: process.version, '@duckdb/node-api': duckdbVersion, 'better-sqlite3': sqliteVersion },
   settings: {
-    'G1 rows': settings.rows, 'TPC-H SF': settings.scaleFactor, 'warm-ups': settings.warmups, 'timed runs': settings.runs,
+    'G1 rows': settings.rows, 'threads (Grizzly, and the DuckDB column pinned to it)': benchThreads(), 'TPC-H SF': settings.scaleFactor, 'warm-ups': settings.warmups, 'timed runs': settings.runs,
     'budget per task s': settings.budgetMs / 1000, 'timeout s': settings.timeoutMs / 1000,
   },
   sections: sectionInfos,

@@ -10,6 +10,13 @@ export type EngineName = 'grizzly' | 'duckdb' | 'duckdb_mt' | 'sqlite'
 export const ENGINES: readonly EngineName[] = ['grizzly', 'duckdb', 'duckdb_mt', 'sqlite']
 /** Engines sharing a process: both DuckDB columns use one instance with `SET threads` switched. */
 export type ProcessName = 'grizzly' | 'duckdb' | 'sqlite'
+/** threads Grizzly runs with and the `duckdb` column is pinned to (`--threads`; the engine processes read it from the environment) */
+export const THREADS_ENV = 'GRIZZLY_BENCH_THREADS'
+export function benchThreads(): number {
+  const n = Number(process.env[THREADS_ENV] ?? '1')
+  return Number.isInteger(n) && n >= 1 ? n : 1
+}
+
 export const processOf = (engine: EngineName): ProcessName => (engine === 'duckdb_mt' ? 'duckdb' : engine)
 
 /**

@@ -17,7 +17,8 @@ import { substitute } from './plan-util.ts'
 /** rows a thread takes at a time: a quarter of a row group, so two threads share even small tables */
 export const MORSEL_ROWS = 16384
 
-export type PartialKind = 'count_star' | 'count' | 'sum' | 'avg' | 'min' | 'max'
+/** fsum / favg: sum and avg of DOUBLE, added per morsel and then in morsel order (see `inMorselOrder`) */
+export type PartialKind = 'count_star' | 'count' | 'sum' | 'avg' | 'fsum' | 'favg' | 'min' | 'max'
 
 export interface FragmentAggregate {
   readonly kind: PartialKind
@@ -46,6 +47,16 @@ const SMALL_INTEGERS = new Set(['TINYINT', 'SMALLINT', 'INTEGER'])
 const numeric = (t: LogicalType): boolean => NUMERIC_PHYSICAL.has(physicalOf(t)) && t.id !== 'REAL'
 /** scaled-integer types the kernel keeps exactly in doubles (checked against 2^53 as it goes) */
 const exact = (t: LogicalType): boolean => SMALL_INTEGERS.has(t.id) || t.id === 'DECIMAL'
+
+/**
+ * Whether the fragment adds DOUBLEs. Those sums depend on the order of the additions, so they
+ * are added per morsel (fixed row ranges) and the morsels' sums in morsel order: the same
+ * additions whatever the number of threads. To give the same result with one thread, such a
+ * fragment runs through the kernel even then (on the calling thread alone).
+ */
+export function inMorselOrder(f: ParallelFragment): boolean {
+  return f.aggregates.some(a => a.kind === 'fsum' || a.kind === 'favg')
+}
 
 /** the fragment under `node`, or null when some part of it must run on the calling thread */
 export function parallelFragment(node: AggregateNode): ParallelFragment | null {
@@ -96,14 +107,14 @@ export function parallelFragment(node: AggregateNode): ParallelFragment | null {
   }
   const aggregates: FragmentAggregate[] = []
   for (const call of node.aggregates) {
-    const a = aggregateOf(call, resolve)
+    const a = aggregateOf(call, resolve, key === null)
     if (a === null || (a.arg !== null && !ok(a.arg)) || (a.filter !== null && !ok(a.filter))) return null
     aggregates.push(a)
   }
   return { table, columns, layout, predicate, key, aggregates }
 }
 
-function aggregateOf(call: BoundAggregateCall, resolve: (e: BoundExpr) => BoundExpr): FragmentAggregate | null {
+function aggregateOf(call: BoundAggregateCall, resolve: (e: BoundExpr) => BoundExpr, ungrouped: boolean): FragmentAggregate | null {
   if (call.distinct || call.orderBy.length > 0) return null
   const filter = call.filter === null ? null : resolve(call.filter)
   const name = call.fn.name
@@ -114,11 +125,14 @@ function aggregateOf(call: BoundAggregateCall, resolve: (e: BoundExpr) => BoundE
   switch (name) {
     case 'count': return { kind: 'count', arg, filter, call }
     case 'sum':
+      if (t.id === 'DOUBLE') return ungrouped && call.type.id === 'DOUBLE' ? { kind: 'fsum', arg, filter, call } : null
       // exact sums only: BIGINT for small integers, DECIMAL(38, s) for DECIMAL(w, s)
       if (!exact(t)) return null
       if (t.id === 'DECIMAL' ? call.type.id !== 'DECIMAL' || call.type.scale !== t.scale : call.type.id !== 'BIGINT') return null
       return { kind: 'sum', arg, filter, call }
-    case 'avg': return exact(t) && call.type.id === 'DOUBLE' ? { kind: 'avg', arg, filter, call } : null
+    case 'avg':
+      if (t.id === 'DOUBLE') return ungrouped && call.type.id === 'DOUBLE' ? { kind: 'favg', arg, filter, call } : null
+      return exact(t) && call.type.id === 'DOUBLE' ? { kind: 'avg', arg, filter, call } : null
     case 'min': case 'max': {
       const p = physicalOf(t)
       const narrow = p === 'i8' || p === 'i16' || p === 'i32' || p === 'date' || (t.id === 'DECIMAL' && t.width <= DECIMAL_FLOAT_MAX_WIDTH)

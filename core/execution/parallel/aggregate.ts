@@ -14,7 +14,7 @@ import { ExactSumState, exactMean } from '../../functions/aggregates/basic.ts'
 import { MORSEL_ROWS, parallelFragment, type ParallelFragment } from '../../optimizer/parallel-fragment.ts'
 import { InternalError } from '../../errors.ts'
 import { type Frame, Operator } from '../operator.ts'
-import { kernelOf, type PartialState } from './kernel.ts'
+import { type Kernel, kernelOf, type PartialState } from './kernel.ts'
 import { workerPool } from './pool.ts'
 
 export class ParallelAggregateOperator extends Operator {
@@ -63,7 +63,7 @@ export class ParallelAggregateOperator extends Operator {
     const morsels = triples.length / 3
     if (morsels <= 1) return null
     const helpers = Math.min(this.threads - 1, morsels - 1)
-    const kernel = kernelOf(f, ctx.params)
+    const kernel = kernelOf(f, ctx.params, morsels)
     const morselArray = new Int32Array(new SharedArrayBuffer(triples.length * 4))
     morselArray.set(triples)
     this.runtime.checkCanceled()
@@ -72,12 +72,12 @@ export class ParallelAggregateOperator extends Operator {
     ctx.rowProgress?.addTotal(rows)
     ctx.rowProgress?.addRows(rows)
     this.ran = `(${helpers + 1} threads, ${morsels} morsels)`
-    return merge(this.node, f, result.partials as PartialState[])
+    return merge(this.node, f, result.partials as PartialState[], kernel)
   }
 }
 
 /** the partial states folded into the aggregate's output, groups in order of their first row */
-function merge(node: AggregateNode, f: ParallelFragment, partials: readonly PartialState[]): DataChunk[] {
+function merge(node: AggregateNode, f: ParallelFragment, partials: readonly PartialState[], kernel: Kernel): DataChunk[] {
   const A = f.aggregates.length
   const keys: number[] = [], first: number[] = []
   const n: number[][] = f.aggregates.map(() => []), total: bigint[][] = f.aggregates.map(() => []), m: number[][] = f.aggregates.map(() => [])
@@ -146,6 +146,14 @@ function merge(node: AggregateNode, f: ParallelFragment, partials: readonly Part
         const t = a.arg!.type
         const scale = 10n ** BigInt(t.id === 'DECIMAL' ? t.scale : 0)
         vectors.push(new Vector(type, G, Float64Array.from(order, g => n[x]![g]! === 0 ? 0 : exactMean(total[x]![g]!, n[x]![g]!, scale)), valid(counted)))
+        break
+      }
+      case 'fsum': case 'favg': {
+        // ungrouped only: the morsels' sums added in morsel order, whichever thread made them
+        const { sum, count } = kernel.morselSums[x]!
+        let s = 0, c = 0
+        for (let mo = 0; mo < sum.length; mo++) if (count[mo]! > 0) { s += sum[mo]!; c += count[mo]! }
+        vectors.push(new Vector(type, 1, Float64Array.of(a.kind === 'fsum' ? s : s / c), c > 0 ? null : new Uint8Array(1)))
         break
       }
       case 'min': case 'max': {

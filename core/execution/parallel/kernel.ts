@@ -38,10 +38,15 @@ export interface PartialState {
   readonly m: number[][]
 }
 
-export interface Kernel { readonly source: string; readonly consts: readonly unknown[] }
+export interface Kernel {
+  readonly source: string
+  readonly consts: readonly unknown[]
+  /** per DOUBLE sum / avg (else null): each morsel's sum and count of values, filled by whichever thread took it */
+  readonly morselSums: readonly ({ readonly sum: Float64Array; readonly count: Float64Array } | null)[]
+}
 
-export function kernelOf(f: ParallelFragment, params: readonly Value[]): Kernel {
-  return new Writer(f, params).kernel()
+export function kernelOf(f: ParallelFragment, params: readonly Value[], morsels: number): Kernel {
+  return new Writer(f, params, morsels).kernel()
 }
 
 class Writer {
@@ -49,12 +54,17 @@ class Writer {
   private readonly consts: unknown[] = []
   private tmp = 0
 
-  constructor(private readonly f: ParallelFragment, private readonly params: readonly Value[]) {}
+  private readonly morselSums: ({ readonly sum: Float64Array; readonly count: Float64Array } | null)[] = []
+  private readonly morselStart: string[] = []
+  private readonly morselEnd: string[] = []
+
+  constructor(private readonly f: ParallelFragment, private readonly params: readonly Value[], private readonly morsels: number) {}
 
   kernel(): Kernel {
     const f = this.f
     const A = f.aggregates.length
     const grouped = f.key !== null
+    for (let x = 0; x < A; x++) this.morselSums.push(null)
     const inputs = f.columns.map((_, k) => `const d${k} = cols[${k}].data, m${k} = cols[${k}].validity`)
     this.line('if (hid !== null && hid[i] === 1) continue')
     if (f.predicate !== null) {
@@ -80,6 +90,15 @@ class Writer {
       const v = this.emit(a.arg)
       switch (a.kind) {
         case 'count': lines.push(`an${x}${at}++`); break
+        case 'fsum': case 'favg': {
+          const sums = { sum: new Float64Array(new SharedArrayBuffer(8 * this.morsels)), count: new Float64Array(new SharedArrayBuffer(8 * this.morsels)) }
+          this.morselSums[x] = sums
+          const s = this.constant(sums.sum), c = this.constant(sums.count)
+          this.morselStart.push(`let fs${x} = 0, fc${x} = 0`)
+          this.morselEnd.push(`${s}[mo] = fs${x}; ${c}[mo] = fc${x}`)
+          lines.push(`fs${x} += ${v.v}`, `fc${x}++`)
+          break
+        }
         case 'sum': case 'avg':
           // exact: values at or above 2^50 go to the bigint part, the double part spills at 2^52
           lines.push(`an${x}${at}++`)
@@ -118,14 +137,16 @@ class Writer {
       '    const grp = groups[gi], cols = grp.columns, hid = grp.hidden',
       `    const pos0 = gi * ${ROW_GROUP_SIZE}`,
       ...inputs.map(l => '    ' + l),
+      ...this.morselStart.map(l => '    ' + l),
       '    for (let i = from; i < to; i++) {',
       ...this.body.map(l => '      ' + l),
       '    }',
+      ...this.morselEnd.map(l => '    ' + l),
       '  }',
       `  ${result}`,
       '}',
     ].join('\n')
-    return { source, consts: this.consts }
+    return { source, consts: this.consts, morselSums: this.morselSums }
   }
 
   private line(s: string): void { this.body.push(s) }
