@@ -16,9 +16,10 @@ import { sharedCopy, type SharedColumn, type SharedGroup } from './shared-arrays
 import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { addKeysOfBatch, buildIndexes, rekeyForUpdate, updatedKeyParts } from './table-keys.ts'
-import { MemoryTransaction, beginWrite } from './transaction.ts'
+import { beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 import { PendingChanges, checkRowConflicts, checkUniqueIndexWrites, heldKeys } from './visibility.ts'
+import { TableVersions } from './table-versions.ts'
 import { ConstraintIndex, TableIndexes } from '../indexes/table-indexes.ts'
 import { lookupInIndex } from '../indexes/unique-keys.ts'
 import type { TableIndex } from './catalog.ts'
@@ -59,10 +60,8 @@ export class MemoryTable implements TableProvider {
   private constraintIndexes: { readonly of: UniqueIndex[]; readonly list: ConstraintIndex[] } | null = null
   private positions = 0
   private deletedRows = 0
-  /** what each transaction writing this table changed so far (several write at once) */
-  private pending: PendingChanges[] = []
-  /** committed versions some active transaction's snapshot predates, oldest first */
-  private history: PendingChanges[] = []
+  /** what each writer changed so far, and commits some snapshot still predates */
+  private readonly versions = new TableVersions()
 
   constructor(def: MemoryTableDefinition) {
     this.name = def.name
@@ -191,46 +190,13 @@ export class MemoryTable implements TableProvider {
     return hidden
   }
 
-  /** the versions `txn` must not see: another writer's pending changes, commits after its snapshot */
-  private versionsHiddenFrom(txn: Transaction): PendingChanges[] {
-    const out: PendingChanges[] = []
-    if (this.history.length > 0 && txn instanceof MemoryTransaction) {
-      const oldest = txn.manager.oldestActiveSnapshot()
-      if (this.history[0]!.commitSeq <= oldest) this.history = this.history.filter(v => v.commitSeq > oldest)
-      const seen = txn.snapshot.commitSeq
-      for (const v of this.history) if (v.commitSeq > seen) out.push(v)
-    }
-    for (const p of this.pending) if (p.writer !== txn) out.push(p)
-    return out
-  }
+  /** the versions `txn` must not see: other writers' pending changes, commits after its snapshot */
+  private versionsHiddenFrom(txn: Transaction): PendingChanges[] { return this.versions.hiddenFrom(txn) }
 
-  /** Starts (or continues) recording what `txn` changes, for the other transactions' scans. */
-  private track(txn: Transaction): PendingChanges {
-    const current = this.pendingOf(txn)
-    if (current !== null) return current
-    const next = new PendingChanges(txn)
-    this.pending.push(next)
-    if (txn instanceof MemoryTransaction) txn.changedTables.add(this)
-    const drop = (): void => { const i = this.pending.indexOf(next); if (i >= 0) this.pending.splice(i, 1) }
-    // registered before the change it covers, so on rollback it runs after the data is restored
-    txn.onRollback(drop)
-    txn.onCommit(() => {
-      if (!this.pending.includes(next)) return
-      drop()
-      if (!(txn instanceof MemoryTransaction) || txn.commitSeq === 0) return
-      next.commitSeq = txn.commitSeq
-      const oldest = txn.manager.oldestActiveSnapshot()
-      this.history = this.history.filter(v => v.commitSeq > oldest)
-      if (next.commitSeq > oldest) this.history.push(next)
-    })
-    return next
-  }
+  private track(txn: Transaction): PendingChanges { return this.versions.track(txn, this) }
 
   /** @internal durable storage: what `txn` changed in this table so far, or null */
-  pendingOf(txn: Transaction): PendingChanges | null {
-    for (const p of this.pending) if (p.writer === txn) return p
-    return null
-  }
+  pendingOf(txn: Transaction): PendingChanges | null { return this.versions.pendingOf(txn) }
 
   /**
    * @internal durable storage: appends stored or logged rows as they were committed (positions
@@ -356,16 +322,13 @@ export class MemoryTable implements TableProvider {
   }
 
   /** another transaction has uncommitted UPDATEs of this table (CREATE INDEX waits for them, as DuckDB) */
-  othersUpdating(txn: Transaction): boolean { return this.pending.some(p => p.writer !== txn && p.hasUpdates) }
+  othersUpdating(txn: Transaction): boolean { return this.versions.othersUpdating(txn) }
 
   /** no other transaction's uncommitted changes and no commit newer than txn's snapshot touch this table */
   seesCurrentRows(txn: Transaction): boolean { return this.versionsHiddenFrom(txn).length === 0 }
 
   /** @internal after ALTERs that renumber or retype columns the recorded versions no longer apply */
-  forgetVersions(): void {
-    this.pending = []
-    this.history = []
-  }
+  forgetVersions(): void { this.versions.forget() }
 
   private groupMayMatch(group: RowGroup, filters: readonly ScanFilter[]): boolean {
     for (const f of filters) {

@@ -12,7 +12,7 @@ import { closeSync, openSync, readSync, fstatSync } from 'node:fs'
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads'
 import { constants as zlibConstants, gunzipSync } from 'node:zlib'
 import { GrizzlyError, SqlState } from '../errors.ts'
-import { type DecompressedStream, fileError } from './source.ts'
+import { corruptCompressed, cutShort, type DecompressedStream, fileError } from './source.ts'
 
 /** decompressed blocks the worker may run ahead of the reader */
 const AHEAD = 4
@@ -64,14 +64,7 @@ type WorkerMessage =
 
 /** 22P04 naming the file and how far into it the damage was found. */
 export function corruptGzip(path: string, message: string, code: string, at: number, fileBytes: number): GrizzlyError {
-  const truncated = code === 'Z_BUF_ERROR' || /unexpected end/i.test(message)
-  const what = truncated
-    ? `"${path}" is truncated: its gzip data ends at byte ${fileBytes} before the end of the compressed stream`
-    : `"${path}" is not valid gzip data (${message}, at compressed byte ${at} of ${fileBytes})`
-  return new GrizzlyError(SqlState.badFileFormat, what, {
-    hint: truncated ? 'the file was cut short (an interrupted download or copy?): fetch or compress it again'
-      : 'the file is damaged or not compressed as its name says; `gzip -t` checks it',
-  })
+  return corruptCompressed(path, 'gzip', cutShort(message, code), fileBytes, `${message}, at compressed byte ${at} of ${fileBytes}`)
 }
 
 const ioError = (path: string, message: string, code: string): GrizzlyError => fileError(path, Object.assign(new Error(message), { code }))

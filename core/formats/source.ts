@@ -71,10 +71,28 @@ export function decompress(path: string, bytes: Uint8Array, compression: Compres
     return zstdDecompress(bytes)
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
-    throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is not valid ${compression} data: ${message}`, {
-      hint: 'the file may be truncated or not compressed as its name says', cause: e,
-    })
+    const code = (e as { code?: unknown } | null)?.code
+    throw corruptCompressed(path, compression, cutShort(message, code), bytes.length, message, e)
   }
+}
+
+/** whether a decoder's error (zlib's or fzstd's) says the compressed stream ended too soon */
+export function cutShort(message: string, code?: unknown): boolean {
+  return code === 'Z_BUF_ERROR' || /unexpected (end|EOF)/i.test(message)
+}
+
+/**
+ * 22P04 for damaged compressed input, in the same words for every codec: cut short (its data
+ * ends at byte `end`), or not valid data (`detail`: the decoder's message and where it failed).
+ */
+export function corruptCompressed(path: string, format: Exclude<Compression, 'none'>, truncated: boolean, end: number, detail: string, cause?: unknown): GrizzlyError {
+  return new GrizzlyError(SqlState.badFileFormat, truncated
+    ? `"${path}" is truncated: its ${format} data ends at byte ${end} before the end of the compressed stream`
+    : `"${path}" is not valid ${format} data (${detail})`, {
+    hint: truncated ? 'the file was cut short (an interrupted download or copy?): fetch or compress it again'
+      : `the file is damaged or not compressed as its name says; \`${format} -t\` checks it`,
+    ...(cause === undefined ? {} : { cause }),
+  })
 }
 
 /**
@@ -163,13 +181,7 @@ export function decompressedStream(path: string, compression: Exclude<Compressio
   }
   const corrupt = (e: unknown, start: number): GrizzlyError => {
     const message = e instanceof Error ? e.message : String(e)
-    const truncated = /unexpected EOF/i.test(message)
-    return new GrizzlyError(SqlState.badFileFormat, truncated
-      ? `"${path}" is truncated: its zstd data ends at byte ${position} before the end of the compressed stream`
-      : `"${path}" is not valid zstd data (${message}, in compressed bytes ${start}–${position})`, {
-      hint: truncated ? 'the file was cut short (an interrupted download or copy?): fetch or compress it again'
-        : 'the file is damaged or not compressed as its name says; `zstd -t` checks it', cause: e,
-    })
+    return corruptCompressed(path, 'zstd', cutShort(message), position, `${message}, in compressed bytes ${start}–${position}`, e)
   }
   const parts: Uint8Array[] = []
   // chunks may be views into the decoder's window, overwritten as it goes on: copy each

@@ -103,6 +103,11 @@ test('a damaged compressed file is 22P04 naming the file and the byte where it b
   for (let i = 20; i < zgarbage.length; i += 3) zgarbage[i] = 0xff
   const zg = await fails(db, `SELECT count(*) FROM ${q(t.file('garbage.csv.zst', zgarbage))}`, '22P04', /garbage\.csv\.zst" is not valid zstd data \(.*in compressed bytes \d+–\d+\)/)
   assert.match(zg.hint ?? '', /zstd -t/)
+  // whole-file formats (Arrow, Avro, Parquet) inflate in one call, with the same words
+  await db.exec(`COPY (SELECT range AS id, md5(range::VARCHAR) AS h FROM range(20000)) TO ${q(join(t.dir, 'whole.arrow'))}`)
+  const arrow = gzipSync(readFileSync(join(t.dir, 'whole.arrow')))
+  const ae = await fails(db, `SELECT count(*) FROM ${q(t.file('cut.arrow.gz', arrow.subarray(0, arrow.length >> 1)))}`, '22P04', /cut\.arrow\.gz/)
+  assert.match(ae.message, new RegExp(`is truncated: its gzip data ends at byte ${arrow.length >> 1}`))
   await db.close()
 })
 

@@ -1,0 +1,64 @@
+/**
+ * The versions of one MemoryTable's data: what each transaction writing it changed so far (several
+ * write at once, one PendingChanges each) and the committed versions an active transaction's
+ * snapshot still predates. Scans ask which versions to undo on the fly (`hiddenFrom`).
+ */
+import type { Transaction } from './catalog.ts'
+import { MemoryTransaction } from './transaction.ts'
+import { PendingChanges } from './visibility.ts'
+
+export class TableVersions {
+  private pending: PendingChanges[] = []
+  /** oldest first */
+  private history: PendingChanges[] = []
+
+  /** the versions `txn` must not see: other writers' pending changes, commits after its snapshot */
+  hiddenFrom(txn: Transaction): PendingChanges[] {
+    const out: PendingChanges[] = []
+    if (this.history.length > 0 && txn instanceof MemoryTransaction) {
+      const oldest = txn.manager.oldestActiveSnapshot()
+      if (this.history[0]!.commitSeq <= oldest) this.history = this.history.filter(v => v.commitSeq > oldest)
+      const seen = txn.snapshot.commitSeq
+      for (const v of this.history) if (v.commitSeq > seen) out.push(v)
+    }
+    for (const p of this.pending) if (p.writer !== txn) out.push(p)
+    return out
+  }
+
+  /** what `txn` changed so far, or null */
+  pendingOf(txn: Transaction): PendingChanges | null {
+    for (const p of this.pending) if (p.writer === txn) return p
+    return null
+  }
+
+  /** starts (or continues) recording what `txn` changes to `table`, for the other transactions' scans */
+  track(txn: Transaction, table: object): PendingChanges {
+    const current = this.pendingOf(txn)
+    if (current !== null) return current
+    const next = new PendingChanges(txn)
+    this.pending.push(next)
+    if (txn instanceof MemoryTransaction) txn.changedTables.add(table)
+    const drop = (): void => { const i = this.pending.indexOf(next); if (i >= 0) this.pending.splice(i, 1) }
+    // registered before the change it covers, so on rollback it runs after the data is restored
+    txn.onRollback(drop)
+    txn.onCommit(() => {
+      if (!this.pending.includes(next)) return
+      drop()
+      if (!(txn instanceof MemoryTransaction) || txn.commitSeq === 0) return
+      next.commitSeq = txn.commitSeq
+      const oldest = txn.manager.oldestActiveSnapshot()
+      this.history = this.history.filter(v => v.commitSeq > oldest)
+      if (next.commitSeq > oldest) this.history.push(next)
+    })
+    return next
+  }
+
+  /** another transaction has uncommitted UPDATEs */
+  othersUpdating(txn: Transaction): boolean { return this.pending.some(p => p.writer !== txn && p.hasUpdates) }
+
+  /** after ALTERs that renumber or retype columns the recorded versions no longer apply */
+  forget(): void {
+    this.pending = []
+    this.history = []
+  }
+}
