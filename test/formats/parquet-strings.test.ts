@@ -11,7 +11,9 @@ test.after(t.cleanup)
 test('repeating, colliding, distinct, empty, NULL and non-ASCII strings read back exactly', async () => {
   const n = 10_000
   // 'a1b2a' and 'a3b4a' hash alike (length, first, middle and last characters): only their text tells them apart
-  const codes = ['a1b2a', 'a3b4a', 'DELIVER IN PERSON', 'TAKE BACK RETURN', '', 'MAIL']
+  // repeats are found by comparing bytes: non-ASCII codes, and a pair that hashes alike and differs in a
+  // byte past the first four (compared one by one) are here too
+  const codes = ['a1b2a', 'a3b4a', 'DELIVER IN PERSON', 'TAKE BACK RETURN', '', 'MAIL', 'ünï', 'ünï✓', 'ünì✓', 'abcdXYz', 'abcdQYz']
   const code = (i: number): string | null => i % 97 === 5 ? null : codes[i % codes.length]!
   // distinct at first, repeating later: the reader stops looking for repeats early in a chunk
   const mixed = (i: number): string => i % 2048 < 300 ? `distinct value number ${i}` : `late ${i % 3}`

@@ -10,7 +10,6 @@ import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { Interval, LogicalType, ListType, StructType } from '../../types/types.ts'
 import { DECIMAL_FLOAT_MAX_WIDTH, list, struct } from '../../types/types.ts'
 import { Vector, gather, nullVector } from '../../vector/vector.ts'
-import { RECENT, recentSlot } from '../recent-strings.ts'
 
 const utf8 = new TextDecoder()
 
@@ -87,6 +86,66 @@ function microsPer(unit: arrow.TimeUnit): number {
 
 /** the values looked at before giving up on repeats */
 const PROBE = 128
+/** slots of a column's table of recent values (a power of two) */
+const SLOTS = 256
+
+/**
+ * What `strings` learned about one string column of one record batch, kept across the chunks
+ * it is cut into: whether its values repeat, and the recent values with where their bytes lie
+ * in the column's buffer, so a repeat is found by comparing bytes, without decoding them.
+ */
+interface StringColumn {
+  repeats: boolean
+  seen: number
+  hits: number
+  readonly value: (string | undefined)[]
+  readonly at: Int32Array
+  readonly len: Int32Array
+}
+const stringColumns = new WeakMap<arrow.Data, StringColumn>()
+
+function stringColumn(data: arrow.Data): StringColumn {
+  let c = stringColumns.get(data)
+  if (c === undefined) {
+    c = { repeats: true, seen: 0, hits: 0, value: new Array<string | undefined>(SLOTS).fill(undefined), at: new Int32Array(SLOTS).fill(-1), len: new Int32Array(SLOTS) }
+    stringColumns.set(data, c)
+  }
+  return c
+}
+
+function sameBytes(words: DataView, bytes: Uint8Array, a: number, b: number, len: number): boolean {
+  let k = 0
+  for (; k + 4 <= len; k += 4) if (words.getInt32(a + k) !== words.getInt32(b + k)) return false
+  for (; k < len; k++) if (bytes[a + k] !== bytes[b + k]) return false
+  return true
+}
+
+/**
+ * Rows of a column of few distinct values (codes, categories) share one string per value, as
+ * the CSV reader does: a table then holds a handful of strings, not one per row for the GC to
+ * walk. Each new value is decoded on its own, so it keeps no larger text alive. Returns the
+ * first row not done: the column turned out to repeat too rarely to be worth looking.
+ */
+function sharedStrings(c: StringColumn, offsets: Int32Array, bytes: Uint8Array, base: number, n: number, out: string[]): number {
+  const value = c.value, at = c.at, lens = c.len
+  const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let seen = c.seen, hits = c.hits, i = 0
+  for (; i < n; i++) {
+    const s = offsets[base + i]!, e = offsets[base + i + 1]!, len = e - s
+    if (len <= 0) { check(len === 0, 'string offsets go backwards'); out[i] = ''; continue }
+    const h = (len * 31 + bytes[s]! * 7 + bytes[s + (len >> 1)]! * 131 + bytes[e - 1]!) & (SLOTS - 1)
+    seen++
+    const from = at[h]!
+    if (from >= 0 && lens[h] === len && sameBytes(words, bytes, from, s, len)) { out[i] = value[h]!; hits++; continue }
+    out[i] = value[h] = utf8.decode(bytes.subarray(s, e))
+    at[h] = s
+    lens[h] = len
+    if (seen >= PROBE && hits * 4 < seen) { c.repeats = false; i++; break }
+  }
+  c.seen = seen
+  c.hits = hits
+  return i
+}
 
 function strings(data: arrow.Data, start: number, end: number): string[] {
   const n = end - start
@@ -97,31 +156,23 @@ function strings(data: arrow.Data, start: number, end: number): string[] {
   const lo = offsets[base]!, hi = offsets[base + n]!
   check(lo >= 0 && lo <= hi && hi <= bytes.length, 'string offsets outside the data')
   const out = new Array<string>(n)
-  let ascii = true
-  for (let i = lo; i < hi; i++) if (bytes[i]! > 0x7f) { ascii = false; break }
-  if (ascii) {
-    // one decode, then substrings: byte offsets are character offsets in ASCII
-    const all = utf8.decode(bytes.subarray(lo, hi))
-    // a column of few distinct values (codes, categories) shares one string per value, as the CSV
-    // reader does: a table then holds a handful of strings, not one per row for the GC to walk
-    const recent = new Array<string | undefined>(RECENT)
-    let i = 0, hits = 0
-    for (; i < n && (i < PROBE || hits * 4 >= i); i++) {
-      const s = offsets[base + i]! - lo, e = offsets[base + i + 1]! - lo, len = e - s
-      if (len === 0) { out[i] = ''; continue }
-      const h = recentSlot(all, s, e)
-      const known = recent[h]
-      if (known !== undefined && known.length === len && all.startsWith(known, s)) { out[i] = known; hits++; continue }
-      // a shared value is decoded on its own, so it does not keep this chunk's text alive
-      out[i] = recent[h] = utf8.decode(bytes.subarray(lo + s, lo + e))
-    }
-    // values that rarely repeat: substrings of the chunk's text, which holds only this column
-    for (; i < n; i++) out[i] = all.substring(offsets[base + i]! - lo, offsets[base + i + 1]! - lo)
-  } else {
-    for (let i = 0; i < n; i++) out[i] = utf8.decode(bytes.subarray(offsets[base + i]!, offsets[base + i + 1]!))
+  const c = stringColumn(data)
+  let i = c.repeats ? sharedStrings(c, offsets, bytes, base, n, out) : 0
+  if (i === n) return out
+  // values that rarely repeat: one decode of the rest, then substrings of it (it holds only
+  // this column's text) when every byte became one character, as in ASCII
+  const from = offsets[base + i]!
+  const all = utf8.decode(bytes.subarray(from, hi))
+  const oneByteChars = all.length === hi - from
+  for (; i < n; i++) {
+    const s = offsets[base + i]!, e = offsets[base + i + 1]!
+    check(e >= s, 'string offsets go backwards')
+    out[i] = oneByteChars ? all.substring(s - from, e - from) : utf8.decode(bytes.subarray(s, e))
   }
   return out
 }
+
+const dictionaries = new WeakMap<arrow.Data, Vector>()
 
 /** Rows start..end of one Arrow column as a Vector of `type` (a type from logicalTypeOfArrow). */
 export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: number, end: number): Vector {
@@ -138,7 +189,9 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
   if (t.typeId === arrow.Type.Null || type.id === 'NULL') return nullVector(type, n)
   if (arrow.DataType.isDictionary(t)) {
     const dict = data.dictionary!.data[0]!
-    const values = arrowRangeToVector(dict, type, 0, dict.length)
+    // converted once per dictionary, not once per chunk
+    let values = dictionaries.get(dict)
+    if (values === undefined || values.type !== type) dictionaries.set(dict, values = arrowRangeToVector(dict, type, 0, dict.length))
     const keys = data.values as Int32Array
     const sel = new Int32Array(n)
     const mask = valid()

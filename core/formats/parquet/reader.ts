@@ -5,6 +5,7 @@
  * table whose columns are the union of theirs, matched by name.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import * as arrow from 'apache-arrow'
 import { readParquet } from 'parquet-wasm'
 import { GrizzlyError, SqlState, didYouMean } from '../../errors.ts'
@@ -16,24 +17,35 @@ import { arrowRangeToVector, fileColumnType } from '../arrow/convert.ts'
 import { castVector, mergeColumns, type FileColumns } from '../arrow/merge.ts'
 import { assembleFile, memorySource, readFooter, type ByteSource, type Footer } from './footer.ts'
 import { chunkStats, excludes } from './prune.ts'
+import { DecodeThread } from './decode-thread.ts'
 
-/** Row groups decoded and skipped since the process started (tests and EXPLAIN ANALYZE read it). */
-export const parquetCounters = { rowGroupsRead: 0, rowGroupsSkipped: 0 }
+/** Row groups decoded and skipped, and scans that decoded on a worker thread, since the process started (tests and EXPLAIN ANALYZE read it). */
+export const parquetCounters = { rowGroupsRead: 0, rowGroupsSkipped: 0, threadedScans: 0 }
 
 const BATCH_ROWS = 65536
 
+/** row groups to decode, in rows, from which a scan decodes on a worker thread (decode-thread.ts) */
+const THREAD_ROWS = 100_000
+
+function decodeError(path: string, message: string, cause?: unknown): GrizzlyError {
+  const why = message === 'unreachable' ? 'the decoder failed on its data' : message
+  return new GrizzlyError(SqlState.badFileFormat, `"${path}" is not a valid Parquet file: ${why}`, {
+    hint: 'the file may be damaged or written with an encoding that is not supported', cause,
+  })
+}
+
+/** Decodes a Parquet file (already cut down by assembleFile) into an Arrow IPC stream. */
+function decodeIpc(path: string, bytes: Uint8Array): Uint8Array {
+  try {
+    return readParquet(bytes, { batchSize: BATCH_ROWS }).intoIPCStream()
+  } catch (e) {
+    throw decodeError(path, e instanceof Error ? e.message : String(e), e)
+  }
+}
+
 /** Decodes a Parquet file (already cut down by assembleFile) into an Arrow table. */
 function decode(path: string, bytes: Uint8Array): arrow.Table {
-  let ipc: Uint8Array
-  try {
-    ipc = readParquet(bytes, { batchSize: BATCH_ROWS }).intoIPCStream()
-  } catch (e) {
-    const why = e instanceof Error ? (e.message === 'unreachable' ? 'the decoder failed on its data' : e.message) : String(e)
-    throw new GrizzlyError(SqlState.badFileFormat, `"${path}" is not a valid Parquet file: ${why}`, {
-      hint: 'the file may be damaged or written with an encoding that is not supported', cause: e,
-    })
-  }
-  return arrow.tableFromIPC(ipc)
+  return arrow.tableFromIPC(decodeIpc(path, bytes))
 }
 
 /**
@@ -153,16 +165,44 @@ class ParquetScan implements BoundTableFunction {
     const slot = new Map(needed.map((top, k) => [top, k]))
     const relevant = filters.map(flt => ({ flt, top: position(flt.column) }))
     const { footer } = file
+    const skips = footer.rowGroups.map(rg => rg.numRows > 0 && relevant.some(({ flt, top }) => {
+      if (top < 0) return flt.kind !== 'is_null' || flt.not
+      const col = footer.columns[top]!
+      if (col.leafCount !== 1) return false
+      return excludes(flt, chunkStats(col, rg.chunks[col.firstLeaf]!, file.columns[top]!.type), rg.numRows, file.columns[top]!.type)
+    }))
+    const assemble = (g: number): Uint8Array => withSource(path, src => {
+      if (src.size !== file.size) throw new GrizzlyError(SqlState.dataCorrupted, `"${path}" changed while being read`, { hint: 'run the query again' })
+      return assembleFile(src, footer, needed, [g])
+    })
+    // the row groups to decode, in order: a large scan decodes the next on a worker thread
+    const decoded = needed.length === 0 ? [] : footer.rowGroups.flatMap((rg, g) => rg.numRows > 0 && !skips[g] ? [g] : [])
+    const decodedRows = decoded.reduce((sum, g) => sum + footer.rowGroups[g]!.numRows, 0)
+    const thread = decoded.length >= 2 && decodedRows >= THREAD_ROWS && availableParallelism() > 1 ? new DecodeThread(path, BATCH_ROWS) : null
+    if (thread !== null) parquetCounters.threadedScans++
+    let sent = 0
+    const sendNext = (): void => { if (thread !== null && sent < decoded.length) thread.send(assemble(decoded[sent++]!)) }
+    try {
+      sendNext()
+      sendNext()
+      yield* this.scanGroups(file, path, wanted, sources, needed, slot, skips, g => {
+        if (thread === null) return decodeIpc(path, assemble(g))
+        const ipc = thread.take(message => decodeError(path, message))
+        sendNext()
+        return ipc
+      })
+    } finally {
+      thread?.close()
+    }
+  }
+
+  private *scanGroups(file: OpenFile, path: string, wanted: readonly number[], sources: readonly number[], needed: readonly number[], slot: ReadonlyMap<number, number>,
+    skips: readonly boolean[], ipcOf: (g: number) => Uint8Array): Iterable<DataChunk> {
+    const { footer } = file
     for (let g = 0; g < footer.rowGroups.length; g++) {
       const rg = footer.rowGroups[g]!
       if (rg.numRows === 0) continue
-      const skip = relevant.some(({ flt, top }) => {
-        if (top < 0) return flt.kind !== 'is_null' || flt.not
-        const col = footer.columns[top]!
-        if (col.leafCount !== 1) return false
-        return excludes(flt, chunkStats(col, rg.chunks[col.firstLeaf]!, file.columns[top]!.type), rg.numRows, file.columns[top]!.type)
-      })
-      if (skip) { parquetCounters.rowGroupsSkipped++; this.groupsSkipped++; continue }
+      if (skips[g]) { parquetCounters.rowGroupsSkipped++; this.groupsSkipped++; continue }
       parquetCounters.rowGroupsRead++
       this.groupsRead++
       if (needed.length === 0) {
@@ -172,10 +212,7 @@ class ParquetScan implements BoundTableFunction {
         }
         continue
       }
-      const table = decode(path, withSource(path, src => {
-        if (src.size !== file.size) throw new GrizzlyError(SqlState.dataCorrupted, `"${path}" changed while being read`, { hint: 'run the query again' })
-        return assembleFile(src, footer, needed, [g])
-      }))
+      const table = arrow.tableFromIPC(ipcOf(g))
       for (const batch of table.batches) {
         const data = needed.map((_, k) => batch.data.children[k]!)
         for (let s = 0; s < batch.numRows; s += CHUNK_SIZE) {
