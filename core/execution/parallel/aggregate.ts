@@ -67,7 +67,7 @@ export class ParallelAggregateOperator extends Operator {
     const morselArray = new Int32Array(new SharedArrayBuffer(triples.length * 4))
     morselArray.set(triples)
     this.runtime.checkCanceled()
-    const result = workerPool().run({ source: kernel.source, consts: kernel.consts, groups, morsels: morselArray }, helpers)
+    const result = workerPool().run({ source: kernel.source, consts: kernel.consts, groups, morsels: morselArray }, helpers, () => this.runtime.checkCanceled())
     if (result.kind === 'bail') return null
     ctx.rowProgress?.addTotal(rows)
     ctx.rowProgress?.addRows(rows)

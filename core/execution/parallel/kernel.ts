@@ -127,12 +127,13 @@ class Writer {
       ['n', 'lo', 'hi', 'm'].map(s => `${s}: [${Array.from({ length: A }, (_, x) => wrap(`a${s}${x}`)).join(', ')}]`).join(', ') + ' }'
     const source = [
       ...this.consts.map((_, j) => `const k${j} = consts[${j}]`),
-      'return function run(groups, morsels, counter, count) {',
+      'return function run(groups, morsels, counter, count, tick) {',
       ...state,
       ...newGroup,
       '  for (;;) {',
       '    const mo = Atomics.add(counter, 0, 1)',
       '    if (mo >= count) break',
+      '    if (tick !== null) tick()',
       '    const gi = morsels[3 * mo], from = morsels[3 * mo + 1], to = morsels[3 * mo + 2]',
       '    const grp = groups[gi], cols = grp.columns, hid = grp.hidden',
       `    const pos0 = gi * ${ROW_GROUP_SIZE}`,

@@ -30,7 +30,7 @@ port.on('message', task => {
       factories.set(task.source, make)
     }
     const run = make(task.consts, BAIL)
-    reply = { partial: run(task.groups, task.morsels, new Int32Array(task.counter), task.count) }
+    reply = { partial: run(task.groups, task.morsels, new Int32Array(task.counter), task.count, null) }
   } catch (e) {
     reply = e === BAIL ? { bail: true } : { error: String(e && e.message || e) }
   }
@@ -92,8 +92,12 @@ class WorkerPool {
     return make
   }
 
-  /** runs `task` on the calling thread and `helpers` workers, each taking morsels until none are left */
-  run(task: KernelTask, helpers: number): KernelResult {
+  /**
+   * runs `task` on the calling thread and `helpers` workers, each taking morsels until none are
+   * left; `tick` runs on the calling thread before each of its morsels (a cancellation check:
+   * what it throws stops the workers too and is rethrown once they are done)
+   */
+  run(task: KernelTask, helpers: number, tick: (() => void) | null = null): KernelResult {
     this.grow(helpers)
     const count = task.morsels.length / 3
     const counter = new Int32Array(new SharedArrayBuffer(4))
@@ -105,7 +109,7 @@ class WorkerPool {
     let own: unknown = null
     let ownError: unknown = null
     try {
-      own = this.factory(task.source)(task.consts, BAIL)(task.groups, task.morsels, counter, count)
+      own = this.factory(task.source)(task.consts, BAIL)(task.groups, task.morsels, counter, count, tick)
     } catch (e) {
       ownError = e
       // the workers take no more morsels
@@ -143,7 +147,7 @@ class WorkerPool {
   }
 }
 
-type RunKernel = (groups: unknown, morsels: Int32Array, counter: Int32Array, count: number) => unknown
+type RunKernel = (groups: unknown, morsels: Int32Array, counter: Int32Array, count: number, tick: (() => void) | null) => unknown
 
 function workerFailure(message: string): GrizzlyError {
   return new GrizzlyError(SqlState.systemError, message, { hint: 'SET threads = 1 runs queries on the calling thread only; the worker threads start again on the next parallel query' })

@@ -147,7 +147,7 @@ test('a value the workers cannot compute exactly gives the serial error', async 
 test('a kernel that throws in a worker is a GrizzlyError (58000) and the pool stays usable', async () => {
   const db = await Database.open()
   try {
-    const source = (failInWorker: boolean): string => `return function run(groups, morsels, counter, count) {
+    const source = (failInWorker: boolean): string => `return function run(groups, morsels, counter, count, tick) {
       if (${failInWorker} && globalThis.grizzlyWorkerThread === true) throw new Error('kernel failed on purpose')
       let taken = 0
       for (;;) { if (Atomics.add(counter, 0, 1) >= count) break; taken++ }
@@ -159,6 +159,10 @@ test('a kernel that throws in a worker is a GrizzlyError (58000) and the pool st
     assert.equal(err.code, '58000')
     assert.match(err.message, /kernel failed on purpose/)
     assert.ok((err.hint ?? '').includes('threads'))
+    // what the calling thread's tick throws (a cancellation) stops the workers and comes back as is
+    let ticks = 0
+    const canceled = new GrizzlyError('57014', 'query canceled')
+    assert.throws(() => workerPool().run({ source: `${source(false).replace('let taken = 0', 'let taken = 0; if (tick !== null) tick()')}`, consts: [], groups: [], morsels }, 2, () => { if (++ticks === 1) throw canceled }), (e: unknown) => e === canceled)
     const ok = workerPool().run({ source: source(false), consts: [], groups: [], morsels }, 2)
     assert.equal(ok.kind, 'done')
     if (ok.kind === 'done') assert.equal((ok.partials as number[]).reduce((a, b) => a + b, 0), 100)
