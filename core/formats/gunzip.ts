@@ -9,10 +9,11 @@
  * the thread (its start costs tens of milliseconds): they are inflated in one call, up to a cap.
  */
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs'
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads'
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import { constants as zlibConstants, gunzipSync } from 'node:zlib'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { corruptCompressed, cutShort, type DecompressedStream, fileError } from './source.ts'
+import { takeMessage } from './worker-port.ts'
 
 /** decompressed blocks the worker may run ahead of the reader */
 const AHEAD = 4
@@ -20,8 +21,6 @@ const AHEAD = 4
 const SMALL_FILE = 1 << 20
 /** ...when they inflate to no more than this */
 const SMALL_OUTPUT = 32 << 20
-/** how long the reader sleeps between checks that the worker is still alive */
-const POLL_MS = 200
 
 // Plain CommonJS so the thread starts without the TypeScript loader. Counters in `state`:
 // [0] messages posted, [1] data blocks taken by the reader, [2] 1 = the reader has stopped,
@@ -160,19 +159,10 @@ function workerStream(path: string, blockSize: number): DecompressedStream {
     return fileBytes
   }
   const take = (): WorkerMessage => {
-    for (;;) {
-      const m = receiveMessageOnPort(port1)
-      if (m !== undefined) { received++; return m.message as WorkerMessage }
-      const posted = Atomics.load(state, 0)
-      if (posted > received) continue
-      // a thread that ended without a last word (a crash) shows up here, never as a hang
-      if (Atomics.load(state, 3) === 1) {
-        const last = receiveMessageOnPort(port1)
-        if (last !== undefined) { received++; return last.message as WorkerMessage }
-        throw new GrizzlyError(SqlState.ioError, `decompressing "${path}" stopped unexpectedly`, { hint: 'the process may be short of memory; try again' })
-      }
-      Atomics.wait(state, 0, posted, POLL_MS)
-    }
+    // a thread that ended without a last word (a crash) shows up as an error, never as a hang
+    const m = takeMessage(port1, state, 3, received, () => new GrizzlyError(SqlState.ioError, `decompressing "${path}" stopped unexpectedly`, { hint: 'the process may be short of memory; try again' }))
+    received++
+    return m as WorkerMessage
   }
   return {
     next: () => {
