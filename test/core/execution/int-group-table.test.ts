@@ -120,6 +120,47 @@ test('a key far from the others moves a direct-mapped table to hashing mid-chunk
   compareWithGeneral(INTEGER, Array.from({ length: 6 }, (_, c) => Array.from({ length: 5000 }, (_, i) => (c * 5000 + i) * 20)), true)
 })
 
+test('a hashing table probed with more rows than its keys span finds through a direct array, rebuilt after new groups', () => {
+  for (const nullsEqual of [true, false]) {
+    const r = rng(nullsEqual ? 7 : 8)
+    // 300 keys over 200 k (past the direct-mapped limit, so the table hashes), NULLs among them
+    const keys: Value[] = Array.from({ length: 300 }, (_, i) => i % 50 === 0 ? null : Math.floor(r() * 200_000) - 100_000)
+    const fast = new IntGroupTable(INTEGER, nullsEqual, 300)
+    const general = new GroupTable([INTEGER, VARCHAR], nullsEqual, 300)
+    const pad = (n: number): Vector => vectorFromValues(VARCHAR, Array.from({ length: n }, () => 'x'))
+    const add = (values: Value[]): void => {
+      const a = new Int32Array(values.length), b = new Int32Array(values.length)
+      fast.findOrCreate(vectorFromValues(INTEGER, values), values.length, a)
+      general.findOrCreate([vectorFromValues(INTEGER, values), pad(values.length)], values.length, b)
+      assert.deepEqual(Array.from(a), Array.from(b))
+    }
+    const find = (values: Value[]): void => {
+      const a = new Int32Array(values.length), b = new Int32Array(values.length)
+      fast.find(vectorFromValues(INTEGER, values), values.length, a)
+      general.find([vectorFromValues(INTEGER, values), pad(values.length)], values.length, b)
+      assert.deepEqual(Array.from(a), Array.from(b))
+    }
+    // hits, misses inside and outside the span, NULLs
+    const probe = (chunks: number): void => {
+      for (let c = 0; c < chunks; c++) {
+        find(Array.from({ length: 4096 }, (_, i) =>
+          i % 97 === 0 ? null : i % 3 === 0 ? keys[Math.floor(r() * keys.length)]! : Math.floor(r() * 400_000) - 200_000))
+      }
+    }
+    const direct = (): boolean => (fast as unknown as { probeDirect: Int32Array | null }).probeDirect !== null
+    add(keys)
+    probe(4)
+    assert.equal(direct(), false, 'not before the probes pay for the span')
+    probe(60)
+    assert.equal(direct(), true, 'once the probes pay for it')
+    // a stale array would miss the new keys (150 000 lies past the old span)
+    add([150_000, 5, 5, null])
+    find([150_000, 5, 149_999, null])
+    probe(20)
+    assert.equal(direct(), true, 'built again over the wider span')
+  }
+})
+
 test('find returns -1 for missing keys and for NULL when NULLs differ', () => {
   const t = new GroupTable([INTEGER], false, 4)
   const ids = new Int32Array(4)
