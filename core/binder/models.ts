@@ -42,9 +42,14 @@ function readTokenizer(format: ModelFormatDef, path: string, position: number): 
     throw new GrizzlyError(SqlState.featureNotSupported, `${format.name} models take no tokenizer`, { position, hint: 'drop the (TOKENIZER …) option' })
   }
   const bytes = at(position, () => readRaw(path))
-  at(position, () => check.call(format, bytes, path))
-  return { bytes, sha256: sha256Hex(bytes) }
+  const what = at(position, () => check.call(format, bytes, path))
+  const tokenizer: ModelTokenizer = { bytes, sha256: sha256Hex(bytes) }
+  described.set(tokenizer, what)
+  return tokenizer
 }
+
+/** what the format said a stored tokenizer holds (its vocabulary size…), so SHOW MODELS does not parse it again */
+const described = new WeakMap<ModelTokenizer, string>()
 
 export function bindCreateModel(b: Binder, stmt: CreateModelStatement): BoundStatement {
   checkWritable(b, stmt.pos)
@@ -104,7 +109,10 @@ export function showModelRows(b: Binder): Value[][] {
 /** SHOW MODELS' tokenizer column: what the format says the file holds, and the file's SHA-256 */
 function tokenizerText(format: ModelFormatDef | undefined, t: ModelTokenizer | null): string | null {
   if (t === null) return null
-  let what = `${t.bytes.length} bytes`
-  try { if (format?.checkTokenizer !== undefined) what = format.checkTokenizer(t.bytes, 'tokenizer') } catch { /* described by size alone */ }
-  return `${what}, sha256 ${t.sha256}`
+  let what = described.get(t)
+  if (what === undefined) {
+    // a model read back from a file: described once, while its format is loaded
+    try { if (format?.checkTokenizer !== undefined) described.set(t, what = format.checkTokenizer(t.bytes, 'tokenizer')) } catch { /* described by size alone */ }
+  }
+  return `${what ?? `${t.bytes.length} bytes`}, sha256 ${t.sha256}`
 }

@@ -60,6 +60,17 @@ test('CREATE MODEL stores the bytes with their SHA-256; SHOW MODELS describes th
   await db.close()
 })
 
+test('SHOW MODELS describes a tokenizer once (when CREATE MODEL checks it), not on every listing', async () => {
+  const db = await Database.open()
+  let parses = 0
+  db.hooks.registerModelFormat({ ...tiny, checkTokenizer: bytes => { parses++; return `${Buffer.from(bytes).toString('utf8').split('\n').length} tokens` } })
+  await db.exec(`CREATE MODEL t FROM '${modelFile('t.tiny', SIG)}' (TOKENIZER '${modelFile('vocab2.txt', 'a\nb')}')`)
+  assert.equal(parses, 1)
+  for (let i = 0; i < 3; i++) assert.match(String((await db.query('SHOW MODELS')).toObjects()[0]!.tokenizer), /^3 tokens, sha256 [0-9a-f]{64}$/)
+  assert.equal(parses, 1)
+  await db.close()
+})
+
 test('CREATE MODEL errors: missing file, not a model, damaged model, duplicate; IF NOT EXISTS and OR REPLACE', async () => {
   const db = await Database.open()
   await fails(() => db.exec(`CREATE MODEL m FROM '${modelFile('x.tiny', SIG)}'`), SqlState.badFileFormat, /no registered model format/)
