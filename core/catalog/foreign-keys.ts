@@ -3,7 +3,7 @@
  * key (when no part is NULL) must exist in the parent's PRIMARY KEY / UNIQUE index, and a parent
  * row may not be deleted, or its key changed, while a child row references it.
  */
-import type { ForeignKeyConstraint } from './catalog.ts'
+import type { ForeignKeyConstraint, Transaction } from './catalog.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
@@ -55,9 +55,10 @@ export function checkChildRows(child: MemoryTable, positions: ArrayLike<number>)
 /**
  * 23503 when a child row references the key of a parent row in `positions` that is going away:
  * deleted, or (with `newKeyDiffers`) given another key. Child rows among `positions` of the
- * parent itself (self-references) do not count when `ignoreOwnRows`.
+ * parent itself (self-references) do not count when `ignoreOwnRows`. Child rows another
+ * transaction deleted and has not committed count: its rollback would bring them back.
  */
-export function checkParentRows(parent: MemoryTable, positions: ArrayLike<number>, ignoreOwnRows: boolean,
+export function checkParentRows(parent: MemoryTable, txn: Transaction, positions: ArrayLike<number>, ignoreOwnRows: boolean,
   newKeyDiffers?: (index: UniqueIndex, position: number, oldKey: IndexKey) => boolean): void {
   if (parent.referencedBy.size === 0) return
   const own = ignoreOwnRows ? new Set(Array.from(positions)) : null
@@ -66,8 +67,9 @@ export function checkParentRows(parent: MemoryTable, positions: ArrayLike<number
       if (fk.parent !== parent) continue
       const { index, childKey } = fk.bind(child)
       const referenced = new Set<IndexKey>()
+      const comingBack = child.deletedByOthers(txn)
       for (let p = 0; p < child.rowPositions; p++) {
-        if (!child.isLive(p) || (child === parent && own?.has(p) === true)) continue
+        if ((!child.isLive(p) && comingBack?.has(p) !== true) || (child === parent && own?.has(p) === true)) continue
         const key = child.keyAt(childKey, p)
         if (key !== null) referenced.add(key)
       }

@@ -195,6 +195,9 @@ export class MemoryTable implements TableProvider {
 
   private track(txn: Transaction): PendingChanges { return this.versions.track(txn, this) }
 
+  /** @internal rows other transactions deleted and have not committed (foreign-key checks), or null */
+  deletedByOthers(txn: Transaction): Set<number> | null { return this.versions.deletedByOthers(txn) }
+
   /** @internal durable storage: what `txn` changed in this table so far, or null */
   pendingOf(txn: Transaction): PendingChanges | null { return this.versions.pendingOf(txn) }
 
@@ -441,7 +444,7 @@ export class MemoryTable implements TableProvider {
     if (this.referencedBy.size > 0) {
       const going = new Set<number>()
       for (let k = 0; k < rowIds.length; k++) { const p = this.checkRowId(rowIds[k]!); if (this.isLive(p)) going.add(p) }
-      checkParentRows(this, [...going], true)
+      checkParentRows(this, txn, [...going], true)
     }
     const removed: number[] = []
     for (let k = 0; k < rowIds.length; k++) {
@@ -512,7 +515,7 @@ export class MemoryTable implements TableProvider {
     const others = this.versionsHiddenFrom(txn)
     checkRowConflicts(others, positions, this.name, 'UPDATE')
     checkUniqueIndexWrites(others, this.secondary.affectedBy(columns).find(ix => ix.unique), this.name)
-    if (this.referencedBy.size > 0) this.checkKeyChanges(positions, columns, values)
+    if (this.referencedBy.size > 0) this.checkKeyChanges(txn, positions, columns, values)
     const rekey = rekeyForUpdate(this, positions, columns, values, heldKeys(others))
     rekey.removed((index, key) => pending.release(index, key))
     const old = columns.map(c => this.readPositions(c, positions))
@@ -543,11 +546,11 @@ export class MemoryTable implements TableProvider {
   }
 
   /** 23503 when an update changes a key that child rows reference */
-  private checkKeyChanges(positions: Float64Array, columns: readonly number[], values: DataChunk): void {
+  private checkKeyChanges(txn: Transaction, positions: Float64Array, columns: readonly number[], values: DataChunk): void {
     if (!this.indexes.some(ix => ix.columns.some(c => columns.includes(c)))) return
     const last = new Map<number, number>()
     for (let i = 0; i < positions.length; i++) last.set(positions[i]!, i)
-    checkParentRows(this, [...last.keys()], false, (index, p, oldKey) => {
+    checkParentRows(this, txn, [...last.keys()], false, (index, p, oldKey) => {
       const updated = updatedKeyParts(index, columns, values)
       if (updated.every(v => v === null)) return false
       const group = this.groups[Math.floor(p / ROW_GROUP_SIZE)]!

@@ -53,6 +53,16 @@ export class TableVersions {
     return next
   }
 
+  /** rows other transactions deleted and have not committed (their rollback brings them back), or null */
+  deletedByOthers(txn: Transaction): Set<number> | null {
+    let out: Set<number> | null = null
+    for (const p of this.pending) {
+      if (p.writer === txn) continue
+      for (const list of p.deletedLists) for (const position of list) (out ??= new Set()).add(position)
+    }
+    return out
+  }
+
   /** another transaction has uncommitted UPDATEs */
   othersUpdating(txn: Transaction): boolean { return this.pending.some(p => p.writer !== txn && p.hasUpdates) }
 

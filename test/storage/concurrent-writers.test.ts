@@ -190,6 +190,24 @@ test('a CREATE UNIQUE INDEX index takes no new keys while another transaction de
   await db.close()
 })
 
+test('foreign keys: a child row another transaction deleted and has not committed still holds its parent', async () => {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER, pid INTEGER REFERENCES p (id)); INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (10, 1)')
+  const a = db.connect(), b = db.connect()
+  await a.exec('BEGIN; DELETE FROM c WHERE pid = 1')
+  await assert.rejects(b.query('DELETE FROM p WHERE id = 1'), { code: '23503' })
+  // a child inserted by an uncommitted transaction holds its parent too
+  await b.exec('BEGIN; INSERT INTO c VALUES (20, 2)')
+  await assert.rejects(a.query('DELETE FROM p WHERE id = 2'), { code: '23503' })
+  await a.exec('ROLLBACK')
+  await b.exec('ROLLBACK')
+  await a.exec('DELETE FROM c WHERE pid = 1')
+  await b.exec('DELETE FROM p WHERE id = 1')
+  assert.deepEqual(await rows(db, 'SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM c)'), [[1n, 0n]])
+  await a.close(); await b.close()
+  await db.close()
+})
+
 test('catalog changes run alone: DDL beside a writer is 40001, and so is a write beside pending DDL', async () => {
   const db = await Database.open()
   await db.exec('CREATE TABLE t (x INTEGER)')
