@@ -4,8 +4,10 @@
  * over lineitem, Q21's over lineitem twice, Q22's NOT EXISTS over orders. The estimates cannot
  * be trusted to tell (they take Q21's three-way join for millions of rows; it has 70 thousand),
  * so the operator reads both inputs in step — always from the side with fewer rows read so far
- * — until one ends. When the right side ends first the ordinary hash join runs, replaying what
- * was read. When the left side ends first it is the smaller: its rows go into the hash table
+ * — until one ends. When the right side ends first and the condition is keys alone, only its
+ * distinct keys go into a hash table (no rows, no chains: a semi join needs no more) and the
+ * left rows stream past it; with a residual the ordinary hash join runs, replaying what was
+ * read. When the left side ends first it is the smaller: its rows go into the hash table
  * and the right side streams past it once, marking the left rows it matches (the residual
  * evaluated on candidate pairs, as in the hash join); no right row is kept. The left rows with
  * (semi) or without (anti) a mark come out at the end, in left order, as the hash join gives
@@ -22,7 +24,7 @@ import { CHUNK_SIZE, DataChunk, gather, type Vector } from '../../vector/vector.
 import { GroupTable } from '../group-table.ts'
 import { chunkBytes } from '../memory.ts'
 import {
-  compileValue, type Frame, layoutOf, type Materialized, materializeChunks, Operator, typesOf,
+  compileValue, type Frame, layoutOf, type Materialized, materializeChunks, Operator, selectRows, typesOf,
 } from '../operator.ts'
 import { type EquiKey, HashJoinOperator, MAX_PAIRS_PER_STEP, PairBuffer, Residual } from './join.ts'
 import type { BoundExpr } from '../../plan/expr.ts'
@@ -42,6 +44,8 @@ export class SemiJoinOperator extends Operator {
   /** the ordinary hash join, once the right side turned out the smaller */
   private hashJoin: HashJoinOperator | null = null
   private output: Generator<DataChunk> | null = null
+  /** the right side's distinct keys were the hash table */
+  private keysOnly = false
   private reserved = 0
 
   constructor(node: JoinNode, left: Operator, right: Operator, keys: EquiKey[], residual: BoundExpr | null, frame: Frame) {
@@ -58,7 +62,8 @@ export class SemiJoinOperator extends Operator {
 
   override detail(): string {
     if (this.hashJoin !== null) return this.hashJoin.detail()
-    return `[hash keys: ${this.keys.length}${this.residualExpr !== null ? ', residual' : ''}${this.output !== null ? ', build: left' : ''}]`
+    const build = this.output === null ? '' : this.keysOnly ? ', build: right keys' : ', build: left'
+    return `[hash keys: ${this.keys.length}${this.residualExpr !== null ? ', residual' : ''}${build}]`
   }
 
   protected pull(): DataChunk | null {
@@ -87,6 +92,8 @@ export class SemiJoinOperator extends Operator {
       const c = fromLeft ? this.leftOp.next() : this.rightOp.next()
       if (c === null) {
         if (fromLeft) break
+        // the right side ended first: without a residual only its distinct keys matter
+        if (this.residualExpr === null) return this.probeKeys(left, right)
         return this.fallBack(left, right)
       }
       ;(fromLeft ? left : right).push(c)
@@ -111,6 +118,46 @@ export class SemiJoinOperator extends Operator {
       table.probe(c, this.rightKeys.map(f => f(c)))
     }
     return table.rows(this.node.joinType === 'semi')
+  }
+
+  /**
+   * A semi / anti join without a residual over a right side read whole: its distinct keys in a
+   * hash table (no right rows kept, no chains), then the left rows stream past it.
+   */
+  private *probeKeys(left: DataChunk[], right: DataChunk[]): Generator<DataChunk> {
+    this.keysOnly = true
+    const strict = this.keys.map(k => !k.nullsEqual)
+    let rows = 0
+    for (const c of right) rows += c.size
+    const table = new GroupTable(this.keys.map(k => k.right.type), true, rows)
+    let ids = new Int32Array(0)
+    for (let c of right) {
+      // a right row with a NULL `=` key matches nothing: keep it out of the table
+      let keys = this.rightKeys.map(f => f(c))
+      const sel = rowsWithoutNullKey(keys, strict, c.size)
+      if (sel !== null) {
+        if (sel.count === 0) continue
+        c = selectRows(c, sel.rows, sel.count)
+        keys = this.rightKeys.map(f => f(c))
+      }
+      if (ids.length < c.size) ids = new Int32Array(c.size)
+      table.findOrCreate(keys, c.size, ids)
+    }
+    right.length = 0
+    const want = this.node.joinType === 'semi'
+    let groups = new Int32Array(0)
+    for (;;) {
+      const c = left.shift() ?? this.leftOp.next()
+      if (c === null) return
+      if (groups.length < c.size) groups = new Int32Array(c.size)
+      const keys = this.leftKeys.map(f => f(c))
+      table.find(keys, c.size, groups)
+      const sel = new Int32Array(c.size)
+      let n = 0
+      // a left row with a NULL `=` key finds no group: the table holds no such key
+      for (let i = 0; i < c.size; i++) if ((groups[i]! >= 0) === want) sel[n++] = i
+      if (n > 0) yield selectRows(c, sel, n)
+    }
   }
 
   /**
@@ -239,6 +286,15 @@ class LeftTable {
       if (n > 0) yield new DataChunk(left.columns.map(v => gather(v, sel, n)), n)
     }
   }
+}
+
+/** The rows without a NULL `=` key, or null when every row qualifies. */
+function rowsWithoutNullKey(keys: readonly Vector[], strict: readonly boolean[], n: number): { rows: Int32Array; count: number } | null {
+  if (!keys.some((v, k) => strict[k] && v.validity !== null)) return null
+  const rows = new Int32Array(n)
+  let count = 0
+  for (let i = 0; i < n; i++) if (!hasNullKey(keys, strict, i)) rows[count++] = i
+  return count === n ? null : { rows, count }
 }
 
 function hasNullKey(keys: readonly Vector[], strict: readonly boolean[], row: number): boolean {

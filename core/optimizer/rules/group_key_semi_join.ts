@@ -6,10 +6,15 @@
  * the few parts of one brand and container instead of for every lineitem row. A group is all or
  * nothing (every row of it has the key), so the surviving groups' values do not change.
  *
- * Only when the other side is a cheap, selective read — scans (with filters), filters and
- * projections, no join or aggregate — estimated at under a tenth of the aggregate's input, as
- * it is read twice. Runs after join_order and projection_pruning, which would otherwise see the
- * copy's column ids twice in one tree.
+ * Only when the other side is a cheap, filtered read — scans (with filters), filters,
+ * projections and semi joins of these, no other join or aggregate — estimated smaller than the
+ * aggregate's input. It is read twice, and the fixed guesses of filter estimates cannot tell a
+ * selective read from one that keeps every key (TPC-H Q20's `p_name LIKE 'forest%'` keeps 1% of
+ * the parts; estimated at half, as `LIKE '%e%'`, which keeps most): the bet is cheap because the
+ * semi join keeps only the distinct keys of the smaller side (ops/semi-join.ts). At SF 1 Q20's
+ * aggregate reads 10K lineitem rows instead of 908K (CPU ≈1.5 s → 0.25 s), while the same query
+ * with `LIKE '%e%'` costs about a tenth more than without the rule. Runs after join_order and
+ * projection_pruning, which would otherwise see the copy's column ids twice in one tree.
  */
 import type { Transaction } from '../../catalog/catalog.ts'
 import type { BoundExpr } from '../../plan/expr.ts'
@@ -59,7 +64,7 @@ function semiJoined(side: LogicalPlan, other: LogicalPlan, condition: BoundExpr,
       if (g === null || b.kind !== 'colref' || !otherIds.has(b.id)) continue
       const key = agg.groups[g]!
       if (containsVolatile(key) || hasSideEffectsOrSubquery(key) || key.type.id !== b.type.id) continue
-      if (estimateRows(other, txn) * 10 > estimateRows(agg.input, txn)) return null
+      if (estimateRows(other, txn) >= estimateRows(agg.input, txn)) return null
       const semi: JoinNode = {
         kind: 'join', joinType: 'semi', left: agg.input, right: other,
         condition: { kind: 'compare', op: '=', left: key, right: b, type: c.type },
@@ -91,6 +96,8 @@ function cheapRead(p: LogicalPlan, filtered = false): boolean {
     case 'scan': return filtered || p.filters.length > 0
     case 'filter': return !hasSideEffectsOrSubquery(p.predicate) && cheapRead(p.input, true)
     case 'project': return !p.exprs.some(hasSideEffectsOrSubquery) && cheapRead(p.input, filtered)
+    // a semi join of cheap reads filters too (TPC-H Q20's partsupp of the 'forest%' parts)
+    case 'join': return p.joinType === 'semi' && !p.lateral && p.indexJoin === undefined && cheapRead(p.left, true) && cheapRead(p.right, true)
     default: return false
   }
 }

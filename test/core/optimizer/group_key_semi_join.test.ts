@@ -67,3 +67,22 @@ test('no semi join where the aggregate keeps unmatched groups or the other side 
     assert.doesNotMatch(p.slice(p.indexOf('logical_plan')), /JOIN SEMI/, sql)
   }
 })
+
+test('a semi join of cheap reads counts as a cheap read (TPC-H Q20: partsupp of the parts named like a pattern)', async () => {
+  // the other side is part ⋉ item-keys; its estimate is above a tenth of the aggregate's input
+  const sql = `SELECT p.pk, a.n, a.s FROM part p JOIN (SELECT k, count(*) AS n, sum(q) AS s FROM item GROUP BY k) a ON a.k = p.pk
+     WHERE p.brand LIKE 'brand%3' AND p.pk IN (SELECT k FROM item WHERE q = 3) ORDER BY p.pk`
+  const rows = await assertSameRowsWithout(db, 'group_key_semi_join', sql)
+  assert.ok(rows.length > 0)
+  const p = await plan(sql)
+  assert.match(p.slice(p.indexOf('logical_plan')), /AGGREGATE groups: [^\n]*\n\s+JOIN SEMI ON [^\n]*\n\s+SCAN main\.item[^\n]*\n\s+JOIN SEMI ON/)
+})
+
+test('no semi join when the filtered read is estimated no smaller than the aggregate input', async () => {
+  await db.exec(`CREATE TABLE few AS SELECT i AS k, i % 5 AS q FROM range(300) r(i)`)
+  await db.exec(`CREATE TABLE many AS SELECT i % 500 AS pk, i % 3 AS box FROM range(40000) r(i)`)
+  const sql = `SELECT m.pk, a.n FROM many m JOIN (SELECT k, count(*) AS n FROM few GROUP BY k) a ON a.k = m.pk WHERE m.box = 1`
+  await assertSameRowsWithout(db, 'group_key_semi_join', sql)
+  const p = await plan(sql)
+  assert.doesNotMatch(p.slice(p.indexOf('logical_plan')), /JOIN SEMI/)
+})
