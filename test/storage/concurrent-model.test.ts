@@ -50,7 +50,7 @@ async function run(seed: number, steps: number): Promise<void> {
   for (let step = 0; step < steps; step++) {
     const c = Math.floor(rnd() * 3)
     const conn = conns[c]!
-    let txn = txns[c]
+    let txn = txns[c] ?? null
     const r = rnd()
     if (txn === null) {
       await conn.query('BEGIN')
