@@ -32,6 +32,9 @@ import type { ExtensionHost, ExtensionHostFactory } from './extensions/host.ts'
 import { meterDifference } from './extensions/meter.ts'
 import { bindParameter, type BoundParameter } from './params.ts'
 import { DurableStore } from './storage/store.ts'
+import { TABLE_DATA_SHARE } from './storage/buffer-manager.ts'
+import { memoryBytes } from './execution/memory.ts'
+import { getHeapStatistics } from 'node:v8'
 import { restoreRoutines } from './storage/routines.ts'
 import { nodeFileSystem, type FileSystem } from './storage/io.ts'
 import { registerStorageSettings, syncModeOf, thresholdOf } from './storage/settings.ts'
@@ -142,6 +145,8 @@ export class Database {
   /** loads the checkpoint and the WAL of `path` (see core/storage), then logs every commit there */
   private openFile(path: string, fs: FileSystem, encryptionKey: string | Uint8Array | undefined): void {
     const store = DurableStore.open(path, { readOnly: this.readOnly, fs, encryptionKey })
+    // table data follows the memory_limit of the session whose statement runs
+    store.buffers.limit = () => tableDataLimit((this.activeSession ?? this.defaultConnection).setting('memory_limit'))
     const tm = this.transactions
     try {
       this.loadingStorage = true
@@ -258,6 +263,13 @@ export class Database {
   checkOpen(): void {
     if (this.closed) throw new GrizzlyError('08003', 'the database is closed', { hint: 'open it again with Database.open()' })
   }
+}
+
+/** the bytes of table data a database keeps resident under `memory_limit` (docs/memory.md) */
+function tableDataLimit(setting: Value): number {
+  const heap = getHeapStatistics().heap_size_limit
+  const limit = memoryBytes(typeof setting === 'string' ? setting : '', heap) ?? heap * 0.8
+  return Math.floor(limit * TABLE_DATA_SHARE)
 }
 
 /** A session: settings, the current transaction, and a queue so its statements run one at a time. */

@@ -16,6 +16,7 @@ import { noteStoredRows, type Utf8Rows, type Utf8Source } from '../vector/stored
 import type { ScanFilter } from './catalog.ts'
 import { SegmentUtf8 } from './segment-utf8.ts'
 import { isShared, sharedBytes, sharedCopy, sharedTyped, type SharedColumn } from './shared-arrays.ts'
+import { useStamp, type SegmentBacking, type SegmentStats } from './segment-backing.ts'
 
 type TypedData = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array
 
@@ -74,6 +75,13 @@ export class ColumnSegment implements Utf8Source {
   private viewedUpTo = 0
   /** VARCHAR: the rows' UTF-8 form, made when first asked for, dropped when a row changes */
   private utf8: SegmentUtf8 | null = null
+  /** where unchanged rows can be read again (segment-backing.ts); null: they live only here */
+  private backing: SegmentBacking | null = null
+  /** false while evicted: `length` rows are stored, none are held */
+  private resident = true
+  /** @internal buffer manager: scans using the rows now (never evicted while > 0), last use stamp */
+  pins = 0
+  lastUse = 0
 
   /**
    * `initialCapacity`: rows to allocate at once (at most `maxCapacity`), for a segment that is
@@ -90,6 +98,85 @@ export class ColumnSegment implements Utf8Source {
     this.data = this.storage === 'typed' || this.storage === 'fixed' || this.storage === 'none' ? null
       : reserve > 0 ? new Array<unknown>(reserve) : []
     if (reserve > 0) this.ensureCapacity(reserve)
+  }
+
+  /** @internal durable storage: a segment of `length` stored rows, read through `backing` on first use */
+  static stored(type: LogicalType, maxCapacity: number, length: number, backing: SegmentBacking, stats: SegmentStats): ColumnSegment {
+    const s = new ColumnSegment(type, maxCapacity)
+    s.length = length
+    s.data = null
+    s.backing = backing
+    s.resident = false
+    s.hasValid = stats.hasValid
+    s.hasNull = stats.hasNull
+    s.hasNaN = stats.hasNaN
+    if (stats.min !== null && stats.max !== null) { s.min = stats.min; s.max = stats.max }
+    // without a stored zone the first filtered scan folds it from the rows
+    s.zoneUpTo = !s.zoned || (stats.min !== null && stats.max !== null) || !stats.hasValid || stats.hasNaN ? length : 0
+    return s
+  }
+
+  /** @internal the backing, while the rows are unchanged since they were stored */
+  get storedBy(): SegmentBacking | null { return this.backing }
+  get isResident(): boolean { return this.resident }
+
+  /** @internal durable storage: the rows were just stored through `backing` (a checkpoint); they may now be evicted */
+  backWith(backing: SegmentBacking | null): void {
+    this.backing = backing
+    if (backing === null && !this.resident) throw new InternalError('an evicted segment lost its backing')
+  }
+
+  /** @internal what the zone map knows, for a segment directory */
+  get stats(): SegmentStats {
+    if (this.zoned) this.foldZone()
+    const zone = this.zoned && this.hasValid && !this.hasNaN
+    return { min: zone ? this.min : null, max: zone ? this.max : null, hasValid: this.hasValid, hasNull: this.hasNull, hasNaN: this.hasNaN }
+  }
+
+  /** before reading rows: loads them again when evicted, and stamps the use */
+  private use(): void {
+    if (this.backing === null) return
+    if (!this.resident) this.reload()
+    this.lastUse = useStamp()
+  }
+
+  /** before changing rows: the segment leaves its backing and stays in memory */
+  private change(): void {
+    const backing = this.backing
+    if (backing === null) return
+    if (!this.resident) this.reload()
+    this.backing = null
+    backing.changed(this)
+  }
+
+  private reload(): void {
+    const backing = this.backing!
+    const rows = backing.load(this)
+    const length = this.length
+    if (rows.length !== length) throw new InternalError(`a stored segment of ${length} rows decoded to ${rows.length}`)
+    this.length = 0
+    this.capacity = 0
+    this.data = this.storage === 'array' || this.storage === 'boxed' ? new Array<unknown>(length) : null
+    const hasNull = this.hasNull, hasValid = this.hasValid
+    this.appendRows(rows, 0, length)
+    this.hasNull = hasNull
+    this.hasValid = hasValid
+    this.resident = true
+    this.lastUse = useStamp()
+    backing.loaded(this, rows)
+  }
+
+  /** @internal buffer manager: drops the rows (they are read again on the next use); false when it may not */
+  evict(): boolean {
+    if (this.backing === null || !this.resident || this.pins > 0) return false
+    this.utf8?.clear()
+    this.data = null
+    this.validity = null
+    this.elementValidity = null
+    this.capacity = 0
+    this.viewedUpTo = 0
+    this.resident = false
+    return true
   }
 
   private ensureCapacity(needed: number): void {
@@ -158,9 +245,14 @@ export class ColumnSegment implements Utf8Source {
 
   /** appends rows [from, to) of `src` */
   append(src: Vector, from: number, to: number): void {
+    this.change()
+    this.appendRows(src, from, to)
+  }
+
+  private appendRows(src: Vector, from: number, to: number): void {
     if (src.physical !== this.physical) {
       // an untyped NULL literal is NULL in any column
-      if (src.physical === 'null') { this.append(nullVector(this.type, to - from), 0, to - from); return }
+      if (src.physical === 'null') { this.appendRows(nullVector(this.type, to - from), 0, to - from); return }
       throw new InternalError(`appending a ${src.type.id} vector to a ${this.type.id} column`)
     }
     const count = to - from
@@ -218,6 +310,7 @@ export class ColumnSegment implements Utf8Source {
 
   private foldZone(): void {
     if (this.zoneUpTo < this.length) {
+      this.use()
       this.widenZone(this.zoneUpTo, this.length)
       this.zoneUpTo = this.length
     }
@@ -235,6 +328,7 @@ export class ColumnSegment implements Utf8Source {
   /** drops rows from `length` on (undo of an append) */
   truncate(length: number): void {
     if (length >= this.length) return
+    this.change()
     this.utf8?.clear()
     // later appends would overwrite the dropped rows in place
     if (length < this.viewedUpTo) this.detach()
@@ -265,10 +359,15 @@ export class ColumnSegment implements Utf8Source {
     }
   }
 
-  isValid(i: number): boolean { return this.validity === null ? this.physical !== 'null' : this.validity[i] === 1 }
+  isValid(i: number): boolean {
+    this.use()
+    return this.validity === null ? this.physical !== 'null' : this.validity[i] === 1
+  }
 
   /** true when any row of [start, end) not marked in `deleted` is NULL */
   anyNull(start: number, end: number, deleted: Uint8Array | null): boolean {
+    if (!this.hasNull && this.physical !== 'null') return false
+    this.use()
     const v = this.validity
     if (this.physical !== 'null' && v === null) return false
     for (let i = start; i < end; i++) {
@@ -292,12 +391,14 @@ export class ColumnSegment implements Utf8Source {
 
   /** the raw stored element (no NULL check, booleans as 0/1): for hash keys */
   rawAt(i: number): unknown {
+    this.use()
     if (this.storage === 'fixed') return this.boxedRow(i)
     return this.storage === 'none' ? null : (this.data as ArrayLike<unknown>)[i]
   }
 
   /** rows [start, end) as a new vector (copied, so later updates do not show through) */
   read(start: number, end: number): Vector {
+    this.use()
     const n = end - start
     const validity = this.validity === null ? null : this.validity.slice(start, end)
     switch (this.storage) {
@@ -326,6 +427,7 @@ export class ColumnSegment implements Utf8Source {
    */
   view(start: number, end: number): Vector {
     if (this.storage !== 'typed' && this.storage !== 'fixed') return this.read(start, end)
+    this.use()
     if (end > this.viewedUpTo) this.viewedUpTo = end
     const validity = this.validity === null ? null : this.validity.subarray(start, end)
     if (this.storage === 'fixed') return this.readFixed(start, end, validity, true)
@@ -338,6 +440,7 @@ export class ColumnSegment implements Utf8Source {
    */
   sharedRows(end: number): SharedColumn | null {
     if (this.storage !== 'typed') return null
+    this.use()
     const data = this.data as TypedData | null
     if (data === null || !isShared(data) || (this.validity !== null && !isShared(this.validity))) return null
     if (end > this.viewedUpTo) this.viewedUpTo = end
@@ -355,13 +458,14 @@ export class ColumnSegment implements Utf8Source {
 
   /** Utf8Source: the UTF-8 form of rows [start, end), when `data`/`validity` still hold them */
   utf8Rows(start: number, end: number, data: readonly unknown[], validity: Uint8Array | null): Utf8Rows | null {
-    if (this.physical !== 'str') return null
+    if (this.physical !== 'str' || !this.resident) return null
     this.utf8 ??= new SegmentUtf8(this)
     return this.utf8.rowsOf(this.data as unknown[], this.validity, this.length, start, end, data, validity)
   }
 
   /** rows sel[0..count) as a new vector */
   gather(sel: Int32Array, count: number): Vector {
+    this.use()
     const valid = this.validity
     let validity: Uint8Array | null = null
     if (valid !== null) {
@@ -407,6 +511,7 @@ export class ColumnSegment implements Utf8Source {
       throw new InternalError(`writing a ${src.type.id} value into a ${this.type.id} column`)
     }
     const valid = src.validity === null ? src.physical !== 'null' : src.validity[j] === 1
+    this.change()
     if (i < this.viewedUpTo) this.detach()
     this.utf8?.clear()
     // fold the old values first: transactions reading an older version still see them

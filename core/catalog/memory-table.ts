@@ -12,6 +12,7 @@ import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
 import { CHUNK_SIZE, DataChunk, Vector, nullVector } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
+import { SegmentPins } from './segment-backing.ts'
 import { sharedCopy, type SharedColumn, type SharedGroup } from './shared-arrays.ts'
 import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
@@ -104,32 +105,39 @@ export class MemoryTable implements TableProvider {
     const updated = versions.filter(v => v.hasUpdates).reverse()
     const restore = updated.length === 0 ? null : (c: number, v: Vector, positionOf: (k: number) => number): Vector =>
       updated.reduce((out, version) => version.restore(c, out, positionOf), v)
-    for (let g = 0; g * ROW_GROUP_SIZE < endPosition; g++) {
-      const group = this.groups[g]
-      if (group === undefined) return
-      const base = g * ROW_GROUP_SIZE
-      const groupEnd = Math.min(group.count, endPosition - base)
-      if (!this.groupMayMatch(group, filters)) continue
-      const hidden = this.hiddenRows(versions, group, g)
-      if (hidden === null) {
-        for (let start = 0; start < groupEnd; start += CHUNK_SIZE) {
-          const end = Math.min(start + CHUNK_SIZE, groupEnd)
-          // views share the segments' arrays; restoring old values writes into the vector, so it needs a copy
-          let vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start)
-            : restore === null ? group.segments[c]!.view(start, end) : group.segments[c]!.read(start, end))
-          if (restore !== null) vectors = vectors.map((v, x) => columns[x] === ROW_ID_COLUMN ? v : restore(columns[x]!, v, k => base + start + k))
-          yield new DataChunk(vectors, end - start)
+    const pins = new SegmentPins()
+    try {
+      for (let g = 0; g * ROW_GROUP_SIZE < endPosition; g++) {
+        const group = this.groups[g]
+        if (group === undefined) return
+        const base = g * ROW_GROUP_SIZE
+        const groupEnd = Math.min(group.count, endPosition - base)
+        if (!this.groupMayMatch(group, filters)) continue
+        // stored segments stay loaded while the scan is in their group (core/storage/buffer-manager.ts)
+        pins.hold(group.segments, columns)
+        const hidden = this.hiddenRows(versions, group, g)
+        if (hidden === null) {
+          for (let start = 0; start < groupEnd; start += CHUNK_SIZE) {
+            const end = Math.min(start + CHUNK_SIZE, groupEnd)
+            // views share the segments' arrays; restoring old values writes into the vector, so it needs a copy
+            let vectors = columns.map(c => c === ROW_ID_COLUMN ? rowIdRange(base + start, end - start)
+              : restore === null ? group.segments[c]!.view(start, end) : group.segments[c]!.read(start, end))
+            if (restore !== null) vectors = vectors.map((v, x) => columns[x] === ROW_ID_COLUMN ? v : restore(columns[x]!, v, k => base + start + k))
+            yield new DataChunk(vectors, end - start)
+          }
+          continue
         }
-        continue
+        const sel = new Int32Array(CHUNK_SIZE)
+        let n = 0
+        for (let i = 0; i < groupEnd; i++) {
+          if (hidden[i] === 1) continue
+          sel[n++] = i
+          if (n === CHUNK_SIZE) { yield gatherChunk(group, base, columns, sel, n, restore); n = 0 }
+        }
+        if (n > 0) yield gatherChunk(group, base, columns, sel, n, restore)
       }
-      const sel = new Int32Array(CHUNK_SIZE)
-      let n = 0
-      for (let i = 0; i < groupEnd; i++) {
-        if (hidden[i] === 1) continue
-        sel[n++] = i
-        if (n === CHUNK_SIZE) { yield gatherChunk(group, base, columns, sel, n, restore); n = 0 }
-      }
-      if (n > 0) yield gatherChunk(group, base, columns, sel, n, restore)
+    } finally {
+      pins.release()
     }
   }
 

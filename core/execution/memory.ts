@@ -12,7 +12,10 @@ import { GrizzlyError, SqlState } from '../errors.ts'
 import type { LogicalType, Value } from '../types/types.ts'
 import { parseMemoryLimit } from '../functions/settings.ts'
 import { ByteReader, ByteWriter, decodeVector, encodeVector } from '../storage/codec.ts'
-import { DataChunk, type Vector } from '../vector/vector.ts'
+import { DataChunk } from '../vector/vector.ts'
+import { vectorBytes } from '../vector/vector-bytes.ts'
+
+export { vectorBytes }
 
 /** memory_limit when it is '-1' or a percentage: a share of the V8 heap limit */
 const DEFAULT_SHARE = 0.8
@@ -43,38 +46,6 @@ export function formatBytes(n: number): string {
   let v = n / 1024, u = 0
   while (v >= 1024 && u < units.length - 1) { v /= 1024; u++ }
   return `${v.toFixed(1)} ${units[u]}`
-}
-
-/** Estimated heap bytes of rows [0, n) of a vector (strings as UTF-16 plus object overhead). */
-export function vectorBytes(v: Vector, n = v.length): number {
-  let b = v.validity === null ? 0 : n
-  switch (v.physical) {
-    case 'null': return b
-    case 'u8': case 'i8': return b + n
-    case 'i16': return b + 2 * n
-    case 'i32': case 'date': case 'f32': return b + 4 * n
-    case 'i64': case 'f64': return b + 8 * n
-    case 'big': return b + 32 * n
-    case 'interval': return b + 56 * n
-    case 'str': {
-      const d = v.data as string[]
-      b += 8 * n
-      for (let i = 0; i < n; i++) { const s = d[i]; if (s !== undefined) b += 16 + 2 * s.length }
-      return b
-    }
-    case 'blob': {
-      const d = v.data as Uint8Array[]
-      b += 8 * n
-      for (let i = 0; i < n; i++) { const s = d[i]; if (s !== undefined) b += 80 + s.length }
-      return b
-    }
-    case 'list': {
-      const o = v.offsets!
-      return b + 4 * (n + 1) + vectorBytes(v.children[0]!, o[n]!) - vectorBytes(v.children[0]!, o[0]!)
-    }
-    case 'array': return b + vectorBytes(v.children[0]!, n * (v.type as { size: number }).size)
-    case 'struct': return v.children.reduce((s, c) => s + vectorBytes(c, n), b)
-  }
 }
 
 export function chunkBytes(c: DataChunk): number {

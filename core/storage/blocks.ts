@@ -96,24 +96,34 @@ export class BlockFile {
     return extend.count++
   }
 
+  /** plain payload bytes per block: a stream's blocks are full but for the last */
+  get room(): number { return this.cipher === null ? BLOCK_PAYLOAD : BLOCK_PAYLOAD - SEAL_OVERHEAD }
+
   /** writes `data` as a chain of blocks; returns the blocks, first first */
   writeStream(data: Uint8Array, extend: { count: number }): number[] {
-    const room = this.cipher === null ? BLOCK_PAYLOAD : BLOCK_PAYLOAD - SEAL_OVERHEAD
+    const room = this.room
     const count = Math.max(1, Math.ceil(data.length / room))
     const blocks: number[] = []
     for (let i = 0; i < count; i++) blocks.push(this.allocate(extend))
     for (let i = 0; i < count; i++) {
-      const plain = data.subarray(i * room, Math.min(data.length, (i + 1) * room))
-      const part = this.cipher === null ? plain : this.cipher.seal(plain, blockAad(blocks[i]!))
-      const buf = new Uint8Array(BLOCK_HEADER + part.length)
-      const view = new DataView(buf.buffer)
-      view.setUint32(4, part.length, true)
-      view.setInt32(8, i + 1 < count ? blocks[i + 1]! : -1, true)
-      buf.set(part, BLOCK_HEADER)
-      view.setUint32(0, crc32(buf.subarray(4)), true)
-      io(this.path, 'write', () => this.handle.write(buf, DATA_START + blocks[i]! * BLOCK_SIZE))
+      this.writeBlock(blocks[i]!, data.subarray(i * room, Math.min(data.length, (i + 1) * room)), i + 1 < count ? blocks[i + 1]! : -1)
     }
     return blocks
+  }
+
+  /** a stream written block by block as its bytes come, so it is never whole in memory */
+  streamWriter(extend: { count: number }): StreamWriter { return new StreamWriter(this, () => this.allocate(extend)) }
+
+  /** @internal one block: [crc32][used][next][reserved][payload, sealed when encrypted] */
+  writeBlock(block: number, plain: Uint8Array, next: number): void {
+    const part = this.cipher === null ? plain : this.cipher.seal(plain, blockAad(block))
+    const buf = new Uint8Array(BLOCK_HEADER + part.length)
+    const view = new DataView(buf.buffer)
+    view.setUint32(4, part.length, true)
+    view.setInt32(8, next, true)
+    buf.set(part, BLOCK_HEADER)
+    view.setUint32(0, crc32(buf.subarray(4)), true)
+    io(this.path, 'write', () => this.handle.write(buf, DATA_START + block * BLOCK_SIZE))
   }
 
   /** follows the chain from `first`, checking every block's checksum */
@@ -123,39 +133,70 @@ export class BlockFile {
     let block = first
     let total = 0
     while (block !== -1) {
-      if (block < 0 || block >= this.header.blockCount || blocks.includes(block)) {
+      if (blocks.includes(block)) {
         throw corruptError(`"${this.path}": ${what} points at block ${block}, which is not a valid block`)
       }
       blocks.push(block)
-      const head = new Uint8Array(BLOCK_HEADER)
-      const at = DATA_START + block * BLOCK_SIZE
-      if (io(this.path, 'read', () => this.handle.read(head, at, BLOCK_HEADER)) < BLOCK_HEADER) {
-        throw corruptError(`"${this.path}": block ${block} of ${what} is missing (the file is truncated)`)
-      }
-      const view = new DataView(head.buffer)
-      const used = view.getUint32(4, true)
-      if (used > BLOCK_PAYLOAD) throw corruptError(`"${this.path}": block ${block} of ${what} has a bad checksum`)
-      const buf = new Uint8Array(BLOCK_HEADER + used)
-      if (io(this.path, 'read', () => this.handle.read(buf, at, BLOCK_HEADER + used)) < BLOCK_HEADER + used) {
-        throw corruptError(`"${this.path}": block ${block} of ${what} is truncated`)
-      }
-      if (crc32(buf.subarray(4)) !== view.getUint32(0, true)) {
-        throw corruptError(`"${this.path}": block ${block} of ${what} has a bad checksum`)
-      }
-      let payload: Uint8Array = buf.subarray(BLOCK_HEADER)
-      if (this.cipher !== null) {
-        const opened = this.cipher.open(payload, blockAad(block))
-        if (opened === null) throw corruptError(`"${this.path}": block ${block} of ${what} failed authentication (it was altered)`)
-        payload = opened
-      }
+      const { payload, next } = this.readBlock(block, what)
       parts.push(payload)
       total += payload.length
-      block = view.getInt32(8, true)
+      block = next
     }
     const data = new Uint8Array(total)
     let at = 0
     for (const p of parts) { data.set(p, at); at += p.length }
     return { data, blocks }
+  }
+
+  /**
+   * Bytes [offset, offset + length) of the stream written into `blocks` (in chain order), reading
+   * only the blocks that hold them, each checked.
+   */
+  readRange(blocks: readonly number[], offset: number, length: number, what: string): Uint8Array {
+    const room = this.room
+    const out = new Uint8Array(length)
+    let done = 0
+    while (done < length) {
+      const at = offset + done
+      const block = blocks[Math.floor(at / room)]
+      if (block === undefined) throw corruptError(`"${this.path}": ${what} lies past the end of its blocks`)
+      const { payload } = this.readBlock(block, what)
+      const from = at % room
+      const take = Math.min(length - done, payload.length - from)
+      if (take <= 0) throw corruptError(`"${this.path}": ${what} lies past the end of block ${block}`)
+      out.set(payload.subarray(from, from + take), done)
+      done += take
+    }
+    return out
+  }
+
+  /** one block's payload (checksum checked, opened when encrypted) and the next block of its chain */
+  readBlock(block: number, what: string): { payload: Uint8Array; next: number } {
+    if (block < 0 || block >= this.header.blockCount) {
+      throw corruptError(`"${this.path}": ${what} points at block ${block}, which is not a valid block`)
+    }
+    const head = new Uint8Array(BLOCK_HEADER)
+    const at = DATA_START + block * BLOCK_SIZE
+    if (io(this.path, 'read', () => this.handle.read(head, at, BLOCK_HEADER)) < BLOCK_HEADER) {
+      throw corruptError(`"${this.path}": block ${block} of ${what} is missing (the file is truncated)`)
+    }
+    const view = new DataView(head.buffer)
+    const used = view.getUint32(4, true)
+    if (used > BLOCK_PAYLOAD) throw corruptError(`"${this.path}": block ${block} of ${what} has a bad checksum`)
+    const buf = new Uint8Array(BLOCK_HEADER + used)
+    if (io(this.path, 'read', () => this.handle.read(buf, at, BLOCK_HEADER + used)) < BLOCK_HEADER + used) {
+      throw corruptError(`"${this.path}": block ${block} of ${what} is truncated`)
+    }
+    if (crc32(buf.subarray(4)) !== view.getUint32(0, true)) {
+      throw corruptError(`"${this.path}": block ${block} of ${what} has a bad checksum`)
+    }
+    let payload: Uint8Array = buf.subarray(BLOCK_HEADER)
+    if (this.cipher !== null) {
+      const opened = this.cipher.open(payload, blockAad(block))
+      if (opened === null) throw corruptError(`"${this.path}": block ${block} of ${what} failed authentication (it was altered)`)
+      payload = opened
+    }
+    return { payload, next: view.getInt32(8, true) }
   }
 
   /** writes the header into the slot the current one does not use, then syncs */
@@ -185,6 +226,46 @@ export class BlockFile {
   shrink(): void {
     const end = DATA_START + this.header.blockCount * BLOCK_SIZE
     try { if (this.handle.size() > end) this.handle.truncate(end) } catch { /* the space is reused by the next checkpoint */ }
+  }
+}
+
+/** appends bytes to a chain of blocks, writing each block once it is full and its successor known */
+export class StreamWriter {
+  readonly blocks: number[] = []
+  private buf: Uint8Array
+  private used = 0
+  /** bytes written so far: the offset of the next byte in the stream */
+  length = 0
+
+  constructor(private readonly file: BlockFile, private readonly allocate: () => number) {
+    this.buf = new Uint8Array(file.room)
+  }
+
+  write(bytes: Uint8Array): void {
+    let at = 0
+    while (at < bytes.length) {
+      if (this.used === this.buf.length) this.flush(false)
+      const take = Math.min(bytes.length - at, this.buf.length - this.used)
+      this.buf.set(bytes.subarray(at, at + take), this.used)
+      this.used += take
+      at += take
+    }
+    this.length += bytes.length
+  }
+
+  private flush(last: boolean): void {
+    if (this.blocks.length === 0) this.blocks.push(this.allocate())
+    const block = this.blocks[this.blocks.length - 1]!
+    const next = last ? -1 : this.allocate()
+    this.file.writeBlock(block, this.buf.subarray(0, this.used), next)
+    if (!last) this.blocks.push(next)
+    this.used = 0
+  }
+
+  /** writes the last block; returns the chain, first first */
+  finish(): number[] {
+    this.flush(true)
+    return this.blocks
   }
 }
 

@@ -16,7 +16,7 @@ import type { MemoryTransaction } from '../catalog/transaction.ts'
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import { DataChunk } from '../vector/vector.ts'
 import { BlockFile, corruptError, io, type FileHeader } from './blocks.ts'
-import { ByteReader, ByteWriter, decodeVector, encodeVector, vectorRange } from './codec.ts'
+import { ByteReader, ByteWriter, decodeVector, vectorRange } from './codec.ts'
 import { durableEntries, quoteName, tableSql } from './definitions.ts'
 import type { FileHandle, FileSystem } from './io.ts'
 import { FileLock } from './lock.ts'
@@ -29,6 +29,8 @@ import type { StoredModel } from '../hooks/contracts.ts'
 import { encodeChanges, encodeSequence, replay } from './redo.ts'
 import { Sequence } from '../catalog/sequences.ts'
 import { typeToString } from '../types/types.ts'
+import { BufferManager, StoredSegment, type ReadBytes, type StoredRun } from './buffer-manager.ts'
+import { blocksOf, checkTableData, loadTableData, writeTableData, type AfterCheckpoint, type LayoutContext, type StoredGroup, type TableData } from './table-layout.ts'
 
 export type SyncMode = 'full' | 'normal' | 'off'
 
@@ -42,6 +44,14 @@ interface StoredTable {
   readonly blocks: readonly number[]
   /** live rows when written, checked by integrity_check */
   readonly rows: number
+  /** 2: segments read on demand (table-layout.ts), `runs` + `groups`; absent: one stream read whole on open */
+  readonly layout?: 2
+  readonly runs?: readonly StoredRun[]
+  readonly groups?: readonly StoredGroup[]
+}
+
+function tableData(t: StoredTable): TableData | null {
+  return t.layout === 2 ? { runs: t.runs ?? [], groups: t.groups ?? [] } : null
 }
 
 interface StoredSequence {
@@ -96,6 +106,10 @@ export class DurableStore {
   private closed = false
   /** read-only opens read every stream up front, so a writer's later checkpoint cannot pull blocks away */
   private prefetched: Map<number, Uint8Array> | null = null
+  /** the same for segment-layout runs, kept: their segments are decoded from these on demand */
+  private prefetchedRuns: Map<StoredRun, Uint8Array> | null = null
+  /** table data read on demand, evicted past its share of memory_limit */
+  readonly buffers = new BufferManager()
   /** the procedural functions a checkpoint stores (the database sets it once they are restored); until then the stored ones */
   routineSource: (() => readonly RoutineDefinition[]) | null = null
   private prefetchedModels: StoredModel[] | null = null
@@ -163,7 +177,8 @@ export class DurableStore {
     for (let attempt = 0; ; attempt++) {
       try {
         this.readImage()
-        this.prefetched = new Map(this.image.tables.filter(t => t.first !== -1).map(t => [t.id, this.file.readStream(t.first, `table ${t.schema}.${t.name}`).data]))
+        this.prefetched = new Map(this.image.tables.filter(t => t.first !== -1 && t.layout !== 2).map(t => [t.id, this.file.readStream(t.first, `table ${t.schema}.${t.name}`).data]))
+        this.prefetchedRuns = new Map(this.image.tables.flatMap(t => (t.runs ?? []).map((run, i): [StoredRun, Uint8Array] => [run, this.readRun(run, `table ${t.schema}.${t.name} run ${i}`)])))
         this.prefetchedModels = readModels(this.file, this.path, this.image.models ?? [])
         this.walContents = walHandle === null ? null : readWal(walHandle, walPath, this.file.header.counter, this.file.cipher)
       } catch (e) {
@@ -227,7 +242,11 @@ export class DurableStore {
         throw corruptError(`"${this.path}": table ${stored.schema}.${stored.name} of the catalog could not be recreated`)
       }
       const table = entry.provider
-      if (stored.first !== -1) {
+      const data = tableData(stored)
+      if (data !== null) loadTableData(this.layout(`table ${stored.schema}.${stored.name}`), table, data)
+      else if (stored.first !== -1) {
+        // the older whole-stream layout: loaded now, written in the segment layout by the next checkpoint
+        if (!this.readOnly) this.dirty.add(table)
         this.readTable(stored, table, (rows, deleted, zones) => {
           table.loadRows(rows, deleted)
           // stored row groups line up with the table's: hand over their zone maps
@@ -269,36 +288,27 @@ export class DurableStore {
 
   // ---- table streams ----------------------------------------------------------------------
 
-  /** row groups: [groups u32] then per group [rows u32][deleted u32][bitmap][per column: bytes u32, zone, vector] */
-  private encodeTable(table: MemoryTable): Uint8Array {
-    const w = new ByteWriter()
-    const groups = table.groups
-    w.u32(groups.length)
-    for (const group of groups) {
-      const n = group.count
-      w.u32(n)
-      const deleted = group.deletedCount > 0 ? group.deleted : null
-      w.u32(deleted === null ? 0 : group.deletedCount)
-      if (deleted !== null) {
-        const bits = new Uint8Array((n + 7) >>> 3)
-        for (let i = 0; i < n; i++) if (deleted[i] === 1) bits[i >>> 3]! |= 1 << (i & 7)
-        w.bytes(bits)
-      }
-      for (const segment of group.segments) {
-        const v = segment.read(0, n)
-        const lengthAt = w.length
-        w.u32(0)
-        const range = vectorRange(v, n)
-        if (range === null) w.u8(0)
-        else if (typeof range.min === 'bigint') { w.u8(2); w.i64(range.min); w.i64(range.max as bigint) } else { w.u8(1); w.f64(range.min); w.f64(range.max as number) }
-        encodeVector(w, v, n, true)
-        w.setU32(lengthAt, w.length - lengthAt - 4)
-      }
-    }
-    return w.finish()
+  /** a run read whole (read-only opens), checked against its directory entry */
+  private readRun(run: StoredRun, what: string): Uint8Array {
+    const first = run.blocks[0]
+    if (first === undefined) throw corruptError(`"${this.path}": ${what} has no blocks`)
+    const { data } = this.file.readStream(first, what)
+    if (data.length !== run.bytes) throw corruptError(`"${this.path}": ${what} holds ${data.length} bytes, its directory says ${run.bytes}`)
+    return data
   }
 
-  /** reads a stored table, calling `each` per row group; checks zone maps when `check` is given */
+  private readonly readBytes: ReadBytes = (loc, what) => {
+    this.checkUsable()
+    const run = this.prefetchedRuns?.get(loc.run)
+    if (run !== undefined) return run.subarray(loc.offset, loc.offset + loc.length)
+    return this.file.readRange(loc.run.blocks, loc.offset, loc.length, what)
+  }
+
+  private layout(what: string): LayoutContext {
+    return { file: this.file, manager: this.buffers, read: this.readBytes, what, corrupt: detail => corruptError(`"${this.path}": ${detail}`) }
+  }
+
+  /** reads a stored table (the older whole-stream layout), calling `each` per row group; checks zone maps when `check` is given */
   private readTable(stored: StoredTable, table: MemoryTable, each: (rows: DataChunk, deleted: Uint8Array | null, zones: readonly ({ min: number | bigint; max: number | bigint } | null)[]) => void, check?: (problem: string) => void): number {
     const what = `table ${stored.schema}.${stored.name}`
     const data = this.prefetched?.get(stored.id) ?? this.file.readStream(stored.first, what).data
@@ -425,6 +435,8 @@ export class DurableStore {
     const freeBefore = this.file.freeBlocks
     const extend = { count: this.file.header.blockCount }
     let nextTableId = this.image.nextTableId
+    const after: AfterCheckpoint[] = []
+    const oldTables = this.byTable
     try {
       const stored: StoredTable[] = []
       const byTable = new Map<MemoryTable, StoredTable>()
@@ -432,10 +444,12 @@ export class DurableStore {
         const old = this.byTable.get(table)
         const sql = tableSql(schema, table)
         let next: StoredTable
-        if (old !== undefined && !force && !this.dirty.has(table) && old.sql === sql) next = old
+        if (old !== undefined && old.layout === 2 && !force && !this.dirty.has(table) && old.sql === sql) next = old
         else {
-          const blocks = table.rowPositions === 0 ? [] : this.file.writeStream(this.encodeTable(table), extend)
-          next = { id: old?.id ?? nextTableId++, schema, name: table.name, sql, first: blocks[0] ?? -1, blocks, rows: table.liveRowCount }
+          const written = writeTableData(this.layout(`table ${schema}.${table.name}`), table, old === undefined ? null : tableData(old), force, extend)
+          after.push(...written.after)
+          const blocks = blocksOf(written.data)
+          next = { id: old?.id ?? nextTableId++, schema, name: table.name, sql, first: blocks[0] ?? -1, blocks, rows: table.liveRowCount, layout: 2, ...written.data }
         }
         stored.push(next)
         byTable.set(table, next)
@@ -459,6 +473,9 @@ export class DurableStore {
       this.file.setFree(freeBefore)
       throw e
     }
+    // the written segments are backed by the new blocks; a dropped table's old ones are freed below
+    for (const f of after) f()
+    for (const table of oldTables.keys()) if (!this.byTable.has(table)) orphan(table, this.buffers)
     // the new checkpoint is durable: the old blocks are free and the log is folded in
     const used = new Set(this.catalogBlocks)
     for (const t of this.image.tables) for (const b of t.blocks) used.add(b)
@@ -500,9 +517,10 @@ export class DurableStore {
       claim(stored.blocks, what)
       if (table === undefined) { note(`${what} is stored but not loaded`); continue }
       if (!live.has(table)) note(`${what} is stored but was dropped without a checkpoint`)
-      if (stored.first === -1) { if (stored.rows !== 0) note(`${what} should hold ${stored.rows} rows but has no data`); continue }
+      const data = tableData(stored)
+      if (data === null && stored.first === -1) { if (stored.rows !== 0) note(`${what} should hold ${stored.rows} rows but has no data`); continue }
       try {
-        const rows = this.readTable(stored, table, () => undefined, note)
+        const rows = data !== null ? checkTableData(this.layout(what), table, data, note) : this.readTable(stored, table, () => undefined, note)
         if (rows !== stored.rows) note(`${what} holds ${rows} rows, the catalog says ${stored.rows}`)
       } catch (e) { note(message(e)) }
     }
@@ -530,6 +548,12 @@ export class DurableStore {
       { name: 'wal_bytes', value: String(this.wal?.size ?? 0) },
       { name: 'wal_records', value: String(this.walSeq) },
       { name: 'read_only', value: String(this.readOnly) },
+      // table data: what the buffer manager holds (clean, evictable) against its limit
+      { name: 'table_data_resident_bytes', value: String(this.buffers.residentBytes) },
+      { name: 'table_data_resident_segments', value: String(this.buffers.residentSegments) },
+      { name: 'table_data_limit_bytes', value: String(this.buffers.limit()) },
+      { name: 'table_data_loads', value: String(this.buffers.loads) },
+      { name: 'table_data_evictions', value: String(this.buffers.evictions) },
     ]
   }
 
@@ -576,6 +600,16 @@ function cipherFor(path: string, header: FileHeader, key: string | Uint8Array | 
     throw new GrizzlyError(WRONG_KEY, `wrong encryption key for database file "${path}"`, { hint: 'give the key the database was created with' })
   }
   return cipher
+}
+
+/** a dropped table's stored segments: resident ones stay usable, evicted ones can no longer be read */
+function orphan(table: MemoryTable, manager: BufferManager): void {
+  for (const group of table.groups) {
+    for (const s of group.segments) {
+      const b = s.storedBy
+      if (b instanceof StoredSegment && b.owner === manager) b.orphan(s)
+    }
+  }
 }
 
 function message(e: unknown): string {
