@@ -5,23 +5,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { Database } from '../../core/database.ts'
-import { GrizzlyError } from '../../core/errors.ts'
+import { fails } from '../expect-error.ts'
 import { FaultyFileSystem } from './faulty-fs.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-encryption-'))
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
 const SECRET_TEXT = 'top-secret-customer-name'
-
-async function rejects(work: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
-  try { await work } catch (e) {
-    assert.ok(e instanceof GrizzlyError, String(e))
-    assert.equal(e.code, code, e.message)
-    assert.match(e.message, pattern)
-    assert.ok((e.hint ?? '').length > 0)
-    return
-  }
-  assert.fail(`expected ${code}`)
-}
 
 const BLOCKS_AT = 8192
 const BLOCK_HEADER = 16
@@ -51,8 +40,8 @@ test('an encrypted database keeps no plaintext on disk and reads back with its k
   try { await db.close() } catch { /* no checkpoint */ }
   for (const file of [path, `${path}.wal`]) assert.equal(readFileSync(file).includes(Buffer.from('top-secret')), false, `${file} holds plaintext`)
 
-  await rejects(Database.open(path), '28P01', /is encrypted/)
-  await rejects(Database.open(path, { encryptionKey: 'wrong' }), '28P01', /wrong encryption key/)
+  await fails(() => Database.open(path), '28P01', /is encrypted/)
+  await fails(() => Database.open(path, { encryptionKey: 'wrong' }), '28P01', /wrong encryption key/)
   const ro = await Database.open(path, { readOnly: true, encryptionKey: 'correct horse battery staple' })
   assert.deepEqual((await ro.query('SELECT count(*), max(name) FROM people')).rows, [[2001n, `${SECRET_TEXT}999`]])
   await ro.close()
@@ -64,7 +53,7 @@ test('an encrypted database keeps no plaintext on disk and reads back with its k
   const plain = join(dir, 'plain.grz')
   const p = await Database.open(plain)
   await p.close()
-  await rejects(Database.open(plain, { encryptionKey: 'k' }), '22023', /not encrypted/)
+  await fails(() => Database.open(plain, { encryptionKey: 'k' }), '22023', /not encrypted/)
 })
 
 test('a tampered block or WAL record of an encrypted file fails authentication (XX001)', async () => {
@@ -80,14 +69,14 @@ test('a tampered block or WAL record of an encrypted file fails authentication (
   const good = readFileSync(path)
   const goodWal = readFileSync(`${path}.wal`)
   const block = tamperBlock(path)
-  await rejects(Database.open(path, { encryptionKey: key }), 'XX001', new RegExp(`block ${block} of the catalog failed authentication`))
+  await fails(() => Database.open(path, { encryptionKey: key }), 'XX001', new RegExp(`block ${block} of the catalog failed authentication`))
   writeFileSync(path, good)
   const wal = Buffer.from(goodWal)
   const length = wal.readUInt32LE(32)
   wal[32 + 8 + 20]! ^= 0x01
   wal.writeUInt32LE(crc32(wal.subarray(40, 40 + length)), 36)
   writeFileSync(`${path}.wal`, wal)
-  await rejects(Database.open(path, { encryptionKey: key }), 'XX001', /WAL record 1 .* failed authentication/)
+  await fails(() => Database.open(path, { encryptionKey: key }), 'XX001', /WAL record 1 .* failed authentication/)
   writeFileSync(`${path}.wal`, goodWal)
   const again = await Database.open(path, { encryptionKey: key })
   assert.deepEqual((await again.query('SELECT count(*), max(x) FROM t')).rows, [[102n, 1001]])
