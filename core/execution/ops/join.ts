@@ -357,11 +357,11 @@ export class HashJoinOperator extends Operator {
     const groupSize = new Int32Array(table.size)
     const strict = this.keys.map(k => !k.nullsEqual)
     let rightHasNullKey = false
+    // validity of the keys a NULL keeps out of the chains (most builds have none)
+    const nullable = keyVectors.filter((v, k) => strict[k] && v.validity !== null).map(v => v.validity!)
     for (let r = 0; r < right.count; r++) {
       let usable = true
-      for (let k = 0; k < keyVectors.length; k++) {
-        if (strict[k] && !keyVectors[k]!.isValid(r)) { usable = false; break }
-      }
+      for (let k = 0; k < nullable.length; k++) if (nullable[k]![r] !== 1) { usable = false; break }
       if (!usable) { rightHasNullKey = true; continue }
       const g = ids[r]!
       if (head[g] === -1) head[g] = r
@@ -450,15 +450,25 @@ export class HashJoinOperator extends Operator {
       const buf = this.buf
       buf.reset()
       const leftKeyNull = isMark ? new Uint8Array(n) : null
-      for (let i = 0; i < n; i++) {
-        let keyNull = false
-        for (let k = 0; k < keyVectors.length; k++) {
-          if (!this.keys[k]!.nullsEqual && !keyVectors[k]!.isValid(i)) { keyNull = true; break }
+      const groups = this.groups
+      if (leftKeyNull === null) {
+        // a row with a NULL strict key finds no pairs without a check: build rows with one are
+        // left out of every chain
+        for (let i = 0; i < n; i++) {
+          const g = groups[i]!
+          if (g >= 0) for (let r = head[g]!; r !== -1; r = next[r]!) buf.push(i, r)
         }
-        if (keyNull) { if (leftKeyNull !== null) leftKeyNull[i] = 1; continue }
-        const g = this.groups[i]!
-        if (g < 0) continue
-        for (let r = head[g]!; r !== -1; r = next[r]!) buf.push(i, r)
+      } else {
+        for (let i = 0; i < n; i++) {
+          let keyNull = false
+          for (let k = 0; k < keyVectors.length; k++) {
+            if (!this.keys[k]!.nullsEqual && !keyVectors[k]!.isValid(i)) { keyNull = true; break }
+          }
+          if (keyNull) { leftKeyNull[i] = 1; continue }
+          const g = groups[i]!
+          if (g < 0) continue
+          for (let r = head[g]!; r !== -1; r = next[r]!) buf.push(i, r)
+        }
       }
       if (this.residual !== null) this.residual.apply(c, right, buf, nullFlag)
       if (nullFlag !== null && (rightHasNullKey || leftKeyNull!.includes(1))) {

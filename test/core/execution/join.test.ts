@@ -97,6 +97,16 @@ test('IS NOT DISTINCT FROM keys match NULLs', () => {
   assert.deepEqual(sortRows(run(join('inner', lv, rv, cmp('not_distinct', ref(lv.output[0]!), ref(rv.output[0]!))))), [[1, 1], [null, null]])
 })
 
+test('an = key and an IS NOT DISTINCT FROM key: a NULL in the first never pairs, in the second pairs with NULL', () => {
+  const rows: Value[][] = [[1, 1], [1, null], [null, 1], [null, null], [2, 2]]
+  const lv = values([INTEGER, INTEGER], rows), rv = values([INTEGER, INTEGER], [...rows, [1, null]])
+  const [la, lb] = lv.output, [ra, rb] = rv.output
+  const c = and(cmp('=', ref(la!), ref(ra!)), cmp('not_distinct', ref(lb!), ref(rb!)))
+  assert.deepEqual(sortRows(run(join('inner', lv, rv, c))), sortRows([[1, 1, 1, 1], [1, null, 1, null], [1, null, 1, null], [2, 2, 2, 2]]))
+  assert.deepEqual(sortRows(run(join('left', lv, rv, c))).length, 6, 'the two rows with a NULL first key kept once each')
+  assert.deepEqual(sortRows(run(join('anti', lv, rv, c))), sortRows([[null, 1], [null, null]]))
+})
+
 test('multi-column string keys, many-to-many, over many chunks', () => {
   const n = 12_000
   const L = Array.from({ length: n }, (_, i) => [`k${i % 500}`, i % 3])
