@@ -17,7 +17,7 @@ import { arrowRangeToVector, fileColumnType } from '../arrow/convert.ts'
 import { castVector, mergeColumns, type FileColumns } from '../arrow/merge.ts'
 import { assembleFile, memorySource, readFooter, type ByteSource, type Footer } from './footer.ts'
 import { chunkStats, excludes } from './prune.ts'
-import { DecodeThread } from './decode-thread.ts'
+import { AHEAD, DecodeThread, unshare } from './decode-thread.ts'
 
 /** Row groups decoded and skipped, and scans that decoded on a worker thread, since the process started (tests and EXPLAIN ANALYZE read it). */
 export const parquetCounters = { rowGroupsRead: 0, rowGroupsSkipped: 0, threadedScans: 0 }
@@ -183,8 +183,7 @@ class ParquetScan implements BoundTableFunction {
     let sent = 0
     const sendNext = (): void => { if (thread !== null && sent < decoded.length) thread.send(assemble(decoded[sent++]!)) }
     try {
-      sendNext()
-      sendNext()
+      for (let k = 0; k < AHEAD; k++) sendNext()
       yield* this.scanGroups(file, path, wanted, sources, needed, slot, skips, g => {
         if (thread === null) return decodeIpc(path, assemble(g))
         const ipc = thread.take(message => decodeError(path, message))
@@ -212,7 +211,9 @@ class ParquetScan implements BoundTableFunction {
         }
         continue
       }
-      const table = arrow.tableFromIPC(ipcOf(g))
+      const ipc = ipcOf(g)
+      const shared = ipc.buffer instanceof SharedArrayBuffer ? ipc.buffer : null
+      const table = arrow.tableFromIPC(ipc)
       for (const batch of table.batches) {
         const data = needed.map((_, k) => batch.data.children[k]!)
         for (let s = 0; s < batch.numRows; s += CHUNK_SIZE) {
@@ -223,6 +224,8 @@ class ParquetScan implements BoundTableFunction {
             if (top < 0) return nullVector(target, e - s)
             const own = file.columns[top]!.type
             const v = arrowRangeToVector(data[slot.get(top)!]!, own, s, e)
+            // a ring slot of the decode thread is reused: nothing may keep a view of it
+            if (shared !== null) unshare(v, shared)
             return typeEquals(own, target) ? v : castVector(v, target, path, this.columns[c]!.name)
           })
           yield new DataChunk(vectors, e - s)
