@@ -11,6 +11,7 @@ import { GrizzlyError, SqlState, didYouMean } from '../errors.ts'
 import type { AttachRequest, DatabaseDirectory } from '../binder/context.ts'
 import type { SequenceAccess, SessionDatabases } from '../hooks/contracts.ts'
 import { parseSequenceName, sequenceAccess } from '../catalog/sequences.ts'
+import { quoteIdent } from '../parser/format.ts'
 import type { Database } from '../database.ts'
 import { ForeignCatalog, type TransactionMap } from './foreign-catalog.ts'
 
@@ -200,8 +201,7 @@ export class Attachments {
       const found = (db?.database.catalog ?? this.primary.catalog).hasSchema(ref.schema) ? undefined : this.find(ref.schema)
       if (found !== undefined) { db = found; schema = null }
     } else if (place.schema.toLowerCase() !== this.primary.catalog.defaultSchema.toLowerCase()) schema = place.schema
-    const quoted = (s: string): string => `"${s.replace(/"/g, '""')}"`
-    const name = schema === null ? quoted(ref.name) : `${quoted(schema)}.${quoted(ref.name)}`
+    const name = schema === null ? quoteIdent(ref.name) : `${quoteIdent(schema)}.${quoteIdent(ref.name)}`
     return db === null ? sequenceAccess(this.primary.catalog, txn, name) : sequenceAccess(db.database.catalog, this.transactionOf(txn, db), name)
   }
 
