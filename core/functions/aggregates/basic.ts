@@ -13,7 +13,7 @@ import { outOfRange } from '../kernel-util.ts'
 import { INTEGER_TYPES } from '../operators.ts'
 import { IntervalAvgState, TimeTzAvgState } from './temporal-avg.ts'
 import {
-  argVector, growF64, growI64, growU8, rowOk, sameState, validityFromFlags,
+  argVector, bigintOf, growF64, growI64, growU8, int64FromDoubles, rowOk, sameState, validityFromFlags,
 } from './state-util.ts'
 
 const SPILL = 2 ** 52
@@ -42,9 +42,7 @@ class CountState implements AggregateState {
     for (let i = 0; i < count; i++) this.counts[dst[i]!]! += o[src[i]!]!
   }
   finalize(groups: number): Vector {
-    const out = new BigInt64Array(groups)
-    for (let g = 0; g < groups; g++) out[g] = BigInt(this.counts[g]!)
-    return new Vector(BIGINT, groups, out, null)
+    return new Vector(BIGINT, groups, int64FromDoubles(this.counts, groups), null)
   }
 }
 
@@ -61,9 +59,7 @@ class CountIfState implements AggregateState {
     for (let i = 0; i < count; i++) this.counts[dst[i]!]! += o[src[i]!]!
   }
   finalize(groups: number): Vector {
-    const out = new BigInt64Array(groups)
-    for (let g = 0; g < groups; g++) out[g] = BigInt(this.counts[g]!)
-    return new Vector(BIGINT, groups, out, null)
+    return new Vector(BIGINT, groups, int64FromDoubles(this.counts, groups), null)
   }
 }
 
@@ -134,8 +130,8 @@ export class ExactSumState implements AggregateState {
   /** exact per-group totals */
   totals(groups: number): bigint[] {
     const totals = new Array<bigint>(groups)
-    // one bigint per group unless it spilled (q18 finalizes 1.5M sums)
-    for (let g = 0; g < groups; g++) { const h = this.hi[g]; totals[g] = h === undefined || h === 0n ? BigInt(this.lo[g]!) : BigInt(this.lo[g]!) + h }
+    // q18 finalizes 1.5M small sums: no bigint made for them unless a group spilled
+    for (let g = 0; g < groups; g++) { const h = this.hi[g]; totals[g] = h === undefined || h === 0n ? bigintOf(this.lo[g]!) : BigInt(this.lo[g]!) + h }
     return totals
   }
   finalize(groups: number): Vector {

@@ -69,3 +69,35 @@ export function rowOk(args: readonly Vector[], i: number): boolean {
   }
   return true
 }
+
+let smallBigints: bigint[] | null = null
+const SMALL_BIGINTS = 1 << 16
+
+/**
+ * BigInt(x) for an integer-valued double, shared for 0 ≤ x < 2^16: finalizing a million small
+ * sums (q18's quantity per order) would otherwise allocate a million bigints. BigInts are
+ * immutable, so one object per value is safe.
+ */
+export function bigintOf(x: number): bigint {
+  if (x >= 0 && x < SMALL_BIGINTS && x === Math.floor(x)) {
+    smallBigints ??= Array.from({ length: SMALL_BIGINTS }, (_, i) => BigInt(i))
+    return smallBigints[x]!
+  }
+  return BigInt(x)
+}
+
+/** Integer-valued doubles (|x| < 2^53) into a BigInt64Array through its 32-bit words, creating no bigints. */
+export function int64FromDoubles(src: Float64Array, n: number): BigInt64Array<ArrayBuffer> {
+  const out = new BigInt64Array(n)
+  const words = new Int32Array(out.buffer, 0, n * 2)
+  const little = LITTLE_ENDIAN
+  for (let g = 0; g < n; g++) {
+    const x = src[g]!
+    const hi = Math.floor(x / 4294967296), lo = x - hi * 4294967296
+    words[little ? 2 * g : 2 * g + 1] = lo | 0
+    words[little ? 2 * g + 1 : 2 * g] = hi | 0
+  }
+  return out
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
