@@ -8,6 +8,7 @@ import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
 import type { MemoryTable } from './memory-table.ts'
+import type { PendingChanges } from './visibility.ts'
 import { ROW_GROUP_SIZE } from './memory-table.ts'
 
 export function buildIndexes(columns: readonly ColumnSchema[], constraints: TableConstraints): UniqueIndex[] {
@@ -26,11 +27,31 @@ export function updatedKeyParts(index: UniqueIndex, columns: readonly number[], 
 /** a key another transaction took out of an index and may put back: not free for this one (40001) */
 export type HeldKeys = ((index: UniqueIndex, key: IndexKey) => boolean) | null
 
+/** true when the new row at `position` may share `key` with the row `holder` for now (checked at commit) */
+export type DeferKey = ((index: UniqueIndex, key: IndexKey, holder: number, position: number) => boolean) | null
+
+/**
+ * As DuckDB: a key that only another transaction's uncommitted row holds does not stop an insert;
+ * whichever commits second fails (23505 at COMMIT). `settle` registers that check once.
+ */
+export function keyDeferral(table: MemoryTable, pending: PendingChanges, others: readonly PendingChanges[], start: number, settle: () => void): DeferKey {
+  const appenders = others.filter(v => v.commitSeq === 0 && v.appendedCount > 0)
+  if (appenders.length === 0) return null
+  return (index, key, holder, position) => {
+    if (!appenders.some(v => v.appended(holder))) return false
+    // the writer's own rows still count: a second one with the key is a duplicate now
+    if (pending.deferred.some(d => d.index === index && d.key === key && (d.position >= start || table.isLive(d.position)))) return false
+    pending.defer(index, key, position)
+    settle()
+    return true
+  }
+}
+
 /**
  * indexes the keys of rows [0, n) as positions start…; on a duplicate removes what it added and
  * throws 23505 (40001 for a key `held` by another transaction)
  */
-export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: number, held: HeldKeys = null): void {
+export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: number, held: HeldKeys = null, defer: DeferKey = null): void {
   const n = rows.size
   const indexes = table.indexes
   for (let x = 0; x < indexes.length; x++) {
@@ -42,6 +63,7 @@ export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: numbe
       if (key === null) continue
       const existing = index.get(key)
       if (existing === undefined && (held === null || !held(index, key))) { index.set(key, start + i); continue }
+      if (existing !== undefined && defer !== null && defer(index, key, existing, start + i)) continue
       const values = vectors.map(v => getValue(v, i))
       const error = existing === undefined ? keyConflictError(table, index, values) : table.duplicateError(index, values)
       // forget the keys of this batch added so far: rows before i here, all rows in earlier indexes
@@ -70,7 +92,8 @@ export function rekeyForUpdate(table: MemoryTable, positions: Float64Array, colu
   const addedKeys: IndexKey[] = [], addedTo: UniqueIndex[] = []
   const revert = (): void => {
     for (let k = addedKeys.length - 1; k >= 0; k--) addedTo[k]!.delete(addedKeys[k]!)
-    for (let k = removedKeys.length - 1; k >= 0; k--) removedFrom[k]!.set(removedKeys[k]!, removedPositions[k]!)
+    // a key taken meanwhile by a row whose commit settled it (keyDeferral) stays with that row
+    for (let k = removedKeys.length - 1; k >= 0; k--) if (removedFrom[k]!.get(removedKeys[k]!) === undefined) removedFrom[k]!.set(removedKeys[k]!, removedPositions[k]!)
   }
   const removed = (each: (index: UniqueIndex, key: IndexKey) => void): void => {
     const added = new Map<UniqueIndex, Set<IndexKey>>()

@@ -63,6 +63,11 @@ export class TableVersions {
     return out
   }
 
+  /** the uncommitted version of another transaction that appended row `position`, or null */
+  uncommittedAppender(position: number, txn: Transaction): PendingChanges | null {
+    return this.pending.find(p => p.writer !== txn && p.appended(position)) ?? null
+  }
+
   /** another transaction has uncommitted UPDATEs */
   othersUpdating(txn: Transaction): boolean { return this.pending.some(p => p.writer !== txn && p.hasUpdates) }
 

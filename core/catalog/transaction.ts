@@ -31,6 +31,8 @@ export class MemoryTransaction implements Transaction {
   private stateValue: TransactionState = 'active'
   private readonly undoLog: (() => void)[] = []
   private readonly commitActions: (() => void)[] = []
+  /** checks that may refuse the commit (they throw), run before anything is logged */
+  private validators: (() => void)[] | null = null
   private readonly savepoints: SavepointRecord[] = []
   /** set once the transaction has written; it is one of the manager's writers until it ends */
   holdsWriteLock = false
@@ -64,6 +66,17 @@ export class MemoryTransaction implements Transaction {
   onCommit(action: () => void): void {
     this.assertActive()
     this.commitActions.push(action)
+  }
+
+  /** `check` runs at COMMIT before the changes are logged; when it throws, the transaction rolls back */
+  onValidate(check: () => void): void {
+    this.assertActive()
+    ;(this.validators ??= []).push(check)
+  }
+
+  /** @internal used by TransactionManager */
+  validate(): void {
+    if (this.validators !== null) for (const check of this.validators) check()
   }
 
   /** number of undo actions recorded, for tests and EXPLAIN-style diagnostics */
@@ -163,6 +176,7 @@ export class TransactionManager {
   commit(txn: Transaction): void {
     const t = this.own(txn)
     t.assertActive()
+    try { t.validate() } catch (e) { this.rollback(t); throw e }
     if ((t.holdsWriteLock || t.movedSequences || t.changedCatalog) && this.beforeCommit !== null) {
       try { this.beforeCommit(t) } catch (e) { this.rollback(t); throw e }
     }

@@ -22,6 +22,8 @@ interface UpdateRecord {
 
 interface OldValue { readonly vector: Vector; readonly row: number }
 
+export interface DeferredKey { readonly index: UniqueIndex; readonly key: IndexKey; readonly position: number }
+
 export class PendingChanges {
   /** sequence number of the commit that made these changes permanent; 0 while uncommitted */
   commitSeq = 0
@@ -39,6 +41,10 @@ export class PendingChanges {
   private touched: Set<number> | null = null
   /** PRIMARY KEY / UNIQUE keys the writer took out of an index (deleted or re-keyed rows) */
   private released: Map<UniqueIndex, Set<IndexKey>> | null = null
+  /** keys the writer's rows hold while another uncommitted writer's row is in the index: settled at commit */
+  private deferredKeys: DeferredKey[] | null = null
+  /** set once the commit check of the deferred keys is registered with the writer */
+  checksDeferred = false
 
   constructor(readonly writer: Transaction) {}
 
@@ -139,6 +145,23 @@ export class PendingChanges {
   }
 
   get releasesKeys(): boolean { return this.released !== null }
+
+  /** notes that the writer's row `position` has `key` of `index`, though another row holds the index entry */
+  defer(index: UniqueIndex, key: IndexKey, position: number): void {
+    (this.deferredKeys ??= []).push({ index, key, position })
+  }
+
+  get deferred(): readonly DeferredKey[] { return this.deferredKeys ?? [] }
+
+  /** the writer's own deferred row for `key`, if any */
+  deferredRow(index: UniqueIndex, key: IndexKey): number | undefined {
+    return this.deferredKeys?.find(d => d.index === index && d.key === key)?.position
+  }
+
+  /** undo of appends at [from, to): their deferred keys go too */
+  forgetDeferred(from: number, to: number): void {
+    if (this.deferredKeys !== null) this.deferredKeys = this.deferredKeys.filter(d => d.position < from || d.position >= to)
+  }
 
   /** committed rows of group `group` the writer deleted, as offsets */
   deletedIn(group: number, groupSize: number): readonly number[] {

@@ -143,15 +143,30 @@ test('a reader keeps its snapshot while two writers commit', async () => {
   await db.close()
 })
 
-test('primary keys: an uncommitted insert is a duplicate at once (23505); a key another transaction removed is 40001', async () => {
+test('primary keys: of two transactions inserting one key the second to commit fails (23505); a key another transaction removed is 40001', async () => {
   const db = await Database.open()
   await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR); INSERT INTO t VALUES (1, \'one\'), (2, \'two\')')
   const a = db.connect(), b = db.connect()
   await a.exec("BEGIN; INSERT INTO t VALUES (10, 'a')")
-  await b.exec('BEGIN')
-  await rejects(b.query("INSERT INTO t VALUES (10, 'b')"), '23505')
+  // as in DuckDB: a key only another transaction's uncommitted row holds does not stop the insert
+  await b.exec("BEGIN; INSERT INTO t VALUES (10, 'b')")
+  await rejects(b.query("INSERT INTO t VALUES (10, 'b2')"), '23505')
+  assert.deepEqual(await rows(b, 'SELECT v FROM t WHERE id = 10'), [['b']])
+  assert.deepEqual(await rows(a, 'SELECT v FROM t WHERE id = 10'), [['a']])
+  await a.exec('COMMIT')
+  await rejects(b.query('COMMIT'), '23505', /Failed to commit: Duplicate key "id: 10"/)
+  assert.deepEqual(await rows(b, 'SELECT v FROM t WHERE id = 10'), [['a']])
+  // the first to commit wins even when it inserted second
+  await a.exec("BEGIN; INSERT INTO t VALUES (11, 'a')")
+  await b.exec("BEGIN; INSERT INTO t VALUES (11, 'b'); COMMIT")
+  await rejects(a.query('COMMIT'), '23505')
+  // a rollback leaves the key to the other
+  await a.exec("BEGIN; INSERT INTO t VALUES (12, 'a')")
+  await b.exec("BEGIN; INSERT INTO t VALUES (12, 'b')")
   await a.exec('ROLLBACK')
-  await b.exec("INSERT INTO t VALUES (10, 'b'); COMMIT")
+  await b.exec('COMMIT')
+  assert.deepEqual(await rows(db, 'SELECT id, v FROM t WHERE id >= 10 ORDER BY id'), [[10, 'a'], [11, 'b'], [12, 'b']])
+  await rejects(db.query("INSERT INTO t VALUES (12, 'again')"), '23505')
   // a deletes key 1 and has not committed: b may not take the key (a's rollback would put it back)
   await a.exec('BEGIN; DELETE FROM t WHERE id = 1')
   await b.exec('BEGIN')
@@ -168,7 +183,30 @@ test('primary keys: an uncommitted insert is a duplicate at once (23505); a key 
   await b.exec("INSERT INTO t VALUES (1, 'again')")
   // a re-keyed row frees its old key for the transaction itself
   await a.exec("BEGIN; UPDATE t SET id = 3 WHERE id = 2; INSERT INTO t VALUES (2, 'new'); COMMIT")
-  assert.deepEqual(await rows(db, 'SELECT * FROM t ORDER BY id'), [[1, 'again'], [2, 'new'], [3, 'two'], [10, 'b']])
+  assert.deepEqual(await rows(db, 'SELECT * FROM t ORDER BY id'), [[1, 'again'], [2, 'new'], [3, 'two'], [10, 'a'], [11, 'b'], [12, 'b']])
+  await a.close(); await b.close()
+  await db.close()
+})
+
+test('a key settled at commit stays with its row whatever the other writer undoes', async () => {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR)')
+  const a = db.connect(), b = db.connect()
+  // a inserts and deletes its own key 5 while b's commit settles it: a's rollback leaves b's entry
+  await a.exec("BEGIN; INSERT INTO t VALUES (5, 'a')")
+  await b.exec("BEGIN; INSERT INTO t VALUES (5, 'b')")
+  await a.exec('DELETE FROM t WHERE id = 5')
+  await b.exec('COMMIT')
+  await a.exec('ROLLBACK')
+  await rejects(db.query("INSERT INTO t VALUES (5, 'c')"), '23505')
+  // displaced by b's commit, a's row waits for a's own commit; a deleted it meanwhile, so a commits
+  await a.exec("BEGIN; INSERT INTO t VALUES (6, 'a')")
+  await b.exec("BEGIN; INSERT INTO t VALUES (6, 'b'); COMMIT")
+  await a.exec("DELETE FROM t WHERE id = 6; INSERT INTO t VALUES (7, 'a'); COMMIT")
+  assert.deepEqual(await rows(db, 'SELECT id, v FROM t ORDER BY id'), [[5, 'b'], [6, 'b'], [7, 'a']])
+  // the index answers point lookups with the settled rows
+  for (const id of [5, 6, 7]) assert.equal((await rows(db, `SELECT count(*) FROM t WHERE id = ${id}`))[0]![0], 1n)
+  await rejects(db.query("UPDATE t SET id = 6 WHERE id = 7"), '23505')
   await a.close(); await b.close()
   await db.close()
 })

@@ -61,7 +61,7 @@ export function conjunction(exprs: readonly BoundExpr[]): BoundExpr {
 }
 
 /** `col op constant` and `col IS [NOT] NULL` filters become hints the provider may use to skip data. */
-function scanHints(node: ScanNode, frame: Frame): ScanFilter[] {
+export function scanHints(node: ScanNode, frame: Frame): ScanFilter[] {
   const columnOf = new Map<number, number>()
   node.output.forEach((c, i) => { const tc = node.columns[i]!; if (tc >= 0) columnOf.set(c.id, tc) })
   const out: ScanFilter[] = []

@@ -8,7 +8,8 @@
  * cannot compute exactly, the fragment runs serially instead.
  */
 import { DECIMAL_FLOAT_MAX_WIDTH, decimal, physicalOf } from '../../types/types.ts'
-import type { AggregateNode } from '../../plan/logical.ts'
+import type { AggregateNode, LogicalPlan } from '../../plan/logical.ts'
+import { scanHints } from '../ops/basic.ts'
 import { allocData, CHUNK_SIZE, DataChunk, slice, Vector } from '../../vector/vector.ts'
 import { ExactSumState, exactMean } from '../../functions/aggregates/basic.ts'
 import { MORSEL_ROWS, parallelFragment, type ParallelFragment } from '../../optimizer/parallel-fragment.ts'
@@ -52,7 +53,10 @@ export class ParallelAggregateOperator extends Operator {
   /** the result chunks, or null to run serially */
   private run(): DataChunk[] | null {
     const f = this.fragment, ctx = this.runtime.ctx
-    const groups = f.table.sharedGroups(ctx.txn, f.columns)
+    let scan: LogicalPlan = this.node.input
+    while (scan.kind === 'filter' || scan.kind === 'project') scan = scan.input
+    // the scan's zone-map hints, as the serial scan would use them
+    const groups = f.table.sharedGroups(ctx.txn, f.columns, scan.kind === 'scan' ? scanHints(scan, this.frame) : [])
     if (groups === null) return null
     const triples: number[] = []
     let rows = 0
