@@ -20,7 +20,7 @@
  * answer depends on every build row.
  */
 import type { JoinNode } from '../../plan/logical.ts'
-import { CHUNK_SIZE, DataChunk, gather, type Vector } from '../../vector/vector.ts'
+import { CHUNK_SIZE, DataChunk, gather, Vector } from '../../vector/vector.ts'
 import { GroupTable } from '../group-table.ts'
 import { chunkBytes } from '../memory.ts'
 import {
@@ -201,6 +201,8 @@ class LeftTable {
   private readonly matched: Uint8Array
   private remaining = 0
   private groups = new Int32Array(0)
+  private candidates = new Int32Array(0)
+  private readonly bits: KeyBits | null
   private readonly buf = new PairBuffer()
 
   constructor(left: Materialized, keyVectors: readonly Vector[], keys: readonly EquiKey[], residual: Residual | null) {
@@ -225,6 +227,7 @@ class LeftTable {
       this.open[g]!++
       this.remaining++
     }
+    this.bits = keys.length === 1 && !keys[0]!.nullsEqual ? KeyBits.of(keyVectors[0]!, left.count) : null
   }
 
   /** Every left row is matched: the rest of the right side cannot change the answer. */
@@ -232,13 +235,22 @@ class LeftTable {
 
   probe(right: DataChunk, keyVectors: readonly Vector[]): void {
     const n = right.size
-    if (this.groups.length < n) this.groups = new Int32Array(n)
+    if (this.groups.length < n) { this.groups = new Int32Array(n); this.candidates = new Int32Array(n) }
     const groups = this.groups
-    this.table.find(keyVectors, n, groups)
+    // rows[j] is the right row of groups[j]; null: every row, in order
+    let rows: Int32Array | null = null, m = n
+    if (this.bits !== null) {
+      rows = this.candidates
+      m = this.bits.candidates(keyVectors[0]!, n, rows)
+      if (m === 0) return
+      const v = keyVectors[0]!, data = v.data as Int32Array, keys = new Int32Array(m)
+      for (let j = 0; j < m; j++) keys[j] = data[rows[j]!]!
+      this.table.find([new Vector(v.type, m, keys, null)], m, groups)
+    } else this.table.find(keyVectors, n, groups)
     const { head, next, open, matched } = this
     if (this.residual === null) {
-      for (let i = 0; i < n; i++) {
-        const g = groups[i]!
+      for (let j = 0; j < m; j++) {
+        const g = groups[j]!
         // a group holding a NULL `=` key has no rows chained, so it is never open
         if (g < 0 || open[g] === 0) continue
         for (let r = head[g]!; r !== -1; r = next[r]!) matched[r] = 1
@@ -250,9 +262,10 @@ class LeftTable {
     const buf = this.buf
     const rightRows: Materialized = { types: right.columns.map(v => v.type), columns: right.columns, count: n }
     buf.reset()
-    for (let i = 0; i < n; i++) {
-      const g = groups[i]!
+    for (let j = 0; j < m; j++) {
+      const g = groups[j]!
       if (g < 0 || open[g] === 0) continue
+      const i = rows === null ? j : rows[j]!
       for (let r = head[g]!; r !== -1; r = next[r]!) if (matched[r] === 0) buf.push(r, i)
       if (buf.count >= MAX_PAIRS_PER_STEP) this.flush(rightRows)
     }
@@ -285,6 +298,57 @@ class LeftTable {
       for (; r < left.count && n < sel.length; r++) if (matched[r] === want) sel[n++] = r
       if (n > 0) yield new DataChunk(left.columns.map(v => gather(v, sel, n)), n)
     }
+  }
+}
+
+/**
+ * One bit per value between the smallest and largest of an integer key's values: most probe
+ * rows of an EXISTS over a large table find no outer row (Q04: 57K orders against 3.8M
+ * lineitem rows, Q21: 70K against 6M), and a bit test is cheaper than a hash probe, in order
+ * when the probe side is clustered on the key. Only when the span is at most 256 bits a row.
+ */
+class KeyBits {
+  private readonly words: Int32Array
+  private readonly base: number
+  private readonly span: number
+
+  private constructor(words: Int32Array, base: number, span: number) {
+    this.words = words
+    this.base = base
+    this.span = span
+  }
+
+  static of(v: Vector, count: number): KeyBits | null {
+    if (!(v.data instanceof Int32Array) || count === 0) return null
+    const data = v.data, valid = v.validity
+    let min = Infinity, max = -Infinity
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) continue
+      const x = data[i]!
+      if (x < min) min = x
+      if (x > max) max = x
+    }
+    if (min > max) return null
+    const span = max - min + 1
+    if (span > Math.max(1 << 20, 256 * count)) return null
+    const words = new Int32Array((span + 31) >>> 5)
+    for (let i = 0; i < count; i++) {
+      if (valid !== null && valid[i] === 0) continue
+      const x = data[i]! - min
+      words[x >>> 5]! |= 1 << (x & 31)
+    }
+    return new KeyBits(words, min, span)
+  }
+
+  /** Writes the rows whose key may be present (not NULL, its bit set) to `out`; returns how many. */
+  candidates(v: Vector, n: number, out: Int32Array): number {
+    const data = v.data as Int32Array, valid = v.validity, words = this.words, base = this.base, span = this.span
+    let m = 0
+    for (let i = 0; i < n; i++) {
+      const x = data[i]! - base
+      if (x >= 0 && x < span && (words[x >>> 5]! & (1 << (x & 31))) !== 0 && (valid === null || valid[i] === 1)) out[m++] = i
+    }
+    return m
   }
 }
 

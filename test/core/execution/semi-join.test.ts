@@ -131,3 +131,12 @@ test('the left-built join keeps every column of the left rows, strings too', () 
   assert.deepEqual(run(semi('semi', l, r, c)), [[1, 'a'], [3, 'c'], [1, 'd']])
   assert.deepEqual(run(semi('anti', l, r, c)), [[null, 'b'], [4, null]])
 })
+
+test('a NULL probe key matches no outer row, whatever its slot holds', () => {
+  const l = table('l', [INTEGER], [[0], [5], [null]])
+  const r = table('r', [INTEGER], Array.from({ length: 5000 }, (_, i) => [i % 2 === 0 ? null : 7]))
+  const c = cmp('=', ref(l.output[0]!), ref(r.output[0]!))
+  assert.match(explainAnalyze(semi('semi', l, r, c)), /build: left/)
+  assert.deepEqual(run(semi('semi', l, r, c)), [])
+  assert.deepEqual(run(semi('anti', l, r, c)), [[0], [5], [null]])
+})
