@@ -143,10 +143,10 @@ export class MemoryTable implements TableProvider {
 
   /**
    * @internal parallel scans: every row group's shared column arrays and the rows `txn` must not
-   * see, or null when workers cannot read the rows as they are (old values of updates to
-   * restore, storage outside shared memory)
+   * see (groups whose zone maps rule out `filters` as empty ones), or null when workers cannot
+   * read the rows as they are (old values of updates to restore, storage outside shared memory)
    */
-  sharedGroups(txn: Transaction, columns: readonly number[]): SharedGroup[] | null {
+  sharedGroups(txn: Transaction, columns: readonly number[], filters: readonly ScanFilter[] = []): SharedGroup[] | null {
     const versions = this.versionsHiddenFrom(txn)
     if (versions.some(v => v.hasUpdates)) return null
     const out: SharedGroup[] = []
@@ -155,6 +155,8 @@ export class MemoryTable implements TableProvider {
       const group = this.groups[g]
       if (group === undefined) break
       const count = Math.min(group.count, end - g * ROW_GROUP_SIZE)
+      // a group the zone maps rule out stays in its place (positions count from the group index), empty
+      if (!this.groupMayMatch(group, filters)) { out.push({ count: 0, columns: [], hidden: null }); continue }
       const cols: SharedColumn[] = []
       for (const c of columns) {
         const s = group.segments[c]?.sharedRows(count) ?? null
