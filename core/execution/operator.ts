@@ -12,7 +12,7 @@ import type { BoundExpr, ColumnId, OutputColumn, SubqueryBoundExpr } from '../pl
 import { referencedColumns } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import type { LogicalType, Value } from '../types/types.ts'
-import { concatVectors, constantVector, DataChunk, gather, type Vector } from '../vector/vector.ts'
+import { concatVectors, constantVector, DataChunk, gather, slice, type Vector } from '../vector/vector.ts'
 import type { ExprEnv, Layout } from '../expression/env.ts'
 import { compileExpression, compilePredicate, interpretExpression } from '../expression/index.ts'
 import { nodeDetail } from './node-detail.ts'
@@ -312,14 +312,15 @@ export function selectRows(chunk: DataChunk, sel: Int32Array, count: number): Da
   return new DataChunk(chunk.columns.map(v => gather(v, sel, count)), count)
 }
 
-/** Splits materialised rows into chunks of at most `size` rows. */
+/**
+ * Splits materialised rows into chunks of at most `size` rows: views of flat columns (as scans
+ * hand out views of segments; operators never write into their input), copies of nested ones.
+ */
 export function* chunksOf(m: Materialized, size: number): Generator<DataChunk> {
   for (let start = 0; start < m.count; start += size) {
     const end = Math.min(m.count, start + size)
-    const sel = new Int32Array(end - start)
-    for (let k = 0; k < sel.length; k++) sel[k] = start + k
     if (start === 0 && end === m.count) yield new DataChunk([...m.columns], m.count)
-    else yield new DataChunk(m.columns.map(v => gather(v, sel, sel.length)), sel.length)
+    else yield new DataChunk(m.columns.map(v => slice(v, start, end)), end - start)
   }
 }
 
