@@ -1,25 +1,25 @@
 /**
  * Worker threads for parallel fragments. Queries run synchronously, so the calling thread
- * cannot take messages from an event loop while it waits: like the gunzip reader
- * (core/formats/gunzip.ts), each worker answers through a MessagePort the caller reads with
- * receiveMessageOnPort, and signals through a shared counter the caller sleeps on with
- * Atomics.wait. Workers are plain CommonJS (no TypeScript loader) that compile the kernel
+ * cannot take messages from an event loop while it waits: like the gunzip reader and the
+ * Parquet decode thread, each worker answers through a MessagePort and counts its replies in a
+ * shared array the caller sleeps on (core/formats/worker-port.ts's takeMessage). Workers are plain CommonJS (no TypeScript loader) that compile the kernel
  * source they are sent with `new Function` once per distinct source; they start on the first
  * parallel query, are unref'd (they never keep the process alive) and end when the last open
  * database closes.
  */
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads'
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import { GrizzlyError, SqlState } from '../../errors.ts'
+import { takeMessage } from '../../formats/worker-port.ts'
 
-// state: [0] tasks finished, [1] workers that ended; both only grow
+// state (one per worker, read by formats/worker-port.ts's takeMessage): [0] replies posted, [1] 1 = the thread ended
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads')
-const { port, signal } = workerData
-const state = new Int32Array(signal)
+const { port, shared } = workerData
+const state = new Int32Array(shared)
 const factories = new Map()
 const BAIL = { bail: true }
 globalThis.grizzlyWorkerThread = true
-process.on('exit', () => { Atomics.add(state, 1, 1); Atomics.notify(state, 0) })
+process.on('exit', () => { Atomics.store(state, 1, 1); Atomics.notify(state, 0) })
 port.on('message', task => {
   let reply
   try {
@@ -40,9 +40,6 @@ port.on('message', task => {
 })
 `
 
-/** how long the caller sleeps between checks that its workers are alive */
-const POLL_MS = 100
-
 /** thrown by a kernel (on any thread) for a row it cannot compute exactly: the caller runs the fragment serially */
 export const BAIL: { readonly bail: true } = { bail: true }
 
@@ -59,11 +56,10 @@ export interface KernelTask {
 /** what each thread returned, or 'bail' */
 export type KernelResult = { readonly kind: 'done'; readonly partials: unknown[] } | { readonly kind: 'bail' }
 
-interface PoolWorker { readonly worker: Worker; readonly port: MessagePort }
+interface PoolWorker { readonly worker: Worker; readonly port: MessagePort; readonly state: Int32Array; received: number }
 
 class WorkerPool {
   private readonly workers: PoolWorker[] = []
-  private readonly signal = new Int32Array(new SharedArrayBuffer(8))
   private readonly factories = new Map<string, (consts: readonly unknown[], bail: unknown) => RunKernel>()
 
   get size(): number { return this.workers.length }
@@ -71,14 +67,15 @@ class WorkerPool {
   private grow(n: number): void {
     while (this.workers.length < n) {
       const { port1, port2 } = new MessageChannel()
+      const state = new Int32Array(new SharedArrayBuffer(8))
       const worker = new Worker(WORKER_SOURCE, {
         eval: true, execArgv: [], stdout: false, stderr: false,
-        workerData: { port: port2, signal: this.signal.buffer },
+        workerData: { port: port2, shared: state.buffer },
         transferList: [port2 as unknown as MessagePort],
       })
       worker.unref()
       port1.unref()
-      this.workers.push({ worker, port: port1 })
+      this.workers.push({ worker, port: port1, state, received: 0 })
     }
   }
 
@@ -101,7 +98,6 @@ class WorkerPool {
     this.grow(helpers)
     const count = task.morsels.length / 3
     const counter = new Int32Array(new SharedArrayBuffer(4))
-    const finishedBefore = Atomics.load(this.signal, 0), endedBefore = Atomics.load(this.signal, 1)
     const used = this.workers.slice(0, helpers)
     for (const w of used) {
       w.port.postMessage({ source: task.source, consts: task.consts, groups: task.groups, morsels: task.morsels, counter: counter.buffer, count })
@@ -115,21 +111,18 @@ class WorkerPool {
       // the workers take no more morsels
       Atomics.store(counter, 0, count)
     }
-    for (;;) {
-      const finished = Atomics.load(this.signal, 0)
-      if (finished - finishedBefore >= used.length) break
-      if (Atomics.load(this.signal, 1) !== endedBefore) {
-        this.close()
-        throw workerFailure('a worker thread ended while running a query')
-      }
-      Atomics.wait(this.signal, 0, finished, POLL_MS)
-    }
     const partials: unknown[] = [own]
     let bail = ownError === BAIL
     let failure: string | null = null
     for (const w of used) {
-      const m = receiveMessageOnPort(w.port)?.message as { partial?: unknown; bail?: boolean; error?: string } | undefined
-      if (m === undefined) { failure ??= 'a worker thread did not answer'; continue }
+      let m: { partial?: unknown; bail?: boolean; error?: string }
+      try {
+        m = takeMessage(w.port, w.state, 1, w.received, () => workerFailure('a worker thread ended while running a query')) as typeof m
+      } catch (e) {
+        this.close()
+        throw e
+      }
+      w.received++
       if (m.bail === true) bail = true
       else if (m.error !== undefined) failure ??= m.error
       else partials.push(m.partial)

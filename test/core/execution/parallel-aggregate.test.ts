@@ -168,6 +168,12 @@ test('a kernel that throws in a worker is a GrizzlyError (58000) and the pool st
     let ticks = 0
     const canceled = new GrizzlyError('57014', 'query canceled')
     assert.throws(() => workerPool().run({ source: `${source(false).replace('let taken = 0', 'let taken = 0; if (tick !== null) tick()')}`, consts: [], groups: [], morsels }, 2, () => { if (++ticks === 1) throw canceled }), (e: unknown) => e === canceled)
+    // a worker thread that ends mid-query: 58000, and the next query starts new workers
+    const ended = (() => { try { workerPool().run({ source: source(false).replace('let taken = 0', 'if (globalThis.grizzlyWorkerThread === true) process.exit(3); let taken = 0'), consts: [], groups: [], morsels }, 2); return null } catch (e) { return e } })()
+    assert.ok(ended instanceof GrizzlyError, String(ended))
+    assert.equal(ended.code, '58000')
+    assert.match(ended.message, /ended/)
+    assert.equal(runningWorkers(), 0)
     const ok = workerPool().run({ source: source(false), consts: [], groups: [], morsels }, 2)
     assert.equal(ok.kind, 'done')
     if (ok.kind === 'done') assert.equal((ok.partials as number[]).reduce((a, b) => a + b, 0), 100)
