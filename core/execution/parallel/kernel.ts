@@ -20,6 +20,9 @@ import type { ParallelFragment } from '../../optimizer/parallel-fragment.ts'
 
 interface Slot { readonly v: string; readonly n: string }
 
+/** keys 0 ≤ k < this find their group through an array (256 KiB per thread and query) */
+const DIRECT_KEYS = 65536
+
 const INTEGER_RANGE: Partial<Record<LogicalType['id'], readonly [number, number]>> = {
   TINYINT: [-128, 127], SMALLINT: [-32768, 32767], INTEGER: [-2147483648, 2147483647],
 }
@@ -75,8 +78,9 @@ class Writer {
       const k = this.emit(f.key!)
       this.line(`let g`)
       this.line(`if (${k.n}) { if (nullGroup < 0) nullGroup = newGroup(0, pos0 + i); g = nullGroup }`)
-      this.line(`else if (${k.v} === lastKey && lastGroup >= 0) g = lastGroup`)
-      this.line(`else { g = index.get(${k.v}); if (g === undefined) { g = newGroup(${k.v}, pos0 + i); index.set(${k.v}, g) } lastKey = ${k.v}; lastGroup = g }`)
+      // small non-negative keys (most integer and code keys) index an array, others a Map
+      this.line(`else if (${k.v} >= 0 && ${k.v} < ${DIRECT_KEYS}) { g = direct[${k.v}]; if (g < 0) { g = newGroup(${k.v}, pos0 + i); direct[${k.v}] = g } }`)
+      this.line(`else { g = index.get(${k.v}); if (g === undefined) { g = newGroup(${k.v}, pos0 + i); index.set(${k.v}, g) } }`)
     }
     f.aggregates.forEach((a, x) => {
       const at = grouped ? '[g]' : ''
@@ -119,7 +123,8 @@ class Writer {
       : f.aggregates.map((_, x) => `let an${x} = 0, alo${x} = 0, ahi${x} = 0n, am${x} = 0`)
     const newGroup = grouped ? [
       'const keys = [], first = [], index = new Map()',
-      'let nullGroup = -1, lastKey = 0, lastGroup = -1',
+      'let nullGroup = -1',
+      `const direct = new Int32Array(${DIRECT_KEYS}).fill(-1)`,
       `const newGroup = (key, pos) => { keys.push(key); first.push(pos); ${f.aggregates.map((_, x) => `an${x}.push(0); alo${x}.push(0); ahi${x}.push(0n); am${x}.push(0)`).join('; ')}; return keys.length - 1 }`,
     ] : []
     const wrap = (name: string): string => grouped ? name : `[${name}]`

@@ -34,6 +34,8 @@ const QUERIES = [
   `SELECT k, count(*) FILTER (WHERE g > 500), sum(g + k) FILTER (WHERE d IS NOT NULL), avg(g) FROM t GROUP BY k`,
   `SELECT count(*), sum(p), min(d) FROM t WHERE id < 0`,
   `SELECT k, sum(p) FROM t WHERE id < 0 GROUP BY k`,
+  // keys below 0 and past 65535 (a Map per thread) beside small ones (an array)
+  `SELECT (id - 50000) * 2 AS key, count(*), sum(p) FROM t WHERE g < 100 GROUP BY (id - 50000) * 2`,
   // DOUBLE sums: added per morsel, then in morsel order, for any number of threads
   `SELECT sum(x), avg(x), count(x), sum(x * 0.1) FROM t WHERE g > 3`,
 ]
