@@ -257,8 +257,9 @@ export class HashJoinOperator extends Operator {
 
   private built: {
     right: Materialized; table: GroupTable; head: Int32Array; next: Int32Array; rightHasNullKey: boolean; keyVectors: Vector[]
-    /** build rows per key */
+    /** build rows per key, and the most of any key */
     groupSize: Int32Array
+    maxGroupSize: number
   } | null = null
   private emitter: JoinEmitter | null = null
   private finished = false
@@ -369,8 +370,10 @@ export class HashJoinOperator extends Operator {
       tail[g] = r
       groupSize[g]!++
     }
+    let maxGroupSize = 0
+    for (let g = 0; g < groupSize.length; g++) if (groupSize[g]! > maxGroupSize) maxGroupSize = groupSize[g]!
     this.emitter = new JoinEmitter(this.node.joinType, right, this.runtime.scalarSubqueryErrors())
-    return { right, table, head, next, rightHasNullKey, keyVectors, groupSize }
+    return { right, table, head, next, rightHasNullKey, keyVectors, groupSize, maxGroupSize }
   }
 
   private markNulls(c: DataChunk, leftKeys: Vector[], right: Materialized, rightKeys: Vector[], buf: PairBuffer,
@@ -398,9 +401,11 @@ export class HashJoinOperator extends Operator {
     if (queued !== undefined) return queued
     const c = this.probeNext()
     if (c === null) return null
-    const { table, groupSize } = this.built!
+    const { table, groupSize, maxGroupSize } = this.built!
     if (this.groups.length < c.size) this.groups = new Int32Array(c.size)
     table.find(this.leftKeys.map(f => f(c)), c.size, this.groups)
+    // keys with few build rows each (unique keys above all) cannot pass the limit: no count
+    if (maxGroupSize * c.size <= MAX_PAIRS_PER_STEP) { this.groupsOf = c; return c }
     let total = 0
     for (let i = 0; i < c.size; i++) { const g = this.groups[i]!; if (g >= 0) total += groupSize[g]! }
     if (total <= MAX_PAIRS_PER_STEP) { this.groupsOf = c; return c }
