@@ -1,7 +1,9 @@
 /**
  * Random interleavings of three writers on one table, checked against a model of snapshot
- * isolation with first-writer-wins row conflicts: every read, every conflict (40001) and, from
- * copies of the file and its log taken between statements (a crash image), every recovery.
+ * isolation with first-writer-wins row conflicts: every read, every conflict (40001), every key
+ * settled at commit (ids from a small contested pool, inserted by several writers: the second
+ * to commit fails with 23505) and, from copies of the file and its log taken between statements
+ * (a crash image), every recovery.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -28,6 +30,8 @@ function random(seed: number): () => number {
   let s = seed >>> 0
   return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32 }
 }
+
+const CONTESTED = 1_000_000
 
 const sorted = (rows: Rows): number[][] => [...rows].sort((a, b) => a[0] - b[0])
 
@@ -63,8 +67,20 @@ async function run(seed: number, steps: number): Promise<void> {
       const n = Math.floor(rnd() * 100)
       await conn.query(`INSERT INTO t VALUES (${id}, ${n})`)
       txn.view.set(id, n); txn.wrote.add(id); owner.set(id, c)
+    } else if (r < 0.37) {
+      // contested ids are only ever inserted: a committed one or one this transaction holds is a duplicate now
+      const id = CONTESTED + Math.floor(rnd() * 8)
+      const duplicate = committed.has(id) || txn.view.has(id)
+      try {
+        await conn.query(`INSERT INTO t VALUES (${id}, 0)`)
+        assert.ok(!duplicate, `${where}: expected 23505 inserting ${id}`)
+        txn.view.set(id, 0); txn.wrote.add(id)
+      } catch (e) {
+        if (!(e instanceof GrizzlyError) || e.code !== '23505') throw e
+        assert.ok(duplicate, `${where}: unexpected ${e.message}`)
+      }
     } else if (r < 0.65) {
-      const ids = [...txn.view.keys()]
+      const ids = [...txn.view.keys()].filter(id => id < CONTESTED)
       if (ids.length === 0) continue
       const id = ids[Math.floor(rnd() * ids.length)]!
       const del = r >= 0.55
@@ -81,8 +97,17 @@ async function run(seed: number, steps: number): Promise<void> {
     } else if (r < 0.8) {
       assert.deepEqual(await read(c), sorted(txn.view), `${where}: snapshot read`)
     } else {
-      const commit = r < 0.93
-      await conn.query(commit ? 'COMMIT' : 'ROLLBACK')
+      let commit = r < 0.93
+      // the second to commit a contested id fails its COMMIT and is rolled back
+      const loses = commit && [...txn.wrote].some(id => id >= CONTESTED && committed.has(id))
+      try {
+        await conn.query(commit ? 'COMMIT' : 'ROLLBACK')
+        assert.ok(!loses, `${where}: expected the COMMIT to fail`)
+      } catch (e) {
+        if (!(e instanceof GrizzlyError) || e.code !== '23505') throw e
+        assert.ok(loses, `${where}: unexpected ${e.message}`)
+        commit = false
+      }
       if (commit) {
         commits++
         const next = new Map(committed)
