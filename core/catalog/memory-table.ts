@@ -16,8 +16,8 @@ import { SegmentPins } from './segment-backing.ts'
 import { sharedCopy, type SharedColumn, type SharedGroup } from './shared-arrays.ts'
 import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
-import { addKeysOfBatch, buildIndexes, keyDeferral, rekeyForUpdate, updatedKeyParts } from './table-keys.ts'
-import { MemoryTransaction, beginWrite } from './transaction.ts'
+import { addKeysOfBatch, buildIndexes, keyDeferral, rekeyForUpdate, settleDeferredKeys, updatedKeyParts } from './table-keys.ts'
+import { beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 import { PendingChanges, checkRowConflicts, checkUniqueIndexWrites, heldKeys } from './visibility.ts'
 import { TableVersions } from './table-versions.ts'
@@ -384,7 +384,7 @@ export class MemoryTable implements TableProvider {
     const others = this.versionsHiddenFrom(txn)
     checkUniqueIndexWrites(others, this.secondary.list.find(ix => ix.unique), this.name)
     const failed = (e: unknown): never => { this.truncate(start); pending.forgetDeferred(start, start + n); throw e }
-    try { addKeysOfBatch(this, rows, start, heldKeys(others), keyDeferral(this, pending, others, start, () => this.settleDeferred(pending))) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
+    try { addKeysOfBatch(this, rows, start, heldKeys(others), keyDeferral(this, pending, others, start, () => settleDeferredKeys(this, pending, (p, t) => this.versions.uncommittedAppender(p, t)))) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
       try { checkChildRows(this, positionRange(start, n)) } catch (e) { failed(e) }
@@ -397,27 +397,6 @@ export class MemoryTable implements TableProvider {
       else this.dropRows(start, start + n)
       pending.unrecordAppend(start, start + n)
       pending.forgetDeferred(start, start + n)
-    })
-  }
-
-  /** registers, once per writer, the commit check of the keys its rows hold beside another writer's (keyDeferral) */
-  private settleDeferred(pending: PendingChanges): void {
-    if (pending.checksDeferred || !(pending.writer instanceof MemoryTransaction)) return
-    pending.checksDeferred = true
-    pending.writer.onValidate(() => {
-      for (const d of pending.deferred) {
-        // rows deleted or re-keyed since, and indexes an ALTER replaced, have nothing to settle
-        if (!this.indexes.includes(d.index) || !this.isLive(d.position) || this.keyAt(d.index, d.position) !== d.key) continue
-        const holder = d.index.get(d.key)
-        const other = holder === undefined || holder === d.position ? null : this.versions.uncommittedAppender(holder, pending.writer)
-        if (holder !== undefined && holder !== d.position && other === null) {
-          const e = this.duplicateError(d.index, d.index.columns.map(c => this.valueAt(d.position, c)))
-          throw new GrizzlyError(e.code, `Failed to commit: ${e.message}`, { hint: 'a concurrent transaction committed the same key first; this transaction was rolled back, retry it' })
-        }
-        // first committer wins: the other uncommitted row now waits for its own commit
-        d.index.set(d.key, d.position)
-        if (other !== null && holder !== undefined) { other.defer(d.index, d.key, holder); this.settleDeferred(other) }
-      }
     })
   }
 

@@ -2,13 +2,14 @@
  * PRIMARY KEY / UNIQUE index upkeep of a MemoryTable's inserts and updates: each either moves
  * every key it touches or, on a duplicate (23505), leaves the indexes as they were.
  */
-import type { ColumnSchema, TableConstraints } from './catalog.ts'
+import type { ColumnSchema, TableConstraints, Transaction } from './catalog.ts'
 import { getValue, type DataChunk, type Vector } from '../vector/vector.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
 import type { MemoryTable } from './memory-table.ts'
 import type { PendingChanges } from './visibility.ts'
+import { MemoryTransaction } from './transaction.ts'
 import { ROW_GROUP_SIZE } from './memory-table.ts'
 
 export function buildIndexes(columns: readonly ColumnSchema[], constraints: TableConstraints): UniqueIndex[] {
@@ -45,6 +46,31 @@ export function keyDeferral(table: MemoryTable, pending: PendingChanges, others:
     settle()
     return true
   }
+}
+
+/**
+ * Registers, once per writer, the COMMIT check of the keys its rows hold beside another
+ * writer's row (keyDeferral): the first to commit takes the index entry, the second fails with
+ * 23505. `appenderOf` finds the uncommitted version (of another transaction) that appended a row.
+ */
+export function settleDeferredKeys(table: MemoryTable, pending: PendingChanges, appenderOf: (position: number, txn: Transaction) => PendingChanges | null): void {
+  if (pending.checksDeferred || !(pending.writer instanceof MemoryTransaction)) return
+  pending.checksDeferred = true
+  pending.writer.onValidate(() => {
+    for (const d of pending.deferred) {
+      // rows deleted or re-keyed since, and indexes an ALTER replaced, have nothing to settle
+      if (!table.indexes.includes(d.index) || !table.isLive(d.position) || table.keyAt(d.index, d.position) !== d.key) continue
+      const holder = d.index.get(d.key)
+      const other = holder === undefined || holder === d.position ? null : appenderOf(holder, pending.writer)
+      if (holder !== undefined && holder !== d.position && other === null) {
+        const e = table.duplicateError(d.index, d.index.columns.map(c => table.valueAt(d.position, c)))
+        throw new GrizzlyError(e.code, `Failed to commit: ${e.message}`, { hint: 'a concurrent transaction committed the same key first; this transaction was rolled back, retry it' })
+      }
+      // first committer wins: the other uncommitted row now waits for its own commit
+      d.index.set(d.key, d.position)
+      if (other !== null && holder !== undefined) { other.defer(d.index, d.key, holder); settleDeferredKeys(table, other, appenderOf) }
+    }
+  })
 }
 
 /**
