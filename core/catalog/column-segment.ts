@@ -439,7 +439,9 @@ export class ColumnSegment implements Utf8Source {
    * segment copies them before changing a row), or null when they are not in shared memory
    */
   sharedRows(end: number): SharedColumn | null {
-    if (this.storage !== 'typed') return null
+    // an evicted stored segment is not loaded for workers: a parallel scan holds every group at
+    // once, which would pass the buffer manager's limit; the serial scan reads it group by group
+    if (this.storage !== 'typed' || !this.resident) return null
     this.use()
     const data = this.data as TypedData | null
     if (data === null || !isShared(data) || (this.validity !== null && !isShared(this.validity))) return null

@@ -216,3 +216,23 @@ test('a 4M-row table scanned under the limit keeps resident data and RSS well be
   assert.ok(whole.resident > 300 * 1024 * 1024, `loading everything holds ${whole.resident} bytes`)
   assert.ok(limited.rss < whole.rss - 150 * 1024 * 1024, `RSS ${limited.rss} under the limit against ${whole.rss} loading everything`)
 })
+
+test('ALTER TABLE on a table whose segments are evicted, then a read-only open under the limit', async () => {
+  const path = join(dir, 'alter.grz')
+  await build(path, 200_000)
+  let db = await Database.open(path)
+  await db.exec("SET memory_limit = '8MB'")
+  await db.query('SELECT max(s), sum(d) FROM t')
+  db.storageEngine!.buffers.evictAll()
+  await db.exec('ALTER TABLE t ADD COLUMN e INTEGER DEFAULT 5; ALTER TABLE t DROP COLUMN k; ALTER TABLE t ALTER COLUMN d TYPE VARCHAR')
+  const expected = text([[200000n, 1000000n, 19999900000, 'customer#99999', '999.75']])
+  const q = 'SELECT count(*), sum(e), sum(id), max(s), max(d) FROM t'
+  assert.equal(text((await db.query(q)).rows), expected)
+  await db.close()
+  db = await Database.open(path, { readOnly: true })
+  await db.exec("SET memory_limit = '8MB'")
+  assert.equal(text((await db.query(q)).rows), expected)
+  assert.ok((await info(db)).table_data_evictions! > 0, 'a read-only open evicts too')
+  assert.equal(text((await db.query('PRAGMA integrity_check')).rows), text([['ok']]))
+  await db.close()
+})
