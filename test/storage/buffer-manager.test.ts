@@ -236,3 +236,20 @@ test('ALTER TABLE on a table whose segments are evicted, then a read-only open u
   assert.equal(text((await db.query('PRAGMA integrity_check')).rows), text([['ok']]))
   await db.close()
 })
+
+test('a transaction whose snapshot still sees a dropped table gets 40001 for its evicted segments, not reused blocks', async () => {
+  const path = join(dir, 'drop.grz')
+  await build(path, 200_000)
+  const db = await Database.open(path)
+  const old = db.connect()
+  await old.exec('BEGIN')
+  await old.query('SELECT count(*) FROM dim')
+  assert.equal(text((await db.query('SELECT sum(id) FROM t')).rows), text([[19999900000]]))
+  db.storageEngine!.buffers.evictAll()
+  // the DROP's checkpoint frees the blocks; the next one may reuse them
+  await db.exec('DROP TABLE t; CREATE TABLE filler AS SELECT i FROM range(100000) r(i)')
+  await failsWith(old.query('SELECT sum(id) FROM t'), '40001', /table main\.t column id row group 0 was dropped/)
+  await old.exec('ROLLBACK')
+  assert.equal(text((await db.query('PRAGMA integrity_check')).rows), text([['ok']]))
+  await db.close()
+})
