@@ -121,7 +121,7 @@ export const BUILTIN_SETTINGS: readonly SettingDef[] = [
   { name: 'threads', description: 'worker threads used by a query', type: BIGINT, default: BigInt(cores()), validate: integerSetting('threads', 1, 1024) },
   {
     name: 'memory_limit', type: VARCHAR, default: '80%', validate: memorySetting('memory_limit'),
-    description: "memory a query's sorts, aggregates and joins may keep before spilling to temp_directory, e.g. '4GB'; a percentage (or '-1': 80%) is of the JavaScript heap limit",
+    description: "memory a query's sorts, aggregates and joins may keep before spilling to temp_directory, e.g. '4GB'; a database file's resident table data is kept under half of it; a percentage (or '-1': 80%) is of the JavaScript heap limit",
   },
   {
     name: 'temp_directory', type: VARCHAR, default: '', validate: directorySetting('temp_directory'),
