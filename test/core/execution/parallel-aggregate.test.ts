@@ -35,7 +35,7 @@ const QUERIES = [
   `SELECT count(*), sum(p), min(d) FROM t WHERE id < 0`,
   `SELECT k, sum(p) FROM t WHERE id < 0 GROUP BY k`,
   // keys below 0 and past 65535 (a Map per thread) beside small ones (an array)
-  `SELECT (id - 50000) * 2 AS key, count(*), sum(p) FROM t WHERE g < 100 GROUP BY (id - 50000) * 2`,
+  `SELECT (g - 500) * 200 AS key, count(*), sum(p) FROM t WHERE id < 90000 GROUP BY (g - 500) * 200`,
   // DOUBLE sums: added per morsel, then in morsel order, for any number of threads
   `SELECT sum(x), avg(x), count(x), sum(x * 0.1) FROM t WHERE g > 3`,
 ]
@@ -97,6 +97,10 @@ test('parameters reach the workers; unsupported expressions and small tables sta
     assert.match(await plan(db, 'SELECT sum(x) FROM t'), /PARALLEL_UNGROUPED_AGGREGATE .*threads=1/)
     assert.doesNotMatch(await plan(db, 'SELECT sum(p) FROM t'), /PARALLEL_/)
     await db.exec('SET threads = 4')
+    // a key with about as many values as rows stays serial: merging the threads' groups would cost more
+    assert.doesNotMatch(await plan(db, 'SELECT id, sum(p) FROM t GROUP BY id'), /PARALLEL_/)
+    assert.doesNotMatch(await plan(db, 'SELECT id * 2, sum(p) FROM t GROUP BY id * 2'), /PARALLEL_/)
+    assert.match(await plan(db, 'SELECT g * 2, sum(p) FROM t GROUP BY g * 2'), /PARALLEL_/)
     // the rule can be switched off like any other
     await db.exec(`SET disabled_optimizers = 'parallel_aggregate'`)
     assert.doesNotMatch(await plan(db, 'SELECT sum(p) FROM t'), /PARALLEL_/)
