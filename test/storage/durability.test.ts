@@ -260,8 +260,12 @@ test('a damaged WAL record in the middle is XX001; a torn last record is dropped
   // as a killed process leaves it: no checkpoint at close
   fs.crashed = true
   await abandon(db)
+  // the log is zero-filled past its last record (space allocated ahead): cut into that record
   const wal = readFileSync(`${path}.wal`)
-  writeFileSync(`${path}.wal`, wal.subarray(0, wal.length - 3))
+  let end = 32
+  while (end + 8 <= wal.length && wal.readUInt32LE(end) !== 0) end += 8 + wal.readUInt32LE(end)
+  assert.ok(end > 32 && wal.subarray(end).every(b => b === 0), 'records, then zeros')
+  writeFileSync(`${path}.wal`, wal.subarray(0, end - 3))
   db = await Database.open(path)
   assert.equal(await rowsOf(db, 'SELECT * FROM t ORDER BY x'), text([[0], [1]]))
   await db.query('INSERT INTO t VALUES (7)')
@@ -277,6 +281,31 @@ test('a damaged WAL record in the middle is XX001; a torn last record is dropped
   writeFileSync(`${path}.wal`, log)
   await fails(() => Database.open(path, { readOnly: true }), 'XX001', /WAL record 1 at offset 32 has a bad checksum/)
   await fails(() => Database.open(path), 'XX001', /WAL record 1/)
+})
+
+test('a log allocated ahead: zeros after the last record end it; a last record half written into them is torn, not damage', async () => {
+  const path = fresh()
+  const fs = new FaultyFileSystem()
+  const db = await Database.open(path, { fileSystem: fs })
+  await db.exec('CREATE TABLE t (x INTEGER)')
+  for (let i = 0; i < 3; i++) await db.query('INSERT INTO t VALUES ($1)', [i])
+  fs.crashed = true
+  await abandon(db)
+  const wal = Buffer.from(readFileSync(`${path}.wal`))
+  assert.equal(wal.length % (1 << 20), 0, 'the log grows a megabyte at a time')
+  let last = 32, end = 32
+  while (wal.readUInt32LE(end) !== 0) { last = end; end += 8 + wal.readUInt32LE(end) }
+  // the third record's body as a crash mid-write leaves it: its second half still zeros
+  wal.fill(0, last + 8 + Math.floor((end - last - 8) / 2), end)
+  writeFileSync(`${path}.wal`, wal)
+  const reopened = await Database.open(path)
+  assert.equal(await rowsOf(reopened, 'SELECT * FROM t ORDER BY x'), text([[0], [1]]))
+  await reopened.query('INSERT INTO t VALUES (9)')
+  assert.equal(await rowsOf(reopened, 'PRAGMA integrity_check'), text([['ok']]))
+  await reopened.close()
+  const again = await Database.open(path)
+  assert.equal(await rowsOf(again, 'SELECT * FROM t ORDER BY x'), text([[0], [1], [9]]))
+  await again.close()
 })
 
 test('injected ENOSPC and short writes fail the statement and leave the database usable', async () => {
