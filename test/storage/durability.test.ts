@@ -251,27 +251,32 @@ test('bad files: not a database, another format version, damaged blocks and WAL 
   await db.close()
 })
 
-test('a damaged WAL record in the middle is XX001; a torn last record is dropped', async () => {
+/** a database with t(x) = 0, 1, 2 committed through the WAL, left as a killed process leaves it (no checkpoint at close) */
+async function threeCommitsThenKilled(): Promise<string> {
   const path = fresh()
-  let fs = new FaultyFileSystem()
-  let db = await Database.open(path, { fileSystem: fs })
+  const fs = new FaultyFileSystem()
+  const db = await Database.open(path, { fileSystem: fs })
   await db.exec('CREATE TABLE t (x INTEGER)')
   for (let i = 0; i < 3; i++) await db.query('INSERT INTO t VALUES ($1)', [i])
-  // as a killed process leaves it: no checkpoint at close
   fs.crashed = true
   await abandon(db)
+  return path
+}
+
+test('a damaged WAL record in the middle is XX001; a torn last record is dropped', async () => {
+  const path = await threeCommitsThenKilled()
   // the log is zero-filled past its last record (space allocated ahead): cut into that record
   const wal = readFileSync(`${path}.wal`)
   let end = 32
   while (end + 8 <= wal.length && wal.readUInt32LE(end) !== 0) end += 8 + wal.readUInt32LE(end)
   assert.ok(end > 32 && wal.subarray(end).every(b => b === 0), 'records, then zeros')
   writeFileSync(`${path}.wal`, wal.subarray(0, end - 3))
-  db = await Database.open(path)
+  let db = await Database.open(path)
   assert.equal(await rowsOf(db, 'SELECT * FROM t ORDER BY x'), text([[0], [1]]))
   await db.query('INSERT INTO t VALUES (7)')
   assert.equal(await rowsOf(db, 'PRAGMA integrity_check'), text([['ok']]))
   await db.close()
-  fs = new FaultyFileSystem()
+  const fs = new FaultyFileSystem()
   db = await Database.open(path, { fileSystem: fs })
   for (let i = 0; i < 3; i++) await db.query('INSERT INTO t VALUES ($1)', [100 + i])
   fs.crashed = true
@@ -284,13 +289,7 @@ test('a damaged WAL record in the middle is XX001; a torn last record is dropped
 })
 
 test('a log allocated ahead: zeros after the last record end it; a last record half written into them is torn, not damage', async () => {
-  const path = fresh()
-  const fs = new FaultyFileSystem()
-  const db = await Database.open(path, { fileSystem: fs })
-  await db.exec('CREATE TABLE t (x INTEGER)')
-  for (let i = 0; i < 3; i++) await db.query('INSERT INTO t VALUES ($1)', [i])
-  fs.crashed = true
-  await abandon(db)
+  const path = await threeCommitsThenKilled()
   const wal = Buffer.from(readFileSync(`${path}.wal`))
   assert.equal(wal.length % (1 << 20), 0, 'the log grows a megabyte at a time')
   let last = 32, end = 32
