@@ -1,18 +1,24 @@
 /**
  * Bench section "storage": durable databases on disk, Grizzly next to DuckDB (a file database)
  * and SQLite (WAL journal, synchronous = FULL, so every commit is fsynced as Grizzly's are with
- * its default synchronous = 'full'). Each engine runs the same steps in this process, one
- * engine at a time, in a fresh temporary directory:
+ * its default synchronous = 'full'). The three engines are open side by side, each in its own
+ * temporary directory, and the rates are timed in alternating rounds so that a change in the
+ * machine's load (or the disk's) hits all of them alike:
  *
  * - commits/s: single-row INSERTs, each its own (autocommit) transaction, prepared once;
- * - bulk rows/s: one INSERT … SELECT of generated rows in one transaction, commit included;
+ *   `rounds` rounds, in each every engine commits at least `commits` rows and for at least
+ *   `minMs`, the engine that goes first rotating; the figure is the median round;
+ * - bulk rows/s: one INSERT … SELECT of generated rows in one transaction, commit included
+ *   (one run per engine);
  * - lookups/s: `SELECT v FROM b WHERE id = ?` by primary key on the bulk table, random ids,
- *   timed after the same number of warm-up lookups for every engine;
- * - TPC-H size: the generated TPC-H database written, closed (checkpointed), file + WAL bytes.
+ *   after the same warm-up for every engine, then timed in rounds as the commits are;
+ * - TPC-H size: the generated TPC-H database written, closed (checkpointed), file + WAL bytes
+ *   (one engine after the other).
  *
- * Ratios are Grizzly ÷ peer: above 1 is better for the rates, below 1 better for the size.
+ * Ratios are Grizzly ÷ peer: above 1 is better for the rates, below 1 better for the size. For
+ * the rates the spread of the per-round ratios is given too (rounds are paired in time).
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -22,17 +28,23 @@ import { TPCH_TABLES, generateTpch, tableSpec, type TpchBatch } from './tpch/gen
 import { DuckdbLoader, GrizzlyLoader } from './tpch/load.ts'
 
 export interface StorageSettings {
+  /** commits per engine per round, at least */
   readonly commits: number
   readonly bulkRows: number
+  /** lookups per engine per round, at least */
   readonly lookups: number
+  /** alternating rounds of commits and of lookups */
+  readonly rounds: number
+  /** each engine's share of a round lasts at least this long */
+  readonly minMs: number
   readonly scaleFactor: number
   readonly seed: number
 }
 
 export const STORAGE_MODES: Readonly<Record<'full' | 'quick' | 'tiny', Omit<StorageSettings, 'seed'>>> = {
-  full: { commits: 2000, bulkRows: 2_000_000, lookups: 20_000, scaleFactor: 1 },
-  quick: { commits: 300, bulkRows: 200_000, lookups: 5_000, scaleFactor: 0.1 },
-  tiny: { commits: 50, bulkRows: 10_000, lookups: 500, scaleFactor: 0.002 },
+  full: { commits: 1000, bulkRows: 2_000_000, lookups: 20_000, rounds: 5, minMs: 2000, scaleFactor: 1 },
+  quick: { commits: 300, bulkRows: 200_000, lookups: 5_000, rounds: 5, minMs: 600, scaleFactor: 0.1 },
+  tiny: { commits: 50, bulkRows: 10_000, lookups: 500, rounds: 2, minMs: 0, scaleFactor: 0.002 },
 }
 
 type Engine = 'grizzly' | 'duckdb' | 'sqlite'
@@ -40,9 +52,13 @@ const ENGINES: readonly Engine[] = ['grizzly', 'duckdb', 'sqlite']
 const LABEL: Readonly<Record<Engine, string>> = { grizzly: 'Grizzly', duckdb: 'DuckDB (file)', sqlite: 'SQLite (WAL, synchronous=FULL)' }
 
 export interface StorageFigures {
+  /** the median round */
   commitsPerS: number
+  /** every round's rate, in round order */
+  commitRounds: number[]
   bulkRowsPerS: number
   lookupsPerS: number
+  lookupRounds: number[]
   tpchBytes: number
 }
 
@@ -181,61 +197,120 @@ function sizeOf(dir: string): number {
   return total
 }
 
-async function measure(engine: Engine, settings: StorageSettings): Promise<StorageFigures> {
-  const dir = mkdtempSync(join(tmpdir(), `grizzly-bench-storage-${engine}-`))
-  try {
-    const e = FACTORY[engine]()
-    await e.open(join(dir, 'bench.db'))
-    await e.exec('CREATE TABLE kv (id INTEGER PRIMARY KEY, v VARCHAR)')
-    const insert = await e.insertOne()
-    for (let i = 0; i < 10; i++) await insert(-1 - i, 'warm-up')
-    let start = performance.now()
-    for (let i = 0; i < settings.commits; i++) await insert(i, `value ${i}`)
-    const commitsPerS = settings.commits / ((performance.now() - start) / 1000)
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
 
-    await e.exec('CREATE TABLE b (id INTEGER PRIMARY KEY, v VARCHAR, x DOUBLE)')
-    start = performance.now()
-    await e.exec(`INSERT INTO b ${BULK_SELECT(settings.bulkRows, engine === 'sqlite')}`)
-    const bulkRowsPerS = settings.bulkRows / ((performance.now() - start) / 1000)
+/** one engine's databases and its running state across the phases */
+interface Side {
+  readonly engine: Engine
+  readonly dir: string
+  readonly e: StorageEngine
+  error: string | null
+  insert: ((id: number, v: string) => Promise<void>) | null
+  lookup: ((id: number) => Promise<unknown>) | null
+  nextCommitId: number
+  rng: number
+  readonly commitRounds: number[]
+  readonly lookupRounds: number[]
+  bulkRowsPerS: number
+  tpchBytes: number
+}
 
-    const lookup = await e.lookup()
-    let state = 42
-    const nextId = (): number => { state = (state * 1103515245 + 12345) % 2147483648; return state % settings.bulkRows }
-    // every engine warms up alike: as many lookups as it is timed on, and for at least a second.
-    // SQLite's statement is compiled once at prepare, while Grizzly's code is compiled by the JIT
-    // over its first thousands, and the garbage the bulk load left is collected meanwhile
-    const warmUntil = performance.now() + 1000
-    for (let i = 0; i < settings.lookups || performance.now() < warmUntil; i++) await lookup(nextId())
-    start = performance.now()
-    for (let i = 0; i < settings.lookups; i++) await lookup(nextId())
-    const lookupsPerS = settings.lookups / ((performance.now() - start) / 1000)
-    await e.close()
+/** runs `step` at least `count` times and for at least `minMs`; returns steps per second */
+async function timed(count: number, minMs: number, step: () => Promise<unknown>): Promise<number> {
+  const start = performance.now()
+  let done = 0, elapsed = 0
+  while (done < count || elapsed < minMs) {
+    await step()
+    done++
+    elapsed = performance.now() - start
+  }
+  return done / (elapsed / 1000)
+}
 
-    const tpchDir = join(dir, 'tpch')
-    rmSync(tpchDir, { recursive: true, force: true })
-    const { mkdirSync } = await import('node:fs')
-    mkdirSync(tpchDir)
-    const t = FACTORY[engine]()
-    await t.open(join(tpchDir, 'tpch.db'))
-    await t.loadTpch(settings.scaleFactor, settings.seed)
-    await t.close()
-    return { commitsPerS, bulkRowsPerS, lookupsPerS, tpchBytes: sizeOf(tpchDir) }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
+/** `body` for every engine still standing; a failure takes that engine out of the rest */
+async function each(sides: readonly Side[], log: (line: string) => void, body: (s: Side) => Promise<void>): Promise<void> {
+  for (const s of sides) {
+    if (s.error !== null) continue
+    try { await body(s) } catch (e) {
+      s.error = e instanceof Error ? e.message : String(e)
+      log(`  storage/${s.engine}: ${s.error}`)
+    }
   }
 }
 
+/** `rounds` rounds over the engines, rotating which goes first */
+async function alternate(sides: readonly Side[], rounds: number, log: (line: string) => void, body: (s: Side) => Promise<void>): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    const order = sides.map((_, i) => sides[(i + r) % sides.length]!)
+    await each(order, log, body)
+  }
+}
+
+const nextLookupId = (s: Side, rows: number): number => { s.rng = (s.rng * 1103515245 + 12345) % 2147483648; return s.rng % rows }
+
 export async function runStorageBench(settings: StorageSettings, log: (line: string) => void): Promise<StorageReport> {
-  const engines = {} as Record<Engine, StorageFigures | { error: string }>
-  for (const engine of ENGINES) {
-    try {
-      engines[engine] = await measure(engine, settings)
-      const f = engines[engine] as StorageFigures
-      log(`  storage/${engine}: ${f.commitsPerS.toFixed(0)} commits/s, ${f.bulkRowsPerS.toFixed(0)} rows/s, ${f.lookupsPerS.toFixed(0)} lookups/s, TPC-H ${(f.tpchBytes / 2 ** 20).toFixed(1)} MiB`)
-    } catch (e) {
-      engines[engine] = { error: e instanceof Error ? e.message : String(e) }
-      log(`  storage/${engine}: ${engines[engine].error}`)
+  const sides: Side[] = ENGINES.map(engine => ({
+    engine, dir: mkdtempSync(join(tmpdir(), `grizzly-bench-storage-${engine}-`)), e: FACTORY[engine](), error: null,
+    insert: null, lookup: null, nextCommitId: 0, rng: 42, commitRounds: [], lookupRounds: [], bulkRowsPerS: 0, tpchBytes: 0,
+  }))
+  try {
+    await each(sides, log, async s => {
+      await s.e.open(join(s.dir, 'bench.db'))
+      await s.e.exec('CREATE TABLE kv (id INTEGER PRIMARY KEY, v VARCHAR)')
+      s.insert = await s.e.insertOne()
+      for (let i = 0; i < 50; i++) await s.insert(-1 - i, 'warm-up')
+    })
+    await alternate(sides, settings.rounds, log, async s => {
+      const insert = s.insert!
+      s.commitRounds.push(await timed(settings.commits, settings.minMs, () => { const id = s.nextCommitId++; return insert(id, `value ${id}`) }))
+    })
+
+    await each(sides, log, async s => {
+      await s.e.exec('CREATE TABLE b (id INTEGER PRIMARY KEY, v VARCHAR, x DOUBLE)')
+      const start = performance.now()
+      await s.e.exec(`INSERT INTO b ${BULK_SELECT(settings.bulkRows, s.engine === 'sqlite')}`)
+      s.bulkRowsPerS = settings.bulkRows / ((performance.now() - start) / 1000)
+      const lookup = s.lookup = await s.e.lookup()
+      // every engine warms up alike: as many lookups as a round times, and for at least a second.
+      // SQLite's statement is compiled once at prepare, while Grizzly's code is compiled by the JIT
+      // over its first thousands, and the garbage the bulk load left is collected meanwhile
+      await timed(settings.lookups, 1000, () => lookup(nextLookupId(s, settings.bulkRows)))
+    })
+    await alternate(sides, settings.rounds, log, async s => {
+      const lookup = s.lookup!
+      s.lookupRounds.push(await timed(settings.lookups, settings.minMs, () => lookup(nextLookupId(s, settings.bulkRows))))
+    })
+    await each(sides, log, async s => { await s.e.close() })
+
+    // the TPC-H database's size: one engine after the other (nothing is timed)
+    await each(sides, log, async s => {
+      const tpchDir = join(s.dir, 'tpch')
+      mkdirSync(tpchDir)
+      const t = FACTORY[s.engine]()
+      await t.open(join(tpchDir, 'tpch.db'))
+      await t.loadTpch(settings.scaleFactor, settings.seed)
+      await t.close()
+      s.tpchBytes = sizeOf(tpchDir)
+    })
+  } finally {
+    for (const s of sides) {
+      if (s.error !== null) await s.e.close().catch(() => undefined)
+      rmSync(s.dir, { recursive: true, force: true })
     }
+  }
+  const engines = {} as Record<Engine, StorageFigures | { error: string }>
+  for (const s of sides) {
+    if (s.error !== null) { engines[s.engine] = { error: s.error }; continue }
+    const f: StorageFigures = {
+      commitsPerS: median(s.commitRounds), commitRounds: s.commitRounds, bulkRowsPerS: s.bulkRowsPerS,
+      lookupsPerS: median(s.lookupRounds), lookupRounds: s.lookupRounds, tpchBytes: s.tpchBytes,
+    }
+    engines[s.engine] = f
+    log(`  storage/${s.engine}: ${f.commitsPerS.toFixed(0)} commits/s (rounds ${f.commitRounds.map(x => x.toFixed(0)).join(', ')}), ${f.bulkRowsPerS.toFixed(0)} rows/s, ${f.lookupsPerS.toFixed(0)} lookups/s (rounds ${f.lookupRounds.map(x => x.toFixed(0)).join(', ')}), TPC-H ${(f.tpchBytes / 2 ** 20).toFixed(1)} MiB`)
   }
   return { settings, engines }
 }
@@ -245,25 +320,39 @@ export function renderStorageMarkdown(report: StorageReport): string {
   const fig = (e: Engine): StorageFigures | null => { const f = report.engines[e]; return 'error' in f ? null : f }
   const g = fig('grizzly')
   const num = (x: number, digits = 0): string => x.toLocaleString('en', { maximumFractionDigits: digits })
-  const ratio = (a: number | undefined, b: number | undefined): string => a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}×`
-  const rows: [string, (f: StorageFigures) => number, (x: number) => string][] = [
-    [`durable single-row INSERT commits/s (${s.commits})`, f => f.commitsPerS, x => num(x)],
+  const range = (xs: readonly number[], show: (x: number) => string): string => `${show(Math.min(...xs))}–${show(Math.max(...xs))}`
+  type Row = readonly [string, (f: StorageFigures) => number, (x: number) => string, ((f: StorageFigures) => readonly number[])?]
+  const rows: readonly Row[] = [
+    [`durable single-row INSERT commits/s (median of ${s.rounds} rounds, ≥ ${num(s.commits)} and ≥ ${s.minMs} ms each)`, f => f.commitsPerS, x => num(x), f => f.commitRounds],
     [`bulk INSERT … SELECT rows/s (${num(s.bulkRows)} rows, one commit)`, f => f.bulkRowsPerS, x => num(x)],
-    [`point lookups/s by primary key (${num(s.lookups)})`, f => f.lookupsPerS, x => num(x)],
+    [`point lookups/s by primary key (median of ${s.rounds} rounds, ≥ ${num(s.lookups)} and ≥ ${s.minMs} ms each)`, f => f.lookupsPerS, x => num(x), f => f.lookupRounds],
     [`TPC-H SF ${s.scaleFactor} on disk, MiB`, f => f.tpchBytes / 2 ** 20, x => num(x, 1)],
   ]
+  /** ratio of the figures, and for rates the spread of the per-round ratios */
+  const ratio = (peer: StorageFigures | null, get: Row[1], rounds: Row[3]): string => {
+    if (g === null || peer === null) return '-'
+    const whole = `${(get(g) / get(peer)).toFixed(2)}×`
+    if (rounds === undefined) return whole
+    const mine = rounds(g), theirs = rounds(peer)
+    const per = mine.slice(0, theirs.length).map((x, i) => x / theirs[i]!)
+    return per.length < 2 ? whole : `${whole} (${range(per, x => x.toFixed(2))})`
+  }
   const lines = [
     `## Storage: durable databases on disk`,
     '',
-    'Grizzly with synchronous = full (fsync per commit), DuckDB with a database file, SQLite with journal_mode = WAL and synchronous = FULL. Ratios are Grizzly ÷ peer (rates: higher is better; size: lower is better).',
+    'Grizzly with synchronous = full (fsync per commit), DuckDB with a database file, SQLite with journal_mode = WAL and synchronous = FULL, open side by side; commits and lookups are timed in rounds that alternate the engines (the one going first rotates), each figure is the median round with the range of the rounds in parentheses. Ratios are Grizzly ÷ peer (rates: higher is better, in parentheses the range of the per-round ratios; size: lower is better).',
     '',
     `| measure | ${ENGINES.map(e => LABEL[e]).join(' | ')} | Grizzly ÷ DuckDB | Grizzly ÷ SQLite |`,
     `|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|`,
   ]
-  for (const [label, get, show] of rows) {
-    const cells = ENGINES.map(e => { const f = fig(e); return f === null ? 'error' : show(get(f)) })
-    const dv = fig('duckdb'), sv = fig('sqlite')
-    lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(g === null ? undefined : get(g), dv === null ? undefined : get(dv))} | ${ratio(g === null ? undefined : get(g), sv === null ? undefined : get(sv))} |`)
+  for (const [label, get, show, rounds] of rows) {
+    const cells = ENGINES.map(e => {
+      const f = fig(e)
+      if (f === null) return 'error'
+      const xs = rounds?.(f) ?? []
+      return xs.length < 2 ? show(get(f)) : `${show(get(f))} (${range(xs, show)})`
+    })
+    lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(fig('duckdb'), get, rounds)} | ${ratio(fig('sqlite'), get, rounds)} |`)
   }
   for (const e of ENGINES) { const f = report.engines[e]; if ('error' in f) lines.push('', `${LABEL[e]} failed: ${f.error}`) }
   return `${lines.join('\n')}\n`
