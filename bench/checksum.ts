@@ -63,20 +63,20 @@ function numbersAgree(want: number, got: number): boolean {
   return Math.abs(want - got) <= Math.max(Math.abs(want), Math.abs(got), 1) * RELATIVE_TOLERANCE
 }
 
-/** `want` is DuckDB's answer. */
-export function compareChecksums(want: Checksum, got: Checksum): Agreement {
-  if (want.rows !== got.rows) return { agree: false, reason: `rows ${got.rows}, DuckDB ${want.rows}` }
-  if (want.columns.length !== got.columns.length) return { agree: false, reason: `${got.columns.length} columns, DuckDB ${want.columns.length}` }
+/** `want` is the reference answer (DuckDB's, or Grizzly's in a run without DuckDB), named in the reasons by `reference`. */
+export function compareChecksums(want: Checksum, got: Checksum, reference = 'DuckDB'): Agreement {
+  if (want.rows !== got.rows) return { agree: false, reason: `rows ${got.rows}, ${reference} ${want.rows}` }
+  if (want.columns.length !== got.columns.length) return { agree: false, reason: `${got.columns.length} columns, ${reference} ${want.columns.length}` }
   for (let c = 0; c < want.columns.length; c++) {
     const w = want.columns[c]!, g = got.columns[c]!
-    if (w.nulls !== g.nulls) return { agree: false, reason: `column ${c + 1}: ${g.nulls} NULLs, DuckDB ${w.nulls}` }
+    if (w.nulls !== g.nulls) return { agree: false, reason: `column ${c + 1}: ${g.nulls} NULLs, ${reference} ${w.nulls}` }
     if (w.kind === 'number' && g.kind === 'number') {
-      if (!numbersAgree(w.sum, g.sum)) return { agree: false, reason: `column ${c + 1}: sum ${g.sum}, DuckDB ${w.sum}` }
-      if (w.special !== g.special) return { agree: false, reason: `column ${c + 1}: NaN/infinity values differ from DuckDB` }
+      if (!numbersAgree(w.sum, g.sum)) return { agree: false, reason: `column ${c + 1}: sum ${g.sum}, ${reference} ${w.sum}` }
+      if (w.special !== g.special) return { agree: false, reason: `column ${c + 1}: NaN/infinity values differ from ${reference}` }
     } else if (w.kind === 'text' && g.kind === 'text') {
-      if (w.digest !== g.digest) return { agree: false, reason: `column ${c + 1}: text differs from DuckDB` }
+      if (w.digest !== g.digest) return { agree: false, reason: `column ${c + 1}: text differs from ${reference}` }
     } else {
-      return { agree: false, reason: `column ${c + 1}: ${g.kind}, DuckDB ${w.kind}` }
+      return { agree: false, reason: `column ${c + 1}: ${g.kind}, ${reference} ${w.kind}` }
     }
   }
   return { agree: true, reason: '' }

@@ -280,11 +280,30 @@ class SqliteSession implements EngineSession {
  * in SQLite, so date literals become plain strings. Everything else runs as written or is n/a.
  */
 export function sqliteDialect(sql: string): string {
-  return sql
+  return aliasListToCte(sql)
     .replace(/CAST\('(\d{4}-\d\d-\d\d)' AS date\)/gi, "'$1'")
     .replace(/\bdate '(\d{4}-\d\d-\d\d)'/gi, "'$1'")
     .replace(/extract\(year FROM ([\w.]+)\)/gi, "CAST(strftime('%Y', $1) AS INTEGER)")
     .replace(/substring\(([\w.]+) FROM (\d+) FOR (\d+)\)/gi, 'substr($1, $2, $3)')
+}
+
+/**
+ * `FROM (subquery) AS name (a, b)`: SQLite has no column alias list on a derived table, but a
+ * CTE takes one, so the subquery moves into `WITH name (a, b) AS (…)` (q13). Only a statement
+ * without its own WITH is rewritten; anything else is left for SQLite to refuse.
+ */
+function aliasListToCte(sql: string): string {
+  const m = /\)\s*AS\s+([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*\)/i.exec(sql)
+  if (m === null || /^\s*WITH\b/i.test(sql)) return sql
+  let depth = 0, open = -1
+  for (let i = m.index; i >= 0 && open < 0; i--) {
+    if (sql[i] === ')') depth++
+    else if (sql[i] === '(' && --depth === 0) open = i
+  }
+  // a derived table follows FROM, JOIN or a comma; `CAST(x AS DECIMAL(15, 2))` and the like do not
+  if (open < 0 || !/(\bFROM|\bJOIN|,)\s*$/i.test(sql.slice(0, open))) return sql
+  const columns = m[2]!.split(',').map(c => c.trim()).join(', ')
+  return `WITH ${m[1]!} (${columns}) AS (${sql.slice(open + 1, m.index)})\n${sql.slice(0, open)}${m[1]!}${sql.slice(m.index + m[0].length)}`
 }
 
 export async function openSession(process: ProcessName): Promise<EngineSession> {

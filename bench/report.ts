@@ -9,7 +9,8 @@ export type EngineOutcome =
   | { readonly kind: 'ok'; readonly runs: readonly number[]; readonly median: number; readonly checksum: Checksum | null; readonly check: CheckVerdict }
   | { readonly kind: 'na'; readonly reason: string }
   | { readonly kind: 'error'; readonly reason: string }
-  | { readonly kind: 'timeout'; readonly reason: string }
+  /** limitS: the per-run time limit it exceeded (absent in reports written before it was recorded) */
+  | { readonly kind: 'timeout'; readonly reason: string; readonly limitS?: number }
   | { readonly kind: 'skipped'; readonly reason: string }
 
 export type CheckVerdict = { readonly kind: 'match' } | { readonly kind: 'mismatch'; readonly reason: string } | { readonly kind: 'unchecked'; readonly reason: string }
@@ -54,6 +55,11 @@ export const ENGINE_LABEL: Readonly<Record<EngineName, string>> = {
 /** Ratios are to this engine: DuckDB with Grizzly's thread count. */
 export const BASELINE: EngineName = 'duckdb'
 
+/** Whose answers the others are checked against: DuckDB when it runs, else Grizzly (a run of Grizzly and SQLite alone still checks SQLite). */
+export function referenceEngine(engines: readonly EngineName[]): EngineName | null {
+  return (['duckdb', 'duckdb_mt', 'grizzly'] as const).find(e => engines.includes(e)) ?? null
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const mid = s.length >> 1
@@ -67,7 +73,7 @@ export function geometricMean(xs: readonly number[]): number | null {
 }
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
-const ratio = (x: number): string => `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`
+const ratio = (x: number): string => `${x >= 10 ? x.toFixed(0) : x >= 0.01 ? x.toFixed(2) : x.toPrecision(2)}×`
 const rate = (rows: number, millis: number): string => `${((rows / millis) * 1000 / 1e6).toFixed(0)}M`
 
 function cell(o: EngineOutcome | undefined): string {
@@ -76,7 +82,7 @@ function cell(o: EngineOutcome | undefined): string {
     case 'ok': return o.check.kind === 'mismatch' ? `**${ms(o.median)} MISMATCH**` : ms(o.median)
     case 'na': return 'n/a'
     case 'error': return '**error**'
-    case 'timeout': return '**timeout**'
+    case 'timeout': return o.limitS === undefined ? '**timeout**' : `**timeout** (> ${o.limitS} s)`
     case 'skipped': return 'skip'
   }
 }
@@ -100,20 +106,79 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 function sectionTable(info: SectionInfo, tasks: readonly TaskReport[]): string[] {
   const engines = enginesIn(tasks)
-  const others = engines.filter(e => e !== BASELINE)
+  // without DuckDB in the run there is nothing to divide by
+  const others = engines.includes(BASELINE) ? engines.filter(e => e !== BASELINE) : []
   const showRate = info.name === 'micro'
+  // TPC-H carries the issue's target against SQLite: a ratio and a verdict per query
+  const showSqlite = info.name === 'tpch' && tasks.some(t => versusSqlite(t) !== null)
   const header = ['task', ...engines.map(e => `${ENGINE_LABEL[e]} ms`), ...others.map(e => `${ENGINE_LABEL[e]} ÷ DuckDB`)]
   if (showRate) header.push(...engines.map(e => `${ENGINE_LABEL[e]} rows/s`))
+  if (showSqlite) header.push(`${ENGINE_LABEL.grizzly} ÷ SQLite`, 'vs SQLite (target: faster)')
   const rows = tasks.map(t => {
     const r = [`${t.name} ${t.title}`, ...engines.map(e => cell(t.engines[e])), ...others.map(e => { const x = ratioTo(t, e); return x === null ? '-' : ratio(x) })]
     if (showRate) r.push(...engines.map(e => { const m = okMedian(t.engines[e]); return m === null || t.inputRows === null || m <= 0 ? '-' : rate(t.inputRows, m) }))
+    if (showSqlite) { const v = versusSqlite(t); r.push(v?.ratio ?? '-', v?.verdict ?? '-') }
     return r
   })
   const geo = ['**geometric mean**',
     ...engines.map(e => { const g = geometricMean(tasks.map(t => okMedian(t.engines[e])).filter((x): x is number => x !== null)); return g === null ? '-' : ms(g) }),
     ...others.map(e => { const g = geometricMean(tasks.map(t => ratioTo(t, e)).filter((x): x is number => x !== null)); return g === null ? '-' : `**${ratio(g)}**` })]
   if (showRate) geo.push(...engines.map(() => ''))
-  return table(header, [...rows, geo])
+  if (showSqlite) {
+    // over the queries both engines finished; timeouts only bound the ratio
+    const g = geometricMean(tasks.flatMap(t => { const a = okMedian(t.engines.grizzly), b = okMedian(t.engines.sqlite); return a === null || b === null || b <= 0 ? [] : [a / b] }))
+    geo.push(g === null ? '-' : `**${ratio(g)}**`, '')
+  }
+  const out = table(header, [...rows, geo])
+  if (showSqlite) out.push('', sqliteSummary(tasks))
+  return out
+}
+
+/**
+ * Grizzly against SQLite on one task: the ratio and verdict cells, whether the target (faster) is
+ * met (null: cannot be judged), and why, when it is not plainly faster or slower.
+ */
+export interface SqliteComparison { readonly ratio: string; readonly verdict: string; readonly met: boolean | null; readonly why: string | null; readonly sqliteTimedOut: boolean }
+
+export function versusSqlite(task: TaskReport): SqliteComparison | null {
+  const g = task.engines.grizzly, s = task.engines.sqlite
+  if (g === undefined || s === undefined) return null
+  const notMet = (why: string): SqliteComparison => ({ ratio: '-', verdict: `**not met** (${why})`, met: false, why, sqliteTimedOut: false })
+  const open = (why: string, ratioText = '-'): SqliteComparison => ({ ratio: ratioText, verdict: `not judged (${why})`, met: null, why, sqliteTimedOut: false })
+  if (g.kind !== 'ok') return notMet(`Grizzly: ${g.kind}`)
+  if (g.check.kind === 'mismatch') return notMet('Grizzly answer differs')
+  switch (s.kind) {
+    case 'ok': {
+      const x = g.median / s.median
+      if (s.check.kind === 'mismatch') return open('SQLite answer differs', ratio(x))
+      return { ratio: ratio(x), verdict: x < 1 ? 'faster' : '**slower**', met: x < 1, why: null, sqliteTimedOut: false }
+    }
+    case 'timeout': {
+      // SQLite gave no time, only a lower bound: Grizzly is faster when it finished inside that bound
+      if (s.limitS === undefined) return open('SQLite timed out, limit not recorded')
+      const bound = g.median / (s.limitS * 1000)
+      if (bound >= 1) return open(`both over ${s.limitS} s`)
+      return { ratio: `< ${ratio(bound)}`, verdict: `faster (SQLite timed out at ${s.limitS} s)`, met: true, why: null, sqliteTimedOut: true }
+    }
+    case 'na': return open('SQLite n/a')
+    case 'error': case 'skipped': return open(`SQLite: ${s.kind}`)
+  }
+}
+
+/** One line under the TPC-H table: how many queries meet "faster than SQLite", which do not, which could not be judged. */
+export function sqliteSummary(tasks: readonly TaskReport[]): string {
+  const judged = tasks.flatMap(t => { const v = versusSqlite(t); return v === null ? [] : [{ name: t.name, v }] })
+  const faster = judged.filter(j => j.v.met === true), notMet = judged.filter(j => j.v.met === false), open = judged.filter(j => j.v.met === null)
+  const timedOut = faster.filter(j => j.v.sqliteTimedOut).length
+  const verdict = notMet.length > 0 ? '**not met**' : open.length > 0 ? `met on every query judged, ${open.length} not judged` : '**met**'
+  const named = (j: { name: string; v: SqliteComparison }): string => `${j.name} ${j.v.why === null ? j.v.ratio : `(${j.v.why})`}`
+  return [
+    `Against SQLite (target: Grizzly faster on every query): ${verdict}. Faster on ${faster.length} of ${judged.length}`,
+    timedOut > 0 ? ` (on ${timedOut} of them SQLite timed out)` : '',
+    notMet.length > 0 ? `; slower or failed: ${notMet.map(named).join(', ')}` : '',
+    open.length > 0 ? `; not judged: ${open.map(named).join(', ')}` : '',
+    '.',
+  ].join('')
 }
 
 /** Mismatches, errors and timeouts, listed under the tables so nothing hides in a cell. */
@@ -131,11 +196,13 @@ export function problems(tasks: readonly TaskReport[]): string[] {
 }
 
 export function renderMarkdown(report: BenchReport): string {
+  const reference = referenceEngine(enginesIn(report.tasks))
+  const checkedAgainst = reference === null || reference === 'duckdb' || reference === 'duckdb_mt' ? 'DuckDB' : `${ENGINE_LABEL[reference]} (DuckDB was not in this run)`
   const lines: string[] = [
     `# Grizzly benchmark — ${report.mode} mode, ${report.date}`, '',
     `Commit ${report.commit}; ${report.machine}; ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${v}`).join(', ')}. Wall time ${report.wallSeconds.toFixed(0)} s.`, '',
-    `Median ms of the timed runs per task; ratios are to DuckDB on 1 thread (Grizzly's thread count), so 2.00× means twice as slow. Answers are cross-checked against DuckDB on every run.`, '',
+    `Median ms of the timed runs per task; ratios are to DuckDB on 1 thread (Grizzly's thread count), so 2.00× means twice as slow. Answers are cross-checked against ${checkedAgainst} on every run.`, '',
   ]
   for (const info of report.sections) {
     lines.push(`## ${info.title}`, '')
@@ -145,7 +212,7 @@ export function renderMarkdown(report: BenchReport): string {
   }
   const issues = problems(report.tasks)
   lines.push('## Answer checks', '')
-  if (issues.length === 0) lines.push('Every answer that ran agrees with DuckDB (row count and per-column checksum).', '')
+  if (issues.length === 0) lines.push(`Every answer that ran agrees with ${checkedAgainst} (row count and per-column checksum).`, '')
   else lines.push(...issues.map(i => `- **${i}**`), '')
   const na = report.tasks.flatMap(t => ENGINES.flatMap(e => { const o = t.engines[e]; return o?.kind === 'na' ? [`- ${t.section}/${t.name} on ${ENGINE_LABEL[e]}: ${o.reason}`] : [] }))
   if (na.length > 0) lines.push('Not applicable (n/a: the engine lacks the SQL):', '', ...na, '')

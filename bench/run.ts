@@ -19,7 +19,7 @@ import { DEFAULT_H2O_SEED, G1_GROUPS, H2O_TASKS, MICRO_TASKS } from './h2o.ts'
 import { compareChecksums } from './checksum.ts'
 import { EngineProcess, RequestTimeout } from './processes.ts'
 import {
-  BASELINE, ENGINE_LABEL, median, problems, renderMarkdown,
+  ENGINE_LABEL, median, problems, referenceEngine, renderMarkdown,
   type BenchReport, type CheckVerdict, type EngineOutcome, type ProcessReport, type SectionInfo, type TaskReport,
 } from './report.ts'
 import { STORAGE_MODES, renderStorageMarkdown, runStorageBench } from './storage.ts'
@@ -129,7 +129,7 @@ async function runOnce(proc: EngineProcess, engine: EngineName, task: BenchTask,
     return { kind: 'error', reason: `unexpected reply ${reply.kind}` }
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e)
-    return e instanceof RequestTimeout ? { kind: 'timeout', reason } : { kind: 'error', reason }
+    return e instanceof RequestTimeout ? { kind: 'timeout', reason, limitS: settings.timeoutMs / 1000 } : { kind: 'error', reason }
   } finally {
     spent.set(engine, (spent.get(engine) ?? 0) + performance.now() - start)
   }
@@ -169,21 +169,30 @@ async function runTask(task: BenchTask, index: number, procs: ReadonlyMap<Proces
       if (list.reduce((s, x) => s + x, 0) > settings.budgetMs) active.delete(e)
     }
   }
-  const reference = sums.get(BASELINE) ?? sums.get('duckdb_mt') ?? null
+  const checkedAgainst = referenceEngine(engines)
+  const reference = checkedAgainst === 'grizzly' ? sums.get('grizzly') ?? null : sums.get('duckdb') ?? sums.get('duckdb_mt') ?? null
   for (const e of engines) {
     if (outcomes.has(e)) continue
     const runs = times.get(e)!
     const checksum = sums.get(e) ?? null
-    outcomes.set(e, { kind: 'ok', runs, median: median(runs), checksum, check: verdict(reference, checksum) })
+    const check: CheckVerdict = e === 'grizzly' && checkedAgainst === 'grizzly' ? { kind: 'unchecked', reason: 'the reference answer (DuckDB not in this run)' } : verdict(reference, checksum)
+    outcomes.set(e, { kind: 'ok', runs, median: median(runs), checksum, check })
   }
   return { section: task.section, name: task.name, title: task.title, sql: task.sql, inputRows, engines: Object.fromEntries(outcomes) }
 }
 
 function verdict(reference: Checksum | null, got: Checksum | null): CheckVerdict {
-  if (reference === null) return { kind: 'unchecked', reason: 'DuckDB has no answer to compare with' }
+  const name = referenceName()
+  if (reference === null) return { kind: 'unchecked', reason: `${name} has no answer to compare with` }
   if (got === null) return { kind: 'unchecked', reason: 'no checksum' }
-  const a = compareChecksums(reference, got)
+  const a = compareChecksums(reference, got, name)
   return a.agree ? { kind: 'match' } : { kind: 'mismatch', reason: a.reason }
+}
+
+/** DuckDB's answers are the reference; a run without DuckDB checks the others against Grizzly's. */
+function referenceName(): string {
+  const r = referenceEngine(engines)
+  return r === null || r === 'duckdb' || r === 'duckdb_mt' ? 'DuckDB' : ENGINE_LABEL[r]
 }
 
 const fmt = (o: EngineOutcome | undefined): string =>

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checksumRows, compareChecksums } from '../../bench/checksum.ts'
 import { generateG1 } from '../../bench/h2o.ts'
-import { geometricMean, median, problems, renderMarkdown, type BenchReport, type EngineOutcome } from '../../bench/report.ts'
+import { geometricMean, median, problems, renderMarkdown, sqliteSummary, versusSqlite, type BenchReport, type EngineOutcome, type TaskReport } from '../../bench/report.ts'
 import { sqliteDialect } from '../../bench/engines.ts'
 
 const RUN = fileURLToPath(new URL('../../bench/run.ts', import.meta.url))
@@ -102,6 +102,10 @@ test('medians, geometric means and the SQLite rewrite', () => {
   assert.equal(sqliteDialect("x >= CAST('1994-01-01' AS date) AND y < date '1995-09-01'"), "x >= '1994-01-01' AND y < '1995-09-01'")
   assert.equal(sqliteDialect('extract(year FROM o_orderdate)'), "CAST(strftime('%Y', o_orderdate) AS INTEGER)")
   assert.equal(sqliteDialect('substring(c_phone FROM 1 FOR 2)'), 'substr(c_phone, 1, 2)')
+  // a derived table's column alias list (q13) becomes a CTE's, which SQLite has
+  assert.equal(sqliteDialect('SELECT c, count(*) FROM (SELECT k, count(o) FROM t GROUP BY k) AS x (k, c) GROUP BY c'),
+    'WITH x (k, c) AS (SELECT k, count(o) FROM t GROUP BY k)\nSELECT c, count(*) FROM x GROUP BY c')
+  for (const unchanged of ['SELECT CAST(sum(x) AS DECIMAL(15, 2)) FROM t', 'WITH y AS (SELECT 1) SELECT * FROM (SELECT 1) AS x (a)']) assert.equal(sqliteDialect(unchanged), unchanged)
 })
 
 test('the report shows mismatches, failures and ratios to single-thread DuckDB', () => {
@@ -126,4 +130,35 @@ test('the report shows mismatches, failures and ratios to single-thread DuckDB',
   assert.match(md, /TIMEOUT micro\/f on SQLite/)
   assert.match(md, /25M/, 'rows/s: 1M rows in 40 ms')
   assert.deepEqual(problems(report.tasks).length, 2)
+})
+
+test('TPC-H against SQLite: a ratio and a verdict per query, timeouts as a bound, and one summary line', () => {
+  const ok = (m: number, check: 'match' | 'mismatch' | 'unchecked' = 'match'): EngineOutcome => ({
+    kind: 'ok', runs: [m], median: m, checksum: null,
+    check: check === 'match' ? { kind: 'match' } : check === 'mismatch' ? { kind: 'mismatch', reason: 'rows 3, Grizzly 4' } : { kind: 'unchecked', reason: 'the reference answer' },
+  })
+  const task = (name: string, engines: TaskReport['engines']): TaskReport => ({ section: 'tpch', name, title: '', sql: '', inputRows: null, engines })
+  const tasks = [
+    task('q01', { grizzly: ok(100, 'unchecked'), sqlite: ok(400) }),
+    task('q02', { grizzly: ok(300, 'unchecked'), sqlite: ok(200) }),
+    task('q03', { grizzly: ok(150, 'unchecked'), sqlite: { kind: 'timeout', reason: 'sqlite took over 300 s', limitS: 300 } }),
+    task('q04', { grizzly: ok(50, 'unchecked'), sqlite: { kind: 'na', reason: 'no such function' } }),
+    task('q05', { grizzly: ok(50, 'unchecked'), sqlite: ok(60, 'mismatch') }),
+  ]
+  assert.deepEqual(tasks.map(t => versusSqlite(t)?.met), [true, false, true, null, null])
+  assert.equal(versusSqlite(tasks[2]!)?.ratio, '< 0.00050×', 'a timeout gives only an upper bound on the ratio')
+  assert.equal(versusSqlite(task('q06', { grizzly: { kind: 'error', reason: 'boom' }, sqlite: ok(1) }))?.met, false)
+  assert.equal(versusSqlite(task('q07', { grizzly: ok(1) })), null, 'no SQLite, nothing to judge')
+  assert.equal(sqliteSummary(tasks), 'Against SQLite (target: Grizzly faster on every query): **not met**. Faster on 2 of 5 (on 1 of them SQLite timed out); '
+    + 'slower or failed: q02 1.50×; not judged: q04 (SQLite n/a), q05 (SQLite answer differs).')
+  assert.match(sqliteSummary(tasks.slice(0, 1)), /: \*\*met\*\*\. Faster on 1 of 1\.$/)
+  const md = renderMarkdown({
+    date: '2026-01-01', mode: 'tiny', commit: 'abc1234', machine: 'test', versions: {}, settings: {}, wallSeconds: 1,
+    sections: [{ name: 'tpch', title: 'TPC-H', note: null }], tasks, processes: [],
+  })
+  assert.match(md, /\| task \| Grizzly ms \| SQLite ms \| Grizzly ÷ SQLite \| vs SQLite \(target: faster\) \|/, 'no ÷ DuckDB columns without DuckDB')
+  assert.match(md, /\| q01  \| 100 \| 400 \| 0\.25× \| faster \|/)
+  assert.match(md, /\| q02  \| 300 \| 200 \| 1\.50× \| \*\*slower\*\* \|/)
+  assert.match(md, /\| q03  \| 150 \| \*\*timeout\*\* \(> 300 s\) \| < 0\.00050× \| faster \(SQLite timed out at 300 s\) \|/)
+  assert.match(md, /cross-checked against Grizzly \(DuckDB was not in this run\)/)
 })
