@@ -6,6 +6,7 @@
 import { GrizzlyError, SqlState } from '../../core/errors.ts'
 import { type LogicalType, type StructType } from '../../core/types/types.ts'
 import { Vector } from '../../core/vector/vector.ts'
+import { type SimdPacker, simdPacker } from './onnx-pack.ts'
 
 /** the element types the engine can feed and read back */
 export type Elem = 'float32' | 'float64' | 'int64' | 'int32' | 'bool' | 'string'
@@ -52,6 +53,13 @@ export function newPacked(elem: Elem, n: number): Packed {
  */
 export class PackBuffers {
   private readonly buffers = new Map<string, Packed>()
+  private packer: SimdPacker | null | undefined
+
+  /** float32 [m, cols.length] from float64 columns, converted with WebAssembly SIMD (onnx-pack.ts); null: use the JavaScript loop */
+  interleaveFloat32(cols: readonly Float64Array[], m: number): Float32Array | null {
+    if (this.packer === undefined) this.packer = simdPacker()
+    return this.packer === null ? null : this.packer.interleave(cols, m)
+  }
 
   /** `n` values of `elem` for feed `key`; overwritten by the next call with the same key */
   take(key: string, elem: Elem, n: number): Packed {
@@ -118,9 +126,9 @@ function put(dst: Packed, at: number, src: Vector, k: number): void {
 }
 
 /** plain typed arrays of every column, when all rows are fed and no value needs converting one by one */
-function plainColumns(dst: Packed, cols: readonly Vector[], rows: Int32Array): Float64Array[] | null {
+function plainColumns(elem: Elem, cols: readonly Vector[], rows: Int32Array): Float64Array[] | null {
   const m = rows.length
-  if (dst instanceof BigInt64Array || !(m === 0 || rows[m - 1] === m - 1)) return null
+  if (elem === 'int64' || !(m === 0 || rows[m - 1] === m - 1)) return null
   const out: Float64Array[] = []
   for (const v of cols) {
     const d = v.data
@@ -183,9 +191,15 @@ export function pack(plan: FeedPlan, args: readonly Vector[], rows: Int32Array, 
   switch (s.kind) {
     case 'columns': {
       const w = s.args.length
-      const data = alloc(m * w)
       const cols = s.args.map(a => args[a]!)
-      const plain = plainColumns(data, cols, rows)
+      // four or more DOUBLE columns into float32: SIMD (each of the fewer columns costs as much as a memcpy either way)
+      if (plan.elem === 'float32' && w >= 4 && buffers !== undefined) {
+        const plain = plainColumns(plan.elem, cols, rows)
+        const packed = plain !== null && plain.every(c => c instanceof Float64Array) ? buffers.interleaveFloat32(plain, m) : null
+        if (packed !== null) return { data: packed, width: w, mask: null }
+      }
+      const data = alloc(m * w)
+      const plain = plainColumns(plan.elem, cols, rows)
       if (plain !== null) interleaveAll(data as Float64Array, plain, w, m)
       else cols.forEach((v, f) => interleave(data, f, w, v, rows))
       return { data, width: w, mask: null }
