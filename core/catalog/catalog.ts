@@ -91,6 +91,8 @@ export interface TableProvider {
    * with `columns` as in ScanRequest. Optional; engines fall back to scanning ROW_ID_COLUMN.
    */
   fetch?(txn: Transaction, rowIds: BigInt64Array, columns: readonly number[]): DataChunk
+  /** one row by id, as `fetch` of [rowId] gives it, without the id arrays (a point lookup's answer). Optional. */
+  fetchRow?(txn: Transaction, rowId: number, columns: readonly number[]): DataChunk
   /** indexes over the current rows (CREATE INDEX ones and the PRIMARY KEY / UNIQUE ones) */
   tableIndexes?(): readonly TableIndex[]
   /** true when `txn` sees exactly the current rows, so the rows an index returns are the ones it may read */

@@ -14,7 +14,7 @@ import { CHUNK_SIZE, DataChunk, Vector, nullVector } from '../vector/vector.ts'
 import { ColumnSegment, allocColumn, finishColumn } from './column-segment.ts'
 import { SegmentPins } from './segment-backing.ts'
 import { sharedCopy, type SharedColumn, type SharedGroup } from './shared-arrays.ts'
-import { gatherChunk, positionRange, rowIdRange, vectorHasNull } from './scan-helpers.ts'
+import { gatherChunk, positionRange, rowChunk, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { addKeysOfBatch, buildIndexes, keyDeferral, rekeyForUpdate, settleDeferredKeys, updatedKeyParts } from './table-keys.ts'
 import { beginWrite } from './transaction.ts'
@@ -606,6 +606,12 @@ export class MemoryTable implements TableProvider {
       return this.readPositions(c, positions)
     })
     return new DataChunk(vectors, rowIds.length)
+  }
+
+  fetchRow(_txn: Transaction, rowId: number, columns: readonly number[]): DataChunk {
+    if (!(rowId >= 0 && rowId < this.positions) || !this.isLive(rowId)) throw new InternalError(`row id ${rowId} of ${this.name} is not a live row`)
+    for (const c of columns) if (c !== ROW_ID_COLUMN && (c < 0 || c >= this.columns.length)) throw new InternalError(`fetch from ${this.name} asks for column ${c}`)
+    return rowChunk(this.groups[Math.floor(rowId / ROW_GROUP_SIZE)]!, rowId, rowId % ROW_GROUP_SIZE, columns)
   }
 
   // ---- ON CONFLICT ----------------------------------------------------------------------------

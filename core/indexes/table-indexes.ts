@@ -199,6 +199,8 @@ export class ConstraintIndex implements TableIndex {
   readonly unique = true
   readonly attached = true
   readonly instance: IndexInstance
+  /** the position of the live row whose key is `equal` (probe values in this index's column order), undefined when none */
+  readonly positionOf: (equal: readonly Value[]) => number | undefined
 
   constructor(readonly name: string, readonly columns: readonly number[], table: IndexedTable, hash: UniqueIndex) {
     const types = hash.columns.map(c => table.columns[c]!.type)
@@ -217,10 +219,13 @@ export class ConstraintIndex implements TableIndex {
       if (range.equal.length !== types.length || range.lower !== null || range.upper !== null) {
         throw new InternalError(`constraint index ${name} serves equality on its whole key only`)
       }
-      const direct = types.length === 1 ? hash.keyOfValue(range.equal[0] ?? null) : undefined
+      return this.positionOf(range.equal)
+    }
+    this.positionOf = equal => {
+      const direct = types.length === 1 ? hash.keyOfValue(equal[0] ?? null) : undefined
       if (direct !== undefined) return hash.get(direct)
       // the hash index takes the key parts in its own column order
-      const vectors = hash.columns.map((c, k) => constantVector(types[k]!, range.equal[columns.indexOf(c)] ?? null, 1))
+      const vectors = hash.columns.map((c, k) => constantVector(types[k]!, equal[columns.indexOf(c)] ?? null, 1))
       const key = hash.keyOfVectors(vectors, 0)
       return key === null ? undefined : hash.get(key)
     }

@@ -104,11 +104,11 @@ export function indexRowIds(node: ScanNode, access: IndexAccess, params: readonl
   return searchAll(range => instance.search(range), ranges)
 }
 
-/** rows ids[from, to) of the scanned table, the scan's columns */
-export function fetchRows(node: ScanNode, txn: Transaction, ids: Float64Array, from: number, to: number): DataChunk {
+/** rows ids[from, to) of the scanned table, the scan's columns (or `columns` of the table) */
+export function fetchRows(node: ScanNode, txn: Transaction, ids: Float64Array, from: number, to: number, columns: readonly number[] = node.columns): DataChunk {
   const batch = new BigInt64Array(to - from)
   for (let i = 0; i < batch.length; i++) batch[i] = BigInt(ids[from + i]!)
-  return node.table.provider.fetch!(txn, batch, node.columns)
+  return node.table.provider.fetch!(txn, batch, columns)
 }
 
 /** the conjunction of residualFilters, null when there are none; kept per plan node */
