@@ -8,6 +8,11 @@
  * type's range, where the serial kernels raise an error) throws `bail`: the caller then runs
  * the whole fragment serially, which gives the serial answer or error. Only plan-derived text
  * enters the source; constants and parameters travel in `consts`.
+ *
+ * A DOUBLE sum adds in four accumulators (row position within the morsel mod 4, combined as
+ * (a0 + a1) + (a2 + a3)): one accumulator is a chain of dependent additions, bound by the add's
+ * latency rather than by memory. Such a kernel unrolls its row loop by four, and runs a copy
+ * without NULL and visibility checks when a morsel has no hidden rows and no NULL masks.
  */
 import { assertNever, InternalError } from '../../errors.ts'
 import type { BoundExpr } from '../../plan/expr.ts'
@@ -16,7 +21,7 @@ import { DECIMAL_FLOAT_MAX_WIDTH, type LogicalType } from '../../types/types.ts'
 import { comparison, widening } from '../../expression/codegen.ts'
 import { decimalArithmeticOf } from '../../functions/decimal-arith.ts'
 import { ROW_GROUP_SIZE } from '../../catalog/memory-table.ts'
-import type { ParallelFragment } from '../../optimizer/parallel-fragment.ts'
+import type { FragmentAggregate, ParallelFragment } from '../../optimizer/parallel-fragment.ts'
 
 interface Slot { readonly v: string; readonly n: string }
 
@@ -60,6 +65,12 @@ class Writer {
   private readonly morselSums: ({ readonly sum: Float64Array; readonly count: Float64Array } | null)[] = []
   private readonly morselStart: string[] = []
   private readonly morselEnd: string[] = []
+  /** the name of each constant node's value (a row body is written several times when unrolled) */
+  private readonly constNames = new Map<BoundExpr, string>()
+  /** the accumulator of DOUBLE sums the row body being written adds into */
+  private lane = 0
+  /** writing the copy for morsels without hidden rows or NULLs: values are never NULL */
+  private dense = false
 
   constructor(private readonly f: ParallelFragment, private readonly params: readonly Value[], private readonly morsels: number) {}
 
@@ -69,55 +80,16 @@ class Writer {
     const grouped = f.key !== null
     for (let x = 0; x < A; x++) this.morselSums.push(null)
     const inputs = f.columns.map((_, k) => `const d${k} = cols[${k}].data, m${k} = cols[${k}].validity`)
-    this.line('if (hid !== null && hid[i] === 1) continue')
-    if (f.predicate !== null) {
-      const p = this.emit(f.predicate)
-      this.line(`if ((${p.n}) || !(${p.v})) continue`)
-    }
-    if (grouped) {
-      const k = this.emit(f.key!)
-      this.line(`let g`)
-      this.line(`if (${k.n}) { if (nullGroup < 0) nullGroup = newGroup(0, pos0 + i); g = nullGroup }`)
-      // small non-negative keys (most integer and code keys) index an array, others a Map
-      this.line(`else if (${k.v} >= 0 && ${k.v} < ${DIRECT_KEYS}) { g = direct[${k.v}]; if (g < 0) { g = newGroup(${k.v}, pos0 + i); direct[${k.v}] = g } }`)
-      this.line(`else { g = index.get(${k.v}); if (g === undefined) { g = newGroup(${k.v}, pos0 + i); index.set(${k.v}, g) } }`)
-    }
     f.aggregates.forEach((a, x) => {
-      const at = grouped ? '[g]' : ''
-      const lines: string[] = []
-      let guard = 'true'
-      if (a.filter !== null) {
-        const p = this.emit(a.filter)
-        guard = `!(${p.n}) && (${p.v})`
-      }
-      if (a.arg === null) { this.line(`if (${guard}) an${x}${at}++`); return }
-      const v = this.emit(a.arg)
-      switch (a.kind) {
-        case 'count': lines.push(`an${x}${at}++`); break
-        case 'fsum': case 'favg': {
-          const sums = { sum: new Float64Array(new SharedArrayBuffer(8 * this.morsels)), count: new Float64Array(new SharedArrayBuffer(8 * this.morsels)) }
-          this.morselSums[x] = sums
-          const s = this.constant(sums.sum), c = this.constant(sums.count)
-          this.morselStart.push(`let fs${x} = 0, fc${x} = 0`)
-          this.morselEnd.push(`${s}[mo] = fs${x}; ${c}[mo] = fc${x}`)
-          lines.push(`fs${x} += ${v.v}`, `fc${x}++`)
-          break
-        }
-        case 'sum': case 'avg':
-          // exact: values at or above 2^50 go to the bigint part, the double part spills at 2^52
-          lines.push(`an${x}${at}++`)
-          lines.push(`if (${v.v} >= 1125899906842624 || ${v.v} <= -1125899906842624) ahi${x}${at} += BigInt(${v.v})`)
-          lines.push(`else { const s = alo${x}${at} + ${v.v}; if (s > 4503599627370496 || s < -4503599627370496) { ahi${x}${at} += BigInt(s); alo${x}${at} = 0 } else alo${x}${at} = s }`)
-          break
-        case 'min': case 'max':
-          lines.push(`if (an${x}${at} === 0 || ${v.v} ${a.kind === 'min' ? '<' : '>'} am${x}${at}) am${x}${at} = ${v.v}`)
-          lines.push(`an${x}${at}++`)
-          break
-        case 'count_star': throw new InternalError('count(*) with an argument')
-        default: assertNever(a.kind, 'partial aggregate')
-      }
-      this.line(`if ((${guard}) && !(${v.n})) { ${lines.join('; ')} }`)
+      if (a.kind !== 'fsum' && a.kind !== 'favg') return
+      const sums = { sum: new Float64Array(new SharedArrayBuffer(8 * this.morsels)), count: new Float64Array(new SharedArrayBuffer(8 * this.morsels)) }
+      this.morselSums[x] = sums
+      const s = this.constant(sums.sum), c = this.constant(sums.count)
+      this.morselStart.push(`let fs${x}_0 = 0, fs${x}_1 = 0, fs${x}_2 = 0, fs${x}_3 = 0, fc${x} = 0`)
+      this.morselEnd.push(`${s}[mo] = (fs${x}_0 + fs${x}_1) + (fs${x}_2 + fs${x}_3); ${c}[mo] = fc${x}`)
     })
+    const lanes = this.morselSums.some(x => x !== null)
+    const loop = lanes ? this.unrolledLoop() : ['for (let i = from; i < to; i++) {', ...this.rowBody('continue').map(l => '  ' + l), '}']
     const state = grouped
       ? f.aggregates.map((_, x) => `const an${x} = [], alo${x} = [], ahi${x} = [], am${x} = []`)
       : f.aggregates.map((_, x) => `let an${x} = 0, alo${x} = 0, ahi${x} = 0n, am${x} = 0`)
@@ -144,9 +116,7 @@ class Writer {
       `    const pos0 = gi * ${ROW_GROUP_SIZE}`,
       ...inputs.map(l => '    ' + l),
       ...this.morselStart.map(l => '    ' + l),
-      '    for (let i = from; i < to; i++) {',
-      ...this.body.map(l => '      ' + l),
-      '    }',
+      ...loop.map(l => '    ' + l),
       ...this.morselEnd.map(l => '    ' + l),
       '  }',
       `  ${result}`,
@@ -155,12 +125,106 @@ class Writer {
     return { source, consts: this.consts, morselSums: this.morselSums }
   }
 
+  /** the loop body for row `i`; `skip` leaves the row */
+  private rowBody(skip: string): string[] {
+    const f = this.f
+    const grouped = f.key !== null
+    this.body.length = 0
+    if (!this.dense) this.line(`if (hid !== null && hid[i] === 1) ${skip}`)
+    if (f.predicate !== null) {
+      const p = this.emit(f.predicate)
+      this.line(`if ((${p.n}) || !(${p.v})) ${skip}`)
+    }
+    if (grouped) {
+      const k = this.emit(f.key!)
+      this.line(`let g`)
+      this.line(`if (${k.n}) { if (nullGroup < 0) nullGroup = newGroup(0, pos0 + i); g = nullGroup }`)
+      // small non-negative keys (most integer and code keys) index an array, others a Map
+      this.line(`else if (${k.v} >= 0 && ${k.v} < ${DIRECT_KEYS}) { g = direct[${k.v}]; if (g < 0) { g = newGroup(${k.v}, pos0 + i); direct[${k.v}] = g } }`)
+      this.line(`else { g = index.get(${k.v}); if (g === undefined) { g = newGroup(${k.v}, pos0 + i); index.set(${k.v}, g) } }`)
+    }
+    f.aggregates.forEach((a, x) => {
+      const at = grouped ? '[g]' : ''
+      const lines: string[] = []
+      let guard = 'true'
+      if (a.filter !== null) {
+        const p = this.emit(a.filter)
+        guard = `!(${p.n}) && (${p.v})`
+      }
+      if (a.arg === null) { this.line(`if (${guard}) an${x}${at}++`); return }
+      const v = this.emit(a.arg)
+      switch (a.kind) {
+        case 'count': lines.push(`an${x}${at}++`); break
+        case 'fsum': case 'favg':
+          lines.push(`fs${x}_${this.lane} += ${v.v}`)
+          if (!this.addsEveryRow(a)) lines.push(`fc${x}++`)
+          break
+        case 'sum': case 'avg':
+          // exact: values at or above 2^50 go to the bigint part, the double part spills at 2^52
+          lines.push(`an${x}${at}++`)
+          lines.push(`if (${v.v} >= 1125899906842624 || ${v.v} <= -1125899906842624) ahi${x}${at} += BigInt(${v.v})`)
+          lines.push(`else { const s = alo${x}${at} + ${v.v}; if (s > 4503599627370496 || s < -4503599627370496) { ahi${x}${at} += BigInt(s); alo${x}${at} = 0 } else alo${x}${at} = s }`)
+          break
+        case 'min': case 'max':
+          lines.push(`if (an${x}${at} === 0 || ${v.v} ${a.kind === 'min' ? '<' : '>'} am${x}${at}) am${x}${at} = ${v.v}`)
+          lines.push(`an${x}${at}++`)
+          break
+        case 'count_star': throw new InternalError('count(*) with an argument')
+        default: assertNever(a.kind, 'partial aggregate')
+      }
+      this.line(`if ((${guard}) && !(${v.n})) { ${lines.join('; ')} }`)
+    })
+    return this.body.slice()
+  }
+
+  /** in the copy for morsels without hidden rows or NULLs, an aggregate of a column with no FILTER under no WHERE takes every row */
+  private addsEveryRow(a: FragmentAggregate): boolean {
+    return this.dense && this.f.predicate === null && a.filter === null && a.arg?.kind === 'colref'
+  }
+
+  /**
+   * rows [from, to) in blocks of four, row k of a block adding into accumulator k; a copy without
+   * NULL checks for morsels that have neither hidden rows nor NULL masks; the last 1-3 rows of a
+   * morsel whose length is not a multiple of four through guarded copies
+   */
+  private unrolledLoop(): string[] {
+    const f = this.f
+    const block = (tail: boolean): string[] => (tail ? [0, 1, 2] : [0, 1, 2, 3]).flatMap(k => {
+      this.lane = k
+      return [`r${k}: {`, `  const i = b + ${k}`, ...(tail && k > 0 ? [`  if (i >= to) break r${k}`] : []), ...this.rowBody(`break r${k}`).map(l => '  ' + l), '}']
+    })
+    const checked = block(false)
+    this.dense = true
+    const dense = block(false)
+    // an aggregate that adds every row needs no count per row there
+    const counted = f.aggregates.flatMap((a, x) => (a.kind === 'fsum' || a.kind === 'favg') && this.addsEveryRow(a) ? [x] : [])
+    this.dense = false
+    const tail = block(true)
+    const denseMorsel = ['hid === null', ...f.columns.map((_, k) => `m${k} === null`)].join(' && ')
+    return [
+      'let b = from',
+      `if (${denseMorsel}) {`,
+      '  for (; b + 3 < to; b += 4) {', ...dense.map(l => '    ' + l), '  }',
+      ...counted.map(x => `  fc${x} = b - from`),
+      '} else {',
+      '  for (; b + 3 < to; b += 4) {', ...checked.map(l => '    ' + l), '  }',
+      '}',
+      'if (b < to) {', ...tail.map(l => '  ' + l), '}',
+    ]
+  }
+
   private line(s: string): void { this.body.push(s) }
   private fresh(): number { return this.tmp++ }
 
   private constant(value: unknown): string {
     this.consts.push(value)
     return `k${this.consts.length - 1}`
+  }
+
+  private constantOf(node: BoundExpr, value: () => unknown): string {
+    let name = this.constNames.get(node)
+    if (name === undefined) { name = this.constant(value()); this.constNames.set(node, name) }
+    return name
   }
 
   /** a value whose exactness the serial kernels guarantee: bail when the double is not exact or leaves the type */
@@ -176,12 +240,12 @@ class Writer {
       case 'colref': {
         const k = this.f.layout.get(e.id)
         if (k === undefined) throw new InternalError(`parallel kernel: column ${e.id} is not an input`)
-        return { v: `d${k}[i]`, n: `(m${k} !== null && m${k}[i] === 0)` }
+        return { v: `d${k}[i]`, n: this.dense ? 'false' : `(m${k} !== null && m${k}[i] === 0)` }
       }
       case 'const': case 'param': {
         const value = e.kind === 'const' ? e.value : this.params[e.index - 1] ?? null
         if (value === null) return { v: '0', n: 'true' }
-        return { v: this.constant(typeof value === 'boolean' ? (value ? 1 : 0) : value), n: 'false' }
+        return { v: this.constantOf(e, () => typeof value === 'boolean' ? (value ? 1 : 0) : value), n: 'false' }
       }
       case 'compare': {
         const l = this.emit(e.left), r = this.emit(e.right)
@@ -229,7 +293,7 @@ class Writer {
           if (value === null) sawNull = true
           else set.add(typeof value === 'boolean' ? (value ? 1 : 0) : value)
         }
-        const s = this.constant(set)
+        const s = this.constantOf(e, () => set)
         const t = this.fresh()
         this.line(`const f${t} = !(${a.n}) && ${s}.has(${a.v})`)
         this.line(`const n${t} = (${a.n}) || (!f${t} && ${sawNull})`)
