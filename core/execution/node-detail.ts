@@ -5,6 +5,7 @@
 import { renderExpr, renderSkipFilters } from '../plan/explain.ts'
 import type { BoundExpr, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
+import { describeProbes } from '../optimizer/parallel-join-fragment.ts'
 
 const MAX_DETAIL = 160
 
@@ -35,7 +36,7 @@ export function nodeDetail(p: LogicalPlan): string {
     case 'aggregate': {
       const groups = p.groups.length > 0 ? `BY ${p.groups.map(g => renderExpr(g)).join(', ')}; ` : ''
       const sets = p.groupingSets === null ? '' : ` (${p.groupingSets.length} grouping sets)`
-      const threads = p.parallel === undefined ? '' : ` threads=${p.parallel}`
+      const threads = p.parallel === undefined ? '' : ` threads=${p.parallel}${describeProbes(p)}`
       return clip(`${groups}${p.aggregates.map(a => `${a.fn.name}(${a.distinct ? 'DISTINCT ' : ''}${a.args.map(x => renderExpr(x)).join(', ')})`).join(', ')}${sets}`) + threads
     }
     case 'window': return clip(`${p.windows.map(w => w.fn.kind === 'window' ? w.fn.window.name : w.fn.aggregate.fn.name).join(', ')}${p.topK === undefined ? '' : ` (top ${p.topK} per partition)`}`)

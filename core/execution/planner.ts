@@ -42,7 +42,7 @@ function buildFor(plan: LogicalPlan, frame: Frame): Operator {
     case 'filter': return new FilterOperator(build(plan.input), plan.predicate, plan.input.output, frame)
     case 'project': return new ProjectOperator(build(plan.input), plan, frame)
     case 'aggregate':
-      if (plan.parallel !== undefined) return new ParallelAggregateOperator(plan, plan.parallel, frame, () => new AggregateOperator(build(plan.input), plan, frame))
+      if (plan.parallel !== undefined) return new ParallelAggregateOperator(plan, plan.parallel, frame, () => new AggregateOperator(build(plan.input), plan, frame), build)
       return new AggregateOperator(build(plan.input), plan, frame)
     case 'window': return new WindowOperator(build(plan.input), plan, frame)
     case 'join': return buildJoin(plan, frame)

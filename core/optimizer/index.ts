@@ -22,6 +22,7 @@ import { indexScan } from './rules/index_scan.ts'
 import { nearestScan } from './rules/nearest_scan.ts'
 import { indexJoin } from './rules/index_join.ts'
 import { parallelAggregate } from './rules/parallel_aggregate.ts'
+import { parallelJoin } from './rules/parallel_join.ts'
 
 export interface OptimizerContext {
   readonly env: ExprEnv
@@ -58,6 +59,7 @@ export const rules: readonly OptimizerRule[] = [
   indexJoin,
   // after index_scan: a scan that reads through an index stays serial
   parallelAggregate,
+  parallelJoin,
 ]
 
 export const ruleNames: readonly string[] = rules.map(r => r.name)

@@ -6,7 +6,7 @@
  * Floating-point sums stay serial: adding in another order changes the last bits, and results
  * must be identical whatever the thread count.
  */
-import type { AggregateNode, LogicalPlan } from '../plan/logical.ts'
+import type { AggregateNode, JoinNode, LogicalPlan } from '../plan/logical.ts'
 import type { BoundAggregateCall, BoundExpr, ColumnId } from '../plan/expr.ts'
 import { DECIMAL_FLOAT_MAX_WIDTH, type LogicalType, physicalOf } from '../types/types.ts'
 import { MemoryTable } from '../catalog/memory-table.ts'
@@ -38,13 +38,34 @@ export interface ParallelFragment {
   /** zero or one key */
   readonly key: BoundExpr | null
   readonly aggregates: readonly FragmentAggregate[]
+  /** hash-join probes between the scan and the aggregate, innermost first (parallel-join-fragment.ts) */
+  readonly joins: readonly FragmentJoin[]
+  /** a build side's column → [join, payload index] (the kernel reads it at the matched build row) */
+  readonly payload: ReadonlyMap<ColumnId, readonly [number, number]>
+}
+
+/**
+ * One inner or semi hash join the threads probe: its build side (the join's right input, any
+ * plan) runs first on the calling thread into shared arrays keyed by `buildKey`; `probeKey`
+ * is over the scan's columns and earlier joins' payload.
+ */
+export interface FragmentJoin {
+  readonly node: JoinNode
+  readonly kind: 'inner' | 'semi'
+  readonly probeKey: BoundExpr
+  /** index of the key column in the build side's output */
+  readonly buildKey: number
+  /** build output columns read above the join (indexes into node.right.output), payload j = payload[j] */
+  readonly payload: readonly number[]
+  /** conjuncts that need this join's payload (and no later one's), or null */
+  readonly predicate: BoundExpr | null
 }
 
 /** physical types the kernel reads as plain numbers (BIGINT would be bigints, strings are not shared) */
 const NUMERIC_PHYSICAL = new Set(['u8', 'i8', 'i16', 'i32', 'date', 'f64'])
 const SMALL_INTEGERS = new Set(['TINYINT', 'SMALLINT', 'INTEGER'])
 
-const numeric = (t: LogicalType): boolean => NUMERIC_PHYSICAL.has(physicalOf(t)) && t.id !== 'REAL'
+export const numeric = (t: LogicalType): boolean => NUMERIC_PHYSICAL.has(physicalOf(t)) && t.id !== 'REAL'
 /** scaled-integer types the kernel keeps exactly in doubles (checked against 2^53 as it goes) */
 const exact = (t: LogicalType): boolean => SMALL_INTEGERS.has(t.id) || t.id === 'DECIMAL'
 
@@ -58,12 +79,21 @@ export function inMorselOrder(f: ParallelFragment): boolean {
   return f.aggregates.some(a => a.kind === 'fsum' || a.kind === 'favg')
 }
 
-/** the fragment under `node`, or null when some part of it must run on the calling thread */
-export function parallelFragment(node: AggregateNode): ParallelFragment | null {
-  if (node.groupingSets !== null || node.groupingIdColumn !== null || node.groups.length > 1) return null
+/** a join met on the way down, its condition over the ids below the projections above it */
+export interface ChainJoin { readonly node: JoinNode; readonly condition: BoundExpr }
+
+/**
+ * The filters, projections and (where `probe` accepts them) joins' left inputs under the
+ * aggregate, down to the first other node: the filters' conjuncts and join conditions with the
+ * projections above them substituted, and `resolve` for expressions over the aggregate's input.
+ */
+export function fragmentChain(node: AggregateNode, probe: (j: JoinNode) => boolean): {
+  readonly conjuncts: readonly BoundExpr[]; readonly resolve: (e: BoundExpr) => BoundExpr; readonly bottom: LogicalPlan; readonly joins: readonly ChainJoin[]
+} {
   // projections met on the way down, top first; a filter's predicate is over the input of those above it
   const maps: Map<ColumnId, BoundExpr>[] = []
   const found: { readonly e: BoundExpr; readonly level: number }[] = []
+  const joins: { readonly node: JoinNode; readonly level: number }[] = []
   let p: LogicalPlan = node.input
   for (;;) {
     if (p.kind === 'filter') { found.push({ e: p.predicate, level: maps.length }); p = p.input; continue }
@@ -74,12 +104,23 @@ export function parallelFragment(node: AggregateNode): ParallelFragment | null {
       p = p.input
       continue
     }
+    if (p.kind === 'join' && p.condition !== null && probe(p)) { joins.push({ node: p, level: maps.length }); p = p.left; continue }
     break
   }
   const through = (e: BoundExpr, level: number): BoundExpr => maps.slice(level).reduce((x, m) => substitute(x, m), e)
-  const resolve = (e: BoundExpr): BoundExpr => through(e, 0)
-  const conjuncts = found.map(f => through(f.e, f.level))
-  if (p.kind !== 'scan' || p.index !== undefined || p.nearest !== undefined) return null
+  return {
+    conjuncts: found.map(f => through(f.e, f.level)),
+    resolve: e => through(e, 0),
+    bottom: p,
+    joins: joins.map(j => ({ node: j.node, condition: through(j.node.condition!, j.level) })),
+  }
+}
+
+/** the fragment under `node`, or null when some part of it must run on the calling thread */
+export function parallelFragment(node: AggregateNode): ParallelFragment | null {
+  if (node.groupingSets !== null || node.groupingIdColumn !== null || node.groups.length > 1) return null
+  const { conjuncts, resolve, bottom: p, joins } = fragmentChain(node, () => false)
+  if (joins.length > 0 || p.kind !== 'scan' || p.index !== undefined || p.nearest !== undefined) return null
   const table = p.table.provider
   if (!(table instanceof MemoryTable)) return null
   const scan = p
@@ -111,10 +152,10 @@ export function parallelFragment(node: AggregateNode): ParallelFragment | null {
     if (a === null || (a.arg !== null && !ok(a.arg)) || (a.filter !== null && !ok(a.filter))) return null
     aggregates.push(a)
   }
-  return { table, columns, layout, predicate, key, aggregates }
+  return { table, columns, layout, predicate, key, aggregates, joins: [], payload: new Map() }
 }
 
-function aggregateOf(call: BoundAggregateCall, resolve: (e: BoundExpr) => BoundExpr, ungrouped: boolean): FragmentAggregate | null {
+export function aggregateOf(call: BoundAggregateCall, resolve: (e: BoundExpr) => BoundExpr, ungrouped: boolean): FragmentAggregate | null {
   if (call.distinct || call.orderBy.length > 0) return null
   const filter = call.filter === null ? null : resolve(call.filter)
   const name = call.fn.name
@@ -143,7 +184,7 @@ function aggregateOf(call: BoundAggregateCall, resolve: (e: BoundExpr) => BoundE
 }
 
 /** whether the worker kernel evaluates `e`; `input` registers a scan column it reads */
-function supported(e: BoundExpr, input: (id: ColumnId) => boolean): boolean {
+export function supported(e: BoundExpr, input: (id: ColumnId) => boolean): boolean {
   const s = (x: BoundExpr): boolean => supported(x, input)
   switch (e.kind) {
     case 'colref': return input(e.id)

@@ -6,6 +6,11 @@
  * aggregate emits them, and sums and means are exact, so the result is the serial one. When
  * the rows cannot be shared (old values of updates to restore), or a kernel meets a value it
  * cannot compute exactly, the fragment runs serially instead.
+ *
+ * A fragment that probes hash joins (optimizer/parallel-join-fragment.ts) first runs each
+ * build side on the calling thread, as the serial join would, into shared arrays
+ * (./build.ts) the threads look their probe keys up in; past `memory_limit` it runs serially,
+ * where the hash join can spill.
  */
 import { DECIMAL_FLOAT_MAX_WIDTH, decimal, physicalOf } from '../../types/types.ts'
 import type { AggregateNode, LogicalPlan } from '../../plan/logical.ts'
@@ -13,9 +18,12 @@ import { scanHints } from '../ops/basic.ts'
 import { allocData, CHUNK_SIZE, DataChunk, slice, Vector } from '../../vector/vector.ts'
 import { ExactSumState, exactMean } from '../../functions/aggregates/basic.ts'
 import { MORSEL_ROWS, parallelFragment, type ParallelFragment } from '../../optimizer/parallel-fragment.ts'
+import { parallelJoinFragment } from '../../optimizer/parallel-join-fragment.ts'
+import { ROW_GROUP_SIZE } from '../../catalog/memory-table.ts'
 import { InternalError } from '../../errors.ts'
-import { type Frame, Operator } from '../operator.ts'
+import { drain, type Frame, Operator, typesOf } from '../operator.ts'
 import { type Kernel, kernelOf, type PartialState } from './kernel.ts'
+import { type SharedBuild, sharedBuild, sharedBuildBytes } from './build.ts'
 import { workerPool } from './pool.ts'
 
 export class ParallelAggregateOperator extends Operator {
@@ -25,10 +33,12 @@ export class ParallelAggregateOperator extends Operator {
   private serial: Operator | null = null
   private ran = ''
 
-  constructor(private readonly node: AggregateNode, private readonly threads: number, frame: Frame, private readonly serialPlan: () => Operator) {
+  /** `build` makes the operators of the build sides a fragment with joins runs first */
+  constructor(private readonly node: AggregateNode, private readonly threads: number, frame: Frame, private readonly serialPlan: () => Operator,
+    private readonly build: ((p: LogicalPlan) => Operator) | null = null) {
     super(frame)
     this.name = node.groups.length === 0 ? 'PARALLEL_UNGROUPED_AGGREGATE' : 'PARALLEL_HASH_GROUP_BY'
-    const f = parallelFragment(node)
+    const f = parallelFragment(node) ?? parallelJoinFragment(node)
     if (f === null) throw new InternalError('parallel aggregate over a fragment workers cannot run')
     this.fragment = f
   }
@@ -54,7 +64,7 @@ export class ParallelAggregateOperator extends Operator {
   private run(): DataChunk[] | null {
     const f = this.fragment, ctx = this.runtime.ctx
     let scan: LogicalPlan = this.node.input
-    while (scan.kind === 'filter' || scan.kind === 'project') scan = scan.input
+    while (scan.kind === 'filter' || scan.kind === 'project' || scan.kind === 'join') scan = scan.kind === 'join' ? scan.left : scan.input
     // the scan's zone-map hints, as the serial scan would use them
     const groups = f.table.sharedGroups(ctx.txn, f.columns, scan.kind === 'scan' ? scanHints(scan, this.frame) : [])
     if (groups === null) return null
@@ -66,17 +76,38 @@ export class ParallelAggregateOperator extends Operator {
     })
     const morsels = triples.length / 3
     if (morsels <= 1) return null
+    // a group's first joined row is numbered position × 2^20 + rank (kernel.ts): positions below 2^33
+    if (f.joins.length > 0 && groups.length * ROW_GROUP_SIZE >= 2 ** 33) return null
     const helpers = Math.min(this.threads - 1, morsels - 1)
-    const kernel = kernelOf(f, ctx.params, morsels)
-    const morselArray = new Int32Array(new SharedArrayBuffer(triples.length * 4))
-    morselArray.set(triples)
-    this.runtime.checkCanceled()
-    const result = workerPool().run({ source: kernel.source, consts: kernel.consts, groups, morsels: morselArray }, helpers, () => this.runtime.checkCanceled())
-    if (result.kind === 'bail') return null
-    ctx.rowProgress?.addTotal(rows)
-    ctx.rowProgress?.addRows(rows)
-    this.ran = `(${helpers + 1} threads, ${morsels} morsels)`
-    return merge(this.node, f, result.partials as PartialState[], kernel)
+    const memory = this.runtime.memory
+    let reserved = 0
+    try {
+      const builds: SharedBuild[] = []
+      let buildRows = 0
+      for (const j of f.joins) {
+        if (this.build === null) throw new InternalError('parallel aggregate over joins without their build sides')
+        const op = this.build(j.node.right)
+        this.children.push(op)
+        const m = drain(op, typesOf(j.node.right.output))
+        const bytes = sharedBuildBytes(m.count, j.payload.length)
+        if (!memory.tryReserve(bytes)) return null
+        reserved += bytes
+        buildRows += m.count
+        builds.push(sharedBuild(j, m))
+      }
+      const kernel = kernelOf(f, ctx.params, morsels, builds)
+      const morselArray = new Int32Array(new SharedArrayBuffer(triples.length * 4))
+      morselArray.set(triples)
+      this.runtime.checkCanceled()
+      const result = workerPool().run({ source: kernel.source, consts: kernel.consts, groups, morsels: morselArray }, helpers, () => this.runtime.checkCanceled())
+      if (result.kind === 'bail') return null
+      ctx.rowProgress?.addTotal(rows)
+      ctx.rowProgress?.addRows(rows)
+      this.ran = `(${helpers + 1} threads, ${morsels} morsels${f.joins.length === 0 ? '' : `, ${f.joins.length} build side${f.joins.length > 1 ? 's' : ''} of ${buildRows} rows`})`
+      return merge(this.node, f, result.partials as PartialState[], kernel)
+    } finally {
+      memory.release(reserved)
+    }
   }
 }
 

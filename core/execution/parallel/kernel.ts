@@ -22,6 +22,7 @@ import { comparison, widening } from '../../expression/codegen.ts'
 import { decimalArithmeticOf } from '../../functions/decimal-arith.ts'
 import { ROW_GROUP_SIZE } from '../../catalog/memory-table.ts'
 import type { FragmentAggregate, ParallelFragment } from '../../optimizer/parallel-fragment.ts'
+import { hashSource, type SharedBuild } from './build.ts'
 
 interface Slot { readonly v: string; readonly n: string }
 
@@ -53,9 +54,16 @@ export interface Kernel {
   readonly morselSums: readonly ({ readonly sum: Float64Array; readonly count: Float64Array } | null)[]
 }
 
-export function kernelOf(f: ParallelFragment, params: readonly Value[], morsels: number): Kernel {
-  return new Writer(f, params, morsels).kernel()
+/** `builds[b]` is join b's build side (f.joins[b]) */
+export function kernelOf(f: ParallelFragment, params: readonly Value[], morsels: number, builds: readonly SharedBuild[] = []): Kernel {
+  return new Writer(f, params, morsels, builds).kernel()
 }
+
+/**
+ * With joins a group's first row is (probe position, rank of the joined row among that probe
+ * row's), numbered position × 2^20 + rank; a probe row with more joined rows bails
+ */
+const JOINED_PER_ROW = 1048576
 
 class Writer {
   private readonly body: string[] = []
@@ -72,7 +80,14 @@ class Writer {
   /** writing the copy for morsels without hidden rows or NULLs: values are never NULL */
   private dense = false
 
-  constructor(private readonly f: ParallelFragment, private readonly params: readonly Value[], private readonly morsels: number) {}
+  /** lines before the kernel's loops: the build sides' arrays */
+  private readonly prologue: string[] = []
+  private readonly buildNames = new Map<number, string>()
+  /** probe loops open in the row body being written */
+  private loops = 0
+
+  constructor(private readonly f: ParallelFragment, private readonly params: readonly Value[], private readonly morsels: number,
+    private readonly builds: readonly SharedBuild[]) {}
 
   kernel(): Kernel {
     const f = this.f
@@ -104,6 +119,7 @@ class Writer {
       ['n', 'lo', 'hi', 'm'].map(s => `${s}: [${Array.from({ length: A }, (_, x) => wrap(`a${s}${x}`)).join(', ')}]`).join(', ') + ' }'
     const source = [
       ...this.consts.map((_, j) => `const k${j} = consts[${j}]`),
+      ...this.prologue,
       'return function run(groups, morsels, counter, count, tick) {',
       ...state,
       ...newGroup,
@@ -131,17 +147,20 @@ class Writer {
     const grouped = f.key !== null
     this.body.length = 0
     if (!this.dense) this.line(`if (hid !== null && hid[i] === 1) ${skip}`)
-    if (f.predicate !== null) {
-      const p = this.emit(f.predicate)
-      this.line(`if ((${p.n}) || !(${p.v})) ${skip}`)
-    }
+    this.filter(f.predicate, skip)
+    const joined = f.joins.length > 0
+    this.loops = 0
+    if (joined && grouped) this.line('let rank = 0')
+    f.joins.forEach((j, b) => this.probe(b, j.kind, j.probeKey, j.predicate, skip))
     if (grouped) {
+      if (joined) this.line(`if (rank === ${JOINED_PER_ROW}) throw bail`)
+      this.line(joined ? `const at = (pos0 + i) * ${JOINED_PER_ROW} + rank++` : 'const at = pos0 + i')
       const k = this.emit(f.key!)
       this.line(`let g`)
-      this.line(`if (${k.n}) { if (nullGroup < 0) nullGroup = newGroup(0, pos0 + i); g = nullGroup }`)
+      this.line(`if (${k.n}) { if (nullGroup < 0) nullGroup = newGroup(0, at); g = nullGroup }`)
       // small non-negative keys (most integer and code keys) index an array, others a Map
-      this.line(`else if (${k.v} >= 0 && ${k.v} < ${DIRECT_KEYS}) { g = direct[${k.v}]; if (g < 0) { g = newGroup(${k.v}, pos0 + i); direct[${k.v}] = g } }`)
-      this.line(`else { g = index.get(${k.v}); if (g === undefined) { g = newGroup(${k.v}, pos0 + i); index.set(${k.v}, g) } }`)
+      this.line(`else if (${k.v} >= 0 && ${k.v} < ${DIRECT_KEYS}) { g = direct[${k.v}]; if (g < 0) { g = newGroup(${k.v}, at); direct[${k.v}] = g } }`)
+      this.line(`else { g = index.get(${k.v}); if (g === undefined) { g = newGroup(${k.v}, at); index.set(${k.v}, g) } }`)
     }
     f.aggregates.forEach((a, x) => {
       const at = grouped ? '[g]' : ''
@@ -174,12 +193,13 @@ class Writer {
       }
       this.line(`if ((${guard}) && !(${v.n})) { ${lines.join('; ')} }`)
     })
+    for (; this.loops > 0; this.loops--) this.line('}')
     return this.body.slice()
   }
 
   /** in the copy for morsels without hidden rows or NULLs, an aggregate of a column with no FILTER under no WHERE takes every row */
   private addsEveryRow(a: FragmentAggregate): boolean {
-    return this.dense && this.f.predicate === null && a.filter === null && a.arg?.kind === 'colref'
+    return this.dense && this.f.predicate === null && this.f.joins.length === 0 && a.filter === null && a.arg?.kind === 'colref'
   }
 
   /**
@@ -214,6 +234,42 @@ class Writer {
   }
 
   private line(s: string): void { this.body.push(s) }
+
+  /** a row that fails `predicate` goes: `skip` outside the probe loops, to the next build row inside */
+  private filter(predicate: BoundExpr | null, skip: string): void {
+    if (predicate === null) return
+    const p = this.emit(predicate)
+    this.line(`if ((${p.n}) || !(${p.v})) ${this.loops > 0 ? 'continue' : skip}`)
+  }
+
+  /**
+   * Looks the probe key up in build side b (the multiply-shift hash and linear probing of
+   * build.ts); an inner join then opens a loop over the key's build rows (`jr${b}`, closed at
+   * the end of the row body), a semi join goes on once.
+   */
+  private probe(b: number, kind: 'inner' | 'semi', key: BoundExpr, predicate: BoundExpr | null, skip: string): void {
+    let c = this.buildNames.get(b)
+    if (c === undefined) {
+      const build = this.builds[b]
+      if (build === undefined) throw new InternalError(`parallel kernel: no build side for join ${b}`)
+      c = this.constant(build)
+      this.buildNames.set(b, c)
+      this.prologue.push(`const B${b}k = ${c}.keys, B${b}g = ${c}.group, B${b}s = ${c}.start, B${b}m = ${c}.mask, B${b}h = ${c}.shift`)
+      build.columns.forEach((_, j) => this.prologue.push(`const B${b}d${j} = ${c}.columns[${j}].data, B${b}n${j} = ${c}.columns[${j}].validity`))
+    }
+    const miss = this.loops > 0 ? 'continue' : skip
+    const k = this.emit(key)
+    this.line(`if (${k.n}) ${miss}`)
+    this.line(`const v${b} = ${k.v}`)
+    this.line(`let s${b} = ${hashSource(`v${b}`, `B${b}h`)}, g${b} = -1`)
+    this.line(`for (;;) { const q = B${b}g[s${b}]; if (q < 0) break; if (B${b}k[s${b}] === v${b}) { g${b} = q; break } s${b} = (s${b} + 1) & B${b}m }`)
+    this.line(`if (g${b} < 0) ${miss}`)
+    if (kind === 'inner') {
+      this.line(`for (let jr${b} = B${b}s[g${b}], je${b} = B${b}s[g${b} + 1]; jr${b} < je${b}; jr${b}++) {`)
+      this.loops++
+    }
+    this.filter(predicate, skip)
+  }
   private fresh(): number { return this.tmp++ }
 
   private constant(value: unknown): string {
@@ -238,6 +294,11 @@ class Writer {
   private emit(e: BoundExpr): Slot {
     switch (e.kind) {
       case 'colref': {
+        const built = this.f.payload.get(e.id)
+        if (built !== undefined) {
+          const [b, j] = built
+          return { v: `B${b}d${j}[jr${b}]`, n: `(B${b}n${j} !== null && B${b}n${j}[jr${b}] === 0)` }
+        }
         const k = this.f.layout.get(e.id)
         if (k === undefined) throw new InternalError(`parallel kernel: column ${e.id} is not an input`)
         return { v: `d${k}[i]`, n: this.dense ? 'false' : `(m${k} !== null && m${k}[i] === 0)` }

@@ -14,7 +14,7 @@ import { MORSEL_ROWS, inMorselOrder, parallelFragment } from '../parallel-fragme
 import { baseDistinct } from '../column-stats.ts'
 
 /** merging partial groups must stay small beside the rows: groups × threads at most rows / 8 */
-const ROWS_PER_MERGED_GROUP = 8
+export const ROWS_PER_MERGED_GROUP = 8
 
 export const parallelAggregate: OptimizerRule = {
   name: 'parallel_aggregate',
