@@ -15,6 +15,7 @@ import {
 import { noteStoredRows, type Utf8Rows, type Utf8Source } from '../vector/stored-utf8.ts'
 import type { ScanFilter } from './catalog.ts'
 import { SegmentUtf8 } from './segment-utf8.ts'
+import { sealStrings, type SealedStrings } from './sealed-strings.ts'
 import { isShared, sharedBytes, sharedCopy, sharedTyped, type SharedColumn } from './shared-arrays.ts'
 import { useStamp, type SegmentBacking, type SegmentStats } from './segment-backing.ts'
 
@@ -75,6 +76,8 @@ export class ColumnSegment implements Utf8Source {
   private viewedUpTo = 0
   /** VARCHAR: the rows' UTF-8 form, made when first asked for, dropped when a row changes */
   private utf8: SegmentUtf8 | null = null
+  /** a full VARCHAR segment's rows (then `data` is null) until a row changes */
+  private sealed: SealedStrings | null = null
   /** where unchanged rows can be read again (segment-backing.ts); null: they live only here */
   private backing: SegmentBacking | null = null
   /** false while evicted: `length` rows are stored, none are held */
@@ -116,6 +119,8 @@ export class ColumnSegment implements Utf8Source {
     return s
   }
 
+  /** @internal how a full VARCHAR segment keeps its rows (sealed-strings.ts); null: as an array */
+  get sealedAs(): SealedStrings['kind'] | null { return this.sealed?.kind ?? null }
   /** @internal the backing, while the rows are unchanged since they were stored */
   get storedBy(): SegmentBacking | null { return this.backing }
   get isResident(): boolean { return this.resident }
@@ -156,6 +161,7 @@ export class ColumnSegment implements Utf8Source {
     if (rows.length !== length) throw new InternalError(`a stored segment of ${length} rows decoded to ${rows.length}`)
     this.length = 0
     this.capacity = 0
+    this.sealed = null
     this.data = this.storage === 'array' || this.storage === 'boxed' ? new Array<unknown>(length) : null
     const hasNull = this.hasNull, hasValid = this.hasValid
     this.appendRows(rows, 0, length)
@@ -171,6 +177,7 @@ export class ColumnSegment implements Utf8Source {
     if (this.backing === null || !this.resident || this.pins > 0) return false
     this.utf8?.clear()
     this.data = null
+    this.sealed = null
     this.validity = null
     this.elementValidity = null
     this.capacity = 0
@@ -257,6 +264,7 @@ export class ColumnSegment implements Utf8Source {
     }
     const count = to - from
     if (count <= 0) return
+    if (this.sealed !== null) this.unseal()
     const at = this.length
     this.ensureCapacity(at + count)
     const srcValid = src.validity
@@ -289,8 +297,23 @@ export class ColumnSegment implements Utf8Source {
       case 'none': break
     }
     this.length = at + count
+    if (this.physical === 'str' && this.length === this.maxCapacity) this.seal()
     if (this.zoned) return
     if (!this.hasValid) this.hasValid = srcValid === null ? this.physical !== 'null' : anyValid(srcValid, from, to)
+  }
+
+  /** a full VARCHAR segment keeps its rows sealed (sealed-strings.ts): fewer objects for every full collection to mark */
+  private seal(): void {
+    const sealed = sealStrings(this.data as unknown[], this.length, this.validity)
+    if (sealed === null) return
+    this.sealed = sealed
+    this.data = null
+  }
+
+  /** before a row changes: the rows as an array again (NULL rows as '') */
+  private unseal(): void {
+    this.data = this.sealed!.range(0, this.length)
+    this.sealed = null
   }
 
   private widenZone(start: number, end: number): void {
@@ -330,6 +353,7 @@ export class ColumnSegment implements Utf8Source {
     if (length >= this.length) return
     this.change()
     this.utf8?.clear()
+    if (this.sealed !== null) this.unseal()
     // later appends would overwrite the dropped rows in place
     if (length < this.viewedUpTo) this.detach()
     if (this.storage === 'array' || this.storage === 'boxed') (this.data as unknown[]).length = length
@@ -384,7 +408,8 @@ export class ColumnSegment implements Utf8Source {
         if (this.physical === 'u8') return (this.data as Uint8Array)[i] === 1
         return (this.data as Float64Array)[i]!
       case 'fixed': return this.boxedRow(i)
-      case 'array': case 'boxed': return (this.data as Value[])[i]!
+      case 'array': return this.sealed !== null ? this.sealed.at(i) : (this.data as Value[])[i]!
+      case 'boxed': return (this.data as Value[])[i]!
       case 'none': return null
     }
   }
@@ -393,6 +418,7 @@ export class ColumnSegment implements Utf8Source {
   rawAt(i: number): unknown {
     this.use()
     if (this.storage === 'fixed') return this.boxedRow(i)
+    if (this.sealed !== null) return this.sealed.at(i)
     return this.storage === 'none' ? null : (this.data as ArrayLike<unknown>)[i]
   }
 
@@ -406,7 +432,7 @@ export class ColumnSegment implements Utf8Source {
         return new Vector(this.type, n, (this.data as Float64Array).slice(start, end) as VectorData, validity)
       case 'fixed': return this.readFixed(start, end, validity)
       case 'array': {
-        const rows = (this.data as unknown[]).slice(start, end)
+        const rows = this.sealed !== null ? this.sealed.range(start, end) : (this.data as unknown[]).slice(start, end)
         if (this.physical === 'str') noteStoredRows(rows, this, start, end)
         return new Vector(this.type, n, rows as VectorData, validity)
       }
@@ -462,7 +488,7 @@ export class ColumnSegment implements Utf8Source {
   utf8Rows(start: number, end: number, data: readonly unknown[], validity: Uint8Array | null): Utf8Rows | null {
     if (this.physical !== 'str' || !this.resident) return null
     this.utf8 ??= new SegmentUtf8(this)
-    return this.utf8.rowsOf(this.data as unknown[], this.validity, this.length, start, end, data, validity)
+    return this.utf8.rowsOf(this.sealed ?? this.data as unknown[], this.validity, this.length, start, end, data, validity)
   }
 
   /** rows sel[0..count) as a new vector */
@@ -493,6 +519,7 @@ export class ColumnSegment implements Utf8Source {
         return new Vector(this.type, count, null, validity, null, [child])
       }
       case 'array': {
+        if (this.sealed !== null) return new Vector(this.type, count, this.sealed.gather(sel, count), validity)
         const out = new Array<unknown>(count)
         const d = this.data as unknown[]
         for (let k = 0; k < count; k++) out[k] = d[sel[k]!]
@@ -516,6 +543,7 @@ export class ColumnSegment implements Utf8Source {
     this.change()
     if (i < this.viewedUpTo) this.detach()
     this.utf8?.clear()
+    if (this.sealed !== null) this.unseal()
     // fold the old values first: transactions reading an older version still see them
     if (this.zoned) this.foldZone()
     if (!valid) {
@@ -549,7 +577,7 @@ export class ColumnSegment implements Utf8Source {
         else child.validity!.set(ev.subarray(i * size, (i + 1) * size), k * size)
         break
       }
-      case 'array': (out.data as unknown[])[k] = (this.data as unknown[])[i]; break
+      case 'array': (out.data as unknown[])[k] = this.sealed !== null ? this.sealed.at(i) : (this.data as unknown[])[i]; break
       case 'boxed': (out.data as unknown as Value[])[k] = (this.data as Value[])[i]!; break
       case 'none': break
     }

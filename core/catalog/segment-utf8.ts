@@ -10,6 +10,12 @@
  */
 import { Buffer } from 'node:buffer'
 import type { Utf8Rows } from '../vector/stored-utf8.ts'
+import type { SealedStrings } from './sealed-strings.ts'
+
+/** a segment's rows: its array, or its sealed form */
+type StoredRows = readonly unknown[] | SealedStrings
+
+const rowOf = (stored: StoredRows, i: number): unknown => Array.isArray(stored) ? stored[i] : (stored as SealedStrings).at(i)
 
 /** Bytes (text plus offsets) all segments' UTF-8 forms may hold together. */
 export const STORED_UTF8_LIMIT = 512 * 1024 * 1024
@@ -47,7 +53,7 @@ export class SegmentUtf8 {
    * when `data` / `validity` (a vector made from it) still equal them; null otherwise or when
    * the form would not fit within the limit.
    */
-  rowsOf(stored: readonly unknown[], storedValidity: Uint8Array | null, length: number, start: number, end: number,
+  rowsOf(stored: StoredRows, storedValidity: Uint8Array | null, length: number, start: number, end: number,
     data: readonly unknown[], validity: Uint8Array | null): Utf8Rows | null {
     if (end > length || !sameRows(stored, storedValidity, start, end, data, validity)) return null
     if (this.bytes === null || this.rows < end) {
@@ -57,12 +63,12 @@ export class SegmentUtf8 {
     return { bytes: this.bytes!, offsets: this.offsets!.subarray(start, end + 1), ascii: this.ascii }
   }
 
-  private encode(stored: readonly unknown[], validity: Uint8Array | null, length: number): boolean {
+  private encode(stored: StoredRows, validity: Uint8Array | null, length: number): boolean {
     const offsets = new Int32Array(length + 1)
     const rows = new Array<string>(length)
     let chars = 0
     for (let i = 0; i < length; i++) {
-      const v = stored[i]
+      const v = rowOf(stored, i)
       const s = typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
       rows[i] = s
       chars += s.length
@@ -94,9 +100,19 @@ export class SegmentUtf8 {
 }
 
 /** `data` / `validity` hold exactly rows [start, end) of the stored ones: the same NULLs, the same strings */
-function sameRows(stored: readonly unknown[], storedValidity: Uint8Array | null, start: number, end: number,
+function sameRows(stored: StoredRows, storedValidity: Uint8Array | null, start: number, end: number,
   data: readonly unknown[], validity: Uint8Array | null): boolean {
   const n = end - start
+  if (!Array.isArray(stored)) {
+    // sealed rows are made again on each read: equal text, not the same strings
+    const sealed = stored as SealedStrings
+    for (let i = 0; i < n; i++) {
+      const valid = validity === null || validity[i] === 1
+      if (valid !== (storedValidity === null || storedValidity[start + i] === 1)) return false
+      if (valid && data[i] !== sealed.at(start + i)) return false
+    }
+    return true
+  }
   if (validity === null && storedValidity === null) {
     // the usual case: the scan's own strings, equal as pointers. Object.is, not !==: V8 then
     // skips the string map checks that touch every row (2-5 against 6-12 ns a row, loaded machine)
