@@ -45,7 +45,7 @@ import { Attachments } from './attach/attachments.ts'
 import { openAttached } from './attach/open.ts'
 import { releaseWorkers, retainWorkers } from './execution/parallel/pool.ts'
 import { defaultAlias } from './binder/databases.ts'
-import { StatementFunctions, countChanges, decorate, resultColumnsOf, seededRandom, statementTexts, textResult } from './statement-helpers.ts'
+import { StatementFunctions, countChanges, decorate, decorated, resultColumnsOf, seededRandom, statementTexts, textResult } from './statement-helpers.ts'
 
 export interface OpenOptions {
   /** open without write access */
@@ -389,15 +389,13 @@ export class Connection {
   private runStatements(sql: string, statements: readonly Statement[], params: readonly unknown[], plans?: readonly PlanCache[]): Result {
     this.database.checkOpen()
     const bound = params.map((p, i) => bindParameter(p, i + 1))
-    let last = Result.empty('OTHER')
+    let last: Result | null = null
     const texts = statementTexts(sql, statements)
     for (let i = 0; i < statements.length; i++) {
-      const stmt = statements[i]!
-      const text = texts[i]!
       this.watch?.nextStatement()
-      last = decorate(sql, () => this.runOne(stmt, bound, text, plans?.[i] ?? null))
+      try { last = this.runOne(statements[i]!, bound, texts[i]!, plans?.[i] ?? null) } catch (e) { throw decorated(sql, e) }
     }
-    return last
+    return last ?? Result.empty('OTHER')
   }
 
   private runOne(stmt: Statement, params: readonly BoundParameter[], text: string, plan: PlanCache | null): Result {
@@ -429,11 +427,13 @@ export class Connection {
 
   private execute(stmt: Statement, txn: Transaction, params: readonly BoundParameter[], statementText: string, plans: PlanCache | null): Result {
     const fnCtx = this.functionContext(txn)
-    const values = params.map(p => p.value)
-    const types = params.map(p => p.type)
+    const values = new Array<Value>(params.length), types = new Array<LogicalType>(params.length)
+    for (let i = 0; i < params.length; i++) { values[i] = params[i]!.value; types[i] = params[i]!.type }
     const version = this.database.catalogVersion
-    const kept = plans?.lookup(version, types, () => this.optimizerContext(txn, fnCtx, values))
-    if (kept != null) return this.runQuery(kept.bound, kept.plan, stmt, txn, fnCtx, values)
+    const kept = plans?.lookup(version, types) ?? null
+    if (kept !== null && (kept.checks.length === 0 || PlanCache.checksHold(kept, this.optimizerContext(txn, fnCtx, values)))) {
+      return this.runQuery(kept.bound, kept.plan, stmt, txn, fnCtx, values)
+    }
     let nextId = 0
     const ctx: BinderContext = {
       catalog: this.database.attachments.currentCatalog(this),

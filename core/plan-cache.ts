@@ -22,6 +22,8 @@ type QueryStatement = Extract<BoundStatement, { kind: 'query' }>
 
 interface Entry {
   readonly version: number
+  /** the parameter types it was planned for, and their key (types equal in value but not identity compare by it) */
+  readonly types: readonly LogicalType[]
   readonly key: string
   readonly bound: QueryStatement
   readonly plan: LogicalPlan
@@ -33,24 +35,33 @@ export class PlanCache {
   /** how many executions planned afresh (tests read it) */
   misses = 0
 
-  /** the kept plan when it is still valid for this catalog version, these parameter types and values */
-  lookup(version: number, types: readonly LogicalType[], context: () => OptimizerContext): Entry | null {
+  /** the kept plan when it is still valid for this catalog version and these parameter types; its `checks` must then hold for the values (checksHold) */
+  lookup(version: number, types: readonly LogicalType[]): Entry | null {
     const e = this.entry
-    if (e === null || e.version !== version || e.key !== parameterKey(types)) return null
-    if (e.checks.length > 0) {
-      const ctx = context()
-      for (const check of e.checks) if (!check(ctx)) return null
-    }
+    if (e === null || e.version !== version || !(sameTypes(e.types, types) || e.key === parameterKey(types))) return null
     return e
+  }
+
+  /** true when the index choices `entry` made hold for the parameter values in `ctx` */
+  static checksHold(entry: Entry, ctx: OptimizerContext): boolean {
+    for (const check of entry.checks) if (!check(ctx)) return false
+    return true
   }
 
   /** keeps `plan` (the optimized plan of `bound`) unless it cannot be reused */
   store(version: number, types: readonly LogicalType[], bound: QueryStatement, plan: LogicalPlan): void {
     this.misses++
-    this.entry = reusable(plan) ? { version, key: parameterKey(types), bound, plan, checks: indexChoiceChecks(plan) } : null
+    this.entry = reusable(plan) ? { version, types, key: parameterKey(types), bound, plan, checks: indexChoiceChecks(plan) } : null
   }
 
   clear(): void { this.entry = null }
+}
+
+/** the same type objects (a number parameter binds to the one INTEGER): no key to build */
+function sameTypes(a: readonly LogicalType[], b: readonly LogicalType[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 function parameterKey(types: readonly LogicalType[]): string {

@@ -62,18 +62,22 @@ export function decorate<T>(sql: string, work: () => T): T {
   try {
     return work()
   } catch (e) {
-    if (e instanceof GrizzlyError) {
-      if (e.position !== undefined && !e.message.includes('\nLINE ')) {
-        const out = new GrizzlyError(e.code, `${e.message}\n${describePosition(sql, e.position)}`, { position: e.position, hint: e.hint, cause: e.cause })
-        throw out
-      }
-      throw e
-    }
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new GrizzlyError(SqlState.programLimitExceeded, 'the statement is nested too deeply', { hint: 'simplify the expression or split the query' })
-    }
-    throw new InternalError(e instanceof Error ? e.message : String(e), e)
+    throw decorated(sql, e)
   }
+}
+
+/** what `decorate` throws for `e`, for callers that catch themselves (no closure per statement) */
+export function decorated(sql: string, e: unknown): GrizzlyError {
+  if (e instanceof GrizzlyError) {
+    if (e.position !== undefined && !e.message.includes('\nLINE ')) {
+      return new GrizzlyError(e.code, `${e.message}\n${describePosition(sql, e.position)}`, { position: e.position, hint: e.hint, cause: e.cause })
+    }
+    return e
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new GrizzlyError(SqlState.programLimitExceeded, 'the statement is nested too deeply', { hint: 'simplify the expression or split the query' })
+  }
+  return new InternalError(e instanceof Error ? e.message : String(e), e)
 }
 
 const textsOf = new WeakMap<readonly Statement[], readonly string[]>()

@@ -29,11 +29,18 @@ export class MemoryTransaction implements Transaction {
   readonly readOnly: boolean
   readonly snapshot: Snapshot
   private stateValue: TransactionState = 'active'
-  private readonly undoLog: (() => void)[] = []
-  private readonly commitActions: (() => void)[] = []
+  // the lists are made on first use: a read (a point lookup) never needs them
+  private undoLog: (() => void)[] | null = null
+  private commitActions: (() => void)[] | null = null
   /** checks that may refuse the commit (they throw), run before anything is logged */
   private validators: (() => void)[] | null = null
-  private readonly savepoints: SavepointRecord[] = []
+  private savepoints: SavepointRecord[] | null = null
+  /** @internal the manager's list of active transactions (linked here: a Set's add and delete cost a read more) */
+  prevActive: MemoryTransaction | null = null
+  /** @internal */
+  nextActive: MemoryTransaction | null = null
+  /** @internal */
+  listed = false
   /** set once the transaction has written; it is one of the manager's writers until it ends */
   holdsWriteLock = false
   /** the sequence number of this transaction's commit, once it commits */
@@ -60,12 +67,12 @@ export class MemoryTransaction implements Transaction {
 
   onRollback(undo: () => void): void {
     this.assertActive()
-    this.undoLog.push(undo)
+    ;(this.undoLog ??= []).push(undo)
   }
 
   onCommit(action: () => void): void {
     this.assertActive()
-    this.commitActions.push(action)
+    ;(this.commitActions ??= []).push(action)
   }
 
   /** `check` runs at COMMIT before the changes are logged; when it throws, the transaction rolls back */
@@ -80,7 +87,7 @@ export class MemoryTransaction implements Transaction {
   }
 
   /** number of undo actions recorded, for tests and EXPLAIN-style diagnostics */
-  get undoDepth(): number { return this.undoLog.length }
+  get undoDepth(): number { return this.undoLog?.length ?? 0 }
 
   assertActive(): void {
     if (this.stateValue !== 'active') {
@@ -91,24 +98,25 @@ export class MemoryTransaction implements Transaction {
   /** @internal used by TransactionManager */
   markSavepoint(): number {
     this.assertActive()
-    this.savepoints.push({ undoLength: this.undoLog.length, commitLength: this.commitActions.length })
-    return this.savepoints.length - 1
+    const savepoints = this.savepoints ??= []
+    savepoints.push({ undoLength: this.undoLog?.length ?? 0, commitLength: this.commitActions?.length ?? 0 })
+    return savepoints.length - 1
   }
 
   /** @internal used by TransactionManager */
   undoTo(mark: number): void {
     this.assertActive()
-    const record = this.savepoints[mark]
+    const record = this.savepoints?.[mark]
     if (record === undefined) throw new InternalError(`unknown savepoint ${mark} in transaction ${this.id}`)
-    const failures = runUndo(this.undoLog, record.undoLength)
-    this.commitActions.length = record.commitLength
-    this.savepoints.length = mark
+    const failures = this.undoLog === null ? [] : runUndo(this.undoLog, record.undoLength)
+    if (this.commitActions !== null) this.commitActions.length = record.commitLength
+    this.savepoints!.length = mark
     if (failures.length > 0) throw new InternalError('an undo action failed during statement rollback', failures[0])
   }
 
   /** @internal used by TransactionManager */
   releaseSavepoint(mark: number): void {
-    if (mark < this.savepoints.length) this.savepoints.length = mark
+    if (this.savepoints !== null && mark < this.savepoints.length) this.savepoints.length = mark
   }
 
   /** @internal used by TransactionManager */
@@ -117,18 +125,19 @@ export class MemoryTransaction implements Transaction {
     let failures: unknown[]
     if (commit) {
       failures = []
-      for (const action of this.commitActions) {
-        try { action() } catch (e) { failures.push(e) }
+      if (this.commitActions !== null) {
+        for (const action of this.commitActions) {
+          try { action() } catch (e) { failures.push(e) }
+        }
       }
       this.stateValue = 'committed'
     } else {
-      failures = runUndo(this.undoLog, 0)
+      failures = this.undoLog === null ? [] : runUndo(this.undoLog, 0)
       this.stateValue = 'rolled_back'
     }
-    // setting a length costs even when it is already 0, and a read-only statement's lists are empty
-    if (this.undoLog.length > 0) this.undoLog.length = 0
-    if (this.commitActions.length > 0) this.commitActions.length = 0
-    if (this.savepoints.length > 0) this.savepoints.length = 0
+    this.undoLog = null
+    this.commitActions = null
+    this.savepoints = null
     if (failures.length > 0) throw new InternalError(`a ${commit ? 'commit' : 'rollback'} action failed`, failures[0])
   }
 }
@@ -160,7 +169,8 @@ export class TransactionManager {
   /** the writer that changed the catalog: it excludes every other writer until it ends */
   private catalogWriter: MemoryTransaction | null = null
   private commits = 0
-  private readonly active = new Set<MemoryTransaction>()
+  /** the newest active transaction; the others follow through nextActive */
+  private firstActive: MemoryTransaction | null = null
   /**
    * Durable storage logs (and fsyncs) a writer's changes here, before they become visible; when
    * it throws, the transaction is rolled back and COMMIT fails with its error.
@@ -169,7 +179,10 @@ export class TransactionManager {
 
   begin(options: BeginOptions = {}): MemoryTransaction {
     const txn = new MemoryTransaction(this, this.nextId++, options.readOnly === true, this.commits)
-    this.active.add(txn)
+    txn.nextActive = this.firstActive
+    if (this.firstActive !== null) this.firstActive.prevActive = txn
+    this.firstActive = txn
+    txn.listed = true
     return txn
   }
 
@@ -182,7 +195,7 @@ export class TransactionManager {
     }
     // only writers start a new version; commit actions see the sequence number
     if (t.holdsWriteLock) t.commitSeq = ++this.commits
-    this.active.delete(t)
+    this.unlist(t)
     try { t.finish(true) } finally { this.release(t) }
   }
 
@@ -190,15 +203,24 @@ export class TransactionManager {
     const t = this.own(txn)
     // already rolled back by a commit that failed to reach the log
     if (t.state === 'rolled_back') return
-    this.active.delete(t)
+    this.unlist(t)
     try { t.finish(false) } finally { this.release(t) }
   }
 
   /** the oldest snapshot an active transaction reads: versions committed up to it are no longer needed */
   oldestActiveSnapshot(): number {
     let oldest = this.commits
-    for (const t of this.active) if (t.snapshot.commitSeq < oldest) oldest = t.snapshot.commitSeq
+    for (let t = this.firstActive; t !== null; t = t.nextActive) if (t.snapshot.commitSeq < oldest) oldest = t.snapshot.commitSeq
     return oldest
+  }
+
+  private unlist(t: MemoryTransaction): void {
+    if (!t.listed) return
+    t.listed = false
+    if (t.prevActive !== null) t.prevActive.nextActive = t.nextActive
+    else this.firstActive = t.nextActive
+    if (t.nextActive !== null) t.nextActive.prevActive = t.prevActive
+    t.prevActive = t.nextActive = null
   }
 
   /** marks the current point of `txn`; `rollbackTo` undoes everything after it */

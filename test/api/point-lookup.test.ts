@@ -143,3 +143,19 @@ test('a call made while a watched one waits in the queue runs after it, and one 
   assert.deepEqual(order, ['watched', 'after [[-1]]', 'inner [[-1]]'])
   await db.close()
 })
+
+test('a kept plan is reused for parameter types equal in value, and planned again for other ones', async () => {
+  const db = await Database.open()
+  await db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, tags VARCHAR[]); INSERT INTO t VALUES (1, ['a', 'b']), (2, ['c'])")
+  const s = await db.prepare('SELECT id FROM t WHERE tags = $1')
+  // each string array binds to a VARCHAR[] type made for it: equal, not the same object
+  assert.deepEqual((await s.query([['a', 'b']])).rows, [[1]])
+  assert.deepEqual((await s.query([['c']])).rows, [[2]])
+  assert.deepEqual(s.planMisses, [1])
+  await assert.rejects(s.query([[1, 2]]), code('42883'))
+  assert.deepEqual((await s.query([['c']])).rows, [[2]])
+  assert.deepEqual(s.planMisses, [1], 'an INTEGER[] parameter is bound again and refused; the kept plan stays')
+  assert.deepEqual((await s.query(['[c]'])).rows, [[2]], 'a string is cast to VARCHAR[]')
+  assert.deepEqual(s.planMisses, [2])
+  await db.close()
+})
