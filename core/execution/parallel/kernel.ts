@@ -9,6 +9,11 @@
  * the whole fragment serially, which gives the serial answer or error. Only plan-derived text
  * enters the source; constants and parameters travel in `consts`.
  *
+ * A fragment with hash-join probes looks each join's key up in its shared build table
+ * (build.ts) after the filters it can already test, and an inner join loops over the key's
+ * build rows, in build order, with the rest of the row body inside the loop — the serial
+ * join's order of joined rows.
+ *
  * A DOUBLE sum adds in four accumulators (row position within the morsel mod 4, combined as
  * (a0 + a1) + (a2 + a3)): one accumulator is a chain of dependent additions, bound by the add's
  * latency rather than by memory. Such a kernel unrolls its row loop by four, and runs a copy
