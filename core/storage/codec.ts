@@ -11,6 +11,12 @@ import type { Interval, LogicalType, StructType } from '../types/types.ts'
 import { physicalOf } from '../types/types.ts'
 import { Vector, allocData, slice, type VectorData } from '../vector/vector.ts'
 
+const UTF8 = new TextEncoder()
+/** texts up to this many UTF-16 units are encoded straight into the writer's buffer */
+const SHORT_TEXT = 4096
+/** a reused writer keeps a buffer up to this size */
+const REUSE_LIMIT = 1 << 16
+
 export class ByteWriter {
   private buf = new Uint8Array(256)
   private view = new DataView(this.buf.buffer)
@@ -34,7 +40,19 @@ export class ByteWriter {
   i64(v: bigint): void { this.ensure(8); this.view.setBigInt64(this.length, v, true); this.length += 8 }
   bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.length); this.length += b.length }
   /** a length-prefixed UTF-8 string */
-  text(s: string): void { const b = Buffer.from(s, 'utf8'); this.u32(b.length); this.bytes(b) }
+  text(s: string): void {
+    if (s.length > SHORT_TEXT) { const b = Buffer.from(s, 'utf8'); this.u32(b.length); this.bytes(b); return }
+    // short texts are encoded in place (at most 3 bytes per UTF-16 unit): no Buffer per string
+    this.ensure(4 + s.length * 3)
+    const { written } = UTF8.encodeInto(s, this.buf.subarray(this.length + 4))
+    this.view.setUint32(this.length, written, true)
+    this.length += 4 + written
+  }
+  /** empties the writer for reuse, dropping a buffer a big record grew */
+  reset(): void {
+    this.length = 0
+    if (this.buf.length > REUSE_LIMIT) { this.buf = new Uint8Array(256); this.view = new DataView(this.buf.buffer) }
+  }
   /** patches a u32 written earlier at `at` */
   setU32(at: number, v: number): void { this.view.setUint32(at, v, true) }
   finish(): Uint8Array { return this.buf.subarray(0, this.length) }

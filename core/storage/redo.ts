@@ -51,6 +51,9 @@ export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn
   for (let r = 0; r < ranges.length; r += 2) encodeAppends(w, table, id, ranges[r]!, ranges[r + 1]!)
 }
 
+/** appends up to this many rows are copied row by row */
+const SMALL_APPEND = 64
+
 /** rows [start, end) as Append operations, one per row group they touch */
 function encodeAppends(w: ByteWriter, table: MemoryTable, id: number, start: number, end: number): void {
   for (let from = start; from < end;) {
@@ -64,7 +67,13 @@ function encodeAppends(w: ByteWriter, table: MemoryTable, id: number, start: num
     if (group.deleted !== null) for (let i = offset; i < to; i++) if (group.deleted[i] === 1) deleted.push(i - offset)
     w.u32(deleted.length)
     for (const d of deleted) w.u32(d)
-    for (const segment of group.segments) encodeVector(w, segment.read(offset, to), n, false)
+    if (n <= SMALL_APPEND) {
+      // a few rows (a single-row INSERT's commit): gathered, as read() would also note a string
+      // vector's origin for scans (a WeakMap entry per vector), which a log record never needs
+      const sel = new Int32Array(n)
+      for (let i = 0; i < n; i++) sel[i] = offset + i
+      for (const segment of group.segments) encodeVector(w, segment.gather(sel, n), n, false)
+    } else for (const segment of group.segments) encodeVector(w, segment.read(offset, to), n, false)
     from += n
   }
 }

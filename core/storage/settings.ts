@@ -41,7 +41,13 @@ export function syncModeOf(v: Value): SyncMode {
   return typeof v === 'string' && SYNC_MODES.includes(v as SyncMode) ? v as SyncMode : 'full'
 }
 
+/** the last threshold parsed: every commit asks, the text seldom changes */
+let lastThreshold: { readonly text: Value; readonly bytes: number } = { text: null, bytes: 16e6 }
+
 export function thresholdOf(v: Value): number {
-  const bytes = typeof v === 'string' ? parseMemoryLimit(v) : null
-  return bytes === null || bytes < 0 ? 16e6 : bytes
+  if (v === lastThreshold.text) return lastThreshold.bytes
+  const parsed = typeof v === 'string' ? parseMemoryLimit(v) : null
+  const bytes = parsed === null || parsed < 0 ? 16e6 : parsed
+  lastThreshold = { text: v, bytes }
+  return bytes
 }

@@ -21,7 +21,7 @@ import { durableEntries, quoteName, tableSql } from './definitions.ts'
 import type { FileHandle, FileSystem } from './io.ts'
 import { FileLock } from './lock.ts'
 import { Encryption } from './crypto.ts'
-import { WalWriter, readWal, type WalContents } from './wal.ts'
+import { RECORD_HEADER, WalWriter, readWal, type WalContents } from './wal.ts'
 import type { RoutineDefinition } from '../extensions/host.ts'
 import { readStoredRoutines } from './routines.ts'
 import { readModels, writeModels, type StoredModelRef } from './models.ts'
@@ -103,6 +103,8 @@ export class DurableStore {
   private wal: WalWriter | null = null
   private walContents: WalContents | null = null
   private walSeq = 0
+  /** reused for every record: a commit allocates no writer */
+  private readonly record = new ByteWriter()
   private closed = false
   /** read-only opens read every stream up front, so a writer's later checkpoint cannot pull blocks away */
   private prefetched: Map<number, Uint8Array> | null = null
@@ -389,8 +391,7 @@ export class DurableStore {
       this.checkpoint(catalog, txn, false, sync)
       return
     }
-    const w = new ByteWriter()
-    w.f64(this.walSeq + 1)
+    const w = this.recordWriter()
     const start = w.length
     for (const table of tables) encodeChanges(w, table, this.byTable.get(table)!.id, txn)
     for (const s of txn.usedSequences) if (s instanceof Sequence && !s.temporary) encodeSequence(w, s)
@@ -405,9 +406,17 @@ export class DurableStore {
     for (const t of tables) this.dirty.add(t)
   }
 
-  private appendSequences(txn: MemoryTransaction, sync: SyncMode): void {
-    const w = new ByteWriter()
+  /** the one writer of log records, emptied, with the record header's room and the sequence number written */
+  private recordWriter(): ByteWriter {
+    const w = this.record
+    w.reset()
+    for (let i = 0; i < RECORD_HEADER; i++) w.u8(0)
     w.f64(this.walSeq + 1)
+    return w
+  }
+
+  private appendSequences(txn: MemoryTransaction, sync: SyncMode): void {
+    const w = this.recordWriter()
     const start = w.length
     for (const s of txn.usedSequences) if (s instanceof Sequence && !s.temporary) encodeSequence(w, s)
     if (w.length === start) return

@@ -18,7 +18,8 @@ import type { Encryption } from './crypto.ts'
 
 const MAGIC = Buffer.from('GRZWAL\0\x01', 'latin1')
 export const WAL_HEADER = 32
-const RECORD_HEADER = 8
+/** a record's length and checksum; writers of records leave this many bytes free in front of the body */
+export const RECORD_HEADER = 8
 /** the log grows by this much at a time, zero-filled */
 const PREALLOCATE = 1 << 20
 
@@ -115,16 +116,22 @@ export class WalWriter {
   }
 
   /**
-   * Appends one record. On failure the log is cut back to where it was, so a failed commit
-   * leaves no partial record behind to be mistaken for data.
+   * Appends one record: `framed` is its body after RECORD_HEADER free bytes, where the length
+   * and checksum go (no copy of the body for an unencrypted log). On failure the log is cut
+   * back to where it was, so a failed commit leaves no partial record behind to be mistaken
+   * for data.
    */
-  append(plain: Uint8Array, sync: boolean): void {
-    const body = this.cipher === null ? plain : this.cipher.seal(plain, null)
-    const record = new Uint8Array(RECORD_HEADER + body.length)
-    const view = new DataView(record.buffer)
+  append(framed: Uint8Array, sync: boolean): void {
+    let record = framed
+    if (this.cipher !== null) {
+      const sealed = this.cipher.seal(framed.subarray(RECORD_HEADER), null)
+      record = new Uint8Array(RECORD_HEADER + sealed.length)
+      record.set(sealed, RECORD_HEADER)
+    }
+    const body = record.subarray(RECORD_HEADER)
+    const view = new DataView(record.buffer, record.byteOffset, RECORD_HEADER)
     view.setUint32(0, body.length, true)
     view.setUint32(4, crc32(body), true)
-    record.set(body, RECORD_HEADER)
     const at = this.size
     const end = at + record.length
     try {

@@ -12,6 +12,7 @@ import type { LogicalType, Value } from '../../types/types.ts'
 import type { TableFunctionFilter } from '../../hooks/contracts.ts'
 import { DataChunk, VectorBuilder, type Vector, slice } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
+import { parameterValue } from '../../expression/kernels.ts'
 import {
   compileFilter, compileValue, type Frame, layoutOf, Operator, selectRows, typesOf,
 } from '../operator.ts'
@@ -155,15 +156,17 @@ export class ValuesOperator extends Operator {
     if (rows.length === 0) return null
     const types = typesOf(this.node.output)
     const builders = types.map(t => new VectorBuilder(t, rows.length))
-    const one = new DataChunk([], 1)
-    const empty = new Map<number, number>()
+    let one: DataChunk | null = null
+    let empty: Map<number, number> | null = null
     for (const row of rows) {
-      row.forEach((e, k) => {
-        const b = builders[k]!
+      for (let k = 0; k < row.length; k++) {
+        const e = row[k]!, b = builders[k]!
         if (e.kind === 'const') b.push(e.value)
+        // a prepared INSERT's $n: its value as is, without an expression to evaluate
+        else if (e.kind === 'param') b.push(parameterValue(e, this.runtime.sharedEnv))
         // one row each: interpreting beats generating code for every expression
-        else b.pushFrom(compileValue(e, empty, this.frame, true)(one), 0)
-      })
+        else b.pushFrom(compileValue(e, empty ??= new Map(), this.frame, true)(one ??= new DataChunk([], 1)), 0)
+      }
     }
     return new DataChunk(builders.map(b => b.finish()), rows.length)
   }

@@ -83,7 +83,7 @@ function countChunk(n: number): DataChunk {
 }
 
 abstract class WriteOperator extends Operator {
-  private output: Generator<DataChunk> | null = null
+  private output: Iterator<DataChunk> | null = null
   protected abstract run(): { count: number; returned: DataChunk[] }
   protected abstract readonly returning: readonly BoundExpr[]
   protected abstract readonly outputTypes: ReturnType<typeof typesOf>
@@ -91,8 +91,8 @@ abstract class WriteOperator extends Operator {
   protected pull(): DataChunk | null {
     if (this.output === null) {
       const { count, returned } = this.run()
-      const chunks = this.returning.length > 0 ? returned : [countChunk(count)]
-      this.output = chunksOf(materializeChunks(chunks, this.outputTypes), CHUNK_SIZE)
+      // the count alone is one chunk as it is: nothing to concatenate
+      this.output = this.returning.length > 0 ? chunksOf(materializeChunks(returned, this.outputTypes), CHUNK_SIZE) : [countChunk(count)].values()
     }
     const r = this.output.next()
     return r.done === true ? null : r.value
@@ -120,19 +120,20 @@ export class InsertOperator extends WriteOperator {
     const node = this.node, table = node.table, frame = this.frame
     const provider = requireWritable(table, frame, 'insert')
     const input = drain(this.input, typesOf(node.input.output))
-    const empty = new Map<number, number>()
-    const defaults = table.columns.map(col => col.default === null ? null : compileValue(col.default, empty, frame))
+    // DEFAULTs are compiled only when the statement leaves a column out
+    let defaults: (((c: DataChunk) => Vector) | null)[] | null = null
     const txn = this.runtime.ctx.txn
     const returned: DataChunk[] = []
     let count = 0
     for (const chunk of chunksOf(input, CHUNK_SIZE)) {
       const n = chunk.size
-      const noColumns = new DataChunk([], n)
       const rows = new DataChunk(table.columns.map((col, t) => {
         const at = node.columns.indexOf(t)
         if (at >= 0) return chunk.column(at)
+        const empty = new Map<number, number>()
+        defaults ??= table.columns.map(c => c.default === null ? null : compileValue(c.default, empty, frame))
         const d = defaults[t]
-        return d === null || d === undefined ? nullVector(col.type, n) : d(noColumns)
+        return d === null || d === undefined ? nullVector(col.type, n) : d(new DataChunk([], n))
       }), n)
       checkConstraints(table, rows, frame)
       if (node.onConflict === null) {
