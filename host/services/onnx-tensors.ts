@@ -53,12 +53,13 @@ export function newPacked(elem: Elem, n: number): Packed {
  */
 export class PackBuffers {
   private readonly buffers = new Map<string, Packed>()
-  private packer: SimdPacker | null | undefined
+  private readonly packers = new Map<string, SimdPacker | null>()
 
-  /** float32 [m, cols.length] from float64 columns, converted with WebAssembly SIMD (onnx-pack.ts); null: use the JavaScript loop */
-  interleaveFloat32(cols: readonly Float64Array[], m: number): Float32Array | null {
-    if (this.packer === undefined) this.packer = simdPacker()
-    return this.packer === null ? null : this.packer.interleave(cols, m)
+  /** float32 [m, cols.length] from float64 columns for feed `key`, converted with WebAssembly SIMD (onnx-pack.ts); null: use the JavaScript loop */
+  interleaveFloat32(key: string, cols: readonly Float64Array[], m: number): Float32Array | null {
+    let packer = this.packers.get(key)
+    if (packer === undefined) this.packers.set(key, packer = simdPacker())
+    return packer === null ? null : packer.interleave(cols, m)
   }
 
   /** `n` values of `elem` for feed `key`; overwritten by the next call with the same key */
@@ -192,10 +193,10 @@ export function pack(plan: FeedPlan, args: readonly Vector[], rows: Int32Array, 
     case 'columns': {
       const w = s.args.length
       const cols = s.args.map(a => args[a]!)
-      // four or more DOUBLE columns into float32: SIMD (each of the fewer columns costs as much as a memcpy either way)
+      // four or more DOUBLE columns into float32: SIMD, whose kernel converts four columns at a time (fewer go through the loop)
       if (plan.elem === 'float32' && w >= 4 && buffers !== undefined) {
         const plain = plainColumns(plan.elem, cols, rows)
-        const packed = plain !== null && plain.every(c => c instanceof Float64Array) ? buffers.interleaveFloat32(plain, m) : null
+        const packed = plain !== null && plain.every(c => c instanceof Float64Array) ? buffers.interleaveFloat32(plan.input, plain, m) : null
         if (packed !== null) return { data: packed, width: w, mask: null }
       }
       const data = alloc(m * w)
