@@ -599,7 +599,7 @@ export class Connection {
   }
 
   private functionContext(txn: Transaction): FunctionContext {
-    return new StatementFunctions(this, txn, Date.now() * 1000, this.watch?.files)
+    return new StatementFunctions(this, txn, this.watch?.files)
   }
 }
 

@@ -19,12 +19,19 @@ import type { Statement } from './parser/ast.ts'
  * (named by the loader's keepNames helper) costs a noticeable part of that.
  */
 export class StatementFunctions implements FunctionContext {
+  private time = -1
+
   constructor(
     private readonly session: SessionLike,
     private readonly txn: Transaction,
-    readonly statementTime: number,
     readonly progress: ProgressSink | undefined,
   ) {}
+
+  /** the clock is read when a statement first asks (a point lookup never does), then kept for the whole statement */
+  get statementTime(): number {
+    if (this.time < 0) this.time = Date.now() * 1000
+    return this.time
+  }
 
   setting(name: string): Value { return this.session.sessionFunctions.setting(name) }
   random(): number { return this.session.sessionFunctions.random() }

@@ -159,3 +159,24 @@ test('a kept plan is reused for parameter types equal in value, and planned agai
   assert.deepEqual(s.planMisses, [2])
   await db.close()
 })
+
+test('now() is read once per statement, during it, also from a kept plan', async () => {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE three AS SELECT * FROM range(0, 3) r(i)')
+  const s = await db.prepare('SELECT now() AS a, current_timestamp AS b FROM three')
+  const times: number[] = []
+  for (let run = 0; run < 2; run++) {
+    const before = Date.now()
+    const rows = (await s.query()).rows as Date[][]
+    const after = Date.now()
+    const all = new Set(rows.flat().map(d => d.getTime()))
+    assert.equal(all.size, 1, 'the same time in every row and column')
+    const t = [...all][0]!
+    assert.ok(before <= t && t <= after, `${before} <= ${t} <= ${after}`)
+    times.push(t)
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+  assert.ok(times[1]! > times[0]!, 'each execution reads the clock')
+  assert.deepEqual(s.planMisses, [1])
+  await db.close()
+})
