@@ -14,6 +14,9 @@ import type { QueryOptions } from './progress.ts'
 import type { Result } from './result.ts'
 import { type LogicalType, type Value, typeToString } from './types/types.ts'
 
+/** the default options, shared: a lookup's call makes no object for them */
+const NO_OPTIONS: QueryOptions = Object.freeze({})
+
 export class PreparedStatement {
   private readonly connection: Connection
   private readonly statements: readonly Statement[]
@@ -30,7 +33,7 @@ export class PreparedStatement {
     this.plans = statements.map(() => new PlanCache())
   }
 
-  query(params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Result> {
+  query(params: readonly unknown[] = [], options: QueryOptions = NO_OPTIONS): Promise<Result> {
     if (this.closed) return Promise.reject(new GrizzlyError(SqlState.invalidParameterValue, 'the prepared statement is closed', { hint: 'prepare it again' }))
     return this.connection.runParsed(this.sql, this.statements, params, options, this.plans)
   }

@@ -338,7 +338,7 @@ export class MemoryTable implements TableProvider {
   othersUpdating(txn: Transaction): boolean { return this.versions.othersUpdating(txn) }
 
   /** no other transaction's uncommitted changes and no commit newer than txn's snapshot touch this table */
-  seesCurrentRows(txn: Transaction): boolean { return this.versionsHiddenFrom(txn).length === 0 && (this.pendingOf(txn)?.deferred.length ?? 0) === 0 }
+  seesCurrentRows(txn: Transaction): boolean { return this.versions.hidesNothingFrom(txn) && (this.pendingOf(txn)?.deferred.length ?? 0) === 0 }
 
   /** @internal after ALTERs that renumber or retype columns the recorded versions no longer apply */
   forgetVersions(): void { this.versions.forget() }

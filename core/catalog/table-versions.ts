@@ -25,6 +25,16 @@ export class TableVersions {
     return out
   }
 
+  /** true when hiddenFrom(txn) would be empty, found without building the list (every point lookup asks) */
+  hidesNothingFrom(txn: Transaction): boolean {
+    if (this.history.length > 0 && txn instanceof MemoryTransaction) {
+      const seen = txn.snapshot.commitSeq
+      for (const v of this.history) if (v.commitSeq > seen) return false
+    }
+    for (const p of this.pending) if (p.writer !== txn) return false
+    return true
+  }
+
   /** what `txn` changed so far, or null */
   pendingOf(txn: Transaction): PendingChanges | null {
     for (const p of this.pending) if (p.writer === txn) return p
