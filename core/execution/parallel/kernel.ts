@@ -259,18 +259,24 @@ class Writer {
       if (build === undefined) throw new InternalError(`parallel kernel: no build side for join ${b}`)
       c = this.constant(build)
       this.buildNames.set(b, c)
-      this.prologue.push(`const B${b}k = ${c}.keys, B${b}g = ${c}.group, B${b}s = ${c}.start, B${b}m = ${c}.mask, B${b}h = ${c}.shift`)
+      this.prologue.push(`const B${b}t = ${c}.slots, B${b}s = ${c}.start, B${b}m = ${c}.mask, B${b}h = ${c}.shift, B${b}lo = ${c}.min, B${b}n = B${b}t.length`)
       build.columns.forEach((_, j) => this.prologue.push(`const B${b}d${j} = ${c}.columns[${j}].data, B${b}n${j} = ${c}.columns[${j}].validity`))
     }
     const miss = this.loops > 0 ? 'continue' : skip
     const k = this.emit(key)
     this.line(`if (${k.n}) ${miss}`)
     this.line(`const v${b} = ${k.v}`)
-    this.line(`let s${b} = ${hashSource(`v${b}`, `B${b}h`)}, g${b} = -1`)
-    this.line(`for (;;) { const q = B${b}g[s${b}]; if (q < 0) break; if (B${b}k[s${b}] === v${b}) { g${b} = q; break } s${b} = (s${b} + 1) & B${b}m }`)
+    if (this.builds[b]!.direct) {
+      this.line(`const o${b} = v${b} - B${b}lo, g${b} = o${b} >= 0 && o${b} < B${b}n ? B${b}t[o${b}] : -1`)
+    } else {
+      this.line(`let s${b} = ${hashSource(`v${b}`, `B${b}h`)}, g${b} = -1`)
+      this.line(`for (;;) { const q = B${b}t[2 * s${b} + 1]; if (q < 0) break; if (B${b}t[2 * s${b}] === v${b}) { g${b} = q; break } s${b} = (s${b} + 1) & B${b}m }`)
+    }
     this.line(`if (g${b} < 0) ${miss}`)
     if (kind === 'inner') {
-      this.line(`for (let jr${b} = B${b}s[g${b}], je${b} = B${b}s[g${b} + 1]; jr${b} < je${b}; jr${b}++) {`)
+      // a build side of unique keys: the group is the row (a different source, compiled once too)
+      this.line(this.builds[b]!.unique ? `for (let jr${b} = g${b}, je${b} = g${b} + 1; jr${b} < je${b}; jr${b}++) {`
+        : `for (let jr${b} = B${b}s[g${b}], je${b} = B${b}s[g${b} + 1]; jr${b} < je${b}; jr${b}++) {`)
       this.loops++
     }
     this.filter(predicate, skip)

@@ -30,6 +30,9 @@ async function tables(db: Database): Promise<void> {
   await db.exec(`INSERT INTO o SELECT i, 7, DATE '2019-06-01', NULL, 'dup' FROM range(30000) r(i) WHERE i % 5 = 0`)
   await db.exec(`CREATE TABLE s AS SELECT CAST(i AS INTEGER) AS sk, CAST(i % 25 AS INTEGER) AS nat FROM range(1000) r(i)`)
   await db.exec(`CREATE TABLE big AS SELECT CAST(i - 1000 AS INTEGER) AS bk, CAST(i % 9 AS INTEGER) AS bg FROM range(150000) r(i)`)
+  // keys spread over ±2·10^9 (a hashed table, not a direct one), negative ones, duplicates, NULLs
+  await db.exec(`CREATE TABLE h AS SELECT CAST(CASE WHEN i % 2 = 0 THEN i - 500 WHEN i % 7 = 1 THEN NULL ELSE (i % 2 * 2 - 3) * i * 100000 END AS INTEGER) AS hk,
+      CAST(i % 11 AS INTEGER) AS hg FROM range(20000) r(i) UNION ALL SELECT CAST(i - 500 AS INTEGER), 20 FROM range(20000) r(i) WHERE i % 8 = 0`)
 }
 
 const QUERIES = [
@@ -51,6 +54,9 @@ const QUERIES = [
   `SELECT cat, count(*) FROM f JOIN o ON f.ok = o.ok WHERE cat > 1000 GROUP BY cat`,
   // a build side larger than the probed table
   `SELECT bg, count(*), sum(p) FROM f JOIN big ON f.ok = big.bk WHERE bk >= -1000 GROUP BY bg`,
+  // a hashed build side (keys spread far apart), inner and semi
+  `SELECT hg, count(*), sum(p), min(f.ok) FROM f JOIN h ON f.ok = h.hk GROUP BY hg`,
+  `SELECT count(*), sum(q) FROM f WHERE ok IN (SELECT hk FROM h WHERE hg < 5)`,
   // DOUBLE sums without GROUP BY: per morsel, then in morsel order, for every thread count
   `SELECT sum(x), avg(x), sum(x * 0.5) FROM f JOIN o ON f.ok = o.ok WHERE cat < 20`,
 ]
@@ -125,7 +131,7 @@ test('what the workers cannot run stays serial; the rule can be switched off by 
     // one thread: only DOUBLE sums take the kernel
     await db.exec('SET threads = 1')
     assert.doesNotMatch(await plan(db, QUERIES[0]!), /PARALLEL_/)
-    assert.match(await plan(db, QUERIES[10]!), /PARALLEL_UNGROUPED_AGGREGATE .*threads=1, probing f/)
+    assert.match(await plan(db, QUERIES[12]!), /PARALLEL_UNGROUPED_AGGREGATE .*threads=1, probing f/)
     await db.exec('SET threads = 4')
     await db.exec(`SET disabled_optimizers = 'parallel_join'`)
     assert.doesNotMatch(await plan(db, QUERIES[1]!), /PARALLEL_/)
