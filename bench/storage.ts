@@ -16,7 +16,10 @@
  *   (one engine after the other).
  *
  * Ratios are Grizzly ÷ peer: above 1 is better for the rates, below 1 better for the size. For
- * the rates the spread of the per-round ratios is given too (rounds are paired in time).
+ * the rates the ratio is the median of the per-round ratios (rounds are paired in time, so a
+ * load that changes between rounds cancels out), shown with its quartiles. On a shared machine
+ * the rate of a round swings several-fold (an fsync waits for the disk and for the CPU), hence
+ * many short rounds rather than a few long ones.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -42,8 +45,8 @@ export interface StorageSettings {
 }
 
 export const STORAGE_MODES: Readonly<Record<'full' | 'quick' | 'tiny', Omit<StorageSettings, 'seed'>>> = {
-  full: { commits: 1000, bulkRows: 2_000_000, lookups: 20_000, rounds: 5, minMs: 2000, scaleFactor: 1 },
-  quick: { commits: 300, bulkRows: 200_000, lookups: 5_000, rounds: 5, minMs: 600, scaleFactor: 0.1 },
+  full: { commits: 300, bulkRows: 2_000_000, lookups: 20_000, rounds: 25, minMs: 1000, scaleFactor: 1 },
+  quick: { commits: 100, bulkRows: 200_000, lookups: 5_000, rounds: 15, minMs: 200, scaleFactor: 0.1 },
   tiny: { commits: 50, bulkRows: 10_000, lookups: 500, rounds: 2, minMs: 0, scaleFactor: 0.002 },
 }
 
@@ -197,11 +200,14 @@ function sizeOf(dir: string): number {
   return total
 }
 
-function median(xs: readonly number[]): number {
+/** the q-quantile of xs, interpolated (q = 0.5: the median) */
+function quantile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+  if (s.length === 0) return NaN
+  const at = q * (s.length - 1), lo = Math.floor(at), hi = Math.ceil(at)
+  return s[lo]! + (s[hi]! - s[lo]!) * (at - lo)
 }
+const median = (xs: readonly number[]): number => quantile(xs, 0.5)
 
 /** one engine's databases and its running state across the phases */
 interface Side {
@@ -320,7 +326,8 @@ export function renderStorageMarkdown(report: StorageReport): string {
   const fig = (e: Engine): StorageFigures | null => { const f = report.engines[e]; return 'error' in f ? null : f }
   const g = fig('grizzly')
   const num = (x: number, digits = 0): string => x.toLocaleString('en', { maximumFractionDigits: digits })
-  const range = (xs: readonly number[], show: (x: number) => string): string => `${show(Math.min(...xs))}–${show(Math.max(...xs))}`
+  /** the middle half of the rounds: drift of the machine within a run shows here */
+  const quartiles = (xs: readonly number[], show: (x: number) => string): string => `${show(quantile(xs, 0.25))}–${show(quantile(xs, 0.75))}`
   type Row = readonly [string, (f: StorageFigures) => number, (x: number) => string, ((f: StorageFigures) => readonly number[])?]
   const rows: readonly Row[] = [
     [`durable single-row INSERT commits/s (median of ${s.rounds} rounds, ≥ ${num(s.commits)} and ≥ ${s.minMs} ms each)`, f => f.commitsPerS, x => num(x), f => f.commitRounds],
@@ -328,19 +335,19 @@ export function renderStorageMarkdown(report: StorageReport): string {
     [`point lookups/s by primary key (median of ${s.rounds} rounds, ≥ ${num(s.lookups)} and ≥ ${s.minMs} ms each)`, f => f.lookupsPerS, x => num(x), f => f.lookupRounds],
     [`TPC-H SF ${s.scaleFactor} on disk, MiB`, f => f.tpchBytes / 2 ** 20, x => num(x, 1)],
   ]
-  /** ratio of the figures, and for rates the spread of the per-round ratios */
+  /** for rates the median of the per-round ratios (rounds are paired in time) and their quartiles; else the ratio of the figures */
   const ratio = (peer: StorageFigures | null, get: Row[1], rounds: Row[3]): string => {
     if (g === null || peer === null) return '-'
     const whole = `${(get(g) / get(peer)).toFixed(2)}×`
     if (rounds === undefined) return whole
     const mine = rounds(g), theirs = rounds(peer)
     const per = mine.slice(0, theirs.length).map((x, i) => x / theirs[i]!)
-    return per.length < 2 ? whole : `${whole} (${range(per, x => x.toFixed(2))})`
+    return per.length < 2 ? whole : `${median(per).toFixed(2)}× (${quartiles(per, x => x.toFixed(2))})`
   }
   const lines = [
     `## Storage: durable databases on disk`,
     '',
-    'Grizzly with synchronous = full (fsync per commit), DuckDB with a database file, SQLite with journal_mode = WAL and synchronous = FULL, open side by side; commits and lookups are timed in rounds that alternate the engines (the one going first rotates), each figure is the median round with the range of the rounds in parentheses. Ratios are Grizzly ÷ peer (rates: higher is better, in parentheses the range of the per-round ratios; size: lower is better).',
+    'Grizzly with synchronous = full (fsync per commit), DuckDB with a database file, SQLite with journal_mode = WAL and synchronous = FULL, open side by side; commits and lookups are timed in rounds that alternate the engines (the one going first rotates), each figure is the median round with the middle half of the rounds (quartiles) in parentheses. Ratios are Grizzly ÷ peer: for the rates the median of the per-round ratios with their quartiles (higher is better); for the size the ratio of the sizes (lower is better).',
     '',
     `| measure | ${ENGINES.map(e => LABEL[e]).join(' | ')} | Grizzly ÷ DuckDB | Grizzly ÷ SQLite |`,
     `|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|`,
@@ -350,7 +357,7 @@ export function renderStorageMarkdown(report: StorageReport): string {
       const f = fig(e)
       if (f === null) return 'error'
       const xs = rounds?.(f) ?? []
-      return xs.length < 2 ? show(get(f)) : `${show(get(f))} (${range(xs, show)})`
+      return xs.length < 2 ? show(get(f)) : `${show(get(f))} (${quartiles(xs, show)})`
     })
     lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(fig('duckdb'), get, rounds)} | ${ratio(fig('sqlite'), get, rounds)} |`)
   }
