@@ -41,7 +41,7 @@ const DIRECT_SPAN_PER_ROW = 8
 
 /** bytes `sharedBuild` will take at most for `rows` build rows (table, groups, payload at 8 bytes + a validity byte) */
 export function sharedBuildBytes(rows: number, payload: number): number {
-  return Math.max(capacityOf(rows) * 8, 1024 * 4) + (rows + 1) * 4 + rows * payload * 9
+  return Math.max(capacityOf(rows) * 8, DIRECT_SPAN_PER_ROW * rows * 4, 1024 * 4) + (rows + 1) * 4 + rows * payload * 9
 }
 
 function capacityOf(rows: number): number {
