@@ -29,6 +29,7 @@ class ForeignTable implements TableProvider {
   update?: (txn: Transaction, rowIds: BigInt64Array, columns: readonly number[], values: DataChunk) => void
   lookup?: (txn: Transaction, keyColumns: readonly number[], keys: DataChunk) => BigInt64Array
   fetch?: (txn: Transaction, rowIds: BigInt64Array, columns: readonly number[]) => DataChunk
+  fetchRow?: (txn: Transaction, rowId: number, columns: readonly number[]) => DataChunk
   tableIndexes?: () => readonly TableIndex[]
   seesCurrentRows?: (txn: Transaction) => boolean
   readonly ownTransaction = true
@@ -40,6 +41,7 @@ class ForeignTable implements TableProvider {
     if (p.update !== undefined) this.update = (txn, ids, cols, values) => p.update!(txns.write(txn, `UPDATE "${name}"`), ids, cols, values)
     if (p.lookup !== undefined) this.lookup = (txn, cols, keys) => p.lookup!(txns.read(txn), cols, keys)
     if (p.fetch !== undefined) this.fetch = (txn, ids, cols) => p.fetch!(txns.read(txn), ids, cols)
+    if (p.fetchRow !== undefined) this.fetchRow = (txn, id, cols) => p.fetchRow!(txns.read(txn), id, cols)
     if (p.tableIndexes !== undefined) this.tableIndexes = () => p.tableIndexes!()
     if (p.seesCurrentRows !== undefined) this.seesCurrentRows = txn => p.seesCurrentRows!(txns.read(txn))
   }

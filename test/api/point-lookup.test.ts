@@ -180,3 +180,19 @@ test('now() is read once per statement, during it, also from a kept plan', async
   assert.deepEqual(s.planMisses, [1])
   await db.close()
 })
+
+test('a lookup in an attached database reads its rows in that database’s transaction', async () => {
+  const db = await Database.open()
+  await db.exec(`ATTACH ':memory:' AS o; CREATE TABLE o.t (id INTEGER PRIMARY KEY, v VARCHAR);
+    INSERT INTO o.t SELECT i, 'v' || i FROM range(0, 100) r(i)`)
+  const get = await bothWays(db, 'SELECT v FROM o.t WHERE id = $1')
+  assert.deepEqual((await get([42])).rows, [['v42']])
+  await get([100])
+  const mine = await db.prepare('SELECT v FROM o.t WHERE id = $1')
+  await db.exec("BEGIN; UPDATE o.t SET v = 'mine' WHERE id = 42")
+  assert.deepEqual((await mine.query([42])).rows, [['mine']], 'its own uncommitted change')
+  assert.deepEqual((await mine.query([43])).rows, [['v43']])
+  await db.exec('ROLLBACK')
+  assert.deepEqual((await get([42])).rows, [['v42']])
+  await db.close()
+})
