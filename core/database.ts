@@ -252,6 +252,9 @@ export class Database {
   /** @internal SET GLOBAL: the value every session sees unless it set its own */
   setGlobal(name: string, value: Value): void { this.defaultSettings.set(name, value) }
 
+  /** @internal RESET of a global-only setting: back to its registered default */
+  resetGlobal(name: string): void { this.defaultSettings.delete(name) }
+
   /** @internal */
   defaultSetting(name: string): Value | undefined {
     const explicit = this.defaultSettings.get(name)
@@ -516,12 +519,13 @@ export class Connection {
         return textResult(['explain_key', 'explain_value'], [[bound.analyze ? 'analyzed_plan' : 'physical_plan', text], ['logical_plan', explainLogical(plan)]], 'EXPLAIN')
       }
       case 'set':
-        // SET GLOBAL changes the database's default for every session; SET [SESSION] this session only
-        if (stmt.kind === 'set' && stmt.scope === 'global') this.database.setGlobal(bound.name.toLowerCase(), bound.value)
+        // SET GLOBAL (or any SET of a global-only setting) changes the database's default for every session; SET [SESSION] this session only
+        if ((stmt.kind === 'set' && stmt.scope === 'global') || this.database.hooks.setting(bound.name)?.global === true) this.database.setGlobal(bound.name.toLowerCase(), bound.value)
         else this.settings.set(bound.name.toLowerCase(), bound.value)
         return Result.empty('SET')
       case 'reset':
         if (bound.name === null) this.settings.clear()
+        else if (this.database.hooks.setting(bound.name)?.global === true) this.database.resetGlobal(bound.name.toLowerCase())
         else this.settings.delete(bound.name.toLowerCase())
         return Result.empty('SET')
       case 'pragma': {

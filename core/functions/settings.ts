@@ -131,9 +131,10 @@ export const BUILTIN_SETTINGS: readonly SettingDef[] = [
     name: 'max_temp_directory_size', type: VARCHAR, default: '-1', validate: memorySetting('max_temp_directory_size', false),
     description: "most bytes of temporary files one query may write, e.g. '10GB'; '-1' = no limit",
   },
-  { name: 'default_order', description: 'direction of ORDER BY items without ASC/DESC', type: VARCHAR, default: 'asc', validate: choiceSetting('default_order', ['asc', 'desc'], { ascending: 'asc', descending: 'desc' }) },
+  // global, as in DuckDB: one connection's SET applies to every connection
+  { name: 'default_order', description: 'direction of ORDER BY items without ASC/DESC', type: VARCHAR, default: 'asc', global: true, validate: choiceSetting('default_order', ['asc', 'desc'], { ascending: 'asc', descending: 'desc' }) },
   {
-    name: 'default_null_order', description: 'where NULLs sort when ORDER BY does not say', type: VARCHAR, default: 'nulls_last',
+    name: 'default_null_order', description: 'where NULLs sort when ORDER BY does not say', type: VARCHAR, default: 'nulls_last', global: true,
     validate: choiceSetting('default_null_order', ['nulls_first', 'nulls_last', 'nulls_first_on_asc_last_on_desc', 'nulls_last_on_asc_first_on_desc'],
       { first: 'nulls_first', last: 'nulls_last', 'nulls first': 'nulls_first', 'nulls last': 'nulls_last' }),
   },
@@ -159,7 +160,7 @@ export const BUILTIN_SETTINGS: readonly SettingDef[] = [
   { name: 'preserve_insertion_order', description: 'keep the input order of rows when no ORDER BY is given', type: BOOLEAN, default: true, validate: booleanSetting('preserve_insertion_order') },
 ]
 
-/** DuckDB's columns; every setting here is set per session (SET GLOBAL changes the default) */
+/** DuckDB's columns; a setting is set per session (SET GLOBAL changes the default) unless its def is `global` */
 const SETTING_COLUMNS = [
   { name: 'name', type: VARCHAR }, { name: 'value', type: VARCHAR }, { name: 'description', type: VARCHAR },
   { name: 'input_type', type: VARCHAR }, { name: 'scope', type: VARCHAR },
@@ -175,7 +176,7 @@ export function registerSettings(hooks: Hooks): void {
       scan(columns, ctx) {
         const rows: Value[][] = hooks.allSettings().map(def => {
           const v = ctx.setting(def.name)
-          return [def.name, v === null ? null : formatValue(def.type, v), def.description, typeToString(def.type), 'LOCAL']
+          return [def.name, v === null ? null : formatValue(def.type, v), def.description, typeToString(def.type), def.global === true ? 'GLOBAL' : 'LOCAL']
         })
         return [new DataChunk(columns.map(c => vectorFromValues(SETTING_COLUMNS[c]!.type, rows.map(r => r[c] ?? null))), rows.length)]
       },

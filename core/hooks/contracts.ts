@@ -384,6 +384,8 @@ export interface SettingDef {
   readonly default: Value
   /** throw a GrizzlyError when the value is not acceptable; may normalise it */
   readonly validate?: (value: Value) => Value
+  /** the database has one value for every session (DuckDB's global-only options): SET and RESET change it for all */
+  readonly global?: boolean
 }
 
 // ---- models (CREATE MODEL) ------------------------------------------------------------------
