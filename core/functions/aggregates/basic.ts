@@ -12,6 +12,7 @@ import { Vector } from '../../vector/vector.ts'
 import { outOfRange } from '../kernel-util.ts'
 import { INTEGER_TYPES } from '../operators.ts'
 import { IntervalAvgState, TimeTzAvgState } from './temporal-avg.ts'
+import { LaneSum } from './lane-sum.ts'
 import {
   argVector, bigintOf, growF64, growI64, growU8, int64FromDoubles, rowOk, sameState, validityFromFlags,
 } from './state-util.ts'
@@ -155,6 +156,8 @@ export class ExactSumState implements AggregateState {
 class FloatFoldState implements AggregateState {
   private acc: Float64Array<ArrayBuffer>
   private has = new Uint8Array(16)
+  /** a sum without GROUP BY (updateSingle), until it is folded into group 0 */
+  private readonly lanes = new LaneSum()
   constructor(private readonly product: boolean, private readonly returns: LogicalType) {
     this.acc = new Float64Array(16).fill(product ? 1 : 0)
   }
@@ -162,7 +165,9 @@ class FloatFoldState implements AggregateState {
     this.acc = growF64(this.acc, groups, this.product ? 1 : 0)
     this.has = growU8(this.has, groups)
   }
+  private settle(): void { this.lanes.addTo(this.acc) }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    this.settle()
     const v = argVector(args, 0), a = v.data as Float64Array, m = v.validity
     const acc = this.acc, has = this.has
     if (this.product) {
@@ -173,23 +178,19 @@ class FloatFoldState implements AggregateState {
   }
   updateSingle(args: readonly Vector[], count: number): void {
     const v = argVector(args, 0), a = v.data as Float64Array, m = v.validity
+    if (!this.product) { if (this.lanes.add(a, m, count) > 0) this.has[0] = 1; return }
     let acc = this.acc[0]!, any = false
-    if (m === null) {
-      if (count > 0) any = true
-      if (this.product) for (let i = 0; i < count; i++) acc *= a[i]!
-      else for (let i = 0; i < count; i++) acc += a[i]!
-    } else {
-      for (let i = 0; i < count; i++) {
-        if (m[i] === 0) continue
-        any = true
-        acc = this.product ? acc * a[i]! : acc + a[i]!
-      }
+    for (let i = 0; i < count; i++) {
+      if (m !== null && m[i] === 0) continue
+      any = true
+      acc *= a[i]!
     }
     this.acc[0] = acc
     if (any) this.has[0] = 1
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
+    this.settle(); o.settle()
     for (let i = 0; i < count; i++) {
       const s = src[i]!, d = dst[i]!
       if (o.has[s] === 0) continue
@@ -198,6 +199,7 @@ class FloatFoldState implements AggregateState {
     }
   }
   finalize(groups: number): Vector {
+    this.settle()
     const out = this.returns.id === 'REAL' ? Float32Array.from(this.acc.subarray(0, groups)) : this.acc.slice(0, groups)
     return new Vector(this.returns, groups, out, validityFromFlags(this.has, groups))
   }
@@ -211,6 +213,8 @@ class FloatFoldState implements AggregateState {
 class AvgState implements AggregateState {
   private sum = new Float64Array(16)
   private n = new Float64Array(16)
+  /** the sum of floats without GROUP BY (updateSingle), until it is folded into group 0 */
+  private readonly lanes = new LaneSum()
   private readonly exact: ExactSumState | null
   constructor(private readonly scale: number, exact: boolean) {
     this.exact = exact ? new ExactSumState(decimal(38, 0)) : null
@@ -220,7 +224,9 @@ class AvgState implements AggregateState {
     this.sum = growF64(this.sum, groups); this.n = growF64(this.n, groups)
     this.exact?.resize(groups)
   }
+  private settle(): void { this.lanes.addTo(this.sum) }
   update(args: readonly Vector[], groupIds: Int32Array, count: number): void {
+    this.settle()
     const v = argVector(args, 0), m = v.validity
     const n = this.n
     for (let i = 0; i < count; i++) if (m === null || m[i] === 1) n[groupIds[i]!]!++
@@ -235,17 +241,16 @@ class AvgState implements AggregateState {
     else for (let i = 0; i < count; i++) if (m[i] === 1) n++
     this.n[0]! += n
     if (this.exact !== null) { this.exact.updateSingle(args, count); return }
-    const a = v.data as Float64Array
-    let sum = this.sum[0]!
-    for (let i = 0; i < count; i++) if (m === null || m[i] === 1) sum += a[i]!
-    this.sum[0] = sum
+    this.lanes.add(v.data as Float64Array, m, count)
   }
   combine(other: AggregateState, src: Int32Array, dst: Int32Array, count: number): void {
     const o = sameState(this, other)
+    this.settle(); o.settle()
     for (let i = 0; i < count; i++) { this.sum[dst[i]!]! += o.sum[src[i]!]!; this.n[dst[i]!]! += o.n[src[i]!]! }
     if (this.exact !== null && o.exact !== null) this.exact.combine(o.exact, src, dst, count)
   }
   finalize(groups: number): Vector {
+    this.settle()
     const out = new Float64Array(groups)
     const valid = new Uint8Array(groups)
     let nulls = false
