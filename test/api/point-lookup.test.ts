@@ -80,6 +80,8 @@ test('composite, UNIQUE, BIGINT, DOUBLE and VARCHAR keys; parameters coerced as 
   const s = await db.prepare('SELECT b FROM c WHERE a = $1 AND b = $2')
   await assert.rejects(s.query(['eight', 'k1']), code('22P02'))
   await assert.rejects(s.query([{}, 'k1']), code('22023'))
+  await assert.rejects(s.query([8]), code('42P02'), 'an absent parameter')
+  assert.deepEqual((await s.query([8, 'k1'])).rows, [['k1']])
   await db.close()
 })
 
