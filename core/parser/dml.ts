@@ -83,7 +83,8 @@ function parseAssignments(p: Cursor): Assignment[] {
       p.expectOp('=')
       const valuesPos = p.pos
       const value = parseExprOrDefault(p)
-      const items = value.kind === 'row' ? value.items : [value]
+      // one value that is not a row goes to every column (DuckDB: SET (a, b) = 3)
+      const items = value.kind === 'row' ? value.items : columns.map(() => value)
       if (items.length !== columns.length) {
         throw syntaxError(`number of columns (${columns.length}) does not match number of values (${items.length})`, valuesPos)
       }
