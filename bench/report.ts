@@ -73,7 +73,7 @@ export function geometricMean(xs: readonly number[]): number | null {
 }
 
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
-const ratio = (x: number): string => `${x >= 10 ? x.toFixed(0) : x >= 0.01 ? x.toFixed(2) : x.toPrecision(2)}×`
+const ratio = (x: number): string => `${x >= 10 ? x.toFixed(0) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`
 const rate = (rows: number, millis: number): string => `${((rows / millis) * 1000 / 1e6).toFixed(0)}M`
 
 function cell(o: EngineOutcome | undefined): string {
