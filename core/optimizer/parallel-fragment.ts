@@ -45,13 +45,13 @@ export interface ParallelFragment {
 }
 
 /**
- * One inner or semi hash join the threads probe: its build side (the join's right input, any
+ * One inner, semi or anti hash join the threads probe: its build side (the join's right input, any
  * plan) runs first on the calling thread into shared arrays keyed by `buildKey`; `probeKey`
  * is over the scan's columns and earlier joins' payload.
  */
 export interface FragmentJoin {
   readonly node: JoinNode
-  readonly kind: 'inner' | 'semi'
+  readonly kind: 'inner' | 'semi' | 'anti'
   readonly probeKey: BoundExpr
   /** index of the key column in the build side's output */
   readonly buildKey: number

@@ -1,10 +1,10 @@
 /**
- * Fragments with hash-join probes: scan → filters → inner / semi hash joins → projections →
+ * Fragments with hash-join probes: scan → filters → inner / semi / anti hash joins → projections →
  * aggregate, where the scan (the left input at every join) is the big in-memory table the
  * threads read in morsels, and each join's right input is a build side of any shape that runs
  * first on the calling thread. A join qualifies when one conjunct of its condition is `probe =
  * build column` on an integer / DATE key (the build side's hash key); an inner join's other
- * conjuncts are filters on the joined rows, a semi join has none. Above the joins only the
+ * conjuncts are filters on the joined rows, a semi or anti join has none. Above the joins only the
  * build sides' numeric columns can be read (they are copied into shared arrays); everything
  * else is as in parallel-fragment.ts. Each conjunct is placed at the lowest join whose build
  * columns it needs, so the probe rows a filter rejects are never looked up.
@@ -28,7 +28,7 @@ function stablePlan(p: LogicalPlan): boolean {
 }
 
 const probeable = (j: JoinNode): boolean =>
-  (j.joinType === 'inner' || j.joinType === 'semi') && !j.lateral && j.indexJoin === undefined && stablePlan(j.right)
+  (j.joinType === 'inner' || j.joinType === 'semi' || j.joinType === 'anti') && !j.lateral && j.indexJoin === undefined && stablePlan(j.right)
 
 /** the fragment under `node` when it probes at least one hash join, else null */
 export function parallelJoinFragment(node: AggregateNode): ParallelFragment | null {
@@ -103,7 +103,7 @@ export function parallelJoinFragment(node: AggregateNode): ParallelFragment | nu
     if (best === null) return null
     keys.push(best)
     const rest = parts.filter((_, x) => x !== chosen)
-    if (j.node.joinType === 'semi' && rest.length > 0) return null
+    if (j.node.joinType !== 'inner' && rest.length > 0) return null
     for (const c of rest) if (!place(c)) return null
   }
   let key: BoundExpr | null = null
@@ -119,7 +119,7 @@ export function parallelJoinFragment(node: AggregateNode): ParallelFragment | nu
   }
   const fragmentJoins: FragmentJoin[] = joins.map((j, b) => ({
     node: j.node,
-    kind: j.node.joinType === 'semi' ? 'semi' : 'inner',
+    kind: j.node.joinType === 'inner' ? 'inner' : j.node.joinType === 'semi' ? 'semi' : 'anti',
     probeKey: keys[b]!.probe,
     buildKey: keys[b]!.build,
     payload: payloads[b]!,
@@ -135,6 +135,6 @@ export function describeProbes(node: AggregateNode): string {
   let scan: LogicalPlan = node.input
   while (scan.kind === 'filter' || scan.kind === 'project' || scan.kind === 'join') scan = scan.kind === 'join' ? scan.left : scan.input
   const tables = (p: LogicalPlan): string[] => p.kind === 'scan' ? [p.table.name] : planChildren(p).flatMap(tables)
-  const builds = f.joins.map(j => `${j.kind === 'semi' ? 'semi ' : ''}${tables(j.node.right).join(' ⋈ ') || 'subquery'} on ${j.node.right.output[j.buildKey]!.name}`)
+  const builds = f.joins.map(j => `${j.kind === 'inner' ? '' : `${j.kind} `}${tables(j.node.right).join(' ⋈ ') || 'subquery'} on ${j.node.right.output[j.buildKey]!.name}`)
   return `, probing ${tables(scan).join('')} with build sides ${builds.join(', ')}`
 }

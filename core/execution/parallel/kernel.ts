@@ -250,9 +250,10 @@ class Writer {
   /**
    * Looks the probe key up in build side b (the multiply-shift hash and linear probing of
    * build.ts); an inner join then opens a loop over the key's build rows (`jr${b}`, closed at
-   * the end of the row body), a semi join goes on once.
+   * the end of the row body), a semi join goes on once, an anti join goes on when the key is
+   * NULL or missing (`=` matches no NULL, and NOT EXISTS keeps the row).
    */
-  private probe(b: number, kind: 'inner' | 'semi', key: BoundExpr, predicate: BoundExpr | null, skip: string): void {
+  private probe(b: number, kind: 'inner' | 'semi' | 'anti', key: BoundExpr, predicate: BoundExpr | null, skip: string): void {
     let c = this.buildNames.get(b)
     if (c === undefined) {
       const build = this.builds[b]
@@ -264,7 +265,8 @@ class Writer {
     }
     const miss = this.loops > 0 ? 'continue' : skip
     const k = this.emit(key)
-    this.line(`if (${k.n}) ${miss}`)
+    if (kind === 'anti') this.line(`if (!(${k.n})) {`)
+    else this.line(`if (${k.n}) ${miss}`)
     this.line(`const v${b} = ${k.v}`)
     if (this.builds[b]!.direct) {
       this.line(`const o${b} = v${b} - B${b}lo, g${b} = o${b} >= 0 && o${b} < B${b}n ? B${b}t[o${b}] : -1`)
@@ -272,7 +274,8 @@ class Writer {
       this.line(`let s${b} = ${hashSource(`v${b}`, `B${b}h`)}, g${b} = -1`)
       this.line(`for (;;) { const q = B${b}t[2 * s${b} + 1]; if (q < 0) break; if (B${b}t[2 * s${b}] === v${b}) { g${b} = q; break } s${b} = (s${b} + 1) & B${b}m }`)
     }
-    this.line(`if (g${b} < 0) ${miss}`)
+    if (kind === 'anti') { this.line(`if (g${b} >= 0) ${miss}`); this.line('}') }
+    else this.line(`if (g${b} < 0) ${miss}`)
     if (kind === 'inner') {
       // a build side of unique keys: the group is the row (a different source, compiled once too)
       this.line(this.builds[b]!.unique ? `for (let jr${b} = g${b}, je${b} = g${b} + 1; jr${b} < je${b}; jr${b}++) {`

@@ -1,5 +1,5 @@
 /**
- * parallel_join: marks an aggregate over scan → filters → inner / semi hash joins → projections
+ * parallel_join: marks an aggregate over scan → filters → inner / semi / anti hash joins → projections
  * (optimizer/parallel-join-fragment.ts) to run on `threads` threads: the build sides run first
  * on the calling thread into shared memory, and the threads probe them with the scanned table's
  * morsels. The bounds are those of parallel_aggregate, plus one for the build sides: together

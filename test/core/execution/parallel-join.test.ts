@@ -57,6 +57,9 @@ const QUERIES = [
   // a hashed build side (keys spread far apart), inner and semi
   `SELECT hg, count(*), sum(p), min(f.ok) FROM f JOIN h ON f.ok = h.hk GROUP BY hg`,
   `SELECT count(*), sum(q) FROM f WHERE ok IN (SELECT hk FROM h WHERE hg < 5)`,
+  // anti joins (NOT EXISTS): a NULL or missing key keeps the row; direct and hashed build sides
+  `SELECT sk, count(*), sum(p) FROM f WHERE NOT EXISTS (SELECT 1 FROM o WHERE o.ok = f.ok AND o.cat = 3) GROUP BY sk`,
+  `SELECT count(*), sum(q), count(ok) FROM f WHERE NOT EXISTS (SELECT 1 FROM h WHERE h.hk = f.ok)`,
   // DOUBLE sums without GROUP BY: per morsel, then in morsel order, for every thread count
   `SELECT sum(x), avg(x), sum(x * 0.5) FROM f JOIN o ON f.ok = o.ok WHERE cat < 20`,
 ]
@@ -75,7 +78,7 @@ async function both(c: Database | Connection, sql: string): Promise<[string, str
   return [one, four]
 }
 
-test('parallel join probes give the single-threaded results: duplicates, NULL keys, empty and large build sides, filters, semi joins', async () => {
+test('parallel join probes give the single-threaded results: duplicates, NULL keys, empty and large build sides, filters, semi and anti joins', async () => {
   const db = await Database.open()
   try {
     await tables(db)
@@ -103,6 +106,11 @@ test('parallel join probes give the single-threaded results: duplicates, NULL ke
     }
     const text = (await db.query('SELECT CAST(sum(p) AS VARCHAR) FROM f JOIN o ON f.ok = o.ok')).rows[0]![0] as string
     assert.equal(text.replace('.', ''), total.toString())
+    // EXISTS and NOT EXISTS split the rows between them, NULL keys going to NOT EXISTS
+    const [some] = (await db.query('SELECT count(*) FROM f WHERE EXISTS (SELECT 1 FROM h WHERE h.hk = f.ok)')).rows[0]!
+    const [none] = (await db.query('SELECT count(*) FROM f WHERE NOT EXISTS (SELECT 1 FROM h WHERE h.hk = f.ok)')).rows[0]!
+    assert.equal(BigInt(some as bigint) + BigInt(none as bigint), BigInt(ROWS))
+    assert.ok(Number(none) > ROWS / 11)
     // EXPLAIN ANALYZE: the build sides ran on the calling thread
     const analyzed = (await db.query(`EXPLAIN ANALYZE ${QUERIES[3]}`)).rows.map(r => String(r[1])).join('\n')
     assert.match(analyzed, /PARALLEL_HASH_GROUP_BY .*build sides s on sk, o on ok \(4 threads, 7 morsels, 2 build sides of \d+ rows\)/)
@@ -120,6 +128,8 @@ test('what the workers cannot run stays serial; the rule can be switched off by 
       'SELECT count(*), sum(w) FROM f LEFT JOIN o ON f.ok = o.ok',
       'SELECT count(*) FROM f JOIN o ON f.s = o.note',
       'SELECT count(*) FROM f JOIN s ON f.sk < s.sk',
+      // NOT IN (a mark join: its NULL answers depend on every build row)
+      'SELECT count(*) FROM f WHERE ok NOT IN (SELECT ok FROM o)',
       // a semi join with another condition, a DOUBLE sum under GROUP BY
       'SELECT count(*) FROM f WHERE EXISTS (SELECT 1 FROM o WHERE o.ok = f.ok AND o.od > f.d)',
       'SELECT cat, sum(x) FROM f JOIN o ON f.ok = o.ok GROUP BY cat',
@@ -131,7 +141,7 @@ test('what the workers cannot run stays serial; the rule can be switched off by 
     // one thread: only DOUBLE sums take the kernel
     await db.exec('SET threads = 1')
     assert.doesNotMatch(await plan(db, QUERIES[0]!), /PARALLEL_/)
-    assert.match(await plan(db, QUERIES[12]!), /PARALLEL_UNGROUPED_AGGREGATE .*threads=1, probing f/)
+    assert.match(await plan(db, QUERIES[14]!), /PARALLEL_UNGROUPED_AGGREGATE .*threads=1, probing f/)
     await db.exec('SET threads = 4')
     await db.exec(`SET disabled_optimizers = 'parallel_join'`)
     assert.doesNotMatch(await plan(db, QUERIES[1]!), /PARALLEL_/)
