@@ -49,6 +49,9 @@ const QUERIES = [
   // semi joins: IN and EXISTS
   `SELECT count(*), sum(p), min(d) FROM f WHERE ok IN (SELECT ok FROM o WHERE cat < 10)`,
   `SELECT sk, count(*) FROM f WHERE EXISTS (SELECT 1 FROM o WHERE o.ok = f.ok AND o.cat = 3) GROUP BY sk`,
+  // a DATE key; a computed probe key
+  `SELECT od, count(*), sum(p) FROM f JOIN o ON f.d = o.od WHERE cat = 5 GROUP BY od`,
+  `SELECT count(*), sum(w), max(id) FROM f JOIN o ON f.ok + 1 = o.ok`,
   // an empty build side, without and with GROUP BY
   `SELECT count(*), sum(p), min(w) FROM f JOIN o ON f.ok = o.ok WHERE cat > 1000`,
   `SELECT cat, count(*) FROM f JOIN o ON f.ok = o.ok WHERE cat > 1000 GROUP BY cat`,
@@ -121,6 +124,14 @@ test('what the workers cannot run stays serial; the rule can be switched off by 
   const db = await Database.open()
   try {
     await tables(db)
+    // parameters in the build side (run on the calling thread) and in the probes
+    const sql = 'SELECT cat, count(*), sum(p) FROM f JOIN o ON f.ok = o.ok WHERE od < $1 AND f.id > $2 GROUP BY cat'
+    const params = ['2020-08-01', 5000]
+    await db.exec('SET threads = 1')
+    const one = JSON.stringify((await db.query(sql, params)).textRows())
+    await db.exec('SET threads = 4')
+    assert.match((await db.query(`EXPLAIN ${sql}`, params)).rows.map(r => String(r[1])).join('\n'), /PARALLEL_HASH_GROUP_BY .*probing f/)
+    assert.equal(JSON.stringify((await db.query(sql, params)).textRows()), one)
     await db.exec('SET threads = 4')
     for (const q of [
       // a string column from the build side, a left join, a key of strings, a non-equality join
@@ -141,7 +152,7 @@ test('what the workers cannot run stays serial; the rule can be switched off by 
     // one thread: only DOUBLE sums take the kernel
     await db.exec('SET threads = 1')
     assert.doesNotMatch(await plan(db, QUERIES[0]!), /PARALLEL_/)
-    assert.match(await plan(db, QUERIES[14]!), /PARALLEL_UNGROUPED_AGGREGATE .*threads=1, probing f/)
+    assert.match(await plan(db, QUERIES[16]!), /PARALLEL_UNGROUPED_AGGREGATE .*threads=1, probing f/)
     await db.exec('SET threads = 4')
     await db.exec(`SET disabled_optimizers = 'parallel_join'`)
     assert.doesNotMatch(await plan(db, QUERIES[1]!), /PARALLEL_/)
