@@ -78,6 +78,8 @@ export class ColumnSegment implements Utf8Source {
   private utf8: SegmentUtf8 | null = null
   /** a full VARCHAR segment's rows (then `data` is null) until a row changes */
   private sealed: SealedStrings | null = null
+  /** rows of many distinct values may be packed (a large table's segment; see allowPacking) */
+  private packable = false
   /** where unchanged rows can be read again (segment-backing.ts); null: they live only here */
   private backing: SegmentBacking | null = null
   /** false while evicted: `length` rows are stored, none are held */
@@ -304,10 +306,20 @@ export class ColumnSegment implements Utf8Source {
 
   /** a full VARCHAR segment keeps its rows sealed (sealed-strings.ts): fewer objects for every full collection to mark */
   private seal(): void {
-    const sealed = sealStrings(this.data as unknown[], this.length, this.validity)
+    const sealed = sealStrings(this.data as unknown[], this.length, this.validity, this.packable)
     if (sealed === null) return
     this.sealed = sealed
     this.data = null
+  }
+
+  /**
+   * @internal MemoryTable, for a large table's segments: full rows of many distinct values are
+   * packed too (a small table's are left as strings, which queries hash and compare faster)
+   */
+  allowPacking(): void {
+    if (this.packable) return
+    this.packable = true
+    if (this.sealed === null && this.resident && this.physical === 'str' && this.length === this.maxCapacity) this.seal()
   }
 
   /** before a row changes: the rows as an array again (NULL rows as '') */

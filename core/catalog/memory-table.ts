@@ -28,6 +28,9 @@ import type { TableIndex } from './catalog.ts'
 /** rows per row group: the unit of zone maps and of storage growth */
 export const ROW_GROUP_SIZE = 65536
 
+/** from this many row groups on, a table's full VARCHAR segments may be packed (column-segment.ts, sealed-strings.ts) */
+const PACKED_FROM_GROUPS = 5
+
 export interface RowGroup {
   readonly segments: ColumnSegment[]
   /** positions used in this group (deleted ones included) */
@@ -239,6 +242,7 @@ export class MemoryTable implements TableProvider {
     let deletedCount = 0
     if (deleted !== null) for (let i = 0; i < count; i++) deletedCount += deleted[i]!
     this.groups.push({ segments, count, deleted: deletedCount > 0 ? deleted : null, deletedCount })
+    this.addedGroup()
     this.positions += count
     this.deletedRows += deletedCount
   }
@@ -247,6 +251,19 @@ export class MemoryTable implements TableProvider {
    * Appends rows [0, rows.size) at the next positions, filling the last row group and opening
    * new ones; `beforeCount` sees each piece before the group's count moves past it.
    */
+  /**
+   * A large table's strings are most of the heap a full collection marks, a small (dimension)
+   * table's are few and the ones queries hash and group by: only a table of PACKED_FROM_GROUPS
+   * groups packs its full segments of many distinct values (dictionaries are for every table).
+   */
+  private addedGroup(): void {
+    const n = this.groups.length
+    if (n < PACKED_FROM_GROUPS) return
+    for (const group of n === PACKED_FROM_GROUPS ? this.groups : [this.groups[n - 1]!]) {
+      for (const s of group.segments) s.allowPacking()
+    }
+  }
+
   private appendToGroups(rows: DataChunk, beforeCount: ((group: RowGroup, from: number, take: number) => void) | null): void {
     const n = rows.size
     let i = 0
@@ -258,6 +275,7 @@ export class MemoryTable implements TableProvider {
         const reserve = g > 0 ? ROW_GROUP_SIZE : 0
         group = { segments: this.columns.map(col => new ColumnSegment(col.type, ROW_GROUP_SIZE, reserve)), count: 0, deleted: null, deletedCount: 0 }
         this.groups.push(group)
+        this.addedGroup()
       }
       const take = Math.min(n - i, ROW_GROUP_SIZE - group.count)
       for (let c = 0; c < this.columns.length; c++) group.segments[c]!.append(rows.columns[c]!, i, i + take)

@@ -66,9 +66,10 @@ class PackedStrings implements SealedStrings {
 
 /**
  * Rows [0, length) of `rows` (strings; NULL rows as given by `validity`, 1 = valid) sealed, or
- * null when they are better left as they are (more text than one string can hold).
+ * null when they are better left as they are: too many distinct values for a dictionary and
+ * `pack` false, or more text than one string can hold.
  */
-export function sealStrings(rows: readonly unknown[], length: number, validity: Uint8Array | null): SealedStrings | null {
+export function sealStrings(rows: readonly unknown[], length: number, validity: Uint8Array | null, pack = true): SealedStrings | null {
   const text = (i: number): string => {
     const v = rows[i]
     return typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
@@ -88,6 +89,7 @@ export function sealStrings(rows: readonly unknown[], length: number, validity: 
     codes[i] = code
   }
   if (codes !== null) return new DictionaryStrings(values, values.length <= 256 ? Uint8Array.from(codes) : codes)
+  if (!pack) return null
   const offsets = new Int32Array(length + 1)
   const parts = new Array<string>(length)
   let chars = 0

@@ -67,8 +67,9 @@ test('packed rows keep non-ASCII text and lone surrogates of neighbouring rows a
   assert.deepEqual(sealed.range(0, data.length), data)
 })
 
-function fullSegment(f: (i: number) => string | null): { segment: ColumnSegment; expect: (string | null)[] } {
+function fullSegment(f: (i: number) => string | null, packable = true): { segment: ColumnSegment; expect: (string | null)[] } {
   const segment = new ColumnSegment(VARCHAR, ROW_GROUP_SIZE)
+  if (packable) segment.allowPacking()
   const expect: (string | null)[] = []
   for (let start = 0; start < ROW_GROUP_SIZE; start += 4096) {
     const { data, validity } = rowsFrom(4096, i => f(start + i))
@@ -114,10 +115,12 @@ test('a full segment answers read, gather, valueAt, copyTo and UTF-8 requests as
   }
 })
 
+/** six row groups, five of them full: enough for packing */
+const ROWS = 330_000
 const TABLE = `CREATE TABLE t AS SELECT i AS id,
   CASE WHEN i % 10 = 0 THEN NULL ELSE 'mode ' || (i % 7) END AS m,
   CASE WHEN i % 17 = 0 THEN NULL ELSE 'comment ' || i || ' ' || repeat('x', i % 5) END AS c
-  FROM range(150000) r(i)`
+  FROM range(${ROWS}) r(i)`
 
 const QUERIES = [
   'SELECT m, count(*), count(c), min(c), max(c) FROM t GROUP BY m ORDER BY m',
@@ -141,21 +144,40 @@ async function answers(db: Database): Promise<string> {
   return JSON.stringify(out)
 }
 
+test('a segment of a small table keeps rows of many distinct values as strings until packing is allowed', () => {
+  const { segment, expect } = fullSegment(i => `row ${i}`, false)
+  assert.equal(segment.sealedAs, null)
+  assert.deepEqual(valuesOf(segment.read(0, ROW_GROUP_SIZE)), expect)
+  segment.allowPacking()
+  assert.equal(segment.sealedAs, 'packed')
+  assert.deepEqual(valuesOf(segment.read(0, ROW_GROUP_SIZE)), expect)
+  assert.equal(fullSegment(i => `mode ${i % 5}`, false).segment.sealedAs, 'dictionary')
+})
+
+test('a table of fewer than five row groups seals dictionaries only; the fifth group packs the earlier ones too', async () => {
+  const db = await Database.open()
+  await db.exec(`CREATE TABLE t AS SELECT i AS id, 'mode ' || (i % 7) AS m, 'comment ' || i AS c FROM range(${4 * ROW_GROUP_SIZE}) r(i)`)
+  assert.deepEqual(sealedKinds(db), Array(4).fill(['dictionary', null]))
+  await db.exec("INSERT INTO t VALUES (-1, 'mode 1', 'one more')")
+  assert.deepEqual(sealedKinds(db), [...Array(4).fill(['dictionary', 'packed']), [null, null]])
+  assert.deepEqual((await db.query("SELECT c FROM t WHERE id IN (-1, 70000) ORDER BY id")).textRows(), [['one more'], ['comment 70000']])
+  await db.close()
+})
+
 test('SQL over sealed segments: queries, UPDATE, DELETE and a rolled-back INSERT answer as over plain rows', async () => {
   const db = await Database.open()
   await db.exec(TABLE)
-  assert.deepEqual(sealedKinds(db), [['dictionary', 'packed'], ['dictionary', 'packed'], [null, null]])
+  assert.deepEqual(sealedKinds(db), [...Array(5).fill(['dictionary', 'packed']), [null, null]])
   const first = JSON.parse(await answers(db)) as (string | null)[][][]
-  // group of m = NULL: 15,000 rows; c has 150000 / 17 (rounded up) NULLs
-  assert.deepEqual(first[0]![first[0]!.length - 1]!.slice(0, 2), [null, '15000'])
+  assert.deepEqual(first[0]![first[0]!.length - 1]!.slice(0, 2), [null, String(ROWS / 10)])
   assert.deepEqual(first[2]!.map(r => r[2]), [null, 'comment 1 x', null, null, 'comment 65536 x', 'comment 100000 ', 'comment 149999 xxxx'])
-  assert.equal(first[3]![0]![0], String([...Array(150000).keys()].filter(i => i % 10 !== 0 && i % 7 === 3 && i % 17 !== 0).length))
+  assert.equal(first[3]![0]![0], String([...Array(ROWS).keys()].filter(i => i % 10 !== 0 && i % 7 === 3 && i % 17 !== 0).length))
   await db.exec("UPDATE t SET c = 'updated', m = 'mode 9' WHERE id IN (5, 70000)")
   await db.exec('DELETE FROM t WHERE id % 3 = 0')
   const rows = (await db.query('SELECT id, m, c FROM t WHERE id IN (3, 4, 5, 70000, 70001) ORDER BY id')).textRows()
   assert.deepEqual(rows, [['4', 'mode 4', 'comment 4 xxxx'], ['5', 'mode 9', 'updated'], ['70000', 'mode 9', 'updated'], ['70001', 'mode 1', 'comment 70001 x']])
   await db.exec('BEGIN; INSERT INTO t SELECT * FROM t; ROLLBACK')
-  assert.deepEqual((await db.query("SELECT count(*), count(c), count(*) FILTER (WHERE c = 'updated') FROM t")).textRows(), [['100000', String(100000 - [...Array(150000).keys()].filter(i => i % 3 !== 0 && i % 17 === 0).length), '2']])
+  assert.deepEqual((await db.query("SELECT count(*), count(c), count(*) FILTER (WHERE c = 'updated') FROM t")).textRows(), [[String(ROWS - ROWS / 3), String(ROWS - ROWS / 3 - [...Array(ROWS).keys()].filter(i => i % 3 !== 0 && i % 17 === 0).length), '2']])
   await db.close()
 })
 
@@ -170,7 +192,7 @@ test('a checkpointed table read back, evicted and loaded again gives the same an
   db.storageEngine!.buffers.evictAll()
   assert.equal(await answers(db), expected)
   // loaded again from the file: full segments sealed as when they filled
-  assert.deepEqual(sealedKinds(db), [['dictionary', 'packed'], ['dictionary', 'packed'], [null, null]])
+  assert.deepEqual(sealedKinds(db), [...Array(5).fill(['dictionary', 'packed']), [null, null]])
   await db.exec("SET memory_limit = '16MB'")
   assert.equal(await answers(db), expected)
   await db.exec("UPDATE t SET c = 'after reload' WHERE id = 65537")
