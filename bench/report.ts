@@ -197,7 +197,7 @@ export function problems(tasks: readonly TaskReport[]): string[] {
 
 export function renderMarkdown(report: BenchReport): string {
   const reference = referenceEngine(enginesIn(report.tasks))
-  const checkedAgainst = reference === null || reference === 'duckdb' || reference === 'duckdb_mt' ? 'DuckDB' : `${ENGINE_LABEL[reference]} (DuckDB was not in this run)`
+  const checkedAgainst = reference === null || reference === 'duckdb' || reference === 'duckdb_mt' ? 'DuckDB' : `${ENGINE_LABEL[reference]}'s answers (DuckDB was not in this run)`
   const lines: string[] = [
     `# Grizzly benchmark — ${report.mode} mode, ${report.date}`, '',
     `Commit ${report.commit}; ${report.machine}; ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
@@ -212,7 +212,7 @@ export function renderMarkdown(report: BenchReport): string {
   }
   const issues = problems(report.tasks)
   lines.push('## Answer checks', '')
-  if (issues.length === 0) lines.push(`Every answer that ran agrees with ${checkedAgainst} (row count and per-column checksum).`, '')
+  if (issues.length === 0) lines.push(`Every answer that ran agrees with ${checkedAgainst}: same row count and per-column checksums.`, '')
   else lines.push(...issues.map(i => `- **${i}**`), '')
   const na = report.tasks.flatMap(t => ENGINES.flatMap(e => { const o = t.engines[e]; return o?.kind === 'na' ? [`- ${t.section}/${t.name} on ${ENGINE_LABEL[e]}: ${o.reason}`] : [] }))
   if (na.length > 0) lines.push('Not applicable (n/a: the engine lacks the SQL):', '', ...na, '')

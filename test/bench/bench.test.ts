@@ -163,5 +163,5 @@ test('TPC-H against SQLite: a ratio and a verdict per query, timeouts as a bound
   assert.match(md, /\| q01  \| 100 \| 400 \| 0\.25× \| faster \|/)
   assert.match(md, /\| q02  \| 300 \| 200 \| 1\.50× \| \*\*slower\*\* \|/)
   assert.match(md, /\| q03  \| 150 \| \*\*timeout\*\* \(> 300 s\) \| < 0\.00050× \| faster \(SQLite timed out at 300 s\) \|/)
-  assert.match(md, /cross-checked against Grizzly \(DuckDB was not in this run\)/)
+  assert.match(md, /cross-checked against Grizzly's answers \(DuckDB was not in this run\)/)
 })
