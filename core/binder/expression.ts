@@ -13,7 +13,7 @@ import { type BoundExpr, type CompareOp, type SubqueryBoundExpr, isVolatile } fr
 import type { LogicalPlan } from '../plan/logical.ts'
 import { canCast, cannotCast } from '../functions/cast.ts'
 import { datePartSpecialization } from '../functions/datetime.ts'
-import { STRING_LITERAL, commonSuperType, normalizeLiteralType } from '../types/coercion.ts'
+import { STRING_LITERAL, commonSuperType, comparisonType, normalizeLiteralType } from '../types/coercion.ts'
 import {
   BIGINT, BOOLEAN, DOUBLE, INTERVAL, type LogicalType, NULL_TYPE, VARCHAR, isInteger, isMap, typeToString,
 } from '../types/types.ts'
@@ -258,7 +258,7 @@ export class ExprBinder {
   }
 
   compare(op: CompareOp, left: BoundExpr, right: BoundExpr, position: number): BoundExpr {
-    const t = commonSuperType([left.type, right.type]) ?? (EQUALITY_OPS.has(op) ? textComparedAs(left.type, right.type) : undefined)
+    const t = comparisonType(left.type, right.type) ?? (EQUALITY_OPS.has(op) ? textComparedAs(left.type, right.type) : undefined)
     if (t === undefined) {
       throw new GrizzlyError(SqlState.undefinedFunction,
         `cannot compare values of type ${typeToString(normalizeLiteralType(left.type))} and type ${typeToString(normalizeLiteralType(right.type))}`,

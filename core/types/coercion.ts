@@ -91,6 +91,13 @@ function targetTypeCost(t: LogicalType): number {
 const INTEGER_RANK: Readonly<Record<string, number>> = { TINYINT: 1, SMALLINT: 2, INTEGER: 3, BIGINT: 4 }
 
 /**
+ * To the widest DECIMAL, the common type of numbers too wide for one DECIMAL (maxType): an
+ * integer whose digits may not all fit, or a DECIMAL that gives up fractional digits. Dearer
+ * than any other implicit cast, so an overload never prefers it.
+ */
+const TOO_WIDE_DECIMAL_COST = 180
+
+/**
  * Cost of casting `from` to `to` implicitly (0 = same type), or undefined when only an explicit
  * CAST may do it. Lower is preferred when choosing between function overloads.
  */
@@ -111,13 +118,17 @@ export function implicitCastCost(from: LogicalType, to: LogicalType): number | u
       const toRank = INTEGER_RANK[to.id]
       if (toRank !== undefined) return toRank > INTEGER_RANK[from.id]! ? targetTypeCost(to) : undefined
       if (to.id === 'REAL' || to.id === 'DOUBLE') return targetTypeCost(to)
-      if (to.id === 'DECIMAL') return to.width - to.scale >= integerDecimalWidth(from)! ? targetTypeCost(to) : undefined
+      if (to.id === 'DECIMAL') {
+        if (to.width - to.scale >= integerDecimalWidth(from)!) return targetTypeCost(to)
+        return to.width === DECIMAL_MAX_WIDTH ? TOO_WIDE_DECIMAL_COST : undefined
+      }
       return undefined
     }
     case 'DECIMAL':
       if (to.id === 'REAL' || to.id === 'DOUBLE') return targetTypeCost(to)
       if (to.id === 'DECIMAL') {
-        return to.scale >= from.scale && to.width - to.scale >= from.width - from.scale ? targetTypeCost(to) : undefined
+        if (to.scale >= from.scale && to.width - to.scale >= from.width - from.scale) return targetTypeCost(to)
+        return to.width === DECIMAL_MAX_WIDTH && to.width - to.scale >= from.width - from.scale ? TOO_WIDE_DECIMAL_COST : undefined
       }
       return undefined
     case 'REAL': return to.id === 'DOUBLE' ? targetTypeCost(to) : undefined
@@ -147,6 +158,20 @@ export function implicitCastCost(from: LogicalType, to: LogicalType): number | u
     }
     default: return undefined
   }
+}
+
+/**
+ * The type two sides of a comparison are brought to. As commonSuperType, except that DECIMALs
+ * too wide for one DECIMAL keep every fractional digit and cap the width (DuckDB's
+ * BindComparison): 10^20 > 99999999999999999999.99999 compares exactly, and a value that does
+ * not fit fails its cast rather than being compared wrongly.
+ */
+export function comparisonType(a: LogicalType, b: LogicalType): LogicalType | undefined {
+  const t = commonSuperType([a, b])
+  if (t?.id !== 'DECIMAL') return t
+  const da = asDecimal(normalizeLiteralType(a)), db = asDecimal(normalizeLiteralType(b))
+  if (da === undefined || db === undefined) return t
+  return decimal(t.width, Math.max(da.scale, db.scale))
 }
 
 /**
@@ -194,8 +219,12 @@ function maxType(a: LogicalType, b: LogicalType): LogicalType | undefined {
     const da = asDecimal(a), db = asDecimal(b)
     if (da === undefined || db === undefined) return undefined
     const scale = Math.max(da.scale, db.scale)
-    const width = Math.max(da.width - da.scale, db.width - db.scale) + scale
-    return width > DECIMAL_MAX_WIDTH ? DOUBLE : decimal(width, scale)
+    const extra = Math.max(da.width - da.scale, db.width - db.scale)
+    if (extra + scale <= DECIMAL_MAX_WIDTH) return decimal(extra + scale, scale)
+    // too wide (DuckDB): an integer side keeps the scale, the width is capped (a value that does
+    // not fit fails its cast); two DECIMALs keep the integer digits and give up scale
+    if (a.id !== 'DECIMAL' || b.id !== 'DECIMAL') return decimal(DECIMAL_MAX_WIDTH, scale)
+    return decimal(DECIMAL_MAX_WIDTH, DECIMAL_MAX_WIDTH - extra)
   }
   if ((a.id === 'DATE' && b.id === 'TIMESTAMP') || (a.id === 'TIMESTAMP' && b.id === 'DATE')) return TIMESTAMP
   if ((a.id === 'TIMESTAMPTZ' && isInstant(b)) || (b.id === 'TIMESTAMPTZ' && isInstant(a))) return TIMESTAMPTZ
