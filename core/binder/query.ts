@@ -6,6 +6,7 @@ import { GrizzlyError, SqlState, assertNever, notSupported } from '../errors.ts'
 import type { CommonTableExpr, Expr, OrderItem, Query, QueryBody, SetOperation } from '../parser/ast.ts'
 import { exprChildren, type BoundExpr, type OutputColumn, type SortKey } from '../plan/expr.ts'
 import type { LimitNode, LogicalPlan } from '../plan/logical.ts'
+import { formatExpr } from '../parser/format.ts'
 import { commonSuperType } from '../types/coercion.ts'
 import { BIGINT, DOUBLE, type LogicalType, VARCHAR, isNested, typeToString } from '../types/types.ts'
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
@@ -224,7 +225,8 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
     ], 0)
     const eb = new ExprBinder(b, scope, ctes, { clause: 'ORDER BY' })
     keys = items.map(item => ({
-      expr: (rejectConstantSortKey(b, item.expr, 'ORDER BY'), outputOrdinal(item.expr, out)) ?? eb.bind(item.expr),
+      expr: (rejectConstantSortKey(b, item.expr, 'ORDER BY'), outputOrdinal(item.expr, out))
+        ?? (body.kind === 'set_operation' && item.expr.kind !== 'column' && item.expr.kind !== 'positional' ? branchExpression(item.expr, alternatives.exprs, out) : eb.bind(item.expr)),
       descending: item.descending,
       nullsFirst: nullsFirstFor(b, item.descending, item.nulls),
     }))
@@ -232,12 +234,31 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
   return { plan: { kind: 'sort', input: bound.plan, keys, output: out }, names: bound.names }
 }
 
+/**
+ * ORDER BY of a set operation sorts by output columns only (DuckDB, SQLite): an expression other
+ * than a name or position must be written as some branch wrote an output column (`ORDER BY a - 10`
+ * after `SELECT a - 10 AS k … UNION …`); a computation over output columns (`1 - k`) is refused.
+ */
+function branchExpression(e: Expr, exprs: readonly (readonly string[])[], out: readonly OutputColumn[]): BoundExpr {
+  const text = formatExpr(e).toLowerCase()
+  const i = exprs.findIndex(list => list.includes(text))
+  // written at two positions (SELECT 1, a + 1 … UNION SELECT a + 1, 1 …) it names neither
+  if (i < 0 || out[i] === undefined || exprs.findLastIndex(list => list.includes(text)) !== i) {
+    throw new GrizzlyError(SqlState.invalidColumnReference, `could not ORDER BY ${formatExpr(e)}: a set operation is sorted by its output columns only`, {
+      position: e.pos, hint: 'order by an output column name or position, select the expression in every branch, or move the set operation into a FROM clause',
+    })
+  }
+  return colref(out[i])
+}
+
 /** The column names a branch of a set operation was bound with (SELECT * names no columns itself). */
 const boundBranchNames = new WeakMap<QueryBody, readonly string[]>()
 
 /** Column names each branch of a set operation gives each output position. */
-function branchNames(body: QueryBody, width: number): { names: string[][]; qualified: Map<string, Map<string, number>> } {
+function branchNames(body: QueryBody, width: number): { names: string[][]; exprs: string[][]; qualified: Map<string, Map<string, number>> } {
   const names: string[][] = Array.from({ length: width }, () => [])
+  // each branch's output expressions as text, for ORDER BY a - 10
+  const exprs: string[][] = Array.from({ length: width }, () => [])
   const qualified = new Map<string, Map<string, number>>()
   // `at` maps a branch's column position to the output position (BY NAME reorders them)
   const visit = (x: QueryBody, at: (i: number) => number | undefined): void => {
@@ -280,6 +301,7 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
           const i = at(local)
           if (i === undefined || i >= width) return
           if (item.alias !== null) names[i]!.push(item.alias)
+          exprs[i]!.push(formatExpr(item.expr).toLowerCase())
           if (item.expr.kind === 'column') {
             const parts = item.expr.parts
             names[i]!.push(parts[parts.length - 1]!)
@@ -293,7 +315,7 @@ function branchNames(body: QueryBody, width: number): { names: string[][]; quali
   }
   visit(body, i => i)
   for (const m of qualified.values()) for (const [name, i] of m) if (i < 0) m.delete(name)
-  return { names, qualified }
+  return { names, exprs, qualified }
 }
 
 /** ORDER BY 'x' sorts by nothing, which is almost always a mistake (DuckDB and PostgreSQL refuse it). */
