@@ -259,11 +259,14 @@ export class AggregateCollector {
       expr: args.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
     }))
     if (call.distinct && orderBy.length > 0) {
-      // ORDER BY of a DISTINCT aggregate may only read what the arguments read
+      // ORDER BY of a DISTINCT aggregate may only read what the arguments read; a volatile
+      // argument (random() * i) does not determine i, so it lends no columns
       const argColumns = new Set<number>()
-      for (const a of resolved.args) referencedColumns(a, argColumns)
+      for (const a of resolved.args) if (!isVolatile(a)) referencedColumns(a, argColumns)
       if (!orderBy.every(o => !isVolatile(o.expr) && [...referencedColumns(o.expr)].every(id => argColumns.has(id)))) {
-        throw new GrizzlyError(SqlState.invalidColumnReference, 'in a DISTINCT aggregate, ORDER BY expressions must appear in the argument list', { position: call.pos })
+        throw new GrizzlyError(SqlState.invalidColumnReference, 'in a DISTINCT aggregate, ORDER BY expressions must appear in the argument list', {
+          position: call.pos, hint: 'order by the aggregated value or a non-volatile expression of it, or drop DISTINCT',
+        })
       }
     }
     const aggregate: BoundAggregateCall = { fn: resolved.fn, args: resolved.args, distinct: call.distinct, filter, orderBy, type: resolved.fn.returns }
