@@ -13,7 +13,7 @@ import {
 } from '../vector/vector.ts'
 import { type FuseHost, generate, isFusable } from './codegen.ts'
 import type { CompiledExpression, CompiledPredicate, ExprEnv, Layout } from './env.ts'
-import { caseBySelection, interpret, logicalBySelection, subChunk } from './interpreter.ts'
+import { caseBySelection, coalesceBySelection, interpret, isLazyCoalesce, logicalBySelection, subChunk } from './interpreter.ts'
 import {
   asEngineError, castVectorVia, columnOf, evaluateSubqueryExpr, invokeScalar, parameterValue,
 } from './kernels.ts'
@@ -122,6 +122,11 @@ class Compiler implements FuseHost {
         if (isTryCall(e)) {
           const arg = this.vector(e.args[0]!)
           return chunk => evaluateTry(e, chunk, layout, arg)
+        }
+        if (isLazyCoalesce(e)) {
+          const parts = new Map<BoundExpr, CompiledExpression>()
+          for (const a of e.args) parts.set(a, this.vector(a))
+          return chunk => coalesceBySelection(e, chunk, layout, (part, rows) => parts.get(part)!(rows))
         }
         const args = e.args.map(a => this.vector(a))
         const fn = e.fn

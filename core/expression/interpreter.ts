@@ -5,7 +5,7 @@
  * against it.
  */
 import { assertNever } from '../errors.ts'
-import type { AndExpr, BoundExpr, CaseBoundExpr, CompareOp, OrExpr } from '../plan/expr.ts'
+import type { AndExpr, BoundExpr, CallExpr, CaseBoundExpr, CompareOp, OrExpr } from '../plan/expr.ts'
 import { referencedColumns } from '../plan/expr.ts'
 import { BOOLEAN, type LogicalType, type Value, physicalOf } from '../types/types.ts'
 import {
@@ -26,6 +26,7 @@ export function interpret(expr: BoundExpr, chunk: DataChunk, layout: Layout, env
     case 'param': return constantVector(expr.type, parameterValue(expr, env), n)
     case 'call': {
       if (isTryCall(expr)) return evaluateTry(expr, chunk, layout, c => interpret(expr.args[0]!, c, layout, env))
+      if (isLazyCoalesce(expr)) return coalesceBySelection(expr, chunk, layout, (e, c) => interpret(e, c, layout, env))
       const args = expr.args.map(a => interpret(a, chunk, layout, env))
       return invokeScalar(expr.fn, args, n, env)
     }
@@ -120,6 +121,34 @@ export function caseBySelection(expr: CaseBoundExpr, chunk: DataChunk, layout: L
     rows = rest.subarray(0, nr)
   }
   if (rows.length > 0) out.scatter(rows, evaluate(expr.else, subChunk(chunk, rows, used)))
+  return out.finish()
+}
+
+/**
+ * coalesce(a, b, …) when a later argument computes something (a cast, a call): each argument
+ * is evaluated only on the rows every earlier one left NULL, as DuckDB does, so
+ * coalesce(1, 'x'::INT) never casts 'x'. Plain columns and constants take the eager kernel.
+ */
+export function isLazyCoalesce(expr: CallExpr): boolean {
+  return expr.fn.name === 'coalesce' && expr.args.slice(1).some(a => a.kind !== 'colref' && a.kind !== 'const' && a.kind !== 'param')
+}
+
+export function coalesceBySelection(expr: CallExpr, chunk: DataChunk, layout: Layout,
+  evaluate: (part: BoundExpr, rows: DataChunk) => Vector): Vector {
+  const n = chunk.size
+  const out = new ScatterTarget(expr.type, n)
+  const used = [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
+  let rows = new Int32Array(n)
+  for (let i = 0; i < n; i++) rows[i] = i
+  for (const arg of expr.args) {
+    if (rows.length === 0) break
+    const v = evaluate(arg, subChunk(chunk, rows, used))
+    out.scatter(rows, v)
+    const rest = new Int32Array(rows.length)
+    let nr = 0
+    for (let k = 0; k < rows.length; k++) if (!v.isValid(k)) rest[nr++] = rows[k]!
+    rows = rest.subarray(0, nr)
+  }
   return out.finish()
 }
 
