@@ -70,36 +70,51 @@ class PackedStrings implements SealedStrings {
  * `pack` false, or more text than one string can hold.
  */
 export function sealStrings(rows: readonly unknown[], length: number, validity: Uint8Array | null, pack = true): SealedStrings | null {
+  const codes = dictionaryCodes(rows, length, validity)
+  if (codes !== null) return codes
+  if (!pack) return null
+  const offsets = new Int32Array(length + 1)
   const text = (i: number): string => {
     const v = rows[i]
     return typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
   }
+  // usually every row is a string: the array is joined as it is
+  let direct = validity === null && rows.length === length
+  let chars = 0
+  for (let i = 0; i < length; i++) {
+    const v = rows[i]
+    const s = typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
+    if (s !== v) direct = false
+    chars += s.length
+    if (chars > MAX_PACKED_CHARS) return null
+    offsets[i + 1] = chars
+  }
+  // join makes one flat string: substrings of it are cheap slices, and its characters are not scanned by the collector
+  const parts = direct ? rows : Array.from({ length }, (_, i) => text(i))
+  return new PackedStrings(parts.join(''), offsets)
+}
+
+/** rows whose first SAMPLE hold more than SAMPLE_DISTINCT distinct values are not tried further (unique text) */
+const SAMPLE = 1024
+const SAMPLE_DISTINCT = 896
+
+/** the rows as a dictionary, or null when they hold more than DICTIONARY_MAX distinct values */
+function dictionaryCodes(rows: readonly unknown[], length: number, validity: Uint8Array | null): DictionaryStrings | null {
   const index = new Map<string, number>()
   const values: string[] = []
-  let codes: Uint16Array | null = new Uint16Array(length)
+  const codes = new Uint16Array(length)
   for (let i = 0; i < length; i++) {
-    const s = text(i)
+    if (i === SAMPLE && values.length > SAMPLE_DISTINCT) return null
+    const v = rows[i]
+    const s = typeof v === 'string' && (validity === null || validity[i] === 1) ? v : ''
     let code = index.get(s)
     if (code === undefined) {
-      if (values.length === DICTIONARY_MAX) { codes = null; break }
+      if (values.length === DICTIONARY_MAX) return null
       code = values.length
       index.set(s, code)
       values.push(s)
     }
     codes[i] = code
   }
-  if (codes !== null) return new DictionaryStrings(values, values.length <= 256 ? Uint8Array.from(codes) : codes)
-  if (!pack) return null
-  const offsets = new Int32Array(length + 1)
-  const parts = new Array<string>(length)
-  let chars = 0
-  for (let i = 0; i < length; i++) {
-    const s = text(i)
-    parts[i] = s
-    chars += s.length
-    if (chars > MAX_PACKED_CHARS) return null
-    offsets[i + 1] = chars
-  }
-  // join makes one flat string: substrings of it are cheap slices, and its characters are not scanned by the collector
-  return new PackedStrings(parts.join(''), offsets)
+  return new DictionaryStrings(values, values.length <= 256 ? Uint8Array.from(codes) : codes)
 }

@@ -32,10 +32,12 @@ function rowsFrom(n: number, f: (i: number) => string | null): { data: string[];
 test('sealing picks a one-byte dictionary, a two-byte one, or packed rows by distinct count; every read gives the rows back', () => {
   const cases: [string, (i: number) => string | null, string][] = [
     ['few', i => (i % 11 === 0 ? null : ['AIR', 'MAIL', 'SHIP', 'TRUCK'][i % 4]!), 'dictionary'],
-    ['hundreds', i => `clerk#${i % 1000}`, 'dictionary'],
+    ['hundreds', i => `clerk#${Math.floor(i / 2) % 1000}`, 'dictionary'],
     ['unique', i => (i % 13 === 0 ? null : `comment ${i} ${'x'.repeat(i % 17)}`), 'packed'],
-    ['exactly the limit', i => `v${i % DICTIONARY_MAX}`, 'dictionary'],
-    ['one past it', i => `v${i % (DICTIONARY_MAX + 1)}`, 'packed'],
+    // the first rows repeat: a sample of nearly unique rows gives up on the dictionary at once
+    ['exactly the limit', i => `v${i < 2048 ? i % 8 : i % DICTIONARY_MAX}`, 'dictionary'],
+    ['one past it', i => `v${i < 2048 ? i % 8 : i % (DICTIONARY_MAX + 1)}`, 'packed'],
+    ['nearly unique from the start', i => `v${i % 3000}`, 'packed'],
   ]
   const n = 10_000
   for (const [what, f, kind] of cases) {
