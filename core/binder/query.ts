@@ -8,7 +8,7 @@ import { exprChildren, type BoundExpr, type OutputColumn, type SortKey } from '.
 import type { LimitNode, LogicalPlan } from '../plan/logical.ts'
 import { formatExpr } from '../parser/format.ts'
 import { commonSuperType } from '../types/coercion.ts'
-import { BIGINT, DOUBLE, type LogicalType, VARCHAR, isNested, typeToString } from '../types/types.ts'
+import { BIGINT, DOUBLE, type LogicalType, type StructField, VARCHAR, isNested, struct, typeToString } from '../types/types.ts'
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import { ExprBinder } from './expression.ts'
 import { bindScalarCall, castTo } from './functions.ts'
@@ -152,10 +152,8 @@ function bindSetOperation(b: Binder, op: SetOperation, outer: Scope | null, ctes
   }
   const types = left.plan.output.map((l, i) => {
     const r = right.plan.output[i]!
-    const t = commonSuperType([l.type, r.type])
+    const t = setOperationType(l.type, r.type)
     if (t !== undefined) return t
-    // like DuckDB, unrelated scalar types meet in VARCHAR
-    if (!isNested(l.type) && !isNested(r.type)) return VARCHAR
     throw new GrizzlyError(SqlState.datatypeMismatch,
       `${op.op.toUpperCase()} types ${typeToString(l.type)} and ${typeToString(r.type)} cannot be matched`, { position: op.pos })
   })
@@ -165,6 +163,30 @@ function bindSetOperation(b: Binder, op: SetOperation, outer: Scope | null, ctes
     plan: { kind: 'set_op', op: op.op, all: op.all, left: castColumns(b, left.plan, types), right: castColumns(b, right.plan, types), output },
     names: left.names,
   }
+}
+
+/**
+ * The type a set operation's column gets: the common type, else, like DuckDB, VARCHAR for
+ * unrelated scalar types, also inside lists and structs of the same shape
+ * ({'a': '0'} UNION ALL {'a': 0} is STRUCT(a VARCHAR)).
+ */
+function setOperationType(l: LogicalType, r: LogicalType): LogicalType | undefined {
+  const t = commonSuperType([l, r])
+  if (t !== undefined) return t
+  if (!isNested(l) && !isNested(r)) return VARCHAR
+  if (l.id === 'LIST' && r.id === 'LIST') {
+    const child = setOperationType(l.child, r.child)
+    return child === undefined ? undefined : { ...l, child }
+  }
+  if (l.id !== 'STRUCT' || r.id !== 'STRUCT' || l.fields.length !== r.fields.length) return undefined
+  const fields: StructField[] = []
+  for (let i = 0; i < l.fields.length; i++) {
+    const f = l.fields[i]!, g = r.fields[i]!
+    const type = f.name.toLowerCase() === g.name.toLowerCase() ? setOperationType(f.type, g.type) : undefined
+    if (type === undefined) return undefined
+    fields.push({ name: f.name, type })
+  }
+  return struct(fields)
 }
 
 /** UNION BY NAME: the left's columns, then the right's new ones; missing columns are NULL. */
