@@ -14,7 +14,7 @@ import type { FunctionContext } from './hooks/contracts.ts'
 import { registerBuiltins } from './functions/index.ts'
 import { registerOrderedIndex } from './indexes/ordered-index.ts'
 import { registerBuiltinFormats } from './formats/index.ts'
-import { parse } from './parser/index.ts'
+import { parseScript, type ParsedScript } from './parser/index.ts'
 import type { Statement } from './parser/ast.ts'
 import { bindStatement, type BinderContext, type BoundStatement } from './binder/index.ts'
 import type { ColumnId, SubqueryBoundExpr } from './plan/expr.ts'
@@ -40,7 +40,7 @@ import { nodeFileSystem, type FileSystem } from './storage/io.ts'
 import { registerStorageSettings, syncModeOf, thresholdOf } from './storage/settings.ts'
 import { storagePragma } from './storage/pragmas.ts'
 import { PlanCache } from './plan-cache.ts'
-import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, unknownPrepared } from './prepared.ts'
+import { PreparedStatement, type SqlPrepared, changesBinding, executeArguments, tooManyParameters, unknownPrepared } from './prepared.ts'
 import { Attachments } from './attach/attachments.ts'
 import { openAttached } from './attach/open.ts'
 import { releaseWorkers, retainWorkers } from './execution/parallel/pool.ts'
@@ -312,14 +312,13 @@ export class Connection {
   exec(script: string, options: QueryOptions = {}): Promise<Result> { return this.query(script, [], options) }
 
   async prepare(sql: string): Promise<PreparedStatement> {
-    const statements = decorate(sql, () => parse(sql))
-    return new PreparedStatement(this, sql, statements)
+    return new PreparedStatement(this, sql, decorate(sql, () => parseScript(sql)))
   }
 
   /** @internal */
-  runParsed(sql: string, statements: readonly Statement[], params: readonly unknown[], options: QueryOptions = {}, plans?: readonly PlanCache[]): Promise<Result> {
-    if (this.idle(options)) return this.runAtOnce(() => this.runStatements(sql, statements, params, plans))
-    return this.enqueue(() => this.watched(options, () => this.runStatements(sql, statements, params, plans)))
+  runParsed(sql: string, script: ParsedScript, params: readonly unknown[], options: QueryOptions = {}, plans?: readonly PlanCache[]): Promise<Result> {
+    if (this.idle(options)) return this.runAtOnce(() => this.runStatements(sql, script, params, plans))
+    return this.enqueue(() => this.watched(options, () => this.runStatements(sql, script, params, plans)))
   }
 
   /**
@@ -385,12 +384,12 @@ export class Connection {
 
   private runText(sql: string, params: readonly unknown[]): Result {
     this.database.checkOpen()
-    const statements = decorate(sql, () => parse(sql))
-    return this.runStatements(sql, statements, params)
+    return this.runStatements(sql, decorate(sql, () => parseScript(sql)), params)
   }
 
-  private runStatements(sql: string, statements: readonly Statement[], params: readonly unknown[], plans?: readonly PlanCache[]): Result {
+  private runStatements(sql: string, { statements, parameterCount }: ParsedScript, params: readonly unknown[], plans?: readonly PlanCache[]): Result {
     this.database.checkOpen()
+    if (params.length > parameterCount) throw tooManyParameters(params.length, parameterCount)
     const bound = params.map((p, i) => bindParameter(p, i + 1))
     let last: Result | null = null
     const texts = statementTexts(sql, statements)

@@ -7,6 +7,7 @@ import { GrizzlyError, SqlState, didYouMean } from './errors.ts'
 import { castValue } from './functions/cast.ts'
 import type { BoundStatement } from './binder/index.ts'
 import type { Statement } from './parser/ast.ts'
+import type { ParsedScript } from './parser/index.ts'
 import type { BoundParameter } from './params.ts'
 import { PlanCache } from './plan-cache.ts'
 import type { Connection } from './database.ts'
@@ -14,28 +15,35 @@ import type { QueryOptions } from './progress.ts'
 import type { Result } from './result.ts'
 import { type LogicalType, type Value, typeToString } from './types/types.ts'
 
+/** More values than the SQL has placeholders: PostgreSQL and DuckDB refuse it too, as it is nearly always a mistake. */
+export function tooManyParameters(given: number, expected: number): GrizzlyError {
+  return new GrizzlyError(SqlState.invalidParameter, `the statement takes ${expected} parameter value(s), but ${given} were given`, {
+    hint: expected === 0 ? 'the SQL has no $n or ? placeholder: pass no values, or add the placeholders' : `pass one value per placeholder ($1 to $${expected})`,
+  })
+}
+
 /** the default options, shared: a lookup's call makes no object for them */
 const NO_OPTIONS: QueryOptions = Object.freeze({})
 
 export class PreparedStatement {
   private readonly connection: Connection
-  private readonly statements: readonly Statement[]
+  private readonly script: ParsedScript
   private readonly sql: string
   /** one kept plan per statement (see plan-cache.ts) */
   private readonly plans: readonly PlanCache[]
   private closed = false
 
   /** @internal */
-  constructor(connection: Connection, sql: string, statements: readonly Statement[]) {
+  constructor(connection: Connection, sql: string, script: ParsedScript) {
     this.connection = connection
     this.sql = sql
-    this.statements = statements
-    this.plans = statements.map(() => new PlanCache())
+    this.script = script
+    this.plans = script.statements.map(() => new PlanCache())
   }
 
   query(params: readonly unknown[] = [], options: QueryOptions = NO_OPTIONS): Promise<Result> {
     if (this.closed) return Promise.reject(new GrizzlyError(SqlState.invalidParameterValue, 'the prepared statement is closed', { hint: 'prepare it again' }))
-    return this.connection.runParsed(this.sql, this.statements, params, options, this.plans)
+    return this.connection.runParsed(this.sql, this.script, params, options, this.plans)
   }
 
   /** @internal how many executions were planned afresh, per statement */

@@ -18,16 +18,40 @@ export type * from './ast.ts'
 
 /** Every statement of a script, in order; empty statements between `;` are skipped. */
 export function parse(sql: string): Statement[] {
+  return parseScript(sql).statements
+}
+
+/** A script's statements and how many parameter values it reads. */
+export interface ParsedScript {
+  readonly statements: Statement[]
+  /**
+   * the highest `$n`, or the number of `?`, whichever is larger: the most values a call may
+   * pass (placeholders inside a PREPARE body count too, which can only make it larger)
+   */
+  readonly parameterCount: number
+}
+
+export function parseScript(sql: string): ParsedScript {
   return guard(() => {
     const p = new Cursor(sql)
     const statements: Statement[] = []
     for (;;) {
       while (p.acceptOp(';')) { /* empty statement */ }
-      if (p.atEnd()) return statements
+      if (p.atEnd()) return { statements, parameterCount: placeholderCount(p) }
       statements.push(parseStatement(p))
       if (!p.atEnd() && !p.isOp(';')) throw p.unexpected(undefined, misspelledClauseHint(p))
     }
   })
+}
+
+function placeholderCount(p: Cursor): number {
+  let numbered = 0, questions = 0
+  for (const t of p.tokens) {
+    if (t.type !== 'param') continue
+    if (t.text === '') questions++
+    else numbered = Math.max(numbered, Number(t.text))
+  }
+  return Math.max(numbered, questions)
 }
 
 /** Exactly one statement (a trailing `;` is allowed). */

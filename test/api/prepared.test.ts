@@ -184,3 +184,20 @@ test('kept plans see each execution’s clock and the rows of the moment in subq
   await db.query('INSERT INTO stamps (i) VALUES (2)')
   assert.deepEqual((await db.query('SELECT count(DISTINCT at) FROM stamps')).rows, [[2n]])
 })
+
+test('more values than placeholders are refused, for prepared statements and plain queries alike', async () => {
+  const db = await withTable(10)
+  const s = await db.prepare('SELECT v FROM t WHERE id = $1')
+  const tooMany = (given: number, expected: number) => (e: unknown) =>
+    e instanceof GrizzlyError && e.code === '42P02' && e.message.includes(`takes ${expected} parameter value(s), but ${given} were given`) && e.hint !== undefined
+  await assert.rejects(s.query([1, 2]), tooMany(2, 1))
+  assert.deepEqual((await s.query([1])).rows, [['v1']])
+  await assert.rejects(db.query('SELECT v FROM t WHERE id = $1', [1, 2]), tooMany(2, 1))
+  await assert.rejects(db.query('SELECT 1', [1]), tooMany(1, 0))
+  await assert.rejects(db.query('SELECT v FROM t WHERE id = ? OR id = ?', [1, 2, 3]), tooMany(3, 2))
+  // the highest $n counts, not how many distinct ones appear; a script shares one list
+  assert.deepEqual((await db.query('SELECT $2::INTEGER', [null, 7])).rows, [[7]])
+  assert.deepEqual((await db.query('SELECT $1::INTEGER AS a; SELECT $2::INTEGER AS b', [1, 2])).rows, [[2]])
+  // fewer values than placeholders is still the binder's error, with the placeholder's position
+  await assert.rejects(db.query('SELECT $2::INTEGER', [1]), (e: unknown) => e instanceof GrizzlyError && e.code === '42P02' && e.position === 7)
+})
