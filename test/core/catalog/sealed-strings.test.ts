@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Buffer } from 'node:buffer'
 import { ColumnSegment } from '../../../core/catalog/column-segment.ts'
-import { DICTIONARY_MAX, sealStrings } from '../../../core/catalog/sealed-strings.ts'
+import { DICTIONARY_MAX, PACK_MIN_AVERAGE_CHARS, sealStrings } from '../../../core/catalog/sealed-strings.ts'
 import { MemoryTable, ROW_GROUP_SIZE } from '../../../core/catalog/memory-table.ts'
 import { VARCHAR } from '../../../core/types/types.ts'
 import { Vector } from '../../../core/vector/vector.ts'
@@ -33,16 +33,20 @@ test('sealing picks a one-byte dictionary, a two-byte one, or packed rows by dis
   const cases: [string, (i: number) => string | null, string][] = [
     ['few', i => (i % 11 === 0 ? null : ['AIR', 'MAIL', 'SHIP', 'TRUCK'][i % 4]!), 'dictionary'],
     ['hundreds', i => `clerk#${Math.floor(i / 2) % 1000}`, 'dictionary'],
-    ['unique', i => (i % 13 === 0 ? null : `comment ${i} ${'x'.repeat(i % 17)}`), 'packed'],
+    ['unique', i => (i % 13 === 0 ? null : `a comment long enough to pack ${i} ${'x'.repeat(i % 17)}`), 'packed'],
     // the first rows repeat: a sample of nearly unique rows gives up on the dictionary at once
-    ['exactly the limit', i => `v${i < 2048 ? i % 8 : i % DICTIONARY_MAX}`, 'dictionary'],
-    ['one past it', i => `v${i < 2048 ? i % 8 : i % (DICTIONARY_MAX + 1)}`, 'packed'],
-    ['nearly unique from the start', i => `v${i % 3000}`, 'packed'],
+    ['exactly the limit', i => `a comment long enough to pack v${i < 2048 ? i % 8 : i % DICTIONARY_MAX}`, 'dictionary'],
+    ['one past it', i => `a comment long enough to pack v${i < 2048 ? i % 8 : i % (DICTIONARY_MAX + 1)}`, 'packed'],
+    ['nearly unique from the start', i => `a comment long enough to pack v${i % 3000}`, 'packed'],
+    // short distinct rows (keys, codes) stay as they are: see PACK_MIN_AVERAGE_CHARS
+    ['short and nearly unique', i => `id${String(i).padStart(PACK_MIN_AVERAGE_CHARS - 3, '0')}`, 'none'],
+    ['nearly unique, just long enough', i => `id${String(i).padStart(PACK_MIN_AVERAGE_CHARS - 2, '0')}`, 'packed'],
   ]
   const n = 10_000
   for (const [what, f, kind] of cases) {
     const { data, validity } = rowsFrom(n, f)
     const sealed = sealStrings(data, n, validity)
+    if (kind === 'none') { assert.equal(sealed, null, what); continue }
     assert.ok(sealed !== null, what)
     assert.equal(sealed.kind, kind, what)
     const expect = data.map((s, i) => (validity === null || validity[i] === 1 ? s : ''))
@@ -59,7 +63,7 @@ test('sealing picks a one-byte dictionary, a two-byte one, or packed rows by dis
 
 test('packed rows keep non-ASCII text and lone surrogates of neighbouring rows apart', () => {
   const rows = ['\uD83D', '\uDE00', 'é', '', '日本語のテキスト、十三文字以上のもの', '\uD83D\uDE00 x', 'plain']
-  const data = Array.from({ length: DICTIONARY_MAX + 10 }, (_, i) => `${rows[i % rows.length]}${i}`)
+  const data = Array.from({ length: DICTIONARY_MAX + 10 }, (_, i) => `${rows[i % rows.length]}${i} long enough to be packed`)
   data[0] = '\uD83D'
   data[1] = '\uDE00'
   const sealed = sealStrings(data, data.length, null)!
@@ -87,7 +91,7 @@ function valuesOf(v: Vector): (string | null)[] {
 
 test('a full segment answers read, gather, valueAt, copyTo and UTF-8 requests as before; writes and truncates unseal it', () => {
   const kinds = ['dictionary', 'packed']
-  for (const f of [(i: number) => (i % 9 === 0 ? null : `mode ${i % 7}`), (i: number) => (i % 9 === 0 ? null : `row ${i} é ${'y'.repeat(i % 23)}`)]) {
+  for (const f of [(i: number) => (i % 9 === 0 ? null : `mode ${i % 7}`), (i: number) => (i % 9 === 0 ? null : `a comment long enough to pack ${i} é ${'y'.repeat(i % 23)}`)]) {
     const { segment, expect } = fullSegment(f)
     assert.equal(segment.sealedAs, kinds.shift())
     assert.deepEqual(valuesOf(segment.read(0, ROW_GROUP_SIZE)), expect)
@@ -121,12 +125,12 @@ test('a full segment answers read, gather, valueAt, copyTo and UTF-8 requests as
 const ROWS = 330_000
 const TABLE = `CREATE TABLE t AS SELECT i AS id,
   CASE WHEN i % 10 = 0 THEN NULL ELSE 'mode ' || (i % 7) END AS m,
-  CASE WHEN i % 17 = 0 THEN NULL ELSE 'comment ' || i || ' ' || repeat('x', i % 5) END AS c
+  CASE WHEN i % 17 = 0 THEN NULL ELSE 'a comment long enough to pack ' || i || ' ' || repeat('x', i % 5) END AS c
   FROM range(${ROWS}) r(i)`
 
 const QUERIES = [
   'SELECT m, count(*), count(c), min(c), max(c) FROM t GROUP BY m ORDER BY m',
-  "SELECT count(*), count(DISTINCT c), sum(length(c)) FROM t WHERE c LIKE 'comment 1%'",
+  "SELECT count(*), count(DISTINCT c), sum(length(c)) FROM t WHERE c LIKE 'a comment long enough to pack 1%'",
   'SELECT id, m, c FROM t WHERE id IN (0, 1, 17, 65535, 65536, 100000, 149999) ORDER BY id',
   "SELECT count(*) FROM t a JOIN t b ON a.c = b.c WHERE a.m = 'mode 3'",
 ]
@@ -147,7 +151,7 @@ async function answers(db: Database): Promise<string> {
 }
 
 test('a segment of a small table keeps rows of many distinct values as strings until packing is allowed', () => {
-  const { segment, expect } = fullSegment(i => `row ${i}`, false)
+  const { segment, expect } = fullSegment(i => `a comment long enough to pack ${i}`, false)
   assert.equal(segment.sealedAs, null)
   assert.deepEqual(valuesOf(segment.read(0, ROW_GROUP_SIZE)), expect)
   segment.allowPacking()
@@ -158,11 +162,11 @@ test('a segment of a small table keeps rows of many distinct values as strings u
 
 test('a table of fewer than five row groups seals dictionaries only; the fifth group packs the earlier ones too', async () => {
   const db = await Database.open()
-  await db.exec(`CREATE TABLE t AS SELECT i AS id, 'mode ' || (i % 7) AS m, 'comment ' || i AS c FROM range(${4 * ROW_GROUP_SIZE}) r(i)`)
+  await db.exec(`CREATE TABLE t AS SELECT i AS id, 'mode ' || (i % 7) AS m, 'a comment long enough to pack ' || i AS c FROM range(${4 * ROW_GROUP_SIZE}) r(i)`)
   assert.deepEqual(sealedKinds(db), Array(4).fill(['dictionary', null]))
   await db.exec("INSERT INTO t VALUES (-1, 'mode 1', 'one more')")
   assert.deepEqual(sealedKinds(db), [...Array(4).fill(['dictionary', 'packed']), [null, null]])
-  assert.deepEqual((await db.query("SELECT c FROM t WHERE id IN (-1, 70000) ORDER BY id")).textRows(), [['one more'], ['comment 70000']])
+  assert.deepEqual((await db.query("SELECT c FROM t WHERE id IN (-1, 70000) ORDER BY id")).textRows(), [['one more'], ['a comment long enough to pack 70000']])
   await db.close()
 })
 
@@ -172,12 +176,12 @@ test('SQL over sealed segments: queries, UPDATE, DELETE and a rolled-back INSERT
   assert.deepEqual(sealedKinds(db), [...Array(5).fill(['dictionary', 'packed']), [null, null]])
   const first = JSON.parse(await answers(db)) as (string | null)[][][]
   assert.deepEqual(first[0]![first[0]!.length - 1]!.slice(0, 2), [null, String(ROWS / 10)])
-  assert.deepEqual(first[2]!.map(r => r[2]), [null, 'comment 1 x', null, null, 'comment 65536 x', 'comment 100000 ', 'comment 149999 xxxx'])
+  assert.deepEqual(first[2]!.map(r => r[2]), [null, 'a comment long enough to pack 1 x', null, null, 'a comment long enough to pack 65536 x', 'a comment long enough to pack 100000 ', 'a comment long enough to pack 149999 xxxx'])
   assert.equal(first[3]![0]![0], String([...Array(ROWS).keys()].filter(i => i % 10 !== 0 && i % 7 === 3 && i % 17 !== 0).length))
   await db.exec("UPDATE t SET c = 'updated', m = 'mode 9' WHERE id IN (5, 70000)")
   await db.exec('DELETE FROM t WHERE id % 3 = 0')
   const rows = (await db.query('SELECT id, m, c FROM t WHERE id IN (3, 4, 5, 70000, 70001) ORDER BY id')).textRows()
-  assert.deepEqual(rows, [['4', 'mode 4', 'comment 4 xxxx'], ['5', 'mode 9', 'updated'], ['70000', 'mode 9', 'updated'], ['70001', 'mode 1', 'comment 70001 x']])
+  assert.deepEqual(rows, [['4', 'mode 4', 'a comment long enough to pack 4 xxxx'], ['5', 'mode 9', 'updated'], ['70000', 'mode 9', 'updated'], ['70001', 'mode 1', 'a comment long enough to pack 70001 x']])
   await db.exec('BEGIN; INSERT INTO t SELECT * FROM t; ROLLBACK')
   assert.deepEqual((await db.query("SELECT count(*), count(c), count(*) FILTER (WHERE c = 'updated') FROM t")).textRows(), [[String(ROWS - ROWS / 3), String(ROWS - ROWS / 3 - [...Array(ROWS).keys()].filter(i => i % 3 !== 0 && i % 17 === 0).length), '2']])
   await db.close()
