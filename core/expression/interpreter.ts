@@ -98,11 +98,9 @@ function rowWise(n: number, f: (i: number) => Value): Vector {
  */
 export function caseBySelection(expr: CaseBoundExpr, chunk: DataChunk, layout: Layout,
   evaluate: (part: BoundExpr, rows: DataChunk) => Vector): Vector {
-  const n = chunk.size
-  const out = new ScatterTarget(expr.type, n)
-  const used = [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
-  let rows = new Int32Array(n)
-  for (let i = 0; i < n; i++) rows[i] = i
+  const out = new ScatterTarget(expr.type, chunk.size)
+  const used = usedColumns(expr, layout)
+  let rows = allRows(chunk.size)
   for (const w of expr.whens) {
     if (rows.length === 0) break
     const cond = evaluate(w.when, subChunk(chunk, rows, used))
@@ -135,11 +133,9 @@ export function isLazyCoalesce(expr: CallExpr): boolean {
 
 export function coalesceBySelection(expr: CallExpr, chunk: DataChunk, layout: Layout,
   evaluate: (part: BoundExpr, rows: DataChunk) => Vector): Vector {
-  const n = chunk.size
-  const out = new ScatterTarget(expr.type, n)
-  const used = [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
-  let rows = new Int32Array(n)
-  for (let i = 0; i < n; i++) rows[i] = i
+  const out = new ScatterTarget(expr.type, chunk.size)
+  const used = usedColumns(expr, layout)
+  let rows = allRows(chunk.size)
   for (const arg of expr.args) {
     if (rows.length === 0) break
     const v = evaluate(arg, subChunk(chunk, rows, used))
@@ -150,6 +146,17 @@ export function coalesceBySelection(expr: CallExpr, chunk: DataChunk, layout: La
     rows = rest.subarray(0, nr)
   }
   return out.finish()
+}
+
+/** the chunk columns `expr` reads: the only ones a sub-chunk of selected rows copies */
+function usedColumns(expr: BoundExpr, layout: Layout): number[] {
+  return [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
+}
+
+function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n)
+  for (let i = 0; i < n; i++) rows[i] = i
+  return rows
 }
 
 /** Collects branch results row by row into one vector; typed copies for flat types. */
@@ -211,9 +218,8 @@ export function logicalBySelection(expr: AndExpr | OrExpr, chunk: DataChunk, lay
   const decisive = expr.kind === 'or'
   const decided = new Uint8Array(n)
   const sawNull = new Uint8Array(n)
-  const used = [...referencedColumns(expr)].map(id => layout.get(id)).filter((x): x is number => x !== undefined)
-  let rows = new Int32Array(n)
-  for (let i = 0; i < n; i++) rows[i] = i
+  const used = usedColumns(expr, layout)
+  let rows = allRows(n)
   for (const arg of expr.args) {
     if (rows.length === 0) break
     const v = evaluate(arg, subChunk(chunk, rows, used))
