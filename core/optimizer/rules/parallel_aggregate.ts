@@ -9,7 +9,7 @@
  */
 import type { OptimizerRule } from '../index.ts'
 import { containsVolatile, rewriteEveryNode } from '../plan-util.ts'
-import { referencedColumns } from '../../plan/expr.ts'
+import { referencedColumns, type BoundExpr, type ColumnId } from '../../plan/expr.ts'
 import { MORSEL_ROWS, inMorselOrder, parallelFragment } from '../parallel-fragment.ts'
 import { baseDistinct } from '../column-stats.ts'
 
@@ -28,15 +28,21 @@ export const parallelAggregate: OptimizerRule = {
       const rows = f.table.estimatedRows(ctx.txn)
       if (rows <= 2 * MORSEL_ROWS) return node
       if (threads === 1 && !inMorselOrder(f)) return node
-      const key = node.groups[0]
-      if (key !== undefined && threads > 1) {
-        // a key computed from one column has at most that column's distinct values; anything
-        // else unknown is taken as the worst case
-        const [only, more] = [...referencedColumns(key)]
-        const groups = only !== undefined && more === undefined && !containsVolatile(key) ? baseDistinct(node.input, only, ctx.txn) ?? rows : rows
-        if (groups * threads > rows / ROWS_PER_MERGED_GROUP) return node
-      }
+      if (tooManyGroups(node.groups[0], threads, rows, id => baseDistinct(node.input, id, ctx.txn))) return node
       return { ...node, parallel: threads }
     })
   },
+}
+
+/**
+ * Whether grouping by `key` (the first group key, if any) would make merging the threads' partial
+ * groups cost more than splitting the scan saves: groups × threads over rows / 8. A key computed
+ * from one column has at most that column's distinct values (`distinct`); anything else unknown
+ * is taken as the worst case, one group per row.
+ */
+export function tooManyGroups(key: BoundExpr | undefined, threads: number, rows: number, distinct: (id: ColumnId) => number | undefined): boolean {
+  if (key === undefined || threads === 1) return false
+  const [only, more] = [...referencedColumns(key)]
+  const groups = only !== undefined && more === undefined && !containsVolatile(key) ? distinct(only) ?? rows : rows
+  return groups * threads > rows / ROWS_PER_MERGED_GROUP
 }

@@ -11,14 +11,13 @@
 import type { OptimizerRule } from '../index.ts'
 import type { Transaction } from '../../catalog/catalog.ts'
 import type { ColumnId } from '../../plan/expr.ts'
-import { referencedColumns } from '../../plan/expr.ts'
 import type { LogicalPlan } from '../../plan/logical.ts'
-import { containsVolatile, rewriteEveryNode } from '../plan-util.ts'
+import { rewriteEveryNode } from '../plan-util.ts'
 import { MORSEL_ROWS, inMorselOrder } from '../parallel-fragment.ts'
 import { parallelJoinFragment } from '../parallel-join-fragment.ts'
 import { baseDistinct } from '../column-stats.ts'
 import { estimateRows } from '../cardinality.ts'
-import { ROWS_PER_MERGED_GROUP } from './parallel_aggregate.ts'
+import { tooManyGroups } from './parallel_aggregate.ts'
 
 export const parallelJoin: OptimizerRule = {
   name: 'parallel_join',
@@ -35,12 +34,7 @@ export const parallelJoin: OptimizerRule = {
       let buildRows = 0
       for (const j of f.joins) buildRows += estimateRows(j.node.right, ctx.txn)
       if (buildRows > rows) return node
-      const key = node.groups[0]
-      if (key !== undefined && threads > 1) {
-        const [only, more] = [...referencedColumns(key)]
-        const groups = only !== undefined && more === undefined && !containsVolatile(key) ? distinctOf(node.input, only, ctx.txn) ?? rows : rows
-        if (groups * threads > rows / ROWS_PER_MERGED_GROUP) return node
-      }
+      if (tooManyGroups(node.groups[0], threads, rows, id => distinctOf(node.input, id, ctx.txn))) return node
       return { ...node, parallel: threads }
     })
   },
