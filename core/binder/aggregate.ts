@@ -16,7 +16,7 @@ import { descendingQuantile } from '../functions/aggregates/collect.ts'
 import { exprToSql } from './names.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
 import { colref } from './scope.ts'
-import { nullsFirstFor } from './select.ts'
+import { sortDirection } from './select.ts'
 import { rejectConstantSortKey } from './query.ts'
 
 /** Does this SELECT-list expression call an aggregate (outside subqueries and OVER)? */
@@ -241,10 +241,10 @@ export class AggregateCollector {
         }
       }
       bound = [args.bind(key.expr), ...bound]
-      descending = key.descending && fnName !== name
+      descending = sortDirection(this.b, key).descending && fnName !== name
     }
     // quantile_cont(x, 0.8 ORDER BY x DESC) counts from the top too (DuckDB)
-    if (QUANTILE_FUNCTIONS.has(fnName) && call.orderBy.length === 1 && call.orderBy[0]!.descending) descending = true
+    if (QUANTILE_FUNCTIONS.has(fnName) && call.orderBy.length === 1 && sortDirection(this.b, call.orderBy[0]!).descending) descending = true
     const resolved = bindAggregateCall(hooks, fnName, bound, call.pos)
     if (descending) {
       // the q-th value counted from the largest
@@ -256,7 +256,7 @@ export class AggregateCollector {
     // mode() WITHIN GROUP (ORDER BY x DESC): x fed in that order, so ties go to the first one met
     const ordered = call.withinGroup.length > 0 && fnName === name ? call.withinGroup : call.orderBy
     const orderBy: SortKey[] = ordered.map(o => ({
-      expr: args.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
+      expr: args.bind(o.expr), ...sortDirection(this.b, o),
     }))
     if (call.distinct && orderBy.length > 0) {
       // ORDER BY of a DISTINCT aggregate may only read what the arguments read; a volatile

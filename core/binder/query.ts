@@ -12,7 +12,7 @@ import { BIGINT, DOUBLE, type LogicalType, type StructField, VARCHAR, isNested, 
 import { type Binder, type BoundQuery, CteScope } from './binder.ts'
 import { ExprBinder } from './expression.ts'
 import { bindScalarCall, castTo } from './functions.ts'
-import { bindSelect, nullsFirstFor } from './select.ts'
+import { bindSelect, sortDirection } from './select.ts'
 import { Scope, colref } from './scope.ts'
 
 /** `outer` is the enclosing query's scope for correlated references (null at top level). */
@@ -231,7 +231,8 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
   const out = bound.plan.output
   let keys: SortKey[]
   if (all !== null) {
-    keys = out.map(c => ({ expr: colref(c), descending: all.descending, nullsFirst: nullsFirstFor(b, all.descending, all.nulls) }))
+    const direction = sortDirection(b, all)
+    keys = out.map(c => ({ expr: colref(c), ...direction }))
   } else {
     // like DuckDB, ORDER BY over a set operation may name any branch's columns, also qualified
     const alternatives = branchNames(body, out.length)
@@ -249,8 +250,7 @@ function orderByOutput(b: Binder, bound: BoundQuery, items: readonly OrderItem[]
     keys = items.map(item => ({
       expr: (rejectConstantSortKey(b, item.expr, 'ORDER BY'), outputOrdinal(item.expr, out))
         ?? (body.kind === 'set_operation' && item.expr.kind !== 'column' && item.expr.kind !== 'positional' ? branchExpression(item.expr, alternatives.exprs, out) : eb.bind(item.expr)),
-      descending: item.descending,
-      nullsFirst: nullsFirstFor(b, item.descending, item.nulls),
+      ...sortDirection(b, item),
     }))
   }
   return { plan: { kind: 'sort', input: bound.plan, keys, output: out }, names: bound.names }

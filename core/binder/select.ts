@@ -8,7 +8,8 @@ import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
 import type { Expr, FunctionCall, OrderItem, Query, SelectCore, SelectItem } from '../parser/ast.ts'
 import type { BoundExpr, ColumnId, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
-import { BOOLEAN } from '../types/types.ts'
+import { BOOLEAN, type Value } from '../types/types.ts'
+import { defaultDescending, defaultNullsFirst } from '../functions/settings.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import type { Binder, BoundQuery, CteScope } from './binder.ts'
 import { ExprBinder, type ExprSinks } from './expression.ts'
@@ -23,17 +24,14 @@ import { expandStarExpression, starExpressions, starItems } from './columns.ts'
 import { UnnestCollector } from './unnest.ts'
 import { WindowCollector } from './window.ts'
 
-/** Resolved NULLS FIRST/LAST: explicit, else the default_null_order setting (DuckDB: nulls_last). */
-export function nullsFirstFor(b: Binder, descending: boolean, nulls: 'first' | 'last' | null): boolean {
-  if (nulls !== null) return nulls === 'first'
-  const setting = String(b.ctx.setting('default_null_order') ?? 'nulls_last').toLowerCase()
-  switch (setting) {
-    case 'nulls_first': case 'first': return true
-    case 'nulls_last': case 'last': return false
-    case 'nulls_first_on_asc_last_on_desc': return !descending
-    case 'nulls_last_on_asc_first_on_desc': return descending
-    default: return false
-  }
+/**
+ * ASC/DESC as written, else the default_order setting; NULLS FIRST/LAST as written, else the
+ * default_null_order setting applied to the resolved direction (as DuckDB resolves both).
+ */
+export function sortDirection(b: Binder, item: { readonly descending: boolean | null; readonly nulls: 'first' | 'last' | null }): { descending: boolean; nullsFirst: boolean } {
+  const setting = (name: string): Value => b.ctx.setting(name)
+  const descending = item.descending ?? defaultDescending(setting)
+  return { descending, nullsFirst: item.nulls !== null ? item.nulls === 'first' : defaultNullsFirst(setting, descending) }
 }
 
 interface SelectColumn { readonly name: string; readonly expr: BoundExpr; readonly ast: Expr | null }
@@ -178,10 +176,11 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
   }
   const sortSpec: { index: number; descending: boolean; nullsFirst: boolean }[] = []
   if (orderByAll !== null) {
-    columns.forEach((_, index) => sortSpec.push({ index, descending: orderByAll.descending, nullsFirst: nullsFirstFor(b, orderByAll.descending, orderByAll.nulls) }))
+    const direction = sortDirection(b, orderByAll)
+    columns.forEach((_, index) => sortSpec.push({ index, ...direction }))
   }
   for (const o of orderBy) {
-    sortSpec.push({ ...outputRef(o.expr, 'ORDER BY'), descending: o.descending, nullsFirst: nullsFirstFor(b, o.descending, o.nulls) })
+    sortSpec.push({ ...outputRef(o.expr, 'ORDER BY'), ...sortDirection(b, o) })
   }
   // SELECT DISTINCT ordered by columns it does not show is DISTINCT ON all its columns (DuckDB;
   // PostgreSQL refuses): each distinct row keeps the first in that order

@@ -16,7 +16,7 @@ import type { ExprBinder } from './expression.ts'
 import { bindAggregateCall, castTo, ensureBoolean, unknownFunction } from './functions.ts'
 import { exprToSql } from './names.ts'
 import { colref } from './scope.ts'
-import { nullsFirstFor } from './select.ts'
+import { sortDirection } from './select.ts'
 
 interface ResolvedSpec {
   readonly partitionBy: readonly Expr[]
@@ -80,7 +80,7 @@ export class WindowCollector {
     const args = argAsts.map(a => binder.bind(a))
     const partitionBy = spec.partitionBy.map(p => binder.bind(p))
     const orderBy: SortKey[] = spec.orderBy.map(o => ({
-      expr: binder.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
+      expr: binder.bind(o.expr), ...sortDirection(this.b, o),
     }))
     const frame = this.bindFrame(binder, spec.frame, orderBy.length > 0)
     let windowCall: BoundWindowCall
@@ -107,7 +107,7 @@ export class WindowCollector {
         if (which === undefined && ranking === undefined && shift === undefined) {
           throw notSupported(`ORDER BY inside ${name}(…) OVER`, call.pos, 'order the window instead: OVER (ORDER BY …)')
         }
-        const keys = call.orderBy.map(o => ({ expr: binder.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls) }))
+        const keys = call.orderBy.map(o => ({ expr: binder.bind(o.expr), ...sortDirection(this.b, o) }))
         const order = keys.map((k, i) => ({ arg: castArgs.length + i, descending: k.descending, nullsFirst: k.nullsFirst }))
         const evaluate = which !== undefined ? frameValue(which, returns, order)
           : ranking !== undefined ? frameRanking(ranking, order) : frameShift(shift!, returns, castArgs.length, order)
@@ -134,7 +134,7 @@ export class WindowCollector {
       }
       const filter = call.filter === null ? null : ensureBoolean(binder.bind(call.filter), 'FILTER', call.filter.pos)
       const inner: SortKey[] = call.orderBy.map(o => ({
-        expr: binder.bind(o.expr), descending: o.descending, nullsFirst: nullsFirstFor(this.b, o.descending, o.nulls),
+        expr: binder.bind(o.expr), ...sortDirection(this.b, o),
       }))
       windowCall = {
         fn: { kind: 'aggregate', aggregate: { fn: resolved.fn, args: resolved.args, distinct: call.distinct, filter, orderBy: inner, type: resolved.fn.returns } },

@@ -4,7 +4,7 @@
  * boxed values row by row, which keeps nested element types (lists of structs …) correct.
  */
 import type { Hooks } from '../hooks/registry.ts'
-import type { BoundScalar, ScalarKernel } from '../hooks/contracts.ts'
+import type { BoundScalar, FunctionContext, ScalarKernel } from '../hooks/contracts.ts'
 import {
   BIGINT, BOOLEAN, INTEGER, type LogicalType, NULL_TYPE, VARCHAR, type Value, list,
 } from '../types/types.ts'
@@ -16,6 +16,7 @@ import { invalidParameter, rowValid } from './kernel-util.ts'
 import { registerListAggregates } from './list-aggregates.ts'
 import { registerMoreListFunctions } from './list-extra.ts'
 import { registerMapFunctions } from './list-map.ts'
+import { defaultDescending, defaultNullsFirst } from './settings.ts'
 
 type Bound = Omit<BoundScalar, 'name' | 'nulls' | 'volatility'>
 
@@ -281,23 +282,31 @@ function sortItems(items: readonly Value[], child: LogicalType, descending: bool
   return nullsFirst ? [...pad, ...nonNull] : [...nonNull, ...pad]
 }
 
-function sortOptions(args: readonly Vector[], i: number, defaultDesc: boolean): [boolean, boolean] {
-  let desc = defaultDesc, nullsFirst = false
-  const order = args[1] === undefined ? null : getValue(args[1], i)
+/**
+ * list_sort(l [, order [, null order]]) and list_reverse_sort(l [, null order]): what is not
+ * given comes from default_order / default_null_order, and the reverse sort flips the resolved
+ * order, as DuckDB does.
+ */
+function sortOptions(args: readonly Vector[], i: number, reverse: boolean, ctx: FunctionContext): [boolean, boolean] {
+  const name = reverse ? 'list_reverse_sort' : 'list_sort'
+  const setting = (s: string): Value => ctx.setting(s)
+  const orderArg = reverse ? undefined : args[1]
+  const order = orderArg === undefined ? null : getValue(orderArg, i)
+  let desc = defaultDescending(setting)
   if (typeof order === 'string') {
     const o = order.trim().toUpperCase()
-    if (o === 'DESC') desc = true
-    else if (o === 'ASC') desc = false
-    else throw invalidParameter(`list_sort: sort order must be 'ASC' or 'DESC', got '${order}'`)
+    if (o === 'DESC' || o === 'DESCENDING') desc = true
+    else if (o === 'ASC' || o === 'ASCENDING') desc = false
+    else throw invalidParameter(`${name}: sort order must be 'ASC' or 'DESC', got '${order}'`)
   }
-  const nulls = args[2] === undefined ? null : getValue(args[2], i)
-  if (typeof nulls === 'string') {
-    const n = nulls.trim().toUpperCase().replace(/\s+/g, ' ')
-    if (n === 'NULLS FIRST') nullsFirst = true
-    else if (n === 'NULLS LAST') nullsFirst = false
-    else throw invalidParameter(`list_sort: null order must be 'NULLS FIRST' or 'NULLS LAST', got '${nulls}'`)
-  }
-  return [desc, nullsFirst]
+  if (reverse) desc = !desc
+  const nullsArg = reverse ? args[1] : args[2]
+  const nulls = nullsArg === undefined ? null : getValue(nullsArg, i)
+  if (typeof nulls !== 'string') return [desc, defaultNullsFirst(setting, desc)]
+  const n = nulls.trim().toUpperCase().replace(/\s+/g, ' ')
+  if (n === 'NULLS FIRST') return [desc, true]
+  if (n === 'NULLS LAST') return [desc, false]
+  throw invalidParameter(`${name}: null order must be 'NULLS FIRST' or 'NULLS LAST', got '${nulls}'`)
 }
 
 function distinctItems(items: readonly Value[]): Value[] {
@@ -349,12 +358,19 @@ export function registerListFunctions(hooks: Hooks): void {
     name: '||', nulls: 'propagate', volatility: 'immutable', description: 'list concatenation',
     bind: argTypes => argTypes.some(t => t.id === 'LIST' || t.id === 'ARRAY') ? bindConcat(argTypes) : undefined,
   })
-  for (const [name, aliases, defaultDesc] of [['list_sort', ['array_sort'], false], ['list_reverse_sort', ['array_reverse_sort'], true]] as const) {
-    const sorter = (items: readonly Value[], child: LogicalType, i: number, args: readonly Vector[]) => {
-      const [desc, nullsFirst] = sortOptions(args, i, defaultDesc)
-      return sortItems(items, child, desc, nullsFirst)
-    }
-    reg(name, [...aliases], argTypes => bindListTransform(sorter, argTypes.slice(1).map(() => VARCHAR))(argTypes))
+  for (const [name, aliases, reverse] of [['list_sort', ['array_sort'], false], ['list_reverse_sort', ['array_reverse_sort'], true]] as const) {
+    reg(name, [...aliases], argTypes => {
+      const lt = asListType(argTypes[0] ?? NULL_TYPE)
+      const extra = argTypes.slice(1)
+      if (lt === undefined || lt.id !== 'LIST' || extra.length > (reverse ? 1 : 2) || extra.some(a => a.id !== 'VARCHAR' && a.id !== 'NULL')) return undefined
+      const child = lt.child
+      const invoke: ScalarKernel = (args, count, ctx) =>
+        mapLists(lt, (items, i) => {
+          const [desc, nullsFirst] = sortOptions(args, i, reverse, ctx)
+          return sortItems(items, child, desc, nullsFirst)
+        })(args, count, ctx)
+      return { argTypes: [lt, ...extra.map(() => VARCHAR)], returns: lt, invoke }
+    })
   }
   reg('list_reverse', ['array_reverse'], bindListTransform(items => [...items].reverse()))
   reg('list_distinct', ['array_distinct'], bindListTransform(items => distinctItems(items)))

@@ -111,6 +111,21 @@ function cores(): number {
   try { return availableParallelism() } catch { return 1 }
 }
 
+/** The direction of a sort that names none: the default_order setting (DuckDB: asc). */
+export function defaultDescending(setting: (name: string) => Value): boolean {
+  return String(setting('default_order') ?? 'asc').toLowerCase() === 'desc'
+}
+
+/** Where NULLs go in a sort that does not say, given its resolved direction: the default_null_order setting (DuckDB: nulls_last). */
+export function defaultNullsFirst(setting: (name: string) => Value, descending: boolean): boolean {
+  switch (String(setting('default_null_order') ?? 'nulls_last').toLowerCase()) {
+    case 'nulls_first': case 'first': return true
+    case 'nulls_first_on_asc_last_on_desc': return !descending
+    case 'nulls_last_on_asc_first_on_desc': return descending
+    default: return false
+  }
+}
+
 export const BUILTIN_SETTINGS: readonly SettingDef[] = [
   { name: 'integer_division', description: 'make / on integers an integer division, as PostgreSQL does', type: BOOLEAN, default: false, validate: booleanSetting('integer_division') },
   {

@@ -411,8 +411,8 @@ export interface Query extends NodeBase {
   readonly with: WithClause | null
   readonly body: QueryBody
   readonly orderBy: readonly OrderItem[]
-  /** ORDER BY ALL [ASC|DESC] [NULLS …]: sort by every output column left to right */
-  readonly orderByAll: { readonly descending: boolean; readonly nulls: 'first' | 'last' | null } | null
+  /** ORDER BY ALL [ASC|DESC] [NULLS …]: sort by every output column left to right (descending as in OrderItem) */
+  readonly orderByAll: { readonly descending: boolean | null; readonly nulls: 'first' | 'last' | null } | null
   readonly limit: Expr | null
   /** LIMIT n% (DuckDB) */
   readonly limitPercent: boolean
@@ -473,7 +473,8 @@ export interface ValuesBody extends NodeBase {
 
 export interface OrderItem extends NodeBase {
   readonly expr: Expr
-  readonly descending: boolean
+  /** true for DESC, false for ASC, null when neither is written (the default_order setting decides) */
+  readonly descending: boolean | null
   /** null = default (NULLS LAST for ASC, NULLS FIRST for DESC, as PostgreSQL) */
   readonly nulls: 'first' | 'last' | null
 }

@@ -266,9 +266,9 @@ export function parseOrderItems(p: Cursor): OrderItem[] {
   const items: OrderItem[] = []
   do {
     const expr = parseExpr(p)
-    let descending = false
+    let descending: boolean | null = null
     if (p.acceptKw('desc') || p.acceptKw('descending')) descending = true
-    else if (!p.acceptKw('asc')) p.acceptKw('ascending')
+    else if (p.acceptKw('asc') || p.acceptKw('ascending')) descending = false
     items.push({ pos: expr.pos, expr, descending, nulls: parseNullsOrder(p) })
   } while (p.acceptOp(','))
   return items

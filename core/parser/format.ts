@@ -151,7 +151,7 @@ function formatBound(b: FrameBound): string {
 }
 
 function formatOrderItem(o: OrderItem): string {
-  return `${formatExpr(o.expr)}${o.descending ? ' DESC' : ' ASC'}${o.nulls === null ? '' : ` NULLS ${o.nulls.toUpperCase()}`}`
+  return `${formatExpr(o.expr)}${o.descending === null ? '' : o.descending ? ' DESC' : ' ASC'}${o.nulls === null ? '' : ` NULLS ${o.nulls.toUpperCase()}`}`
 }
 
 // ---- queries ----------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ function formatWith(w: WithClause | null): string {
 export function formatQuery(q: Query): string {
   let s = formatWith(q.with) + formatBody(q.body)
   if (q.orderByAll !== null) {
-    s += ` ORDER BY ALL${q.orderByAll.descending ? ' DESC' : ''}${q.orderByAll.nulls === null ? '' : ` NULLS ${q.orderByAll.nulls.toUpperCase()}`}`
+    s += ` ORDER BY ALL${q.orderByAll.descending === null ? '' : q.orderByAll.descending ? ' DESC' : ' ASC'}${q.orderByAll.nulls === null ? '' : ` NULLS ${q.orderByAll.nulls.toUpperCase()}`}`
   } else if (q.orderBy.length > 0) {
     s += ` ORDER BY ${list(q.orderBy, formatOrderItem)}`
   }

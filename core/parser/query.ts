@@ -27,9 +27,9 @@ export function parseQueryAfterWith(p: Cursor, pos: number, withClause: WithClau
     p.index += 2
     if (p.isKw('all') && !p.isOp('.', 1)) {
       p.next()
-      let descending = false
+      let descending: boolean | null = null
       if (p.acceptKw('desc')) descending = true
-      else p.acceptKw('asc')
+      else if (p.acceptKw('asc')) descending = false
       orderByAll = { descending, nulls: parseNullsOrder(p) }
     } else {
       orderBy = parseOrderItems(p)

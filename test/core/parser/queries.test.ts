@@ -126,7 +126,8 @@ test('WHERE, GROUP BY forms, HAVING, WINDOW, QUALIFY', () => {
 
 test('ORDER BY, LIMIT, OFFSET, FETCH', () => {
   const q = query('SELECT a FROM t ORDER BY a DESC NULLS FIRST, b ASC, c NULLS LAST LIMIT 10 OFFSET 5')
-  assert.deepEqual(q.orderBy.map(o => [o.descending, o.nulls]), [[true, 'first'], [false, null], [false, 'last']])
+  // no ASC/DESC written is null: the default_order setting decides when binding
+  assert.deepEqual(q.orderBy.map(o => [o.descending, o.nulls]), [[true, 'first'], [false, null], [null, 'last']])
   assert.equal(q.limit?.kind, 'number')
   assert.equal(q.offset?.kind, 'number')
   const swapped = query('SELECT a FROM t OFFSET 2 LIMIT 3')
@@ -141,7 +142,8 @@ test('ORDER BY, LIMIT, OFFSET, FETCH', () => {
   assert.equal(query('SELECT a FROM t OFFSET 1 ROW FETCH NEXT ROW ONLY').limit?.kind, 'number')
   const all = query('SELECT a, b FROM t ORDER BY ALL DESC')
   assert.deepEqual(all.orderByAll, { descending: true, nulls: null })
-  assert.equal(query('SELECT a FROM t ORDER BY ALL').orderByAll?.descending, false)
+  assert.equal(query('SELECT a FROM t ORDER BY ALL').orderByAll?.descending, null)
+  assert.equal(query('SELECT a FROM t ORDER BY ALL ASC').orderByAll?.descending, false)
   assert.equal(query('SELECT a FROM t LIMIT $1 OFFSET ?').offset?.kind, 'parameter')
 })
 
