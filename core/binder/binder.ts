@@ -18,10 +18,17 @@ import type { StarColumn } from './columns.ts'
 export interface BoundQuery { readonly plan: LogicalPlan; readonly names: readonly string[] }
 
 export type CteDef =
-  /** bound afresh at every reference, seeing the CTEs defined before it (`scope`) */
-  | { readonly kind: 'inline'; readonly cte: CommonTableExpr; readonly scope: CteScope; readonly recursive: boolean; readonly outer: Scope | null }
-  /** AS MATERIALIZED: computed once by a CteNode, read by CteRefNodes */
-  | { readonly kind: 'materialized'; readonly cteId: number; readonly name: string; readonly plan: LogicalPlan; readonly names: readonly string[]; used: boolean }
+  /**
+   * bound afresh at every reference, seeing the CTEs defined before it (`scope`); `bound`: already
+   * bound while the default rule looked at it, handed to the first reference
+   */
+  | { readonly kind: 'inline'; readonly cte: CommonTableExpr; readonly scope: CteScope; readonly recursive: boolean; readonly outer: Scope | null; bound?: BoundQuery | undefined }
+  /**
+   * computed once by a CteNode, read by CteRefNodes (`refs` of them); `perStatement`: the
+   * definition reads no outer column and no recursive working table, so it is computed once per
+   * statement even where its WITH sits in a subquery run per outer row
+   */
+  | { readonly kind: 'materialized'; readonly cteId: number; readonly name: string; readonly plan: LogicalPlan; readonly names: readonly string[]; refs: number; readonly perStatement: boolean }
   /** the self-reference inside a recursive CTE: the working table */
   | { readonly kind: 'working'; readonly cteId: number; readonly name: string; readonly columns: readonly { readonly name: string; readonly type: LogicalType }[]; used: boolean }
 
@@ -58,6 +65,10 @@ export class Binder {
 
   nextId(): ColumnId { return this.ctx.nextColumnId() }
   nextCteId(): number { return ++this.cteCounter }
+  /** the last id nextCteId gave */
+  get lastCteId(): number { return this.cteCounter }
+  /** cteIds of the references bound so far to rows that change during the statement (working tables, per-run CTEs) */
+  readonly varyingCteReads: number[] = []
 
   /** Fresh output columns (string-literal types become plain VARCHAR once they are columns). */
   columns(names: readonly string[], types: readonly LogicalType[]): OutputColumn[] {

@@ -75,16 +75,17 @@ function bindReturning(b: Binder, table: TableEntry, alias: string | null, items
  * The DML input reads materialized CTEs through a CteNode around it; parts computed outside the
  * input (SET values, ON CONFLICT, RETURNING) see the same CTEs inlined.
  */
-function dmlCtes(b: Binder, w: WithClause | null): { ctes: CteScope | null; inlineCtes: CteScope | null } {
+function dmlCtes(b: Binder, stmt: { readonly with: WithClause | null }): { ctes: CteScope | null; inlineCtes: CteScope | null } {
+  const w = stmt.with
   if (w === null) return { ctes: null, inlineCtes: null }
-  const ctes = registerCtes(b, w.ctes, w.recursive, null, null, true)
-  if (!w.ctes.some(c => c.materialized === true)) return { ctes, inlineCtes: ctes }
-  return { ctes, inlineCtes: registerCtes(b, w.ctes, w.recursive, null, null, false) }
+  const ctes = registerCtes(b, w.ctes, w.recursive, null, null, true, { ...stmt, with: null })
+  if (!w.ctes.some(c => ctes.get(c.name)?.kind === 'materialized')) return { ctes, inlineCtes: ctes }
+  return { ctes, inlineCtes: registerCtes(b, w.ctes, w.recursive, null, null, false, null) }
 }
 
 export function bindInsert(b: Binder, stmt: InsertStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'insert', stmt.pos)
-  const { ctes, inlineCtes } = dmlCtes(b, stmt.with)
+  const { ctes, inlineCtes } = dmlCtes(b, stmt)
   let columns: number[]
   if (stmt.columns !== null) {
     columns = stmt.columns.map(n => columnIndex(table, n, stmt.pos))
@@ -213,7 +214,7 @@ function targetScan(b: Binder, table: TableEntry, alias: string | null, position
 
 export function bindUpdate(b: Binder, stmt: UpdateStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'update', stmt.pos)
-  const { ctes, inlineCtes } = dmlCtes(b, stmt.with)
+  const { ctes, inlineCtes } = dmlCtes(b, stmt)
   let { plan, scope, rowId } = targetScan(b, table, stmt.alias, stmt.pos)
   if (stmt.from !== null) {
     const from = bindFrom(b, [stmt.from], null, ctes)
@@ -242,7 +243,7 @@ export function bindUpdate(b: Binder, stmt: UpdateStatement): BoundStatement {
 
 export function bindDelete(b: Binder, stmt: DeleteStatement): BoundStatement {
   const table = dmlTarget(b, stmt.table, 'delete', stmt.pos)
-  const { ctes, inlineCtes } = dmlCtes(b, stmt.with)
+  const { ctes, inlineCtes } = dmlCtes(b, stmt)
   let { plan, scope, rowId } = targetScan(b, table, stmt.alias, stmt.pos)
   if (stmt.using !== null) {
     const using = bindFrom(b, [stmt.using], null, ctes)

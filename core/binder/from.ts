@@ -131,17 +131,22 @@ export function scanOf(b: Binder, table: TableEntry, extra: readonly number[] = 
 function bindCteReference(b: Binder, def: CteDef, position: number): BoundQuery {
   switch (def.kind) {
     case 'materialized': {
-      def.used = true
+      def.refs++
+      if (!def.perStatement) b.varyingCteReads.push(def.cteId)
       const output = b.columns(def.names, def.plan.output.map(c => c.type))
       return { plan: { kind: 'cte_ref', cteId: def.cteId, name: def.name, output }, names: def.names }
     }
     case 'working': {
       def.used = true
+      b.varyingCteReads.push(def.cteId)
       const output = b.columns(def.columns.map(c => c.name), def.columns.map(c => c.type))
       return { plan: { kind: 'cte_ref', cteId: def.cteId, name: def.name, output }, names: output.map(c => c.name) }
     }
     case 'inline': {
       const { cte } = def
+      // bound once already by the default rule: the first reference takes that plan, later ones bind afresh
+      const bound = def.bound
+      if (bound !== undefined) { def.bound = undefined; return bound }
       const body = cte.query.body
       if (def.recursive && body.kind === 'set_operation' && body.op === 'union' && !body.byName && cte.query.orderBy.length === 0) {
         const limited = cte.query.limit !== null || cte.query.offset !== null

@@ -9,7 +9,8 @@ import type { LimitNode, LogicalPlan } from '../plan/logical.ts'
 import { formatExpr } from '../parser/format.ts'
 import { commonSuperType } from '../types/coercion.ts'
 import { BIGINT, DOUBLE, type LogicalType, type StructField, VARCHAR, isNested, struct, typeToString } from '../types/types.ts'
-import { type Binder, type BoundQuery, CteScope } from './binder.ts'
+import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts'
+import { callsVolatileFunction, countCteReferences } from './cte-rule.ts'
 import { ExprBinder } from './expression.ts'
 import { bindScalarCall, castTo } from './functions.ts'
 import { bindSelect, sortDirection } from './select.ts'
@@ -23,7 +24,7 @@ export function bindQuery(b: Binder, query: Query, outer: Scope | null, ctes: Ct
     // ORDER BY * is ORDER BY ALL
     q = { ...q, orderBy: [], orderByAll: { descending: first!.descending, nulls: first!.nulls } }
   }
-  const scope = q.with === null ? ctes : registerCtes(b, q.with.ctes, q.with.recursive, ctes, outer, true)
+  const scope = q.with === null ? ctes : registerCtes(b, q.with.ctes, q.with.recursive, ctes, outer, true, { ...q, with: null })
   let bound: BoundQuery
   if (q.body.kind === 'select') {
     bound = bindSelect(b, q.body, outer, scope, q.orderBy, q.orderByAll)
@@ -47,27 +48,66 @@ export function bindBody(b: Binder, body: QueryBody, outer: Scope | null, ctes: 
 
 /**
  * `outer`: the scope the WITH clause sits in (CTE bodies may read its columns, when the WITH is
- * inside a correlated subquery). `allowMaterialized` is false for DML, whose CTEs are inlined.
+ * inside a correlated subquery). `allowMaterialized` is false where CTEs must be inlined (the
+ * parts of DML evaluated outside its input). `readers`: the query or statement the WITH belongs
+ * to, without the WITH clause, where the default rule counts references.
+ *
+ * PostgreSQL's rule: MATERIALIZED is computed once; NOT MATERIALIZED is inlined; without either,
+ * a CTE is computed once when the statement names it more than once or when it calls a volatile
+ * function, and inlined otherwise (so filters reach into it). A volatile CTE is computed once
+ * even under NOT MATERIALIZED, as in PostgreSQL. A CTE whose definition reads the enclosing
+ * query's columns (in a correlated subquery) stays inlined unless it says MATERIALIZED or is
+ * volatile; then it is computed once per run of that subquery. Recursive CTEs keep their own path.
  */
 export function registerCtes(b: Binder, list: readonly CommonTableExpr[], recursive: boolean, parent: CteScope | null,
-  outer: Scope | null, allowMaterialized: boolean): CteScope {
+  outer: Scope | null, allowMaterialized: boolean, readers: unknown): CteScope {
   // each CTE sees the ones before it; a recursive one also sees itself (as its working table)
   let scope = new CteScope(parent)
   const seen = new Set<string>()
-  for (const cte of list) {
+  list.forEach((cte, i) => {
     const key = cte.name.toLowerCase()
     if (seen.has(key)) throw new GrizzlyError(SqlState.duplicateObject, `WITH query name "${cte.name}" specified more than once`, { position: cte.pos })
     seen.add(key)
     const before = scope
     scope = new CteScope(before)
-    if (cte.materialized === true && allowMaterialized && !recursive) {
-      const bound = renameColumns(bindQuery(b, cte.query, outer, before), cte.columns, cte.pos)
-      scope.set(cte.name, { kind: 'materialized', cteId: b.nextCteId(), name: cte.name, plan: bound.plan, names: bound.names, used: false })
-    } else {
-      scope.set(cte.name, { kind: 'inline', cte, scope: before, recursive, outer })
+    const inline: CteDef & { kind: 'inline' } = { kind: 'inline', cte, scope: before, recursive, outer }
+    const selfReading = recursive && countCteReferences(cte.query, cte.name) > 0
+    if (!allowMaterialized || selfReading) { scope.set(cte.name, inline); return }
+    const volatile = callsVolatileFunction(cte, b.ctx.hooks)
+    if (cte.materialized === false && !volatile) { scope.set(cte.name, inline); return }
+    let refs = Infinity
+    if (cte.materialized === null) {
+      refs = countCteReferences([readers, list.slice(i + 1).map(c => c.query)], cte.name)
+      // never read: never bound, as before
+      if (refs === 0) { scope.set(cte.name, inline); return }
     }
-  }
+    const defined = bindDefinition(b, cte, outer, before)
+    const perStatement = !defined.correlated && !defined.varying
+    if (cte.materialized === true || volatile || (refs > 1 && perStatement)) {
+      scope.set(cte.name, { kind: 'materialized', cteId: b.nextCteId(), name: cte.name, plan: defined.bound.plan, names: defined.bound.names, refs: 0, perStatement })
+    } else {
+      scope.set(cte.name, { ...inline, bound: defined.bound })
+    }
+  })
   return scope
+}
+
+/** Binds a CTE's query once, noting whether it reads the enclosing query's columns or rows that change during the statement. */
+function bindDefinition(b: Binder, cte: CommonTableExpr, outer: Scope | null, ctes: CteScope):
+  { bound: BoundQuery; correlated: boolean; varying: boolean } {
+  // a boundary scope collects the outer columns the definition reads
+  const probe = outer === null ? null : new Scope(outer, true)
+  if (probe !== null) probe.outerAggregate = nearestBoundary(outer)?.outerAggregate ?? null
+  const mark = b.varyingCteReads.length, lastId = b.lastCteId
+  const bound = b.enterView(cte.name, cte.pos, () => renameColumns(bindQuery(b, cte.query, probe, ctes), cte.columns, cte.pos))
+  // ids above lastId belong to CTEs inside the definition, which vary with it
+  const varying = b.varyingCteReads.slice(mark).some(id => id <= lastId)
+  return { bound, correlated: (probe?.correlated?.length ?? 0) > 0, varying }
+}
+
+function nearestBoundary(s: Scope | null): Scope | null {
+  while (s !== null && s.correlated === null) s = s.parent
+  return s
 }
 
 function wrapMaterialized(q: Query, ctes: CteScope | null, bound: BoundQuery): BoundQuery {
@@ -80,8 +120,11 @@ export function wrapMaterializedCtes(list: readonly CommonTableExpr[], ctes: Cte
   if (ctes === null) return plan
   for (const cte of [...list].reverse()) {
     const def = ctes.get(cte.name)
-    if (def?.kind !== 'materialized' || !def.used) continue
-    plan = { kind: 'cte', cteId: def.cteId, name: def.name, definition: def.plan, body: plan, output: plan.output }
+    if (def?.kind !== 'materialized' || def.refs === 0) continue
+    plan = {
+      kind: 'cte', cteId: def.cteId, name: def.name, definition: def.plan, body: plan, output: plan.output,
+      references: def.refs, perStatement: def.perStatement,
+    }
   }
   return plan
 }

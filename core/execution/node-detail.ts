@@ -2,7 +2,7 @@
  * The key facts of a logical node (tables, predicates, join conditions, groups, sort keys) as
  * SQL-ish text, for EXPLAIN lines.
  */
-import { renderExpr, renderSkipFilters } from '../plan/explain.ts'
+import { cteFacts, renderExpr, renderSkipFilters } from '../plan/explain.ts'
 import type { BoundExpr, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { describeProbes } from '../optimizer/parallel-join-fragment.ts'
@@ -46,7 +46,8 @@ export function nodeDetail(p: LogicalPlan): string {
     case 'distinct': return p.on === null ? '' : clip(`ON ${p.on.map(e => renderExpr(e)).join(', ')}`)
     case 'values': return `${p.rows.length} row(s)`
     case 'table_function': return `${p.name}${renderSkipFilters(p)}`
-    case 'cte': case 'cte_ref': return p.name
+    case 'cte': return `${p.name} ${cteFacts(p)}`
+    case 'cte_ref': return p.name
     case 'recursive_cte': return `${p.name}${p.distinct ? ' (UNION)' : ' (UNION ALL)'}`
     case 'insert': case 'update': case 'delete': return p.table.name
     case 'set_op': case 'empty': return ''

@@ -56,13 +56,18 @@ export interface Materialized {
   readonly count: number
 }
 
+/** Rows CTE scans replay, as often as asked: a materialised CTE (in memory or spilled) or a recursive working table. */
+export interface StoredRows {
+  chunks(): Iterable<DataChunk>
+}
+
 export const DEFAULT_MAX_RECURSION_DEPTH = 100_000
 
 /** State shared by every operator of one executePlan call (subqueries included). */
 export class Runtime {
   readonly ctx: ExecutionContext
   /** materialised CTEs and recursive working tables, by cteId */
-  readonly ctes = new Map<number, Materialized>()
+  readonly ctes = new Map<number, StoredRows>()
   /** set by the planner; lets operators build sub-plans (LATERAL, subqueries, recursion) */
   build!: (plan: LogicalPlan, frame: Frame) => Operator
 

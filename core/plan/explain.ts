@@ -9,7 +9,7 @@ import {
   type Interval, type LogicalType, type StructType, type Value, structKey, typeToString,
 } from '../types/types.ts'
 import type { BoundAggregateCall, BoundExpr, BoundFrameBound, BoundWindowCall, OutputColumn, SortKey } from './expr.ts'
-import type { LogicalPlan, TableFunctionNode } from './logical.ts'
+import type { CteNode, LogicalPlan, TableFunctionNode } from './logical.ts'
 
 export function explainLogical(plan: LogicalPlan): string {
   const lines: string[] = []
@@ -83,7 +83,7 @@ function describe(p: LogicalPlan, r: (e: BoundExpr) => string): string {
     case 'values': return `VALUES ${p.rows.length} row${p.rows.length === 1 ? '' : 's'} [${names(p.output)}]`
     case 'table_function': return `TABLE_FUNCTION ${p.name} [${names(p.output)}]${renderSkipFilters(p)}`
     case 'empty': return `EMPTY [${names(p.output)}]`
-    case 'cte': return `CTE ${p.name}`
+    case 'cte': return `CTE ${p.name} ${cteFacts(p)}`
     case 'cte_ref': return `CTE_SCAN ${p.name} [${names(p.output)}]`
     case 'recursive_cte': return `RECURSIVE_CTE ${p.name}${p.distinct ? '' : ' ALL'}`
     case 'insert': {
@@ -259,4 +259,9 @@ export function renderSkipFilters(p: TableFunctionNode): string {
     }
   })
   return ` skip unless: ${parts.join(' AND ')}`
+}
+
+/** How a materialised CTE is computed: its references, and whether once per statement (EXPLAIN) */
+export function cteFacts(p: CteNode): string {
+  return `(materialized, ${p.references} reference${p.references === 1 ? '' : 's'}${p.perStatement ? '' : ', once per run'})`
 }

@@ -218,13 +218,21 @@ export interface TableFunctionNode extends PlanBase {
 /** no rows (e.g. WHERE false after folding) */
 export interface EmptyNode extends PlanBase { readonly kind: 'empty' }
 
-/** WITH name AS MATERIALIZED (definition): computed once, read by CteRef nodes inside `body` */
+/** A materialised WITH query: `definition` computed once, read by CteRef nodes inside `body` */
 export interface CteNode extends PlanBase {
   readonly kind: 'cte'
   readonly cteId: number
   readonly name: string
   readonly definition: LogicalPlan
   readonly body: LogicalPlan
+  /** CteRef nodes bound for it (EXPLAIN) */
+  readonly references: number
+  /**
+   * the definition reads no outer column nor recursive working table: computed once per
+   * statement execution even when this node sits in a subquery run per outer row; false: once
+   * per run of the node
+   */
+  readonly perStatement: boolean
 }
 
 /** reads a materialized CTE or, inside a recursive CTE, the working table */

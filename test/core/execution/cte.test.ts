@@ -14,7 +14,7 @@ test('a CTE is materialised once and read by several references', () => {
   const def = values([INTEGER, VARCHAR], [[1, 'a'], [2, 'b']])
   const r1 = cteRef(1, 'x', [...def.output]), r2 = cteRef(1, 'x', [...def.output])
   const body: SetOpNode = { kind: 'set_op', op: 'union', all: true, left: r1, right: r2, output: r1.output.map(c => out(c.name, c.type)) }
-  const plan: CteNode = { kind: 'cte', cteId: 1, name: 'x', definition: def, body, output: body.output }
+  const plan: CteNode = { kind: 'cte', cteId: 1, name: 'x', definition: def, body, output: body.output, references: 2, perStatement: true }
   assert.deepEqual(run(plan), [[1, 'a'], [2, 'b'], [1, 'a'], [2, 'b']])
 })
 
