@@ -1,13 +1,16 @@
 /**
  * FOREIGN KEY enforcement between MemoryTables, with NO ACTION semantics as DuckDB: a child row's
  * key (when no part is NULL) must exist in the parent's PRIMARY KEY / UNIQUE index, and a parent
- * row may not be deleted, or its key changed, while a child row references it.
+ * row may not be deleted, or its key changed, while a child row references it. As in DuckDB, rows
+ * are checked against the table as it was before the statement: a self-referencing row cannot
+ * reference a row of its own INSERT, nor can rows that reference each other go in one DELETE.
  */
 import type { ForeignKeyConstraint, Transaction } from './catalog.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Value } from '../types/types.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import type { MemoryTable } from './memory-table.ts'
+import { MemoryTransaction } from './transaction.ts'
 
 /** PostgreSQL's invalid_foreign_key */
 export const INVALID_FOREIGN_KEY = '42830'
@@ -36,32 +39,70 @@ export class ResolvedForeignKey {
   }
 }
 
-/** 23503 unless every live row among `positions` of `child` has its parent key (or a NULL part) */
-export function checkChildRows(child: MemoryTable, positions: ArrayLike<number>): void {
+/**
+ * 23503 unless every live row among `positions` of `child` has its parent key (or a NULL part).
+ * A key only a row at or after `batchStart` of the same table holds (the statement's own rows)
+ * does not count. With `deferDeleted`, a key whose parent row this transaction deleted in an
+ * earlier statement counts for now: as in DuckDB the transaction may still put it back, so the row
+ * is checked again at COMMIT.
+ */
+export function checkChildRows(child: MemoryTable, txn: Transaction, positions: ArrayLike<number>, batchStart: number, deferDeleted: boolean): void {
   for (const fk of child.foreignKeys) {
     const { index, childKey } = fk.bind(child)
+    let ownDeleted: Set<IndexKey> | null | undefined
     for (let k = 0; k < positions.length; k++) {
       const p = positions[k]!
       if (!child.isLive(p)) continue
       const key = child.keyAt(childKey, p)
-      if (key === null || index.get(key) !== undefined) continue
-      const values = fk.columns.map(c => child.valueAt(p, c))
-      throw new GrizzlyError(SqlState.foreignKeyViolation,
-        `Violates foreign key constraint because key "${describe(child, fk.columns, values)}" does not exist in the referenced table`)
+      if (key === null) continue
+      const holder = index.get(key)
+      if (holder !== undefined && (fk.parent !== child || holder < batchStart)) continue
+      if (holder === undefined && deferDeleted && (ownDeleted ??= deletedKeys(fk.parent, index, txn))?.has(key) === true) {
+        recheckAtCommit(child, fk, txn as MemoryTransaction, p)
+        continue
+      }
+      throw missingParent(child, fk, p, '')
     }
   }
 }
 
+function missingParent(child: MemoryTable, fk: ResolvedForeignKey, p: number, prefix: string): GrizzlyError {
+  const values = fk.columns.map(c => child.valueAt(p, c))
+  return new GrizzlyError(SqlState.foreignKeyViolation,
+    `${prefix}Violates foreign key constraint because key "${describe(child, fk.columns, values)}" does not exist in the referenced table`,
+    prefix === '' ? undefined : { hint: `the referenced row of "${fk.parent.name}" was deleted earlier in the transaction: insert it again, or delete the referencing row, before COMMIT` })
+}
+
+/** keys of `parent`'s rows `txn` deleted (null when none, or when commit checks are not available) */
+function deletedKeys(parent: MemoryTable, index: UniqueIndex, txn: Transaction): Set<IndexKey> | null {
+  if (!(txn instanceof MemoryTransaction)) return null
+  const lists = parent.pendingOf(txn)?.deletedLists
+  if (lists === undefined || lists.length === 0) return null
+  const out = new Set<IndexKey>()
+  for (const list of lists) for (const p of list) { const key = parent.keyAt(index, p); if (key !== null) out.add(key) }
+  return out
+}
+
+function recheckAtCommit(child: MemoryTable, fk: ResolvedForeignKey, txn: MemoryTransaction, p: number): void {
+  txn.onValidate(() => {
+    // the row was deleted again, or a rolled-back statement took it back
+    if (!child.isLive(p) || !child.foreignKeys.includes(fk)) return
+    const { index, childKey } = fk.bind(child)
+    const key = child.keyAt(childKey, p)
+    if (key !== null && index.get(key) === undefined) throw missingParent(child, fk, p, 'Failed to commit: ')
+  })
+}
+
 /**
  * 23503 when a child row references the key of a parent row in `positions` that is going away:
- * deleted, or (with `newKeyDiffers`) given another key. Child rows among `positions` of the
- * parent itself (self-references) do not count when `ignoreOwnRows`. Child rows another
+ * deleted, or (with `newKeyDiffers`) given another key. Rows going away in the same statement
+ * still count, as in DuckDB (a self-referencing table's rows cannot delete each other's parents);
+ * a row that references itself does not stop its own deletion (`deleting`). Child rows another
  * transaction deleted and has not committed count: its rollback would bring them back.
  */
-export function checkParentRows(parent: MemoryTable, txn: Transaction, positions: ArrayLike<number>, ignoreOwnRows: boolean,
+export function checkParentRows(parent: MemoryTable, txn: Transaction, positions: ArrayLike<number>, deleting: boolean,
   newKeyDiffers?: (index: UniqueIndex, position: number, oldKey: IndexKey) => boolean): void {
   if (parent.referencedBy.size === 0) return
-  const own = ignoreOwnRows ? new Set(Array.from(positions)) : null
   for (const child of parent.referencedBy) {
     for (const fk of child.foreignKeys) {
       if (fk.parent !== parent) continue
@@ -69,9 +110,9 @@ export function checkParentRows(parent: MemoryTable, txn: Transaction, positions
       const referenced = new Set<IndexKey>()
       const comingBack = child.deletedByOthers(txn)
       for (let p = 0; p < child.rowPositions; p++) {
-        if ((!child.isLive(p) && comingBack?.has(p) !== true) || (child === parent && own?.has(p) === true)) continue
+        if (!child.isLive(p) && comingBack?.has(p) !== true) continue
         const key = child.keyAt(childKey, p)
-        if (key !== null) referenced.add(key)
+        if (key !== null && !(deleting && child === parent && parent.keyAt(index, p) === key)) referenced.add(key)
       }
       if (referenced.size === 0) continue
       for (let k = 0; k < positions.length; k++) {

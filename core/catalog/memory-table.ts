@@ -1,7 +1,8 @@
 /**
  * MemoryTable: the in-memory TableProvider. Rows live column-wise in row groups of
- * ROW_GROUP_SIZE positions; a row id is the row's position (stable: deletes only mark a
- * bitmap, updates write in place). Every change registers its undo with the transaction.
+ * ROW_GROUP_SIZE positions; a row id is the row's position (deletes only mark a bitmap, updates
+ * write in place, except that an UPDATE of an indexed column moves its rows: table-move.ts).
+ * Every change registers its undo with the transaction.
  * NOT NULL, PRIMARY KEY and UNIQUE are enforced here; CHECK is the executor's job.
  */
 import type {
@@ -19,6 +20,7 @@ import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
 import { addKeysOfBatch, buildIndexes, keyDeferral, rekeyForUpdate, settleDeferredKeys, updatedKeyParts } from './table-keys.ts'
 import { beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
+import { movesOnUpdate, updateByMoving } from './table-move.ts'
 import { PendingChanges, checkRowConflicts, checkUniqueIndexWrites, heldKeys } from './visibility.ts'
 import { TableVersions } from './table-versions.ts'
 import { ConstraintIndex, TableIndexes } from '../indexes/table-indexes.ts'
@@ -385,7 +387,10 @@ export class MemoryTable implements TableProvider {
 
   // ---- insert -------------------------------------------------------------------------------
 
-  insert(txn: Transaction, rows: DataChunk): void {
+  insert(txn: Transaction, rows: DataChunk): void { this.insertRows(txn, rows, true) }
+
+  /** @internal `deferDeleted` as in checkChildRows (false for the rows an UPDATE moves) */
+  insertRows(txn: Transaction, rows: DataChunk, deferDeleted: boolean): void {
     beginWrite(txn, `INSERT into ${this.name}`, true)
     const n = rows.size
     if (rows.columns.length !== this.columns.length) {
@@ -405,7 +410,7 @@ export class MemoryTable implements TableProvider {
     try { addKeysOfBatch(this, rows, start, heldKeys(others), keyDeferral(this, pending, others, start, () => settleDeferredKeys(this, pending, (p, t) => this.versions.uncommittedAppender(p, t)))) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
-      try { checkChildRows(this, positionRange(start, n)) } catch (e) { failed(e) }
+      try { checkChildRows(this, txn, positionRange(start, n), start, deferDeleted) } catch (e) { failed(e) }
     }
     try { this.secondary.afterAppend(this, rows, start) } catch (e) { failed(e) }
     pending.recordAppend(start, start + n)
@@ -468,10 +473,17 @@ export class MemoryTable implements TableProvider {
   // ---- delete -------------------------------------------------------------------------------
 
   delete(txn: Transaction, rowIds: BigInt64Array): number {
+    const { removed, undo } = this.deleteRows(txn, rowIds, true)
+    if (removed > 0) txn.onRollback(undo)
+    return removed
+  }
+
+  /** @internal marks rows deleted; the caller registers `undo` (an UPDATE that moves rows may run it at once) */
+  deleteRows(txn: Transaction, rowIds: BigInt64Array, checkParents: boolean): { removed: number; undo: () => void } {
     beginWrite(txn, `DELETE from ${this.name}`, true)
     const pending = this.track(txn)
     checkRowConflicts(this.versionsHiddenFrom(txn), rowIds, this.name, 'DELETE')
-    if (this.referencedBy.size > 0) {
+    if (checkParents && this.referencedBy.size > 0) {
       const going = new Set<number>()
       for (let k = 0; k < rowIds.length; k++) { const p = this.checkRowId(rowIds[k]!); if (this.isLive(p)) going.add(p) }
       checkParentRows(this, txn, [...going], true)
@@ -495,9 +507,8 @@ export class MemoryTable implements TableProvider {
     if (removed.length > 0) {
       this.secondary.removeRows(this, removed)
       pending.recordDelete(removed)
-      txn.onRollback(() => { this.undelete(removed); pending.unrecordDelete(removed) })
     }
-    return removed.length
+    return { removed: removed.length, undo: () => { this.undelete(removed); pending.unrecordDelete(removed) } }
   }
 
   private undelete(positions: readonly number[]): void {
@@ -542,11 +553,16 @@ export class MemoryTable implements TableProvider {
         throw new InternalError(`update of ${this.name}.${this.columns[c]!.name} with a ${values.columns[j]!.type.id} vector`)
       }
     }
+    if (movesOnUpdate(this, columns)) {
+      checkRowConflicts(this.versionsHiddenFrom(txn), positions, this.name, 'UPDATE')
+      if (this.referencedBy.size > 0) this.checkKeyChanges(txn, positions, columns, values)
+      updateByMoving(this, txn, positions, columns, values)
+      return
+    }
     const pending = this.track(txn)
     const others = this.versionsHiddenFrom(txn)
     checkRowConflicts(others, positions, this.name, 'UPDATE')
     checkUniqueIndexWrites(others, this.secondary.affectedBy(columns).find(ix => ix.unique), this.name)
-    if (this.referencedBy.size > 0) this.checkKeyChanges(txn, positions, columns, values)
     const rekey = rekeyForUpdate(this, positions, columns, values, heldKeys(others))
     rekey.removed((index, key) => pending.release(index, key))
     const old = columns.map(c => this.readPositions(c, positions))
@@ -569,9 +585,6 @@ export class MemoryTable implements TableProvider {
       this.secondary.addRows(this, positions, reindexed)
       pending.unrecordUpdate(positions)
       throw e
-    }
-    if (this.foreignKeys.some(fk => fk.columns.some(c => columns.includes(c)))) {
-      try { checkChildRows(this, positions) } catch (e) { undo(); throw e }
     }
     txn.onRollback(undo)
   }

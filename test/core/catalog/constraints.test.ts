@@ -75,15 +75,17 @@ test('UPDATE keeps keys unique: against other rows, among the updated rows, and 
   // the failed updates changed nothing, and the index still knows every row
   assert.deepEqual(rowsOf(t.scan(txn, { columns: [0, 1], filters: [] })), [[1, 'a'], [2, 'b'], [3, 'c']])
   throwsCode(() => t.insert(txn, chunkOf([INTEGER, VARCHAR, INTEGER], [[3, 'zz', 1]])), '23505')
-  // swapping two keys in one statement is not a conflict (id = 3 - id)
+  // swapping two keys in one statement is not a conflict (id = 3 - id); as in DuckDB the re-keyed
+  // rows move to the end of the table, in the order they were updated
   t.update(txn, BigInt64Array.of(0n, 1n), [0], chunkOf([INTEGER], [[2], [1]]))
-  assert.deepEqual(rowsOf(t.scan(txn, { columns: [0, 1], filters: [] })), [[2, 'a'], [1, 'b'], [3, 'c']])
-  // updating a non-key column does not touch the index
+  assert.deepEqual(rowsOf(t.scan(txn, { columns: [0, 1], filters: [] })), [[3, 'c'], [2, 'a'], [1, 'b']])
+  // updating a non-key column does not touch the index, and the row stays where it is
   t.update(txn, BigInt64Array.of(2n), [2], chunkOf([INTEGER], [[40]]))
+  assert.deepEqual(rowsOf(t.scan(txn, { columns: [0, 2], filters: [] })), [[3, 40], [2, 1], [1, 1]])
   // after the update the new key is taken and the old one is free
   throwsCode(() => t.insert(txn, chunkOf([INTEGER, VARCHAR, INTEGER], [[2, 'n', 1]])), '23505')
   const ids = t.lookup(txn, [0], chunkOf([INTEGER], [[1], [2], [3], [4], [null]]))
-  assert.deepEqual([...ids], [1n, 0n, 2n, -1n, -1n])
+  assert.deepEqual([...ids], [4n, 3n, 2n, -1n, -1n])
 })
 
 test('update rollback restores values and index entries', () => {

@@ -47,12 +47,13 @@ test('referenced parent rows cannot be deleted or re-keyed; unreferenced ones ca
   const e = run(txn => throwsCode(() => table('pk').provider.delete!(txn, BigInt64Array.of(0n)), '23503'))
   assert.equal(e.message, 'Violates foreign key constraint because key "i: 1" is still referenced by a foreign key in a different table')
   run(txn => throwsCode(() => table('pk').provider.update!(txn, BigInt64Array.of(0n), [0], chunkOf([INTEGER], [[100]])), '23503'))
-  // same key, or another column: fine
+  // same key, or another column: fine (a key column was written, so the row moved to position 3)
   run(txn => table('pk').provider.update!(txn, BigInt64Array.of(0n), [0, 1], chunkOf([INTEGER, VARCHAR], [[1, 'z']])))
   run(txn => assert.equal(table('pk').provider.delete!(txn, BigInt64Array.of(1n, 2n)), 2))
+  run(txn => throwsCode(() => table('pk').provider.delete!(txn, BigInt64Array.of(3n)), '23503'))
   // once the child row is gone the parent row may go too
   run(txn => table('fk').provider.delete!(txn, BigInt64Array.of(0n)))
-  run(txn => assert.equal(table('pk').provider.delete!(txn, BigInt64Array.of(0n)), 1))
+  run(txn => assert.equal(table('pk').provider.delete!(txn, BigInt64Array.of(3n)), 1))
 })
 
 test('DROP of a referenced table is refused until the child is dropped; rollback restores the link', () => {
@@ -89,18 +90,26 @@ test('bad definitions: unknown table or column, no key on the referenced columns
   run(txn => throwsCode(() => (catalog.require(txn, null, 'c2') as TableEntry).provider.insert!(txn, chunkOf([INTEGER, VARCHAR], [[0, 'q']])), '23503', /"b: q"/))
 })
 
-test('self-referencing keys: rows may reference rows of the same batch', () => {
+test('self-referencing keys: as DuckDB, rows are checked against the table before the statement', () => {
   const { catalog, run } = fixture()
   run(txn => catalog.createTable(txn, {
     schema: 'main', name: 'employee', columns: [col('id', INTEGER), col('manager', INTEGER)],
     constraints: { primaryKey: [0], unique: [], checks: [], foreignKeys: [fk([1], 'employee', ['id'])] }, temporary: false,
   }, OPTS))
   const t = () => run(txn => catalog.require(txn, null, 'employee')) as TableEntry
-  run(txn => t().provider.insert!(txn, chunkOf([INTEGER, INTEGER], [[1, null], [2, 1], [3, 2]])))
+  // a row of the same INSERT (itself included) is not a parent yet
+  run(txn => throwsCode(() => t().provider.insert!(txn, chunkOf([INTEGER, INTEGER], [[1, null], [2, 1]])), '23503', /"manager: 1"/))
+  run(txn => throwsCode(() => t().provider.insert!(txn, chunkOf([INTEGER, INTEGER], [[1, 1]])), '23503'))
+  run(txn => t().provider.insert!(txn, chunkOf([INTEGER, INTEGER], [[1, null]])))
+  run(txn => t().provider.insert!(txn, chunkOf([INTEGER, INTEGER], [[2, 1]])))
+  run(txn => t().provider.insert!(txn, chunkOf([INTEGER, INTEGER], [[3, 2]])))
   run(txn => throwsCode(() => t().provider.insert!(txn, chunkOf([INTEGER, INTEGER], [[4, 9]])), '23503'))
   run(txn => throwsCode(() => t().provider.delete!(txn, BigInt64Array.of(0n)), '23503'))
-  // deleting a manager together with everyone below is fine
-  run(txn => assert.equal(t().provider.delete!(txn, BigInt64Array.of(0n, 1n, 2n)), 3))
+  // rows going in the same DELETE still hold their parents: a manager goes after everyone below
+  run(txn => throwsCode(() => t().provider.delete!(txn, BigInt64Array.of(0n, 1n, 2n)), '23503', /"id: 1" is still referenced/))
+  run(txn => assert.equal(t().provider.delete!(txn, BigInt64Array.of(2n)), 1))
+  run(txn => assert.equal(t().provider.delete!(txn, BigInt64Array.of(1n)), 1))
+  run(txn => assert.equal(t().provider.delete!(txn, BigInt64Array.of(0n)), 1))
   run(txn => catalog.drop(txn, 'table', null, 'employee', DROP))
 })
 
