@@ -145,7 +145,19 @@ test('DML reads its CTEs by the same rule', async () => {
   await db.close()
 })
 
-test('misplaced MATERIALIZED is a syntax error with a position', async () => {
+test('a materialised CTE past memory_limit moves to a temporary file and reads back the same rows', async () => {
+  const { db } = await setup()
+  const q = 'WITH c AS (SELECT range AS k, range::VARCHAR AS s FROM range(200000)) SELECT count(*), sum(a.k), max(b.s) FROM c a JOIN c b ON a.k = b.k'
+  const expected = [['200000', '19999900000', '99999']]
+  assert.deepEqual(await rows(db, q), expected)
+  await db.exec("SET memory_limit = '1MB'")
+  assert.deepEqual(await rows(db, q), expected)
+  assert.match((await rows(db, `EXPLAIN ANALYZE ${q}`)).flat().join('\n'), /CTE c \(materialized, 2 references\) \[spilled: [\d.]+ MiB\]/)
+  await db.close()
+})
+
+test('misplaced MATERIALIZED is a syntax error with a position'
+, async () => {
   const { db } = await setup()
   const cases: [string, string][] = [
     ['WITH x AS MATERIALIZED SELECT 1 SELECT * FROM x', 'SELECT 1 SELECT'],
