@@ -70,7 +70,8 @@ function missingParent(child: MemoryTable, fk: ResolvedForeignKey, p: number, pr
   const values = fk.columns.map(c => child.valueAt(p, c))
   return new GrizzlyError(SqlState.foreignKeyViolation,
     `${prefix}Violates foreign key constraint because key "${describe(child, fk.columns, values)}" does not exist in the referenced table`,
-    prefix === '' ? undefined : { hint: `the referenced row of "${fk.parent.name}" was deleted earlier in the transaction: insert it again, or delete the referencing row, before COMMIT` })
+    { hint: prefix === '' ? `insert the row with that key into "${fk.parent.name}" first (in an earlier statement), or leave a key column NULL`
+      : `the referenced row of "${fk.parent.name}" was deleted earlier in the transaction: insert it again, or delete the referencing row, before COMMIT` })
 }
 
 /** keys of `parent`'s rows `txn` deleted (null when none, or when commit checks are not available) */
@@ -123,7 +124,8 @@ export function checkParentRows(parent: MemoryTable, txn: Transaction, positions
         if (newKeyDiffers !== undefined && !newKeyDiffers(index, p, key)) continue
         const values = index.columns.map(c => parent.valueAt(p, c))
         throw new GrizzlyError(SqlState.foreignKeyViolation,
-          `Violates foreign key constraint because key "${describe(parent, index.columns, values)}" is still referenced by a foreign key in a different table`)
+          `Violates foreign key constraint because key "${describe(parent, index.columns, values)}" is still referenced by a foreign key in a different table`,
+          { hint: `delete or change the rows of "${child.name}" that reference it first (in an earlier statement)` })
       }
     }
   }

@@ -549,11 +549,14 @@ function checkForeignKeyAlter(table: MemoryTable, change: AlterTableChange): voi
   const refuse = (column: number): GrizzlyError => new GrizzlyError(SqlState.dependentObjects,
     `Cannot alter column "${table.columns[column]?.name}": it is involved in the foreign key constraint`)
   switch (change.kind) {
-    case 'rename_table':
-      if (table.foreignKeys.length > 0 || table.referencedBy.size > 0) {
-        throw new GrizzlyError(SqlState.dependentObjects, `Cannot rename table "${table.name}": it is involved in a foreign key constraint`)
-      }
-      return
+    case 'rename_table': {
+      // a child may be renamed: its parent keeps the table itself, not its name (as DuckDB)
+      if (table.referencedBy.size === 0) return
+      const children = [...table.referencedBy].map(t => `"${t.name}"`).join(', ')
+      throw new GrizzlyError(SqlState.dependentObjects, `Cannot rename table "${table.name}": the foreign key of ${children} references it`, {
+        hint: `drop ${children} (or recreate it without the foreign key) first`,
+      })
+    }
     case 'rename_column': case 'drop_column': case 'alter_column_type':
       if (involved(change.column)) throw refuse(change.column)
       return
