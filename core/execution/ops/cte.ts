@@ -63,6 +63,7 @@ export class CteOperator extends Operator {
     const rt = this.runtime
     // a later run of the subquery holding it reads what the first run computed
     if (!perStatement || !rt.ctes.has(cteId)) {
+      const t0 = rt.ctx.profile ? performance.now() : 0
       const previous = rt.ctes.get(cteId)
       if (previous instanceof CteRows) previous.release()
       const def = rt.build(definition, frame)
@@ -71,6 +72,8 @@ export class CteOperator extends Operator {
       for (let c = def.next(); c !== null; c = def.next()) rows.add(c)
       this.stored = rows
       rt.ctes.set(cteId, rows)
+      // EXPLAIN ANALYZE: the node's time includes its definition's, as other operators' include their inputs'
+      if (rt.ctx.profile) this.ms += performance.now() - t0
     }
     this.body = rt.build(node.body, frame)
     this.children.push(this.body)
