@@ -86,6 +86,21 @@ test('a CTE read once keeps predicate pushdown; a shared one takes no reader\'s 
   await db.close()
 })
 
+test('a materialised CTE computes only the columns its references read', async () => {
+  const { db } = await setup()
+  const q = 'WITH c AS (SELECT k, g, k * 2 AS d FROM t WHERE k < 50) SELECT count(*), sum(a.k) FROM c a JOIN c b ON a.k = b.k'
+  assert.deepEqual(await rows(db, q), [['50', '1225']])
+  const p = await plan(db, q)
+  assert.match(p, /PROJECTION k, NULL, NULL\n\s+TABLE_SCAN t \[k\] WHERE \(k < 50\)/)
+  // a column one reference reads in a subquery stays
+  assert.deepEqual(await rows(db, 'WITH c AS (SELECT k, k * 2 AS d FROM t) SELECT a.k, (SELECT max(d) FROM c WHERE c.k < a.k) FROM c a WHERE a.k IN (1, 3) ORDER BY 1'),
+    [['1', '0'], ['3', '4']])
+  // volatile columns run even when unread
+  await rows(db, "WITH c AS (SELECT k, nextval('s') AS n FROM t WHERE k < 3) SELECT count(*) FROM c a JOIN c b ON a.k = b.k")
+  assert.deepEqual(await rows(db, "SELECT currval('s')"), [['3']])
+  await db.close()
+})
+
 test('references in correlated subqueries read the CTE computed once per statement', async () => {
   const { db, calls } = await setup()
   // the CTE sits at the top; a correlated subquery reads it per outer row

@@ -2,12 +2,14 @@
  * projection_pruning: walks down with the set of columns the consumer needs and drops the rest
  * — scan columns, projected expressions, unused aggregates and window calls, VALUES and table
  * function columns — so less data is read and carried. The root keeps all of its columns.
- * Every node keeps at least one column, so row counts stay visible to operators.
+ * Every node keeps at least one column, so row counts stay visible to operators. A materialised
+ * CTE computes only the columns some reference reads; the others become NULL, since CTE scans
+ * read the stored rows by position.
  */
 import { assertNever } from '../../errors.ts'
 import type { BoundExpr, ColumnId, OutputColumn } from '../../plan/expr.ts'
 import { exprChildren, referencedColumns } from '../../plan/expr.ts'
-import type { LogicalPlan, ProjectNode } from '../../plan/logical.ts'
+import { type LogicalPlan, planChildren, type ProjectNode } from '../../plan/logical.ts'
 import type { OptimizerRule } from '../index.ts'
 import {
   containsVolatile, idsOf, mapNodeExpressions, mapSubqueryPlans, nodeExpressions, planReferences, refsOf, substitute,
@@ -17,9 +19,40 @@ import {
 export const projectionPruning: OptimizerRule = {
   name: 'projection_pruning',
   rewrite(plan: LogicalPlan): LogicalPlan | undefined {
-    const next = pruneAll(plan)
-    return next === plan ? undefined : next
+    const counts = new Map<number, number>()
+    countCteNodes(plan, counts)
+    cteReads = new Map([...counts].filter(([, n]) => n === 1).map(([id]) => [id, new Set<number>()]))
+    try {
+      const next = pruneAll(plan)
+      return next === plan ? undefined : next
+    } finally {
+      cteReads = new Map()
+    }
   },
+}
+
+/**
+ * While a rewrite runs: for each CTE defined by exactly one CteNode, the positions of its
+ * columns that some CTE scan's consumers read (filled as the body is pruned, before its definition).
+ */
+let cteReads = new Map<number, Set<number>>()
+
+function countCteNodes(p: LogicalPlan, counts: Map<number, number>): void {
+  if (p.kind === 'cte') counts.set(p.cteId, (counts.get(p.cteId) ?? 0) + 1)
+  for (const e of nodeExpressions(p)) mapSubqueryPlans(e, sub => { countCteNodes(sub, counts); return sub })
+  for (const c of planChildren(p)) countCteNodes(c, counts)
+}
+
+/** A CTE definition whose unread columns are NULL constants (volatile ones still run), then pruned below. */
+function pruneDefinition(definition: LogicalPlan, read: ReadonlySet<number> | undefined): LogicalPlan {
+  if (read === undefined || definition.kind !== 'project' || read.size === definition.output.length) return pruneAll(definition)
+  let changed = false
+  const exprs = definition.exprs.map((e, i): BoundExpr => {
+    if (read.has(i) || e.kind === 'const' || containsVolatile(e)) return e
+    changed = true
+    return { kind: 'const', value: null, type: definition.output[i]!.type }
+  })
+  return pruneAll(changed ? { ...definition, exprs } : definition)
 }
 
 /** Prunes a plan whose every output column is needed (the root, subquery plans). */
@@ -132,8 +165,8 @@ function prune(input: LogicalPlan, need: ReadonlySet<ColumnId>): LogicalPlan {
       return keep.length === plan.output.length ? plan : { ...plan, output: keep.map(i => plan.output[i]!) }
     }
     case 'cte': {
-      const definition = pruneAll(plan.definition)
       const body = prune(plan.body, need)
+      const definition = pruneDefinition(plan.definition, cteReads.get(plan.cteId))
       if (definition === plan.definition && body === plan.body) return plan
       return { ...plan, definition, body, output: body.output }
     }
@@ -151,7 +184,11 @@ function prune(input: LogicalPlan, need: ReadonlySet<ColumnId>): LogicalPlan {
       const next = kids.map(pruneAll)
       return next.every((k, i) => k === kids[i]) ? plan : withChildren(plan, next)
     }
-    case 'cte_ref': return plan
+    case 'cte_ref': {
+      const read = cteReads.get(plan.cteId)
+      if (read !== undefined) plan.output.forEach((c, i) => { if (need.has(c.id)) read.add(i) })
+      return plan
+    }
     case 'unnest': {
       // every list decides how many rows come out: all stay, and the inputs they read
       const child = prune(plan.input, union(need, own))
