@@ -17,7 +17,7 @@ import { SegmentPins } from './segment-backing.ts'
 import { sharedCopy, type SharedColumn, type SharedGroup } from './shared-arrays.ts'
 import { gatherChunk, positionRange, rowChunk, rowIdRange, vectorHasNull } from './scan-helpers.ts'
 import { UniqueIndex, describeKey, type IndexKey } from './unique-index.ts'
-import { addKeysOfBatch, buildIndexes, keyDeferral, rekeyForUpdate, settleDeferredKeys, updatedKeyParts } from './table-keys.ts'
+import { addKeysOfBatch, buildIndexes, keyDeferral, settleDeferredKeys, updatedKeyParts } from './table-keys.ts'
 import { beginWrite } from './transaction.ts'
 import { checkChildRows, checkParentRows, type ResolvedForeignKey } from './foreign-keys.ts'
 import { movesOnUpdate, updateByMoving } from './table-move.ts'
@@ -559,34 +559,20 @@ export class MemoryTable implements TableProvider {
       updateByMoving(this, txn, positions, columns, values)
       return
     }
+    // no index covers the columns: the rows are written in place
     const pending = this.track(txn)
-    const others = this.versionsHiddenFrom(txn)
-    checkRowConflicts(others, positions, this.name, 'UPDATE')
-    checkUniqueIndexWrites(others, this.secondary.affectedBy(columns).find(ix => ix.unique), this.name)
-    const rekey = rekeyForUpdate(this, positions, columns, values, heldKeys(others))
-    rekey.removed((index, key) => pending.release(index, key))
+    checkRowConflicts(this.versionsHiddenFrom(txn), positions, this.name, 'UPDATE')
     const old = columns.map(c => this.readPositions(c, positions))
-    const reindexed = this.secondary.affectedBy(columns)
-    this.secondary.removeRows(this, positions, reindexed)
     this.writePositions(positions, columns, values, false)
     pending.recordUpdate(positions, columns, old)
-    const undo = (): void => {
-      // the indexes now: one created after this update (by another session) holds its new keys too
+    txn.onRollback(() => {
+      // an index created on the columns after this update (CREATE INDEX in the same transaction) holds the new values
       const now = this.secondary.affectedBy(columns)
       this.secondary.removeRows(this, positions, now)
       this.writePositions(positions, columns, new DataChunk(old, m), true)
-      rekey.revert()
       this.secondary.addRows(this, positions, now)
       pending.unrecordUpdate(positions)
-    }
-    try { this.secondary.addRows(this, positions, reindexed, true) } catch (e) {
-      this.writePositions(positions, columns, new DataChunk(old, m), true)
-      rekey.revert()
-      this.secondary.addRows(this, positions, reindexed)
-      pending.unrecordUpdate(positions)
-      throw e
-    }
-    txn.onRollback(undo)
+    })
   }
 
   /** 23503 when an update changes a key that child rows reference */

@@ -1,6 +1,7 @@
 /**
- * PRIMARY KEY / UNIQUE index upkeep of a MemoryTable's inserts and updates: each either moves
- * every key it touches or, on a duplicate (23505), leaves the indexes as they were.
+ * PRIMARY KEY / UNIQUE index upkeep of a MemoryTable's inserts (an UPDATE of a key column moves
+ * its rows, table-move.ts): each either adds every key of the batch or, on a duplicate (23505),
+ * leaves the indexes as they were.
  */
 import type { ColumnSchema, TableConstraints, Transaction } from './catalog.ts'
 import { getValue, type DataChunk, type Vector } from '../vector/vector.ts'
@@ -10,7 +11,6 @@ import type { Value } from '../types/types.ts'
 import type { MemoryTable } from './memory-table.ts'
 import type { PendingChanges } from './visibility.ts'
 import { MemoryTransaction } from './transaction.ts'
-import { ROW_GROUP_SIZE } from './memory-table.ts'
 
 export function buildIndexes(columns: readonly ColumnSchema[], constraints: TableConstraints): UniqueIndex[] {
   const keyTypes = (key: readonly number[]) => key.map(c => columns[c]!.type)
@@ -104,82 +104,6 @@ export function addKeysOfBatch(table: MemoryTable, rows: DataChunk, start: numbe
       throw error
     }
   }
-}
-
-/**
- * Moves the index entries of updated rows to their new keys, checking uniqueness against the
- * other live rows and among the updated rows. Throws 23505 (40001 for a key `held` by another
- * transaction) with the indexes unchanged. `removed` lists the keys taken out and not put back.
- */
-export function rekeyForUpdate(table: MemoryTable, positions: Float64Array, columns: readonly number[], values: DataChunk, held: HeldKeys = null): RekeyResult {
-  const affected = table.indexes.filter(ix => ix.columns.some(c => columns.includes(c)))
-  // index changes made so far, undone in reverse by revert()
-  const removedKeys: IndexKey[] = [], removedFrom: UniqueIndex[] = [], removedPositions: number[] = []
-  const addedKeys: IndexKey[] = [], addedTo: UniqueIndex[] = []
-  const revert = (): void => {
-    for (let k = addedKeys.length - 1; k >= 0; k--) addedTo[k]!.delete(addedKeys[k]!)
-    // a key taken meanwhile by a row whose commit settled it (keyDeferral) stays with that row
-    for (let k = removedKeys.length - 1; k >= 0; k--) if (removedFrom[k]!.get(removedKeys[k]!) === undefined) removedFrom[k]!.set(removedKeys[k]!, removedPositions[k]!)
-  }
-  const removed = (each: (index: UniqueIndex, key: IndexKey) => void): void => {
-    const added = new Map<UniqueIndex, Set<IndexKey>>()
-    for (let k = 0; k < addedKeys.length; k++) {
-      let set = added.get(addedTo[k]!)
-      if (set === undefined) added.set(addedTo[k]!, set = new Set())
-      set.add(addedKeys[k]!)
-    }
-    for (let k = 0; k < removedKeys.length; k++) if (added.get(removedFrom[k]!)?.has(removedKeys[k]!) !== true) each(removedFrom[k]!, removedKeys[k]!)
-  }
-  if (affected.length === 0) return { revert, removed }
-  // live rows, each once: a row named twice takes its last value
-  const seen = new Uint8Array(table.rowPositions)
-  const rows: number[] = [], rowPositions: number[] = []
-  for (let i = positions.length - 1; i >= 0; i--) {
-    const p = positions[i]!
-    if (seen[p] === 1 || !table.isLive(p)) continue
-    seen[p] = 1
-    rows.push(i)
-    rowPositions.push(p)
-  }
-  try {
-    for (const index of affected) {
-      for (const p of rowPositions) {
-        const key = table.keyAt(index, p)
-        if (key !== null && index.get(key) === p) {
-          index.delete(key)
-          removedKeys.push(key); removedFrom.push(index); removedPositions.push(p)
-        }
-      }
-      const updated = updatedKeyParts(index, columns, values)
-      for (let k = 0; k < rows.length; k++) {
-        const p = rowPositions[k]!, i = rows[k]!
-        const group = table.groups[Math.floor(p / ROW_GROUP_SIZE)]!
-        const off = p % ROW_GROUP_SIZE
-        const key = index.keyOfUpdated(group.segments, off, updated, i)
-        if (key === null) continue
-        const existing = index.get(key)
-        if (existing !== undefined || (held !== null && held(index, key))) {
-          const keyValues = index.columns.map((c, part) => {
-            const v = updated[part]!
-            return v !== null ? getValue(v, i) : group.segments[c]!.valueAt(off)
-          })
-          throw existing !== undefined ? table.duplicateError(index, keyValues) : keyConflictError(table, index, keyValues)
-        }
-        index.set(key, p)
-        addedKeys.push(key); addedTo.push(index)
-      }
-    }
-  } catch (e) {
-    revert()
-    throw e
-  }
-  return { revert, removed }
-}
-
-export interface RekeyResult {
-  revert(): void
-  /** calls `each` for every key the update took out of an index and did not put back */
-  removed(each: (index: UniqueIndex, key: IndexKey) => void): void
 }
 
 /** 40001: a key another transaction took out of the index and has not committed (or committed after this one began) */
