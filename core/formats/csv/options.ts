@@ -32,6 +32,8 @@ export interface CsvOptions {
   rejectsTable: string
   rejectsLimit: number
   maxLineSize: number
+  /** false: quotes that do not close a value are read as part of it (DuckDB's strict_mode) */
+  strictMode: boolean
   newLine: string | null
   comment: string | null
   compression: Compression | 'auto'
@@ -151,10 +153,10 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
     delimiter: null, quote: null, escape: null, header: null, columns: null, types: new Map(), names: null,
     autoDetect: true, skip: 0, nullStrings: [''], allowQuotedNulls: true, forceNotNull: new Set(), dateFormat: null, timestampFormat: null,
     allVarchar: false, ignoreErrors: false, storeRejects: false, rejectsTable: 'reject_errors', rejectsLimit: 0,
-    maxLineSize: DEFAULT_MAX_LINE_SIZE, newLine: null, comment: null, compression: 'auto', decimalSeparator: '.', thousands: null,
+    maxLineSize: DEFAULT_MAX_LINE_SIZE, strictMode: true, newLine: null, comment: null, compression: 'auto', decimalSeparator: '.', thousands: null,
     normalizeNames: false, nullPadding: false, sampleSize: DEFAULT_SAMPLE_SIZE, autoTypeCandidates: null,
   }
-  let autoDetectGiven = false
+  let bufferSize = Number.POSITIVE_INFINITY
   for (const [key, arg] of options) {
     switch (key) {
       // NULL: detect it, as when not given
@@ -175,7 +177,7 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
       }
       case 'types': case 'dtypes': case 'column_types': o.types = typeMap(key, arg); break
       case 'names': case 'column_names': o.names = asStringList(key, arg); break
-      case 'auto_detect': o.autoDetect = asBool(key, arg); autoDetectGiven = true; break
+      case 'auto_detect': o.autoDetect = asBool(key, arg); break
       case 'skip': o.skip = asInt(key, arg, 0); break
       case 'nullstr': case 'null': o.nullStrings = nullStrings(key, arg); break
       case 'force_not_null': o.forceNotNull = new Set(asStringList(key, arg).map(n => n.toLowerCase())); break
@@ -219,8 +221,9 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
         break
       }
       case 'auto_type_candidates': o.autoTypeCandidates = asStringList(key, arg); break
-      case 'parallel': case 'strict_mode': asBool(key, arg); break
-      case 'buffer_size': asInt(key, arg, 1); break
+      case 'parallel': asBool(key, arg); break
+      case 'strict_mode': o.strictMode = asBool(key, arg); break
+      case 'buffer_size': bufferSize = asInt(key, arg, 1); break
       case 'encoding': {
         const s = asString(key, arg).toLowerCase().replace(/[-_]/g, '')
         if (s !== 'utf8') throw new GrizzlyError(SqlState.featureNotSupported, `encoding '${asString(key, arg)}' is not supported`, { hint: "only 'utf-8' is read; convert the file first (e.g. iconv)" })
@@ -229,10 +232,12 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
       default: throw optionError(fn, key, [...CSV_OPTION_NAMES, ...MULTI_FILE_OPTIONS])
     }
   }
+  // a record must fit in one read buffer, as in DuckDB
+  o.maxLineSize = Math.min(o.maxLineSize, bufferSize)
   // DuckDB: keeping rejects means skipping them
   if (o.storeRejects) o.ignoreErrors = true
-  // a schema given in full needs no detection (DuckDB: columns implies auto_detect = false)
-  if (o.columns !== null && !autoDetectGiven) o.autoDetect = false
+  // with the columns given the dialect and the header are still detected, as in DuckDB (only
+  // auto_detect = false reads the file exactly as told)
   if (!o.autoDetect && o.columns === null && o.names === null) {
     throw new GrizzlyError(SqlState.invalidParameterValue, 'with auto_detect = false the columns must be given', {
       hint: "add columns = {'name': 'TYPE', …}, or leave auto_detect on",

@@ -80,10 +80,10 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     const s = sniff({ head, middles: sample.middles, headIsAll: sample.headIsAll }, {
       delimiter: o.delimiter, quote: o.quote, escape: o.escape, comment: o.comment, header: o.header, nullStrings: o.nullStrings,
       sampleSize: o.sampleSize, decimalSeparator: o.decimalSeparator, thousands: o.thousands, dateFormat: o.dateFormat, timestampFormat: o.timestampFormat,
-      maxLineSize: o.maxLineSize, candidates, nullPadding: o.nullPadding,
+      maxLineSize: o.maxLineSize, candidates, nullPadding: o.nullPadding, strict: o.strictMode, width: o.columns?.length ?? null,
     })
     dialect = s.dialect
-    header = s.header
+    header = o.columns !== null && o.header === null ? headerOfGiven(s.firstRow, o, resolveType) : s.header
     sniffedFormats = s.formats
     const width = o.columns?.length ?? s.types.length
     names = columnNames(s.names, width, o.normalizeNames)
@@ -134,6 +134,27 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
   return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), formats }
 }
 
+/**
+ * Whether the first record is a header when the columns are given (DuckDB's rule): it is when it
+ * spells the given names, or holds a value that a given non-text type cannot read; with only
+ * text columns, when none of its values is empty.
+ */
+function headerOfGiven(first: readonly string[] | null, o: CsvOptions, resolveType: (name: string) => LogicalType): boolean {
+  const given = o.columns!
+  if (first === null) return false
+  if (first.length === given.length && given.every((c, i) => c.name === first[i])) return true
+  let allText = true
+  for (let i = 0; i < given.length; i++) {
+    const type = resolveType(given[i]!.type)
+    const v = first[i]
+    if (type.id === 'VARCHAR' || v === undefined) continue
+    allText = false
+    if (o.nullStrings.includes(v)) continue
+    try { slowValue(v, type, o.dateFormat, o.timestampFormat, o.decimalSeparator) } catch { return true }
+  }
+  return allText && first.every(v => v !== '')
+}
+
 function skipLines(text: string, n: number): string {
   let at = 0
   for (let k = 0; k < n; k++) {
@@ -162,7 +183,7 @@ function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: rea
   progress: ProgressSink | undefined): Iterable<DataChunk> {
   const { source, close } = textSource(input, progress)
   try {
-    const tok = new CsvTokenizer(schema.dialect, source, input.path, o.maxLineSize)
+    const tok = new CsvTokenizer(schema.dialect, source, input.path, o.maxLineSize, o.strictMode)
     if (o.skip > 0) tok.skipLines(o.skip)
     const batch = new FieldBatch()
     if (schema.header) tok.next(batch, 1)
@@ -210,7 +231,7 @@ class Converter {
       const count = rf[r + 1]! - rf[r]!
       const err = b.recordError[r]!
       if (count === this.width && err === 0) continue
-      if (err !== 0) this.reject(b, r, 0, 'INVALID_UNICODE', RECORD_ERRORS[err as 1], 'fix the quoting of that line')
+      if (err !== 0) this.reject(b, r, 0, 'UNQUOTED VALUE', RECORD_ERRORS[err as 1], 'fix the quoting of that line, or pass strict_mode = false to read stray quotes as part of the value')
       else if (count < this.width && !this.o.nullPadding) {
         this.reject(b, r, count + 1, 'MISSING COLUMNS', `expected ${this.width} columns but found ${count}`, 'pass null_padding = true to read missing values as NULL')
       } else if (count > this.width) {

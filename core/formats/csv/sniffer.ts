@@ -4,7 +4,7 @@
  * that every sampled value fits (BOOLEAN, BIGINT, DOUBLE, TIME, DATE, TIMESTAMP, else VARCHAR),
  * then decide on a header: the first row is one when it does not fit the types of the rest.
  */
-import { GrizzlyError } from '../../errors.ts'
+import { GrizzlyError, SqlState } from '../../errors.ts'
 import { strptime } from '../../types/datetime-format.ts'
 import { parseDate, parseTime, parseTimestamp } from '../../types/parse.ts'
 import { CsvTokenizer, type Dialect, FieldBatch, PLAIN, fieldText } from './tokenizer.ts'
@@ -27,6 +27,8 @@ export interface SniffResult {
   readonly formats: readonly (string | null)[]
   /** rows in the first sample (for tests and estimates) */
   readonly sampledRows: number
+  /** the first record, a header or not */
+  readonly firstRow: readonly string[] | null
 }
 
 export interface SniffInput {
@@ -53,6 +55,10 @@ export interface SniffOptions {
   readonly maxLineSize: number
   readonly candidates: readonly SniffedType[]
   readonly nullPadding: boolean
+  /** strict_mode: false reads stray quotes as part of values */
+  readonly strict: boolean
+  /** the number of columns the user gave (columns = {…}): only dialects giving rows that wide qualify */
+  readonly width: number | null
 }
 
 const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
@@ -64,22 +70,24 @@ interface Quoting {
   stray: boolean
   /** every record is one quoted value */
   allQuoted: boolean
+  /** records the tokenizer found malformed (a character after a closing quote) */
+  malformed: number
 }
 
 const QUOTE_CANDIDATES = [34, 39]
 
-function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number, quoting?: Quoting): string[][] | GrizzlyError {
+function records(text: string, d: Dialect, limit: number, complete: boolean, maxLineSize: number, strict: boolean, quoting?: Quoting): string[][] | GrizzlyError {
   let given = false
   // an incomplete tail (a cut-off sample) is dropped rather than read to the end
   const source = (carry: string): string | null => { if (given) return null; given = true; return carry + text }
-  const tok = new CsvTokenizer(d, source, 'sample', maxLineSize)
+  const tok = new CsvTokenizer(d, source, 'sample', maxLineSize, strict)
   const batch = new FieldBatch()
   const out: string[][] = []
   try {
     while (out.length < limit && tok.next(batch, Math.min(limit - out.length, 4096))) {
       for (let r = 0; r < batch.records; r++) {
         // a malformed record counts as inconsistent with every width
-        if (batch.recordError[r] !== 0) { out.push([]); continue }
+        if (batch.recordError[r] !== 0) { out.push([]); if (quoting !== undefined) quoting.malformed++; continue }
         const row: string[] = []
         for (let f = batch.recordFirst[r]!; f < batch.recordFirst[r + 1]!; f++) row.push(fieldText(batch, f, d.quote, d.escape))
         out.push(row)
@@ -103,7 +111,8 @@ function records(text: string, d: Dialect, limit: number, complete: boolean, max
   return out
 }
 
-function modeCount(rows: readonly string[][]): { width: number; consistent: number } {
+function modeCount(rows: readonly string[][], given: number | null = null): { width: number; consistent: number } {
+  if (given !== null) return { width: given, consistent: rows.reduce((n, r) => n + (r.length === given ? 1 : 0), 0) }
   const counts = new Map<number, number>()
   for (const r of rows) counts.set(r.length, (counts.get(r.length) ?? 0) + 1)
   let width = 0, best = -1
@@ -113,32 +122,39 @@ function modeCount(rows: readonly string[][]): { width: number; consistent: numb
 
 export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
   const delims = o.delimiter !== null ? [o.delimiter] : [',', '|', ';', '\t']
-  const quotes = o.quote !== null ? [o.quote] : ['"', "'"]
-  // without a comment option, '#' is tried too; it must do strictly better than none to be chosen
-  const comments = o.comment !== null ? [code(o.comment, -1)] : [-1, 35]
+  // no quoting at all is the last candidate, as in DuckDB
+  const quotes = o.quote !== null ? [o.quote] : ['"', "'", '']
+  // without a comment option, '#' is tried too when some line is a comment (a '#' after values
+  // alone is data, as in DuckDB); it must do strictly better than none to be chosen
+  const comments = o.comment !== null ? [code(o.comment, -1)] : /(?:^|\n)[ \t]*#/.test(input.head) ? [-1, 35] : [-1]
   const comment = comments[0]!
   let best: Dialect | null = null
-  let bestScore = -1, bestWidth = 0
+  let bestScore = Number.NEGATIVE_INFINITY, bestWidth = 0
   let firstError: GrizzlyError | undefined
   // the first rows decide the dialect, as DuckDB does
   const head = input.head.length > 1 << 20 ? input.head.slice(0, 1 << 20) : input.head
   for (const q of quotes) {
     for (const dl of delims) {
       const quote = code(q, 34)
-      const escapes = o.escape !== null ? [code(o.escape, -1)] : [quote, 92]
+      // with strict_mode = false an escape equal to the quote would drop stray quotes: no escape
+      // is tried first then, as DuckDB does (which reads "a""b" as a""b in that mode)
+      const escapes = o.escape !== null ? [code(o.escape, -1)] : o.strict ? [quote, 92] : [-1, quote, 92]
       for (const escape of escapes) for (const comment of comments) {
         const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
-        const quoting: Quoting = { stray: false, allQuoted: true }
-        const rows = records(head, d, 200, input.headIsAll, o.maxLineSize, quoting)
+        const quoting: Quoting = { stray: false, allQuoted: true, malformed: 0 }
+        const rows = records(head, d, 200, input.headIsAll, o.maxLineSize, o.strict, quoting)
         if (rows instanceof GrizzlyError) { firstError ??= rows; continue }
-        const { width } = modeCount(rows)
+        const { width, consistent: fitting } = modeCount(rows, o.width)
+        if (o.width !== null && fitting === 0 && rows.length > 0) continue
         // the share of rows with the common width, then the most columns: a wrong delimiter
         // splits quoted line breaks into extra one-column rows, so counts alone would mislead
         // one column is trivially consistent, so it counts half — unless every row is one quoted
         // value; and values left starting or ending with the other quote character suggest the
         // wrong quote (`"1,000"` split by ',' under the quote ')
         const single = width > 1 || (quoting.allQuoted && rows.length > 0) ? 1 : 0.5
-        const consistent = rows.length === 0 ? 0 : modeCount(rows).consistent / rows.length * single * (quoting.stray ? 0.5 : 1)
+        let consistent = rows.length === 0 ? 0 : fitting / rows.length * single * (quoting.stray ? 0.5 : 1)
+        // a dialect under which the sample does not parse ranks below every one under which it does
+        if (quoting.malformed > 0) consistent -= 1
         if (consistent > bestScore || (consistent === bestScore && width > bestWidth)) {
           best = d; bestScore = consistent; bestWidth = width
         }
@@ -147,6 +163,11 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
   }
   // no dialect reads the start of the file: say why under the first one tried
   if (best === null && firstError !== undefined) throw firstError
+  if (best === null && o.width !== null) {
+    throw new GrizzlyError(SqlState.badFileFormat, `could not detect the dialect: no line of the sample splits into the ${o.width} column${o.width === 1 ? '' : 's'} given`, {
+      hint: 'check the columns option against the file, or give delim, quote and escape (or auto_detect = false) to read it as told',
+    })
+  }
   return best ?? { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment }
 }
 
@@ -234,17 +255,18 @@ function columnTypes(rows: readonly string[][], width: number, fromRow: number, 
 
 export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
   const dialect = sniffDialect(input, o)
-  const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize
-  const headRows = records(input.head, dialect, limit, input.headIsAll, o.maxLineSize)
+  // sample_size counts rows of data: one more for a header
+  const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize + 1
+  const headRows = records(input.head, dialect, limit, input.headIsAll, o.maxLineSize, o.strict)
   if (headRows instanceof GrizzlyError) throw headRows
   // with null_padding short rows are expected: the widest row gives the columns, as in DuckDB
-  const width = o.nullPadding ? headRows.reduce((w, r) => Math.max(w, r.length), 0) : modeCount(headRows).width
+  const width = o.width ?? (o.nullPadding ? headRows.reduce((w, r) => Math.max(w, r.length), 0) : modeCount(headRows).width)
   const rows = headRows.slice()
   for (const m of input.middles) {
     // a middle sample starts mid-line: drop the part before the first line break
     const nl = m.indexOf('\n')
     if (nl < 0) continue
-    const more = records(m.slice(nl + 1), dialect, Math.max(1, Math.floor(limit / 10)), false, o.maxLineSize)
+    const more = records(m.slice(nl + 1), dialect, Math.max(1, Math.floor(limit / 10)), false, o.maxLineSize, o.strict)
     if (more instanceof GrizzlyError) continue
     // a window may start inside a quoted value: its first rows, and rows holding a quote
     // character (a sign of reading quotes the wrong way round), are not trusted
@@ -284,5 +306,5 @@ export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
     if (types[i] === 'TIMESTAMP') return o.timestampFormat ?? (c.timestampFormats[0] === 'iso' ? null : c.timestampFormats[0] ?? null)
     return null
   })
-  return { dialect, header, names, types, formats, sampledRows: headRows.length }
+  return { dialect, header, names, types, formats, sampledRows: headRows.length, firstRow: headRows[0] ?? null }
 }

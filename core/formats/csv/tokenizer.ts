@@ -74,12 +74,18 @@ export class CsvTokenizer {
   private pieces = 0
   /** whether the current piece holds a carriage return at all */
   private hasCr = false
+  /**
+   * strict_mode = false: a quote inside a quoted value that is not followed by the delimiter or
+   * a line end is part of the value, and a quote left open at the end of the file ends there
+   */
+  private readonly strict: boolean
 
-  constructor(dialect: Dialect, source: TextSource, path: string, maxLineSize: number) {
+  constructor(dialect: Dialect, source: TextSource, path: string, maxLineSize: number, strict = true) {
     this.d = dialect
     this.source = source
     this.path = path
     this.maxLineSize = maxLineSize
+    this.strict = strict
   }
 
   /** Skips `n` lines (the `skip` option), counting physical lines, not records. */
@@ -111,7 +117,7 @@ export class CsvTokenizer {
     if (this.eof) return false
     if (this.text.length - start > this.maxLineSize) {
       throw new GrizzlyError(SqlState.badFileFormat, `line ${this.line} of "${this.path}" is longer than max_line_size (${this.maxLineSize} bytes)`, {
-        hint: 'raise max_line_size, or check the quote character: an unclosed quote makes the rest of the file one value',
+        hint: 'raise max_line_size (and buffer_size, if given), or check the quote character: an unclosed quote makes the rest of the file one value',
       })
     }
     return true
@@ -126,6 +132,7 @@ export class CsvTokenizer {
     // the text only changes between batches: a batch ends early rather than see its text replaced
     if (this.pos >= this.text.length && !this.pull()) return false
     const { delimiter, quote, escape, comment } = this.d
+    const strict = this.strict
     // unquoted values end at the next delimiter or line end, found with indexOf (a memchr, about
     // twice the speed of a charCodeAt loop) and kept until passed; not with a comment character
     const seek = comment < 0 && delimiter >= 0
@@ -177,6 +184,7 @@ export class CsvTokenizer {
         continue
       }
       let incomplete = false
+      let commentLine = false
       let bad = 0
       fields: for (;;) {
         if (fi >= starts.length) { batch.growFields(); starts = batch.starts; ends = batch.ends; flags = batch.flags }
@@ -185,11 +193,21 @@ export class CsvTokenizer {
           const s = pos
           let flag = QUOTED
           for (;;) {
-            if (pos >= n) { incomplete = true; break fields }
+            if (pos >= n) {
+              if (strict || !eof) { incomplete = true; break fields }
+              break
+            }
             c = text.charCodeAt(pos)
             if (c === quote) {
               if (pos + 1 >= n && !eof) { incomplete = true; break fields }
-              if (escape === quote && text.charCodeAt(pos + 1) === quote) { pos += 2; flag = ESCAPED; continue }
+              const after = pos + 1 < n ? text.charCodeAt(pos + 1) : -1
+              if (escape === quote && after === quote) { pos += 2; flag = ESCAPED; continue }
+              if (!strict && after !== -1 && after !== delimiter && after !== 10 && after !== 13) {
+                // relaxed: a stray quote; with quote = escape it is dropped as DuckDB does
+                if (escape === quote) flag = ESCAPED
+                pos++
+                continue
+              }
               break
             }
             if (c === escape) {
@@ -201,7 +219,7 @@ export class CsvTokenizer {
             pos++
           }
           starts[fi] = s; ends[fi] = pos; flags[fi] = flag
-          pos++
+          if (pos < n) pos++
           // anything between the closing quote and the delimiter makes the record malformed
           if (pos < n) {
             c = text.charCodeAt(pos)
@@ -231,9 +249,11 @@ export class CsvTokenizer {
             // a comment after a value ends the record: the rest of the line is skipped
             const nl = text.indexOf('\n', pos)
             if (nl < 0 && !eof) { incomplete = true; break fields }
-            fi++
             pos = nl < 0 ? n : nl + 1
             line++
+            // only blanks before it: the whole line is a comment, as in DuckDB
+            if (fi === firstField && text.slice(s, ends[fi]!).trim() === '') { commentLine = true; break fields }
+            fi++
             break
           }
         }
@@ -272,9 +292,10 @@ export class CsvTokenizer {
         }
         throw new GrizzlyError(SqlState.badFileFormat, `unexpected end of "${this.path}" at line ${startLine}`, { hint: 'the file may be truncated' })
       }
+      if (commentLine) { this.pos = pos; this.line = line; continue }
       if (pos - recordStart > this.maxLineSize) {
         throw new GrizzlyError(SqlState.badFileFormat, `line ${startLine} of "${this.path}" is longer than max_line_size (${this.maxLineSize} bytes)`, {
-          hint: 'raise max_line_size, or check the quote character: an unclosed quote makes the rest of the file one value',
+          hint: 'raise max_line_size (and buffer_size, if given), or check the quote character: an unclosed quote makes the rest of the file one value',
         })
       }
       const r = batch.records
@@ -300,7 +321,8 @@ export function fieldText(batch: FieldBatch, fi: number, quote: number, escape: 
   let k = 0
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i)
-    if ((c === escape && escape !== quote) || (c === quote && escape === quote && t.charCodeAt(i + 1) === quote)) {
+    // a lone quote (read with strict_mode = false) is dropped, a doubled one kept once
+    if ((c === escape && escape !== quote) || (c === quote && escape === quote)) {
       out += t.slice(k, i)
       k = i + 1
       i++

@@ -1,0 +1,100 @@
+/**
+ * DuckDB's dialect handling beyond RFC 4180: strict_mode = false (stray quotes), buffer_size,
+ * the dialect and header sniffed when the columns are given, sample_size counting data rows,
+ * and comment lines. Each case has the good input and the bad one.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Database } from '../../core/database.ts'
+import { fails, sqlString as q, tempDir } from './csv-helpers.ts'
+
+const t = tempDir('grizzly-csv-dialects-')
+test.after(t.cleanup)
+
+async function withDb<T>(f: (db: Database) => Promise<T>): Promise<T> {
+  const db = await Database.open()
+  try { return await f(db) } finally { await db.close() }
+}
+const rows = (sql: string): Promise<unknown[][]> => withDb(async db => (await db.query(sql)).rows)
+
+test('strict_mode = false reads quotes inside quoted values as part of them', async () => {
+  const p = t.file('stray.csv', '1;"pedro "pdet" ho;landa"\n2;"x"\n')
+  const opts = "delim = ';', header = false, columns = {'i': 'INTEGER', 's': 'VARCHAR'}"
+  // no escape: the stray quotes stay; the delimiter inside the quotes stays in the value
+  assert.deepEqual(await rows(`FROM read_csv(${q(p)}, ${opts}, quote = '"', escape = '', strict_mode = false)`),
+    [[1, 'pedro "pdet" ho;landa'], [2, 'x']])
+  // the escape is the quote: a lone quote is dropped, a doubled one kept once
+  const d = t.file('stray2.csv', '"a "b" c"\n"a ""b"" c"\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(d)}, columns = {'s': 'VARCHAR'}, header = false, quote = '"', escape = '"', strict_mode = false)`),
+    [['a b c'], ['a "b" c']])
+  // a quote left open at the end of the file ends there
+  const open = t.file('open.csv', '"Pedro "the" legend"\n"Pedro "the')
+  assert.deepEqual(await rows(`FROM read_csv(${q(open)}, columns = {'s': 'VARCHAR'}, header = false, quote = '"', escape = '', strict_mode = false)`),
+    [['Pedro "the" legend'], ['Pedro "the']])
+  // a quoted line break still belongs to the value
+  const nl = t.file('stray-nl.csv', '1;"pedro "pdet" \nholanda"\n2;"y"\n')
+  assert.deepEqual(await rows(`SELECT count(*) FROM read_csv(${q(nl)}, delim = ';', header = false, strict_mode = false)`), [[2n]])
+})
+
+test('strict mode: text after a closing quote fails with a hint, or is a rejected row', async () => {
+  const p = t.file('strict.csv', 'a,b\n"x"y,1\n"z",2\n')
+  await fails(await Database.open(), `FROM read_csv(${q(p)}, quote = '"', escape = '"', header = true, columns = {'a': 'VARCHAR', 'b': 'INTEGER'}, auto_detect = false)`,
+    '22P04', /closing quote[\s\S]*line 2[\s\S]*strict_mode = false/)
+  await withDb(async db => {
+    const r = await db.query(`FROM read_csv(${q(p)}, quote = '"', escape = '"', header = true, columns = {'a': 'VARCHAR', 'b': 'INTEGER'}, auto_detect = false, store_rejects = true)`)
+    assert.deepEqual(r.rows, [['z', 2]])
+    assert.deepEqual((await db.query('SELECT line, error_type FROM reject_errors')).rows, [[2n, 'UNQUOTED VALUE']])
+  })
+  // sniffed: a quote under which the sample does not parse loses to no quote at all
+  const s = t.file('stops.csv', 'id,name\n"1","Lahr "Bus" more"\n"2","plain"\n')
+  assert.deepEqual(await rows(`FROM ${q(s)}`), [['"1"', '"Lahr "Bus" more"'], ['"2"', '"plain"']])
+  assert.deepEqual(await rows(`FROM read_csv(${q(s)}, strict_mode = false)`), [[1n, 'Lahr "Bus" more'], [2n, 'plain']])
+  await fails(await Database.open(), `FROM read_csv(${q(s)}, strict_mode = 'maybe')`, '22023', /strict_mode must be true or false/)
+})
+
+test('buffer_size bounds the length of a row', async () => {
+  const p = t.file('buf.csv', '1;"pedro pdet holanda"\n2;"short"\n')
+  assert.deepEqual(await rows(`SELECT count(*) FROM read_csv(${q(p)}, delim = ';', header = false, buffer_size = 30)`), [[2n]])
+  await fails(await Database.open(), `FROM read_csv(${q(p)}, delim = ';', header = false, buffer_size = 10)`, '22P04', /max_line_size[\s\S]*buffer_size/)
+  await fails(await Database.open(), `FROM read_csv(${q(p)}, buffer_size = 0)`, '22023', /buffer_size must be a whole number/)
+})
+
+test('with the columns given, the dialect and the header are still detected', async () => {
+  const named = t.file('named.csv', 'header1,header2,header3\na,#b,c\n')
+  const cols = "columns = {'header1': 'VARCHAR', 'header2': 'VARCHAR', 'header3': 'VARCHAR'}"
+  assert.deepEqual(await rows(`FROM read_csv(${q(named)}, ${cols})`), [['a', '#b', 'c']])
+  assert.deepEqual(await rows(`FROM read_csv(${q(named)}, ${cols}, header = false)`), [['header1', 'header2', 'header3'], ['a', '#b', 'c']])
+  assert.deepEqual(await rows(`FROM read_csv(${q(named)}, ${cols}, auto_detect = false)`), [['header1', 'header2', 'header3'], ['a', '#b', 'c']])
+  // a first row a given type cannot read is a header; one it can read is data
+  const ints = t.file('ints.csv', 'x\n1\n2\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(ints)}, columns = {'a': 'INTEGER'})`), [[1], [2]])
+  const data = t.file('data.csv', '7\n1\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(data)}, columns = {'a': 'INTEGER'})`), [[7], [1]])
+  // the delimiter is sniffed to give the number of columns asked for
+  const semi = t.file('semi.csv', '1;2\n3;4\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(semi)}, columns = {'a': 'INTEGER', 'b': 'INTEGER'})`), [[1, 2], [3, 4]])
+  assert.deepEqual(await rows(`FROM read_csv(${q(semi)}, columns = {'a': 'VARCHAR'}, header = false)`), [['1;2'], ['3;4']])
+  // no line has that many columns: the dialect cannot be found, even when skipping bad rows
+  const wide = t.file('wide.csv', 'a,b,c\n1,2,3\n')
+  await fails(await Database.open(), `FROM read_csv(${q(wide)}, columns = {'a': 'VARCHAR', 'b': 'VARCHAR', 'c': 'VARCHAR', 'd': 'VARCHAR'}, delim = ',', ignore_errors = true)`,
+    '22P04', /no line of the sample splits into the 4 columns given/)
+})
+
+test('sample_size counts rows of data, not the header', async () => {
+  const lines = ['id|seats', ...Array.from({ length: 50 }, (_, i) => `${i}|${i}`), '51|\\N']
+  const p = t.file('sample.csv', lines.join('\n') + '\n')
+  await fails(await Database.open(), `FROM read_csv(${q(p)}, sample_size = 1)`, '22P04', /could not convert "\\N" to BIGINT[\s\S]*line 52[\s\S]*sample_size = -1/)
+  assert.deepEqual(await rows(`SELECT typeof(seats) FROM read_csv(${q(p)}, sample_size = -1) LIMIT 1`), [['VARCHAR']])
+  assert.deepEqual(await rows(`SELECT typeof(seats), count(*) FROM read_csv(${q(p)}, sample_size = 1, types = {'seats': 'VARCHAR'}) GROUP BY ALL`), [['VARCHAR', 51n]])
+})
+
+test('comment lines: blanks before the character, and a midline character alone is data', async () => {
+  const spaced = t.file('spaced.csv', ' # note\n1;3\n # note\n1;3\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(spaced)}, header = false)`), [[1n, 3n], [1n, 3n]])
+  // only after values: not a comment unless asked for
+  const mid = t.file('mid.csv', '1;3#5;7\n6;7\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(mid)}, comment = '#')`), [[1n, 3n], [6n, 7n]])
+  const withLine = t.file('mid2.csv', '# a comment line\n1;3#5;7\n6;7\n')
+  assert.deepEqual(await rows(`FROM ${q(withLine)}`), [[1n, 3n], [6n, 7n]])
+  await fails(await Database.open(), `FROM read_csv(${q(mid)}, comment = ';', delim = ';')`, '22023', /comment and the delimiter must differ/)
+})
