@@ -105,9 +105,12 @@ test('window over aggregates, named windows and QUALIFY', () => {
 })
 
 test('CTEs inline, materialized and recursive', () => {
-  const inline = f.plan('WITH x AS (SELECT a FROM t) SELECT * FROM x, x AS y')
+  const inline = f.plan('WITH x AS NOT MATERIALIZED (SELECT a FROM t) SELECT * FROM x, x AS y')
   assert.deepEqual(inline.names, ['a', 'a'])
   assert.equal(find(inline.plan, 'cte'), undefined)
+  // PostgreSQL's default: read once is inlined, read twice is computed once
+  assert.equal(find(f.plan('WITH x AS (SELECT a FROM t) SELECT * FROM x').plan, 'cte'), undefined)
+  assert.equal(find(f.plan('WITH x AS (SELECT a FROM t) SELECT * FROM x, x AS y').plan, 'cte')?.references, 2)
   const mat = f.plan('WITH x AS MATERIALIZED (SELECT a FROM t) SELECT * FROM x JOIN x AS y USING (a)')
   const cte = find(mat.plan, 'cte')!
   assert.equal(cte.name, 'x')
