@@ -1,11 +1,13 @@
 /**
  * UPDATE of a column an index covers (PRIMARY KEY, UNIQUE, a foreign key's own columns, CREATE
- * INDEX), run as DuckDB runs it: the rows are deleted and appended again with their new values,
+ * INDEX) or of a LIST, MAP or ARRAY column (also inside a STRUCT), run as DuckDB runs it (it
+ * cannot update those in place): the rows are deleted and appended again with their new values,
  * so they move to the end of the table, in the order the statement updated them, with new row
  * ids. Keys are then checked as an INSERT's after the DELETE: two rows may swap keys in one
  * statement, and a self-referencing row cannot reference itself or another moved row.
  */
 import type { Transaction } from './catalog.ts'
+import type { LogicalType } from '../types/types.ts'
 import { DataChunk, gather, nullVector } from '../vector/vector.ts'
 import type { MemoryTable } from './memory-table.ts'
 
@@ -13,6 +15,12 @@ export function movesOnUpdate(table: MemoryTable, columns: readonly number[]): b
   return table.indexes.some(ix => ix.columns.some(c => columns.includes(c)))
     || table.foreignKeys.some(fk => fk.columns.some(c => columns.includes(c)))
     || table.secondary.affectedBy(columns).length > 0
+    || columns.some(c => hasNestedList(table.columns[c]!.type))
+}
+
+function hasNestedList(type: LogicalType): boolean {
+  if (type.id === 'LIST' || type.id === 'ARRAY') return true
+  return type.id === 'STRUCT' && type.fields.some(f => hasNestedList(f.type))
 }
 
 /** moves the live rows among `positions`; `values` holds the new values of `columns`, one row per position */

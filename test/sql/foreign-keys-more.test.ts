@@ -35,6 +35,23 @@ test('an UPDATE of a key column moves the rows to the end of the table; other co
   await db.close()
 })
 
+test('an UPDATE of a LIST, MAP or ARRAY column moves the rows too (DuckDB cannot update them in place)', async () => {
+  const db = await Database.open()
+  await db.exec(`CREATE TABLE a(i INTEGER, l INTEGER[], s STRUCT(x INTEGER, y INTEGER[]), t STRUCT(x INTEGER), f FLOAT[2], m MAP(INTEGER, INTEGER));
+    INSERT INTO a SELECT range, [range], {'x': range, 'y': [range]}, {'x': range}, [range, range], MAP {range: range} FROM range(4)`)
+  await db.exec(`UPDATE a SET t = {'x': 9} WHERE i = 0`)
+  assert.deepEqual(await rows(db, 'SELECT i, rowid FROM a'), [['0', '0'], ['1', '1'], ['2', '2'], ['3', '3']])
+  await db.exec(`UPDATE a SET l = [9] WHERE i = 0`)
+  await db.exec(`UPDATE a SET s = {'x': 9, 'y': []} WHERE i = 1`)
+  await db.exec(`UPDATE a SET f = [9, 9] WHERE i = 2`)
+  assert.deepEqual(await rows(db, 'SELECT i, rowid FROM a'), [['3', '3'], ['0', '4'], ['1', '5'], ['2', '6']])
+  await db.exec(`UPDATE a SET m = MAP {9: 9} WHERE i = 3`)
+  assert.deepEqual(await rows(db, 'SELECT i, l, s, f, m FROM a'), [
+    ['0', '[9]', '{\'x\': 0, \'y\': [0]}', '[0.0, 0.0]', '{0=0}'], ['1', '[1]', '{\'x\': 9, \'y\': []}', '[1.0, 1.0]', '{1=1}'],
+    ['2', '[2]', '{\'x\': 2, \'y\': [2]}', '[9.0, 9.0]', '{2=2}'], ['3', '[3]', '{\'x\': 3, \'y\': [3]}', '[3.0, 3.0]', '{9=9}']])
+  await db.close()
+})
+
 test('a moving UPDATE rolls back: rows, keys and order come back', async () => {
   const db = await Database.open()
   await db.exec(`CREATE TABLE p(i INTEGER PRIMARY KEY, v VARCHAR UNIQUE);
