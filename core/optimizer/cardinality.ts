@@ -99,7 +99,8 @@ export function estimateRows(plan: LogicalPlan, txn: Transaction): number {
     case 'table_function': return plan.fn.estimatedRows ?? DEFAULT_ROWS
     case 'empty': return 0
     case 'cte': return est(plan.body)
-    case 'cte_ref': case 'recursive_cte': return DEFAULT_ROWS
+    case 'cte_ref': return plan.estimatedRows ?? DEFAULT_ROWS
+    case 'recursive_cte': return DEFAULT_ROWS
     case 'insert': case 'update': case 'delete': return 1
     default: return assertNever(plan, 'plan node')
   }

@@ -9,6 +9,7 @@ import type { ExprEnv } from '../expression/index.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { sameOutput } from './plan-util.ts'
 import { constantFolding } from './rules/constant_folding.ts'
+import { cteEstimates } from './rules/cte_estimates.ts'
 import { filterPushdown } from './rules/filter_pushdown.ts'
 import { semiJoinPushdown } from './rules/semi_join_pushdown.ts'
 import { joinOrder } from './rules/join_order.ts'
@@ -46,6 +47,8 @@ export const rules: readonly OptimizerRule[] = [
   orFactorization,
   filterPushdown,
   semiJoinPushdown,
+  // before join_order: a CTE scan is sized by its definition, with the definition's filters in place
+  cteEstimates,
   joinOrder,
   projectionPruning,
   // after join_order and pruning: its semi join reads a copy of a join input (same column ids)

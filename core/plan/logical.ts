@@ -241,6 +241,8 @@ export interface CteRefNode extends PlanBase {
   readonly cteId: number
   readonly name: string
   /** column i of the CTE produces output[i] */
+  /** the definition's estimated rows (set by the optimizer for join ordering) */
+  readonly estimatedRows?: number
 }
 
 /** WITH RECURSIVE: anchor, then repeat `recursive` over the previous iteration's rows until none */

@@ -101,6 +101,16 @@ test('a materialised CTE computes only the columns its references read', async (
   await db.close()
 })
 
+test('join ordering sizes a CTE scan by its definition', async () => {
+  const { db } = await setup()
+  await db.exec('CREATE TABLE big AS SELECT range AS k FROM range(100000); CREATE TABLE mid AS SELECT range * 7 AS k FROM range(5000)')
+  const q = 'WITH c AS (SELECT k FROM big WHERE k % 3 = 0) SELECT count(*) FROM c a JOIN mid ON mid.k = a.k JOIN c b ON a.k = b.k'
+  // ~33K rows per scan, not the 1000 guessed for an unknown input: the 5000-row table is a build side
+  assert.match(await plan(db, q), /HASH_JOIN inner ON \(k = k\)\n\s+CTE_SCAN c\n\s+TABLE_SCAN mid \[k\]/)
+  assert.deepEqual(await rows(db, q), [['1667']])
+  await db.close()
+})
+
 test('references in correlated subqueries read the CTE computed once per statement', async () => {
   const { db, calls } = await setup()
   // the CTE sits at the top; a correlated subquery reads it per outer row
