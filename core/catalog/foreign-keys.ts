@@ -86,8 +86,8 @@ function deletedKeys(parent: MemoryTable, index: UniqueIndex, txn: Transaction):
 
 function recheckAtCommit(child: MemoryTable, fk: ResolvedForeignKey, txn: MemoryTransaction, p: number): void {
   txn.onValidate(() => {
-    // the row was deleted again, or a rolled-back statement took it back
-    if (!child.isLive(p) || !child.foreignKeys.includes(fk)) return
+    // the row was deleted again, a rolled-back statement took it back, or the child table was dropped
+    if (!child.isLive(p) || !child.foreignKeys.includes(fk) || !fk.parent.referencedBy.has(child)) return
     const { index, childKey } = fk.bind(child)
     const key = child.keyAt(childKey, p)
     if (key !== null && index.get(key) === undefined) throw missingParent(child, fk, p, 'Failed to commit: ')

@@ -124,6 +124,10 @@ test('a parent row deleted earlier in the transaction still counts until COMMIT'
   await db.exec('BEGIN; DELETE FROM pkt WHERE i = 3; INSERT INTO fkt VALUES (3); DELETE FROM fkt WHERE j = 3; COMMIT')
   assert.deepEqual(await rows(db, 'SELECT * FROM pkt ORDER BY i'), [['1'], ['2']])
   assert.deepEqual(await rows(db, 'SELECT * FROM fkt'), [['2']])
+  // or dropping the referencing table
+  await db.exec('CREATE TABLE fkt2(j INTEGER REFERENCES pkt(i)); BEGIN; DELETE FROM pkt WHERE i = 1; INSERT INTO fkt2 VALUES (1); DROP TABLE fkt2; COMMIT')
+  assert.deepEqual(await rows(db, 'SELECT * FROM pkt ORDER BY i'), [['2']])
+  await db.exec('INSERT INTO pkt VALUES (1)')
   // a key that never existed fails at once
   await db.exec('BEGIN')
   await fails(() => db.exec('INSERT INTO fkt VALUES (9)'), '23503', /"j: 9" does not exist/)
