@@ -98,3 +98,28 @@ test('comment lines: blanks before the character, and a midline character alone 
   assert.deepEqual(await rows(`FROM ${q(withLine)}`), [[1n, 3n], [6n, 7n]])
   await fails(await Database.open(), `FROM read_csv(${q(mid)}, comment = ';', delim = ';')`, '22023', /comment and the delimiter must differ/)
 })
+
+test('the sniffer wants every row alike: notes above the table are skipped, ragged rows read whole', async () => {
+  // lines narrower than the table before it are notes, skipped and reported as SkipRows
+  const notes = t.file('notes.csv', '# a comment\nexported by some tool\n# another\nplease read on\na;b\n# c\n1;3\n6;7\n')
+  assert.deepEqual(await rows(`FROM ${q(notes)}`), [[1n, 3n], [6n, 7n]])
+  assert.deepEqual(await rows(`SELECT SkipRows, Comment, HasHeader FROM sniff_csv(${q(notes)})`), [[2n, '#', true]])
+  // a ',' in some lines only: no delimiter splits every line alike, so lines are read whole
+  const ragged = t.file('ragged.csv', ', note\na;b\n, note\n1;3\n')
+  assert.deepEqual(await rows(`FROM ${q(ragged)}`), [['a;b'], [', note'], ['1;3']])
+  // with the delimiter given, a row of another width is an error naming the line
+  const bad = t.file('bad.csv', 'a;b\n1;2\n3\n4;5\n')
+  await fails(await Database.open(), `FROM read_csv(${q(bad)}, delim = ';')`, '22P04', /expected 2 columns but found 1 at line 3/)
+  assert.deepEqual(await rows(`FROM read_csv(${q(bad)}, delim = ';', null_padding = true)`), [[1n, 2n], [3n, null], [4n, 5n]])
+})
+
+test('skip counts lines that are not comments; a lone row is typed by itself', async () => {
+  const p = t.file('skip.csv', '# one\n# two\na;b\n# three\n1;3\n6;7\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(p)}, skip = 1)`), [[1n, 3n], [6n, 7n]])
+  // skipping a;b and 1;3 leaves one row: numbers, so no header
+  assert.deepEqual(await rows(`FROM read_csv(${q(p)}, skip = 2)`), [[6n, 7n]])
+  assert.deepEqual(await rows(`SELECT HasHeader, Columns FROM sniff_csv(${q(t.file('one.csv', 'a,2\n'))})`),
+    [[false, [{ name: 'column0', type: 'VARCHAR' }, { name: 'column1', type: 'BIGINT' }]]])
+  assert.deepEqual(await rows(`SELECT HasHeader FROM sniff_csv(${q(t.file('oneh.csv', 'a,b\n'))})`), [[true]])
+  await fails(await Database.open(), `FROM read_csv(${q(p)}, skip = -1)`, '22023', /skip must be a whole number/)
+})

@@ -32,6 +32,8 @@ export interface CsvSchema {
   readonly columns: readonly { readonly name: string; readonly type: LogicalType }[]
   /** per column: the strptime format of a DATE / TIMESTAMP column (null = ISO, read by the fast path) */
   readonly formats: readonly (string | null)[]
+  /** records before the table that the sniffer found (notes above a header), skipped after `skip` */
+  readonly skipRecords: number
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
@@ -74,16 +76,18 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
   let names: string[]
   let types: LogicalType[]
   let sniffedFormats: readonly (string | null)[] = []
+  let skipRecords = 0
   if (o.autoDetect) {
     const sample = sampleText(input, o.sampleSize < 0)
-    const head = skipLines(sample.head, o.skip)
-    const s = sniff({ head, middles: sample.middles, headIsAll: sample.headIsAll }, {
+    const s = sniff({ head: sample.head, middles: sample.middles, headIsAll: sample.headIsAll }, {
       delimiter: o.delimiter, quote: o.quote, escape: o.escape, comment: o.comment, header: o.header, nullStrings: o.nullStrings,
       sampleSize: o.sampleSize, decimalSeparator: o.decimalSeparator, thousands: o.thousands, dateFormat: o.dateFormat, timestampFormat: o.timestampFormat,
       maxLineSize: o.maxLineSize, candidates, nullPadding: o.nullPadding, strict: o.strictMode, width: o.columns?.length ?? null,
+      ignoreErrors: o.ignoreErrors, skip: o.skip,
     })
     dialect = s.dialect
     header = o.columns !== null && o.header === null ? headerOfGiven(s.firstRow, o, resolveType) : s.header
+    skipRecords = s.skipRecords
     sniffedFormats = s.formats
     const width = o.columns?.length ?? s.types.length
     names = columnNames(s.names, width, o.normalizeNames)
@@ -131,7 +135,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
   // a type given by the user reads with the given format, or ISO
   const formats = types.map((t, i) => t.id === 'DATE' ? (o.dateFormat ?? sniffedFormats[i] ?? null)
     : t.id === 'TIMESTAMP' ? (o.timestampFormat ?? sniffedFormats[i] ?? null) : null)
-  return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), formats }
+  return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), formats, skipRecords }
 }
 
 /**
@@ -155,16 +159,6 @@ function headerOfGiven(first: readonly string[] | null, o: CsvOptions, resolveTy
   return allText && first.every(v => v !== '')
 }
 
-function skipLines(text: string, n: number): string {
-  let at = 0
-  for (let k = 0; k < n; k++) {
-    const nl = text.indexOf('\n', at)
-    if (nl < 0) return ''
-    at = nl + 1
-  }
-  return at === 0 ? text : text.slice(at)
-}
-
 /** Binds one CSV file: the schema now, the rows when scanned. */
 export function readCsv(path: string, o: CsvOptions, resolveType: (name: string) => LogicalType, onReject: (r: CsvReject) => void,
   progress?: ProgressSink): BoundTableFunction {
@@ -186,6 +180,8 @@ function* scanCsv(input: CsvInput, schema: CsvSchema, o: CsvOptions, wanted: rea
     const tok = new CsvTokenizer(schema.dialect, source, input.path, o.maxLineSize, o.strictMode)
     if (o.skip > 0) tok.skipLines(o.skip)
     const batch = new FieldBatch()
+    // a batch may end early (at a block boundary): skip until the count is reached
+    for (let left = schema.skipRecords; left > 0 && tok.next(batch, left);) left -= batch.records
     if (schema.header) tok.next(batch, 1)
     const conv = new Converter(input.path, schema, o, onReject)
     // with ignore_errors every column is read, so the rows skipped do not depend on the query

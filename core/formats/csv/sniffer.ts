@@ -7,7 +7,7 @@
 import { GrizzlyError, SqlState } from '../../errors.ts'
 import { strptime } from '../../types/datetime-format.ts'
 import { parseDate, parseTime, parseTimestamp } from '../../types/parse.ts'
-import { CsvTokenizer, type Dialect, FieldBatch, PLAIN, fieldText } from './tokenizer.ts'
+import { CsvTokenizer, type Dialect, FieldBatch, PLAIN, fieldText, skipText } from './tokenizer.ts'
 
 export type SniffedType = 'BOOLEAN' | 'BIGINT' | 'DOUBLE' | 'TIME' | 'DATE' | 'TIMESTAMP' | 'VARCHAR'
 
@@ -29,10 +29,12 @@ export interface SniffResult {
   readonly sampledRows: number
   /** the first record, a header or not */
   readonly firstRow: readonly string[] | null
+  /** records before the table (notes narrower than it) that reading skips, as DuckDB's detected skip */
+  readonly skipRecords: number
 }
 
 export interface SniffInput {
-  /** text from the start of the file (after `skip` lines) */
+  /** text from the start of the file (`skip` lines are dropped here, once the comment is known) */
   readonly head: string
   /** text from further into the file, each starting at an arbitrary byte */
   readonly middles: readonly string[]
@@ -59,6 +61,10 @@ export interface SniffOptions {
   readonly strict: boolean
   /** the number of columns the user gave (columns = {…}): only dialects giving rows that wide qualify */
   readonly width: number | null
+  /** ignore_errors: rows of another width are expected, so a dialect need not split every row alike */
+  readonly ignoreErrors: boolean
+  /** lines to skip first (comment lines not counted); when given, no leading notes are detected */
+  readonly skip: number
 }
 
 const code = (s: string | null, fallback: number): number => s === null ? fallback : s === '' ? -1 : s.charCodeAt(0)
@@ -120,7 +126,21 @@ function modeCount(rows: readonly string[][], given: number | null = null): { wi
   return { width, consistent: best }
 }
 
-export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
+/**
+ * With `skip` not given: how many leading rows are notes before the table (DuckDB's "dirty"
+ * rows) — rows narrower than the widest, before the first of those, after which every row is that
+ * wide. 0 when there are none or the rows after them are not even.
+ */
+function leadingNotes(rows: readonly string[][], o: SniffOptions): { lead: number; width: number } {
+  if (o.skip > 0 || rows.length === 0) return { lead: 0, width: 0 }
+  const width = o.width ?? rows.reduce((w, r) => Math.max(w, r.length), 0)
+  const first = rows.findIndex(r => r.length === width)
+  if (first <= 0) return { lead: 0, width }
+  for (let i = first; i < rows.length; i++) if (rows[i]!.length !== width && !(o.nullPadding && rows[i]!.length < width)) return { lead: 0, width }
+  return { lead: first, width }
+}
+
+export function sniffDialect(input: SniffInput, o: SniffOptions): { dialect: Dialect; lead: number } {
   const delims = o.delimiter !== null ? [o.delimiter] : [',', '|', ';', '\t']
   // no quoting at all is the last candidate, as in DuckDB
   const quotes = o.quote !== null ? [o.quote] : ['"', "'", '']
@@ -129,10 +149,12 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
   const comments = o.comment !== null ? [code(o.comment, -1)] : /(?:^|\n)[ \t]*#/.test(input.head) ? [-1, 35] : [-1]
   const comment = comments[0]!
   let best: Dialect | null = null
-  let bestScore = Number.NEGATIVE_INFINITY, bestWidth = 0
+  let bestScore = Number.NEGATIVE_INFINITY, bestWidth = 0, bestLead = 0
   let firstError: GrizzlyError | undefined
   // the first rows decide the dialect, as DuckDB does
-  const head = input.head.length > 1 << 20 ? input.head.slice(0, 1 << 20) : input.head
+  const whole = input.head.length > 1 << 20 ? input.head.slice(0, 1 << 20) : input.head
+  // skip counts lines that are not comments, so what it leaves depends on the comment character
+  const heads = new Map(comments.map(c => [c, skipText(whole, o.skip, c)]))
   for (const q of quotes) {
     for (const dl of delims) {
       const quote = code(q, 34)
@@ -142,21 +164,31 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
       for (const escape of escapes) for (const comment of comments) {
         const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
         const quoting: Quoting = { stray: false, allQuoted: true, malformed: 0 }
-        const rows = records(head, d, 200, input.headIsAll, o.maxLineSize, o.strict, quoting)
+        const rows = records(heads.get(comment)!, d, 200, input.headIsAll, o.maxLineSize, o.strict, quoting)
         if (rows instanceof GrizzlyError) { firstError ??= rows; continue }
-        const { width, consistent: fitting } = modeCount(rows, o.width)
+        let { width, consistent: fitting } = modeCount(rows, o.width)
         if (o.width !== null && fitting === 0 && rows.length > 0) continue
         // the share of rows with the common width, then the most columns: a wrong delimiter
         // splits quoted line breaks into extra one-column rows, so counts alone would mislead
         // one column is trivially consistent, so it counts half — unless every row is one quoted
         // value; and values left starting or ending with the other quote character suggest the
         // wrong quote (`"1,000"` split by ',' under the quote ')
+        // as DuckDB, a dialect under which every row has the same width (after leading notes, see
+        // leadingNotes) beats one under which some differ (a '#' or ',' after values in one line
+        // must not win over reading lines whole), and one under which the sample does not parse
+        // ranks below both
+        let lead = 0
+        let even = o.ignoreErrors || rows.every(r => r.length === width || (o.nullPadding && r.length < width))
+        if (!even) {
+          const notes = leadingNotes(rows, o)
+          if (notes.lead > 0) { even = true; lead = notes.lead; width = notes.width; fitting = rows.length - lead }
+        }
         const single = width > 1 || (quoting.allQuoted && rows.length > 0) ? 1 : 0.5
         let consistent = rows.length === 0 ? 0 : fitting / rows.length * single * (quoting.stray ? 0.5 : 1)
-        // a dialect under which the sample does not parse ranks below every one under which it does
-        if (quoting.malformed > 0) consistent -= 1
+        if (!even) consistent -= 1
+        if (quoting.malformed > 0) consistent -= 2
         if (consistent > bestScore || (consistent === bestScore && width > bestWidth)) {
-          best = d; bestScore = consistent; bestWidth = width
+          best = d; bestScore = consistent; bestWidth = width; bestLead = lead
         }
       }
     }
@@ -168,7 +200,7 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): Dialect {
       hint: 'check the columns option against the file, or give delim, quote and escape (or auto_detect = false) to read it as told',
     })
   }
-  return best ?? { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment }
+  return { dialect: best ?? { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment }, lead: bestLead }
 }
 
 function isNull(v: string, o: SniffOptions): boolean { return o.nullStrings.includes(v) }
@@ -254,11 +286,12 @@ function columnTypes(rows: readonly string[][], width: number, fromRow: number, 
 }
 
 export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
-  const dialect = sniffDialect(input, o)
+  const { dialect, lead } = sniffDialect(input, o)
   // sample_size counts rows of data: one more for a header
-  const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize + 1
-  const headRows = records(input.head, dialect, limit, input.headIsAll, o.maxLineSize, o.strict)
-  if (headRows instanceof GrizzlyError) throw headRows
+  const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize + 1 + lead
+  const read = records(skipText(input.head, o.skip, dialect.comment), dialect, limit, input.headIsAll, o.maxLineSize, o.strict)
+  if (read instanceof GrizzlyError) throw read
+  const headRows = lead > 0 ? read.slice(lead) : read
   // with null_padding short rows are expected: the widest row gives the columns, as in DuckDB
   const width = o.width ?? (o.nullPadding ? headRows.reduce((w, r) => Math.max(w, r.length), 0) : modeCount(headRows).width)
   const rows = headRows.slice()
@@ -274,7 +307,8 @@ export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
     for (const r of more.slice(2)) if (r.length === width && (quote === null || !r.some(v => v.includes(quote)))) rows.push(r)
   }
   let header = o.header
-  let cols = columnTypes(rows, width, 1, o)
+  // a lone row is typed by itself (DuckDB): a header then only when every column is text
+  let cols = columnTypes(rows, width, rows.length === 1 && o.header === null ? 0 : 1, o)
   if (header === null) {
     const first = headRows[0]
     if (first === undefined) header = false
@@ -306,5 +340,5 @@ export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
     if (types[i] === 'TIMESTAMP') return o.timestampFormat ?? (c.timestampFormats[0] === 'iso' ? null : c.timestampFormats[0] ?? null)
     return null
   })
-  return { dialect, header, names, types, formats, sampledRows: headRows.length, firstRow: headRows[0] ?? null }
+  return { dialect, header, names, types, formats, sampledRows: headRows.length, firstRow: headRows[0] ?? null, skipRecords: lead }
 }

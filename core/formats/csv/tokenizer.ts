@@ -88,7 +88,7 @@ export class CsvTokenizer {
     this.strict = strict
   }
 
-  /** Skips `n` lines (the `skip` option), counting physical lines, not records. */
+  /** Skips `n` lines (the `skip` option), counting physical lines, not records; comment lines do not count (DuckDB). */
   skipLines(n: number): void {
     let skipped = 0
     while (skipped < n) {
@@ -97,7 +97,8 @@ export class CsvTokenizer {
         if (!this.pull()) { this.pos = this.text.length; return }
         continue
       }
-      this.pos = nl + 1; this.line++; skipped++
+      if (!isCommentLine(this.text, this.pos, this.d.comment)) skipped++
+      this.pos = nl + 1; this.line++
     }
   }
 
@@ -310,6 +311,26 @@ export class CsvTokenizer {
     batch.text = this.text
     return batch.records > 0
   }
+}
+
+/** Whether the line starting at `at` holds only blanks before the comment character. */
+function isCommentLine(text: string, at: number, comment: number): boolean {
+  if (comment < 0) return false
+  let c = text.charCodeAt(at)
+  while (c === 32 || c === 9) c = text.charCodeAt(++at)
+  return c === comment
+}
+
+/** `text` after its first `n` lines, comment lines not counted (as CsvTokenizer.skipLines). */
+export function skipText(text: string, n: number, comment: number): string {
+  let at = 0
+  for (let k = 0; k < n;) {
+    const nl = text.indexOf('\n', at)
+    if (nl < 0) return ''
+    if (!isCommentLine(text, at, comment)) k++
+    at = nl + 1
+  }
+  return at === 0 ? text : text.slice(at)
 }
 
 /** The text of field `fi` with its quotes and escapes resolved. */
