@@ -68,6 +68,31 @@ test('a moving UPDATE rolls back: rows, keys and order come back', async () => {
   await db.close()
 })
 
+test('moved rows come back from the log and from a checkpoint in their new order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fk-move-'))
+  try {
+    const path = join(dir, 'db.grizzly')
+    const db = await Database.open(path)
+    await db.exec(`CREATE TABLE p(i INTEGER PRIMARY KEY, v VARCHAR); INSERT INTO p VALUES (1, 'a'), (2, 'b'), (3, 'c');
+      CREATE TABLE c(j INTEGER REFERENCES p(i)); INSERT INTO c VALUES (3)`)
+    await db.exec(`UPDATE p SET i = 10 WHERE i = 1; UPDATE p SET v = 'B' WHERE i = 2`)
+    const expected = [['2', 'B'], ['3', 'c'], ['10', 'a']]
+    // the log alone (the writer has not checkpointed)
+    const ro = await Database.open(path, { readOnly: true })
+    assert.deepEqual(await rows(ro, 'SELECT i, v FROM p'), expected)
+    await ro.close()
+    await db.exec('FORCE CHECKPOINT')
+    await db.close()
+    const again = await Database.open(path)
+    assert.deepEqual(await rows(again, 'SELECT i, v FROM p'), expected)
+    await fails(() => again.exec(`INSERT INTO p VALUES (10, 'x')`), '23505', /"i: 10"/)
+    await fails(() => again.exec('UPDATE p SET i = 30 WHERE i = 3'), '23503', /"i: 3" is still referenced/)
+    await again.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('an UPDATE of a foreign key column moves the row and checks its new parent', async () => {
   const db = await Database.open()
   await db.exec(`CREATE TABLE album(artist INTEGER, name VARCHAR, UNIQUE (artist, name));
