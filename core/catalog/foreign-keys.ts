@@ -42,11 +42,12 @@ export class ResolvedForeignKey {
 /**
  * 23503 unless every live row among `positions` of `child` has its parent key (or a NULL part).
  * A key only a row at or after `batchStart` of the same table holds (the statement's own rows)
- * does not count. With `deferDeleted`, a key whose parent row this transaction deleted in an
- * earlier statement counts for now: as in DuckDB the transaction may still put it back, so the row
- * is checked again at COMMIT.
+ * does not count. A key whose parent row this transaction deleted in an earlier statement counts
+ * for now: as in DuckDB the transaction may still put it back, so the row is checked again at
+ * COMMIT. `moved` are rows of `child` the statement itself deleted (an UPDATE moving them): their
+ * old keys do not count.
  */
-export function checkChildRows(child: MemoryTable, txn: Transaction, positions: ArrayLike<number>, batchStart: number, deferDeleted: boolean): void {
+export function checkChildRows(child: MemoryTable, txn: Transaction, positions: ArrayLike<number>, batchStart: number, moved: ReadonlySet<number> | null): void {
   for (const fk of child.foreignKeys) {
     const { index, childKey } = fk.bind(child)
     let ownDeleted: Set<IndexKey> | null | undefined
@@ -57,7 +58,7 @@ export function checkChildRows(child: MemoryTable, txn: Transaction, positions: 
       if (key === null) continue
       const holder = index.get(key)
       if (holder !== undefined && (fk.parent !== child || holder < batchStart)) continue
-      if (holder === undefined && deferDeleted && (ownDeleted ??= deletedKeys(fk.parent, index, txn))?.has(key) === true) {
+      if (holder === undefined && (ownDeleted ??= deletedKeys(fk.parent, index, txn, fk.parent === child ? moved : null))?.has(key) === true) {
         recheckAtCommit(child, fk, txn as MemoryTransaction, p)
         continue
       }
@@ -74,13 +75,19 @@ function missingParent(child: MemoryTable, fk: ResolvedForeignKey, p: number, pr
       : `the referenced row of "${fk.parent.name}" was deleted earlier in the transaction: insert it again, or delete the referencing row, before COMMIT` })
 }
 
-/** keys of `parent`'s rows `txn` deleted (null when none, or when commit checks are not available) */
-function deletedKeys(parent: MemoryTable, index: UniqueIndex, txn: Transaction): Set<IndexKey> | null {
+/** keys of `parent`'s rows `txn` deleted, `except` those (null when none, or when commit checks are not available) */
+function deletedKeys(parent: MemoryTable, index: UniqueIndex, txn: Transaction, except: ReadonlySet<number> | null): Set<IndexKey> | null {
   if (!(txn instanceof MemoryTransaction)) return null
   const lists = parent.pendingOf(txn)?.deletedLists
   if (lists === undefined || lists.length === 0) return null
   const out = new Set<IndexKey>()
-  for (const list of lists) for (const p of list) { const key = parent.keyAt(index, p); if (key !== null) out.add(key) }
+  for (const list of lists) {
+    for (const p of list) {
+      if (except?.has(p) === true) continue
+      const key = parent.keyAt(index, p)
+      if (key !== null) out.add(key)
+    }
+  }
   return out
 }
 

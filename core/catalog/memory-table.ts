@@ -387,10 +387,10 @@ export class MemoryTable implements TableProvider {
 
   // ---- insert -------------------------------------------------------------------------------
 
-  insert(txn: Transaction, rows: DataChunk): void { this.insertRows(txn, rows, true) }
+  insert(txn: Transaction, rows: DataChunk): void { this.insertRows(txn, rows, null) }
 
-  /** @internal `deferDeleted` as in checkChildRows (false for the rows an UPDATE moves) */
-  insertRows(txn: Transaction, rows: DataChunk, deferDeleted: boolean): void {
+  /** @internal `moved`: the positions an UPDATE deleted to append these rows again (checkChildRows) */
+  insertRows(txn: Transaction, rows: DataChunk, moved: ReadonlySet<number> | null): void {
     beginWrite(txn, `INSERT into ${this.name}`, true)
     const n = rows.size
     if (rows.columns.length !== this.columns.length) {
@@ -410,7 +410,7 @@ export class MemoryTable implements TableProvider {
     try { addKeysOfBatch(this, rows, start, heldKeys(others), keyDeferral(this, pending, others, start, () => settleDeferredKeys(this, pending, (p, t) => this.versions.uncommittedAppender(p, t)))) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
-      try { checkChildRows(this, txn, positionRange(start, n), start, deferDeleted) } catch (e) { failed(e) }
+      try { checkChildRows(this, txn, positionRange(start, n), start, moved) } catch (e) { failed(e) }
     }
     try { this.secondary.afterAppend(this, rows, start) } catch (e) { failed(e) }
     pending.recordAppend(start, start + n)

@@ -43,7 +43,7 @@ export function updateByMoving(table: MemoryTable, txn: Transaction, positions: 
   // registered before the insert's own undo, so a rollback takes the new rows out before the old ones come back
   txn.onRollback(() => undoDelete?.())
   try {
-    table.insertRows(txn, rows, false)
+    table.insertRows(txn, rows, new Set(moved))
   } catch (e) {
     undo()
     undoDelete = null

@@ -153,6 +153,18 @@ test('a parent row deleted earlier in the transaction still counts until COMMIT'
   await db.exec('CREATE TABLE fkt2(j INTEGER REFERENCES pkt(i)); BEGIN; DELETE FROM pkt WHERE i = 1; INSERT INTO fkt2 VALUES (1); DROP TABLE fkt2; COMMIT')
   assert.deepEqual(await rows(db, 'SELECT * FROM pkt ORDER BY i'), [['2']])
   await db.exec('INSERT INTO pkt VALUES (1)')
+  // a referencing row moved by a key UPDATE is re-checked the same way
+  await db.exec('CREATE TABLE fk3(k INTEGER PRIMARY KEY, j INTEGER REFERENCES pkt(i))')
+  await db.exec('BEGIN; DELETE FROM pkt WHERE i = 1; INSERT INTO fk3 VALUES (100, 1); UPDATE fk3 SET k = 101 WHERE k = 100')
+  await fails(() => db.exec('COMMIT'), '23503', /^Failed to commit: .*"j: 1"/)
+  await db.exec('BEGIN; DELETE FROM pkt WHERE i = 1; INSERT INTO fk3 VALUES (100, 1); UPDATE fk3 SET k = 101 WHERE k = 100; INSERT INTO pkt VALUES (1); COMMIT')
+  assert.deepEqual(await rows(db, 'SELECT * FROM fk3'), [['101', '1']])
+  await db.exec('DROP TABLE fk3')
+  // a key the same UPDATE took away (a self-reference) fails at once
+  await db.exec('CREATE TABLE emp(id INTEGER PRIMARY KEY, boss INTEGER REFERENCES emp(id)); INSERT INTO emp VALUES (1, NULL)')
+  await db.exec('BEGIN')
+  await fails(() => db.exec('UPDATE emp SET id = 10, boss = 1 WHERE id = 1'), '23503', /"boss: 1" does not exist/)
+  await db.exec('ROLLBACK')
   // a key that never existed fails at once
   await db.exec('BEGIN')
   await fails(() => db.exec('INSERT INTO fkt VALUES (9)'), '23503', /"j: 9" does not exist/)
