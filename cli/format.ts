@@ -24,7 +24,7 @@ export function formatResult(r: Result, format: OutputFormat, options: { maxRows
 }
 
 function isNumeric(t: LogicalType): boolean {
-  return ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'REAL', 'DOUBLE', 'DECIMAL'].includes(t.id)
+  return ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'REAL', 'DOUBLE', 'DECIMAL'].includes(t.id)
 }
 
 function truncate(s: string, width: number): string {
@@ -58,7 +58,7 @@ export function formatTable(r: Result, maxRows: number, maxColumnWidth: number):
 function jsonValue(t: LogicalType, text: string | null, raw: unknown): string {
   if (text === null) return 'null'
   switch (t.id) {
-    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'DECIMAL': return text
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'HUGEINT': case 'DECIMAL': return text
     case 'REAL': case 'DOUBLE': return /^-?(inf|nan)/i.test(text) ? JSON.stringify(text) : text
     case 'BOOLEAN': return text
     case 'LIST': case 'ARRAY': case 'STRUCT': return JSON.stringify(raw, (_k, v) => typeof v === 'bigint' ? Number(v) : v)

@@ -1,13 +1,15 @@
 /**
  * JavaScript parameter values ($1, ?) → typed internal values. Numbers that are 32-bit
- * integers bind as INTEGER, other numbers as DOUBLE, bigints as BIGINT, strings as untyped
+ * integers bind as INTEGER, other numbers as DOUBLE, bigints as BIGINT (HUGEINT past its range;
+ * past ±2^127 refused), strings as untyped
  * string literals (VARCHAR unless the context asks for another type),
  * Dates as TIMESTAMP, Uint8Arrays as BLOB, arrays as LISTs of their elements' common type.
  */
 import { GrizzlyError, SqlState } from './errors.ts'
 import { STRING_LITERAL } from './types/coercion.ts'
 import {
-  type LogicalType, type Value, BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, NULL_TYPE, TIMESTAMP, list,
+  type LogicalType, type Value, BIGINT, BIGINT_MAX, BIGINT_MIN, BLOB, BOOLEAN, DOUBLE, HUGEINT, HUGEINT_MAX, HUGEINT_MIN, INTEGER,
+  NULL_TYPE, TIMESTAMP, list,
   typeEquals,
 } from './types/types.ts'
 
@@ -20,7 +22,11 @@ export function bindParameter(v: unknown, index: number): BoundParameter {
     case 'number':
       if (isInt32(v)) return { type: INTEGER, value: v }
       return { type: DOUBLE, value: v }
-    case 'bigint': return { type: BIGINT, value: v }
+    case 'bigint':
+      if (v >= BIGINT_MIN && v <= BIGINT_MAX) return { type: BIGINT, value: v }
+      if (v >= HUGEINT_MIN && v <= HUGEINT_MAX) return { type: HUGEINT, value: v }
+      throw new GrizzlyError(SqlState.numericOutOfRange, `parameter $${index} is ${v}, beyond HUGEINT's range`,
+        { hint: 'pass integers between -2^127 and 2^127 - 1, or the number as a string cast to DOUBLE or DECIMAL' })
     // like a string literal: '2024-01-31' compared with a DATE column becomes a DATE
     case 'string': return { type: STRING_LITERAL, value: v }
     default: break

@@ -98,7 +98,7 @@ export function resultColumn(name: string, type: LogicalType): ResultColumn {
 
 /**
  * Internal value → the JavaScript value users get: BOOLEAN boolean; TINYINT..INTEGER, REAL,
- * DOUBLE number; BIGINT bigint (exact); DECIMAL number (use textRows() or toArrow() for exact
+ * DOUBLE number; BIGINT and HUGEINT bigint (exact); DECIMAL number (use textRows() or toArrow() for exact
  * wide decimals); VARCHAR string; BLOB Uint8Array; DATE, TIMESTAMP and TIMESTAMPTZ Date (UTC;
  * timestamps keep milliseconds); TIME 'HH:MM:SS[.ffffff]' and TIMETZ '…+HH[:MM]' strings; INTERVAL { months, days, micros };
  * LIST/ARRAY arrays; STRUCT objects.

@@ -86,14 +86,14 @@ function toInternal(v: unknown, type: LogicalType): Value {
     case 'BOOLEAN': return Boolean(v)
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'REAL': case 'DOUBLE': return Number(v)
     case 'BIGINT': return BigInt(v as bigint)
-    case 'DECIMAL': {
+    case 'DECIMAL': case 'HUGEINT': {
       // arrow returns decimals as Uint32Array words (little endian, two's complement)
       let x = 0n
       if (v instanceof Uint32Array) {
         for (let w = v.length - 1; w >= 0; w--) x = (x << 32n) | BigInt(v[w]!)
         x = BigInt.asIntN(v.length * 32, x)
       } else x = BigInt(v as bigint)
-      return type.width <= 15 ? Number(x) : x
+      return type.id === 'DECIMAL' && type.width <= 15 ? Number(x) : x
     }
     case 'VARCHAR': return String(v)
     case 'BLOB': return v as Uint8Array

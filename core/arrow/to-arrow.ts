@@ -22,6 +22,8 @@ export function arrowTypeOf(t: LogicalType): arrow.DataType {
     case 'REAL': return new arrow.Float32()
     case 'DOUBLE': return new arrow.Float64()
     case 'DECIMAL': return new arrow.Decimal(t.scale, t.width, 128)
+    // as DuckDB exports it by default
+    case 'HUGEINT': return new arrow.Decimal(0, 38, 128)
     case 'VARCHAR': return new arrow.Utf8()
     case 'BLOB': return new arrow.Binary()
     case 'DATE': return new arrow.DateDay()
@@ -82,7 +84,7 @@ export function vectorToArrowData(v: Vector): arrow.Data {
       }
       return arrow.makeData({ ...base, type: type as arrow.TimeMicrosecond, data: out })
     }
-    case 'DECIMAL': {
+    case 'DECIMAL': case 'HUGEINT': {
       const words = new Uint32Array(n * 4)
       const src = v.data as Float64Array | bigint[]
       for (let i = 0; i < n; i++) {

@@ -7,16 +7,19 @@ import type { TypeName } from '../parser/ast.ts'
 import type { ConstantExpr } from '../plan/expr.ts'
 import { integerLiteralType } from '../types/coercion.ts'
 import {
-  BIGINT, BLOB, BOOLEAN, DATE, DECIMAL_FLOAT_MAX_WIDTH, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, INTERVAL,
+  BIGINT, BLOB, BOOLEAN, DATE, DECIMAL_FLOAT_MAX_WIDTH, DECIMAL_MAX_WIDTH, DOUBLE, HUGEINT, HUGEINT_MAX, HUGEINT_MIN, INTEGER, INTERVAL,
   type Interval, type LogicalType, REAL, SMALLINT, TIME, TIMESTAMP, TINYINT, VARCHAR, array, decimal, list, mapType, struct,
 } from '../types/types.ts'
 
-const INT32_MIN = -2147483648n, INT32_MAX = 2147483647n
-const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n
+const INT32_MAX = 2147483647n
 
 /**
- * Types a numeric literal as DuckDB does: integers → INTEGER, BIGINT, DECIMAL(38,0), then DOUBLE;
- * `1.50` → DECIMAL(3,2) (DOUBLE past 38 digits); exponent form → DOUBLE. `negate` folds a unary minus.
+ * Types a numeric literal as DuckDB does: integers → the smallest of INTEGER, BIGINT, HUGEINT
+ * that holds them, past HUGEINT DOUBLE (DuckDB makes 2^127 … 2^128 - 1 a UHUGEINT, a type
+ * Grizzly does not have); `1.50` → DECIMAL(3,2) (DOUBLE past 38 digits); exponent form →
+ * DOUBLE. `negate` folds a unary minus into the literal before it is typed, so
+ * -9223372036854775808 is a BIGINT; as in DuckDB (whose lexer sees the digits before the sign) a
+ * literal is an INTEGER only when its digits alone fit one, so -2147483648 is a BIGINT too.
  */
 export function numberLiteral(text: string, negate: boolean, position: number): ConstantExpr {
   let clean = text.replace(/_/g, '')
@@ -48,10 +51,8 @@ export function numberLiteral(text: string, negate: boolean, position: number): 
 }
 
 function integerConstant(v: bigint, position: number, text: string): ConstantExpr {
-  if (v >= INT32_MIN && v <= INT32_MAX) return { kind: 'const', value: Number(v), type: integerLiteralType(v) }
-  if (v >= INT64_MIN && v <= INT64_MAX) return { kind: 'const', value: v, type: integerLiteralType(v) }
-  const digits = (v < 0n ? -v : v).toString().length
-  if (digits <= DECIMAL_MAX_WIDTH) return { kind: 'const', value: v, type: decimal(DECIMAL_MAX_WIDTH, 0) }
+  if (v >= -INT32_MAX && v <= INT32_MAX) return { kind: 'const', value: Number(v), type: integerLiteralType(v) }
+  if (v >= HUGEINT_MIN && v <= HUGEINT_MAX) return { kind: 'const', value: v, type: integerLiteralType(v) }
   const n = Number(v)
   if (!Number.isFinite(n)) throw new GrizzlyError(SqlState.numericOutOfRange, `number ${text} is out of range`, { position })
   return { kind: 'const', value: n, type: DOUBLE }
@@ -62,7 +63,7 @@ const FALLBACK_TYPES: Readonly<Record<string, LogicalType>> = {
   BOOLEAN, BOOL: BOOLEAN, LOGICAL: BOOLEAN,
   TINYINT, INT1: TINYINT, SMALLINT, INT2: SMALLINT, SHORT: SMALLINT, INT16: SMALLINT,
   INTEGER, INT: INTEGER, INT4: INTEGER, SIGNED: INTEGER, INT32: INTEGER,
-  BIGINT, INT8: BIGINT, LONG: BIGINT, INT64: BIGINT,
+  BIGINT, INT8: BIGINT, LONG: BIGINT, INT64: BIGINT, HUGEINT, INT128: HUGEINT,
   REAL, FLOAT: REAL, FLOAT4: REAL, DOUBLE, FLOAT8: DOUBLE, 'DOUBLE PRECISION': DOUBLE,
   VARCHAR, TEXT: VARCHAR, STRING: VARCHAR, CHAR: VARCHAR, BPCHAR: VARCHAR, 'CHARACTER VARYING': VARCHAR, CHARACTER: VARCHAR,
   BLOB, BYTEA: BLOB, BINARY: BLOB, VARBINARY: BLOB,

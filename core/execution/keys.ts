@@ -218,6 +218,11 @@ function compareIntervals(x: Interval, y: Interval): number {
   return compareNumbers(a[0], b[0]) || compareNumbers(a[1], b[1]) || compareNumbers(a[2], b[2])
 }
 
+const bigComparator: ValueComparator = (a, i, b, j) => {
+  const x = (a.data as bigint[])[i]!, y = (b.data as bigint[])[j]!
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
 export function valueComparator(type: LogicalType): ValueComparator {
   switch (type.id) {
     case 'NULL': return () => 0
@@ -227,10 +232,8 @@ export function valueComparator(type: LogicalType): ValueComparator {
       return (a, i, b, j) => compareNumbers((a.data as Float64Array)[i]!, (b.data as Float64Array)[j]!)
     case 'DECIMAL':
       if (type.width <= 15) return (a, i, b, j) => compareNumbers((a.data as Float64Array)[i]!, (b.data as Float64Array)[j]!)
-      return (a, i, b, j) => {
-        const x = (a.data as bigint[])[i]!, y = (b.data as bigint[])[j]!
-        return x < y ? -1 : x > y ? 1 : 0
-      }
+      return bigComparator
+    case 'HUGEINT': return bigComparator
     case 'BIGINT': case 'TIMETZ':
       return (a, i, b, j) => {
         const x = (a.data as BigInt64Array)[i]!, y = (b.data as BigInt64Array)[j]!
@@ -257,7 +260,7 @@ export function compareBoxed(x: Value, y: Value, type: LogicalType): number {
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'DATE': case 'REAL': case 'DOUBLE':
     case 'TIME': case 'TIMESTAMP': case 'TIMESTAMPTZ':
       return compareNumbers(x as number, y as number)
-    case 'DECIMAL': case 'BIGINT': case 'TIMETZ': {
+    case 'DECIMAL': case 'BIGINT': case 'HUGEINT': case 'TIMETZ': {
       const a = x as number | bigint, b = y as number | bigint
       if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b)
       return a < b ? -1 : a > b ? 1 : 0

@@ -1,11 +1,12 @@
 /**
  * Numeric casts (BOOLEAN, integers, REAL/DOUBLE, DECIMAL in both storage forms) as tight loops
  * over typed arrays, one loop per source storage, so each stays monomorphic. Failures call
- * `sink.fail(i, text)`, which throws or (TRY_CAST) marks the row NULL.
+ * `sink.fail(i, text)`, which throws or (TRY_CAST) marks the row NULL. A HUGEINT source is read
+ * as what it is, a scale-0 integer in bigints, so it shares the wide DECIMAL loops.
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import {
-  BIGINT_MAX, BIGINT_MIN, INTEGER_RANGE, type DecimalType, type LogicalType, typeToString,
+  BIGINT_MAX, BIGINT_MIN, HUGEINT_MAX, HUGEINT_MIN, INTEGER_RANGE, type DecimalType, type LogicalType, decimal, typeToString,
 } from '../types/types.ts'
 import { Vector } from '../vector/vector.ts'
 import {
@@ -43,8 +44,14 @@ export function castOutOfRange(valueText: string, from: LogicalType, to: Logical
 
 function isNumericId(id: string): boolean {
   return id === 'BOOLEAN' || id === 'TINYINT' || id === 'SMALLINT' || id === 'INTEGER' || id === 'BIGINT' ||
-    id === 'REAL' || id === 'DOUBLE' || id === 'DECIMAL'
+    id === 'HUGEINT' || id === 'REAL' || id === 'DOUBLE' || id === 'DECIMAL'
 }
+
+/** The scaled-integer view of a DECIMAL or HUGEINT source, which the DECIMAL loops read. */
+function asScaled(t: LogicalType): DecimalType | undefined {
+  return t.id === 'DECIMAL' ? t : t.id === 'HUGEINT' ? HUGEINT_AS_DECIMAL : undefined
+}
+const HUGEINT_AS_DECIMAL = decimal(38, 0)
 export function isNumericCast(from: LogicalType, to: LogicalType): boolean {
   return isNumericId(from.id) && isNumericId(to.id)
 }
@@ -68,6 +75,7 @@ export function castNumeric(input: Vector, target: LogicalType, tryCast: boolean
       break
     }
     case 'BIGINT': out = toBigint(input, n, valid, sink, err); break
+    case 'HUGEINT': out = toHugeint(input, n, valid, sink, err); break
     case 'DOUBLE': case 'REAL': {
       const d = target.id === 'DOUBLE' ? new Float64Array(n) : new Float32Array(n)
       toFloat(input, d, valid, sink, err)
@@ -104,8 +112,8 @@ type Err = (i: number) => () => GrizzlyError
 function toSmallInt(input: Vector, out: Int8Array | Int16Array | Int32Array, lo: number, hi: number,
   valid: Uint8Array | null, sink: FailSink, err: Err): void {
   const n = input.length
-  const from = input.type
-  if (from.id === 'DECIMAL') {
+  const from = asScaled(input.type)
+  if (from !== undefined) {
     const scale = from.scale
     if (input.physical === 'big') {
       const s = input.data as bigint[]
@@ -169,8 +177,8 @@ const TWO_63 = 2 ** 63
 
 function toBigint(input: Vector, n: number, valid: Uint8Array | null, sink: FailSink, err: Err): BigInt64Array {
   const out = new BigInt64Array(n)
-  const from = input.type
-  if (from.id === 'DECIMAL') {
+  const from = asScaled(input.type)
+  if (from !== undefined) {
     const scale = from.scale
     if (input.physical === 'big') {
       const s = input.data as bigint[]
@@ -211,8 +219,8 @@ function toBigint(input: Vector, n: number, valid: Uint8Array | null, sink: Fail
 
 function toFloat(input: Vector, out: Float64Array | Float32Array, valid: Uint8Array | null, sink: FailSink, err: Err): void {
   const n = input.length
-  const from = input.type
-  if (from.id === 'DECIMAL') {
+  const from = asScaled(input.type)
+  if (from !== undefined) {
     const scale = from.scale
     if (input.physical === 'big') {
       const s = input.data as bigint[]
@@ -242,10 +250,10 @@ function toFloat(input: Vector, out: Float64Array | Float32Array, valid: Uint8Ar
 }
 
 function toDecimal(input: Vector, target: DecimalType, n: number, valid: Uint8Array | null, sink: FailSink, err: Err): Vector['data'] {
-  const from = input.type
+  const from = asScaled(input.type)
   const wide = isWideDecimal(target.width)
   const scale = target.scale
-  if (from.id === 'DECIMAL') {
+  if (from !== undefined) {
     // rescale; the helper checks the width
     const out: (number | bigint)[] | Float64Array = wide ? new Array<bigint>(n).fill(0n) : new Float64Array(n)
     const s = input.data as ArrayLike<number | bigint>
@@ -270,7 +278,7 @@ function toDecimal(input: Vector, target: DecimalType, n: number, valid: Uint8Ar
     }
     return out
   }
-  if (from.id === 'BOOLEAN' && scale >= target.width) {
+  if (input.type.id === 'BOOLEAN' && scale >= target.width) {
     // DuckDB: when 1.0 does not fit, true becomes the smallest unit (DECIMAL(1,1): 0.1)
     const out: bigint[] | Float64Array = wide ? new Array<bigint>(n).fill(0n) : new Float64Array(n)
     const s = input.data as Uint8Array
@@ -303,4 +311,39 @@ function toDecimal(input: Vector, target: DecimalType, n: number, valid: Uint8Ar
     out[i] = (wide ? v : Number(v)) as never
   }
   return out
+}
+
+/** To HUGEINT: integers and booleans widen, DECIMALs and floats round (as to BIGINT), beyond ±2^127 fails. */
+function toHugeint(input: Vector, n: number, valid: Uint8Array | null, sink: FailSink, err: Err): bigint[] {
+  const out = new Array<bigint>(n).fill(0n)
+  const from = asScaled(input.type)
+  const inRange = (r: bigint): boolean => r >= HUGEINT_MIN && r <= HUGEINT_MAX
+  if (from !== undefined) {
+    const s = input.data as ArrayLike<number | bigint>
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue
+      const x = s[i]!
+      const r = typeof x === 'bigint' ? divRoundBig(x, from.scale) : BigInt(divRoundNumber(x, from.scale))
+      if (!inRange(r)) { sink.fail(i, err(i)); continue }
+      out[i] = r
+    }
+    return out
+  }
+  switch (input.physical) {
+    case 'f32': case 'f64': {
+      const s = input.data as Float64Array
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const r = roundHalfEven(s[i]!)
+        if (!Number.isFinite(r) || !inRange(BigInt(r))) { sink.fail(i, err(i)); continue }
+        out[i] = BigInt(r)
+      }
+      return out
+    }
+    default: {
+      const s = input.data as ArrayLike<number | bigint>
+      for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) out[i] = BigInt(s[i]!)
+      return out
+    }
+  }
 }

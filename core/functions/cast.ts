@@ -285,14 +285,14 @@ function structToStruct(input: Vector, target: StructType, tryCast: boolean, ctx
 // ---- registration ------------------------------------------------------------------------------
 
 const ALL_IDS: readonly TypeId[] = [
-  'NULL', 'BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'REAL', 'DOUBLE', 'DECIMAL', 'VARCHAR', 'BLOB',
+  'NULL', 'BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'REAL', 'DOUBLE', 'DECIMAL', 'VARCHAR', 'BLOB',
   'DATE', 'TIME', 'TIMESTAMP', 'INTERVAL', 'TIMESTAMPTZ', 'TIMETZ', 'LIST', 'ARRAY', 'STRUCT',
 ]
 
 function idAllowed(from: TypeId, to: TypeId): boolean {
   if (from === to || from === 'NULL' || to === 'VARCHAR' || from === 'VARCHAR') return true
   const numeric = (id: TypeId): boolean => id === 'BOOLEAN' || id === 'TINYINT' || id === 'SMALLINT' ||
-    id === 'INTEGER' || id === 'BIGINT' || id === 'REAL' || id === 'DOUBLE' || id === 'DECIMAL'
+    id === 'INTEGER' || id === 'BIGINT' || id === 'HUGEINT' || id === 'REAL' || id === 'DOUBLE' || id === 'DECIMAL'
   if (numeric(from) && numeric(to)) return true
   switch (from) {
     case 'DATE': return to === 'TIMESTAMP' || to === 'TIMESTAMPTZ'

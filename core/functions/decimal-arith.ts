@@ -20,6 +20,7 @@ export function decimalOfInteger(t: LogicalType): DecimalType | undefined {
     case 'SMALLINT': return decimal(5, 0)
     case 'INTEGER': return decimal(10, 0)
     case 'BIGINT': return decimal(19, 0)
+    case 'HUGEINT': return decimal(DECIMAL_MAX_WIDTH, 0)
     case 'DECIMAL': return t
     default: return undefined
   }

@@ -78,6 +78,11 @@ export function hashOf(type: LogicalType, v: Value): bigint {
       const m = n === Infinity ? (1n << 63n) - 1n : n === -Infinity ? -((1n << 63n) - 1n) : BigInt(n)
       return murmur64(BigInt.asUintN(64, m))
     }
+    // DuckDB hashes a HUGEINT's two 64-bit halves (the upper one of a small value hashes to 0 or a constant)
+    case 'HUGEINT': {
+      const x = v as bigint
+      return murmur64(BigInt.asUintN(64, x)) ^ murmur64(BigInt.asUintN(64, x >> 64n))
+    }
     case 'DECIMAL': {
       const x = BigInt(v as number | bigint)
       const lo = BigInt.asUintN(64, x), hi = BigInt.asUintN(64, x >> 64n)

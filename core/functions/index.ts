@@ -7,6 +7,7 @@ import { registerBuiltinTypes } from '../types/builtin-types.ts'
 import { registerDateTimeFunctions } from './datetime.ts'
 import { registerBuiltinCasts } from './cast.ts'
 import { registerOperators } from './operators.ts'
+import { registerHugeintFunctions } from './hugeint.ts'
 import { registerMathFunctions } from './math.ts'
 import { registerStringFunctions } from './string.ts'
 import { registerRegexFunctions } from './regex.ts'
@@ -30,6 +31,7 @@ export function registerBuiltins(hooks: Hooks): void {
   registerListFunctions(hooks)
   registerDateTimeFunctions(hooks)
   registerAggregates(hooks)
+  registerHugeintFunctions(hooks)
   registerTableFunctions(hooks)
   registerSequenceFunctions(hooks)
   registerDatabaseFunctions(hooks)

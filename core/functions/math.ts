@@ -1,12 +1,12 @@
 /**
  * Numeric functions: rounding, powers and logarithms, trigonometry, sign and bit helpers,
  * random numbers. Types follow DuckDB (round on DECIMAL stays DECIMAL, sign is TINYINT,
- * factorial returns a 38-digit DECIMAL standing in for HUGEINT, gcd/lcm are BIGINT).
+ * factorial returns HUGEINT, gcd/lcm are BIGINT).
  */
 import type { Hooks } from '../hooks/registry.ts'
 import type { BoundScalar, ScalarBindInfo, ScalarKernel, ScalarOverload } from '../hooks/contracts.ts'
 import {
-  BIGINT, BOOLEAN, DOUBLE, INTEGER, type DecimalType, type LogicalType, REAL, TINYINT, decimal, physicalOf,
+  BIGINT, BOOLEAN, DOUBLE, HUGEINT, INTEGER, type DecimalType, type LogicalType, REAL, TINYINT, decimal, physicalOf,
 } from '../types/types.ts'
 import { roundHalfAway } from '../types/decimal.ts'
 import { Vector } from '../vector/vector.ts'
@@ -211,20 +211,18 @@ function gcdLcmKernel(lcm: boolean): ScalarKernel {
   }
 }
 
-const HUGEINT_STANDIN = decimal(38, 0)
-
 const factorialKernel: ScalarKernel = (args, count) => {
   const a = args[0]!.data as Int32Array
   const out = new Array<bigint>(count)
   for (let i = 0; i < count; i++) {
     const n = a[i]!
-    if (n > 33 && rowValid(args, i)) throw outOfRange(`Value out of range: factorial(${n}) does not fit in 38 digits`)
+    if (n > 33 && rowValid(args, i)) throw outOfRange(`Value out of range: factorial(${n}) does not fit HUGEINT`)
     if (n < 0 && rowValid(args, i)) throw outOfRange('factorial of a negative number is undefined')
     let r = 1n
     for (let k = 2; k <= n && k <= 33; k++) r *= BigInt(k)
     out[i] = r
   }
-  return new Vector(HUGEINT_STANDIN, count, out, null)
+  return new Vector(HUGEINT, count, out, null)
 }
 
 function bitCountKernel(t: LogicalType): ScalarKernel {
@@ -350,7 +348,7 @@ export function registerMathFunctions(hooks: Hooks): void {
     { bind: argTypes => argTypes.length === 1 && argTypes[0]?.id === 'DECIMAL' ? { argTypes, returns: TINYINT, invoke: signKernel() } : undefined })
   reg('gcd', [{ args: [BIGINT, BIGINT], returns: BIGINT, invoke: gcdLcmKernel(false) }], { aliases: ['greatest_common_divisor'] })
   reg('lcm', [{ args: [BIGINT, BIGINT], returns: BIGINT, invoke: gcdLcmKernel(true) }], { aliases: ['least_common_multiple'] })
-  reg('factorial', [{ args: [INTEGER], returns: HUGEINT_STANDIN, invoke: factorialKernel }])
+  reg('factorial', [{ args: [INTEGER], returns: HUGEINT, invoke: factorialKernel }])
   reg('even', [doubleFn(x => `(${x} >= 0 ? 2 * Math.ceil(${x} / 2) : 2 * Math.floor(${x} / 2))`)],
     { description: 'round away from zero to the next even number' })
   reg('bit_count', INTEGER_TYPES.map(t => ({ args: [t], returns: TINYINT, invoke: bitCountKernel(t) })))

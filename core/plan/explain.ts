@@ -188,6 +188,7 @@ export function renderValue(v: Value, type: LogicalType): string {
     case 'NULL': return 'NULL'
     case 'BOOLEAN': return v ? 'true' : 'false'
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': return String(v)
+    case 'HUGEINT': return `${String(v)}::HUGEINT`
     case 'REAL': case 'DOUBLE': return renderFloat(v as number)
     case 'DECIMAL': return renderDecimal(v as number | bigint, type.scale)
     case 'VARCHAR': return quote(v as string)

@@ -1,13 +1,13 @@
 /**
  * Every type name the binder accepts, registered through the same hook extensions use.
  * Types Grizzly does not store natively map to the nearest one that holds all their values:
- * HUGEINT → DECIMAL(38,0), unsigned integers → the next wider signed type (UBIGINT →
+ * UHUGEINT → DECIMAL(38,0), unsigned integers → the next wider signed type (UBIGINT →
  * DECIMAL(20,0)), UUID → VARCHAR, TIMESTAMP variants with a unit → TIMESTAMP (microseconds).
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import {
-  BIGINT, BLOB, BOOLEAN, DATE, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, INTERVAL, type LogicalType, REAL, SMALLINT, TIME,
+  BIGINT, BLOB, BOOLEAN, DATE, DECIMAL_MAX_WIDTH, DOUBLE, HUGEINT, INTEGER, INTERVAL, type LogicalType, REAL, SMALLINT, TIME,
   TIMESTAMP, TIMESTAMPTZ, TIMETZ, TINYINT, VARCHAR, decimal,
 } from './types.ts'
 
@@ -89,7 +89,8 @@ export function registerBuiltinTypes(hooks: Hooks): void {
   simple('INTEGER', ['INT', 'INT4', 'SIGNED', 'USMALLINT', 'UINT16'], INTEGER)
   simple('BIGINT', ['INT8', 'LONG', 'UINTEGER', 'UINT32'], BIGINT)
   simple('UBIGINT', ['UINT64'], decimal(20, 0))
-  simple('HUGEINT', ['INT128', 'UHUGEINT', 'UINT128'], decimal(DECIMAL_MAX_WIDTH, 0))
+  simple('HUGEINT', ['INT128'], HUGEINT)
+  simple('UHUGEINT', ['UINT128'], decimal(DECIMAL_MAX_WIDTH, 0))
   simple('DOUBLE', ['FLOAT8', 'DOUBLE PRECISION'], DOUBLE)
   hooks.registerType({ name: 'REAL', aliases: ['FLOAT4'], resolve: noParams('REAL', REAL) })
   hooks.registerType({ name: 'FLOAT', resolve: resolveFloat })

@@ -12,7 +12,7 @@
  * literals and turns it back into plain VARCHAR when a value becomes a column.
  */
 import {
-  BIGINT, DECIMAL_MAX_WIDTH, DOUBLE, INTEGER, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, TIMESTAMPTZ, TIMETZ, VARCHAR, decimal, list, struct, typeEquals,
+  BIGINT, DECIMAL_MAX_WIDTH, DOUBLE, HUGEINT, INTEGER, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, TIMESTAMPTZ, TIMETZ, VARCHAR, decimal, list, struct, typeEquals,
 } from './types.ts'
 
 /** The type of an untyped string literal ('abc'); compare by identity with isStringLiteral. */
@@ -21,14 +21,18 @@ export const STRING_LITERAL: LogicalType = Object.freeze({ id: 'VARCHAR' as cons
 export function isStringLiteral(t: LogicalType): boolean { return t === STRING_LITERAL }
 
 /**
- * Integer literals (DuckDB's INTEGER_LITERAL): an INTEGER or BIGINT that also casts implicitly to
- * any narrower integer type its value fits, so `smallint_col + 1` stays SMALLINT. One type
- * object per literal, recognised through this map.
+ * Integer literals (DuckDB's INTEGER_LITERAL): an INTEGER, BIGINT or HUGEINT that also casts
+ * implicitly to any narrower integer type its value fits, so `smallint_col + 1` stays SMALLINT.
+ * INTEGER when the digits without the sign fit one (so -2147483648 is a BIGINT, as DuckDB types
+ * it), else the smaller of BIGINT and HUGEINT that holds the value. One type object per literal,
+ * recognised through this map.
  */
 const integerLiterals = new WeakMap<LogicalType, bigint>()
 
 export function integerLiteralType(value: bigint): LogicalType {
-  const t: LogicalType = Object.freeze({ id: value >= -2147483648n && value <= 2147483647n ? 'INTEGER' as const : 'BIGINT' as const })
+  const id = value >= -2147483647n && value <= 2147483647n ? 'INTEGER' as const
+    : value >= -(2n ** 63n) && value < 2n ** 63n ? 'BIGINT' as const : 'HUGEINT' as const
+  const t: LogicalType = Object.freeze({ id })
   integerLiterals.set(t, value)
   return t
 }
@@ -40,6 +44,7 @@ export function isLiteralType(t: LogicalType): boolean { return t === STRING_LIT
 
 const INTEGER_BOUNDS: Readonly<Record<string, readonly [bigint, bigint]>> = {
   TINYINT: [-128n, 127n], SMALLINT: [-32768n, 32767n], INTEGER: [-2147483648n, 2147483647n], BIGINT: [-(2n ** 63n), 2n ** 63n - 1n],
+  HUGEINT: [-(2n ** 127n), 2n ** 127n - 1n],
 }
 
 function literalFits(value: bigint, to: LogicalType): boolean {
@@ -47,10 +52,10 @@ function literalFits(value: bigint, to: LogicalType): boolean {
   return b !== undefined && value >= b[0] && value <= b[1]
 }
 
-/** Replaces literal marker types (also inside nested types) by plain VARCHAR / INTEGER / BIGINT. */
+/** Replaces literal marker types (also inside nested types) by plain VARCHAR / INTEGER / BIGINT / HUGEINT. */
 export function normalizeLiteralType(t: LogicalType): LogicalType {
   if (t === STRING_LITERAL) return VARCHAR
-  if (integerLiterals.has(t)) return t.id === 'INTEGER' ? INTEGER : BIGINT
+  if (integerLiterals.has(t)) return t.id === 'INTEGER' ? INTEGER : t.id === 'BIGINT' ? BIGINT : HUGEINT
   switch (t.id) {
     // spread keeps a MAP's marker
     case 'LIST': { const c = normalizeLiteralType(t.child); return c === t.child ? t : { ...t, child: c } }
@@ -63,13 +68,14 @@ export function normalizeLiteralType(t: LogicalType): LogicalType {
   }
 }
 
-/** Digits before the decimal point each integer type needs (DuckDB: TINYINT → DECIMAL(3,0) …). */
+/** Digits before the decimal point each integer type needs (DuckDB: TINYINT → DECIMAL(3,0) …, HUGEINT → DECIMAL(38,0)). */
 export function integerDecimalWidth(t: LogicalType): number | undefined {
   switch (t.id) {
     case 'TINYINT': return 3
     case 'SMALLINT': return 5
     case 'INTEGER': return 10
     case 'BIGINT': return 19
+    case 'HUGEINT': return DECIMAL_MAX_WIDTH
     default: return undefined
   }
 }
@@ -81,6 +87,7 @@ function targetTypeCost(t: LogicalType): number {
     case 'BIGINT': return 101
     case 'DOUBLE': return 102
     case 'DECIMAL': return 104
+    case 'HUGEINT': return 120
     case 'TIMESTAMP': return 120
     case 'VARCHAR': return 149
     case 'LIST': case 'ARRAY': case 'STRUCT': return 160
@@ -88,7 +95,7 @@ function targetTypeCost(t: LogicalType): number {
   }
 }
 
-const INTEGER_RANK: Readonly<Record<string, number>> = { TINYINT: 1, SMALLINT: 2, INTEGER: 3, BIGINT: 4 }
+const INTEGER_RANK: Readonly<Record<string, number>> = { TINYINT: 1, SMALLINT: 2, INTEGER: 3, BIGINT: 4, HUGEINT: 5 }
 
 /**
  * To the widest DECIMAL, the common type of numbers too wide for one DECIMAL (maxType): an
@@ -114,7 +121,7 @@ export function implicitCastCost(from: LogicalType, to: LogicalType): number | u
     return literalFits(literal, to) ? 1 : undefined
   }
   switch (from.id) {
-    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': {
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'HUGEINT': {
       const toRank = INTEGER_RANK[to.id]
       if (toRank !== undefined) return toRank > INTEGER_RANK[from.id]! ? targetTypeCost(to) : undefined
       if (to.id === 'REAL' || to.id === 'DOUBLE') return targetTypeCost(to)

@@ -15,7 +15,7 @@ export function formatValue(type: LogicalType, value: Value): string {
   switch (type.id) {
     case 'NULL': return 'NULL'
     case 'BOOLEAN': return value === true || value === 1 ? 'true' : 'false'
-    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': return String(value)
+    case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'HUGEINT': return String(value)
     case 'DOUBLE': return formatDouble(value as number)
     case 'REAL': return formatReal(value as number)
     case 'DECIMAL': return formatDecimal(value as number | bigint, type.scale, type.width)

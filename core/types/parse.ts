@@ -5,7 +5,7 @@
  */
 import { GrizzlyError, SqlState, assertNever } from '../errors.ts'
 import {
-  BIGINT_MAX, BIGINT_MIN, INTEGER_RANGE, type DecimalType, type LogicalType, type StructType,
+  BIGINT_MAX, BIGINT_MIN, HUGEINT_MAX, HUGEINT_MIN, INTEGER_RANGE, type DecimalType, type LogicalType, type StructType,
   type Value, typeToString,
 } from './types.ts'
 import { POW10_BIG, divRoundBig, fitsWidthBig, toStorage } from './decimal.ts'
@@ -23,6 +23,7 @@ export function parseValue(text: string, type: LogicalType): Value {
     case 'BOOLEAN': return parseBoolean(text)
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': return parseSmallInteger(text, type)
     case 'BIGINT': return parseBigint(text)
+    case 'HUGEINT': return parseHugeint(text)
     case 'DOUBLE': return parseDouble(text)
     case 'REAL': return Math.fround(parseDouble(text, type))
     case 'DECIMAL': return parseDecimal(text, type)
@@ -56,6 +57,7 @@ function rangeText(type: string): string {
     case 'SMALLINT': return '-32768 to 32767'
     case 'INTEGER': return '-2147483648 to 2147483647'
     case 'BIGINT': return '-9223372036854775808 to 9223372036854775807'
+    case 'HUGEINT': return '-170141183460469231731687303715884105728 to 170141183460469231731687303715884105727'
     default: return 'a limited range'
   }
 }
@@ -132,6 +134,12 @@ function parseSmallInteger(text: string, type: LogicalType & { id: 'TINYINT' | '
 export function parseBigint(text: string): bigint {
   const big = integerTextToBig(text, 'BIGINT')
   if (big < BIGINT_MIN || big > BIGINT_MAX) throw outOfRange('BIGINT', text)
+  return big
+}
+
+export function parseHugeint(text: string): bigint {
+  const big = integerTextToBig(text, 'HUGEINT')
+  if (big < HUGEINT_MIN || big > HUGEINT_MAX) throw outOfRange('HUGEINT', text)
   return big
 }
 

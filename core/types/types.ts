@@ -5,7 +5,7 @@
 
 export type TypeId =
   | 'NULL' | 'BOOLEAN'
-  | 'TINYINT' | 'SMALLINT' | 'INTEGER' | 'BIGINT'
+  | 'TINYINT' | 'SMALLINT' | 'INTEGER' | 'BIGINT' | 'HUGEINT'
   | 'REAL' | 'DOUBLE' | 'DECIMAL'
   | 'VARCHAR' | 'BLOB'
   | 'DATE' | 'TIME' | 'TIMESTAMP' | 'INTERVAL' | 'TIMESTAMPTZ' | 'TIMETZ'
@@ -18,6 +18,8 @@ export type LogicalType =
   | { readonly id: 'SMALLINT' }
   | { readonly id: 'INTEGER' }
   | { readonly id: 'BIGINT' }
+  /** 128-bit signed integer, as DuckDB's HUGEINT: bigint values in a 'big' vector */
+  | { readonly id: 'HUGEINT' }
   | { readonly id: 'REAL' }
   | { readonly id: 'DOUBLE' }
   | { readonly id: 'DECIMAL'; readonly width: number; readonly scale: number }
@@ -55,6 +57,7 @@ export const TINYINT: LogicalType = { id: 'TINYINT' }
 export const SMALLINT: LogicalType = { id: 'SMALLINT' }
 export const INTEGER: LogicalType = { id: 'INTEGER' }
 export const BIGINT: LogicalType = { id: 'BIGINT' }
+export const HUGEINT: LogicalType = { id: 'HUGEINT' }
 export const REAL: LogicalType = { id: 'REAL' }
 export const DOUBLE: LogicalType = { id: 'DOUBLE' }
 export const VARCHAR: LogicalType = { id: 'VARCHAR' }
@@ -95,7 +98,7 @@ export function struct(fields: readonly StructField[]): StructType { return { id
  *   TIMESTAMP and TIME as integer microseconds: exact for 1685–2255, beyond that the
  *   microsecond digits round (a known limitation; a BigInt64 or days+micros layout would lift it),
  * - 'date' Int32Array of days since 1970-01-01,
- * - 'big' Array<bigint> (DECIMAL 16–38 digits as scaled integers),
+ * - 'big' Array<bigint> (DECIMAL 16–38 digits as scaled integers; HUGEINT),
  * - 'str' Array<string>, 'blob' Array<Uint8Array>, 'interval' Array<Interval>,
  * - 'list' offsets Int32Array(n+1) + one child vector, 'array' child vector with stride `size`,
  * - 'struct' one child vector per field, 'null' no data.
@@ -112,6 +115,7 @@ export function physicalOf(t: LogicalType): PhysicalType {
     case 'SMALLINT': return 'i16'
     case 'INTEGER': return 'i32'
     case 'BIGINT': return 'i64'
+    case 'HUGEINT': return 'big'
     case 'REAL': return 'f32'
     case 'DOUBLE': return 'f64'
     case 'DECIMAL': return t.width <= DECIMAL_FLOAT_MAX_WIDTH ? 'f64' : 'big'
@@ -134,7 +138,7 @@ export interface Interval { readonly months: number; readonly days: number; read
 /**
  * A single value in the engine's internal ("boxed") form, the same as a Vector element:
  * BOOLEAN boolean; TINYINT..INTEGER number; BIGINT bigint; REAL/DOUBLE number;
- * DECIMAL scaled integer (number when width ≤ 15, else bigint); VARCHAR string; BLOB Uint8Array;
+ * HUGEINT bigint; DECIMAL scaled integer (number when width ≤ 15, else bigint); VARCHAR string; BLOB Uint8Array;
  * DATE days (number); TIME/TIMESTAMP/TIMESTAMPTZ microseconds (number); TIMETZ key (bigint); INTERVAL Interval;
  * LIST/ARRAY Value[]; STRUCT Record<fieldName, Value>; NULL null.
  */
@@ -195,3 +199,5 @@ export const INTEGER_RANGE = {
 } as const
 export const BIGINT_MIN = -(2n ** 63n)
 export const BIGINT_MAX = 2n ** 63n - 1n
+export const HUGEINT_MIN = -(2n ** 127n)
+export const HUGEINT_MAX = 2n ** 127n - 1n

@@ -215,6 +215,8 @@ function plainSchemaOf(type: LogicalType, path: string): AvroWriteMapping {
     case 'BOOLEAN': return { schema: 'boolean', convert: v => v === true || v === 1 }
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': return { schema: 'int', convert: v => v }
     case 'BIGINT': return { schema: 'long', convert: v => v }
+    // exact, as in Arrow and Parquet: a 38-digit decimal (the two's complement bytes hold all 128 bits)
+    case 'HUGEINT': return { schema: { type: 'bytes', logicalType: 'decimal', precision: 38, scale: 0 }, convert: v => toTwosComplement(v as bigint) }
     case 'REAL': return { schema: 'float', convert: v => v }
     case 'DOUBLE': return { schema: 'double', convert: v => v }
     case 'DECIMAL': return { schema: { type: 'bytes', logicalType: 'decimal', precision: type.width, scale: type.scale }, convert: v => toTwosComplement(typeof v === 'bigint' ? v : BigInt(Math.round(v as number))) }

@@ -120,8 +120,8 @@ export function writeCsv(path: string, columns: readonly { readonly name: string
           for (let r = 0; r < n; r++) out[r] = valid !== null && valid[r] === 0 ? nullstr : cell(d[r]!, force)
           return out
         }
-        case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': {
-          const d = v.data as Int32Array | BigInt64Array
+        case 'TINYINT': case 'SMALLINT': case 'INTEGER': case 'BIGINT': case 'HUGEINT': {
+          const d = v.data as Int32Array | BigInt64Array | bigint[]
           for (let r = 0; r < n; r++) out[r] = valid !== null && valid[r] === 0 ? nullstr : plain(String(d[r]!))
           return out
         }

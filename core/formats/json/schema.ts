@@ -156,6 +156,7 @@ export function toJson(type: LogicalType, v: Value): JsonValue {
     case 'BOOLEAN': return v === true || v === 1
     case 'TINYINT': case 'SMALLINT': case 'INTEGER': return v as number
     case 'BIGINT': return v as bigint
+    case 'HUGEINT': return new RawNumber(String(v)) as unknown as JsonValue
     case 'REAL': case 'DOUBLE': {
       // as DuckDB renders them (1.0 stays 1.0, so it reads back as DOUBLE); NaN/inf are not JSON numbers
       const text = formatValue(type, v)

@@ -17,7 +17,7 @@ function cellWriter(type: LogicalType, v: Vector): (r: number) => string {
   const wrap = (f: (r: number) => string): (r: number) => string => valid === null ? f : r => (valid[r] === 1 ? f(r) : 'null')
   switch (type.id) {
     case 'VARCHAR': { const d = v.data as string[]; return wrap(r => JSON.stringify(d[r])) }
-    case 'BIGINT': case 'INTEGER': case 'SMALLINT': case 'TINYINT': { const d = v.data as ArrayLike<number | bigint>; return wrap(r => String(d[r])) }
+    case 'HUGEINT': case 'BIGINT': case 'INTEGER': case 'SMALLINT': case 'TINYINT': { const d = v.data as ArrayLike<number | bigint>; return wrap(r => String(d[r])) }
     case 'BOOLEAN': { const d = v.data as Uint8Array; return wrap(r => (d[r] === 1 ? 'true' : 'false')) }
     default: return r => { const j = toJson(type, getValue(v, r)); return j instanceof RawNumber ? j.text : writeJson(j) }
   }

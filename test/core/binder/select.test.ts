@@ -10,7 +10,7 @@ const f = fixture()
 test('literals are typed as DuckDB types them', () => {
   const { plan, names } = f.plan("SELECT 1, 3000000000, 1.50, 1e3, 'x', NULL, 99999999999999999999, -2, TRUE")
   const types = plan.output.map(c => typeName(c.type))
-  assert.deepEqual(types, ['INTEGER', 'BIGINT', 'DECIMAL(3,2)', 'DOUBLE', 'VARCHAR', 'NULL', 'DECIMAL(38,0)', 'INTEGER', 'BOOLEAN'])
+  assert.deepEqual(types, ['INTEGER', 'BIGINT', 'DECIMAL(3,2)', 'DOUBLE', 'VARCHAR', 'NULL', 'HUGEINT', 'INTEGER', 'BOOLEAN'])
   assert.deepEqual(names, ['1', '3000000000', '1.50', '1e3', "'x'", 'NULL', '99999999999999999999', '-2', 'true'])
   const exprs = projected(plan)
   assert.deepEqual(exprs[2], { kind: 'const', value: 150, type: { id: 'DECIMAL', width: 3, scale: 2 } })

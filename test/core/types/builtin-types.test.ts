@@ -18,7 +18,7 @@ test('names and aliases resolve to the stored types', () => {
     ['BOOLEAN', 'BOOLEAN'], ['bool', 'BOOLEAN'], ['LOGICAL', 'BOOLEAN'],
     ['TINYINT', 'TINYINT'], ['INT1', 'TINYINT'], ['SMALLINT', 'SMALLINT'], ['INT2', 'SMALLINT'], ['SHORT', 'SMALLINT'],
     ['INTEGER', 'INTEGER'], ['INT', 'INTEGER'], ['INT4', 'INTEGER'], ['SIGNED', 'INTEGER'],
-    ['BIGINT', 'BIGINT'], ['INT8', 'BIGINT'], ['LONG', 'BIGINT'], ['HUGEINT', 'DECIMAL(38,0)'],
+    ['BIGINT', 'BIGINT'], ['INT8', 'BIGINT'], ['LONG', 'BIGINT'], ['HUGEINT', 'HUGEINT'], ['INT128', 'HUGEINT'], ['UHUGEINT', 'DECIMAL(38,0)'],
     ['UTINYINT', 'SMALLINT'], ['USMALLINT', 'INTEGER'], ['UINTEGER', 'BIGINT'], ['UBIGINT', 'DECIMAL(20,0)'],
     ['REAL', 'FLOAT'], ['FLOAT4', 'FLOAT'], ['FLOAT', 'FLOAT'], ['DOUBLE', 'DOUBLE'], ['FLOAT8', 'DOUBLE'],
     ['DOUBLE PRECISION', 'DOUBLE'], ['DECIMAL', 'DECIMAL(18,3)'], ['NUMERIC', 'DECIMAL(18,3)'],
