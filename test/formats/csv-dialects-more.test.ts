@@ -123,3 +123,28 @@ test('skip counts lines that are not comments; a lone row is typed by itself', a
   assert.deepEqual(await rows(`SELECT HasHeader FROM sniff_csv(${q(t.file('oneh.csv', 'a,b\n'))})`), [[true]])
   await fails(await Database.open(), `FROM read_csv(${q(p)}, skip = -1)`, '22023', /skip must be a whole number/)
 })
+
+test('delimiters of up to 4 bytes, and a delimiter ending the line', async () => {
+  const p = t.file('aaab.csv', 'Col1AAABCol2\nAAAABC\n')
+  // the first A's are data: the delimiter is the first AAAB found
+  assert.deepEqual(await rows(`FROM read_csv(${q(p)}, delim = 'AAAB')`), [['A', 'C']])
+  const abac = t.file('abac.csv', 'ABABACABABABAC')
+  assert.deepEqual(await rows(`FROM read_csv(${q(abac)}, delim = 'ABAC', columns = {'a': 'VARCHAR', 'b': 'VARCHAR', 'c': 'VARCHAR'}, auto_detect = false)`),
+    [['AB', 'ABAB', null]])
+  // CR line ends, quoted values holding the delimiter, and a delimiter cut by a block boundary
+  const cr = t.file('cr.csv', 'ABAB\rABAC\r"xBAy"BAz\r')
+  assert.deepEqual(await rows(`FROM read_csv(${q(cr)}, delim = 'BA', header = false)`), [['A', 'B'], ['A', 'C'], ['xBAy', 'z']])
+  const big = t.file('big.csv', Array.from({ length: 100_000 }, (_, i) => `${i}||${i * 2}`).join('\n') + '\n')
+  assert.deepEqual(await rows(`SELECT count(*), CAST(sum(column1 - 2 * column0) AS BIGINT) FROM read_csv(${q(big)}, delim = '||', header = false)`), [[100_000n, 0n]])
+  assert.deepEqual(await rows(`SELECT Delimiter FROM sniff_csv(${q(big)}, delim = '||')`), [['||']])
+  // a trailing delimiter adds no value
+  const trail = t.file('trail.csv', 'AAA|\nBBB|\n')
+  assert.deepEqual(await rows(`FROM read_csv(${q(trail)}, delim = '|', columns = {'a': 'VARCHAR'}, auto_detect = false)`), [['AAA'], ['BBB']])
+  const db = await Database.open()
+  await fails(db, `FROM read_csv(${q(p)}, delim = 'AAAAA')`, '22023', /at most 4 bytes/)
+  await fails(db, `FROM read_csv(${q(p)}, delim = '"\\', quote = '"')`, '22023', /quote '"' appears in the delimiter/)
+  await fails(db, `FROM read_csv(${q(p)}, delim = '|#', comment = '#', auto_detect = false, columns = {'a': 'VARCHAR'})`, '22023', /comment '#' appears in the delimiter/)
+  // strict: a quoted value followed by part of the delimiter only is malformed
+  await fails(db, `FROM read_csv(${q(t.file('half.csv', '""AB'))}, delim = 'ABAC', quote = '"', columns = {'a': 'VARCHAR'}, auto_detect = false)`, '22P04', /closing quote/)
+  await db.close()
+})

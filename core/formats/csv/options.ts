@@ -125,6 +125,17 @@ function asChar(name: string, a: TableFunctionArg, allowEmpty: boolean): string 
   return s
 }
 
+/** The delimiter: one character or, as in DuckDB, a string of up to 4 bytes (`'AB'`, `'||'`). */
+function asDelimiter(name: string, a: TableFunctionArg): string {
+  const s = asString(name, a)
+  if (s.length <= 1 || s === '\\t') return asChar(name, a, false)!
+  if (new TextEncoder().encode(s).length > 4) {
+    throw new GrizzlyError(SqlState.invalidParameterValue, `option ${name} must be at most 4 bytes, not '${s}'`, { hint: "use a shorter delimiter such as ',', '|' or '||'" })
+  }
+  if (s.includes('\n') || s.includes('\r')) throw badOption(name, 'characters other than line breaks', s)
+  return s
+}
+
 function asStringList(name: string, a: TableFunctionArg): string[] {
   const v = a.value
   if (Array.isArray(v) && v.every(x => typeof x === 'string')) return v as string[]
@@ -160,7 +171,7 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
   for (const [key, arg] of options) {
     switch (key) {
       // NULL: detect it, as when not given
-      case 'delim': case 'sep': case 'separator': case 'delimiter': o.delimiter = arg.value === null ? null : asChar(key, arg, false); break
+      case 'delim': case 'sep': case 'separator': case 'delimiter': o.delimiter = arg.value === null ? null : asDelimiter(key, arg); break
       case 'quote': o.quote = asChar(key, arg, true); break
       case 'escape': o.escape = asChar(key, arg, true); break
       case 'header': o.header = asBool(key, arg); break
@@ -243,8 +254,11 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
       hint: "add columns = {'name': 'TYPE', …}, or leave auto_detect on",
     })
   }
-  if (o.delimiter !== null && (o.delimiter === o.quote || o.delimiter === o.escape && o.escape !== '')) {
-    throw new GrizzlyError(SqlState.invalidParameterValue, `the delimiter and the quote or escape must differ (both are '${o.delimiter}')`, { hint: 'pick another delimiter or quote' })
+  // a delimiter of several characters must not hold the quote or escape either (DuckDB)
+  for (const [role, c] of [['quote', o.quote], ['escape', o.escape]] as const) {
+    if (o.delimiter === null || c === null || c === '' || !o.delimiter.includes(c)) continue
+    throw new GrizzlyError(SqlState.invalidParameterValue, o.delimiter === c ? `the delimiter and the ${role} must differ (both are '${c}')`
+      : `the ${role} '${c}' appears in the delimiter '${o.delimiter}'`, { hint: `pick another delimiter or ${role}` })
   }
   checkSeparatorsApart(o)
   if (o.thousands !== null && o.thousands === o.decimalSeparator) {
@@ -264,8 +278,9 @@ function checkSeparatorsApart(o: CsvOptions): void {
     if (clash !== undefined) {
       throw new GrizzlyError(SqlState.invalidParameterValue, `the ${role} '${c}' appears in the null string '${clash}'`, { hint: `pick a null string without '${c}', or another ${role}` })
     }
-    if (role !== 'escape' && o.comment !== null && o.comment === c) {
-      throw new GrizzlyError(SqlState.invalidParameterValue, `the comment and the ${role} must differ (both are '${c}')`, { hint: `pick another comment character or ${role}` })
+    if (role !== 'escape' && o.comment !== null && c.includes(o.comment)) {
+      throw new GrizzlyError(SqlState.invalidParameterValue, o.comment === c ? `the comment and the ${role} must differ (both are '${c}')`
+        : `the comment '${o.comment}' appears in the ${role} '${c}'`, { hint: `pick another comment character or ${role}` })
     }
   }
 }

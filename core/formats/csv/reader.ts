@@ -71,7 +71,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     }
     return id as SniffedType
   }), 'VARCHAR' as const].sort((a, b) => TYPE_ORDER.indexOf(a) - TYPE_ORDER.indexOf(b))
-  let dialect: Dialect = { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment: code(o.comment, -1) }
+  let dialect: Dialect = { delimiter: code(o.delimiter, 44), delimiterRest: o.delimiter?.slice(1) ?? '', quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment: code(o.comment, -1) }
   let header = o.header ?? false
   let names: string[]
   let types: LogicalType[]
@@ -227,6 +227,8 @@ class Converter {
       const count = rf[r + 1]! - rf[r]!
       const err = b.recordError[r]!
       if (count === this.width && err === 0) continue
+      // a delimiter ending the line adds no value (DuckDB): `AAA|` is one column
+      if (count === this.width + 1 && err === 0 && b.flags[rf[r + 1]! - 1] === PLAIN && b.starts[rf[r + 1]! - 1] === b.ends[rf[r + 1]! - 1]) continue
       if (err !== 0) this.reject(b, r, 0, 'UNQUOTED VALUE', RECORD_ERRORS[err as 1], 'fix the quoting of that line, or pass strict_mode = false to read stray quotes as part of the value')
       else if (count < this.width && !this.o.nullPadding) {
         this.reject(b, r, count + 1, 'MISSING COLUMNS', `expected ${this.width} columns but found ${count}`, 'pass null_padding = true to read missing values as NULL')

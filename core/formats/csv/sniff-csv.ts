@@ -52,13 +52,13 @@ export const sniffCsvFunction: TableFunctionDef = {
     const timestampFormat = schema.columns.map((c, i) => c.type.id === 'TIMESTAMP' ? schema.formats[i] : null).find(f => f != null) ?? o.timestampFormat
     const user = [...call.named].filter(([k]) => !SPELLED_OUT.has(k)).map(([k, v]) => `${k}=${optionText(v)}`)
     const columns = `{${schema.columns.map(c => `${quoteString(c.name)}: ${quoteString(typeToString(c.type))}`).join(', ')}}`
-    const prompt = `FROM read_csv(${quoteString(path)}, auto_detect=false, delim=${quoteString(char(d.delimiter))}, quote=${quoteString(char(d.quote))}, ` +
+    const prompt = `FROM read_csv(${quoteString(path)}, auto_detect=false, delim=${quoteString(char(d.delimiter) + (d.delimiterRest ?? ''))}, quote=${quoteString(char(d.quote))}, ` +
       `escape=${quoteString(char(d.escape))}, new_line=${quoteString(newLine)}, skip=${o.skip + schema.skipRecords}, comment=${quoteString(char(d.comment))}, ` +
       `header=${String(schema.header)}, columns=${columns}` +
       `${dateFormat == null ? '' : `, dateformat=${quoteString(dateFormat)}`}${timestampFormat == null ? '' : `, timestampformat=${quoteString(timestampFormat)}`}` +
       `${user.map(u => `, ${u}`).join('')});`
     const row: Value[] = [
-      char(d.delimiter), char(d.quote), char(d.escape), newLine, char(d.comment), BigInt(o.skip + schema.skipRecords), schema.header,
+      char(d.delimiter) + (d.delimiterRest ?? ''), char(d.quote), char(d.escape), newLine, char(d.comment), BigInt(o.skip + schema.skipRecords), schema.header,
       schema.columns.map(c => ({ name: c.name, type: typeToString(c.type) })), dateFormat ?? null, timestampFormat ?? null,
       user.join(', '), prompt,
     ]

@@ -131,6 +131,11 @@ function modeCount(rows: readonly string[][], given: number | null = null): { wi
  * rows) — rows narrower than the widest, before the first of those, after which every row is that
  * wide. 0 when there are none or the rows after them are not even.
  */
+/** A row of `width` values, or of one more that is empty (a delimiter ending the line). */
+function fitsTrailing(r: readonly string[], width: number): boolean {
+  return r.length === width || (r.length === width + 1 && r[width] === '')
+}
+
 function leadingNotes(rows: readonly string[][], o: SniffOptions): { lead: number; width: number } {
   if (o.skip > 0 || rows.length === 0) return { lead: 0, width: 0 }
   const width = o.width ?? rows.reduce((w, r) => Math.max(w, r.length), 0)
@@ -140,7 +145,7 @@ function leadingNotes(rows: readonly string[][], o: SniffOptions): { lead: numbe
   return { lead: first, width }
 }
 
-export function sniffDialect(input: SniffInput, o: SniffOptions): { dialect: Dialect; lead: number } {
+export function sniffDialect(input: SniffInput, o: SniffOptions): { dialect: Dialect; lead: number; width: number } {
   const delims = o.delimiter !== null ? [o.delimiter] : [',', '|', ';', '\t']
   // no quoting at all is the last candidate, as in DuckDB
   const quotes = o.quote !== null ? [o.quote] : ['"', "'", '']
@@ -162,7 +167,7 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): { dialect: Dia
       // is tried first then, as DuckDB does (which reads "a""b" as a""b in that mode)
       const escapes = o.escape !== null ? [code(o.escape, -1)] : o.strict ? [quote, 92] : [-1, quote, 92]
       for (const escape of escapes) for (const comment of comments) {
-        const d: Dialect = { delimiter: code(dl, 44), quote, escape, comment }
+        const d: Dialect = { delimiter: code(dl, 44), delimiterRest: dl.slice(1), quote, escape, comment }
         const quoting: Quoting = { stray: false, allQuoted: true, malformed: 0 }
         const rows = records(heads.get(comment)!, d, 200, input.headIsAll, o.maxLineSize, o.strict, quoting)
         if (rows instanceof GrizzlyError) { firstError ??= rows; continue }
@@ -179,6 +184,11 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): { dialect: Dia
         // ranks below both
         let lead = 0
         let even = o.ignoreErrors || rows.every(r => r.length === width || (o.nullPadding && r.length < width))
+        if (!even && o.delimiter !== null && o.width === null && width > 1 && rows.every(r => fitsTrailing(r, width - 1))) {
+          // some lines end in the given delimiter (`1AB2AB`): that adds no column, as the reader
+          // takes it (a sniffed delimiter must split lines evenly, as in DuckDB)
+          even = true; width--; fitting = rows.length
+        }
         if (!even) {
           const notes = leadingNotes(rows, o)
           if (notes.lead > 0) { even = true; lead = notes.lead; width = notes.width; fitting = rows.length - lead }
@@ -200,7 +210,7 @@ export function sniffDialect(input: SniffInput, o: SniffOptions): { dialect: Dia
       hint: 'check the columns option against the file, or give delim, quote and escape (or auto_detect = false) to read it as told',
     })
   }
-  return { dialect: best ?? { delimiter: code(o.delimiter, 44), quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment }, lead: bestLead }
+  return { dialect: best ?? { delimiter: code(o.delimiter, 44), delimiterRest: o.delimiter?.slice(1) ?? '', quote: code(o.quote, 34), escape: code(o.escape ?? o.quote, 34), comment }, lead: bestLead, width: bestWidth }
 }
 
 function isNull(v: string, o: SniffOptions): boolean { return o.nullStrings.includes(v) }
@@ -286,14 +296,17 @@ function columnTypes(rows: readonly string[][], width: number, fromRow: number, 
 }
 
 export function sniff(input: SniffInput, o: SniffOptions): SniffResult {
-  const { dialect, lead } = sniffDialect(input, o)
+  const { dialect, lead, width: dialectWidth } = sniffDialect(input, o)
   // sample_size counts rows of data: one more for a header
   const limit = o.sampleSize < 0 ? Number.MAX_SAFE_INTEGER : o.sampleSize + 1 + lead
   const read = records(skipText(input.head, o.skip, dialect.comment), dialect, limit, input.headIsAll, o.maxLineSize, o.strict)
   if (read instanceof GrizzlyError) throw read
   const headRows = lead > 0 ? read.slice(lead) : read
   // with null_padding short rows are expected: the widest row gives the columns, as in DuckDB
-  const width = o.width ?? (o.nullPadding ? headRows.reduce((w, r) => Math.max(w, r.length), 0) : modeCount(headRows).width)
+  const mode = modeCount(headRows).width
+  // lines ending in a delimiter do not add a column when the dialect found them so
+  const width = o.width ?? (o.nullPadding ? headRows.reduce((w, r) => Math.max(w, r.length), 0)
+    : mode === dialectWidth + 1 && headRows.every(r => fitsTrailing(r, dialectWidth)) ? dialectWidth : mode)
   const rows = headRows.slice()
   for (const m of input.middles) {
     // a middle sample starts mid-line: drop the part before the first line break

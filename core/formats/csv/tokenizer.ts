@@ -9,6 +9,8 @@ import { GrizzlyError, SqlState } from '../../errors.ts'
 export interface Dialect {
   /** char codes; -1 = none */
   readonly delimiter: number
+  /** the characters after the first of a delimiter of several (DuckDB takes up to 4 bytes); '' or absent for one */
+  readonly delimiterRest?: string
   readonly quote: number
   readonly escape: number
   readonly comment: number
@@ -137,7 +139,10 @@ export class CsvTokenizer {
     // unquoted values end at the next delimiter or line end, found with indexOf (a memchr, about
     // twice the speed of a charCodeAt loop) and kept until passed; not with a comment character
     const seek = comment < 0 && delimiter >= 0
-    const delimiterChar = String.fromCharCode(delimiter)
+    // a delimiter of several characters: its first is matched as a single one is, then the rest
+    const rest = this.d.delimiterRest ?? ''
+    const multi = rest.length > 0
+    const delimiterChar = String.fromCharCode(delimiter) + rest
     let nextDelimiter = -1, nextNl = -1, nextCr = -1, seen = -1
     batch.ensureRecords(maxRecords)
     // hot arrays in locals (re-read after growing)
@@ -203,7 +208,8 @@ export class CsvTokenizer {
               if (pos + 1 >= n && !eof) { incomplete = true; break fields }
               const after = pos + 1 < n ? text.charCodeAt(pos + 1) : -1
               if (escape === quote && after === quote) { pos += 2; flag = ESCAPED; continue }
-              if (!strict && after !== -1 && after !== delimiter && after !== 10 && after !== 13) {
+              if (multi && after === delimiter && pos + 1 + rest.length >= n && !eof) { incomplete = true; break fields }
+              if (!strict && after !== -1 && after !== 10 && after !== 13 && (after !== delimiter || (multi && !text.startsWith(rest, pos + 2)))) {
                 // relaxed: a stray quote; with quote = escape it is dropped as DuckDB does
                 if (escape === quote) flag = ESCAPED
                 pos++
@@ -224,9 +230,9 @@ export class CsvTokenizer {
           // anything between the closing quote and the delimiter makes the record malformed
           if (pos < n) {
             c = text.charCodeAt(pos)
-            if (c !== delimiter && c !== 10 && c !== 13) {
+            if (c !== 10 && c !== 13 && (c !== delimiter || (multi && !text.startsWith(rest, pos + 1)))) {
               let k = pos
-              while (k < n && (c = text.charCodeAt(k)) !== delimiter && c !== 10 && c !== 13) k++
+              while (k < n && (c = text.charCodeAt(k)) !== 10 && c !== 13 && (c !== delimiter || (multi && !text.startsWith(rest, k + 1)))) k++
               if (k >= n && !eof) { incomplete = true; break fields }
               // trailing spaces after a quote are harmless
               if (text.slice(pos, k).trim() !== '') bad = 1
@@ -243,7 +249,9 @@ export class CsvTokenizer {
               if (nextCr < s) { nextCr = text.indexOf('\r', s); if (nextCr < 0) nextCr = n }
               if (nextCr < pos) pos = nextCr
             }
-          } else while (pos < n && (c = text.charCodeAt(pos)) !== delimiter && c !== 10 && c !== 13 && c !== comment) pos++
+          } else {
+            while (pos < n && (c = text.charCodeAt(pos)) !== 10 && c !== 13 && c !== comment && (c !== delimiter || (multi && !text.startsWith(rest, pos + 1)))) pos++
+          }
           if (pos >= n && !eof) { incomplete = true; break fields }
           starts[fi] = s; ends[fi] = pos; flags[fi] = PLAIN
           if (pos < n && c === comment) {
@@ -265,7 +273,7 @@ export class CsvTokenizer {
         }
         c = text.charCodeAt(pos)
         if (c === delimiter) {
-          pos++
+          pos += 1 + rest.length
           if (pos >= n && !eof) { incomplete = true; break fields }
           continue
         }
