@@ -238,7 +238,7 @@ export class ExprBinder {
       case '!~*': return { kind: 'not', arg: bindScalarCall(hooks, 'regexp_matches', [l, r, { kind: 'const', value: 'i', type: VARCHAR }], position), type: BOOLEAN }
       case '<->': case '<=>': case '<#>': return bindDistanceOperator(hooks, op, l, r, position)
       case '/':
-        if (isInteger(l.type) && isInteger(r.type) && this.binder.ctx.setting('integer_division') === true) {
+        if (wholeNumber(l.type) && wholeNumber(r.type) && this.binder.ctx.setting('integer_division') === true) {
           return bindScalarCall(hooks, '//', [l, r], position)
         }
         return bindScalarCall(hooks, '/', [l, r], position)
@@ -475,6 +475,9 @@ function collectColumnNames(node: unknown, out: (readonly string[])[]): void {
 }
 
 const EQUALITY_OPS: ReadonlySet<CompareOp> = new Set(['=', '<>', 'distinct', 'not_distinct'])
+
+/** the types `SET integer_division` turns `/` into `//` for: every integer type, HUGEINT too */
+function wholeNumber(t: LogicalType): boolean { return isInteger(t) || t.id === 'HUGEINT' }
 
 /** DuckDB tests a VARCHAR for equality with a value of another type by casting the text to that type (ordering needs an explicit cast). */
 function textComparedAs(a: LogicalType, b: LogicalType): LogicalType | undefined {

@@ -71,6 +71,9 @@ test('arithmetic on HUGEINTs is exact and overflow past ±2^127 is 22003 with a 
     [MAX / 10n, 7n, -9223372036854775808n, MAX, -1])
   // / is DOUBLE division; // and % by zero give NULL as for every integer type
   assert.deepEqual(await one(db, 'SELECT 10::HUGEINT / 4, 1::HUGEINT // 0, 1::HUGEINT % 0'), [2.5, null, null])
+  await db.query('SET integer_division = true')
+  assert.deepEqual(await one(db, 'SELECT 7::HUGEINT / 2, 9223372036854775809 / 2'), [3n, 4611686018427387904n])
+  await db.query('RESET integer_division')
   // a DECIMAL operand makes the result a DECIMAL (HUGEINT counts as DECIMAL(38,0))
   assert.deepEqual(await one(db, 'SELECT typeof(9223372036854775808 * 2.5), typeof(9223372036854775808 + 1.5::DOUBLE)'), ['DECIMAL(38,1)', 'DOUBLE'])
   for (const sql of [`SELECT ${MAX} + 1`, `SELECT ${MIN} - 1`, 'SELECT 9223372036854775808 * 18446744073709551616',
