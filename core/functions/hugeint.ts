@@ -1,6 +1,6 @@
 /**
  * HUGEINT (128-bit signed integer, DuckDB's type) arithmetic: + - * // % and unary - / +, abs,
- * round, sign, and sum(HUGEINT). Values are bigints in 'big' vectors; a result outside ±2^127 raises
+ * round, sign, the bitwise operators (& | xor ~ << >>), and sum(HUGEINT). Values are bigints in 'big' vectors; a result outside ±2^127 raises
  * 22003, as DuckDB's overflow checks do. Other functions take a HUGEINT through its implicit casts
  * (to DOUBLE, or to DECIMAL(38,0) where that is all that fits).
  */
@@ -12,9 +12,12 @@ import { GrizzlyError, SqlState } from '../errors.ts'
 import { compactValidity, mergeValidity } from './kernel-util.ts'
 import { ExactSumState } from './aggregates/basic.ts'
 
-type Op = '+' | '-' | '*' | '//' | '%'
+type Op = '+' | '-' | '*' | '//' | '%' | '&' | '|' | 'xor' | '<<' | '>>'
 
-const OP_NAMES: Readonly<Record<Op, string>> = { '+': 'addition', '-': 'subtraction', '*': 'multiplication', '//': 'division', '%': 'modulo' }
+const OP_NAMES: Readonly<Record<Op, string>> = {
+  '+': 'addition', '-': 'subtraction', '*': 'multiplication', '//': 'division', '%': 'modulo',
+  '&': 'bitwise AND', '|': 'bitwise OR', 'xor': 'bitwise exclusive OR', '<<': 'left shift', '>>': 'right shift',
+}
 
 function apply(op: Op, a: bigint, b: bigint): bigint | null {
   switch (op) {
@@ -24,6 +27,12 @@ function apply(op: Op, a: bigint, b: bigint): bigint | null {
     // a zero divisor gives NULL, as for the other integer types (DuckDB)
     case '//': return b === 0n ? null : a / b
     case '%': return b === 0n ? null : a % b
+    case '&': return a & b
+    case '|': return a | b
+    case 'xor': return a ^ b
+    // a shift by 128 or more (or a negative one) overflows to the left and gives 0 to the right (DuckDB)
+    case '<<': return b < 0n || b >= 128n ? HUGEINT_MAX + 1n : a << b
+    case '>>': return b < 0n || b >= 128n ? 0n : a >> b
   }
 }
 
@@ -84,7 +93,7 @@ class HugeintSumState extends ExactSumState {
 
 export function registerHugeintFunctions(hooks: Hooks): void {
   const immutable = { nulls: 'propagate', volatility: 'immutable' } as const
-  for (const op of ['+', '-', '*', '//', '%'] as const) {
+  for (const op of ['+', '-', '*', '//', '%', '&', '|', 'xor', '<<', '>>'] as const) {
     hooks.registerScalar({
       name: op, ...immutable, description: `HUGEINT ${OP_NAMES[op]}`,
       overloads: [{ args: [HUGEINT, HUGEINT], returns: HUGEINT, invoke: binaryKernel(op) }],
@@ -97,6 +106,10 @@ export function registerHugeintFunctions(hooks: Hooks): void {
   hooks.registerScalar({
     name: '+', ...immutable, description: 'HUGEINT unary plus',
     overloads: [{ args: [HUGEINT], returns: HUGEINT, invoke: args => args[0]!, inline: ([x]) => `${x}` }],
+  })
+  hooks.registerScalar({
+    name: '~', ...immutable, description: 'bitwise NOT of a HUGEINT',
+    overloads: [{ args: [HUGEINT], returns: HUGEINT, invoke: unaryKernel(HUGEINT, x => ~x, 'bitwise NOT') }],
   })
   hooks.registerScalar({
     name: 'abs', ...immutable, description: 'absolute value of a HUGEINT',

@@ -82,6 +82,13 @@ test('arithmetic on HUGEINTs is exact and overflow past ±2^127 is 22003 with a 
     assert.match(e.hint ?? '', /2\^127/)
   }
   assert.deepEqual(await one(db, 'SELECT factorial(33), typeof(factorial(5))'), [8683317618811886495518194401280000000n, 'HUGEINT'])
+  assert.deepEqual(await one(db, 'SELECT 9223372036854775808 & 12, 9223372036854775808 | 1, xor(9223372036854775808, 9223372036854775809), ~9223372036854775808'),
+    [0n, 9223372036854775809n, 1n, -9223372036854775809n])
+  assert.deepEqual(await one(db, 'SELECT 1::HUGEINT << 126, 9223372036854775808 >> 3, -9223372036854775809 >> 200'),
+    [2n ** 126n, 2n ** 60n, 0n])
+  for (const sql of ['SELECT 1::HUGEINT << 127', 'SELECT 1::HUGEINT << 128', 'SELECT 3::HUGEINT << -1']) {
+    await fails(() => db.query(sql), '22003', /Overflow in left shift of HUGEINT/)
+  }
   await db.close()
 })
 
