@@ -168,7 +168,9 @@ export function readFiles(formats: readonly FormatDef[], fn: string, format: For
       hint: `e.g. data/year=2024/month=1/file.csv; the first path is "${files[0]}"`,
     })
   }
-  // columns: by position (widened), or by name across all files
+  // columns: by position (widened), or by name across all files; a file whose types are only a
+  // default (a header and no rows) gives names but leaves the types to the others, as in DuckDB
+  const typed = bound.some(b => b.fn.typesUnknown !== true) ? bound.filter(b => b.fn.typesUnknown !== true) : bound
   const outCols: { name: string; type: LogicalType }[] = []
   if (shared.unionByName) {
     const index = new Map<string, number>()
@@ -184,14 +186,15 @@ export function readFiles(formats: readonly FormatDef[], fn: string, format: For
     }
   } else {
     const first = bound[0]!.fn.columns
-    outCols.push(...first.map(c => ({ name: c.name, type: c.type })))
+    const firstTyped = typed[0]!.fn.columns
+    outCols.push(...first.map((c, i) => ({ name: c.name, type: firstTyped[i]?.type ?? c.type })))
     for (const b of bound.slice(1)) {
       if (b.fn.columns.length !== first.length) {
         throw new GrizzlyError(SqlState.badFileFormat, `"${b.path}" has ${b.fn.columns.length} columns but "${bound[0]!.path}" has ${first.length}`, {
           hint: 'pass union_by_name = true to line the files up by column name',
         })
       }
-      b.fn.columns.forEach((c, i) => { outCols[i]!.type = commonSuperType([outCols[i]!.type, c.type]) ?? VARCHAR })
+      if (typed.includes(b)) b.fn.columns.forEach((c, i) => { outCols[i]!.type = commonSuperType([outCols[i]!.type, c.type]) ?? VARCHAR })
     }
   }
   // per file: which file column feeds each output column (-1 = missing)

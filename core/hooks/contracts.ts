@@ -230,6 +230,8 @@ export interface BoundTableFunction {
   readonly estimatedRows?: number
   /** set when scan() uses `filters` to skip data (e.g. Parquet row groups by their statistics) */
   readonly pushdown?: { readonly filters: true }
+  /** the column types are a default, not read from data (a CSV file holding only a header): a read of several files takes the others' types */
+  readonly typesUnknown?: boolean
   /** produce the rows; `columns` lists the indexes of the columns the query needs */
   scan(columns: readonly number[], ctx: FunctionContext, filters?: readonly TableFunctionFilter[]): Iterable<DataChunk>
   /** what the last scan did, for EXPLAIN ANALYZE (e.g. "row groups: 2 read, 38 skipped") */

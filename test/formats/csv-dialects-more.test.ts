@@ -148,3 +148,15 @@ test('delimiters of up to 4 bytes, and a delimiter ending the line', async () =>
   await fails(db, `FROM read_csv(${q(t.file('half.csv', '""AB'))}, delim = 'ABAC', quote = '"', columns = {'a': 'VARCHAR'}, auto_detect = false)`, '22P04', /closing quote/)
   await db.close()
 })
+
+test('a file holding only a header takes its types from the other files', async () => {
+  const head = t.file('head_only.csv', 'flag\n')
+  const bools = t.file('bools.csv', 'ok\ntrue\nfalse\n')
+  const list = (...ps: string[]): string => `[${ps.map(q).join(', ')}]`
+  assert.deepEqual(await rows(`SELECT typeof(flag), count(*) FROM read_csv(${list(head, bools, head)}, header = true) GROUP BY ALL`), [['BOOLEAN', 2n]])
+  // alone, or only with its like, it stays text
+  assert.deepEqual(await rows(`SELECT typeof(flag) FROM (SELECT * FROM read_csv(${list(head, head)}, header = true) UNION ALL SELECT 'x')`), [['VARCHAR']])
+  // types given are kept
+  assert.deepEqual(await rows(`SELECT typeof(flag), count(*) FROM read_csv(${list(head, bools)}, header = true, types = ['VARCHAR']) GROUP BY ALL`), [['VARCHAR', 2n]])
+  await fails(await Database.open(), `SELECT regexp_matches(flag, 'x') FROM read_csv(${list(head, bools)}, header = true)`, '42883')
+})

@@ -34,6 +34,8 @@ export interface CsvSchema {
   readonly formats: readonly (string | null)[]
   /** records before the table that the sniffer found (notes above a header), skipped after `skip` */
   readonly skipRecords: number
+  /** the sample held a header and no data: the sniffed types are only VARCHAR by default */
+  readonly typesUnknown: boolean
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
@@ -77,6 +79,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
   let types: LogicalType[]
   let sniffedFormats: readonly (string | null)[] = []
   let skipRecords = 0
+  let typesUnknown = false
   if (o.autoDetect) {
     const sample = sampleText(input, o.sampleSize < 0)
     const s = sniff({ head: sample.head, middles: sample.middles, headIsAll: sample.headIsAll }, {
@@ -88,6 +91,7 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
     dialect = s.dialect
     header = o.columns !== null && o.header === null ? headerOfGiven(s.firstRow, o, resolveType) : s.header
     skipRecords = s.skipRecords
+    typesUnknown = header && s.sampledRows <= 1 && !o.allVarchar
     sniffedFormats = s.formats
     const width = o.columns?.length ?? s.types.length
     names = columnNames(s.names, width, o.normalizeNames)
@@ -135,7 +139,9 @@ export function bindCsvSchema(input: CsvInput, o: CsvOptions, resolveType: (name
   // a type given by the user reads with the given format, or ISO
   const formats = types.map((t, i) => t.id === 'DATE' ? (o.dateFormat ?? sniffedFormats[i] ?? null)
     : t.id === 'TIMESTAMP' ? (o.timestampFormat ?? sniffedFormats[i] ?? null) : null)
-  return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), formats, skipRecords }
+  // types the user gave are known
+  if (o.columns !== null || o.types.size > 0) typesUnknown = false
+  return { dialect, header, columns: names.map((name, i) => ({ name, type: types[i]! })), formats, skipRecords, typesUnknown }
 }
 
 /**
@@ -169,6 +175,7 @@ export function readCsv(path: string, o: CsvOptions, resolveType: (name: string)
     columns: schema.columns,
     // text compresses about 4:1
     estimatedRows: Math.max(1, Math.round(input.size * (input.compression === 'none' ? 1 : 4) / 64)),
+    ...(schema.typesUnknown ? { typesUnknown: true } : {}),
     scan: (wanted) => scanCsv(input, schema, o, wanted, onReject, progress),
   }
 }
