@@ -5,8 +5,8 @@
 import { withGeneratedColumns } from './generated.ts'
 import { ROW_ID_COLUMN, type TableEntry } from '../catalog/catalog.ts'
 import { GrizzlyError, SqlState, assertNever, didYouMean, notSupported } from '../errors.ts'
-import type { FileReject, FunctionContext, TableFunctionArg } from '../hooks/contracts.ts'
-import { REJECT_COLUMNS, RejectsTable } from '../formats/rejects.ts'
+import type { FileReject, FileRejectScan, FunctionContext, TableFunctionArg } from '../hooks/contracts.ts'
+import { REJECT_COLUMNS, REJECT_SCAN_COLUMNS, RejectsTable } from '../formats/rejects.ts'
 import { readFiles } from '../formats/files.ts'
 import { readFunction, readFunctionNames } from '../formats/functions.ts'
 import { Cursor } from '../parser/cursor.ts'
@@ -275,8 +275,18 @@ function fileContext(b: Binder): FunctionContext {
     }
     if (reject !== null) t.add(reject)
   }
+  const scanTables = new Set<string>()
+  const storeRejectScan = (table: string, scansTable: string, scan: FileRejectScan): void => {
+    storeReject(table, null)
+    const t = rejects.get(table)!
+    if (!scanTables.has(scansTable)) {
+      scanTables.add(scansTable)
+      b.ctx.catalog.registerExternal(b.ctx.txn, scansTable, REJECT_SCAN_COLUMNS, t.scans, true)
+    }
+    t.addScan(scan)
+  }
   const ctx: FunctionContext = Object.create(b.ctx.fnCtx as object) as FunctionContext
-  return Object.assign(ctx, { resolveType, storeReject })
+  return Object.assign(ctx, { resolveType, storeReject, storeRejectScan })
 }
 
 function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundFrom {

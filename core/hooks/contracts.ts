@@ -28,6 +28,8 @@ export interface FunctionContext {
   resolveType?(name: string): LogicalType
   /** keeps a row a file reader skipped (ignore_errors + store_rejects) in the named rejects table; null (once, when binding) creates or empties the table */
   storeReject?(table: string, reject: FileReject | null): void
+  /** records a file scanned into the rejects table `table`, listed in the table `scansTable` */
+  storeRejectScan?(table: string, scansTable: string, scan: FileRejectScan): void
   /** the sequence named 'seq' or 'schema.seq' as the statement's transaction sees it (42P01 when there is none) */
   sequence?(name: string): SequenceAccess
   /** a model stored with CREATE MODEL (name case-insensitive), as the statement's transaction sees it */
@@ -60,6 +62,25 @@ export interface FileReject {
   readonly errorType: string
   readonly error: string
   readonly csvLine: string
+  /** 1-based byte offsets of the row and of the value at fault, when the reader knows them */
+  readonly lineBytePosition?: number
+  readonly bytePosition?: number
+}
+
+/** A file a reader scanned while keeping rejects, with the dialect it used (DuckDB's reject_scans). */
+export interface FileRejectScan {
+  readonly file: string
+  readonly delimiter: string
+  readonly quote: string
+  readonly escape: string
+  readonly newLine: string
+  readonly skipRows: number
+  readonly hasHeader: boolean
+  /** the columns as a struct literal: {'a': 'INTEGER', …} */
+  readonly columns: string
+  readonly dateFormat: string | null
+  readonly timestampFormat: string | null
+  readonly userArguments: string
 }
 
 /**

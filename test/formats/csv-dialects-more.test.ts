@@ -160,3 +160,32 @@ test('a file holding only a header takes its types from the other files', async 
   assert.deepEqual(await rows(`SELECT typeof(flag), count(*) FROM read_csv(${list(head, bools)}, header = true, types = ['VARCHAR']) GROUP BY ALL`), [['VARCHAR', 2n]])
   await fails(await Database.open(), `SELECT regexp_matches(flag, 'x') FROM read_csv(${list(head, bools)}, header = true)`, '42883')
 })
+
+test('store_rejects: reject_errors with byte positions, reject_scans, an unterminated quote', async () => {
+  const db = await Database.open()
+  try {
+    const p = t.file('rej.csv', 'a,b\n"bla",1\n"bla",2\n"blaaaa"bla,4\n"é",x\n')
+    const cols = "columns = {'a': 'VARCHAR', 'b': 'INTEGER'}, auto_detect = false, header = true, quote = '\"', escape = '\"'"
+    assert.deepEqual((await db.query(`FROM read_csv(${q(p)}, ${cols}, store_rejects = true)`)).rows, [['bla', 1], ['bla', 2]])
+    // 1-based byte offsets of the row and of the value at fault (é is two bytes)
+    assert.deepEqual((await db.query(`SELECT s.file_path = e.file, line, line_byte_position, byte_position, column_idx, column_name, error_type, csv_line
+      FROM reject_scans s JOIN reject_errors e USING (scan_id, file_id) ORDER BY line`)).rows, [
+      [true, 4n, 21n, 21n, 1n, 'a', 'UNQUOTED VALUE', '"blaaaa"bla,4'],
+      [true, 5n, 35n, 40n, 2n, 'b', 'CAST', '"é",x'],
+    ])
+    assert.deepEqual((await db.query('SELECT delimiter, quote, has_header, columns FROM reject_scans')).rows,
+      [[',', '"', true, "{'a': 'VARCHAR','b': 'INTEGER'}"]])
+    // a quote open at the end of the file: the last row is rejected, the others kept
+    const open = t.file('open-end.csv', '"x"\n"y"\n"bla')
+    assert.deepEqual((await db.query(`FROM read_csv(${q(open)}, columns = {'a': 'VARCHAR'}, auto_detect = false, header = false, quote = '"', store_rejects = true)`)).rows,
+      [['x'], ['y']])
+    assert.deepEqual((await db.query('SELECT line, column_idx, error_type, csv_line FROM reject_errors')).rows, [[3n, 1n, 'UNQUOTED VALUE', '"bla']])
+    await fails(db, `FROM read_csv(${q(open)}, columns = {'a': 'VARCHAR'}, auto_detect = false, header = false, quote = '"')`, '22P04',
+      /unterminated quoted value at line 3[\s\S]*strict_mode = false/)
+    // the tables can be dropped; another name for the scans table
+    await db.exec('DROP TABLE reject_scans; DROP TABLE reject_errors')
+    await db.query(`FROM read_csv(${q(p)}, ${cols}, rejects_scan = 'my_scans')`)
+    assert.deepEqual((await db.query('SELECT count(*) FROM my_scans JOIN reject_errors USING (scan_id, file_id)')).rows, [[2n]])
+    await fails(db, 'SELECT * FROM reject_scans', '42P01')
+  } finally { await db.close() }
+})

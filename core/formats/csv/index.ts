@@ -3,10 +3,12 @@
  * read_csv (one file here; several go through the shared multi-file layer) and the writer.
  */
 import { GrizzlyError, SqlState } from '../../errors.ts'
-import type { FormatDef, FunctionContext } from '../../hooks/contracts.ts'
+import type { FileRejectScan, FormatDef, FunctionContext, TableFunctionArg } from '../../hooks/contracts.ts'
+import { quoteString } from '../../parser/format.ts'
+import { typeToString } from '../../types/types.ts'
 import { readFiles } from '../files.ts'
-import { CSV_OPTION_NAMES, parseCsvOptions } from './options.ts'
-import { type CsvReject, readCsv } from './reader.ts'
+import { CSV_OPTION_NAMES, type CsvOptions, parseCsvOptions } from './options.ts'
+import { type CsvReject, type CsvSchema, readCsv } from './reader.ts'
 import { resolveTypeName } from '../types.ts'
 import { CSV_WRITE_OPTIONS, writeCsv } from './writer.ts'
 
@@ -35,7 +37,7 @@ export function sniffCsv(head: Uint8Array): number {
   return best === 0 ? 0.2 : best
 }
 
-export function readCsvFiles(paths: readonly string[], options: ReadonlyMap<string, import('../../hooks/contracts.ts').TableFunctionArg>, ctx: FunctionContext,
+export function readCsvFiles(paths: readonly string[], options: ReadonlyMap<string, TableFunctionArg>, ctx: FunctionContext,
   rejects: CsvReject[] = []) {
   if (paths.length !== 1) return readFiles([csvFormat], 'read_csv', csvFormat, paths, options, ctx)
   const o = parseCsvOptions('read_csv', options)
@@ -48,7 +50,23 @@ export function readCsvFiles(paths: readonly string[], options: ReadonlyMap<stri
     if (o.rejectsLimit !== 0 && rejects.length >= o.rejectsLimit) return
     rejects.push(r)
     if (o.storeRejects) ctx.storeReject?.(o.rejectsTable, r)
-  }, ctx.progress)
+  }, ctx.progress, schema => {
+    if (o.storeRejects) ctx.storeRejectScan?.(o.rejectsTable, o.rejectsScan, rejectScan(paths[0]!, schema, o, options))
+  })
+}
+
+/** The reject_scans row of a file: the dialect and schema it is read with, and the options given. */
+function rejectScan(path: string, schema: CsvSchema, o: CsvOptions, options: ReadonlyMap<string, TableFunctionArg>): FileRejectScan {
+  const char = (c: number): string => c < 0 ? '' : String.fromCharCode(c)
+  const d = schema.dialect
+  const formatOf = (id: string): string | null => schema.columns.map((c, i) => c.type.id === id ? schema.formats[i] ?? null : null).find(f => f !== null) ?? null
+  return {
+    file: path, delimiter: char(d.delimiter) + (d.delimiterRest ?? ''), quote: char(d.quote), escape: char(d.escape), newLine: o.newLine ?? '\\n',
+    skipRows: o.skip + schema.skipRecords, hasHeader: schema.header,
+    columns: `{${schema.columns.map(c => `${quoteString(c.name)}: ${quoteString(typeToString(c.type))}`).join(',')}}`,
+    dateFormat: formatOf('DATE'), timestampFormat: formatOf('TIMESTAMP'),
+    userArguments: [...options].filter(([k]) => k !== 'columns').map(([k, a]) => `${k}=${typeof a.value === 'string' ? quoteString(a.value) : String(a.value)}`).join(', '),
+  }
 }
 
 export const csvFormat: FormatDef = {

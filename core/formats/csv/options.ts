@@ -30,6 +30,8 @@ export interface CsvOptions {
   ignoreErrors: boolean
   storeRejects: boolean
   rejectsTable: string
+  /** the table listing the files scanned (DuckDB's reject_scans) */
+  rejectsScan: string
   rejectsLimit: number
   maxLineSize: number
   /** false: quotes that do not close a value are read as part of it (DuckDB's strict_mode) */
@@ -163,7 +165,7 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
   const o: CsvOptions = {
     delimiter: null, quote: null, escape: null, header: null, columns: null, types: new Map(), names: null,
     autoDetect: true, skip: 0, nullStrings: [''], allowQuotedNulls: true, forceNotNull: new Set(), dateFormat: null, timestampFormat: null,
-    allVarchar: false, ignoreErrors: false, storeRejects: false, rejectsTable: 'reject_errors', rejectsLimit: 0,
+    allVarchar: false, ignoreErrors: false, storeRejects: false, rejectsTable: 'reject_errors', rejectsScan: 'reject_scans', rejectsLimit: 0,
     maxLineSize: DEFAULT_MAX_LINE_SIZE, strictMode: true, newLine: null, comment: null, compression: 'auto', decimalSeparator: '.', thousands: null,
     normalizeNames: false, nullPadding: false, sampleSize: DEFAULT_SAMPLE_SIZE, autoTypeCandidates: null,
   }
@@ -199,7 +201,7 @@ export function parseCsvOptions(fn: string, options: ReadonlyMap<string, TableFu
       case 'ignore_errors': o.ignoreErrors = asBool(key, arg); break
       case 'store_rejects': o.storeRejects = asBool(key, arg); break
       case 'rejects_table': o.rejectsTable = asString(key, arg); o.storeRejects = true; break
-      case 'rejects_scan': asString(key, arg); break
+      case 'rejects_scan': o.rejectsScan = asString(key, arg); o.storeRejects = true; break
       case 'rejects_limit': o.rejectsLimit = asInt(key, arg, 0); break
       case 'max_line_size': case 'maximum_line_size': o.maxLineSize = asInt(key, arg, 1); break
       case 'new_line': {

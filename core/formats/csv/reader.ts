@@ -24,6 +24,9 @@ export interface CsvReject {
   readonly errorType: string
   readonly error: string
   readonly csvLine: string
+  /** 1-based byte offsets in the input of the row and of the value at fault, as DuckDB reports them */
+  readonly lineBytePosition: number
+  readonly bytePosition: number
 }
 
 export interface CsvSchema {
@@ -167,9 +170,10 @@ function headerOfGiven(first: readonly string[] | null, o: CsvOptions, resolveTy
 
 /** Binds one CSV file: the schema now, the rows when scanned. */
 export function readCsv(path: string, o: CsvOptions, resolveType: (name: string) => LogicalType, onReject: (r: CsvReject) => void,
-  progress?: ProgressSink): BoundTableFunction {
+  progress?: ProgressSink, onBind?: (schema: CsvSchema) => void): BoundTableFunction {
   const input = openInput(path, o.compression)
   const schema = bindCsvSchema(input, o, resolveType)
+  onBind?.(schema)
   progress?.addTotal(input.size)
   return {
     columns: schema.columns,
@@ -236,7 +240,12 @@ class Converter {
       if (count === this.width && err === 0) continue
       // a delimiter ending the line adds no value (DuckDB): `AAA|` is one column
       if (count === this.width + 1 && err === 0 && b.flags[rf[r + 1]! - 1] === PLAIN && b.starts[rf[r + 1]! - 1] === b.ends[rf[r + 1]! - 1]) continue
-      if (err !== 0) this.reject(b, r, 0, 'UNQUOTED VALUE', RECORD_ERRORS[err as 1], 'fix the quoting of that line, or pass strict_mode = false to read stray quotes as part of the value')
+      if (err !== 0) {
+        const quote = String.fromCharCode(this.schema.dialect.quote)
+        this.reject(b, r, b.recordErrorField[r]! + 1, 'UNQUOTED VALUE', RECORD_ERRORS[err as 1 | 2], err === 1
+          ? 'fix the quoting of that line, or pass strict_mode = false to read stray quotes as part of the value'
+          : `close the quote (${quote}), pass strict_mode = false to let it run to the end of the file, or read with quote = '' if quotes are plain characters in this file`)
+      }
       else if (count < this.width && !this.o.nullPadding) {
         this.reject(b, r, count + 1, 'MISSING COLUMNS', `expected ${this.width} columns but found ${count}`, 'pass null_padding = true to read missing values as NULL')
       } else if (count > this.width) {
@@ -264,7 +273,23 @@ class Converter {
     const first = b.recordFirst[r]!, last = b.recordFirst[r + 1]! - 1
     const from = b.starts[first]! - (b.flags[first] === PLAIN ? 0 : 1), to = b.ends[last]! + (b.flags[last] === PLAIN ? 0 : 1)
     const csvLine = last >= first ? b.text.slice(Math.max(0, from), Math.min(b.text.length, to)) : ''
-    this.onReject({ file: this.path, line, column, columnName: name, errorType, error: `${message}`, csvLine })
+    const fi = Math.min(first + Math.max(column - 1, 0), last)
+    const at = fi >= first ? b.starts[fi]! - (b.flags[fi] === PLAIN ? 0 : 1) : from
+    this.onReject({
+      file: this.path, line, column, columnName: name, errorType, error: `${message}`, csvLine,
+      lineBytePosition: 1 + this.bytesBefore(b, Math.max(0, from)), bytePosition: 1 + this.bytesBefore(b, Math.max(0, at)),
+    })
+  }
+
+  private memoText = ''
+  private memoPos = 0
+  private memoBytes = 0
+  /** UTF-8 bytes of the input before position `p` of the batch text; counted on from the last answer when it is before `p` */
+  private bytesBefore(b: FieldBatch, p: number): number {
+    if (this.memoText !== b.text || p < this.memoPos) { this.memoText = b.text; this.memoPos = 0; this.memoBytes = 0 }
+    this.memoBytes += Buffer.byteLength(b.text.slice(this.memoPos, p))
+    this.memoPos = p
+    return b.byteBase + this.memoBytes
   }
 
   private isNull(b: FieldBatch, fi: number): boolean {

@@ -93,6 +93,8 @@ function records(text: string, d: Dialect, limit: number, complete: boolean, max
     while (out.length < limit && tok.next(batch, Math.min(limit - out.length, 4096))) {
       for (let r = 0; r < batch.records; r++) {
         // a malformed record counts as inconsistent with every width
+        // a quote open at the end of a cut-off sample is the cut, not the file
+        if (batch.recordError[r] === 2 && !complete) break
         if (batch.recordError[r] !== 0) { out.push([]); if (quoting !== undefined) quoting.malformed++; continue }
         const row: string[] = []
         for (let f = batch.recordFirst[r]!; f < batch.recordFirst[r + 1]!; f++) row.push(fieldText(batch, f, d.quote, d.escape))

@@ -32,6 +32,10 @@ export class FieldBatch {
   recordLine = new Float64Array(1024)
   /** per record: a malformed-record message index (0 = fine) */
   recordError = new Uint8Array(1024)
+  /** per malformed record: the index (in the record) of the field at fault */
+  recordErrorField = new Int32Array(1024)
+  /** the byte offset in the (decompressed) input at which `text` starts, for reject positions */
+  byteBase = 0
   records = 0
   fields = 0
 
@@ -50,10 +54,11 @@ export class FieldBatch {
     const rf = new Int32Array(cap + 1); rf.set(this.recordFirst); this.recordFirst = rf
     const rl = new Float64Array(cap); rl.set(this.recordLine); this.recordLine = rl
     const re = new Uint8Array(cap); re.set(this.recordError); this.recordError = re
+    const ef = new Int32Array(cap); ef.set(this.recordErrorField); this.recordErrorField = ef
   }
 }
 
-export const RECORD_ERRORS = ['', 'a character follows the closing quote of a value'] as const
+export const RECORD_ERRORS = ['', 'a character follows the closing quote of a value', 'unterminated quoted value'] as const
 
 /**
  * The next piece of text with `carry` (the unread rest of the previous piece) in front, as one
@@ -74,6 +79,8 @@ export class CsvTokenizer {
   private readonly maxLineSize: number
   /** pieces pulled so far, so positions found in one piece are not used in the next */
   private pieces = 0
+  /** the byte offset at which `text` starts */
+  private byteBase = 0
   /** whether the current piece holds a carriage return at all */
   private hasCr = false
   /**
@@ -106,8 +113,11 @@ export class CsvTokenizer {
 
   private pull(): boolean {
     if (this.eof) return false
-    const piece = this.source(this.pos < this.text.length ? this.text.slice(this.pos) : '')
+    const carry = this.pos < this.text.length ? this.text.slice(this.pos) : ''
+    const piece = this.source(carry)
     if (piece === null) { this.eof = true; return false }
+    // once per block: where the new text starts in the input, in bytes (native counts)
+    this.byteBase += Buffer.byteLength(this.text) - Buffer.byteLength(carry)
     this.text = piece
     this.pieces++
     this.hasCr = piece.indexOf('\r') >= 0
@@ -191,7 +201,7 @@ export class CsvTokenizer {
       }
       let incomplete = false
       let commentLine = false
-      let bad = 0
+      let bad = 0, badField = 0
       fields: for (;;) {
         if (fi >= starts.length) { batch.growFields(); starts = batch.starts; ends = batch.ends; flags = batch.flags }
         if (pos < n && text.charCodeAt(pos) === quote) {
@@ -200,7 +210,9 @@ export class CsvTokenizer {
           let flag = QUOTED
           for (;;) {
             if (pos >= n) {
-              if (strict || !eof) { incomplete = true; break fields }
+              if (!eof) { incomplete = true; break fields }
+              // a quote open at the end: the value runs to it (strict_mode = false) or the record is malformed
+              if (strict) { bad = 2; badField = fi - firstField }
               break
             }
             c = text.charCodeAt(pos)
@@ -218,7 +230,12 @@ export class CsvTokenizer {
               break
             }
             if (c === escape) {
-              if (pos + 1 >= n) { incomplete = true; break fields }
+              if (pos + 1 >= n) {
+                if (!eof) { incomplete = true; break fields }
+                if (strict) { bad = 2; badField = fi - firstField }
+                pos = n
+                break
+              }
               if (text.charCodeAt(pos + 1) === 10) line++
               pos += 2; flag = ESCAPED; continue
             }
@@ -235,7 +252,7 @@ export class CsvTokenizer {
               while (k < n && (c = text.charCodeAt(k)) !== 10 && c !== 13 && (c !== delimiter || (multi && !text.startsWith(rest, k + 1)))) k++
               if (k >= n && !eof) { incomplete = true; break fields }
               // trailing spaces after a quote are harmless
-              if (text.slice(pos, k).trim() !== '') bad = 1
+              if (text.slice(pos, k).trim() !== '' && bad === 0) { bad = 1; badField = fi - firstField }
               pos = k
             }
           }
@@ -311,12 +328,14 @@ export class CsvTokenizer {
       batch.fields = fi
       batch.recordLine[r] = startLine
       batch.recordError[r] = bad
+      batch.recordErrorField[r] = badField
       batch.records = r + 1
       batch.recordFirst[r + 1] = fi
       this.pos = pos
       this.line = line
     }
     batch.text = this.text
+    batch.byteBase = this.byteBase
     return batch.records > 0
   }
 }
