@@ -17,6 +17,7 @@ import { columnIndex, dmlTarget } from './dml.ts'
 import { ExprBinder } from './expression.ts'
 import { bindQuery, castColumns } from './query.ts'
 import { Scope } from './scope.ts'
+import { CSV_SCHEMA_OPTIONS, readableType } from './csv-target-types.ts'
 
 export function bindCopy(b: Binder, stmt: CopyStatement): BoundStatement {
   const options = bindOptions(b, stmt.options)
@@ -90,15 +91,6 @@ function bindCopyFrom(b: Binder, stmt: CopyStatement, format: ReturnType<typeof 
       output: [{ id: b.nextId(), name: 'Count', type: BIGINT }],
     },
   }
-}
-
-const CSV_SCHEMA_OPTIONS = ['columns', 'types', 'dtypes', 'column_types', 'all_varchar']
-
-/** scalar types the CSV reader parses itself; others are read as text and cast, as before */
-function readableType(t: LogicalType): string {
-  const scalar = ['BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT',
-    'REAL', 'DOUBLE', 'DECIMAL', 'VARCHAR', 'DATE', 'TIME', 'TIMESTAMP']
-  return scalar.includes(t.id) ? typeToString(t) : 'VARCHAR'
 }
 
 function bindCopyTo(b: Binder, stmt: CopyStatement, format: ReturnType<typeof resolveCopyFormat>, path: string,

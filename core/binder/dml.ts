@@ -14,6 +14,7 @@ import type { Binder, CteScope } from './binder.ts'
 import type { BoundStatement } from './context.ts'
 import { ExprBinder } from './expression.ts'
 import { bindFrom, scanOf } from './from.ts'
+import { csvAsTargetTypes } from './csv-target-types.ts'
 import { isPrimary, resolveName } from './databases.ts'
 import { castTo, ensureBoolean } from './functions.ts'
 import { bindQuery, bindValues, castColumns, registerCtes, wrapMaterializedCtes } from './query.ts'
@@ -111,7 +112,7 @@ export function bindInsert(b: Binder, stmt: InsertStatement): BoundStatement {
       input = bindValues(b, q.body.rows, null, ctes, targets.map(c => table.columns[c]!.type),
         (i, _pos) => defaultOf(table, targets[i]!)).plan
     } else {
-      const bound = bindQuery(b, q, null, ctes)
+      const bound = bindQuery(b, stmt.byName ? q : csvAsTargetTypes(q, columns.map(c => table.columns[c]!.type)), null, ctes)
       if (stmt.byName) {
         columns = bound.names.map(n => columnIndex(table, n, q.pos))
       } else {

@@ -189,3 +189,23 @@ test('store_rejects: reject_errors with byte positions, reject_scans, an untermi
     await fails(db, 'SELECT * FROM reject_scans', '42P01')
   } finally { await db.close() }
 })
+
+test('INSERT INTO t SELECT * FROM read_csv(…) reads the file as the table types', async () => {
+  const lines = ['id|seats', ...Array.from({ length: 30 }, (_, i) => `${i}|${i}`), '30|\\N']
+  const p = t.file('venue.csv', lines.join('\n') + '\n')
+  const db = await Database.open()
+  try {
+    await db.exec('CREATE TABLE v (id SMALLINT, seats VARCHAR); CREATE TABLE w (id INTEGER, seats INTEGER)')
+    // the sample types seats BIGINT; the table's VARCHAR wins, so \N loads as text
+    await db.exec(`INSERT INTO v SELECT * FROM read_csv(${q(p)}, sample_size = 1)`)
+    assert.deepEqual((await db.query('SELECT count(*), max(seats) FROM v WHERE seats = \'\\N\'')).rows, [[1n, '\\N']])
+    // alone, the same read fails on the value the sample missed
+    await fails(db, `SELECT * FROM read_csv(${q(p)}, sample_size = 1)`, '22P04', /could not convert "\\N" to BIGINT/)
+    // into INTEGER it is the reader's error, naming line and column
+    await fails(db, `INSERT INTO w SELECT * FROM read_csv(${q(p)})`, '22P04', /could not convert "\\N" to INTEGER at line 32, column "seats"/)
+    // a schema option of the statement's own is kept; a filtered read is not rewritten
+    await fails(db, `INSERT INTO v SELECT * FROM read_csv(${q(p)}, sample_size = 1, types = {'seats': 'BIGINT'})`, '22P04', /to BIGINT/)
+    await db.exec(`INSERT INTO v SELECT * FROM read_csv(${q(p)}, sample_size = -1) WHERE id < 2`)
+    assert.deepEqual((await db.query('SELECT count(*) FROM v')).rows, [[33n]])
+  } finally { await db.close() }
+})
