@@ -495,7 +495,9 @@ function datePartFunction(args: readonly BoundExpr[]): string | undefined {
 
 export function singleColumn(plan: LogicalPlan, position: number): { type: LogicalType } {
   if (plan.output.length !== 1) {
-    throw new GrizzlyError(SqlState.syntaxError, `subquery must return only one column, not ${plan.output.length}`, { position })
+    throw new GrizzlyError(SqlState.syntaxError, `subquery must return only one column, not ${plan.output.length}`, {
+      position, hint: 'select a single value; combine several with a ROW(…) or {…} struct',
+    })
   }
   return plan.output[0]!
 }

@@ -19,7 +19,7 @@ import { normalizeLiteralType } from '../types/coercion.ts'
 import { BOOLEAN, INTEGER, type LogicalType } from '../types/types.ts'
 import { isVectorSearch, vectorSearchQuery } from './vector-search.ts'
 import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts'
-import { ExprBinder } from './expression.ts'
+import { ExprBinder, singleColumn } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
 import { resolveTypeName } from './literals.ts'
 import { resolveName } from './databases.ts'
@@ -76,6 +76,7 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
     case 'subquery_ref': {
       const boundary = new Scope(lateralLeft ?? outer, true)
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
+      if (ref.singleColumn === true) singleColumn(q.plan, ref.pos)
       return aliased(q, ref.alias, unnamedSubqueryNames.get(ref) ?? 'unnamed_subquery', null, outer, ref.pos)
     }
     case 'function_ref':

@@ -501,6 +501,8 @@ export interface SubqueryRef extends NodeBase {
   readonly query: Query
   readonly alias: TableAlias | null
   readonly lateral: boolean
+  /** ARRAY(q)'s inner query: it must return exactly one column (the alias names only the first) */
+  readonly singleColumn?: boolean
 }
 
 /** A table function in FROM: range(10), read_csv('x.csv', delim = ';'), unnest([1,2]) */

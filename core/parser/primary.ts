@@ -269,7 +269,7 @@ function parseKeywordPrimary(p: Cursor): Expr {
 /** ARRAY(q) → (SELECT coalesce(list(c), []) FROM (q) AS array_subquery(c)): one column, order kept, [] when empty. */
 function arraySubquery(pos: number, query: Query): Expr {
   const column: Expr = { kind: 'column', pos, parts: ['array_subquery', 'c'] }
-  const from: TableRef = { kind: 'subquery_ref', pos, query, alias: { pos, name: 'array_subquery', columns: ['c'] }, lateral: false }
+  const from: TableRef = { kind: 'subquery_ref', pos, query, alias: { pos, name: 'array_subquery', columns: ['c'] }, lateral: false, singleColumn: true }
   const select: SelectCore = {
     kind: 'select', pos, distinct: false, items: [{ pos, expr: plainCall(pos, 'coalesce', [plainCall(pos, 'list', [column]), { kind: 'list', pos, items: [] }]), alias: null }],
     from: [from], where: null, groupBy: null, having: null, windows: [], qualify: null,

@@ -1,0 +1,48 @@
+/**
+ * Subqueries DuckDB refuses, refused here too with a code, a position and a hint; next to each, a
+ * close query that is fine and still answers.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Database } from '../../index.ts'
+import { GrizzlyError } from '../../core/errors.ts'
+
+async function setup(): Promise<Database> {
+  const db = await Database.open()
+  await db.exec('CREATE TABLE integers(i INTEGER); INSERT INTO integers VALUES (1), (2), (3), (NULL)')
+  return db
+}
+
+async function rows(db: Database, sql: string): Promise<(string | null)[][]> {
+  return (await db.query(sql)).textRows()
+}
+
+async function refused(db: Database, sql: string, code: string, at: string): Promise<GrizzlyError> {
+  const err = await db.query(sql).then(() => undefined, (e: unknown) => e)
+  assert.ok(err instanceof GrizzlyError, `${sql} should fail`)
+  assert.equal(err.code, code, err.message)
+  assert.equal(err.position, sql.indexOf(at), `position of ${err.message}`)
+  assert.ok(err.hint !== undefined && err.hint.length > 0, 'a hint')
+  return err
+}
+
+test('ARRAY(subquery) needs a subquery of one column', async () => {
+  const db = await setup()
+  const err = await refused(db, 'SELECT array(SELECT 1, 2)', '42601', 'array')
+  assert.match(err.message, /only one column, not 2/)
+  assert.deepEqual(await rows(db, 'SELECT array(SELECT i FROM integers WHERE i IS NOT NULL ORDER BY i DESC)'), [['[3, 2, 1]']])
+  assert.deepEqual(await rows(db, 'SELECT array(SELECT 1 UNION ALL SELECT 2)'), [['[1, 2]']])
+})
+
+test('a window call in a subquery may not read an outer column itself', async () => {
+  const db = await setup()
+  const err = await refused(db, 'SELECT i, (SELECT SUM(i + 1) OVER ()) FROM integers ORDER BY i', '0A000', 'SUM(i + 1)')
+  assert.match(err.message, /correlated columns in window functions/)
+  await refused(db, 'SELECT (SELECT row_number() OVER (ORDER BY i)) FROM integers', '0A000', 'row_number')
+  await refused(db, 'SELECT (SELECT sum(x) OVER (PARTITION BY i) FROM range(2) t(x) LIMIT 1) FROM integers', '0A000', 'sum(x)')
+  // through a nested subquery it is fine, as are windows over the subquery's own columns
+  assert.deepEqual(await rows(db, 'SELECT i, (SELECT SUM((SELECT i + 1)) OVER ()) FROM integers ORDER BY i NULLS FIRST'),
+    [[null, null], ['1', '2'], ['2', '3'], ['3', '4']])
+  assert.deepEqual(await rows(db, 'SELECT i, (SELECT sum(x) OVER () FROM range(3) t(x) WHERE x < i LIMIT 1) FROM integers ORDER BY i'),
+    [['1', '0'], ['2', '1'], ['3', '3'], [null, null]])
+})
