@@ -7,7 +7,7 @@ import { GrizzlyError, SqlState, InternalError } from '../errors.ts'
 import type { CastDef, FunctionContext } from '../hooks/contracts.ts'
 import type { Hooks } from '../hooks/registry.ts'
 import {
-  type ArrayType, type LogicalType, type StructType, type TypeId, type Value, physicalOf, typeEquals, typeToString,
+  type ArrayType, type LogicalType, type StructType, type TypeId, type Value, TIMESTAMP, physicalOf, typeEquals, typeToString,
 } from '../types/types.ts'
 import { Vector, VectorBuilder, allocData, getValue, nullVector, slice, vectorFromValues } from '../vector/vector.ts'
 import { formatValue } from '../types/format.ts'
@@ -23,6 +23,10 @@ export function castVector(input: Vector, target: LogicalType, tryCast: boolean,
   const from = input.type
   if (typeEquals(from, target)) return input
   if (from.id === 'NULL') return nullVector(target, input.length)
+  if (target.id === 'TIMESTAMP' && target.unit !== undefined) {
+    const micros = castVector(input, TIMESTAMP, tryCast, ctx)
+    return mapTemporal(micros, target, roundToUnit(UNIT_MICROS[target.unit]), tryCast)
+  }
   if (isNumericCast(from, target)) return castNumeric(input, target, tryCast)
   if (target.id === 'VARCHAR') return toVarchar(input, target)
   if (from.id === 'VARCHAR') return fromVarchar(input, target, tryCast)
@@ -32,7 +36,7 @@ export function castVector(input: Vector, target: LogicalType, tryCast: boolean,
       break
     case 'TIMESTAMP': case 'TIMESTAMPTZ':
       if (target.id === 'DATE') return mapTemporal(input, target, dateOfTimestamp, tryCast)
-      if (target.id === 'TIME') return mapTemporal(input, target, timeOfTimestamp, tryCast)
+      if (target.id === 'TIME') return mapTemporal(input, target, finiteTimeOf, tryCast)
       if (target.id === 'TIMETZ') return mapTemporal(input, target, (ts: number) => encodeTimeTz(timeOfTimestamp(ts), 0), tryCast)
       // the session zone is UTC, so the instant and the wall-clock time are the same microseconds
       if (target.id === 'TIMESTAMP' || target.id === 'TIMESTAMPTZ') return new Vector(target, input.length, input.data, input.validity)
@@ -189,6 +193,21 @@ function writerFor(physical: string, out: Vector['data']): (i: number, v: Value)
 }
 
 // ---- temporal ----------------------------------------------------------------------------------
+
+/** An infinite timestamp has no time of day (DuckDB refuses the cast too). */
+function finiteTimeOf(ts: number): number {
+  if (Number.isFinite(ts)) return timeOfTimestamp(ts)
+  throw new GrizzlyError(SqlState.datetimeOverflow, `cannot cast ${ts > 0 ? '' : '-'}infinity to TIME`,
+    { hint: 'filter out infinite timestamps, e.g. WHERE isfinite(ts)' })
+}
+
+const UNIT_MICROS = { s: 1_000_000, ms: 1000 } as const
+
+/** TIMESTAMP_S / TIMESTAMP_MS round half away from zero, as DuckDB does ('…33.846' is '…34'). */
+function roundToUnit(unit: number): (ts: number) => number {
+  // `+ 0` turns the -0 of a small negative into 0, which hashes and groups like 0
+  return ts => Number.isFinite(ts) ? Math.sign(ts) * Math.round(Math.abs(ts) / unit) * unit + 0 : ts
+}
 
 function mapTemporal<X extends number | bigint>(input: Vector, target: LogicalType, f: (x: X) => number | bigint, tryCast: boolean): Vector {
   const n = input.length

@@ -2,7 +2,7 @@
  * Every type name the binder accepts, registered through the same hook extensions use.
  * Types Grizzly does not store natively map to the nearest one that holds all their values:
  * UHUGEINT → DECIMAL(38,0), unsigned integers → the next wider signed type (UBIGINT →
- * DECIMAL(20,0)), UUID → VARCHAR, TIMESTAMP variants with a unit → TIMESTAMP (microseconds).
+ * DECIMAL(20,0)), UUID → VARCHAR, TIMESTAMP_NS → TIMESTAMP (microseconds).
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import type { Hooks } from '../hooks/registry.ts'
@@ -105,9 +105,12 @@ export function registerBuiltinTypes(hooks: Hooks): void {
   hooks.registerType({ name: 'TIME', aliases: ['TIME WITHOUT TIME ZONE'], resolve: precisionIgnored('TIME', TIME) })
   hooks.registerType({
     name: 'TIMESTAMP',
-    aliases: ['DATETIME', 'TIMESTAMP WITHOUT TIME ZONE', 'TIMESTAMP_US', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP_NS'],
+    aliases: ['DATETIME', 'TIMESTAMP WITHOUT TIME ZONE', 'TIMESTAMP_US', 'TIMESTAMP_NS'],
     resolve: precisionIgnored('TIMESTAMP', TIMESTAMP),
   })
+  // coarser units keep the microsecond layout; casts to them round as DuckDB does
+  simple('TIMESTAMP_MS', [], { id: 'TIMESTAMP', unit: 'ms' })
+  simple('TIMESTAMP_S', [], { id: 'TIMESTAMP', unit: 's' })
   hooks.registerType({
     name: 'TIMESTAMPTZ', aliases: ['TIMESTAMP WITH TIME ZONE'], resolve: precisionIgnored('TIMESTAMPTZ', TIMESTAMPTZ),
   })

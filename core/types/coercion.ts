@@ -12,7 +12,7 @@
  * literals and turns it back into plain VARCHAR when a value becomes a column.
  */
 import {
-  BIGINT, DECIMAL_MAX_WIDTH, DOUBLE, HUGEINT, INTEGER, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, TIMESTAMPTZ, TIMETZ, VARCHAR, decimal, list, struct, typeEquals,
+  BIGINT, DECIMAL_MAX_WIDTH, DOUBLE, HUGEINT, INTEGER, type LogicalType, NULL_TYPE, REAL, TIMESTAMP, TIMESTAMPTZ, TIMETZ, type TimestampUnit, VARCHAR, decimal, list, struct, typeEquals,
 } from './types.ts'
 
 /** The type of an untyped string literal ('abc'); compare by identity with isStringLiteral. */
@@ -140,7 +140,10 @@ export function implicitCastCost(from: LogicalType, to: LogicalType): number | u
       return undefined
     case 'REAL': return to.id === 'DOUBLE' ? targetTypeCost(to) : undefined
     case 'DATE': return to.id === 'TIMESTAMP' || to.id === 'TIMESTAMPTZ' ? targetTypeCost(to) : undefined
-    case 'TIMESTAMP': return to.id === 'TIMESTAMPTZ' ? targetTypeCost(to) : undefined
+    // TIMESTAMP_S / _MS widen losslessly to TIMESTAMP, so every TIMESTAMP function takes them
+    case 'TIMESTAMP':
+      if (to.id === 'TIMESTAMP') return unitRank(to.unit) > unitRank(from.unit) ? 1 : undefined
+      return to.id === 'TIMESTAMPTZ' ? targetTypeCost(to) : undefined
     // functions without a zone-aware overload read the instant as UTC wall-clock time (the session zone)
     case 'TIMESTAMPTZ': return to.id === 'TIMESTAMP' ? targetTypeCost(to) + 1 : undefined
     case 'TIME': return to.id === 'TIMETZ' ? targetTypeCost(to) : undefined
@@ -233,7 +236,8 @@ function maxType(a: LogicalType, b: LogicalType): LogicalType | undefined {
     if (a.id !== 'DECIMAL' || b.id !== 'DECIMAL') return decimal(DECIMAL_MAX_WIDTH, scale)
     return decimal(DECIMAL_MAX_WIDTH, DECIMAL_MAX_WIDTH - extra)
   }
-  if ((a.id === 'DATE' && b.id === 'TIMESTAMP') || (a.id === 'TIMESTAMP' && b.id === 'DATE')) return TIMESTAMP
+  if (a.id === 'TIMESTAMP' && b.id === 'TIMESTAMP') return unitRank(a.unit) > unitRank(b.unit) ? a : b  // the finer unit
+  if ((a.id === 'DATE' || a.id === 'TIMESTAMP') && (b.id === 'DATE' || b.id === 'TIMESTAMP')) return TIMESTAMP
   if ((a.id === 'TIMESTAMPTZ' && isInstant(b)) || (b.id === 'TIMESTAMPTZ' && isInstant(a))) return TIMESTAMPTZ
   if ((a.id === 'TIME' && b.id === 'TIMETZ') || (a.id === 'TIMETZ' && b.id === 'TIME')) return TIMETZ
   if (a.id === 'LIST' || b.id === 'LIST') {
@@ -262,6 +266,9 @@ function maxType(a: LogicalType, b: LogicalType): LogicalType | undefined {
   }
   return undefined
 }
+
+/** TIMESTAMP_S < TIMESTAMP_MS < TIMESTAMP (microseconds): a coarser one widens to a finer one. */
+function unitRank(unit: TimestampUnit | undefined): number { return unit === 's' ? 0 : unit === 'ms' ? 1 : 2 }
 
 function isInstant(t: LogicalType): boolean { return t.id === 'DATE' || t.id === 'TIMESTAMP' || t.id === 'TIMESTAMPTZ' }
 

@@ -27,7 +27,8 @@ export type LogicalType =
   | { readonly id: 'BLOB' }
   | { readonly id: 'DATE' }
   | { readonly id: 'TIME' }
-  | { readonly id: 'TIMESTAMP' }
+  /** `unit` 's' / 'ms': TIMESTAMP_S / TIMESTAMP_MS, still microseconds but rounded to that unit */
+  | { readonly id: 'TIMESTAMP'; readonly unit?: TimestampUnit }
   | { readonly id: 'INTERVAL' }
   /** an instant: UTC microseconds like TIMESTAMP, shown in the session time zone */
   | { readonly id: 'TIMESTAMPTZ' }
@@ -39,6 +40,8 @@ export type LogicalType =
   | { readonly id: 'ARRAY'; readonly child: LogicalType; readonly size: number }
   | { readonly id: 'STRUCT'; readonly fields: readonly StructField[] }
 
+export type TimestampUnit = 's' | 'ms'
+
 export interface StructField { readonly name: string; readonly type: LogicalType }
 
 /** The key of field `index` in a boxed struct value: unnamed fields (ROW(…)) are keyed by position so they do not collide. */
@@ -47,6 +50,7 @@ export function structKey(field: StructField, index: number): string {
 }
 
 export type DecimalType = Extract<LogicalType, { id: 'DECIMAL' }>
+export type TimestampType = Extract<LogicalType, { id: 'TIMESTAMP' }>
 export type ListType = Extract<LogicalType, { id: 'LIST' }>
 export type ArrayType = Extract<LogicalType, { id: 'ARRAY' }>
 export type StructType = Extract<LogicalType, { id: 'STRUCT' }>
@@ -150,6 +154,7 @@ export function typeEquals(a: LogicalType, b: LogicalType): boolean {
   if (a.id !== b.id) return false
   switch (a.id) {
     case 'DECIMAL': { const o = b as DecimalType; return a.width === o.width && a.scale === o.scale }
+    case 'TIMESTAMP': return a.unit === (b as TimestampType).unit
     case 'LIST': return (a.map === true) === ((b as ListType).map === true) && typeEquals(a.child, (b as ListType).child)
     case 'ARRAY': { const o = b as ArrayType; return a.size === o.size && typeEquals(a.child, o.child) }
     case 'STRUCT': {
@@ -171,6 +176,7 @@ export function typeToString(t: LogicalType): string {
     case 'ARRAY': return `${typeToString(t.child)}[${t.size}]`
     case 'STRUCT': return `STRUCT(${t.fields.map(f => `${quoteIdentIfNeeded(f.name)} ${typeToString(f.type)}`).join(', ')})`
     case 'REAL': return 'FLOAT'
+    case 'TIMESTAMP': return t.unit === undefined ? 'TIMESTAMP' : `TIMESTAMP_${t.unit.toUpperCase()}`
     case 'TIMESTAMPTZ': return 'TIMESTAMP WITH TIME ZONE'
     case 'TIMETZ': return 'TIME WITH TIME ZONE'
     default: return t.id
