@@ -75,6 +75,8 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
     case 'table_ref': return bindNamedTable(b, ref, outer, ctes)
     case 'subquery_ref': {
       const boundary = new Scope(lateralLeft ?? outer, true)
+      // an aggregate of only the left side's columns would belong to the FROM clause's own query (PostgreSQL, DuckDB)
+      if (lateralLeft !== null) boundary.outerAggregate = call => { throw lateralAggregate(call.pos) }
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
       if (ref.singleColumn === true) singleColumn(q.plan, ref.pos)
       return aliased(q, ref.alias, unnamedSubqueryNames.get(ref) ?? 'unnamed_subquery', null, outer, ref.pos)
@@ -87,6 +89,12 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
     case 'join': return bindJoin(b, ref, outer, ctes, lateralLeft)
     default: return assertNever(ref, 'table reference')
   }
+}
+
+function lateralAggregate(position: number): GrizzlyError {
+  return new GrizzlyError(SqlState.groupingError, 'aggregate functions are not allowed in FROM clause of their own query level', {
+    position, hint: 'aggregate in the outer query, or over the LATERAL subquery\'s own columns',
+  })
 }
 
 /** Puts a bound query under an alias (with optional column aliases) in a new scope. */

@@ -46,3 +46,15 @@ test('a window call in a subquery may not read an outer column itself', async ()
   assert.deepEqual(await rows(db, 'SELECT i, (SELECT sum(x) OVER () FROM range(3) t(x) WHERE x < i LIMIT 1) FROM integers ORDER BY i'),
     [['1', '0'], ['2', '1'], ['3', '3'], [null, null]])
 })
+
+test('a LATERAL subquery may not aggregate only the left side\'s columns', async () => {
+  const db = await setup()
+  const err = await refused(db, 'SELECT * FROM integers t, LATERAL (SELECT max(t.i) FROM range(3)) s', '42803', 'max(t.i)')
+  assert.match(err.message, /FROM clause of their own query level/)
+  await refused(db, 'SELECT * FROM integers t LEFT JOIN LATERAL (SELECT sum(t.i) AS s) ON true', '42803', 'sum(t.i)')
+  // an aggregate that also reads the subquery's own columns is computed per left row
+  assert.deepEqual(await rows(db, 'SELECT * FROM integers t, LATERAL (SELECT max(t.i + range) FROM range(3)) ORDER BY 1'),
+    [['1', '3'], ['2', '4'], ['3', '5'], [null, null]])
+  assert.deepEqual(await rows(db, 'SELECT * FROM integers t JOIN LATERAL (SELECT count(*) AS c FROM range(3) WHERE range < t.i) ON true ORDER BY 1'),
+    [['1', '1'], ['2', '2'], ['3', '3'], [null, '0']])
+})
