@@ -57,6 +57,26 @@ export function bindSelect(b: Binder, core: SelectCore, outer: Scope | null, cte
   }
 }
 
+/**
+ * A SELECT alias that is a GROUP BY key names the group column for subqueries too (DuckDB:
+ * `SELECT a + 1 AS k, k IN (SELECT k …) … GROUP BY k`), unless an input column has the name.
+ * Hidden from `*`.
+ */
+function exposeGroupedAliases(core: SelectCore, itemGroups: ReadonlyMap<SelectItem, OutputColumn>, input: Scope, select: Scope): void {
+  const columns: OutputColumn[] = []
+  for (const item of core.items) {
+    const group = itemGroups.get(item)
+    if (item.alias === null || group === undefined) continue
+    let shadowed: boolean
+    try { shadowed = input.resolveLocal([item.alias], item.pos) !== undefined } catch { shadowed = true }
+    if (shadowed || columns.some(c => c.name.toLowerCase() === item.alias!.toLowerCase())) continue
+    columns.push({ ...group, name: item.alias })
+  }
+  if (columns.length === 0) return
+  select.addBinding('', null, columns, core.pos)
+  for (const c of columns) select.pseudo.add(c.id)
+}
+
 function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: CteScope | null,
   orderBy: readonly OrderItem[], orderByAll: Query['orderByAll'], token: object, mode: AggregateMode): BoundQuery {
   const from = bindFrom(b, core.from, outer, ctes)
@@ -100,6 +120,7 @@ function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: 
       if (inputIds.has(ref.id) && !ungrouped.has(ref.id)) ungrouped.set(ref.id, { name: ref.name, position })
       return ref
     })
+    exposeGroupedAliases(core, groups.itemGroups, inputScope, selectScope)
   }
   const aggregates = new AggregateCollector(b, input, groups)
   const windows = new WindowCollector(b, core.windows)

@@ -100,3 +100,18 @@ test('an outer join inside a subquery may not read the enclosing query in its ON
   assert.deepEqual(await rows(db, 'SELECT i, (SELECT count(*) FROM integers s1 JOIN integers s2 ON s1.i = s2.i AND s1.i < i1.i) FROM integers i1 ORDER BY i'),
     [['1', '0'], ['2', '1'], ['3', '2'], [null, '0']])
 })
+
+test('a SELECT alias that is a GROUP BY key is visible to correlated subqueries', async () => {
+  const db = await setup()
+  await db.exec('CREATE TABLE p(id INTEGER); INSERT INTO p VALUES (1), (2), (10)')
+  assert.deepEqual(await rows(db, 'SELECT i + 1 AS k, k IN (SELECT id + 1 FROM p), (SELECT max(id) + k FROM p) FROM integers GROUP BY k ORDER BY k'),
+    [['2', 'true', '12'], ['3', 'true', '13'], ['4', 'false', '14'], [null, null, null]])
+  // it is not a column of `*`, and an input column of the same name still wins
+  assert.deepEqual(await rows(db, 'SELECT i + 1 AS k, * FROM integers WHERE i = 1 GROUP BY ALL'), [['2', '1']])
+  const err = await db.query('SELECT i % 2 AS i, (SELECT i) FROM integers GROUP BY i').then(() => undefined, (e: unknown) => e)
+  assert.equal(err, undefined)
+  assert.deepEqual(await rows(db, 'SELECT i % 2 AS i, count(*) FROM integers GROUP BY i ORDER BY 1'), [['0', '1'], ['1', '1'], ['1', '1'], [null, '1']])
+  // a name no group key has is still unknown in the subquery
+  const unknown = await db.query('SELECT i + 1 AS k, (SELECT z) FROM integers GROUP BY k').then(() => undefined, (e: unknown) => e)
+  assert.ok(unknown instanceof GrizzlyError && unknown.code === '42703')
+})
