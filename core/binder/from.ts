@@ -11,7 +11,7 @@ import { readFiles } from '../formats/files.ts'
 import { readFunction, readFunctionNames } from '../formats/functions.ts'
 import { Cursor } from '../parser/cursor.ts'
 import { parseTypeName } from '../parser/type-names.ts'
-import type { BaseTableRef, FileRef, FunctionRef, JoinRef, QueryBody, TableAlias, TableRef, TypeName } from '../parser/ast.ts'
+import type { BaseTableRef, Expr, FileRef, FunctionRef, JoinRef, QueryBody, TableAlias, TableRef, TypeName } from '../parser/ast.ts'
 import type { BoundExpr, ColumnId, OutputColumn } from '../plan/expr.ts'
 import { analyseAsofCondition } from '../plan/asof.ts'
 import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
@@ -202,6 +202,17 @@ function bindRecursive(b: Binder, def: CteDef & { kind: 'inline' }, anchorAst: Q
   }
 }
 
+const TYPE_OPTIONS: ReadonlySet<string> = new Set(['columns', 'types', 'dtypes', 'column_types'])
+
+/** columns={'dt': date}, types=[date]: DuckDB takes a bare type name in the type options as its text. */
+function typeNamesAsText(option: string, value: Expr): Expr {
+  if (!TYPE_OPTIONS.has(option.toLowerCase())) return value
+  const text = (e: Expr): Expr => e.kind === 'column' && e.parts.length === 1 ? { kind: 'string', pos: e.pos, value: e.parts[0]! } : e
+  if (value.kind === 'struct') return { ...value, fields: value.fields.map(f => ({ name: f.name, value: text(f.value) })) }
+  if (value.kind === 'list') return { ...value, items: value.items.map(text) }
+  return value
+}
+
 function bindTableFunction(b: Binder, ref: FunctionRef, outer: Scope | null, ctes: CteScope | null): BoundFrom {
   const hooks = b.ctx.hooks
   const name = ref.name[ref.name.length - 1]!.toLowerCase()
@@ -219,7 +230,7 @@ function bindTableFunction(b: Binder, ref: FunctionRef, outer: Scope | null, cte
   const positional: TableFunctionArg[] = []
   const named = new Map<string, TableFunctionArg>()
   for (const a of ref.args) {
-    const target = a.kind === 'named_arg' ? a.value : a
+    const target = a.kind === 'named_arg' ? typeNamesAsText(a.name, a.value) : a
     let bound: BoundExpr
     try {
       bound = eb.bind(target)

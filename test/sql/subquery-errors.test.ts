@@ -3,6 +3,9 @@
  * close query that is fine and still answers.
  */
 import { test } from 'node:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import assert from 'node:assert/strict'
 import { Database } from '../../index.ts'
 import { GrizzlyError } from '../../core/errors.ts'
@@ -114,4 +117,22 @@ test('a SELECT alias that is a GROUP BY key is visible to correlated subqueries'
   // a name no group key has is still unknown in the subquery
   const unknown = await db.query('SELECT i + 1 AS k, (SELECT z) FROM integers GROUP BY k').then(() => undefined, (e: unknown) => e)
   assert.ok(unknown instanceof GrizzlyError && unknown.code === '42703')
+})
+
+test('read_csv type options take bare type names, also in a view joined with a column of that name', async () => {
+  const db = await setup()
+  const dir = mkdtempSync(join(tmpdir(), 'grizzly-types-'))
+  try {
+    const file = join(dir, 'd.csv')
+    await db.exec(`COPY (SELECT DATE '2000-01-01' AS dt, 7 AS n) TO '${file}'`)
+    await db.exec(`CREATE VIEW v1 AS SELECT * FROM read_csv('${file}', columns = {'dt': date, 'n': varchar})`)
+    const r = await db.query('SELECT * FROM (SELECT DATE \'1992-01-01\' AS date), v1')
+    assert.deepEqual(r.columns.map(c => c.type), ['DATE', 'DATE', 'VARCHAR'])
+    assert.deepEqual(r.textRows(), [['1992-01-01', '2000-01-01', '7']])
+    assert.deepEqual((await db.query(`SELECT * FROM read_csv('${file}', types = [varchar, bigint])`)).textRows(), [['2000-01-01', '7']])
+    const err = await db.query(`SELECT * FROM read_csv('${file}', columns = {'dt': nosuchtype})`).then(() => undefined, (e: unknown) => e)
+    assert.ok(err instanceof GrizzlyError, 'an unknown type name is an error')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
