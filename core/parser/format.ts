@@ -71,7 +71,10 @@ export function formatExpr(e: Expr): string {
     case 'in_list': return `(${formatExpr(e.expr)} ${e.not ? 'NOT ' : ''}IN (${list(e.list, formatExpr)}))`
     case 'in_subquery': return `(${formatExpr(e.expr)} ${e.not ? 'NOT ' : ''}IN (${formatQuery(e.query)}))`
     case 'exists': return `(${e.not ? 'NOT ' : ''}EXISTS (${formatQuery(e.query)}))`
-    case 'subquery': return `(${formatQuery(e.query)})`
+    case 'subquery': {
+      const inner = arrayInner(e.query)
+      return inner === undefined ? `(${formatQuery(e.query)})` : `ARRAY(${formatQuery(inner)})`
+    }
     case 'quantified': return `(${formatExpr(e.left)} ${e.op} ${e.quantifier.toUpperCase()} (${formatQuery(e.query)}))`
     case 'case': {
       let s = 'CASE'
@@ -424,4 +427,11 @@ function formatCopyOptions(options: readonly CopyOption[]): string {
 
 function settingName(name: string): string {
   return name.split('.').map(quoteIdent).join('.')
+}
+
+/** The query of ARRAY(q), which the parser rewrote into a one-column subquery: printed back as written. */
+function arrayInner(q: Query): Query | undefined {
+  const from = q.body.kind === 'select' ? q.body.from : []
+  const only = from.length === 1 ? from[0] : undefined
+  return only?.kind === 'subquery_ref' && only.singleColumn === true ? only.query : undefined
 }
