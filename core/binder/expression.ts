@@ -345,26 +345,37 @@ export class ExprBinder {
    * An aggregate in a subquery whose arguments read only the enclosing query's columns belongs
    * to the enclosing query (SQL standard, DuckDB, PostgreSQL): its sink and the subquery's boundary.
    */
-  private outerAggregateOf(e: FunctionCall): { sink: (call: FunctionCall, name: string) => BoundExpr; boundary: Scope } | null {
-    let boundary: Scope | null = this.scope
-    const local: Scope[] = []
-    while (boundary !== null && boundary.correlated === null) { local.push(boundary); boundary = boundary.parent }
-    if (boundary === null || boundary.outerAggregate === null) return null
-    local.push(boundary)
+  private outerAggregateOf(e: FunctionCall): { sink: (call: FunctionCall, name: string) => BoundExpr; boundaries: Scope[] } | null {
     const columns: (readonly string[])[] = []
     for (const a of e.args) collectColumnNames(a, columns)
     if (e.filter !== null) collectColumnNames(e.filter, columns)
     if (columns.length === 0) return null
-    for (const parts of columns) {
-      for (const s of local) {
-        try {
-          if (s.resolveLocal(parts, e.pos) !== undefined) return null
-        } catch {
-          return null
+    // the aggregate belongs to the innermost query level where one of its columns is found
+    // (SELECT (SELECT (SELECT max(t.a))) FROM t: t's level), each subquery between sees it correlated
+    const crossed: Scope[] = []
+    let s: Scope | null = this.scope
+    while (s !== null) {
+      const local: Scope[] = []
+      while (s !== null && s.correlated === null) { local.push(s); s = s.parent }
+      if (s === null) break
+      local.push(s)
+      for (const parts of columns) {
+        for (const l of local) {
+          try {
+            if (l.resolveLocal(parts, e.pos) === undefined) continue
+          } catch {
+            return null
+          }
+          const inner = crossed[crossed.length - 1]
+          return inner === undefined || inner.outerAggregate === null ? null : { sink: inner.outerAggregate, boundaries: crossed }
         }
       }
+      crossed.push(s)
+      s = s.parent
     }
-    return { sink: boundary.outerAggregate, boundary }
+    // found in the query just outside the last boundary crossed (the enclosing query's FROM)
+    const inner = crossed[crossed.length - 1]
+    return inner === undefined || inner.outerAggregate === null ? null : { sink: inner.outerAggregate, boundaries: crossed }
   }
 
   private bindFunction(e: FunctionCall): BoundExpr {
@@ -419,7 +430,7 @@ export class ExprBinder {
       const outer = this.outerAggregateOf(e)
       if (outer !== null) {
         const ref = outer.sink(e, name)
-        outer.boundary.addCorrelated(ref)
+        for (const boundary of outer.boundaries) boundary.addCorrelated(ref)
         return ref
       }
       if (this.sinks.aggregate === undefined) {

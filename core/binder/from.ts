@@ -77,7 +77,8 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
     case 'subquery_ref': {
       const boundary = new Scope(lateralLeft ?? outer, true)
       // an aggregate of only the left side's columns would belong to the FROM clause's own query (PostgreSQL, DuckDB)
-      if (lateralLeft !== null) boundary.outerAggregate = call => { throw lateralAggregate(call.pos) }
+      // (the left side's boundary too: an aggregate two subquery levels down reaches the FROM clause through it)
+      if (lateralLeft !== null) boundary.outerAggregate = lateralLeft.outerAggregate = call => { throw lateralAggregate(call.pos) }
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
       if (ref.singleColumn === true) singleColumn(q.plan, ref.pos)
       return aliased(q, ref.alias, unnamedSubqueryNames.get(ref) ?? 'unnamed_subquery', null, outer, ref.pos)

@@ -149,3 +149,14 @@ test('an uncorrelated scalar subquery of the SELECT list runs even over no rows,
   await db.exec('SET scalar_subquery_error_on_multiple_rows = false')
   assert.deepEqual(await rows(db, 'SELECT (SELECT i FROM integers) FROM empty'), [])
 })
+
+test('an aggregate of an outer column two subquery levels down belongs to that column\'s query', async () => {
+  const db = await setup()
+  assert.deepEqual(await rows(db, 'SELECT CASE WHEN 1 IN (SELECT (SELECT max(i))) THEN 2 ELSE NULL END FROM integers'), [[null]])
+  assert.deepEqual(await rows(db, 'SELECT (SELECT (SELECT max(t.i))) FROM integers t'), [['3']])
+  assert.deepEqual(await rows(db, 'SELECT (SELECT x FROM (SELECT max(t.i) AS x) s) FROM integers t'), [['3']])
+  // reading a column of the level between makes it that level's aggregate, per outer row
+  assert.deepEqual(await rows(db, 'SELECT i, (SELECT (SELECT max(t.i + s.x)) FROM (VALUES (1)) s(x)) FROM integers t ORDER BY i'),
+    [['1', '2'], ['2', '3'], ['3', '4'], [null, null]])
+  await refused(db, 'SELECT * FROM integers t, LATERAL (SELECT (SELECT max(t.i)))', '42803', 'max(t.i)')
+})
