@@ -4,7 +4,7 @@
  */
 import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { ScanFilter } from '../../catalog/catalog.ts'
-import { exprChildren, type BoundExpr, type SubqueryBoundExpr } from '../../plan/expr.ts'
+import type { BoundExpr } from '../../plan/expr.ts'
 import type {
   LimitNode, ProjectNode, ScanNode, TableFunctionNode, ValuesNode,
 } from '../../plan/logical.ts'
@@ -129,29 +129,13 @@ export class ProjectOperator extends Operator {
     this.children.push(input)
     const layout = layoutOf(node.input.output)
     this.exprs = node.exprs.map(e => compileValue(e, layout, frame))
-    if (frame.outer.size === 0) for (const e of node.exprs) collectUncorrelatedScalars(e, this.uncorrelated)
   }
-
-  private readonly uncorrelated: SubqueryBoundExpr[] = []
-  private pulled = false
 
   protected pull(): DataChunk | null {
     const c = this.input.next()
-    if (c === null) {
-      // as DuckDB, an uncorrelated scalar subquery of the SELECT list runs even over no rows, so its
-      // errors (more than one row) show; in the outermost query only, not once per outer row
-      if (!this.pulled) for (const s of this.uncorrelated) this.frame.env.evaluateSubquery(s, new Map(), 1)
-      this.pulled = true
-      return null
-    }
-    this.pulled = true
+    if (c === null) return null
     return new DataChunk(this.exprs.map(f => f(c)), c.size)
   }
-}
-
-function collectUncorrelatedScalars(e: BoundExpr, into: SubqueryBoundExpr[]): void {
-  if (e.kind === 'subquery' && e.subqueryKind === 'scalar' && e.correlated.length === 0) into.push(e)
-  for (const c of exprChildren(e)) collectUncorrelatedScalars(c, into)
 }
 
 /** Any number of rows of expressions; constant rows are built directly, others evaluated one row at a time. */
