@@ -2,8 +2,7 @@
  * Outer joins' ON conditions as DuckDB takes them: each conjunct is a comparison whose two sides
  * read one join input each, a filter on the input whose rows may go missing, or anything else
  * (evaluated per pair of rows). DuckDB refuses a subquery in that last kind, and for a LATERAL
- * outer join refuses that kind altogether, as it refuses a condition reading an enclosing query's
- * column; so do we, rather than answer where DuckDB errs.
+ * outer join refuses that kind altogether; so do we, rather than answer where DuckDB errs.
  */
 import { GrizzlyError, SqlState } from '../errors.ts'
 import { conjuncts } from '../plan/asof.ts'
@@ -26,12 +25,6 @@ export function checkOuterJoinCondition(type: string, condition: BoundExpr | nul
   if (condition === null || (type !== 'left' && type !== 'right' && type !== 'full')) return
   // the input a filter may be pushed into: the one whose unmatched rows are dropped
   const filtered: Side | null = type === 'left' ? 'right' : type === 'right' ? 'left' : null
-  // a column of neither input is an enclosing query's: DuckDB cannot decorrelate such a join
-  if ([...referencedColumns(condition)].some(id => !left.has(id) && !right.has(id))) {
-    throw new GrizzlyError(SqlState.featureNotSupported, `a ${type.toUpperCase()} JOIN condition reading a column of an enclosing query is not supported`, {
-      position, hint: 'move the test on the outer column into the subquery\'s WHERE, or use an inner join',
-    })
-  }
   for (const c of conjuncts(condition)) {
     const side = sideOf(c, left, right)
     if (side === filtered) continue
