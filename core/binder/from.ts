@@ -18,7 +18,6 @@ import type { JoinNode, LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import { BOOLEAN, INTEGER, type LogicalType } from '../types/types.ts'
 import { isVectorSearch, vectorSearchQuery } from './vector-search.ts'
-import { checkOuterJoinCondition } from './join-condition.ts'
 import { type Binder, type BoundQuery, type CteDef, CteScope } from './binder.ts'
 import { ExprBinder, singleColumn } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
@@ -389,8 +388,6 @@ function bindJoin(b: Binder, ref: JoinRef, outer: Scope | null, ctes: CteScope |
     return { plan: join(asofType, left.plan, right.plan, condition, false), scope }
   }
   const type: JoinNode['joinType'] = ref.type === 'cross' && condition !== null ? 'inner' : ref.type
-  checkOuterJoinCondition(type, condition, new Set(left.plan.output.map(c => c.id)), new Set(right.plan.output.map(c => c.id)),
-    rightBoundary.correlated!.length > 0, ref.on?.pos ?? ref.pos)
   return { plan: join(type, left.plan, right.plan, condition, rightBoundary.correlated!.length > 0), scope }
 }
 

@@ -26,7 +26,7 @@ export interface AsofCondition {
 
 const FLIP: Readonly<Record<AsofOp, AsofOp>> = { '>=': '<=', '>': '<', '<=': '>=', '<': '>' }
 
-export function conjuncts(e: BoundExpr, into: BoundExpr[] = []): BoundExpr[] {
+function conjuncts(e: BoundExpr, into: BoundExpr[]): BoundExpr[] {
   if (e.kind === 'and') for (const a of e.args) conjuncts(a, into)
   else into.push(e)
   return into
