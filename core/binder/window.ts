@@ -7,7 +7,7 @@ import type { BoundWindow } from '../hooks/contracts.ts'
 import { isConstantExpression } from '../expression/index.ts'
 import { frameRanking, frameShift, frameValue } from '../functions/window.ts'
 import type { Expr, FrameBound, FunctionCall, NamedWindow, OrderItem, WindowFrame, WindowSpec } from '../parser/ast.ts'
-import { exprChildren, type BoundExpr, type BoundFrame, type BoundFrameBound, type BoundWindowCall, type OutputColumn, type SortKey } from '../plan/expr.ts'
+import type { BoundExpr, BoundFrame, BoundFrameBound, BoundWindowCall, OutputColumn, SortKey } from '../plan/expr.ts'
 import type { LogicalPlan } from '../plan/logical.ts'
 import { normalizeLiteralType } from '../types/coercion.ts'
 import { typeToString } from '../types/types.ts'
@@ -15,29 +15,8 @@ import type { Binder } from './binder.ts'
 import type { ExprBinder } from './expression.ts'
 import { bindAggregateCall, castTo, ensureBoolean, unknownFunction } from './functions.ts'
 import { exprToSql } from './names.ts'
-import { colref, type Scope } from './scope.ts'
+import { colref } from './scope.ts'
 import { sortDirection } from './select.ts'
-
-/**
- * DuckDB refuses a window call that reads an enclosing query's column itself (one inside a
- * nested subquery of its arguments is fine): the subquery's window would see one outer row.
- */
-function refuseCorrelated(select: ExprBinder, call: BoundWindowCall, position: number): void {
-  let boundary: Scope | null = select.scope
-  while (boundary !== null && boundary.correlated === null) boundary = boundary.parent
-  const outer = boundary?.correlated
-  if (outer === undefined || outer === null || outer.length === 0) return
-  const reads = (e: BoundExpr): boolean => e.kind === 'colref' ? outer.some(r => r.id === e.id)
-    : e.kind === 'subquery' ? e.left !== null && e.left !== undefined && reads(e.left)
-      : exprChildren(e).some(reads)
-  const aggregate = call.fn.kind === 'aggregate' ? call.fn.aggregate : null
-  const exprs = [...call.args, ...call.partitionBy, ...call.orderBy.map(k => k.expr),
-    ...(aggregate === null ? [] : [...aggregate.args, ...aggregate.orderBy.map(k => k.expr), ...(aggregate.filter === null ? [] : [aggregate.filter])])]
-  if (exprs.some(reads)) {
-    throw notSupported('correlated columns in window functions', position,
-      'compute the window in the outer query, or read the outer column through a nested subquery: sum((SELECT outer_col)) OVER ()')
-  }
-}
 
 interface ResolvedSpec {
   readonly partitionBy: readonly Expr[]
@@ -167,7 +146,6 @@ export class WindowCollector {
       }
       throw unknownFunction(hooks, name, call.pos)
     }
-    refuseCorrelated(select, windowCall, call.pos)
     this.calls.push(windowCall)
     const column = { id: this.b.nextId(), name: exprToSql(call), type: windowCall.type }
     this.columns.push(column)
