@@ -131,6 +131,13 @@ Full details (line, SQL, expected, actual) are in \`test/conformance/results.jso
 
 ${causeTable(run, 'duckdb').join('\n')}
 
+Four DuckDB files fail on purpose: they expect an error where DuckDB has a limitation and
+PostgreSQL answers the query, and Grizzly answers it as PostgreSQL does — a window call in a
+subquery reading an outer column (\`test_correlated_window\`), subqueries and outer-query columns
+in an outer join's ON (\`lateral_left_join\`, \`test_complex_correlated_subquery\`), and an
+uncorrelated scalar subquery over an empty table, which DuckDB runs anyway and PostgreSQL does not
+(\`subquery_in\`). test/sql/subquery-errors.test.ts checks the answers.
+
 ### SQLite corpus
 
 ${causeTable(run, 'sqlite').join('\n')}
