@@ -50,6 +50,16 @@ test('a window call in a subquery may read an outer column (PostgreSQL runs it; 
     [['1', '0'], ['2', '1'], ['3', '3'], [null, null]])
 })
 
+test('a scalar subquery over no outer rows is not run, as in PostgreSQL (DuckDB runs it and may fail)', async () => {
+  const db = await setup()
+  await db.exec('CREATE TABLE empty(t TIME)')
+  assert.deepEqual(await rows(db, 'SELECT (SELECT i FROM integers) FROM empty'), [])
+  // with an outer row it runs, and more than one row is an error
+  await db.exec("INSERT INTO empty VALUES ('10:00:00')")
+  const err = await db.query('SELECT (SELECT i FROM integers) FROM empty').then(() => undefined, (e: unknown) => e)
+  assert.ok(err instanceof GrizzlyError && err.code === '21000', String(err))
+})
+
 test('a LATERAL subquery may not aggregate only the left side\'s columns', async () => {
   const db = await setup()
   const err = await refused(db, 'SELECT * FROM integers t, LATERAL (SELECT max(t.i) FROM range(3)) s', '42803', 'max(t.i)')
