@@ -74,8 +74,8 @@ export function castNumeric(input: Vector, target: LogicalType, tryCast: boolean
       toSmallInt(input, out, lo, hi, valid, sink, err)
       break
     }
-    case 'BIGINT': out = toBigint(input, n, valid, sink, err); break
-    case 'HUGEINT': out = toHugeint(input, n, valid, sink, err); break
+    case 'BIGINT': out = toWideInteger(input, n, valid, sink, err, BIGINT_TARGET, new BigInt64Array(n)); break
+    case 'HUGEINT': out = toWideInteger(input, n, valid, sink, err, HUGEINT_TARGET, new Array<bigint>(n).fill(0n)); break
     case 'DOUBLE': case 'REAL': {
       const d = target.id === 'DOUBLE' ? new Float64Array(n) : new Float32Array(n)
       toFloat(input, d, valid, sink, err)
@@ -173,27 +173,25 @@ function toSmallInt(input: Vector, out: Int8Array | Int16Array | Int32Array, lo:
   }
 }
 
-const TWO_63 = 2 ** 63
+/** the integer range a cast lands in, as bigints and (for float sources, exact at these powers of two) as a half-open number range */
+interface IntegerRange { readonly min: bigint; readonly max: bigint; readonly floatFrom: number; readonly floatTo: number }
+const BIGINT_TARGET: IntegerRange = { min: BIGINT_MIN, max: BIGINT_MAX, floatFrom: -(2 ** 63), floatTo: 2 ** 63 }
+const HUGEINT_TARGET: IntegerRange = { min: HUGEINT_MIN, max: HUGEINT_MAX, floatFrom: -(2 ** 127), floatTo: 2 ** 127 }
 
-function toBigint(input: Vector, n: number, valid: Uint8Array | null, sink: FailSink, err: Err): BigInt64Array {
-  const out = new BigInt64Array(n)
+/**
+ * To BIGINT or HUGEINT (`out` of n zeros): integers and booleans widen, DECIMALs round half away
+ * from zero and floats half to even (as DuckDB), a value outside `range` fails.
+ */
+function toWideInteger<T extends BigInt64Array | bigint[]>(input: Vector, n: number, valid: Uint8Array | null, sink: FailSink, err: Err, range: IntegerRange, out: T): T {
   const from = asScaled(input.type)
   if (from !== undefined) {
-    const scale = from.scale
-    if (input.physical === 'big') {
-      const s = input.data as bigint[]
-      for (let i = 0; i < n; i++) {
-        if (valid !== null && valid[i] === 0) continue
-        const r = divRoundBig(s[i]!, scale)
-        if (r < BIGINT_MIN || r > BIGINT_MAX) { sink.fail(i, err(i)); continue }
-        out[i] = r
-      }
-    } else {
-      const s = input.data as Float64Array
-      for (let i = 0; i < n; i++) {
-        if (valid !== null && valid[i] === 0) continue
-        out[i] = BigInt(divRoundNumber(s[i]!, scale))
-      }
+    const s = input.data as ArrayLike<number | bigint>
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue
+      const x = s[i]!
+      const r = typeof x === 'bigint' ? divRoundBig(x, from.scale) : BigInt(divRoundNumber(x, from.scale))
+      if (r < range.min || r > range.max) { sink.fail(i, err(i)); continue }
+      out[i] = r
     }
     return out
   }
@@ -203,15 +201,15 @@ function toBigint(input: Vector, n: number, valid: Uint8Array | null, sink: Fail
       for (let i = 0; i < n; i++) {
         if (valid !== null && valid[i] === 0) continue
         const r = roundHalfEven(s[i]!)
-        if (!(r >= -TWO_63 && r < TWO_63)) { sink.fail(i, err(i)); continue }
+        if (!(r >= range.floatFrom && r < range.floatTo)) { sink.fail(i, err(i)); continue }
         out[i] = BigInt(r)
       }
       return out
     }
-    case 'i64': out.set(input.data as BigInt64Array); return out
     default: {
-      const s = input.data as Int32Array
-      for (let i = 0; i < n; i++) out[i] = BigInt(s[i]!)
+      if (input.physical === 'i64' && out instanceof BigInt64Array) { out.set(input.data as BigInt64Array); return out }
+      const s = input.data as ArrayLike<number | bigint>
+      for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) out[i] = BigInt(s[i]!)
       return out
     }
   }
@@ -313,37 +311,3 @@ function toDecimal(input: Vector, target: DecimalType, n: number, valid: Uint8Ar
   return out
 }
 
-/** To HUGEINT: integers and booleans widen, DECIMALs and floats round (as to BIGINT), beyond ±2^127 fails. */
-function toHugeint(input: Vector, n: number, valid: Uint8Array | null, sink: FailSink, err: Err): bigint[] {
-  const out = new Array<bigint>(n).fill(0n)
-  const from = asScaled(input.type)
-  const inRange = (r: bigint): boolean => r >= HUGEINT_MIN && r <= HUGEINT_MAX
-  if (from !== undefined) {
-    const s = input.data as ArrayLike<number | bigint>
-    for (let i = 0; i < n; i++) {
-      if (valid !== null && valid[i] === 0) continue
-      const x = s[i]!
-      const r = typeof x === 'bigint' ? divRoundBig(x, from.scale) : BigInt(divRoundNumber(x, from.scale))
-      if (!inRange(r)) { sink.fail(i, err(i)); continue }
-      out[i] = r
-    }
-    return out
-  }
-  switch (input.physical) {
-    case 'f32': case 'f64': {
-      const s = input.data as Float64Array
-      for (let i = 0; i < n; i++) {
-        if (valid !== null && valid[i] === 0) continue
-        const r = roundHalfEven(s[i]!)
-        if (!Number.isFinite(r) || !inRange(BigInt(r))) { sink.fail(i, err(i)); continue }
-        out[i] = BigInt(r)
-      }
-      return out
-    }
-    default: {
-      const s = input.data as ArrayLike<number | bigint>
-      for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) out[i] = BigInt(s[i]!)
-      return out
-    }
-  }
-}
