@@ -260,9 +260,13 @@ export class ColumnSegment implements Utf8Source {
     }
     if (this.physical === 'null') this.hasNull = true
     switch (this.storage) {
-      case 'typed':
-        (this.data as Float64Array).set((src.data as Float64Array).subarray(from, to), at)
+      case 'typed': {
+        const d = this.data as Float64Array, s = src.data as Float64Array
+        // a few rows (a single-row INSERT) are copied one by one: a subarray view costs more
+        if (count <= 8) for (let i = 0; i < count; i++) d[at + i] = s[from + i]!
+        else d.set(s.subarray(from, to), at)
         break
+      }
       case 'array': {
         const d = this.data as unknown[], s = src.data as unknown[]
         for (let i = 0; i < count; i++) d[at + i] = s[from + i]

@@ -406,13 +406,12 @@ export class MemoryTable implements TableProvider {
     const start = this.positions
     const others = this.versionsHiddenFrom(txn)
     checkUniqueIndexWrites(others, this.secondary.list.find(ix => ix.unique), this.name)
-    const failed = (e: unknown): never => { this.truncate(start); pending.forgetDeferred(start, start + n); throw e }
     try { addKeysOfBatch(this, rows, start, heldKeys(others), keyDeferral(this, pending, others, start, () => settleDeferredKeys(this, pending, (p, t) => this.versions.uncommittedAppender(p, t)))) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
-      try { checkChildRows(this, txn, positionRange(start, n), start, moved) } catch (e) { failed(e) }
+      try { checkChildRows(this, txn, positionRange(start, n), start, moved) } catch (e) { this.undoFailedAppend(pending, start, n, e) }
     }
-    try { this.secondary.afterAppend(this, rows, start) } catch (e) { failed(e) }
+    try { this.secondary.afterAppend(this, rows, start) } catch (e) { this.undoFailedAppend(pending, start, n, e) }
     pending.recordAppend(start, start + n)
     txn.onRollback(() => {
       // another writer may have appended after these rows: then they stay, deleted, and the positions are not reused
@@ -421,6 +420,13 @@ export class MemoryTable implements TableProvider {
       pending.unrecordAppend(start, start + n)
       pending.forgetDeferred(start, start + n)
     })
+  }
+
+  // a method, not a closure in insertRows: tsx names every closure made, per call
+  private undoFailedAppend(pending: PendingChanges, start: number, n: number, e: unknown): never {
+    this.truncate(start)
+    pending.forgetDeferred(start, start + n)
+    throw e
   }
 
   /** undo of appends that are no longer the last rows: marks rows [from, to) deleted and unindexes them */

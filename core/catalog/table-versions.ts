@@ -48,12 +48,12 @@ export class TableVersions {
     const next = new PendingChanges(txn)
     this.pending.push(next)
     if (txn instanceof MemoryTransaction) txn.changedTables.add(table)
-    const drop = (): void => { const i = this.pending.indexOf(next); if (i >= 0) this.pending.splice(i, 1) }
     // registered before the change it covers, so on rollback it runs after the data is restored
-    txn.onRollback(drop)
+    // (anonymous arrows: tsx gives every named closure a defineProperty per call)
+    txn.onRollback(() => this.drop(next))
     txn.onCommit(() => {
       if (!this.pending.includes(next)) return
-      drop()
+      this.drop(next)
       if (!(txn instanceof MemoryTransaction) || txn.commitSeq === 0) return
       next.commitSeq = txn.commitSeq
       const oldest = txn.manager.oldestActiveSnapshot()
@@ -61,6 +61,11 @@ export class TableVersions {
       if (next.commitSeq > oldest) this.history.push(next)
     })
     return next
+  }
+
+  private drop(changes: PendingChanges): void {
+    const i = this.pending.indexOf(changes)
+    if (i >= 0) this.pending.splice(i, 1)
   }
 
   /** rows other transactions deleted and have not committed (their rollback brings them back), or null */

@@ -4,13 +4,17 @@
  */
 import type { LogicalPlan } from '../plan/logical.ts'
 import type { DataChunk } from '../vector/vector.ts'
-import { type ExecutionContext, Frame, type PlanProfile, Runtime } from './operator.ts'
+import { type ExecutionContext, Frame, type OuterValue, type PlanProfile, Runtime } from './operator.ts'
+import type { ColumnId } from '../plan/expr.ts'
 import { buildOperator } from './planner.ts'
 import { evaluateSubquery } from './subquery.ts'
 import { pointLookupOf, runPointLookup } from './point-lookup.ts'
 
 export type { ExecutionContext, OperatorProfile, PlanProfile } from './operator.ts'
 export { DEFAULT_MAX_RECURSION_DEPTH } from './operator.ts'
+
+/** a top-level plan sees no outer columns (Frame never changes the map it is given) */
+const NO_OUTER: ReadonlyMap<ColumnId, OuterValue> = new Map()
 
 export function executePlan(plan: LogicalPlan, ctx: ExecutionContext): { chunks: DataChunk[]; profile: PlanProfile | null } {
   if (!ctx.profile) {
@@ -20,7 +24,7 @@ export function executePlan(plan: LogicalPlan, ctx: ExecutionContext): { chunks:
   }
   const runtime = new Runtime(ctx, evaluateSubquery)
   runtime.build = buildOperator
-  const frame = new Frame(runtime, new Map(), evaluateSubquery)
+  const frame = new Frame(runtime, NO_OUTER, evaluateSubquery)
   const t0 = performance.now()
   const chunks: DataChunk[] = []
   let root: ReturnType<typeof buildOperator>

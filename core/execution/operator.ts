@@ -76,7 +76,7 @@ export class Runtime {
    * correlated subquery or LATERAL side is rebuilt per outer row, its expressions are not
    * recompiled). Their subqueries run in `currentFrame`, set around each call.
    */
-  private readonly compiledCache = new WeakMap<BoundExpr, Map<string, unknown>>()
+  private compiledCache: WeakMap<BoundExpr, Map<string, unknown>> | null = null
   currentFrame: Frame | null = null
   readonly sharedEnv: ExprEnv
   private memoryState: QueryMemory | null = null
@@ -97,8 +97,10 @@ export class Runtime {
   }
 
   compiled<T>(expr: BoundExpr, kind: string, layout: Layout, make: () => T): T {
-    let perExpr = this.compiledCache.get(expr)
-    if (perExpr === undefined) { perExpr = new Map(); this.compiledCache.set(expr, perExpr) }
+    // made on first use: a prepared single-row INSERT compiles nothing
+    const cache = this.compiledCache ??= new WeakMap()
+    let perExpr = cache.get(expr)
+    if (perExpr === undefined) { perExpr = new Map(); cache.set(expr, perExpr) }
     let key = kind
     for (const [id, at] of layout) key += `,${id}:${at}`
     let fn = perExpr.get(key) as T | undefined
@@ -322,11 +324,14 @@ export function selectRows(chunk: DataChunk, sel: Int32Array, count: number): Da
  * hand out views of segments; operators never write into their input), copies of nested ones.
  */
 export function* chunksOf(m: Materialized, size: number): Generator<DataChunk> {
-  for (let start = 0; start < m.count; start += size) {
-    const end = Math.min(m.count, start + size)
-    if (start === 0 && end === m.count) yield new DataChunk([...m.columns], m.count)
-    else yield new DataChunk(m.columns.map(v => slice(v, start, end)), end - start)
-  }
+  for (let start = 0; start < m.count; start += size) yield chunkAt(m, start, size)
+}
+
+/** rows [start, start + size) of m (fewer at the end) as one chunk */
+export function chunkAt(m: Materialized, start: number, size: number): DataChunk {
+  const end = Math.min(m.count, start + size)
+  if (start === 0 && end === m.count) return new DataChunk([...m.columns], m.count)
+  return new DataChunk(m.columns.map(v => slice(v, start, end)), end - start)
 }
 
 /** Gathers rows of v; index -1 produces NULL (outer joins). */

@@ -34,35 +34,36 @@ export function buildOperator(plan: LogicalPlan, frame: Frame): Operator {
 }
 
 function buildFor(plan: LogicalPlan, frame: Frame): Operator {
-  const build = (p: LogicalPlan): Operator => buildOperator(p, frame)
+  // no named local closure here: tsx keeps function names with a defineProperty per closure
+  // made, and a prepared single-row INSERT builds its operators on every execution
   switch (plan.kind) {
     case 'scan':
       if (plan.nearest !== undefined) return new NearestScanOperator(plan, plan.nearest, frame)
       return plan.index !== undefined ? new IndexScanOperator(plan, plan.index, frame) : new ScanOperator(plan, frame)
-    case 'filter': return new FilterOperator(build(plan.input), plan.predicate, plan.input.output, frame)
-    case 'project': return new ProjectOperator(build(plan.input), plan, frame)
+    case 'filter': return new FilterOperator(buildOperator(plan.input, frame), plan.predicate, plan.input.output, frame)
+    case 'project': return new ProjectOperator(buildOperator(plan.input, frame), plan, frame)
     case 'aggregate':
-      if (plan.parallel !== undefined) return new ParallelAggregateOperator(plan, plan.parallel, frame, () => new AggregateOperator(build(plan.input), plan, frame), build)
-      return new AggregateOperator(build(plan.input), plan, frame)
-    case 'window': return new WindowOperator(build(plan.input), plan, frame)
+      if (plan.parallel !== undefined) return new ParallelAggregateOperator(plan, plan.parallel, frame, () => new AggregateOperator(buildOperator(plan.input, frame), plan, frame), p => buildOperator(p, frame))
+      return new AggregateOperator(buildOperator(plan.input, frame), plan, frame)
+    case 'window': return new WindowOperator(buildOperator(plan.input, frame), plan, frame)
     case 'join': return buildJoin(plan, frame)
-    case 'sort': return new SortOperator(build(plan.input), plan, frame)
-    case 'limit': return new LimitOperator(build(plan.input), plan, frame)
-    case 'top_n': return new TopNOperator(build(plan.input), plan, frame)
-    case 'distinct': return new DistinctOperator(build(plan.input), plan, frame)
+    case 'sort': return new SortOperator(buildOperator(plan.input, frame), plan, frame)
+    case 'limit': return new LimitOperator(buildOperator(plan.input, frame), plan, frame)
+    case 'top_n': return new TopNOperator(buildOperator(plan.input, frame), plan, frame)
+    case 'distinct': return new DistinctOperator(buildOperator(plan.input, frame), plan, frame)
     case 'set_op':
-      if (plan.op === 'union' && plan.all) return new ConcatOperator([build(plan.left), build(plan.right)], frame)
-      return new SetOpOperator(build(plan.left), build(plan.right), plan, frame)
+      if (plan.op === 'union' && plan.all) return new ConcatOperator([buildOperator(plan.left, frame), buildOperator(plan.right, frame)], frame)
+      return new SetOpOperator(buildOperator(plan.left, frame), buildOperator(plan.right, frame), plan, frame)
     case 'values': return new ValuesOperator(plan, frame)
     case 'table_function': return new TableFunctionOperator(plan, frame)
     case 'empty': return new EmptyOperator(frame)
     case 'cte': return new CteOperator(plan, frame)
     case 'cte_ref': return new CteRefOperator(plan, frame)
     case 'recursive_cte': return new RecursiveCteOperator(plan, frame)
-    case 'insert': return new InsertOperator(build(plan.input), plan, frame)
-    case 'update': return new UpdateOperator(build(plan.input), plan, frame)
-    case 'delete': return new DeleteOperator(build(plan.input), plan, frame)
-    case 'unnest': return new UnnestOperator(build(plan.input), plan, frame)
+    case 'insert': return new InsertOperator(buildOperator(plan.input, frame), plan, frame)
+    case 'update': return new UpdateOperator(buildOperator(plan.input, frame), plan, frame)
+    case 'delete': return new DeleteOperator(buildOperator(plan.input, frame), plan, frame)
+    case 'unnest': return new UnnestOperator(buildOperator(plan.input, frame), plan, frame)
     default: return assertNever(plan, 'plan node')
   }
 }

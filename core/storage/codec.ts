@@ -39,6 +39,14 @@ export class ByteWriter {
   f64(v: number): void { this.ensure(8); this.view.setFloat64(this.length, v, true); this.length += 8 }
   i64(v: bigint): void { this.ensure(8); this.view.setBigInt64(this.length, v, true); this.length += 8 }
   bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.length); this.length += b.length }
+  /** n float64s (a slot `valid` marks null as 0), written in place: no array per call for a commit's few rows */
+  f64s(values: ArrayLike<number>, n: number, valid: Uint8Array | null): void {
+    this.ensure(n * 8)
+    const view = this.view
+    let at = this.length
+    for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, valid !== null && valid[i] === 0 ? 0 : values[i]!, true)
+    this.length = at
+  }
   /** a length-prefixed UTF-8 string */
   text(s: string): void {
     if (s.length > SHORT_TEXT) { const b = Buffer.from(s, 'utf8'); this.u32(b.length); this.bytes(b); return }
@@ -136,6 +144,9 @@ function unpack(r: ByteReader, out: { [i: number]: number }, n: number, base: nu
  * Numbers (any typed array or number[] holding integers or floats). `compress` false writes
  * PLAIN (the WAL: cheap to produce). Invalid rows' values are not kept.
  */
+/** up to this many plain numbers are written one by one rather than through a Float64Array copy */
+const SMALL_PLAIN = 64
+
 export function encodeNumbers(w: ByteWriter, values: ArrayLike<number>, n: number, valid: Uint8Array | null, bytesPerValue: number, compress: boolean): void {
   if (compress && n > 0) {
     let min = Infinity, max = -Infinity, integral = true, runs = 0, prev = NaN
@@ -177,6 +188,7 @@ export function encodeNumbers(w: ByteWriter, values: ArrayLike<number>, n: numbe
     }
   }
   w.u8(NumberMode.Plain)
+  if (n <= SMALL_PLAIN) { w.f64s(values, n, valid); return }
   const plain = new Float64Array(n)
   for (let i = 0; i < n; i++) plain[i] = valid !== null && valid[i] === 0 ? 0 : values[i]!
   w.bytes(new Uint8Array(plain.buffer))

@@ -19,6 +19,7 @@ import { type MemoryTable, ROW_GROUP_SIZE } from '../catalog/memory-table.ts'
 import type { MemoryTransaction } from '../catalog/transaction.ts'
 import { DataChunk } from '../vector/vector.ts'
 import type { Sequence } from '../catalog/sequences.ts'
+import type { PendingChanges } from '../catalog/visibility.ts'
 import { type ByteReader, type ByteWriter, decodeVector, encodeVector } from './codec.ts'
 
 const enum Op { Append = 1, Delete = 2, Update = 3, Sequence = 4 }
@@ -26,12 +27,23 @@ const enum Op { Append = 1, Delete = 2, Update = 3, Sequence = 4 }
 export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn: MemoryTransaction): void {
   const pending = table.pendingOf(txn)
   if (pending === null) return
+  // (a commit of appends only, the common case, makes no set or map)
+  if (pending.deletedLists.length > 0) encodeDeletes(w, table, id, pending)
+  if (pending.updateRecords.length > 0) encodeUpdates(w, table, id, pending)
+  const ranges = pending.appendedRanges
+  for (let r = 0; r < ranges.length; r += 2) encodeAppends(w, table, id, ranges[r]!, ranges[r + 1]!)
+}
+
+function encodeDeletes(w: ByteWriter, table: MemoryTable, id: number, pending: PendingChanges): void {
   const deletes = new Set<number>()
   for (const list of pending.deletedLists) for (const p of list) if (!pending.appended(p) && !table.isLive(p)) deletes.add(p)
   if (deletes.size > 0) {
     w.u8(Op.Delete); w.u32(id); w.u32(deletes.size)
     for (const p of deletes) w.f64(p)
   }
+}
+
+function encodeUpdates(w: ByteWriter, table: MemoryTable, id: number, pending: PendingChanges): void {
   const updated = new Map<number, Set<number>>()
   for (const u of pending.updateRecords) {
     for (const c of u.columns) {
@@ -47,8 +59,6 @@ export function encodeChanges(w: ByteWriter, table: MemoryTable, id: number, txn
     for (let i = 0; i < positions.length; i++) w.f64(positions[i]!)
     encodeVector(w, table.readPositions(column, positions), positions.length, false)
   }
-  const ranges = pending.appendedRanges
-  for (let r = 0; r < ranges.length; r += 2) encodeAppends(w, table, id, ranges[r]!, ranges[r + 1]!)
 }
 
 /** appends up to this many rows are copied row by row */

@@ -267,13 +267,14 @@ export class VectorBuilder {
   finish(): Vector {
     const n = this.n
     let data = this.data
+    // subarray only when the capacity was not filled: a view costs more than the few rows of a VALUES row
     if (data !== null) {
       if (Array.isArray(data)) data.length = n
-      else data = (data as Uint8Array).subarray(0, n) as VectorData
+      else if ((data as Uint8Array).length !== n) data = (data as Uint8Array).subarray(0, n) as VectorData
     }
-    const validity = this.hasNull ? this.validity.subarray(0, n) : null
+    const validity = !this.hasNull ? null : this.validity.length === n ? this.validity : this.validity.subarray(0, n)
     const offsets = this.offsets === null ? null : this.offsets.subarray(0, n + 1)
-    return new Vector(this.type, n, data, validity, offsets, this.children.map(c => c.finish()))
+    return new Vector(this.type, n, data, validity, offsets, this.children.length === 0 ? [] : this.children.map(c => c.finish()))
   }
 }
 

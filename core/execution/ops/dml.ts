@@ -15,7 +15,7 @@ import { CHUNK_SIZE, DataChunk, gather, getValue, nullVector, Vector } from '../
 import { GroupTable } from '../group-table.ts'
 import { valueKey } from '../keys.ts'
 import {
-  chunksOf, compileFilter, compileValue, drain, type Frame, layoutOf, materializeChunks, Operator, typesOf,
+  chunkAt, chunksOf, compileFilter, compileValue, drain, type Frame, layoutOf, materializeChunks, Operator, typesOf,
 } from '../operator.ts'
 
 type Write = 'insert' | 'update' | 'delete'
@@ -73,6 +73,7 @@ function fetchRows(table: TableEntry, frame: Frame, rowIds: BigInt64Array): Data
 }
 
 function returningOutput(exprs: readonly BoundExpr[], columns: readonly OutputColumn[], rows: readonly DataChunk[], frame: Frame): DataChunk[] {
+  if (exprs.length === 0) return []
   const layout = layoutOf(columns)
   const fns = exprs.map(e => compileValue(e, layout, frame))
   return rows.filter(r => r.size > 0).map(r => new DataChunk(fns.map(f => f(r)), r.size))
@@ -125,7 +126,9 @@ export class InsertOperator extends WriteOperator {
     const txn = this.runtime.ctx.txn
     const returned: DataChunk[] = []
     let count = 0
-    for (const chunk of chunksOf(input, CHUNK_SIZE)) {
+    // chunks by index, not through chunksOf: no generator for a single-row INSERT
+    for (let start = 0; start < input.count; start += CHUNK_SIZE) {
+      const chunk = chunkAt(input, start, CHUNK_SIZE)
       const n = chunk.size
       const rows = new DataChunk(table.columns.map((col, t) => {
         const at = node.columns.indexOf(t)
