@@ -84,9 +84,9 @@ export function bindCreateTable(b: Binder, stmt: CreateTableStatement): BoundSta
       throw new GrizzlyError(SqlState.syntaxError, `CREATE TABLE AS names ${stmt.columns.length} columns but the query has ${q.names.length}`, { position: stmt.pos })
     }
     const names = q.names.map((n, i) => stmt.columns[i]?.name ?? n)
-    // a column of untyped NULLs becomes INTEGER, as in DuckDB
+    // a column of untyped NULLs becomes INTEGER, as in DuckDB, and so does one inside a nested type ([] is NULL[])
     const columns: ColumnSchema[] = q.plan.output.map((c, i) => ({
-      name: names[i]!, type: c.type.id === 'NULL' ? INTEGER : c.type, notNull: false, default: null, defaultSql: null,
+      name: names[i]!, type: typedNulls(c.type), notNull: false, default: null, defaultSql: null,
     }))
     const plan = columns.some((c, i) => c.type !== q.plan.output[i]!.type)
       ? { kind: 'project' as const, input: q.plan, exprs: q.plan.output.map((c, i) => castTo({ kind: 'colref', id: c.id, type: c.type, name: c.name }, columns[i]!.type)), output: b.columns(names, columns.map(c => c.type)) }
@@ -346,3 +346,19 @@ export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundState
   return { kind: 'command', tag: 'ALTER TABLE', run: () => { if (applied !== null) catalog.alterTable(txn, table, applied) } }
 }
 
+
+/** `t` with every NULL type in it (at the top or nested) made INTEGER; `t` itself when there is none */
+function typedNulls(t: LogicalType): LogicalType {
+  switch (t.id) {
+    case 'NULL': return INTEGER
+    case 'LIST': case 'ARRAY': {
+      const child = typedNulls(t.child)
+      return child === t.child ? t : { ...t, child }
+    }
+    case 'STRUCT': {
+      const fields = t.fields.map(f => ({ name: f.name, type: typedNulls(f.type) }))
+      return fields.every((f, i) => f.type === t.fields[i]!.type) ? t : { id: 'STRUCT', fields }
+    }
+    default: return t
+  }
+}

@@ -246,7 +246,8 @@ function bindConcat(argTypes: readonly LogicalType[]): Bound | undefined {
 }
 
 function bindListValue(argTypes: readonly LogicalType[]): Bound | undefined {
-  const c = argTypes.length === 0 ? INTEGER : unifiedType(argTypes)
+  // [] is a list of NULLs, as in DuckDB: it casts to a list of any type (coalesce(list(x), []))
+  const c = argTypes.length === 0 ? NULL_TYPE : unifiedType(argTypes)
   if (c === undefined) return undefined
   const lt = list(c)
   return {
