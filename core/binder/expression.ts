@@ -294,6 +294,20 @@ export class ExprBinder {
     return this.binder.fold(bindScalarCall(hooks, fn, [arg], position), position)
   }
 
+  private bindStructPack(e: FunctionCall): BoundExpr {
+    if (e.args.length === 0) throw new GrizzlyError(SqlState.undefinedFunction, 'struct_pack needs at least one argument', { position: e.pos, hint: "name the fields: struct_pack(a := 1, b := 'x')" })
+    const names: string[] = [], values: BoundExpr[] = []
+    const seen = new Set<string>()
+    for (const a of e.args) {
+      const name = a.kind === 'named_arg' ? a.name : columnNameOf(a)
+      if (seen.has(name.toLowerCase())) throw new GrizzlyError(SqlState.duplicateColumn, `struct_pack has the field "${name}" twice`, { position: a.pos, hint: 'give each argument its own name with name := value' })
+      seen.add(name.toLowerCase())
+      names.push(name)
+      values.push(this.bind(a.kind === 'named_arg' ? a.value : a))
+    }
+    return structPackCall(names, values)
+  }
+
   private bindCase(operand: Expr | null, whens: readonly { when: Expr; then: Expr }[], elseExpr: Expr | null, position: number): BoundExpr {
     let conditions: BoundExpr[]
     if (operand !== null) {
@@ -423,6 +437,8 @@ export class ExprBinder {
       this.bind(e.args[0]!)
       return { kind: 'const', value: columnNameOf(e.args[0]!), type: VARCHAR }
     }
+    // struct_pack(a := 1, b) (DuckDB): a struct whose fields are named by the arguments, or after the columns given
+    if (name === 'struct_pack' && e.name.length === 1 && hooks.scalar(name) === undefined) return this.bindStructPack(e)
     const isAggregate = hooks.aggregate(name) !== undefined || (name === 'count' && hooks.aggregate('count_star') !== undefined)
     const isScalar = hooks.scalar(name) !== undefined
     const aggregateOnly = e.distinct || e.filter !== null || e.orderBy.length > 0 || e.withinGroup.length > 0

@@ -111,13 +111,16 @@ function parseInfix(p: Cursor, left: Expr, power: number): Expr {
     if (COMPARISON.has(t.text) && (p.isKw('any') || p.isKw('some') || p.isKw('all')) && p.isOp('(', 1)) {
       const quantifierToken = p.next()
       p.expectOp('(')
-      if (!isQueryStart(p)) throw notSupported(`${quantifierToken.text.toUpperCase()} over a list or array`, quantifierToken.pos, 'use a subquery, or IN (…) for a list')
+      const op = t.text as QuantifiedOp
+      const quantifier = quantifierToken.text === 'all' ? 'all' : 'any'
+      if (!isQueryStart(p)) {
+        const list = parseExpr(p, 0)
+        p.expectOp(')')
+        return quantifiedList(pos, op, quantifier, left, list)
+      }
       const query = parseQuery(p)
       p.expectOp(')')
-      return {
-        kind: 'quantified', pos, op: t.text as '=' | '<>' | '<' | '<=' | '>' | '>=',
-        quantifier: quantifierToken.text === 'all' ? 'all' : 'any', left, query,
-      }
+      return { kind: 'quantified', pos, op, quantifier, left, query }
     }
     const right = parseExpr(p, power)
     return { kind: 'binary', pos, op: t.text as BinaryOp, left, right }
@@ -280,6 +283,29 @@ export function parseNullsOrder(p: Cursor): 'first' | 'last' | null {
   if (p.acceptKw('first')) return 'first'
   if (p.acceptKw('last')) return 'last'
   throw p.unexpected(undefined, 'expected FIRST or LAST after NULLS')
+}
+
+type QuantifiedOp = '=' | '<>' | '<' | '<=' | '>' | '>='
+
+/**
+ * x op ANY (list) / ALL (list), as PostgreSQL's over an array: the quantified comparison over the
+ * list's elements, NULL when the list is NULL (three-valued as over a subquery, true for ALL and
+ * false for ANY over an empty list). Desugared to
+ * CASE WHEN list IS NULL THEN NULL ELSE x op ANY (SELECT unnest(list)) END.
+ */
+function quantifiedList(pos: number, op: QuantifiedOp, quantifier: 'any' | 'all', left: Expr, list: Expr): Expr {
+  const elements: Query = {
+    kind: 'query', pos, with: null, orderBy: [], orderByAll: null, limit: null, limitPercent: false, offset: null,
+    body: {
+      kind: 'select', pos, distinct: false, items: [{ pos, expr: plainCall(pos, 'unnest', [list]), alias: null }],
+      from: [], where: null, groupBy: null, having: null, windows: [], qualify: null,
+    },
+  }
+  return {
+    kind: 'case', pos, operand: null,
+    whens: [{ when: { kind: 'is_null', pos, not: false, expr: list }, then: { kind: 'null', pos } }],
+    else: { kind: 'quantified', pos, op, quantifier, left, query: elements },
+  }
 }
 
 export function plainCall(pos: number, name: string, args: Expr[], negate = false): Expr {
