@@ -5,6 +5,7 @@
  */
 import * as arrow from 'apache-arrow'
 import { encodeTimeTz } from '../types/timetz.ts'
+import { checkDays, locateOverflow, microsPer, millisToDays, timestampsToMicros } from './temporal.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import {
   type LogicalType, type Value, BIGINT, BLOB, BOOLEAN, DATE, DOUBLE, INTEGER, NULL_TYPE, REAL, SMALLINT,
@@ -66,7 +67,21 @@ export function arrowDataToVector(data: arrow.Data, type: LogicalType): Vector {
       (type.id === 'INTEGER' && values instanceof Int32Array) || (type.id === 'BIGINT' && values instanceof BigInt64Array) ||
       (type.id === 'REAL' && values instanceof Float32Array) || (type.id === 'DOUBLE' && values instanceof Float64Array) ||
       (type.id === 'DATE' && values instanceof Int32Array)
-    if (sameWidth) return new Vector(type, n, values.subarray(0, n), validityOf(data))
+    if (sameWidth) {
+      const mask = validityOf(data), own = values.subarray(0, n)
+      if (type.id === 'DATE') checkDays(own, mask)
+      return new Vector(type, n, own, mask)
+    }
+  }
+  // 64-bit dates and timestamps from their raw values: arrow's getters go through milliseconds
+  // (losing microseconds) and fail on the int64 extremes, which stand for ±infinity
+  if (t.typeId === arrow.Type.Timestamp && (type.id === 'TIMESTAMP' || type.id === 'TIMESTAMPTZ')) {
+    const mask = validityOf(data)
+    return new Vector(type, n, timestampsToMicros(data.values as unknown as BigInt64Array, 0, n, microsPer((t as arrow.Timestamp).unit), mask), mask)
+  }
+  if (arrow.DataType.isDate(t) && (t as arrow.Date_).unit === arrow.DateUnit.MILLISECOND && type.id === 'DATE') {
+    const mask = validityOf(data)
+    return new Vector(type, n, millisToDays(data.values as unknown as BigInt64Array, 0, n, mask), mask)
   }
   // FixedSizeList (FLOAT[n] embeddings): the child's values are already the flat layout
   if (type.id === 'ARRAY' && t.typeId === arrow.Type.FixedSizeList && data.children[0]!.length >= n * type.size) {
@@ -151,7 +166,9 @@ export class ArrowTableProvider implements TableProvider {
           return new Vector(BIGINT, n, ids, null)
         }
         const data = batch.getChildAt(c)!.data[0]!
-        return arrowDataToVector(data, this.columns[c]!.type)
+        try {
+          return arrowDataToVector(data, this.columns[c]!.type)
+        } catch (e) { throw locateOverflow(e, this.columns[c]!.name) }
       })
       for (let start = 0; start < n; start += CHUNK_SIZE) {
         const end = Math.min(n, start + CHUNK_SIZE)

@@ -72,7 +72,12 @@ export function vectorToArrowData(v: Vector): arrow.Data {
     case 'TIME': case 'TIMESTAMP': case 'TIMESTAMPTZ': {
       const src = v.data as Float64Array
       const out = new BigInt64Array(n)
-      for (let i = 0; i < n; i++) out[i] = Number.isFinite(src[i]) ? BigInt(src[i]!) : src[i]! > 0 ? BIGINT_MAX : -BIGINT_MAX
+      // ±infinity as the int64 extremes ±(2^63 − 1), as DuckDB writes them; the largest finite
+      // timestamp is 2^63 as a double, which would wrap to −2^63, so it is written one below the extreme
+      for (let i = 0; i < n; i++) {
+        const x = src[i]!
+        out[i] = Number.isFinite(x) ? (x >= TWO_63 ? BIGINT_MAX - 1n : BigInt(x)) : x > 0 ? BIGINT_MAX : -BIGINT_MAX
+      }
       return arrow.makeData({ ...base, type: type as arrow.Timestamp, data: out })
     }
     case 'TIMETZ': {
@@ -141,6 +146,7 @@ export function vectorToArrowData(v: Vector): arrow.Data {
 }
 
 const EMPTY = new Uint8Array(0)
+const TWO_63 = 2 ** 63
 
 export function chunksToArrow(columns: readonly { readonly name: string; readonly type: LogicalType }[], chunks: readonly DataChunk[]): arrow.Table {
   const fields = columns.map(c => new arrow.Field(c.name, arrowTypeOf(c.type), true))

@@ -6,6 +6,7 @@
  */
 import * as arrow from 'apache-arrow'
 import { arrowDataToVector, logicalTypeOfArrow } from '../../arrow/from-arrow.ts'
+import { checkDays, int64ToNumbers, microsPer, millisToDays, timestampsToMicros } from '../../arrow/temporal.ts'
 import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { Interval, LogicalType, ListType, StructType } from '../../types/types.ts'
 import { DECIMAL_FLOAT_MAX_WIDTH, list, struct } from '../../types/types.ts'
@@ -50,38 +51,6 @@ function validity(data: arrow.Data, start: number, end: number): Uint8Array | nu
   const out = new Uint8Array(n)
   for (let i = 0; i < n; i++) { const b = off + i; out[i] = (bits[b >> 3]! >> (b & 7)) & 1 }
   return out
-}
-
-function int64ToNumbers(values: BigInt64Array | BigUint64Array, from: number, n: number, scale: number, signed: boolean): Float64Array {
-  // read the two 32-bit halves: no BigInt per row, exact below 2^53
-  const words = new Int32Array(values.buffer, values.byteOffset + from * 8, n * 2)
-  const out = new Float64Array(n)
-  if (scale === 1) {
-    for (let i = 0; i < n; i++) out[i] = (words[2 * i]! >>> 0) + (signed ? words[2 * i + 1]! : words[2 * i + 1]! >>> 0) * TWO_32
-  } else if (scale > 1) {
-    for (let i = 0; i < n; i++) out[i] = ((words[2 * i]! >>> 0) + (signed ? words[2 * i + 1]! : words[2 * i + 1]! >>> 0) * TWO_32) * scale
-  } else {
-    // nanoseconds exceed 2^53: divide exactly, rounding down as the other units do
-    const big = values as BigInt64Array
-    const div = BigInt(Math.round(1 / scale))
-    for (let i = 0; i < n; i++) out[i] = floorDiv(big[from + i]!, div)
-  }
-  return out
-}
-
-export function floorDiv(v: bigint, d: bigint): number {
-  const q = v / d
-  return Number(v < 0n && q * d !== v ? q - 1n : q)
-}
-
-/** microseconds per unit of an Arrow TimeUnit (fraction for nanoseconds) */
-function microsPer(unit: arrow.TimeUnit): number {
-  switch (unit) {
-    case arrow.TimeUnit.SECOND: return 1_000_000
-    case arrow.TimeUnit.MILLISECOND: return 1000
-    case arrow.TimeUnit.MICROSECOND: return 1
-    case arrow.TimeUnit.NANOSECOND: return 0.001
-  }
 }
 
 /** the values looked at before giving up on repeats */
@@ -240,15 +209,16 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
     }
     case arrow.Type.Date: {
       const d = t as arrow.Date_
-      if (d.unit === arrow.DateUnit.DAY) return new Vector(type, n, (data.values as Int32Array).subarray(from, from + n), valid())
-      const ms = int64ToNumbers(data.values as unknown as BigInt64Array, from, n, 1, true)
-      const out = new Int32Array(n)
-      for (let i = 0; i < n; i++) out[i] = Math.floor(ms[i]! / 86_400_000)
-      return new Vector(type, n, out, valid())
+      const mask = valid()
+      if (d.unit === arrow.DateUnit.MILLISECOND) return new Vector(type, n, millisToDays(data.values as unknown as BigInt64Array, from, n, mask), mask)
+      const days = (data.values as Int32Array).subarray(from, from + n)
+      checkDays(days, mask)
+      return new Vector(type, n, days, mask)
     }
     case arrow.Type.Timestamp: {
       const scale = microsPer((t as arrow.Timestamp).unit)
-      return new Vector(type, n, int64ToNumbers(data.values as unknown as BigInt64Array, from, n, scale, true), valid())
+      const mask = valid()
+      return new Vector(type, n, timestampsToMicros(data.values as unknown as BigInt64Array, from, n, scale, mask), mask)
     }
     case arrow.Type.Time: {
       const tt = t as arrow.Time

@@ -13,6 +13,7 @@ import { type LogicalType, typeEquals } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, type Vector, nullVector } from '../../vector/vector.ts'
 import { fileError, formatExtension, readInput } from '../source.ts'
 import { arrowRangeToVector, fileColumnType } from './convert.ts'
+import { locateOverflow } from '../../arrow/temporal.ts'
 import { castVector, mergeColumns, type FileColumns } from './merge.ts'
 
 const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31] as const // 'ARROW1'
@@ -103,7 +104,8 @@ class ArrowScan implements BoundTableFunction {
             const own = file.columns[src]!.type
             const data = batch.data.children[src]
             if (data === undefined) throw new Error(`a record batch lacks column ${src}`)
-            const v = arrowRangeToVector(data, own, s, e)
+            let v: Vector
+            try { v = arrowRangeToVector(data, own, s, e) } catch (err) { throw locateOverflow(err, file.columns[src]!.name, path) }
             return typeEquals(own, target) ? v : castVector(v, target, path, this.columns[c]!.name)
           })
         } catch (e) { throw invalid(path, e) }

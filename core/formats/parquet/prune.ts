@@ -5,7 +5,7 @@
  */
 import type { TableFunctionFilter } from '../../hooks/contracts.ts'
 import { type LogicalType, type Value, DECIMAL_FLOAT_MAX_WIDTH, typeEquals } from '../../types/types.ts'
-import { floorDiv } from '../arrow/convert.ts'
+import { timestampToMicros } from '../../arrow/temporal.ts'
 import { Physical, type ColumnChunk, type TopColumn } from './footer.ts'
 import { bin, num, struct, field, type TStruct } from './thrift.ts'
 
@@ -62,8 +62,8 @@ function decode(raw: Uint8Array | undefined, physical: number, leaf: TStruct, ty
     case 'TIMESTAMP': {
       const scale = timestampScale(leaf)
       if (physical !== Physical.Int64 || size !== 8 || scale === undefined) return undefined
-      const v = view(raw).getBigInt64(0, true)
-      return scale >= 1 ? Number(v) * scale : floorDiv(v, BigInt(Math.round(1 / scale)))
+      // the int64 extremes are ±infinity, as the reader maps them
+      return timestampToMicros(view(raw).getBigInt64(0, true), scale)
     }
     case 'REAL': return physical === Physical.Float && size === 4 ? view(raw).getFloat32(0, true) : undefined
     case 'DOUBLE': return physical === Physical.Double && size === 8 ? view(raw).getFloat64(0, true) : undefined

@@ -14,6 +14,7 @@ import { type LogicalType, VARCHAR, typeEquals } from '../../types/types.ts'
 import { CHUNK_SIZE, DataChunk, type Vector, nullVector } from '../../vector/vector.ts'
 import { fileError, readInput, sniffCompression } from '../source.ts'
 import { arrowRangeToVector, fileColumnType } from '../arrow/convert.ts'
+import { locateOverflow } from '../../arrow/temporal.ts'
 import { castVector, mergeColumns, type FileColumns } from '../arrow/merge.ts'
 import { assembleFile, memorySource, readFooter, type ByteSource, type Footer } from './footer.ts'
 import { chunkStats, excludes } from './prune.ts'
@@ -223,7 +224,8 @@ class ParquetScan implements BoundTableFunction {
             const top = sources[k]!
             if (top < 0) return nullVector(target, e - s)
             const own = file.columns[top]!.type
-            const v = arrowRangeToVector(data[slot.get(top)!]!, own, s, e)
+            let v: Vector
+            try { v = arrowRangeToVector(data[slot.get(top)!]!, own, s, e) } catch (err) { throw locateOverflow(err, file.columns[top]!.name, path) }
             // a ring slot of the decode thread is reused: nothing may keep a view of it
             if (shared !== null) unshare(v, shared)
             return typeEquals(own, target) ? v : castVector(v, target, path, this.columns[c]!.name)
