@@ -73,6 +73,8 @@ export function exprToSql(e: Expr): string {
     case 'subquery': return `(${queryToSql(e.query)})`
     case 'quantified': return `(${exprToSql(e.left)} ${e.op} ${e.quantifier.toUpperCase()} (${queryToSql(e.query)}))`
     case 'case': {
+      const q = e.listQuantifier
+      if (q !== undefined) return `(${exprToSql(q.left)} ${q.op} ${q.quantifier.toUpperCase()}(${exprToSql(q.list)}))`
       let s = 'CASE'
       if (e.operand !== null) s += ` ${exprToSql(e.operand)}`
       for (const w of e.whens) s += ` WHEN ${exprToSql(w.when)} THEN ${exprToSql(w.then)}`

@@ -655,6 +655,8 @@ export interface CaseExpr extends NodeBase {
   readonly operand: Expr | null
   readonly whens: readonly { readonly when: Expr; readonly then: Expr }[]
   readonly else: Expr | null
+  /** set when the parser wrote this CASE for `x op ANY / ALL (list)`: names the column as written */
+  readonly listQuantifier?: { readonly left: Expr; readonly op: string; readonly quantifier: 'any' | 'all'; readonly list: Expr }
 }
 
 /** CAST(x AS t), x::t, TRY_CAST(x AS t) */

@@ -305,6 +305,7 @@ function quantifiedList(pos: number, op: QuantifiedOp, quantifier: 'any' | 'all'
     kind: 'case', pos, operand: null,
     whens: [{ when: { kind: 'is_null', pos, not: false, expr: list }, then: { kind: 'null', pos } }],
     else: { kind: 'quantified', pos, op, quantifier, left, query: elements },
+    listQuantifier: { left, op, quantifier, list },
   }
 }
 

@@ -33,6 +33,8 @@ test('empty and NULL lists, literals and a list parameter', async () => {
     assert.deepEqual(await rows(db, "SELECT 'b' = ANY(['a', 'b']), 2 <> ALL([1, 3]), 2.5 < ANY([1, 2, 3]), NULL::INTEGER = ANY([1])"),
       [[true, true, true, null]])
     assert.deepEqual(await rows(db, 'SELECT i FROM range(10) t(i) WHERE i = ANY($1) ORDER BY i', [[2, 4, 11]]), [[2n], [4n]])
+    // the column is named as written, not after the subquery it runs as
+    assert.deepEqual((await db.query('SELECT 3 = ANY([1, 2]), 1 <> ALL([2])')).columns.map(c => c.name), ['(3 = ANY([1, 2]))', '(1 <> ALL([2]))'])
     assert.deepEqual(await rows(db, "SELECT s FROM (VALUES ('a'), ('b'), ('c')) t(s) WHERE s <> ALL($1) ORDER BY s", [['a', 'c']]), [['b']])
   } finally { await db.close() }
 })
