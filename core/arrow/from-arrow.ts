@@ -88,6 +88,21 @@ export function arrowDataToVector(data: arrow.Data, type: LogicalType): Vector {
     const child = arrowDataToVector(data.children[0]!.slice(0, n * type.size), type.child)
     return new Vector(type, n, null, validityOf(data), null, [child])
   }
+  // LIST and STRUCT from their children, so the children take the paths above (timestamps keep
+  // their microseconds and infinities; no boxing per value). A list's offsets are sliced with it
+  // but its child is not; a struct's children are sliced with it.
+  if (type.id === 'LIST' && type.map !== true && t.typeId === arrow.Type.List) {
+    const offs = data.valueOffsets as Int32Array
+    const from = offs[0]!, to = offs[n]!
+    const offsets = new Int32Array(n + 1)
+    for (let i = 0; i <= n; i++) offsets[i] = offs[i]! - from
+    const child = arrowDataToVector(data.children[0]!.slice(from, to - from), type.child)
+    return new Vector(type, n, null, validityOf(data), offsets, [child])
+  }
+  if (type.id === 'STRUCT' && t.typeId === arrow.Type.Struct && data.children.length === type.fields.length && data.children.every(c => c.length === n)) {
+    const children = type.fields.map((f, k) => arrowDataToVector(data.children[k]!, f.type))
+    return new Vector(type, n, null, validityOf(data), null, children)
+  }
   // Everything else goes through arrow's typed getters: correct for every type, slower.
   const vec = arrow.makeVector(data)
   const b = new VectorBuilder(type, n)
