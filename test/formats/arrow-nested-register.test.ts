@@ -1,7 +1,8 @@
 /**
  * Registered Arrow tables with LIST and STRUCT columns are converted from their children: the
  * timestamps inside keep their microseconds and infinities, NULL lists, NULL structs and NULL
- * elements stay apart, and sliced tables and several record batches read the right rows.
+ * elements stay apart, and sliced tables and several record batches read the right rows. TIME
+ * columns of every unit read from their raw values.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -70,5 +71,23 @@ test('structs with timestamps, NULL structs, sliced tables and several batches',
     ])
     db.register('lists', batches)
     assert.deepEqual((await db.query('SELECT l FROM lists')).rows, [[[1, 2]], [[3]], [null], [[5, 6, 7]]])
+  } finally { await db.close() }
+})
+
+test('TIME of every Arrow unit reads as the time of day it holds', async () => {
+  const db = await Database.open()
+  try {
+    const mk = (type: arrow.DataType, data: Int32Array | BigInt64Array): arrow.Vector =>
+      arrow.makeVector(arrow.makeData({ type, length: data.length, data } as never))
+    db.register('times', new arrow.Table({
+      s: mk(new arrow.TimeSecond(), Int32Array.of(3661, 0)),
+      ms: mk(new arrow.TimeMillisecond(), Int32Array.of(3_661_001, 86_399_999)),
+      us: mk(new arrow.TimeMicrosecond(), BigInt64Array.of(3_661_000_001n, 1n)),
+      ns: mk(new arrow.TimeNanosecond(), BigInt64Array.of(3_661_000_001_999n, 999n)),
+    }))
+    assert.deepEqual((await db.query('SELECT s::VARCHAR, ms::VARCHAR, us::VARCHAR, ns::VARCHAR FROM times')).rows, [
+      ['01:01:01', '01:01:01.001', '01:01:01.000001', '01:01:01.000001'],
+      ['00:00:00', '23:59:59.999', '00:00:00.000001', '00:00:00'],
+    ])
   } finally { await db.close() }
 })
