@@ -70,7 +70,7 @@ export function exprToSql(e: Expr): string {
     case 'in_list': return `(${exprToSql(e.expr)} ${e.not ? 'NOT ' : ''}IN (${e.list.map(exprToSql).join(', ')}))`
     case 'in_subquery': return `(${exprToSql(e.expr)} ${e.not ? 'NOT ' : ''}IN (${queryToSql(e.query)}))`
     case 'exists': return `(${e.not ? 'NOT ' : ''}EXISTS (${queryToSql(e.query)}))`
-    case 'subquery': return `(${queryToSql(e.query)})`
+    case 'subquery': return e.arrayOf !== undefined ? `ARRAY(${queryToSql(e.arrayOf)})` : `(${queryToSql(e.query)})`
     case 'quantified': return `(${exprToSql(e.left)} ${e.op} ${e.quantifier.toUpperCase()} (${queryToSql(e.query)}))`
     case 'case': {
       const q = e.listQuantifier

@@ -639,7 +639,12 @@ export interface InListExpr extends NodeBase { readonly kind: 'in_list'; readonl
 export interface InSubqueryExpr extends NodeBase { readonly kind: 'in_subquery'; readonly not: boolean; readonly expr: Expr; readonly query: Query }
 export interface ExistsExpr extends NodeBase { readonly kind: 'exists'; readonly not: boolean; readonly query: Query }
 /** scalar subquery: (SELECT …) */
-export interface SubqueryExpr extends NodeBase { readonly kind: 'subquery'; readonly query: Query }
+export interface SubqueryExpr extends NodeBase {
+  readonly kind: 'subquery'
+  readonly query: Query
+  /** set when the parser wrote this subquery for ARRAY(q): the query as written, to name the column */
+  readonly arrayOf?: Query
+}
 /** x op ANY (subquery) / x op ALL (subquery); SOME is ANY */
 export interface QuantifiedExpr extends NodeBase {
   readonly kind: 'quantified'

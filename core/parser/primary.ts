@@ -275,7 +275,7 @@ function arraySubquery(pos: number, query: Query): Expr {
     from: [from], where: null, groupBy: null, having: null, windows: [], qualify: null,
   }
   const outer: Query = { kind: 'query', pos, with: null, body: select, orderBy: [], orderByAll: null, limit: null, limitPercent: false, offset: null }
-  return { kind: 'subquery', pos, query: outer }
+  return { kind: 'subquery', pos, query: outer, arrayOf: query }
 }
 
 function simpleType(pos: number, name: string): TypeName {

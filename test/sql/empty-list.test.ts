@@ -32,6 +32,8 @@ test('ARRAY(subquery) of structs, with rows and without', async () => {
       [{ a: 2n, b: 4n }, { a: 1n, b: 2n }, { a: 0n, b: 0n }])
     assert.deepEqual(await one(db, "SELECT ARRAY(SELECT {'a': 1} WHERE false)"), [])
     assert.equal(await one(db, "SELECT typeof(ARRAY(SELECT {'a': 1} WHERE false))"), 'STRUCT(a INTEGER)[]')
+    // named as written, not after the aggregate it runs as
+    assert.deepEqual((await db.query('SELECT ARRAY(SELECT 1)')).columns.map(c => c.name), ['ARRAY(SELECT 1)'])
   } finally { await db.close() }
 })
 
