@@ -77,6 +77,8 @@ export function formatExpr(e: Expr): string {
     }
     case 'quantified': return `(${formatExpr(e.left)} ${e.op} ${e.quantifier.toUpperCase()} (${formatQuery(e.query)}))`
     case 'case': {
+      const q = e.listQuantifier
+      if (q !== undefined) return `(${formatExpr(q.left)} ${q.op} ${q.quantifier.toUpperCase()} (${formatExpr(q.list)}))`
       let s = 'CASE'
       if (e.operand !== null) s += ` ${formatExpr(e.operand)}`
       for (const w of e.whens) s += ` WHEN ${formatExpr(w.when)} THEN ${formatExpr(w.then)}`
