@@ -50,6 +50,7 @@ export const SqlState = {
   dependentObjects: '2BP01',
   /** a sequence past its MINVALUE / MAXVALUE without CYCLE */
   sequenceLimitExceeded: '2200H',
+  invalidTablesampleArgument: '2202H',
   /** currval before nextval */
   objectNotInPrerequisiteState: '55000',
   /** a database file locked by another writer; DETACH of a database another transaction uses */

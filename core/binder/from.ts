@@ -24,6 +24,7 @@ import { ensureBoolean } from './functions.ts'
 import { resolveTypeName } from './literals.ts'
 import { resolveName } from './databases.ts'
 import { bindBody, bindQuery, castColumns, renameColumns } from './query.ts'
+import { withSample } from './sample.ts'
 import { Scope } from './scope.ts'
 
 export interface BoundFrom { readonly plan: LogicalPlan; readonly scope: Scope }
@@ -72,7 +73,7 @@ function join(type: JoinNode['joinType'], left: LogicalPlan, right: LogicalPlan,
 /** `lateralLeft`: the scope of the FROM entries to the left, which subqueries and functions may read. */
 function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteScope | null, lateralLeft: Scope | null): BoundRef {
   switch (ref.kind) {
-    case 'table_ref': return bindNamedTable(b, ref, outer, ctes)
+    case 'table_ref': return withSample(b, bindNamedTable(b, ref, outer, ctes), ref.sample)
     case 'subquery_ref': {
       const boundary = new Scope(lateralLeft ?? outer, true)
       // an aggregate of only the left side's columns would belong to the FROM clause's own query (PostgreSQL, DuckDB)
@@ -80,7 +81,7 @@ function bindTableRef(b: Binder, ref: TableRef, outer: Scope | null, ctes: CteSc
       if (lateralLeft !== null) boundary.outerAggregate = lateralLeft.outerAggregate = call => { throw lateralAggregate(call.pos) }
       const q = bindQuery(b, ref.query, boundary, ctes === null ? null : new CteScope(ctes))
       if (ref.singleColumn === true) singleColumn(q.plan, ref.pos)
-      return aliased(q, ref.alias, unnamedSubqueryNames.get(ref) ?? 'unnamed_subquery', null, outer, ref.pos)
+      return withSample(b, aliased(q, ref.alias, unnamedSubqueryNames.get(ref) ?? 'unnamed_subquery', null, outer, ref.pos), ref.sample)
     }
     case 'function_ref':
       // vector_search(…) stands for a query over the table (an index may then serve it)

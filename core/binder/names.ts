@@ -4,6 +4,7 @@
  * and views.
  */
 import { assertNever } from '../errors.ts'
+import { formatSample } from '../parser/sample.ts'
 import type {
   Expr, FrameBound, OrderItem, Query, QueryBody, SelectItem, TableRef, TypeName, WindowSpec,
 } from '../parser/ast.ts'
@@ -137,8 +138,8 @@ function tableRefToSql(t: TableRef): string {
   const alias = (a: { name: string; columns: readonly string[] | null } | null): string =>
     a === null ? '' : ` AS ${quoteIdent(a.name)}${a.columns === null ? '' : `(${a.columns.map(quoteIdent).join(', ')})`}`
   switch (t.kind) {
-    case 'table_ref': return t.name.map(quoteIdent).join('.') + alias(t.alias)
-    case 'subquery_ref': return `${t.lateral ? 'LATERAL ' : ''}(${queryToSql(t.query)})${alias(t.alias)}`
+    case 'table_ref': return t.name.map(quoteIdent).join('.') + alias(t.alias) + formatSample(t.sample, exprToSql, false)
+    case 'subquery_ref': return `${t.lateral ? 'LATERAL ' : ''}(${queryToSql(t.query)})${alias(t.alias)}${formatSample(t.sample, exprToSql, false)}`
     case 'function_ref': return `${t.lateral ? 'LATERAL ' : ''}${t.name.join('.')}(${t.args.map(exprToSql).join(', ')})${alias(t.alias)}`
     case 'file_ref': return quoteString(t.path) + alias(t.alias)
     case 'join': {
@@ -164,7 +165,7 @@ function bodyToSql(b: QueryBody): string {
       if (b.groupBy !== null) s += b.groupBy.kind === 'group_all' ? ' GROUP BY ALL' : ' GROUP BY …'
       if (b.having !== null) s += ` HAVING ${exprToSql(b.having)}`
       if (b.qualify !== null) s += ` QUALIFY ${exprToSql(b.qualify)}`
-      return s
+      return s + formatSample(b.sample, exprToSql, true)
     }
     case 'set_operation':
       return `${bodyToSql(b.left)} ${b.op.toUpperCase()}${b.all ? ' ALL' : ''}${b.byName ? ' BY NAME' : ''} ${bodyToSql(b.right)}`

@@ -15,6 +15,7 @@ import type { Binder, BoundQuery, CteScope } from './binder.ts'
 import { ExprBinder, type ExprSinks } from './expression.ts'
 import { ensureBoolean } from './functions.ts'
 import { bindFrom } from './from.ts'
+import { withSample } from './sample.ts'
 import { AggregateCollector, bindGroupBy, containsAggregate } from './aggregate.ts'
 import { outputOrdinal, rejectConstantSortKey } from './query.ts'
 import { exprKey, rewriteExpr } from './rewrite.ts'
@@ -79,7 +80,8 @@ function exposeGroupedAliases(core: SelectCore, itemGroups: ReadonlyMap<SelectIt
 
 function bindSelectOnce(b: Binder, core: SelectCore, outer: Scope | null, ctes: CteScope | null,
   orderBy: readonly OrderItem[], orderByAll: Query['orderByAll'], token: object, mode: AggregateMode): BoundQuery {
-  const from = bindFrom(b, core.from, outer, ctes)
+  // DuckDB's USING SAMPLE samples the FROM clause's rows, before WHERE
+  const from = withSample(b, bindFrom(b, core.from, outer, ctes), core.sample)
   let plan = from.plan
   const inputScope = from.scope
   // SELECT-list aliases stand in for missing column names; in the SELECT list only earlier ones

@@ -9,6 +9,7 @@ import { registerBuiltinCasts } from './cast.ts'
 import { registerOperators } from './operators.ts'
 import { registerHugeintFunctions } from './hugeint.ts'
 import { registerMathFunctions } from './math.ts'
+import { registerSampleFunctions } from './sample.ts'
 import { registerStringFunctions } from './string.ts'
 import { registerRegexFunctions } from './regex.ts'
 import { registerConditionalFunctions } from './conditional.ts'
@@ -25,6 +26,7 @@ export function registerBuiltins(hooks: Hooks): void {
   registerSettings(hooks)
   registerOperators(hooks)
   registerMathFunctions(hooks)
+  registerSampleFunctions(hooks)
   registerStringFunctions(hooks)
   registerRegexFunctions(hooks)
   registerConditionalFunctions(hooks)

@@ -433,6 +433,8 @@ export interface SelectCore extends NodeBase {
   readonly having: Expr | null
   readonly windows: readonly NamedWindow[]
   readonly qualify: Expr | null
+  /** DuckDB's USING SAMPLE after the whole SELECT: samples the FROM clause's rows, before WHERE */
+  readonly sample?: TableSample
 }
 
 export interface SelectItem extends NodeBase {
@@ -494,6 +496,21 @@ export interface BaseTableRef extends NodeBase {
   readonly kind: 'table_ref'
   readonly name: QualifiedName
   readonly alias: TableAlias | null
+  /** TABLESAMPLE after the table (PostgreSQL, DuckDB) */
+  readonly sample?: TableSample
+}
+
+/**
+ * A table sample as written: PostgreSQL's `TABLESAMPLE BERNOULLI (10) REPEATABLE (1)` or
+ * DuckDB's `USING SAMPLE 10%`, `5 ROWS`, `reservoir(5 ROWS)`, `10 PERCENT (bernoulli, 42)`.
+ */
+export interface TableSample extends NodeBase {
+  /** as written (lower case), null when only a size was given */
+  readonly method: string | null
+  readonly size: Expr
+  /** null: a bare number (DuckDB: rows) or a PostgreSQL method's argument (percent) */
+  readonly unit: 'percent' | 'rows' | null
+  readonly seed: Expr | null
 }
 
 export interface SubqueryRef extends NodeBase {
@@ -503,6 +520,8 @@ export interface SubqueryRef extends NodeBase {
   readonly lateral: boolean
   /** ARRAY(q)'s inner query: it must return exactly one column (the alias names only the first) */
   readonly singleColumn?: boolean
+  /** TABLESAMPLE after the subquery (DuckDB) */
+  readonly sample?: TableSample
 }
 
 /** A table function in FROM: range(10), read_csv('x.csv', delim = ';'), unnest([1,2]) */

@@ -5,6 +5,7 @@
  */
 import { assertNever } from '../errors.ts'
 import { isReservedForColumn, LITERAL_TYPE_NAMES } from './keywords.ts'
+import { formatSample } from './sample.ts'
 import type {
   ColumnDef, CopyOption, Expr, FrameBound, FunctionCall, GroupingElement, OrderItem, Query, QueryBody, SelectCore, SelectItem,
   Statement, TableAlias, TableConstraint, TableRef, TypeName, WindowSpec, WithClause,
@@ -211,7 +212,7 @@ function formatSelect(s: SelectCore): string {
   if (s.having !== null) out += ` HAVING ${formatExpr(s.having)}`
   if (s.windows.length > 0) out += ` WINDOW ${list(s.windows, w => `${quoteIdent(w.name)} AS (${formatWindowSpec(w.spec)})`)}`
   if (s.qualify !== null) out += ` QUALIFY ${formatExpr(s.qualify)}`
-  return out
+  return out + formatSample(s.sample, formatExpr, true)
 }
 
 function formatGrouping(g: GroupingElement): string {
@@ -237,8 +238,8 @@ const JOIN_WORDS = {
 
 export function formatTableRef(r: TableRef): string {
   switch (r.kind) {
-    case 'table_ref': return qualified(r.name) + formatAlias(r.alias)
-    case 'subquery_ref': return `${r.lateral ? 'LATERAL ' : ''}(${formatQuery(r.query)})${formatAlias(r.alias)}`
+    case 'table_ref': return qualified(r.name) + formatAlias(r.alias) + formatSample(r.sample, formatExpr, false)
+    case 'subquery_ref': return `${r.lateral ? 'LATERAL ' : ''}(${formatQuery(r.query)})${formatAlias(r.alias)}${formatSample(r.sample, formatExpr, false)}`
     case 'function_ref':
       return `${r.lateral ? 'LATERAL ' : ''}${qualified(r.name)}(${list(r.args, formatExpr)})${r.ordinality ? ' WITH ORDINALITY' : ''}${formatAlias(r.alias)}`
     case 'file_ref': return (r.paths !== undefined ? `[${r.paths.map(quoteString).join(', ')}]` : quoteString(r.path)) + formatAlias(r.alias)

@@ -1,12 +1,12 @@
 /**
  * The FROM clause: tables, subqueries, table functions, file references, and every join form.
  */
-import { notSupported } from '../errors.ts'
 import type { Expr, JoinType, Query, TableAlias, TableRef } from './ast.ts'
 import type { Cursor } from './cursor.ts'
 import { parseExpr } from './expressions.ts'
 import { parseArgument } from './calls.ts'
 import { isQueryStart } from './primary.ts'
+import { parseSampleClause } from './sample.ts'
 import { identifierList, parseQuery, selectStarFrom } from './query.ts'
 
 /** Comma-separated FROM entries (each possibly a chain of joins). */
@@ -103,7 +103,9 @@ function parseTablePrimary(p: Cursor): TableRef {
         p.next()
         const query = parseQuery(p)
         p.expectOp(')')
-        return { kind: 'subquery_ref', pos, query, alias: parseAlias(p), lateral }
+        const alias = parseAlias(p)
+        const sample = parseSampleClause(p, false)
+        return sample === null ? { kind: 'subquery_ref', pos, query, alias, lateral } : { kind: 'subquery_ref', pos, query, alias, lateral, sample }
       } catch (e) {
         // ((SELECT …) s JOIN t ON …) is a parenthesised join that starts with a subquery
         if (lateral) throw e
@@ -161,8 +163,9 @@ function parseTablePrimary(p: Cursor): TableRef {
     return { kind: 'function_ref', pos, name, args, alias: parseAlias(p), lateral, ordinality }
   }
   if (lateral) throw p.unexpected(undefined, 'LATERAL needs a subquery or a function call')
-  if (p.isKw('tablesample') || (p.isKw('using') && p.isKw('sample', 1))) throw notSupported('table samples', p.pos)
-  return { kind: 'table_ref', pos, name, alias: parseAlias(p) }
+  const alias = parseAlias(p)
+  const sample = parseSampleClause(p, false)
+  return sample === null ? { kind: 'table_ref', pos, name, alias } : { kind: 'table_ref', pos, name, alias, sample }
 }
 
 /** ( a JOIN b … ) [alias]: an alias turns it into SELECT * FROM (join) AS alias. */

@@ -2,6 +2,7 @@
  * Query expressions: WITH, SELECT cores, VALUES, TABLE t, DuckDB's FROM-first form, set operations
  * (INTERSECT binds tighter than UNION/EXCEPT), ORDER BY, LIMIT/OFFSET/FETCH.
  */
+import { parseSampleClause } from './sample.ts'
 import { GrizzlyError, SqlState, notSupported } from '../errors.ts'
 import type {
   CommonTableExpr, Expr, GroupBy, GroupingElement, NamedWindow, OrderItem, Query, QueryBody, SelectCore,
@@ -253,6 +254,9 @@ function finishSelect(p: Cursor, pos: number, distinct: boolean | Expr[], items:
     } while (p.acceptOp(','))
   }
   const qualify = p.acceptKw('qualify') ? parseExpr(p) : null
+  // DuckDB places USING SAMPLE last; it samples the FROM clause's rows
+  const sample = from.length > 0 ? parseSampleClause(p, true) : null
+  if (sample !== null) return { kind: 'select', pos, distinct, items, from, where, groupBy, having, windows, qualify, sample }
   return { kind: 'select', pos, distinct, items, from, where, groupBy, having, windows, qualify }
 }
 

@@ -28,6 +28,13 @@ export const filterPushdown: OptimizerRule = {
 
 const isVolatile = containsVolatile
 
+/** core/binder/sample.ts's draw functions */
+function isSampleDraw(e: BoundExpr): boolean {
+  let found = false
+  mapExpr(e, x => { if (x.kind === 'call' && x.fn.name.startsWith('tablesample_')) found = true; return x })
+  return found
+}
+
 function hasSubquery(e: BoundExpr): boolean {
   let found = false
   mapExpr(e, x => { if (x.kind === 'subquery') found = true; return x })
@@ -68,6 +75,8 @@ function push(input: LogicalPlan, allPreds: readonly BoundExpr[]): LogicalPlan {
       const own = splitConjuncts(plan.predicate)
       const movable = own.filter(c => !isVolatile(c))
       const pinned = own.filter(isVolatile)
+      // a table sample's filter: filters above it stay above, or they would change which rows it draws
+      if (pinned.some(isSampleDraw)) return above(above(push(plan.input, movable), pinned), preds)
       return above(push(plan.input, [...preds, ...movable]), pinned)
     }
     case 'project': {

@@ -225,7 +225,18 @@ test('recognised but unsupported statements report 0A000 with a position', () =>
   fails('COPY t FROM STDIN', '0A000', 12)
   fails('GRANT SELECT ON t TO u', '0A000', 0)
   fails('SELECT 1; VACUUM', '0A000', 10)
-  fails('SELECT * FROM t TABLESAMPLE bernoulli(5)', '0A000', 16)
+})
+
+test('table samples: PostgreSQL TABLESAMPLE after the table, DuckDB USING SAMPLE after the SELECT', () => {
+  const q = stmt('SELECT * FROM t AS x TABLESAMPLE bernoulli(5) REPEATABLE (3)', 'query_statement')
+  const from = q.query.body.kind === 'select' ? q.query.body.from[0] : undefined
+  assert.equal(from?.kind, 'table_ref')
+  const sample = from?.kind === 'table_ref' ? from.sample : undefined
+  assert.deepEqual([sample?.method, sample?.unit, sample?.size.kind, sample?.seed?.kind], ['bernoulli', null, 'number', 'number'])
+  const d = stmt('SELECT * FROM t WHERE a > 1 USING SAMPLE 10% (system, 7)', 'query_statement')
+  const body = d.query.body
+  assert.deepEqual(body.kind === 'select' ? [body.sample?.method, body.sample?.unit, body.where !== null] : [], ['system', 'percent', true])
+  fails('SELECT * FROM t TABLESAMPLE bernoulli(5) REPEATABLE 3', '42601', 52)
 })
 
 test('generated columns: GENERATED ALWAYS AS (…) [VIRTUAL | STORED] and AS (…) without a type', () => {
