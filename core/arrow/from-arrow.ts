@@ -5,7 +5,7 @@
  */
 import * as arrow from 'apache-arrow'
 import { encodeTimeTz } from '../types/timetz.ts'
-import { checkDays, int64ToNumbers, locateOverflow, microsPer, millisToDays, timestampsToMicros } from './temporal.ts'
+import { checkDays, locateOverflow, microsPer, millisToDays, timesToMicros, timestampsToMicros } from './temporal.ts'
 import { GrizzlyError, SqlState } from '../errors.ts'
 import {
   type LogicalType, type Value, BIGINT, BLOB, BOOLEAN, DATE, DOUBLE, INTEGER, NULL_TYPE, REAL, SMALLINT,
@@ -81,11 +81,8 @@ export function arrowDataToVector(data: arrow.Data, type: LogicalType): Vector {
   }
   // TIME of any unit from its raw values (arrow's getter gives the unit's raw number, which was taken for milliseconds)
   if (t.typeId === arrow.Type.Time && type.id === 'TIME') {
-    const tt = t as arrow.Time, scale = microsPer(tt.unit), mask = validityOf(data)
-    if (tt.bitWidth === 64) return new Vector(type, n, int64ToNumbers(data.values as unknown as BigInt64Array, 0, n, scale, true), mask)
-    const src = data.values as Int32Array, out = new Float64Array(n)
-    for (let i = 0; i < n; i++) out[i] = src[i]! * scale
-    return new Vector(type, n, out, mask)
+    const tt = t as arrow.Time
+    return new Vector(type, n, timesToMicros(data.values as Int32Array, tt.bitWidth, 0, n, microsPer(tt.unit)), validityOf(data))
   }
   if (arrow.DataType.isDate(t) && (t as arrow.Date_).unit === arrow.DateUnit.MILLISECOND && type.id === 'DATE') {
     const mask = validityOf(data)

@@ -54,6 +54,14 @@ export function int64ToNumbers(values: BigInt64Array | BigUint64Array, from: num
   return out
 }
 
+/** TIME values of an Arrow unit (32- or 64-bit, `scale` microseconds per unit) as engine microseconds */
+export function timesToMicros(values: Int32Array | BigInt64Array, bitWidth: number, from: number, n: number, scale: number): Float64Array {
+  if (bitWidth === 64) return int64ToNumbers(values as BigInt64Array, from, n, scale, true)
+  const src = values as Int32Array, out = new Float64Array(n)
+  for (let i = 0; i < n; i++) out[i] = src[from + i]! * scale
+  return out
+}
+
 function timestampOverflow(raw: bigint, scale: number): GrizzlyError {
   return new GrizzlyError(SqlState.datetimeOverflow, `timestamp out of range: ${raw} ${unitName(scale)} since 1970-01-01`, {
     hint: 'TIMESTAMP values must lie between 290309 BC and 294247 AD; only ±9223372036854775807 stand for ±infinity',

@@ -13,7 +13,8 @@ import type {
   CreateTableStatement, CreateViewStatement, DropStatement, QualifiedName,
 } from '../parser/ast.ts'
 import type { BoundExpr } from '../plan/expr.ts'
-import { INTEGER, type LogicalType } from '../types/types.ts'
+import { typedNulls } from '../types/coercion.ts'
+import type { LogicalType } from '../types/types.ts'
 import { DataChunk, constantVector } from '../vector/vector.ts'
 import type { Binder } from './binder.ts'
 import type { BoundStatement } from './context.ts'
@@ -344,21 +345,4 @@ export function bindAlterTable(b: Binder, stmt: AlterTableStatement): BoundState
   }
   const applied = change
   return { kind: 'command', tag: 'ALTER TABLE', run: () => { if (applied !== null) catalog.alterTable(txn, table, applied) } }
-}
-
-
-/** `t` with every NULL type in it (at the top or nested) made INTEGER; `t` itself when there is none */
-function typedNulls(t: LogicalType): LogicalType {
-  switch (t.id) {
-    case 'NULL': return INTEGER
-    case 'LIST': case 'ARRAY': {
-      const child = typedNulls(t.child)
-      return child === t.child ? t : { ...t, child }
-    }
-    case 'STRUCT': {
-      const fields = t.fields.map(f => ({ name: f.name, type: typedNulls(f.type) }))
-      return fields.every((f, i) => f.type === t.fields[i]!.type) ? t : { id: 'STRUCT', fields }
-    }
-    default: return t
-  }
 }

@@ -53,8 +53,7 @@ function sampledPlan(b: Binder, from: BoundFrom, sample: TableSample): LogicalPl
     }
     if (method === 'reservoir') {
       // a reservoir of p percent of the rows: exactly that many, as LIMIT p PERCENT counts them
-      const sorted: LogicalPlan = { kind: 'sort', input: plan, keys: [{ expr: draw, descending: false, nullsFirst: false }], output: plan.output }
-      return { kind: 'limit', input: sorted, limit: { kind: 'const', value: size, type: DOUBLE }, offset: null, output: plan.output, percent: true }
+      return firstByDraw(plan, draw, { kind: 'const', value: size, type: DOUBLE }, true)
     }
     const predicate: BoundExpr = { kind: 'compare', op: '<', left: draw, right: { kind: 'const', value: size / 100, type: DOUBLE }, type: BOOLEAN }
     return { kind: 'filter', input: plan, predicate, output: plan.output }
@@ -62,8 +61,13 @@ function sampledPlan(b: Binder, from: BoundFrom, sample: TableSample): LogicalPl
   if (!(size >= 0) || !Number.isInteger(size)) {
     throw badArgument(`sample size must be a whole number of rows of at least 0, got ${size}`, sample.size.pos, 'write a row count such as 5, or a percentage such as 10%')
   }
+  return firstByDraw(plan, draw, { kind: 'const', value: BigInt(size), type: BIGINT }, false)
+}
+
+/** the rows of `plan` with the lowest draws: `limit` rows, or `limit` percent of them */
+function firstByDraw(plan: LogicalPlan, draw: BoundExpr, limit: BoundExpr, percent: boolean): LogicalPlan {
   const sorted: LogicalPlan = { kind: 'sort', input: plan, keys: [{ expr: draw, descending: false, nullsFirst: false }], output: plan.output }
-  return { kind: 'limit', input: sorted, limit: { kind: 'const', value: BigInt(size), type: BIGINT }, offset: null, output: plan.output }
+  return { kind: 'limit', input: sorted, limit, offset: null, output: plan.output, ...(percent ? { percent: true } : {}) }
 }
 
 /** A number the sample needs at bind time: constants only (as PostgreSQL's REPEATABLE and DuckDB's sizes), never NULL. */

@@ -54,17 +54,29 @@ function literalFits(value: bigint, to: LogicalType): boolean {
 
 /** Replaces literal marker types (also inside nested types) by plain VARCHAR / INTEGER / BIGINT / HUGEINT. */
 export function normalizeLiteralType(t: LogicalType): LogicalType {
-  if (t === STRING_LITERAL) return VARCHAR
-  if (integerLiterals.has(t)) return t.id === 'INTEGER' ? INTEGER : t.id === 'BIGINT' ? BIGINT : HUGEINT
+  return mapLeafTypes(t, leaf => {
+    if (leaf === STRING_LITERAL) return VARCHAR
+    if (integerLiterals.has(leaf)) return leaf.id === 'INTEGER' ? INTEGER : leaf.id === 'BIGINT' ? BIGINT : HUGEINT
+    return leaf
+  })
+}
+
+/** `t` with every NULL type in it, at the top or nested, made INTEGER (DuckDB's CREATE TABLE AS) */
+export function typedNulls(t: LogicalType): LogicalType {
+  return mapLeafTypes(t, leaf => leaf.id === 'NULL' ? INTEGER : leaf)
+}
+
+/** `t` with `leaf` applied to every type that is not a LIST, ARRAY or STRUCT; `t` itself when nothing changes */
+function mapLeafTypes(t: LogicalType, leaf: (t: LogicalType) => LogicalType): LogicalType {
   switch (t.id) {
     // spread keeps a MAP's marker
-    case 'LIST': { const c = normalizeLiteralType(t.child); return c === t.child ? t : { ...t, child: c } }
-    case 'ARRAY': { const c = normalizeLiteralType(t.child); return c === t.child ? t : { id: 'ARRAY', child: c, size: t.size } }
+    case 'LIST': { const c = mapLeafTypes(t.child, leaf); return c === t.child ? t : { ...t, child: c } }
+    case 'ARRAY': { const c = mapLeafTypes(t.child, leaf); return c === t.child ? t : { id: 'ARRAY', child: c, size: t.size } }
     case 'STRUCT': {
-      const fields = t.fields.map(f => ({ name: f.name, type: normalizeLiteralType(f.type) }))
+      const fields = t.fields.map(f => ({ name: f.name, type: mapLeafTypes(f.type, leaf) }))
       return fields.every((f, i) => f.type === t.fields[i]!.type) ? t : struct(fields)
     }
-    default: return t
+    default: return leaf(t)
   }
 }
 

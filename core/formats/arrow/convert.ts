@@ -6,7 +6,7 @@
  */
 import * as arrow from 'apache-arrow'
 import { arrowDataToVector, logicalTypeOfArrow } from '../../arrow/from-arrow.ts'
-import { checkDays, int64ToNumbers, microsPer, millisToDays, timestampsToMicros } from '../../arrow/temporal.ts'
+import { checkDays, microsPer, millisToDays, timesToMicros, timestampsToMicros } from '../../arrow/temporal.ts'
 import { GrizzlyError, SqlState } from '../../errors.ts'
 import type { Interval, LogicalType, ListType, StructType } from '../../types/types.ts'
 import { DECIMAL_FLOAT_MAX_WIDTH, list, struct } from '../../types/types.ts'
@@ -222,12 +222,7 @@ export function arrowRangeToVector(data: arrow.Data, type: LogicalType, start: n
     }
     case arrow.Type.Time: {
       const tt = t as arrow.Time
-      const scale = microsPer(tt.unit)
-      if (tt.bitWidth === 64) return new Vector(type, n, int64ToNumbers(data.values as unknown as BigInt64Array, from, n, scale, true), valid())
-      const src = data.values as Int32Array
-      const out = new Float64Array(n)
-      for (let i = 0; i < n; i++) out[i] = src[from + i]! * scale
-      return new Vector(type, n, out, valid())
+      return new Vector(type, n, timesToMicros(data.values as Int32Array, tt.bitWidth, from, n, microsPer(tt.unit)), valid())
     }
     case arrow.Type.Decimal: {
       if (type.id !== 'DECIMAL') break
