@@ -9,6 +9,7 @@ import type { ColumnId } from '../plan/expr.ts'
 import { buildOperator } from './planner.ts'
 import { evaluateSubquery } from './subquery.ts'
 import { pointLookupOf, runPointLookup } from './point-lookup.ts'
+import { directInsertOf, runDirectInsert } from './direct-insert.ts'
 
 export type { ExecutionContext, OperatorProfile, PlanProfile } from './operator.ts'
 export { DEFAULT_MAX_RECURSION_DEPTH } from './operator.ts'
@@ -21,6 +22,9 @@ export function executePlan(plan: LogicalPlan, ctx: ExecutionContext): { chunks:
     const lookup = pointLookupOf(plan)
     const chunks = lookup === null ? null : runPointLookup(lookup, ctx)
     if (chunks !== null) return { chunks, profile: null }
+    const insert = lookup === null ? directInsertOf(plan) : null
+    const inserted = insert === null ? null : runDirectInsert(insert, ctx)
+    if (inserted !== null) return { chunks: inserted, profile: null }
   }
   const runtime = new Runtime(ctx, evaluateSubquery)
   runtime.build = buildOperator

@@ -62,13 +62,16 @@ export function castVectorVia(input: Vector, target: LogicalType, tryCast: boole
 }
 
 /** The value of $index in internal form of `type`. */
-export function parameterValue(e: ParameterExpr, env: ExprEnv): Value {
-  if (e.index < 1 || e.index > env.params.length) {
+export function parameterValue(e: ParameterExpr, env: ExprEnv): Value { return parameterOf(e, env.params) }
+
+/** The value of $index among `params`, in internal form of `type`. */
+export function parameterOf(e: ParameterExpr, params: readonly Value[]): Value {
+  if (e.index < 1 || e.index > params.length) {
     throw new GrizzlyError(SqlState.invalidParameter,
-      `no value given for parameter $${e.index} (${env.params.length} given)`,
+      `no value given for parameter $${e.index} (${params.length} given)`,
       { hint: 'pass one value per $n placeholder' })
   }
-  return normalizeValue(env.params[e.index - 1] ?? null, e.type)
+  return normalizeValue(params[e.index - 1] ?? null, e.type)
 }
 
 /**

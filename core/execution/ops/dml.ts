@@ -7,7 +7,7 @@
  */
 import { uniqueKeys } from '../../indexes/unique-keys.ts'
 import { GrizzlyError, SqlState, notSupported } from '../../errors.ts'
-import { ROW_ID_COLUMN, type TableEntry, type TableProvider } from '../../catalog/catalog.ts'
+import { ROW_ID_COLUMN, type TableEntry, type TableProvider, type Transaction } from '../../catalog/catalog.ts'
 import type { BoundExpr, OutputColumn } from '../../plan/expr.ts'
 import type { DeleteNode, InsertNode, UpdateNode } from '../../plan/logical.ts'
 import { BIGINT } from '../../types/types.ts'
@@ -20,8 +20,7 @@ import {
 
 type Write = 'insert' | 'update' | 'delete'
 
-function requireWritable(table: TableEntry, frame: Frame, what: Write): TableProvider {
-  const txn = frame.runtime.ctx.txn
+export function requireWritable(table: TableEntry, txn: Transaction, what: Write): TableProvider {
   const p = table.provider
   if (txn.readOnly && p.ownTransaction !== true) {
     throw new GrizzlyError(SqlState.readOnlyTransaction, `cannot execute ${what.toUpperCase()} in a read-only transaction`)
@@ -79,7 +78,8 @@ function returningOutput(exprs: readonly BoundExpr[], columns: readonly OutputCo
   return rows.filter(r => r.size > 0).map(r => new DataChunk(fns.map(f => f(r)), r.size))
 }
 
-function countChunk(n: number): DataChunk {
+/** an INSERT, UPDATE or DELETE's one-row "Count" */
+export function countChunk(n: number): DataChunk {
   return new DataChunk([new Vector(BIGINT, 1, BigInt64Array.of(BigInt(n)), null)], 1)
 }
 
@@ -119,7 +119,7 @@ export class InsertOperator extends WriteOperator {
 
   protected run(): { count: number; returned: DataChunk[] } {
     const node = this.node, table = node.table, frame = this.frame
-    const provider = requireWritable(table, frame, 'insert')
+    const provider = requireWritable(table, frame.runtime.ctx.txn, 'insert')
     const input = drain(this.input, typesOf(node.input.output))
     // DEFAULTs are compiled only when the statement leaves a column out
     let defaults: (((c: DataChunk) => Vector) | null)[] | null = null
@@ -271,7 +271,7 @@ export class UpdateOperator extends WriteOperator {
 
   protected run(): { count: number; returned: DataChunk[] } {
     const node = this.node, table = node.table, frame = this.frame
-    const provider = requireWritable(table, frame, 'update')
+    const provider = requireWritable(table, frame.runtime.ctx.txn, 'update')
     const layout = layoutOf(node.input.output)
     const rowIdFn = compileValue({ kind: 'colref', id: node.rowIdColumn, type: BIGINT, name: 'rowid' }, layout, frame)
     const valueFns = node.values.map(v => compileValue(v, layout, frame))
@@ -329,7 +329,7 @@ export class DeleteOperator extends WriteOperator {
 
   protected run(): { count: number; returned: DataChunk[] } {
     const node = this.node, table = node.table, frame = this.frame
-    const provider = requireWritable(table, frame, 'delete')
+    const provider = requireWritable(table, frame.runtime.ctx.txn, 'delete')
     const rowIdFn = compileValue({ kind: 'colref', id: node.rowIdColumn, type: BIGINT, name: 'rowid' }, layoutOf(node.input.output), frame)
     const parts: Vector[] = []
     for (let c = this.input.next(); c !== null; c = this.input.next()) parts.push(rowIdFn(c))
