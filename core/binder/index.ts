@@ -103,7 +103,9 @@ function unknownSetting(ctx: BinderContext, name: string, position: number): Gri
 function convertSettingValue(v: Value, typeId: string, name: string, position: number): Value {
   if (v === null) return null
   const bad = (): GrizzlyError => new GrizzlyError(SqlState.invalidParameterValue,
-    `invalid value for parameter "${name}": ${typeof v === 'string' ? `"${v}"` : String(v)}`, { position })
+    `invalid value for parameter "${name}": ${typeof v === 'string' ? `"${v}"` : String(v)}`, {
+      position, hint: typeId === 'BOOLEAN' ? `"${name}" takes true or false (also on / off)` : `"${name}" takes a ${typeId === 'VARCHAR' ? 'string' : 'number'}; SELECT * FROM duckdb_settings() lists the settings and their types`,
+    })
   switch (typeId) {
     case 'BOOLEAN': {
       if (typeof v === 'boolean') return v

@@ -30,7 +30,7 @@ export function nodeDetail(p: LogicalPlan): string {
       return clip(`${p.table.name}${index} [${cols.join(', ')}]${filters}`)
     }
     case 'filter': return clip(renderExpr(p.predicate))
-    case 'project': return clip(p.exprs.map(e => renderExpr(e)).join(', '))
+    case 'project': return (p.pipelined === true ? '[pipelined] ' : '') + clip(p.exprs.map(e => renderExpr(e)).join(', '))
     case 'unnest': return clip(p.lists.map(e => renderExpr(e)).join(', '))
     case 'join': return clip(`${p.joinType}${p.indexJoin === undefined ? '' : ` USING ${p.indexJoin.index.name}`}${p.condition === null ? '' : ` ON ${renderExpr(p.condition)}`}`)
     case 'aggregate': {

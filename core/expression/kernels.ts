@@ -4,7 +4,7 @@
  * on semantics by construction where it matters most (errors, NULLs).
  */
 import { GrizzlyError, InternalError, SqlState } from '../errors.ts'
-import type { BoundScalar } from '../hooks/contracts.ts'
+import type { BoundScalar, FunctionContext } from '../hooks/contracts.ts'
 import type { ColumnId, ParameterExpr, SubqueryBoundExpr } from '../plan/expr.ts'
 import { referencedColumns } from '../plan/expr.ts'
 import { type LogicalType, type Value, typeEquals, typeToString } from '../types/types.ts'
@@ -26,6 +26,29 @@ export function invokeScalar(fn: BoundScalar, args: readonly Vector[], count: nu
   }
   if (fn.nulls === 'handle') return result
   return withMergedValidity(result, args, count)
+}
+
+/**
+ * `fn.start` (a kernel that runs a chunk ahead) with invokeScalar's checks on both halves: its
+ * errors become engine errors and the result must have `count` rows. Only for nulls 'handle'.
+ */
+export function startScalar(fn: BoundScalar, args: readonly Vector[], count: number, fnCtx: FunctionContext): () => Vector {
+  let finish: () => Vector
+  try {
+    finish = fn.start!(args, count, fnCtx)
+  } catch (e) {
+    throw asEngineError(e, `function ${fn.name}`)
+  }
+  return () => {
+    let result: Vector
+    try {
+      result = finish()
+    } catch (e) {
+      throw asEngineError(e, `function ${fn.name}`)
+    }
+    if (result.length !== count) throw new InternalError(`function ${fn.name} returned ${result.length} rows for ${count}`)
+    return result
+  }
 }
 
 /** A view of `result` whose validity also has a 0 wherever one of `args` is NULL. */

@@ -105,6 +105,16 @@ export interface BoundScalar {
    * them. Only code derived from the plan goes in; values never do (DESIGN §3).
    */
   readonly inline?: (args: readonly string[]) => string
+  /**
+   * Optional two-phase form of `invoke` for kernels whose work can run on another thread (ONNX
+   * inference): starts the work on `args` and returns the function that waits for it and gives
+   * the result `invoke` would have given. The engine (a pipelined projection, see the optimizer
+   * rule pipelined_calls) starts chunk N+1 before it collects chunk N, so the query's work on
+   * one chunk overlaps the kernel's on the next. `start` must not keep `args` (their buffers may
+   * be reused once it returns), and a started call that is never collected must be harmless.
+   * Only kernels with nulls 'handle' are pipelined.
+   */
+  readonly start?: (args: readonly Vector[], count: number, ctx: FunctionContext) => () => Vector
 }
 
 export interface ScalarOverload {

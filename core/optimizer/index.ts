@@ -24,6 +24,7 @@ import { nearestScan } from './rules/nearest_scan.ts'
 import { indexJoin } from './rules/index_join.ts'
 import { parallelAggregate } from './rules/parallel_aggregate.ts'
 import { parallelJoin } from './rules/parallel_join.ts'
+import { pipelinedCalls } from './rules/pipelined_calls.ts'
 
 export interface OptimizerContext {
   readonly env: ExprEnv
@@ -63,6 +64,8 @@ export const rules: readonly OptimizerRule[] = [
   // after index_scan: a scan that reads through an index stays serial
   parallelAggregate,
   parallelJoin,
+  // after parallel_aggregate, which it leaves alone: calls that start a chunk ahead (ONNX inference)
+  pipelinedCalls,
 ]
 
 export const ruleNames: readonly string[] = rules.map(r => r.name)

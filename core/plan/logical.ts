@@ -101,6 +101,11 @@ export interface ProjectNode extends PlanBase {
   readonly input: LogicalPlan
   /** exprs[i] computes output[i] */
   readonly exprs: readonly BoundExpr[]
+  /**
+   * set by the pipelined_calls rule: the calls among exprs whose kernels have a two-phase
+   * `start` run one chunk ahead (started on chunk N+1 before chunk N is returned)
+   */
+  readonly pipelined?: true
 }
 
 /**

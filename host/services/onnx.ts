@@ -27,10 +27,12 @@ import type { CapabilityService, ServiceValue } from '../../sandbox/services.ts'
 import { sha256Hex } from '../../core/catalog/models.ts'
 import { Tensor, cachedSession, type OnnxSession } from './onnx-runtime.ts'
 import { packText, planText } from './onnx-text.ts'
+import { InferenceThread } from './onnx-thread.ts'
 import { parseVocabulary } from './wordpiece.ts'
 import { type Elem, type FeedPlan, type Packed, PackBuffers, allNull, feedableRows, newPacked, pack, spread, structOf } from './onnx-tensors.ts'
 
 export const THREADS_SETTING = 'onnx_threads'
+export const PIPELINE_SETTING = 'onnx_pipeline'
 
 /** the ONNX model format CREATE MODEL recognises: a ModelProto starts with field 1 (ir_version) */
 export const onnxModelFormat: ModelFormatDef = {
@@ -51,6 +53,15 @@ const threadsSetting: SettingDef = {
       throw new GrizzlyError(SqlState.invalidParameterValue, `invalid value for setting "${THREADS_SETTING}": ${String(v)}`, { hint: 'use an integer from 1 to 64 (default 1)' })
     }
     return n
+  },
+}
+
+const pipelineSetting: SettingDef = {
+  name: PIPELINE_SETTING, type: BOOLEAN, default: true,
+  description: 'run ONNX Runtime on an inference thread of its own, one engine chunk ahead of the query, so that scanning and packing overlap inference (false: in the query\'s thread)',
+  validate(v: Value): Value {
+    if (typeof v !== 'boolean') throw new GrizzlyError(SqlState.invalidParameterValue, `invalid value for setting "${PIPELINE_SETTING}": ${String(v)}`, { hint: 'use true or false' })
+    return v
   },
 }
 
@@ -228,6 +239,10 @@ function tensorOf(elem: Elem, data: Packed, dims: number[]): Tensor {
   return new Tensor(elem, data as Float32Array, dims)
 }
 
+function runFailure(model: string, message: string, cause?: unknown): GrizzlyError {
+  return new GrizzlyError('38000', `model "${model}" failed in ONNX Runtime: ${message}`, { hint: 'SHOW MODELS lists the shapes and types its inputs take', ...(cause === undefined ? {} : { cause }) })
+}
+
 /** runs rows of packed inputs, in groups of `batch` rows when the model fixes it; outputs concatenated per name */
 interface Feed { readonly name: string; readonly elem: Elem; readonly data: Packed; readonly width: number; readonly dims: readonly number[] | null }
 const shapeOf = (f: Feed, rows: number): number[] => f.dims === null ? [rows, f.width] : [rows, ...f.dims]
@@ -235,7 +250,7 @@ const shapeOf = (f: Feed, rows: number): number[] => f.dims === null ? [rows, f.
 function runAll(session: OnnxSession, feeds: readonly Feed[], m: number, batch: number | null, model: string): Map<string, { data: ArrayLike<unknown>; dims: readonly number[] }> {
   const call = (inputs: Record<string, Tensor>): Record<string, Tensor> => {
     try { return session.run(inputs) } catch (e) {
-      throw new GrizzlyError('38000', `model "${model}" failed in ONNX Runtime: ${e instanceof Error ? e.message : String(e)}`, { hint: 'SHOW MODELS lists the shapes and types its inputs take', cause: e })
+      throw runFailure(model, e instanceof Error ? e.message : String(e), e)
     }
   }
   if (batch === null || batch === m) {
@@ -290,10 +305,10 @@ function bindModelFunction(mode: Mode) {
     const outputs = planOutputs(mode, model.name, signature.outputs)
     const returns = outputs.type
     const buffers = new PackBuffers()
-    const invoke = (args: readonly Vector[], count: number, ctx: FunctionContext): Vector => {
+    /** the batch's rows and packed inputs; null when no row can be fed (all come back NULL) */
+    const prepare = (args: readonly Vector[], count: number) => {
       const rows = feedableRows(args, 1, count)
-      if (rows.length === 0) return allNull(returns, count)
-      const session = cachedSession(model.sha256, model.bytes, threadsOf(ctx))
+      if (rows.length === 0) return null
       let mask: BigInt64Array | null = null
       let tokens = 0
       const feeds: Feed[] = inputs.feeds.map(f => {
@@ -302,11 +317,41 @@ function bindModelFunction(mode: Mode) {
         return { name: f.input, elem: f.elem, data: p.data, width: p.width, dims: f.dims }
       })
       if (inputs.mask !== null) feeds.push({ name: inputs.mask, elem: 'int64', data: mask ?? new BigInt64Array(rows.length * tokens).fill(1n), width: tokens, dims: null })
-      const results = runAll(session, feeds, rows.length, inputs.batch, model.name)
+      return { rows, feeds, mask: mask as BigInt64Array | null }
+    }
+    const finish = (results: Map<string, { data: ArrayLike<unknown>; dims: readonly number[] }>, mask: BigInt64Array | null, rows: Int32Array, count: number): Vector => {
       const vectors = outputs.plans.map(o => outputVector(o, results.get(o.name)!, mask, rows, count))
       return returns.id === 'STRUCT' && outputs.plans.length > 1 ? structOf(returns as StructType, vectors, rows, count) : vectors[0]!
     }
-    return { argTypes: inputs.argTypes, returns, invoke }
+    const invoke = (args: readonly Vector[], count: number, ctx: FunctionContext): Vector => {
+      const batch = prepare(args, count)
+      if (batch === null) return allNull(returns, count)
+      const session = cachedSession(model.sha256, model.bytes, threadsOf(ctx))
+      return finish(runAll(session, batch.feeds, batch.rows.length, inputs.batch, model.name), batch.mask, batch.rows, count)
+    }
+    // the engine starts chunk N+1 here before it collects chunk N: packing overlaps inference
+    const start = (args: readonly Vector[], count: number, ctx: FunctionContext): (() => Vector) => {
+      const thread = ctx.setting(PIPELINE_SETTING) === false ? null : InferenceThread.get()
+      if (thread === null) { const v = invoke(args, count, ctx); return () => v }
+      const batch = prepare(args, count)
+      if (batch === null) { const v = allNull(returns, count); return () => v }
+      const n = batch.rows.length
+      // a model with a fixed batch size runs in groups of it (runAll), in this thread
+      if (inputs.batch !== null && inputs.batch !== n) {
+        const v = finish(runAll(cachedSession(model.sha256, model.bytes, threadsOf(ctx)), batch.feeds, n, inputs.batch, model.name), batch.mask, batch.rows, count)
+        return () => v
+      }
+      // the pack buffers are reused by the next chunk; the job copied the inputs, the mask is kept here
+      const mask = batch.mask === null ? null : batch.mask.slice()
+      const job = thread.submit(`${model.sha256}:${threadsOf(ctx)}`, model.bytes, threadsOf(ctx),
+        batch.feeds.map(f => ({ name: f.name, type: f.elem, data: f.data, dims: shapeOf(f, n) })))
+      return () => {
+        const r = job.collect()
+        if ('error' in r) throw runFailure(model.name, r.error)
+        return finish(new Map(Object.entries(r.outputs)), mask, batch.rows, count)
+      }
+    }
+    return { argTypes: inputs.argTypes, returns, invoke, start }
   }
 }
 
@@ -349,7 +394,8 @@ export function registerOnnx(hooks: Hooks, extension: string): string[] {
   hooks.registerModelFormat(onnxModelFormat, origin)
   for (const mode of ['predict', 'predict_proba', 'embed'] as const) hooks.registerScalar(modelFunction(mode), origin)
   hooks.registerSetting(threadsSetting, origin)
-  return ['model format onnx', 'function predict', 'function predict_proba', 'function embed', `setting ${THREADS_SETTING}`]
+  hooks.registerSetting(pipelineSetting, origin)
+  return ['model format onnx', 'function predict', 'function predict_proba', 'function embed', `setting ${THREADS_SETTING}`, `setting ${PIPELINE_SETTING}`]
 }
 
 const FEED_TYPES: Readonly<Record<string, Elem>> = { float32: 'float32', float64: 'float64', int64: 'int64', int32: 'int32', bool: 'bool' }

@@ -9,10 +9,10 @@ import type {
   LimitNode, ProjectNode, ScanNode, TableFunctionNode, ValuesNode,
 } from '../../plan/logical.ts'
 import type { LogicalType, Value } from '../../types/types.ts'
-import type { TableFunctionFilter } from '../../hooks/contracts.ts'
+import type { BoundScalar, TableFunctionFilter } from '../../hooks/contracts.ts'
 import { DataChunk, VectorBuilder, type Vector, slice } from '../../vector/vector.ts'
 import { evaluateConstant } from '../../expression/index.ts'
-import { parameterValue } from '../../expression/kernels.ts'
+import { parameterValue, startScalar } from '../../expression/kernels.ts'
 import {
   compileFilter, compileValue, type Frame, layoutOf, Operator, selectRows, typesOf,
 } from '../operator.ts'
@@ -122,6 +122,10 @@ export class ProjectOperator extends Operator {
   readonly name = 'PROJECTION'
   private readonly input: Operator
   private readonly exprs: ((c: DataChunk) => Vector)[]
+  /** pipelined: per expression, its kernel and compiled arguments when it starts a chunk ahead */
+  private readonly ahead: ({ fn: BoundScalar; args: ((c: DataChunk) => Vector)[] } | null)[] | null = null
+  /** pipelined: the next chunk to return, with its started calls (undefined before the first pull) */
+  private upcoming: { chunk: DataChunk; started: ((() => Vector) | null)[] } | null | undefined = undefined
 
   constructor(input: Operator, node: ProjectNode, frame: Frame) {
     super(frame)
@@ -129,12 +133,30 @@ export class ProjectOperator extends Operator {
     this.children.push(input)
     const layout = layoutOf(node.input.output)
     this.exprs = node.exprs.map(e => compileValue(e, layout, frame))
+    if (node.pipelined === true) {
+      this.ahead = node.exprs.map(e => e.kind === 'call' && e.fn.start !== undefined && e.fn.nulls === 'handle'
+        ? { fn: e.fn, args: e.args.map(a => compileValue(a, layout, frame)) } : null)
+    }
   }
 
   protected pull(): DataChunk | null {
-    const c = this.input.next()
-    if (c === null) return null
-    return new DataChunk(this.exprs.map(f => f(c)), c.size)
+    if (this.ahead === null) {
+      const c = this.input.next()
+      if (c === null) return null
+      return new DataChunk(this.exprs.map(f => f(c)), c.size)
+    }
+    // start chunk N+1 before collecting chunk N: the kernels work on one while this thread reads the next
+    const current = this.upcoming === undefined ? this.begin(this.input.next()) : this.upcoming
+    if (current === null) return null
+    this.upcoming = this.begin(this.input.next())
+    const { chunk, started } = current
+    return new DataChunk(this.exprs.map((f, i) => { const s = started[i]; return s == null ? f(chunk) : s() }), chunk.size)
+  }
+
+  private begin(chunk: DataChunk | null): { chunk: DataChunk; started: ((() => Vector) | null)[] } | null {
+    if (chunk === null) return null
+    const ctx = this.runtime.ctx.fnCtx
+    return { chunk, started: this.ahead!.map(a => a === null ? null : startScalar(a.fn, a.args.map(f => f(chunk)), chunk.size, ctx)) }
   }
 }
 

@@ -149,7 +149,7 @@ test('join order: smallest inputs first, conditions attached where both sides ex
 })
 
 test('optimize: every rule by name, switchable off, root output unchanged', () => {
-  assert.deepEqual(ruleNames, ['constant_folding', 'subquery_decorrelation', 'or_factorization', 'filter_pushdown', 'semi_join_pushdown', 'cte_estimates', 'join_order', 'projection_pruning', 'group_key_semi_join', 'top_n', 'window_topn', 'nearest_scan', 'index_scan', 'index_join', 'parallel_aggregate', 'parallel_join'])
+  assert.deepEqual(ruleNames, ['constant_folding', 'subquery_decorrelation', 'or_factorization', 'filter_pushdown', 'semi_join_pushdown', 'cte_estimates', 'join_order', 'projection_pruning', 'group_key_semi_join', 'top_n', 'window_topn', 'nearest_scan', 'index_scan', 'index_join', 'parallel_aggregate', 'parallel_join', 'pipelined_calls'])
   assert.equal(rules.length, ruleNames.length)
   const s = scan(t)
   const p = limit(sort(project(filter(s, cmp('>', ref(s, 'a'), lit(1, INTEGER))), [['a', ref(s, 'a')]]), [ref(s, 'a')]), lit(3, BIGINT))
