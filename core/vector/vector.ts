@@ -177,8 +177,8 @@ export class VectorBuilder {
   private capacity: number
   private n = 0
   private data: VectorData
-  private validity: Uint8Array
-  private hasNull = false
+  /** made when the first NULL arrives: most vectors built have none */
+  private validity: Uint8Array | null = null
   private offsets: Int32Array | null = null
   private children: VectorBuilder[] = []
 
@@ -187,7 +187,6 @@ export class VectorBuilder {
     this.physical = physicalOf(type)
     this.capacity = Math.max(1, capacity)
     this.data = allocData(this.physical, this.capacity)
-    this.validity = new Uint8Array(this.capacity)
     if (this.physical === 'list') {
       this.offsets = new Int32Array(this.capacity + 1)
       this.children = [new VectorBuilder((type as { child: LogicalType }).child)]
@@ -213,7 +212,7 @@ export class VectorBuilder {
         this.data = nd
       }
     }
-    const nv = new Uint8Array(cap); nv.set(this.validity); this.validity = nv
+    if (this.validity !== null) { const nv = new Uint8Array(cap); nv.set(this.validity); this.validity = nv }
     if (this.offsets !== null) { const no = new Int32Array(cap + 1); no.set(this.offsets); this.offsets = no }
     this.capacity = cap
   }
@@ -222,8 +221,7 @@ export class VectorBuilder {
     if (this.n === this.capacity) this.grow()
     const i = this.n++
     if (value === null || value === undefined) {
-      this.hasNull = true
-      this.validity[i] = 0
+      this.markNull(i)
       if (this.physical === 'list') this.offsets![i + 1] = this.offsets![i]!
       else if (this.physical === 'array') {
         const size = (this.type as { size: number }).size
@@ -231,9 +229,9 @@ export class VectorBuilder {
       } else if (this.physical === 'struct') for (const c of this.children) c.push(null)
       return
     }
-    this.validity[i] = 1
+    if (this.validity !== null) this.validity[i] = 1
     switch (this.physical) {
-      case 'null': this.validity[i] = 0; this.hasNull = true; return
+      case 'null': this.markNull(i); return
       case 'u8': (this.data as Uint8Array)[i] = value === true || value === 1 ? 1 : 0; return
       case 'i64': (this.data as BigInt64Array)[i] = typeof value === 'bigint' ? value : BigInt(value as number); return
       case 'big': (this.data as bigint[])[i] = typeof value === 'bigint' ? value : BigInt(value as number); return
@@ -261,6 +259,12 @@ export class VectorBuilder {
     }
   }
 
+  private markNull(i: number): void {
+    // the rows before were all valid
+    if (this.validity === null) this.validity = new Uint8Array(this.capacity).fill(1, 0, i)
+    this.validity[i] = 0
+  }
+
   /** Appends row i of v (same type). */
   pushFrom(v: Vector, i: number): void { this.push(getValue(v, i)) }
 
@@ -269,10 +273,11 @@ export class VectorBuilder {
     let data = this.data
     // subarray only when the capacity was not filled: a view costs more than the few rows of a VALUES row
     if (data !== null) {
-      if (Array.isArray(data)) data.length = n
+      // (setting an array's length costs even when it does not change it)
+      if (Array.isArray(data)) { if (data.length !== n) data.length = n }
       else if ((data as Uint8Array).length !== n) data = (data as Uint8Array).subarray(0, n) as VectorData
     }
-    const validity = !this.hasNull ? null : this.validity.length === n ? this.validity : this.validity.subarray(0, n)
+    const validity = this.validity === null ? null : this.validity.length === n ? this.validity : this.validity.subarray(0, n)
     const offsets = this.offsets === null ? null : this.offsets.subarray(0, n + 1)
     return new Vector(this.type, n, data, validity, offsets, this.children.length === 0 ? [] : this.children.map(c => c.finish()))
   }
