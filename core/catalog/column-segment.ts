@@ -469,6 +469,20 @@ export class ColumnSegment implements Utf8Source {
     return { data, validity: this.validity }
   }
 
+  /**
+   * @internal the segment's own array of rows, for a reader that copies rows out at once and
+   * keeps nothing (a commit's log record: no vector per column); null unless the rows are one
+   * flat typed array or an unsealed array of values. `rawValidity` goes with it.
+   */
+  rawData(): TypedData | unknown[] | null {
+    if (this.storage !== 'typed' && (this.storage !== 'array' || this.sealed !== null)) return null
+    this.use()
+    return this.data
+  }
+
+  /** @internal 1 = valid, for `rawData`; null while every row is valid */
+  get rawValidity(): Uint8Array | null { return this.validity }
+
   /** gives the segment arrays of its own, leaving the old ones to the views that share them */
   private detach(): void {
     if (this.data !== null && this.storage === 'typed') this.data = sharedCopy(this.data as TypedData)

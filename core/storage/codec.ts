@@ -7,7 +7,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { GrizzlyError, InternalError, SqlState, assertNever } from '../errors.ts'
-import type { Interval, LogicalType, StructType } from '../types/types.ts'
+import type { Interval, LogicalType, PhysicalType, StructType } from '../types/types.ts'
 import { physicalOf } from '../types/types.ts'
 import { Vector, allocData, slice, type VectorData } from '../vector/vector.ts'
 
@@ -39,12 +39,12 @@ export class ByteWriter {
   f64(v: number): void { this.ensure(8); this.view.setFloat64(this.length, v, true); this.length += 8 }
   i64(v: bigint): void { this.ensure(8); this.view.setBigInt64(this.length, v, true); this.length += 8 }
   bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.length); this.length += b.length }
-  /** n float64s (a slot `valid` marks null as 0), written in place: no array per call for a commit's few rows */
-  f64s(values: ArrayLike<number>, n: number, valid: Uint8Array | null): void {
+  /** values [from, from + n) as float64s (a slot `valid` marks null as 0), written in place: no array per call for a commit's few rows */
+  f64s(values: ArrayLike<number>, n: number, valid: Uint8Array | null, from = 0): void {
     this.ensure(n * 8)
     const view = this.view
     let at = this.length
-    for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, valid !== null && valid[i] === 0 ? 0 : values[i]!, true)
+    for (let i = from, end = from + n; i < end; i++, at += 8) view.setFloat64(at, valid !== null && valid[i] === 0 ? 0 : values[i]!, true)
     this.length = at
   }
   /** a length-prefixed UTF-8 string */
@@ -335,15 +335,16 @@ function decodeStrings(r: ByteReader, n: number): string[] {
 
 // ---- validity -------------------------------------------------------------------------------
 
-function encodeValidity(w: ByteWriter, valid: Uint8Array | null, n: number): void {
+/** the validity of rows [from, from + n) */
+function encodeValidity(w: ByteWriter, valid: Uint8Array | null, n: number, from = 0): void {
   if (valid === null) { w.u8(0); return }
   let nulls = 0
-  for (let i = 0; i < n; i++) nulls += 1 - valid[i]!
+  for (let i = 0; i < n; i++) nulls += 1 - valid[from + i]!
   if (nulls === 0) { w.u8(0); return }
   if (nulls === n) { w.u8(2); return }
   w.u8(1)
   const bits = new Uint8Array((n + 7) >>> 3)
-  for (let i = 0; i < n; i++) if (valid[i] === 1) bits[i >>> 3]! |= 1 << (i & 7)
+  for (let i = 0; i < n; i++) if (valid[from + i] === 1) bits[i >>> 3]! |= 1 << (i & 7)
   w.bytes(bits)
 }
 
@@ -363,6 +364,64 @@ function decodeValidity(r: ByteReader, n: number): Uint8Array | null {
 const BYTES_PER: Readonly<Record<string, number>> = { u8: 1, i8: 1, i16: 2, i32: 4, date: 4, f32: 4, f64: 8 }
 
 /** Rows [0, n) of `v`. `compress` picks the smallest encoding (segments); false = fast (WAL). */
+/** BIGINTs are written as deltas from the minimum (frame of reference) when they span less than this … */
+const DELTA_LIMIT = 2n ** 32n
+/** … and the minimum is a safe float64 */
+const SAFE_LIMIT = 2n ** 53n
+
+/**
+ * Rows [from, from + n) of a column's own arrays (`data`, `valid` as a segment keeps them),
+ * encoded byte for byte as `encodeVector(w, rows, n, false)` encodes those rows as a vector:
+ * a commit's few appended rows go into the log without a vector per column. Numbers,
+ * BIGINTs and strings, at most SMALL_PLAIN rows; anything else returns false, writing nothing.
+ */
+export function encodeRowsPlain(w: ByteWriter, physical: PhysicalType, data: ArrayLike<unknown>, valid: Uint8Array | null, from: number, n: number): boolean {
+  if (n > SMALL_PLAIN) return false
+  switch (physical) {
+    case 'u8': case 'i8': case 'i16': case 'i32': case 'date': case 'f32': case 'f64':
+      encodeValidity(w, valid, n, from)
+      w.u8(NumberMode.Plain)
+      w.f64s(data as ArrayLike<number>, n, valid, from)
+      return true
+    case 'i64': {
+      encodeValidity(w, valid, n, from)
+      const d = data as BigInt64Array, end = from + n
+      let min = 0n, max = 0n, first = true
+      for (let i = from; i < end; i++) {
+        if (valid !== null && valid[i] === 0) continue
+        const x = d[i]!
+        if (first) { min = x; max = x; first = false } else if (x < min) min = x; else if (x > max) max = x
+      }
+      if (max - min < DELTA_LIMIT && min >= -SAFE_LIMIT && min <= SAFE_LIMIT) {
+        w.u8(1)
+        w.f64(Number(min))
+        w.u8(NumberMode.Plain)
+        for (let i = from; i < end; i++) w.f64(valid !== null && valid[i] === 0 ? 0 : Number(d[i]! - min))
+      } else {
+        w.u8(0)
+        w.bytes(new Uint8Array(d.buffer, d.byteOffset + from * 8, n * 8))
+      }
+      return true
+    }
+    case 'str': {
+      encodeValidity(w, valid, n, from)
+      // as encodeStrings → encodePlainStrings: the UTF-16 lengths, then the joined text
+      w.u8(StringMode.Plain)
+      w.u8(NumberMode.Plain)
+      const d = data as ArrayLike<string | undefined>
+      let all = ''
+      for (let i = from, end = from + n; i < end; i++) {
+        const s = valid !== null && valid[i] === 0 ? '' : d[i] ?? ''
+        w.f64(s.length)
+        all += s
+      }
+      w.text(all)
+      return true
+    }
+    default: return false
+  }
+}
+
 export function encodeVector(w: ByteWriter, v: Vector, n: number, compress: boolean): void {
   const valid = v.validity
   encodeValidity(w, valid, n)
@@ -380,7 +439,7 @@ export function encodeVector(w: ByteWriter, v: Vector, n: number, compress: bool
         const x = data[i]!
         if (first) { min = x; max = x; first = false } else if (x < min) min = x; else if (x > max) max = x
       }
-      if (max - min < 2n ** 32n && min >= -(2n ** 53n) && min <= 2n ** 53n) {
+      if (max - min < DELTA_LIMIT && min >= -SAFE_LIMIT && min <= SAFE_LIMIT) {
         w.u8(1)
         w.f64(Number(min))
         const deltas = new Float64Array(n)

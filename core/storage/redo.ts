@@ -20,7 +20,7 @@ import type { MemoryTransaction } from '../catalog/transaction.ts'
 import { DataChunk } from '../vector/vector.ts'
 import type { Sequence } from '../catalog/sequences.ts'
 import type { PendingChanges } from '../catalog/visibility.ts'
-import { type ByteReader, type ByteWriter, decodeVector, encodeVector } from './codec.ts'
+import { type ByteReader, type ByteWriter, decodeVector, encodeRowsPlain, encodeVector } from './codec.ts'
 
 const enum Op { Append = 1, Delete = 2, Update = 3, Sequence = 4 }
 
@@ -78,11 +78,16 @@ function encodeAppends(w: ByteWriter, table: MemoryTable, id: number, start: num
     w.u32(deleted.length)
     for (const d of deleted) w.u32(d)
     if (n <= SMALL_APPEND) {
-      // a few rows (a single-row INSERT's commit): gathered, as read() would also note a string
-      // vector's origin for scans (a WeakMap entry per vector), which a log record never needs
-      const sel = new Int32Array(n)
-      for (let i = 0; i < n; i++) sel[i] = offset + i
-      for (const segment of group.segments) encodeVector(w, segment.gather(sel, n), n, false)
+      // a few rows (a single-row INSERT's commit): written from the segment's arrays, else
+      // gathered, as read() would also note a string vector's origin for scans (a WeakMap
+      // entry per vector), which a log record never needs
+      let sel: Int32Array | null = null
+      for (const segment of group.segments) {
+        const data = segment.rawData()
+        if (data !== null && encodeRowsPlain(w, segment.physical, data, segment.rawValidity, offset, n)) continue
+        if (sel === null) { sel = new Int32Array(n); for (let i = 0; i < n; i++) sel[i] = offset + i }
+        encodeVector(w, segment.gather(sel, n), n, false)
+      }
     } else for (const segment of group.segments) encodeVector(w, segment.read(offset, to), n, false)
     from += n
   }
