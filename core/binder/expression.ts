@@ -181,7 +181,9 @@ export class ExprBinder {
         const col = singleColumn(plan, e.pos)
         return { kind: 'subquery', subqueryKind: 'scalar', plan, correlated, left: null, op: null, type: col.type }
       }
-      case 'case': return this.bindCase(e.operand, e.whens, e.else, e.pos)
+      case 'case':
+        if (e.listQuantifier !== undefined) this.checkQuantifiedList(e.listQuantifier.list, e.listQuantifier.quantifier)
+        return this.bindCase(e.operand, e.whens, e.else, e.pos)
       case 'cast': {
         const type = resolveTypeName(hooks, e.type, userTypes(this.binder, null))
         const arg = this.bind(e.expr)
@@ -306,6 +308,16 @@ export class ExprBinder {
       values.push(this.bind(a.kind === 'named_arg' ? a.value : a))
     }
     return structPackCall(names, values)
+  }
+
+  /** x op ANY (list): the right side must be a list (its desugaring names unnest, which the user did not write) */
+  private checkQuantifiedList(list: Expr, quantifier: 'any' | 'all'): void {
+    const t = this.bind(list).type
+    if (t.id === 'LIST' || t.id === 'ARRAY' || t.id === 'NULL') return
+    const word = quantifier.toUpperCase()
+    throw new GrizzlyError(SqlState.datatypeMismatch, `${word} needs a list or a subquery on its right, not ${typeToString(t)}`, {
+      position: list.pos, hint: `write x = ${word}([1, 2, 3]), x = ${word}(SELECT …), or x IN (1, 2, 3)`,
+    })
   }
 
   private bindCase(operand: Expr | null, whens: readonly { when: Expr; then: Expr }[], elseExpr: Expr | null, position: number): BoundExpr {

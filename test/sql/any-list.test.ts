@@ -48,6 +48,12 @@ test('a right side that is not a list, or of another type, is refused', async ()
       assert.equal(err.code, code, err.message)
       assert.ok(err.position !== undefined, 'a position')
     }
+    // the message names what was written, not the unnest it runs as
+    const err = await db.query("SELECT 1 = ALL('abc')").then(() => undefined, (e: unknown) => e)
+    assert.ok(err instanceof GrizzlyError)
+    assert.match(err.message, /ALL needs a list or a subquery on its right, not VARCHAR/)
+    assert.doesNotMatch(err.message, /unnest/)
+    assert.match(err.hint ?? '', /ALL\(\[1, 2, 3\]\)/)
   } finally { await db.close() }
 })
 
