@@ -12,13 +12,15 @@
  *
  * The worker is plain JavaScript evaluated from a string (no TypeScript loader needed in it) and
  * is unref'd, so it never keeps a process alive. If it cannot start (ONNX Runtime fails to load
- * there, or it does not say ready within 10 s), `inferenceThread()` returns null for the rest of
- * the process and callers run ONNX Runtime in their own thread, as with `onnx_pipeline = false`.
+ * there, or it does not say ready within 10 s) or the machine has a single core, `get()` returns
+ * null for the rest of the process and callers run ONNX Runtime in their own thread, as with
+ * `onnx_pipeline = false`.
  */
 import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 
-/** one input as the worker feeds it: the values are copied into the job message */
+/** one input as the worker feeds it: its bytes are copied into a shared slot */
 export interface JobFeed { readonly name: string; readonly type: string; readonly data: ArrayBufferView; readonly dims: readonly number[] }
 export interface JobOutput { readonly type: string; readonly data: ArrayLike<unknown>; readonly dims: readonly number[] }
 export type JobResult = { readonly outputs: Readonly<Record<string, JobOutput>> } | { readonly error: string }
@@ -27,11 +29,16 @@ export type JobResult = { readonly outputs: Readonly<Record<string, JobOutput>> 
 const POSTED = 0
 const ANSWERED = 1
 const STATE = 2
+/** outputs this large are handed over, smaller ones copied (a fresh buffer per message costs more than a small copy) */
+const TRANSFER_BYTES = 65_536
 
 const WORKER_SOURCE = String.raw`
 const { workerData, receiveMessageOnPort } = require('node:worker_threads')
 const { signal, port, bindingPath, ortPath } = workerData
 const sessions = new Map()
+/** input slots: the shared buffer the query thread writes, and this thread's own copy ONNX Runtime reads (it refuses shared memory) */
+const slots = []
+const ARRAYS = { float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, bool: Uint8Array }
 function waitForJob(taken) {
   while (Atomics.load(signal, ${POSTED}) === taken) Atomics.wait(signal, ${POSTED}, taken, 1000)
 }
@@ -53,6 +60,7 @@ function main() {
     if (received === undefined) continue
     taken++
     const job = received.message
+    if (job.kind === 'slot') { slots[job.index] = { shared: new Uint8Array(job.buffer), own: new Uint8Array(job.buffer.byteLength) }; continue }
     if (job.kind === 'load') {
       try {
         const s = new binding.binding.InferenceSession()
@@ -69,16 +77,21 @@ function main() {
       if (entry === undefined) throw new Error('the model was not loaded in the inference thread')
       if (entry.error !== undefined) throw new Error(entry.error)
       const feeds = {}
-      for (const f of job.feeds) feeds[f.name] = new ort.Tensor(f.type, f.data, f.dims)
+      for (const f of job.feeds) {
+        const slot = slots[f.slot]
+        slot.own.set(slot.shared.subarray(0, f.bytes))
+        const Array = ARRAYS[f.type]
+        feeds[f.name] = new ort.Tensor(f.type, new Array(slot.own.buffer, 0, f.bytes / Array.BYTES_PER_ELEMENT), f.dims)
+      }
       const out = entry.session.run(feeds, entry.fetches, {})
       const outputs = {}
       for (const name of Object.keys(out)) {
         const t = out[name]
         let data = t.data
-        // a view is cloned with its whole buffer: hand over exactly its bytes
+        // a view is cloned with its whole buffer: send exactly its bytes, a large array without a copy
         if (ArrayBuffer.isView(data)) {
           if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) data = data.slice()
-          transfer.push(data.buffer)
+          if (data.byteLength >= ${TRANSFER_BYTES}) transfer.push(data.buffer)
         }
         outputs[name] = { type: t.type, data, dims: t.dims }
       }
@@ -99,6 +112,8 @@ export class InferenceThread {
   private readonly port: MessagePort
   private readonly worker: Worker
   private readonly loaded = new Set<string>()
+  /** input slots (shared memory), and the job holding each, 0 when free */
+  private readonly slots: { readonly bytes: Uint8Array; job: number }[] = []
   private posted = 0
   private seq = 0
   private answered = 0
@@ -149,12 +164,29 @@ export class InferenceThread {
       if (this.loaded.size > 16) this.loaded.delete(this.loaded.values().next().value as string)
     }
     const seq = ++this.seq
-    // a view would be cloned with its whole buffer (WebAssembly memory, a reused pack buffer): copy its bytes and hand them over
-    const copies = feeds.map(f => ({ ...f, data: (f.data as Uint8Array).slice() }))
-    this.post({ kind: 'run', key, seq, feeds: copies }, copies.map(f => f.data.buffer as ArrayBuffer))
+    // the inputs go through shared slots: a fresh buffer per batch (mmap'd at this size) cost more than the copy
+    const placed = feeds.map(f => {
+      const bytes = new Uint8Array(f.data.buffer, f.data.byteOffset, f.data.byteLength)
+      const slot = this.freeSlot(bytes.length)
+      this.slots[slot]!.bytes.set(bytes)
+      this.slots[slot]!.job = seq
+      return { name: f.name, type: f.type, dims: f.dims, slot, bytes: bytes.length }
+    })
+    this.post({ kind: 'run', key, seq, feeds: placed })
     const handle = { collect: (): JobResult => { this.registry.unregister(handle); return this.collect(seq) } }
     this.registry.register(handle, seq, handle)
     return handle
+  }
+
+  /** a free slot of at least `size` bytes, made (and announced to the worker) when none is */
+  private freeSlot(size: number): number {
+    const free = this.slots.findIndex(s => s.job === 0 && s.bytes.length >= size)
+    if (free >= 0) return free
+    const index = this.slots.length
+    const buffer = new SharedArrayBuffer(Math.max(size, 1 << 18))
+    this.slots.push({ bytes: new Uint8Array(buffer), job: 0 })
+    this.post({ kind: 'slot', index, buffer })
+    return index
   }
 
   private post(message: object, transfer: ArrayBuffer[] = []): void {
@@ -173,6 +205,8 @@ export class InferenceThread {
       if (m === undefined) continue
       this.answered++
       const answer = m.message as JobResult & { seq: number }
+      // answered: the worker is done with its inputs
+      for (const slot of this.slots) if (slot.job === answer.seq) slot.job = 0
       if (this.abandoned.delete(answer.seq)) continue
       this.results.set(answer.seq, answer)
     }
@@ -190,6 +224,8 @@ export class InferenceThread {
   /** the process's inference thread, started on first use; null when it cannot run */
   static get(): InferenceThread | null {
     if (InferenceThread.shared !== undefined) return InferenceThread.shared
+    // with one core the two threads would only take turns, paying for the hand-over
+    if (availableParallelism() < 2) return InferenceThread.shared = null
     let thread: InferenceThread | null = null
     try { thread = new InferenceThread() } catch { thread = null }
     return InferenceThread.shared = thread !== null && thread.ready() ? thread : null
