@@ -405,8 +405,13 @@ export class MemoryTable implements TableProvider {
     }
     const start = this.positions
     const others = this.versionsHiddenFrom(txn)
-    checkUniqueIndexWrites(others, this.secondary.list.find(ix => ix.unique), this.name)
-    try { addKeysOfBatch(this, rows, start, heldKeys(others), keyDeferral(this, pending, others, start, () => settleDeferredKeys(this, pending, (p, t) => this.versions.uncommittedAppender(p, t)))) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
+    // alone (the common case) there is nothing to check, hold back or defer: no closures to make
+    if (others.length === 0) {
+      try { addKeysOfBatch(this, rows, start) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
+    } else {
+      checkUniqueIndexWrites(others, this.secondary.list.find(ix => ix.unique), this.name)
+      try { addKeysOfBatch(this, rows, start, heldKeys(others), keyDeferral(this, pending, others, start, () => settleDeferredKeys(this, pending, (p, t) => this.versions.uncommittedAppender(p, t)))) } catch (e) { pending.forgetDeferred(start, start + n); throw e }
+    }
     this.appendToGroups(rows, null)
     if (this.foreignKeys.length > 0) {
       try { checkChildRows(this, txn, positionRange(start, n), start, moved) } catch (e) { this.undoFailedAppend(pending, start, n, e) }

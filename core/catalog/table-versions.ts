@@ -57,7 +57,8 @@ export class TableVersions {
       if (!(txn instanceof MemoryTransaction) || txn.commitSeq === 0) return
       next.commitSeq = txn.commitSeq
       const oldest = txn.manager.oldestActiveSnapshot()
-      this.history = this.history.filter(v => v.commitSeq > oldest)
+      // oldest first, so only a first entry no one needs means there is anything to drop
+      if (this.history.length > 0 && this.history[0]!.commitSeq <= oldest) this.history = this.history.filter(v => v.commitSeq > oldest)
       if (next.commitSeq > oldest) this.history.push(next)
     })
     return next

@@ -371,7 +371,8 @@ export class DurableStore {
       this.appendSequences(txn, sync)
       return
     }
-    const tables = [...txn.changedTables].filter((t): t is MemoryTable => t instanceof MemoryTable && this.byTable.has(t))
+    const tables: MemoryTable[] = []
+    for (const t of txn.changedTables) if (t instanceof MemoryTable && this.byTable.has(t)) tables.push(t)
     // a checkpoint writes the tables as they are, so never while another writer has uncommitted
     // rows (a catalog change runs alone): the log grows past the threshold until it is alone
     const alone = !txn.manager.othersWriting(txn)

@@ -83,6 +83,13 @@ export function readWal(handle: FileHandle, path: string, checkpoint: number, ci
   return { records, offsets, end: at, torn, stale: false }
 }
 
+function putU32(bytes: Uint8Array, at: number, v: number): void {
+  bytes[at] = v & 0xff
+  bytes[at + 1] = (v >>> 8) & 0xff
+  bytes[at + 2] = (v >>> 16) & 0xff
+  bytes[at + 3] = v >>> 24
+}
+
 export class WalWriter {
   /** where the next record goes */
   size: number
@@ -128,10 +135,9 @@ export class WalWriter {
       record = new Uint8Array(RECORD_HEADER + sealed.length)
       record.set(sealed, RECORD_HEADER)
     }
-    const body = record.subarray(RECORD_HEADER)
-    const view = new DataView(record.buffer, record.byteOffset, RECORD_HEADER)
-    view.setUint32(0, body.length, true)
-    view.setUint32(4, crc32(body), true)
+    // little-endian u32s stored by hand: a DataView per record costs more than the eight stores
+    putU32(record, 0, record.length - RECORD_HEADER)
+    putU32(record, 4, crc32(record.subarray(RECORD_HEADER)))
     const at = this.size
     const end = at + record.length
     try {
