@@ -395,7 +395,8 @@ export class DurableStore {
     const w = this.recordWriter()
     const start = w.length
     for (const table of tables) encodeChanges(w, table, this.byTable.get(table)!.id, txn)
-    for (const s of txn.usedSequences) if (s instanceof Sequence && !s.temporary) encodeSequence(w, s)
+    // (asking for usedSequences would make the transaction an empty set)
+    if (txn.movedSequences) for (const s of txn.usedSequences) if (s instanceof Sequence && !s.temporary) encodeSequence(w, s)
     if (w.length === start) return
     if (alone && this.wal!.size + w.length > threshold) {
       for (const t of tables) this.dirty.add(t)
