@@ -118,14 +118,18 @@ export class FilterOperator extends Operator {
   }
 }
 
+/** chunks a pipelined projection keeps started ahead of the one it returns */
+const PIPELINE_DEPTH = 2
+
 export class ProjectOperator extends Operator {
   readonly name = 'PROJECTION'
   private readonly input: Operator
   private readonly exprs: ((c: DataChunk) => Vector)[]
   /** pipelined: per expression, its kernel and compiled arguments when it starts a chunk ahead */
   private readonly ahead: ({ fn: BoundScalar; args: ((c: DataChunk) => Vector)[] } | null)[] | null = null
-  /** pipelined: the next chunk to return, with its started calls (undefined before the first pull) */
-  private upcoming: { chunk: DataChunk; started: ((() => Vector) | null)[] } | null | undefined = undefined
+  /** pipelined: chunks pulled and started ahead, oldest first */
+  private readonly started: { chunk: DataChunk; started: ((() => Vector) | null)[] }[] = []
+  private inputDone = false
 
   constructor(input: Operator, node: ProjectNode, frame: Frame) {
     super(frame)
@@ -145,10 +149,16 @@ export class ProjectOperator extends Operator {
       if (c === null) return null
       return new DataChunk(this.exprs.map(f => f(c)), c.size)
     }
-    // start chunk N+1 before collecting chunk N: the kernels work on one while this thread reads the next
-    const current = this.upcoming === undefined ? this.begin(this.input.next()) : this.upcoming
-    if (current === null) return null
-    this.upcoming = this.begin(this.input.next())
+    // chunks N+1 and N+2 are started before chunk N is collected: the kernels work on those
+    // while this thread sums N and reads the next, and a late wake-up of this thread (a VM's
+    // idle core takes a while) does not leave them without work
+    while (!this.inputDone && this.started.length <= PIPELINE_DEPTH) {
+      const next = this.begin(this.input.next())
+      if (next === null) this.inputDone = true
+      else this.started.push(next)
+    }
+    const current = this.started.shift()
+    if (current === undefined) return null
     const { chunk, started } = current
     return new DataChunk(this.exprs.map((f, i) => { const s = started[i]; return s == null ? f(chunk) : s() }), chunk.size)
   }
