@@ -135,7 +135,7 @@ function render(rows: number, loadMs: number, cases: readonly OnnxCase[], result
   return [
     `## ONNX: predict() through SQL vs onnxruntime-node directly, ${rows.toLocaleString('en')} rows`,
     '',
-    `MLPs (float32, ReLU) built with onnx-proto. Direct: \`InferenceSession.run\` on the same values already packed as Float32Arrays, intraOpNumThreads 1 (as \`onnx_threads\` defaults to). SQL: \`SELECT sum(predict(…)) FROM t\`, one run per ${BATCH}-row engine chunk, including the scan, packing the columns and the sum; ONNX Runtime runs on the inference thread one chunk ahead of the query (\`pipelined_calls\`, two threads in all), and once more in the query's thread (\`onnx_pipeline = false\`, one thread, as the direct calls).`,
+    `MLPs (float32, ReLU) built with onnx-proto. Direct: \`InferenceSession.run\` on the same values already packed as Float32Arrays, intraOpNumThreads 1 (as \`onnx_threads\` defaults to). SQL: \`SELECT sum(predict(…)) FROM t\`, one run per ${BATCH}-row engine chunk, including the scan, packing the columns and the sum; ONNX Runtime runs on the inference thread two chunks ahead of the query (\`pipelined_calls\`, two threads in all), and once more in the query's thread (\`onnx_pipeline = false\`, one thread, as the direct calls).`,
     '',
     '| model | path | median ms | M rows/s | CPU ms |',
     '|---|---|---:|---:|---:|',

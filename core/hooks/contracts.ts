@@ -109,7 +109,7 @@ export interface BoundScalar {
    * Optional two-phase form of `invoke` for kernels whose work can run on another thread (ONNX
    * inference): starts the work on `args` and returns the function that waits for it and gives
    * the result `invoke` would have given. The engine (a pipelined projection, see the optimizer
-   * rule pipelined_calls) starts chunk N+1 before it collects chunk N, so the query's work on
+   * rule pipelined_calls) starts chunks N+1 and N+2 before it collects chunk N, so the query's work on
    * one chunk overlaps the kernel's on the next. `start` must not keep `args` (their buffers may
    * be reused once it returns), and a started call that is never collected must be harmless.
    * Only kernels with nulls 'handle' are pipelined.

@@ -103,7 +103,7 @@ export interface ProjectNode extends PlanBase {
   readonly exprs: readonly BoundExpr[]
   /**
    * set by the pipelined_calls rule: the calls among exprs whose kernels have a two-phase
-   * `start` run one chunk ahead (started on chunk N+1 before chunk N is returned)
+   * `start` run ahead (started on chunks N+1 and N+2 before chunk N is returned)
    */
   readonly pipelined?: true
 }

@@ -8,7 +8,7 @@
  * side with nothing to do sleeps on them in `Atomics.wait`. It does not spin first: on a
  * machine with other work, a spinning thread takes the core the other side needs (measured:
  * a quarter-millisecond spin tripled the time per chunk on two busy cores). The engine keeps
- * one chunk queued ahead, so the inference thread rarely sleeps while a query runs.
+ * two chunks started ahead, so the inference thread rarely sleeps while a query runs.
  *
  * The worker is plain JavaScript evaluated from a string (no TypeScript loader needed in it) and
  * is unref'd, so it never keeps a process alive. If it cannot start (ONNX Runtime fails to load

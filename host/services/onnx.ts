@@ -58,7 +58,7 @@ const threadsSetting: SettingDef = {
 
 const pipelineSetting: SettingDef = {
   name: PIPELINE_SETTING, type: BOOLEAN, default: true,
-  description: 'run ONNX Runtime on an inference thread of its own, one engine chunk ahead of the query, so that scanning and packing overlap inference (false: in the query\'s thread)',
+  description: 'run ONNX Runtime on an inference thread of its own, up to two engine chunks ahead of the query, so that scanning and packing overlap inference (false: in the query\'s thread)',
   validate(v: Value): Value {
     if (typeof v !== 'boolean') throw new GrizzlyError(SqlState.invalidParameterValue, `invalid value for setting "${PIPELINE_SETTING}": ${String(v)}`, { hint: 'use true or false' })
     return v
@@ -329,7 +329,7 @@ function bindModelFunction(mode: Mode) {
       const session = cachedSession(model.sha256, model.bytes, threadsOf(ctx))
       return finish(runAll(session, batch.feeds, batch.rows.length, inputs.batch, model.name), batch.mask, batch.rows, count)
     }
-    // the engine starts chunk N+1 here before it collects chunk N: packing overlaps inference
+    // the engine starts chunks N+1 and N+2 here before it collects chunk N: packing overlaps inference
     const start = (args: readonly Vector[], count: number, ctx: FunctionContext): (() => Vector) => {
       const thread = ctx.setting(PIPELINE_SETTING) === false ? null : InferenceThread.get()
       if (thread === null) { const v = invoke(args, count, ctx); return () => v }

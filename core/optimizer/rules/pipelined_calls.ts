@@ -1,7 +1,7 @@
 /**
  * pipelined_calls: a call whose kernel can start a chunk ahead (`BoundScalar.start`: ONNX
- * inference on its own thread) is computed by a pipelined projection, which starts chunk N+1
- * before it hands chunk N up. The scan and packing of one chunk then overlap the kernel's
+ * inference on its own thread) is computed by a pipelined projection, which starts chunks N+1
+ * and N+2 before it hands chunk N up. The scan and packing of one chunk then overlap the kernel's
  * work on the previous one.
  *
  * Only calls every row needs are moved: a projection's expression itself, an aggregate's
