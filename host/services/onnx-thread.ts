@@ -18,6 +18,7 @@
  */
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
+import { GrizzlyError, SqlState } from '../../core/errors.ts'
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 
 /** one input as the worker feeds it: its bytes are copied into a shared slot */
@@ -42,8 +43,8 @@ const ARRAYS = { float32: Float32Array, float64: Float64Array, int64: BigInt64Ar
 function waitForJob(taken) {
   while (Atomics.load(signal, ${POSTED}) === taken) Atomics.wait(signal, ${POSTED}, taken, 1000)
 }
+let binding, ort
 function main() {
-  let binding, ort
   try {
     binding = require(bindingPath)
     binding.initOrt()
@@ -53,6 +54,12 @@ function main() {
     return
   }
   Atomics.store(signal, ${STATE}, 1); Atomics.notify(signal, ${STATE})
+  try { serve() } catch (e) {
+    // say so before dying: the query thread waits on these counters and sees no events
+    Atomics.store(signal, ${STATE}, -1); Atomics.notify(signal, ${ANSWERED}); Atomics.notify(signal, ${STATE})
+  }
+}
+function serve() {
   let taken = 0
   for (;;) {
     waitForJob(taken)
@@ -143,6 +150,8 @@ export class InferenceThread {
     this.worker.on('error', () => Atomics.store(this.signal, STATE, -1))
   }
 
+  private alive(): boolean { return Atomics.load(this.signal, STATE) === 1 }
+
   /** waits (up to 10 s) for the worker to load ONNX Runtime; false when it could not */
   private ready(): boolean {
     const deadline = performance.now() + 10_000
@@ -215,7 +224,9 @@ export class InferenceThread {
   /** until the worker has answered more jobs than were read */
   private awaitAnswer(): void {
     while (Atomics.load(this.signal, ANSWERED) === this.answered) {
-      if (Atomics.load(this.signal, STATE) !== 1) throw new Error('the inference thread stopped')
+      if (!this.alive()) {
+        throw new GrizzlyError(SqlState.systemError, 'the ONNX inference thread stopped', { hint: 'run the query again (its calls then run in the query\'s thread), or SET onnx_pipeline = false' })
+      }
       Atomics.wait(this.signal, ANSWERED, this.answered, 100)
     }
   }
@@ -223,7 +234,10 @@ export class InferenceThread {
   private static shared: InferenceThread | null | undefined
   /** the process's inference thread, started on first use; null when it cannot run */
   static get(): InferenceThread | null {
-    if (InferenceThread.shared !== undefined) return InferenceThread.shared
+    if (InferenceThread.shared !== undefined) {
+      if (InferenceThread.shared === null || InferenceThread.shared.alive()) return InferenceThread.shared
+      return InferenceThread.shared = null
+    }
     // with one core the two threads would only take turns, paying for the hand-over
     if (availableParallelism() < 2) return InferenceThread.shared = null
     let thread: InferenceThread | null = null

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fails } from '../expect-error.ts'
 import { Database } from '../../core/database.ts'
+import { GrizzlyError } from '../../core/errors.ts'
 import { registerOnnx } from '../../host/services/onnx.ts'
+import { InferenceThread } from '../../host/services/onnx-thread.ts'
 import { embeddingModel, mlp, mlpModel, mlpWeights, weights } from '../../bench/onnx-models.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'grizzly-onnx-pipeline-'))
@@ -132,5 +134,21 @@ test('an ONNX Runtime failure on the inference thread is a 38000 error naming th
   await db.exec('SET onnx_pipeline = false')
   await fails(() => db.query(sql), '38000', /model "e" failed in ONNX Runtime/)
   await fails(() => db.query('SET onnx_pipeline = 3'), '22023', /onnx_pipeline/)
+  await db.close()
+})
+
+test('an inference thread that dies fails the job waiting on it with 58000; later queries run in the query thread', async () => {
+  const db = await open()
+  const sql = `SELECT sum(predict('m', ${features})) FROM t`
+  const before = (await db.query(sql)).rows[0]![0]
+  const thread = InferenceThread.get()
+  assert.ok(thread !== null, 'the inference thread runs on this machine')
+  // a message the worker cannot handle outside its per-job guard: it stops, as a crash would,
+  // before it reaches the job queued behind it
+  ;(thread as unknown as { post(m: object): void }).post({ kind: 'slot', index: 0, buffer: null })
+  const job = thread.submit('dead', mlpModel(model), 1, [{ name: 'x', type: 'float32', data: new Float32Array(2 * K), dims: [2, K] }])
+  assert.throws(() => job.collect(), (e: unknown) => e instanceof GrizzlyError && e.code === '58000' && /inference thread stopped/.test(e.message) && e.hint !== undefined)
+  assert.equal(InferenceThread.get(), null)
+  assert.deepEqual((await db.query(sql)).rows[0]![0], before)
   await db.close()
 })
