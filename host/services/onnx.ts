@@ -343,13 +343,7 @@ function bindModelFunction(mode: Mode) {
       }
       // the pack buffers are reused by the next chunk; the job copied the inputs, the mask is kept here
       const mask = batch.mask === null ? null : batch.mask.slice()
-      const job = thread.submit(`${model.sha256}:${threadsOf(ctx)}`, model.bytes, threadsOf(ctx),
-        batch.feeds.map(f => ({ name: f.name, type: f.elem, data: f.data, dims: shapeOf(f, n) })))
-      return () => {
-        const r = job.collect()
-        if ('error' in r) throw runFailure(model.name, r.error)
-        return finish(new Map(Object.entries(r.outputs)), mask, batch.rows, count)
-      }
+      return onThread(thread, model, threadsOf(ctx), batch.feeds, n, results => finish(results, mask, batch.rows, count))
     }
     return { argTypes: inputs.argTypes, returns, invoke, start }
   }
@@ -360,15 +354,35 @@ function bindTextEmbed(model: StoredModel, signature: ModelSignature) {
   const plan = planText(model, signature.inputs)
   const outputs = planOutputs('embed', model.name, signature.outputs)
   const returns = outputs.type
+  const o = outputs.plans[0]!
   const invoke = (args: readonly Vector[], count: number, ctx: FunctionContext): Vector => {
     const rows = feedableRows(args, 1, count)
     if (rows.length === 0) return allNull(returns, count)
     const session = cachedSession(model.sha256, model.bytes, threadsOf(ctx))
     const { feeds, mask } = packText(plan, args[1]!, rows)
-    const o = outputs.plans[0]!
     return outputVector(o, runAll(session, feeds, rows.length, plan.batch, model.name).get(o.name)!, mask, rows, count)
   }
-  return { argTypes: [VARCHAR, VARCHAR], returns, invoke }
+  // tokenizing the next chunks (JavaScript, on the query's thread) overlaps inference of this one
+  const start = (args: readonly Vector[], count: number, ctx: FunctionContext): (() => Vector) => {
+    const thread = ctx.setting(PIPELINE_SETTING) === false ? null : InferenceThread.get()
+    const rows = thread === null || plan.batch !== null ? null : feedableRows(args, 1, count)
+    if (thread === null || rows === null || rows.length === 0) { const v = invoke(args, count, ctx); return () => v }
+    // packText makes fresh arrays per call: nothing here is reused by the next chunk
+    const { feeds, mask } = packText(plan, args[1]!, rows)
+    return onThread(thread, model, threadsOf(ctx), feeds, rows.length, results => outputVector(o, results.get(o.name)!, mask, rows, count))
+  }
+  return { argTypes: [VARCHAR, VARCHAR], returns, invoke, start }
+}
+
+/** queues a run of `feeds` (n rows) on the inference thread; the function returned waits for it and makes the result */
+function onThread(thread: InferenceThread, model: StoredModel, threads: number, feeds: readonly Feed[], n: number,
+  finish: (results: Map<string, { data: ArrayLike<unknown>; dims: readonly number[] }>) => Vector): () => Vector {
+  const job = thread.submit(`${model.sha256}:${threads}`, model.bytes, threads, feeds.map(f => ({ name: f.name, type: f.elem, data: f.data, dims: shapeOf(f, n) })))
+  return () => {
+    const r = job.collect()
+    if ('error' in r) throw runFailure(model.name, r.error)
+    return finish(new Map(Object.entries(r.outputs)))
+  }
 }
 
 /** one output's result vector for `rows` of `count`, mean-pooled over the tokens `mask` marks when the plan says so */

@@ -137,6 +137,30 @@ test('an ONNX Runtime failure on the inference thread is a 38000 error naming th
   await db.close()
 })
 
+test('embed over text tokenizes the next chunks while the inference thread runs this one: same vectors as in one thread', async () => {
+  const db = await Database.open()
+  registerOnnx(db.hooks, 'onnx')
+  const vocabulary = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'the', 'cat', 'sat', 'on', 'mat', '##s', '.']
+  const d = 4
+  const vocab = join(dir, 'vocab.txt')
+  writeFileSync(vocab, vocabulary.join('\n') + '\n')
+  const path = join(dir, 'text.onnx')
+  writeFileSync(path, embeddingModel(weights(vocabulary.length * d, 9), vocabulary.length, d, true))
+  await db.exec(`CREATE MODEL enc FROM '${path}' (TOKENIZER '${vocab}')`)
+  const words = ['the', 'cat', 'sat', 'on', 'mats', 'dog', '.']
+  await db.exec(`CREATE TABLE docs AS SELECT i, CASE WHEN i % 50 = 7 THEN NULL ELSE array_to_string([${words.map(w => `'${w}'`).join(', ')}][1 + i % 7 : 1 + i % 5 + i % 3], ' ') END AS body FROM range(10000) r(i)`)
+  const sql = "SELECT i, embed('enc', body) FROM docs ORDER BY i"
+  assert.match(await plan(db, sql), /\[pipelined\].*embed/)
+  const on = (await db.query(sql)).rows
+  await db.exec('SET onnx_pipeline = false')
+  const off = (await db.query(sql)).rows
+  assert.equal(on.length, 10000)
+  assert.deepEqual(on, off)
+  assert.equal(on.filter(r => r[1] === null).length, 200)
+  await db.close()
+})
+
+// last: it stops the process's inference thread for good
 test('an inference thread that dies fails the job waiting on it with 58000; later queries run in the query thread', async () => {
   const db = await open()
   const sql = `SELECT sum(predict('m', ${features})) FROM t`
