@@ -15,15 +15,7 @@ import type { ExprEnv, Layout } from './env.ts'
 
 /** Calls a scalar kernel on `count` rows; with nulls 'propagate', argument NULLs become result NULLs. */
 export function invokeScalar(fn: BoundScalar, args: readonly Vector[], count: number, env: ExprEnv): Vector {
-  let result: Vector
-  try {
-    result = fn.invoke(args, count, env.fnCtx)
-  } catch (e) {
-    throw asEngineError(e, `function ${fn.name}`)
-  }
-  if (result.length !== count) {
-    throw new InternalError(`function ${fn.name} returned ${result.length} rows for ${count}`)
-  }
+  const result = checkedCall(fn, count, () => fn.invoke(args, count, env.fnCtx))
   if (fn.nulls === 'handle') return result
   return withMergedValidity(result, args, count)
 }
@@ -39,16 +31,19 @@ export function startScalar(fn: BoundScalar, args: readonly Vector[], count: num
   } catch (e) {
     throw asEngineError(e, `function ${fn.name}`)
   }
-  return () => {
-    let result: Vector
-    try {
-      result = finish()
-    } catch (e) {
-      throw asEngineError(e, `function ${fn.name}`)
-    }
-    if (result.length !== count) throw new InternalError(`function ${fn.name} returned ${result.length} rows for ${count}`)
-    return result
+  return () => checkedCall(fn, count, finish)
+}
+
+/** `call`'s result: its errors as engine errors, and `count` rows or an internal error */
+function checkedCall(fn: BoundScalar, count: number, call: () => Vector): Vector {
+  let result: Vector
+  try {
+    result = call()
+  } catch (e) {
+    throw asEngineError(e, `function ${fn.name}`)
   }
+  if (result.length !== count) throw new InternalError(`function ${fn.name} returned ${result.length} rows for ${count}`)
+  return result
 }
 
 /** A view of `result` whose validity also has a 0 wherever one of `args` is NULL. */

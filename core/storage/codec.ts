@@ -363,11 +363,21 @@ function decodeValidity(r: ByteReader, n: number): Uint8Array | null {
 
 const BYTES_PER: Readonly<Record<string, number>> = { u8: 1, i8: 1, i16: 2, i32: 4, date: 4, f32: 4, f64: 8 }
 
-/** Rows [0, n) of `v`. `compress` picks the smallest encoding (segments); false = fast (WAL). */
 /** BIGINTs are written as deltas from the minimum (frame of reference) when they span less than this … */
 const DELTA_LIMIT = 2n ** 32n
 /** … and the minimum is a safe float64 */
 const SAFE_LIMIT = 2n ** 53n
+
+/** the minimum of the valid BIGINTs in [from, from + n) when they are written as deltas from it; null: written as they are */
+function deltaBase(d: BigInt64Array, valid: Uint8Array | null, from: number, n: number): bigint | null {
+  let min = 0n, max = 0n, first = true
+  for (let i = from, end = from + n; i < end; i++) {
+    if (valid !== null && valid[i] === 0) continue
+    const x = d[i]!
+    if (first) { min = x; max = x; first = false } else if (x < min) min = x; else if (x > max) max = x
+  }
+  return max - min < DELTA_LIMIT && min >= -SAFE_LIMIT && min <= SAFE_LIMIT ? min : null
+}
 
 /**
  * Rows [from, from + n) of a column's own arrays (`data`, `valid` as a segment keeps them),
@@ -386,13 +396,8 @@ export function encodeRowsPlain(w: ByteWriter, physical: PhysicalType, data: Arr
     case 'i64': {
       encodeValidity(w, valid, n, from)
       const d = data as BigInt64Array, end = from + n
-      let min = 0n, max = 0n, first = true
-      for (let i = from; i < end; i++) {
-        if (valid !== null && valid[i] === 0) continue
-        const x = d[i]!
-        if (first) { min = x; max = x; first = false } else if (x < min) min = x; else if (x > max) max = x
-      }
-      if (max - min < DELTA_LIMIT && min >= -SAFE_LIMIT && min <= SAFE_LIMIT) {
+      const min = deltaBase(d, valid, from, n)
+      if (min !== null) {
         w.u8(1)
         w.f64(Number(min))
         w.u8(NumberMode.Plain)
@@ -422,6 +427,7 @@ export function encodeRowsPlain(w: ByteWriter, physical: PhysicalType, data: Arr
   }
 }
 
+/** Rows [0, n) of `v`. `compress` picks the smallest encoding (segments); false = fast (WAL). */
 export function encodeVector(w: ByteWriter, v: Vector, n: number, compress: boolean): void {
   const valid = v.validity
   encodeValidity(w, valid, n)
@@ -433,13 +439,8 @@ export function encodeVector(w: ByteWriter, v: Vector, n: number, compress: bool
       return
     case 'i64': {
       const data = v.data as BigInt64Array
-      let min = 0n, max = 0n, first = true
-      for (let i = 0; i < n; i++) {
-        if (valid !== null && valid[i] === 0) continue
-        const x = data[i]!
-        if (first) { min = x; max = x; first = false } else if (x < min) min = x; else if (x > max) max = x
-      }
-      if (max - min < DELTA_LIMIT && min >= -SAFE_LIMIT && min <= SAFE_LIMIT) {
+      const min = deltaBase(data, valid, 0, n)
+      if (min !== null) {
         w.u8(1)
         w.f64(Number(min))
         const deltas = new Float64Array(n)
