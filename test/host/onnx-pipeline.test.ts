@@ -79,6 +79,10 @@ test('calls every row needs are moved into a pipelined projection: aggregate arg
     assert.match(await plan(db, q), /\[pipelined\]/, q)
     answers.push((await db.query(q)).rows)
   }
+  // a filter moved over the pipelined projection hands up only its own columns
+  const star = await db.query(`SELECT * FROM t WHERE predict('m', ${features}) > 0 ORDER BY i LIMIT 5`)
+  assert.deepEqual(star.columns.map(c => c.name), ['i', 'f0', 'f1', 'f2', 'f3'])
+  assert.ok(star.rows.every(r => r.length === 5))
   await db.exec('SET onnx_pipeline = false')
   for (const [k, q] of queries.entries()) assert.deepEqual((await db.query(q)).rows, answers[k], q)
   // the sum against JavaScript

@@ -11,8 +11,9 @@
  * A call under CASE, COALESCE or any other function stays where it is: moving it would run it
  * on rows that branch never reaches. A projection whose own expressions are such calls is marked
  * pipelined in place; elsewhere a pipelined projection of the input's columns plus the calls
- * is put under the node, which then reads the calls' columns. Parallel aggregates are left
- * alone (their input runs in fragments on other threads).
+ * is put under the node, which then reads the calls' columns (a filter is followed by a
+ * projection back to its own columns, so every node's output stays what its rows hold).
+ * Parallel aggregates are left alone (their input runs in fragments on other threads).
  */
 import type { BoundExpr, CallExpr, OutputColumn } from '../../plan/expr.ts'
 import type { LogicalPlan, ProjectNode } from '../../plan/logical.ts'
@@ -79,12 +80,12 @@ function rewriteNode(node: LogicalPlan, ids: { next: number }): LogicalPlan {
     case 'project': {
       if (node.pipelined === true) return node
       if (node.exprs.some(startable)) return { ...node, pipelined: true }
-      return hoist(node, node.input, node.exprs, exprs => ({ ...node, exprs }), ids)
+      return hoist(node, node.input, node.exprs, (exprs, input) => ({ ...node, exprs, input }), ids)
     }
     case 'aggregate': {
       if (node.parallel !== undefined) return node
       const flat = [...node.groups, ...node.aggregates.flatMap(a => a.filter === null ? a.args : [])]
-      return hoist(node, node.input, flat, exprs => {
+      return hoist(node, node.input, flat, (exprs, input) => {
         let at = node.groups.length
         const aggregates = node.aggregates.map(a => {
           if (a.filter !== null) return a
@@ -92,7 +93,7 @@ function rewriteNode(node: LogicalPlan, ids: { next: number }): LogicalPlan {
           at += a.args.length
           return { ...a, args }
         })
-        return { ...node, groups: exprs.slice(0, node.groups.length), aggregates }
+        return { ...node, groups: exprs.slice(0, node.groups.length), aggregates, input }
       }, ids)
     }
     case 'filter': {
@@ -100,25 +101,30 @@ function rewriteNode(node: LogicalPlan, ids: { next: number }): LogicalPlan {
       if (needing.length === 0) return node
       // the other terms first, so the calls run only on rows that pass them
       const below = rest.length === 0 ? node.input : { ...node, predicate: conjunction(rest)! }
-      return hoist(node, below, needing, terms => ({ kind: 'filter', input: below, predicate: conjunction(terms)!, output: node.output }), ids)
+      return hoist(node, below, needing, (terms, input) => filterThenDrop(terms, input, node.output), ids)
     }
     case 'scan': {
       // filters pushed into a plain scan: the calls come out above it, the others stay in it
       if (node.index !== undefined || node.nearest !== undefined) return node
       const [needing, rest] = partition(node.filters)
       if (needing.length === 0) return node
-      const below = { ...node, filters: rest }
-      return hoist(node, below, needing, terms => ({ kind: 'filter', input: below, predicate: conjunction(terms)!, output: node.output }), ids)
+      return hoist(node, { ...node, filters: rest }, needing, (terms, input) => filterThenDrop(terms, input, node.output), ids)
     }
     default: return node
   }
+}
+
+/** the filter's terms over the pipelined projection, then only the columns the filter had */
+function filterThenDrop(terms: readonly BoundExpr[], input: ProjectNode, output: readonly OutputColumn[]): LogicalPlan {
+  const filtered: LogicalPlan = { kind: 'filter', input, predicate: conjunction(terms)!, output: input.output }
+  return { kind: 'project', input: filtered, exprs: output.map(colrefOf), output }
 }
 
 /**
  * Moves the needed startable calls of `exprs` into a pipelined projection over `input`;
  * `rebuild` makes the node from the rewritten expressions over that projection.
  */
-function hoist(node: LogicalPlan, input: LogicalPlan, exprs: readonly BoundExpr[], rebuild: (exprs: BoundExpr[]) => LogicalPlan, ids: { next: number }): LogicalPlan {
+function hoist(node: LogicalPlan, input: LogicalPlan, exprs: readonly BoundExpr[], rebuild: (exprs: BoundExpr[], input: ProjectNode) => LogicalPlan, ids: { next: number }): LogicalPlan {
   const calls: CallExpr[] = []
   const columns: OutputColumn[] = []
   const rewritten = exprs.map(e => replaceNeeded(e, call => {
@@ -133,10 +139,5 @@ function hoist(node: LogicalPlan, input: LogicalPlan, exprs: readonly BoundExpr[
     exprs: [...input.output.map(colrefOf), ...calls],
     output: [...input.output, ...columns],
   }
-  return withInput(rebuild(rewritten), below)
-}
-
-function withInput(node: LogicalPlan, input: LogicalPlan): LogicalPlan {
-  if (node.kind === 'project' || node.kind === 'aggregate' || node.kind === 'filter') return { ...node, input }
-  return node
+  return rebuild(rewritten, below)
 }
