@@ -32,6 +32,8 @@ const ANSWERED = 1
 const STATE = 2
 /** outputs this large are handed over, smaller ones copied (a fresh buffer per message costs more than a small copy) */
 const TRANSFER_BYTES = 65_536
+/** sessions the worker keeps (as the query thread's own cache) */
+const MAX_SESSIONS = 16
 
 const WORKER_SOURCE = String.raw`
 const { workerData, receiveMessageOnPort } = require('node:worker_threads')
@@ -74,7 +76,12 @@ function serve() {
         s.loadModel(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength, job.options)
         sessions.set(job.key, { session: s, fetches: Object.fromEntries(s.outputMetadata.map(m => [m.name, null])) })
       } catch (e) { sessions.set(job.key, { error: e instanceof Error ? e.message : String(e) }) }
-      if (sessions.size > 16) { const [k, v] = sessions.entries().next().value; sessions.delete(k); if (v.session) v.session.dispose() }
+      continue
+    }
+    if (job.kind === 'drop') {
+      const entry = sessions.get(job.key)
+      sessions.delete(job.key)
+      if (entry !== undefined && entry.session !== undefined) entry.session.dispose()
       continue
     }
     let reply
@@ -170,7 +177,12 @@ export class InferenceThread {
       const options = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' }
       this.post({ kind: 'load', key, bytes: bytes.slice(), options })
       this.loaded.add(key)
-      if (this.loaded.size > 16) this.loaded.delete(this.loaded.values().next().value as string)
+      // this side decides which sessions the worker keeps: the two can never disagree
+      if (this.loaded.size > MAX_SESSIONS) {
+        const oldest = this.loaded.values().next().value as string
+        this.loaded.delete(oldest)
+        this.post({ kind: 'drop', key: oldest })
+      }
     }
     const seq = ++this.seq
     // the inputs go through shared slots: a fresh buffer per batch (mmap'd at this size) cost more than the copy

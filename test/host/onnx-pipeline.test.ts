@@ -164,6 +164,23 @@ test('embed over text tokenizes the next chunks while the inference thread runs 
   await db.close()
 })
 
+test('past 16 models the inference thread drops the oldest session and loads it again when asked', async () => {
+  const thread = InferenceThread.get()
+  assert.ok(thread !== null)
+  const x = new Float32Array(2 * K).fill(0.5)
+  const run = (k: number): number => {
+    const m = mlpWeights(K, 3, 1, 100 + k)
+    const r = thread.submit(`evict-${k}`, mlpModel(m), 1, [{ name: 'x', type: 'float32', data: x, dims: [2, K] }]).collect()
+    assert.ok(!('error' in r), `model ${k}: ${'error' in r ? r.error : ''}`)
+    const y = Number((r.outputs.y!.data as Float32Array)[0])
+    close(y, mlp(m, Array.from({ length: K }, () => 0.5))[0]!, `model ${k}`)
+    return y
+  }
+  for (let k = 0; k < 18; k++) run(k)
+  run(0)
+  run(17)
+})
+
 // last: it stops the process's inference thread for good
 test('an inference thread that dies fails the job waiting on it with 58000; later queries run in the query thread', async () => {
   const db = await open()
