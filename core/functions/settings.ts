@@ -18,7 +18,8 @@ function bad(setting: string, value: Value, hint: string): GrizzlyError {
 const TRUE_WORDS = new Set(['true', 't', 'on', 'yes', 'y', '1'])
 const FALSE_WORDS = new Set(['false', 'f', 'off', 'no', 'n', '0'])
 
-function booleanSetting(name: string): (v: Value) => Value {
+/** a BOOLEAN setting's validate: true/false, 1/0 and the words on/off, yes/no, … (extensions' settings too) */
+export function booleanSetting(name: string): (v: Value) => Value {
   return v => {
     if (typeof v === 'boolean') return v
     if (typeof v === 'number' || typeof v === 'bigint') {

@@ -29,6 +29,7 @@ import { Tensor, cachedSession, type OnnxSession } from './onnx-runtime.ts'
 import { packText, planText } from './onnx-text.ts'
 import { InferenceThread } from './onnx-thread.ts'
 import { parseVocabulary } from './wordpiece.ts'
+import { booleanSetting } from '../../core/functions/settings.ts'
 import { type Elem, type FeedPlan, type Packed, PackBuffers, allNull, feedableRows, newPacked, pack, spread, structOf } from './onnx-tensors.ts'
 
 export const THREADS_SETTING = 'onnx_threads'
@@ -59,10 +60,12 @@ const threadsSetting: SettingDef = {
 const pipelineSetting: SettingDef = {
   name: PIPELINE_SETTING, type: BOOLEAN, default: true,
   description: 'run ONNX Runtime on an inference thread of its own, up to two engine chunks ahead of the query, so that scanning and packing overlap inference (false: in the query\'s thread)',
-  validate(v: Value): Value {
-    if (typeof v !== 'boolean') throw new GrizzlyError(SqlState.invalidParameterValue, `invalid value for setting "${PIPELINE_SETTING}": ${String(v)}`, { hint: 'use true or false' })
-    return v
-  },
+  validate: booleanSetting(PIPELINE_SETTING),
+}
+
+/** the inference thread, unless the session keeps inference in its own thread (or there is none) */
+function inferenceThreadFor(ctx: FunctionContext): InferenceThread | null {
+  return ctx.setting(PIPELINE_SETTING) === false ? null : InferenceThread.get()
 }
 
 type Mode = 'predict' | 'predict_proba' | 'embed'
@@ -323,22 +326,21 @@ function bindModelFunction(mode: Mode) {
       const vectors = outputs.plans.map(o => outputVector(o, results.get(o.name)!, mask, rows, count))
       return returns.id === 'STRUCT' && outputs.plans.length > 1 ? structOf(returns as StructType, vectors, rows, count) : vectors[0]!
     }
+    /** a prepared batch run in this thread */
+    const runHere = (batch: NonNullable<ReturnType<typeof prepare>>, count: number, ctx: FunctionContext): Vector =>
+      finish(runAll(cachedSession(model.sha256, model.bytes, threadsOf(ctx)), batch.feeds, batch.rows.length, inputs.batch, model.name), batch.mask, batch.rows, count)
     const invoke = (args: readonly Vector[], count: number, ctx: FunctionContext): Vector => {
       const batch = prepare(args, count)
-      if (batch === null) return allNull(returns, count)
-      const session = cachedSession(model.sha256, model.bytes, threadsOf(ctx))
-      return finish(runAll(session, batch.feeds, batch.rows.length, inputs.batch, model.name), batch.mask, batch.rows, count)
+      return batch === null ? allNull(returns, count) : runHere(batch, count, ctx)
     }
     // the engine starts chunks N+1 and N+2 here before it collects chunk N: packing overlaps inference
     const start = (args: readonly Vector[], count: number, ctx: FunctionContext): (() => Vector) => {
-      const thread = ctx.setting(PIPELINE_SETTING) === false ? null : InferenceThread.get()
-      if (thread === null) { const v = invoke(args, count, ctx); return () => v }
+      const thread = inferenceThreadFor(ctx)
       const batch = prepare(args, count)
-      if (batch === null) { const v = allNull(returns, count); return () => v }
-      const n = batch.rows.length
-      // a model with a fixed batch size runs in groups of it (runAll), in this thread
-      if (inputs.batch !== null && inputs.batch !== n) {
-        const v = finish(runAll(cachedSession(model.sha256, model.bytes, threadsOf(ctx)), batch.feeds, n, inputs.batch, model.name), batch.mask, batch.rows, count)
+      const n = batch?.rows.length ?? 0
+      // no thread, nothing to feed, or a model whose fixed batch size runs in groups (runAll): here, now
+      if (thread === null || batch === null || (inputs.batch !== null && inputs.batch !== n)) {
+        const v = batch === null ? allNull(returns, count) : runHere(batch, count, ctx)
         return () => v
       }
       // the pack buffers are reused by the next chunk; the job copied the inputs, the mask is kept here
@@ -364,7 +366,7 @@ function bindTextEmbed(model: StoredModel, signature: ModelSignature) {
   }
   // tokenizing the next chunks (JavaScript, on the query's thread) overlaps inference of this one
   const start = (args: readonly Vector[], count: number, ctx: FunctionContext): (() => Vector) => {
-    const thread = ctx.setting(PIPELINE_SETTING) === false ? null : InferenceThread.get()
+    const thread = inferenceThreadFor(ctx)
     const rows = thread === null || plan.batch !== null ? null : feedableRows(args, 1, count)
     if (thread === null || rows === null || rows.length === 0) { const v = invoke(args, count, ctx); return () => v }
     // packText makes fresh arrays per call: nothing here is reused by the next chunk
